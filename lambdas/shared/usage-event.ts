@@ -1,0 +1,26 @@
+// Usage event v1: one per API request, sent to SQS by the usage tracker, validated again by the aggregator.
+import { z } from 'zod';
+
+export const usageEventV1 = z.strictObject({
+  v: z.literal(1),
+  /** API Gateway's request id: the event's identity for exactly-once counting. */
+  eventId: z.string().min(1).max(128),
+  clientId: z.string().min(1).max(64),
+  plan: z.string().min(1).max(32),
+  /** Resource template, e.g. `POST /v1/quotes` (never the raw path). */
+  route: z.string().min(1).max(256),
+  method: z.string().min(1).max(16),
+  status: z.int().min(100).max(599),
+  latencyMs: z.number().min(0).max(900_000),
+  /** ISO 8601 timestamp of the request. */
+  requestTime: z.iso.datetime(),
+  /** UTC date of requestTime, YYYY-MM-DD. */
+  day: z.iso.date(),
+});
+
+export type UsageEvent = z.infer<typeof usageEventV1>;
+
+/** UTC calendar day of an instant, YYYY-MM-DD. */
+export function utcDay(at: Date): string {
+  return at.toISOString().slice(0, 10);
+}

@@ -1,0 +1,54 @@
+// Plans (usage-plan tiers) and route classes: the one place their limits live.
+// Read by the CDK API construct, the handlers (RateLimit headers) and the local twin.
+
+export interface ThrottleLimits {
+  /** Sustained rate, requests per minute per API key. */
+  readonly ratePerMinute: number;
+  /** Token-bucket size: requests a key may send at once. Never more than one minute's worth. */
+  readonly burst: number;
+}
+
+export interface PlanLimits extends ThrottleLimits {
+  /** Requests per key per UTC day (API Gateway usage-plan quota, period DAY). */
+  readonly dailyQuota: number;
+}
+
+export const PLANS = {
+  standard: { ratePerMinute: 100, burst: 20, dailyQuota: 10_000 },
+  premium: { ratePerMinute: 1_000, burst: 200, dailyQuota: 100_000 },
+} as const satisfies Record<string, PlanLimits>;
+
+export type PlanName = keyof typeof PLANS;
+export const PLAN_NAMES = Object.keys(PLANS) as PlanName[];
+
+/** `default` routes follow the plan's throttle; `strict` routes add a per-method throttle in every plan. */
+export const ROUTE_CLASSES = {
+  default: undefined,
+  strict: { ratePerMinute: 10, burst: 5 },
+} as const satisfies Record<string, ThrottleLimits | undefined>;
+
+export type RouteClass = keyof typeof ROUTE_CLASSES;
+
+export function isPlanName(value: unknown): value is PlanName {
+  return typeof value === 'string' && Object.hasOwn(PLANS, value);
+}
+
+export function planFor(name: PlanName): PlanLimits {
+  return PLANS[name];
+}
+
+/** The throttle that applies to a route for a plan: the strict limit on strict routes, else the plan's. */
+export function throttleFor(plan: PlanName, routeClass: RouteClass): ThrottleLimits {
+  return ROUTE_CLASSES[routeClass] ?? PLANS[plan];
+}
+
+/** API Gateway takes rates in requests per second. */
+export function perSecond(limits: ThrottleLimits): number {
+  return limits.ratePerMinute / 60;
+}
+
+for (const [name, limits] of Object.entries({ ...PLANS, ...ROUTE_CLASSES })) {
+  if (limits && limits.burst > limits.ratePerMinute) {
+    throw new Error(`burst must not exceed one minute's worth of the rate for ${name}: got ${limits.burst}`);
+  }
+}

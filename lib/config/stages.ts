@@ -1,0 +1,79 @@
+// Per-stage settings as typed data. bin/app.ts picks one; nothing below it reads env or context.
+
+export type StageName = 'dev' | 'prod';
+
+export interface StageConfig {
+  readonly stageName: StageName;
+  /** Keep the table and bucket when the stack is deleted, and turn on deletion protection. */
+  readonly retainData: boolean;
+  readonly pointInTimeRecovery: boolean;
+  /** CloudWatch Logs retention for every log group, in days. */
+  readonly logRetentionDays: 1 | 3 | 5 | 7 | 14 | 30 | 60 | 90 | 120 | 150 | 180 | 365 | 400 | 545 | 731 | 1827 | 3653;
+  /** Powertools log level of every Lambda. */
+  readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  /** Email subscribed to the alarm topic; none by default. */
+  readonly alarmEmail?: string;
+  /** Stage-wide throttle: a ceiling above every plan, protecting the account's Lambda concurrency. */
+  readonly stageThrottle: { readonly ratePerSecond: number; readonly burst: number };
+  /** Aggregator event source: messages per batch and how long to gather them. */
+  readonly usageBatchSize: number;
+  readonly usageBatchWindowSeconds: number;
+  /** Most concurrent aggregator invocations (Lambda SQS maximumConcurrency, ≥ 2). */
+  readonly aggregatorMaxConcurrency: number;
+  /** Counter items older than this many days are archived to S3 and deleted from the table. */
+  readonly retentionDays: number;
+  /** Seconds an authorizer result is cached per key (0 turns caching off, at most 3600). */
+  readonly authorizerCacheTtlSeconds: number;
+  /** Origins allowed by CORS; empty means no CORS headers. Never `*` in prod. */
+  readonly corsOrigins: readonly string[];
+  /** When the daily job runs (UTC). */
+  readonly dailyJobSchedule: { readonly hour: number; readonly minute: number };
+  /** Archived objects move to Glacier Instant Retrieval after this many days and expire after `archiveExpireDays`. */
+  readonly archiveTransitionDays: number;
+  readonly archiveExpireDays: number;
+}
+
+const common = {
+  usageBatchSize: 1_000,
+  usageBatchWindowSeconds: 5,
+  aggregatorMaxConcurrency: 5,
+  retentionDays: 90,
+  authorizerCacheTtlSeconds: 300,
+  dailyJobSchedule: { hour: 0, minute: 5 },
+  archiveTransitionDays: 30,
+  archiveExpireDays: 730,
+} as const;
+
+export const STAGES: Record<StageName, StageConfig> = {
+  dev: {
+    ...common,
+    stageName: 'dev',
+    retainData: false,
+    pointInTimeRecovery: true,
+    logRetentionDays: 14,
+    logLevel: 'DEBUG',
+    stageThrottle: { ratePerSecond: 100, burst: 200 },
+    corsOrigins: ['http://localhost:3000'],
+  },
+  prod: {
+    ...common,
+    stageName: 'prod',
+    retainData: true,
+    pointInTimeRecovery: true,
+    logRetentionDays: 365,
+    logLevel: 'INFO',
+    stageThrottle: { ratePerSecond: 1_000, burst: 2_000 },
+    corsOrigins: [],
+  },
+};
+
+export function stageConfig(name: string): StageConfig {
+  if (name !== 'dev' && name !== 'prod') {
+    throw new Error(`unknown stage: expected dev or prod, got ${JSON.stringify(name)}`);
+  }
+  const config = STAGES[name];
+  if (config.stageName === 'prod' && config.corsOrigins.includes('*')) {
+    throw new Error('cors origins must not contain * in prod');
+  }
+  return config;
+}

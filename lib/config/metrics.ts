@@ -1,0 +1,34 @@
+// Custom metric names (namespace MeteredApi), shared by the Lambdas that emit them and the
+// dashboard and alarms that watch them.
+
+export const METRICS_NAMESPACE = 'MeteredApi';
+
+export const METRIC = {
+  // API handlers (dimensions: service, route)
+  requests: 'Requests',
+  clientErrors: 'ClientErrors',
+  serverErrors: 'ServerErrors',
+  latency: 'Latency',
+  /** A usage event that could not be sent to SQS after retries (alarmed). */
+  usageEventsDropped: 'UsageEventsDropped',
+  // Aggregator (dimension: service)
+  eventsAggregated: 'EventsAggregated',
+  duplicatesSkipped: 'DuplicatesSkipped',
+  counterWrites: 'CounterWrites',
+  batchLatency: 'BatchLatency',
+  poisonMessages: 'PoisonMessages',
+  recordFailures: 'RecordFailures',
+  // Daily job (dimension: service)
+  activeClients: 'ActiveClients',
+  dailyRequests: 'DailyRequests',
+  itemsArchived: 'ItemsArchived',
+  itemsDeleted: 'ItemsDeleted',
+} as const;
+
+/** Powertools service names: one per Lambda role, used as the `service` dimension. */
+export const SERVICE = {
+  api: 'metered-api',
+  authorizer: 'metered-api-authorizer',
+  aggregator: 'usage-aggregator',
+  dailyJob: 'usage-daily-job',
+} as const;

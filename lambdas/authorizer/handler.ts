@@ -1,4 +1,47 @@
-// Placeholder until its issue lands: the stack declares this function, so it must exist and bundle.
-export const handler = async (): Promise<never> => {
-  throw new Error('not implemented: authorizer');
+// Lambda REQUEST authorizer: hashes the x-api-key header, looks the hash up, and returns a policy
+// whose usageIdentifierKey ties the request to the key's usage plan. The key value is never logged.
+import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { logger } from '../shared/powertools';
+import { dynamo, resources } from '../shared/clients';
+import { authorize } from './authorize';
+
+/** Every method of the stage: the result is cached per key, so it must cover all routes. */
+export function stageWildcard(methodArn: string): string {
+  const [apiArn, stage = '*'] = methodArn.split('/');
+  return `${apiArn}/${stage}/*/*`;
+}
+
+function headerValue(headers: Record<string, string | undefined> | null | undefined, name: string): string | undefined {
+  if (!headers) return undefined;
+  const match = Object.keys(headers).find((key) => key.toLowerCase() === name);
+  return match ? headers[match] : undefined;
+}
+
+export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
+  const presentedKey = headerValue(event.headers, 'x-api-key');
+  const decision = await authorize({ db: dynamo(), tableName: resources.tableName }, presentedKey, new Date());
+  const requestId = event.requestContext?.requestId;
+
+  if (decision.effect === 'unauthorized') {
+    logger.info('api key rejected', { reason: decision.reason, requestId });
+    // API Gateway turns exactly this message into a 401 (gateway response UNAUTHORIZED).
+    throw new Error('Unauthorized');
+  }
+
+  const resource = stageWildcard(event.methodArn);
+  if (decision.effect === 'deny') {
+    logger.info('api key revoked', { clientId: decision.clientId, requestId });
+    return {
+      principalId: decision.clientId,
+      policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Deny', Resource: resource }] },
+    };
+  }
+
+  logger.debug('api key accepted', { clientId: decision.clientId, plan: decision.plan, requestId });
+  return {
+    principalId: decision.clientId,
+    usageIdentifierKey: presentedKey,
+    policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: resource }] },
+    context: { clientId: decision.clientId, plan: decision.plan, usedToday: decision.usedToday, usageDay: decision.usageDay },
+  };
 };

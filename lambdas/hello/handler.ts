@@ -1,4 +1,6 @@
-// Placeholder until its issue lands: the stack declares this function, so it must exist and bundle.
-export const handler = async (): Promise<never> => {
-  throw new Error('not implemented: hello');
-};
+// GET /v1/hello (default class): an example metered route.
+import { createHttpHandler } from '../shared/http-handler';
+import { hello } from './hello';
+import type { HelloQuery } from './schemas';
+
+export const handler = createHttpHandler<HelloQuery>('hello', ({ query, clientId }) => ({ body: hello(query, clientId) }));

@@ -1,0 +1,19 @@
+// The authorizer's use case: a presented API key → allow (with client context), deny (revoked) or unauthorized.
+import { hashApiKey, looksLikeApiKey } from '../shared/api-keys';
+import { findByKeyHash, type ClientStore } from '../shared/client-store';
+import { utcDay } from '../shared/usage-event';
+
+export type AuthorizationDecision =
+  | { readonly effect: 'allow'; readonly clientId: string; readonly plan: string; readonly usedToday: number; readonly usageDay: string }
+  | { readonly effect: 'deny'; readonly clientId: string; readonly reason: 'revoked' }
+  | { readonly effect: 'unauthorized'; readonly reason: 'missing' | 'malformed' | 'unknown' };
+
+export async function authorize(store: ClientStore, presentedKey: string | undefined, now: Date): Promise<AuthorizationDecision> {
+  if (!presentedKey) return { effect: 'unauthorized', reason: 'missing' };
+  if (!looksLikeApiKey(presentedKey)) return { effect: 'unauthorized', reason: 'malformed' };
+  const usageDay = utcDay(now);
+  const { client, usedToday } = await findByKeyHash(store, hashApiKey(presentedKey), usageDay);
+  if (!client) return { effect: 'unauthorized', reason: 'unknown' };
+  if (client.status !== 'active') return { effect: 'deny', clientId: client.clientId, reason: 'revoked' };
+  return { effect: 'allow', clientId: client.clientId, plan: client.plan, usedToday: usedToday ?? 0, usageDay };
+}

@@ -1,0 +1,29 @@
+// API key values: generation and hashing. Only the SHA-256 hash of a key is ever stored.
+import { createHash, randomBytes } from 'node:crypto';
+
+/** Every key starts with this, so leaked keys are easy to recognise (and to scan for). */
+export const API_KEY_PREFIX = 'mapi';
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+/** 40 base62 characters ≈ 238 bits of randomness. */
+const SECRET_LENGTH = 40;
+export const API_KEY_PATTERN = new RegExp(`^${API_KEY_PREFIX}[A-Za-z0-9]{${SECRET_LENGTH}}$`);
+
+export function generateApiKey(): string {
+  let secret = '';
+  while (secret.length < SECRET_LENGTH) {
+    for (const byte of randomBytes(64)) {
+      // Rejection sampling keeps every character equally likely (248 = 4 × 62).
+      if (byte < 248 && secret.length < SECRET_LENGTH) secret += ALPHABET[byte % 62];
+    }
+  }
+  return `${API_KEY_PREFIX}${secret}`;
+}
+
+export function hashApiKey(apiKey: string): string {
+  return createHash('sha256').update(apiKey, 'utf8').digest('hex');
+}
+
+/** Cheap shape check before any lookup: rejects garbage without touching the table. */
+export function looksLikeApiKey(value: unknown): value is string {
+  return typeof value === 'string' && API_KEY_PATTERN.test(value);
+}

@@ -1,0 +1,75 @@
+// What the handler chain knows about the request in flight: set once at the start, read by the
+// logging, metrics, usage and header middlewares.
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { MiddlewareObj, Request } from '@middy/core';
+import type { RouteDefinition } from '../../../lib/config/routes';
+import { routeKey } from '../../../lib/config/routes';
+
+export interface RequestState {
+  readonly route: RouteDefinition;
+  /** `GET /v1/hello`: the resource template, never the raw path. */
+  readonly routeKey: string;
+  readonly requestId: string;
+  readonly clientId: string;
+  readonly plan: string;
+  readonly usedToday?: number;
+  readonly usageDay?: string;
+  readonly sourceIp: string;
+  /** When API Gateway received the request. */
+  readonly requestTime: Date;
+  /** process.hrtime.bigint() when the Lambda chain started. */
+  readonly startedAt: bigint;
+}
+
+export type HttpRequest = Request<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>;
+export type HttpMiddleware = MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>;
+
+// Keyed by the event object, so the state lives exactly as long as the invocation.
+const states = new WeakMap<object, RequestState>();
+
+function authorizerValue(event: APIGatewayProxyEvent, name: string): unknown {
+  return (event.requestContext?.authorizer as Record<string, unknown> | null | undefined)?.[name];
+}
+
+function asNumber(value: unknown): number | undefined {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && value !== '' ? Number(value) : NaN;
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** The state of the request in flight; undefined only if requestState() has not run. */
+export function findState(event: APIGatewayProxyEvent): RequestState | undefined {
+  return states.get(event);
+}
+
+export function stateOf(event: APIGatewayProxyEvent): RequestState {
+  const state = states.get(event);
+  if (!state) throw new Error('request state missing: requestState() must be the first middleware');
+  return state;
+}
+
+export function elapsedMs(state: RequestState): number {
+  return Number(process.hrtime.bigint() - state.startedAt) / 1e6;
+}
+
+/** Reads the request's identity from API Gateway's event: request id, route, and the authorizer's client context. */
+export function requestState(route: RouteDefinition): HttpMiddleware {
+  const key = routeKey(route);
+  return {
+    before: (request) => {
+      const { event, context } = request;
+      const epoch = asNumber(event.requestContext?.requestTimeEpoch);
+      states.set(event, {
+        route,
+        routeKey: key,
+        requestId: event.requestContext?.requestId ?? context.awsRequestId,
+        clientId: String(authorizerValue(event, 'clientId') ?? authorizerValue(event, 'principalId') ?? 'anonymous'),
+        plan: String(authorizerValue(event, 'plan') ?? 'unknown'),
+        usedToday: asNumber(authorizerValue(event, 'usedToday')),
+        usageDay: (authorizerValue(event, 'usageDay') as string | undefined) ?? undefined,
+        sourceIp: event.requestContext?.identity?.sourceIp ?? 'unknown',
+        requestTime: epoch ? new Date(epoch) : new Date(),
+        startedAt: process.hrtime.bigint(),
+      });
+    },
+  };
+}

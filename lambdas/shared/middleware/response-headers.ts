@@ -1,0 +1,18 @@
+// Adds the RateLimit-Policy and RateLimit headers and a request id to every response, success or error.
+import { rateLimitPolicy, rateLimitRemaining } from '../rate-limit';
+import { findState, type HttpMiddleware, type HttpRequest } from './request-state';
+
+export function responseHeaders(): HttpMiddleware {
+  const add = (request: HttpRequest) => {
+    const state = findState(request.event);
+    if (!request.response || !state) return;
+    const headers: Record<string, string> = { ...(request.response.headers as Record<string, string> | undefined) };
+    const policy = rateLimitPolicy(state.plan, state.route.routeClass);
+    if (policy) headers['RateLimit-Policy'] = policy;
+    const remaining = rateLimitRemaining(state.plan, state.usedToday, state.usageDay, new Date());
+    if (remaining) headers.RateLimit = remaining;
+    headers['x-request-id'] = state.requestId;
+    request.response.headers = headers;
+  };
+  return { after: add, onError: add };
+}

@@ -1,0 +1,80 @@
+// Validates query, path and body against the route's zod schemas; failures become a 400 listing
+// field paths. Messages come from the schema, never from the input, so no value is echoed.
+import type { z } from 'zod';
+import type { RouteDefinition } from '../../../lib/config/routes';
+import { badRequest, type FieldError } from '../problem';
+import type { HttpMiddleware } from './request-state';
+import type { ParsedBody } from './request-body';
+
+export interface ValidatedInput {
+  query: Record<string, unknown>;
+  path: Record<string, unknown>;
+  body: unknown;
+}
+
+const validatedInputs = new WeakMap<object, ValidatedInput>();
+
+/** The request's input after validation (only set once zodValidation() has passed). */
+export function validatedInput(event: object): ValidatedInput {
+  const input = validatedInputs.get(event);
+  if (!input) throw new Error('validated input missing: zodValidation() must run before the handler');
+  return input;
+}
+
+function messageFor(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.input === undefined ? 'is required' : `must be ${issue.expected}`;
+    case 'unrecognized_keys':
+      return issue.keys.length === 1 ? 'has a field that is not allowed' : `has ${issue.keys.length} fields that are not allowed`;
+    case 'too_small':
+      return `must be at least ${String(issue.minimum)}${unitOf(issue.origin)}`;
+    case 'too_big':
+      return `must be at most ${String(issue.maximum)}${unitOf(issue.origin)}`;
+    case 'invalid_value':
+      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'invalid_format':
+      return issue.format === 'regex' && issue.message && !issue.message.startsWith('Invalid') ? issue.message : `must be a valid ${issue.format}`;
+    case 'not_multiple_of':
+      return `must be a multiple of ${String(issue.divisor)}`;
+    case 'invalid_union':
+      return 'does not match any allowed shape';
+    default:
+      return 'is invalid';
+  }
+}
+
+function unitOf(origin: string): string {
+  if (origin === 'string') return ' characters';
+  if (origin === 'array' || origin === 'set') return ' items';
+  return '';
+}
+
+function issuesToErrors(where: string, error: z.ZodError): FieldError[] {
+  return error.issues.slice(0, 20).map((issue) => ({
+    path: [where, ...issue.path.map((segment) => (typeof segment === 'symbol' ? '?' : String(segment)))].join('.'),
+    message: messageFor(issue),
+  }));
+}
+
+export function zodValidation(route: RouteDefinition): HttpMiddleware {
+  const { query, body, path } = route.schemas;
+  return {
+    before: (request) => {
+      const event = request.event as typeof request.event & ParsedBody;
+      const errors: FieldError[] = [];
+      const validated: ValidatedInput = { query: {}, path: {}, body: undefined };
+      const check = (where: 'query' | 'path' | 'body', schema: z.ZodType | undefined, input: unknown) => {
+        if (!schema) return;
+        const result = schema.safeParse(input);
+        if (result.success) (validated as unknown as Record<string, unknown>)[where] = result.data;
+        else errors.push(...issuesToErrors(where, result.error));
+      };
+      check('query', query, event.queryStringParameters ?? {});
+      check('path', path, event.pathParameters ?? {});
+      check('body', body, event.parsedBody);
+      if (errors.length > 0) throw badRequest(errors);
+      validatedInputs.set(event, validated);
+    },
+  };
+}

@@ -1,0 +1,35 @@
+// RateLimit-Policy and RateLimit response headers (IETF draft-ietf-httpapi-ratelimit-headers,
+// structured-field form): the limits that apply to a route for a plan, and what is left of today's quota.
+import { PLANS, ROUTE_CLASSES, isPlanName, type RouteClass } from '../../lib/config/plans';
+
+const SECONDS_PER_DAY = 86_400;
+
+export function rateLimitPolicy(plan: string, routeClass: RouteClass): string | undefined {
+  if (!isPlanName(plan)) return undefined;
+  const limits = PLANS[plan];
+  const strict = ROUTE_CLASSES[routeClass];
+  const policies = [
+    ...(strict ? [`"${routeClass}";q=${strict.ratePerMinute};w=60`] : []),
+    `"${plan}";q=${limits.ratePerMinute};w=60`,
+    `"daily";q=${limits.dailyQuota};w=${SECONDS_PER_DAY}`,
+  ];
+  return policies.join(', ');
+}
+
+/** Seconds from `now` until the next 00:00 UTC, when daily quotas reset. */
+export function secondsUntilUtcMidnight(now: Date): number {
+  const midnight = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1);
+  return Math.max(1, Math.ceil((midnight - now.getTime()) / 1000));
+}
+
+/**
+ * `"daily";r=<remaining>;t=<seconds to reset>` when today's usage is known, else undefined.
+ * `usedToday` is the aggregated count the authorizer read; `usageDay` says which UTC day it was for.
+ */
+export function rateLimitRemaining(plan: string, usedToday: number | undefined, usageDay: string | undefined, now: Date): string | undefined {
+  if (!isPlanName(plan) || usedToday === undefined || !Number.isFinite(usedToday)) return undefined;
+  const today = now.toISOString().slice(0, 10);
+  const used = usageDay === today ? usedToday : 0;
+  const remaining = Math.max(0, PLANS[plan].dailyQuota - used);
+  return `"daily";r=${remaining};t=${secondsUntilUtcMidnight(now)}`;
+}

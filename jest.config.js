@@ -12,5 +12,6 @@ module.exports = {
   moduleNameMapper: {
     '^@middy/([a-z-]+)$': '<rootDir>/node_modules/@middy/$1/index.js',
   },
+  setupFiles: ['<rootDir>/test/support/env.ts'],
   testTimeout: 60000,
 };

@@ -2,7 +2,6 @@
 // that receives validated input and the caller's identity, and knows nothing of API Gateway.
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
-import httpSecurityHeaders from '@middy/http-security-headers';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { routeById, type RouteId } from '../../lib/config/routes';
 import { logger, metrics } from './powertools';
@@ -63,7 +62,6 @@ export function createHttpHandler<Query = Record<string, unknown>, Body = unknow
     .use(requestMetrics(telemetry))
     .use(requestLogger(telemetry))
     .use(httpHeaderNormalizer())
-    .use(httpSecurityHeaders())
     .use(responseHeaders())
     .use(problemErrors())
     .use(requestBody(route))

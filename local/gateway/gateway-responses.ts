@@ -1,0 +1,52 @@
+// Writes API Gateway's own responses (the shared problem+json gateway responses) with AWS's headers.
+import type { ServerResponse } from 'node:http';
+import { PROBLEM_CONTENT_TYPE, gatewayProblemBody, gatewayResponse, type GatewayResponseType } from '../../lib/config/gateway-responses';
+
+/** The x-amzn-ErrorType API Gateway sends for each kind of response it answers itself. */
+export const ERROR_TYPES = {
+  UNAUTHORIZED: 'UnauthorizedException',
+  ACCESS_DENIED: 'AccessDeniedException',
+  THROTTLED: 'TooManyRequestsException',
+  QUOTA_EXCEEDED: 'LimitExceededException',
+  BAD_REQUEST_BODY: 'BadRequestException',
+  BAD_REQUEST_PARAMETERS: 'BadRequestException',
+  MISSING_AUTHENTICATION_TOKEN: 'MissingAuthenticationTokenException',
+  REQUEST_TOO_LARGE: 'RequestTooLargeException',
+  AUTHORIZER_FAILURE: 'AuthorizerConfigurationException',
+  INTEGRATION_FAILURE: 'InternalServerErrorException',
+} as const;
+
+export type GatewayError = keyof typeof ERROR_TYPES;
+
+/** Which configured gateway response renders each error (the DEFAULT_* ones catch the rest, as in AWS). */
+const RESPONSE_FOR: Record<GatewayError, GatewayResponseType> = {
+  UNAUTHORIZED: 'UNAUTHORIZED',
+  ACCESS_DENIED: 'ACCESS_DENIED',
+  THROTTLED: 'THROTTLED',
+  QUOTA_EXCEEDED: 'QUOTA_EXCEEDED',
+  BAD_REQUEST_BODY: 'BAD_REQUEST_BODY',
+  BAD_REQUEST_PARAMETERS: 'BAD_REQUEST_PARAMETERS',
+  MISSING_AUTHENTICATION_TOKEN: 'DEFAULT_4XX',
+  REQUEST_TOO_LARGE: 'DEFAULT_4XX',
+  AUTHORIZER_FAILURE: 'DEFAULT_5XX',
+  INTEGRATION_FAILURE: 'DEFAULT_5XX',
+};
+
+export function gatewayStatus(error: GatewayError): number {
+  return gatewayResponse(RESPONSE_FOR[error]).statusCode;
+}
+
+export function sendGatewayResponse(res: ServerResponse, error: GatewayError, requestId: string, extraHeaders: Record<string, string> = {}): number {
+  const definition = gatewayResponse(RESPONSE_FOR[error]);
+  const body = gatewayProblemBody(definition, requestId);
+  res.writeHead(definition.statusCode, {
+    'Content-Type': PROBLEM_CONTENT_TYPE,
+    'Content-Length': Buffer.byteLength(body),
+    'x-amzn-RequestId': requestId,
+    'x-amzn-ErrorType': ERROR_TYPES[error],
+    ...(definition.retryAfterSeconds !== undefined ? { 'Retry-After': String(definition.retryAfterSeconds) } : {}),
+    ...extraHeaders,
+  });
+  res.end(body);
+  return definition.statusCode;
+}

@@ -1,0 +1,164 @@
+// The events and context API Gateway and Lambda hand to our code: the REQUEST authorizer event, the
+// Lambda proxy event (REST API, payload 1.0) and the Lambda context, shaped as AWS sends them.
+import type { APIGatewayProxyEvent, APIGatewayRequestAuthorizerEvent, Context } from 'aws-lambda';
+
+export const ACCOUNT_ID = '000000000000';
+export const API_ID = 'localtwin';
+export const REGION = 'us-east-1';
+
+/** What the gateway knows about one incoming request once it has matched a route. */
+export interface IncomingRequest {
+  readonly requestId: string;
+  readonly extendedRequestId: string;
+  readonly method: string;
+  /** Raw path as sent, without the query string. */
+  readonly path: string;
+  /** Resource template of the matched route, e.g. `/v1/quotes`. */
+  readonly resource: string;
+  /** Header names as the client sent them, in order. */
+  readonly rawHeaders: readonly string[];
+  readonly query: URLSearchParams;
+  readonly body: Buffer;
+  readonly sourceIp: string;
+  readonly host: string;
+  readonly stage: string;
+  readonly receivedAt: number;
+}
+
+export function methodArn(request: Pick<IncomingRequest, 'stage' | 'method' | 'resource'>): string {
+  return `arn:aws:execute-api:${REGION}:${ACCOUNT_ID}:${API_ID}/${request.stage}/${request.method}${request.resource}`;
+}
+
+/** Single-value and multi-value header maps; the single-value map keeps the last value, like API Gateway. */
+export function headerMaps(rawHeaders: readonly string[]) {
+  const headers: Record<string, string> = {};
+  const multiValueHeaders: Record<string, string[]> = {};
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i];
+    const existing = Object.keys(multiValueHeaders).find((k) => k.toLowerCase() === name.toLowerCase()) ?? name;
+    (multiValueHeaders[existing] ??= []).push(rawHeaders[i + 1]);
+    headers[existing] = rawHeaders[i + 1];
+  }
+  return { headers, multiValueHeaders };
+}
+
+export function queryMaps(query: URLSearchParams) {
+  const single: Record<string, string> = {};
+  const multi: Record<string, string[]> = {};
+  for (const [key, value] of query) {
+    (multi[key] ??= []).push(value);
+    single[key] = value;
+  }
+  const empty = Object.keys(single).length === 0;
+  return { queryStringParameters: empty ? null : single, multiValueQueryStringParameters: empty ? null : multi };
+}
+
+/** `28/Nov/2026:01:58:26 +0000`: API Gateway's $context.requestTime format. */
+export function clfTime(epochMs: number): string {
+  const d = new Date(epochMs);
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${pad(d.getUTCDate())}/${months[d.getUTCMonth()]}/${d.getUTCFullYear()}:${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
+}
+
+function requestContextBase(request: IncomingRequest) {
+  return {
+    accountId: ACCOUNT_ID,
+    apiId: API_ID,
+    domainName: request.host,
+    domainPrefix: request.host.split('.')[0].split(':')[0],
+    extendedRequestId: request.extendedRequestId,
+    httpMethod: request.method,
+    path: `/${request.stage}${request.path}`,
+    protocol: 'HTTP/1.1',
+    requestId: request.requestId,
+    requestTime: clfTime(request.receivedAt),
+    requestTimeEpoch: request.receivedAt,
+    resourceId: resourceId(request.resource),
+    resourcePath: request.resource,
+    stage: request.stage,
+  };
+}
+
+function identity(request: IncomingRequest, apiKey: string | null) {
+  const { headers } = headerMaps(request.rawHeaders);
+  const userAgent = Object.entries(headers).find(([k]) => k.toLowerCase() === 'user-agent')?.[1] ?? null;
+  return {
+    accessKey: null, accountId: null, apiKey, apiKeyId: apiKey ? `key-${resourceId(apiKey)}` : null, caller: null,
+    clientCert: null, cognitoAuthenticationProvider: null, cognitoAuthenticationType: null,
+    cognitoIdentityId: null, cognitoIdentityPoolId: null, principalOrgId: null,
+    sourceIp: request.sourceIp, user: null, userAgent, userArn: null,
+  };
+}
+
+export function authorizerEvent(request: IncomingRequest): APIGatewayRequestAuthorizerEvent {
+  const { headers, multiValueHeaders } = headerMaps(request.rawHeaders);
+  return {
+    type: 'REQUEST',
+    methodArn: methodArn(request),
+    resource: request.resource,
+    path: request.path,
+    httpMethod: request.method,
+    headers,
+    multiValueHeaders,
+    pathParameters: {},
+    stageVariables: {},
+    ...queryMaps(request.query),
+    requestContext: { ...requestContextBase(request), identity: identity(request, null), authorizer: undefined },
+  } as unknown as APIGatewayRequestAuthorizerEvent;
+}
+
+export interface AuthorizerContextValues {
+  readonly principalId: string;
+  readonly context: Record<string, string | number | boolean>;
+  readonly integrationLatency: number;
+  /** The usage identifier key: API Gateway puts it in identity.apiKey. */
+  readonly apiKey: string | null;
+}
+
+export function proxyEvent(request: IncomingRequest, auth: AuthorizerContextValues): APIGatewayProxyEvent {
+  const { headers, multiValueHeaders } = headerMaps(request.rawHeaders);
+  return {
+    resource: request.resource,
+    path: request.path,
+    httpMethod: request.method,
+    headers,
+    multiValueHeaders,
+    ...queryMaps(request.query),
+    pathParameters: null,
+    stageVariables: null,
+    requestContext: {
+      ...requestContextBase(request),
+      identity: identity(request, auth.apiKey),
+      authorizer: { ...auth.context, principalId: auth.principalId, integrationLatency: auth.integrationLatency },
+    },
+    // The REST API declares no binary media types, so API Gateway passes every body as UTF-8 text.
+    body: request.body.length > 0 ? request.body.toString('utf8') : null,
+    isBase64Encoded: false,
+  } as APIGatewayProxyEvent;
+}
+
+/** The Lambda context of one invocation; the remaining time counts down from the function's timeout. */
+export function lambdaContext(functionName: string, timeoutSeconds: number, awsRequestId: string): Context {
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:${REGION}:${ACCOUNT_ID}:function:${functionName}`,
+    memoryLimitInMB: '256',
+    awsRequestId,
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: `local/[$LATEST]${awsRequestId.replace(/-/g, '')}`,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+function resourceId(text: string): string {
+  let hash = 0;
+  for (const ch of text) hash = (hash * 31 + ch.charCodeAt(0)) >>> 0;
+  return hash.toString(36).padStart(6, '0').slice(0, 6);
+}

@@ -1,0 +1,204 @@
+// The API Gateway emulator: matches a route from lib/config, runs the REQUEST authorizer (with its
+// cache), applies usage plans, and invokes the route's handler with a Lambda proxy event.
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { RouteDefinition } from '../../lib/config/routes';
+import { routeKey } from '../../lib/config/routes';
+import { RequestAuthorizer } from './authorizer';
+import { sendGatewayResponse, type GatewayError } from './gateway-responses';
+import { authorizerEvent, lambdaContext, methodArn, proxyEvent, type IncomingRequest } from './proxy-event';
+import { UsagePlans } from './usage-plans';
+
+export type RouteHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+/** API Gateway's own payload limit for REST APIs. */
+export const GATEWAY_MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+
+export interface GatewayRoute {
+  readonly definition: RouteDefinition;
+  readonly handler: RouteHandler;
+  /** Lambda function name, for the context. */
+  readonly functionName: string;
+}
+
+export interface AccessLogEntry {
+  readonly requestId: string;
+  readonly method: string;
+  readonly path: string;
+  readonly resourcePath?: string;
+  readonly status: number;
+  readonly latencyMs: number;
+  readonly errorType?: GatewayError;
+  readonly clientId?: string;
+}
+
+export interface GatewayOptions {
+  readonly routes: readonly GatewayRoute[];
+  readonly authorizer: RequestAuthorizer;
+  readonly usagePlans: UsagePlans;
+  readonly stage: string;
+  /** Largest body passed on to a handler; larger gets 413 from the gateway. */
+  readonly maxPayloadBytes?: number;
+  readonly onAccess?: (entry: AccessLogEntry) => void;
+  /** Called when a handler throws or times out (API Gateway logs these in execution logs). */
+  readonly onIntegrationError?: (requestId: string, error: unknown) => void;
+}
+
+interface CompiledRoute extends GatewayRoute {
+  readonly pattern: RegExp;
+}
+
+export function createGatewayServer(options: GatewayOptions): http.Server {
+  const compiled: CompiledRoute[] = options.routes.map((route) => ({ ...route, pattern: templatePattern(route.definition.path) }));
+  const maxPayload = options.maxPayloadBytes ?? GATEWAY_MAX_PAYLOAD_BYTES;
+
+  return http.createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      options.onIntegrationError?.('unknown', error);
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const receivedAt = Date.now();
+    const started = performance.now();
+    const requestId = randomUUID();
+    const url = new URL(req.url ?? '/', 'http://gateway.local');
+    const path = normalizePath(url.pathname);
+    const method = (req.method ?? 'GET').toUpperCase();
+    let clientId: string | undefined;
+    let resourcePath: string | undefined;
+
+    const finish = (status: number, errorType?: GatewayError) => {
+      options.onAccess?.({ requestId, method, path, resourcePath, status, latencyMs: Math.round(performance.now() - started), errorType, clientId });
+    };
+    const reject = (error: GatewayError, extra?: Record<string, string>) => {
+      const status = sendGatewayResponse(res, error, requestId, extra);
+      finish(status, error);
+    };
+
+    // 1. Resource and method: an unknown one is API Gateway's "Missing Authentication Token".
+    const route = compiled.find((r) => r.definition.method === method && r.pattern.test(path));
+    if (!route) {
+      req.resume();
+      return reject('MISSING_AUTHENTICATION_TOKEN');
+    }
+    resourcePath = route.definition.path;
+
+    // 2. Payload limit, before anything else runs.
+    const body = await readBody(req, maxPayload);
+    if (!body) return reject('REQUEST_TOO_LARGE', { Connection: 'close' });
+
+    const request: IncomingRequest = {
+      requestId,
+      extendedRequestId: randomUUID().replace(/-/g, '').slice(0, 16),
+      method,
+      path,
+      resource: route.definition.path,
+      rawHeaders: req.rawHeaders,
+      query: url.searchParams,
+      body,
+      sourceIp: normalizeIp(req.socket.remoteAddress),
+      host: req.headers.host ?? 'localhost',
+      stage: options.stage,
+      receivedAt,
+    };
+
+    // 3. The REQUEST authorizer (cached per x-api-key value).
+    const auth = await options.authorizer.authorize(authorizerEvent(request), requestId);
+    if (auth.kind === 'unauthorized') return reject('UNAUTHORIZED');
+    if (auth.kind === 'deny') return reject('ACCESS_DENIED');
+    if (auth.kind === 'error') {
+      options.onIntegrationError?.(requestId, auth.error);
+      return reject('AUTHORIZER_FAILURE');
+    }
+    clientId = typeof auth.context.clientId === 'string' ? auth.context.clientId : auth.principalId;
+
+    // 4. Usage plan of the usageIdentifierKey: throttle, then daily quota.
+    const apiKey = auth.usageIdentifierKey;
+    const plan = String(auth.context.plan ?? '');
+    if (!apiKey) return reject('ACCESS_DENIED');
+    const verdict = options.usagePlans.admit(apiKey, plan, routeKey(route.definition), route.definition.routeClass);
+    if (verdict === 'throttled') return reject('THROTTLED');
+    if (verdict === 'quota-exceeded') return reject('QUOTA_EXCEEDED');
+    if (verdict === 'no-plan') return reject('ACCESS_DENIED');
+
+    // 5. The integration: the route's handler, with the function's timeout.
+    const event = proxyEvent(request, { principalId: auth.principalId, context: auth.context, integrationLatency: auth.latencyMs, apiKey });
+    const awsRequestId = randomUUID();
+    const context = lambdaContext(route.functionName, route.definition.timeoutSeconds, awsRequestId);
+    let result: APIGatewayProxyResult;
+    try {
+      result = await withTimeout(route.handler(event, context), route.definition.timeoutSeconds * 1000);
+      if (!result || typeof result.statusCode !== 'number') throw new Error('malformed Lambda proxy response');
+    } catch (error) {
+      options.onIntegrationError?.(requestId, error);
+      return reject('INTEGRATION_FAILURE');
+    }
+
+    const headers: Record<string, string | string[]> = {};
+    for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
+    for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) headers[name] = values.map(String);
+    const payload = result.body === undefined || result.body === null
+      ? Buffer.alloc(0)
+      : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
+    headers['x-amzn-RequestId'] = requestId;
+    headers['x-amz-apigw-id'] = request.extendedRequestId;
+    headers['X-Amzn-Trace-Id'] = `Root=1-${Math.floor(receivedAt / 1000).toString(16)}-${awsRequestId.replace(/-/g, '').slice(0, 24)}`;
+    headers['Content-Length'] = String(payload.length);
+    res.writeHead(result.statusCode, headers);
+    res.end(payload);
+    finish(result.statusCode);
+  }
+}
+
+/** `/v1/items/{id}` → a regex matching one path segment per parameter (`{proxy+}` matches the rest). */
+function templatePattern(template: string): RegExp {
+  const source = template
+    .split('/')
+    .map((segment) => {
+      if (/^\{[^}]+\+\}$/.test(segment)) return '.+';
+      if (/^\{[^}]+\}$/.test(segment)) return '[^/]+';
+      return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    })
+    .join('/');
+  return new RegExp(`^${source}$`);
+}
+
+function normalizePath(pathname: string): string {
+  return pathname.length > 1 && pathname.endsWith('/') ? pathname.slice(0, -1) : pathname;
+}
+
+function normalizeIp(address: string | undefined): string {
+  if (!address) return '127.0.0.1';
+  return address.startsWith('::ffff:') ? address.slice(7) : address;
+}
+
+/** Reads the body; `undefined` when it exceeds the limit (the rest is drained, not buffered). */
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    req.resume();
+    return undefined;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let tooLarge = false;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) tooLarge = true;
+    if (!tooLarge) chunks.push(chunk);
+  }
+  return tooLarge ? undefined : Buffer.concat(chunks);
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Task timed out after ${(ms / 1000).toFixed(2)} seconds`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+export { methodArn };

@@ -1,0 +1,93 @@
+// Usage plans as API Gateway applies them: a throttle per key (or per key and method on strict routes),
+// a daily quota per key that resets at 00:00 UTC, and the stage throttle as a ceiling over all keys.
+import { createHash } from 'node:crypto';
+import { PLANS, ROUTE_CLASSES, isPlanName, perSecond, type PlanLimits, type PlanName, type RouteClass } from '../../lib/config/plans';
+import { TokenBucket, type BucketLimits } from './token-bucket';
+
+export type PlanOverrides = Partial<Record<PlanName, Partial<PlanLimits>>>;
+
+export type UsagePlanVerdict = 'ok' | 'throttled' | 'quota-exceeded' | 'no-plan';
+
+export interface UsagePlansOptions {
+  /** Test-only changes to plan limits (the handlers' RateLimit headers keep the configured values). */
+  readonly planOverrides?: PlanOverrides;
+  /** The stage-wide ceiling; `undefined` turns it off. */
+  readonly stageThrottle?: { readonly ratePerSecond: number; readonly burst: number };
+  readonly now?: () => number;
+}
+
+export interface QuotaState {
+  readonly day: string;
+  readonly used: number;
+}
+
+export class UsagePlans {
+  private readonly buckets = new Map<string, TokenBucket>();
+  private readonly quotas = new Map<string, { day: string; used: number }>();
+  private readonly stageBucket?: TokenBucket;
+  private readonly now: () => number;
+
+  constructor(private readonly options: UsagePlansOptions = {}) {
+    this.now = options.now ?? Date.now;
+    if (options.stageThrottle) this.stageBucket = new TokenBucket(options.stageThrottle, this.now());
+  }
+
+  limitsFor(plan: PlanName): PlanLimits {
+    return { ...PLANS[plan], ...this.options.planOverrides?.[plan] };
+  }
+
+  /**
+   * Admits one request of `apiKey` (the authorizer's usageIdentifierKey) on a route, or says why not.
+   * Only requests that pass every throttle count toward the quota, as in API Gateway.
+   */
+  admit(apiKey: string, plan: string, routeKey: string, routeClass: RouteClass): UsagePlanVerdict {
+    if (!isPlanName(plan)) return 'no-plan';
+    const now = this.now();
+    const limits = this.limitsFor(plan);
+    const strict = ROUTE_CLASSES[routeClass];
+    const bucketId = strict ? `${plan}\u0000${apiKey}\u0000${routeKey}` : `${plan}\u0000${apiKey}`;
+    const keyBucket = this.bucket(bucketId, strict ?? limits, now);
+    if (!keyBucket.take(now)) return 'throttled';
+    if (this.stageBucket && !this.stageBucket.take(now)) {
+      keyBucket.giveBack();
+      return 'throttled';
+    }
+    const day = new Date(now).toISOString().slice(0, 10);
+    const quotaId = keyHash(apiKey);
+    const quota = this.quotas.get(quotaId);
+    const used = quota && quota.day === day ? quota.used : 0;
+    if (used >= limits.dailyQuota) return 'quota-exceeded';
+    this.quotas.set(quotaId, { day, used: used + 1 });
+    return 'ok';
+  }
+
+  /** Requests counted toward today's quota for a key. */
+  quotaUsed(apiKey: string): number {
+    const day = new Date(this.now()).toISOString().slice(0, 10);
+    const quota = this.quotas.get(keyHash(apiKey));
+    return quota && quota.day === day ? quota.used : 0;
+  }
+
+  /** Quota counters by key hash (never the key), to keep them across restarts with `--persist`. */
+  exportQuotas(): Record<string, QuotaState> {
+    return Object.fromEntries(this.quotas);
+  }
+
+  importQuotas(quotas: Record<string, QuotaState>): void {
+    for (const [key, state] of Object.entries(quotas)) this.quotas.set(key, { ...state });
+  }
+
+  private bucket(id: string, limits: { ratePerMinute: number; burst: number }, now: number): TokenBucket {
+    let bucket = this.buckets.get(id);
+    if (!bucket) {
+      const bucketLimits: BucketLimits = { ratePerSecond: perSecond(limits), burst: limits.burst };
+      bucket = new TokenBucket(bucketLimits, now);
+      this.buckets.set(id, bucket);
+    }
+    return bucket;
+  }
+}
+
+function keyHash(apiKey: string): string {
+  return createHash('sha256').update(apiKey).digest('hex');
+}

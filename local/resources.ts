@@ -1,0 +1,109 @@
+// Creates the stack's data resources in the local emulators: the usage table (key schema from
+// lib/config/table), the usage queue with its DLQ and redrive policy, and the archive bucket.
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { TABLE_KEYS } from '../lib/config/table';
+import { WORKERS } from '../lib/config/routes';
+
+export const LOCAL_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' } as const;
+export const LOCAL_REGION = 'us-east-1';
+
+/** Resource names in the emulators (CDK names them in AWS). */
+export const LOCAL_NAMES = {
+  tableName: 'metered-api-usage',
+  usageQueue: 'metered-api-usage-events',
+  deadLetterQueue: 'metered-api-usage-events-dlq',
+  archiveBucket: 'metered-api-usage-archive',
+} as const;
+
+/** Lambda's advice for an SQS event source: visibility timeout ≥ 6 × the function timeout. */
+export const USAGE_QUEUE_VISIBILITY_SECONDS = 6 * WORKERS.aggregator.timeoutSeconds;
+/** Receives before a message moves to the DLQ. */
+export const USAGE_QUEUE_MAX_RECEIVE_COUNT = 5;
+/** 14 days: the longest SQS allows, so failed events wait for a human. */
+export const QUEUE_RETENTION_SECONDS = 14 * 24 * 3600;
+
+export interface LocalResources {
+  readonly tableName: string;
+  readonly usageQueueUrl: string;
+  readonly deadLetterQueueUrl: string;
+  readonly archiveBucket: string;
+}
+
+export interface Endpoints {
+  readonly dynamoEndpoint: string;
+  readonly sqsEndpoint: string;
+  readonly s3Endpoint: string;
+}
+
+/** Idempotent: with `--persist` the resources may already exist. */
+export async function createLocalResources(endpoints: Endpoints): Promise<LocalResources> {
+  const common = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
+  const dynamo = new DynamoDBClient({ ...common, endpoint: endpoints.dynamoEndpoint });
+  const sqs = new SQSClient({ ...common, endpoint: endpoints.sqsEndpoint });
+  const s3 = new S3Client({ ...common, endpoint: endpoints.s3Endpoint, forcePathStyle: true });
+  try {
+    const [, queues] = await Promise.all([
+      createUsageTable(dynamo, LOCAL_NAMES.tableName),
+      createUsageQueues(sqs),
+      createBucket(s3, LOCAL_NAMES.archiveBucket),
+    ]);
+    return { tableName: LOCAL_NAMES.tableName, archiveBucket: LOCAL_NAMES.archiveBucket, ...queues };
+  } finally {
+    dynamo.destroy();
+    sqs.destroy();
+    s3.destroy();
+  }
+}
+
+export async function createUsageTable(dynamo: DynamoDBClient, tableName: string): Promise<void> {
+  try {
+    await dynamo.send(new CreateTableCommand({
+      TableName: tableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: TABLE_KEYS.partitionKey, AttributeType: 'S' },
+        { AttributeName: TABLE_KEYS.sortKey, AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
+        { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' },
+      ],
+    }));
+    await dynamo.send(new UpdateTimeToLiveCommand({
+      TableName: tableName,
+      TimeToLiveSpecification: { AttributeName: TABLE_KEYS.timeToLive, Enabled: true },
+    }));
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+    await dynamo.send(new DescribeTableCommand({ TableName: tableName }));
+  }
+}
+
+async function createUsageQueues(sqs: SQSClient): Promise<Pick<LocalResources, 'usageQueueUrl' | 'deadLetterQueueUrl'>> {
+  const dlq = await sqs.send(new CreateQueueCommand({
+    QueueName: LOCAL_NAMES.deadLetterQueue,
+    Attributes: { MessageRetentionPeriod: String(QUEUE_RETENTION_SECONDS) },
+  }));
+  const deadLetterQueueUrl = dlq.QueueUrl!;
+  const attributes = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: deadLetterQueueUrl, AttributeNames: ['QueueArn'] }));
+  const queue = await sqs.send(new CreateQueueCommand({
+    QueueName: LOCAL_NAMES.usageQueue,
+    Attributes: {
+      VisibilityTimeout: String(USAGE_QUEUE_VISIBILITY_SECONDS),
+      MessageRetentionPeriod: String(QUEUE_RETENTION_SECONDS),
+      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: attributes.Attributes!.QueueArn, maxReceiveCount: USAGE_QUEUE_MAX_RECEIVE_COUNT }),
+    },
+  }));
+  return { usageQueueUrl: queue.QueueUrl!, deadLetterQueueUrl };
+}
+
+async function createBucket(s3: S3Client, bucket: string): Promise<void> {
+  try {
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  } catch (error) {
+    const name = (error as Error).name;
+    if (name !== 'BucketAlreadyOwnedByYou' && name !== 'BucketAlreadyExists') throw error;
+  }
+}

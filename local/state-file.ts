@@ -1,0 +1,83 @@
+// The running twin's state file, `.local-state/twin-<PORT>.json`: how `npm run keys -- --local` and
+// `npm run job:daily -- --local` find the emulators of the twin started with the same PORT.
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+export const STATE_DIR = path.resolve(__dirname, '..', '.local-state');
+export const DEFAULT_PORT = 3000;
+export const DEFAULT_HOST = '127.0.0.1';
+
+export const twinState = z.object({
+  port: z.number().int(),
+  host: z.string(),
+  baseUrl: z.string(),
+  pid: z.number().int(),
+  dynamoEndpoint: z.string(),
+  sqsEndpoint: z.string(),
+  s3Endpoint: z.string(),
+  tableName: z.string(),
+  usageQueueUrl: z.string(),
+  deadLetterQueueUrl: z.string(),
+  archiveBucket: z.string(),
+});
+export type TwinState = z.infer<typeof twinState>;
+
+export function stateFilePath(port: number, dir = STATE_DIR): string {
+  return path.join(dir, `twin-${port}.json`);
+}
+
+export function writeStateFile(state: TwinState, dir = STATE_DIR): string {
+  fs.mkdirSync(dir, { recursive: true });
+  const file = stateFilePath(state.port, dir);
+  fs.writeFileSync(file, `${JSON.stringify(state, null, 2)}\n`);
+  return file;
+}
+
+export function removeStateFile(port: number, dir = STATE_DIR): void {
+  fs.rmSync(stateFilePath(port, dir), { force: true });
+}
+
+/** The port the CLIs look for: `PORT` as `npm start` reads it, else 3000. */
+export function portFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  return env.PORT ? Number(env.PORT) : DEFAULT_PORT;
+}
+
+/**
+ * Reads the state of the twin on `port`; throws a one-line error when none runs there (no file, or
+ * its process is gone).
+ */
+export function readTwinState(port = portFromEnv(), dir = STATE_DIR): TwinState {
+  const file = stateFilePath(port, dir);
+  let raw: string;
+  try {
+    raw = fs.readFileSync(file, 'utf8');
+  } catch {
+    throw new Error(`no local twin on port ${port}: start one with \`PORT=${port} npm start\` (no ${path.relative(process.cwd(), file)})`);
+  }
+  const state = twinState.parse(JSON.parse(raw));
+  if (!processAlive(state.pid)) {
+    throw new Error(`no local twin on port ${port}: process ${state.pid} in ${path.relative(process.cwd(), file)} is gone`);
+  }
+  return state;
+}
+
+/** SDK client settings for the twin's emulators, for scripts that talk to them directly. */
+export function twinClientConfig(state: TwinState, service: 'dynamodb' | 'sqs' | 's3') {
+  const endpoint = service === 'dynamodb' ? state.dynamoEndpoint : service === 'sqs' ? state.sqsEndpoint : state.s3Endpoint;
+  return {
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    ...(service === 's3' ? { forcePathStyle: true } : {}),
+  };
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,98 @@
+// The authorizer against DynamoDB Local (real protocol): keys created by the key store, looked up by hash.
+import { DynamoDBClient, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { startDynamoDbLocal } from '../../local/services/dynamodb-local';
+import type { RunningService } from '../../local/services/child-service';
+import { createUsageTable, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/resources';
+import { createClient, listClients, revokeClient, UnknownClientError, type ClientStore } from '../../lambdas/shared/client-store';
+import { authorize } from '../../lambdas/authorizer/authorize';
+import { API_KEY_PATTERN, generateApiKey, hashApiKey } from '../../lambdas/shared/api-keys';
+import { itemKey } from '../../lib/config/table';
+
+const TABLE = 'usage-authorizer-test';
+let ddb: RunningService;
+let store: ClientStore;
+let raw: DynamoDBClient;
+let handler: (event: APIGatewayRequestAuthorizerEvent) => Promise<unknown>;
+
+function authorizerEvent(apiKey?: string): APIGatewayRequestAuthorizerEvent {
+  return {
+    type: 'REQUEST',
+    methodArn: 'arn:aws:execute-api:us-east-1:123456789012:abcdef1234/dev/GET/v1/hello',
+    resource: '/v1/hello', path: '/v1/hello', httpMethod: 'GET',
+    headers: apiKey === undefined ? {} : { 'X-Api-Key': apiKey },
+    multiValueHeaders: {}, pathParameters: {}, queryStringParameters: {}, multiValueQueryStringParameters: {}, stageVariables: {},
+    requestContext: { requestId: 'req-auth-1' } as never,
+  };
+}
+
+beforeAll(async () => {
+  ddb = await startDynamoDbLocal();
+  raw = new DynamoDBClient({ endpoint: ddb.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  await createUsageTable(raw, TABLE);
+  store = { db: DynamoDBDocumentClient.from(raw), tableName: TABLE };
+  // The handler reads its table and endpoint from the environment, as in Lambda.
+  process.env.TABLE_NAME = TABLE;
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = ddb.endpoint;
+  jest.isolateModules(() => { handler = require('../../lambdas/authorizer/handler').handler; });
+});
+
+afterAll(async () => {
+  raw?.destroy();
+  await ddb?.stop();
+  delete process.env.AWS_ENDPOINT_URL_DYNAMODB;
+});
+
+test('keys are random, prefixed, ≥128 bits, and only their hash is stored', async () => {
+  const keys = new Set(Array.from({ length: 1000 }, generateApiKey));
+  expect(keys.size).toBe(1000);
+  for (const key of keys) expect(key).toMatch(API_KEY_PATTERN);
+  const created = await createClient(store, { plan: 'standard', name: 'acme' });
+  expect(created.apiKey).toMatch(API_KEY_PATTERN);
+  const stored = await raw.send(new ScanCommand({ TableName: TABLE }));
+  const text = JSON.stringify(stored.Items);
+  expect(text).not.toContain(created.apiKey);
+  expect(text).toContain(hashApiKey(created.apiKey));
+  expect(hashApiKey(created.apiKey)).toMatch(/^[0-9a-f]{64}$/);
+});
+
+test('valid key → allow with client context and today\'s aggregated count', async () => {
+  const { apiKey, clientId } = await createClient(store, { plan: 'premium', name: 'globex' });
+  const now = new Date('2026-11-28T10:00:00Z');
+  await store.db.send(new PutCommand({ TableName: TABLE, Item: { ...itemKey.dayCounter(clientId, '2026-11-28'), requests: 17 } }));
+  await expect(authorize(store, apiKey, now)).resolves.toEqual({ effect: 'allow', clientId, plan: 'premium', usedToday: 17, usageDay: '2026-11-28' });
+
+  const policy = await handler(authorizerEvent(apiKey)) as Record<string, any>;
+  expect(policy.principalId).toBe(clientId);
+  expect(policy.usageIdentifierKey).toBe(apiKey);
+  expect(policy.context).toMatchObject({ clientId, plan: 'premium' });
+  expect(policy.policyDocument.Statement).toEqual([
+    { Action: 'execute-api:Invoke', Effect: 'Allow', Resource: 'arn:aws:execute-api:us-east-1:123456789012:abcdef1234/dev/*/*' },
+  ]);
+});
+
+test('missing, malformed and unknown keys → Unauthorized (401)', async () => {
+  await expect(handler(authorizerEvent())).rejects.toThrow('Unauthorized');
+  await expect(handler(authorizerEvent('not-a-key'))).rejects.toThrow('Unauthorized');
+  await expect(handler(authorizerEvent(generateApiKey()))).rejects.toThrow('Unauthorized');
+  await expect(authorize(store, generateApiKey(), new Date())).resolves.toEqual({ effect: 'unauthorized', reason: 'unknown' });
+});
+
+test('revoked key → explicit Deny (403), and the client is listed as revoked', async () => {
+  const { apiKey, clientId } = await createClient(store, { plan: 'standard', name: 'initech' });
+  await revokeClient(store, clientId);
+  const policy = await handler(authorizerEvent(apiKey)) as Record<string, any>;
+  expect(policy.principalId).toBe(clientId);
+  expect(policy.usageIdentifierKey).toBeUndefined();
+  expect(policy.policyDocument.Statement[0].Effect).toBe('Deny');
+  const listed = (await listClients(store)).find((c) => c.clientId === clientId);
+  expect(listed).toMatchObject({ status: 'revoked', name: 'initech', plan: 'standard' });
+  expect(JSON.stringify(await listClients(store))).not.toContain('keyHash');
+  const keyItem = await raw.send(new GetItemCommand({ TableName: TABLE, Key: { pk: { S: `KEY#${hashApiKey(apiKey)}` }, sk: { S: 'KEY' } } }));
+  expect(keyItem.Item?.status?.S).toBe('revoked');
+});
+
+test('revoking an unknown client is a clear error', async () => {
+  await expect(revokeClient(store, 'cl_nope')).rejects.toBeInstanceOf(UnknownClientError);
+});

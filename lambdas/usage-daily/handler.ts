@@ -1,4 +1,13 @@
-// Placeholder until its issue lands: the stack declares this function, so it must exist and bundle.
-export const handler = async (): Promise<never> => {
-  throw new Error('not implemented: usage-daily');
-};
+// GET /v1/usage/daily (default class): the caller's requests per day, oldest first, zero-filled.
+import { createHttpHandler } from '../shared/http-handler';
+import { dynamo, resources } from '../shared/clients';
+import { utcDay } from '../shared/calendar-days';
+import { dynamoUsageReader } from '../shared/usage-reader';
+import { usageDaily } from './usage-daily';
+import type { UsageDailyQuery } from './schemas';
+
+const reader = dynamoUsageReader({ db: dynamo(), tableName: resources.tableName });
+
+export const handler = createHttpHandler<UsageDailyQuery>('usage-daily', async ({ query, clientId, now }) => ({
+  body: await usageDaily({ clientId, query, today: utcDay(now) }, reader),
+}));

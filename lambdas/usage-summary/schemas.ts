@@ -1,4 +1,5 @@
-// Request schema of GET /v1/usage.
+// Request and response schemas of GET /v1/usage. Cross-field rules (from ≤ to, at most 366 days,
+// not after today) need the clock and live in usage-summary.ts.
 import { z } from 'zod';
 
 const isoDate = z.iso.date();
@@ -8,3 +9,33 @@ export const usageSummaryQuery = z.strictObject({
   to: isoDate.optional(),
 });
 export type UsageSummaryQuery = z.infer<typeof usageSummaryQuery>;
+
+const count = z.int().nonnegative();
+
+export const usageSummaryResponse = z.strictObject({
+  clientId: z.string(),
+  plan: z.strictObject({
+    name: z.string(),
+    ratePerMinute: count,
+    dailyQuota: count,
+    strict: z.strictObject({ ratePerMinute: count }),
+  }),
+  period: z.strictObject({ from: isoDate, to: isoDate, days: z.int().min(1).max(366) }),
+  totals: z.strictObject({
+    requests: count,
+    clientErrors: count,
+    serverErrors: count,
+    avgLatencyMs: z.number().nonnegative(),
+    p95LatencyMs: z.number().nonnegative(),
+  }),
+  averagePerDay: z.number().nonnegative(),
+  today: z.strictObject({ requests: count, quota: count, percentOfQuota: z.number().nonnegative() }),
+  routes: z.array(z.strictObject({
+    route: z.string(),
+    requests: count,
+    percent: z.number().min(0).max(100),
+    clientErrors: count,
+    serverErrors: count,
+  })),
+});
+export type UsageSummary = z.infer<typeof usageSummaryResponse>;

@@ -1,0 +1,118 @@
+// The daily job: an EventBridge Scheduler schedule invokes one Lambda that closes and archives days.
+import { Duration, Stack, TimeZone, Validations } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { SERVICE } from '../config/metrics';
+import { WORKERS } from '../config/routes';
+import type { StageConfig } from '../config/stages';
+import { MeteredFunction } from './metered-function';
+
+export interface DailyJobProps {
+  readonly stage: StageConfig;
+  readonly table: dynamodb.ITableV2;
+  readonly archiveBucket: s3.IBucket;
+}
+
+/** Attempts after the first, by the scheduler (delivery) and by Lambda (asynchronous invocation). */
+export const DAILY_JOB_RETRIES = 2;
+
+/** Key prefix of archived days in the bucket (`usage/dt=YYYY-MM-DD/`). */
+export const ARCHIVE_PREFIX = 'usage/';
+
+export class DailyJob extends Construct {
+  readonly job: MeteredFunction;
+  readonly schedule: scheduler.Schedule;
+  /** Runs that failed after every retry, and schedule deliveries that never reached the function. */
+  readonly deadLetterQueue: sqs.Queue;
+
+  constructor(scope: Construct, id: string, props: DailyJobProps) {
+    super(scope, id);
+    const { stage } = props;
+
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'DeadLetterQueue is itself the dead-letter queue of the daily job and its schedule; a DLQ of a DLQ would only hide failed runs.',
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'Serverless-SQSRedrivePolicy',
+      reason: 'DeadLetterQueue is the end of the chain for failed daily job runs: messages stay 14 days for an operator (alarmed) to inspect and rerun the day.',
+    });
+
+    // The job: reads and writes counters, writes the archive; failed async runs land in the DLQ.
+    this.job = new MeteredFunction(this, 'Job', {
+      stage,
+      entry: WORKERS.dailyJob.entry,
+      serviceName: SERVICE.dailyJob,
+      timeout: Duration.seconds(WORKERS.dailyJob.timeoutSeconds),
+      invocation: 'async',
+      memorySize: 1024,
+      description: 'Closes the previous UTC day and archives days past retention to S3.',
+      environment: {
+        TABLE_NAME: props.table.tableName,
+        ARCHIVE_BUCKET: props.archiveBucket.bucketName,
+        RETENTION_DAYS: String(stage.retentionDays),
+      },
+      onFailure: new destinations.SqsDestination(this.deadLetterQueue),
+      retryAttempts: DAILY_JOB_RETRIES,
+    });
+    props.table.grantReadWriteData(this.job.function);
+    // The archive: read and write objects under usage/ only (no delete: the lifecycle expires them).
+    this.job.function.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['s3:GetObject', 's3:PutObject'],
+      resources: [props.archiveBucket.arnForObjects(`${ARCHIVE_PREFIX}*`)],
+    }));
+    this.job.function.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['s3:ListBucket'],
+      resources: [props.archiveBucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': [`${ARCHIVE_PREFIX}*`] } },
+    }));
+    const bucketLogicalId = Stack.of(this).getLogicalId(props.archiveBucket.node.defaultChild as s3.CfnBucket);
+    Validations.of(this.job.role.node.findChild('DefaultPolicy')).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${bucketLogicalId}.Arn>/${ARCHIVE_PREFIX}*]`,
+      reason: `The daily job writes one object per archived day (usage/dt=YYYY-MM-DD/...), named at run time; access is limited to the ${ARCHIVE_PREFIX} prefix of ArchiveBucket.`,
+    });
+
+    // The schedule invokes through a role only EventBridge Scheduler of this account may assume:
+    // the function has no resource policy, so no other principal can invoke it.
+    const scheduleRole = new iam.Role(this, 'ScheduleRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+      description: 'Lets the daily schedule invoke the daily job',
+    });
+    const { hour, minute } = stage.dailyJobSchedule;
+    this.schedule = new scheduler.Schedule(this, 'Schedule', {
+      description: `Daily usage job (${stage.stageName}), ${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')} UTC`,
+      schedule: scheduler.ScheduleExpression.cron({ minute: String(minute), hour: String(hour), timeZone: TimeZone.ETC_UTC }),
+      target: new targets.LambdaInvoke(this.job.function, {
+        role: scheduleRole,
+        // The job learns which run this is; it derives the day to close from scheduledTime.
+        input: scheduler.ScheduleTargetInput.fromObject({
+          source: 'schedule',
+          scheduledTime: scheduler.ContextAttribute.scheduledTime,
+          executionId: scheduler.ContextAttribute.executionId,
+        }),
+        retryAttempts: DAILY_JOB_RETRIES,
+        maxEventAge: Duration.hours(1),
+        deadLetterQueue: this.deadLetterQueue,
+      }),
+    });
+    const jobLogicalId = Stack.of(this).getLogicalId(this.job.function.node.defaultChild as lambda.CfnFunction);
+    Validations.of(scheduleRole.node.findChild('DefaultPolicy')).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${jobLogicalId}.Arn>:*]`,
+      reason: 'The ":*" is the qualifier of the daily job function (its versions and aliases); the role may invoke only that function.',
+    });
+  }
+}

@@ -1,0 +1,224 @@
+// The request path: REST API, stage, REQUEST authorizer, usage plans, routes, models and gateway responses.
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { z } from 'zod';
+import { GATEWAY_RESPONSES, gatewayProblemBody, PROBLEM_CONTENT_TYPE } from '../config/gateway-responses';
+import { PLAN_NAMES, PLANS, perSecond, throttleFor, type PlanName } from '../config/plans';
+import { routeKey, type RouteDefinition } from '../config/routes';
+import type { StageConfig } from '../config/stages';
+import { constructIdFor } from './route-functions';
+
+export interface MeteredApiProps {
+  readonly stage: StageConfig;
+  readonly routes: readonly RouteDefinition[];
+  /** The handler Lambda of each route, by route id. */
+  readonly handlerFor: (routeId: string) => lambda.IFunction;
+  /** The REQUEST authorizer: resolves `x-api-key` to the client and returns its key as usage identifier. */
+  readonly authorizer: lambda.IFunction;
+}
+
+/** The header clients send their API key in; the authorizer's only identity source. */
+export const API_KEY_HEADER = 'x-api-key';
+
+/**
+ * Access-log fields: who called what and how it ended. The key value (`$context.identity.apiKey`) is
+ * deliberately absent; the client is identified by the authorizer's principal (clientId).
+ */
+export const ACCESS_LOG_FIELDS: Record<string, string> = {
+  requestId: '$context.requestId',
+  extendedRequestId: '$context.extendedRequestId',
+  requestTime: '$context.requestTime',
+  sourceIp: '$context.identity.sourceIp',
+  userAgent: '$context.identity.userAgent',
+  httpMethod: '$context.httpMethod',
+  resourcePath: '$context.resourcePath',
+  status: '$context.status',
+  responseLength: '$context.responseLength',
+  responseLatency: '$context.responseLatency',
+  integrationLatency: '$context.integration.latency',
+  clientId: '$context.authorizer.principalId',
+  plan: '$context.authorizer.plan',
+  errorType: '$context.error.responseType',
+  errorMessage: '$context.error.message',
+};
+
+/** Renders a zod schema as an API Gateway model schema (JSON Schema draft 4). */
+export function modelSchemaOf(schema: z.ZodType): apigw.JsonSchema {
+  return z.toJSONSchema(schema, { target: 'draft-04', io: 'input' }) as apigw.JsonSchema;
+}
+
+/** Method request parameters of a route: its query fields (required unless optional) and path params. */
+export function requestParametersOf(route: RouteDefinition): Record<string, boolean> {
+  const parameters: Record<string, boolean> = {};
+  for (const [name, field] of Object.entries(route.schemas.query?.shape ?? {})) {
+    parameters[`method.request.querystring.${name}`] = !(field as z.ZodType).safeParse(undefined).success;
+  }
+  for (const [, name] of route.path.matchAll(/\{([^}+]+)\+?\}/g)) {
+    parameters[`method.request.path.${name}`] = true;
+  }
+  return parameters;
+}
+
+export class MeteredApi extends Construct {
+  readonly restApi: apigw.RestApi;
+  readonly accessLogs: logs.LogGroup;
+  readonly usagePlans: Readonly<Record<PlanName, apigw.UsagePlan>>;
+  /** API Gateway method per route id. */
+  readonly methods: ReadonlyMap<string, apigw.Method>;
+
+  constructor(scope: Construct, id: string, props: MeteredApiProps) {
+    super(scope, id);
+    const { stage } = props;
+    if (stage.stageName === 'prod' && stage.corsOrigins.includes('*')) {
+      throw new Error(`cors origins must not contain * in prod: got ${JSON.stringify(stage.corsOrigins)}`);
+    }
+
+    // Access logs in JSON, kept as long as the stage's other logs.
+    this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      retention: stage.logRetentionDays as logs.RetentionDays,
+      removalPolicy: stage.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+
+    // The API: keys come from the authorizer, every method is authorized and needs a key.
+    const authorizer = new apigw.RequestAuthorizer(this, 'ApiKeyAuthorizer', {
+      handler: props.authorizer,
+      identitySources: [apigw.IdentitySource.header(API_KEY_HEADER)],
+      resultsCacheTtl: Duration.seconds(stage.authorizerCacheTtlSeconds),
+    });
+    const methods = [...new Set(props.routes.map((r) => r.method))];
+    this.restApi = new apigw.RestApi(this, 'RestApi', {
+      restApiName: `metered-api-${stage.stageName}`,
+      description: `Metered API (${stage.stageName})`,
+      endpointTypes: [apigw.EndpointType.REGIONAL],
+      apiKeySourceType: apigw.ApiKeySourceType.AUTHORIZER,
+      cloudWatchRole: true,
+      // The account-level logging role is shared by every API in the account and region: keep it.
+      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      defaultMethodOptions: { authorizer, apiKeyRequired: true },
+      defaultCorsPreflightOptions: stage.corsOrigins.length === 0 ? undefined : {
+        allowOrigins: [...stage.corsOrigins],
+        allowMethods: [...methods, 'OPTIONS'],
+        allowHeaders: ['Content-Type', 'X-Api-Key'],
+        exposeHeaders: ['RateLimit', 'RateLimit-Policy', 'Retry-After'],
+        maxAge: Duration.minutes(10),
+      },
+      deployOptions: {
+        stageName: stage.stageName,
+        accessLogDestination: new apigw.LogGroupLogDestination(this.accessLogs),
+        accessLogFormat: apigw.AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
+        // Execution logs: full INFO only where the stage logs at DEBUG; errors only elsewhere.
+        loggingLevel: stage.logLevel === 'DEBUG' ? apigw.MethodLoggingLevel.INFO : apigw.MethodLoggingLevel.ERROR,
+        // Data trace would write request headers, including the API key, to the logs.
+        dataTraceEnabled: false,
+        metricsEnabled: true,
+        tracingEnabled: true,
+        throttlingRateLimit: stage.stageThrottle.ratePerSecond,
+        throttlingBurstLimit: stage.stageThrottle.burst,
+      },
+    });
+
+    // Parameters are validated at the gateway; bodies by the Lambda (see docs/stack.md: the
+    // gateway's body errors echo input and cannot list field paths).
+    const parametersValidator = this.restApi.addRequestValidator('ParametersValidator', {
+      validateRequestParameters: true,
+      validateRequestBody: false,
+    });
+
+    // One method per route, with its model and parameters.
+    const routeMethods = new Map<string, apigw.Method>();
+    for (const route of props.routes) {
+      const id = constructIdFor(route.id);
+      const model = route.schemas.body
+        ? this.restApi.addModel(`${id}Body`, {
+          contentType: 'application/json',
+          description: `Request body of ${routeKey(route)}`,
+          schema: modelSchemaOf(route.schemas.body),
+        })
+        : undefined;
+      const method = this.restApi.root.resourceForPath(route.path).addMethod(
+        route.method,
+        new apigw.LambdaIntegration(props.handlerFor(route.id), { allowTestInvoke: false }),
+        {
+          requestValidator: parametersValidator,
+          requestParameters: requestParametersOf(route),
+          requestModels: model ? { 'application/json': model } : undefined,
+        },
+      );
+      routeMethods.set(route.id, method);
+    }
+    this.methods = routeMethods;
+
+    // One usage plan per plan: rate, burst and daily quota per key, strict routes throttled inside each.
+    const usagePlans: Partial<Record<PlanName, apigw.UsagePlan>> = {};
+    for (const plan of PLAN_NAMES) {
+      const limits = PLANS[plan];
+      usagePlans[plan] = this.restApi.addUsagePlan(`${constructIdFor(plan)}Plan`, {
+        name: `metered-api-${stage.stageName}-${plan}`,
+        description: `${plan}: ${limits.ratePerMinute} requests/minute, ${limits.dailyQuota} requests/day per key`,
+        throttle: { rateLimit: perSecond(limits), burstLimit: limits.burst },
+        quota: { limit: limits.dailyQuota, period: apigw.Period.DAY },
+        apiStages: [{
+          api: this.restApi,
+          stage: this.restApi.deploymentStage,
+          throttle: props.routes
+            .filter((route) => route.routeClass !== 'default')
+            .map((route) => {
+              const limit = throttleFor(plan, route.routeClass);
+              return { method: routeMethods.get(route.id)!, throttle: { rateLimit: perSecond(limit), burstLimit: limit.burst } };
+            }),
+        }],
+      });
+    }
+    this.usagePlans = usagePlans as Record<PlanName, apigw.UsagePlan>;
+
+    // API Gateway's own errors as problem+json; 429s say when to retry.
+    for (const response of GATEWAY_RESPONSES) {
+      this.restApi.addGatewayResponse(`${constructIdFor(response.type.toLowerCase())}Response`, {
+        type: apigw.ResponseType.of(response.type),
+        statusCode: String(response.statusCode),
+        responseHeaders: {
+          'Content-Type': `'${PROBLEM_CONTENT_TYPE}'`,
+          ...(response.retryAfterSeconds !== undefined ? { 'Retry-After': `'${response.retryAfterSeconds}'` } : {}),
+        },
+        templates: { 'application/json': gatewayProblemBody(response, '$context.requestId') },
+      });
+    }
+
+    this.acknowledgeFindings(stage);
+  }
+
+  /** cdk-nag findings that are decisions, each on the resource it concerns. */
+  private acknowledgeFindings(stage: StageConfig): void {
+    const cloudWatchRole = this.restApi.node.tryFindChild('CloudWatchRole');
+    if (cloudWatchRole) {
+      Validations.of(cloudWatchRole).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+        reason: 'The account-level API Gateway logging role needs to create log groups for any stage; AWS maintains this service-role policy for exactly that.',
+      });
+    }
+    Validations.of(this.restApi).acknowledge({
+      id: 'AwsSolutions-APIG2',
+      reason: 'The ParametersValidator validates query and path parameters; bodies are validated by each route Lambda with the same zod schema, because the gateway\'s body errors echo input values and cannot list field paths (contract: 400 problem+json with errors[{path,message}], never echoing input).',
+    });
+    Validations.of(this.restApi.deploymentStage).acknowledge({
+      id: 'AwsSolutions-APIG3',
+      reason: 'Abuse is bounded per key by usage-plan throttles and quotas and per stage by the stage throttle; a WAF web ACL is an account-level choice (cost, managed rule sets) attached outside this stack.',
+    });
+    if (stage.corsOrigins.length > 0) {
+      // Browsers send CORS preflights without credentials, so OPTIONS methods cannot carry the authorizer.
+      this.restApi.methods.filter((m) => m.httpMethod === 'OPTIONS').forEach((m) => {
+        Validations.of(m).acknowledge({ id: 'AwsSolutions-APIG4', reason: `${m.resource.path} OPTIONS is a CORS preflight (mock integration); browsers send it without the API key, so it cannot be authorized.` });
+        Validations.of(m).acknowledge({ id: 'AwsSolutions-COG4', reason: `${m.resource.path} OPTIONS is a CORS preflight; browsers send it without credentials.` });
+      });
+    }
+    for (const method of this.methods.values()) {
+      Validations.of(method).acknowledge({
+        id: 'AwsSolutions-COG4',
+        reason: `${method.httpMethod} ${method.resource.path} is called by machine clients with API keys, authorized by the Lambda REQUEST authorizer; there are no Cognito users.`,
+      });
+    }
+  }
+}

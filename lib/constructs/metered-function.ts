@@ -1,0 +1,120 @@
+// The one Lambda construct of the stack: runtime, architecture, log group, bundling and Powertools settings.
+import * as path from 'node:path';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { StageConfig } from '../config/stages';
+import { METRICS_NAMESPACE } from '../config/metrics';
+
+/** Repository root: handler entries in lib/config are relative to it. */
+export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+
+/**
+ * Modules left out of every bundle: the Node.js 24 Lambda runtime ships AWS SDK v3 with its
+ * matching @smithy packages, and bundling them would put each function far over its size budget.
+ */
+export const EXTERNAL_MODULES = ['@aws-sdk/*', '@smithy/*'];
+
+export interface MeteredFunctionProps {
+  readonly stage: StageConfig;
+  /** Handler file, relative to the repository root (`lambdas/hello/handler.ts`). */
+  readonly entry: string;
+  /** Powertools service name: the `service` dimension of the function's metrics and logs. */
+  readonly serviceName: string;
+  readonly timeout: Duration;
+  readonly description?: string;
+  /** @default 512 MiB: enough CPU for a quick cold start on ARM */
+  readonly memorySize?: number;
+  /** Extra environment (resource names); Powertools and STAGE variables are always set. */
+  readonly environment?: Record<string, string>;
+  /** Where failed asynchronous invocations go, with their error and payload. @default none */
+  readonly onFailure?: lambda.IDestination;
+  /** Retries of failed asynchronous invocations. @default Lambda's default (2) */
+  readonly retryAttempts?: number;
+  /**
+   * How the function is invoked, for the record: synchronous callers and queue event sources
+   * handle failures themselves, so only `async` functions get a failure destination.
+   */
+  readonly invocation: 'sync' | 'queue' | 'async';
+}
+
+/**
+ * A Node.js 24 ARM64 function bundled by esbuild from `lambdas/`, with its own log group.
+ * Bundling runs unless the app sets the `aws:cdk:bundling-stacks` context to skip it (template tests do).
+ */
+export class MeteredFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly logGroup: logs.LogGroup;
+  readonly role: iam.Role;
+
+  constructor(scope: Construct, id: string, props: MeteredFunctionProps) {
+    super(scope, id);
+
+    // A log group the stack owns, so retention and removal follow the stage.
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.stage.logRetentionDays as logs.RetentionDays,
+      removalPolicy: props.stage.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+
+    // Its own role: write to its own log group and send traces; grants add the rest.
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs ${props.entry}`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: path.join(PROJECT_ROOT, props.entry),
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout,
+      description: props.description,
+      role: this.role,
+      logGroup: this.logGroup,
+      tracing: lambda.Tracing.ACTIVE,
+      onFailure: props.onFailure,
+      retryAttempts: props.retryAttempts,
+      environment: {
+        STAGE: props.stage.stageName,
+        POWERTOOLS_SERVICE_NAME: props.serviceName,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        POWERTOOLS_LOG_LEVEL: props.stage.logLevel,
+        ...props.environment,
+      },
+      bundling: {
+        minify: true,
+        sourceMap: true,
+        sourceMapMode: SourceMapMode.EXTERNAL,
+        sourcesContent: false,
+        target: 'node24',
+        format: OutputFormat.CJS,
+        // ESM-only packages (Middy) publish `module` first; take it so esbuild can tree-shake.
+        mainFields: ['module', 'main'],
+        externalModules: EXTERNAL_MODULES,
+      },
+    });
+
+    const policy = this.role.node.tryFindChild('DefaultPolicy');
+    if (policy) {
+      Validations.of(policy).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: `${id}: X-Ray's xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so tracing needs Resource "*".`,
+      });
+    }
+    const failureHandling = {
+      sync: `${id} is invoked synchronously by API Gateway; the caller sees the failure, a dead-letter queue only applies to asynchronous invocations.`,
+      queue: `${id} is invoked by an SQS event source; failed messages are redriven to the queue's own dead-letter queue.`,
+      async: props.onFailure
+        ? `${id}'s failed asynchronous invocations go to its on-failure destination, which records the error with the payload (a DLQ would keep only the payload).`
+        : undefined,
+    }[props.invocation];
+    if (failureHandling) Validations.of(this.function).acknowledge({ id: 'Serverless-LambdaDLQ', reason: failureHandling });
+  }
+}

@@ -1,0 +1,58 @@
+// One handler Lambda per route in lib/config/routes.ts, each granted only what its route needs.
+import { Duration } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { SERVICE } from '../config/metrics';
+import { routeKey, type RouteDefinition } from '../config/routes';
+import type { StageConfig } from '../config/stages';
+import { MeteredFunction } from './metered-function';
+
+export interface RouteFunctionsProps {
+  readonly stage: StageConfig;
+  readonly routes: readonly RouteDefinition[];
+  readonly usageQueue: sqs.IQueue;
+  readonly table: dynamodb.ITableV2;
+}
+
+/** `usage-summary` → `UsageSummary`: a construct id from a route id. */
+export function constructIdFor(routeId: string): string {
+  return routeId.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0].toUpperCase() + w.slice(1)).join('');
+}
+
+export class RouteFunctions extends Construct {
+  /** Handler per route id. */
+  readonly handlers: ReadonlyMap<string, MeteredFunction>;
+
+  constructor(scope: Construct, id: string, props: RouteFunctionsProps) {
+    super(scope, id);
+    const handlers = new Map<string, MeteredFunction>();
+
+    for (const route of props.routes) {
+      const handler = new MeteredFunction(this, constructIdFor(route.id), {
+        stage: props.stage,
+        entry: route.entry,
+        serviceName: SERVICE.api,
+        timeout: Duration.seconds(route.timeoutSeconds),
+        invocation: 'sync',
+        description: `Handles ${routeKey(route)}.`,
+        environment: {
+          USAGE_QUEUE_URL: props.usageQueue.queueUrl,
+          ...(route.readsUsage ? { TABLE_NAME: props.table.tableName } : {}),
+        },
+      });
+      // Every handler sends its usage event; only the analytics routes read counters.
+      props.usageQueue.grantSendMessages(handler.function);
+      if (route.readsUsage) props.table.grantReadData(handler.function);
+      handlers.set(route.id, handler);
+    }
+    this.handlers = handlers;
+  }
+
+  handlerFor(routeId: string): lambda.IFunction {
+    const handler = this.handlers.get(routeId);
+    if (!handler) throw new Error(`no handler for route id: ${routeId}`);
+    return handler.function;
+  }
+}

@@ -1,0 +1,90 @@
+// The usage pipeline: handlers send one event per request to SQS; the aggregator counts them in batches.
+import { Duration, Validations } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { SERVICE } from '../config/metrics';
+import { WORKERS } from '../config/routes';
+import type { StageConfig } from '../config/stages';
+import { MeteredFunction } from './metered-function';
+
+export interface UsagePipelineProps {
+  readonly stage: StageConfig;
+  readonly table: dynamodb.ITableV2;
+}
+
+/** Construct ids of the queues: renaming one replaces the queue, so a test pins them. */
+export const PIPELINE_IDS = { queue: 'UsageQueue', deadLetterQueue: 'UsageDeadLetterQueue' } as const;
+
+/** Receives before a message moves to the DLQ. */
+export const MAX_RECEIVE_COUNT = 5;
+
+/** AWS's guidance for SQS event sources: visibility timeout at least 6× the function timeout. */
+export const VISIBILITY_TIMEOUT_FACTOR = 6;
+
+export class UsagePipeline extends Construct {
+  readonly queue: sqs.Queue;
+  readonly deadLetterQueue: sqs.Queue;
+  readonly aggregator: MeteredFunction;
+
+  constructor(scope: Construct, id: string, props: UsagePipelineProps) {
+    super(scope, id);
+    const { stage } = props;
+    const aggregatorTimeout = Duration.seconds(WORKERS.aggregator.timeoutSeconds);
+
+    // Messages that failed five receives wait here for an operator (alarmed) for 14 days.
+    this.deadLetterQueue = new sqs.Queue(this, PIPELINE_IDS.deadLetterQueue, {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'UsageDeadLetterQueue is itself the dead-letter queue of UsageQueue; a DLQ of a DLQ would only hide poison messages.',
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'Serverless-SQSRedrivePolicy',
+      reason: 'UsageDeadLetterQueue is the end of the redrive chain: messages stay 14 days for an operator (alarmed) to inspect and redrive.',
+    });
+
+    // The usage queue: encrypted, TLS-only, redriven after five receives.
+    this.queue = new sqs.Queue(this, PIPELINE_IDS.queue, {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(4),
+      visibilityTimeout: Duration.seconds(aggregatorTimeout.toSeconds() * VISIBILITY_TIMEOUT_FACTOR),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },
+    });
+
+    // The aggregator: batch consumer that counts each event exactly once.
+    this.aggregator = new MeteredFunction(this, 'Aggregator', {
+      stage,
+      entry: WORKERS.aggregator.entry,
+      serviceName: SERVICE.aggregator,
+      timeout: aggregatorTimeout,
+      invocation: 'queue',
+      memorySize: 1024,
+      description: 'Counts usage events from the usage queue into per-client daily counters.',
+      environment: { TABLE_NAME: props.table.tableName },
+    });
+    props.table.grantReadWriteData(this.aggregator.function);
+
+    // Batch size and window from the stage; failed records are retried alone, not the whole batch.
+    const eventSource = new SqsEventSource(this.queue, {
+      batchSize: stage.usageBatchSize,
+      maxBatchingWindow: Duration.seconds(stage.usageBatchWindowSeconds),
+      reportBatchItemFailures: true,
+      maxConcurrency: stage.aggregatorMaxConcurrency,
+    });
+    this.aggregator.function.addEventSource(eventSource);
+    const mapping = this.aggregator.function.node.findAll().find((c) => c instanceof lambda.CfnEventSourceMapping);
+    if (mapping) {
+      Validations.of(mapping).acknowledge({
+        id: 'Serverless-LambdaEventSourceMappingDestination',
+        reason: 'The aggregator reads SQS, where Lambda supports no on-failure destination for the event source mapping; records that fail five receives move to UsageDeadLetterQueue through the queue redrive policy.',
+      });
+    }
+  }
+}

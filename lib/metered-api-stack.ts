@@ -1,0 +1,106 @@
+// The metered API stack: wires the store, usage pipeline, handlers, API, daily job and monitoring.
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { SERVICE } from './config/metrics';
+import { PLAN_NAMES, type PlanName } from './config/plans';
+import { ROUTES, WORKERS, type RouteDefinition } from './config/routes';
+import type { StageConfig } from './config/stages';
+import { DailyJob } from './constructs/daily-job';
+import { MeteredApi } from './constructs/metered-api';
+import { MeteredFunction } from './constructs/metered-function';
+import { Monitoring } from './constructs/monitoring';
+import { constructIdFor, RouteFunctions } from './constructs/route-functions';
+import { UsagePipeline } from './constructs/usage-pipeline';
+import { UsageStore } from './constructs/usage-store';
+
+export interface MeteredApiStackProps extends StackProps {
+  readonly stage: StageConfig;
+  /** @default ROUTES from lib/config/routes.ts */
+  readonly routes?: readonly RouteDefinition[];
+}
+
+/** Output names scripts rely on: keep them stable. */
+export const OUTPUT = {
+  apiUrl: 'ApiUrl',
+  tableName: 'TableName',
+  usageQueueUrl: 'UsageQueueUrl',
+  deadLetterQueueUrl: 'DeadLetterQueueUrl',
+  archiveBucketName: 'ArchiveBucketName',
+  dashboardUrl: 'DashboardUrl',
+  dailyJobFunctionName: 'DailyJobFunctionName',
+  usagePlanId: (plan: PlanName) => `UsagePlanId${constructIdFor(plan)}`,
+} as const;
+
+export class MeteredApiStack extends Stack {
+  readonly store: UsageStore;
+  readonly pipeline: UsagePipeline;
+  readonly routeFunctions: RouteFunctions;
+  readonly authorizer: MeteredFunction;
+  readonly api: MeteredApi;
+  readonly dailyJob: DailyJob;
+  readonly monitoring: Monitoring;
+
+  constructor(scope: Construct, id: string, props: MeteredApiStackProps) {
+    super(scope, id, props);
+    const { stage } = props;
+    const routes = props.routes ?? ROUTES;
+
+    this.store = new UsageStore(this, 'Store', { stage });
+    this.pipeline = new UsagePipeline(this, 'Pipeline', { stage, table: this.store.table });
+    this.routeFunctions = new RouteFunctions(this, 'Routes', {
+      stage, routes, usageQueue: this.pipeline.queue, table: this.store.table,
+    });
+
+    // The authorizer reads key records only.
+    this.authorizer = new MeteredFunction(this, 'Authorizer', {
+      stage,
+      entry: WORKERS.authorizer.entry,
+      serviceName: SERVICE.authorizer,
+      timeout: Duration.seconds(WORKERS.authorizer.timeoutSeconds),
+      invocation: 'sync',
+      description: 'Resolves x-api-key to its client and plan.',
+      environment: { TABLE_NAME: this.store.table.tableName },
+    });
+    this.store.table.grant(this.authorizer.function, 'dynamodb:GetItem');
+
+    this.api = new MeteredApi(this, 'Api', {
+      stage, routes,
+      handlerFor: (routeId) => this.routeFunctions.handlerFor(routeId),
+      authorizer: this.authorizer.function,
+    });
+    this.dailyJob = new DailyJob(this, 'DailyJob', {
+      stage, table: this.store.table, archiveBucket: this.store.archiveBucket,
+    });
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      stage,
+      api: this.api,
+      routes,
+      functions: {
+        ...Object.fromEntries([...this.routeFunctions.handlers].map(([routeId, fn]) => [routeId, fn.function])),
+        authorizer: this.authorizer.function,
+        aggregator: this.pipeline.aggregator.function,
+        dailyJob: this.dailyJob.job.function,
+      },
+      aggregator: this.pipeline.aggregator.function,
+      usageQueue: this.pipeline.queue,
+      usageDeadLetterQueue: this.pipeline.deadLetterQueue,
+      jobDeadLetterQueue: this.dailyJob.deadLetterQueue,
+      table: this.store.table,
+    });
+
+    // Outputs a user and the scripts need.
+    new CfnOutput(this, OUTPUT.apiUrl, { value: this.api.restApi.url, description: 'Base URL of the API stage' });
+    new CfnOutput(this, OUTPUT.tableName, { value: this.store.table.tableName });
+    new CfnOutput(this, OUTPUT.usageQueueUrl, { value: this.pipeline.queue.queueUrl });
+    new CfnOutput(this, OUTPUT.deadLetterQueueUrl, { value: this.pipeline.deadLetterQueue.queueUrl });
+    new CfnOutput(this, OUTPUT.archiveBucketName, { value: this.store.archiveBucket.bucketName });
+    new CfnOutput(this, OUTPUT.dashboardUrl, { value: this.monitoring.dashboardUrl });
+    new CfnOutput(this, OUTPUT.dailyJobFunctionName, { value: this.dailyJob.job.function.functionName });
+    for (const plan of PLAN_NAMES) {
+      new CfnOutput(this, OUTPUT.usagePlanId(plan), {
+        value: this.api.usagePlans[plan].usagePlanId,
+        description: `Usage plan of the ${plan} plan: attach its clients' API keys here`,
+      });
+    }
+  }
+}

@@ -1,4 +1,19 @@
-// Placeholder until its issue lands: the stack declares this function, so it must exist and bundle.
-export const handler = async (): Promise<never> => {
-  throw new Error('not implemented: aggregator');
-};
+// Usage queue consumer: counts usage events exactly once into the daily counters (partial batch responses).
+import middy from '@middy/core';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { METRICS_NAMESPACE, SERVICE } from '../../lib/config/metrics';
+import { dynamo, resources } from '../shared/clients';
+import { createAggregator } from './aggregate-batch';
+import { createSqsAggregatorHandler } from './sqs-handler';
+
+const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE.aggregator;
+const logger = new Logger({ serviceName });
+const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE, serviceName });
+const aggregator = createAggregator({ doc: dynamo(), tableName: resources.tableName });
+
+export const handler = middy(createSqsAggregatorHandler({ aggregator, logger, metrics }))
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics));

@@ -1,0 +1,40 @@
+// Turns an SQS event into an aggregator batch and its result into a partial batch response, logs and metrics.
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import { METRIC } from '../../lib/config/metrics';
+import type { Aggregator } from './aggregate-batch';
+
+export interface SqsAggregatorDeps {
+  readonly aggregator: Aggregator;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly clock?: () => number;
+}
+
+export function createSqsAggregatorHandler(deps: SqsAggregatorDeps) {
+  const clock = deps.clock ?? Date.now;
+  return async (event: SQSEvent, context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<SQSBatchResponse> => {
+    const started = clock();
+    const records = event.Records.map((record) => ({ id: record.messageId, body: record.body }));
+    const result = await deps.aggregator.aggregateBatch(records, { remainingTimeMs: context.getRemainingTimeInMillis() });
+    const receiveCounts = new Map(event.Records.map((r) => [r.messageId, r.attributes?.ApproximateReceiveCount]));
+    for (const { id, reason } of result.poison) {
+      // Only the reason and ids: the body is never logged whole.
+      deps.logger.warn('poison usage event', { messageId: id, reason, receiveCount: receiveCounts.get(id) });
+    }
+    const retried = result.failures.length - result.poison.length;
+    if (retried > 0) deps.logger.warn('usage events left for retry', { count: retried, journalId: result.journalId });
+    deps.logger.info('usage batch aggregated', {
+      records: records.length, counted: result.counted, duplicates: result.duplicates, counterWrites: result.counterWrites,
+      resumed: result.resumed, failures: result.failures.length, journalId: result.journalId,
+    });
+    deps.metrics.addMetric(METRIC.eventsAggregated, MetricUnit.Count, result.counted);
+    deps.metrics.addMetric(METRIC.duplicatesSkipped, MetricUnit.Count, result.duplicates);
+    deps.metrics.addMetric(METRIC.counterWrites, MetricUnit.Count, result.counterWrites);
+    deps.metrics.addMetric(METRIC.poisonMessages, MetricUnit.Count, result.poison.length);
+    deps.metrics.addMetric(METRIC.recordFailures, MetricUnit.Count, retried);
+    deps.metrics.addMetric(METRIC.batchLatency, MetricUnit.Milliseconds, clock() - started);
+    return { batchItemFailures: result.failures.map((itemIdentifier) => ({ itemIdentifier })) };
+  };
+}

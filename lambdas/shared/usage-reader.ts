@@ -30,20 +30,14 @@ export interface UsageRange {
   readonly cost: ReadCost;
 }
 
-export interface ReadRangeOptions {
-  /** Also read the per-route items (default true); false drops them server-side (they are still read and billed). */
-  readonly routes?: boolean;
-}
-
 export interface UsageReader {
   /** Counters of `clientId` from `from` to `to` (UTC days, both included). */
-  readRange(clientId: string, from: string, to: string, options?: ReadRangeOptions): Promise<UsageRange>;
+  readRange(clientId: string, from: string, to: string): Promise<UsageRange>;
   /** The daily counters of one day (one GetItem). */
   readDay(clientId: string, day: string): Promise<CounterValues>;
 }
 
 const COUNTER_SK = /^DAY#(\d{4}-\d{2}-\d{2})(?:#ROUTE#(.+))?$/;
-const ROUTE_MARKER = '#ROUTE#';
 
 /** Sort-key bounds that hold the daily and route items of every day from `from` to `to`. */
 export function counterSortKeyRange(from: string, to: string): { start: string; end: string } {
@@ -72,7 +66,9 @@ export function usageFromItems(items: readonly Record<string, unknown>[]): Map<s
 
 export function dynamoUsageReader(table: UsageTable): UsageReader {
   return {
-    async readRange(clientId, from, to, options = {}) {
+    // Route items come along even when only daily totals are wanted: a filter cannot use the sort key,
+    // and filtered items are billed anyway.
+    async readRange(clientId, from, to) {
       const { start, end } = counterSortKeyRange(from, to);
       const items: Record<string, unknown>[] = [];
       const cost: ReadCost = { pages: 0, items: 0, capacityUnits: 0 };
@@ -81,9 +77,7 @@ export function dynamoUsageReader(table: UsageTable): UsageReader {
         const page = await table.db.send(new QueryCommand({
           TableName: table.tableName,
           KeyConditionExpression: 'pk = :pk AND sk BETWEEN :start AND :end',
-          ...(options.routes === false
-            ? { FilterExpression: 'NOT contains(sk, :route)', ExpressionAttributeValues: { ':pk': `${USAGE_PK_PREFIX}${clientId}`, ':start': start, ':end': end, ':route': ROUTE_MARKER } }
-            : { ExpressionAttributeValues: { ':pk': `${USAGE_PK_PREFIX}${clientId}`, ':start': start, ':end': end } }),
+          ExpressionAttributeValues: { ':pk': `${USAGE_PK_PREFIX}${clientId}`, ':start': start, ':end': end },
           ReturnConsumedCapacity: 'TOTAL',
           ExclusiveStartKey,
         }));

@@ -20,7 +20,7 @@ export function requestedDays(query: UsageDailyQuery): number {
 export async function usageDaily(input: UsageDailyInput, reader: UsageReader): Promise<UsageDaily> {
   const count = requestedDays(input.query);
   const from = addDays(input.today, -(count - 1));
-  const { days } = await reader.readRange(input.clientId, from, input.today, { routes: false });
+  const { days } = await reader.readRange(input.clientId, from, input.today);
   return dailyTrend(from, input.today, days);
 }
 

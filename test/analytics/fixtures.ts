@@ -64,11 +64,10 @@ export function dayItems(clientId: string, day: string, perRoute: Record<string,
 export function memoryReader(items: readonly Item[]): UsageReader & { reads: number } {
   const reader = {
     reads: 0,
-    async readRange(clientId: string, from: string, to: string, options: { routes?: boolean } = {}) {
+    async readRange(clientId: string, from: string, to: string) {
       reader.reads += 1;
       const { start, end } = counterSortKeyRange(from, to);
-      const selected = items.filter((item) => item.pk === `USAGE#${clientId}` && String(item.sk) >= start && String(item.sk) <= end
-        && (options.routes !== false || !String(item.sk).includes('#ROUTE#')));
+      const selected = items.filter((item) => item.pk === `USAGE#${clientId}` && String(item.sk) >= start && String(item.sk) <= end);
       return { days: usageFromItems(selected), cost: { pages: 1, items: selected.length, capacityUnits: 0 } };
     },
     async readDay(clientId: string, day: string) {

@@ -36,7 +36,7 @@ beforeAll(async () => {
   await createUsageTable(db, TABLE);
   const created = (await sqs.send(new CreateQueueCommand({ QueueName: 'usage-analytics-events' }))).QueueUrl!;
   // fauxqs names queues by a virtual host; the path alone addresses them on its endpoint.
-  queueUrl = `${fauxqs.endpoint}${new URL(created).pathname}`;
+  queueUrl = created.replace(/^https?:\/\/[^/]+/, fauxqs.endpoint);
 
   // Alice: today, yesterday, 40 days ago (outside the default 30), and 2 days ahead of nothing.
   // Bob: lots of traffic today that Alice must never see.

@@ -6,7 +6,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { ROUTES } from '../../lib/config/routes';
+import { ROUTES, type RouteDefinition } from '../../lib/config/routes';
 import { apiEvent, lambdaContext } from '../support/api-event';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
@@ -31,7 +31,7 @@ const deep = fc.letrec((tie) => ({
 })).node;
 const deeplyNested = fc.integer({ min: 100, max: 5_000 }).map((depth) => '['.repeat(depth) + ']'.repeat(depth));
 
-function knownFields(route: (typeof ROUTES)[number]): string[] {
+function knownFields(route: RouteDefinition): string[] {
   return Object.keys(route.schemas.query?.shape ?? {});
 }
 

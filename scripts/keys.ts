@@ -1,0 +1,108 @@
+// Key management: `npm run keys -- create|list|revoke … (--local | --stage dev|prod)`.
+// The key value is printed once, at creation, and never stored or shown again.
+import { parseArgs } from 'node:util';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { APIGatewayClient, CreateApiKeyCommand, CreateUsagePlanKeyCommand, DeleteApiKeyCommand, UpdateApiKeyCommand } from '@aws-sdk/client-api-gateway';
+import { isPlanName, PLAN_NAMES, type PlanName } from '../lib/config/plans';
+import { generateApiKey } from '../lambdas/shared/api-keys';
+import { createClient, listClients, revokeClient, type ClientStore } from '../lambdas/shared/client-store';
+import { readTwinState, twinClientConfig } from '../local/state-file';
+import { stackOutputs } from './stack-outputs';
+
+const USAGE = `usage:
+  npm run keys -- create --plan <${PLAN_NAMES.join('|')}> --name <name> [--json] (--local | --stage <dev|prod>)
+  npm run keys -- list [--json] (--local | --stage <dev|prod>)
+  npm run keys -- revoke <clientId> (--local | --stage <dev|prod>)
+--local uses the twin started with the same PORT (default 3000); --stage uses the deployed stack MeteredApi-<stage>.`;
+
+class UsageError extends Error {}
+
+interface Target {
+  readonly store: ClientStore;
+  /** Deployed stages: API Gateway keys and usage plans. */
+  readonly gateway?: { readonly client: APIGatewayClient; readonly usagePlanIds: Record<PlanName, string> };
+}
+
+async function targetFrom(values: { local?: boolean; stage?: string }): Promise<Target> {
+  if (values.local && values.stage) throw new UsageError('choose one of --local and --stage');
+  if (values.local) {
+    const state = readTwinState();
+    return { store: { db: DynamoDBDocumentClient.from(new DynamoDBClient(twinClientConfig(state, 'dynamodb'))), tableName: state.tableName } };
+  }
+  if (values.stage) {
+    const outputs = await stackOutputs(values.stage);
+    const usagePlanIds = Object.fromEntries(PLAN_NAMES.map((plan) => [plan, outputs[`UsagePlanId${plan[0].toUpperCase()}${plan.slice(1)}`]])) as Record<PlanName, string>;
+    return {
+      store: { db: DynamoDBDocumentClient.from(new DynamoDBClient({})), tableName: outputs.TableName },
+      gateway: { client: new APIGatewayClient({}), usagePlanIds },
+    };
+  }
+  throw new UsageError('say where: --local (the twin on PORT) or --stage <dev|prod> (a deployed stack)');
+}
+
+async function create(target: Target, plan: PlanName, name: string) {
+  if (!target.gateway) return createClient(target.store, { plan, name });
+  // Deployed: API Gateway must know the key value (usageIdentifierKey → usage plan), so the key is
+  // made here, registered, attached to its plan, and only then recorded by hash.
+  const apiKey = generateApiKey();
+  const { id } = await target.gateway.client.send(new CreateApiKeyCommand({ name: `${name}-${Date.now()}`, enabled: true, value: apiKey }));
+  try {
+    await target.gateway.client.send(new CreateUsagePlanKeyCommand({ usagePlanId: target.gateway.usagePlanIds[plan], keyId: id, keyType: 'API_KEY' }));
+    return await createClient(target.store, { plan, name, apiKey, apiGatewayKeyId: id });
+  } catch (error) {
+    await target.gateway.client.send(new DeleteApiKeyCommand({ apiKey: id })).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      plan: { type: 'string' }, name: { type: 'string' }, json: { type: 'boolean' },
+      local: { type: 'boolean' }, stage: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command, ...rest] = positionals;
+  if (values.help || !command) { console.log(USAGE); return; }
+
+  switch (command) {
+    case 'create': {
+      if (!values.plan || !isPlanName(values.plan)) throw new UsageError(`--plan must be one of ${PLAN_NAMES.join(', ')}, got ${JSON.stringify(values.plan ?? '')}`);
+      const name = values.name?.trim();
+      if (!name || name.length > 64) throw new UsageError('--name is required (1–64 characters)');
+      const target = await targetFrom(values);
+      const created = await create(target, values.plan, name);
+      if (values.json) console.log(JSON.stringify({ apiKey: created.apiKey, clientId: created.clientId, plan: created.plan }));
+      else console.log(`created client ${created.clientId} on plan ${created.plan}\napi key (shown once, store it now): ${created.apiKey}`);
+      return;
+    }
+    case 'list': {
+      const clients = await listClients((await targetFrom(values)).store);
+      if (values.json) console.log(JSON.stringify(clients));
+      else console.table(clients.map(({ clientId, name, plan, status, createdAt }) => ({ clientId, name, plan, status, createdAt })));
+      return;
+    }
+    case 'revoke': {
+      const clientId = rest[0];
+      if (!clientId) throw new UsageError('revoke needs a clientId: npm run keys -- revoke <clientId> --local');
+      const target = await targetFrom(values);
+      const revoked = await revokeClient(target.store, clientId);
+      if (target.gateway && revoked.apiGatewayKeyId) {
+        await target.gateway.client.send(new UpdateApiKeyCommand({ apiKey: revoked.apiGatewayKeyId, patchOperations: [{ op: 'replace', path: '/enabled', value: 'false' }] }));
+      }
+      console.log(`revoked ${clientId}: its key is refused (403) once cached authorizer results expire`);
+      return;
+    }
+    default:
+      throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+  }
+}
+
+main(process.argv.slice(2)).catch((error: Error) => {
+  console.error(`keys: ${error.message}`);
+  if (error instanceof UsageError) console.error(USAGE);
+  process.exit(error instanceof UsageError ? 2 : 1);
+});

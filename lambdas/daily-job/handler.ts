@@ -1,4 +1,27 @@
-// Placeholder until its issue lands: the stack declares this function, so it must exist and bundle.
-export const handler = async (): Promise<never> => {
-  throw new Error('not implemented: daily-job');
+// The daily job Lambda, invoked by its EventBridge schedule (or on demand with `{ "day": "YYYY-MM-DD" }`).
+import type { Context } from 'aws-lambda';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { dynamo, resources, s3 } from '../shared/clients';
+import { logger, metrics } from '../shared/powertools';
+import { runDailyJob, type DailyJobReport } from './daily-job';
+import { resolveJobDay, retentionDaysFrom } from './job-input';
+
+export const handler = async (event: unknown, context: Context): Promise<DailyJobReport> => {
+  logger.addContext(context);
+  try {
+    const day = resolveJobDay(event, new Date());
+    const report = await runDailyJob({ day, retentionDays: retentionDaysFrom(process.env) }, {
+      table: { db: dynamo(), tableName: resources.tableName },
+      archive: { s3: s3(), bucket: resources.archiveBucket },
+      recordMetric: (name, value) => metrics.addMetric(name, MetricUnit.Count, value),
+      log: (message, details) => logger.info(message, details),
+    });
+    logger.info('daily job finished', { report });
+    return report;
+  } catch (error) {
+    logger.error('daily job failed; rerun it for the same day to resume', error as Error);
+    throw error;
+  } finally {
+    metrics.publishStoredMetrics();
+  }
 };

@@ -1,0 +1,139 @@
+// The S3 archive of old counter items: per day, gzip JSON lines under `usage/dt=YYYY-MM-DD/` plus a
+// manifest. Content and keys depend only on the items, so writing the same day twice writes the same
+// bytes; every object is read back and hashed before the job may delete anything.
+import { createHash } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { z } from 'zod';
+
+export interface CounterArchive {
+  readonly s3: S3Client;
+  readonly bucket: string;
+}
+
+export type ArchivedItem = Record<string, unknown> & { pk: string; sk: string };
+
+export const ARCHIVE_PREFIX = 'usage';
+/** Lines per part object; a day of 100,000 clients with 4 routes each fits in 10 parts. */
+export const DEFAULT_PART_ITEMS = 50_000;
+
+export const partKey = (dt: string, index: number) => `${ARCHIVE_PREFIX}/dt=${dt}/part-${String(index).padStart(5, '0')}.json.gz`;
+/** Leading underscore: Athena and Hive skip it when reading the day's partition. */
+export const manifestKey = (dt: string) => `${ARCHIVE_PREFIX}/dt=${dt}/_manifest.json`;
+
+export const archiveManifest = z.strictObject({
+  version: z.literal(1),
+  dt: z.iso.date(),
+  format: z.literal('jsonl.gz'),
+  objectCount: z.int().nonnegative(),
+  itemCount: z.int().nonnegative(),
+  /** SHA-256 of the parts' SHA-256 hex digests, one per line, in part order. */
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  parts: z.array(z.strictObject({
+    key: z.string(),
+    items: z.int().nonnegative(),
+    bytes: z.int().nonnegative(),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  })),
+});
+export type ArchiveManifest = z.infer<typeof archiveManifest>;
+
+export interface EncodedArchive {
+  readonly manifest: ArchiveManifest;
+  readonly manifestBody: Buffer;
+  readonly parts: readonly { readonly key: string; readonly body: Buffer }[];
+}
+
+export class ArchiveVerificationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ArchiveVerificationError';
+  }
+}
+
+const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
+
+/** Identity of an item in the table and the archive. */
+export const itemId = (item: { pk: string; sk: string }) => `${item.pk}\u0000${item.sk}`;
+
+/** One JSON line per item with its attributes in a fixed order, so equal items give equal bytes. */
+export function itemLine(item: Record<string, unknown>): string {
+  return JSON.stringify(Object.fromEntries(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
+}
+
+/** Sorts the items by key and cuts them into gzip parts and a manifest, deterministically. */
+export function encodeArchive(dt: string, items: readonly ArchivedItem[], partItems = DEFAULT_PART_ITEMS): EncodedArchive {
+  const sorted = [...items].sort((a, b) => (itemId(a) < itemId(b) ? -1 : itemId(a) > itemId(b) ? 1 : 0));
+  const parts: { key: string; body: Buffer }[] = [];
+  const entries: ArchiveManifest['parts'] = [];
+  for (let i = 0; i < sorted.length; i += partItems) {
+    const chunk = sorted.slice(i, i + partItems);
+    // gzip's header carries no time or name here (Node writes mtime 0), so the bytes depend on content only.
+    const body = gzipSync(chunk.map(itemLine).join('\n') + '\n', { level: 9 });
+    const key = partKey(dt, parts.length);
+    parts.push({ key, body });
+    entries.push({ key, items: chunk.length, bytes: body.length, sha256: sha256(body) });
+  }
+  const manifest: ArchiveManifest = {
+    version: 1,
+    dt,
+    format: 'jsonl.gz',
+    objectCount: parts.length,
+    itemCount: sorted.length,
+    sha256: sha256(entries.map((p) => p.sha256).join('\n')),
+    parts: entries,
+  };
+  return { manifest, manifestBody: Buffer.from(JSON.stringify(manifest, null, 2) + '\n'), parts };
+}
+
+export function decodePart(body: Buffer): ArchivedItem[] {
+  return gunzipSync(body).toString('utf8').split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as ArchivedItem);
+}
+
+async function getObject(archive: CounterArchive, key: string): Promise<Buffer | undefined> {
+  try {
+    const result = await archive.s3.send(new GetObjectCommand({ Bucket: archive.bucket, Key: key }));
+    return Buffer.from(await result.Body!.transformToByteArray());
+  } catch (error) {
+    if ((error as Error).name === 'NoSuchKey' || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * The day's archive as written by an earlier run, read back and verified against its manifest;
+ * undefined when the day has no manifest (never archived, or a run stopped before finishing it).
+ */
+export async function readArchive(archive: CounterArchive, dt: string): Promise<{ manifest: ArchiveManifest; items: ArchivedItem[] } | undefined> {
+  const body = await getObject(archive, manifestKey(dt));
+  if (!body) return undefined;
+  const manifest = archiveManifest.parse(JSON.parse(body.toString('utf8')));
+  const items: ArchivedItem[] = [];
+  for (const part of manifest.parts) {
+    const partBody = await getObject(archive, part.key);
+    if (!partBody || sha256(partBody) !== part.sha256) {
+      throw new ArchiveVerificationError(`archive object ${part.key} is missing or does not match its manifest`);
+    }
+    const partItems = decodePart(partBody);
+    if (partItems.length !== part.items) throw new ArchiveVerificationError(`archive object ${part.key} holds ${partItems.length} items, its manifest says ${part.items}`);
+    items.push(...partItems);
+  }
+  return { manifest, items };
+}
+
+/** Puts each object, reads it back and compares its hash; the manifest goes last, so its presence means "complete". */
+export async function writeArchive(archive: CounterArchive, encoded: EncodedArchive): Promise<void> {
+  const objects = [...encoded.parts.map((p) => ({ ...p, contentType: 'application/gzip' })), { key: manifestKey(encoded.manifest.dt), body: encoded.manifestBody, contentType: 'application/json' }];
+  for (const object of objects) {
+    const digest = sha256(object.body);
+    await archive.s3.send(new PutObjectCommand({
+      Bucket: archive.bucket,
+      Key: object.key,
+      Body: object.body,
+      ContentType: object.contentType,
+      Metadata: { sha256: digest },
+    }));
+    const stored = await getObject(archive, object.key);
+    if (!stored || sha256(stored) !== digest) throw new ArchiveVerificationError(`archive object ${object.key} did not read back as written`);
+  }
+}

@@ -31,6 +31,26 @@ export interface LocalResources {
   readonly archiveBucket: string;
 }
 
+/**
+ * Queue URLs in path style on the emulator's endpoint. fauxqs answers `http://sqs.<region>.127.0.0.1:<port>/…`,
+ * which WHATWG URL parsing rejects (a host ending in a number must be an IPv4 address), and the SQS client
+ * parses queue URLs; fauxqs finds a queue by the name at the end of the path, whatever the host.
+ */
+export function localQueueUrl(sqsEndpoint: string, queueName: string): string {
+  return `${sqsEndpoint}/000000000000/${queueName}`;
+}
+
+/** The names and URLs the resources will have, known before the emulators start. */
+export function expectedResources(sqsEndpoint: string): LocalResources {
+  const queueUrl = (name: string) => localQueueUrl(sqsEndpoint, name);
+  return {
+    tableName: LOCAL_NAMES.tableName,
+    usageQueueUrl: queueUrl(LOCAL_NAMES.usageQueue),
+    deadLetterQueueUrl: queueUrl(LOCAL_NAMES.deadLetterQueue),
+    archiveBucket: LOCAL_NAMES.archiveBucket,
+  };
+}
+
 export interface Endpoints {
   readonly dynamoEndpoint: string;
   readonly sqsEndpoint: string;
@@ -46,7 +66,7 @@ export async function createLocalResources(endpoints: Endpoints): Promise<LocalR
   try {
     const [, queues] = await Promise.all([
       createUsageTable(dynamo, LOCAL_NAMES.tableName),
-      createUsageQueues(sqs),
+      createUsageQueues(sqs, endpoints.sqsEndpoint),
       createBucket(s3, LOCAL_NAMES.archiveBucket),
     ]);
     return { tableName: LOCAL_NAMES.tableName, archiveBucket: LOCAL_NAMES.archiveBucket, ...queues };
@@ -81,13 +101,13 @@ export async function createUsageTable(dynamo: DynamoDBClient, tableName: string
   }
 }
 
-async function createUsageQueues(sqs: SQSClient): Promise<Pick<LocalResources, 'usageQueueUrl' | 'deadLetterQueueUrl'>> {
+async function createUsageQueues(sqs: SQSClient, sqsEndpoint: string): Promise<Pick<LocalResources, 'usageQueueUrl' | 'deadLetterQueueUrl'>> {
   const dlq = await sqs.send(new CreateQueueCommand({
     QueueName: LOCAL_NAMES.deadLetterQueue,
     Attributes: { MessageRetentionPeriod: String(QUEUE_RETENTION_SECONDS) },
   }));
-  const deadLetterQueueUrl = dlq.QueueUrl!;
-  const attributes = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: deadLetterQueueUrl, AttributeNames: ['QueueArn'] }));
+  if (!dlq.QueueUrl) throw new Error(`queue not created: ${LOCAL_NAMES.deadLetterQueue}`);
+  const attributes = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: localQueueUrl(sqsEndpoint, LOCAL_NAMES.deadLetterQueue), AttributeNames: ['QueueArn'] }));
   const queue = await sqs.send(new CreateQueueCommand({
     QueueName: LOCAL_NAMES.usageQueue,
     Attributes: {
@@ -96,7 +116,8 @@ async function createUsageQueues(sqs: SQSClient): Promise<Pick<LocalResources, '
       RedrivePolicy: JSON.stringify({ deadLetterTargetArn: attributes.Attributes!.QueueArn, maxReceiveCount: USAGE_QUEUE_MAX_RECEIVE_COUNT }),
     },
   }));
-  return { usageQueueUrl: queue.QueueUrl!, deadLetterQueueUrl };
+  if (!queue.QueueUrl) throw new Error(`queue not created: ${LOCAL_NAMES.usageQueue}`);
+  return { usageQueueUrl: localQueueUrl(sqsEndpoint, LOCAL_NAMES.usageQueue), deadLetterQueueUrl: localQueueUrl(sqsEndpoint, LOCAL_NAMES.deadLetterQueue) };
 }
 
 async function createBucket(s3: S3Client, bucket: string): Promise<void> {

@@ -130,7 +130,8 @@ export function proxyEvent(request: IncomingRequest, auth: AuthorizerContextValu
     requestContext: {
       ...requestContextBase(request),
       identity: identity(request, auth.apiKey),
-      authorizer: { ...auth.context, principalId: auth.principalId, integrationLatency: auth.integrationLatency },
+      // REST APIs hand the authorizer's context values to the integration as strings.
+      authorizer: { ...stringValues(auth.context), principalId: auth.principalId, integrationLatency: auth.integrationLatency },
     },
     // The REST API declares no binary media types, so API Gateway passes every body as UTF-8 text.
     body: request.body.length > 0 ? request.body.toString('utf8') : null,
@@ -155,6 +156,10 @@ export function lambdaContext(functionName: string, timeoutSeconds: number, awsR
     fail: () => undefined,
     succeed: () => undefined,
   };
+}
+
+function stringValues(context: Record<string, string | number | boolean>): Record<string, string> {
+  return Object.fromEntries(Object.entries(context).map(([key, value]) => [key, String(value)]));
 }
 
 function resourceId(text: string): string {

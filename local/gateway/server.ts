@@ -41,8 +41,17 @@ export interface GatewayOptions {
   /** Largest body passed on to a handler; larger gets 413 from the gateway. */
   readonly maxPayloadBytes?: number;
   readonly onAccess?: (entry: AccessLogEntry) => void;
+  /** CORS preflight answers (OPTIONS on every resource, no authorizer), as CDK's defaultCorsPreflightOptions; none when absent. */
+  readonly cors?: CorsPreflight;
   /** Called when a handler throws or times out (API Gateway logs these in execution logs). */
   readonly onIntegrationError?: (requestId: string, error: unknown) => void;
+}
+
+export interface CorsPreflight {
+  readonly allowOrigins: readonly string[];
+  readonly allowHeaders: readonly string[];
+  readonly exposeHeaders: readonly string[];
+  readonly maxAgeSeconds: number;
 }
 
 interface CompiledRoute extends GatewayRoute {
@@ -52,6 +61,8 @@ interface CompiledRoute extends GatewayRoute {
 export function createGatewayServer(options: GatewayOptions): http.Server {
   const compiled: CompiledRoute[] = options.routes.map((route) => ({ ...route, pattern: templatePattern(route.definition.path) }));
   const maxPayload = options.maxPayloadBytes ?? GATEWAY_MAX_PAYLOAD_BYTES;
+  const resources = resourcePatterns(options.routes.map((r) => r.definition.path));
+  const allowMethods = [...new Set([...options.routes.map((r) => r.definition.method), 'OPTIONS'])].join(',');
 
   return http.createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
@@ -79,6 +90,12 @@ export function createGatewayServer(options: GatewayOptions): http.Server {
     };
 
     // 1. Resource and method: an unknown one is API Gateway's "Missing Authentication Token".
+    if (method === 'OPTIONS' && options.cors && resources.some((pattern) => pattern.test(path))) {
+      req.resume();
+      res.writeHead(204, { ...preflightHeaders(options.cors, allowMethods, req.headers.origin), 'x-amzn-RequestId': requestId });
+      res.end();
+      return finish(204);
+    }
     const route = compiled.find((r) => r.definition.method === method && r.pattern.test(path));
     if (!route) {
       req.resume();
@@ -124,7 +141,10 @@ export function createGatewayServer(options: GatewayOptions): http.Server {
     if (verdict === 'quota-exceeded') return reject('QUOTA_EXCEEDED');
     if (verdict === 'no-plan') return reject('ACCESS_DENIED');
 
-    // 5. The integration: the route's handler, with the function's timeout.
+    // 5. The parameters validator: required query parameters (bodies are validated by the Lambda).
+    if (missingRequiredQuery(route.definition, url.searchParams)) return reject('BAD_REQUEST_PARAMETERS');
+
+    // 6. The integration: the route's handler, with the function's timeout.
     const event = proxyEvent(request, { principalId: auth.principalId, context: auth.context, integrationLatency: auth.latencyMs, apiKey });
     const awsRequestId = randomUUID();
     const context = lambdaContext(route.functionName, route.definition.timeoutSeconds, awsRequestId);
@@ -151,6 +171,35 @@ export function createGatewayServer(options: GatewayOptions): http.Server {
     res.end(payload);
     finish(result.statusCode);
   }
+}
+
+/** CDK's preflight response: one allowed origin is static; several echo the request's when listed. */
+function preflightHeaders(cors: CorsPreflight, allowMethods: string, origin: string | undefined): Record<string, string> {
+  const allowOrigin = cors.allowOrigins.length === 1 || !origin || !cors.allowOrigins.includes(origin) ? cors.allowOrigins[0] : origin;
+  return {
+    'Access-Control-Allow-Headers': cors.allowHeaders.join(','),
+    'Access-Control-Allow-Origin': allowOrigin,
+    ...(allowOrigin === '*' ? {} : { Vary: 'Origin' }),
+    'Access-Control-Allow-Methods': allowMethods,
+    'Access-Control-Expose-Headers': cors.exposeHeaders.join(','),
+    'Access-Control-Max-Age': String(cors.maxAgeSeconds),
+    'Content-Length': '0',
+  };
+}
+
+/** Every resource of the API: the route paths and each of their parent paths, down to `/`. */
+function resourcePatterns(paths: readonly string[]): RegExp[] {
+  const all = new Set<string>(['/']);
+  for (const p of paths) {
+    const segments = p.split('/').filter(Boolean);
+    for (let i = 1; i <= segments.length; i++) all.add(`/${segments.slice(0, i).join('/')}`);
+  }
+  return [...all].map(templatePattern);
+}
+
+function missingRequiredQuery(route: RouteDefinition, query: URLSearchParams): boolean {
+  const shape = (route.schemas.query?.shape ?? {}) as Record<string, { safeParse(value: unknown): { success: boolean } }>;
+  return Object.entries(shape).some(([name, field]) => !field.safeParse(undefined).success && !query.has(name));
 }
 
 /** `/v1/items/{id}` → a regex matching one path segment per parameter (`{proxy+}` matches the rest). */

@@ -1,0 +1,297 @@
+// The local twin: DynamoDB Local and fauxqs as child processes, the stack's resources in them, and
+// in this process the gateway emulator, the route handlers, the usage poller and the daily job.
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent, Context, ScheduledEvent } from 'aws-lambda';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ROUTES, WORKERS, type RouteDefinition } from '../lib/config/routes';
+import { PLAN_NAMES, type PlanName } from '../lib/config/plans';
+import { STAGES, type StageConfig } from '../lib/config/stages';
+import { CORS_PREFLIGHT } from '../lib/config/cors';
+import { startDynamoDbLocal } from './services/dynamodb-local';
+import { startFauxqs } from './services/fauxqs';
+import type { RunningService } from './services/child-service';
+import { createLocalResources, expectedResources, LOCAL_CREDENTIALS, LOCAL_REGION, type LocalResources } from './resources';
+import { freePort } from './services/ports';
+import { RequestAuthorizer, type AuthorizerHandler } from './gateway/authorizer';
+import { lambdaContext } from './gateway/proxy-event';
+import { createGatewayServer, type AccessLogEntry, type GatewayRoute, type RouteHandler } from './gateway/server';
+import { UsagePlans, type PlanOverrides } from './gateway/usage-plans';
+import { scheduleDaily, scheduledEvent, type DailyTimer } from './daily-schedule';
+import { startUsagePoller, type UsagePoller } from './usage-poller';
+import type { TwinState } from './state-file';
+import { loadHandler } from './lambda-modules';
+
+/** The stage whose settings the twin uses (batching, cache TTL, stage throttle, schedule). */
+export const TWIN_STAGE: StageConfig = STAGES.dev;
+
+export interface TwinOptions {
+  /** Gateway port; 0 picks a free one. */
+  readonly port: number;
+  readonly host?: string;
+  /** Keep table, queues, objects, demo keys and quota counters in this folder across restarts. */
+  readonly persistDir?: string;
+  /** No logs at all (tests, benchmarks). */
+  readonly quiet?: boolean;
+  /** Powertools log level of the in-process Lambdas; default ERROR (quiet: SILENT). */
+  readonly lambdaLogLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  /** One line per request, like API Gateway's access log. */
+  readonly onAccess?: (entry: AccessLogEntry) => void;
+  /** Messages for the operator (service trouble, job runs, integration errors). */
+  readonly log?: (line: string) => void;
+  /** Overrides of stage settings (tests): authorizer cache TTL, batching window, … */
+  readonly stage?: Partial<Pick<StageConfig, 'authorizerCacheTtlSeconds' | 'usageBatchSize' | 'usageBatchWindowSeconds' | 'aggregatorMaxConcurrency' | 'stageThrottle'>>;
+  /** Lift the stage-wide throttle (benchmarks of the twin itself). */
+  readonly noStageThrottle?: boolean;
+  /** Test-only plan limits for the gateway (handlers' RateLimit headers keep the configured ones). */
+  readonly planOverrides?: PlanOverrides;
+  /** Run the daily job on its schedule (default true). */
+  readonly dailySchedule?: boolean;
+}
+
+export interface DemoKey {
+  readonly apiKey: string;
+  readonly clientId: string;
+  readonly plan: PlanName;
+}
+
+export interface Twin {
+  readonly baseUrl: string;
+  /** What the state file holds (pid is this process). */
+  readonly state: TwinState;
+  readonly demoKeys: Record<PlanName, DemoKey>;
+  readonly stage: StageConfig;
+  readonly resources: LocalResources;
+  readonly services: readonly RunningService[];
+  readonly usagePlans: UsagePlans;
+  readonly authorizer: RequestAuthorizer;
+  /** Runs the daily job now, as the schedule would. */
+  runDailyJob(at?: Date): Promise<unknown>;
+  /** Resolves once the usage queue is empty and no batch is in flight. */
+  drainUsage(timeoutMs?: number): Promise<void>;
+  /** Rejects when a child service dies while the twin runs. */
+  readonly serviceFailure: Promise<never>;
+  /** Milliseconds from the start of startTwin to each phase. */
+  readonly timings: Readonly<Record<string, number>>;
+  stop(): Promise<void>;
+}
+
+/** The Lambdas' environment, set before their modules load (they read it at module scope). */
+function setLambdaEnvironment(endpoints: { dynamo: string; sqs: string; s3: string }, resources: LocalResources, options: TwinOptions, stage: StageConfig): void {
+  Object.assign(process.env, {
+    TABLE_NAME: resources.tableName,
+    USAGE_QUEUE_URL: resources.usageQueueUrl,
+    ARCHIVE_BUCKET: resources.archiveBucket,
+    STAGE: stage.stageName,
+    RETENTION_DAYS: String(stage.retentionDays),
+    AWS_REGION: LOCAL_REGION,
+    AWS_DEFAULT_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamo,
+    AWS_ENDPOINT_URL_SQS: endpoints.sqs,
+    AWS_ENDPOINT_URL_S3: endpoints.s3,
+    S3_FORCE_PATH_STYLE: 'true',
+    // Metrics go to CloudWatch as EMF on stdout in AWS; locally they would only be noise.
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_LOG_LEVEL: options.quiet ? 'SILENT' : (options.lambdaLogLevel ?? 'ERROR'),
+    AWS_LAMBDA_LOG_LEVEL: options.quiet ? 'SILENT' : (options.lambdaLogLevel ?? 'ERROR'),
+  });
+  delete process.env.AWS_SESSION_TOKEN;
+  delete process.env.AWS_PROFILE;
+}
+
+type DailyJobHandler = (event: ScheduledEvent, context: Context) => Promise<unknown>;
+
+/** Loads every Lambda the twin runs in-process (after setLambdaEnvironment). */
+async function loadLambdas(stage: StageConfig) {
+  const routes: GatewayRoute[] = [];
+  for (const definition of ROUTES as readonly RouteDefinition[]) {
+    routes.push({ definition, handler: await loadHandler<RouteHandler>(definition.entry), functionName: `metered-api-${stage.stageName}-${definition.id}` });
+  }
+  const authorizerHandler = await loadHandler<AuthorizerHandler>(WORKERS.authorizer.entry);
+  const dailyJob = await loadHandler<DailyJobHandler>(WORKERS.dailyJob.entry);
+  return { routes, authorizerHandler, dailyJob };
+}
+
+export async function startTwin(options: TwinOptions): Promise<Twin> {
+  const host = options.host ?? '127.0.0.1';
+  const log = options.quiet ? () => undefined : (options.log ?? ((line: string) => console.error(line)));
+  const stage: StageConfig = { ...TWIN_STAGE, ...options.stage };
+  const persist = options.persistDir ? path.resolve(options.persistDir) : undefined;
+  if (persist) {
+    fs.mkdirSync(path.join(persist, 'dynamodb'), { recursive: true });
+    fs.mkdirSync(path.join(persist, 'fauxqs'), { recursive: true });
+  }
+
+  // 1. Ports first, so the Lambdas' environment is known before anything starts: their modules read it
+  // at load time, and loading them overlaps the emulators' start (DynamoDB Local on Java is the slowest).
+  const [dynamoPort, fauxqsPort] = [await freePort(host), await freePort(host)];
+  const endpoints = { dynamo: `http://127.0.0.1:${dynamoPort}`, sqs: `http://127.0.0.1:${fauxqsPort}`, s3: `http://127.0.0.1:${fauxqsPort}` };
+  const expected = expectedResources(endpoints.sqs);
+  setLambdaEnvironment(endpoints, expected, options, stage);
+
+  const t0 = performance.now();
+  const timings: Record<string, number> = {};
+  const mark = (phase: string) => { timings[phase] = Math.round(performance.now() - t0); };
+  const lambdas = loadLambdas(stage).finally(() => mark('lambdasLoaded'));
+  lambdas.catch(() => undefined);
+  const started = await Promise.allSettled([
+    startDynamoDbLocal({ port: dynamoPort, persistDir: persist && path.join(persist, 'dynamodb') }),
+    startFauxqs({ port: fauxqsPort, persistDir: persist && path.join(persist, 'fauxqs') }),
+  ]);
+  mark('emulatorsUp');
+  const services = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) {
+    await Promise.all(services.map((s) => s.stop()));
+    throw failed.reason;
+  }
+  const [dynamoService, fauxqsService] = services;
+
+  let stopping = false;
+  const serviceFailure = new Promise<never>((_, reject) => {
+    for (const service of services) {
+      service.process.once('exit', (code, signal) => {
+        if (!stopping) reject(new Error(`${service.name} exited unexpectedly (${signal ?? `code ${code}`})`));
+      });
+    }
+  });
+  serviceFailure.catch(() => undefined);
+
+  const cleanup: Array<() => Promise<void> | void> = [];
+  try {
+    // 2. The stack's resources (as the Lambdas were told), and the Lambdas.
+    const resources = await createLocalResources({ dynamoEndpoint: dynamoService.endpoint, sqsEndpoint: fauxqsService.endpoint, s3Endpoint: fauxqsService.endpoint });
+    mark('resourcesCreated');
+    if (resources.usageQueueUrl !== expected.usageQueueUrl) {
+      throw new Error(`usage queue url differs from the one the Lambdas were given: ${resources.usageQueueUrl}`);
+    }
+    const { routes, authorizerHandler, dailyJob } = await lambdas;
+    const authorizer = new RequestAuthorizer({
+      handler: authorizerHandler as (event: APIGatewayRequestAuthorizerEvent, context: Context) => Promise<APIGatewayAuthorizerResult>,
+      cacheTtlSeconds: stage.authorizerCacheTtlSeconds,
+      makeContext: () => lambdaContext(`metered-api-${stage.stageName}-authorizer`, WORKERS.authorizer.timeoutSeconds, randomUUID()),
+    });
+    const usagePlans = new UsagePlans({
+      planOverrides: options.planOverrides,
+      stageThrottle: options.noStageThrottle ? undefined : stage.stageThrottle,
+    });
+    const quotaFile = persist && path.join(persist, 'gateway-quotas.json');
+    if (quotaFile && fs.existsSync(quotaFile)) usagePlans.importQuotas(JSON.parse(fs.readFileSync(quotaFile, 'utf8')));
+    if (quotaFile) cleanup.push(() => fs.writeFileSync(quotaFile, JSON.stringify(usagePlans.exportQuotas())));
+
+    // 3. The usage pipeline: queue → poller → aggregator, with the stage's batching.
+    const poller: UsagePoller = await startUsagePoller({
+      queueUrl: resources.usageQueueUrl,
+      sqsEndpoint: fauxqsService.endpoint,
+      stage,
+      log,
+    });
+    cleanup.push(() => poller.stop());
+
+    // 4. The daily job on its schedule.
+    const runDailyJob = (at = new Date()) =>
+      dailyJob(scheduledEvent(at), lambdaContext(`metered-api-${stage.stageName}-daily-job`, WORKERS.dailyJob.timeoutSeconds, randomUUID()));
+    let timer: DailyTimer | undefined;
+    if (options.dailySchedule !== false) {
+      timer = scheduleDaily(stage.dailyJobSchedule, async (event) => {
+        log(`daily job: running (${event.time})`);
+        const result = await runDailyJob(new Date(event.time));
+        log(`daily job: done ${JSON.stringify(result ?? {})}`);
+      }, (error) => log(`daily job failed: ${(error as Error)?.stack ?? String(error)}`));
+      cleanup.push(() => timer?.stop());
+    }
+
+    // 5. The gateway.
+    const server = createGatewayServer({
+      routes,
+      authorizer,
+      usagePlans,
+      stage: stage.stageName,
+      cors: stage.corsOrigins.length > 0 ? { allowOrigins: stage.corsOrigins, ...CORS_PREFLIGHT } : undefined,
+      onAccess: options.quiet ? undefined : options.onAccess,
+      onIntegrationError: (requestId, error) => log(`request ${requestId}: integration error: ${(error as Error)?.stack ?? String(error)}`),
+    });
+    const port = await listen(server, options.port, host);
+    cleanup.push(() => closeServer(server));
+    const baseUrl = `http://${host}:${port}`;
+
+    // 6. Demo keys: one per plan (kept in the persist folder, so a restart prints the same ones).
+    const demoKeys = await seedDemoKeys(dynamoService.endpoint, resources.tableName, persist);
+    mark('ready');
+
+    const state: TwinState = {
+      port, host, baseUrl, pid: process.pid,
+      dynamoEndpoint: dynamoService.endpoint, sqsEndpoint: fauxqsService.endpoint, s3Endpoint: fauxqsService.endpoint,
+      tableName: resources.tableName, usageQueueUrl: resources.usageQueueUrl,
+      deadLetterQueueUrl: resources.deadLetterQueueUrl, archiveBucket: resources.archiveBucket,
+    };
+
+    let stopped: Promise<void> | undefined;
+    return {
+      baseUrl, state, demoKeys, stage, resources, services, usagePlans, authorizer, serviceFailure, timings,
+      runDailyJob,
+      drainUsage: (timeoutMs) => poller.drain(timeoutMs),
+      stop: () => {
+        stopped ??= (async () => {
+          stopping = true;
+          for (const step of cleanup.reverse()) await step();
+          await Promise.all(services.map((s) => s.stop()));
+        })();
+        return stopped;
+      },
+    };
+  } catch (error) {
+    stopping = true;
+    for (const step of cleanup.reverse()) await Promise.resolve(step()).catch(() => undefined);
+    await Promise.all(services.map((s) => s.stop()));
+    throw error;
+  }
+}
+
+async function seedDemoKeys(dynamoEndpoint: string, tableName: string, persist: string | undefined): Promise<Record<PlanName, DemoKey>> {
+  const { createClient, getClient } = await import('../lambdas/shared/client-store');
+  const { hashApiKey } = await import('../lambdas/shared/api-keys');
+  const client = new DynamoDBClient({ endpoint: dynamoEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  const store = { db: DynamoDBDocumentClient.from(client), tableName };
+  const file = persist && path.join(persist, 'demo-keys.json');
+  try {
+    const kept: Partial<Record<PlanName, DemoKey>> = file && fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
+    const keys = {} as Record<PlanName, DemoKey>;
+    for (const plan of PLAN_NAMES) {
+      const previous = kept[plan];
+      const record = previous && (await getClient(store, previous.clientId));
+      if (previous && record?.status === 'active' && record.keyHash === hashApiKey(previous.apiKey)) {
+        keys[plan] = previous;
+      } else {
+        keys[plan] = await createClient(store, { plan, name: `demo-${plan}` });
+      }
+    }
+    if (file) fs.writeFileSync(file, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });
+    return keys;
+  } finally {
+    client.destroy();
+  }
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : port);
+    });
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}

@@ -2,7 +2,7 @@
 // `npm run job:daily -- --local` find the emulators of the twin started with the same PORT.
 import fs from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const STATE_DIR = path.resolve(__dirname, '..', '.local-state');
 export const DEFAULT_PORT = 3000;

@@ -1,6 +1,6 @@
 // What the daily job runs for: the closed UTC day named by its input (a `{ day }` payload, an
 // EventBridge scheduled event or a Scheduler payload), by default the day before the schedule fired.
-import { z } from 'zod';
+import * as z from 'zod';
 import { STAGES } from '../../lib/config/stages';
 import { addDays, utcDay } from '../shared/calendar-days';
 

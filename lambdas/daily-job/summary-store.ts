@@ -1,7 +1,7 @@
 // Per-client daily summaries the job writes for each closed day: one partition per day, so
 // "who used the API on D, how much" is one Query (`pk = SUMMARY#<day>`).
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DAY_MS, dayStartMs } from '../shared/calendar-days';
 import type { UsageTable } from '../shared/usage-reader';
 

@@ -1,5 +1,5 @@
 // Request schema of the example route GET /v1/hello.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const helloQuery = z.strictObject({
   name: z.string().min(1).max(64).optional(),

@@ -1,5 +1,5 @@
 // Request schema of the example route POST /v1/quotes.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const CURRENCIES = ['USD', 'EUR', 'GBP', 'JPY', 'CHF', 'CAD', 'AUD'] as const;
 

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CLIENTS_PK, itemKey } from '../../lib/config/table';
 import { PLAN_NAMES, type PlanName } from '../../lib/config/plans';
 import { generateApiKey, hashApiKey } from './api-keys';

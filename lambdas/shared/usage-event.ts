@@ -1,5 +1,5 @@
 // Usage event v1: one per API request, sent to SQS by the usage tracker, validated again by the aggregator.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const usageEventV1 = z.strictObject({
   v: z.literal(1),

@@ -1,5 +1,5 @@
 // Request and response schemas of GET /v1/usage/daily.
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Days returned when the query names none. */
 export const DEFAULT_DAYS = 30;

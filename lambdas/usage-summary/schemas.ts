@@ -1,6 +1,6 @@
 // Request and response schemas of GET /v1/usage. Cross-field rules (from ≤ to, at most 366 days,
 // not after today) need the clock and live in usage-summary.ts.
-import { z } from 'zod';
+import * as z from 'zod';
 
 const isoDate = z.iso.date();
 

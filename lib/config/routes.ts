@@ -1,6 +1,6 @@
 // The API's routes as data: method, path, handler, schemas, class. Read by the CDK API
 // construct (methods, models, per-method throttles) and by the local twin's gateway.
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { RouteClass } from './plans';
 import { helloQuery } from '../../lambdas/hello/schemas';
 import { quoteRequest } from '../../lambdas/quotes/schemas';

@@ -4,7 +4,7 @@ import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { GATEWAY_RESPONSES, gatewayProblemBody, PROBLEM_CONTENT_TYPE } from '../config/gateway-responses';
 import { PLAN_NAMES, PLANS, perSecond, throttleFor, type PlanName } from '../config/plans';
 import { routeKey, type RouteDefinition } from '../config/routes';

@@ -1,7 +1,7 @@
 // The request path in the template: stage, authorizer, methods, validation, usage plans, gateway responses, CORS.
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { z } from 'zod';
+import * as z from 'zod';
 import { GATEWAY_RESPONSES, PROBLEM_CONTENT_TYPE } from '../../lib/config/gateway-responses';
 import { PLAN_NAMES, PLANS, ROUTE_CLASSES } from '../../lib/config/plans';
 import { ROUTES, routeKey, type RouteDefinition } from '../../lib/config/routes';

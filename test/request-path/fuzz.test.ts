@@ -1,7 +1,7 @@
 // Property-based fuzzing of every route's handler (fast-check, 10,000 requests per route): whatever
 // arrives, the answer is never a 5xx, every 4xx is problem+json, and no input value is echoed.
 import fc from 'fast-check';
-import { z } from 'zod';
+import * as z from 'zod';
 import { mockClient } from 'aws-sdk-client-mock';
 import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';

@@ -1,6 +1,6 @@
 // Validates query, path and body against the route's zod schemas; failures become a 400 listing
 // field paths. Messages come from the schema, never from the input, so no value is echoed.
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { RouteDefinition } from '../../../lib/config/routes';
 import { badRequest, type FieldError } from '../problem';
 import type { HttpMiddleware } from './request-state';

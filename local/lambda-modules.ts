@@ -9,7 +9,8 @@ const ESM_ONLY = /^@middy\//;
 let hooked = false;
 
 function allowEsmOnlyPackages(): void {
-  if (hooked) return;
+  // Jest maps Middy itself (jest.config.js moduleNameMapper) and forbids loader hooks.
+  if (hooked || process.env.JEST_WORKER_ID) return;
   hooked = true;
   registerHooks({
     resolve(specifier, context, next) {

@@ -1,0 +1,240 @@
+// The local twin as a client sees it: real HTTP against a twin started here on free ports, with
+// DynamoDB Local, fauxqs, the real authorizer, handlers, aggregator and analytics.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { startTwin, type Twin } from '../../local/twin';
+import { createClient, revokeClient, type ClientStore } from '../../lambdas/shared/client-store';
+import { twinClientConfig } from '../../local/state-file';
+import { PLANS, ROUTE_CLASSES } from '../../lib/config/plans';
+import { MAX_BODY_BYTES } from '../../lib/config/routes';
+import { gatewayResponse } from '../../lib/config/gateway-responses';
+
+jest.setTimeout(60_000);
+
+const ROOT = path.resolve(__dirname, '..', '..');
+/** Short enough to wait out in a test; the dev stage uses 300 s. */
+const CACHE_TTL_SECONDS = 2;
+/** premium's daily quota for this file only (planOverrides), so exhausting it is quick. */
+const PREMIUM_QUOTA = 4;
+
+let twin: Twin;
+let store: ClientStore;
+let dynamoClient: DynamoDBClient;
+
+beforeAll(async () => {
+  twin = await startTwin({
+    port: 0,
+    quiet: true,
+    dailySchedule: false,
+    stage: { authorizerCacheTtlSeconds: CACHE_TTL_SECONDS },
+    planOverrides: { premium: { dailyQuota: PREMIUM_QUOTA } },
+  });
+  dynamoClient = new DynamoDBClient(twinClientConfig(twin.state, 'dynamodb'));
+  store = { db: DynamoDBDocumentClient.from(dynamoClient), tableName: twin.state.tableName };
+}, 60_000);
+
+afterAll(async () => {
+  dynamoClient?.destroy();
+  await twin?.stop();
+});
+
+interface Answer {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly text: string;
+  readonly json: any;
+}
+
+async function call(method: string, urlPath: string, options: { key?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {}): Promise<Answer> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.key !== undefined) headers['x-api-key'] = options.key;
+  let body: string | undefined = options.rawBody;
+  if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const response = await fetch(`${twin.baseUrl}${urlPath}`, { method, headers, body });
+  const text = await response.text();
+  let json: unknown;
+  try { json = JSON.parse(text); } catch { json = undefined; }
+  return { status: response.status, headers: response.headers, text, json };
+}
+
+const newClient = (plan: 'standard' | 'premium', name: string) => createClient(store, { plan, name });
+const validQuote = { items: [{ sku: 'ABC-1', quantity: 2 }], currency: 'EUR' };
+
+function expectGatewayProblem(answer: Answer, type: Parameters<typeof gatewayResponse>[0]) {
+  const definition = gatewayResponse(type);
+  expect(answer.status).toBe(definition.statusCode);
+  expect(answer.headers.get('content-type')).toBe('application/problem+json');
+  expect(answer.json).toEqual({
+    type: `https://metered-api.dev/problems/${definition.slug}`,
+    title: definition.title,
+    status: definition.statusCode,
+    detail: definition.detail,
+    requestId: answer.headers.get('x-amzn-requestid'),
+  });
+  if (definition.retryAfterSeconds !== undefined) expect(answer.headers.get('retry-after')).toBe(String(definition.retryAfterSeconds));
+}
+
+async function routeCount(key: string, route: string): Promise<number> {
+  const usage = await call('GET', '/v1/usage', { key });
+  expect(usage.status).toBe(200);
+  return usage.json.routes.find((r: { route: string }) => r.route === route)?.requests ?? 0;
+}
+
+async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await probe();
+  while (!done(value) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 500));
+    value = await probe();
+  }
+  return value;
+}
+
+describe('authorization', () => {
+  test('a request without a key gets 401 problem+json from the gateway', async () => {
+    const answer = await call('GET', '/v1/hello');
+    expectGatewayProblem(answer, 'UNAUTHORIZED');
+    expect(answer.headers.get('x-amzn-errortype')).toBe('UnauthorizedException');
+  });
+
+  test('an unknown key gets 401', async () => {
+    expectGatewayProblem(await call('GET', '/v1/hello', { key: `mapi${'x'.repeat(40)}` }), 'UNAUTHORIZED');
+    expectGatewayProblem(await call('GET', '/v1/hello', { key: 'not-a-key' }), 'UNAUTHORIZED');
+  });
+
+  test('a revoked key gets 403 once the authorizer cache has expired', async () => {
+    const client = await newClient('standard', 'to-revoke');
+    const first = await call('GET', '/v1/hello', { key: client.apiKey });
+    const cachedAt = Date.now();
+    expect(first.status).toBe(200);
+    await revokeClient(store, client.clientId);
+    const whileCached = await call('GET', '/v1/hello', { key: client.apiKey });
+    // API Gateway keeps using the cached Allow until the TTL ends (asserted only if the machine kept up).
+    if (Date.now() - cachedAt < (CACHE_TTL_SECONDS * 1000) / 2) expect(whileCached.status).toBe(200);
+    await new Promise((r) => setTimeout(r, CACHE_TTL_SECONDS * 1000 + 200));
+    const after = await call('GET', '/v1/hello', { key: client.apiKey });
+    expectGatewayProblem(after, 'ACCESS_DENIED');
+    expect(after.headers.get('x-amzn-errortype')).toBe('AccessDeniedException');
+  });
+
+  test('a valid key gets 200 with RateLimit-Policy and RateLimit headers', async () => {
+    const answer = await call('GET', '/v1/hello?name=Ada', { key: twin.demoKeys.standard.apiKey });
+    expect(answer.status).toBe(200);
+    expect(answer.json).toMatchObject({ clientId: twin.demoKeys.standard.clientId });
+    const plan = PLANS.standard;
+    expect(answer.headers.get('ratelimit-policy')).toContain(`"standard";q=${plan.ratePerMinute};w=60`);
+    expect(answer.headers.get('ratelimit')).toMatch(/^"daily";r=\d+;t=\d+$/);
+    expect(answer.headers.get('x-amzn-requestid')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  test('an unknown path or method is 404 problem+json, without asking for a key', async () => {
+    expectGatewayProblem(await call('GET', '/v1/nothing-here'), 'DEFAULT_4XX');
+    expectGatewayProblem(await call('DELETE', '/v1/hello', { key: twin.demoKeys.standard.apiKey }), 'DEFAULT_4XX');
+  });
+});
+
+describe('usage plans', () => {
+  test(`a burst on POST /v1/quotes gets 429 with Retry-After after ${ROUTE_CLASSES.strict.burst} requests`, async () => {
+    const client = await newClient('standard', 'burst');
+    const statuses: number[] = [];
+    for (let i = 0; i < ROUTE_CLASSES.strict.burst; i++) statuses.push((await call('POST', '/v1/quotes', { key: client.apiKey, body: validQuote })).status);
+    expect(statuses).toEqual(new Array(ROUTE_CLASSES.strict.burst).fill(200));
+    const throttled = await call('POST', '/v1/quotes', { key: client.apiKey, body: validQuote });
+    expectGatewayProblem(throttled, 'THROTTLED');
+    expect(throttled.headers.get('x-amzn-errortype')).toBe('TooManyRequestsException');
+    // The strict bucket is per key and method: the same key may still call the default routes.
+    expect((await call('GET', '/v1/hello', { key: client.apiKey })).status).toBe(200);
+  });
+
+  test('exceeding the daily quota gets 429 QUOTA_EXCEEDED', async () => {
+    const client = await newClient('premium', 'quota');
+    for (let i = 0; i < PREMIUM_QUOTA; i++) expect((await call('GET', '/v1/hello', { key: client.apiKey })).status).toBe(200);
+    const over = await call('GET', '/v1/hello', { key: client.apiKey });
+    expectGatewayProblem(over, 'QUOTA_EXCEEDED');
+    expect(over.headers.get('x-amzn-errortype')).toBe('LimitExceededException');
+    // Other keys of the same plan keep their own quota.
+    expect((await call('GET', '/v1/hello', { key: (await newClient('premium', 'quota-2')).apiKey })).status).toBe(200);
+  });
+});
+
+describe('validation and limits', () => {
+  test('an invalid body gets 400 problem+json listing each field path, without echoing input', async () => {
+    const client = await newClient('standard', 'invalid');
+    const answer = await call('POST', '/v1/quotes', { key: client.apiKey, body: { items: [{ sku: 'no spaces allowed', quantity: 0 }], currency: 'XXX' } });
+    expect(answer.status).toBe(400);
+    expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    const paths = answer.json.errors.map((e: { path: string }) => e.path).sort();
+    expect(paths).toEqual(['body.currency', 'body.items.0.quantity', 'body.items.0.sku']);
+    expect(answer.text).not.toContain('no spaces allowed');
+    const badJson = await call('POST', '/v1/quotes', { key: client.apiKey, rawBody: '{"items":', headers: { 'content-type': 'application/json' } });
+    expect(badJson.status).toBe(400);
+  });
+
+  test('an invalid query gets 400 with the field path', async () => {
+    const answer = await call('GET', '/v1/usage/daily?days=abc', { key: twin.demoKeys.standard.apiKey });
+    expect(answer.status).toBe(400);
+    expect(answer.json.errors.map((e: { path: string }) => e.path)).toEqual(['query.days']);
+  });
+
+  test(`a body over ${MAX_BODY_BYTES} bytes gets 413 problem+json`, async () => {
+    const client = await newClient('standard', 'large');
+    const answer = await call('POST', '/v1/quotes', { key: client.apiKey, rawBody: JSON.stringify({ pad: 'x'.repeat(MAX_BODY_BYTES) }), headers: { 'content-type': 'application/json' } });
+    expect(answer.status).toBe(413);
+    expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  });
+});
+
+describe('usage', () => {
+  test('after N requests GET /v1/usage reports exactly N for that route, and two clients never mix', async () => {
+    const [a, b] = await Promise.all([newClient('standard', 'usage-a'), newClient('standard', 'usage-b')]);
+    const helloA = 7;
+    const quotesB = 3;
+    const helloB = 2;
+    await Promise.all(Array.from({ length: helloA }, () => call('GET', '/v1/hello', { key: a.apiKey })));
+    for (let i = 0; i < quotesB; i++) expect((await call('POST', '/v1/quotes', { key: b.apiKey, body: validQuote })).status).toBe(200);
+    for (let i = 0; i < helloB; i++) expect((await call('GET', '/v1/hello', { key: b.apiKey })).status).toBe(200);
+    // One 400 for B: client errors are counted too.
+    expect((await call('POST', '/v1/quotes', { key: b.apiKey, body: { items: [] , currency: 'EUR' } })).status).toBe(400);
+
+    // The batching window is 5 s (dev stage); wait for the counts rather than guess.
+    const windowMs = twin.stage.usageBatchWindowSeconds * 1000;
+    await waitFor(() => routeCount(a.apiKey, 'GET /v1/hello'), (n) => n >= helloA, windowMs * 4);
+    await waitFor(() => routeCount(b.apiKey, 'POST /v1/quotes'), (n) => n >= quotesB + 1, windowMs * 4);
+    // Then one more window, to see that nothing else arrives late or twice.
+    await twin.drainUsage(windowMs * 4);
+
+    const usageA = (await call('GET', '/v1/usage', { key: a.apiKey })).json;
+    const usageB = (await call('GET', '/v1/usage', { key: b.apiKey })).json;
+    const byRoute = (usage: { routes: Array<{ route: string; requests: number }> }) => Object.fromEntries(usage.routes.map((r) => [r.route, r.requests]));
+    expect(usageA.clientId).toBe(a.clientId);
+    expect(usageB.clientId).toBe(b.clientId);
+    expect(byRoute(usageA)['GET /v1/hello']).toBe(helloA);
+    expect(byRoute(usageA)['POST /v1/quotes'] ?? 0).toBe(0);
+    expect(byRoute(usageB)['GET /v1/hello']).toBe(helloB);
+    expect(byRoute(usageB)['POST /v1/quotes']).toBe(quotesB + 1);
+    expect(usageB.totals.clientErrors).toBe(1);
+  }, 60_000);
+});
+
+describe('npm start', () => {
+  test('a busy port gives a one-line error and a non-zero exit', async () => {
+    const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['local/start.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, PORT: String(twin.state.port), HOST: twin.state.host },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr.trim().split('\n')).toEqual([`error: port ${twin.state.port} on ${twin.state.host} is already in use: stop what runs there or choose another, e.g. PORT=${twin.state.port + 1} npm start`]);
+  }, 30_000);
+});

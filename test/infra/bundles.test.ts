@@ -1,0 +1,53 @@
+// The one test that bundles: every function of the stack builds with esbuild, loads, exports its
+// handler, and stays under the size budget. Sizes go to cdk.out/bundle-sizes.json.
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { appFor } from './support/synth';
+
+/** Minified bundle budget per function (index.js, without its source map). */
+export const BUNDLE_BUDGET_BYTES = 250 * 1024;
+
+const ROOT = path.resolve(__dirname, '..', '..');
+// Inside the repository so a bundle's external @aws-sdk imports resolve from node_modules when loaded.
+const OUTDIR = path.join(ROOT, 'cdk.out', `bundles-test-${process.pid}`);
+
+afterAll(() => rmSync(OUTDIR, { recursive: true, force: true }));
+
+test('every function bundles, exports handler and stays under the budget', () => {
+  // Prepare
+  mkdirSync(OUTDIR, { recursive: true });
+  const { app, stack } = appFor('dev', { bundle: true, outdir: OUTDIR });
+
+  // Act
+  const assembly = app.synth();
+
+  // Assess
+  const template = assembly.getStackByName(stack.stackName).template as { Resources: Record<string, { Type: string; Properties: any }> };
+  const functions = Object.entries(template.Resources)
+    .filter(([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties.Environment?.Variables?.STAGE);
+  expect(functions.length).toBeGreaterThanOrEqual(7);
+  const sizes: Record<string, { bundleBytes: number; sourceMapBytes: number }> = {};
+  for (const [logicalId, fn] of functions) {
+    const hash = String(fn.Properties.Code.S3Key).replace(/\.zip$/, '');
+    const dir = path.join(OUTDIR, `asset.${hash}`);
+    const bundle = path.join(dir, 'index.js');
+    expect({ logicalId, bundled: existsSync(bundle) }).toEqual({ logicalId, bundled: true });
+    const bundleBytes = statSync(bundle).size;
+    const sourceMapBytes = existsSync(`${bundle}.map`) ? statSync(`${bundle}.map`).size : 0;
+    sizes[logicalId] = { bundleBytes, sourceMapBytes };
+    // External modules only from the Lambda runtime (AWS SDK v3), nothing else left unbundled.
+    const code = readFileSync(bundle, 'utf8');
+    const required = [...code.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1])
+      .filter((name) => !name.startsWith('node:') && !isBuiltin(name));
+    expect({ logicalId, external: required.filter((n) => !/^@aws-sdk\/|^@smithy\//.test(n)) }).toEqual({ logicalId, external: [] });
+    // It loads and exports the handler the function names.
+    const loaded = require(bundle) as Record<string, unknown>;
+    expect({ logicalId, handler: typeof loaded[fn.Properties.Handler.replace(/^index\./, '')] }).toEqual({ logicalId, handler: 'function' });
+    expect({ logicalId, underBudget: bundleBytes <= BUNDLE_BUDGET_BYTES, bundleBytes }).toEqual({ logicalId, underBudget: true, bundleBytes });
+  }
+  writeFileSync(path.join(ROOT, 'cdk.out', 'bundle-sizes.json'), `${JSON.stringify({ budgetBytes: BUNDLE_BUDGET_BYTES, sizes }, null, 2)}\n`);
+}, 120_000); // ~15 s on an idle 2-core machine (seven esbuild runs); the margin is for a loaded CI box.
+
+function isBuiltin(name: string): boolean {
+  return require('node:module').builtinModules.includes(name.split('/')[0]);
+}

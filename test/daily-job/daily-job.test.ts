@@ -1,0 +1,279 @@
+// The daily job against DynamoDB Local and fauxqs' S3: summaries, archive, retention, reruns, and a
+// crash injected before or after every write, each followed by a rerun that must end exactly where
+// an uninterrupted run ends.
+import { createHash } from 'node:crypto';
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { BatchWriteCommand, PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { startDynamoDbLocal } from '../../local/services/dynamodb-local';
+import { startFauxqs } from '../../local/services/fauxqs';
+import type { RunningService } from '../../local/services/child-service';
+import { METRIC } from '../../lib/config/metrics';
+import { addDays } from '../../lambdas/shared/calendar-days';
+import { decodePart, itemLine, manifestKey } from '../../lambdas/daily-job/counter-archive';
+import { runDailyJob, type DailyJobDeps, type DailyJobReport } from '../../lambdas/daily-job/daily-job';
+import { listDailySummaries } from '../../lambdas/daily-job/summary-store';
+import { clientItem, counters, createUsageTable, dayItems, documentClient, putItems, s3Client, type Item } from '../analytics/fixtures';
+
+const DAY = '2026-11-27';
+const RETENTION = 90;
+const KEEP_FROM = addDays(DAY, -(RETENTION - 1)); // 2026-08-30
+const HELLO = 'GET /v1/hello';
+const QUOTES = 'POST /v1/quotes';
+
+let dynamoLocal: RunningService;
+let fauxqs: RunningService;
+let db: DynamoDBDocumentClient;
+let s3: S3Client;
+let scenario = 0;
+
+beforeAll(async () => {
+  [dynamoLocal, fauxqs] = await Promise.all([startDynamoDbLocal(), startFauxqs()]);
+  db = documentClient(dynamoLocal.endpoint);
+  s3 = s3Client(fauxqs.endpoint);
+});
+
+afterAll(async () => {
+  await Promise.all([dynamoLocal?.stop(), fauxqs?.stop()]);
+});
+
+/**
+ * Two active clients with traffic today (DAY + 1), on the closed day, mid-window, on both sides of the
+ * retention boundary and 3 days past it; a revoked client with one long-expired day; an idle client.
+ */
+function seedItems(retention: number): Item[] {
+  const items: Item[] = [clientItem('cl_a'), clientItem('cl_b', 'premium'), clientItem('cl_c', 'standard', 'revoked'), clientItem('cl_idle')];
+  for (const ago of new Set([-1, 0, 1, Math.floor(retention / 2), retention - 1, retention, retention + 1, retention + 2])) {
+    const day = addDays(DAY, -ago);
+    items.push(...dayItems('cl_a', day, { [HELLO]: counters(10 + ago, { clientErrors: 1, latencySumMs: 300 + ago }), [QUOTES]: counters(2, { serverErrors: 1, latencySumMs: 90, bucket: 6 }) }));
+    items.push(...dayItems('cl_b', day, { [HELLO]: counters(100 + ago, { latencySumMs: 1_000 }) }));
+  }
+  items.push(...dayItems('cl_c', addDays(DAY, -(retention + 10)), { [HELLO]: counters(7) }));
+  // Not a counter: the job must leave it alone.
+  items.push({ pk: 'USAGE#cl_a', sk: 'CURSOR', note: 'not a counter' });
+  return items;
+}
+
+const isCounter = (item: Item) => String(item.pk).startsWith('USAGE#') && String(item.sk).startsWith('DAY#');
+const dayOf = (item: Item) => String(item.sk).slice(4, 14);
+
+interface Env { tableName: string; bucket: string; seeded: Item[] }
+
+async function freshEnvironment(retention = RETENTION): Promise<Env> {
+  scenario += 1;
+  const env = { tableName: `usage-job-${scenario}`, bucket: `archive-job-${scenario}`, seeded: seedItems(retention) };
+  await createUsageTable(db, env.tableName);
+  await s3.send(new CreateBucketCommand({ Bucket: env.bucket }));
+  await putItems(db, env.tableName, env.seeded);
+  return env;
+}
+
+function deps(env: Env, overrides: Partial<DailyJobDeps> = {}): DailyJobDeps {
+  return { table: { db, tableName: env.tableName }, archive: { s3, bucket: env.bucket }, partItems: 4, deleteOptions: { baseDelayMs: 1 }, ...overrides };
+}
+
+async function tableItems(env: Env): Promise<Item[]> {
+  const items: Item[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(new ScanCommand({ TableName: env.tableName, ExclusiveStartKey }));
+    items.push(...(page.Items ?? []));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
+}
+
+async function archiveObjects(env: Env): Promise<Map<string, Buffer>> {
+  const objects = new Map<string, Buffer>();
+  const listed = await s3.send(new ListObjectsV2Command({ Bucket: env.bucket, Prefix: 'usage/' }));
+  for (const { Key } of listed.Contents ?? []) {
+    const body = await s3.send(new GetObjectCommand({ Bucket: env.bucket, Key }));
+    objects.set(Key!, Buffer.from(await body.Body!.transformToByteArray()));
+  }
+  return objects;
+}
+
+function archivedItems(objects: Map<string, Buffer>): Item[] {
+  return [...objects].filter(([key]) => key.endsWith('.json.gz')).flatMap(([, body]) => decodePart(body));
+}
+
+const lines = (items: Item[]) => items.map(itemLine).sort();
+const sha = (body: Buffer) => createHash('sha256').update(body).digest('hex');
+
+/** Everything observable after a run: table contents, archive objects (by hash), summaries. */
+async function stateOf(env: Env) {
+  const objects = await archiveObjects(env);
+  return {
+    table: lines(await tableItems(env)),
+    objects: Object.fromEntries([...objects].map(([key, body]) => [key, sha(body)]).sort()),
+    summaries: (await listDailySummaries({ db, tableName: env.tableName }, DAY)).sort((a, b) => a.clientId.localeCompare(b.clientId)),
+  };
+}
+
+describe('one run', () => {
+  let env: Env;
+  let report: DailyJobReport;
+  const metrics: [string, number][] = [];
+
+  beforeAll(async () => {
+    env = await freshEnvironment();
+    report = await runDailyJob({ day: DAY, retentionDays: RETENTION }, deps(env, { recordMetric: (name, value) => metrics.push([name, value]) }));
+  });
+
+  it('summarizes the closed day per active client and emits metrics', async () => {
+    const summaries = await listDailySummaries({ db, tableName: env.tableName }, DAY);
+    expect(summaries.map((s) => s.clientId).sort()).toEqual(['cl_a', 'cl_b']);
+    const a = summaries.find((s) => s.clientId === 'cl_a')!;
+    expect(a).toMatchObject({ day: DAY, plan: 'standard', requests: 12, clientErrors: 1, serverErrors: 1, latencySumMs: 390, avgLatencyMs: 32.5, dailyQuota: 10_000, percentOfQuota: 0.12, routes: { [HELLO]: 10, [QUOTES]: 2 } });
+    expect(summaries.find((s) => s.clientId === 'cl_b')).toMatchObject({ requests: 100, dailyQuota: 100_000, percentOfQuota: 0.1 });
+    expect(report).toMatchObject({ day: DAY, keepFrom: KEEP_FROM, clients: 4, activeClients: 2, requests: 112 });
+    const sum = (name: string) => metrics.filter(([n]) => n === name).reduce((a, [, v]) => a + v, 0);
+    expect(sum(METRIC.activeClients)).toBe(2);
+    expect(sum(METRIC.dailyRequests)).toBe(112);
+    expect(sum(METRIC.itemsArchived)).toBe(report.itemsArchived);
+    expect(sum(METRIC.itemsDeleted)).toBe(report.itemsDeleted);
+  });
+
+  it('archives exactly the items older than the retention and deletes exactly those', async () => {
+    const expired = env.seeded.filter((item) => isCounter(item) && dayOf(item) < KEEP_FROM);
+    expect(expired).toHaveLength(3 * 5 + 2); // cl_a: 3 days × 3 items, cl_b: 3 days × 2 items, cl_c: 2 items
+    expect(report.itemsArchived).toBe(expired.length);
+    expect(report.itemsDeleted).toBe(expired.length);
+    expect(report.archivedDays.map((d) => d.dt)).toEqual([addDays(DAY, -100), addDays(DAY, -92), addDays(DAY, -91), addDays(DAY, -90)]);
+
+    const objects = await archiveObjects(env);
+    expect(lines(archivedItems(objects))).toEqual(lines(expired));
+    expect(lines(await tableItems(env)).filter((l) => !l.includes('SUMMARY#'))).toEqual(lines(env.seeded.filter((item) => !expired.includes(item))));
+    // Kept: the first retained day and every later one, today included.
+    const remaining = (await tableItems(env)).filter(isCounter).map(dayOf);
+    expect(remaining.some((d) => d === KEEP_FROM)).toBe(true);
+    expect(remaining.every((d) => d >= KEEP_FROM)).toBe(true);
+  });
+
+  it('writes gzip JSON lines under usage/dt=… with a manifest that matches them', async () => {
+    const objects = await archiveObjects(env);
+    const dt = addDays(DAY, -92);
+    expect([...objects.keys()].filter((k) => k.includes(`dt=${dt}/`)).sort()).toEqual([
+      `usage/dt=${dt}/_manifest.json`, `usage/dt=${dt}/part-00000.json.gz`, `usage/dt=${dt}/part-00001.json.gz`,
+    ]);
+    const manifest = JSON.parse(objects.get(manifestKey(dt))!.toString());
+    expect(manifest).toMatchObject({ version: 1, dt, format: 'jsonl.gz', objectCount: 2, itemCount: 5 });
+    for (const part of manifest.parts) expect(sha(objects.get(part.key)!)).toBe(part.sha256);
+    const line = decodePart(objects.get(`usage/dt=${dt}/part-00000.json.gz`)!)[0];
+    expect(line).toMatchObject({ pk: 'USAGE#cl_a', sk: `DAY#${dt}`, clientId: 'cl_a', day: dt, requests: 104 });
+  });
+
+  it('changes nothing when run again for the same day', async () => {
+    const before = await stateOf(env);
+    const again = await runDailyJob({ day: DAY, retentionDays: RETENTION }, deps(env));
+    expect(again).toMatchObject({ activeClients: 2, requests: 112, itemsArchived: 0, itemsDeleted: 0, archivedDays: [] });
+    expect(await stateOf(env)).toEqual(before);
+  });
+
+  it('refuses to delete when an archived object no longer matches its manifest', async () => {
+    const dt = addDays(DAY, -90);
+    const late = dayItems('cl_a', dt, { [HELLO]: counters(1) })[0];
+    await putItems(db, env.tableName, [late]);
+    await s3.send(new PutObjectCommand({ Bucket: env.bucket, Key: `usage/dt=${dt}/part-00000.json.gz`, Body: 'tampered' }));
+    await expect(runDailyJob({ day: DAY, retentionDays: RETENTION }, deps(env))).rejects.toThrow(/does not match its manifest/);
+    expect((await tableItems(env)).some((item) => item.sk === late.sk && item.pk === late.pk)).toBe(true);
+  });
+});
+
+describe('late data for an archived day', () => {
+  it('is merged into that day\'s archive and then deleted', async () => {
+    const env = await freshEnvironment();
+    await runDailyJob({ day: DAY, retentionDays: RETENTION }, deps(env));
+    const dt = addDays(DAY, -91);
+    const late = dayItems('cl_late', dt, { [HELLO]: counters(3) });
+    await putItems(db, env.tableName, [clientItem('cl_late'), ...late]);
+    const report = await runDailyJob({ day: DAY, retentionDays: RETENTION }, deps(env));
+    expect(report).toMatchObject({ itemsArchived: 2, itemsDeleted: 2 });
+    const archived = lines(archivedItems(await archiveObjects(env)));
+    for (const line of lines(late)) expect(archived).toContain(line);
+    expect((await tableItems(env)).filter((item) => item.pk === 'USAGE#cl_late')).toEqual([]);
+  });
+});
+
+// A 3-day retention keeps these scenarios small; the shape (3 expired days + 1 long-expired) is the same.
+describe('crash and resume', () => {
+  const SHORT = 3;
+  const input = { day: DAY, retentionDays: SHORT };
+  let reference: Awaited<ReturnType<typeof stateOf>>;
+  let writes = 0;
+
+  beforeAll(async () => {
+    const env = await freshEnvironment(SHORT);
+    const counting = countingWrites(env, () => undefined);
+    await runDailyJob(input, counting.deps);
+    writes = counting.count();
+    reference = await stateOf(env);
+  });
+
+  it('counts the writes of an uninterrupted run', () => {
+    // 2 summaries + per archived day (1 or 2 parts + manifest + deletes): enough points to crash at.
+    expect(writes).toBeGreaterThanOrEqual(14);
+  });
+
+  for (const when of ['before', 'after'] as const) {
+    it(`ends where an uninterrupted run ends after a crash ${when} any write`, async () => {
+      for (let k = 1; k <= writes; k++) {
+        const env = await freshEnvironment(SHORT);
+        const crashing = countingWrites(env, (n) => n === k ? when : undefined);
+        await expect(runDailyJob(input, crashing.deps)).rejects.toThrow('injected crash');
+        // The archive holds at least everything that is gone from the table.
+        const present = new Set(lines(await tableItems(env)));
+        const gone = env.seeded.filter((item) => isCounter(item) && !present.has(itemLine(item)));
+        const archived = lines(archivedItems(await archiveObjects(env)));
+        for (const line of lines(gone)) expect(archived).toContain(line);
+
+        await runDailyJob(input, deps(env));
+        expect({ k, state: await stateOf(env) }).toEqual({ k, state: reference });
+        const deleted = env.seeded.filter((item) => isCounter(item) && dayOf(item) < addDays(DAY, -(SHORT - 1)));
+        expect(lines(archivedItems(await archiveObjects(env)))).toEqual(lines(deleted));
+      }
+    });
+  }
+
+  it('retries deletes that DynamoDB leaves unprocessed', async () => {
+    const env = await freshEnvironment(SHORT);
+    let throttled = 0;
+    const stingy = {
+      send: async (command: unknown) => {
+        if (command instanceof BatchWriteCommand) {
+          const [tableName, requests] = Object.entries(command.input.RequestItems!)[0];
+          if (requests.length > 1) {
+            // Process half, hand back the rest as DynamoDB does under throttling.
+            const half = Math.ceil(requests.length / 2);
+            await db.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests.slice(0, half) } }));
+            throttled += requests.length - half;
+            return { UnprocessedItems: { [tableName]: requests.slice(half) } };
+          }
+        }
+        return db.send(command as never);
+      },
+    } as unknown as DynamoDBDocumentClient;
+    const report = await runDailyJob(input, deps(env, { table: { db: stingy, tableName: env.tableName } }));
+    expect(throttled).toBeGreaterThan(0);
+    expect(report.itemsDeleted).toBe(17);
+    expect(await stateOf(env)).toEqual(reference);
+  });
+});
+
+/** Deps whose DynamoDB and S3 writes are counted; `crash(n)` says whether write n fails before or after it happens. */
+function countingWrites(env: Env, crash: (n: number) => 'before' | 'after' | undefined) {
+  let n = 0;
+  const guard = async <T>(write: () => Promise<T>): Promise<T> => {
+    const mode = crash(++n);
+    if (mode === 'before') throw new Error('injected crash');
+    const result = await write();
+    if (mode === 'after') throw new Error('injected crash');
+    return result;
+  };
+  const isWrite = (command: unknown) => command instanceof BatchWriteCommand || command instanceof PutCommand || command instanceof PutObjectCommand;
+  const wrappedDb = { send: (command: never) => (isWrite(command) ? guard(() => db.send(command)) : db.send(command)) } as unknown as DynamoDBDocumentClient;
+  const wrappedS3 = { send: (command: never) => (isWrite(command) ? guard(() => s3.send(command)) : s3.send(command)) } as unknown as S3Client;
+  return {
+    deps: deps(env, { table: { db: wrappedDb, tableName: env.tableName }, archive: { s3: wrappedS3, bucket: env.bucket } }),
+    count: () => n,
+  };
+}

@@ -1,11 +1,17 @@
 // The aggregator's SQS event source, locally: the shared event-source poller on the usage queue,
 // invoking the aggregator handler with the stage's batch size, batching window and concurrency.
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { WORKERS } from '../lib/config/routes';
 import type { StageConfig } from '../lib/config/stages';
+import { createEventSourcePoller, type PollerStats, type SqsHandler } from './event-source-poller';
+import { loadHandler } from './lambda-modules';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from './resources';
 
 export interface UsagePoller {
   /** Resolves once the queue is empty and no batch is in flight. */
   drain(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
+  readonly stats: Readonly<PollerStats>;
 }
 
 export interface UsagePollerOptions {
@@ -16,7 +22,27 @@ export interface UsagePollerOptions {
 }
 
 export async function startUsagePoller(options: UsagePollerOptions): Promise<UsagePoller> {
-  // Placeholder until local/event-source-poller.ts lands.
-  options.log('usage poller: not available yet (local/event-source-poller.ts missing); usage is not aggregated');
-  return { drain: async () => undefined, stop: async () => undefined };
+  const handler = await loadHandler<SqsHandler>(WORKERS.aggregator.entry);
+  const sqs = new SQSClient({ endpoint: options.sqsEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  const poller = createEventSourcePoller({
+    sqs,
+    queueUrl: options.queueUrl,
+    handler,
+    batchSize: options.stage.usageBatchSize,
+    batchWindowMs: options.stage.usageBatchWindowSeconds * 1000,
+    concurrency: options.stage.aggregatorMaxConcurrency,
+    functionTimeoutMs: WORKERS.aggregator.timeoutSeconds * 1000,
+    functionName: `metered-api-${options.stage.stageName}-aggregator`,
+    region: LOCAL_REGION,
+    onError: (error) => options.log(`usage aggregator: batch failed, its messages return after the visibility timeout: ${(error as Error)?.stack ?? String(error)}`),
+  });
+  poller.start();
+  return {
+    stats: poller.stats,
+    drain: (timeoutMs) => poller.drain({ timeoutMs }),
+    stop: async () => {
+      await poller.stop();
+      sqs.destroy();
+    },
+  };
 }

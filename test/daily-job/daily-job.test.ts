@@ -7,8 +7,9 @@ import { BatchWriteCommand, PutCommand, ScanCommand, type DynamoDBDocumentClient
 import { startDynamoDbLocal } from '../../local/services/dynamodb-local';
 import { startFauxqs } from '../../local/services/fauxqs';
 import type { RunningService } from '../../local/services/child-service';
-import { METRIC } from '../../lib/config/metrics';
-import { addDays } from '../../lambdas/shared/calendar-days';
+import { METRIC, METRICS_NAMESPACE, SERVICE } from '../../lib/config/metrics';
+import { addDays, utcDay } from '../../lambdas/shared/calendar-days';
+import { lambdaContext } from '../support/api-event';
 import { decodePart, itemLine, manifestKey } from '../../lambdas/daily-job/counter-archive';
 import { runDailyJob, type DailyJobDeps, type DailyJobReport } from '../../lambdas/daily-job/daily-job';
 import { listDailySummaries } from '../../lambdas/daily-job/summary-store';
@@ -277,3 +278,43 @@ function countingWrites(env: Env, crash: (n: number) => 'before' | 'after' | und
     count: () => n,
   };
 }
+
+describe('Lambda handler', () => {
+  it('closes yesterday on a scheduled event, archives by RETENTION_DAYS and publishes the job metrics', async () => {
+    const env = { tableName: 'usage-job-handler', bucket: 'archive-job-handler' };
+    const yesterday = addDays(utcDay(new Date()), -1);
+    const expiredDay = addDays(yesterday, -30);
+    await createUsageTable(db, env.tableName);
+    await s3.send(new CreateBucketCommand({ Bucket: env.bucket }));
+    await putItems(db, env.tableName, [
+      clientItem('cl_h'),
+      ...dayItems('cl_h', yesterday, { [HELLO]: counters(42) }),
+      ...dayItems('cl_h', addDays(yesterday, -29), { [HELLO]: counters(5) }),
+      ...dayItems('cl_h', expiredDay, { [HELLO]: counters(9) }),
+    ]);
+    Object.assign(process.env, {
+      TABLE_NAME: env.tableName,
+      ARCHIVE_BUCKET: env.bucket,
+      RETENTION_DAYS: '30',
+      AWS_ENDPOINT_URL_DYNAMODB: dynamoLocal.endpoint,
+      AWS_ENDPOINT_URL_S3: fauxqs.endpoint,
+      S3_FORCE_PATH_STYLE: 'true',
+      POWERTOOLS_METRICS_DISABLED: 'false',
+      POWERTOOLS_SERVICE_NAME: SERVICE.dailyJob,
+    });
+    const written: string[] = [];
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => { written.push(String(chunk)); return true; });
+    try {
+      const { handler } = await import('../../lambdas/daily-job/handler');
+      const event = { version: '0', id: 'e1', 'detail-type': 'Scheduled Event', source: 'aws.events', time: new Date().toISOString(), resources: [], detail: {} };
+      const report = await handler(event, lambdaContext('daily-job', 900_000));
+      expect(report).toMatchObject({ day: yesterday, retentionDays: 30, activeClients: 1, requests: 42, itemsArchived: 2, itemsDeleted: 2 });
+      expect(report.archivedDays.map((d) => d.dt)).toEqual([expiredDay]);
+    } finally {
+      spy.mockRestore();
+    }
+    const emf = written.map((line) => { try { return JSON.parse(line); } catch { return undefined; } }).find((record) => record?._aws?.CloudWatchMetrics);
+    expect(emf).toMatchObject({ service: SERVICE.dailyJob, [METRIC.activeClients]: 1, [METRIC.dailyRequests]: 42, [METRIC.itemsArchived]: 2, [METRIC.itemsDeleted]: 2 });
+    expect(emf._aws.CloudWatchMetrics[0].Namespace).toBe(METRICS_NAMESPACE);
+  });
+});

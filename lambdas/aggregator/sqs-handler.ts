@@ -1,14 +1,14 @@
 // Turns an SQS event into an aggregator batch and its result into a partial batch response, logs and metrics.
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { METRIC } from '../../lib/config/metrics';
 import type { Aggregator } from './aggregate-batch';
 
 export interface SqsAggregatorDeps {
   readonly aggregator: Aggregator;
-  readonly logger: Logger;
-  readonly metrics: Metrics;
+  readonly logger: Pick<Logger, 'info' | 'warn'>;
+  readonly metrics: { addMetric(name: string, unit: MetricUnit, value: number): unknown };
   readonly clock?: () => number;
 }
 

@@ -8,7 +8,7 @@ import type { Aggregator } from './aggregate-batch';
 export interface SqsAggregatorDeps {
   readonly aggregator: Aggregator;
   readonly logger: Pick<Logger, 'info' | 'warn'>;
-  readonly metrics: { addMetric(name: string, unit: MetricUnit, value: number): unknown };
+  readonly metrics: { addMetric(name: string, unit: (typeof MetricUnit)[keyof typeof MetricUnit], value: number): unknown };
   readonly clock?: () => number;
 }
 

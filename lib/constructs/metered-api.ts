@@ -5,6 +5,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import * as z from 'zod';
+import { CORS_PREFLIGHT } from '../config/cors';
 import { GATEWAY_RESPONSES, gatewayProblemBody, PROBLEM_CONTENT_TYPE } from '../config/gateway-responses';
 import { PLAN_NAMES, PLANS, perSecond, throttleFor, type PlanName } from '../config/plans';
 import { routeKey, type RouteDefinition } from '../config/routes';
@@ -101,9 +102,9 @@ export class MeteredApi extends Construct {
       defaultCorsPreflightOptions: stage.corsOrigins.length === 0 ? undefined : {
         allowOrigins: [...stage.corsOrigins],
         allowMethods: [...methods, 'OPTIONS'],
-        allowHeaders: ['Content-Type', 'X-Api-Key'],
-        exposeHeaders: ['RateLimit', 'RateLimit-Policy', 'Retry-After'],
-        maxAge: Duration.minutes(10),
+        allowHeaders: [...CORS_PREFLIGHT.allowHeaders],
+        exposeHeaders: [...CORS_PREFLIGHT.exposeHeaders],
+        maxAge: Duration.seconds(CORS_PREFLIGHT.maxAgeSeconds),
       },
       deployOptions: {
         stageName: stage.stageName,

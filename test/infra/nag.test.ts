@@ -48,6 +48,6 @@ test('a non-compliant resource is reported and fails synthesis (the gate bites)'
   const reported = findings(app);
   // Assess
   expect(reported.map((f) => f.rule)).toEqual(expect.arrayContaining(['AwsSolutions-SQS3', 'AwsSolutions-SQS4']));
-  expect(reported.flatMap((f) => f.resources).every((p) => p.includes('/Unprotected/'))).toBe(true);
+  expect(reported.flatMap((f) => f.resources).every((p) => p?.includes('/Unprotected/'))).toBe(true);
   expect(() => app.synth()).toThrow();
 });

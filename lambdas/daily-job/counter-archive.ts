@@ -1,5 +1,5 @@
 // The S3 archive of old counter items: per day, gzip JSON lines under `usage/dt=YYYY-MM-DD/` plus a
-// manifest. Content and keys depend only on the items, so writing the same day twice writes the same
+// manifest under `usage-manifests/dt=YYYY-MM-DD/`. Content and keys depend only on the items, so writing the same day twice writes the same
 // bytes; every object is read back and hashed before the job may delete anything.
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -18,8 +18,8 @@ export const ARCHIVE_PREFIX = 'usage';
 export const DEFAULT_PART_ITEMS = 50_000;
 
 export const partKey = (dt: string, index: number) => `${ARCHIVE_PREFIX}/dt=${dt}/part-${String(index).padStart(5, '0')}.json.gz`;
-/** Leading underscore: Athena and Hive skip it when reading the day's partition. */
-export const manifestKey = (dt: string) => `${ARCHIVE_PREFIX}/dt=${dt}/_manifest.json`;
+/** Outside `usage/`: Athena reads every object under a table's location, so only data lives there. */
+export const manifestKey = (dt: string) => `${ARCHIVE_PREFIX}-manifests/dt=${dt}/manifest.json`;
 
 export const archiveManifest = z.strictObject({
   version: z.literal(1),

@@ -85,7 +85,7 @@ async function tableItems(env: Env): Promise<Item[]> {
 
 async function archiveObjects(env: Env): Promise<Map<string, Buffer>> {
   const objects = new Map<string, Buffer>();
-  const listed = await s3.send(new ListObjectsV2Command({ Bucket: env.bucket, Prefix: 'usage/' }));
+  const listed = await s3.send(new ListObjectsV2Command({ Bucket: env.bucket }));
   for (const { Key } of listed.Contents ?? []) {
     const body = await s3.send(new GetObjectCommand({ Bucket: env.bucket, Key }));
     objects.set(Key!, Buffer.from(await body.Body!.transformToByteArray()));
@@ -150,12 +150,14 @@ describe('one run', () => {
     expect(remaining.every((d) => d >= KEEP_FROM)).toBe(true);
   });
 
-  it('writes gzip JSON lines under usage/dt=… with a manifest that matches them', async () => {
+  it('writes gzip JSON lines under usage/dt=… and a manifest that matches them', async () => {
     const objects = await archiveObjects(env);
     const dt = addDays(DAY, -92);
     expect([...objects.keys()].filter((k) => k.includes(`dt=${dt}/`)).sort()).toEqual([
-      `usage/dt=${dt}/_manifest.json`, `usage/dt=${dt}/part-00000.json.gz`, `usage/dt=${dt}/part-00001.json.gz`,
+      `usage-manifests/dt=${dt}/manifest.json`, `usage/dt=${dt}/part-00000.json.gz`, `usage/dt=${dt}/part-00001.json.gz`,
     ]);
+    // Only data under usage/, where the Athena table reads.
+    expect([...objects.keys()].filter((k) => k.startsWith('usage/')).every((k) => /^usage\/dt=\d{4}-\d{2}-\d{2}\/part-\d{5}\.json\.gz$/.test(k))).toBe(true);
     const manifest = JSON.parse(objects.get(manifestKey(dt))!.toString());
     expect(manifest).toMatchObject({ version: 1, dt, format: 'jsonl.gz', objectCount: 2, itemCount: 5 });
     for (const part of manifest.parts) expect(sha(objects.get(part.key)!)).toBe(part.sha256);

@@ -156,10 +156,19 @@ async function archiveDay(dt: string, tableItems: readonly CounterItem[], deps: 
   };
 }
 
+/** Runs `work` over the items, `limit` at a time; after a failure no new item starts. */
 async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
+  let failed = false;
   const worker = async () => {
-    while (next < items.length) await work(items[next++]);
+    while (!failed && next < items.length) {
+      try {
+        await work(items[next++]);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

@@ -11,7 +11,7 @@ import { ROUTES, WORKERS, type RouteDefinition } from '../lib/config/routes';
 import { PLAN_NAMES, type PlanName } from '../lib/config/plans';
 import { STAGES, type StageConfig } from '../lib/config/stages';
 import { CORS_PREFLIGHT } from '../lib/config/cors';
-import { startDynamoDbLocal } from './services/dynamodb-local';
+import { FAST_START_JVM_OPTIONS, startDynamoDbLocal } from './services/dynamodb-local';
 import { startFauxqs } from './services/fauxqs';
 import type { RunningService } from './services/child-service';
 import { createLocalResources, expectedResources, LOCAL_CREDENTIALS, LOCAL_REGION, type LocalResources } from './resources';
@@ -140,7 +140,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
   const lambdas = loadLambdas(stage).finally(() => mark('lambdasLoaded'));
   lambdas.catch(() => undefined);
   const started = await Promise.allSettled([
-    startDynamoDbLocal({ port: dynamoPort, persistDir: persist && path.join(persist, 'dynamodb') }),
+    startDynamoDbLocal({ port: dynamoPort, persistDir: persist && path.join(persist, 'dynamodb'), javaOptions: FAST_START_JVM_OPTIONS }),
     startFauxqs({ port: fauxqsPort, persistDir: persist && path.join(persist, 'fauxqs') }),
   ]);
   mark('emulatorsUp');

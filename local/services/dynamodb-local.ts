@@ -10,7 +10,12 @@ export interface DynamoDbLocalOptions {
   readonly port?: number;
   /** Keep data in this folder instead of memory. */
   readonly persistDir?: string;
+  /** Extra JVM options, e.g. FAST_START_JVM_OPTIONS. */
+  readonly javaOptions?: readonly string[];
 }
+
+/** C1-only JIT and the serial GC: about half the start time on 2 cores, for short-lived runs. */
+export const FAST_START_JVM_OPTIONS = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC'] as const;
 
 export function javaVersion(): string | undefined {
   try {
@@ -28,6 +33,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     name: 'DynamoDB Local',
     command: 'java',
     args: [
+      ...(options.javaOptions ?? []),
       `-Djava.library.path=${path.join(emulatorDir, 'DynamoDBLocal_lib')}`,
       '-jar', path.join(emulatorDir, 'DynamoDBLocal.jar'),
       ...storage, '-port', String(port),

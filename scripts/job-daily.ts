@@ -31,7 +31,7 @@ async function runLocal(day: string): Promise<unknown> {
   });
 }
 
-async function runOnStage(stage: string, day: string | undefined): Promise<unknown> {
+export async function runOnStage(stage: string, day: string | undefined): Promise<unknown> {
   const outputs = await stackOutputs(stage);
   const functionName = outputs.DailyJobFunctionName;
   if (!functionName) throw new Error(`stack MeteredApi-${stage} has no DailyJobFunctionName output`);
@@ -74,8 +74,10 @@ async function main(argv: string[]): Promise<void> {
   console.log(JSON.stringify(report, null, 2));
 }
 
-main(process.argv.slice(2)).catch((error: Error) => {
-  console.error(`job:daily: ${error.message}`);
-  if (error instanceof UsageError) console.error(USAGE);
-  process.exit(error instanceof UsageError || error instanceof BadValueError ? 2 : 1);
-});
+if (require.main === module) {
+  main(process.argv.slice(2)).catch((error: Error) => {
+    console.error(`job:daily: ${error.message}`);
+    if (error instanceof UsageError) console.error(USAGE);
+    process.exit(error instanceof UsageError || error instanceof BadValueError ? 2 : 1);
+  });
+}

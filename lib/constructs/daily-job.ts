@@ -23,8 +23,12 @@ export interface DailyJobProps {
 /** Attempts after the first, by the scheduler (delivery) and by Lambda (asynchronous invocation). */
 export const DAILY_JOB_RETRIES = 2;
 
-/** Key prefix of archived days in the bucket (`usage/dt=YYYY-MM-DD/`). */
-export const ARCHIVE_PREFIX = 'usage/';
+/**
+ * Key prefixes the daily job writes in the archive: day data (`usage/dt=YYYY-MM-DD/`, the Athena
+ * table location) and per-day manifests (`usage-manifests/dt=YYYY-MM-DD/`), as in
+ * lambdas/daily-job/counter-archive.ts.
+ */
+export const ARCHIVE_PREFIXES = ['usage/', 'usage-manifests/'] as const;
 
 export class DailyJob extends Construct {
   readonly job: MeteredFunction;
@@ -68,21 +72,23 @@ export class DailyJob extends Construct {
       retryAttempts: DAILY_JOB_RETRIES,
     });
     props.table.grantReadWriteData(this.job.function);
-    // The archive: read and write objects under usage/ only (no delete: the lifecycle expires them).
+    // The archive: read and write objects under its two prefixes only (no delete: the lifecycle
+    // expires objects). ListBucket lets a missing object read as 404, not 403, so a rerun can resume.
     this.job.function.addToRolePolicy(new iam.PolicyStatement({
       actions: ['s3:GetObject', 's3:PutObject'],
-      resources: [props.archiveBucket.arnForObjects(`${ARCHIVE_PREFIX}*`)],
+      resources: ARCHIVE_PREFIXES.map((prefix) => props.archiveBucket.arnForObjects(`${prefix}*`)),
     }));
     this.job.function.addToRolePolicy(new iam.PolicyStatement({
       actions: ['s3:ListBucket'],
       resources: [props.archiveBucket.bucketArn],
-      conditions: { StringLike: { 's3:prefix': [`${ARCHIVE_PREFIX}*`] } },
     }));
     const bucketLogicalId = Stack.of(this).getLogicalId(props.archiveBucket.node.defaultChild as s3.CfnBucket);
-    Validations.of(this.job.role.node.findChild('DefaultPolicy')).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${bucketLogicalId}.Arn>/${ARCHIVE_PREFIX}*]`,
-      reason: `The daily job writes one object per archived day (usage/dt=YYYY-MM-DD/...), named at run time; access is limited to the ${ARCHIVE_PREFIX} prefix of ArchiveBucket.`,
-    });
+    for (const prefix of ARCHIVE_PREFIXES) {
+      Validations.of(this.job.role.node.findChild('DefaultPolicy')).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${bucketLogicalId}.Arn>/${prefix}*]`,
+        reason: `The daily job writes one object per archived day (${prefix}dt=YYYY-MM-DD/...), named at run time; access is limited to the ${prefix} prefix of ArchiveBucket.`,
+      });
+    }
 
     // The schedule invokes through a role only EventBridge Scheduler of this account may assume:
     // the function has no resource policy, so no other principal can invoke it.

@@ -46,6 +46,7 @@ describe.each(STAGE_NAMES)('functions, pipeline, store and job (%s)', (stageName
         POWERTOOLS_METRICS_NAMESPACE: 'MeteredApi',
         POWERTOOLS_LOG_LEVEL: stage.logLevel,
         POWERTOOLS_SERVICE_NAME: expect.any(String),
+        NODE_OPTIONS: '--enable-source-maps',
       });
       const logGroupId = fn.Properties.LoggingConfig.LogGroup.Ref as string;
       expect(logGroups[logGroupId].Properties.RetentionInDays).toBe(stage.logRetentionDays);
@@ -213,7 +214,7 @@ describe.each(STAGE_NAMES)('functions, pipeline, store and job (%s)', (stageName
     expect(job.Properties.Timeout).toBe(WORKERS.dailyJob.timeoutSeconds);
   });
 
-  test('the daily job may read and write the table and objects under usage/ of the archive only', () => {
+  test('the daily job may read and write the table and objects under its archive prefixes only', () => {
     const [, job] = single(functionByService(template(), SERVICE.dailyJob));
     const [tableId] = onlyResource(template(), 'AWS::DynamoDB::GlobalTable');
     const archiveId = Object.keys(resourcesOf(template(), 'AWS::S3::Bucket')).find((id) => id.startsWith('StoreArchiveBucket'))!;
@@ -223,7 +224,10 @@ describe.each(STAGE_NAMES)('functions, pipeline, store and job (%s)', (stageName
     const s3Actions = actionsOf(statements).filter((a) => a.startsWith('s3:'));
     expect(s3Actions).toEqual(['s3:GetObject', 's3:ListBucket', 's3:PutObject']);
     const objects = statements.find((s) => actionsOf([s]).includes('s3:PutObject'))!;
-    expect(JSON.stringify(objects.Resource)).toContain('/usage/*');
+    expect((objects.Resource as unknown[]).map((r) => JSON.stringify(r).match(/\/([a-z-]+\/\*)"/)?.[1]).sort())
+      .toEqual(['usage-manifests/*', 'usage/*']);
+    const list = statements.find((s) => actionsOf([s]).includes('s3:ListBucket'))!;
+    expect(list.Resource).toEqual({ 'Fn::GetAtt': [archiveId, 'Arn'] });
   });
 
   test('outputs a user and the scripts need', () => {

@@ -8,6 +8,7 @@ import { javaVersion } from './services/dynamodb-local';
 import { DEFAULT_HOST, DEFAULT_PORT, removeStateFile, stateFilePath, writeStateFile } from './state-file';
 import { startTwin, TWIN_STAGE, type Twin } from './twin';
 import type { AccessLogEntry } from './gateway/server';
+import { dropSharedScopeWarnings } from './shared-scope-warnings';
 
 const USAGE = `usage: npm start [-- --persist DIR] [--verbose] [--no-stage-throttle] [--no-access-log]
   PORT (default ${DEFAULT_PORT}) and HOST (default ${DEFAULT_HOST}) choose where the API listens.
@@ -116,6 +117,7 @@ async function main(): Promise<void> {
   if (!javaVersion()) fail('java not found: DynamoDB Local needs Java 17 or later on PATH (Debian/Ubuntu: apt-get install openjdk-17-jre-headless)');
   if (!(await isPortFree(cli.port, cli.host))) fail(`port ${cli.port} on ${cli.host} is already in use: stop what runs there or choose another, e.g. PORT=${cli.port + 1} npm start`);
 
+  if (!cli.verbose) dropSharedScopeWarnings();
   let twin: Twin;
   try {
     twin = await startTwin({

@@ -24,6 +24,7 @@ import { scheduleDaily, scheduledEvent, type DailyTimer } from './daily-schedule
 import { startUsagePoller, type UsagePoller } from './usage-poller';
 import type { TwinState } from './state-file';
 import { loadHandler } from './lambda-modules';
+import { dropSharedScopeWarnings } from './shared-scope-warnings';
 
 /** The stage whose settings the twin uses (batching, cache TTL, stage throttle, schedule). */
 export const TWIN_STAGE: StageConfig = STAGES.dev;
@@ -163,6 +164,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
   serviceFailure.catch(() => undefined);
 
   const cleanup: Array<() => Promise<void> | void> = [];
+  if (options.quiet) cleanup.push(dropSharedScopeWarnings());
   try {
     // 2. The stack's resources (as the Lambdas were told), and the Lambdas.
     const resources = await createLocalResources({ dynamoEndpoint: dynamoService.endpoint, sqsEndpoint: fauxqsService.endpoint, s3Endpoint: fauxqsService.endpoint });

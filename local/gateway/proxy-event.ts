@@ -23,10 +23,36 @@ export interface IncomingRequest {
   readonly host: string;
   readonly stage: string;
   readonly receivedAt: number;
+  /** X-Ray trace header value, `Root=1-…`. */
+  readonly traceId: string;
+  /** Port the client connected to. */
+  readonly localPort: number;
 }
 
 export function methodArn(request: Pick<IncomingRequest, 'stage' | 'method' | 'resource'>): string {
   return `arn:aws:execute-api:${REGION}:${ACCOUNT_ID}:${API_ID}/${request.stage}/${request.method}${request.resource}`;
+}
+
+/**
+ * The client's headers as the integration sees them: API Gateway appends the caller to
+ * X-Forwarded-For and sets X-Forwarded-Port, X-Forwarded-Proto and X-Amzn-Trace-Id.
+ */
+export function forwardedRawHeaders(request: Pick<IncomingRequest, 'rawHeaders' | 'sourceIp' | 'localPort' | 'traceId'>): string[] {
+  const out: string[] = [];
+  let forwardedFor: string | undefined;
+  const replaced = new Set(['x-forwarded-for', 'x-forwarded-port', 'x-forwarded-proto', 'x-amzn-trace-id']);
+  for (let i = 0; i + 1 < request.rawHeaders.length; i += 2) {
+    const name = request.rawHeaders[i].toLowerCase();
+    if (name === 'x-forwarded-for') forwardedFor = forwardedFor ? `${forwardedFor}, ${request.rawHeaders[i + 1]}` : request.rawHeaders[i + 1];
+    if (!replaced.has(name)) out.push(request.rawHeaders[i], request.rawHeaders[i + 1]);
+  }
+  out.push(
+    'X-Amzn-Trace-Id', request.traceId,
+    'X-Forwarded-For', forwardedFor ? `${forwardedFor}, ${request.sourceIp}` : request.sourceIp,
+    'X-Forwarded-Port', String(request.localPort),
+    'X-Forwarded-Proto', 'http',
+  );
+  return out;
 }
 
 /** Single-value and multi-value header maps; the single-value map keeps the last value, like API Gateway. */
@@ -81,7 +107,7 @@ function requestContextBase(request: IncomingRequest) {
 }
 
 function identity(request: IncomingRequest, apiKey: string | null) {
-  const { headers } = headerMaps(request.rawHeaders);
+  const { headers } = headerMaps(forwardedRawHeaders(request));
   const userAgent = Object.entries(headers).find(([k]) => k.toLowerCase() === 'user-agent')?.[1] ?? null;
   return {
     accessKey: null, accountId: null, apiKey, apiKeyId: apiKey ? `key-${resourceId(apiKey)}` : null, caller: null,
@@ -92,7 +118,7 @@ function identity(request: IncomingRequest, apiKey: string | null) {
 }
 
 export function authorizerEvent(request: IncomingRequest): APIGatewayRequestAuthorizerEvent {
-  const { headers, multiValueHeaders } = headerMaps(request.rawHeaders);
+  const { headers, multiValueHeaders } = headerMaps(forwardedRawHeaders(request));
   return {
     type: 'REQUEST',
     methodArn: methodArn(request),
@@ -117,7 +143,7 @@ export interface AuthorizerContextValues {
 }
 
 export function proxyEvent(request: IncomingRequest, auth: AuthorizerContextValues): APIGatewayProxyEvent {
-  const { headers, multiValueHeaders } = headerMaps(request.rawHeaders);
+  const { headers, multiValueHeaders } = headerMaps(forwardedRawHeaders(request));
   return {
     resource: request.resource,
     path: request.path,

@@ -107,8 +107,11 @@ export function createGatewayServer(options: GatewayOptions): http.Server {
     const body = await readBody(req, maxPayload);
     if (!body) return reject('REQUEST_TOO_LARGE', { Connection: 'close' });
 
+    const awsRequestId = randomUUID();
     const request: IncomingRequest = {
       requestId,
+      traceId: `Root=1-${Math.floor(receivedAt / 1000).toString(16)}-${awsRequestId.replace(/-/g, '').slice(0, 24)}`,
+      localPort: req.socket.localPort ?? 0,
       extendedRequestId: randomUUID().replace(/-/g, '').slice(0, 16),
       method,
       path,
@@ -146,7 +149,6 @@ export function createGatewayServer(options: GatewayOptions): http.Server {
 
     // 6. The integration: the route's handler, with the function's timeout.
     const event = proxyEvent(request, { principalId: auth.principalId, context: auth.context, integrationLatency: auth.latencyMs, apiKey });
-    const awsRequestId = randomUUID();
     const context = lambdaContext(route.functionName, route.definition.timeoutSeconds, awsRequestId);
     let result: APIGatewayProxyResult;
     try {
@@ -165,7 +167,7 @@ export function createGatewayServer(options: GatewayOptions): http.Server {
       : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
     headers['x-amzn-RequestId'] = requestId;
     headers['x-amz-apigw-id'] = request.extendedRequestId;
-    headers['X-Amzn-Trace-Id'] = `Root=1-${Math.floor(receivedAt / 1000).toString(16)}-${awsRequestId.replace(/-/g, '').slice(0, 24)}`;
+    headers['X-Amzn-Trace-Id'] = request.traceId;
     headers['Content-Length'] = String(payload.length);
     res.writeHead(result.statusCode, headers);
     res.end(payload);

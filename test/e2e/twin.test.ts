@@ -221,6 +221,16 @@ describe('usage', () => {
   }, 60_000);
 });
 
+describe('daily job', () => {
+  test('runs on the twin as its schedule invokes it, closing the previous UTC day', async () => {
+    const firedAt = new Date();
+    const report = (await twin.runDailyJob(firedAt)) as { day: string; clients: number };
+    const yesterday = new Date(Date.UTC(firedAt.getUTCFullYear(), firedAt.getUTCMonth(), firedAt.getUTCDate() - 1)).toISOString().slice(0, 10);
+    expect(report.day).toBe(yesterday);
+    expect(report.clients).toBeGreaterThanOrEqual(2);
+  });
+});
+
 describe('npm start', () => {
   test('a busy port gives a one-line error and a non-zero exit', async () => {
     const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['local/start.ts'], {

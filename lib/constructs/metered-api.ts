@@ -66,6 +66,7 @@ export function requestParametersOf(route: RouteDefinition): Record<string, bool
 export class MeteredApi extends Construct {
   readonly restApi: apigw.RestApi;
   readonly accessLogs: logs.LogGroup;
+  readonly executionLogs: logs.LogGroup;
   readonly usagePlans: Readonly<Record<PlanName, apigw.UsagePlan>>;
   /** API Gateway method per route id. */
   readonly methods: ReadonlyMap<string, apigw.Method>;
@@ -120,6 +121,14 @@ export class MeteredApi extends Construct {
         throttlingBurstLimit: stage.stageThrottle.burst,
       },
     });
+
+    // Execution logs: API Gateway would create this group itself, without retention; own it first.
+    this.executionLogs = new logs.LogGroup(this, 'ExecutionLogs', {
+      logGroupName: `API-Gateway-Execution-Logs_${this.restApi.restApiId}/${stage.stageName}`,
+      retention: stage.logRetentionDays as logs.RetentionDays,
+      removalPolicy: stage.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    this.restApi.deploymentStage.node.addDependency(this.executionLogs);
 
     // Parameters are validated at the gateway; bodies by the Lambda (see docs/stack.md: the
     // gateway's body errors echo input and cannot list field paths).

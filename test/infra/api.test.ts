@@ -49,6 +49,13 @@ describe.each(STAGE_NAMES)('API (%s)', (stageName) => {
       .find(([id]) => JSON.stringify(apiStage.Properties.AccessLogSetting.DestinationArn).includes(`"${id}"`))!;
     expect(logGroupId).toMatch(/AccessLogs/);
     expect(logGroup.Properties.RetentionInDays).toBe(stage.logRetentionDays);
+    // Execution logs: the group API Gateway would otherwise create without retention, made before the stage.
+    const [executionLogsId, executionLogs] = Object.entries(resourcesOf(template(), 'AWS::Logs::LogGroup'))
+      .find(([, g]) => JSON.stringify(g.Properties.LogGroupName ?? '').includes('API-Gateway-Execution-Logs_'))!;
+    expect(executionLogs.Properties.LogGroupName).toEqual({ 'Fn::Join': ['', ['API-Gateway-Execution-Logs_', { Ref: expect.any(String) }, `/${stageName}`]] });
+    expect(executionLogs.Properties.RetentionInDays).toBe(stage.logRetentionDays);
+    const stageResource = template().toJSON().Resources[onlyResource(template(), 'AWS::ApiGateway::Stage')[0]];
+    expect(stageResource.DependsOn).toContain(executionLogsId);
   });
 
   test('a REQUEST authorizer reads x-api-key and caches per the stage', () => {

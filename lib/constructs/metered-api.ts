@@ -122,6 +122,9 @@ export class MeteredApi extends Construct {
       },
     });
 
+    // The stack declares the URL as its stable `ApiUrl` output; drop RestApi's generated duplicate.
+    this.restApi.node.tryRemoveChild('Endpoint');
+
     // Execution logs: API Gateway would create this group itself, without retention; own it first.
     this.executionLogs = new logs.LogGroup(this, 'ExecutionLogs', {
       logGroupName: `API-Gateway-Execution-Logs_${this.restApi.restApiId}/${stage.stageName}`,

@@ -236,6 +236,7 @@ describe.each(STAGE_NAMES)('functions, pipeline, store and job (%s)', (stageName
       expect(outputs[name]).toBeDefined();
     }
     expect(OUTPUT.usagePlanId('premium')).toBe('UsagePlanIdPremium');
+    expect(Object.keys(outputs).sort()).toEqual(['ApiUrl', 'ArchiveBucketName', 'DailyJobFunctionName', 'DashboardUrl', 'DeadLetterQueueUrl', 'TableName', 'UsagePlanIdPremium', 'UsagePlanIdStandard', 'UsageQueueUrl']);
   });
 });
 

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { createClient } from '../lambdas/shared/client-store';
 import { itemKey } from '../lib/config/table';
 import { STAGES } from '../lib/config/stages';
@@ -204,11 +204,32 @@ async function countedRequests(state: TwinState, clientIds: readonly string[], d
   }
 }
 
+/**
+ * The ceiling the twin sits under: every handled request sends one SQS message, so fauxqs's SendMessage
+ * rate from another process, with the same concurrency, on the same machine and in the same run.
+ */
+async function sqsSendCeiling(state: TwinState, messages: number, concurrency: number): Promise<number> {
+  const sqs = new SQSClient(twinClientConfig(state, 'sqs'));
+  try {
+    const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'bench-send-ceiling' }))).QueueUrl!;
+    const url = `${state.sqsEndpoint}/000000000000/${queueUrl.split('/').pop()}`;
+    const body = JSON.stringify({ v: 1, eventId: '00000000-0000-4000-8000-000000000000', clientId: 'cl_bench', plan: 'premium', route: 'GET /v1/hello', method: 'GET', status: 200, latencyMs: 1.5, requestTime: new Date().toISOString(), day: utcDay(new Date()) });
+    let sent = 0;
+    const t0 = performance.now();
+    await Promise.all(Array.from({ length: concurrency }, async () => {
+      while (sent++ < messages) await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: body }));
+    }));
+    return (messages / (performance.now() - t0)) * 1000;
+  } finally {
+    sqs.destroy();
+  }
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const sum = (m: Map<number, number>, pick: (status: number) => boolean) => [...m].filter(([s]) => pick(s)).reduce((a, [, n]) => a + n, 0);
 const utcDay = (d: Date) => d.toISOString().slice(0, 10);
 
-async function loadPhase(label: string, args: string[], seconds: number) {
+async function loadPhase(label: string, args: string[], seconds: number, measureCeiling = false) {
   const twin = await startTwinProcess(args);
   try {
     const state = readTwinState(twin.port);
@@ -220,6 +241,7 @@ async function loadPhase(label: string, args: string[], seconds: number) {
     const drainMs = await waitForDrain(state, 120_000);
     const days = [...new Set([dayBefore, utcDay(new Date())])];
     const dynamo = await countedRequests(state, keys.map((k) => k.clientId), days);
+    const sqsSendsPerSec = measureCeiling ? await sqsSendCeiling(state, QUICK ? 1_000 : 3_000, CONNECTIONS) : undefined;
     // Gateway 429s (throttle, quota) never reach a Lambda, so they are never counted, as in AWS.
     const gateway429 = twin.answered.get(429) ?? 0;
     const answered2xx = sum(twin.answered, (s) => s >= 200 && s < 300);
@@ -236,6 +258,7 @@ async function loadPhase(label: string, args: string[], seconds: number) {
       dynamoRequests: dynamo,
       countsMatch: dynamo === handlerAnswers,
       drainMs,
+      sqsSendsPerSec,
     };
   } finally {
     await twin.stop();
@@ -244,7 +267,7 @@ async function loadPhase(label: string, args: string[], seconds: number) {
 
 async function main(): Promise<void> {
   console.log(`twin bench: ${KEYS} premium keys, ${CONNECTIONS} connections, ${LOAD_SECONDS} s (then ${THROTTLED_LOAD_SECONDS} s with the stage throttle)${QUICK ? ' [QUICK]' : ''}`);
-  const free = await loadPhase('stage throttle lifted (--no-stage-throttle)', ['--no-stage-throttle'], LOAD_SECONDS);
+  const free = await loadPhase('stage throttle lifted (--no-stage-throttle)', ['--no-stage-throttle'], LOAD_SECONDS, true);
   const throttled = await loadPhase(`dev stage throttle (${STAGES.dev.stageThrottle.ratePerSecond}/s, burst ${STAGES.dev.stageThrottle.burst})`, [], THROTTLED_LOAD_SECONDS);
 
   const coldStarts = [free.coldStartMs, throttled.coldStartMs];
@@ -261,6 +284,7 @@ async function main(): Promise<void> {
     exact: r.countsMatch ? 'yes' : 'NO',
   }));
   console.table(rows);
+  console.log(`baseline, same run: fauxqs SendMessage alone from another process, ${CONNECTIONS} concurrent: ${round(free.sqsSendsPerSec ?? NaN, 0)} msg/s (each handled request sends one usage event); load average ${os.loadavg().map((v) => round(v, 1)).join(' ')} on ${os.cpus().length} cores`);
   const verdict = {
     coldStart: Math.max(...coldStarts) / 1000 <= TARGETS.coldStartS,
     throughput: free.load.reqPerSec >= TARGETS.reqPerSec,

@@ -7,11 +7,20 @@ const ROOT = path.resolve(__dirname, '..');
 
 type ModuleWithHandler<T> = { handler?: T; default?: { handler?: T } };
 
-/** The `handler` export of an entry file (path relative to the repository root). */
+/**
+ * The `handler` export of an entry file (path relative to the repository root). Outside Jest it is
+ * loaded with require(), so a caller that clears require.cache gets a fresh module instance.
+ */
 export async function loadHandler<T>(entry: string): Promise<T> {
-  // Jest maps Middy itself (jest.config.js moduleNameMapper) and forbids loader hooks.
-  if (!process.env.JEST_WORKER_ID) require('./esm-only-packages.cjs');
-  const mod = (await import(path.join(ROOT, entry))) as ModuleWithHandler<T>;
+  const file = path.join(ROOT, entry);
+  let mod: ModuleWithHandler<T>;
+  if (process.env.JEST_WORKER_ID) {
+    // Jest maps Middy itself (jest.config.js moduleNameMapper) and forbids loader hooks.
+    mod = (await import(file)) as ModuleWithHandler<T>;
+  } else {
+    require('./esm-only-packages.cjs');
+    mod = require(file) as ModuleWithHandler<T>;
+  }
   const handler = mod.handler ?? mod.default?.handler;
   if (typeof handler !== 'function') throw new Error(`${entry} exports no handler function`);
   return handler;

@@ -1,6 +1,7 @@
-// All functions share the twin's process, so concurrent invocations share the handlers' module-scope
-// Powertools Metrics object (in AWS each execution environment serves one request at a time). Its
-// warnings about that (meaningless here: metrics are off locally) are dropped from stderr.
+// Powertools Metrics writes its warnings straight to stderr, whatever the log level. Metrics are off in
+// the twin, so "No application metrics to publish" is noise; "Dimension … has already been added" comes
+// from environments that share one module instance, which happens only under Jest (one registry per
+// test file; see lambda-runtime.ts). Both are dropped from stderr.
 const NOISE = /^(Dimension "[^"]+" has already been added|No application metrics to publish)/;
 
 /** Filters the warnings out of process.stderr; returns a function that restores it. */

@@ -146,7 +146,11 @@ async function main(): Promise<void> {
     removeStateFile(cli.port);
     const force = setTimeout(() => process.exit(code || 1), 10_000);
     force.unref();
+    const used = Object.entries(twin.functionStats()).filter(([, s]) => s.invocations > 0);
     await twin.stop().catch((error: unknown) => console.error(`error while stopping: ${(error as Error).message}`));
+    if (used.length > 0) {
+      console.error(`invocations (execution environments): ${used.map(([name, s]) => `${name.replace(/^metered-api-[a-z]+-/, '')} ${s.invocations} (${s.environments})`).join(', ')}`);
+    }
     console.error('local twin stopped');
     process.exit(code);
   };

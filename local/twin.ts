@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent, Context, ScheduledEvent } from 'aws-lambda';
+import type { APIGatewayAuthorizerResult, APIGatewayProxyEvent, APIGatewayProxyResult, APIGatewayRequestAuthorizerEvent, SQSBatchResponse, SQSEvent, ScheduledEvent } from 'aws-lambda';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ROUTES, WORKERS, type RouteDefinition } from '../lib/config/routes';
@@ -16,14 +16,14 @@ import { startFauxqs } from './services/fauxqs';
 import type { RunningService } from './services/child-service';
 import { createLocalResources, expectedResources, LOCAL_CREDENTIALS, LOCAL_REGION, type LocalResources } from './resources';
 import { freePort } from './services/ports';
-import { RequestAuthorizer, type AuthorizerHandler } from './gateway/authorizer';
+import { RequestAuthorizer } from './gateway/authorizer';
 import { lambdaContext } from './gateway/proxy-event';
-import { createGatewayServer, type AccessLogEntry, type GatewayRoute, type RouteHandler } from './gateway/server';
+import { createGatewayServer, type AccessLogEntry, type GatewayRoute } from './gateway/server';
 import { UsagePlans, type PlanOverrides } from './gateway/usage-plans';
 import { scheduleDaily, scheduledEvent, type DailyTimer } from './daily-schedule';
 import { startUsagePoller, type UsagePoller } from './usage-poller';
 import type { TwinState } from './state-file';
-import { loadHandler } from './lambda-modules';
+import { LocalFunction, type FunctionStats } from './lambda-runtime';
 import { dropSharedScopeWarnings } from './shared-scope-warnings';
 
 /** The stage whose settings the twin uses (batching, cache TTL, stage throttle, schedule). */
@@ -75,6 +75,8 @@ export interface Twin {
   drainUsage(timeoutMs?: number): Promise<void>;
   /** Rejects when a child service dies while the twin runs. */
   readonly serviceFailure: Promise<never>;
+  /** Execution environments, cold starts and invocations per function. */
+  functionStats(): Record<string, FunctionStats>;
   /** Milliseconds from the start of startTwin to each phase. */
   readonly timings: Readonly<Record<string, number>>;
   stop(): Promise<void>;
@@ -105,17 +107,22 @@ function setLambdaEnvironment(endpoints: { dynamo: string; sqs: string; s3: stri
   delete process.env.AWS_PROFILE;
 }
 
-type DailyJobHandler = (event: ScheduledEvent, context: Context) => Promise<unknown>;
-
-/** Loads every Lambda the twin runs in-process (after setLambdaEnvironment). */
+/** Every Lambda the twin runs in-process, each warmed with one environment (after setLambdaEnvironment). */
 async function loadLambdas(stage: StageConfig) {
-  const routes: GatewayRoute[] = [];
-  for (const definition of ROUTES as readonly RouteDefinition[]) {
-    routes.push({ definition, handler: await loadHandler<RouteHandler>(definition.entry), functionName: `metered-api-${stage.stageName}-${definition.id}` });
-  }
-  const authorizerHandler = await loadHandler<AuthorizerHandler>(WORKERS.authorizer.entry);
-  const dailyJob = await loadHandler<DailyJobHandler>(WORKERS.dailyJob.entry);
-  return { routes, authorizerHandler, dailyJob };
+  const fn = <E, R>(id: string, entry: string, maxEnvironments?: number) =>
+    new LocalFunction<E, R>({ name: `metered-api-${stage.stageName}-${id}`, entry, maxEnvironments });
+  const routeFunctions = (ROUTES as readonly RouteDefinition[]).map((definition) => ({ definition, fn: fn<APIGatewayProxyEvent, APIGatewayProxyResult>(definition.id, definition.entry) }));
+  const authorizer = fn<APIGatewayRequestAuthorizerEvent, APIGatewayAuthorizerResult>('authorizer', WORKERS.authorizer.entry);
+  const aggregator = fn<SQSEvent, SQSBatchResponse | void>('aggregator', WORKERS.aggregator.entry, stage.aggregatorMaxConcurrency);
+  const dailyJob = fn<ScheduledEvent, unknown>('daily-job', WORKERS.dailyJob.entry, 1);
+  const functions: Array<{ warm(): Promise<void>; readonly options: { name: string }; readonly stats: FunctionStats }> = [...routeFunctions.map((r) => r.fn), authorizer, aggregator, dailyJob];
+  for (const f of functions) await f.warm();
+  const routes: GatewayRoute[] = routeFunctions.map(({ definition, fn: f }) => ({
+    definition,
+    handler: (event, context) => f.invoke(event, context),
+    functionName: f.options.name,
+  }));
+  return { routes, authorizer, aggregator, dailyJob, functions };
 }
 
 export async function startTwin(options: TwinOptions): Promise<Twin> {
@@ -172,9 +179,9 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     if (resources.usageQueueUrl !== expected.usageQueueUrl) {
       throw new Error(`usage queue url differs from the one the Lambdas were given: ${resources.usageQueueUrl}`);
     }
-    const { routes, authorizerHandler, dailyJob } = await lambdas;
+    const { routes, authorizer: authorizerFunction, aggregator, dailyJob, functions } = await lambdas;
     const authorizer = new RequestAuthorizer({
-      handler: authorizerHandler as (event: APIGatewayRequestAuthorizerEvent, context: Context) => Promise<APIGatewayAuthorizerResult>,
+      handler: (event, context) => authorizerFunction.invoke(event, context),
       cacheTtlSeconds: stage.authorizerCacheTtlSeconds,
       makeContext: () => lambdaContext(`metered-api-${stage.stageName}-authorizer`, WORKERS.authorizer.timeoutSeconds, randomUUID()),
     });
@@ -191,13 +198,14 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       queueUrl: resources.usageQueueUrl,
       sqsEndpoint: fauxqsService.endpoint,
       stage,
+      handler: (event, context) => aggregator.invoke(event, context),
       log,
     });
     cleanup.push(() => poller.stop());
 
     // 4. The daily job on its schedule.
     const runDailyJob = (at = new Date()) =>
-      dailyJob(scheduledEvent(at), lambdaContext(`metered-api-${stage.stageName}-daily-job`, WORKERS.dailyJob.timeoutSeconds, randomUUID()));
+      dailyJob.invoke(scheduledEvent(at), lambdaContext(`metered-api-${stage.stageName}-daily-job`, WORKERS.dailyJob.timeoutSeconds, randomUUID()));
     let timer: DailyTimer | undefined;
     if (options.dailySchedule !== false) {
       timer = scheduleDaily(stage.dailyJobSchedule, async (event) => {
@@ -237,6 +245,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     return {
       baseUrl, state, demoKeys, stage, resources, services, usagePlans, authorizer, serviceFailure, timings,
       runDailyJob,
+      functionStats: () => Object.fromEntries(functions.map((f) => [f.options.name, { ...f.stats }])),
       drainUsage: (timeoutMs) => poller.drain(timeoutMs),
       stop: () => {
         stopped ??= (async () => {

@@ -4,7 +4,6 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { WORKERS } from '../lib/config/routes';
 import type { StageConfig } from '../lib/config/stages';
 import { createEventSourcePoller, type PollerStats, type SqsHandler } from './event-source-poller';
-import { loadHandler } from './lambda-modules';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './resources';
 
 export interface UsagePoller {
@@ -18,16 +17,17 @@ export interface UsagePollerOptions {
   readonly queueUrl: string;
   readonly sqsEndpoint: string;
   readonly stage: StageConfig;
+  /** The aggregator function. */
+  readonly handler: SqsHandler;
   readonly log: (line: string) => void;
 }
 
 export async function startUsagePoller(options: UsagePollerOptions): Promise<UsagePoller> {
-  const handler = await loadHandler<SqsHandler>(WORKERS.aggregator.entry);
   const sqs = new SQSClient({ endpoint: options.sqsEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   const poller = createEventSourcePoller({
     sqs,
     queueUrl: options.queueUrl,
-    handler,
+    handler: options.handler,
     batchSize: options.stage.usageBatchSize,
     batchWindowMs: options.stage.usageBatchWindowSeconds * 1000,
     concurrency: options.stage.aggregatorMaxConcurrency,

@@ -1,0 +1,86 @@
+// Lambda's execution model in one process: each function has execution environments, each with its own
+// instance of the function's modules (so module-scope state — SDK clients, Powertools Logger keys and
+// Metrics buffers — is per environment, as in AWS), and an environment serves one invocation at a time.
+// A new environment is made (a cold start) when every existing one is busy, up to a limit.
+import path from 'node:path';
+import type { Context } from 'aws-lambda';
+import { loadHandler } from './lambda-modules';
+
+const ROOT = path.resolve(__dirname, '..');
+/** Our code, re-evaluated per environment; node_modules stay shared (they hold no per-request state). */
+const APP_DIRS = ['lambdas', 'lib'].map((dir) => path.join(ROOT, dir) + path.sep);
+
+type Handler<E, R> = (event: E, context: Context) => Promise<R>;
+
+export interface LocalFunctionOptions {
+  readonly name: string;
+  /** Entry file, relative to the repository root. */
+  readonly entry: string;
+  /** Most environments at once; invocations beyond wait for a free one. @default 50 */
+  readonly maxEnvironments?: number;
+}
+
+export interface FunctionStats {
+  environments: number;
+  coldStarts: number;
+  invocations: number;
+}
+
+export class LocalFunction<E, R> {
+  readonly stats: FunctionStats = { environments: 0, coldStarts: 0, invocations: 0 };
+  private readonly idle: Array<Handler<E, R>> = [];
+  private readonly waiting: Array<(handler: Handler<E, R>) => void> = [];
+  private readonly maxEnvironments: number;
+
+  constructor(readonly options: LocalFunctionOptions) {
+    this.maxEnvironments = options.maxEnvironments ?? 50;
+  }
+
+  /** Makes the first environment ahead of the first request (so start-up pays for the first cold start). */
+  async warm(): Promise<void> {
+    if (this.stats.environments > 0) return;
+    this.stats.environments += 1;
+    this.idle.push(await this.createEnvironment());
+  }
+
+  async invoke(event: E, context: Context): Promise<R> {
+    const handler = await this.acquire();
+    this.stats.invocations += 1;
+    try {
+      return await handler(event, context);
+    } finally {
+      this.release(handler);
+    }
+  }
+
+  private async acquire(): Promise<Handler<E, R>> {
+    const idle = this.idle.pop();
+    if (idle) return idle;
+    if (this.stats.environments < this.maxEnvironments) {
+      this.stats.environments += 1;
+      this.stats.coldStarts += 1;
+      try {
+        return await this.createEnvironment();
+      } catch (error) {
+        this.stats.environments -= 1;
+        throw error;
+      }
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(handler: Handler<E, R>): void {
+    const next = this.waiting.shift();
+    if (next) next(handler);
+    else this.idle.push(handler);
+  }
+
+  private async createEnvironment(): Promise<Handler<E, R>> {
+    // Jest has its own module registry (one instance per test file): environments share it there.
+    if (process.env.JEST_WORKER_ID) return loadHandler<Handler<E, R>>(this.options.entry);
+    for (const file of Object.keys(require.cache)) {
+      if (APP_DIRS.some((dir) => file.startsWith(dir))) delete require.cache[file];
+    }
+    return loadHandler<Handler<E, R>>(this.options.entry);
+  }
+}

@@ -232,19 +232,28 @@ describe('daily job', () => {
 });
 
 describe('npm start', () => {
-  test('a busy port gives a one-line error and a non-zero exit', async () => {
-    const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['local/start.ts'], {
-      cwd: ROOT,
-      env: { ...process.env, PORT: String(twin.state.port), HOST: twin.state.host },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+  async function runCli(env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['local/start.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
     child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    return { code, stdout, stderr };
+  }
+
+  test('a busy port gives a one-line error and a non-zero exit', async () => {
+    const { code, stdout, stderr } = await runCli({ ...process.env, PORT: String(twin.state.port), HOST: twin.state.host });
     expect(code).toBe(1);
     expect(stdout).toBe('');
     expect(stderr.trim().split('\n')).toEqual([`error: port ${twin.state.port} on ${twin.state.host} is already in use: stop what runs there or choose another, e.g. PORT=${twin.state.port + 1} npm start`]);
+  }, 30_000);
+
+  test('missing Java gives a one-line error and a non-zero exit', async () => {
+    // node_modules/.bin holds node (the node@24 package) and tsx, but no java.
+    const { code, stdout, stderr } = await runCli({ ...process.env, PATH: path.join(ROOT, 'node_modules', '.bin'), PORT: '1' });
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr.trim().split('\n')).toEqual([expect.stringMatching(/^error: java not found: DynamoDB Local needs Java 17/)]);
   }, 30_000);
 });

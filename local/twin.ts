@@ -164,7 +164,9 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
   const serviceFailure = new Promise<never>((_, reject) => {
     for (const service of services) {
       service.process.once('exit', (code, signal) => {
-        if (!stopping) reject(new Error(`${service.name} exited unexpectedly (${signal ?? `code ${code}`})`));
+        if (stopping) return;
+        stopping = true; // what fails next is a consequence: quiet the poller's complaints
+        reject(new Error(`${service.name} exited unexpectedly (${signal ?? `code ${code}`})`));
       });
     }
   });
@@ -199,7 +201,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       sqsEndpoint: fauxqsService.endpoint,
       stage,
       handler: (event, context) => aggregator.invoke(event, context),
-      log,
+      log: (line) => { if (!stopping) log(line); },
     });
     cleanup.push(() => poller.stop());
 

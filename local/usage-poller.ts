@@ -24,6 +24,7 @@ export interface UsagePollerOptions {
 
 export async function startUsagePoller(options: UsagePollerOptions): Promise<UsagePoller> {
   const sqs = new SQSClient({ endpoint: options.sqsEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  let stopping = false;
   const poller = createEventSourcePoller({
     sqs,
     queueUrl: options.queueUrl,
@@ -34,13 +35,17 @@ export async function startUsagePoller(options: UsagePollerOptions): Promise<Usa
     functionTimeoutMs: WORKERS.aggregator.timeoutSeconds * 1000,
     functionName: `metered-api-${options.stage.stageName}-aggregator`,
     region: LOCAL_REGION,
-    onError: (error) => options.log(`usage aggregator: batch failed, its messages return after the visibility timeout: ${(error as Error)?.stack ?? String(error)}`),
+    // A failed batch's messages come back after the visibility timeout (and go to the DLQ after 5 receives).
+    onError: (error) => {
+      if (!stopping) options.log(`usage poller: ${(error as Error)?.stack ?? String(error)}`);
+    },
   });
   poller.start();
   return {
     stats: poller.stats,
     drain: (timeoutMs) => poller.drain({ timeoutMs }),
     stop: async () => {
+      stopping = true;
       await poller.stop();
       sqs.destroy();
     },

@@ -6,7 +6,8 @@ export const PROBLEM_TYPE_BASE = 'https://metered-api.dev/problems/';
 
 export type GatewayResponseType =
   | 'UNAUTHORIZED' | 'ACCESS_DENIED' | 'THROTTLED' | 'QUOTA_EXCEEDED'
-  | 'BAD_REQUEST_BODY' | 'BAD_REQUEST_PARAMETERS' | 'DEFAULT_4XX' | 'DEFAULT_5XX';
+  | 'BAD_REQUEST_BODY' | 'BAD_REQUEST_PARAMETERS' | 'MISSING_AUTHENTICATION_TOKEN' | 'INVALID_API_KEY'
+  | 'REQUEST_TOO_LARGE' | 'DEFAULT_4XX' | 'DEFAULT_5XX';
 
 export interface GatewayResponseDefinition {
   readonly type: GatewayResponseType;
@@ -35,8 +36,15 @@ export const GATEWAY_RESPONSES: readonly GatewayResponseDefinition[] = [
     detail: 'The request body does not match the schema of this route.' },
   { type: 'BAD_REQUEST_PARAMETERS', statusCode: 400, slug: 'invalid-request', title: 'Bad Request',
     detail: 'The request parameters do not match this route.' },
-  { type: 'DEFAULT_4XX', statusCode: 404, slug: 'not-found', title: 'Not Found',
+  // API Gateway's answer to an unknown path or method (403 by default); a client expects 404.
+  { type: 'MISSING_AUTHENTICATION_TOKEN', statusCode: 404, slug: 'not-found', title: 'Not Found',
     detail: 'No route matches this method and path.' },
+  { type: 'INVALID_API_KEY', statusCode: 403, slug: 'forbidden', title: 'Forbidden',
+    detail: 'This API key is not enabled for this API.' },
+  { type: 'REQUEST_TOO_LARGE', statusCode: 413, slug: 'payload-too-large', title: 'Payload Too Large',
+    detail: 'The request is larger than the API accepts.' },
+  { type: 'DEFAULT_4XX', statusCode: 400, slug: 'bad-request', title: 'Bad Request',
+    detail: 'The request could not be processed.' },
   { type: 'DEFAULT_5XX', statusCode: 500, slug: 'internal-error', title: 'Internal Server Error',
     detail: 'The request could not be completed; quote the requestId when reporting it.' },
 ];

@@ -133,8 +133,8 @@ describe('authorization', () => {
   });
 
   test('an unknown path or method is 404 problem+json, without asking for a key', async () => {
-    expectGatewayProblem(await call('GET', '/v1/nothing-here'), 'DEFAULT_4XX');
-    expectGatewayProblem(await call('DELETE', '/v1/hello', { key: twin.demoKeys.standard.apiKey }), 'DEFAULT_4XX');
+    expectGatewayProblem(await call('GET', '/v1/nothing-here'), 'MISSING_AUTHENTICATION_TOKEN');
+    expectGatewayProblem(await call('DELETE', '/v1/hello', { key: twin.demoKeys.standard.apiKey }), 'MISSING_AUTHENTICATION_TOKEN');
   });
 });
 

@@ -138,11 +138,12 @@ export function createGatewayServer(options: GatewayOptions): http.Server {
     // 4. Usage plan of the usageIdentifierKey: throttle, then daily quota.
     const apiKey = auth.usageIdentifierKey;
     const plan = String(auth.context.plan ?? '');
-    if (!apiKey) return reject('ACCESS_DENIED');
+    // apiKeySource AUTHORIZER: the usageIdentifierKey must be a key of a usage plan.
+    if (!apiKey) return reject('INVALID_API_KEY');
     const verdict = options.usagePlans.admit(apiKey, plan, routeKey(route.definition), route.definition.routeClass);
     if (verdict === 'throttled') return reject('THROTTLED');
     if (verdict === 'quota-exceeded') return reject('QUOTA_EXCEEDED');
-    if (verdict === 'no-plan') return reject('ACCESS_DENIED');
+    if (verdict === 'no-plan') return reject('INVALID_API_KEY');
 
     // 5. The parameters validator: required query parameters (bodies are validated by the Lambda).
     if (missingRequiredQuery(route.definition, url.searchParams)) return reject('BAD_REQUEST_PARAMETERS');

@@ -1,0 +1,159 @@
+// The twin's API Gateway emulator on its own, over HTTP: the events and context it hands to the
+// authorizer and the handlers, its authorizer cache, usage plans and gateway responses.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import * as z from 'zod';
+import type { APIGatewayAuthorizerResult, APIGatewayProxyEvent, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { RequestAuthorizer } from '../../local/gateway/authorizer';
+import { createGatewayServer, type GatewayRoute } from '../../local/gateway/server';
+import { UsagePlans } from '../../local/gateway/usage-plans';
+import { lambdaContext } from '../../local/gateway/proxy-event';
+import type { RouteDefinition } from '../../lib/config/routes';
+import { gatewayResponse } from '../../lib/config/gateway-responses';
+
+const KEY = 'key-allowed';
+const seen: Array<{ event: APIGatewayProxyEvent; remainingMs: number }> = [];
+const authorizerCalls: APIGatewayRequestAuthorizerEvent[] = [];
+
+function route(definition: Partial<RouteDefinition> & Pick<RouteDefinition, 'id' | 'method' | 'path'>, handler?: GatewayRoute['handler']): GatewayRoute {
+  return {
+    definition: { routeClass: 'default', entry: 'x', timeoutSeconds: 1, schemas: {}, ...definition } as RouteDefinition,
+    functionName: `fn-${definition.id}`,
+    handler: handler ?? (async (event, context) => {
+      seen.push({ event, remainingMs: context.getRemainingTimeInMillis() });
+      return { statusCode: 200, headers: { 'content-type': 'application/json' }, multiValueHeaders: { 'Set-Cookie': ['a=1', 'b=2'] }, body: '{"ok":true}' };
+    }),
+  };
+}
+
+const authorizerHandler = async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
+  authorizerCalls.push(event);
+  const key = event.headers?.['x-api-key'] ?? event.headers?.['X-Api-Key'];
+  if (key === 'key-broken') throw new Error('boom');
+  if (key !== KEY && key !== 'key-revoked' && key !== 'key-no-plan') throw new Error('Unauthorized');
+  const [arn, stage] = event.methodArn.split('/');
+  return {
+    principalId: 'cl_1',
+    usageIdentifierKey: key,
+    policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: key === 'key-revoked' ? 'Deny' : 'Allow', Resource: `${arn}/${stage}/*/*` }] },
+    context: { clientId: 'cl_1', plan: key === 'key-no-plan' ? 'gold' : 'standard', usedToday: 7 },
+  };
+};
+
+let server: Server;
+let base: string;
+
+beforeAll(async () => {
+  server = createGatewayServer({
+    stage: 'dev',
+    routes: [
+      route({ id: 'hello', method: 'GET', path: '/v1/hello' }),
+      route({ id: 'items', method: 'GET', path: '/v1/items/{id}', schemas: { query: z.strictObject({ q: z.string() }) } }),
+      route({ id: 'slow', method: 'GET', path: '/v1/slow' }, () => new Promise(() => undefined)),
+      route({ id: 'crash', method: 'GET', path: '/v1/crash' }, async () => { throw new Error('handler bug'); }),
+    ],
+    authorizer: new RequestAuthorizer({ handler: authorizerHandler, cacheTtlSeconds: 300, makeContext: () => lambdaContext('authorizer', 5, 'a') }),
+    usagePlans: new UsagePlans({ stageThrottle: { ratePerSecond: 1, burst: 1000 } }),
+    cors: { allowOrigins: ['http://localhost:3000'], allowHeaders: ['Content-Type', 'X-Api-Key'], exposeHeaders: ['RateLimit'], maxAgeSeconds: 600 },
+    maxPayloadBytes: 1024,
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(() => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }));
+
+const get = (path: string, headers: Record<string, string> = {}) => fetch(`${base}${path}`, { headers });
+
+test('the handler gets a REST proxy event and a Lambda context shaped as AWS sends them', async () => {
+  const before = Date.now();
+  const response = await get('/v1/items/42?q=a&q=b', { 'X-Api-Key': KEY, 'X-Custom': 'one', 'User-Agent': 'tests/1.0' });
+  expect(response.status).toBe(200);
+  expect(response.headers.get('set-cookie')).toBe('a=1, b=2');
+  const requestId = response.headers.get('x-amzn-requestid');
+  const { event, remainingMs } = seen[seen.length - 1];
+  expect(event).toMatchObject({
+    resource: '/v1/items/{id}',
+    path: '/v1/items/42',
+    httpMethod: 'GET',
+    queryStringParameters: { q: 'b' },
+    multiValueQueryStringParameters: { q: ['a', 'b'] },
+    body: null,
+    isBase64Encoded: false,
+  });
+  // Header names keep the client's case; API Gateway adds the forwarding headers.
+  expect(event.headers['X-Custom']).toBe('one');
+  expect(event.multiValueHeaders['X-Custom']).toEqual(['one']);
+  expect(event.headers['X-Forwarded-For']).toBe('127.0.0.1');
+  expect(event.headers['X-Forwarded-Proto']).toBe('http');
+  expect(event.requestContext).toMatchObject({
+    requestId,
+    resourcePath: '/v1/items/{id}',
+    httpMethod: 'GET',
+    stage: 'dev',
+    path: '/dev/v1/items/42',
+    identity: { sourceIp: '127.0.0.1', apiKey: KEY, userAgent: 'tests/1.0' },
+    // REST APIs pass the authorizer's context values as strings.
+    authorizer: { principalId: 'cl_1', clientId: 'cl_1', plan: 'standard', usedToday: '7' },
+  });
+  expect(typeof event.requestContext.authorizer!.integrationLatency).toBe('number');
+  expect(event.requestContext.requestTimeEpoch).toBeGreaterThanOrEqual(before);
+  expect(event.requestContext.requestTime).toMatch(/^\d\d\/[A-Z][a-z]{2}\/\d{4}:\d\d:\d\d:\d\d \+0000$/);
+  expect(remainingMs).toBeGreaterThan(0);
+  expect(remainingMs).toBeLessThanOrEqual(1000);
+});
+
+test('the authorizer result is cached per key across routes, and a Deny is a 403', async () => {
+  const calls = authorizerCalls.length;
+  await get('/v1/hello', { 'x-api-key': KEY });
+  await get('/v1/items/1?q=x', { 'x-api-key': KEY });
+  expect(authorizerCalls.length).toBe(calls);
+  const denied = await get('/v1/hello', { 'x-api-key': 'key-revoked' });
+  expect(denied.status).toBe(gatewayResponse('ACCESS_DENIED').statusCode);
+  expect(authorizerCalls.at(-1)!.type).toBe('REQUEST');
+  expect(authorizerCalls.at(-1)!.methodArn).toMatch(/^arn:aws:execute-api:us-east-1:\d{12}:\w+\/dev\/GET\/v1\/hello$/);
+});
+
+test('a missing key never reaches the authorizer; Unauthorized is 401, other authorizer errors 500', async () => {
+  const calls = authorizerCalls.length;
+  expect((await get('/v1/hello')).status).toBe(401);
+  expect(authorizerCalls.length).toBe(calls);
+  expect((await get('/v1/hello', { 'x-api-key': 'nope' })).status).toBe(401);
+  expect((await get('/v1/hello', { 'x-api-key': 'key-broken' })).status).toBe(gatewayResponse('DEFAULT_5XX').statusCode);
+  const noPlan = await get('/v1/hello', { 'x-api-key': 'key-no-plan' });
+  expect(noPlan.status).toBe(gatewayResponse('INVALID_API_KEY').statusCode);
+  expect(noPlan.headers.get('x-amzn-errortype')).toBe('ForbiddenException');
+});
+
+test('a missing required query parameter is BAD_REQUEST_PARAMETERS, before the handler', async () => {
+  const handled = seen.length;
+  const response = await get('/v1/items/1', { 'x-api-key': KEY });
+  expect(response.status).toBe(400);
+  expect(((await response.json()) as { type: string }).type).toMatch(/invalid-request$/);
+  expect(seen.length).toBe(handled);
+});
+
+test('handler errors and timeouts become DEFAULT_5XX; oversized payloads are refused', async () => {
+  const crash = await get('/v1/crash', { 'x-api-key': KEY });
+  expect(crash.status).toBe(500);
+  expect(crash.headers.get('content-type')).toBe('application/problem+json');
+  expect(JSON.stringify(await crash.json())).not.toContain('handler bug');
+  expect((await get('/v1/slow', { 'x-api-key': KEY })).status).toBe(500);
+  const tooLarge = await new Promise<number>((resolve, reject) => {
+    const req = http.request(`${base}/v1/hello`, { method: 'GET', headers: { 'x-api-key': KEY, 'content-length': '2048' } }, (res) => { res.resume(); resolve(res.statusCode ?? 0); });
+    req.on('error', reject);
+    req.end('x'.repeat(2048));
+  });
+  expect(tooLarge).toBe(gatewayResponse('REQUEST_TOO_LARGE').statusCode);
+});
+
+test('CORS preflight answers on every resource without a key', async () => {
+  for (const path of ['/', '/v1', '/v1/items/7']) {
+    const response = await fetch(`${base}${path}`, { method: 'OPTIONS', headers: { Origin: 'http://localhost:3000' } });
+    expect(response.status).toBe(204);
+    expect(response.headers.get('access-control-allow-origin')).toBe('http://localhost:3000');
+    expect(response.headers.get('access-control-allow-methods')).toBe('GET,OPTIONS');
+  }
+  expect((await fetch(`${base}/v2`, { method: 'OPTIONS' })).status).toBe(gatewayResponse('MISSING_AUTHENTICATION_TOKEN').statusCode);
+});

@@ -1,103 +1,31 @@
 // Request path benchmark: what the handler chain (validation, logging, metrics, usage event, headers)
 // adds per invocation over a bare handler doing the same work, side by side in one run; plus each
 // Lambda's bundle size and module init time in a fresh process.
-import { createHash, randomUUID } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { build } from 'esbuild';
-import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { QUICK, round, summarize, writeResults } from './support';
-
-process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
-process.env.POWERTOOLS_METRICS_NAMESPACE = 'MeteredApi';
-process.env.AWS_REGION ??= 'us-east-1';
-process.env.AWS_ACCESS_KEY_ID ??= 'bench';
-process.env.AWS_SECRET_ACCESS_KEY ??= 'bench';
-process.env.USAGE_QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/usage';
-
-/** Answers SendMessage in-process, with a correct MD5 so the SDK's checksum validation runs as in AWS. */
-const localSqs = new SQSClient({
-  requestHandler: {
-    handle: async (request: { body?: string }) => {
-      const body = JSON.parse(String(request.body ?? '{}')) as { MessageBody?: string };
-      const md5 = createHash('md5').update(body.MessageBody ?? '').digest('hex');
-      const payload = JSON.stringify({ MessageId: randomUUID(), MD5OfMessageBody: md5 });
-      return { response: { statusCode: 200, reason: 'OK', headers: { 'content-type': 'application/x-amz-json-1.0' }, body: Readable.from([Buffer.from(payload)]) } };
-    },
-    updateHttpClientConfig: () => undefined,
-    httpHandlerConfigs: () => ({}),
-  } as never,
-});
 
 const ROOT = path.resolve(__dirname, '..');
 
-function helloEvent(i: number): APIGatewayProxyEvent {
-  return {
-    resource: '/v1/hello', path: '/v1/hello', httpMethod: 'GET',
-    headers: { 'X-Api-Key': 'mapiBENCHBENCHBENCHBENCHBENCHBENCHBENCHBENC', 'User-Agent': 'bench', Accept: 'application/json' },
-    multiValueHeaders: {}, queryStringParameters: { name: `user${i % 100}` }, multiValueQueryStringParameters: null,
-    pathParameters: null, stageVariables: null, body: null, isBase64Encoded: false,
-    requestContext: {
-      accountId: '123456789012', apiId: 'api', httpMethod: 'GET', path: '/dev/v1/hello', protocol: 'HTTP/1.1', stage: 'dev',
-      requestId: randomUUID(), requestTimeEpoch: Date.now(), resourceId: 'r', resourcePath: '/v1/hello',
-      authorizer: { principalId: 'cl_bench', clientId: 'cl_bench', plan: 'standard', usedToday: 10, usageDay: new Date().toISOString().slice(0, 10) },
-      identity: { sourceIp: '203.0.113.9' } as never,
-    },
-  };
-}
-
-const context = { awsRequestId: 'bench', functionName: 'bench', getRemainingTimeInMillis: () => 10_000 } as never;
-
+/** Bundles the harness like a Lambda and runs it in a fresh Node process; returns its samples. */
 async function measureOverhead() {
-  const { createHttpHandler } = await import('../lambdas/shared/http-handler');
-  const { hello } = await import('../lambdas/hello/hello');
-  const full = createHttpHandler<{ name?: string }>('hello', ({ query, clientId }) => ({ body: hello(query, clientId) }), {
-    telemetry: { sqs: () => localSqs, queueUrl: () => process.env.USAGE_QUEUE_URL! },
+  const { EXTERNAL_MODULES } = await import('../lib/constructs/metered-function');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-harness-'));
+  const outfile = path.join(dir, 'harness.js');
+  await build({ entryPoints: [path.join(__dirname, 'request-path-harness.ts')], outfile, bundle: true, platform: 'node', target: 'node24', format: 'cjs', minify: true, mainFields: ['module', 'main'], external: EXTERNAL_MODULES, logLevel: 'silent' });
+  const out = execFileSync(process.execPath, [outfile], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_PATH: path.join(ROOT, 'node_modules'), POWERTOOLS_LOG_LEVEL: 'INFO', POWERTOOLS_METRICS_DISABLED: 'false', POWERTOOLS_METRICS_NAMESPACE: 'MeteredApi', POWERTOOLS_SERVICE_NAME: 'metered-api', ROUNDS: QUICK ? '4' : '10', PER_ROUND: QUICK ? '500' : '2000' },
+    encoding: 'utf8', maxBuffer: 256 * 1024 * 1024,
   });
-  // The same work without the chain: read the query, run the use case, send the usage event, answer.
-  const bare = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
-    const started = process.hrtime.bigint();
-    const authorizer = event.requestContext.authorizer as Record<string, string>;
-    const body = JSON.stringify(hello({ name: event.queryStringParameters?.name }, authorizer.clientId));
-    const requestTime = new Date(event.requestContext.requestTimeEpoch);
-    await localSqs.send(new SendMessageCommand({ QueueUrl: process.env.USAGE_QUEUE_URL, MessageBody: JSON.stringify({
-      v: 1, eventId: event.requestContext.requestId, clientId: authorizer.clientId, plan: authorizer.plan, route: 'GET /v1/hello', method: 'GET',
-      status: 200, latencyMs: Number(process.hrtime.bigint() - started) / 1e6, requestTime: requestTime.toISOString(), day: requestTime.toISOString().slice(0, 10),
-    }) }));
-    return { statusCode: 200, headers: { 'content-type': 'application/json' }, body };
-  };
-
-  // Logs and EMF metrics are serialised as in Lambda but written to a sink, not the terminal.
-  const realWrite = process.stdout.write.bind(process.stdout);
-  let sunkBytes = 0;
-  process.stdout.write = ((chunk: string | Uint8Array) => { sunkBytes += chunk.length; return true; }) as typeof process.stdout.write;
-  const rounds = QUICK ? 4 : 10;
-  const perRound = QUICK ? 500 : 2_000;
-  const samples = { full: [] as number[], bare: [] as number[] };
-  try {
-    for (let warm = 0; warm < 500; warm++) { await full(helloEvent(warm), context); await bare(helloEvent(warm)); }
-    // Interleave rounds so drift and noise from other processes hit both sides alike.
-    for (let r = 0; r < rounds; r++) {
-      for (const [name, fn] of [['full', (e: APIGatewayProxyEvent) => full(e, context)], ['bare', bare]] as const) {
-        for (let i = 0; i < perRound; i++) {
-          const event = helloEvent(i);
-          const t = process.hrtime.bigint();
-          const result = await fn(event);
-          samples[name].push(Number(process.hrtime.bigint() - t) / 1_000);
-          if (result.statusCode !== 200) throw new Error(`unexpected status ${result.statusCode}`);
-        }
-      }
-    }
-  } finally {
-    process.stdout.write = realWrite;
-  }
-  const full_ = summarize(samples.full);
-  const bare_ = summarize(samples.bare);
-  return { full: full_, bare: bare_, addedP50Us: full_.p50 - bare_.p50, addedP99Us: full_.p99 - bare_.p99, ratioP50: full_.p50 / bare_.p50, logAndMetricBytesPerRequest: Math.round(sunkBytes / (samples.full.length + 1000)) };
+  fs.rmSync(dir, { recursive: true, force: true });
+  const { wall, cpuUsPerCall, logBytesPerRequest } = JSON.parse(out.trim().split('\n').pop()!) as { wall: { full: number[]; bare: number[] }; cpuUsPerCall: { full: number; bare: number }; logBytesPerRequest: number };
+  const full = summarize(wall.full);
+  const bare = summarize(wall.bare);
+  return { full, bare, addedP50Us: full.p50 - bare.p50, addedP99Us: full.p99 - bare.p99, ratioP50: full.p50 / bare.p50, cpuUsPerCall, addedCpuUs: cpuUsPerCall.full - cpuUsPerCall.bare, logBytesPerRequest };
 }
 
 async function measureBundles() {
@@ -133,6 +61,7 @@ async function main() {
     { handler: 'full Middy chain', p50: round(overhead.full.p50), p90: round(overhead.full.p90), p99: round(overhead.full.p99), n: overhead.full.n },
     { handler: 'added by the chain', p50: round(overhead.addedP50Us), p90: round(overhead.full.p90 - overhead.bare.p90), p99: round(overhead.addedP99Us), n: 0 },
   ]);
+  console.log(`CPU time per call: full ${round(overhead.cpuUsPerCall.full)} µs, bare ${round(overhead.cpuUsPerCall.bare)} µs, added ${round(overhead.addedCpuUs)} µs; log + EMF bytes per request: ${overhead.logBytesPerRequest}`);
   console.log(`ratio full/bare at p50: ${round(overhead.ratioP50, 2)}× — target: ≤ 100 µs added at p50 → ${overhead.addedP50Us <= 100 ? 'met' : 'NOT met'}`);
 
   const bundles = await measureBundles();

@@ -4,7 +4,16 @@ import { PLANS, ROUTE_CLASSES, isPlanName, type RouteClass } from '../../lib/con
 
 const SECONDS_PER_DAY = 86_400;
 
+const policies = new Map<string, string | undefined>();
+
+/** The RateLimit-Policy value for a plan on a route class (computed once per pair). */
 export function rateLimitPolicy(plan: string, routeClass: RouteClass): string | undefined {
+  const key = `${plan}\u0000${routeClass}`;
+  if (!policies.has(key)) policies.set(key, formatPolicy(plan, routeClass));
+  return policies.get(key);
+}
+
+function formatPolicy(plan: string, routeClass: RouteClass): string | undefined {
   if (!isPlanName(plan)) return undefined;
   const limits = PLANS[plan];
   const strict = ROUTE_CLASSES[routeClass];

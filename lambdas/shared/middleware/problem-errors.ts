@@ -18,8 +18,8 @@ export function problemErrors(): HttpMiddleware {
         return;
       }
       const name = error instanceof Error ? error.name : typeof error;
-      logger.error('request failed', { errorName: name, errorMessage: error instanceof Error ? error.message : String(error), route: findState(request.event)?.routeKey });
-      logger.debug('request failed: stack', { stack: error instanceof Error ? error.stack : undefined });
+      logger.error('request failed', { requestId, errorName: name, errorMessage: error instanceof Error ? error.message : String(error), route: findState(request.event)?.routeKey });
+      logger.debug('request failed: stack', { requestId, stack: error instanceof Error ? error.stack : undefined });
       request.response = {
         statusCode: 500,
         headers: { 'content-type': PROBLEM_CONTENT_TYPE },

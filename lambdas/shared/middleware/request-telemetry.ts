@@ -7,7 +7,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { METRIC } from '../../../lib/config/metrics';
 import { publishUsageEvent } from '../usage-publisher';
 import { utcDay, type UsageEvent } from '../usage-event';
-import { elapsedMs, findState, stateOf, type HttpMiddleware, type HttpRequest } from './request-state';
+import { elapsedMs, findState, type HttpMiddleware, type HttpRequest } from './request-state';
 
 export interface TelemetryOptions {
   readonly logger: Logger;
@@ -19,10 +19,10 @@ export interface TelemetryOptions {
 export function requestLogger(options: Pick<TelemetryOptions, 'logger'>): HttpMiddleware {
   const { logger } = options;
   return {
+    // No appendKeys/resetKeys per request (a deep merge each time): every line the chain writes
+    // carries the request id itself.
     before: (request) => {
-      const state = stateOf(request.event);
       logger.addContext(request.context);
-      logger.appendKeys({ correlationId: state.requestId, route: state.routeKey, clientId: state.clientId });
     },
     after: (request) => finish(request),
     onError: (request) => finish(request),
@@ -36,7 +36,6 @@ export function requestLogger(options: Pick<TelemetryOptions, 'logger'>): HttpMi
     if (status >= 500) logger.error('request', line);
     else if (status >= 400) logger.warn('request', line);
     else logger.info('request', line);
-    logger.resetKeys();
   }
 }
 

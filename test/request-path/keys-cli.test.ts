@@ -1,0 +1,87 @@
+// `npm run keys -- … --local` as an operator runs it: finds the twin by PORT through its state file and
+// manages clients in the twin's DynamoDB; prints the key once; one-line errors and non-zero exits otherwise.
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { startDynamoDbLocal } from '../../local/services/dynamodb-local';
+import { freePort } from '../../local/services/ports';
+import type { RunningService } from '../../local/services/child-service';
+import { createUsageTable, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/resources';
+import { removeStateFile, writeStateFile } from '../../local/state-file';
+import { API_KEY_PATTERN, hashApiKey } from '../../lambdas/shared/api-keys';
+
+const run = promisify(execFile);
+const ROOT = path.resolve(__dirname, '..', '..');
+const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+const TABLE = 'usage-keys-cli';
+let ddb: RunningService;
+let raw: DynamoDBClient;
+let port: number;
+
+beforeAll(async () => {
+  [ddb, port] = await Promise.all([startDynamoDbLocal(), freePort()]);
+  raw = new DynamoDBClient({ endpoint: ddb.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  await createUsageTable(raw, TABLE);
+  // A state file as `npm start` writes it; this test process stands in for the twin.
+  writeStateFile({
+    port, host: '127.0.0.1', baseUrl: `http://127.0.0.1:${port}`, pid: process.pid,
+    dynamoEndpoint: ddb.endpoint, sqsEndpoint: 'http://127.0.0.1:1', s3Endpoint: 'http://127.0.0.1:1',
+    tableName: TABLE, usageQueueUrl: 'unused', deadLetterQueueUrl: 'unused', archiveBucket: 'unused',
+  });
+});
+
+afterAll(async () => {
+  if (port) removeStateFile(port);
+  raw?.destroy();
+  await ddb?.stop();
+});
+
+async function keys(args: string[], env: Record<string, string> = {}) {
+  try {
+    const { stdout, stderr } = await run(TSX, ['--require', './local/esm-only-packages.cjs', 'scripts/keys.ts', ...args], { cwd: ROOT, env: { ...process.env, PORT: String(port), ...env } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+test('create --json prints the key once; list shows the client without secrets; revoke marks it revoked', async () => {
+  const created = await keys(['create', '--local', '--plan', 'standard', '--name', 'acme', '--json']);
+  expect(created).toMatchObject({ code: 0, stderr: '' });
+  const { apiKey, clientId, plan } = JSON.parse(created.stdout);
+  expect(apiKey).toMatch(API_KEY_PATTERN);
+  expect(clientId).toMatch(/^cl_[0-9a-f]{32}$/);
+  expect(plan).toBe('standard');
+
+  const stored = JSON.stringify((await raw.send(new ScanCommand({ TableName: TABLE }))).Items);
+  expect(stored).toContain(hashApiKey(apiKey));
+  expect(stored).not.toContain(apiKey);
+
+  const listed = await keys(['list', '--local', '--json']);
+  expect(listed.code).toBe(0);
+  expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({ clientId, name: 'acme', plan: 'standard', status: 'active' })]);
+  expect(listed.stdout).not.toContain(apiKey);
+  expect(listed.stdout).not.toContain(hashApiKey(apiKey));
+
+  const revoked = await keys(['revoke', clientId, '--local']);
+  expect(revoked.code).toBe(0);
+  expect(revoked.stdout).toContain(`revoked ${clientId}`);
+  expect(JSON.parse((await keys(['list', '--local', '--json'])).stdout)[0].status).toBe('revoked');
+}, 60_000);
+
+test('wrong usage and a missing twin are one-line errors with non-zero exits', async () => {
+  const badPlan = await keys(['create', '--local', '--plan', 'gold', '--name', 'x']);
+  expect(badPlan.code).toBe(2);
+  expect(badPlan.stderr.split('\n')[0]).toBe('keys: --plan must be one of standard, premium, got "gold"');
+  const noTarget = await keys(['create', '--plan', 'standard', '--name', 'x']);
+  expect(noTarget.code).toBe(2);
+  expect(noTarget.stderr).toContain('say where: --local');
+  const unknown = await keys(['revoke', 'cl_nope', '--local']);
+  expect(unknown).toMatchObject({ code: 1, stderr: 'keys: unknown client: cl_nope\n' });
+  const otherPort = await freePort();
+  const noTwin = await keys(['list', '--local'], { PORT: String(otherPort) });
+  expect(noTwin.code).toBe(1);
+  expect(noTwin.stderr).toMatch(new RegExp(`^keys: no local twin on port ${otherPort}: start one with \`PORT=${otherPort} npm start\``));
+}, 60_000);

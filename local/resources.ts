@@ -1,10 +1,11 @@
 // Creates the stack's data resources in the local emulators: the usage table (key schema from
-// lib/config/table), the usage queue with its DLQ and redrive policy, and the archive bucket.
+// lib/config/table), the usage queue with its DLQ and redrive policy (lib/config/usage-queue), and the
+// archive bucket.
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
-import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { TABLE_KEYS } from '../lib/config/table';
-import { WORKERS } from '../lib/config/routes';
+import { USAGE_QUEUE, USAGE_QUEUE_VISIBILITY_SECONDS } from '../lib/config/usage-queue';
 
 export const LOCAL_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' } as const;
 export const LOCAL_REGION = 'us-east-1';
@@ -17,12 +18,7 @@ export const LOCAL_NAMES = {
   archiveBucket: 'metered-api-usage-archive',
 } as const;
 
-/** Lambda's advice for an SQS event source: visibility timeout ≥ 6 × the function timeout. */
-export const USAGE_QUEUE_VISIBILITY_SECONDS = 6 * WORKERS.aggregator.timeoutSeconds;
-/** Receives before a message moves to the DLQ. */
-export const USAGE_QUEUE_MAX_RECEIVE_COUNT = 5;
-/** 14 days: the longest SQS allows, so failed events wait for a human. */
-export const QUEUE_RETENTION_SECONDS = 14 * 24 * 3600;
+const DAY_SECONDS = 86_400;
 
 export interface LocalResources {
   readonly tableName: string;
@@ -102,22 +98,24 @@ export async function createUsageTable(dynamo: DynamoDBClient, tableName: string
 }
 
 async function createUsageQueues(sqs: SQSClient, sqsEndpoint: string): Promise<Pick<LocalResources, 'usageQueueUrl' | 'deadLetterQueueUrl'>> {
-  const dlq = await sqs.send(new CreateQueueCommand({
-    QueueName: LOCAL_NAMES.deadLetterQueue,
-    Attributes: { MessageRetentionPeriod: String(QUEUE_RETENTION_SECONDS) },
-  }));
-  if (!dlq.QueueUrl) throw new Error(`queue not created: ${LOCAL_NAMES.deadLetterQueue}`);
+  await ensureQueue(sqs, sqsEndpoint, LOCAL_NAMES.deadLetterQueue, { MessageRetentionPeriod: String(USAGE_QUEUE.deadLetterRetentionDays * DAY_SECONDS) });
   const attributes = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: localQueueUrl(sqsEndpoint, LOCAL_NAMES.deadLetterQueue), AttributeNames: ['QueueArn'] }));
-  const queue = await sqs.send(new CreateQueueCommand({
-    QueueName: LOCAL_NAMES.usageQueue,
-    Attributes: {
-      VisibilityTimeout: String(USAGE_QUEUE_VISIBILITY_SECONDS),
-      MessageRetentionPeriod: String(QUEUE_RETENTION_SECONDS),
-      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: attributes.Attributes!.QueueArn, maxReceiveCount: USAGE_QUEUE_MAX_RECEIVE_COUNT }),
-    },
-  }));
-  if (!queue.QueueUrl) throw new Error(`queue not created: ${LOCAL_NAMES.usageQueue}`);
+  await ensureQueue(sqs, sqsEndpoint, LOCAL_NAMES.usageQueue, {
+    VisibilityTimeout: String(USAGE_QUEUE_VISIBILITY_SECONDS),
+    MessageRetentionPeriod: String(USAGE_QUEUE.retentionDays * DAY_SECONDS),
+    RedrivePolicy: JSON.stringify({ deadLetterTargetArn: attributes.Attributes!.QueueArn, maxReceiveCount: USAGE_QUEUE.maxReceiveCount }),
+  });
   return { usageQueueUrl: localQueueUrl(sqsEndpoint, LOCAL_NAMES.usageQueue), deadLetterQueueUrl: localQueueUrl(sqsEndpoint, LOCAL_NAMES.deadLetterQueue) };
+}
+
+/** Creates a queue, or (kept with --persist from an older configuration) brings its attributes up to date. */
+async function ensureQueue(sqs: SQSClient, sqsEndpoint: string, name: string, attributes: Record<string, string>): Promise<void> {
+  try {
+    await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
+  } catch (error) {
+    if (!/QueueNameExists|QueueAlreadyExists/.test((error as Error).name)) throw error;
+    await sqs.send(new SetQueueAttributesCommand({ QueueUrl: localQueueUrl(sqsEndpoint, name), Attributes: attributes }));
+  }
 }
 
 async function createBucket(s3: S3Client, bucket: string): Promise<void> {

@@ -5,6 +5,8 @@ import { freePort } from './ports';
 
 // fauxqs exports only its ESM entry, so its CLI is found by path from the repository root.
 const cli = path.resolve(__dirname, '..', '..', 'node_modules', 'fauxqs', 'dist', 'cli.js');
+// Its CLI ignores FAUXQS_DATA_DIR; the server entry reads it (with FAUXQS_PERSISTENCE=true).
+const persistentServer = path.resolve(__dirname, '..', '..', 'node_modules', 'fauxqs', 'dist', 'server.js');
 
 export interface FauxqsOptions {
   readonly port?: number;
@@ -17,7 +19,7 @@ export async function startFauxqs(options: FauxqsOptions = {}): Promise<RunningS
   return startChildService({
     name: 'fauxqs (SQS + S3)',
     command: process.execPath,
-    args: [cli],
+    args: [options.persistDir ? persistentServer : cli],
     port,
     env: {
       FAUXQS_PORT: String(port),

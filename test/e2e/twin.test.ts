@@ -10,6 +10,8 @@ import { twinClientConfig } from '../../local/state-file';
 import { PLANS, ROUTE_CLASSES } from '../../lib/config/plans';
 import { MAX_BODY_BYTES } from '../../lib/config/routes';
 import { gatewayResponse } from '../../lib/config/gateway-responses';
+import { USAGE_QUEUE, USAGE_QUEUE_VISIBILITY_SECONDS } from '../../lib/config/usage-queue';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 
 jest.setTimeout(60_000);
 
@@ -219,6 +221,22 @@ describe('usage', () => {
     expect(byRoute(usageB)['POST /v1/quotes']).toBe(quotesB + 1);
     expect(usageB.totals.clientErrors).toBe(1);
   }, 60_000);
+});
+
+describe('resources', () => {
+  test('the usage queue is created from lib/config/usage-queue: visibility, retention, redrive to the DLQ', async () => {
+    const sqs = new SQSClient(twinClientConfig(twin.state, 'sqs'));
+    try {
+      const queue = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: twin.state.usageQueueUrl, AttributeNames: ['All'] }))).Attributes!;
+      const dlq = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: twin.state.deadLetterQueueUrl, AttributeNames: ['All'] }))).Attributes!;
+      expect(Number(queue.VisibilityTimeout)).toBe(USAGE_QUEUE_VISIBILITY_SECONDS);
+      expect(Number(queue.MessageRetentionPeriod)).toBe(USAGE_QUEUE.retentionDays * 86_400);
+      expect(JSON.parse(queue.RedrivePolicy!)).toEqual({ deadLetterTargetArn: dlq.QueueArn, maxReceiveCount: USAGE_QUEUE.maxReceiveCount });
+      expect(Number(dlq.MessageRetentionPeriod)).toBe(USAGE_QUEUE.deadLetterRetentionDays * 86_400);
+    } finally {
+      sqs.destroy();
+    }
+  });
 });
 
 describe('daily job', () => {

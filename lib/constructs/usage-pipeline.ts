@@ -7,6 +7,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SERVICE } from '../config/metrics';
 import { WORKERS } from '../config/routes';
+import { USAGE_QUEUE } from '../config/usage-queue';
 import type { StageConfig } from '../config/stages';
 import { MeteredFunction } from './metered-function';
 
@@ -18,11 +19,6 @@ export interface UsagePipelineProps {
 /** Construct ids of the queues: renaming one replaces the queue, so a test pins them. */
 export const PIPELINE_IDS = { queue: 'UsageQueue', deadLetterQueue: 'UsageDeadLetterQueue' } as const;
 
-/** Receives before a message moves to the DLQ. */
-export const MAX_RECEIVE_COUNT = 5;
-
-/** AWS's guidance for SQS event sources: visibility timeout at least 6× the function timeout. */
-export const VISIBILITY_TIMEOUT_FACTOR = 6;
 
 export class UsagePipeline extends Construct {
   readonly queue: sqs.Queue;
@@ -38,7 +34,7 @@ export class UsagePipeline extends Construct {
     this.deadLetterQueue = new sqs.Queue(this, PIPELINE_IDS.deadLetterQueue, {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+      retentionPeriod: Duration.days(USAGE_QUEUE.deadLetterRetentionDays),
     });
     Validations.of(this.deadLetterQueue).acknowledge({
       id: 'AwsSolutions-SQS3',
@@ -53,9 +49,9 @@ export class UsagePipeline extends Construct {
     this.queue = new sqs.Queue(this, PIPELINE_IDS.queue, {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      retentionPeriod: Duration.days(4),
-      visibilityTimeout: Duration.seconds(aggregatorTimeout.toSeconds() * VISIBILITY_TIMEOUT_FACTOR),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },
+      retentionPeriod: Duration.days(USAGE_QUEUE.retentionDays),
+      visibilityTimeout: Duration.seconds(aggregatorTimeout.toSeconds() * USAGE_QUEUE.visibilityTimeoutFactor),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: USAGE_QUEUE.maxReceiveCount },
     });
 
     // The aggregator: batch consumer that counts each event exactly once.

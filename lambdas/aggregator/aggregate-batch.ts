@@ -1,5 +1,5 @@
 // The use case: count a batch of usage events exactly once, writing each counter item about once per batch.
-// Protocol (docs/aggregation.md): journal head → claims in per-second claim logs → journal body → pending →
+// Protocol (README, Usage aggregation): journal head → claims in per-second claim logs → journal body → pending →
 // counters (marker-guarded, idempotent) → complete. A delivery that meets a claim of an unfinished journal finishes it.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { UsageEvent } from '../shared/usage-event';

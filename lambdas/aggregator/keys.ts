@@ -16,7 +16,7 @@ export const aggregatorKey = {
   journalBody: (journalId: string) => ({ pk: `JOURNAL#${journalId}`, sk: 'BODY' }),
 } as const;
 
-/** Counter items carry `m_<journalId>` while a journal may still be applied to them; see docs/aggregation.md. */
+/** Counter items carry `m_<journalId>` while a journal may still be applied to them; see the README's Usage aggregation section. */
 export const MARKER_PREFIX = 'm_';
 export const markerAttribute = (journalId: string) => `${MARKER_PREFIX}${journalId}`;
 

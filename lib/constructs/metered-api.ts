@@ -133,7 +133,7 @@ export class MeteredApi extends Construct {
     });
     this.restApi.deploymentStage.node.addDependency(this.executionLogs);
 
-    // Parameters are validated at the gateway; bodies by the Lambda (see docs/stack.md: the
+    // Parameters are validated at the gateway; bodies by the Lambda (see README, Decisions: the
     // gateway's body errors echo input and cannot list field paths).
     const parametersValidator = this.restApi.addRequestValidator('ParametersValidator', {
       validateRequestParameters: true,

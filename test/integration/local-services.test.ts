@@ -4,16 +4,14 @@ import { S3Client, CreateBucketCommand, PutObjectCommand, GetObjectCommand } fro
 import { startDynamoDbLocal } from '../../local/services/dynamodb-local';
 import { startFauxqs } from '../../local/services/fauxqs';
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
-test('services', async () => {
-  const t0 = Date.now();
+// The emulators the tests and the twin rely on answer the real SDK protocols.
+test('DynamoDB Local, fauxqs SQS and fauxqs S3 start on free ports and answer the AWS SDK', async () => {
   const [ddb, fq] = await Promise.all([startDynamoDbLocal(), startFauxqs()]);
-  console.log('ready in', Date.now() - t0);
   try {
     const d = new DynamoDBClient({ endpoint: ddb.endpoint, region: 'us-east-1', credentials });
     expect((await d.send(new ListTablesCommand({}))).TableNames).toEqual([]);
     const sqs = new SQSClient({ endpoint: fq.endpoint, region: 'us-east-1', credentials });
     const q = await sqs.send(new CreateQueueCommand({ QueueName: 'x' }));
-    console.log(q.QueueUrl);
     await sqs.send(new SendMessageCommand({ QueueUrl: q.QueueUrl, MessageBody: 'hi' }));
     const r = await sqs.send(new ReceiveMessageCommand({ QueueUrl: q.QueueUrl, MaxNumberOfMessages: 10 }));
     expect(r.Messages?.[0]?.Body).toBe('hi');

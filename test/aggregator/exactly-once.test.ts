@@ -1,113 +1,70 @@
 // The use case against DynamoDB Local with injected faults: crashes at every write, nested crashes,
 // concurrent duplicate batches, throttling, conflicts and ambiguous timeouts. Counters must equal ground truth.
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createAggregator, type AggregatorOptions } from '../../lambdas/aggregator/aggregate-batch';
-import type { RecordBody } from '../../lambdas/aggregator/aggregate';
-import type { UsageEvent } from '../../lambdas/shared/usage-event';
-import { startDynamoDbLocal } from '../../local/services/dynamodb-local';
-import type { RunningService } from '../../local/services/child-service';
-import { injectFaults, SimulatedCrash, type FaultInjector } from './support/faults';
-import { dynamoClients, freshTable, scanAll, sortedEntries, storedCounters, truthOf } from './support/table';
+import { SimulatedCrash } from './support/faults';
+import { freshTable, scanAll, sortedEntries, storedCounters, truthOf } from './support/table';
 import { generateEvents, mulberry32 } from './support/workload';
+import { useCaseHarness } from './support/use-case-harness';
 
-let ddb: RunningService;
-let raw: DynamoDBClient;
-let doc: DynamoDBDocumentClient;
-let faults: FaultInjector;
-let now = 0;
-const rng = mulberry32(42);
-
-beforeAll(async () => {
-  ddb = await startDynamoDbLocal();
-  ({ raw, doc } = dynamoClients(ddb.endpoint));
-  faults = injectFaults(raw, rng);
-});
-afterAll(async () => {
-  raw?.destroy();
-  await ddb?.stop();
-});
-beforeEach(() => { faults.revive(); faults.plan = {}; now = Date.now(); }); // near real time: DynamoDB Local deletes items whose TTL has passed
-
-const records = (events: readonly UsageEvent[], prefix = 'm') => events.map((e, i): RecordBody => ({ id: `${prefix}-${i}`, body: JSON.stringify(e) }));
-const aggregatorFor = (tableName: string, extra: Partial<AggregatorOptions> = {}) =>
-  createAggregator({ doc, tableName, clock: () => now, leaseMarginMs: 100, safetyMs: 0, markerGraceMs: 0, sleep: async () => undefined, ...extra });
-
-/** Redelivers the given records (split into batches) until every one is acknowledged; returns the rounds taken. */
-async function deliverUntilDone(tableName: string, all: RecordBody[], batchSize: number, maxRounds = 6): Promise<number> {
-  let pending = all;
-  for (let round = 1; round <= maxRounds; round++) {
-    const aggregator = aggregatorFor(tableName); // a new container each round
-    const failed: RecordBody[] = [];
-    for (let i = 0; i < pending.length; i += batchSize) {
-      const batch = pending.slice(i, i + batchSize);
-      const result = await aggregator.aggregateBatch(batch, { remainingTimeMs: 60_000 });
-      failed.push(...batch.filter((r) => result.failures.includes(r.id)));
-    }
-    if (failed.length === 0) return round;
-    pending = failed;
-    now += 70_000; // past every lease
-  }
-  throw new Error(`records still failing after ${maxRounds} rounds: ${pending.length}`);
-}
+const h = useCaseHarness(42);
+const { records, aggregatorFor, deliverUntilDone } = h;
 
 const events = generateEvents({ count: 30, clients: 5, routes: 3, seed: 3, ratePerSecond: 12, startMs: Date.UTC(2026, 0, 1, 23, 59, 58) });
 
 test('a clean batch writes each counter item once and counts every event', async () => {
-  const table = await freshTable(raw, 'clean');
-  const before = faults.writes;
+  const table = await freshTable(h.raw, 'clean');
+  const before = h.faults.writes;
   const result = await aggregatorFor(table).aggregateBatch(records(events), { remainingTimeMs: 60_000 });
   expect(result.failures).toEqual([]);
   expect(result.counted).toBe(30);
   expect(result.counterWrites).toBe(truthOf(events).size);
-  expect(sortedEntries(await storedCounters(doc, table))).toEqual(sortedEntries(truthOf(events)));
+  expect(sortedEntries(await storedCounters(h.doc, table))).toEqual(sortedEntries(truthOf(events)));
   // Exactness costs: journal head, body, 2 transitions, one claim entry per requestTime second.
   const seconds = new Set(events.map((e) => e.requestTime.slice(0, 19))).size;
-  expect(faults.writes - before).toBe(truthOf(events).size + 4 + seconds);
+  expect(h.faults.writes - before).toBe(truthOf(events).size + 4 + seconds);
 });
 
 test('crashes during recovery (a resumer that crashes too) still count every event once', async () => {
   const pick = mulberry32(9);
   for (let trial = 0; trial < 8; trial++) {
-    const table = await freshTable(raw, `nested${trial}`);
-    faults.crashAfter(faults.writes + Math.floor(pick() * 40));
+    const table = await freshTable(h.raw, `nested${trial}`);
+    h.faults.crashAfter(h.faults.writes + Math.floor(pick() * 40));
     await aggregatorFor(table).aggregateBatch(records(events), { remainingTimeMs: 60_000 }).catch((e) => { if (!(e instanceof SimulatedCrash)) throw e; });
-    faults.revive();
-    now += 70_000;
-    faults.crashAfter(faults.writes + Math.floor(pick() * 30));
+    h.faults.revive();
+    h.now += 70_000;
+    h.faults.crashAfter(h.faults.writes + Math.floor(pick() * 30));
     await aggregatorFor(table).aggregateBatch(records(events.slice(5, 25), 'b'), { remainingTimeMs: 60_000 }).catch((e) => { if (!(e instanceof SimulatedCrash)) throw e; });
-    faults.revive();
-    now += 70_000;
+    h.faults.revive();
+    h.now += 70_000;
     await deliverUntilDone(table, records(events, 'c'), 9);
-    expect({ trial, counters: sortedEntries(await storedCounters(doc, table)) }).toEqual({ trial, counters: sortedEntries(truthOf(events)) });
+    expect({ trial, counters: sortedEntries(await storedCounters(h.doc, table)) }).toEqual({ trial, counters: sortedEntries(truthOf(events)) });
   }
 });
 
 test('the same events in concurrent batches, under throttling, conflicts and lost responses, count once', async () => {
   const many = generateEvents({ count: 150, clients: 6, routes: 3, seed: 11, ratePerSecond: 50 });
-  const table = await freshTable(raw, 'concurrent');
-  faults.plan = { throttleShare: 0.1, conflictShare: 0.05, timeoutBeforeShare: 0.05, timeoutAfterShare: 0.1 };
+  const table = await freshTable(h.raw, 'concurrent');
+  h.faults.plan = { throttleShare: 0.1, conflictShare: 0.05, timeoutBeforeShare: 0.05, timeoutAfterShare: 0.1 };
   // Four "containers" get overlapping batches at the same moment (SQS duplicates + producer retries).
   const deliveries = [records(many, 'a'), records([...many].reverse(), 'b'), records(many.slice(40, 120), 'c'), records(many.slice(0, 60), 'd')];
   const results = await Promise.all(deliveries.map((batch) => aggregatorFor(table, { sleep: (ms) => new Promise((r) => setTimeout(r, ms / 10)) }).aggregateBatch(batch, { remainingTimeMs: 60_000 })));
-  faults.plan = {};
-  now += 70_000;
+  h.faults.plan = {};
+  h.now += 70_000;
   const leftover = deliveries.flat().filter((r) => results.some((res) => res.failures.includes(r.id)));
   if (leftover.length > 0) await deliverUntilDone(table, leftover, 50);
-  expect(Object.keys(faults.injected).length).toBeGreaterThanOrEqual(3);
-  expect(sortedEntries(await storedCounters(doc, table))).toEqual(sortedEntries(truthOf(many)));
+  expect(Object.keys(h.faults.injected).length).toBeGreaterThanOrEqual(3);
+  expect(sortedEntries(await storedCounters(h.doc, table))).toEqual(sortedEntries(truthOf(many)));
   expect(results.reduce((sum, r) => sum + r.counted, 0)).toBeLessThanOrEqual(150);
 });
 
 test('markers of complete journals are removed, so hot counter items stay small', async () => {
-  const table = await freshTable(raw, 'markers');
+  const table = await freshTable(h.raw, 'markers');
   const hot = generateEvents({ count: 400, clients: 1, routes: 1, seed: 5, ratePerSecond: 100 });
   const aggregator = aggregatorFor(table);
   for (let i = 0; i < hot.length; i += 20) {
     await aggregator.aggregateBatch(records(hot.slice(i, i + 20), `h${i}`), { remainingTimeMs: 60_000 });
-    now += 1_000;
+    h.now += 1_000;
   }
-  const items = (await scanAll(doc, table)).filter((item) => String(item.pk).startsWith('USAGE#'));
+  const items = (await scanAll(h.doc, table)).filter((item) => String(item.pk).startsWith('USAGE#'));
   expect(items).toHaveLength(2);
   for (const item of items) {
     expect(Object.keys(item).filter((k) => k.startsWith('m_')).length).toBeLessThanOrEqual(2);

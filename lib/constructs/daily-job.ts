@@ -13,6 +13,7 @@ import { SERVICE } from '../config/metrics';
 import { WORKERS } from '../config/routes';
 import type { StageConfig } from '../config/stages';
 import { MeteredFunction } from './metered-function';
+import { createDeadLetterQueue } from './dead-letter-queue';
 
 export interface DailyJobProps {
   readonly stage: StageConfig;
@@ -40,18 +41,9 @@ export class DailyJob extends Construct {
     super(scope, id);
     const { stage } = props;
 
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'DeadLetterQueue is itself the dead-letter queue of the daily job and its schedule; a DLQ of a DLQ would only hide failed runs.',
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'Serverless-SQSRedrivePolicy',
-      reason: 'DeadLetterQueue is the end of the chain for failed daily job runs: messages stay 14 days for an operator (alarmed) to inspect and rerun the day.',
+    this.deadLetterQueue = createDeadLetterQueue(this, 'DeadLetterQueue', {
+      noDeadLetterQueue: 'DeadLetterQueue is itself the dead-letter queue of the daily job and its schedule; a DLQ of a DLQ would only hide failed runs.',
+      noRedrive: 'DeadLetterQueue is the end of the chain for failed daily job runs: messages stay 14 days for an operator (alarmed) to inspect and rerun the day.',
     });
 
     // The job: reads and writes counters, writes the archive; failed async runs land in the DLQ.

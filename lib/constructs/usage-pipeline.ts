@@ -10,6 +10,7 @@ import { WORKERS } from '../config/routes';
 import { USAGE_QUEUE } from '../config/usage-queue';
 import type { StageConfig } from '../config/stages';
 import { MeteredFunction } from './metered-function';
+import { createDeadLetterQueue } from './dead-letter-queue';
 
 export interface UsagePipelineProps {
   readonly stage: StageConfig;
@@ -31,18 +32,9 @@ export class UsagePipeline extends Construct {
     const aggregatorTimeout = Duration.seconds(WORKERS.aggregator.timeoutSeconds);
 
     // Messages that failed five receives wait here for an operator (alarmed) for 14 days.
-    this.deadLetterQueue = new sqs.Queue(this, PIPELINE_IDS.deadLetterQueue, {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(USAGE_QUEUE.deadLetterRetentionDays),
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'UsageDeadLetterQueue is itself the dead-letter queue of UsageQueue; a DLQ of a DLQ would only hide poison messages.',
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'Serverless-SQSRedrivePolicy',
-      reason: 'UsageDeadLetterQueue is the end of the redrive chain: messages stay 14 days for an operator (alarmed) to inspect and redrive.',
+    this.deadLetterQueue = createDeadLetterQueue(this, PIPELINE_IDS.deadLetterQueue, {
+      noDeadLetterQueue: 'UsageDeadLetterQueue is itself the dead-letter queue of UsageQueue; a DLQ of a DLQ would only hide poison messages.',
+      noRedrive: 'UsageDeadLetterQueue is the end of the redrive chain: messages stay 14 days for an operator (alarmed) to inspect and redrive.',
     });
 
     // The usage queue: encrypted, TLS-only, redriven after five receives.

@@ -1,0 +1,24 @@
+// The end of a failure chain: an encrypted, TLS-only queue kept 14 days for an operator (alarmed),
+// with the cdk-nag acknowledgements every such queue needs.
+import { Duration, Validations } from 'aws-cdk-lib';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { USAGE_QUEUE } from '../config/usage-queue';
+
+export interface DeadLetterQueueReasons {
+  /** Why this queue needs no DLQ of its own (AwsSolutions-SQS3). */
+  readonly noDeadLetterQueue: string;
+  /** Why this queue has no redrive policy (Serverless-SQSRedrivePolicy). */
+  readonly noRedrive: string;
+}
+
+export function createDeadLetterQueue(scope: Construct, id: string, reasons: DeadLetterQueueReasons): sqs.Queue {
+  const queue = new sqs.Queue(scope, id, {
+    encryption: sqs.QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    retentionPeriod: Duration.days(USAGE_QUEUE.deadLetterRetentionDays),
+  });
+  Validations.of(queue).acknowledge({ id: 'AwsSolutions-SQS3', reason: reasons.noDeadLetterQueue });
+  Validations.of(queue).acknowledge({ id: 'Serverless-SQSRedrivePolicy', reason: reasons.noRedrive });
+  return queue;
+}

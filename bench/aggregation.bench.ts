@@ -10,8 +10,8 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import { createAggregator } from '../lambdas/aggregator/aggregate-batch';
 import { aggregateEvents, aggregateRoutes, parseRecord, type RecordBody } from '../lambdas/aggregator/aggregate';
 import { COUNTER_ATTRIBUTES, HISTOGRAM_SIZE, type CounterValues } from '../lambdas/shared/counters';
-import { itemKey } from '../lib/config/table';
-import type { UsageEvent } from '../lambdas/shared/usage-event';
+import { itemKey } from '../contracts/table';
+import type { UsageEvent } from '../contracts/usage-event';
 import { startDynamoDbLocal } from '../local/services/dynamodb-local';
 import { runLimited } from '../lambdas/aggregator/aggregate-batch';
 import { dynamoClients, freshTable, sortedEntries, storedCounters, truthOf } from '../test/aggregator/support/table';
@@ -29,16 +29,27 @@ type AttributeValue = Record<string, unknown>;
 function valueSize(value: AttributeValue): number {
   const [type, v] = Object.entries(value)[0] ?? ['NULL', true];
   switch (type) {
-    case 'S': return Buffer.byteLength(String(v));
-    case 'N': return Math.ceil(String(v).replace(/^-|\.|^0+/g, '').length / 2) + 1;
-    case 'B': return (v as Uint8Array).length;
-    case 'BOOL': case 'NULL': return 1;
-    case 'SS': return (v as string[]).reduce((s, x) => s + Buffer.byteLength(x), 0);
-    case 'NS': return (v as string[]).reduce((s, x) => s + Math.ceil(x.length / 2) + 1, 0);
-    case 'BS': return (v as Uint8Array[]).reduce((s, x) => s + x.length, 0);
-    case 'L': return 3 + (v as AttributeValue[]).reduce((s, x) => s + 1 + valueSize(x), 0);
-    case 'M': return 3 + itemSize(v as Record<string, AttributeValue>);
-    default: return 0;
+    case 'S':
+      return Buffer.byteLength(String(v));
+    case 'N':
+      return Math.ceil(String(v).replace(/^-|\.|^0+/g, '').length / 2) + 1;
+    case 'B':
+      return (v as Uint8Array).length;
+    case 'BOOL':
+    case 'NULL':
+      return 1;
+    case 'SS':
+      return (v as string[]).reduce((s, x) => s + Buffer.byteLength(x), 0);
+    case 'NS':
+      return (v as string[]).reduce((s, x) => s + Math.ceil(x.length / 2) + 1, 0);
+    case 'BS':
+      return (v as Uint8Array[]).reduce((s, x) => s + x.length, 0);
+    case 'L':
+      return 3 + (v as AttributeValue[]).reduce((s, x) => s + 1 + valueSize(x), 0);
+    case 'M':
+      return 3 + itemSize(v as Record<string, AttributeValue>);
+    default:
+      return 0;
   }
 }
 function itemSize(item: Record<string, unknown> | undefined): number {
@@ -61,46 +72,76 @@ interface Meter {
 function meter(client: DynamoDBClient): Meter {
   const sizes = new Map<string, number>();
   const m: Meter = {
-    writeRequests: 0, modelWcu: 0, reportedWcu: 0, reportedSeen: 0, byKind: {},
-    reset() { this.writeRequests = 0; this.modelWcu = 0; this.reportedWcu = 0; this.reportedSeen = 0; this.byKind = {}; sizes.clear(); },
+    writeRequests: 0,
+    modelWcu: 0,
+    reportedWcu: 0,
+    reportedSeen: 0,
+    byKind: {},
+    reset() {
+      this.writeRequests = 0;
+      this.modelWcu = 0;
+      this.reportedWcu = 0;
+      this.reportedSeen = 0;
+      this.byKind = {};
+      sizes.clear();
+    },
   };
-  client.middlewareStack.add((next, context) => async (args) => {
-    const command = String(context.commandName ?? '');
-    const input = args.input as Record<string, any>;
-    if (command !== 'PutItemCommand' && command !== 'UpdateItemCommand' && command !== 'DeleteItemCommand') return next(args);
-    const keyOf = (k: Record<string, unknown>) => JSON.stringify(Object.entries(k).sort());
-    const key = command === 'PutItemCommand' ? keyOf(Object.fromEntries(Object.entries(input.Item).filter(([n]) => n === 'pk' || n === 'sk' || n === 'id'))) : keyOf(input.Key);
-    const pk = String(Object.values((input.Item ?? input.Key).pk ?? (input.Item ?? input.Key).id ?? {})[0] ?? '');
-    const kind = pk.startsWith('USAGE#') ? 'counters' : pk.startsWith('CLAIM#') ? 'claims' : pk.startsWith('JOURNAL#') ? 'journals' : 'idempotency records';
-    const before = sizes.get(key) ?? 0;
-    let after = before;
-    try {
-      const result = await next(args);
-      const output = result.output as Record<string, any>;
-      if (command === 'PutItemCommand') after = itemSize(input.Item);
-      else if (command === 'UpdateItemCommand' && input.ReturnValues === 'ALL_NEW') after = itemSize(output.Attributes);
-      else if (command === 'DeleteItemCommand') after = 0;
-      if (output.ConsumedCapacity?.CapacityUnits !== undefined) { m.reportedWcu += output.ConsumedCapacity.CapacityUnits; m.reportedSeen += 1; }
-      return result;
-    } finally {
-      // A failed conditional write is billed too (≥ 1 WCU, on the existing item).
-      const cost = wcu(Math.max(before, after));
-      sizes.set(key, after);
-      m.writeRequests += 1;
-      m.modelWcu += cost;
-      const k = (m.byKind[kind] ??= { requests: 0, wcu: 0 });
-      k.requests += 1;
-      k.wcu += cost;
-    }
-  }, { step: 'build', name: 'writeMeter' }); // input is marshalled (typed attribute values) by this step
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const command = String(context.commandName ?? '');
+      const input = args.input as Record<string, any>;
+      if (command !== 'PutItemCommand' && command !== 'UpdateItemCommand' && command !== 'DeleteItemCommand') return next(args);
+      const keyOf = (k: Record<string, unknown>) => JSON.stringify(Object.entries(k).sort());
+      const key =
+        command === 'PutItemCommand'
+          ? keyOf(Object.fromEntries(Object.entries(input.Item).filter(([n]) => n === 'pk' || n === 'sk' || n === 'id')))
+          : keyOf(input.Key);
+      const pk = String(Object.values((input.Item ?? input.Key).pk ?? (input.Item ?? input.Key).id ?? {})[0] ?? '');
+      const kind = pk.startsWith('USAGE#')
+        ? 'counters'
+        : pk.startsWith('CLAIM#')
+          ? 'claims'
+          : pk.startsWith('JOURNAL#')
+            ? 'journals'
+            : 'idempotency records';
+      const before = sizes.get(key) ?? 0;
+      let after = before;
+      try {
+        const result = await next(args);
+        const output = result.output as Record<string, any>;
+        if (command === 'PutItemCommand') after = itemSize(input.Item);
+        else if (command === 'UpdateItemCommand' && input.ReturnValues === 'ALL_NEW') after = itemSize(output.Attributes);
+        else if (command === 'DeleteItemCommand') after = 0;
+        if (output.ConsumedCapacity?.CapacityUnits !== undefined) {
+          m.reportedWcu += output.ConsumedCapacity.CapacityUnits;
+          m.reportedSeen += 1;
+        }
+        return result;
+      } finally {
+        // A failed conditional write is billed too (≥ 1 WCU, on the existing item).
+        const cost = wcu(Math.max(before, after));
+        sizes.set(key, after);
+        m.writeRequests += 1;
+        m.modelWcu += cost;
+        const k = (m.byKind[kind] ??= { requests: 0, wcu: 0 });
+        k.requests += 1;
+        k.wcu += cost;
+      }
+    },
+    { step: 'build', name: 'writeMeter' },
+  ); // input is marshalled (typed attribute values) by this step
   // Before serialisation: ask for consumed capacity, and for the new item so its size is known.
-  client.middlewareStack.add((next, context) => async (args) => {
-    const command = String(context.commandName ?? '');
-    const input = args.input as Record<string, any>;
-    if (command === 'PutItemCommand' || command === 'UpdateItemCommand' || command === 'DeleteItemCommand') input.ReturnConsumedCapacity = 'TOTAL';
-    if (command === 'UpdateItemCommand' && !input.ReturnValues) input.ReturnValues = 'ALL_NEW';
-    return next(args);
-  }, { step: 'initialize', priority: 'low', name: 'writeMeterRequest' });
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const command = String(context.commandName ?? '');
+      const input = args.input as Record<string, any>;
+      if (command === 'PutItemCommand' || command === 'UpdateItemCommand' || command === 'DeleteItemCommand')
+        input.ReturnConsumedCapacity = 'TOTAL';
+      if (command === 'UpdateItemCommand' && !input.ReturnValues) input.ReturnValues = 'ALL_NEW';
+      return next(args);
+    },
+    { step: 'initialize', priority: 'low', name: 'writeMeterRequest' },
+  );
   return m;
 }
 
@@ -121,23 +162,45 @@ function counterUpdate(tableName: string, key: Record<string, string>, attrs: Re
   const adds: string[] = [];
   const add = (attribute: string, value: number) => {
     if (value === 0 && attribute !== COUNTER_ATTRIBUTES.requests) return;
-    names[`#a${adds.length}`] = attribute; vals[`:a${adds.length}`] = value; adds.push(`#a${adds.length} :a${adds.length}`);
+    names[`#a${adds.length}`] = attribute;
+    vals[`:a${adds.length}`] = value;
+    adds.push(`#a${adds.length} :a${adds.length}`);
   };
   add(COUNTER_ATTRIBUTES.requests, values.requests);
   add(COUNTER_ATTRIBUTES.clientErrors, values.clientErrors);
   add(COUNTER_ATTRIBUTES.serverErrors, values.serverErrors);
   add(COUNTER_ATTRIBUTES.latencySumMs, values.latencySumMs);
   for (let i = 0; i < HISTOGRAM_SIZE; i++) add(COUNTER_ATTRIBUTES.histogram(i), values.latencyHistogram[i]);
-  const sets = Object.entries(attrs).map(([n, v], i) => { names[`#s${i}`] = n; vals[`:s${i}`] = v; return `#s${i} = :s${i}`; });
-  return new UpdateCommand({ TableName: tableName, Key: key, UpdateExpression: `ADD ${adds.join(', ')} SET ${sets.join(', ')}`, ExpressionAttributeNames: names, ExpressionAttributeValues: vals });
+  const sets = Object.entries(attrs).map(([n, v], i) => {
+    names[`#s${i}`] = n;
+    vals[`:s${i}`] = v;
+    return `#s${i} = :s${i}`;
+  });
+  return new UpdateCommand({
+    TableName: tableName,
+    Key: key,
+    UpdateExpression: `ADD ${adds.join(', ')} SET ${sets.join(', ')}`,
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: vals,
+  });
 }
 
 /** The naive consumer: one UpdateItem per event per counter (day and route). */
 async function perEventUpdates(doc: DynamoDBDocumentClient, tableName: string, event: UsageEvent) {
   const one = aggregateEvents([event]);
   for (const delta of one.values()) {
-    const key = delta.route === undefined ? itemKey.dayCounter(delta.clientId, delta.day) : itemKey.routeCounter(delta.clientId, delta.day, delta.route);
-    await doc.send(counterUpdate(tableName, key, { clientId: delta.clientId, day: delta.day, ...(delta.route ? { route: delta.route } : {}) }, delta.values));
+    const key =
+      delta.route === undefined
+        ? itemKey.dayCounter(delta.clientId, delta.day)
+        : itemKey.routeCounter(delta.clientId, delta.day, delta.route);
+    await doc.send(
+      counterUpdate(
+        tableName,
+        key,
+        { clientId: delta.clientId, day: delta.day, ...(delta.route ? { route: delta.route } : {}) },
+        delta.values,
+      ),
+    );
   }
 }
 
@@ -169,11 +232,20 @@ async function main() {
 
   // In-process aggregation speed (no I/O).
   const bodies = batches.flat();
-  for (let i = 0; i < Math.min(bodies.length, 20_000); i += BATCH) aggregateRoutes(bodies.slice(i, i + BATCH).map(parseRecord).flatMap((r) => (r.kind === 'event' ? [r.event] : []))); // warm-up
+  for (let i = 0; i < Math.min(bodies.length, 20_000); i += BATCH)
+    aggregateRoutes(
+      bodies
+        .slice(i, i + BATCH)
+        .map(parseRecord)
+        .flatMap((r) => (r.kind === 'event' ? [r.event] : [])),
+    ); // warm-up
   const t0 = performance.now();
   let parsedCount = 0;
   for (let i = 0; i < bodies.length; i += BATCH) {
-    const parsed = bodies.slice(i, i + BATCH).map(parseRecord).flatMap((r) => (r.kind === 'event' ? [r.event] : []));
+    const parsed = bodies
+      .slice(i, i + BATCH)
+      .map(parseRecord)
+      .flatMap((r) => (r.kind === 'event' ? [r.event] : []));
     parsedCount += parsed.length;
     aggregateRoutes(parsed);
   }
@@ -184,7 +256,13 @@ async function main() {
   const aggregatePerSec = (5 * events.length) / ((performance.now() - t1) / 1000);
 
   const ddb = await startDynamoDbLocal();
-  const runs: (DesignRun & { writeRequests: number; modelWcu: number; reportedWcu: number; reportedSeen: number; byKind: Meter['byKind'] })[] = [];
+  const runs: (DesignRun & {
+    writeRequests: number;
+    modelWcu: number;
+    reportedWcu: number;
+    reportedSeen: number;
+    byKind: Meter['byKind'];
+  })[] = [];
   try {
     const { raw, doc } = dynamoClients(ddb.endpoint);
     const m = meter(raw);
@@ -213,7 +291,15 @@ async function main() {
         pending = next;
       }
       const stored = await storedCounters(doc, table);
-      runs.push({ design: 'this aggregator (claims + journal + marker-guarded counters)', deliveredEvents: delivered, uniqueEvents: events.length, seconds: (Date.now() - s) / 1000, exact: JSON.stringify(sortedEntries(stored)) === JSON.stringify(sortedEntries(truth)), counterItemWrites: counterWrites, ...snapshot(m) });
+      runs.push({
+        design: 'this aggregator (claims + journal + marker-guarded counters)',
+        deliveredEvents: delivered,
+        uniqueEvents: events.length,
+        seconds: (Date.now() - s) / 1000,
+        exact: JSON.stringify(sortedEntries(stored)) === JSON.stringify(sortedEntries(truth)),
+        counterItemWrites: counterWrites,
+        ...snapshot(m),
+      });
     }
     // 2. Naive: one UpdateItem per event per counter.
     {
@@ -224,31 +310,64 @@ async function main() {
         await runLimited(batch, 32, (r) => perEventUpdates(doc, table, JSON.parse(r.body) as UsageEvent));
       }
       const stored = await storedCounters(doc, table);
-      runs.push({ design: 'naive: UpdateItem per event per counter', deliveredEvents: delivered, uniqueEvents: events.length, seconds: (Date.now() - s) / 1000, exact: JSON.stringify(sortedEntries(stored)) === JSON.stringify(sortedEntries(truth)), counterItemWrites: 2 * delivered, ...snapshot(m) });
+      runs.push({
+        design: 'naive: UpdateItem per event per counter',
+        deliveredEvents: delivered,
+        uniqueEvents: events.length,
+        seconds: (Date.now() - s) / 1000,
+        exact: JSON.stringify(sortedEntries(stored)) === JSON.stringify(sortedEntries(truth)),
+        counterItemWrites: 2 * delivered,
+        ...snapshot(m),
+      });
     }
     // 3. Exactly-once baseline: Powertools idempotency per record + per-event updates.
     {
       const table = await freshTable(raw, 'idem-counters');
       const idempotencyTable = `idempotency-${process.pid}`;
-      await raw.send(new CreateTableCommand({ TableName: idempotencyTable, BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }] }));
+      await raw.send(
+        new CreateTableCommand({
+          TableName: idempotencyTable,
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        }),
+      );
       m.reset();
       const persistenceStore = new DynamoDBPersistenceLayer({ tableName: idempotencyTable, awsSdkV3Client: raw });
       const config = new IdempotencyConfig({ eventKeyJmesPath: 'eventId' });
       config.registerLambdaContext({ getRemainingTimeInMillis: () => 60_000 } as Context);
-      const countOnce = makeIdempotent(async (event: UsageEvent) => { await perEventUpdates(doc, table, event); return { ok: true }; }, { persistenceStore, config });
+      const countOnce = makeIdempotent(
+        async (event: UsageEvent) => {
+          await perEventUpdates(doc, table, event);
+          return { ok: true };
+        },
+        { persistenceStore, config },
+      );
       const s = Date.now();
       let pending = batches;
       for (let round = 0; pending.length > 0 && round < 5; round++) {
         const next: RecordBody[] = [];
         for (const batch of pending) {
           await runLimited(batch, 32, async (r) => {
-            try { await countOnce(JSON.parse(r.body) as UsageEvent); } catch { next.push(r); } // in progress elsewhere: retry later
+            try {
+              await countOnce(JSON.parse(r.body) as UsageEvent);
+            } catch {
+              next.push(r);
+            } // in progress elsewhere: retry later
           });
         }
         pending = next.length ? [next] : [];
       }
       const stored = await storedCounters(doc, table);
-      runs.push({ design: 'Powertools idempotency per record + per-event updates', deliveredEvents: delivered, uniqueEvents: events.length, seconds: (Date.now() - s) / 1000, exact: JSON.stringify(sortedEntries(stored)) === JSON.stringify(sortedEntries(truth)), counterItemWrites: 2 * events.length, ...snapshot(m) });
+      runs.push({
+        design: 'Powertools idempotency per record + per-event updates',
+        deliveredEvents: delivered,
+        uniqueEvents: events.length,
+        seconds: (Date.now() - s) / 1000,
+        exact: JSON.stringify(sortedEntries(stored)) === JSON.stringify(sortedEntries(truth)),
+        counterItemWrites: 2 * events.length,
+        ...snapshot(m),
+      });
     }
     raw.destroy();
   } finally {
@@ -265,15 +384,44 @@ async function main() {
     'events/s': Math.round(r.deliveredEvents / r.seconds),
     exact: r.exact ? 'yes' : 'NO',
   }));
-  console.log(`\nUsage aggregation: ${EVENTS.toLocaleString()} events (+${delivered - EVENTS} duplicate deliveries, ${DUPLICATE_SHARE * 100}%), Zipf s=1 over 1,000 clients × 10 routes, batches of ${BATCH}, ${RATE_PER_SECOND} events/s of requestTime`);
-  console.log(`distinct counter keys per batch: avg ${round(avgDistinct, 1)}; summed over batches ${round((sumDistinct * 1000) / EVENTS, 1)} per 1k events (target: counter writes ≤ this)`);
+  console.log(
+    `\nUsage aggregation: ${EVENTS.toLocaleString()} events (+${delivered - EVENTS} duplicate deliveries, ${DUPLICATE_SHARE * 100}%), Zipf s=1 over 1,000 clients × 10 routes, batches of ${BATCH}, ${RATE_PER_SECOND} events/s of requestTime`,
+  );
+  console.log(
+    `distinct counter keys per batch: avg ${round(avgDistinct, 1)}; summed over batches ${round((sumDistinct * 1000) / EVENTS, 1)} per 1k events (target: counter writes ≤ this)`,
+  );
   console.table(rows);
   const agg = runs[0];
-  console.log('this aggregator, WCU by item kind per 1k events:', Object.fromEntries(Object.entries(agg.byKind).map(([k, v]) => [k, { requests: per1k(v.requests, agg), wcu: per1k(v.wcu, agg) }])));
-  console.log(`in-process: parse + validate + aggregate ${Math.round(parseAndAggregatePerSec).toLocaleString()} events/s; aggregate only ${Math.round(aggregatePerSec).toLocaleString()} events/s (target ≥ 200,000)`);
+  console.log(
+    'this aggregator, WCU by item kind per 1k events:',
+    Object.fromEntries(Object.entries(agg.byKind).map(([k, v]) => [k, { requests: per1k(v.requests, agg), wcu: per1k(v.wcu, agg) }])),
+  );
+  console.log(
+    `in-process: parse + validate + aggregate ${Math.round(parseAndAggregatePerSec).toLocaleString()} events/s; aggregate only ${Math.round(aggregatePerSec).toLocaleString()} events/s (target ≥ 200,000)`,
+  );
   const file = writeResults('aggregation', {
-    workload: { events: EVENTS, deliveredEvents: delivered, duplicateShare: DUPLICATE_SHARE, batchSize: BATCH, clients: 1_000, routes: 10, zipfS: 1, ratePerSecond: RATE_PER_SECOND, avgDistinctCounterKeysPerBatch: round(avgDistinct, 1), distinctCounterKeysSummedOverBatchesPer1k: round((sumDistinct * 1000) / EVENTS, 1) },
-    designs: runs.map((r) => ({ ...r, perThousandEvents: { writeRequests: per1k(r.writeRequests, r), modelWcu: per1k(r.modelWcu, r), reportedWcu: r.reportedSeen ? per1k(r.reportedWcu, r) : null, counterWrites: per1k(r.counterItemWrites, r) }, eventsPerSecond: Math.round(r.deliveredEvents / r.seconds) })),
+    workload: {
+      events: EVENTS,
+      deliveredEvents: delivered,
+      duplicateShare: DUPLICATE_SHARE,
+      batchSize: BATCH,
+      clients: 1_000,
+      routes: 10,
+      zipfS: 1,
+      ratePerSecond: RATE_PER_SECOND,
+      avgDistinctCounterKeysPerBatch: round(avgDistinct, 1),
+      distinctCounterKeysSummedOverBatchesPer1k: round((sumDistinct * 1000) / EVENTS, 1),
+    },
+    designs: runs.map((r) => ({
+      ...r,
+      perThousandEvents: {
+        writeRequests: per1k(r.writeRequests, r),
+        modelWcu: per1k(r.modelWcu, r),
+        reportedWcu: r.reportedSeen ? per1k(r.reportedWcu, r) : null,
+        counterWrites: per1k(r.counterItemWrites, r),
+      },
+      eventsPerSecond: Math.round(r.deliveredEvents / r.seconds),
+    })),
     inProcess: { parseValidateAggregatePerSecond: Math.round(parseAndAggregatePerSec), aggregatePerSecond: Math.round(aggregatePerSec) },
     totalSeconds: round((Date.now() - started) / 1000, 0),
   });
@@ -281,7 +429,16 @@ async function main() {
 }
 
 function snapshot(m: Meter) {
-  return { writeRequests: m.writeRequests, modelWcu: m.modelWcu, reportedWcu: round(m.reportedWcu, 1), reportedSeen: m.reportedSeen, byKind: JSON.parse(JSON.stringify(m.byKind)) };
+  return {
+    writeRequests: m.writeRequests,
+    modelWcu: m.modelWcu,
+    reportedWcu: round(m.reportedWcu, 1),
+    reportedSeen: m.reportedSeen,
+    byKind: JSON.parse(JSON.stringify(m.byKind)),
+  };
 }
 
-main().catch((error) => { console.error(error); process.exit(1); });
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

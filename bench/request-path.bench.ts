@@ -15,21 +15,56 @@ async function measureOverhead() {
   const { EXTERNAL_MODULES } = await import('../lib/constructs/metered-function');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-harness-'));
   const outfile = path.join(dir, 'harness.js');
-  await build({ entryPoints: [path.join(__dirname, 'request-path-harness.ts')], outfile, bundle: true, platform: 'node', target: 'node24', format: 'cjs', minify: true, mainFields: ['module', 'main'], external: EXTERNAL_MODULES, logLevel: 'silent' });
+  await build({
+    entryPoints: [path.join(__dirname, 'request-path-harness.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node24',
+    format: 'cjs',
+    minify: true,
+    mainFields: ['module', 'main'],
+    external: EXTERNAL_MODULES,
+    logLevel: 'silent',
+  });
   const out = execFileSync(process.execPath, [outfile], {
     cwd: ROOT,
-    env: { ...process.env, NODE_PATH: path.join(ROOT, 'node_modules'), POWERTOOLS_LOG_LEVEL: 'INFO', POWERTOOLS_METRICS_DISABLED: 'false', POWERTOOLS_METRICS_NAMESPACE: 'MeteredApi', POWERTOOLS_SERVICE_NAME: 'metered-api', ROUNDS: QUICK ? '4' : '10', PER_ROUND: QUICK ? '500' : '2000' },
-    encoding: 'utf8', maxBuffer: 256 * 1024 * 1024,
+    env: {
+      ...process.env,
+      NODE_PATH: path.join(ROOT, 'node_modules'),
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      POWERTOOLS_METRICS_DISABLED: 'false',
+      POWERTOOLS_METRICS_NAMESPACE: 'MeteredApi',
+      POWERTOOLS_SERVICE_NAME: 'metered-api',
+      ROUNDS: QUICK ? '4' : '10',
+      PER_ROUND: QUICK ? '500' : '2000',
+    },
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
   });
   fs.rmSync(dir, { recursive: true, force: true });
-  const { wall, cpuUsPerCall, logBytesPerRequest } = JSON.parse(out.trim().split('\n').pop()!) as { wall: { full: number[]; bare: number[] }; cpuUsPerCall: { full: number; bare: number }; logBytesPerRequest: number };
+  const { wall, cpuUsPerCall, logBytesPerRequest } = JSON.parse(out.trim().split('\n').pop()!) as {
+    wall: { full: number[]; bare: number[] };
+    cpuUsPerCall: { full: number; bare: number };
+    logBytesPerRequest: number;
+  };
   const full = summarize(wall.full);
   const bare = summarize(wall.bare);
-  return { full, bare, addedP50Us: full.p50 - bare.p50, addedP99Us: full.p99 - bare.p99, ratioP50: full.p50 / bare.p50, cpuUsPerCall, addedCpuUs: cpuUsPerCall.full - cpuUsPerCall.bare, logBytesPerRequest };
+  return {
+    full,
+    bare,
+    addedP50Us: full.p50 - bare.p50,
+    addedP99Us: full.p99 - bare.p99,
+    ratioP50: full.p50 / bare.p50,
+    cpuUsPerCall,
+    addedCpuUs: cpuUsPerCall.full - cpuUsPerCall.bare,
+    logBytesPerRequest,
+  };
 }
 
 async function measureBundles() {
-  const { ROUTES, WORKERS } = await import('../lib/config/routes');
+  const { ROUTES } = await import('../contracts/routes');
+  const { WORKERS } = await import('../contracts/workers');
   const { EXTERNAL_MODULES } = await import('../lib/constructs/metered-function');
   const entries = [...ROUTES.map((r) => [r.id, r.entry] as const), ...Object.entries(WORKERS).map(([id, w]) => [id, w.entry] as const)];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-bundles-'));
@@ -38,16 +73,41 @@ async function measureBundles() {
   for (const [id, entry] of entries) {
     const outfile = path.join(dir, id, 'index.js');
     // The bundling options of lib/constructs/metered-function.ts.
-    await build({ entryPoints: [path.join(ROOT, entry)], outfile, bundle: true, platform: 'node', target: 'node24', format: 'cjs', minify: true, mainFields: ['module', 'main'], external: EXTERNAL_MODULES, logLevel: 'silent' });
+    await build({
+      entryPoints: [path.join(ROOT, entry)],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      target: 'node24',
+      format: 'cjs',
+      minify: true,
+      mainFields: ['module', 'main'],
+      external: EXTERNAL_MODULES,
+      logLevel: 'silent',
+    });
     const bytes = fs.statSync(outfile).size;
     const initMs: number[] = [];
     for (let i = 0; i < (QUICK ? 3 : 7); i++) {
-      const out = execFileSync(nodeBin, ['-e', `const t=process.hrtime.bigint();require(${JSON.stringify(outfile)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`], {
-        cwd: ROOT, env: { ...process.env, NODE_PATH: path.join(ROOT, 'node_modules'), TABLE_NAME: 't', USAGE_QUEUE_URL: 'q', ARCHIVE_BUCKET: 'b' }, encoding: 'utf8',
-      });
+      const out = execFileSync(
+        nodeBin,
+        [
+          '-e',
+          `const t=process.hrtime.bigint();require(${JSON.stringify(outfile)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`,
+        ],
+        {
+          cwd: ROOT,
+          env: { ...process.env, NODE_PATH: path.join(ROOT, 'node_modules'), TABLE_NAME: 't', USAGE_QUEUE_URL: 'q', ARCHIVE_BUCKET: 'b' },
+          encoding: 'utf8',
+        },
+      );
       initMs.push(Number(out));
     }
-    rows.push({ lambda: id, bundleKB: round(bytes / 1024), initMsP50: round(summarize(initMs).p50, 1), initMsMax: round(Math.max(...initMs), 1) });
+    rows.push({
+      lambda: id,
+      bundleKB: round(bytes / 1024),
+      initMsP50: round(summarize(initMs).p50, 1),
+      initMsMax: round(Math.max(...initMs), 1),
+    });
   }
   fs.rmSync(dir, { recursive: true, force: true });
   return rows;
@@ -57,19 +117,46 @@ async function main() {
   const overhead = await measureOverhead();
   console.log('\nHandler chain overhead: GET /v1/hello, full chain vs bare handler doing the same work (µs per invocation)');
   console.table([
-    { handler: 'bare (use case + usage event)', p50: round(overhead.bare.p50), p90: round(overhead.bare.p90), p99: round(overhead.bare.p99), n: overhead.bare.n },
-    { handler: 'full Middy chain', p50: round(overhead.full.p50), p90: round(overhead.full.p90), p99: round(overhead.full.p99), n: overhead.full.n },
-    { handler: 'added by the chain', p50: round(overhead.addedP50Us), p90: round(overhead.full.p90 - overhead.bare.p90), p99: round(overhead.addedP99Us), n: 0 },
+    {
+      handler: 'bare (use case + usage event)',
+      p50: round(overhead.bare.p50),
+      p90: round(overhead.bare.p90),
+      p99: round(overhead.bare.p99),
+      n: overhead.bare.n,
+    },
+    {
+      handler: 'full Middy chain',
+      p50: round(overhead.full.p50),
+      p90: round(overhead.full.p90),
+      p99: round(overhead.full.p99),
+      n: overhead.full.n,
+    },
+    {
+      handler: 'added by the chain',
+      p50: round(overhead.addedP50Us),
+      p90: round(overhead.full.p90 - overhead.bare.p90),
+      p99: round(overhead.addedP99Us),
+      n: 0,
+    },
   ]);
-  console.log(`CPU time per call: full ${round(overhead.cpuUsPerCall.full)} µs, bare ${round(overhead.cpuUsPerCall.bare)} µs, added ${round(overhead.addedCpuUs)} µs; log + EMF bytes per request: ${overhead.logBytesPerRequest}`);
-  console.log(`ratio full/bare at p50: ${round(overhead.ratioP50, 2)}× — target: ≤ 100 µs added at p50 → ${overhead.addedP50Us <= 100 ? 'met' : 'NOT met'}`);
+  console.log(
+    `CPU time per call: full ${round(overhead.cpuUsPerCall.full)} µs, bare ${round(overhead.cpuUsPerCall.bare)} µs, added ${round(overhead.addedCpuUs)} µs; log + EMF bytes per request: ${overhead.logBytesPerRequest}`,
+  );
+  console.log(
+    `ratio full/bare at p50: ${round(overhead.ratioP50, 2)}× — target: ≤ 100 µs added at p50 → ${overhead.addedP50Us <= 100 ? 'met' : 'NOT met'}`,
+  );
 
   const bundles = await measureBundles();
   console.log('\nBundles (esbuild, minified, @aws-sdk external as in the stack) and module init in a fresh Node process');
   console.table(bundles);
   const overBudget = bundles.filter((b) => b.bundleKB > 250 || b.initMsP50 > 60);
-  console.log(`targets: ≤ 250 KB and ≤ 60 ms init → ${overBudget.length === 0 ? 'met by every Lambda' : `NOT met by ${overBudget.map((b) => b.lambda).join(', ')}`}`);
+  console.log(
+    `targets: ≤ 250 KB and ≤ 60 ms init → ${overBudget.length === 0 ? 'met by every Lambda' : `NOT met by ${overBudget.map((b) => b.lambda).join(', ')}`}`,
+  );
   console.log(`wrote ${writeResults('request-path', { overhead, bundles, targets: { addedP50Us: 100, bundleKB: 250, initMs: 60 } })}`);
 }
 
-main().catch((error) => { console.error(error); process.exit(1); });
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -5,7 +5,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 const dir = __dirname;
-const all = fs.readdirSync(dir).filter((f) => f.endsWith('.bench.ts')).sort();
+const all = fs
+  .readdirSync(dir)
+  .filter((f) => f.endsWith('.bench.ts'))
+  .sort();
 const wanted = process.argv.slice(2);
 const selected = wanted.length ? all.filter((f) => wanted.some((w) => f.startsWith(w))) : all;
 if (selected.length === 0) {

@@ -25,6 +25,9 @@ export function round(value: number, digits = 1): number {
 export function writeResults(name: string, data: unknown): string {
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
   const file = path.join(RESULTS_DIR, `${name}.json`);
-  fs.writeFileSync(file, `${JSON.stringify({ benchmark: name, at: new Date().toISOString(), node: process.version, quick: QUICK, ...(data as object) }, null, 2)}\n`);
+  fs.writeFileSync(
+    file,
+    `${JSON.stringify({ benchmark: name, at: new Date().toISOString(), node: process.version, quick: QUICK, ...(data as object) }, null, 2)}\n`,
+  );
   return file;
 }

@@ -9,8 +9,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { createClient } from '../lambdas/shared/client-store';
-import { itemKey } from '../lib/config/table';
-import { STAGES } from '../lib/config/stages';
+import { itemKey } from '../contracts/table';
+import { STAGES } from '../contracts/stages';
 import { freePort } from '../local/services/ports';
 import { readTwinState, twinClientConfig, type TwinState } from '../local/state-file';
 import { QUICK, round, writeResults } from './support';
@@ -28,10 +28,22 @@ const TARGETS = { coldStartS: 10, reqPerSec: 500, p99Ms: 50 };
 // Worker mode: the load generator, in its own process.
 // ---------------------------------------------------------------------------------------------
 
-interface LoadConfig { url: string; keys: string[]; seconds: number; connections: number }
+interface LoadConfig {
+  url: string;
+  keys: string[];
+  seconds: number;
+  connections: number;
+}
 interface LoadResult {
-  reqPerSec: number; p50: number; p90: number; p99: number; max: number;
-  statusCounts: Record<string, number>; errors: number; timeouts: number; durationS: number;
+  reqPerSec: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  statusCounts: Record<string, number>;
+  errors: number;
+  timeouts: number;
+  durationS: number;
 }
 
 async function runWorker(): Promise<void> {
@@ -41,7 +53,9 @@ async function runWorker(): Promise<void> {
     requests: { average: number };
     latency: { p50: number; p90: number; p99: number; max: number };
     statusCodeStats?: Record<string, { count: number }>;
-    errors: number; timeouts: number; duration: number;
+    errors: number;
+    timeouts: number;
+    duration: number;
   }>;
   let next = 0;
   const result = await autocannon({
@@ -107,9 +121,13 @@ async function startTwinProcess(extraArgs: string[]): Promise<RunningTwin> {
       if (match) answered.set(Number(match[1]), (answered.get(Number(match[1])) ?? 0) + 1);
     }
   });
-  child.stderr!.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-4000); });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
   let exited = false;
-  child.once('exit', () => { exited = true; });
+  child.once('exit', () => {
+    exited = true;
+  });
 
   const deadline = Date.now() + 120_000;
   let key: string | undefined;
@@ -127,12 +145,18 @@ async function startTwinProcess(extraArgs: string[]): Promise<RunningTwin> {
   const coldStartMs = performance.now() - t0;
   const selfReportedReadyS = Number(/ready in ([\d.]+) s/.exec(stdout)?.[1] ?? NaN);
   return {
-    child, port, standardKey: key, coldStartMs, selfReportedReadyS, answered,
-    stop: () => new Promise<void>((resolve) => {
-      if (exited) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGINT');
-    }),
+    child,
+    port,
+    standardKey: key,
+    coldStartMs,
+    selfReportedReadyS,
+    answered,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (exited) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGINT');
+      }),
   };
 }
 
@@ -144,7 +168,9 @@ function runLoad(config: LoadConfig): Promise<LoadResult> {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
-    worker.stdout!.on('data', (chunk: Buffer) => { out += chunk.toString(); });
+    worker.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
     worker.once('exit', (code) => {
       const last = out.trim().split('\n').pop() ?? '';
       if (code !== 0 || !last.startsWith('{')) return reject(new Error(`load worker failed (exit ${code}): ${out}`));
@@ -172,10 +198,15 @@ async function waitForDrain(state: TwinState, timeoutMs: number): Promise<number
   try {
     let quiet = 0;
     while (Date.now() - started < timeoutMs) {
-      const a = (await sqs.send(new GetQueueAttributesCommand({
-        QueueUrl: state.usageQueueUrl,
-        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-      }))).Attributes ?? {};
+      const a =
+        (
+          await sqs.send(
+            new GetQueueAttributesCommand({
+              QueueUrl: state.usageQueueUrl,
+              AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+            }),
+          )
+        ).Attributes ?? {};
       const left = Number(a.ApproximateNumberOfMessages ?? 0) + Number(a.ApproximateNumberOfMessagesNotVisible ?? 0);
       quiet = left === 0 ? quiet + 1 : 0;
       if (quiet >= 2) return Date.now() - started;
@@ -194,7 +225,9 @@ async function countedRequests(state: TwinState, clientIds: readonly string[], d
     let total = 0;
     for (const clientId of clientIds) {
       for (const day of days) {
-        const item = (await db.send(new GetCommand({ TableName: state.tableName, Key: itemKey.dayCounter(clientId, day), ConsistentRead: true }))).Item;
+        const item = (
+          await db.send(new GetCommand({ TableName: state.tableName, Key: itemKey.dayCounter(clientId, day), ConsistentRead: true }))
+        ).Item;
         total += typeof item?.requests === 'number' ? item.requests : 0;
       }
     }
@@ -213,12 +246,25 @@ async function sqsSendCeiling(state: TwinState, messages: number, concurrency: n
   try {
     const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'bench-send-ceiling' }))).QueueUrl!;
     const url = `${state.sqsEndpoint}/000000000000/${queueUrl.split('/').pop()}`;
-    const body = JSON.stringify({ v: 1, eventId: '00000000-0000-4000-8000-000000000000', clientId: 'cl_bench', plan: 'premium', route: 'GET /v1/hello', method: 'GET', status: 200, latencyMs: 1.5, requestTime: new Date().toISOString(), day: utcDay(new Date()) });
+    const body = JSON.stringify({
+      v: 1,
+      eventId: '00000000-0000-4000-8000-000000000000',
+      clientId: 'cl_bench',
+      plan: 'premium',
+      route: 'GET /v1/hello',
+      method: 'GET',
+      status: 200,
+      latencyMs: 1.5,
+      requestTime: new Date().toISOString(),
+      day: utcDay(new Date()),
+    });
     let sent = 0;
     const t0 = performance.now();
-    await Promise.all(Array.from({ length: concurrency }, async () => {
-      while (sent++ < messages) await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: body }));
-    }));
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (sent++ < messages) await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: body }));
+      }),
+    );
     return (messages / (performance.now() - t0)) * 1000;
   } finally {
     sqs.destroy();
@@ -240,7 +286,11 @@ async function loadPhase(label: string, args: string[], seconds: number, measure
     await sleep(500); // the last access-log lines
     const drainMs = await waitForDrain(state, 120_000);
     const days = [...new Set([dayBefore, utcDay(new Date())])];
-    const dynamo = await countedRequests(state, keys.map((k) => k.clientId), days);
+    const dynamo = await countedRequests(
+      state,
+      keys.map((k) => k.clientId),
+      days,
+    );
     const sqsSendsPerSec = measureCeiling ? await sqsSendCeiling(state, QUICK ? 1_000 : 3_000, CONNECTIONS) : undefined;
     // Gateway 429s (throttle, quota) never reach a Lambda, so they are never counted, as in AWS.
     const gateway429 = twin.answered.get(429) ?? 0;
@@ -266,9 +316,15 @@ async function loadPhase(label: string, args: string[], seconds: number, measure
 }
 
 async function main(): Promise<void> {
-  console.log(`twin bench: ${KEYS} premium keys, ${CONNECTIONS} connections, ${LOAD_SECONDS} s (then ${THROTTLED_LOAD_SECONDS} s with the stage throttle)${QUICK ? ' [QUICK]' : ''}`);
+  console.log(
+    `twin bench: ${KEYS} premium keys, ${CONNECTIONS} connections, ${LOAD_SECONDS} s (then ${THROTTLED_LOAD_SECONDS} s with the stage throttle)${QUICK ? ' [QUICK]' : ''}`,
+  );
   const free = await loadPhase('stage throttle lifted (--no-stage-throttle)', ['--no-stage-throttle'], LOAD_SECONDS, true);
-  const throttled = await loadPhase(`dev stage throttle (${STAGES.dev.stageThrottle.ratePerSecond}/s, burst ${STAGES.dev.stageThrottle.burst})`, [], THROTTLED_LOAD_SECONDS);
+  const throttled = await loadPhase(
+    `dev stage throttle (${STAGES.dev.stageThrottle.ratePerSecond}/s, burst ${STAGES.dev.stageThrottle.burst})`,
+    [],
+    THROTTLED_LOAD_SECONDS,
+  );
 
   const coldStarts = [free.coldStartMs, throttled.coldStartMs];
   const rows = [free, throttled].map((r) => ({
@@ -284,17 +340,31 @@ async function main(): Promise<void> {
     exact: r.countsMatch ? 'yes' : 'NO',
   }));
   console.table(rows);
-  console.log(`baseline, same run: fauxqs SendMessage alone from another process, ${CONNECTIONS} concurrent: ${round(free.sqsSendsPerSec ?? NaN, 0)} msg/s (each handled request sends one usage event); load average ${os.loadavg().map((v) => round(v, 1)).join(' ')} on ${os.cpus().length} cores`);
+  console.log(
+    `baseline, same run: fauxqs SendMessage alone from another process, ${CONNECTIONS} concurrent: ${round(free.sqsSendsPerSec ?? NaN, 0)} msg/s (each handled request sends one usage event); load average ${os
+      .loadavg()
+      .map((v) => round(v, 1))
+      .join(' ')} on ${os.cpus().length} cores`,
+  );
   const verdict = {
     coldStart: Math.max(...coldStarts) / 1000 <= TARGETS.coldStartS,
     throughput: free.load.reqPerSec >= TARGETS.reqPerSec,
     p99: free.load.p99 <= TARGETS.p99Ms,
     exactCounts: free.countsMatch && throttled.countsMatch,
   };
-  console.log(`targets: cold start ≤ ${TARGETS.coldStartS} s: ${verdict.coldStart ? 'met' : 'MISSED'}; ≥ ${TARGETS.reqPerSec} req/s: ${verdict.throughput ? 'met' : 'MISSED'}; p99 ≤ ${TARGETS.p99Ms} ms: ${verdict.p99 ? 'met' : 'MISSED'}; exact counts: ${verdict.exactCounts ? 'yes' : 'NO'}`);
+  console.log(
+    `targets: cold start ≤ ${TARGETS.coldStartS} s: ${verdict.coldStart ? 'met' : 'MISSED'}; ≥ ${TARGETS.reqPerSec} req/s: ${verdict.throughput ? 'met' : 'MISSED'}; p99 ≤ ${TARGETS.p99Ms} ms: ${verdict.p99 ? 'met' : 'MISSED'}; exact counts: ${verdict.exactCounts ? 'yes' : 'NO'}`,
+  );
   const file = writeResults('twin', {
     machine: { cpus: os.cpus().length, loadAverage: os.loadavg().map((v) => round(v, 2)) },
-    config: { keys: KEYS, connections: CONNECTIONS, loadSeconds: LOAD_SECONDS, throttledLoadSeconds: THROTTLED_LOAD_SECONDS, plan: 'premium', route: 'GET /v1/hello' },
+    config: {
+      keys: KEYS,
+      connections: CONNECTIONS,
+      loadSeconds: LOAD_SECONDS,
+      throttledLoadSeconds: THROTTLED_LOAD_SECONDS,
+      plan: 'premium',
+      route: 'GET /v1/hello',
+    },
     targets: TARGETS,
     verdict,
     runs: [free, throttled],
@@ -304,4 +374,8 @@ async function main(): Promise<void> {
 }
 
 if (process.argv.includes('--worker')) void runWorker();
-else main().catch((error: unknown) => { console.error(error); process.exit(1); });
+else
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });

@@ -2,7 +2,7 @@
 // The CDK app: the only place that reads context (-c stage=dev|prod) and the environment.
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
-import { stageConfig } from '../lib/config/stages';
+import { stageConfig } from '../contracts/stages';
 import { MeteredApiStack } from '../lib/metered-api-stack';
 
 /** Adds the stack for the app's `stage` context (default dev) and the cdk-nag packs that gate synthesis. */

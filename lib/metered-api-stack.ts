@@ -1,10 +1,11 @@
 // The metered API stack: wires the store, usage pipeline, handlers, API, daily job and monitoring.
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
-import { Construct } from 'constructs';
-import { SERVICE } from './config/metrics';
-import { PLAN_NAMES, type PlanName } from './config/plans';
-import { ROUTES, WORKERS, type RouteDefinition } from './config/routes';
-import type { StageConfig } from './config/stages';
+import type { Construct } from 'constructs';
+import { SERVICE } from '../contracts/metrics';
+import { PLAN_NAMES, type PlanName } from '../contracts/plans';
+import { ROUTES, type RouteDefinition } from '../contracts/routes';
+import { WORKERS } from '../contracts/workers';
+import type { StageConfig } from '../contracts/stages';
 import { DailyJob } from './constructs/daily-job';
 import { MeteredApi } from './constructs/metered-api';
 import { MeteredFunction } from './constructs/metered-function';
@@ -15,7 +16,7 @@ import { UsageStore } from './constructs/usage-store';
 
 export interface MeteredApiStackProps extends StackProps {
   readonly stage: StageConfig;
-  /** @default ROUTES from lib/config/routes.ts */
+  /** @default ROUTES from contracts/routes/ */
   readonly routes?: readonly RouteDefinition[];
 }
 
@@ -48,7 +49,10 @@ export class MeteredApiStack extends Stack {
     this.store = new UsageStore(this, 'Store', { stage });
     this.pipeline = new UsagePipeline(this, 'Pipeline', { stage, table: this.store.table });
     this.routeFunctions = new RouteFunctions(this, 'Routes', {
-      stage, routes, usageQueue: this.pipeline.queue, table: this.store.table,
+      stage,
+      routes,
+      usageQueue: this.pipeline.queue,
+      table: this.store.table,
     });
 
     // The authorizer reads key records only.
@@ -64,12 +68,15 @@ export class MeteredApiStack extends Stack {
     this.store.table.grant(this.authorizer.function, 'dynamodb:GetItem');
 
     this.api = new MeteredApi(this, 'Api', {
-      stage, routes,
+      stage,
+      routes,
       handlerFor: (routeId) => this.routeFunctions.handlerFor(routeId),
       authorizer: this.authorizer.function,
     });
     this.dailyJob = new DailyJob(this, 'DailyJob', {
-      stage, table: this.store.table, archiveBucket: this.store.archiveBucket,
+      stage,
+      table: this.store.table,
+      archiveBucket: this.store.archiveBucket,
     });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       stage,

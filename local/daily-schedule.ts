@@ -37,7 +37,11 @@ export interface DailyTimer {
 }
 
 /** Runs `job` at every `hour:minute` UTC while the process lives; a failed run is reported, not fatal. */
-export function scheduleDaily(schedule: DailySchedule, job: (event: ScheduledEvent) => Promise<unknown>, onError: (error: unknown) => void): DailyTimer {
+export function scheduleDaily(
+  schedule: DailySchedule,
+  job: (event: ScheduledEvent) => Promise<unknown>,
+  onError: (error: unknown) => void,
+): DailyTimer {
   let timer: NodeJS.Timeout | undefined;
   let due = new Date();
   const arm = () => {

@@ -2,7 +2,11 @@
 // visibility timeout, a concurrency limit; the queue's redrive policy moves repeated failures to its DLQ.
 import { randomUUID } from 'node:crypto';
 import {
-  DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type Message, type SQSClient,
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  type Message,
+  type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 
@@ -60,14 +64,16 @@ export function createEventSourcePoller(options: EventSourcePollerOptions): Even
   let workers: Promise<void>[] = [];
 
   async function receive(max: number, waitSeconds: number): Promise<Message[]> {
-    const out = await options.sqs.send(new ReceiveMessageCommand({
-      QueueUrl: options.queueUrl,
-      MaxNumberOfMessages: Math.min(10, max),
-      WaitTimeSeconds: waitSeconds,
-      VisibilityTimeout: options.visibilityTimeoutSeconds,
-      MessageSystemAttributeNames: ['All'],
-      MessageAttributeNames: ['All'],
-    }));
+    const out = await options.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: options.queueUrl,
+        MaxNumberOfMessages: Math.min(10, max),
+        WaitTimeSeconds: waitSeconds,
+        VisibilityTimeout: options.visibilityTimeoutSeconds,
+        MessageSystemAttributeNames: ['All'],
+        MessageAttributeNames: ['All'],
+      }),
+    );
     return out.Messages ?? [];
   }
 
@@ -103,10 +109,18 @@ export function createEventSourcePoller(options: EventSourcePollerOptions): Even
         ...(a.MessageDeduplicationId ? { MessageDeduplicationId: a.MessageDeduplicationId } : {}),
         ...(a.SequenceNumber ? { SequenceNumber: a.SequenceNumber } : {}),
       },
-      messageAttributes: Object.fromEntries(Object.entries(message.MessageAttributes ?? {}).map(([name, v]) => [name, {
-        stringValue: v.StringValue, binaryValue: v.BinaryValue ? Buffer.from(v.BinaryValue).toString('base64') : undefined,
-        stringListValues: [], binaryListValues: [], dataType: v.DataType ?? 'String',
-      }])),
+      messageAttributes: Object.fromEntries(
+        Object.entries(message.MessageAttributes ?? {}).map(([name, v]) => [
+          name,
+          {
+            stringValue: v.StringValue,
+            binaryValue: v.BinaryValue ? Buffer.from(v.BinaryValue).toString('base64') : undefined,
+            stringListValues: [],
+            binaryListValues: [],
+            dataType: v.DataType ?? 'String',
+          },
+        ]),
+      ),
       md5OfBody: message.MD5OfBody ?? '',
       eventSource: 'aws:sqs',
       eventSourceARN,
@@ -148,8 +162,12 @@ export function createEventSourcePoller(options: EventSourcePollerOptions): Even
     let failed: Set<string>;
     try {
       let timer: NodeJS.Timeout | undefined;
-      const timedOut = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`function timed out after ${timeoutMs} ms`)), timeoutMs); });
-      const response = await Promise.race([options.handler({ Records: records }, fakeContext()), timedOut]).finally(() => clearTimeout(timer));
+      const timedOut = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`function timed out after ${timeoutMs} ms`)), timeoutMs);
+      });
+      const response = await Promise.race([options.handler({ Records: records }, fakeContext()), timedOut]).finally(() =>
+        clearTimeout(timer),
+      );
       failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
       // Like Lambda: a failure naming no record of the batch fails the whole batch.
       if ([...failed].some((id) => !records.some((r) => r.messageId === id))) failed = new Set(records.map((r) => r.messageId));
@@ -162,10 +180,12 @@ export function createEventSourcePoller(options: EventSourcePollerOptions): Even
     const done = records.filter((r) => !failed.has(r.messageId));
     for (let i = 0; i < done.length; i += 10) {
       const chunk = done.slice(i, i + 10);
-      const out = await options.sqs.send(new DeleteMessageBatchCommand({
-        QueueUrl: options.queueUrl,
-        Entries: chunk.map((r, j) => ({ Id: String(j), ReceiptHandle: r.receiptHandle })),
-      }));
+      const out = await options.sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: options.queueUrl,
+          Entries: chunk.map((r, j) => ({ Id: String(j), ReceiptHandle: r.receiptHandle })),
+        }),
+      );
       stats.deleted += out.Successful?.length ?? 0;
     }
   }
@@ -198,12 +218,17 @@ export function createEventSourcePoller(options: EventSourcePollerOptions): Even
       const giveUp = Date.now() + drainTimeoutMs;
       let quietChecks = 0;
       while (Date.now() < giveUp) {
-        const out = await options.sqs.send(new GetQueueAttributesCommand({
-          QueueUrl: options.queueUrl,
-          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
-        }));
+        const out = await options.sqs.send(
+          new GetQueueAttributesCommand({
+            QueueUrl: options.queueUrl,
+            AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+          }),
+        );
         const a = out.Attributes ?? {};
-        const left = Number(a.ApproximateNumberOfMessages ?? 0) + Number(a.ApproximateNumberOfMessagesNotVisible ?? 0) + Number(a.ApproximateNumberOfMessagesDelayed ?? 0);
+        const left =
+          Number(a.ApproximateNumberOfMessages ?? 0) +
+          Number(a.ApproximateNumberOfMessagesNotVisible ?? 0) +
+          Number(a.ApproximateNumberOfMessagesDelayed ?? 0);
         quietChecks = left === 0 && invoking === 0 ? quietChecks + 1 : 0;
         if (quietChecks >= 2) return;
         await new Promise((r) => setTimeout(r, pollMs));

@@ -1,11 +1,17 @@
 // Creates the stack's data resources in the local emulators: the usage table (key schema from
-// lib/config/table), the usage queue with its DLQ and redrive policy (lib/config/usage-queue), and the
+// contracts/table), the usage queue with its DLQ and redrive policy (contracts/usage-queue), and the
 // archive bucket.
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceInUseException,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { TABLE_KEYS } from '../lib/config/table';
-import { USAGE_QUEUE, USAGE_QUEUE_VISIBILITY_SECONDS } from '../lib/config/usage-queue';
+import { TABLE_KEYS } from '../contracts/table';
+import { USAGE_QUEUE, USAGE_QUEUE_VISIBILITY_SECONDS } from '../contracts/usage-queue';
 
 export const LOCAL_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' } as const;
 export const LOCAL_REGION = 'us-east-1';
@@ -75,37 +81,51 @@ export async function createLocalResources(endpoints: Endpoints): Promise<LocalR
 
 export async function createUsageTable(dynamo: DynamoDBClient, tableName: string): Promise<void> {
   try {
-    await dynamo.send(new CreateTableCommand({
-      TableName: tableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: TABLE_KEYS.partitionKey, AttributeType: 'S' },
-        { AttributeName: TABLE_KEYS.sortKey, AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
-        { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' },
-      ],
-    }));
-    await dynamo.send(new UpdateTimeToLiveCommand({
-      TableName: tableName,
-      TimeToLiveSpecification: { AttributeName: TABLE_KEYS.timeToLive, Enabled: true },
-    }));
+    await dynamo.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: TABLE_KEYS.partitionKey, AttributeType: 'S' },
+          { AttributeName: TABLE_KEYS.sortKey, AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
+          { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' },
+        ],
+      }),
+    );
+    await dynamo.send(
+      new UpdateTimeToLiveCommand({
+        TableName: tableName,
+        TimeToLiveSpecification: { AttributeName: TABLE_KEYS.timeToLive, Enabled: true },
+      }),
+    );
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
     await dynamo.send(new DescribeTableCommand({ TableName: tableName }));
   }
 }
 
-async function createUsageQueues(sqs: SQSClient, sqsEndpoint: string): Promise<Pick<LocalResources, 'usageQueueUrl' | 'deadLetterQueueUrl'>> {
-  await ensureQueue(sqs, sqsEndpoint, LOCAL_NAMES.deadLetterQueue, { MessageRetentionPeriod: String(USAGE_QUEUE.deadLetterRetentionDays * DAY_SECONDS) });
-  const attributes = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: localQueueUrl(sqsEndpoint, LOCAL_NAMES.deadLetterQueue), AttributeNames: ['QueueArn'] }));
+async function createUsageQueues(
+  sqs: SQSClient,
+  sqsEndpoint: string,
+): Promise<Pick<LocalResources, 'usageQueueUrl' | 'deadLetterQueueUrl'>> {
+  await ensureQueue(sqs, sqsEndpoint, LOCAL_NAMES.deadLetterQueue, {
+    MessageRetentionPeriod: String(USAGE_QUEUE.deadLetterRetentionDays * DAY_SECONDS),
+  });
+  const attributes = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: localQueueUrl(sqsEndpoint, LOCAL_NAMES.deadLetterQueue), AttributeNames: ['QueueArn'] }),
+  );
   await ensureQueue(sqs, sqsEndpoint, LOCAL_NAMES.usageQueue, {
     VisibilityTimeout: String(USAGE_QUEUE_VISIBILITY_SECONDS),
     MessageRetentionPeriod: String(USAGE_QUEUE.retentionDays * DAY_SECONDS),
     RedrivePolicy: JSON.stringify({ deadLetterTargetArn: attributes.Attributes!.QueueArn, maxReceiveCount: USAGE_QUEUE.maxReceiveCount }),
   });
-  return { usageQueueUrl: localQueueUrl(sqsEndpoint, LOCAL_NAMES.usageQueue), deadLetterQueueUrl: localQueueUrl(sqsEndpoint, LOCAL_NAMES.deadLetterQueue) };
+  return {
+    usageQueueUrl: localQueueUrl(sqsEndpoint, LOCAL_NAMES.usageQueue),
+    deadLetterQueueUrl: localQueueUrl(sqsEndpoint, LOCAL_NAMES.deadLetterQueue),
+  };
 }
 
 /** Creates a queue, or (kept with --persist from an older configuration) brings its attributes up to date. */

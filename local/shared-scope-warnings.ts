@@ -9,6 +9,8 @@ export function dropSharedScopeWarnings(): () => void {
   const original = process.stderr.write;
   const write = original.bind(process.stderr) as (chunk: unknown, ...rest: unknown[]) => boolean;
   process.stderr.write = ((chunk: unknown, ...rest: unknown[]) =>
-    (typeof chunk === 'string' && NOISE.test(chunk) ? true : write(chunk, ...rest))) as typeof process.stderr.write;
-  return () => { process.stderr.write = original; };
+    typeof chunk === 'string' && NOISE.test(chunk) ? true : write(chunk, ...rest)) as typeof process.stderr.write;
+  return () => {
+    process.stderr.write = original;
+  };
 }

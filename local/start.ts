@@ -1,8 +1,8 @@
 // `npm start`: runs the local twin in the foreground until Ctrl-C. PORT (default 3000) and HOST
 // (default 127.0.0.1) choose where the API listens; `--persist DIR` keeps the data between runs.
 import path from 'node:path';
-import { PLANS, ROUTE_CLASSES } from '../lib/config/plans';
-import { ROUTES, routeKey } from '../lib/config/routes';
+import { PLANS, ROUTE_CLASSES } from '../contracts/plans';
+import { ROUTES, routeKey } from '../contracts/routes';
 import { isPortFree } from './services/ports';
 import { javaVersion } from './services/dynamodb-local';
 import { DEFAULT_HOST, DEFAULT_PORT, removeStateFile, stateFilePath, writeStateFile } from './state-file';
@@ -46,7 +46,8 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
   }
   const portText = env.PORT ?? String(DEFAULT_PORT);
   const port = Number(portText);
-  if (!/^\d+$/.test(portText) || port < 1 || port > 65_535) throw new Error(`PORT must be a number from 1 to 65535: got ${JSON.stringify(portText)}`);
+  if (!/^\d+$/.test(portText) || port < 1 || port > 65_535)
+    throw new Error(`PORT must be a number from 1 to 65535: got ${JSON.stringify(portText)}`);
   return { port, host: env.HOST || DEFAULT_HOST, persistDir, verbose, noStageThrottle, accessLog };
 }
 
@@ -63,8 +64,8 @@ function banner(twin: Twin, options: CliOptions, seconds: number): string {
   const strictRoute = ROUTES.find((r) => ROUTE_CLASSES[r.routeClass]);
   const stateFile = path.relative(process.cwd(), stateFilePath(options.port));
   const lines = [
-    `Local twin of the metered API (stage ${twin.stage.stageName}) ready in ${seconds.toFixed(1)} s`
-      + (process.env.TWIN_TIMINGS ? ` ${JSON.stringify(twin.timings)}` : ''),
+    `Local twin of the metered API (stage ${twin.stage.stageName}) ready in ${seconds.toFixed(1)} s` +
+      (process.env.TWIN_TIMINGS ? ` ${JSON.stringify(twin.timings)}` : ''),
     `  API         ${baseUrl}`,
     `  DynamoDB    ${twin.state.dynamoEndpoint}  (table ${twin.state.tableName})`,
     `  SQS + S3    ${twin.state.sqsEndpoint}  (queue ${path.basename(twin.state.usageQueueUrl)}, bucket ${twin.state.archiveBucket})`,
@@ -72,7 +73,10 @@ function banner(twin: Twin, options: CliOptions, seconds: number): string {
     `  Data        ${options.persistDir ? `kept in ${options.persistDir}` : 'in memory (--persist DIR keeps it)'}`,
     '',
     'Routes:',
-    ...ROUTES.map((r) => `  ${routeKey(r).padEnd(22)} ${r.routeClass === 'strict' ? `strict: ${ROUTE_CLASSES.strict.ratePerMinute}/min, burst ${ROUTE_CLASSES.strict.burst} per key` : 'plan limits'}`),
+    ...ROUTES.map(
+      (r) =>
+        `  ${routeKey(r).padEnd(22)} ${r.routeClass === 'strict' ? `strict: ${ROUTE_CLASSES.strict.ratePerMinute}/min, burst ${ROUTE_CLASSES.strict.burst} per key` : 'plan limits'}`,
+    ),
     '',
     'Demo API keys (one per plan):',
     ...Object.values(twin.demoKeys).map((k) => {
@@ -83,7 +87,9 @@ function banner(twin: Twin, options: CliOptions, seconds: number): string {
     'Try:',
     `  curl -i ${baseUrl}/v1/hello -H 'x-api-key: ${standard}'`,
     ...(strictRoute?.id === 'quotes'
-      ? [`  curl -i -X POST ${baseUrl}/v1/quotes -H 'x-api-key: ${standard}' -H 'content-type: application/json' -d '{"items":[{"sku":"ABC-1","quantity":2}],"currency":"EUR"}'`]
+      ? [
+          `  curl -i -X POST ${baseUrl}/v1/quotes -H 'x-api-key: ${standard}' -H 'content-type: application/json' -d '{"items":[{"sku":"ABC-1","quantity":2}],"currency":"EUR"}'`,
+        ]
       : []),
     `  curl -s ${baseUrl}/v1/usage -H 'x-api-key: ${standard}'`,
     `  ${options.port === DEFAULT_PORT ? '' : `PORT=${options.port} `}npm run keys -- create --local --plan standard --name acme --json`,
@@ -114,8 +120,10 @@ async function main(): Promise<void> {
   }
   const cli = options;
 
-  if (!javaVersion()) fail('java not found: DynamoDB Local needs Java 17 or later on PATH (Debian/Ubuntu: apt-get install openjdk-17-jre-headless)');
-  if (!(await isPortFree(cli.port, cli.host))) fail(`port ${cli.port} on ${cli.host} is already in use: stop what runs there or choose another, e.g. PORT=${cli.port + 1} npm start`);
+  if (!javaVersion())
+    fail('java not found: DynamoDB Local needs Java 17 or later on PATH (Debian/Ubuntu: apt-get install openjdk-17-jre-headless)');
+  if (!(await isPortFree(cli.port, cli.host)))
+    fail(`port ${cli.port} on ${cli.host} is already in use: stop what runs there or choose another, e.g. PORT=${cli.port + 1} npm start`);
 
   if (!cli.verbose) dropSharedScopeWarnings();
   let twin: Twin;
@@ -131,7 +139,8 @@ async function main(): Promise<void> {
     });
   } catch (error) {
     const err = error as NodeJS.ErrnoException;
-    if (err.code === 'EADDRINUSE') fail(`port ${cli.port} on ${cli.host} is already in use: choose another, e.g. PORT=${cli.port + 1} npm start`);
+    if (err.code === 'EADDRINUSE')
+      fail(`port ${cli.port} on ${cli.host} is already in use: choose another, e.g. PORT=${cli.port + 1} npm start`);
     fail(`the local twin did not start: ${err.message}`);
   }
 
@@ -149,7 +158,9 @@ async function main(): Promise<void> {
     const used = Object.entries(twin.functionStats()).filter(([, s]) => s.invocations > 0);
     await twin.stop().catch((error: unknown) => console.error(`error while stopping: ${(error as Error).message}`));
     if (used.length > 0) {
-      console.error(`invocations (execution environments): ${used.map(([name, s]) => `${name.replace(/^metered-api-[a-z]+-/, '')} ${s.invocations} (${s.environments})`).join(', ')}`);
+      console.error(
+        `invocations (execution environments): ${used.map(([name, s]) => `${name.replace(/^metered-api-[a-z]+-/, '')} ${s.invocations} (${s.environments})`).join(', ')}`,
+      );
     }
     console.error('local twin stopped');
     process.exit(code);

@@ -4,13 +4,22 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import type { APIGatewayAuthorizerResult, APIGatewayProxyEvent, APIGatewayProxyResult, APIGatewayRequestAuthorizerEvent, SQSBatchResponse, SQSEvent, ScheduledEvent } from 'aws-lambda';
+import type {
+  APIGatewayAuthorizerResult,
+  APIGatewayProxyEvent,
+  APIGatewayProxyResult,
+  APIGatewayRequestAuthorizerEvent,
+  SQSBatchResponse,
+  SQSEvent,
+  ScheduledEvent,
+} from 'aws-lambda';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ROUTES, WORKERS, type RouteDefinition } from '../lib/config/routes';
-import { PLAN_NAMES, type PlanName } from '../lib/config/plans';
-import { STAGES, type StageConfig } from '../lib/config/stages';
-import { CORS_PREFLIGHT } from '../lib/config/cors';
+import { ROUTES, type RouteDefinition } from '../contracts/routes';
+import { WORKERS } from '../contracts/workers';
+import { PLAN_NAMES, type PlanName } from '../contracts/plans';
+import { STAGES, type StageConfig } from '../contracts/stages';
+import { CORS_PREFLIGHT } from '../contracts/cors';
 import { FAST_START_JVM_OPTIONS, startDynamoDbLocal } from './services/dynamodb-local';
 import { startFauxqs } from './services/fauxqs';
 import type { RunningService } from './services/child-service';
@@ -44,7 +53,12 @@ export interface TwinOptions {
   /** Messages for the operator (service trouble, job runs, integration errors). */
   readonly log?: (line: string) => void;
   /** Overrides of stage settings (tests): authorizer cache TTL, batching window, … */
-  readonly stage?: Partial<Pick<StageConfig, 'authorizerCacheTtlSeconds' | 'usageBatchSize' | 'usageBatchWindowSeconds' | 'aggregatorMaxConcurrency' | 'stageThrottle'>>;
+  readonly stage?: Partial<
+    Pick<
+      StageConfig,
+      'authorizerCacheTtlSeconds' | 'usageBatchSize' | 'usageBatchWindowSeconds' | 'aggregatorMaxConcurrency' | 'stageThrottle'
+    >
+  >;
   /** Lift the stage-wide throttle (benchmarks of the twin itself). */
   readonly noStageThrottle?: boolean;
   /** Test-only plan limits for the gateway (handlers' RateLimit headers keep the configured ones). */
@@ -83,7 +97,12 @@ export interface Twin {
 }
 
 /** The Lambdas' environment, set before their modules load (they read it at module scope). */
-function setLambdaEnvironment(endpoints: { dynamo: string; sqs: string; s3: string }, resources: LocalResources, options: TwinOptions, stage: StageConfig): void {
+function setLambdaEnvironment(
+  endpoints: { dynamo: string; sqs: string; s3: string },
+  resources: LocalResources,
+  options: TwinOptions,
+  stage: StageConfig,
+): void {
   Object.assign(process.env, {
     TABLE_NAME: resources.tableName,
     USAGE_QUEUE_URL: resources.usageQueueUrl,
@@ -111,11 +130,19 @@ function setLambdaEnvironment(endpoints: { dynamo: string; sqs: string; s3: stri
 async function loadLambdas(stage: StageConfig) {
   const fn = <E, R>(id: string, entry: string, maxEnvironments?: number) =>
     new LocalFunction<E, R>({ name: `metered-api-${stage.stageName}-${id}`, entry, maxEnvironments });
-  const routeFunctions = (ROUTES as readonly RouteDefinition[]).map((definition) => ({ definition, fn: fn<APIGatewayProxyEvent, APIGatewayProxyResult>(definition.id, definition.entry) }));
+  const routeFunctions = (ROUTES as readonly RouteDefinition[]).map((definition) => ({
+    definition,
+    fn: fn<APIGatewayProxyEvent, APIGatewayProxyResult>(definition.id, definition.entry),
+  }));
   const authorizer = fn<APIGatewayRequestAuthorizerEvent, APIGatewayAuthorizerResult>('authorizer', WORKERS.authorizer.entry);
   const aggregator = fn<SQSEvent, SQSBatchResponse | void>('aggregator', WORKERS.aggregator.entry, stage.aggregatorMaxConcurrency);
   const dailyJob = fn<ScheduledEvent, unknown>('daily-job', WORKERS.dailyJob.entry, 1);
-  const functions: Array<{ warm(): Promise<void>; readonly options: { name: string }; readonly stats: FunctionStats }> = [...routeFunctions.map((r) => r.fn), authorizer, aggregator, dailyJob];
+  const functions: Array<{ warm(): Promise<void>; readonly options: { name: string }; readonly stats: FunctionStats }> = [
+    ...routeFunctions.map((r) => r.fn),
+    authorizer,
+    aggregator,
+    dailyJob,
+  ];
   for (const f of functions) await f.warm();
   const routes: GatewayRoute[] = routeFunctions.map(({ definition, fn: f }) => ({
     definition,
@@ -138,13 +165,19 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
   // 1. Ports first, so the Lambdas' environment is known before anything starts: their modules read it
   // at load time, and loading them overlaps the emulators' start (DynamoDB Local on Java is the slowest).
   const [dynamoPort, fauxqsPort] = [await freePort(host), await freePort(host)];
-  const endpoints = { dynamo: `http://127.0.0.1:${dynamoPort}`, sqs: `http://127.0.0.1:${fauxqsPort}`, s3: `http://127.0.0.1:${fauxqsPort}` };
+  const endpoints = {
+    dynamo: `http://127.0.0.1:${dynamoPort}`,
+    sqs: `http://127.0.0.1:${fauxqsPort}`,
+    s3: `http://127.0.0.1:${fauxqsPort}`,
+  };
   const expected = expectedResources(endpoints.sqs);
   setLambdaEnvironment(endpoints, expected, options, stage);
 
   const t0 = performance.now();
   const timings: Record<string, number> = {};
-  const mark = (phase: string) => { timings[phase] = Math.round(performance.now() - t0); };
+  const mark = (phase: string) => {
+    timings[phase] = Math.round(performance.now() - t0);
+  };
   const lambdas = loadLambdas(stage).finally(() => mark('lambdasLoaded'));
   lambdas.catch(() => undefined);
   const started = await Promise.allSettled([
@@ -176,7 +209,11 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
   if (options.quiet) cleanup.push(dropSharedScopeWarnings());
   try {
     // 2. The stack's resources (as the Lambdas were told), and the Lambdas.
-    const resources = await createLocalResources({ dynamoEndpoint: dynamoService.endpoint, sqsEndpoint: fauxqsService.endpoint, s3Endpoint: fauxqsService.endpoint });
+    const resources = await createLocalResources({
+      dynamoEndpoint: dynamoService.endpoint,
+      sqsEndpoint: fauxqsService.endpoint,
+      s3Endpoint: fauxqsService.endpoint,
+    });
     mark('resourcesCreated');
     if (resources.usageQueueUrl !== expected.usageQueueUrl) {
       throw new Error(`usage queue url differs from the one the Lambdas were given: ${resources.usageQueueUrl}`);
@@ -201,20 +238,29 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       sqsEndpoint: fauxqsService.endpoint,
       stage,
       handler: (event, context) => aggregator.invoke(event, context),
-      log: (line) => { if (!stopping) log(line); },
+      log: (line) => {
+        if (!stopping) log(line);
+      },
     });
     cleanup.push(() => poller.stop());
 
     // 4. The daily job on its schedule.
     const runDailyJob = (at = new Date()) =>
-      dailyJob.invoke(scheduledEvent(at), lambdaContext(`metered-api-${stage.stageName}-daily-job`, WORKERS.dailyJob.timeoutSeconds, randomUUID()));
+      dailyJob.invoke(
+        scheduledEvent(at),
+        lambdaContext(`metered-api-${stage.stageName}-daily-job`, WORKERS.dailyJob.timeoutSeconds, randomUUID()),
+      );
     let timer: DailyTimer | undefined;
     if (options.dailySchedule !== false) {
-      timer = scheduleDaily(stage.dailyJobSchedule, async (event) => {
-        log(`daily job: running (${event.time})`);
-        const result = await runDailyJob(new Date(event.time));
-        log(`daily job: done ${JSON.stringify(result ?? {})}`);
-      }, (error) => log(`daily job failed: ${(error as Error)?.stack ?? String(error)}`));
+      timer = scheduleDaily(
+        stage.dailyJobSchedule,
+        async (event) => {
+          log(`daily job: running (${event.time})`);
+          const result = await runDailyJob(new Date(event.time));
+          log(`daily job: done ${JSON.stringify(result ?? {})}`);
+        },
+        (error) => log(`daily job failed: ${(error as Error)?.stack ?? String(error)}`),
+      );
       cleanup.push(() => timer?.stop());
     }
 
@@ -237,15 +283,31 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     mark('ready');
 
     const state: TwinState = {
-      port, host, baseUrl, pid: process.pid,
-      dynamoEndpoint: dynamoService.endpoint, sqsEndpoint: fauxqsService.endpoint, s3Endpoint: fauxqsService.endpoint,
-      tableName: resources.tableName, usageQueueUrl: resources.usageQueueUrl,
-      deadLetterQueueUrl: resources.deadLetterQueueUrl, archiveBucket: resources.archiveBucket,
+      port,
+      host,
+      baseUrl,
+      pid: process.pid,
+      dynamoEndpoint: dynamoService.endpoint,
+      sqsEndpoint: fauxqsService.endpoint,
+      s3Endpoint: fauxqsService.endpoint,
+      tableName: resources.tableName,
+      usageQueueUrl: resources.usageQueueUrl,
+      deadLetterQueueUrl: resources.deadLetterQueueUrl,
+      archiveBucket: resources.archiveBucket,
     };
 
     let stopped: Promise<void> | undefined;
     return {
-      baseUrl, state, demoKeys, stage, resources, services, usagePlans, authorizer, serviceFailure, timings,
+      baseUrl,
+      state,
+      demoKeys,
+      stage,
+      resources,
+      services,
+      usagePlans,
+      authorizer,
+      serviceFailure,
+      timings,
       runDailyJob,
       functionStats: () => Object.fromEntries(functions.map((f) => [f.options.name, { ...f.stats }])),
       drainUsage: (timeoutMs) => poller.drain(timeoutMs),

@@ -1,8 +1,8 @@
 // The aggregator's SQS event source, locally: the shared event-source poller on the usage queue,
 // invoking the aggregator handler with the stage's batch size, batching window and concurrency.
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { WORKERS } from '../lib/config/routes';
-import type { StageConfig } from '../lib/config/stages';
+import { WORKERS } from '../contracts/workers';
+import type { StageConfig } from '../contracts/stages';
 import { createEventSourcePoller, type PollerStats, type SqsHandler } from './event-source-poller';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './resources';
 

@@ -24,11 +24,14 @@ class BadValueError extends Error {}
 
 async function runLocal(day: string): Promise<unknown> {
   const state = readTwinState();
-  return runDailyJob({ day, retentionDays: retentionDaysFrom(process.env) }, {
-    table: { db: DynamoDBDocumentClient.from(new DynamoDBClient(twinClientConfig(state, 'dynamodb'))), tableName: state.tableName },
-    archive: { s3: new S3Client(twinClientConfig(state, 's3')), bucket: state.archiveBucket },
-    log: (message, details) => console.error(`job:daily: ${message} ${JSON.stringify(details)}`),
-  });
+  return runDailyJob(
+    { day, retentionDays: retentionDaysFrom(process.env) },
+    {
+      table: { db: DynamoDBDocumentClient.from(new DynamoDBClient(twinClientConfig(state, 'dynamodb'))), tableName: state.tableName },
+      archive: { s3: new S3Client(twinClientConfig(state, 's3')), bucket: state.archiveBucket },
+      log: (message, details) => console.error(`job:daily: ${message} ${JSON.stringify(details)}`),
+    },
+  );
 }
 
 export async function runOnStage(stage: string, day: string | undefined): Promise<unknown> {
@@ -36,11 +39,13 @@ export async function runOnStage(stage: string, day: string | undefined): Promis
   const functionName = outputs.DailyJobFunctionName;
   if (!functionName) throw new Error(`stack MeteredApi-${stage} has no DailyJobFunctionName output`);
   // One attempt: a timed-out call may still be running, and the job is safe to rerun by hand.
-  const result = await new LambdaClient({ maxAttempts: 1 }).send(new InvokeCommand({
-    FunctionName: functionName,
-    InvocationType: 'RequestResponse',
-    Payload: Buffer.from(JSON.stringify(day ? { day } : {})),
-  }));
+  const result = await new LambdaClient({ maxAttempts: 1 }).send(
+    new InvokeCommand({
+      FunctionName: functionName,
+      InvocationType: 'RequestResponse',
+      Payload: Buffer.from(JSON.stringify(day ? { day } : {})),
+    }),
+  );
   const payload = result.Payload ? JSON.parse(Buffer.from(result.Payload).toString('utf8') || 'null') : null;
   if (result.FunctionError) {
     throw new Error(`${functionName} failed: ${payload?.errorType ?? result.FunctionError}: ${payload?.errorMessage ?? 'no message'}`);
@@ -58,7 +63,10 @@ async function main(argv: string[]): Promise<void> {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  if (values.help) { console.log(USAGE); return; }
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
   if (values.local && values.stage) throw new UsageError('choose one of --local and --stage');
   if (values.day !== undefined && !z.iso.date().safeParse(values.day).success) {
     throw new BadValueError(`--day must be a real date as YYYY-MM-DD, got ${JSON.stringify(values.day)}`);

@@ -3,8 +3,14 @@
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { APIGatewayClient, CreateApiKeyCommand, CreateUsagePlanKeyCommand, DeleteApiKeyCommand, UpdateApiKeyCommand } from '@aws-sdk/client-api-gateway';
-import { isPlanName, PLAN_NAMES, type PlanName } from '../lib/config/plans';
+import {
+  APIGatewayClient,
+  CreateApiKeyCommand,
+  CreateUsagePlanKeyCommand,
+  DeleteApiKeyCommand,
+  UpdateApiKeyCommand,
+} from '@aws-sdk/client-api-gateway';
+import { isPlanName, PLAN_NAMES, type PlanName } from '../contracts/plans';
 import { generateApiKey } from '../lambdas/shared/api-keys';
 import { createClient, listClients, revokeClient, type ClientStore } from '../lambdas/shared/client-store';
 import { readTwinState, twinClientConfig } from '../local/state-file';
@@ -28,11 +34,15 @@ async function targetFrom(values: { local?: boolean; stage?: string }): Promise<
   if (values.local && values.stage) throw new UsageError('choose one of --local and --stage');
   if (values.local) {
     const state = readTwinState();
-    return { store: { db: DynamoDBDocumentClient.from(new DynamoDBClient(twinClientConfig(state, 'dynamodb'))), tableName: state.tableName } };
+    return {
+      store: { db: DynamoDBDocumentClient.from(new DynamoDBClient(twinClientConfig(state, 'dynamodb'))), tableName: state.tableName },
+    };
   }
   if (values.stage) {
     const outputs = await stackOutputs(values.stage);
-    const usagePlanIds = Object.fromEntries(PLAN_NAMES.map((plan) => [plan, outputs[`UsagePlanId${plan[0].toUpperCase()}${plan.slice(1)}`]])) as Record<PlanName, string>;
+    const usagePlanIds = Object.fromEntries(
+      PLAN_NAMES.map((plan) => [plan, outputs[`UsagePlanId${plan[0].toUpperCase()}${plan.slice(1)}`]]),
+    ) as Record<PlanName, string>;
     return {
       store: { db: DynamoDBDocumentClient.from(new DynamoDBClient({})), tableName: outputs.TableName },
       gateway: { client: new APIGatewayClient({}), usagePlanIds },
@@ -48,7 +58,9 @@ async function create(target: Target, plan: PlanName, name: string) {
   const apiKey = generateApiKey();
   const { id } = await target.gateway.client.send(new CreateApiKeyCommand({ name: `${name}-${Date.now()}`, enabled: true, value: apiKey }));
   try {
-    await target.gateway.client.send(new CreateUsagePlanKeyCommand({ usagePlanId: target.gateway.usagePlanIds[plan], keyId: id, keyType: 'API_KEY' }));
+    await target.gateway.client.send(
+      new CreateUsagePlanKeyCommand({ usagePlanId: target.gateway.usagePlanIds[plan], keyId: id, keyType: 'API_KEY' }),
+    );
     return await createClient(target.store, { plan, name, apiKey, apiGatewayKeyId: id });
   } catch (error) {
     await target.gateway.client.send(new DeleteApiKeyCommand({ apiKey: id })).catch(() => undefined);
@@ -61,16 +73,24 @@ async function main(argv: string[]): Promise<void> {
     args: argv,
     allowPositionals: true,
     options: {
-      plan: { type: 'string' }, name: { type: 'string' }, json: { type: 'boolean' },
-      local: { type: 'boolean' }, stage: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      plan: { type: 'string' },
+      name: { type: 'string' },
+      json: { type: 'boolean' },
+      local: { type: 'boolean' },
+      stage: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
     },
   });
   const [command, ...rest] = positionals;
-  if (values.help || !command) { console.log(USAGE); return; }
+  if (values.help || !command) {
+    console.log(USAGE);
+    return;
+  }
 
   switch (command) {
     case 'create': {
-      if (!values.plan || !isPlanName(values.plan)) throw new UsageError(`--plan must be one of ${PLAN_NAMES.join(', ')}, got ${JSON.stringify(values.plan ?? '')}`);
+      if (!values.plan || !isPlanName(values.plan))
+        throw new UsageError(`--plan must be one of ${PLAN_NAMES.join(', ')}, got ${JSON.stringify(values.plan ?? '')}`);
       const name = values.name?.trim();
       if (!name || name.length > 64) throw new UsageError('--name is required (1–64 characters)');
       const target = await targetFrom(values);
@@ -91,7 +111,12 @@ async function main(argv: string[]): Promise<void> {
       const target = await targetFrom(values);
       const revoked = await revokeClient(target.store, clientId);
       if (target.gateway && revoked.apiGatewayKeyId) {
-        await target.gateway.client.send(new UpdateApiKeyCommand({ apiKey: revoked.apiGatewayKeyId, patchOperations: [{ op: 'replace', path: '/enabled', value: 'false' }] }));
+        await target.gateway.client.send(
+          new UpdateApiKeyCommand({
+            apiKey: revoked.apiGatewayKeyId,
+            patchOperations: [{ op: 'replace', path: '/enabled', value: 'false' }],
+          }),
+        );
       }
       console.log(`revoked ${clientId}: its key is refused (403) once cached authorizer results expire`);
       return;

@@ -2,9 +2,16 @@
 // Protocol (README, Usage aggregation): journal head → claims in per-second claim logs → journal body → pending →
 // counters (marker-guarded, idempotent) → complete. A delivery that meets a claim of an unfinished journal finishes it.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { UsageEvent } from '../shared/usage-event';
+import type { UsageEvent } from '../../contracts/usage-event';
 import {
-  aggregateRoutes, counterId, decodeDeltas, encodeDeltas, parseRecord, withDayTotals, type CounterDelta, type RecordBody,
+  aggregateRoutes,
+  counterId,
+  decodeDeltas,
+  encodeDeltas,
+  parseRecord,
+  withDayTotals,
+  type CounterDelta,
+  type RecordBody,
 } from './aggregate';
 import { claimPageOf, eventHash, EVENT_HASH_BYTES, MARKER_PREFIX, newJournalId } from './keys';
 import { AggregatorRepository, type JournalHead } from './repository';
@@ -58,7 +65,9 @@ interface EventGroup {
 
 /** A Map that forgets its oldest entries: per-container caches of facts that never become false. */
 class BoundedMap<K, V> extends Map<K, V> {
-  constructor(private readonly max: number) { super(); }
+  constructor(private readonly max: number) {
+    super();
+  }
   override set(key: K, value: V): this {
     if (this.has(key)) this.delete(key);
     super.set(key, value);
@@ -102,13 +111,23 @@ export function createAggregator(options: AggregatorOptions): Aggregator {
     const groups = new Map<string, EventGroup>();
     for (const record of records) {
       const parsed = parseRecord(record);
-      if (parsed.kind === 'poison') { poison.push({ id: parsed.id, reason: parsed.reason }); continue; }
+      if (parsed.kind === 'poison') {
+        poison.push({ id: parsed.id, reason: parsed.reason });
+        continue;
+      }
       const existing = groups.get(parsed.event.eventId);
-      if (existing) { existing.recordIds.push(parsed.id); continue; }
+      if (existing) {
+        existing.recordIds.push(parsed.id);
+        continue;
+      }
       const hash = eventHash(parsed.event.eventId);
       groups.set(parsed.event.eventId, {
-        event: parsed.event, hash, hashKey: hash.toString('latin1'), page: claimPageOf(parsed.event, hash, shards),
-        recordIds: [parsed.id], state: 'open',
+        event: parsed.event,
+        hash,
+        hashKey: hash.toString('latin1'),
+        page: claimPageOf(parsed.event, hash, shards),
+        recordIds: [parsed.id],
+        state: 'open',
       });
     }
 
@@ -117,8 +136,10 @@ export function createAggregator(options: AggregatorOptions): Aggregator {
       let counted = 0;
       let duplicates = 0;
       for (const group of groups.values()) {
-        if (group.state === 'counted') { counted += 1; duplicates += group.recordIds.length - 1; }
-        else if (group.state === 'duplicate') duplicates += group.recordIds.length;
+        if (group.state === 'counted') {
+          counted += 1;
+          duplicates += group.recordIds.length - 1;
+        } else if (group.state === 'duplicate') duplicates += group.recordIds.length;
         else failures.push(...group.recordIds);
       }
       return { failures, poison, counted, duplicates, counterWrites, resumed, journalId };
@@ -167,7 +188,8 @@ export function createAggregator(options: AggregatorOptions): Aggregator {
           for (let i = 0; i + EVENT_HASH_BYTES <= bytes.length; i += EVENT_HASH_BYTES) {
             const key = bytes.toString('latin1', i, i + EVENT_HASH_BYTES);
             const list = owners.get(key);
-            if (list) list.push(entry.journalId); else owners.set(key, [entry.journalId]);
+            if (list) list.push(entry.journalId);
+            else owners.set(key, [entry.journalId]);
           }
         }
         const foreign = new Set<string>();
@@ -176,10 +198,16 @@ export function createAggregator(options: AggregatorOptions): Aggregator {
         const candidates: EventGroup[] = [];
         for (const group of open) {
           const ids = owners.get(group.hashKey) ?? [];
-          if (ids.includes(journalId)) { group.state = 'mine'; continue; }
+          if (ids.includes(journalId)) {
+            group.state = 'mine';
+            continue;
+          }
           // At most one owner is not aborted: a claim is appended only when every earlier owner is aborted.
           const liveId = ids.find((id) => heads.get(id)?.status !== 'aborted');
-          if (liveId === undefined) { candidates.push(group); continue; }
+          if (liveId === undefined) {
+            candidates.push(group);
+            continue;
+          }
           let head = heads.get(liveId);
           const now = clock();
           if (head?.status === 'claiming' && head.leaseUntil < now) {
@@ -188,26 +216,35 @@ export function createAggregator(options: AggregatorOptions): Aggregator {
             head = outcome.head;
             remember(head);
             heads.set(liveId, head);
-            if (head?.status === 'aborted') { candidates.push(group); continue; }
+            if (head?.status === 'aborted') {
+              candidates.push(group);
+              continue;
+            }
           }
-          if (head === undefined || head.status === 'complete') group.state = 'duplicate'; // a missing head expired by TTL: counted long ago
+          if (head === undefined || head.status === 'complete')
+            group.state = 'duplicate'; // a missing head expired by TTL: counted long ago
           else if (head.status === 'pending' && head.leaseUntil < now) {
             group.awaiting = liveId;
             const list = awaiting.get(liveId);
-            if (list) list.push(group); else awaiting.set(liveId, [group]);
+            if (list) list.push(group);
+            else awaiting.set(liveId, [group]);
           } else group.state = 'failed'; // its owner is still at work: retry later
         }
         if (candidates.length === 0) return;
         const hashes = Buffer.concat(candidates.map((g) => g.hash));
         const appended = await retry('append claims', () => repo.appendClaims(page, lastSeq + 1, journalId, hashes));
-        if (appended) { for (const group of candidates) group.state = 'mine'; return; }
+        if (appended) {
+          for (const group of candidates) group.state = 'mine';
+          return;
+        }
         open = candidates; // someone appended first (or our own retried append landed): read again
       }
     }
     const byPage = new Map<string, EventGroup[]>();
     for (const group of groups.values()) {
       const list = byPage.get(group.page);
-      if (list) list.push(group); else byPage.set(group.page, [group]);
+      if (list) list.push(group);
+      else byPage.set(group.page, [group]);
     }
     await runLimited([...byPage], concurrency, ([page, pageGroups]) => claimPage(page, pageGroups), OutOfTime);
 
@@ -235,7 +272,8 @@ export function createAggregator(options: AggregatorOptions): Aggregator {
         const heads = await retry('read journals', () => repo.getJournalHeads(ids));
         for (const id of ids) {
           const head = heads.get(id);
-          if (head) remember(head); else finalJournals.set(id, 0); // expired by TTL: long complete
+          if (head) remember(head);
+          else finalJournals.set(id, 0); // expired by TTL: long complete
         }
       } catch (error) {
         if (!(error instanceof OutOfTime)) throw error;
@@ -306,7 +344,12 @@ export function createAggregator(options: AggregatorOptions): Aggregator {
 }
 
 /** Runs tasks with at most `limit` in flight; stops starting new ones after a failure and rethrows the first. */
-export async function runLimited<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>, swallow?: new (...args: never[]) => Error): Promise<void> {
+export async function runLimited<T>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<void>,
+  swallow?: new (...args: never[]) => Error,
+): Promise<void> {
   let next = 0;
   let failure: unknown;
   const worker = async () => {

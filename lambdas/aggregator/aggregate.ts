@@ -1,6 +1,6 @@
 // Pure aggregation: parse SQS record bodies into usage events and sum them into counter deltas.
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { usageEventV1, type UsageEvent } from '../shared/usage-event';
+import { usageEventV1, type UsageEvent } from '../../contracts/usage-event';
 import { addEvent, emptyCounters, HISTOGRAM_SIZE, mergeCounters, type CounterValues } from '../shared/counters';
 
 export interface RecordBody {
@@ -87,13 +87,31 @@ export function aggregateEvents(events: Iterable<CountedFields>): Map<string, Co
   return new Map(withDayTotals(aggregateRoutes(events).values()).map((delta) => [counterId(delta), delta]));
 }
 
-type EncodedRow = [clientId: string, day: string, route: string, requests: number, clientErrors: number, serverErrors: number, latencySumMs: number, ...histogram: number[]];
+type EncodedRow = [
+  clientId: string,
+  day: string,
+  route: string,
+  requests: number,
+  clientErrors: number,
+  serverErrors: number,
+  latencySumMs: number,
+  ...histogram: number[],
+];
 
 /** Compact, compressed form of a batch's per-route deltas, stored in its journal so a resumer applies exactly the same numbers. */
 export function encodeDeltas(routeDeltas: Iterable<CounterDelta>): Uint8Array {
   const rows: EncodedRow[] = [];
   for (const { clientId, day, route, values } of routeDeltas) {
-    rows.push([clientId, day, route ?? '', values.requests, values.clientErrors, values.serverErrors, values.latencySumMs, ...values.latencyHistogram]);
+    rows.push([
+      clientId,
+      day,
+      route ?? '',
+      values.requests,
+      values.clientErrors,
+      values.serverErrors,
+      values.latencySumMs,
+      ...values.latencyHistogram,
+    ]);
   }
   return deflateRawSync(Buffer.from(JSON.stringify(rows)));
 }
@@ -101,7 +119,16 @@ export function encodeDeltas(routeDeltas: Iterable<CounterDelta>): Uint8Array {
 export function decodeDeltas(encoded: Uint8Array): CounterDelta[] {
   const rows = JSON.parse(inflateRawSync(encoded).toString('utf8')) as EncodedRow[];
   return rows.map(([clientId, day, route, requests, clientErrors, serverErrors, latencySumMs, ...histogram]) => ({
-    clientId, day, route,
-    values: { requests, clientErrors, serverErrors, latencySumMs, latencyHistogram: histogram.length === HISTOGRAM_SIZE ? histogram : [...histogram, ...new Array(HISTOGRAM_SIZE - histogram.length).fill(0)] },
+    clientId,
+    day,
+    route,
+    values: {
+      requests,
+      clientErrors,
+      serverErrors,
+      latencySumMs,
+      latencyHistogram:
+        histogram.length === HISTOGRAM_SIZE ? histogram : [...histogram, ...new Array(HISTOGRAM_SIZE - histogram.length).fill(0)],
+    },
   }));
 }

@@ -4,7 +4,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { METRICS_NAMESPACE, SERVICE } from '../../lib/config/metrics';
+import { METRICS_NAMESPACE, SERVICE } from '../../contracts/metrics';
 import { dynamo, resources } from '../shared/clients';
 import { createAggregator } from './aggregate-batch';
 import { createSqsAggregatorHandler } from './sqs-handler';

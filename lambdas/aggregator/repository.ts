@@ -1,8 +1,14 @@
 // Storage of the aggregator: claim pages, journals and counter items, through a DynamoDB DocumentClient passed in.
 import {
-  BatchGetCommand, type BatchGetCommandOutput, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient,
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { itemKey, TABLE_KEYS } from '../../lib/config/table';
+import { itemKey, TABLE_KEYS } from '../../contracts/table';
 import { COUNTER_ATTRIBUTES, HISTOGRAM_SIZE } from '../shared/counters';
 import type { CounterDelta } from './aggregate';
 import { aggregatorKey, MARKER_PREFIX, markerAttribute } from './keys';
@@ -45,14 +51,16 @@ export class AggregatorRepository {
     const entries: ClaimEntry[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
-      const out = await this.doc.send(new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': TABLE_KEYS.partitionKey },
-        ExpressionAttributeValues: { ':pk': page },
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }));
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': TABLE_KEYS.partitionKey },
+          ExpressionAttributeValues: { ':pk': page },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
       for (const item of out.Items ?? []) {
         entries.push({ seq: Number(String(item.sk).slice(4)), journalId: String(item.j), hashes: item.h as Uint8Array });
       }
@@ -64,12 +72,14 @@ export class AggregatorRepository {
   /** Appends one claim entry at `seq`; false when another batch took that sequence number first. */
   async appendClaims(page: string, seq: number, journalId: string, hashes: Uint8Array): Promise<boolean> {
     try {
-      await this.doc.send(new PutCommand({
-        TableName: this.tableName,
-        Item: { ...aggregatorKey.claimEntry(page, seq), j: journalId, h: hashes, [TABLE_KEYS.timeToLive]: this.expiresAt() },
-        ConditionExpression: 'attribute_not_exists(#pk)',
-        ExpressionAttributeNames: { '#pk': TABLE_KEYS.partitionKey },
-      }));
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...aggregatorKey.claimEntry(page, seq), j: journalId, h: hashes, [TABLE_KEYS.timeToLive]: this.expiresAt() },
+          ConditionExpression: 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': TABLE_KEYS.partitionKey },
+        }),
+      );
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;
@@ -80,19 +90,23 @@ export class AggregatorRepository {
   /** Creates a journal in state `claiming`. Journal ids are random, so a condition failure means an earlier attempt of ours landed. */
   async createJournal(journalId: string, leaseUntil: number): Promise<void> {
     try {
-      await this.doc.send(new PutCommand({
-        TableName: this.tableName,
-        Item: { ...aggregatorKey.journalHead(journalId), st: 'claiming', lease: leaseUntil, [TABLE_KEYS.timeToLive]: this.expiresAt() },
-        ConditionExpression: 'attribute_not_exists(#pk)',
-        ExpressionAttributeNames: { '#pk': TABLE_KEYS.partitionKey },
-      }));
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...aggregatorKey.journalHead(journalId), st: 'claiming', lease: leaseUntil, [TABLE_KEYS.timeToLive]: this.expiresAt() },
+          ConditionExpression: 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': TABLE_KEYS.partitionKey },
+        }),
+      );
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
     }
   }
 
   async getJournalHead(journalId: string): Promise<JournalHead | undefined> {
-    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: aggregatorKey.journalHead(journalId), ConsistentRead: true }));
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: aggregatorKey.journalHead(journalId), ConsistentRead: true }),
+    );
     return out.Item ? toHead(journalId, out.Item) : undefined;
   }
 
@@ -103,7 +117,9 @@ export class AggregatorRepository {
       let keys: Record<string, unknown>[] | undefined = journalIds.slice(i, i + 100).map((id) => aggregatorKey.journalHead(id));
       for (let round = 0; keys && keys.length > 0; round++) {
         if (round > 0) await new Promise((r) => setTimeout(r, Math.min(500, 20 * 2 ** round)));
-        const out: BatchGetCommandOutput = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }));
+        const out: BatchGetCommandOutput = await this.doc.send(
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
+        );
         for (const item of out.Responses?.[this.tableName] ?? []) {
           const id = String(item.pk).slice('JOURNAL#'.length);
           heads.set(id, toHead(id, item));
@@ -115,14 +131,18 @@ export class AggregatorRepository {
   }
 
   async putJournalBody(journalId: string, deltas: Uint8Array): Promise<void> {
-    await this.doc.send(new PutCommand({
-      TableName: this.tableName,
-      Item: { ...aggregatorKey.journalBody(journalId), d: deltas, [TABLE_KEYS.timeToLive]: this.expiresAt() },
-    }));
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...aggregatorKey.journalBody(journalId), d: deltas, [TABLE_KEYS.timeToLive]: this.expiresAt() },
+      }),
+    );
   }
 
   async getJournalBody(journalId: string): Promise<Uint8Array | undefined> {
-    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: aggregatorKey.journalBody(journalId), ConsistentRead: true }));
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: aggregatorKey.journalBody(journalId), ConsistentRead: true }),
+    );
     return out.Item?.d as Uint8Array | undefined;
   }
 
@@ -130,24 +150,43 @@ export class AggregatorRepository {
    * Moves a journal from `from` to `to` if it is still in `from` (and, when given, its lease has expired).
    * Returns the head as it is afterwards, so callers can tell "we did it" from "someone else decided".
    */
-  async transition(journalId: string, from: JournalStatus, to: JournalStatus, options: { leaseUntil?: number; leaseExpiredBefore?: number; completedAt?: number } = {}): Promise<{ changed: boolean; head: JournalHead | undefined }> {
+  async transition(
+    journalId: string,
+    from: JournalStatus,
+    to: JournalStatus,
+    options: { leaseUntil?: number; leaseExpiredBefore?: number; completedAt?: number } = {},
+  ): Promise<{ changed: boolean; head: JournalHead | undefined }> {
     const names: Record<string, string> = { '#st': 'st' };
     const values: Record<string, unknown> = { ':from': from, ':to': to };
     const sets = ['#st = :to'];
     let condition = '#st = :from';
-    if (options.leaseUntil !== undefined) { names['#lease'] = 'lease'; values[':lease'] = options.leaseUntil; sets.push('#lease = :lease'); }
-    if (options.completedAt !== undefined) { names['#done'] = 'done'; values[':done'] = options.completedAt; sets.push('#done = :done'); }
-    if (options.leaseExpiredBefore !== undefined) { names['#lease'] = 'lease'; values[':now'] = options.leaseExpiredBefore; condition += ' AND #lease < :now'; }
+    if (options.leaseUntil !== undefined) {
+      names['#lease'] = 'lease';
+      values[':lease'] = options.leaseUntil;
+      sets.push('#lease = :lease');
+    }
+    if (options.completedAt !== undefined) {
+      names['#done'] = 'done';
+      values[':done'] = options.completedAt;
+      sets.push('#done = :done');
+    }
+    if (options.leaseExpiredBefore !== undefined) {
+      names['#lease'] = 'lease';
+      values[':now'] = options.leaseExpiredBefore;
+      condition += ' AND #lease < :now';
+    }
     try {
-      const out = await this.doc.send(new UpdateCommand({
-        TableName: this.tableName,
-        Key: aggregatorKey.journalHead(journalId),
-        UpdateExpression: `SET ${sets.join(', ')}`,
-        ConditionExpression: condition,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-        ReturnValues: 'ALL_NEW',
-      }));
+      const out = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: aggregatorKey.journalHead(journalId),
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
       return { changed: true, head: out.Attributes ? toHead(journalId, out.Attributes) : undefined };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
@@ -158,14 +197,16 @@ export class AggregatorRepository {
   /** Extends the lease of a pending journal whose lease has expired: the caller becomes its only applier. */
   async acquireLease(journalId: string, now: number, leaseUntil: number): Promise<boolean> {
     try {
-      await this.doc.send(new UpdateCommand({
-        TableName: this.tableName,
-        Key: aggregatorKey.journalHead(journalId),
-        UpdateExpression: 'SET #lease = :until',
-        ConditionExpression: '#st = :pending AND #lease < :now',
-        ExpressionAttributeNames: { '#st': 'st', '#lease': 'lease' },
-        ExpressionAttributeValues: { ':pending': 'pending', ':now': now, ':until': leaseUntil },
-      }));
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: aggregatorKey.journalHead(journalId),
+          UpdateExpression: 'SET #lease = :until',
+          ConditionExpression: '#st = :pending AND #lease < :now',
+          ExpressionAttributeNames: { '#st': 'st', '#lease': 'lease' },
+          ExpressionAttributeValues: { ':pending': 'pending', ':now': now, ':until': leaseUntil },
+        }),
+      );
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;
@@ -179,7 +220,10 @@ export class AggregatorRepository {
    * of journals known to be complete, so items stay small.
    */
   async applyCounter(delta: CounterDelta, journalId: string, removeMarkers: readonly string[]): Promise<CounterApplyResult> {
-    const key = delta.route === undefined ? itemKey.dayCounter(delta.clientId, delta.day) : itemKey.routeCounter(delta.clientId, delta.day, delta.route);
+    const key =
+      delta.route === undefined
+        ? itemKey.dayCounter(delta.clientId, delta.day)
+        : itemKey.routeCounter(delta.clientId, delta.day, delta.route);
     const names: Record<string, string> = { '#m': markerAttribute(journalId), '#cid': 'clientId', '#day': 'day' };
     const values: Record<string, unknown> = { ':one': 1, ':cid': delta.clientId, ':day': delta.day };
     const adds: string[] = [];
@@ -196,18 +240,29 @@ export class AggregatorRepository {
     add(COUNTER_ATTRIBUTES.latencySumMs, delta.values.latencySumMs);
     for (let i = 0; i < HISTOGRAM_SIZE; i++) add(COUNTER_ATTRIBUTES.histogram(i), delta.values.latencyHistogram[i]);
     const sets = ['#m = :one', '#cid = :cid', '#day = :day'];
-    if (delta.route !== undefined) { names['#route'] = 'route'; values[':route'] = delta.route; sets.push('#route = :route'); }
-    const removes = removeMarkers.filter((m) => m !== names['#m']).map((m, i) => { names[`#r${i}`] = m; return `#r${i}`; });
+    if (delta.route !== undefined) {
+      names['#route'] = 'route';
+      values[':route'] = delta.route;
+      sets.push('#route = :route');
+    }
+    const removes = removeMarkers
+      .filter((m) => m !== names['#m'])
+      .map((m, i) => {
+        names[`#r${i}`] = m;
+        return `#r${i}`;
+      });
     try {
-      const out = await this.doc.send(new UpdateCommand({
-        TableName: this.tableName,
-        Key: key,
-        UpdateExpression: `ADD ${adds.join(', ')} SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
-        ConditionExpression: 'attribute_not_exists(#m)',
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-        ReturnValues: 'ALL_NEW',
-      }));
+      const out = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: `ADD ${adds.join(', ')} SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+          ConditionExpression: 'attribute_not_exists(#m)',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
       return { applied: true, markers: Object.keys(out.Attributes ?? {}).filter((name) => name.startsWith(MARKER_PREFIX)) };
     } catch (error) {
       if (isConditionFailure(error)) return { applied: false, markers: [] };

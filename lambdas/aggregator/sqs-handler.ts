@@ -2,7 +2,7 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { METRIC } from '../../lib/config/metrics';
+import { METRIC } from '../../contracts/metrics';
 import type { Aggregator } from './aggregate-batch';
 
 export interface SqsAggregatorDeps {
@@ -26,8 +26,13 @@ export function createSqsAggregatorHandler(deps: SqsAggregatorDeps) {
     const retried = result.failures.length - result.poison.length;
     if (retried > 0) deps.logger.warn('usage events left for retry', { count: retried, journalId: result.journalId });
     deps.logger.info('usage batch aggregated', {
-      records: records.length, counted: result.counted, duplicates: result.duplicates, counterWrites: result.counterWrites,
-      resumed: result.resumed, failures: result.failures.length, journalId: result.journalId,
+      records: records.length,
+      counted: result.counted,
+      duplicates: result.duplicates,
+      counterWrites: result.counterWrites,
+      resumed: result.resumed,
+      failures: result.failures.length,
+      journalId: result.journalId,
     });
     deps.metrics.addMetric(METRIC.eventsAggregated, MetricUnit.Count, result.counted);
     deps.metrics.addMetric(METRIC.duplicatesSkipped, MetricUnit.Count, result.duplicates);

@@ -1,7 +1,7 @@
 // The authorizer's use case: a presented API key → allow (with client context), deny (revoked) or unauthorized.
 import { hashApiKey, looksLikeApiKey } from '../shared/api-keys';
 import { findByKeyHash, type ClientStore } from '../shared/client-store';
-import { utcDay } from '../shared/usage-event';
+import { utcDay } from '../../contracts/usage-event';
 
 export type AuthorizationDecision =
   | { readonly effect: 'allow'; readonly clientId: string; readonly plan: string; readonly usedToday: number; readonly usageDay: string }

@@ -29,12 +29,14 @@ export const archiveManifest = z.strictObject({
   itemCount: z.int().nonnegative(),
   /** SHA-256 of the parts' SHA-256 hex digests, one per line, in part order. */
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
-  parts: z.array(z.strictObject({
-    key: z.string(),
-    items: z.int().nonnegative(),
-    bytes: z.int().nonnegative(),
-    sha256: z.string().regex(/^[0-9a-f]{64}$/),
-  })),
+  parts: z.array(
+    z.strictObject({
+      key: z.string(),
+      items: z.int().nonnegative(),
+      bytes: z.int().nonnegative(),
+      sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    }),
+  ),
 });
 export type ArchiveManifest = z.infer<typeof archiveManifest>;
 
@@ -87,7 +89,11 @@ export function encodeArchive(dt: string, items: readonly ArchivedItem[], partIt
 }
 
 export function decodePart(body: Buffer): ArchivedItem[] {
-  return gunzipSync(body).toString('utf8').split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as ArchivedItem);
+  return gunzipSync(body)
+    .toString('utf8')
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as ArchivedItem);
 }
 
 async function getObject(archive: CounterArchive, key: string): Promise<Buffer | undefined> {
@@ -95,7 +101,8 @@ async function getObject(archive: CounterArchive, key: string): Promise<Buffer |
     const result = await archive.s3.send(new GetObjectCommand({ Bucket: archive.bucket, Key: key }));
     return Buffer.from(await result.Body!.transformToByteArray());
   } catch (error) {
-    if ((error as Error).name === 'NoSuchKey' || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return undefined;
+    if ((error as Error).name === 'NoSuchKey' || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404)
+      return undefined;
     throw error;
   }
 }
@@ -104,7 +111,10 @@ async function getObject(archive: CounterArchive, key: string): Promise<Buffer |
  * The day's archive as written by an earlier run, read back and verified against its manifest;
  * undefined when the day has no manifest (never archived, or a run stopped before finishing it).
  */
-export async function readArchive(archive: CounterArchive, dt: string): Promise<{ manifest: ArchiveManifest; items: ArchivedItem[] } | undefined> {
+export async function readArchive(
+  archive: CounterArchive,
+  dt: string,
+): Promise<{ manifest: ArchiveManifest; items: ArchivedItem[] } | undefined> {
   const body = await getObject(archive, manifestKey(dt));
   if (!body) return undefined;
   const manifest = archiveManifest.parse(JSON.parse(body.toString('utf8')));
@@ -115,7 +125,8 @@ export async function readArchive(archive: CounterArchive, dt: string): Promise<
       throw new ArchiveVerificationError(`archive object ${part.key} is missing or does not match its manifest`);
     }
     const partItems = decodePart(partBody);
-    if (partItems.length !== part.items) throw new ArchiveVerificationError(`archive object ${part.key} holds ${partItems.length} items, its manifest says ${part.items}`);
+    if (partItems.length !== part.items)
+      throw new ArchiveVerificationError(`archive object ${part.key} holds ${partItems.length} items, its manifest says ${part.items}`);
     items.push(...partItems);
   }
   return { manifest, items };
@@ -123,17 +134,23 @@ export async function readArchive(archive: CounterArchive, dt: string): Promise<
 
 /** Puts each object, reads it back and compares its hash; the manifest goes last, so its presence means "complete". */
 export async function writeArchive(archive: CounterArchive, encoded: EncodedArchive): Promise<void> {
-  const objects = [...encoded.parts.map((p) => ({ ...p, contentType: 'application/gzip' })), { key: manifestKey(encoded.manifest.dt), body: encoded.manifestBody, contentType: 'application/json' }];
+  const objects = [
+    ...encoded.parts.map((p) => ({ ...p, contentType: 'application/gzip' })),
+    { key: manifestKey(encoded.manifest.dt), body: encoded.manifestBody, contentType: 'application/json' },
+  ];
   for (const object of objects) {
     const digest = sha256(object.body);
-    await archive.s3.send(new PutObjectCommand({
-      Bucket: archive.bucket,
-      Key: object.key,
-      Body: object.body,
-      ContentType: object.contentType,
-      Metadata: { sha256: digest },
-    }));
+    await archive.s3.send(
+      new PutObjectCommand({
+        Bucket: archive.bucket,
+        Key: object.key,
+        Body: object.body,
+        ContentType: object.contentType,
+        Metadata: { sha256: digest },
+      }),
+    );
     const stored = await getObject(archive, object.key);
-    if (!stored || sha256(stored) !== digest) throw new ArchiveVerificationError(`archive object ${object.key} did not read back as written`);
+    if (!stored || sha256(stored) !== digest)
+      throw new ArchiveVerificationError(`archive object ${object.key} did not read back as written`);
   }
 }

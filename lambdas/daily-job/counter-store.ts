@@ -1,7 +1,7 @@
 // The job's access to counter items: the raw items of one client's old days (a Query on the client's
 // partition) and batched deletes that retry what DynamoDB leaves unprocessed.
 import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { USAGE_PK_PREFIX } from '../../lib/config/table';
+import { USAGE_PK_PREFIX } from '../../contracts/table';
 import { counterSortKeyRange, type UsageTable } from '../shared/usage-reader';
 
 export type CounterItem = Record<string, unknown> & { pk: string; sk: string };
@@ -19,12 +19,14 @@ export async function counterItemsThrough(table: UsageTable, clientId: string, l
   const items: CounterItem[] = [];
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
-    const page = await table.db.send(new QueryCommand({
-      TableName: table.tableName,
-      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :start AND :end',
-      ExpressionAttributeValues: { ':pk': `${USAGE_PK_PREFIX}${clientId}`, ':start': 'DAY#', ':end': end },
-      ExclusiveStartKey,
-    }));
+    const page = await table.db.send(
+      new QueryCommand({
+        TableName: table.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :start AND :end',
+        ExpressionAttributeValues: { ':pk': `${USAGE_PK_PREFIX}${clientId}`, ':start': 'DAY#', ':end': end },
+        ExclusiveStartKey,
+      }),
+    );
     for (const item of page.Items ?? []) if (counterDay(item)) items.push(item as CounterItem);
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
@@ -46,7 +48,11 @@ export class UnprocessedDeletesError extends Error {
 }
 
 /** Deletes items by key, 25 per BatchWriteItem, retrying UnprocessedItems with backoff; returns how many were deleted. */
-export async function deleteItems(table: UsageTable, keys: readonly { pk: string; sk: string }[], options: DeleteOptions = {}): Promise<number> {
+export async function deleteItems(
+  table: UsageTable,
+  keys: readonly { pk: string; sk: string }[],
+  options: DeleteOptions = {},
+): Promise<number> {
   const maxAttempts = options.maxAttempts ?? 8;
   const baseDelayMs = options.baseDelayMs ?? 50;
   let deleted = 0;

@@ -1,8 +1,8 @@
 // The daily job as a use case: close one UTC day (per-client summaries, metrics), then move counter
 // items older than the retention to the S3 archive and delete them from the table. Every step is
 // idempotent, so a rerun, or a run after a crash at any point, ends in the same state.
-import { METRIC } from '../../lib/config/metrics';
-import { isPlanName, PLANS } from '../../lib/config/plans';
+import { METRIC } from '../../contracts/metrics';
+import { isPlanName, PLANS } from '../../contracts/plans';
 import { listClients, type ClientRecord } from '../shared/client-store';
 import { addDays } from '../shared/calendar-days';
 import { dynamoUsageReader, type UsageTable } from '../shared/usage-reader';
@@ -11,7 +11,11 @@ import { encodeArchive, itemId, itemLine, readArchive, writeArchive, type Counte
 import { counterDay, counterItemsThrough, deleteItems, type CounterItem, type DeleteOptions } from './counter-store';
 import { putDailySummary, type DailySummary } from './summary-store';
 
-export type JobMetric = typeof METRIC.activeClients | typeof METRIC.dailyRequests | typeof METRIC.itemsArchived | typeof METRIC.itemsDeleted;
+export type JobMetric =
+  | typeof METRIC.activeClients
+  | typeof METRIC.dailyRequests
+  | typeof METRIC.itemsArchived
+  | typeof METRIC.itemsDeleted;
 
 export interface DailyJobDeps {
   readonly table: UsageTable;
@@ -107,7 +111,12 @@ export async function runDailyJob(input: DailyJobInput, deps: DailyJobDeps): Pro
 }
 
 /** Writes the client's summary of the day when it made any request; a rerun rewrites the same item. */
-async function closeDay(client: ClientRecord, input: DailyJobInput, reader: ReturnType<typeof dynamoUsageReader>, table: UsageTable): Promise<DailySummary | undefined> {
+async function closeDay(
+  client: ClientRecord,
+  input: DailyJobInput,
+  reader: ReturnType<typeof dynamoUsageReader>,
+  table: UsageTable,
+): Promise<DailySummary | undefined> {
   const usage = (await reader.readRange(client.clientId, input.day, input.day)).days.get(input.day);
   if (!usage || usage.total.requests === 0) return undefined;
   const dailyQuota = isPlanName(client.plan) ? PLANS[client.plan].dailyQuota : 0;
@@ -145,7 +154,11 @@ async function archiveDay(dt: string, tableItems: readonly CounterItem[], deps: 
   }
   const encoded = encodeArchive(dt, [...merged.values()], deps.partItems);
   if (!existing || newlyArchived > 0) await writeArchive(deps.archive, encoded);
-  const deleted = await deleteItems(deps.table, tableItems.map(({ pk, sk }) => ({ pk, sk })), deps.deleteOptions);
+  const deleted = await deleteItems(
+    deps.table,
+    tableItems.map(({ pk, sk }) => ({ pk, sk })),
+    deps.deleteOptions,
+  );
   return {
     dt,
     items: encoded.manifest.itemCount,

@@ -10,12 +10,15 @@ export const handler = async (event: unknown, context: Context): Promise<DailyJo
   logger.addContext(context);
   try {
     const day = resolveJobDay(event, new Date());
-    const report = await runDailyJob({ day, retentionDays: retentionDaysFrom(process.env) }, {
-      table: { db: dynamo(), tableName: resources.tableName },
-      archive: { s3: s3(), bucket: resources.archiveBucket },
-      recordMetric: (name, value) => metrics.addMetric(name, MetricUnit.Count, value),
-      log: (message, details) => logger.info(message, details),
-    });
+    const report = await runDailyJob(
+      { day, retentionDays: retentionDaysFrom(process.env) },
+      {
+        table: { db: dynamo(), tableName: resources.tableName },
+        archive: { s3: s3(), bucket: resources.archiveBucket },
+        recordMetric: (name, value) => metrics.addMetric(name, MetricUnit.Count, value),
+        log: (message, details) => logger.info(message, details),
+      },
+    );
     logger.info('daily job finished', { report });
     return report;
   } catch (error) {

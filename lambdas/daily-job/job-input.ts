@@ -1,7 +1,7 @@
 // What the daily job runs for: the closed UTC day named by its input (a `{ day }` payload, an
 // EventBridge scheduled event or a Scheduler payload), by default the day before the schedule fired.
 import * as z from 'zod';
-import { STAGES } from '../../lib/config/stages';
+import { STAGES } from '../../contracts/stages';
 import { addDays, utcDay } from '../shared/calendar-days';
 
 export const dailyJobEvent = z.looseObject({
@@ -26,7 +26,9 @@ export function resolveJobDay(event: unknown, now: Date): string {
   const parsed = dailyJobEvent.safeParse(event ?? {});
   if (!parsed.success) {
     const fields = parsed.error.issues.map((issue) => issue.path.join('.') || 'event').join(', ');
-    throw new DailyJobInputError(`invalid daily job input: ${fields} must be a date (YYYY-MM-DD) or an ISO date-time; got ${JSON.stringify(event)}`);
+    throw new DailyJobInputError(
+      `invalid daily job input: ${fields} must be a date (YYYY-MM-DD) or an ISO date-time; got ${JSON.stringify(event)}`,
+    );
   }
   const today = utcDay(now);
   const { day, time, scheduledTime } = parsed.data;

@@ -27,22 +27,26 @@ export type DailySummary = z.infer<typeof dailySummary>;
 /** Writes (or rewrites, identically) one summary; it expires with the counters it summarizes. */
 export async function putDailySummary(table: UsageTable, summary: DailySummary, retentionDays: number): Promise<void> {
   const expiresAt = Math.floor((dayStartMs(summary.day) + (retentionDays + 1) * DAY_MS) / 1000);
-  await table.db.send(new PutCommand({
-    TableName: table.tableName,
-    Item: { ...summaryKey(summary.day, summary.clientId), ...summary, expiresAt },
-  }));
+  await table.db.send(
+    new PutCommand({
+      TableName: table.tableName,
+      Item: { ...summaryKey(summary.day, summary.clientId), ...summary, expiresAt },
+    }),
+  );
 }
 
 export async function listDailySummaries(table: UsageTable, day: string): Promise<DailySummary[]> {
   const summaries: DailySummary[] = [];
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
-    const page = await table.db.send(new QueryCommand({
-      TableName: table.tableName,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': summaryKey(day, '').pk },
-      ExclusiveStartKey,
-    }));
+    const page = await table.db.send(
+      new QueryCommand({
+        TableName: table.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': summaryKey(day, '').pk },
+        ExclusiveStartKey,
+      }),
+    );
     summaries.push(...(page.Items ?? []).map((item) => dailySummary.parse(item)));
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);

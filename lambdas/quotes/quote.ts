@@ -1,6 +1,6 @@
 // Example use case of POST /v1/quotes: prices a basket. Replace with your own routes.
 import { createHash } from 'node:crypto';
-import type { QuoteRequest } from './schemas';
+import type { QuoteRequest } from '../../contracts/routes/quotes';
 
 /** Minor units per major unit of each currency (JPY has none). */
 const MINOR_UNITS: Record<QuoteRequest['currency'], number> = { USD: 100, EUR: 100, GBP: 100, JPY: 1, CHF: 100, CAD: 100, AUD: 100 };

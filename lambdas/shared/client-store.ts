@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { CLIENTS_PK, itemKey } from '../../lib/config/table';
-import { PLAN_NAMES, type PlanName } from '../../lib/config/plans';
+import { CLIENTS_PK, itemKey } from '../../contracts/table';
+import { PLAN_NAMES, type PlanName } from '../../contracts/plans';
 import { generateApiKey, hashApiKey } from './api-keys';
 
 export const clientRecord = z.object({
@@ -51,26 +51,46 @@ export async function createClient(store: ClientStore, input: NewClient): Promis
     createdAt: (input.now ?? new Date()).toISOString(),
     ...(input.apiGatewayKeyId ? { apiGatewayKeyId: input.apiGatewayKeyId } : {}),
   };
-  await store.db.send(new TransactWriteCommand({
-    TransactItems: [
-      { Put: { TableName: store.tableName, Item: { ...itemKey.apiKey(keyHash), ...record }, ConditionExpression: 'attribute_not_exists(pk)' } },
-      { Put: { TableName: store.tableName, Item: { ...itemKey.client(record.clientId), ...record, keyHash }, ConditionExpression: 'attribute_not_exists(pk)' } },
-    ],
-  }));
+  await store.db.send(
+    new TransactWriteCommand({
+      TransactItems: [
+        {
+          Put: {
+            TableName: store.tableName,
+            Item: { ...itemKey.apiKey(keyHash), ...record },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        {
+          Put: {
+            TableName: store.tableName,
+            Item: { ...itemKey.client(record.clientId), ...record, keyHash },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+      ],
+    }),
+  );
   return { apiKey, clientId: record.clientId, plan: record.plan };
 }
 
 /** What the authorizer needs: the key's client and today's request count (two GetItems, only on a cache miss). */
-export async function findByKeyHash(store: ClientStore, keyHash: string, day: string): Promise<{ client?: ClientRecord; usedToday?: number }> {
+export async function findByKeyHash(
+  store: ClientStore,
+  keyHash: string,
+  day: string,
+): Promise<{ client?: ClientRecord; usedToday?: number }> {
   const keyItemKey = itemKey.apiKey(keyHash);
   const result = await store.db.send(new GetCommand({ TableName: store.tableName, Key: keyItemKey }));
   if (!result.Item) return {};
   const client = clientRecord.parse(result.Item);
-  const counter = await store.db.send(new GetCommand({
-    TableName: store.tableName,
-    Key: itemKey.dayCounter(client.clientId, day),
-    ProjectionExpression: 'requests',
-  }));
+  const counter = await store.db.send(
+    new GetCommand({
+      TableName: store.tableName,
+      Key: itemKey.dayCounter(client.clientId, day),
+      ProjectionExpression: 'requests',
+    }),
+  );
   return { client, usedToday: typeof counter.Item?.requests === 'number' ? counter.Item.requests : 0 };
 }
 
@@ -97,12 +117,14 @@ export async function revokeClient(store: ClientStore, clientId: string, now = n
     ExpressionAttributeNames: { '#status': 'status' },
     ExpressionAttributeValues: { ':revoked': 'revoked', ':at': now.toISOString() },
   };
-  await store.db.send(new TransactWriteCommand({
-    TransactItems: [
-      { Update: { ...update, Key: itemKey.apiKey(client.keyHash) } },
-      { Update: { ...update, Key: itemKey.client(clientId) } },
-    ],
-  }));
+  await store.db.send(
+    new TransactWriteCommand({
+      TransactItems: [
+        { Update: { ...update, Key: itemKey.apiKey(client.keyHash) } },
+        { Update: { ...update, Key: itemKey.client(clientId) } },
+      ],
+    }),
+  );
   const { keyHash: _keyHash, ...record } = client;
   return { ...record, status: 'revoked', revokedAt: now.toISOString() };
 }
@@ -111,12 +133,14 @@ export async function listClients(store: ClientStore): Promise<ClientRecord[]> {
   const clients: ClientRecord[] = [];
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
-    const page = await store.db.send(new QueryCommand({
-      TableName: store.tableName,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': CLIENTS_PK },
-      ExclusiveStartKey,
-    }));
+    const page = await store.db.send(
+      new QueryCommand({
+        TableName: store.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': CLIENTS_PK },
+        ExclusiveStartKey,
+      }),
+    );
     for (const item of page.Items ?? []) {
       const { keyHash: _keyHash, ...rest } = item;
       clients.push(clientRecord.parse(rest));

@@ -1,6 +1,6 @@
 // Usage counter values: what the aggregator adds to a counter item and what the analytics read.
 // The histogram is stored as numeric attributes lh0..lhN so that UpdateItem can ADD to each one.
-import type { UsageEvent } from './usage-event';
+import type { UsageEvent } from '../../contracts/usage-event';
 
 /** Upper bounds (inclusive, ms) of the latency histogram buckets; one more bucket holds the rest. */
 export const LATENCY_BUCKETS_MS = [5, 10, 25, 50, 100, 250, 500, 1_000, 2_500] as const;
@@ -47,7 +47,9 @@ export function mergeCounters(into: CounterValues, from: CounterValues): Counter
   into.clientErrors += from.clientErrors;
   into.serverErrors += from.serverErrors;
   into.latencySumMs += from.latencySumMs;
-  from.latencyHistogram.forEach((count, i) => { into.latencyHistogram[i] += count; });
+  from.latencyHistogram.forEach((count, i) => {
+    into.latencyHistogram[i] += count;
+  });
   return into;
 }
 

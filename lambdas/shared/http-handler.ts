@@ -3,7 +3,7 @@
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { routeById, type RouteId } from '../../lib/config/routes';
+import type { RouteDefinition } from '../../contracts/routes/route';
 import { logger, metrics } from './powertools';
 import { resources, sqs } from './clients';
 import { requestState, stateOf, type HttpMiddleware } from './middleware/request-state';
@@ -40,11 +40,10 @@ export interface HttpHandlerOptions {
 }
 
 export function createHttpHandler<Query = Record<string, unknown>, Body = unknown>(
-  routeId: RouteId,
+  route: RouteDefinition,
   useCase: UseCase<Query, Body>,
   options: HttpHandlerOptions = {},
 ) {
-  const route = routeById(routeId);
   const telemetry: TelemetryOptions = {
     logger,
     metrics,

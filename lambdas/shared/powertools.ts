@@ -1,7 +1,7 @@
 // Powertools Logger and Metrics, created once per execution environment and shared by every handler.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { METRICS_NAMESPACE, SERVICE } from '../../lib/config/metrics';
+import { METRICS_NAMESPACE, SERVICE } from '../../contracts/metrics';
 
 export const SERVICE_NAME = process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE.api;
 export const METRICS_NAMESPACE_NAME = process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE;

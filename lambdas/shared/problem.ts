@@ -1,5 +1,5 @@
 // RFC 9457 problem details: the one error shape of every 4xx and 5xx the Lambdas return.
-import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE } from '../../lib/config/gateway-responses';
+import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE } from '../../contracts/gateway-responses';
 
 export interface FieldError {
   /** Dotted path of the offending field, prefixed by where it was: `body.items.0.sku`, `query.from`. */
@@ -26,7 +26,14 @@ export function badRequest(errors: readonly FieldError[], detail = 'The request 
   return new HttpProblem(400, 'invalid-request', 'Bad Request', detail, errors);
 }
 
-export function problemBody(statusCode: number, slug: string, title: string, detail: string, requestId: string, errors?: readonly FieldError[]) {
+export function problemBody(
+  statusCode: number,
+  slug: string,
+  title: string,
+  detail: string,
+  requestId: string,
+  errors?: readonly FieldError[],
+) {
   return {
     type: `${PROBLEM_TYPE_BASE}${slug}`,
     title,

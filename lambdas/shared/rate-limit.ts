@@ -1,6 +1,6 @@
 // RateLimit-Policy and RateLimit response headers (IETF draft-ietf-httpapi-ratelimit-headers,
 // structured-field form): the limits that apply to a route for a plan, and what is left of today's quota.
-import { PLANS, ROUTE_CLASSES, isPlanName, type RouteClass } from '../../lib/config/plans';
+import { PLANS, ROUTE_CLASSES, isPlanName, type RouteClass } from '../../contracts/plans';
 
 const SECONDS_PER_DAY = 86_400;
 
@@ -35,7 +35,12 @@ export function secondsUntilUtcMidnight(now: Date): number {
  * `"daily";r=<remaining>;t=<seconds to reset>` when today's usage is known, else undefined.
  * `usedToday` is the aggregated count the authorizer read; `usageDay` says which UTC day it was for.
  */
-export function rateLimitRemaining(plan: string, usedToday: number | undefined, usageDay: string | undefined, now: Date): string | undefined {
+export function rateLimitRemaining(
+  plan: string,
+  usedToday: number | undefined,
+  usageDay: string | undefined,
+  now: Date,
+): string | undefined {
   if (!isPlanName(plan) || usedToday === undefined || !Number.isFinite(usedToday)) return undefined;
   const today = now.toISOString().slice(0, 10);
   const used = usageDay === today ? usedToday : 0;

@@ -4,8 +4,8 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
-import { METRIC } from '../../lib/config/metrics';
-import type { UsageEvent } from './usage-event';
+import { METRIC } from '../../contracts/metrics';
+import type { UsageEvent } from '../../contracts/usage-event';
 
 export interface UsagePublisher {
   readonly sqs: SQSClient;

@@ -4,7 +4,7 @@ import { estimatePercentile, type CounterValues } from './counters';
 
 export function roundTo(value: number, decimals: number): number {
   const factor = 10 ** decimals;
-  return Math.sign(value) * Math.round((Math.abs(value) + Number.EPSILON) * factor) / factor;
+  return (Math.sign(value) * Math.round((Math.abs(value) + Number.EPSILON) * factor)) / factor;
 }
 
 /** Mean latency of the counted requests in ms, to 0.1 ms; 0 when there were none. */

@@ -4,10 +4,10 @@ import { dynamo, resources } from '../shared/clients';
 import { utcDay } from '../shared/calendar-days';
 import { dynamoUsageReader } from '../shared/usage-reader';
 import { usageDaily } from './usage-daily';
-import type { UsageDailyQuery } from './schemas';
+import { usageDailyRoute, type UsageDailyQuery } from '../../contracts/routes/usage-daily';
 
 const reader = dynamoUsageReader({ db: dynamo(), tableName: resources.tableName });
 
-export const handler = createHttpHandler<UsageDailyQuery>('usage-daily', async ({ query, clientId, now }) => ({
+export const handler = createHttpHandler<UsageDailyQuery>(usageDailyRoute, async ({ query, clientId, now }) => ({
   body: await usageDaily({ clientId, query, today: utcDay(now) }, reader),
 }));

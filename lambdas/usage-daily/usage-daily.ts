@@ -3,7 +3,7 @@ import { addDays, dayRange } from '../shared/calendar-days';
 import { emptyCounters } from '../shared/counters';
 import type { DayUsage, UsageReader } from '../shared/usage-reader';
 import { averageLatencyMs } from '../shared/usage-stats';
-import { DEFAULT_DAYS, type UsageDaily, type UsageDailyQuery } from './schemas';
+import { DEFAULT_DAYS, type UsageDaily, type UsageDailyQuery } from '../../contracts/routes/usage-daily';
 
 export interface UsageDailyInput {
   readonly clientId: string;

@@ -4,10 +4,10 @@ import { dynamo, resources } from '../shared/clients';
 import { utcDay } from '../shared/calendar-days';
 import { dynamoUsageReader } from '../shared/usage-reader';
 import { usageSummary } from './usage-summary';
-import type { UsageSummaryQuery } from './schemas';
+import { usageSummaryRoute, type UsageSummaryQuery } from '../../contracts/routes/usage-summary';
 
 const reader = dynamoUsageReader({ db: dynamo(), tableName: resources.tableName });
 
-export const handler = createHttpHandler<UsageSummaryQuery>('usage-summary', async ({ query, clientId, plan, now }) => ({
+export const handler = createHttpHandler<UsageSummaryQuery>(usageSummaryRoute, async ({ query, clientId, plan, now }) => ({
   body: await usageSummary({ clientId, plan, query, today: utcDay(now) }, reader),
 }));

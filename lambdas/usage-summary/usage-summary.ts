@@ -1,12 +1,12 @@
 // GET /v1/usage as a use case: the caller's usage over a period, its plan's limits and today's quota use.
-import { isPlanName, PLANS, ROUTE_CLASSES } from '../../lib/config/plans';
-import { ROUTES, routeKey } from '../../lib/config/routes';
+import { isPlanName, PLANS, ROUTE_CLASSES } from '../../contracts/plans';
+import { ROUTES, routeKey } from '../../contracts/routes';
 import { addDays, daysBetween } from '../shared/calendar-days';
 import { emptyCounters, mergeCounters, type CounterValues } from '../shared/counters';
 import { badRequest, type FieldError } from '../shared/problem';
 import type { DayUsage, UsageReader } from '../shared/usage-reader';
 import { averageLatencyMs, p95LatencyMs, percentOf, roundTo } from '../shared/usage-stats';
-import type { UsageSummary, UsageSummaryQuery } from './schemas';
+import type { UsageSummary, UsageSummaryQuery } from '../../contracts/routes/usage-summary';
 
 /** Days in the period when the query names no `from`. */
 export const DEFAULT_PERIOD_DAYS = 30;
@@ -30,7 +30,10 @@ export function resolvePeriod(query: UsageSummaryQuery, today: string): Period {
   if (from > today) errors.push({ path: 'query.from', message: 'must not be after today (UTC)' });
   else if (from > to) errors.push({ path: 'query.from', message: 'must not be after to' });
   else if (daysBetween(from, to) + 1 > MAX_PERIOD_DAYS) {
-    errors.push({ path: 'query.from', message: `must be at most ${MAX_PERIOD_DAYS - 1} days before to (periods span at most ${MAX_PERIOD_DAYS} days)` });
+    errors.push({
+      path: 'query.from',
+      message: `must be at most ${MAX_PERIOD_DAYS - 1} days before to (periods span at most ${MAX_PERIOD_DAYS} days)`,
+    });
   }
   if (errors.length > 0) throw badRequest(errors);
   return { from, to, days: daysBetween(from, to) + 1 };
@@ -57,9 +60,8 @@ export interface SummaryFacts {
 export async function usageSummary(input: UsageSummaryInput, reader: UsageReader): Promise<UsageSummary> {
   const period = resolvePeriod(input.query, input.today);
   const { days } = await reader.readRange(input.clientId, period.from, period.to);
-  const todayRequests = period.to === input.today
-    ? days.get(input.today)?.total.requests ?? 0
-    : (await reader.readDay(input.clientId, input.today)).requests;
+  const todayRequests =
+    period.to === input.today ? (days.get(input.today)?.total.requests ?? 0) : (await reader.readDay(input.clientId, input.today)).requests;
   return summarize({ clientId: input.clientId, plan: input.plan, period, days, todayRequests });
 }
 

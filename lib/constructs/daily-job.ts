@@ -4,14 +4,14 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
-import * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { SERVICE } from '../config/metrics';
-import { WORKERS } from '../config/routes';
-import type { StageConfig } from '../config/stages';
+import { SERVICE } from '../../contracts/metrics';
+import { WORKERS } from '../../contracts/workers';
+import type { StageConfig } from '../../contracts/stages';
 import { MeteredFunction } from './metered-function';
 import { createDeadLetterQueue } from './dead-letter-queue';
 
@@ -42,8 +42,10 @@ export class DailyJob extends Construct {
     const { stage } = props;
 
     this.deadLetterQueue = createDeadLetterQueue(this, 'DeadLetterQueue', {
-      noDeadLetterQueue: 'DeadLetterQueue is itself the dead-letter queue of the daily job and its schedule; a DLQ of a DLQ would only hide failed runs.',
-      noRedrive: 'DeadLetterQueue is the end of the chain for failed daily job runs: messages stay 14 days for an operator (alarmed) to inspect and rerun the day.',
+      noDeadLetterQueue:
+        'DeadLetterQueue is itself the dead-letter queue of the daily job and its schedule; a DLQ of a DLQ would only hide failed runs.',
+      noRedrive:
+        'DeadLetterQueue is the end of the chain for failed daily job runs: messages stay 14 days for an operator (alarmed) to inspect and rerun the day.',
     });
 
     // The job: reads and writes counters, writes the archive; failed async runs land in the DLQ.
@@ -66,14 +68,18 @@ export class DailyJob extends Construct {
     props.table.grantReadWriteData(this.job.function);
     // The archive: read and write objects under its two prefixes only (no delete: the lifecycle
     // expires objects). ListBucket lets a missing object read as 404, not 403, so a rerun can resume.
-    this.job.function.addToRolePolicy(new iam.PolicyStatement({
-      actions: ['s3:GetObject', 's3:PutObject'],
-      resources: ARCHIVE_PREFIXES.map((prefix) => props.archiveBucket.arnForObjects(`${prefix}*`)),
-    }));
-    this.job.function.addToRolePolicy(new iam.PolicyStatement({
-      actions: ['s3:ListBucket'],
-      resources: [props.archiveBucket.bucketArn],
-    }));
+    this.job.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject', 's3:PutObject'],
+        resources: ARCHIVE_PREFIXES.map((prefix) => props.archiveBucket.arnForObjects(`${prefix}*`)),
+      }),
+    );
+    this.job.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [props.archiveBucket.bucketArn],
+      }),
+    );
     const bucketLogicalId = Stack.of(this).getLogicalId(props.archiveBucket.node.defaultChild as s3.CfnBucket);
     for (const prefix of ARCHIVE_PREFIXES) {
       Validations.of(this.job.role.node.findChild('DefaultPolicy')).acknowledge({

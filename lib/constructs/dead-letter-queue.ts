@@ -3,7 +3,7 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { USAGE_QUEUE } from '../config/usage-queue';
+import { USAGE_QUEUE } from '../../contracts/usage-queue';
 
 export interface DeadLetterQueueReasons {
   /** Why this queue needs no DLQ of its own (AwsSolutions-SQS3). */

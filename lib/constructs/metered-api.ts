@@ -5,11 +5,11 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import * as z from 'zod';
-import { CORS_PREFLIGHT } from '../config/cors';
-import { GATEWAY_RESPONSES, gatewayProblemBody, PROBLEM_CONTENT_TYPE } from '../config/gateway-responses';
-import { PLAN_NAMES, PLANS, perSecond, throttleFor, type PlanName } from '../config/plans';
-import { routeKey, type RouteDefinition } from '../config/routes';
-import type { StageConfig } from '../config/stages';
+import { CORS_PREFLIGHT } from '../../contracts/cors';
+import { GATEWAY_RESPONSES, gatewayProblemBody, PROBLEM_CONTENT_TYPE } from '../../contracts/gateway-responses';
+import { PLAN_NAMES, PLANS, perSecond, throttleFor, type PlanName } from '../../contracts/plans';
+import { routeKey, type RouteDefinition } from '../../contracts/routes';
+import type { StageConfig } from '../../contracts/stages';
 import { constructIdFor } from './route-functions';
 
 export interface MeteredApiProps {
@@ -100,13 +100,16 @@ export class MeteredApi extends Construct {
       // The account-level logging role is shared by every API in the account and region: keep it.
       cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
       defaultMethodOptions: { authorizer, apiKeyRequired: true },
-      defaultCorsPreflightOptions: stage.corsOrigins.length === 0 ? undefined : {
-        allowOrigins: [...stage.corsOrigins],
-        allowMethods: [...methods, 'OPTIONS'],
-        allowHeaders: [...CORS_PREFLIGHT.allowHeaders],
-        exposeHeaders: [...CORS_PREFLIGHT.exposeHeaders],
-        maxAge: Duration.seconds(CORS_PREFLIGHT.maxAgeSeconds),
-      },
+      defaultCorsPreflightOptions:
+        stage.corsOrigins.length === 0
+          ? undefined
+          : {
+              allowOrigins: [...stage.corsOrigins],
+              allowMethods: [...methods, 'OPTIONS'],
+              allowHeaders: [...CORS_PREFLIGHT.allowHeaders],
+              exposeHeaders: [...CORS_PREFLIGHT.exposeHeaders],
+              maxAge: Duration.seconds(CORS_PREFLIGHT.maxAgeSeconds),
+            },
       deployOptions: {
         stageName: stage.stageName,
         accessLogDestination: new apigw.LogGroupLogDestination(this.accessLogs),
@@ -146,20 +149,18 @@ export class MeteredApi extends Construct {
       const id = constructIdFor(route.id);
       const model = route.schemas.body
         ? this.restApi.addModel(`${id}Body`, {
-          contentType: 'application/json',
-          description: `Request body of ${routeKey(route)}`,
-          schema: modelSchemaOf(route.schemas.body),
-        })
+            contentType: 'application/json',
+            description: `Request body of ${routeKey(route)}`,
+            schema: modelSchemaOf(route.schemas.body),
+          })
         : undefined;
-      const method = this.restApi.root.resourceForPath(route.path).addMethod(
-        route.method,
-        new apigw.LambdaIntegration(props.handlerFor(route.id), { allowTestInvoke: false }),
-        {
+      const method = this.restApi.root
+        .resourceForPath(route.path)
+        .addMethod(route.method, new apigw.LambdaIntegration(props.handlerFor(route.id), { allowTestInvoke: false }), {
           requestValidator: parametersValidator,
           requestParameters: requestParametersOf(route),
           requestModels: model ? { 'application/json': model } : undefined,
-        },
-      );
+        });
       routeMethods.set(route.id, method);
     }
     this.methods = routeMethods;
@@ -173,16 +174,18 @@ export class MeteredApi extends Construct {
         description: `${plan}: ${limits.ratePerMinute} requests/minute, ${limits.dailyQuota} requests/day per key`,
         throttle: { rateLimit: perSecond(limits), burstLimit: limits.burst },
         quota: { limit: limits.dailyQuota, period: apigw.Period.DAY },
-        apiStages: [{
-          api: this.restApi,
-          stage: this.restApi.deploymentStage,
-          throttle: props.routes
-            .filter((route) => route.routeClass !== 'default')
-            .map((route) => {
-              const limit = throttleFor(plan, route.routeClass);
-              return { method: routeMethods.get(route.id)!, throttle: { rateLimit: perSecond(limit), burstLimit: limit.burst } };
-            }),
-        }],
+        apiStages: [
+          {
+            api: this.restApi,
+            stage: this.restApi.deploymentStage,
+            throttle: props.routes
+              .filter((route) => route.routeClass !== 'default')
+              .map((route) => {
+                const limit = throttleFor(plan, route.routeClass);
+                return { method: routeMethods.get(route.id)!, throttle: { rateLimit: perSecond(limit), burstLimit: limit.burst } };
+              }),
+          },
+        ],
       });
     }
     this.usagePlans = usagePlans as Record<PlanName, apigw.UsagePlan>;
@@ -209,23 +212,34 @@ export class MeteredApi extends Construct {
     if (cloudWatchRole) {
       Validations.of(cloudWatchRole).acknowledge({
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
-        reason: 'The account-level API Gateway logging role needs to create log groups for any stage; AWS maintains this service-role policy for exactly that.',
+        reason:
+          'The account-level API Gateway logging role needs to create log groups for any stage; AWS maintains this service-role policy for exactly that.',
       });
     }
     Validations.of(this.restApi).acknowledge({
       id: 'AwsSolutions-APIG2',
-      reason: 'The ParametersValidator validates query and path parameters; bodies are validated by each route Lambda with the same zod schema, because the gateway\'s body errors echo input values and cannot list field paths (contract: 400 problem+json with errors[{path,message}], never echoing input).',
+      reason:
+        "The ParametersValidator validates query and path parameters; bodies are validated by each route Lambda with the same zod schema, because the gateway's body errors echo input values and cannot list field paths (contract: 400 problem+json with errors[{path,message}], never echoing input).",
     });
     Validations.of(this.restApi.deploymentStage).acknowledge({
       id: 'AwsSolutions-APIG3',
-      reason: 'Abuse is bounded per key by usage-plan throttles and quotas and per stage by the stage throttle; a WAF web ACL is an account-level choice (cost, managed rule sets) attached outside this stack.',
+      reason:
+        'Abuse is bounded per key by usage-plan throttles and quotas and per stage by the stage throttle; a WAF web ACL is an account-level choice (cost, managed rule sets) attached outside this stack.',
     });
     if (stage.corsOrigins.length > 0) {
       // Browsers send CORS preflights without credentials, so OPTIONS methods cannot carry the authorizer.
-      this.restApi.methods.filter((m) => m.httpMethod === 'OPTIONS').forEach((m) => {
-        Validations.of(m).acknowledge({ id: 'AwsSolutions-APIG4', reason: `${m.resource.path} OPTIONS is a CORS preflight (mock integration); browsers send it without the API key, so it cannot be authorized.` });
-        Validations.of(m).acknowledge({ id: 'AwsSolutions-COG4', reason: `${m.resource.path} OPTIONS is a CORS preflight; browsers send it without credentials.` });
-      });
+      this.restApi.methods
+        .filter((m) => m.httpMethod === 'OPTIONS')
+        .forEach((m) => {
+          Validations.of(m).acknowledge({
+            id: 'AwsSolutions-APIG4',
+            reason: `${m.resource.path} OPTIONS is a CORS preflight (mock integration); browsers send it without the API key, so it cannot be authorized.`,
+          });
+          Validations.of(m).acknowledge({
+            id: 'AwsSolutions-COG4',
+            reason: `${m.resource.path} OPTIONS is a CORS preflight; browsers send it without credentials.`,
+          });
+        });
     }
     for (const method of this.methods.values()) {
       Validations.of(method).acknowledge({

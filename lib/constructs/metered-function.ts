@@ -1,15 +1,15 @@
 // The one Lambda construct of the stack: runtime, architecture, log group, bundling and Powertools settings.
 import * as path from 'node:path';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { StageConfig } from '../config/stages';
-import { METRICS_NAMESPACE } from '../config/metrics';
+import type { StageConfig } from '../../contracts/stages';
+import { METRICS_NAMESPACE } from '../../contracts/metrics';
 
-/** Repository root: handler entries in lib/config are relative to it. */
+/** Repository root: handler entries in contracts/routes are relative to it. */
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 
 /**

@@ -11,9 +11,9 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { METRIC, METRICS_NAMESPACE, SERVICE } from '../config/metrics';
-import { routeKey, type RouteDefinition } from '../config/routes';
-import type { StageConfig } from '../config/stages';
+import { METRIC, METRICS_NAMESPACE, SERVICE } from '../../contracts/metrics';
+import { routeKey, type RouteDefinition } from '../../contracts/routes';
+import type { StageConfig } from '../../contracts/stages';
 import type { MeteredApi } from './metered-api';
 
 export interface MonitoringProps {
@@ -71,14 +71,15 @@ export class Monitoring extends Construct {
     if (stage.alarmEmail) this.topic.addSubscription(new subscriptions.EmailSubscription(stage.alarmEmail));
 
     // Throttled and quota-exceeded answers, counted from the access logs' error type.
-    const accessLogMetric = (name: string, responseType: string) => new logs.MetricFilter(this, `${name}Filter`, {
-      logGroup: props.api.accessLogs,
-      filterPattern: logs.FilterPattern.stringValue('$.errorType', '=', responseType),
-      metricNamespace: METRICS_NAMESPACE,
-      metricName: name,
-      metricValue: '1',
-      defaultValue: 0,
-    }).metric({ statistic: cw.Stats.SUM, period: FIVE_MINUTES, dimensionsMap: {} });
+    const accessLogMetric = (name: string, responseType: string) =>
+      new logs.MetricFilter(this, `${name}Filter`, {
+        logGroup: props.api.accessLogs,
+        filterPattern: logs.FilterPattern.stringValue('$.errorType', '=', responseType),
+        metricNamespace: METRICS_NAMESPACE,
+        metricName: name,
+        metricValue: '1',
+        defaultValue: 0,
+      }).metric({ statistic: cw.Stats.SUM, period: FIVE_MINUTES, dimensionsMap: {} });
     const throttled = accessLogMetric(ACCESS_LOG_METRIC.throttled, 'THROTTLED');
     const quotaExceeded = accessLogMetric(ACCESS_LOG_METRIC.quotaExceeded, 'QUOTA_EXCEEDED');
 
@@ -95,16 +96,27 @@ export class Monitoring extends Construct {
 
     // Usage events the handlers could not send: summed over every dimension set they may carry.
     const droppedSeries: Record<string, cw.IMetric> = {
-      d0: new cw.Metric({ namespace: METRICS_NAMESPACE, metricName: METRIC.usageEventsDropped, dimensionsMap: { service: SERVICE.api }, statistic: cw.Stats.SUM, period: FIVE_MINUTES }),
+      d0: new cw.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: METRIC.usageEventsDropped,
+        dimensionsMap: { service: SERVICE.api },
+        statistic: cw.Stats.SUM,
+        period: FIVE_MINUTES,
+      }),
     };
     props.routes.forEach((route, i) => {
       droppedSeries[`d${i + 1}`] = new cw.Metric({
-        namespace: METRICS_NAMESPACE, metricName: METRIC.usageEventsDropped,
-        dimensionsMap: { service: SERVICE.api, route: routeKey(route) }, statistic: cw.Stats.SUM, period: FIVE_MINUTES,
+        namespace: METRICS_NAMESPACE,
+        metricName: METRIC.usageEventsDropped,
+        dimensionsMap: { service: SERVICE.api, route: routeKey(route) },
+        statistic: cw.Stats.SUM,
+        period: FIVE_MINUTES,
       });
     });
     const usageEventsDropped = new cw.MathExpression({
-      expression: Object.keys(droppedSeries).map((k) => `FILL(${k}, 0)`).join(' + '),
+      expression: Object.keys(droppedSeries)
+        .map((k) => `FILL(${k}, 0)`)
+        .join(' + '),
       usingMetrics: droppedSeries,
       period: FIVE_MINUTES,
       label: 'Usage events dropped',
@@ -126,34 +138,65 @@ export class Monitoring extends Construct {
       return created;
     };
     this.alarms = {
-      usageDeadLetters: alarm('UsageDeadLettersAlarm', 'Usage events failed five times and wait in the DLQ: they are not counted yet.',
-        props.usageDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: ONE_MINUTE, statistic: cw.Stats.MAXIMUM }), 1),
-      jobDeadLetters: alarm('JobDeadLettersAlarm', 'A daily job run failed after its retries (or never reached the function).',
-        props.jobDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: ONE_MINUTE, statistic: cw.Stats.MAXIMUM }), 1),
-      usageQueueAge: alarm('UsageQueueAgeAlarm', `Usage events wait longer than ${ALARM_THRESHOLDS.queueAgeSeconds} s: the aggregator is behind or failing.`,
-        props.usageQueue.metricApproximateAgeOfOldestMessage({ period: ONE_MINUTE, statistic: cw.Stats.MAXIMUM }), ALARM_THRESHOLDS.queueAgeSeconds, 3),
-      serverErrorRate: alarm('ServerErrorRateAlarm', `More than ${ALARM_THRESHOLDS.serverErrorRatePercent}% of API requests answered 5xx for 10 minutes.`,
-        serverErrorRate, ALARM_THRESHOLDS.serverErrorRatePercent, 2),
-      aggregatorErrors: alarm('AggregatorErrorsAlarm', 'The usage aggregator failed whole invocations.',
-        props.aggregator.metricErrors({ period: FIVE_MINUTES, statistic: cw.Stats.SUM }), 1),
-      usageEventsDropped: alarm('UsageEventsDroppedAlarm', 'Handlers could not send usage events after retries: those requests are not counted.',
-        usageEventsDropped, 1),
+      usageDeadLetters: alarm(
+        'UsageDeadLettersAlarm',
+        'Usage events failed five times and wait in the DLQ: they are not counted yet.',
+        props.usageDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: ONE_MINUTE, statistic: cw.Stats.MAXIMUM }),
+        1,
+      ),
+      jobDeadLetters: alarm(
+        'JobDeadLettersAlarm',
+        'A daily job run failed after its retries (or never reached the function).',
+        props.jobDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: ONE_MINUTE, statistic: cw.Stats.MAXIMUM }),
+        1,
+      ),
+      usageQueueAge: alarm(
+        'UsageQueueAgeAlarm',
+        `Usage events wait longer than ${ALARM_THRESHOLDS.queueAgeSeconds} s: the aggregator is behind or failing.`,
+        props.usageQueue.metricApproximateAgeOfOldestMessage({ period: ONE_MINUTE, statistic: cw.Stats.MAXIMUM }),
+        ALARM_THRESHOLDS.queueAgeSeconds,
+        3,
+      ),
+      serverErrorRate: alarm(
+        'ServerErrorRateAlarm',
+        `More than ${ALARM_THRESHOLDS.serverErrorRatePercent}% of API requests answered 5xx for 10 minutes.`,
+        serverErrorRate,
+        ALARM_THRESHOLDS.serverErrorRatePercent,
+        2,
+      ),
+      aggregatorErrors: alarm(
+        'AggregatorErrorsAlarm',
+        'The usage aggregator failed whole invocations.',
+        props.aggregator.metricErrors({ period: FIVE_MINUTES, statistic: cw.Stats.SUM }),
+        1,
+      ),
+      usageEventsDropped: alarm(
+        'UsageEventsDroppedAlarm',
+        'Handlers could not send usage events after retries: those requests are not counted.',
+        usageEventsDropped,
+        1,
+      ),
     };
 
     // The dashboard: API, Lambdas, queues, table, then the application's own metrics.
     const fns = Object.entries(props.functions);
     const perFunction = (f: (fn: lambda.IFunction) => cw.Metric, label: string) =>
       fns.map(([name, fn]) => f(fn).with({ label: `${name} ${label}` }));
-    const search = (metricName: string, statistic = 'Sum') => new cw.MathExpression({
-      expression: `SEARCH('{${METRICS_NAMESPACE}} MetricName="${metricName}"', '${statistic}', 300)`,
-      usingMetrics: {},
-      label: metricName,
-      period: FIVE_MINUTES,
-    });
-    const tableMetric = (metricName: string) => new cw.Metric({
-      namespace: 'AWS/DynamoDB', metricName, dimensionsMap: { TableName: props.table.tableName },
-      statistic: cw.Stats.SUM, period: FIVE_MINUTES,
-    });
+    const search = (metricName: string, statistic = 'Sum') =>
+      new cw.MathExpression({
+        expression: `SEARCH('{${METRICS_NAMESPACE}} MetricName="${metricName}"', '${statistic}', 300)`,
+        usingMetrics: {},
+        label: metricName,
+        period: FIVE_MINUTES,
+      });
+    const tableMetric = (metricName: string) =>
+      new cw.Metric({
+        namespace: 'AWS/DynamoDB',
+        metricName,
+        dimensionsMap: { TableName: props.table.tableName },
+        statistic: cw.Stats.SUM,
+        period: FIVE_MINUTES,
+      });
     const graph = (title: string, left: cw.IMetric[], width = 8) => new cw.GraphWidget({ title, left, width, height: 6 });
 
     this.dashboard = new cw.Dashboard(this, 'Dashboard', {
@@ -167,22 +210,45 @@ export class Monitoring extends Construct {
             stageApi.metricLatency({ period: FIVE_MINUTES, statistic: cw.Stats.p(99) }).with({ label: 'p99' }),
             stageApi.metricIntegrationLatency({ period: FIVE_MINUTES, statistic: cw.Stats.p(99) }).with({ label: 'integration p99' }),
           ]),
-          graph('API throttles and quota', [throttled.with({ label: 'throttled (429)' }), quotaExceeded.with({ label: 'quota exceeded (429)' }), serverErrorRate]),
+          graph('API throttles and quota', [
+            throttled.with({ label: 'throttled (429)' }),
+            quotaExceeded.with({ label: 'quota exceeded (429)' }),
+            serverErrorRate,
+          ]),
         ],
         [
-          graph('Lambda errors', perFunction((fn) => fn.metricErrors({ period: FIVE_MINUTES, statistic: cw.Stats.SUM }), 'errors')),
-          graph('Lambda duration p99', perFunction((fn) => fn.metricDuration({ period: FIVE_MINUTES, statistic: cw.Stats.p(99) }), 'p99')),
-          graph('Lambda throttles', perFunction((fn) => fn.metricThrottles({ period: FIVE_MINUTES, statistic: cw.Stats.SUM }), 'throttles')),
+          graph(
+            'Lambda errors',
+            perFunction((fn) => fn.metricErrors({ period: FIVE_MINUTES, statistic: cw.Stats.SUM }), 'errors'),
+          ),
+          graph(
+            'Lambda duration p99',
+            perFunction((fn) => fn.metricDuration({ period: FIVE_MINUTES, statistic: cw.Stats.p(99) }), 'p99'),
+          ),
+          graph(
+            'Lambda throttles',
+            perFunction((fn) => fn.metricThrottles({ period: FIVE_MINUTES, statistic: cw.Stats.SUM }), 'throttles'),
+          ),
         ],
         [
           graph('Usage queue depth', [
-            props.usageQueue.metricApproximateNumberOfMessagesVisible({ period: ONE_MINUTE, statistic: cw.Stats.MAXIMUM }).with({ label: 'visible' }),
-            props.usageQueue.metricApproximateNumberOfMessagesNotVisible({ period: ONE_MINUTE, statistic: cw.Stats.MAXIMUM }).with({ label: 'in flight' }),
+            props.usageQueue
+              .metricApproximateNumberOfMessagesVisible({ period: ONE_MINUTE, statistic: cw.Stats.MAXIMUM })
+              .with({ label: 'visible' }),
+            props.usageQueue
+              .metricApproximateNumberOfMessagesNotVisible({ period: ONE_MINUTE, statistic: cw.Stats.MAXIMUM })
+              .with({ label: 'in flight' }),
           ]),
-          graph('Usage queue oldest message (s)', [props.usageQueue.metricApproximateAgeOfOldestMessage({ period: ONE_MINUTE, statistic: cw.Stats.MAXIMUM })]),
+          graph('Usage queue oldest message (s)', [
+            props.usageQueue.metricApproximateAgeOfOldestMessage({ period: ONE_MINUTE, statistic: cw.Stats.MAXIMUM }),
+          ]),
           graph('Dead-letter queues', [
-            props.usageDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: ONE_MINUTE, statistic: cw.Stats.MAXIMUM }).with({ label: 'usage DLQ' }),
-            props.jobDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: ONE_MINUTE, statistic: cw.Stats.MAXIMUM }).with({ label: 'daily job DLQ' }),
+            props.usageDeadLetterQueue
+              .metricApproximateNumberOfMessagesVisible({ period: ONE_MINUTE, statistic: cw.Stats.MAXIMUM })
+              .with({ label: 'usage DLQ' }),
+            props.jobDeadLetterQueue
+              .metricApproximateNumberOfMessagesVisible({ period: ONE_MINUTE, statistic: cw.Stats.MAXIMUM })
+              .with({ label: 'daily job DLQ' }),
           ]),
         ],
         [
@@ -190,17 +256,28 @@ export class Monitoring extends Construct {
           graph('DynamoDB throttles', [tableMetric('ReadThrottleEvents'), tableMetric('WriteThrottleEvents')], 12),
         ],
         [
-          graph('Handlers (custom)', [search(METRIC.requests), search(METRIC.clientErrors), search(METRIC.serverErrors), search(METRIC.usageEventsDropped)]),
+          graph('Handlers (custom)', [
+            search(METRIC.requests),
+            search(METRIC.clientErrors),
+            search(METRIC.serverErrors),
+            search(METRIC.usageEventsDropped),
+          ]),
           graph('Handler latency (custom, p99)', [search(METRIC.latency, 'p99')]),
           graph('Aggregator (custom)', [
-            search(METRIC.eventsAggregated), search(METRIC.duplicatesSkipped), search(METRIC.counterWrites),
-            search(METRIC.poisonMessages), search(METRIC.recordFailures),
+            search(METRIC.eventsAggregated),
+            search(METRIC.duplicatesSkipped),
+            search(METRIC.counterWrites),
+            search(METRIC.poisonMessages),
+            search(METRIC.recordFailures),
           ]),
         ],
         [
           graph('Aggregator batch latency (custom, p99)', [search(METRIC.batchLatency, 'p99')]),
           graph('Daily job (custom)', [
-            search(METRIC.activeClients), search(METRIC.dailyRequests), search(METRIC.itemsArchived), search(METRIC.itemsDeleted),
+            search(METRIC.activeClients),
+            search(METRIC.dailyRequests),
+            search(METRIC.itemsArchived),
+            search(METRIC.itemsDeleted),
           ]),
           new cw.AlarmStatusWidget({ title: 'Alarms', alarms: Object.values(this.alarms), width: 8, height: 6 }),
         ],

@@ -1,12 +1,12 @@
-// One handler Lambda per route in lib/config/routes.ts, each granted only what its route needs.
+// One handler Lambda per route in contracts/routes/, each granted only what its route needs.
 import { Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { SERVICE } from '../config/metrics';
-import { routeKey, type RouteDefinition } from '../config/routes';
-import type { StageConfig } from '../config/stages';
+import { SERVICE } from '../../contracts/metrics';
+import { routeKey, type RouteDefinition } from '../../contracts/routes';
+import type { StageConfig } from '../../contracts/stages';
 import { MeteredFunction } from './metered-function';
 
 export interface RouteFunctionsProps {
@@ -18,7 +18,11 @@ export interface RouteFunctionsProps {
 
 /** `usage-summary` → `UsageSummary`: a construct id from a route id. */
 export function constructIdFor(routeId: string): string {
-  return routeId.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0].toUpperCase() + w.slice(1)).join('');
+  return routeId
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w[0].toUpperCase() + w.slice(1))
+    .join('');
 }
 
 export class RouteFunctions extends Construct {

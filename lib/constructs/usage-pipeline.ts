@@ -5,10 +5,10 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { SERVICE } from '../config/metrics';
-import { WORKERS } from '../config/routes';
-import { USAGE_QUEUE } from '../config/usage-queue';
-import type { StageConfig } from '../config/stages';
+import { SERVICE } from '../../contracts/metrics';
+import { WORKERS } from '../../contracts/workers';
+import { USAGE_QUEUE } from '../../contracts/usage-queue';
+import type { StageConfig } from '../../contracts/stages';
 import { MeteredFunction } from './metered-function';
 import { createDeadLetterQueue } from './dead-letter-queue';
 
@@ -19,7 +19,6 @@ export interface UsagePipelineProps {
 
 /** Construct ids of the queues: renaming one replaces the queue, so a test pins them. */
 export const PIPELINE_IDS = { queue: 'UsageQueue', deadLetterQueue: 'UsageDeadLetterQueue' } as const;
-
 
 export class UsagePipeline extends Construct {
   readonly queue: sqs.Queue;
@@ -33,8 +32,10 @@ export class UsagePipeline extends Construct {
 
     // Messages that failed five receives wait here for an operator (alarmed) for 14 days.
     this.deadLetterQueue = createDeadLetterQueue(this, PIPELINE_IDS.deadLetterQueue, {
-      noDeadLetterQueue: 'UsageDeadLetterQueue is itself the dead-letter queue of UsageQueue; a DLQ of a DLQ would only hide poison messages.',
-      noRedrive: 'UsageDeadLetterQueue is the end of the redrive chain: messages stay 14 days for an operator (alarmed) to inspect and redrive.',
+      noDeadLetterQueue:
+        'UsageDeadLetterQueue is itself the dead-letter queue of UsageQueue; a DLQ of a DLQ would only hide poison messages.',
+      noRedrive:
+        'UsageDeadLetterQueue is the end of the redrive chain: messages stay 14 days for an operator (alarmed) to inspect and redrive.',
     });
 
     // The usage queue: encrypted, TLS-only, redriven after five receives.
@@ -71,7 +72,8 @@ export class UsagePipeline extends Construct {
     if (mapping) {
       Validations.of(mapping).acknowledge({
         id: 'Serverless-LambdaEventSourceMappingDestination',
-        reason: 'The aggregator reads SQS, where Lambda supports no on-failure destination for the event source mapping; records that fail five receives move to UsageDeadLetterQueue through the queue redrive policy.',
+        reason:
+          'The aggregator reads SQS, where Lambda supports no on-failure destination for the event source mapping; records that fail five receives move to UsageDeadLetterQueue through the queue redrive policy.',
       });
     }
   }

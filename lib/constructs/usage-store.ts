@@ -3,8 +3,8 @@ import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import type { StageConfig } from '../config/stages';
-import { TABLE_KEYS } from '../config/table';
+import type { StageConfig } from '../../contracts/stages';
+import { TABLE_KEYS } from '../../contracts/table';
 
 export interface UsageStoreProps {
   readonly stage: StageConfig;
@@ -58,16 +58,20 @@ export class UsageStore extends Construct {
       versioned: true,
       serverAccessLogsBucket: this.accessLogsBucket,
       serverAccessLogsPrefix: 'archive/',
-      lifecycleRules: [{
-        id: 'archive-tiering',
-        transitions: [{
-          storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL,
-          transitionAfter: Duration.days(stage.archiveTransitionDays),
-        }],
-        expiration: Duration.days(stage.archiveExpireDays),
-        noncurrentVersionExpiration: Duration.days(30),
-        abortIncompleteMultipartUploadAfter: Duration.days(7),
-      }],
+      lifecycleRules: [
+        {
+          id: 'archive-tiering',
+          transitions: [
+            {
+              storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL,
+              transitionAfter: Duration.days(stage.archiveTransitionDays),
+            },
+          ],
+          expiration: Duration.days(stage.archiveExpireDays),
+          noncurrentVersionExpiration: Duration.days(30),
+          abortIncompleteMultipartUploadAfter: Duration.days(7),
+        },
+      ],
       removalPolicy,
       autoDeleteObjects: !stage.retainData,
     });

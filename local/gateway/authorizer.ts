@@ -5,7 +5,13 @@ import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent, Cont
 export type AuthorizerHandler = (event: APIGatewayRequestAuthorizerEvent, context: Context) => Promise<APIGatewayAuthorizerResult>;
 
 export type AuthorizerOutcome =
-  | { readonly kind: 'allow'; readonly principalId: string; readonly usageIdentifierKey?: string; readonly context: Record<string, string | number | boolean>; readonly latencyMs: number }
+  | {
+      readonly kind: 'allow';
+      readonly principalId: string;
+      readonly usageIdentifierKey?: string;
+      readonly context: Record<string, string | number | boolean>;
+      readonly latencyMs: number;
+    }
   | { readonly kind: 'deny' }
   | { readonly kind: 'unauthorized' }
   | { readonly kind: 'error'; readonly error: unknown };
@@ -92,7 +98,13 @@ export function isAllowed(policy: PolicyDocument | undefined, methodArn: string)
 }
 
 function wildcardMatch(pattern: string, value: string): boolean {
-  const regex = new RegExp(`^${pattern.split('*').map((part) => part.split('?').map(escapeRegex).join('.')).join('.*')}$`, 'i');
+  const regex = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((part) => part.split('?').map(escapeRegex).join('.'))
+      .join('.*')}$`,
+    'i',
+  );
   return regex.test(value);
 }
 

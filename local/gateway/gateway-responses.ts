@@ -1,6 +1,6 @@
 // Writes API Gateway's own responses (the shared problem+json gateway responses) with AWS's headers.
 import type { ServerResponse } from 'node:http';
-import { PROBLEM_CONTENT_TYPE, gatewayProblemBody, gatewayResponse, type GatewayResponseType } from '../../lib/config/gateway-responses';
+import { PROBLEM_CONTENT_TYPE, gatewayProblemBody, gatewayResponse, type GatewayResponseType } from '../../contracts/gateway-responses';
 
 /** The x-amzn-ErrorType API Gateway sends for each kind of response it answers itself. */
 export const ERROR_TYPES = {
@@ -38,7 +38,12 @@ export function gatewayStatus(error: GatewayError): number {
   return gatewayResponse(RESPONSE_FOR[error]).statusCode;
 }
 
-export function sendGatewayResponse(res: ServerResponse, error: GatewayError, requestId: string, extraHeaders: Record<string, string> = {}): number {
+export function sendGatewayResponse(
+  res: ServerResponse,
+  error: GatewayError,
+  requestId: string,
+  extraHeaders: Record<string, string> = {},
+): number {
   const definition = gatewayResponse(RESPONSE_FOR[error]);
   const body = gatewayProblemBody(definition, requestId);
   res.writeHead(definition.statusCode, {

@@ -43,14 +43,19 @@ export function forwardedRawHeaders(request: Pick<IncomingRequest, 'rawHeaders' 
   const replaced = new Set(['x-forwarded-for', 'x-forwarded-port', 'x-forwarded-proto', 'x-amzn-trace-id']);
   for (let i = 0; i + 1 < request.rawHeaders.length; i += 2) {
     const name = request.rawHeaders[i].toLowerCase();
-    if (name === 'x-forwarded-for') forwardedFor = forwardedFor ? `${forwardedFor}, ${request.rawHeaders[i + 1]}` : request.rawHeaders[i + 1];
+    if (name === 'x-forwarded-for')
+      forwardedFor = forwardedFor ? `${forwardedFor}, ${request.rawHeaders[i + 1]}` : request.rawHeaders[i + 1];
     if (!replaced.has(name)) out.push(request.rawHeaders[i], request.rawHeaders[i + 1]);
   }
   out.push(
-    'X-Amzn-Trace-Id', request.traceId,
-    'X-Forwarded-For', forwardedFor ? `${forwardedFor}, ${request.sourceIp}` : request.sourceIp,
-    'X-Forwarded-Port', String(request.localPort),
-    'X-Forwarded-Proto', 'http',
+    'X-Amzn-Trace-Id',
+    request.traceId,
+    'X-Forwarded-For',
+    forwardedFor ? `${forwardedFor}, ${request.sourceIp}` : request.sourceIp,
+    'X-Forwarded-Port',
+    String(request.localPort),
+    'X-Forwarded-Proto',
+    'http',
   );
   return out;
 }
@@ -110,10 +115,21 @@ function identity(request: IncomingRequest, apiKey: string | null) {
   const { headers } = headerMaps(forwardedRawHeaders(request));
   const userAgent = Object.entries(headers).find(([k]) => k.toLowerCase() === 'user-agent')?.[1] ?? null;
   return {
-    accessKey: null, accountId: null, apiKey, apiKeyId: apiKey ? `key-${resourceId(apiKey)}` : null, caller: null,
-    clientCert: null, cognitoAuthenticationProvider: null, cognitoAuthenticationType: null,
-    cognitoIdentityId: null, cognitoIdentityPoolId: null, principalOrgId: null,
-    sourceIp: request.sourceIp, user: null, userAgent, userArn: null,
+    accessKey: null,
+    accountId: null,
+    apiKey,
+    apiKeyId: apiKey ? `key-${resourceId(apiKey)}` : null,
+    caller: null,
+    clientCert: null,
+    cognitoAuthenticationProvider: null,
+    cognitoAuthenticationType: null,
+    cognitoIdentityId: null,
+    cognitoIdentityPoolId: null,
+    principalOrgId: null,
+    sourceIp: request.sourceIp,
+    user: null,
+    userAgent,
+    userArn: null,
   };
 }
 

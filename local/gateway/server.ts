@@ -1,14 +1,14 @@
-// The API Gateway emulator: matches a route from lib/config, runs the REQUEST authorizer (with its
+// The API Gateway emulator: matches a route from contracts/, runs the REQUEST authorizer (with its
 // cache), applies usage plans, and invokes the route's handler with a Lambda proxy event.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import type { RouteDefinition } from '../../lib/config/routes';
-import { routeKey } from '../../lib/config/routes';
-import { RequestAuthorizer } from './authorizer';
+import type { RouteDefinition } from '../../contracts/routes';
+import { routeKey } from '../../contracts/routes';
+import type { RequestAuthorizer } from './authorizer';
 import { sendGatewayResponse, type GatewayError } from './gateway-responses';
 import { authorizerEvent, lambdaContext, methodArn, proxyEvent, type IncomingRequest } from './proxy-event';
-import { UsagePlans } from './usage-plans';
+import type { UsagePlans } from './usage-plans';
 
 export type RouteHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -82,7 +82,16 @@ export function createGatewayServer(options: GatewayOptions): http.Server {
     let resourcePath: string | undefined;
 
     const finish = (status: number, errorType?: GatewayError) => {
-      options.onAccess?.({ requestId, method, path, resourcePath, status, latencyMs: Math.round(performance.now() - started), errorType, clientId });
+      options.onAccess?.({
+        requestId,
+        method,
+        path,
+        resourcePath,
+        status,
+        latencyMs: Math.round(performance.now() - started),
+        errorType,
+        clientId,
+      });
     };
     const reject = (error: GatewayError, extra?: Record<string, string>) => {
       const status = sendGatewayResponse(res, error, requestId, extra);
@@ -163,9 +172,10 @@ export function createGatewayServer(options: GatewayOptions): http.Server {
     const headers: Record<string, string | string[]> = {};
     for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
     for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) headers[name] = values.map(String);
-    const payload = result.body === undefined || result.body === null
-      ? Buffer.alloc(0)
-      : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
+    const payload =
+      result.body === undefined || result.body === null
+        ? Buffer.alloc(0)
+        : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
     headers['x-amzn-RequestId'] = requestId;
     headers['x-amz-apigw-id'] = request.extendedRequestId;
     headers['X-Amzn-Trace-Id'] = request.traceId;

@@ -11,7 +11,10 @@ export class TokenBucket {
   private tokens: number;
   private updatedAt: number;
 
-  constructor(private readonly limits: BucketLimits, now: number) {
+  constructor(
+    private readonly limits: BucketLimits,
+    now: number,
+  ) {
     this.tokens = limits.burst;
     this.updatedAt = now;
   }

@@ -1,7 +1,7 @@
 // Usage plans as API Gateway applies them: a throttle per key (or per key and method on strict routes),
 // a daily quota per key that resets at 00:00 UTC, and the stage throttle as a ceiling over all keys.
 import { createHash } from 'node:crypto';
-import { PLANS, ROUTE_CLASSES, isPlanName, perSecond, type PlanLimits, type PlanName, type RouteClass } from '../../lib/config/plans';
+import { PLANS, ROUTE_CLASSES, isPlanName, perSecond, type PlanLimits, type PlanName, type RouteClass } from '../../contracts/plans';
 import { TokenBucket, type BucketLimits } from './token-bucket';
 
 export type PlanOverrides = Partial<Record<PlanName, Partial<PlanLimits>>>;

@@ -21,7 +21,9 @@ export interface ChildServiceOptions {
 }
 
 const running = new Set<ChildProcess>();
-process.once('exit', () => { for (const child of running) child.kill('SIGKILL'); });
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
 
 export async function startChildService(options: ChildServiceOptions): Promise<RunningService> {
   const host = options.host ?? '127.0.0.1';
@@ -31,11 +33,19 @@ export async function startChildService(options: ChildServiceOptions): Promise<R
   });
   running.add(child);
   let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-4000); });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
   let exited = false;
   let spawnError: Error | undefined;
-  child.once('error', (error) => { spawnError = error; exited = true; });
-  child.once('exit', () => { exited = true; running.delete(child); });
+  child.once('error', (error) => {
+    spawnError = error;
+    exited = true;
+  });
+  child.once('exit', () => {
+    exited = true;
+    running.delete(child);
+  });
 
   try {
     await waitForPort(options.port, host, options.readyTimeoutMs ?? 30_000, () => !exited);
@@ -50,11 +60,15 @@ export async function startChildService(options: ChildServiceOptions): Promise<R
     endpoint: `http://${host}:${options.port}`,
     port: options.port,
     process: child,
-    stop: () => new Promise<void>((resolve) => {
-      if (exited) return resolve();
-      const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
-      child.once('exit', () => { clearTimeout(timer); resolve(); });
-      child.kill('SIGTERM');
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (exited) return resolve();
+        const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        child.kill('SIGTERM');
+      }),
   };
 }

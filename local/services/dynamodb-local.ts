@@ -35,8 +35,11 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     args: [
       ...(options.javaOptions ?? []),
       `-Djava.library.path=${path.join(emulatorDir, 'DynamoDBLocal_lib')}`,
-      '-jar', path.join(emulatorDir, 'DynamoDBLocal.jar'),
-      ...storage, '-port', String(port),
+      '-jar',
+      path.join(emulatorDir, 'DynamoDBLocal.jar'),
+      ...storage,
+      '-port',
+      String(port),
     ],
     port,
   });

@@ -20,12 +20,14 @@ test('a crash after any number of writes, then redelivery in other batches, coun
     const table = await freshTable(h.raw, `crash${n}`);
     h.faults.crashAfter(h.faults.writes + n);
     const crashed = aggregatorFor(table).aggregateBatch(records(events), { remainingTimeMs: 60_000 });
-    if (n < totalWrites) await expect(crashed).rejects.toThrow(SimulatedCrash); else await crashed;
+    if (n < totalWrites) await expect(crashed).rejects.toThrow(SimulatedCrash);
+    else await crashed;
     h.faults.revive();
     h.now += 70_000;
     // SQS brings the messages back in a different grouping, twice over for good measure.
-    await deliverUntilDone(table, [...records(events, 'r').reverse(), ...records(events.slice(0, 10), 'x')], 7).catch((e) => { throw new Error(`crash after ${n} writes: ${(e as Error).message}`); });
+    await deliverUntilDone(table, [...records(events, 'r').reverse(), ...records(events.slice(0, 10), 'x')], 7).catch((e) => {
+      throw new Error(`crash after ${n} writes: ${(e as Error).message}`);
+    });
     expect({ n, counters: sortedEntries(await storedCounters(h.doc, table)) }).toEqual({ n, counters: sortedEntries(truthOf(events)) });
   }
 });
-

@@ -28,15 +28,26 @@ test('crashes during recovery (a resumer that crashes too) still count every eve
   for (let trial = 0; trial < 8; trial++) {
     const table = await freshTable(h.raw, `nested${trial}`);
     h.faults.crashAfter(h.faults.writes + Math.floor(pick() * 40));
-    await aggregatorFor(table).aggregateBatch(records(events), { remainingTimeMs: 60_000 }).catch((e) => { if (!(e instanceof SimulatedCrash)) throw e; });
+    await aggregatorFor(table)
+      .aggregateBatch(records(events), { remainingTimeMs: 60_000 })
+      .catch((e) => {
+        if (!(e instanceof SimulatedCrash)) throw e;
+      });
     h.faults.revive();
     h.now += 70_000;
     h.faults.crashAfter(h.faults.writes + Math.floor(pick() * 30));
-    await aggregatorFor(table).aggregateBatch(records(events.slice(5, 25), 'b'), { remainingTimeMs: 60_000 }).catch((e) => { if (!(e instanceof SimulatedCrash)) throw e; });
+    await aggregatorFor(table)
+      .aggregateBatch(records(events.slice(5, 25), 'b'), { remainingTimeMs: 60_000 })
+      .catch((e) => {
+        if (!(e instanceof SimulatedCrash)) throw e;
+      });
     h.faults.revive();
     h.now += 70_000;
     await deliverUntilDone(table, records(events, 'c'), 9);
-    expect({ trial, counters: sortedEntries(await storedCounters(h.doc, table)) }).toEqual({ trial, counters: sortedEntries(truthOf(events)) });
+    expect({ trial, counters: sortedEntries(await storedCounters(h.doc, table)) }).toEqual({
+      trial,
+      counters: sortedEntries(truthOf(events)),
+    });
   }
 });
 
@@ -45,8 +56,19 @@ test('the same events in concurrent batches, under throttling, conflicts and los
   const table = await freshTable(h.raw, 'concurrent');
   h.faults.plan = { throttleShare: 0.1, conflictShare: 0.05, timeoutBeforeShare: 0.05, timeoutAfterShare: 0.1 };
   // Four "containers" get overlapping batches at the same moment (SQS duplicates + producer retries).
-  const deliveries = [records(many, 'a'), records([...many].reverse(), 'b'), records(many.slice(40, 120), 'c'), records(many.slice(0, 60), 'd')];
-  const results = await Promise.all(deliveries.map((batch) => aggregatorFor(table, { sleep: (ms) => new Promise((r) => setTimeout(r, ms / 10)) }).aggregateBatch(batch, { remainingTimeMs: 60_000 })));
+  const deliveries = [
+    records(many, 'a'),
+    records([...many].reverse(), 'b'),
+    records(many.slice(40, 120), 'c'),
+    records(many.slice(0, 60), 'd'),
+  ];
+  const results = await Promise.all(
+    deliveries.map((batch) =>
+      aggregatorFor(table, { sleep: (ms) => new Promise((r) => setTimeout(r, ms / 10)) }).aggregateBatch(batch, {
+        remainingTimeMs: 60_000,
+      }),
+    ),
+  );
   h.faults.plan = {};
   h.now += 70_000;
   const leftover = deliveries.flat().filter((r) => results.some((res) => res.failures.includes(r.id)));

@@ -1,12 +1,16 @@
 // Through a real queue and the poller, with DynamoDB faults: crashes mid-batch, throttling/conflicts/timeouts, then all together.
-import { METRIC } from '../../lib/config/metrics';
+import { METRIC } from '../../contracts/metrics';
 import { runScenario, startPipeline, type Pipeline } from './support/pipeline';
 import { sortedEntries } from './support/table';
 import { generateEvents } from './support/workload';
 
 let pipeline: Pipeline;
-beforeAll(async () => { pipeline = await startPipeline(); });
-afterAll(async () => { await pipeline?.stop(); });
+beforeAll(async () => {
+  pipeline = await startPipeline();
+});
+afterAll(async () => {
+  await pipeline?.stop();
+});
 
 const events = (count: number, seed: number) => generateEvents({ count, clients: 40, routes: 5, seed, ratePerSecond: 100 });
 
@@ -19,7 +23,8 @@ test('crashes after a random number of writes, then redelivery, count every even
 
 test('throttling, transaction conflicts and timeouts on a share of calls are retried; counts stay exact', async () => {
   const outcome = await runScenario(pipeline, {
-    events: events(300, 5), seed: 5,
+    events: events(300, 5),
+    seed: 5,
     faultPlan: { throttleShare: 0.15, conflictShare: 0.05, timeoutBeforeShare: 0.05, timeoutAfterShare: 0.05 },
   });
   expect(outcome.injected.throttle).toBeGreaterThan(10);
@@ -33,7 +38,12 @@ test('all faults together: duplicates, producer retries, crashes, throttling, co
   const workload = events(250, 6);
   const poison = ['{"v":1,"eventId":"half"', JSON.stringify({ ...workload[3], v: 3 })];
   const outcome = await runScenario(pipeline, {
-    events: workload, poison, seed: 6, resendShare: 0.2, redeliverShare: 0.1, crashShare: 0.2,
+    events: workload,
+    poison,
+    seed: 6,
+    resendShare: 0.2,
+    redeliverShare: 0.1,
+    crashShare: 0.2,
     faultPlan: { throttleShare: 0.08, conflictShare: 0.03, timeoutBeforeShare: 0.03, timeoutAfterShare: 0.03 },
   });
   expect(outcome.crashes).toBeGreaterThan(0);

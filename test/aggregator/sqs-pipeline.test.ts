@@ -1,12 +1,16 @@
 // Through a real queue (fauxqs) and the event-source poller: ground truth, duplicate deliveries, producer retries, poison.
-import { METRIC } from '../../lib/config/metrics';
+import { METRIC } from '../../contracts/metrics';
 import { runScenario, startPipeline, type Pipeline } from './support/pipeline';
 import { sortedEntries } from './support/table';
 import { generateEvents } from './support/workload';
 
 let pipeline: Pipeline;
-beforeAll(async () => { pipeline = await startPipeline(); });
-afterAll(async () => { await pipeline?.stop(); });
+beforeAll(async () => {
+  pipeline = await startPipeline();
+});
+afterAll(async () => {
+  await pipeline?.stop();
+});
 
 const events = (count: number, seed: number) => generateEvents({ count, clients: 40, routes: 5, seed, ratePerSecond: 100 });
 

@@ -3,7 +3,7 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
-import { itemKey, TABLE_KEYS } from '../../lib/config/table';
+import { itemKey, TABLE_KEYS } from '../../contracts/table';
 import { COUNTER_ATTRIBUTES, emptyCounters, HISTOGRAM_SIZE, type CounterValues } from '../../lambdas/shared/counters';
 import { counterSortKeyRange, usageFromItems, type UsageReader } from '../../lambdas/shared/usage-reader';
 
@@ -13,12 +13,17 @@ export const region = 'us-east-1';
 export type Item = Record<string, unknown>;
 
 /** Counter values from a few numbers; the histogram puts every request in `bucket`. */
-export function counters(requests: number, options: { clientErrors?: number; serverErrors?: number; latencySumMs?: number; bucket?: number; histogram?: number[] } = {}): CounterValues {
-  const histogram = options.histogram ?? (() => {
-    const h = new Array(HISTOGRAM_SIZE).fill(0);
-    h[options.bucket ?? 2] = requests;
-    return h;
-  })();
+export function counters(
+  requests: number,
+  options: { clientErrors?: number; serverErrors?: number; latencySumMs?: number; bucket?: number; histogram?: number[] } = {},
+): CounterValues {
+  const histogram =
+    options.histogram ??
+    (() => {
+      const h = new Array(HISTOGRAM_SIZE).fill(0);
+      h[options.bucket ?? 2] = requests;
+      return h;
+    })();
   return {
     requests,
     clientErrors: options.clientErrors ?? 0,
@@ -41,7 +46,9 @@ export function counterItem(clientId: string, day: string, route: string | undef
     [COUNTER_ATTRIBUTES.serverErrors]: values.serverErrors,
     [COUNTER_ATTRIBUTES.latencySumMs]: values.latencySumMs,
   };
-  values.latencyHistogram.forEach((count, i) => { item[COUNTER_ATTRIBUTES.histogram(i)] = count; });
+  values.latencyHistogram.forEach((count, i) => {
+    item[COUNTER_ATTRIBUTES.histogram(i)] = count;
+  });
   return item;
 }
 
@@ -54,7 +61,9 @@ export function dayItems(clientId: string, day: string, perRoute: Record<string,
     total.clientErrors += values.clientErrors;
     total.serverErrors += values.serverErrors;
     total.latencySumMs += values.latencySumMs;
-    values.latencyHistogram.forEach((c, i) => { total.latencyHistogram[i] += c; });
+    values.latencyHistogram.forEach((c, i) => {
+      total.latencyHistogram[i] += c;
+    });
     items.push(counterItem(clientId, day, route, values));
   }
   return [counterItem(clientId, day, undefined, total), ...items];
@@ -80,7 +89,9 @@ export function memoryReader(items: readonly Item[]): UsageReader & { reads: num
 }
 
 export function documentClient(endpoint: string): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint, region, credentials }), { marshallOptions: { removeUndefinedValues: true } });
+  return DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint, region, credentials }), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
 }
 
 export function s3Client(endpoint: string): S3Client {
@@ -89,18 +100,20 @@ export function s3Client(endpoint: string): S3Client {
 
 /** The usage table as the store construct declares it (pk/sk strings, on demand). */
 export async function createUsageTable(db: DynamoDBDocumentClient, tableName: string): Promise<void> {
-  await db.send(new CreateTableCommand({
-    TableName: tableName,
-    AttributeDefinitions: [
-      { AttributeName: TABLE_KEYS.partitionKey, AttributeType: 'S' },
-      { AttributeName: TABLE_KEYS.sortKey, AttributeType: 'S' },
-    ],
-    KeySchema: [
-      { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
-      { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' },
-    ],
-    BillingMode: 'PAY_PER_REQUEST',
-  }));
+  await db.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      AttributeDefinitions: [
+        { AttributeName: TABLE_KEYS.partitionKey, AttributeType: 'S' },
+        { AttributeName: TABLE_KEYS.sortKey, AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
+        { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
 }
 
 export async function putItems(db: DynamoDBDocumentClient, tableName: string, items: readonly Item[]): Promise<void> {
@@ -115,5 +128,13 @@ export async function putItems(db: DynamoDBDocumentClient, tableName: string, it
 
 /** A client registry item as the key store writes it. */
 export function clientItem(clientId: string, plan = 'standard', status: 'active' | 'revoked' = 'active'): Item {
-  return { ...itemKey.client(clientId), clientId, name: `name of ${clientId}`, plan, status, createdAt: '2025-01-01T00:00:00.000Z', keyHash: `hash-${clientId}` };
+  return {
+    ...itemKey.client(clientId),
+    clientId,
+    name: `name of ${clientId}`,
+    plan,
+    status,
+    createdAt: '2025-01-01T00:00:00.000Z',
+    keyHash: `hash-${clientId}`,
+  };
 }

@@ -4,12 +4,12 @@ import { addDays, dayRange, daysBetween, utcDay } from '../../lambdas/shared/cal
 import { HISTOGRAM_SIZE } from '../../lambdas/shared/counters';
 import { HttpProblem } from '../../lambdas/shared/problem';
 import { resolvePeriod, summarize, usageSummary } from '../../lambdas/usage-summary/usage-summary';
-import { usageSummaryResponse } from '../../lambdas/usage-summary/schemas';
+import { usageSummaryResponse } from '../../contracts/routes/usage-summary';
 import { dailyTrend, usageDaily } from '../../lambdas/usage-daily/usage-daily';
-import { usageDailyResponse } from '../../lambdas/usage-daily/schemas';
+import { usageDailyResponse } from '../../contracts/routes/usage-daily';
 import { usageFromItems } from '../../lambdas/shared/usage-reader';
-import { PLANS } from '../../lib/config/plans';
-import { ROUTES, routeKey } from '../../lib/config/routes';
+import { PLANS } from '../../contracts/plans';
+import { ROUTES, routeKey } from '../../contracts/routes';
 import { counterItem, counters, dayItems, memoryReader, type Item } from './fixtures';
 
 const HELLO = 'GET /v1/hello';
@@ -50,19 +50,21 @@ describe('calendar days (UTC)', () => {
   });
 
   it('round-trips day arithmetic (property)', () => {
-    fc.assert(fc.property(
-      fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2199-12-31T00:00:00Z'), noInvalidDate: true }),
-      fc.integer({ min: -400, max: 400 }),
-      (date, n) => {
-        const day = utcDay(date);
-        const later = addDays(day, n);
-        expect(addDays(later, -n)).toBe(day);
-        expect(daysBetween(day, later)).toBe(n);
-        const range = n >= 0 ? dayRange(day, later) : dayRange(later, day);
-        expect(range).toHaveLength(Math.abs(n) + 1);
-        expect(range.every((d, i) => i === 0 || daysBetween(range[i - 1], d) === 1)).toBe(true);
-      },
-    ));
+    fc.assert(
+      fc.property(
+        fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2199-12-31T00:00:00Z'), noInvalidDate: true }),
+        fc.integer({ min: -400, max: 400 }),
+        (date, n) => {
+          const day = utcDay(date);
+          const later = addDays(day, n);
+          expect(addDays(later, -n)).toBe(day);
+          expect(daysBetween(day, later)).toBe(n);
+          const range = n >= 0 ? dayRange(day, later) : dayRange(later, day);
+          expect(range).toHaveLength(Math.abs(n) + 1);
+          expect(range.every((d, i) => i === 0 || daysBetween(range[i - 1], d) === 1)).toBe(true);
+        },
+      ),
+    );
   });
 });
 
@@ -92,9 +94,15 @@ describe('resolvePeriod', () => {
   });
 
   it('refuses from after to, and days after today, naming each field without echoing it', () => {
-    expect(problemOf(() => resolvePeriod({ from: '2026-11-10', to: '2026-11-09' }, today)).errors).toEqual([{ path: 'query.from', message: 'must not be after to' }]);
-    expect(problemOf(() => resolvePeriod({ to: '2026-11-29' }, today)).errors).toEqual([{ path: 'query.to', message: 'must not be after today (UTC)' }]);
-    expect(problemOf(() => resolvePeriod({ from: '2026-11-29' }, today)).errors).toEqual([{ path: 'query.from', message: 'must not be after today (UTC)' }]);
+    expect(problemOf(() => resolvePeriod({ from: '2026-11-10', to: '2026-11-09' }, today)).errors).toEqual([
+      { path: 'query.from', message: 'must not be after to' },
+    ]);
+    expect(problemOf(() => resolvePeriod({ to: '2026-11-29' }, today)).errors).toEqual([
+      { path: 'query.to', message: 'must not be after today (UTC)' },
+    ]);
+    expect(problemOf(() => resolvePeriod({ from: '2026-11-29' }, today)).errors).toEqual([
+      { path: 'query.from', message: 'must not be after today (UTC)' },
+    ]);
     const both = problemOf(() => resolvePeriod({ from: '2027-01-02', to: '2027-01-01' }, today));
     expect(both.errors?.map((e) => e.path).sort()).toEqual(['query.from', 'query.to']);
     expect(JSON.stringify(both.errors)).not.toMatch(/2027/);
@@ -153,14 +161,19 @@ describe('summarize', () => {
     expect(body.routes[0]).toMatchObject({ route: 'GET /v0/legacy', requests: 4, percent: 100 });
   });
 
-  it('refuses a plan it does not know (a server fault, not the client\'s)', () => {
-    expect(() => summarize({ clientId, plan: 'gold', period: { from: today, to: today, days: 1 }, days: new Map(), todayRequests: 0 })).toThrow(/no known plan/);
+  it("refuses a plan it does not know (a server fault, not the client's)", () => {
+    expect(() =>
+      summarize({ clientId, plan: 'gold', period: { from: today, to: today, days: 1 }, days: new Map(), todayRequests: 0 }),
+    ).toThrow(/no known plan/);
   });
 });
 
 describe('usageDaily', () => {
   it('returns exactly N days ending today, oldest first, zero-filled, across a leap day', async () => {
-    const items = [counterItem('cl_a', '2024-02-29', undefined, counters(7, { latencySumMs: 71 })), counterItem('cl_a', '2024-02-29', HELLO, counters(7))];
+    const items = [
+      counterItem('cl_a', '2024-02-29', undefined, counters(7, { latencySumMs: 71 })),
+      counterItem('cl_a', '2024-02-29', HELLO, counters(7)),
+    ];
     const body = await usageDaily({ clientId: 'cl_a', query: { days: '3' }, today: '2024-03-01' }, memoryReader(items));
     expect(usageDailyResponse.parse(body)).toEqual(body);
     expect(body.days).toEqual([
@@ -179,67 +192,82 @@ describe('usageDaily', () => {
 });
 
 // Random usage over random periods: the daily view and the summary must agree.
-const countersArb = fc.record({
-  requests: fc.integer({ min: 0, max: 5_000 }),
-  clientShare: fc.double({ min: 0, max: 1, noNaN: true }),
-  serverShare: fc.double({ min: 0, max: 1, noNaN: true }),
-  meanLatency: fc.integer({ min: 1, max: 3_000 }),
-  bucket: fc.integer({ min: 0, max: HISTOGRAM_SIZE - 1 }),
-}).map(({ requests, clientShare, serverShare, meanLatency, bucket }) => {
-  const clientErrors = Math.floor(requests * clientShare);
-  const serverErrors = Math.floor((requests - clientErrors) * serverShare);
-  return counters(requests, { clientErrors, serverErrors, latencySumMs: requests * meanLatency, bucket });
-});
+const countersArb = fc
+  .record({
+    requests: fc.integer({ min: 0, max: 5_000 }),
+    clientShare: fc.double({ min: 0, max: 1, noNaN: true }),
+    serverShare: fc.double({ min: 0, max: 1, noNaN: true }),
+    meanLatency: fc.integer({ min: 1, max: 3_000 }),
+    bucket: fc.integer({ min: 0, max: HISTOGRAM_SIZE - 1 }),
+  })
+  .map(({ requests, clientShare, serverShare, meanLatency, bucket }) => {
+    const clientErrors = Math.floor(requests * clientShare);
+    const serverErrors = Math.floor((requests - clientErrors) * serverShare);
+    return counters(requests, { clientErrors, serverErrors, latencySumMs: requests * meanLatency, bucket });
+  });
 
 const usageArb = fc.record({
   today: fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true }).map(utcDay),
   days: fc.integer({ min: 1, max: 90 }),
-  traffic: fc.array(fc.record({
-    ago: fc.integer({ min: 0, max: 120 }),
-    perRoute: fc.dictionary(fc.constantFrom(HELLO, QUOTES, 'GET /v1/usage', 'GET /v1/usage/daily'), countersArb, { minKeys: 1 }),
-  }), { maxLength: 20 }),
+  traffic: fc.array(
+    fc.record({
+      ago: fc.integer({ min: 0, max: 120 }),
+      perRoute: fc.dictionary(fc.constantFrom(HELLO, QUOTES, 'GET /v1/usage', 'GET /v1/usage/daily'), countersArb, { minKeys: 1 }),
+    }),
+    { maxLength: 20 },
+  ),
 });
 
-function itemsOf(clientId: string, today: string, traffic: { ago: number; perRoute: Record<string, ReturnType<typeof counters>> }[]): Item[] {
+function itemsOf(
+  clientId: string,
+  today: string,
+  traffic: { ago: number; perRoute: Record<string, ReturnType<typeof counters>> }[],
+): Item[] {
   const seen = new Set<number>();
   return traffic.filter((t) => !seen.has(t.ago) && seen.add(t.ago)).flatMap((t) => dayItems(clientId, addDays(today, -t.ago), t.perRoute));
 }
 
 describe('properties', () => {
   it('the daily entries sum to the summary totals of the same period', async () => {
-    await fc.assert(fc.asyncProperty(usageArb, async ({ today, days, traffic }) => {
-      const reader = memoryReader(itemsOf('cl_p', today, traffic));
-      const from = addDays(today, -(days - 1));
-      const daily = await usageDaily({ clientId: 'cl_p', query: { days: String(days) }, today }, reader);
-      const summary = await usageSummary({ clientId: 'cl_p', plan: 'standard', query: { from, to: today }, today }, reader);
+    await fc.assert(
+      fc.asyncProperty(usageArb, async ({ today, days, traffic }) => {
+        const reader = memoryReader(itemsOf('cl_p', today, traffic));
+        const from = addDays(today, -(days - 1));
+        const daily = await usageDaily({ clientId: 'cl_p', query: { days: String(days) }, today }, reader);
+        const summary = await usageSummary({ clientId: 'cl_p', plan: 'standard', query: { from, to: today }, today }, reader);
 
-      expect(daily.days).toHaveLength(days);
-      expect(daily.days[0].date).toBe(from);
-      expect(daily.days.at(-1)?.date).toBe(today);
-      const sum = (key: 'requests' | 'clientErrors' | 'serverErrors') => daily.days.reduce((a, d) => a + d[key], 0);
-      expect(sum('requests')).toBe(summary.totals.requests);
-      expect(sum('clientErrors')).toBe(summary.totals.clientErrors);
-      expect(sum('serverErrors')).toBe(summary.totals.serverErrors);
-      expect(summary.period.days).toBe(days);
-      expect(Math.abs(summary.averagePerDay * days - summary.totals.requests)).toBeLessThanOrEqual(0.005 * days + 1e-9);
-      expect(summary.routes.reduce((a, r) => a + r.requests, 0)).toBe(summary.totals.requests);
-      if (summary.totals.requests > 0) {
-        const percentSum = summary.routes.reduce((a, r) => a + r.percent, 0);
-        expect(Math.abs(percentSum - 100)).toBeLessThanOrEqual(0.005 * summary.routes.length + 1e-9);
-      }
-      expect(summary.today.requests).toBe(daily.days.at(-1)?.requests);
-      usageSummaryResponse.parse(summary);
-      usageDailyResponse.parse(daily);
-    }), { numRuns: 150 });
+        expect(daily.days).toHaveLength(days);
+        expect(daily.days[0].date).toBe(from);
+        expect(daily.days.at(-1)?.date).toBe(today);
+        const sum = (key: 'requests' | 'clientErrors' | 'serverErrors') => daily.days.reduce((a, d) => a + d[key], 0);
+        expect(sum('requests')).toBe(summary.totals.requests);
+        expect(sum('clientErrors')).toBe(summary.totals.clientErrors);
+        expect(sum('serverErrors')).toBe(summary.totals.serverErrors);
+        expect(summary.period.days).toBe(days);
+        expect(Math.abs(summary.averagePerDay * days - summary.totals.requests)).toBeLessThanOrEqual(0.005 * days + 1e-9);
+        expect(summary.routes.reduce((a, r) => a + r.requests, 0)).toBe(summary.totals.requests);
+        if (summary.totals.requests > 0) {
+          const percentSum = summary.routes.reduce((a, r) => a + r.percent, 0);
+          expect(Math.abs(percentSum - 100)).toBeLessThanOrEqual(0.005 * summary.routes.length + 1e-9);
+        }
+        expect(summary.today.requests).toBe(daily.days.at(-1)?.requests);
+        usageSummaryResponse.parse(summary);
+        usageDailyResponse.parse(daily);
+      }),
+      { numRuns: 150 },
+    );
   });
 
   it('a day outside the range never leaks into it', () => {
-    fc.assert(fc.property(usageArb, ({ today, days, traffic }) => {
-      const from = addDays(today, -(days - 1));
-      const all = usageFromItems(itemsOf('cl_p', today, traffic));
-      const trend = dailyTrend(from, today, all);
-      const inRange = [...all.values()].filter((d) => d.day >= from && d.day <= today).reduce((a, d) => a + d.total.requests, 0);
-      expect(trend.days.reduce((a, d) => a + d.requests, 0)).toBe(inRange);
-    }), { numRuns: 150 });
+    fc.assert(
+      fc.property(usageArb, ({ today, days, traffic }) => {
+        const from = addDays(today, -(days - 1));
+        const all = usageFromItems(itemsOf('cl_p', today, traffic));
+        const trend = dailyTrend(from, today, all);
+        const inRange = [...all.values()].filter((d) => d.day >= from && d.day <= today).reduce((a, d) => a + d.total.requests, 0);
+        expect(trend.days.reduce((a, d) => a + d.requests, 0)).toBe(inRange);
+      }),
+      { numRuns: 150 },
+    );
   });
 });

@@ -9,8 +9,8 @@ import { startFauxqs } from '../../local/services/fauxqs';
 import type { RunningService } from '../../local/services/child-service';
 import { addDays, utcDay } from '../../lambdas/shared/calendar-days';
 import { dynamoUsageReader } from '../../lambdas/shared/usage-reader';
-import { usageSummaryResponse } from '../../lambdas/usage-summary/schemas';
-import { usageDailyResponse } from '../../lambdas/usage-daily/schemas';
+import { usageSummaryResponse } from '../../contracts/routes/usage-summary';
+import { usageDailyResponse } from '../../contracts/routes/usage-daily';
 import { apiEvent, lambdaContext } from '../support/api-event';
 import { counters, createUsageTable, credentials, dayItems, documentClient, putItems, region } from './fixtures';
 
@@ -41,8 +41,14 @@ beforeAll(async () => {
   // Alice: today, yesterday, 40 days ago (outside the default 30), and 2 days ahead of nothing.
   // Bob: lots of traffic today that Alice must never see.
   await putItems(db, TABLE, [
-    ...dayItems('cl_alice', today, { [HELLO]: counters(30, { clientErrors: 4, latencySumMs: 600, bucket: 2 }), 'GET /v1/usage': counters(2, { latencySumMs: 40 }) }),
-    ...dayItems('cl_alice', addDays(today, -1), { [HELLO]: counters(10, { latencySumMs: 100, bucket: 1 }), [QUOTES]: counters(8, { serverErrors: 2, latencySumMs: 800, bucket: 5 }) }),
+    ...dayItems('cl_alice', today, {
+      [HELLO]: counters(30, { clientErrors: 4, latencySumMs: 600, bucket: 2 }),
+      'GET /v1/usage': counters(2, { latencySumMs: 40 }),
+    }),
+    ...dayItems('cl_alice', addDays(today, -1), {
+      [HELLO]: counters(10, { latencySumMs: 100, bucket: 1 }),
+      [QUOTES]: counters(8, { serverErrors: 2, latencySumMs: 800, bucket: 5 }),
+    }),
     ...dayItems('cl_alice', addDays(today, -40), { [HELLO]: counters(1_000) }),
     ...dayItems('cl_bob', today, { [HELLO]: counters(5_000) }),
   ]);
@@ -70,10 +76,17 @@ function daily(query?: Record<string, string>, clientId = 'cl_alice') {
 async function drainUsageEvents(): Promise<Record<string, unknown>[]> {
   const events: Record<string, unknown>[] = [];
   for (;;) {
-    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+    );
     if (Messages.length === 0) return events;
     events.push(...Messages.map((m) => JSON.parse(m.Body!)));
-    await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
+    await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
+      }),
+    );
   }
 }
 
@@ -193,19 +206,29 @@ describe('invalid queries', () => {
       fc.constantFrom('2024-02-29', '2023-02-29', '9999-12-31', '0000-01-01', '2026-13-01', ' 7', '1e1'),
     );
     const query = fc.dictionary(fc.constantFrom('from', 'to', 'days', 'clientId', 'x'), value, { maxKeys: 3 });
-    await fc.assert(fc.asyncProperty(fc.boolean(), query, async (isSummary, q) => {
-      const response = isSummary ? await summary(q) : await daily(q);
-      expect([200, 400]).toContain(response.statusCode);
-      if (response.statusCode === 400) expect(response.headers?.['content-type']).toBe('application/problem+json');
-    }), { numRuns: 120 });
+    await fc.assert(
+      fc.asyncProperty(fc.boolean(), query, async (isSummary, q) => {
+        const response = isSummary ? await summary(q) : await daily(q);
+        expect([200, 400]).toContain(response.statusCode);
+        if (response.statusCode === 400) expect(response.headers?.['content-type']).toBe('application/problem+json');
+      }),
+      { numRuns: 120 },
+    );
   });
 });
 
 describe('read cost', () => {
   it('reads 90 days of a busy client (daily + 4 routes a day) in one Query page', async () => {
     const routes = [HELLO, QUOTES, 'GET /v1/usage', 'GET /v1/usage/daily'];
-    const items = Array.from({ length: 90 }, (_, i) => dayItems('cl_busy', addDays(today, -i),
-      Object.fromEntries(routes.map((r) => [r, counters(123_456 + i, { clientErrors: 1_234, serverErrors: 12, latencySumMs: 9_876_543 })])))).flat();
+    const items = Array.from({ length: 90 }, (_, i) =>
+      dayItems(
+        'cl_busy',
+        addDays(today, -i),
+        Object.fromEntries(
+          routes.map((r) => [r, counters(123_456 + i, { clientErrors: 1_234, serverErrors: 12, latencySumMs: 9_876_543 })]),
+        ),
+      ),
+    ).flat();
     await putItems(db, TABLE, items);
     const reader = dynamoUsageReader({ db, tableName: TABLE });
     const range = await reader.readRange('cl_busy', addDays(today, -89), today);
@@ -214,7 +237,17 @@ describe('read cost', () => {
     expect(range.cost.pages).toBe(1);
     const bytes = items.reduce((a, item) => a + itemSize(item), 0);
     const rcu = Math.ceil(bytes / 4096) / 2;
-    console.log(JSON.stringify({ readCost90Days: { items: range.cost.items, pages: range.cost.pages, bytes, eventuallyConsistentRcu: rcu, reportedRcu: range.cost.capacityUnits } }));
+    console.log(
+      JSON.stringify({
+        readCost90Days: {
+          items: range.cost.items,
+          pages: range.cost.pages,
+          bytes,
+          eventuallyConsistentRcu: rcu,
+          reportedRcu: range.cost.capacityUnits,
+        },
+      }),
+    );
     expect(rcu).toBeLessThan(30);
   });
 });

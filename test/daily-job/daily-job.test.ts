@@ -7,7 +7,7 @@ import { BatchWriteCommand, PutCommand, ScanCommand, type DynamoDBDocumentClient
 import { startDynamoDbLocal } from '../../local/services/dynamodb-local';
 import { startFauxqs } from '../../local/services/fauxqs';
 import type { RunningService } from '../../local/services/child-service';
-import { METRIC, METRICS_NAMESPACE, SERVICE } from '../../lib/config/metrics';
+import { METRIC, METRICS_NAMESPACE, SERVICE } from '../../contracts/metrics';
 import { addDays, utcDay } from '../../lambdas/shared/calendar-days';
 import { lambdaContext } from '../support/api-event';
 import { decodePart, itemLine, manifestKey } from '../../lambdas/daily-job/counter-archive';
@@ -42,10 +42,20 @@ afterAll(async () => {
  * retention boundary and 3 days past it; a revoked client with one long-expired day; an idle client.
  */
 function seedItems(retention: number): Item[] {
-  const items: Item[] = [clientItem('cl_a'), clientItem('cl_b', 'premium'), clientItem('cl_c', 'standard', 'revoked'), clientItem('cl_idle')];
+  const items: Item[] = [
+    clientItem('cl_a'),
+    clientItem('cl_b', 'premium'),
+    clientItem('cl_c', 'standard', 'revoked'),
+    clientItem('cl_idle'),
+  ];
   for (const ago of new Set([-1, 0, 1, Math.floor(retention / 2), retention - 1, retention, retention + 1, retention + 2])) {
     const day = addDays(DAY, -ago);
-    items.push(...dayItems('cl_a', day, { [HELLO]: counters(10 + ago, { clientErrors: 1, latencySumMs: 300 + ago }), [QUOTES]: counters(2, { serverErrors: 1, latencySumMs: 90, bucket: 6 }) }));
+    items.push(
+      ...dayItems('cl_a', day, {
+        [HELLO]: counters(10 + ago, { clientErrors: 1, latencySumMs: 300 + ago }),
+        [QUOTES]: counters(2, { serverErrors: 1, latencySumMs: 90, bucket: 6 }),
+      }),
+    );
     items.push(...dayItems('cl_b', day, { [HELLO]: counters(100 + ago, { latencySumMs: 1_000 }) }));
   }
   items.push(...dayItems('cl_c', addDays(DAY, -(retention + 10)), { [HELLO]: counters(7) }));
@@ -57,7 +67,11 @@ function seedItems(retention: number): Item[] {
 const isCounter = (item: Item) => String(item.pk).startsWith('USAGE#') && String(item.sk).startsWith('DAY#');
 const dayOf = (item: Item) => String(item.sk).slice(4, 14);
 
-interface Env { tableName: string; bucket: string; seeded: Item[] }
+interface Env {
+  tableName: string;
+  bucket: string;
+  seeded: Item[];
+}
 
 async function freshEnvironment(retention = RETENTION): Promise<Env> {
   scenario += 1;
@@ -69,7 +83,13 @@ async function freshEnvironment(retention = RETENTION): Promise<Env> {
 }
 
 function deps(env: Env, overrides: Partial<DailyJobDeps> = {}): DailyJobDeps {
-  return { table: { db, tableName: env.tableName }, archive: { s3, bucket: env.bucket }, partItems: 4, deleteOptions: { baseDelayMs: 1 }, ...overrides };
+  return {
+    table: { db, tableName: env.tableName },
+    archive: { s3, bucket: env.bucket },
+    partItems: 4,
+    deleteOptions: { baseDelayMs: 1 },
+    ...overrides,
+  };
 }
 
 async function tableItems(env: Env): Promise<Item[]> {
@@ -117,14 +137,28 @@ describe('one run', () => {
 
   beforeAll(async () => {
     env = await freshEnvironment();
-    report = await runDailyJob({ day: DAY, retentionDays: RETENTION }, deps(env, { recordMetric: (name, value) => metrics.push([name, value]) }));
+    report = await runDailyJob(
+      { day: DAY, retentionDays: RETENTION },
+      deps(env, { recordMetric: (name, value) => metrics.push([name, value]) }),
+    );
   });
 
   it('summarizes the closed day per active client and emits metrics', async () => {
     const summaries = await listDailySummaries({ db, tableName: env.tableName }, DAY);
     expect(summaries.map((s) => s.clientId).sort()).toEqual(['cl_a', 'cl_b']);
     const a = summaries.find((s) => s.clientId === 'cl_a')!;
-    expect(a).toMatchObject({ day: DAY, plan: 'standard', requests: 12, clientErrors: 1, serverErrors: 1, latencySumMs: 390, avgLatencyMs: 32.5, dailyQuota: 10_000, percentOfQuota: 0.12, routes: { [HELLO]: 10, [QUOTES]: 2 } });
+    expect(a).toMatchObject({
+      day: DAY,
+      plan: 'standard',
+      requests: 12,
+      clientErrors: 1,
+      serverErrors: 1,
+      latencySumMs: 390,
+      avgLatencyMs: 32.5,
+      dailyQuota: 10_000,
+      percentOfQuota: 0.12,
+      routes: { [HELLO]: 10, [QUOTES]: 2 },
+    });
     expect(summaries.find((s) => s.clientId === 'cl_b')).toMatchObject({ requests: 100, dailyQuota: 100_000, percentOfQuota: 0.1 });
     expect(report).toMatchObject({ day: DAY, keepFrom: KEEP_FROM, clients: 4, activeClients: 2, requests: 112 });
     const sum = (name: string) => metrics.filter(([n]) => n === name).reduce((a, [, v]) => a + v, 0);
@@ -143,7 +177,9 @@ describe('one run', () => {
 
     const objects = await archiveObjects(env);
     expect(lines(archivedItems(objects))).toEqual(lines(expired));
-    expect(lines(await tableItems(env)).filter((l) => !l.includes('SUMMARY#'))).toEqual(lines(env.seeded.filter((item) => !expired.includes(item))));
+    expect(lines(await tableItems(env)).filter((l) => !l.includes('SUMMARY#'))).toEqual(
+      lines(env.seeded.filter((item) => !expired.includes(item))),
+    );
     // Kept: the first retained day and every later one, today included.
     const remaining = (await tableItems(env)).filter(isCounter).map(dayOf);
     expect(remaining.some((d) => d === KEEP_FROM)).toBe(true);
@@ -154,10 +190,14 @@ describe('one run', () => {
     const objects = await archiveObjects(env);
     const dt = addDays(DAY, -92);
     expect([...objects.keys()].filter((k) => k.includes(`dt=${dt}/`)).sort()).toEqual([
-      `usage-manifests/dt=${dt}/manifest.json`, `usage/dt=${dt}/part-00000.json.gz`, `usage/dt=${dt}/part-00001.json.gz`,
+      `usage-manifests/dt=${dt}/manifest.json`,
+      `usage/dt=${dt}/part-00000.json.gz`,
+      `usage/dt=${dt}/part-00001.json.gz`,
     ]);
     // Only data under usage/, where the Athena table reads.
-    expect([...objects.keys()].filter((k) => k.startsWith('usage/')).every((k) => /^usage\/dt=\d{4}-\d{2}-\d{2}\/part-\d{5}\.json\.gz$/.test(k))).toBe(true);
+    expect(
+      [...objects.keys()].filter((k) => k.startsWith('usage/')).every((k) => /^usage\/dt=\d{4}-\d{2}-\d{2}\/part-\d{5}\.json\.gz$/.test(k)),
+    ).toBe(true);
     const manifest = JSON.parse(objects.get(manifestKey(dt))!.toString());
     expect(manifest).toMatchObject({ version: 1, dt, format: 'jsonl.gz', objectCount: 2, itemCount: 5 });
     for (const part of manifest.parts) expect(sha(objects.get(part.key)!)).toBe(part.sha256);
@@ -183,7 +223,7 @@ describe('one run', () => {
 });
 
 describe('late data for an archived day', () => {
-  it('is merged into that day\'s archive and then deleted', async () => {
+  it("is merged into that day's archive and then deleted", async () => {
     const env = await freshEnvironment();
     await runDailyJob({ day: DAY, retentionDays: RETENTION }, deps(env));
     const dt = addDays(DAY, -91);
@@ -221,7 +261,7 @@ describe('crash and resume', () => {
     it(`ends where an uninterrupted run ends after a crash ${when} any write`, async () => {
       for (let k = 1; k <= writes; k++) {
         const env = await freshEnvironment(SHORT);
-        const crashing = countingWrites(env, (n) => n === k ? when : undefined);
+        const crashing = countingWrites(env, (n) => (n === k ? when : undefined));
         await expect(runDailyJob(input, crashing.deps)).rejects.toThrow('injected crash');
         // The archive holds at least everything that is gone from the table.
         const present = new Set(lines(await tableItems(env)));
@@ -272,9 +312,14 @@ function countingWrites(env: Env, crash: (n: number) => 'before' | 'after' | und
     if (mode === 'after') throw new Error('injected crash');
     return result;
   };
-  const isWrite = (command: unknown) => command instanceof BatchWriteCommand || command instanceof PutCommand || command instanceof PutObjectCommand;
-  const wrappedDb = { send: (command: never) => (isWrite(command) ? guard(() => db.send(command)) : db.send(command)) } as unknown as DynamoDBDocumentClient;
-  const wrappedS3 = { send: (command: never) => (isWrite(command) ? guard(() => s3.send(command)) : s3.send(command)) } as unknown as S3Client;
+  const isWrite = (command: unknown) =>
+    command instanceof BatchWriteCommand || command instanceof PutCommand || command instanceof PutObjectCommand;
+  const wrappedDb = {
+    send: (command: never) => (isWrite(command) ? guard(() => db.send(command)) : db.send(command)),
+  } as unknown as DynamoDBDocumentClient;
+  const wrappedS3 = {
+    send: (command: never) => (isWrite(command) ? guard(() => s3.send(command)) : s3.send(command)),
+  } as unknown as S3Client;
   return {
     deps: deps(env, { table: { db: wrappedDb, tableName: env.tableName }, archive: { s3: wrappedS3, bucket: env.bucket } }),
     count: () => n,
@@ -305,18 +350,50 @@ describe('Lambda handler', () => {
       POWERTOOLS_SERVICE_NAME: SERVICE.dailyJob,
     });
     const written: string[] = [];
-    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => { written.push(String(chunk)); return true; });
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
     try {
       const { handler } = await import('../../lambdas/daily-job/handler');
-      const event = { version: '0', id: 'e1', 'detail-type': 'Scheduled Event', source: 'aws.events', time: new Date().toISOString(), resources: [], detail: {} };
+      const event = {
+        version: '0',
+        id: 'e1',
+        'detail-type': 'Scheduled Event',
+        source: 'aws.events',
+        time: new Date().toISOString(),
+        resources: [],
+        detail: {},
+      };
       const report = await handler(event, lambdaContext('daily-job', 900_000));
-      expect(report).toMatchObject({ day: yesterday, retentionDays: 30, activeClients: 1, requests: 42, itemsArchived: 2, itemsDeleted: 2 });
+      expect(report).toMatchObject({
+        day: yesterday,
+        retentionDays: 30,
+        activeClients: 1,
+        requests: 42,
+        itemsArchived: 2,
+        itemsDeleted: 2,
+      });
       expect(report.archivedDays.map((d) => d.dt)).toEqual([expiredDay]);
     } finally {
       spy.mockRestore();
     }
-    const emf = written.map((line) => { try { return JSON.parse(line); } catch { return undefined; } }).find((record) => record?._aws?.CloudWatchMetrics);
-    expect(emf).toMatchObject({ service: SERVICE.dailyJob, [METRIC.activeClients]: 1, [METRIC.dailyRequests]: 42, [METRIC.itemsArchived]: 2, [METRIC.itemsDeleted]: 2 });
+    const emf = written
+      .map((line) => {
+        try {
+          return JSON.parse(line);
+        } catch {
+          return undefined;
+        }
+      })
+      .find((record) => record?._aws?.CloudWatchMetrics);
+    expect(emf).toMatchObject({
+      service: SERVICE.dailyJob,
+      [METRIC.activeClients]: 1,
+      [METRIC.dailyRequests]: 42,
+      [METRIC.itemsArchived]: 2,
+      [METRIC.itemsDeleted]: 2,
+    });
     expect(emf._aws.CloudWatchMetrics[0].Namespace).toBe(METRICS_NAMESPACE);
   });
 });

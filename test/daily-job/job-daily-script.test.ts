@@ -31,9 +31,16 @@ beforeAll(async () => {
   await s3Client(fauxqs.endpoint).send(new CreateBucketCommand({ Bucket: BUCKET }));
   // A state file as `npm start` writes it, naming these emulators; this test process stands in for the twin.
   writeStateFile({
-    port, host: '127.0.0.1', baseUrl: `http://127.0.0.1:${port}`, pid: process.pid,
-    dynamoEndpoint: dynamoLocal.endpoint, sqsEndpoint: fauxqs.endpoint, s3Endpoint: fauxqs.endpoint,
-    tableName: TABLE, usageQueueUrl: `${fauxqs.endpoint}/000000000000/usage`, deadLetterQueueUrl: `${fauxqs.endpoint}/000000000000/usage-dlq`,
+    port,
+    host: '127.0.0.1',
+    baseUrl: `http://127.0.0.1:${port}`,
+    pid: process.pid,
+    dynamoEndpoint: dynamoLocal.endpoint,
+    sqsEndpoint: fauxqs.endpoint,
+    s3Endpoint: fauxqs.endpoint,
+    tableName: TABLE,
+    usageQueueUrl: `${fauxqs.endpoint}/000000000000/usage`,
+    deadLetterQueueUrl: `${fauxqs.endpoint}/000000000000/usage-dlq`,
     archiveBucket: BUCKET,
   });
 });
@@ -45,7 +52,10 @@ afterAll(async () => {
 
 async function jobDaily(args: string[], env: Record<string, string> = {}) {
   try {
-    const { stdout, stderr } = await run(TSX, ['scripts/job-daily.ts', ...args], { cwd: ROOT, env: { ...process.env, PORT: String(port), ...env } });
+    const { stdout, stderr } = await run(TSX, ['scripts/job-daily.ts', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, PORT: String(port), ...env },
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -62,7 +72,14 @@ it('runs the job for a named day on the twin, then again with nothing left to do
   ]);
   const first = await jobDaily(['--day', day, '--local'], { RETENTION_DAYS: '7' });
   expect(first.code).toBe(0);
-  expect(JSON.parse(first.stdout)).toMatchObject({ day, retentionDays: 7, activeClients: 1, requests: 11, itemsArchived: 2, itemsDeleted: 2 });
+  expect(JSON.parse(first.stdout)).toMatchObject({
+    day,
+    retentionDays: 7,
+    activeClients: 1,
+    requests: 11,
+    itemsArchived: 2,
+    itemsDeleted: 2,
+  });
   const left = (await db.send(new ScanCommand({ TableName: TABLE }))).Items ?? [];
   expect(left.filter((item) => String(item.sk).startsWith(`DAY#${addDays(day, -10)}`))).toEqual([]);
 

@@ -13,10 +13,21 @@ describe('resolveJobDay', () => {
   });
 
   it('takes the day before the schedule fired, even when a retry runs later', () => {
-    const scheduled = { version: '0', id: 'e1', 'detail-type': 'Scheduled Event', source: 'aws.events', time: '2026-11-28T00:05:00Z', detail: {} };
+    const scheduled = {
+      version: '0',
+      id: 'e1',
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      time: '2026-11-28T00:05:00Z',
+      detail: {},
+    };
     expect(resolveJobDay(scheduled, new Date('2026-11-29T03:00:00Z'))).toBe('2026-11-27');
     // The stack's Scheduler target input (lib/constructs/daily-job.ts).
-    const schedulerInput = { source: 'schedule', scheduledTime: '2026-11-28T00:05:00Z', executionId: 'f1d2c3b4-0000-4000-8000-000000000001' };
+    const schedulerInput = {
+      source: 'schedule',
+      scheduledTime: '2026-11-28T00:05:00Z',
+      executionId: 'f1d2c3b4-0000-4000-8000-000000000001',
+    };
     expect(resolveJobDay(schedulerInput, new Date('2026-11-29T03:00:00Z'))).toBe('2026-11-27');
   });
 

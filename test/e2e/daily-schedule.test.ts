@@ -1,6 +1,6 @@
 // The twin's stand-in for the daily job's EventBridge schedule: when it fires and what it sends.
 import { msUntilNextRun, scheduledEvent } from '../../local/daily-schedule';
-import { STAGES } from '../../lib/config/stages';
+import { STAGES } from '../../contracts/stages';
 
 const schedule = STAGES.dev.dailyJobSchedule;
 

@@ -9,21 +9,31 @@ import { RequestAuthorizer } from '../../local/gateway/authorizer';
 import { createGatewayServer, type GatewayRoute } from '../../local/gateway/server';
 import { UsagePlans } from '../../local/gateway/usage-plans';
 import { lambdaContext } from '../../local/gateway/proxy-event';
-import type { RouteDefinition } from '../../lib/config/routes';
-import { gatewayResponse } from '../../lib/config/gateway-responses';
+import type { RouteDefinition } from '../../contracts/routes';
+import { gatewayResponse } from '../../contracts/gateway-responses';
 
 const KEY = 'key-allowed';
 const seen: Array<{ event: APIGatewayProxyEvent; remainingMs: number }> = [];
 const authorizerCalls: APIGatewayRequestAuthorizerEvent[] = [];
 
-function route(definition: Partial<RouteDefinition> & Pick<RouteDefinition, 'id' | 'method' | 'path'>, handler?: GatewayRoute['handler']): GatewayRoute {
+function route(
+  definition: Partial<RouteDefinition> & Pick<RouteDefinition, 'id' | 'method' | 'path'>,
+  handler?: GatewayRoute['handler'],
+): GatewayRoute {
   return {
     definition: { routeClass: 'default', entry: 'x', timeoutSeconds: 1, schemas: {}, ...definition } as RouteDefinition,
     functionName: `fn-${definition.id}`,
-    handler: handler ?? (async (event, context) => {
-      seen.push({ event, remainingMs: context.getRemainingTimeInMillis() });
-      return { statusCode: 200, headers: { 'content-type': 'application/json' }, multiValueHeaders: { 'Set-Cookie': ['a=1', 'b=2'] }, body: '{"ok":true}' };
-    }),
+    handler:
+      handler ??
+      (async (event, context) => {
+        seen.push({ event, remainingMs: context.getRemainingTimeInMillis() });
+        return {
+          statusCode: 200,
+          headers: { 'content-type': 'application/json' },
+          multiValueHeaders: { 'Set-Cookie': ['a=1', 'b=2'] },
+          body: '{"ok":true}',
+        };
+      }),
   };
 }
 
@@ -36,7 +46,10 @@ const authorizerHandler = async (event: APIGatewayRequestAuthorizerEvent): Promi
   return {
     principalId: 'cl_1',
     usageIdentifierKey: key,
-    policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: key === 'key-revoked' ? 'Deny' : 'Allow', Resource: `${arn}/${stage}/*/*` }] },
+    policyDocument: {
+      Version: '2012-10-17',
+      Statement: [{ Action: 'execute-api:Invoke', Effect: key === 'key-revoked' ? 'Deny' : 'Allow', Resource: `${arn}/${stage}/*/*` }],
+    },
     context: { clientId: 'cl_1', plan: key === 'key-no-plan' ? 'gold' : 'standard', usedToday: 7 },
   };
 };
@@ -51,18 +64,35 @@ beforeAll(async () => {
       route({ id: 'hello', method: 'GET', path: '/v1/hello' }),
       route({ id: 'items', method: 'GET', path: '/v1/items/{id}', schemas: { query: z.strictObject({ q: z.string() }) } }),
       route({ id: 'slow', method: 'GET', path: '/v1/slow' }, () => new Promise(() => undefined)),
-      route({ id: 'crash', method: 'GET', path: '/v1/crash' }, async () => { throw new Error('handler bug'); }),
+      route({ id: 'crash', method: 'GET', path: '/v1/crash' }, async () => {
+        throw new Error('handler bug');
+      }),
     ],
-    authorizer: new RequestAuthorizer({ handler: authorizerHandler, cacheTtlSeconds: 300, makeContext: () => lambdaContext('authorizer', 5, 'a') }),
+    authorizer: new RequestAuthorizer({
+      handler: authorizerHandler,
+      cacheTtlSeconds: 300,
+      makeContext: () => lambdaContext('authorizer', 5, 'a'),
+    }),
     usagePlans: new UsagePlans({ stageThrottle: { ratePerSecond: 1, burst: 1000 } }),
-    cors: { allowOrigins: ['http://localhost:3000'], allowHeaders: ['Content-Type', 'X-Api-Key'], exposeHeaders: ['RateLimit'], maxAgeSeconds: 600 },
+    cors: {
+      allowOrigins: ['http://localhost:3000'],
+      allowHeaders: ['Content-Type', 'X-Api-Key'],
+      exposeHeaders: ['RateLimit'],
+      maxAgeSeconds: 600,
+    },
     maxPayloadBytes: 1024,
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 
-afterAll(() => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }));
+afterAll(
+  () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
+);
 
 const get = (path: string, headers: Record<string, string> = {}) => fetch(`${base}${path}`, { headers });
 
@@ -141,7 +171,10 @@ test('handler errors and timeouts become DEFAULT_5XX; oversized payloads are ref
   expect(JSON.stringify(await crash.json())).not.toContain('handler bug');
   expect((await get('/v1/slow', { 'x-api-key': KEY })).status).toBe(500);
   const tooLarge = await new Promise<number>((resolve, reject) => {
-    const req = http.request(`${base}/v1/hello`, { method: 'GET', headers: { 'x-api-key': KEY, 'content-length': '2048' } }, (res) => { res.resume(); resolve(res.statusCode ?? 0); });
+    const req = http.request(`${base}/v1/hello`, { method: 'GET', headers: { 'x-api-key': KEY, 'content-length': '2048' } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
     req.on('error', reject);
     req.end('x'.repeat(2048));
   });

@@ -7,10 +7,10 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startTwin, type Twin } from '../../local/twin';
 import { createClient, revokeClient, type ClientStore } from '../../lambdas/shared/client-store';
 import { twinClientConfig } from '../../local/state-file';
-import { PLANS, ROUTE_CLASSES } from '../../lib/config/plans';
-import { MAX_BODY_BYTES } from '../../lib/config/routes';
-import { gatewayResponse } from '../../lib/config/gateway-responses';
-import { USAGE_QUEUE, USAGE_QUEUE_VISIBILITY_SECONDS } from '../../lib/config/usage-queue';
+import { PLANS, ROUTE_CLASSES } from '../../contracts/plans';
+import { MAX_BODY_BYTES } from '../../contracts/routes';
+import { gatewayResponse } from '../../contracts/gateway-responses';
+import { USAGE_QUEUE, USAGE_QUEUE_VISIBILITY_SECONDS } from '../../contracts/usage-queue';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 
 jest.setTimeout(60_000);
@@ -49,7 +49,11 @@ interface Answer {
   readonly json: any;
 }
 
-async function call(method: string, urlPath: string, options: { key?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {}): Promise<Answer> {
+async function call(
+  method: string,
+  urlPath: string,
+  options: { key?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+): Promise<Answer> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.key !== undefined) headers['x-api-key'] = options.key;
   let body: string | undefined = options.rawBody;
@@ -60,7 +64,11 @@ async function call(method: string, urlPath: string, options: { key?: string; bo
   const response = await fetch(`${twin.baseUrl}${urlPath}`, { method, headers, body });
   const text = await response.text();
   let json: unknown;
-  try { json = JSON.parse(text); } catch { json = undefined; }
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
   return { status: response.status, headers: response.headers, text, json };
 }
 
@@ -144,7 +152,8 @@ describe('usage plans', () => {
   test(`a burst on POST /v1/quotes gets 429 with Retry-After after ${ROUTE_CLASSES.strict.burst} requests`, async () => {
     const client = await newClient('standard', 'burst');
     const statuses: number[] = [];
-    for (let i = 0; i < ROUTE_CLASSES.strict.burst; i++) statuses.push((await call('POST', '/v1/quotes', { key: client.apiKey, body: validQuote })).status);
+    for (let i = 0; i < ROUTE_CLASSES.strict.burst; i++)
+      statuses.push((await call('POST', '/v1/quotes', { key: client.apiKey, body: validQuote })).status);
     expect(statuses).toEqual(new Array(ROUTE_CLASSES.strict.burst).fill(200));
     const throttled = await call('POST', '/v1/quotes', { key: client.apiKey, body: validQuote });
     expectGatewayProblem(throttled, 'THROTTLED');
@@ -167,13 +176,20 @@ describe('usage plans', () => {
 describe('validation and limits', () => {
   test('an invalid body gets 400 problem+json listing each field path, without echoing input', async () => {
     const client = await newClient('standard', 'invalid');
-    const answer = await call('POST', '/v1/quotes', { key: client.apiKey, body: { items: [{ sku: 'no spaces allowed', quantity: 0 }], currency: 'XXX' } });
+    const answer = await call('POST', '/v1/quotes', {
+      key: client.apiKey,
+      body: { items: [{ sku: 'no spaces allowed', quantity: 0 }], currency: 'XXX' },
+    });
     expect(answer.status).toBe(400);
     expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     const paths = answer.json.errors.map((e: { path: string }) => e.path).sort();
     expect(paths).toEqual(['body.currency', 'body.items.0.quantity', 'body.items.0.sku']);
     expect(answer.text).not.toContain('no spaces allowed');
-    const badJson = await call('POST', '/v1/quotes', { key: client.apiKey, rawBody: '{"items":', headers: { 'content-type': 'application/json' } });
+    const badJson = await call('POST', '/v1/quotes', {
+      key: client.apiKey,
+      rawBody: '{"items":',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(badJson.status).toBe(400);
   });
 
@@ -185,7 +201,11 @@ describe('validation and limits', () => {
 
   test(`a body over ${MAX_BODY_BYTES} bytes gets 413 problem+json`, async () => {
     const client = await newClient('standard', 'large');
-    const answer = await call('POST', '/v1/quotes', { key: client.apiKey, rawBody: JSON.stringify({ pad: 'x'.repeat(MAX_BODY_BYTES) }), headers: { 'content-type': 'application/json' } });
+    const answer = await call('POST', '/v1/quotes', {
+      key: client.apiKey,
+      rawBody: JSON.stringify({ pad: 'x'.repeat(MAX_BODY_BYTES) }),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(answer.status).toBe(413);
     expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
   });
@@ -201,18 +221,27 @@ describe('usage', () => {
     for (let i = 0; i < quotesB; i++) expect((await call('POST', '/v1/quotes', { key: b.apiKey, body: validQuote })).status).toBe(200);
     for (let i = 0; i < helloB; i++) expect((await call('GET', '/v1/hello', { key: b.apiKey })).status).toBe(200);
     // One 400 for B: client errors are counted too.
-    expect((await call('POST', '/v1/quotes', { key: b.apiKey, body: { items: [] , currency: 'EUR' } })).status).toBe(400);
+    expect((await call('POST', '/v1/quotes', { key: b.apiKey, body: { items: [], currency: 'EUR' } })).status).toBe(400);
 
     // The batching window is 5 s (dev stage); wait for the counts rather than guess.
     const windowMs = twin.stage.usageBatchWindowSeconds * 1000;
-    await waitFor(() => routeCount(a.apiKey, 'GET /v1/hello'), (n) => n >= helloA, windowMs * 4);
-    await waitFor(() => routeCount(b.apiKey, 'POST /v1/quotes'), (n) => n >= quotesB + 1, windowMs * 4);
+    await waitFor(
+      () => routeCount(a.apiKey, 'GET /v1/hello'),
+      (n) => n >= helloA,
+      windowMs * 4,
+    );
+    await waitFor(
+      () => routeCount(b.apiKey, 'POST /v1/quotes'),
+      (n) => n >= quotesB + 1,
+      windowMs * 4,
+    );
     // Then one more window, to see that nothing else arrives late or twice.
     await twin.drainUsage(windowMs * 4);
 
     const usageA = (await call('GET', '/v1/usage', { key: a.apiKey })).json;
     const usageB = (await call('GET', '/v1/usage', { key: b.apiKey })).json;
-    const byRoute = (usage: { routes: Array<{ route: string; requests: number }> }) => Object.fromEntries(usage.routes.map((r) => [r.route, r.requests]));
+    const byRoute = (usage: { routes: Array<{ route: string; requests: number }> }) =>
+      Object.fromEntries(usage.routes.map((r) => [r.route, r.requests]));
     expect(usageA.clientId).toBe(a.clientId);
     expect(usageB.clientId).toBe(b.clientId);
     expect(byRoute(usageA)['GET /v1/hello']).toBe(helloA);
@@ -224,11 +253,13 @@ describe('usage', () => {
 });
 
 describe('resources', () => {
-  test('the usage queue is created from lib/config/usage-queue: visibility, retention, redrive to the DLQ', async () => {
+  test('the usage queue is created from contracts/usage-queue: visibility, retention, redrive to the DLQ', async () => {
     const sqs = new SQSClient(twinClientConfig(twin.state, 'sqs'));
     try {
-      const queue = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: twin.state.usageQueueUrl, AttributeNames: ['All'] }))).Attributes!;
-      const dlq = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: twin.state.deadLetterQueueUrl, AttributeNames: ['All'] }))).Attributes!;
+      const queue = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: twin.state.usageQueueUrl, AttributeNames: ['All'] })))
+        .Attributes!;
+      const dlq = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: twin.state.deadLetterQueueUrl, AttributeNames: ['All'] })))
+        .Attributes!;
       expect(Number(queue.VisibilityTimeout)).toBe(USAGE_QUEUE_VISIBILITY_SECONDS);
       expect(Number(queue.MessageRetentionPeriod)).toBe(USAGE_QUEUE.retentionDays * 86_400);
       expect(JSON.parse(queue.RedrivePolicy!)).toEqual({ deadLetterTargetArn: dlq.QueueArn, maxReceiveCount: USAGE_QUEUE.maxReceiveCount });
@@ -243,7 +274,9 @@ describe('daily job', () => {
   test('runs on the twin as its schedule invokes it, closing the previous UTC day', async () => {
     const firedAt = new Date();
     const report = (await twin.runDailyJob(firedAt)) as { day: string; clients: number };
-    const yesterday = new Date(Date.UTC(firedAt.getUTCFullYear(), firedAt.getUTCMonth(), firedAt.getUTCDate() - 1)).toISOString().slice(0, 10);
+    const yesterday = new Date(Date.UTC(firedAt.getUTCFullYear(), firedAt.getUTCMonth(), firedAt.getUTCDate() - 1))
+      .toISOString()
+      .slice(0, 10);
     expect(report.day).toBe(yesterday);
     expect(report.clients).toBeGreaterThanOrEqual(2);
   });
@@ -251,11 +284,19 @@ describe('daily job', () => {
 
 describe('npm start', () => {
   async function runCli(env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['local/start.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['local/start.ts'], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     return { code, stdout, stderr };
   }
@@ -264,7 +305,9 @@ describe('npm start', () => {
     const { code, stdout, stderr } = await runCli({ ...process.env, PORT: String(twin.state.port), HOST: twin.state.host });
     expect(code).toBe(1);
     expect(stdout).toBe('');
-    expect(stderr.trim().split('\n')).toEqual([`error: port ${twin.state.port} on ${twin.state.host} is already in use: stop what runs there or choose another, e.g. PORT=${twin.state.port + 1} npm start`]);
+    expect(stderr.trim().split('\n')).toEqual([
+      `error: port ${twin.state.port} on ${twin.state.host} is already in use: stop what runs there or choose another, e.g. PORT=${twin.state.port + 1} npm start`,
+    ]);
   }, 30_000);
 
   test('missing Java gives a one-line error and a non-zero exit', async () => {

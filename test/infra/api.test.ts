@@ -2,10 +2,10 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as z from 'zod';
-import { GATEWAY_RESPONSES, PROBLEM_CONTENT_TYPE } from '../../lib/config/gateway-responses';
-import { PLAN_NAMES, PLANS, ROUTE_CLASSES } from '../../lib/config/plans';
-import { ROUTES, routeKey, type RouteDefinition } from '../../lib/config/routes';
-import { STAGES, type StageName } from '../../lib/config/stages';
+import { GATEWAY_RESPONSES, PROBLEM_CONTENT_TYPE } from '../../contracts/gateway-responses';
+import { PLAN_NAMES, PLANS, ROUTE_CLASSES } from '../../contracts/plans';
+import { ROUTES, routeKey, type RouteDefinition } from '../../contracts/routes';
+import { STAGES, type StageName } from '../../contracts/stages';
 import { MeteredApiStack } from '../../lib/metered-api-stack';
 import { CDK_CONTEXT, templateFor } from './support/synth';
 import { integrationFunctionId, methodsByRoute, onlyResource, resourcesOf, stackFunctions } from './support/template';
@@ -27,32 +27,41 @@ describe.each(STAGE_NAMES)('API (%s)', (stageName) => {
     const [, apiStage] = onlyResource(template(), 'AWS::ApiGateway::Stage');
     expect(apiStage.Properties.StageName).toBe(stageName);
     expect(apiStage.Properties.TracingEnabled).toBe(true);
-    expect(apiStage.Properties.MethodSettings).toEqual([{
-      HttpMethod: '*',
-      ResourcePath: '/*',
-      DataTraceEnabled: false,
-      LoggingLevel: stage.logLevel === 'DEBUG' ? 'INFO' : 'ERROR',
-      MetricsEnabled: true,
-      ThrottlingRateLimit: stage.stageThrottle.ratePerSecond,
-      ThrottlingBurstLimit: stage.stageThrottle.burst,
-    }]);
+    expect(apiStage.Properties.MethodSettings).toEqual([
+      {
+        HttpMethod: '*',
+        ResourcePath: '/*',
+        DataTraceEnabled: false,
+        LoggingLevel: stage.logLevel === 'DEBUG' ? 'INFO' : 'ERROR',
+        MetricsEnabled: true,
+        ThrottlingRateLimit: stage.stageThrottle.ratePerSecond,
+        ThrottlingBurstLimit: stage.stageThrottle.burst,
+      },
+    ]);
     const format = apiStage.Properties.AccessLogSetting.Format as string;
     const fields = JSON.parse(format) as Record<string, string>;
     expect(fields).toMatchObject({
-      requestId: '$context.requestId', clientId: '$context.authorizer.principalId',
-      status: '$context.status', resourcePath: '$context.resourcePath', errorType: '$context.error.responseType',
+      requestId: '$context.requestId',
+      clientId: '$context.authorizer.principalId',
+      status: '$context.status',
+      resourcePath: '$context.resourcePath',
+      errorType: '$context.error.responseType',
     });
     expect(format).not.toMatch(/apiKey/i);
     expect(Object.values(fields)).not.toContain('$context.identity.apiKey');
     // Access logs go to a log group kept as long as the stage's other logs.
-    const [logGroupId, logGroup] = Object.entries(resourcesOf(template(), 'AWS::Logs::LogGroup'))
-      .find(([id]) => JSON.stringify(apiStage.Properties.AccessLogSetting.DestinationArn).includes(`"${id}"`))!;
+    const [logGroupId, logGroup] = Object.entries(resourcesOf(template(), 'AWS::Logs::LogGroup')).find(([id]) =>
+      JSON.stringify(apiStage.Properties.AccessLogSetting.DestinationArn).includes(`"${id}"`),
+    )!;
     expect(logGroupId).toMatch(/AccessLogs/);
     expect(logGroup.Properties.RetentionInDays).toBe(stage.logRetentionDays);
     // Execution logs: the group API Gateway would otherwise create without retention, made before the stage.
-    const [executionLogsId, executionLogs] = Object.entries(resourcesOf(template(), 'AWS::Logs::LogGroup'))
-      .find(([, g]) => JSON.stringify(g.Properties.LogGroupName ?? '').includes('API-Gateway-Execution-Logs_'))!;
-    expect(executionLogs.Properties.LogGroupName).toEqual({ 'Fn::Join': ['', ['API-Gateway-Execution-Logs_', { Ref: expect.any(String) }, `/${stageName}`]] });
+    const [executionLogsId, executionLogs] = Object.entries(resourcesOf(template(), 'AWS::Logs::LogGroup')).find(([, g]) =>
+      JSON.stringify(g.Properties.LogGroupName ?? '').includes('API-Gateway-Execution-Logs_'),
+    )!;
+    expect(executionLogs.Properties.LogGroupName).toEqual({
+      'Fn::Join': ['', ['API-Gateway-Execution-Logs_', { Ref: expect.any(String) }, `/${stageName}`]],
+    });
     expect(executionLogs.Properties.RetentionInDays).toBe(stage.logRetentionDays);
     const stageResource = template().toJSON().Resources[onlyResource(template(), 'AWS::ApiGateway::Stage')[0]];
     expect(stageResource.DependsOn).toContain(executionLogsId);
@@ -99,8 +108,9 @@ describe.each(STAGE_NAMES)('API (%s)', (stageName) => {
     const models = resourcesOf(template(), 'AWS::ApiGateway::Model');
     for (const route of ROUTES as readonly RouteDefinition[]) {
       const [, method] = methods.get(routeKey(route))!;
-      const expected = Object.fromEntries(Object.keys(route.schemas.query?.shape ?? {})
-        .map((name) => [`method.request.querystring.${name}`, false]));
+      const expected = Object.fromEntries(
+        Object.keys(route.schemas.query?.shape ?? {}).map((name) => [`method.request.querystring.${name}`, false]),
+      );
       expect(method.Properties.RequestParameters ?? {}).toEqual(expected);
       if (route.schemas.body) {
         const modelId = method.Properties.RequestModels['application/json'].Ref as string;
@@ -142,17 +152,30 @@ describe.each(STAGE_NAMES)('API (%s)', (stageName) => {
 
   test('gateway responses are problem+json, and 429s carry Retry-After', () => {
     const responses = Object.values(resourcesOf(template(), 'AWS::ApiGateway::GatewayResponse'));
-    expect(responses.map((r) => r.Properties.ResponseType).sort())
-      .toEqual(GATEWAY_RESPONSES.map((r) => r.type).sort());
-    expect(GATEWAY_RESPONSES.map((r) => r.type)).toEqual(expect.arrayContaining(['ACCESS_DENIED', 'BAD_REQUEST_BODY', 'BAD_REQUEST_PARAMETERS', 'DEFAULT_4XX', 'DEFAULT_5XX', 'QUOTA_EXCEEDED', 'THROTTLED', 'UNAUTHORIZED']));
+    expect(responses.map((r) => r.Properties.ResponseType).sort()).toEqual(GATEWAY_RESPONSES.map((r) => r.type).sort());
+    expect(GATEWAY_RESPONSES.map((r) => r.type)).toEqual(
+      expect.arrayContaining([
+        'ACCESS_DENIED',
+        'BAD_REQUEST_BODY',
+        'BAD_REQUEST_PARAMETERS',
+        'DEFAULT_4XX',
+        'DEFAULT_5XX',
+        'QUOTA_EXCEEDED',
+        'THROTTLED',
+        'UNAUTHORIZED',
+      ]),
+    );
     for (const definition of GATEWAY_RESPONSES) {
       const response = responses.find((r) => r.Properties.ResponseType === definition.type)!;
       expect(response.Properties.StatusCode).toBe(String(definition.statusCode));
       expect(response.Properties.ResponseParameters['gatewayresponse.header.Content-Type']).toBe(`'${PROBLEM_CONTENT_TYPE}'`);
       const body = JSON.parse(response.Properties.ResponseTemplates['application/json'].replace('$context.requestId', 'req-1'));
       expect(body).toEqual({
-        type: expect.stringMatching(/^https:\/\//), title: definition.title, status: definition.statusCode,
-        detail: definition.detail, requestId: 'req-1',
+        type: expect.stringMatching(/^https:\/\//),
+        title: definition.title,
+        status: definition.statusCode,
+        detail: definition.detail,
+        requestId: 'req-1',
       });
     }
     for (const type of ['THROTTLED', 'QUOTA_EXCEEDED']) {
@@ -194,8 +217,13 @@ test('a route added to the route list appears with its Lambda, parameters, model
   // Prepare: one more strict route with a path parameter and a body.
   const widget = z.strictObject({ name: z.string().min(1), size: z.int().min(1).optional() });
   const extra: RouteDefinition = {
-    id: 'widgets', method: 'PUT', path: '/v1/widgets/{widgetId}', routeClass: 'strict',
-    entry: 'lambdas/hello/handler.ts', timeoutSeconds: 7, schemas: { body: widget },
+    id: 'widgets',
+    method: 'PUT',
+    path: '/v1/widgets/{widgetId}',
+    routeClass: 'strict',
+    entry: 'lambdas/hello/handler.ts',
+    timeoutSeconds: 7,
+    schemas: { body: widget },
   };
   const app = new App({ context: { ...CDK_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
   // Act
@@ -218,6 +246,5 @@ test('a route added to the route list appears with its Lambda, parameters, model
 
 test('CORS allowing every origin is refused in prod', () => {
   const app = new App({ context: { ...CDK_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
-  expect(() => new MeteredApiStack(app, 'Open', { stage: { ...STAGES.prod, corsOrigins: ['*'] } }))
-    .toThrow(/must not contain \*/);
+  expect(() => new MeteredApiStack(app, 'Open', { stage: { ...STAGES.prod, corsOrigins: ['*'] } })).toThrow(/must not contain \*/);
 });

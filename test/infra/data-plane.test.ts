@@ -1,13 +1,21 @@
 // Functions, grants, the usage pipeline, the store and the daily job in the template, for both stages.
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { SERVICE } from '../../lib/config/metrics';
-import { ROUTES, WORKERS } from '../../lib/config/routes';
-import { STAGES, type StageName } from '../../lib/config/stages';
+import { SERVICE } from '../../contracts/metrics';
+import { ROUTES } from '../../contracts/routes';
+import { WORKERS } from '../../contracts/workers';
+import { STAGES, type StageName } from '../../contracts/stages';
 import { MeteredApiStack, OUTPUT } from '../../lib/metered-api-stack';
 import { CDK_CONTEXT, templateFor } from './support/synth';
 import {
-  actionsOf, functionByService, mentions, onlyResource, resourcesOf, roleOfFunction, roleStatements, stackFunctions,
+  actionsOf,
+  functionByService,
+  mentions,
+  onlyResource,
+  resourcesOf,
+  roleOfFunction,
+  roleStatements,
+  stackFunctions,
   type CfnResource,
 } from './support/template';
 
@@ -69,7 +77,7 @@ describe.each(STAGE_NAMES)('functions, pipeline, store and job (%s)', (stageName
       expect(fn.Properties.Environment.Variables.TABLE_NAME).toEqual(readsUsage ? { Ref: tableId } : undefined);
       const sqsStatements = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('sqs:')));
       expect(actionsOf(sqsStatements)).toEqual(['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
-      sqsStatements.forEach((s) => expect(s.Resource).toEqual({ 'Fn::GetAtt': [usage[0], 'Arn'] }));
+      for (const s of sqsStatements) expect(s.Resource).toEqual({ 'Fn::GetAtt': [usage[0], 'Arn'] });
       const dynamo = actionsOf(statements).filter((a) => a.startsWith('dynamodb:'));
       if (readsUsage) {
         expect(dynamo).toContain('dynamodb:Query');
@@ -107,9 +115,15 @@ describe.each(STAGE_NAMES)('functions, pipeline, store and job (%s)', (stageName
     const policies = Object.values(resourcesOf(template(), 'AWS::SQS::QueuePolicy'));
     for (const [queueId] of [usage, usageDlq, jobDlq]) {
       const policy = policies.find((p) => mentions(p.Properties.Queues, queueId))!;
-      expect(policy.Properties.PolicyDocument.Statement).toEqual(expect.arrayContaining([expect.objectContaining({
-        Effect: 'Deny', Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-      })]));
+      expect(policy.Properties.PolicyDocument.Statement).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            Effect: 'Deny',
+            Action: 'sqs:*',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
+      );
     }
   });
 
@@ -135,7 +149,10 @@ describe.each(STAGE_NAMES)('functions, pipeline, store and job (%s)', (stageName
     const [, table] = onlyResource(template(), 'AWS::DynamoDB::GlobalTable');
     expect(table.Properties).toMatchObject({
       BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
       TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
     });
     expect(table.Properties.Replicas).toHaveLength(1);
@@ -152,7 +169,12 @@ describe.each(STAGE_NAMES)('functions, pipeline, store and job (%s)', (stageName
     const [archiveId, archive] = buckets.find(([id]) => id.startsWith('StoreArchiveBucket'))!;
     expect(archive.Properties).toMatchObject({
       BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
-      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
       VersioningConfiguration: { Status: 'Enabled' },
       LoggingConfiguration: { DestinationBucketName: { Ref: expect.stringMatching(/^StoreArchiveAccessLogs/) } },
     });
@@ -164,7 +186,9 @@ describe.each(STAGE_NAMES)('functions, pipeline, store and job (%s)', (stageName
     for (const [bucketId] of buckets) {
       template().hasResourceProperties('AWS::S3::BucketPolicy', {
         Bucket: { Ref: bucketId },
-        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+        PolicyDocument: {
+          Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+        },
       });
     }
     expect(archive.DeletionPolicy).toBe(stageName === 'prod' ? 'Retain' : 'Delete');
@@ -200,16 +224,21 @@ describe.each(STAGE_NAMES)('functions, pipeline, store and job (%s)', (stageName
     expect(permissions.filter((p) => mentions(p.Properties.FunctionName, jobId))).toEqual([]);
     const roleId = schedule.Properties.Target.RoleArn['Fn::GetAtt'][0] as string;
     const role = resourcesOf(template(), 'AWS::IAM::Role')[roleId];
-    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([expect.objectContaining({
-      Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'scheduler.amazonaws.com' },
-      Condition: { StringEquals: { 'aws:SourceAccount': expect.anything() } },
-    })]);
+    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      expect.objectContaining({
+        Effect: 'Allow',
+        Action: 'sts:AssumeRole',
+        Principal: { Service: 'scheduler.amazonaws.com' },
+        Condition: { StringEquals: { 'aws:SourceAccount': expect.anything() } },
+      }),
+    ]);
     const invoke = roleStatements(template(), roleId).filter((s) => s.Action === 'lambda:InvokeFunction');
     expect(invoke).toHaveLength(1);
     for (const resource of invoke[0].Resource as unknown[]) expect(mentions(resource, jobId)).toBe(true);
     // And no role elsewhere in the stack may invoke it.
-    const invokers = Object.values(resourcesOf(template(), 'AWS::IAM::Policy'))
-      .filter((p) => JSON.stringify(p.Properties.PolicyDocument).includes('lambda:InvokeFunction'));
+    const invokers = Object.values(resourcesOf(template(), 'AWS::IAM::Policy')).filter((p) =>
+      JSON.stringify(p.Properties.PolicyDocument).includes('lambda:InvokeFunction'),
+    );
     expect(invokers).toHaveLength(1);
     expect(job.Properties.Timeout).toBe(WORKERS.dailyJob.timeoutSeconds);
   });
@@ -220,23 +249,54 @@ describe.each(STAGE_NAMES)('functions, pipeline, store and job (%s)', (stageName
     const archiveId = Object.keys(resourcesOf(template(), 'AWS::S3::Bucket')).find((id) => id.startsWith('StoreArchiveBucket'))!;
     expect(job.Properties.Environment.Variables).toMatchObject({ TABLE_NAME: { Ref: tableId }, ARCHIVE_BUCKET: { Ref: archiveId } });
     const statements = roleStatements(template(), roleOfFunction(job));
-    expect(actionsOf(statements)).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:DeleteItem', 's3:GetObject', 's3:PutObject', 's3:ListBucket']));
+    expect(actionsOf(statements)).toEqual(
+      expect.arrayContaining([
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:DeleteItem',
+        's3:GetObject',
+        's3:PutObject',
+        's3:ListBucket',
+      ]),
+    );
     const s3Actions = actionsOf(statements).filter((a) => a.startsWith('s3:'));
     expect(s3Actions).toEqual(['s3:GetObject', 's3:ListBucket', 's3:PutObject']);
     const objects = statements.find((s) => actionsOf([s]).includes('s3:PutObject'))!;
-    expect((objects.Resource as unknown[]).map((r) => JSON.stringify(r).match(/\/([a-z-]+\/\*)"/)?.[1]).sort())
-      .toEqual(['usage-manifests/*', 'usage/*']);
+    expect((objects.Resource as unknown[]).map((r) => JSON.stringify(r).match(/\/([a-z-]+\/\*)"/)?.[1]).sort()).toEqual([
+      'usage-manifests/*',
+      'usage/*',
+    ]);
     const list = statements.find((s) => actionsOf([s]).includes('s3:ListBucket'))!;
     expect(list.Resource).toEqual({ 'Fn::GetAtt': [archiveId, 'Arn'] });
   });
 
   test('outputs a user and the scripts need', () => {
     const outputs = template().toJSON().Outputs as Record<string, unknown>;
-    for (const name of ['ApiUrl', 'TableName', 'UsageQueueUrl', 'DeadLetterQueueUrl', 'ArchiveBucketName', 'DashboardUrl', 'UsagePlanIdStandard', 'UsagePlanIdPremium', 'DailyJobFunctionName']) {
+    for (const name of [
+      'ApiUrl',
+      'TableName',
+      'UsageQueueUrl',
+      'DeadLetterQueueUrl',
+      'ArchiveBucketName',
+      'DashboardUrl',
+      'UsagePlanIdStandard',
+      'UsagePlanIdPremium',
+      'DailyJobFunctionName',
+    ]) {
       expect(outputs[name]).toBeDefined();
     }
     expect(OUTPUT.usagePlanId('premium')).toBe('UsagePlanIdPremium');
-    expect(Object.keys(outputs).sort()).toEqual(['ApiUrl', 'ArchiveBucketName', 'DailyJobFunctionName', 'DashboardUrl', 'DeadLetterQueueUrl', 'TableName', 'UsagePlanIdPremium', 'UsagePlanIdStandard', 'UsageQueueUrl']);
+    expect(Object.keys(outputs).sort()).toEqual([
+      'ApiUrl',
+      'ArchiveBucketName',
+      'DailyJobFunctionName',
+      'DashboardUrl',
+      'DeadLetterQueueUrl',
+      'TableName',
+      'UsagePlanIdPremium',
+      'UsagePlanIdStandard',
+      'UsageQueueUrl',
+    ]);
   });
 });
 

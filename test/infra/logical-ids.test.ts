@@ -20,7 +20,8 @@ describe.each(['dev', 'prod'] as const)('logical IDs (%s)', (stageName) => {
     // And there are no other stateful resources of those types the pin list does not know of.
     const stateful = Object.entries(resources)
       .filter(([, r]) => ['AWS::DynamoDB::GlobalTable', 'AWS::DynamoDB::Table', 'AWS::S3::Bucket', 'AWS::SQS::Queue'].includes(r.Type))
-      .map(([id]) => id).sort();
+      .map(([id]) => id)
+      .sort();
     expect(stateful).toEqual(Object.keys(PINNED).sort());
   });
 });

@@ -1,9 +1,9 @@
 // Alarms, the alarm topic and the dashboard in the template, for both stages.
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { METRIC, SERVICE } from '../../lib/config/metrics';
-import { ROUTES, routeKey } from '../../lib/config/routes';
-import { STAGES, type StageName } from '../../lib/config/stages';
+import { METRIC, SERVICE } from '../../contracts/metrics';
+import { ROUTES, routeKey } from '../../contracts/routes';
+import { STAGES, type StageName } from '../../contracts/stages';
 import { MeteredApiStack } from '../../lib/metered-api-stack';
 import { CDK_CONTEXT, templateFor } from './support/synth';
 import { functionByService, onlyResource, resourcesOf, type CfnResource } from './support/template';
@@ -14,8 +14,11 @@ describe.each(STAGE_NAMES)('monitoring (%s)', (stageName) => {
   const template = () => templateFor(stageName);
   const alarms = () => Object.values(resourcesOf(template(), 'AWS::CloudWatch::Alarm'));
   const alarmOn = (metricName: string, predicate: (a: CfnResource) => boolean = () => true) =>
-    alarms().filter((a) => (a.Properties.MetricName === metricName
-      || JSON.stringify(a.Properties.Metrics ?? []).includes(`"MetricName":"${metricName}"`)) && predicate(a));
+    alarms().filter(
+      (a) =>
+        (a.Properties.MetricName === metricName || JSON.stringify(a.Properties.Metrics ?? []).includes(`"MetricName":"${metricName}"`)) &&
+        predicate(a),
+    );
 
   test('every alarm notifies the topic when it fires and when it clears', () => {
     const [topicId] = onlyResource(template(), 'AWS::SNS::Topic');
@@ -31,7 +34,9 @@ describe.each(STAGE_NAMES)('monitoring (%s)', (stageName) => {
     const queues = Object.keys(resourcesOf(template(), 'AWS::SQS::Queue'));
     for (const prefix of ['PipelineUsageDeadLetterQueue', 'DailyJobDeadLetterQueue']) {
       const queueId = queues.find((id) => id.startsWith(prefix))!;
-      const [alarm] = alarmOn('ApproximateNumberOfMessagesVisible', (a) => JSON.stringify(a.Properties.Dimensions).includes(`"${queueId}"`));
+      const [alarm] = alarmOn('ApproximateNumberOfMessagesVisible', (a) =>
+        JSON.stringify(a.Properties.Dimensions).includes(`"${queueId}"`),
+      );
       expect(alarm.Properties).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', Statistic: 'Maximum' });
     }
   });
@@ -40,19 +45,25 @@ describe.each(STAGE_NAMES)('monitoring (%s)', (stageName) => {
     const queueId = Object.keys(resourcesOf(template(), 'AWS::SQS::Queue')).find((id) => id.startsWith('PipelineUsageQueue'))!;
     const [alarm] = alarmOn('ApproximateAgeOfOldestMessage');
     expect(alarm.Properties).toMatchObject({
-      Threshold: 300, Statistic: 'Maximum',
+      Threshold: 300,
+      Statistic: 'Maximum',
       Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
     });
   });
 
   test('5xx rate: errors over requests of this API stage, as a percentage', () => {
     const [alarm] = alarmOn('5XXError');
-    const metrics = alarm.Properties.Metrics as { Id: string; Expression?: string; MetricStat?: { Metric: { MetricName: string; Dimensions: { Name: string; Value: unknown }[] } } }[];
+    const metrics = alarm.Properties.Metrics as {
+      Id: string;
+      Expression?: string;
+      MetricStat?: { Metric: { MetricName: string; Dimensions: { Name: string; Value: unknown }[] } };
+    }[];
     const expression = metrics.find((m) => m.Expression)!;
     expect(expression.Expression).toBe('IF(requests > 0, 100 * errors / requests, 0)');
     expect(metrics.find((m) => m.Id === 'requests')!.MetricStat!.Metric.MetricName).toBe('Count');
     expect(metrics.find((m) => m.Id === 'errors')!.MetricStat!.Metric.Dimensions).toEqual([
-      { Name: 'ApiName', Value: `metered-api-${stageName}` }, { Name: 'Stage', Value: expect.anything() },
+      { Name: 'ApiName', Value: `metered-api-${stageName}` },
+      { Name: 'Stage', Value: expect.anything() },
     ]);
     expect(alarm.Properties.Threshold).toBe(1);
   });
@@ -61,22 +72,28 @@ describe.each(STAGE_NAMES)('monitoring (%s)', (stageName) => {
     const [aggregatorId] = functionByService(template(), SERVICE.aggregator)[0];
     const [alarm] = alarmOn('Errors');
     expect(alarm.Properties).toMatchObject({
-      Namespace: 'AWS/Lambda', Threshold: 1, Statistic: 'Sum',
+      Namespace: 'AWS/Lambda',
+      Threshold: 1,
+      Statistic: 'Sum',
       Dimensions: [{ Name: 'FunctionName', Value: { Ref: aggregatorId } }],
     });
   });
 
   test('dropped usage events: summed over the dimension sets the handlers emit', () => {
     const [alarm] = alarmOn(METRIC.usageEventsDropped);
-    const metrics = alarm.Properties.Metrics as { Expression?: string; MetricStat?: { Metric: { Namespace: string; Dimensions: { Name: string; Value: string }[] } } }[];
-    const dimensionSets = metrics.filter((m) => m.MetricStat).map((m) => {
-      expect(m.MetricStat!.Metric.Namespace).toBe('MeteredApi');
-      return Object.fromEntries(m.MetricStat!.Metric.Dimensions.map((d) => [d.Name, d.Value]));
-    });
-    expect(dimensionSets).toEqual(expect.arrayContaining([
-      { service: SERVICE.api },
-      ...ROUTES.map((route) => ({ service: SERVICE.api, route: routeKey(route) })),
-    ]));
+    const metrics = alarm.Properties.Metrics as {
+      Expression?: string;
+      MetricStat?: { Metric: { Namespace: string; Dimensions: { Name: string; Value: string }[] } };
+    }[];
+    const dimensionSets = metrics
+      .filter((m) => m.MetricStat)
+      .map((m) => {
+        expect(m.MetricStat!.Metric.Namespace).toBe('MeteredApi');
+        return Object.fromEntries(m.MetricStat!.Metric.Dimensions.map((d) => [d.Name, d.Value]));
+      });
+    expect(dimensionSets).toEqual(
+      expect.arrayContaining([{ service: SERVICE.api }, ...ROUTES.map((route) => ({ service: SERVICE.api, route: routeKey(route) }))]),
+    );
     expect(metrics.find((m) => m.Expression)!.Expression).toMatch(/^FILL\(d0, 0\)( \+ FILL\(d\d+, 0\))+$/);
     expect(alarm.Properties.Threshold).toBe(1);
   });
@@ -89,7 +106,9 @@ describe.each(STAGE_NAMES)('monitoring (%s)', (stageName) => {
     expect(JSON.stringify(key.Properties.KeyPolicy)).toContain('cloudwatch.amazonaws.com');
     template().hasResourceProperties('AWS::SNS::TopicPolicy', {
       Topics: [{ Ref: topicId }],
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+      },
     });
     // No email in the shipped stage configs: no subscription.
     expect(Object.keys(resourcesOf(template(), 'AWS::SNS::Subscription'))).toEqual([]);
@@ -100,27 +119,45 @@ describe.each(STAGE_NAMES)('monitoring (%s)', (stageName) => {
     const body = JSON.stringify(dashboard.Properties.DashboardBody);
     for (const needle of [
       // API: requests, 4xx, 5xx, latency p50/p99, throttles
-      '\\"Count\\"', '4XXError', '5XXError', '\\"Latency\\"', 'p50', 'p99', 'ThrottledRequests', 'QuotaExceededRequests',
+      '\\"Count\\"',
+      '4XXError',
+      '5XXError',
+      '\\"Latency\\"',
+      'p50',
+      'p99',
+      'ThrottledRequests',
+      'QuotaExceededRequests',
       // Lambda: errors, duration, throttles
-      '\\"Errors\\"', '\\"Duration\\"', '\\"Throttles\\"',
+      '\\"Errors\\"',
+      '\\"Duration\\"',
+      '\\"Throttles\\"',
       // Queues
-      'ApproximateNumberOfMessagesVisible', 'ApproximateAgeOfOldestMessage',
+      'ApproximateNumberOfMessagesVisible',
+      'ApproximateAgeOfOldestMessage',
       // DynamoDB
-      'ConsumedReadCapacityUnits', 'ConsumedWriteCapacityUnits', 'ReadThrottleEvents', 'WriteThrottleEvents',
+      'ConsumedReadCapacityUnits',
+      'ConsumedWriteCapacityUnits',
+      'ReadThrottleEvents',
+      'WriteThrottleEvents',
       // Powertools metrics
       ...Object.values(METRIC),
     ]) {
       expect({ needle, found: body.includes(needle) }).toEqual({ needle, found: true });
     }
     // One line per function on the Lambda graphs.
-    const fnCount = Object.values(resourcesOf(template(), 'AWS::Lambda::Function')).filter((f) => f.Properties.Environment?.Variables?.STAGE).length;
+    const fnCount = Object.values(resourcesOf(template(), 'AWS::Lambda::Function')).filter(
+      (f) => f.Properties.Environment?.Variables?.STAGE,
+    ).length;
     expect(body.split('\\"Throttles\\"').length - 1).toBe(fnCount);
   });
 
   test('throttled and quota-exceeded answers are counted from the access logs', () => {
     const [, apiStage] = onlyResource(template(), 'AWS::ApiGateway::Stage');
     const filters = Object.values(resourcesOf(template(), 'AWS::Logs::MetricFilter'));
-    expect(filters.map((f) => f.Properties.FilterPattern).sort()).toEqual(['{ $.errorType = "QUOTA_EXCEEDED" }', '{ $.errorType = "THROTTLED" }']);
+    expect(filters.map((f) => f.Properties.FilterPattern).sort()).toEqual([
+      '{ $.errorType = "QUOTA_EXCEEDED" }',
+      '{ $.errorType = "THROTTLED" }',
+    ]);
     for (const filter of filters) {
       expect(JSON.stringify(apiStage.Properties.AccessLogSetting.DestinationArn)).toContain(`"${filter.Properties.LogGroupName.Ref}"`);
     }

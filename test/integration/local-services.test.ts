@@ -20,5 +20,7 @@ test('DynamoDB Local, fauxqs SQS and fauxqs S3 start on free ports and answer th
     await s3.send(new PutObjectCommand({ Bucket: 'usage-archive', Key: 'usage/dt=2026-01-01/a.gz', Body: 'x' }));
     const o = await s3.send(new GetObjectCommand({ Bucket: 'usage-archive', Key: 'usage/dt=2026-01-01/a.gz' }));
     expect(await o.Body!.transformToString()).toBe('x');
-  } finally { await Promise.all([ddb.stop(), fq.stop()]); }
+  } finally {
+    await Promise.all([ddb.stop(), fq.stop()]);
+  }
 });

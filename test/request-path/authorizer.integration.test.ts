@@ -8,7 +8,7 @@ import { createUsageTable, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/r
 import { createClient, listClients, revokeClient, UnknownClientError, type ClientStore } from '../../lambdas/shared/client-store';
 import { authorize } from '../../lambdas/authorizer/authorize';
 import { API_KEY_PATTERN, generateApiKey, hashApiKey } from '../../lambdas/shared/api-keys';
-import { itemKey } from '../../lib/config/table';
+import { itemKey } from '../../contracts/table';
 
 const TABLE = 'usage-authorizer-test';
 let ddb: RunningService;
@@ -20,9 +20,15 @@ function authorizerEvent(apiKey?: string): APIGatewayRequestAuthorizerEvent {
   return {
     type: 'REQUEST',
     methodArn: 'arn:aws:execute-api:us-east-1:123456789012:abcdef1234/dev/GET/v1/hello',
-    resource: '/v1/hello', path: '/v1/hello', httpMethod: 'GET',
+    resource: '/v1/hello',
+    path: '/v1/hello',
+    httpMethod: 'GET',
     headers: apiKey === undefined ? {} : { 'X-Api-Key': apiKey },
-    multiValueHeaders: {}, pathParameters: {}, queryStringParameters: {}, multiValueQueryStringParameters: {}, stageVariables: {},
+    multiValueHeaders: {},
+    pathParameters: {},
+    queryStringParameters: {},
+    multiValueQueryStringParameters: {},
+    stageVariables: {},
     requestContext: { requestId: 'req-auth-1' } as never,
   };
 }
@@ -35,7 +41,9 @@ beforeAll(async () => {
   // The handler reads its table and endpoint from the environment, as in Lambda.
   process.env.TABLE_NAME = TABLE;
   process.env.AWS_ENDPOINT_URL_DYNAMODB = ddb.endpoint;
-  jest.isolateModules(() => { handler = require('../../lambdas/authorizer/handler').handler; });
+  jest.isolateModules(() => {
+    handler = require('../../lambdas/authorizer/handler').handler;
+  });
 });
 
 afterAll(async () => {
@@ -57,13 +65,19 @@ test('keys are random, prefixed, ≥128 bits, and only their hash is stored', as
   expect(hashApiKey(created.apiKey)).toMatch(/^[0-9a-f]{64}$/);
 });
 
-test('valid key → allow with client context and today\'s aggregated count', async () => {
+test("valid key → allow with client context and today's aggregated count", async () => {
   const { apiKey, clientId } = await createClient(store, { plan: 'premium', name: 'globex' });
   const now = new Date('2026-11-28T10:00:00Z');
   await store.db.send(new PutCommand({ TableName: TABLE, Item: { ...itemKey.dayCounter(clientId, '2026-11-28'), requests: 17 } }));
-  await expect(authorize(store, apiKey, now)).resolves.toEqual({ effect: 'allow', clientId, plan: 'premium', usedToday: 17, usageDay: '2026-11-28' });
+  await expect(authorize(store, apiKey, now)).resolves.toEqual({
+    effect: 'allow',
+    clientId,
+    plan: 'premium',
+    usedToday: 17,
+    usageDay: '2026-11-28',
+  });
 
-  const policy = await handler(authorizerEvent(apiKey)) as Record<string, any>;
+  const policy = (await handler(authorizerEvent(apiKey))) as Record<string, any>;
   expect(policy.principalId).toBe(clientId);
   expect(policy.usageIdentifierKey).toBe(apiKey);
   expect(policy.context).toMatchObject({ clientId, plan: 'premium' });
@@ -82,14 +96,16 @@ test('missing, malformed and unknown keys → Unauthorized (401)', async () => {
 test('revoked key → explicit Deny (403), and the client is listed as revoked', async () => {
   const { apiKey, clientId } = await createClient(store, { plan: 'standard', name: 'initech' });
   await revokeClient(store, clientId);
-  const policy = await handler(authorizerEvent(apiKey)) as Record<string, any>;
+  const policy = (await handler(authorizerEvent(apiKey))) as Record<string, any>;
   expect(policy.principalId).toBe(clientId);
   expect(policy.usageIdentifierKey).toBeUndefined();
   expect(policy.policyDocument.Statement[0].Effect).toBe('Deny');
   const listed = (await listClients(store)).find((c) => c.clientId === clientId);
   expect(listed).toMatchObject({ status: 'revoked', name: 'initech', plan: 'standard' });
   expect(JSON.stringify(await listClients(store))).not.toContain('keyHash');
-  const keyItem = await raw.send(new GetItemCommand({ TableName: TABLE, Key: { pk: { S: `KEY#${hashApiKey(apiKey)}` }, sk: { S: 'KEY' } } }));
+  const keyItem = await raw.send(
+    new GetItemCommand({ TableName: TABLE, Key: { pk: { S: `KEY#${hashApiKey(apiKey)}` }, sk: { S: 'KEY' } } }),
+  );
   expect(keyItem.Item?.status?.S).toBe('revoked');
 });
 

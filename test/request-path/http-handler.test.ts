@@ -4,10 +4,11 @@ import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { handler as hello } from '../../lambdas/hello/handler';
 import { handler as quotes } from '../../lambdas/quotes/handler';
+import { helloRoute } from '../../contracts/routes/hello';
 import { createHttpHandler } from '../../lambdas/shared/http-handler';
 import { metrics } from '../../lambdas/shared/powertools';
-import { usageEventV1 } from '../../lambdas/shared/usage-event';
-import { METRIC } from '../../lib/config/metrics';
+import { usageEventV1 } from '../../contracts/usage-event';
+import { METRIC } from '../../contracts/metrics';
 import { apiEvent, lambdaContext } from '../support/api-event';
 
 const sqsMock = mockClient(SQSClient);
@@ -18,9 +19,18 @@ function sentEvents() {
 function json(result: APIGatewayProxyResult) {
   return JSON.parse(result.body);
 }
-const validQuote = { items: [{ sku: 'WIDGET-1', quantity: 3 }, { sku: 'GADGET-22', quantity: 1 }], currency: 'EUR' };
+const validQuote = {
+  items: [
+    { sku: 'WIDGET-1', quantity: 3 },
+    { sku: 'GADGET-22', quantity: 1 },
+  ],
+  currency: 'EUR',
+};
 const postQuote = (body: unknown, headers: Record<string, string> = {}) =>
-  quotes(apiEvent({ method: 'POST', path: '/v1/quotes', body: typeof body === 'string' ? body : JSON.stringify(body), headers }), lambdaContext());
+  quotes(
+    apiEvent({ method: 'POST', path: '/v1/quotes', body: typeof body === 'string' ? body : JSON.stringify(body), headers }),
+    lambdaContext(),
+  );
 
 beforeEach(() => {
   sqsMock.reset();
@@ -30,7 +40,14 @@ beforeEach(() => {
 describe('success', () => {
   test('GET /v1/hello answers 200 JSON with rate-limit and security headers, and sends one usage event', async () => {
     // Prepare
-    const event = apiEvent({ method: 'GET', path: '/v1/hello', query: { name: 'Ada' }, clientId: 'cl_a', usedToday: 42, requestId: 'req-1' });
+    const event = apiEvent({
+      method: 'GET',
+      path: '/v1/hello',
+      query: { name: 'Ada' },
+      clientId: 'cl_a',
+      usedToday: 42,
+      requestId: 'req-1',
+    });
     // Act
     const result = await hello(event, lambdaContext());
     // Assess
@@ -46,7 +63,15 @@ describe('success', () => {
     expect(String(result.headers?.RateLimit)).toMatch(/^"daily";r=9958;t=\d+$/);
     const events = sentEvents();
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ v: 1, eventId: 'req-1', clientId: 'cl_a', plan: 'standard', route: 'GET /v1/hello', method: 'GET', status: 200 });
+    expect(events[0]).toMatchObject({
+      v: 1,
+      eventId: 'req-1',
+      clientId: 'cl_a',
+      plan: 'standard',
+      route: 'GET /v1/hello',
+      method: 'GET',
+      status: 200,
+    });
     expect(events[0].day).toBe(events[0].requestTime.slice(0, 10));
   });
 
@@ -61,12 +86,15 @@ describe('success', () => {
     const body = json(result);
     expect(body.currency).toBe('EUR');
     expect(body.lines).toHaveLength(2);
-    expect(body.total).toBeCloseTo(body.lines.reduce((s: number, l: { lineTotal: number }) => s + l.lineTotal, 0), 6);
+    expect(body.total).toBeCloseTo(
+      body.lines.reduce((s: number, l: { lineTotal: number }) => s + l.lineTotal, 0),
+      6,
+    );
     expect(result.headers?.['RateLimit-Policy']).toBe('"strict";q=10;w=60, "standard";q=100;w=60, "daily";q=10000;w=86400');
     expect(sentEvents()[0]).toMatchObject({ route: 'POST /v1/quotes', status: 200 });
   });
 
-  test('a premium client sees premium limits; a day-old count is not used as today\'s', async () => {
+  test("a premium client sees premium limits; a day-old count is not used as today's", async () => {
     const yesterday = Date.now() - 86_400_000;
     const event = apiEvent({ method: 'GET', path: '/v1/hello', plan: 'premium', usedToday: 500 });
     (event.requestContext.authorizer as Record<string, unknown>).usageDay = new Date(yesterday).toISOString().slice(0, 10);
@@ -83,7 +111,11 @@ describe('client errors are problem+json, listed by field, never echoing input',
     ['51 items', { items: Array.from({ length: 51 }, () => ({ sku: 'A', quantity: 1 })), currency: 'USD' }, ['body.items']],
     ['sku lowercase', { items: [{ sku: 'secret-value', quantity: 1 }], currency: 'USD' }, ['body.items.0.sku']],
     ['sku too long', { items: [{ sku: 'A'.repeat(33), quantity: 1 }], currency: 'USD' }, ['body.items.0.sku']],
-    ['sku empty (too short and wrong format)', { items: [{ sku: '', quantity: 1 }], currency: 'USD' }, ['body.items.0.sku', 'body.items.0.sku']],
+    [
+      'sku empty (too short and wrong format)',
+      { items: [{ sku: '', quantity: 1 }], currency: 'USD' },
+      ['body.items.0.sku', 'body.items.0.sku'],
+    ],
     ['quantity 0', { items: [{ sku: 'A', quantity: 0 }], currency: 'USD' }, ['body.items.0.quantity']],
     ['quantity 1001', { items: [{ sku: 'A', quantity: 1001 }], currency: 'USD' }, ['body.items.0.quantity']],
     ['quantity fractional', { items: [{ sku: 'A', quantity: 1.5 }], currency: 'USD' }, ['body.items.0.quantity']],
@@ -97,7 +129,12 @@ describe('client errors are problem+json, listed by field, never echoing input',
     expect(result.statusCode).toBe(400);
     expect(result.headers?.['content-type']).toBe('application/problem+json');
     const problem = json(result);
-    expect(problem).toMatchObject({ status: 400, title: 'Bad Request', type: expect.stringContaining('/problems/invalid-request'), requestId: expect.any(String) });
+    expect(problem).toMatchObject({
+      status: 400,
+      title: 'Bad Request',
+      type: expect.stringContaining('/problems/invalid-request'),
+      requestId: expect.any(String),
+    });
     expect(problem.errors.map((e: { path: string }) => e.path)).toEqual(paths);
     expect(result.body).not.toContain('secret');
     expect(result.body).not.toContain('SECRET');
@@ -147,7 +184,15 @@ describe('client errors are problem+json, listed by field, never echoing input',
   });
 
   test('base64 bodies are decoded', async () => {
-    const result = await quotes(apiEvent({ method: 'POST', path: '/v1/quotes', body: Buffer.from(JSON.stringify(validQuote)).toString('base64'), isBase64Encoded: true }), lambdaContext());
+    const result = await quotes(
+      apiEvent({
+        method: 'POST',
+        path: '/v1/quotes',
+        body: Buffer.from(JSON.stringify(validQuote)).toString('base64'),
+        isBase64Encoded: true,
+      }),
+      lambdaContext(),
+    );
     expect(result.statusCode).toBe(200);
   });
 
@@ -163,12 +208,17 @@ describe('client errors are problem+json, listed by field, never echoing input',
 
 describe('server errors and the usage queue', () => {
   test('a use case that throws → generic 500 with requestId, no stack or message, and still one usage event', async () => {
-    const failing = createHttpHandler('hello', () => { throw new Error('database password is swordfish'); });
+    const failing = createHttpHandler(helloRoute, () => {
+      throw new Error('database password is swordfish');
+    });
     const result = await failing(apiEvent({ method: 'GET', path: '/v1/hello', requestId: 'req-500' }), lambdaContext());
     expect(result.statusCode).toBe(500);
     expect(json(result)).toEqual({
-      type: 'https://metered-api.dev/problems/internal-error', title: 'Internal Server Error', status: 500,
-      detail: expect.any(String), requestId: 'req-500',
+      type: 'https://metered-api.dev/problems/internal-error',
+      title: 'Internal Server Error',
+      status: 500,
+      detail: expect.any(String),
+      requestId: 'req-500',
     });
     expect(result.body).not.toContain('swordfish');
     expect(result.body).not.toContain('at ');

@@ -25,9 +25,17 @@ beforeAll(async () => {
   await createUsageTable(raw, TABLE);
   // A state file as `npm start` writes it; this test process stands in for the twin.
   writeStateFile({
-    port, host: '127.0.0.1', baseUrl: `http://127.0.0.1:${port}`, pid: process.pid,
-    dynamoEndpoint: ddb.endpoint, sqsEndpoint: 'http://127.0.0.1:1', s3Endpoint: 'http://127.0.0.1:1',
-    tableName: TABLE, usageQueueUrl: 'unused', deadLetterQueueUrl: 'unused', archiveBucket: 'unused',
+    port,
+    host: '127.0.0.1',
+    baseUrl: `http://127.0.0.1:${port}`,
+    pid: process.pid,
+    dynamoEndpoint: ddb.endpoint,
+    sqsEndpoint: 'http://127.0.0.1:1',
+    s3Endpoint: 'http://127.0.0.1:1',
+    tableName: TABLE,
+    usageQueueUrl: 'unused',
+    deadLetterQueueUrl: 'unused',
+    archiveBucket: 'unused',
   });
 });
 
@@ -39,7 +47,10 @@ afterAll(async () => {
 
 async function keys(args: string[], env: Record<string, string> = {}) {
   try {
-    const { stdout, stderr } = await run(TSX, ['--require', './local/esm-only-packages.cjs', 'scripts/keys.ts', ...args], { cwd: ROOT, env: { ...process.env, PORT: String(port), ...env } });
+    const { stdout, stderr } = await run(TSX, ['--require', './local/esm-only-packages.cjs', 'scripts/keys.ts', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, PORT: String(port), ...env },
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };

@@ -4,9 +4,10 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import { ROUTES } from '../../lib/config/routes';
+import { ROUTES } from '../../contracts/routes';
 import { logger } from '../../lambdas/shared/powertools';
 import { generateApiKey, hashApiKey } from '../../lambdas/shared/api-keys';
+import { helloRoute } from '../../contracts/routes/hello';
 import { createHttpHandler } from '../../lambdas/shared/http-handler';
 import { apiEvent, lambdaContext } from '../support/api-event';
 
@@ -24,7 +25,9 @@ beforeAll(() => {
     });
   }
   for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
-    jest.spyOn(console, method).mockImplementation((...args: unknown[]) => { captured.push(args.map(String).join(' ')); });
+    jest.spyOn(console, method).mockImplementation((...args: unknown[]) => {
+      captured.push(args.map(String).join(' '));
+    });
   }
 });
 afterAll(() => {
@@ -51,13 +54,34 @@ test('route handlers: success, invalid input, thrown error and dropped usage eve
   for (const route of ROUTES) {
     const { handler } = require(`../../${route.entry.replace(/\.ts$/, '')}`);
     const headers = { 'X-Api-Key': apiKey };
-    await handler(apiEvent({ method: route.method, path: route.path, apiKey, headers, body: route.method === 'POST' ? '{"items":[{"sku":"A","quantity":1}],"currency":"USD"}' : null }), lambdaContext());
-    await handler(apiEvent({ method: route.method, path: route.path, apiKey, headers, query: { unexpected: apiKey }, body: route.method === 'POST' ? `{"x":"${apiKey}"}` : null }), lambdaContext());
+    await handler(
+      apiEvent({
+        method: route.method,
+        path: route.path,
+        apiKey,
+        headers,
+        body: route.method === 'POST' ? '{"items":[{"sku":"A","quantity":1}],"currency":"USD"}' : null,
+      }),
+      lambdaContext(),
+    );
+    await handler(
+      apiEvent({
+        method: route.method,
+        path: route.path,
+        apiKey,
+        headers,
+        query: { unexpected: apiKey },
+        body: route.method === 'POST' ? `{"x":"${apiKey}"}` : null,
+      }),
+      lambdaContext(),
+    );
     sqsMock.on(SendMessageCommand).rejects(new Error('queue down'));
     await handler(apiEvent({ method: route.method, path: route.path, apiKey, headers }), lambdaContext());
     sqsMock.on(SendMessageCommand).resolves({ MessageId: 'm' });
   }
-  const failing = createHttpHandler('hello', () => { throw new Error('boom'); });
+  const failing = createHttpHandler(helloRoute, () => {
+    throw new Error('boom');
+  });
   await failing(apiEvent({ method: 'GET', path: '/v1/hello', apiKey, headers: { 'X-Api-Key': apiKey } }), lambdaContext());
   assertNoKeyInLogs();
 });
@@ -66,8 +90,17 @@ test('authorizer: valid, revoked, unknown and failing lookups', async () => {
   process.env.TABLE_NAME = 'usage';
   const { handler } = require('../../lambdas/authorizer/handler');
   const event = (key: string): APIGatewayRequestAuthorizerEvent => ({
-    type: 'REQUEST', methodArn: 'arn:aws:execute-api:us-east-1:1:api/dev/GET/v1/hello', resource: '/v1/hello', path: '/v1/hello', httpMethod: 'GET',
-    headers: { 'x-api-key': key }, multiValueHeaders: { 'x-api-key': [key] }, pathParameters: {}, queryStringParameters: {}, multiValueQueryStringParameters: {}, stageVariables: {},
+    type: 'REQUEST',
+    methodArn: 'arn:aws:execute-api:us-east-1:1:api/dev/GET/v1/hello',
+    resource: '/v1/hello',
+    path: '/v1/hello',
+    httpMethod: 'GET',
+    headers: { 'x-api-key': key },
+    multiValueHeaders: { 'x-api-key': [key] },
+    pathParameters: {},
+    queryStringParameters: {},
+    multiValueQueryStringParameters: {},
+    stageVariables: {},
     requestContext: { requestId: 'r' } as never,
   });
   const record = { clientId: 'cl_1', name: 'acme', plan: 'standard', createdAt: '2026-01-01T00:00:00Z' };

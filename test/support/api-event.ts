@@ -19,7 +19,11 @@ export interface ApiEventInput {
 }
 
 export function apiEvent(input: ApiEventInput): APIGatewayProxyEvent {
-  const headers = { 'Content-Type': 'application/json', 'X-Api-Key': input.apiKey ?? 'mapiEXAMPLEEXAMPLEEXAMPLEEXAMPLEEXAMPLE1234', ...input.headers };
+  const headers = {
+    'Content-Type': 'application/json',
+    'X-Api-Key': input.apiKey ?? 'mapiEXAMPLEEXAMPLEEXAMPLEEXAMPLEEXAMPLE1234',
+    ...input.headers,
+  };
   const epoch = input.requestTimeEpoch ?? Date.now();
   return {
     resource: input.resource ?? input.path,
@@ -46,9 +50,21 @@ export function apiEvent(input: ApiEventInput): APIGatewayProxyEvent {
       protocol: 'HTTP/1.1',
       httpMethod: input.method,
       identity: {
-        accessKey: null, accountId: null, apiKey: input.apiKey ?? null, apiKeyId: null, caller: null, clientCert: null,
-        cognitoAuthenticationProvider: null, cognitoAuthenticationType: null, cognitoIdentityId: null, cognitoIdentityPoolId: null,
-        principalOrgId: null, sourceIp: '203.0.113.7', user: null, userAgent: 'jest', userArn: null,
+        accessKey: null,
+        accountId: null,
+        apiKey: input.apiKey ?? null,
+        apiKeyId: null,
+        caller: null,
+        clientCert: null,
+        cognitoAuthenticationProvider: null,
+        cognitoAuthenticationType: null,
+        cognitoIdentityId: null,
+        cognitoIdentityPoolId: null,
+        principalOrgId: null,
+        sourceIp: '203.0.113.7',
+        user: null,
+        userAgent: 'jest',
+        userArn: null,
       },
       path: `/dev${input.path}`,
       stage: 'dev',

@@ -18,12 +18,25 @@ export function problemErrors(): HttpMiddleware {
         return;
       }
       const name = error instanceof Error ? error.name : typeof error;
-      logger.error('request failed', { requestId, errorName: name, errorMessage: error instanceof Error ? error.message : String(error), route: findState(request.event)?.routeKey });
+      logger.error('request failed', {
+        requestId,
+        errorName: name,
+        errorMessage: error instanceof Error ? error.message : String(error),
+        route: findState(request.event)?.routeKey,
+      });
       logger.debug('request failed: stack', { requestId, stack: error instanceof Error ? error.stack : undefined });
       request.response = {
         statusCode: 500,
         headers: { 'content-type': PROBLEM_CONTENT_TYPE },
-        body: JSON.stringify(problemBody(500, 'internal-error', 'Internal Server Error', 'The request could not be completed; quote the requestId when reporting it.', requestId)),
+        body: JSON.stringify(
+          problemBody(
+            500,
+            'internal-error',
+            'Internal Server Error',
+            'The request could not be completed; quote the requestId when reporting it.',
+            requestId,
+          ),
+        ),
       };
     },
   };

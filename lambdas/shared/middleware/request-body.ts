@@ -1,10 +1,12 @@
 // Request body: size limit (413), JSON content type (415), JSON parsing (400). Bodies are parsed
 // only on routes that declare a body schema; other routes ignore any body sent.
-import { MAX_BODY_BYTES, type RouteDefinition } from '../../../lib/config/routes';
+import { MAX_BODY_BYTES, type RouteDefinition } from '../../../contracts/routes/route';
 import { HttpProblem, badRequest } from '../problem';
 import type { HttpMiddleware } from './request-state';
 
-export interface ParsedBody { parsedBody?: unknown }
+export interface ParsedBody {
+  parsedBody?: unknown;
+}
 
 export function requestBody(route: RouteDefinition, options: { maxBytes?: number } = {}): HttpMiddleware {
   const maxBytes = options.maxBytes ?? MAX_BODY_BYTES;
@@ -19,7 +21,12 @@ export function requestBody(route: RouteDefinition, options: { maxBytes?: number
       }
       const contentType = (event.headers?.['content-type'] ?? '').split(';')[0].trim().toLowerCase();
       if (!/^application\/([a-z0-9.+-]+\+)?json$/.test(contentType)) {
-        throw new HttpProblem(415, 'unsupported-media-type', 'Unsupported Media Type', 'The request body must be JSON, sent with Content-Type: application/json.');
+        throw new HttpProblem(
+          415,
+          'unsupported-media-type',
+          'Unsupported Media Type',
+          'The request body must be JSON, sent with Content-Type: application/json.',
+        );
       }
       const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
       if (text.trim() === '') throw badRequest([{ path: 'body', message: 'is required' }]);

@@ -2,8 +2,8 @@
 // logging, metrics, usage and header middlewares.
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { MiddlewareObj, Request } from '@middy/core';
-import type { RouteDefinition } from '../../../lib/config/routes';
-import { routeKey } from '../../../lib/config/routes';
+import type { RouteDefinition } from '../../../contracts/routes/route';
+import { routeKey } from '../../../contracts/routes/route';
 import { HttpProblem } from '../problem';
 
 export interface RequestState {
@@ -77,7 +77,9 @@ export function requestState(route: RouteDefinition): HttpMiddleware {
         throw new HttpProblem(404, 'not-found', 'Not Found', 'No route matches this method and path.');
       }
       if (event.httpMethod !== undefined && event.httpMethod.toUpperCase() !== route.method) {
-        throw new HttpProblem(405, 'method-not-allowed', 'Method Not Allowed', `This route accepts ${route.method} only.`, undefined, { Allow: route.method });
+        throw new HttpProblem(405, 'method-not-allowed', 'Method Not Allowed', `This route accepts ${route.method} only.`, undefined, {
+          Allow: route.method,
+        });
       }
     },
   };

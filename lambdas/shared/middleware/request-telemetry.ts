@@ -4,9 +4,9 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { METRIC } from '../../../lib/config/metrics';
+import { METRIC } from '../../../contracts/metrics';
 import { publishUsageEvent } from '../usage-publisher';
-import { utcDay, type UsageEvent } from '../usage-event';
+import { utcDay, type UsageEvent } from '../../../contracts/usage-event';
 import { elapsedMs, findState, type HttpMiddleware, type HttpRequest } from './request-state';
 
 export interface TelemetryOptions {
@@ -32,7 +32,15 @@ export function requestLogger(options: Pick<TelemetryOptions, 'logger'>): HttpMi
     const state = findState(request.event);
     if (!state) return;
     const status = request.response?.statusCode ?? 500;
-    const line = { method: state.route.method, route: state.routeKey, sourceIp: state.sourceIp, clientId: state.clientId, requestId: state.requestId, status, latencyMs: Math.round(elapsedMs(state) * 1000) / 1000 };
+    const line = {
+      method: state.route.method,
+      route: state.routeKey,
+      sourceIp: state.sourceIp,
+      clientId: state.clientId,
+      requestId: state.requestId,
+      status,
+      latencyMs: Math.round(elapsedMs(state) * 1000) / 1000,
+    };
     if (status >= 500) logger.error('request', line);
     else if (status >= 400) logger.warn('request', line);
     else logger.info('request', line);

@@ -1,7 +1,7 @@
 // Validates query, path and body against the route's zod schemas; failures become a 400 listing
 // field paths. Messages come from the schema, never from the input, so no value is echoed.
 import type * as z from 'zod';
-import type { RouteDefinition } from '../../../lib/config/routes';
+import type { RouteDefinition } from '../../../contracts/routes/route';
 import { badRequest, type FieldError } from '../problem';
 import type { HttpMiddleware } from './request-state';
 import type { ParsedBody } from './request-body';
@@ -34,7 +34,9 @@ function messageFor(issue: z.core.$ZodIssue): string {
     case 'invalid_value':
       return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
     case 'invalid_format':
-      return issue.format === 'regex' && issue.message && !issue.message.startsWith('Invalid') ? issue.message : `must be a valid ${issue.format}`;
+      return issue.format === 'regex' && issue.message && !issue.message.startsWith('Invalid')
+        ? issue.message
+        : `must be a valid ${issue.format}`;
     case 'not_multiple_of':
       return `must be a multiple of ${String(issue.divisor)}`;
     case 'invalid_union':

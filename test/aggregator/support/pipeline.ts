@@ -3,14 +3,18 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
-  CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, SQSClient,
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { createAggregator, type BatchResult } from '../../../lambdas/aggregator/aggregate-batch';
 import { aggregateEvents, parseRecord } from '../../../lambdas/aggregator/aggregate';
 import { createSqsAggregatorHandler } from '../../../lambdas/aggregator/sqs-handler';
 import type { CounterValues } from '../../../lambdas/shared/counters';
-import type { UsageEvent } from '../../../lambdas/shared/usage-event';
+import type { UsageEvent } from '../../../contracts/usage-event';
 import { createEventSourcePoller } from '../../../local/event-source-poller';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../local/resources';
 import { startDynamoDbLocal } from '../../../local/services/dynamodb-local';
@@ -34,8 +38,15 @@ export async function startPipeline(): Promise<Pipeline> {
   const sqs = new SQSClient({ endpoint: fauxqs.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   const faults = injectFaults(raw, mulberry32(7));
   return {
-    raw, doc, sqs, faults,
-    async stop() { raw.destroy(); sqs.destroy(); await Promise.all([ddb.stop(), fauxqs.stop()]); },
+    raw,
+    doc,
+    sqs,
+    faults,
+    async stop() {
+      raw.destroy();
+      sqs.destroy();
+      await Promise.all([ddb.stop(), fauxqs.stop()]);
+    },
   };
 }
 
@@ -74,22 +85,31 @@ export async function runScenario(pipeline: Pipeline, scenario: Scenario): Promi
   const tableName = await freshTable(pipeline.raw, 'pipeline');
   const name = `usage-${process.pid}-${++queues}`;
   const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-dlq` }));
-  const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn;
-  const queue = await sqs.send(new CreateQueueCommand({
-    QueueName: name,
-    Attributes: {
-      VisibilityTimeout: '3',
-      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: scenario.maxReceiveCount ?? 5 }),
-    },
-  }));
+  const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes!
+    .QueueArn;
+  const queue = await sqs.send(
+    new CreateQueueCommand({
+      QueueName: name,
+      Attributes: {
+        VisibilityTimeout: '3',
+        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: scenario.maxReceiveCount ?? 5 }),
+      },
+    }),
+  );
   const queueUrl = queue.QueueUrl!;
 
   // Producer: every event once, some twice (separate messages, sometimes in the same send), poison mixed in.
   const bodies: string[] = scenario.events.map((e) => JSON.stringify(e));
-  for (const e of scenario.events) if (rng() < (scenario.resendShare ?? 0)) bodies.splice(Math.floor(rng() * bodies.length), 0, JSON.stringify(e));
+  for (const e of scenario.events)
+    if (rng() < (scenario.resendShare ?? 0)) bodies.splice(Math.floor(rng() * bodies.length), 0, JSON.stringify(e));
   for (const p of scenario.poison ?? []) bodies.splice(Math.floor(rng() * bodies.length), 0, p);
   for (let i = 0; i < bodies.length; i += 10) {
-    await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: bodies.slice(i, i + 10).map((MessageBody, j) => ({ Id: String(j), MessageBody })) }));
+    await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: bodies.slice(i, i + 10).map((MessageBody, j) => ({ Id: String(j), MessageBody })),
+      }),
+    );
   }
 
   const metrics: Record<string, number> = {};
@@ -108,10 +128,19 @@ export async function runScenario(pipeline: Pipeline, scenario: Scenario): Promi
       },
     },
     logger: { info: () => undefined, warn: () => undefined },
-    metrics: { addMetric: (metric: string, _unit: unknown, value: number) => { metrics[metric] = (metrics[metric] ?? 0) + value; } },
+    metrics: {
+      addMetric: (metric: string, _unit: unknown, value: number) => {
+        metrics[metric] = (metrics[metric] ?? 0) + value;
+      },
+    },
   });
   const poller = createEventSourcePoller({
-    sqs, queueUrl, batchSize: 25, batchWindowMs: 100, concurrency: scenario.crashShare ? 1 : 2, functionTimeoutMs: 2_000,
+    sqs,
+    queueUrl,
+    batchSize: 25,
+    batchWindowMs: 100,
+    concurrency: scenario.crashShare ? 1 : 2,
+    functionTimeoutMs: 2_000,
     handler: async (event, context): Promise<SQSBatchResponse> => {
       faults.revive();
       if (rng() < (scenario.crashShare ?? 0)) faults.crashAfter(faults.writes + Math.floor(rng() * 60));
@@ -123,7 +152,8 @@ export async function runScenario(pipeline: Pipeline, scenario: Scenario): Promi
       // At-least-once delivery: some records that were counted come back anyway.
       const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
       for (const record of event.Records) {
-        if (!failed.has(record.messageId) && rng() < (scenario.redeliverShare ?? 0)) response.batchItemFailures.push({ itemIdentifier: record.messageId });
+        if (!failed.has(record.messageId) && rng() < (scenario.redeliverShare ?? 0))
+          response.batchItemFailures.push({ itemIdentifier: record.messageId });
       }
       return response;
     },
@@ -149,6 +179,11 @@ export async function runScenario(pipeline: Pipeline, scenario: Scenario): Promi
   return {
     counters: await storedCounters(pipeline.doc, tableName),
     truth: truthOf(scenario.events),
-    deadLetters, metrics, invocations: poller.stats.invocations, crashes, overWrittenBatches, injected,
+    deadLetters,
+    metrics,
+    invocations: poller.stats.invocations,
+    crashes,
+    overWrittenBatches,
+    injected,
   };
 }

@@ -2,7 +2,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { countersFromItem, type CounterValues } from '../../../lambdas/shared/counters';
-import type { UsageEvent } from '../../../lambdas/shared/usage-event';
+import type { UsageEvent } from '../../../contracts/usage-event';
 import { aggregateEvents, counterId } from '../../../lambdas/aggregator/aggregate';
 import { createUsageTable, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../local/resources';
 
@@ -23,7 +23,9 @@ export async function scanAll(doc: DynamoDBDocumentClient, tableName: string): P
   const items: Record<string, unknown>[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
-    const out: ScanCommandOutput = await doc.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: startKey, ConsistentRead: true }));
+    const out: ScanCommandOutput = await doc.send(
+      new ScanCommand({ TableName: tableName, ExclusiveStartKey: startKey, ConsistentRead: true }),
+    );
     items.push(...(out.Items ?? []));
     startKey = out.LastEvaluatedKey;
   } while (startKey);
@@ -35,7 +37,11 @@ export async function storedCounters(doc: DynamoDBDocumentClient, tableName: str
   const counters = new Map<string, CounterValues>();
   for (const item of await scanAll(doc, tableName)) {
     if (!String(item.pk).startsWith('USAGE#')) continue;
-    const id = counterId({ clientId: String(item.clientId), day: String(item.day), route: item.route === undefined ? undefined : String(item.route) });
+    const id = counterId({
+      clientId: String(item.clientId),
+      day: String(item.day),
+      route: item.route === undefined ? undefined : String(item.route),
+    });
     counters.set(id, countersFromItem(item));
   }
   return counters;

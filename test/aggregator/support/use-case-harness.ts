@@ -4,7 +4,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createAggregator, type AggregatorOptions } from '../../../lambdas/aggregator/aggregate-batch';
 import type { RecordBody } from '../../../lambdas/aggregator/aggregate';
-import type { UsageEvent } from '../../../lambdas/shared/usage-event';
+import type { UsageEvent } from '../../../contracts/usage-event';
 import { startDynamoDbLocal } from '../../../local/services/dynamodb-local';
 import type { RunningService } from '../../../local/services/child-service';
 import { injectFaults, type FaultInjector } from './faults';
@@ -32,7 +32,16 @@ export function useCaseHarness(seed = 42): UseCaseHarness {
     rng: mulberry32(seed),
     records: (events, prefix = 'm') => events.map((e, i): RecordBody => ({ id: `${prefix}-${i}`, body: JSON.stringify(e) })),
     aggregatorFor: (tableName, extra = {}) =>
-      createAggregator({ doc: h.doc, tableName, clock: () => h.now, leaseMarginMs: 100, safetyMs: 0, markerGraceMs: 0, sleep: async () => undefined, ...extra }),
+      createAggregator({
+        doc: h.doc,
+        tableName,
+        clock: () => h.now,
+        leaseMarginMs: 100,
+        safetyMs: 0,
+        markerGraceMs: 0,
+        sleep: async () => undefined,
+        ...extra,
+      }),
     async deliverUntilDone(tableName, all, batchSize, maxRounds = 6) {
       let pending = all;
       for (let round = 1; round <= maxRounds; round++) {
@@ -61,6 +70,10 @@ export function useCaseHarness(seed = 42): UseCaseHarness {
     await ddb?.stop();
   });
   // Near real time: DynamoDB Local deletes items whose TTL has passed.
-  beforeEach(() => { h.faults.revive(); h.faults.plan = {}; h.now = Date.now(); });
+  beforeEach(() => {
+    h.faults.revive();
+    h.faults.plan = {};
+    h.now = Date.now();
+  });
   return h;
 }

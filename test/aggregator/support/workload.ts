@@ -1,5 +1,5 @@
 // Deterministic usage-event workloads: Zipf-skewed clients and routes, a steady request rate.
-import type { UsageEvent } from '../../../lambdas/shared/usage-event';
+import type { UsageEvent } from '../../../contracts/usage-event';
 
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
@@ -16,12 +16,19 @@ export function mulberry32(seed: number): () => number {
 export function zipfSampler(n: number, s: number, rng: () => number): () => number {
   const cdf = new Float64Array(n);
   let total = 0;
-  for (let k = 0; k < n; k++) { total += 1 / (k + 1) ** s; cdf[k] = total; }
+  for (let k = 0; k < n; k++) {
+    total += 1 / (k + 1) ** s;
+    cdf[k] = total;
+  }
   return () => {
     const x = rng() * total;
     let lo = 0;
     let hi = n - 1;
-    while (lo < hi) { const mid = (lo + hi) >> 1; if (cdf[mid] < x) lo = mid + 1; else hi = mid; }
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cdf[mid] < x) lo = mid + 1;
+      else hi = mid;
+    }
     return lo;
   };
 }
@@ -43,7 +50,10 @@ export function generateEvents(options: WorkloadOptions): UsageEvent[] {
   const routes = zipfSampler(options.routes ?? 10, options.zipfS ?? 1, rng);
   const start = options.startMs ?? Date.UTC(2026, 0, 1, 23, 59, 0);
   const rate = options.ratePerSecond ?? 1_000;
-  const hex = () => Math.floor(rng() * 2 ** 32).toString(16).padStart(8, '0');
+  const hex = () =>
+    Math.floor(rng() * 2 ** 32)
+      .toString(16)
+      .padStart(8, '0');
   const events: UsageEvent[] = [];
   for (let i = 0; i < options.count; i++) {
     const at = new Date(start + Math.floor((i * 1000) / rate));

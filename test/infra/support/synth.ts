@@ -5,7 +5,7 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../../bin/app';
 import type { MeteredApiStack } from '../../../lib/metered-api-stack';
-import type { StageName } from '../../../lib/config/stages';
+import type { StageName } from '../../../contracts/stages';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const CDK_CONTEXT: Record<string, unknown> = JSON.parse(readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')).context;

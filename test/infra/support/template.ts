@@ -49,13 +49,17 @@ export function integrationFunctionId(method: CfnResource): string {
 
 /** The functions this stack declares (not CDK's own custom-resource providers): they carry STAGE. */
 export function stackFunctions(template: Template): Record<string, CfnResource> {
-  return Object.fromEntries(Object.entries(resourcesOf(template, 'AWS::Lambda::Function'))
-    .filter(([, fn]) => fn.Properties.Environment?.Variables?.STAGE !== undefined));
+  return Object.fromEntries(
+    Object.entries(resourcesOf(template, 'AWS::Lambda::Function')).filter(
+      ([, fn]) => fn.Properties.Environment?.Variables?.STAGE !== undefined,
+    ),
+  );
 }
 
 export function functionByService(template: Template, service: string): [string, CfnResource][] {
-  return Object.entries(stackFunctions(template))
-    .filter(([, fn]) => fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME === service);
+  return Object.entries(stackFunctions(template)).filter(
+    ([, fn]) => fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME === service,
+  );
 }
 
 export interface Statement {

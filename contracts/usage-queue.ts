@@ -1,6 +1,6 @@
 // The usage queue and its dead-letter queue: one definition for the CDK pipeline construct and the
 // local twin (which creates both queues in its SQS emulator).
-import { WORKERS } from './routes';
+import { WORKERS } from './workers';
 
 export const USAGE_QUEUE = {
   /** Receives before a message moves to the DLQ. */

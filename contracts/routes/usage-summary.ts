@@ -1,6 +1,7 @@
-// Request and response schemas of GET /v1/usage. Cross-field rules (from ≤ to, at most 366 days,
+// Route GET /v1/usage. Cross-field rules (from ≤ to, at most 366 days,: its definition, request and response schemas.
 // not after today) need the clock and live in usage-summary.ts.
 import * as z from 'zod';
+import type { RouteDefinition } from './route';
 
 const isoDate = z.iso.date();
 
@@ -30,12 +31,25 @@ export const usageSummaryResponse = z.strictObject({
   }),
   averagePerDay: z.number().nonnegative(),
   today: z.strictObject({ requests: count, quota: count, percentOfQuota: z.number().nonnegative() }),
-  routes: z.array(z.strictObject({
-    route: z.string(),
-    requests: count,
-    percent: z.number().min(0).max(100),
-    clientErrors: count,
-    serverErrors: count,
-  })),
+  routes: z.array(
+    z.strictObject({
+      route: z.string(),
+      requests: count,
+      percent: z.number().min(0).max(100),
+      clientErrors: count,
+      serverErrors: count,
+    }),
+  ),
 });
 export type UsageSummary = z.infer<typeof usageSummaryResponse>;
+
+export const usageSummaryRoute = {
+  id: 'usage-summary',
+  method: 'GET',
+  path: '/v1/usage',
+  routeClass: 'default',
+  entry: 'lambdas/usage-summary/handler.ts',
+  timeoutSeconds: 10,
+  readsUsage: true,
+  schemas: { query: usageSummaryQuery },
+} as const satisfies RouteDefinition;

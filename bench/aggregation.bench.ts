@@ -7,13 +7,13 @@ import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamod
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import { createAggregator } from '../lambdas/aggregator/aggregate-batch';
-import { aggregateEvents, aggregateRoutes, parseRecord, type RecordBody } from '../lambdas/aggregator/aggregate';
+import { createAggregator } from '../lambdas/aggregator/exactly-once';
+import { aggregateEvents, aggregateRoutes, parseRecord, type RecordBody } from '../lambdas/aggregator/counter-deltas';
 import { COUNTER_ATTRIBUTES, HISTOGRAM_SIZE, type CounterValues } from '../lambdas/shared/counters';
 import { itemKey } from '../contracts/table';
 import type { UsageEvent } from '../contracts/usage-event';
 import { startDynamoDbLocal } from '../local/services/dynamodb-local';
-import { runLimited } from '../lambdas/aggregator/aggregate-batch';
+import { runLimited } from '../lambdas/shared/bounded-concurrency';
 import { dynamoClients, freshTable, sortedEntries, storedCounters, truthOf } from '../test/aggregator/support/table';
 import { generateEvents, mulberry32 } from '../test/aggregator/support/workload';
 import { QUICK, round, writeResults } from './support';

@@ -18,6 +18,10 @@ export const METRIC = {
   batchLatency: 'BatchLatency',
   poisonMessages: 'PoisonMessages',
   recordFailures: 'RecordFailures',
+  /** A usage event id delivered again with a different payload: the first was counted. */
+  eventConflicts: 'UsageEventConflicts',
+  /** Parts of a batch failed on an unexpected error (their records are retried; alarmed). */
+  aggregatorErrors: 'AggregatorErrors',
   // Daily job (dimension: service)
   activeClients: 'ActiveClients',
   dailyRequests: 'DailyRequests',

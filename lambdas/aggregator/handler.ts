@@ -6,13 +6,17 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { METRICS_NAMESPACE, SERVICE } from '../../contracts/metrics';
 import { dynamo, resources } from '../shared/clients';
-import { createAggregator } from './aggregate-batch';
+import { createAggregator } from './exactly-once';
 import { createSqsAggregatorHandler } from './sqs-handler';
 
 const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE.aggregator;
 const logger = new Logger({ serviceName });
 const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE, serviceName });
-const aggregator = createAggregator({ doc: dynamo(), tableName: resources.tableName });
+const aggregator = createAggregator({
+  doc: dynamo(),
+  tableName: resources.tableName,
+  onError: (error, context) => logger.error('usage batch part failed; its records will be retried', { ...context, error: error as Error }),
+});
 
 export const handler = middy(createSqsAggregatorHandler({ aggregator, logger, metrics }))
   .use(injectLambdaContext(logger))

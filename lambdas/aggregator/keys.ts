@@ -21,8 +21,20 @@ export const MARKER_PREFIX = 'm_';
 export const markerAttribute = (journalId: string) => `${MARKER_PREFIX}${journalId}`;
 
 /** A new journal id: 12 base36 characters (62 random bits), safe inside attribute names. */
-export function newJournalId(): string {
-  return randomBytes(8).readBigUInt64BE().toString(36).padStart(13, '0').slice(-12);
+export function newJournalId(random?: () => number): string {
+  const bits = random
+    ? (BigInt(Math.floor(random() * 2 ** 32)) << 32n) | BigInt(Math.floor(random() * 2 ** 32))
+    : randomBytes(8).readBigUInt64BE();
+  return bits.toString(36).padStart(13, '0').slice(-12);
+}
+
+/** Bytes of a payload fingerprint stored beside each claim: enough to notice an event id reused with another payload. */
+export const PAYLOAD_FINGERPRINT_BYTES = 4;
+
+/** Fingerprint of what an event counts: two deliveries of one eventId must carry the same one. */
+export function payloadFingerprint(event: UsageEvent): Buffer {
+  const fields = [event.clientId, event.plan, event.route, event.method, event.status, event.latencyMs, event.requestTime, event.day];
+  return createHash('sha256').update(fields.join('\u0000')).digest().subarray(0, PAYLOAD_FINGERPRINT_BYTES);
 }
 
 export function eventHash(eventId: string): Buffer {

@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { itemKey, TABLE_KEYS } from '../../contracts/table';
 import { COUNTER_ATTRIBUTES, HISTOGRAM_SIZE } from '../shared/counters';
-import type { CounterDelta } from './aggregate';
+import type { CounterDelta } from './counter-deltas';
 import { aggregatorKey, MARKER_PREFIX, markerAttribute } from './keys';
 
 export type JournalStatus = 'claiming' | 'pending' | 'complete' | 'aborted';
@@ -28,6 +28,8 @@ export interface ClaimEntry {
   readonly journalId: string;
   /** Concatenated event hashes. */
   readonly hashes: Uint8Array;
+  /** Concatenated payload fingerprints, one per hash (absent on entries written before fingerprints existed). */
+  readonly fingerprints?: Uint8Array;
 }
 
 export interface CounterApplyResult {
@@ -45,6 +47,7 @@ export class AggregatorRepository {
     private readonly tableName: string,
     /** Epoch seconds after which claims and journals may be deleted by TTL (longer than the queue's retention). */
     private readonly expiresAt: () => number,
+    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   ) {}
 
   async readClaimPage(page: string): Promise<ClaimEntry[]> {
@@ -62,7 +65,12 @@ export class AggregatorRepository {
         }),
       );
       for (const item of out.Items ?? []) {
-        entries.push({ seq: Number(String(item.sk).slice(4)), journalId: String(item.j), hashes: item.h as Uint8Array });
+        entries.push({
+          seq: Number(String(item.sk).slice(4)),
+          journalId: String(item.j),
+          hashes: item.h as Uint8Array,
+          fingerprints: item.f as Uint8Array | undefined,
+        });
       }
       startKey = out.LastEvaluatedKey;
     } while (startKey);
@@ -70,12 +78,18 @@ export class AggregatorRepository {
   }
 
   /** Appends one claim entry at `seq`; false when another batch took that sequence number first. */
-  async appendClaims(page: string, seq: number, journalId: string, hashes: Uint8Array): Promise<boolean> {
+  async appendClaims(page: string, seq: number, journalId: string, hashes: Uint8Array, fingerprints: Uint8Array): Promise<boolean> {
     try {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...aggregatorKey.claimEntry(page, seq), j: journalId, h: hashes, [TABLE_KEYS.timeToLive]: this.expiresAt() },
+          Item: {
+            ...aggregatorKey.claimEntry(page, seq),
+            j: journalId,
+            h: hashes,
+            f: fingerprints,
+            [TABLE_KEYS.timeToLive]: this.expiresAt(),
+          },
           ConditionExpression: 'attribute_not_exists(#pk)',
           ExpressionAttributeNames: { '#pk': TABLE_KEYS.partitionKey },
         }),
@@ -116,7 +130,7 @@ export class AggregatorRepository {
     for (let i = 0; i < journalIds.length; i += 100) {
       let keys: Record<string, unknown>[] | undefined = journalIds.slice(i, i + 100).map((id) => aggregatorKey.journalHead(id));
       for (let round = 0; keys && keys.length > 0; round++) {
-        if (round > 0) await new Promise((r) => setTimeout(r, Math.min(500, 20 * 2 ** round)));
+        if (round > 0) await this.sleep(Math.min(500, 20 * 2 ** round));
         const out: BatchGetCommandOutput = await this.doc.send(
           new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
         );

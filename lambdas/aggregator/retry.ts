@@ -40,6 +40,8 @@ export interface RetryPolicy {
   readonly baseDelayMs?: number;
   readonly maxDelayMs?: number;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Source of the backoff jitter (a seeded one in the simulator). @default Math.random */
+  readonly random?: () => number;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -53,7 +55,7 @@ export async function withRetry<T>(what: string, op: () => Promise<T>, policy: R
       return await op();
     } catch (error) {
       if (!isRetryable(error)) throw error;
-      const delay = Math.random() * Math.min(max, base * 2 ** attempt);
+      const delay = (policy.random ?? Math.random)() * Math.min(max, base * 2 ** attempt);
       if (policy.clock() + delay >= policy.deadline) throw new OutOfTime(what);
       await (policy.sleep ?? defaultSleep)(delay);
     }

@@ -3,7 +3,7 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { METRIC } from '../../contracts/metrics';
-import type { Aggregator } from './aggregate-batch';
+import type { Aggregator } from './exactly-once';
 
 export interface SqsAggregatorDeps {
   readonly aggregator: Aggregator;
@@ -23,6 +23,10 @@ export function createSqsAggregatorHandler(deps: SqsAggregatorDeps) {
       // Only the reason and ids: the body is never logged whole.
       deps.logger.warn('poison usage event', { messageId: id, reason, receiveCount: receiveCounts.get(id) });
     }
+    for (const { id, eventId } of result.conflicts) {
+      // The first payload was counted; this one carries the same eventId with other values (never logged).
+      deps.logger.warn('usage event id reused with a different payload', { messageId: id, eventId });
+    }
     const retried = result.failures.length - result.poison.length;
     if (retried > 0) deps.logger.warn('usage events left for retry', { count: retried, journalId: result.journalId });
     deps.logger.info('usage batch aggregated', {
@@ -39,6 +43,8 @@ export function createSqsAggregatorHandler(deps: SqsAggregatorDeps) {
     deps.metrics.addMetric(METRIC.counterWrites, MetricUnit.Count, result.counterWrites);
     deps.metrics.addMetric(METRIC.poisonMessages, MetricUnit.Count, result.poison.length);
     deps.metrics.addMetric(METRIC.recordFailures, MetricUnit.Count, retried);
+    deps.metrics.addMetric(METRIC.eventConflicts, MetricUnit.Count, result.conflicts.length);
+    deps.metrics.addMetric(METRIC.aggregatorErrors, MetricUnit.Count, result.errors);
     deps.metrics.addMetric(METRIC.batchLatency, MetricUnit.Milliseconds, clock() - started);
     return { batchItemFailures: result.failures.map((itemIdentifier) => ({ itemIdentifier })) };
   };

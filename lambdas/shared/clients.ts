@@ -12,12 +12,15 @@ export const resources = {
   stage: process.env.STAGE ?? 'dev',
 };
 
+/** Attempts per DynamoDB call in the SDK's standard retry mode (the simulator emulates the same loop). */
+export const DYNAMODB_MAX_ATTEMPTS = 3;
+
 let documentClient: DynamoDBDocumentClient | undefined;
 let sqsClient: SQSClient | undefined;
 let s3Client: S3Client | undefined;
 
 export function dynamo(): DynamoDBDocumentClient {
-  documentClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 3 }), {
+  documentClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: DYNAMODB_MAX_ATTEMPTS }), {
     marshallOptions: { removeUndefinedValues: true },
   });
   return documentClient;

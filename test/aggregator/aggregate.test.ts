@@ -8,7 +8,7 @@ import {
   aggregateRoutes,
   parseRecord,
   type CountedFields,
-} from '../../lambdas/aggregator/aggregate';
+} from '../../lambdas/aggregator/counter-deltas';
 import { addEvent, emptyCounters, mergeCounters, type CounterValues } from '../../lambdas/shared/counters';
 
 const eventArb = fc.record({

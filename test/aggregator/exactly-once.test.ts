@@ -2,13 +2,13 @@
 // concurrent duplicate batches, throttling, conflicts and ambiguous timeouts. Counters must equal ground truth.
 import { SimulatedCrash } from './support/faults';
 import { freshTable, scanAll, sortedEntries, storedCounters, truthOf } from './support/table';
-import { generateEvents, mulberry32 } from './support/workload';
+import { generateEvents, lastMidnight, mulberry32 } from './support/workload';
 import { useCaseHarness } from './support/use-case-harness';
 
 const h = useCaseHarness(42);
 const { records, aggregatorFor, deliverUntilDone } = h;
 
-const events = generateEvents({ count: 30, clients: 5, routes: 3, seed: 3, ratePerSecond: 12, startMs: Date.UTC(2026, 0, 1, 23, 59, 58) });
+const events = generateEvents({ count: 30, clients: 5, routes: 3, seed: 3, ratePerSecond: 12, startMs: lastMidnight() - 2_000 });
 
 test('a clean batch writes each counter item once and counts every event', async () => {
   const table = await freshTable(h.raw, 'clean');

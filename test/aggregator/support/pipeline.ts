@@ -10,8 +10,8 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse } from 'aws-lambda';
-import { createAggregator, type BatchResult } from '../../../lambdas/aggregator/aggregate-batch';
-import { aggregateEvents, parseRecord } from '../../../lambdas/aggregator/aggregate';
+import { createAggregator, type BatchResult } from '../../../lambdas/aggregator/exactly-once';
+import { aggregateEvents, parseRecord } from '../../../lambdas/aggregator/counter-deltas';
 import { createSqsAggregatorHandler } from '../../../lambdas/aggregator/sqs-handler';
 import type { CounterValues } from '../../../lambdas/shared/counters';
 import type { UsageEvent } from '../../../contracts/usage-event';
@@ -20,7 +20,7 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../local/resources';
 import { startDynamoDbLocal } from '../../../local/services/dynamodb-local';
 import { startFauxqs } from '../../../local/services/fauxqs';
 import type { RunningService } from '../../../local/services/child-service';
-import { injectFaults, type FaultInjector, type FaultPlan } from './faults';
+import { SimulatedCrash, injectFaults, type FaultInjector, type FaultPlan } from './faults';
 import { dynamoClients, freshTable, storedCounters, truthOf } from './table';
 import { mulberry32 } from './workload';
 
@@ -144,10 +144,16 @@ export async function runScenario(pipeline: Pipeline, scenario: Scenario): Promi
     handler: async (event, context): Promise<SQSBatchResponse> => {
       faults.revive();
       if (rng() < (scenario.crashShare ?? 0)) faults.crashAfter(faults.writes + Math.floor(rng() * 60));
+      // A crashed container answers nothing: whatever the use case returned after the crash is discarded.
       const response = await inner(event, context).catch((error) => {
         if (faults.crashed) crashes += 1;
         throw error;
       });
+      if (faults.crashed) {
+        crashes += 1;
+        faults.revive();
+        throw new SimulatedCrash();
+      }
       faults.revive();
       // At-least-once delivery: some records that were counted come back anyway.
       const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));

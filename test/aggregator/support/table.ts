@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { countersFromItem, type CounterValues } from '../../../lambdas/shared/counters';
 import type { UsageEvent } from '../../../contracts/usage-event';
-import { aggregateEvents, counterId } from '../../../lambdas/aggregator/aggregate';
+import { aggregateEvents, counterId } from '../../../lambdas/aggregator/counter-deltas';
 import { createUsageTable, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../local/resources';
 
 let tables = 0;

@@ -2,8 +2,8 @@
 // clock, and helpers that deliver records batch by batch until every one is acknowledged.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createAggregator, type AggregatorOptions } from '../../../lambdas/aggregator/aggregate-batch';
-import type { RecordBody } from '../../../lambdas/aggregator/aggregate';
+import { createAggregator, type AggregatorOptions } from '../../../lambdas/aggregator/exactly-once';
+import type { RecordBody } from '../../../lambdas/aggregator/counter-deltas';
 import type { UsageEvent } from '../../../contracts/usage-event';
 import { startDynamoDbLocal } from '../../../local/services/dynamodb-local';
 import type { RunningService } from '../../../local/services/child-service';

@@ -44,11 +44,17 @@ export interface WorkloadOptions {
   readonly zipfS?: number;
 }
 
+/** The last UTC midnight: events near it fall on two days, and stay young enough to be counted (claim retention). */
+export function lastMidnight(): number {
+  const now = Date.now();
+  return now - (now % (24 * 3600 * 1000));
+}
+
 export function generateEvents(options: WorkloadOptions): UsageEvent[] {
   const rng = mulberry32(options.seed ?? 1);
   const clients = zipfSampler(options.clients ?? 1_000, options.zipfS ?? 1, rng);
   const routes = zipfSampler(options.routes ?? 10, options.zipfS ?? 1, rng);
-  const start = options.startMs ?? Date.UTC(2026, 0, 1, 23, 59, 0);
+  const start = options.startMs ?? lastMidnight() - 60_000;
   const rate = options.ratePerSecond ?? 1_000;
   const hex = () =>
     Math.floor(rng() * 2 ** 32)

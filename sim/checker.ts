@@ -1,0 +1,152 @@
+// After a run: every accepted event counted exactly once (counters equal the truth), the journal
+// invariants hold, and nothing valid was left behind in the queues.
+import { aggregateEvents, aggregateRoutes, counterId, type CounterDelta, decodeDeltas } from '../lambdas/aggregator/counter-deltas';
+import { eventHash, EVENT_HASH_BYTES } from '../lambdas/aggregator/keys';
+import { COUNTER_ATTRIBUTES, HISTOGRAM_SIZE } from '../lambdas/shared/counters';
+import type { UsageEvent } from '../contracts/usage-event';
+import type { SqsModel } from './sqs-model';
+import type { SimStore } from './store';
+import type { Workload } from './workload';
+
+export interface Violation {
+  readonly kind: 'count' | 'journal' | 'claim' | 'left-behind' | 'expired-message';
+  readonly detail: string;
+}
+
+interface CheckInput {
+  readonly store: SimStore;
+  readonly workload: Workload;
+  readonly queue: SqsModel;
+  readonly tableName: string;
+}
+
+function valuesOf(item: Record<string, unknown>): string {
+  const histogram = Array.from({ length: HISTOGRAM_SIZE }, (_, i) => Number(item[COUNTER_ATTRIBUTES.histogram(i)] ?? 0));
+  return JSON.stringify([
+    Number(item[COUNTER_ATTRIBUTES.requests] ?? 0),
+    Number(item[COUNTER_ATTRIBUTES.clientErrors] ?? 0),
+    Number(item[COUNTER_ATTRIBUTES.serverErrors] ?? 0),
+    Number(item[COUNTER_ATTRIBUTES.latencySumMs] ?? 0),
+    histogram,
+  ]);
+}
+
+function deltaValues(delta: CounterDelta | undefined): string {
+  const v = delta?.values;
+  return JSON.stringify(
+    v ? [v.requests, v.clientErrors, v.serverErrors, v.latencySumMs, v.latencyHistogram] : [0, 0, 0, 0, new Array(HISTOGRAM_SIZE).fill(0)],
+  );
+}
+
+/** Counter items as the aggregator's counterId → values. */
+function counterItems(items: Record<string, unknown>[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const item of items) {
+    const pk = String(item.pk);
+    if (!pk.startsWith('USAGE#')) continue;
+    const clientId = pk.slice('USAGE#'.length);
+    const [, day, , ...route] = String(item.sk).split('#');
+    out.set(counterId({ clientId, day, route: route.length > 0 ? route.join('#') : undefined }), valuesOf(item));
+  }
+  return out;
+}
+
+/** The truths a run may legitimately end with: each conflicting event id counted with either payload. */
+function acceptableTruths(workload: Workload): Map<string, CounterDelta>[] {
+  const base = [...workload.events.values()];
+  const truths = [aggregateEvents(base)];
+  for (const [id, other] of workload.conflicts) truths.push(aggregateEvents(base.map((e) => (e.eventId === id ? other : e))));
+  return truths;
+}
+
+export function checkRun({ store, workload, queue, tableName }: CheckInput): Violation[] {
+  const violations: Violation[] = [];
+  const items = store.items(tableName);
+
+  // 1. Counters equal the truth.
+  const actual = counterItems(items);
+  const truths = acceptableTruths(workload);
+  const matches = truths.some((truth) => {
+    if ([...actual.keys()].some((id) => !truth.has(id) && actual.get(id) !== deltaValues(undefined))) return false;
+    return [...truth].every(([id, delta]) => actual.get(id) === deltaValues(delta));
+  });
+  if (!matches) {
+    const truth = truths[0];
+    for (const id of new Set([...truth.keys(), ...actual.keys()])) {
+      const want = deltaValues(truth.get(id));
+      const got = actual.get(id) ?? deltaValues(undefined);
+      if (want !== got) violations.push({ kind: 'count', detail: `${id.replaceAll('\u0000', ' | ')}: want ${want}, got ${got}` });
+    }
+    if (violations.length === 0) violations.push({ kind: 'count', detail: 'counters match no acceptable truth' });
+  }
+
+  // 2. Journal invariants: a pending or complete journal's body is exactly the events it holds claims on,
+  //    and no event has two live (non-aborted) owners.
+  const byHash = new Map<string, UsageEvent[]>();
+  for (const event of [...workload.events.values(), ...workload.conflicts.values()]) {
+    const key = eventHash(event.eventId).toString('latin1');
+    byHash.set(key, [...(byHash.get(key) ?? []), event]);
+  }
+  const heads = new Map<string, string>();
+  const bodies = new Map<string, Uint8Array>();
+  for (const item of items) {
+    const pk = String(item.pk);
+    if (!pk.startsWith('JOURNAL#')) continue;
+    const id = pk.slice('JOURNAL#'.length);
+    if (item.sk === 'HEAD') heads.set(id, String(item.st));
+    else bodies.set(id, item.d as Uint8Array);
+  }
+  const claimsOf = new Map<string, Set<string>>();
+  const ownersOf = new Map<string, Set<string>>();
+  for (const item of items) {
+    if (!String(item.pk).startsWith('CLAIM#')) continue;
+    const bytes = Buffer.from(item.h as Uint8Array);
+    const journal = String(item.j);
+    for (let i = 0; i + EVENT_HASH_BYTES <= bytes.length; i += EVENT_HASH_BYTES) {
+      const hash = bytes.toString('latin1', i, i + EVENT_HASH_BYTES);
+      claimsOf.set(journal, (claimsOf.get(journal) ?? new Set()).add(hash));
+      ownersOf.set(hash, (ownersOf.get(hash) ?? new Set()).add(journal));
+    }
+  }
+  for (const [id, status] of heads) {
+    if (status !== 'pending' && status !== 'complete') continue;
+    const body = bodies.get(id);
+    if (!body) {
+      violations.push({ kind: 'journal', detail: `journal ${id} is ${status} without a body` });
+      continue;
+    }
+    const claimed = [...(claimsOf.get(id) ?? [])];
+    const variants = claimed.map((hash) => byHash.get(hash) ?? []);
+    const got = new Map(decodeDeltas(body).map((d) => [counterId(d), deltaValues(d)]));
+    const fits = (events: UsageEvent[]) => {
+      const want = aggregateRoutes(events);
+      return want.size === got.size && [...want].every(([key, d]) => got.get(counterId(d)) === deltaValues(d) && key !== undefined);
+    };
+    const first = variants.map((v) => v[0]).filter(Boolean);
+    const alternatives = [first, ...variants.flatMap((v, i) => v.slice(1).map((alt) => first.map((e, j) => (j === i ? alt : e))))];
+    if (!alternatives.some(fits)) {
+      violations.push({
+        kind: 'journal',
+        detail: `journal ${id} (${status}) holds claims on ${claimed.length} event(s) its body does not match`,
+      });
+    }
+  }
+  for (const [hash, owners] of ownersOf) {
+    const live = [...owners].filter((id) => heads.has(id) && heads.get(id) !== 'aborted');
+    if (live.length > 1) {
+      const label = byHash.get(hash)?.[0]?.eventId ?? 'unknown event';
+      violations.push({ kind: 'claim', detail: `${label} has ${live.length} live owners: ${live.join(', ')}` });
+    }
+  }
+
+  // 3. Nothing valid left behind: only poison (and copies of counted events too old to verify) may stay in the DLQ.
+  for (const message of queue.expired) violations.push({ kind: 'expired-message', detail: `SQS expired ${message.messageId}` });
+  for (const message of [...queue.source.values(), ...queue.deadLetters.values()]) {
+    const id = /"eventId":"([^"]+)"/.exec(message.body)?.[1];
+    const event = id ? workload.events.get(id) : undefined;
+    if (event && queue.source.has(message.messageId)) {
+      violations.push({ kind: 'left-behind', detail: `${message.messageId} (${id}) still in the queue` });
+    }
+  }
+  return violations;
+}

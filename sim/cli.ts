@@ -1,0 +1,126 @@
+// `npm run sim -- --seeds N [--seed S] [--from F] [--workers W] [--trace]`: runs seeds of the counting
+// simulation, prints schedules/s and violations; a failing seed prints the command that replays it with
+// a trace of its interleaving. Seeds are split across worker processes (one per core by default).
+import { fork } from 'node:child_process';
+import * as os from 'node:os';
+import { runSeed } from './simulation';
+import { createSimStore } from './sim-store';
+
+interface Args {
+  seeds: number;
+  from: number;
+  seed?: number;
+  workers: number;
+  trace: boolean;
+  json: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { seeds: 1_000, from: 1, workers: os.availableParallelism(), trace: false, json: false };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = () => {
+      const v = Number(argv[++i]);
+      if (!Number.isSafeInteger(v) || v < 0) throw new Error(`${flag} needs a whole number, got ${argv[i]}`);
+      return v;
+    };
+    if (flag === '--seeds') args.seeds = value();
+    else if (flag === '--from') args.from = value();
+    else if (flag === '--seed') args.seed = value();
+    else if (flag === '--workers') args.workers = Math.max(1, value());
+    else if (flag === '--trace') args.trace = true;
+    else if (flag === '--json') args.json = true;
+    else throw new Error(`unknown flag ${flag}; use --seeds N [--from F] [--seed S] [--workers W] [--trace]`);
+  }
+  return args;
+}
+
+interface Summary {
+  seeds: number;
+  failed: { seed: number; violations: string[] }[];
+  steps: number;
+  invocations: number;
+  crashes: number;
+  timeouts: number;
+  redrives: number;
+  events: number;
+}
+
+async function runRange(from: number, count: number): Promise<Summary> {
+  const summary: Summary = { seeds: 0, failed: [], steps: 0, invocations: 0, crashes: 0, timeouts: 0, redrives: 0, events: 0 };
+  for (let seed = from; seed < from + count; seed++) {
+    const result = await runSeed({ seed, store: createSimStore });
+    summary.seeds += 1;
+    summary.steps += result.stats.steps;
+    summary.invocations += result.stats.invocations;
+    summary.crashes += result.stats.crashes;
+    summary.timeouts += result.stats.timeouts;
+    summary.redrives += result.stats.redrives;
+    summary.events += result.stats.events;
+    if (result.violations.length > 0) summary.failed.push({ seed, violations: result.violations.map((v) => `${v.kind}: ${v.detail}`) });
+    if (summary.failed.length >= 20) break;
+  }
+  return summary;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  if (process.env.SIM_WORKER) {
+    const [from, count] = process.env.SIM_WORKER.split(':').map(Number);
+    process.send?.(await runRange(from, count));
+    return;
+  }
+  if (args.seed !== undefined) {
+    const result = await runSeed({ seed: args.seed, store: createSimStore, trace: true });
+    console.log(result.trace);
+    console.log(
+      `\nseed ${args.seed}: ${result.stats.events} events, ${result.stats.invocations} invocations, ${result.stats.crashes} crashes, ${result.stats.timeouts} timeouts`,
+    );
+    if (result.violations.length === 0) console.log('no violations');
+    for (const v of result.violations) console.log(`VIOLATION ${v.kind}: ${v.detail}`);
+    process.exitCode = result.violations.length > 0 ? 1 : 0;
+    return;
+  }
+  const started = process.hrtime.bigint();
+  const workers = Math.min(args.workers, args.seeds);
+  const share = Math.ceil(args.seeds / workers);
+  const parts = await Promise.all(
+    Array.from({ length: workers }, (_, w) => {
+      const from = args.from + w * share;
+      const count = Math.min(share, args.from + args.seeds - from);
+      return new Promise<Summary>((resolve, reject) => {
+        const child = fork(__filename, process.argv.slice(2), {
+          env: { ...process.env, SIM_WORKER: `${from}:${count}` },
+          execArgv: process.execArgv,
+        });
+        child.once('message', (m) => resolve(m as Summary));
+        child.once('error', reject);
+        child.once('exit', (code) => code !== 0 && reject(new Error(`sim worker exited with ${code}`)));
+      });
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const total = parts.reduce((a, p) => ({
+    seeds: a.seeds + p.seeds,
+    failed: [...a.failed, ...p.failed],
+    steps: a.steps + p.steps,
+    invocations: a.invocations + p.invocations,
+    crashes: a.crashes + p.crashes,
+    timeouts: a.timeouts + p.timeouts,
+    redrives: a.redrives + p.redrives,
+    events: a.events + p.events,
+  }));
+  const rate = total.seeds / seconds;
+  const line = `${total.seeds} seeds (${args.from}..${args.from + args.seeds - 1}) in ${seconds.toFixed(1)} s: ${rate.toFixed(0)} schedules/s, ${workers} workers; ${total.events} events, ${total.invocations} batches, ${total.crashes} crashes, ${total.timeouts} timeouts, ${total.redrives} DLQ redrives, ${total.steps} scheduler steps; ${total.failed.length} failing seed(s)`;
+  if (args.json) console.log(JSON.stringify({ ...total, seconds, schedulesPerSecond: rate, workers, from: args.from }));
+  else console.log(line);
+  for (const f of total.failed.slice(0, 10)) {
+    console.log(`\nseed ${f.seed} violates:\n  ${f.violations.slice(0, 5).join('\n  ')}\n  replay: npm run sim -- --seed ${f.seed}`);
+  }
+  process.exitCode = total.failed.length > 0 ? 1 : 0;
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 2;
+});

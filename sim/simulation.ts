@@ -1,0 +1,222 @@
+// One simulated run of the counting pipeline, chosen entirely by its seed: producers send usage events
+// to a modelled SQS queue; a modelled Lambda event source hands batches to containers running the REAL
+// aggregator (lambdas/aggregator) against a modelled DynamoDB through a faulty client; containers crash,
+// time out and are replaced; an operator redrives the DLQ; TTL deletes old claims and journals. Then a
+// calm phase without faults lets everything finish, and the checker compares the table with the truth.
+import { createAggregator } from '../lambdas/aggregator/exactly-once';
+import { DYNAMODB_MAX_ATTEMPTS } from '../lambdas/shared/clients';
+import { checkRun, type Violation } from './checker';
+import { type Container, type DynamoFaults, FaultyDynamo, NO_FAULTS } from './faulty-dynamo';
+import { between, chance, pick, seededRandom } from './random';
+import { Scheduler } from './scheduler';
+import { type QueueMessage, SqsModel } from './sqs-model';
+import type { SimStore } from './store';
+import { Trace } from './trace';
+import { generateWorkload } from './workload';
+
+export const TABLE = 'usage-sim';
+const DAY_MS = 24 * 3600 * 1000;
+
+export interface RunOptions {
+  readonly seed: number;
+  readonly trace?: boolean;
+  /** Builds the DynamoDB model a run writes to. */
+  readonly store: () => SimStore;
+}
+
+export interface RunResult {
+  readonly seed: number;
+  readonly violations: Violation[];
+  readonly trace: string;
+  readonly stats: { steps: number; invocations: number; crashes: number; timeouts: number; redrives: number; events: number };
+}
+
+function faultProfile(random: () => number): DynamoFaults {
+  const level = () => pick(random, [0, 0, 0.01, 0.04, 0.12]);
+  return { throttle: level(), errorBefore: level(), ambiguous: level(), delayed: level() / 2, crash: level() / 4, spike: level() };
+}
+
+export async function runSeed(options: RunOptions): Promise<RunResult> {
+  const random = seededRandom(options.seed);
+  // Near midnight half the time, so one run's events fall on two UTC days.
+  const start = Date.UTC(2026, 10, 27, chance(random, 0.5) ? 23 : 12, 59, 57);
+  const scheduler = new Scheduler(start, random);
+  const trace = new Trace(() => scheduler.now, start, options.trace ?? false);
+  const store = options.store();
+  const workload = generateWorkload(random, start);
+
+  // The stage's shape, scaled to the run: function timeout, visibility = 6 × timeout, production retentions.
+  const timeoutMs = pick(random, [1_500, 3_000, 10_000]);
+  const batchSize = between(random, 1, 10);
+  const concurrency = between(random, 1, 3);
+  const queue = new SqsModel(
+    {
+      visibilityTimeoutMs: 6 * timeoutMs,
+      maxReceiveCount: between(random, 2, 5),
+      retentionMs: 4 * DAY_MS,
+      deadLetterRetentionMs: 14 * DAY_MS,
+    },
+    () => scheduler.now,
+  );
+  const claimRetentionSeconds = (4 + 14 + 4 + 1) * 24 * 3600;
+  const chaos = faultProfile(random);
+  let calm = false;
+  const faults = () => (calm ? NO_FAULTS : chaos);
+  const duplicateDelivery = pick(random, [0, 0.05, 0.2]);
+  const lostDelete = pick(random, [0, 0.05]);
+  const stats = { steps: 0, invocations: 0, crashes: 0, timeouts: 0, redrives: 0, events: workload.events.size };
+
+  // Containers: reused while alive and idle; a crash or a timeout ends one (and its caches).
+  let containerCount = 0;
+  const idle: { container: Container & { onKill?: (reason: string) => void }; aggregator: ReturnType<typeof createAggregator> }[] = [];
+  const newContainer = () => {
+    const container: Container & { onKill?: (reason: string) => void } = {
+      id: `λ${++containerCount}`,
+      alive: true,
+      kill(reason) {
+        if (!this.alive) return;
+        this.alive = false;
+        trace.log(`${this.id} dies: ${reason}`);
+        this.onKill?.(reason);
+      },
+    };
+    const doc = new FaultyDynamo({
+      store,
+      scheduler,
+      random,
+      container,
+      faults,
+      trace,
+      maxAttempts: DYNAMODB_MAX_ATTEMPTS,
+      requestTimeoutMs: pick(random, [500, 2_000]),
+    });
+    const aggregator = createAggregator({
+      doc: doc as never,
+      tableName: TABLE,
+      clock: () => scheduler.now,
+      sleep: (ms) => scheduler.sleep(ms).then(() => (container.alive ? undefined : new Promise<void>(() => undefined))),
+      random,
+      concurrency: between(random, 1, 8),
+      claimShards: pick(random, [1, 1, 2]),
+      retentionSeconds: claimRetentionSeconds,
+    });
+    return { container, aggregator };
+  };
+
+  let running = 0;
+  const invoke = (messages: QueueMessage[]) => {
+    const env = idle.pop() ?? newContainer();
+    const { container, aggregator } = env;
+    running += 1;
+    stats.invocations += 1;
+    let ended = false;
+    const end = () => {
+      if (ended) return false;
+      ended = true;
+      running -= 1;
+      return true;
+    };
+    container.onKill = (reason) => {
+      if (reason.startsWith('crash')) stats.crashes += 1;
+      end();
+    };
+    scheduler.at(timeoutMs, () => {
+      if (!ended && container.alive) {
+        stats.timeouts += 1;
+        container.kill('timeout');
+      }
+    });
+    trace.log(`${container.id} gets ${messages.map((m) => `${m.messageId}(${bodyLabel(m.body)})`).join(' ')}`);
+    aggregator
+      .aggregateBatch(
+        messages.map((m) => ({ id: m.messageId, body: m.body })),
+        { remainingTimeMs: timeoutMs },
+      )
+      .then(
+        (result) => {
+          if (!container.alive || !end()) return;
+          const failed = new Set(result.failures);
+          for (const m of messages) if (!failed.has(m.messageId) && !chance(random, lostDelete)) queue.delete(m.messageId);
+          trace.log(
+            `${container.id} done: counted ${result.counted}, duplicates ${result.duplicates}, failures ${result.failures.join(' ') || '-'}`,
+          );
+          idle.push(env);
+        },
+        (error) => {
+          if (!container.alive || !end()) return;
+          trace.log(`${container.id} batch failed: ${(error as Error).name}: ${(error as Error).message}`);
+          container.kill('unhandled error');
+        },
+      );
+  };
+
+  // Producers.
+  let sent = 0;
+  for (const send of workload.sends) {
+    scheduler.at(send.at, () => {
+      const id = queue.send(send.body);
+      sent += 1;
+      trace.log(`send ${id} ${send.kind} ${bodyLabel(send.body)}`);
+    });
+  }
+
+  // The event source: polls while there is anything left to do.
+  const redriveLimit = 3;
+  const poll = () => {
+    store.expire(Math.floor(scheduler.now / 1000));
+    while (running < concurrency) {
+      const batch = queue.receive(batchSize);
+      if (batch.length === 0) break;
+      if (chance(random, duplicateDelivery)) {
+        const copy = queue.inFlightCopy(random);
+        if (copy && !batch.includes(copy)) batch.push(copy);
+      }
+      invoke(batch);
+    }
+    const producing = sent < workload.sends.length;
+    if (!producing && running === 0 && queue.source.size === 0) {
+      if (queue.deadLetters.size > 0 && stats.redrives < redriveLimit) {
+        // The operator looks at the DLQ some time later and redrives it; by then the faults are over.
+        scheduler.at(pick(random, [1_000, 3_600_000, 3 * DAY_MS]), () => {
+          calm = true;
+          stats.redrives += 1;
+          trace.log(`operator redrives ${queue.redrive()} message(s) from the DLQ`);
+          poll();
+        });
+      }
+      return;
+    }
+    const next = [...queue.source.values()].reduce((min, m) => Math.min(min, m.visibleAt), Number.POSITIVE_INFINITY);
+    scheduler.at(Math.max(5, Math.min(50, next - scheduler.now)), poll);
+  };
+  scheduler.at(0, poll);
+  // Faults stop after a while, so every run can finish; the checker then demands exact counts.
+  scheduler.at(between(random, 2_000, 120_000), () => {
+    calm = true;
+    trace.log('faults stop');
+  });
+
+  await scheduler.run();
+  calm = true;
+
+  // Weeks later, after TTL has removed claims and journals, a very old copy comes back (a second redrive).
+  let lateCopy: string | undefined;
+  if (chance(random, 0.1) && workload.sends.length > 0) {
+    scheduler.now += claimRetentionSeconds * 1000 + DAY_MS;
+    store.expire(Math.floor(scheduler.now / 1000));
+    lateCopy = pick(random, workload.sends).body;
+    queue.send(lateCopy);
+    trace.log(`a copy older than claim retention comes back: ${bodyLabel(lateCopy)}`);
+    scheduler.at(0, poll);
+    await scheduler.run();
+  }
+
+  stats.steps = scheduler.steps;
+  const violations = checkRun({ store, workload, queue, tableName: TABLE });
+  return { seed: options.seed, violations, trace: trace.toString(), stats };
+}
+
+function bodyLabel(body: string): string {
+  const id = /"eventId":"([^"]+)"/.exec(body)?.[1];
+  return id ?? 'poison';
+}

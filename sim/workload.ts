@@ -1,0 +1,71 @@
+// What the producers (route functions) send in one simulated run: a few clients and routes, requests
+// packed into a few seconds (so batches share claim pages), sometimes across UTC midnight, with producer
+// retries of the same event, one event id reused with a different payload, and poison bodies.
+import type { UsageEvent } from '../contracts/usage-event';
+import { between, chance, pick, type Random } from './random';
+
+export interface Send {
+  /** Virtual ms after the run's start. */
+  readonly at: number;
+  readonly body: string;
+  /** The event it carries, when the body is a valid one. */
+  readonly event?: UsageEvent;
+  readonly kind: 'event' | 'producer-retry' | 'conflict' | 'poison';
+}
+
+export interface Workload {
+  readonly sends: Send[];
+  /** The version of each event id that must be counted (the first one sent). */
+  readonly events: Map<string, UsageEvent>;
+  /** Event ids sent with two payloads: either may be counted, once. */
+  readonly conflicts: Map<string, UsageEvent>;
+}
+
+const ROUTES = [
+  ['GET', '/v1/hello'],
+  ['POST', '/v1/quotes'],
+  ['GET', '/v1/usage'],
+] as const;
+
+export function generateWorkload(random: Random, start: number): Workload {
+  const clients = between(random, 1, 3);
+  const routes = between(random, 1, 3);
+  const count = between(random, 1, 24);
+  const spreadMs = pick(random, [300, 1_500, 4_000]);
+  const sends: Send[] = [];
+  const events = new Map<string, UsageEvent>();
+  const conflicts = new Map<string, UsageEvent>();
+  for (let i = 0; i < count; i++) {
+    const requestTime = start + between(random, 0, spreadMs);
+    const [method, path] = ROUTES[between(random, 0, routes - 1)];
+    const r = random();
+    const event: UsageEvent = {
+      v: 1,
+      eventId: `req-${i}`,
+      clientId: `client-${between(random, 1, clients)}`,
+      plan: 'standard',
+      route: `${method} ${path}`,
+      method,
+      status: r < 0.8 ? 200 : r < 0.9 ? 404 : 503,
+      latencyMs: between(random, 1, 3_000),
+      requestTime: new Date(requestTime).toISOString(),
+      day: new Date(requestTime).toISOString().slice(0, 10),
+    };
+    events.set(event.eventId, event);
+    const sentAt = requestTime - start + between(random, 0, 40);
+    const body = JSON.stringify(event);
+    sends.push({ at: sentAt, body, event, kind: 'event' });
+    // The publisher's SDK retried a send that had in fact succeeded: the same body twice.
+    if (chance(random, 0.08)) sends.push({ at: sentAt + between(random, 1, 400), body, event, kind: 'producer-retry' });
+    if (conflicts.size === 0 && chance(random, 0.03)) {
+      const other = { ...event, latencyMs: event.latencyMs + 1_000 };
+      conflicts.set(event.eventId, other);
+      sends.push({ at: sentAt + between(random, 1, 400), body: JSON.stringify(other), event: other, kind: 'conflict' });
+    }
+  }
+  if (chance(random, 0.15)) {
+    const poison = pick(random, ['{"v":1,"eventId":', '{"v":2,"eventId":"x"}', '{"v":1,"eventId":"req-0"}', 'null']);
+    sends.push({ at: between(random, 0, spreadMs), body: poison, kind: 'poison' });
+  }
+  return { sends, events, conflicts };
+}

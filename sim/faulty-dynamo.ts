@@ -24,9 +24,11 @@ export interface DynamoFaults {
   readonly crash: number;
   /** Per attempt: a latency spike of 0.3–8 s. */
   readonly spike: number;
+  /** Per call: every attempt is throttled (a hot key), so the error reaches the caller past the SDK's retries. */
+  readonly stuck: number;
 }
 
-export const NO_FAULTS: DynamoFaults = { throttle: 0, errorBefore: 0, ambiguous: 0, delayed: 0, crash: 0, spike: 0 };
+export const NO_FAULTS: DynamoFaults = { throttle: 0, errorBefore: 0, ambiguous: 0, delayed: 0, crash: 0, spike: 0, stuck: 0 };
 
 /** A Lambda execution environment: when it dies, nothing it was waiting for ever resumes. */
 export interface Container {
@@ -69,9 +71,10 @@ export class FaultyDynamo {
 
   async send(command: { constructor: { name: string }; input: unknown }): Promise<unknown> {
     const { random, scheduler } = this.o;
+    const stuck = chance(random, this.o.faults().stuck);
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.attempt(command);
+        return await this.attempt(command, stuck);
       } catch (error) {
         const name = (error as Error).name;
         if (!SDK_RETRYABLE.has(name) || attempt >= this.o.maxAttempts) throw error;
@@ -82,15 +85,18 @@ export class FaultyDynamo {
   }
 
   /** One HTTP attempt. Never settles if the container dies first. */
-  private attempt(command: { constructor: { name: string }; input: unknown }): Promise<unknown> {
+  private attempt(command: { constructor: { name: string }; input: unknown }, stuck: boolean): Promise<unknown> {
     const { random, scheduler, store, container, trace } = this.o;
-    const faults = this.o.faults();
+    const faults = stuck ? { ...this.o.faults(), throttle: 1 } : this.o.faults();
     const op = command.constructor.name.replace(/Command$/, '');
     const latency = chance(random, faults.spike) ? between(random, 300, 8_000) : between(random, 1, 12);
     const apply = () => {
       try {
-        return { ok: true as const, value: store.execute(command) };
+        const value = store.execute(command);
+        if (trace.enabled) trace.log(`${container.id} ${op} ${describe(command.input)} ok${describeResult(value)}`);
+        return { ok: true as const, value };
       } catch (error) {
+        if (trace.enabled) trace.log(`${container.id} ${op} ${describe(command.input)} ${(error as Error).name}`);
         return { ok: false as const, error };
       }
     };
@@ -147,4 +153,21 @@ export class FaultyDynamo {
   private settled<T>(promise: Promise<T>): Promise<T> {
     return promise.then((value) => (this.o.container.alive ? value : new Promise<T>(() => undefined)));
   }
+}
+
+function describe(input: unknown): string {
+  const i = input as { Key?: Record<string, unknown>; Item?: Record<string, unknown>; ExpressionAttributeValues?: Record<string, unknown> };
+  const key = i.Key ?? i.Item;
+  if (!key) return '';
+  const extra = i.Item?.j
+    ? ` j=${String(i.Item.j)}`
+    : i.ExpressionAttributeValues?.[':to']
+      ? ` → ${String(i.ExpressionAttributeValues[':to'])}`
+      : '';
+  return `${String(key.pk)}/${String(key.sk)}${extra}`;
+}
+
+function describeResult(value: unknown): string {
+  const items = (value as { Items?: Record<string, unknown>[] }).Items;
+  return items ? ` [${items.map((item) => `${String(item.sk)}:${String(item.j ?? '')}`).join(' ')}]` : '';
 }

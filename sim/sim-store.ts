@@ -1,6 +1,7 @@
-// The simulator's DynamoDB: the model of sim/dynamo-model.ts behind the SimStore interface.
+// The simulator's DynamoDB: the table model behind the SimStore interface.
 import type { SimStore } from './store';
+import { TableModel } from './table-model';
 
 export function createSimStore(): SimStore {
-  throw new Error('dynamo model not yet merged');
+  return new TableModel();
 }

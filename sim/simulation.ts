@@ -33,7 +33,15 @@ export interface RunResult {
 
 function faultProfile(random: () => number): DynamoFaults {
   const level = () => pick(random, [0, 0, 0.01, 0.04, 0.12]);
-  return { throttle: level(), errorBefore: level(), ambiguous: level(), delayed: level() / 2, crash: level() / 4, spike: level() };
+  return {
+    throttle: level(),
+    errorBefore: level(),
+    ambiguous: level(),
+    delayed: level() / 2,
+    crash: level() / 4,
+    spike: level(),
+    stuck: level(),
+  };
 }
 
 export async function runSeed(options: RunOptions): Promise<RunResult> {
@@ -59,9 +67,25 @@ export async function runSeed(options: RunOptions): Promise<RunResult> {
     () => scheduler.now,
   );
   const claimRetentionSeconds = (4 + 14 + 4 + 1) * 24 * 3600;
+  // One setting per stage: every container of a run uses the same claim shards.
+  const claimShards = pick(random, [1, 1, 2]);
   const chaos = faultProfile(random);
+  // Faults come in storms too (a hot partition throttles everything for a while; a network blip loses answers).
+  const storms = Array.from({ length: between(random, 0, 3) }, () => {
+    const from = between(random, 0, 20_000);
+    const kind = pick(random, ['throttle', 'errorBefore', 'ambiguous', 'delayed', 'spike', 'stuck'] as const);
+    return { from, until: from + between(random, 50, 3_000), kind, p: pick(random, [0.5, 0.8, 0.95]) };
+  });
   let calm = false;
-  const faults = () => (calm ? NO_FAULTS : chaos);
+  const faults = (): DynamoFaults => {
+    if (calm) return NO_FAULTS;
+    const t = scheduler.now - start;
+    const active = storms.filter((st) => st.from <= t && t < st.until);
+    if (active.length === 0) return chaos;
+    const current = { ...chaos };
+    for (const st of active) current[st.kind] = Math.max(current[st.kind], st.p);
+    return current;
+  };
   const duplicateDelivery = pick(random, [0, 0.05, 0.2]);
   const lostDelete = pick(random, [0, 0.05]);
   const stats = { steps: 0, invocations: 0, crashes: 0, timeouts: 0, redrives: 0, events: workload.events.size };
@@ -97,13 +121,14 @@ export async function runSeed(options: RunOptions): Promise<RunResult> {
       sleep: (ms) => scheduler.sleep(ms).then(() => (container.alive ? undefined : new Promise<void>(() => undefined))),
       random,
       concurrency: between(random, 1, 8),
-      claimShards: pick(random, [1, 1, 2]),
+      claimShards,
       retentionSeconds: claimRetentionSeconds,
     });
     return { container, aggregator };
   };
 
   let running = 0;
+  let wake: (delayMs: number) => void = () => undefined;
   const invoke = (messages: QueueMessage[]) => {
     const env = idle.pop() ?? newContainer();
     const { container, aggregator } = env;
@@ -114,6 +139,7 @@ export async function runSeed(options: RunOptions): Promise<RunResult> {
       if (ended) return false;
       ended = true;
       running -= 1;
+      wake(between(random, 0, 10));
       return true;
     };
     container.onKill = (reason) => {
@@ -156,6 +182,7 @@ export async function runSeed(options: RunOptions): Promise<RunResult> {
     scheduler.at(send.at, () => {
       const id = queue.send(send.body);
       sent += 1;
+      wake(between(random, 0, 20));
       trace.log(`send ${id} ${send.kind} ${bodyLabel(send.body)}`);
     });
   }
@@ -181,15 +208,27 @@ export async function runSeed(options: RunOptions): Promise<RunResult> {
           calm = true;
           stats.redrives += 1;
           trace.log(`operator redrives ${queue.redrive()} message(s) from the DLQ`);
-          poll();
+          wake(0);
         });
       }
       return;
     }
+    // Nothing to hand out now: wake when the next message becomes visible (sends and ends wake it too).
     const next = [...queue.source.values()].reduce((min, m) => Math.min(min, m.visibleAt), Number.POSITIVE_INFINITY);
-    scheduler.at(Math.max(5, Math.min(50, next - scheduler.now)), poll);
+    if (running < concurrency && Number.isFinite(next)) wake(Math.max(1, next - scheduler.now));
   };
-  scheduler.at(0, poll);
+  let pollAt = Number.POSITIVE_INFINITY;
+  wake = (delayMs: number) => {
+    const at = scheduler.now + delayMs;
+    if (at >= pollAt && pollAt >= scheduler.now) return;
+    pollAt = at;
+    scheduler.at(delayMs, () => {
+      if (scheduler.now !== pollAt) return; // superseded by an earlier wake
+      pollAt = Number.POSITIVE_INFINITY;
+      poll();
+    });
+  };
+  wake(0);
   // Faults stop after a while, so every run can finish; the checker then demands exact counts.
   scheduler.at(between(random, 2_000, 120_000), () => {
     calm = true;
@@ -200,19 +239,19 @@ export async function runSeed(options: RunOptions): Promise<RunResult> {
   calm = true;
 
   // Weeks later, after TTL has removed claims and journals, a very old copy comes back (a second redrive).
-  let lateCopy: string | undefined;
+  let lateMessageId: string | undefined;
   if (chance(random, 0.1) && workload.sends.length > 0) {
     scheduler.now += claimRetentionSeconds * 1000 + DAY_MS;
     store.expire(Math.floor(scheduler.now / 1000));
-    lateCopy = pick(random, workload.sends).body;
-    queue.send(lateCopy);
+    const lateCopy = pick(random, workload.sends).body;
+    lateMessageId = queue.send(lateCopy);
     trace.log(`a copy older than claim retention comes back: ${bodyLabel(lateCopy)}`);
-    scheduler.at(0, poll);
+    wake(0);
     await scheduler.run();
   }
 
   stats.steps = scheduler.steps;
-  const violations = checkRun({ store, workload, queue, tableName: TABLE });
+  const violations = checkRun({ store, workload, queue, tableName: TABLE, lateMessageId });
   return { seed: options.seed, violations, trace: trace.toString(), stats };
 }
 

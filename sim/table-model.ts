@@ -1,0 +1,195 @@
+// A small in-memory model of the DynamoDB operations the aggregator sends (Get, Put, Update, Query,
+// BatchGet) with the expression forms it uses: conditions joined by AND over attribute_exists /
+// attribute_not_exists / = / <> / < / <= / > / >=, and updates with SET, ADD and REMOVE. Each call is
+// atomic. test/sim/table-model.test.ts runs the same sequences against DynamoDB Local to keep it honest.
+import type { SimStore } from './store';
+
+type Item = Record<string, unknown>;
+type Names = Record<string, string> | undefined;
+type Values = Record<string, unknown> | undefined;
+
+function modelError(name: string, message: string): Error {
+  return Object.assign(new Error(message), { name, $metadata: { httpStatusCode: 400 } });
+}
+
+const conditionFailed = () => modelError('ConditionalCheckFailedException', 'The conditional request failed');
+
+function copy<T>(value: T): T {
+  if (value instanceof Uint8Array) return new Uint8Array(value) as T;
+  if (Array.isArray(value)) return value.map(copy) as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, copy(v)])) as T;
+  return value;
+}
+
+function operand(token: string, item: Item | undefined, names: Names, values: Values): unknown {
+  if (token.startsWith(':')) {
+    if (!values || !(token in values)) throw modelError('ValidationException', `value ${token} not defined`);
+    return values[token];
+  }
+  return item?.[attributeName(token, names)];
+}
+
+function attributeName(token: string, names: Names): string {
+  if (!token.startsWith('#')) return token;
+  const name = names?.[token];
+  if (name === undefined) throw modelError('ValidationException', `name ${token} not defined`);
+  return name;
+}
+
+function compare(a: unknown, b: unknown): number | undefined {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (typeof a === 'string' && typeof b === 'string') return Buffer.compare(Buffer.from(a), Buffer.from(b));
+  return undefined;
+}
+
+function equal(a: unknown, b: unknown): boolean {
+  if (a instanceof Uint8Array && b instanceof Uint8Array) return Buffer.from(a).equals(Buffer.from(b));
+  return a !== undefined && a === b;
+}
+
+/** Evaluates `term AND term AND …` against an item (undefined when it does not exist). */
+export function evaluateCondition(expression: string, item: Item | undefined, names: Names, values: Values): boolean {
+  return expression.split(/\s+AND\s+/i).every((raw) => {
+    const term = raw.trim().replace(/^\((.*)\)$/, '$1');
+    const fn = /^(attribute_exists|attribute_not_exists)\(\s*([#\w]+)\s*\)$/.exec(term);
+    if (fn) {
+      const present = item !== undefined && item[attributeName(fn[2], names)] !== undefined;
+      return fn[1] === 'attribute_exists' ? present : !present;
+    }
+    const cmp = /^([#:\w]+)\s*(=|<>|<=|>=|<|>)\s*([#:\w]+)$/.exec(term);
+    if (!cmp) throw modelError('ValidationException', `unsupported condition term: ${term}`);
+    const a = operand(cmp[1], item, names, values);
+    const b = operand(cmp[3], item, names, values);
+    if (cmp[2] === '=') return equal(a, b);
+    if (cmp[2] === '<>') return !equal(a, b);
+    const order = compare(a, b);
+    if (order === undefined) return false;
+    return cmp[2] === '<' ? order < 0 : cmp[2] === '<=' ? order <= 0 : cmp[2] === '>' ? order > 0 : order >= 0;
+  });
+}
+
+/** Applies `SET a = :v, … ADD b :n, … REMOVE c, …` to a copy of the item. */
+export function applyUpdate(expression: string, base: Item, names: Names, values: Values): Item {
+  const item = copy(base);
+  const sections = expression.split(/\b(SET|ADD|REMOVE)\b/).filter((s) => s.trim() !== '');
+  for (let i = 0; i < sections.length; i += 2) {
+    const action = sections[i].trim().toUpperCase();
+    const clauses = (sections[i + 1] ?? '')
+      .split(',')
+      .map((c) => c.trim())
+      .filter(Boolean);
+    for (const clause of clauses) {
+      if (action === 'SET') {
+        const [left, right] = clause.split('=').map((s) => s.trim());
+        item[attributeName(left, names)] = copy(operand(right, base, names, values));
+      } else if (action === 'ADD') {
+        const [left, right] = clause.split(/\s+/);
+        const name = attributeName(left, names);
+        const add = operand(right, base, names, values);
+        const current = item[name] ?? 0;
+        if (typeof add !== 'number' || typeof current !== 'number') {
+          throw modelError('ValidationException', 'An operand in the update expression has an incorrect data type');
+        }
+        item[name] = current + add;
+      } else if (action === 'REMOVE') {
+        delete item[attributeName(clause, names)];
+      } else {
+        throw modelError('ValidationException', `unsupported update action ${action}`);
+      }
+    }
+  }
+  return item;
+}
+
+export class TableModel implements SimStore {
+  private readonly tables = new Map<string, Map<string, Item>>();
+
+  constructor(private readonly keys = { partitionKey: 'pk', sortKey: 'sk', timeToLive: 'expiresAt' }) {}
+
+  private table(name: string): Map<string, Item> {
+    let table = this.tables.get(name);
+    if (!table) {
+      table = new Map();
+      this.tables.set(name, table);
+    }
+    return table;
+  }
+
+  private id(key: Item): string {
+    return `${String(key[this.keys.partitionKey])}\u0000${String(key[this.keys.sortKey])}`;
+  }
+
+  execute(command: object): unknown {
+    const { input } = command as { input: Record<string, unknown> };
+    const name = command.constructor.name;
+    const names = input.ExpressionAttributeNames as Names;
+    const values = input.ExpressionAttributeValues as Values;
+    switch (name) {
+      case 'GetCommand': {
+        const item = this.table(String(input.TableName)).get(this.id(input.Key as Item));
+        return { Item: item && copy(item) };
+      }
+      case 'PutCommand': {
+        const table = this.table(String(input.TableName));
+        const item = input.Item as Item;
+        const id = this.id(item);
+        if (input.ConditionExpression && !evaluateCondition(String(input.ConditionExpression), table.get(id), names, values)) {
+          throw conditionFailed();
+        }
+        table.set(id, copy(item));
+        return {};
+      }
+      case 'UpdateCommand': {
+        const table = this.table(String(input.TableName));
+        const key = input.Key as Item;
+        const id = this.id(key);
+        const existing = table.get(id);
+        if (input.ConditionExpression && !evaluateCondition(String(input.ConditionExpression), existing, names, values)) {
+          throw conditionFailed();
+        }
+        const next = applyUpdate(String(input.UpdateExpression), existing ?? copy(key), names, values);
+        table.set(id, next);
+        return input.ReturnValues === 'ALL_NEW' ? { Attributes: copy(next) } : {};
+      }
+      case 'QueryCommand': {
+        const cond = /^\s*([#\w]+)\s*=\s*(:\w+)\s*$/.exec(String(input.KeyConditionExpression));
+        if (!cond || attributeName(cond[1], names) !== this.keys.partitionKey) {
+          throw modelError('ValidationException', `unsupported key condition: ${String(input.KeyConditionExpression)}`);
+        }
+        const pk = values?.[cond[2]];
+        const items = [...this.table(String(input.TableName)).values()]
+          .filter((item) => item[this.keys.partitionKey] === pk)
+          .sort((a, b) => compare(a[this.keys.sortKey], b[this.keys.sortKey]) ?? 0)
+          .map(copy);
+        return { Items: items, Count: items.length };
+      }
+      case 'BatchGetCommand': {
+        const requests = input.RequestItems as Record<string, { Keys: Item[] }>;
+        const responses: Record<string, Item[]> = {};
+        for (const [tableName, { Keys }] of Object.entries(requests)) {
+          const table = this.table(tableName);
+          responses[tableName] = Keys.flatMap((key) => {
+            const item = table.get(this.id(key));
+            return item ? [copy(item)] : [];
+          });
+        }
+        return { Responses: responses, UnprocessedKeys: {} };
+      }
+      default:
+        throw modelError('ValidationException', `the model does not support ${name}`);
+    }
+  }
+
+  items(tableName: string): Item[] {
+    return [...this.table(tableName).values()].map(copy);
+  }
+
+  expire(nowSeconds: number): void {
+    for (const table of this.tables.values()) {
+      for (const [id, item] of table) {
+        const ttl = item[this.keys.timeToLive];
+        if (typeof ttl === 'number' && ttl < nowSeconds) table.delete(id);
+      }
+    }
+  }
+}

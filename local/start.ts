@@ -95,7 +95,7 @@ function banner(twin: Twin, options: CliOptions, seconds: number): string {
     `  ${options.port === DEFAULT_PORT ? '' : `PORT=${options.port} `}npm run keys -- create --local --plan standard --name acme --json`,
     `  ${options.port === DEFAULT_PORT ? '' : `PORT=${options.port} `}npm run job:daily -- --local`,
     '',
-    'Usage counts appear after the batching window (' + `${twin.stage.usageBatchWindowSeconds} s). Ctrl-C stops everything.`,
+    `Usage counts appear after the batching window (${twin.stage.usageBatchWindowSeconds} s). Ctrl-C stops everything.`,
   ];
   return lines.join('\n');
 }

@@ -135,7 +135,7 @@ async function loadLambdas(stage: StageConfig) {
     fn: fn<APIGatewayProxyEvent, APIGatewayProxyResult>(definition.id, definition.entry),
   }));
   const authorizer = fn<APIGatewayRequestAuthorizerEvent, APIGatewayAuthorizerResult>('authorizer', WORKERS.authorizer.entry);
-  const aggregator = fn<SQSEvent, SQSBatchResponse | void>('aggregator', WORKERS.aggregator.entry, stage.aggregatorMaxConcurrency);
+  const aggregator = fn<SQSEvent, SQSBatchResponse | undefined>('aggregator', WORKERS.aggregator.entry, stage.aggregatorMaxConcurrency);
   const dailyJob = fn<ScheduledEvent, unknown>('daily-job', WORKERS.dailyJob.entry, 1);
   const functions: Array<{ warm(): Promise<void>; readonly options: { name: string }; readonly stats: FunctionStats }> = [
     ...routeFunctions.map((r) => r.fn),

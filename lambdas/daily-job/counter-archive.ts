@@ -71,7 +71,7 @@ export function encodeArchive(dt: string, items: readonly ArchivedItem[], partIt
   for (let i = 0; i < sorted.length; i += partItems) {
     const chunk = sorted.slice(i, i + partItems);
     // gzip's header carries no time or name here (Node writes mtime 0), so the bytes depend on content only.
-    const body = gzipSync(chunk.map(itemLine).join('\n') + '\n', { level: 9 });
+    const body = gzipSync(`${chunk.map(itemLine).join('\n')}\n`, { level: 9 });
     const key = partKey(dt, parts.length);
     parts.push({ key, body });
     entries.push({ key, items: chunk.length, bytes: body.length, sha256: sha256(body) });
@@ -85,7 +85,7 @@ export function encodeArchive(dt: string, items: readonly ArchivedItem[], partIt
     sha256: sha256(entries.map((p) => p.sha256).join('\n')),
     parts: entries,
   };
-  return { manifest, manifestBody: Buffer.from(JSON.stringify(manifest, null, 2) + '\n'), parts };
+  return { manifest, manifestBody: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`), parts };
 }
 
 export function decodePart(body: Buffer): ArchivedItem[] {

@@ -23,7 +23,7 @@ export function resourcePath(template: Template, resourceId: unknown): string {
   const resources = resourcesOf(template, 'AWS::ApiGateway::Resource');
   const parts: string[] = [];
   let ref = resourceId as { Ref?: string; 'Fn::GetAtt'?: string[] };
-  while (ref && ref.Ref && resources[ref.Ref]) {
+  while (ref?.Ref && resources[ref.Ref]) {
     const resource = resources[ref.Ref];
     parts.unshift(resource.Properties.PathPart);
     ref = resource.Properties.ParentId;

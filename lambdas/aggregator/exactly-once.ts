@@ -80,6 +80,10 @@ interface EventGroup {
   readonly fingerprint: Buffer;
   readonly page: string;
   readonly recordIds: string[];
+  /** Payload fingerprint of each record (latin1), to spot an event id reused with another payload. */
+  readonly prints: Map<string, string>;
+  /** The fingerprint the counted copy had, when another journal counted it (older claims have none). */
+  countedPrint?: string;
   state: 'open' | 'mine' | 'duplicate' | 'failed' | 'counted';
 }
 
@@ -133,7 +137,6 @@ class BatchRun {
   private readonly leaseUntil: number;
   private readonly groups = new Map<string, EventGroup>();
   private readonly poison: { id: string; reason: string }[] = [];
-  private readonly conflicts: { id: string; eventId: string }[] = [];
   /** Unfinished journals of crashed batches that own some of our events, with those events. */
   private readonly awaiting = new Map<string, EventGroup[]>();
   private readonly journalId: string;
@@ -201,7 +204,7 @@ class BatchRun {
       const existing = this.groups.get(parsed.event.eventId);
       if (existing) {
         existing.recordIds.push(parsed.id);
-        if (!existing.fingerprint.equals(fingerprint)) this.conflicts.push({ id: parsed.id, eventId: parsed.event.eventId });
+        existing.prints.set(parsed.id, fingerprint.toString('latin1'));
         continue;
       }
       const hash = eventHash(parsed.event.eventId);
@@ -212,6 +215,7 @@ class BatchRun {
         fingerprint,
         page: claimPageOf(parsed.event, hash, this.s.shards),
         recordIds: [parsed.id],
+        prints: new Map([[parsed.id, fingerprint.toString('latin1')]]),
         state: 'open',
       });
     }
@@ -304,7 +308,7 @@ class BatchRun {
       }
       if (head.status === 'complete') {
         group.state = 'duplicate';
-        this.noteConflict(group, live);
+        group.countedPrint = live.fingerprint;
       } else if (head.status === 'pending' && head.leaseUntil < now) {
         this.awaiting.set(live.journalId, [...(this.awaiting.get(live.journalId) ?? []), group]);
       } else {
@@ -312,12 +316,6 @@ class BatchRun {
       }
     }
     return candidates;
-  }
-
-  private noteConflict(group: EventGroup, owner: Owner): void {
-    if (owner.fingerprint !== undefined && owner.fingerprint !== group.fingerprint.toString('latin1')) {
-      for (const id of group.recordIds) this.conflicts.push({ id, eventId: group.event.eventId });
-    }
   }
 
   /** Journal heads, from memory when final. */
@@ -457,6 +455,7 @@ class BatchRun {
 
   private result(journalId: string | undefined): BatchResult {
     const failures = this.poison.map((p) => p.id);
+    const conflicts: { id: string; eventId: string }[] = [];
     let counted = 0;
     let duplicates = 0;
     for (const group of this.groups.values()) {
@@ -464,10 +463,15 @@ class BatchRun {
         counted += 1;
         duplicates += group.recordIds.length - 1;
       } else if (group.state === 'duplicate') duplicates += group.recordIds.length;
-      else failures.push(...group.recordIds);
+      else {
+        failures.push(...group.recordIds);
+        continue;
+      }
+      // Records whose payload differs from the one counted (ours: the group's first; another journal's: its claim's).
+      const reference = group.state === 'counted' ? group.fingerprint.toString('latin1') : group.countedPrint;
+      if (reference === undefined) continue;
+      for (const [id, print] of group.prints) if (print !== reference) conflicts.push({ id, eventId: group.event.eventId });
     }
-    const failed = new Set(failures);
-    const conflicts = this.conflicts.filter((c) => !failed.has(c.id));
     return {
       failures,
       poison: this.poison,

@@ -277,7 +277,12 @@ export class AggregatorRepository {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return { applied: true, markers: Object.keys(out.Attributes ?? {}).filter((name) => name.startsWith(MARKER_PREFIX)) };
+      return {
+        applied: true,
+        markers: Object.keys(out.Attributes ?? {})
+          .filter((name) => name.startsWith(MARKER_PREFIX))
+          .sort(),
+      };
     } catch (error) {
       if (isConditionFailure(error)) return { applied: false, markers: [] };
       throw error;

@@ -1,0 +1,179 @@
+// Keeps the simulator's DynamoDB model honest: the same operation sequences — random calls of every
+// repository operation the aggregator uses, then whole aggregator batches — run against the model and
+// against DynamoDB Local, and must give identical answers, identical errors and identical tables.
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import fc from 'fast-check';
+import type { UsageEvent } from '../../contracts/usage-event';
+import { emptyCounters } from '../../lambdas/shared/counters';
+import { createAggregator } from '../../lambdas/aggregator/exactly-once';
+import { AggregatorRepository, type JournalStatus } from '../../lambdas/aggregator/repository';
+import type { RunningService } from '../../local/services/child-service';
+import { startDynamoDbLocal } from '../../local/services/dynamodb-local';
+import { seededRandom } from '../../sim/random';
+import { TableModel } from '../../sim/table-model';
+import { dynamoClients, freshTable, scanAll } from '../aggregator/support/table';
+
+let ddb: RunningService;
+let clients: ReturnType<typeof dynamoClients>;
+beforeAll(async () => {
+  ddb = await startDynamoDbLocal();
+  clients = dynamoClients(ddb.endpoint);
+}, 60_000);
+afterAll(async () => {
+  clients?.raw.destroy();
+  await ddb?.stop();
+});
+
+/** Plain, comparable values: binaries as hex, keys sorted. */
+function normal(value: unknown): unknown {
+  if (value instanceof Uint8Array) return `bin:${Buffer.from(value).toString('hex')}`;
+  if (value instanceof Map) return normal(Object.fromEntries(value));
+  if (Array.isArray(value)) return value.map(normal);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, normal((value as Record<string, unknown>)[k])]),
+    );
+  }
+  return value;
+}
+
+async function outcome<T>(run: () => Promise<T>): Promise<unknown> {
+  try {
+    return { ok: normal(await run()) };
+  } catch (error) {
+    return { error: (error as Error).name };
+  }
+}
+
+const sortItems = (items: Record<string, unknown>[]) =>
+  items.map(normal).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+
+// The repository's operations over a small key space, so conditions both hold and fail.
+const journal = fc.constantFrom('j1', 'j2', 'j3');
+const page = fc.constantFrom('CLAIM#2026-11-27T23:59:59#0', 'CLAIM#2026-11-28T00:00:00#0');
+const status = fc.constantFrom<JournalStatus>('claiming', 'pending', 'complete', 'aborted');
+const operation = fc.oneof(
+  fc.record({
+    op: fc.constant('append'),
+    page,
+    seq: fc.integer({ min: 1, max: 3 }),
+    journal,
+    bytes: fc.uint8Array({ minLength: 16, maxLength: 48 }),
+  }),
+  fc.record({ op: fc.constant('read'), page }),
+  fc.record({ op: fc.constant('create'), journal, lease: fc.integer({ min: 0, max: 100 }) }),
+  fc.record({ op: fc.constant('transition'), journal, from: status, to: status, now: fc.option(fc.integer({ min: 0, max: 100 })) }),
+  fc.record({ op: fc.constant('lease'), journal, now: fc.integer({ min: 0, max: 100 }), until: fc.integer({ min: 0, max: 200 }) }),
+  fc.record({ op: fc.constant('heads'), ids: fc.uniqueArray(journal, { maxLength: 3 }) }),
+  fc.record({ op: fc.constant('body'), journal, bytes: fc.uint8Array({ maxLength: 32 }) }),
+  fc.record({ op: fc.constant('getBody'), journal }),
+  fc.record({
+    op: fc.constant('counter'),
+    journal,
+    route: fc.option(fc.constantFrom('GET /v1/hello', 'POST /v1/quotes'), { nil: undefined }),
+    requests: fc.integer({ min: 0, max: 5 }),
+    remove: fc.uniqueArray(journal, { maxLength: 2 }),
+  }),
+);
+type Operation = typeof operation extends fc.Arbitrary<infer T> ? T : never;
+
+function perform(repo: AggregatorRepository, o: Operation): Promise<unknown> {
+  switch (o.op) {
+    case 'append':
+      return repo.appendClaims(o.page, o.seq, o.journal, o.bytes, new Uint8Array(4));
+    case 'read':
+      return repo.readClaimPage(o.page);
+    case 'create':
+      return repo.createJournal(o.journal, o.lease);
+    case 'transition':
+      return repo.transition(o.journal, o.from, o.to, o.now === null ? {} : { leaseExpiredBefore: o.now, completedAt: o.now });
+    case 'lease':
+      return repo.acquireLease(o.journal, o.now, o.until);
+    case 'heads':
+      return repo.getJournalHeads(o.ids);
+    case 'body':
+      return repo.putJournalBody(o.journal, o.bytes);
+    case 'getBody':
+      return repo.getJournalBody(o.journal);
+    case 'counter': {
+      const values = { ...emptyCounters(), requests: o.requests, latencySumMs: o.requests * 3 };
+      return repo.applyCounter(
+        { clientId: 'client-1', day: '2026-11-27', route: o.route, values },
+        o.journal,
+        o.remove.map((j) => `m_${j}`),
+      );
+    }
+  }
+}
+
+test('random repository operations: the model answers and ends exactly like DynamoDB Local', async () => {
+  let sequences = 0;
+  await fc.assert(
+    fc.asyncProperty(fc.array(operation, { minLength: 1, maxLength: 25 }), async (ops) => {
+      const table = await freshTable(clients.raw, 'diff');
+      const model = new TableModel();
+      const expiresAt = () => 1_900_000_000;
+      const real = new AggregatorRepository(clients.doc, table, expiresAt);
+      const modelled = new AggregatorRepository(
+        { send: async (c: object) => model.execute(c) } as unknown as DynamoDBDocumentClient,
+        table,
+        expiresAt,
+      );
+      for (const o of ops) {
+        expect({ o, result: await outcome(() => perform(modelled, o)) }).toEqual({ o, result: await outcome(() => perform(real, o)) });
+      }
+      expect(sortItems(model.items(table))).toEqual(sortItems(await scanAll(clients.doc, table)));
+      sequences += 1;
+    }),
+    { numRuns: 120, seed: 20261128 },
+  );
+  expect(sequences).toBe(120);
+}, 180_000);
+
+test('whole aggregator batches (duplicates, shared pages, two days) leave identical tables', async () => {
+  const table = await freshTable(clients.raw, 'diffagg');
+  const model = new TableModel();
+  const start = Date.now() - (Date.now() % 86_400_000) - 1_500;
+  const events: UsageEvent[] = Array.from({ length: 40 }, (_, i) => {
+    const at = new Date(start + i * 80);
+    return {
+      v: 1,
+      eventId: `req-${i % 31}`,
+      clientId: `client-${i % 3}`,
+      plan: 'standard',
+      route: i % 2 ? 'GET /v1/hello' : 'POST /v1/quotes',
+      method: i % 2 ? 'GET' : 'POST',
+      status: i % 7 === 0 ? 500 : 200,
+      latencyMs: 10 + i,
+      requestTime: at.toISOString(),
+      day: at.toISOString().slice(0, 10),
+    };
+  });
+  // Same ids → same payload: a repeat of id k reuses event k.
+  const bodies = events.map((e, i) => JSON.stringify(i >= 31 ? { ...events[i - 31] } : e));
+  const recordsOf = (from: number, to: number) => bodies.slice(from, to).map((body, i) => ({ id: `m${from + i}`, body }));
+  const now = Date.now();
+  const sequential = (send: (c: object) => Promise<unknown>) =>
+    createAggregator({
+      doc: { send } as never,
+      tableName: table,
+      clock: () => now,
+      sleep: async () => undefined,
+      concurrency: 1,
+      random: seededRandom(11), // two identical streams: both sides get the same journal ids
+    });
+  const onModel = sequential(async (c) => model.execute(c));
+  const onLocal = sequential((c) => clients.doc.send(c as never));
+  for (const [from, to] of [
+    [0, 15],
+    [10, 30],
+    [25, 40],
+  ]) {
+    const a = await onModel.aggregateBatch(recordsOf(from, to), { remainingTimeMs: 30_000 });
+    const b = await onLocal.aggregateBatch(recordsOf(from, to), { remainingTimeMs: 30_000 });
+    expect(normal({ ...a, journalId: 'x' })).toEqual(normal({ ...b, journalId: 'x' }));
+  }
+  expect(sortItems(model.items(table))).toEqual(sortItems(await scanAll(clients.doc, table)));
+}, 120_000);

@@ -4,10 +4,10 @@ import {
   type BatchGetCommandOutput,
   GetCommand,
   PutCommand,
-  QueryCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import { queryAll } from '../shared/query-pages';
 import { itemKey, TABLE_KEYS } from '../../contracts/table';
 import { COUNTER_ATTRIBUTES, HISTOGRAM_SIZE } from '../shared/counters';
 import type { CounterDelta } from './counter-deltas';
@@ -52,28 +52,21 @@ export class AggregatorRepository {
 
   async readClaimPage(page: string): Promise<ClaimEntry[]> {
     const entries: ClaimEntry[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': TABLE_KEYS.partitionKey },
-          ExpressionAttributeValues: { ':pk': page },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of out.Items ?? []) {
-        entries.push({
-          seq: Number(String(item.sk).slice(4)),
-          journalId: String(item.j),
-          hashes: item.h as Uint8Array,
-          fingerprints: item.f as Uint8Array | undefined,
-        });
-      }
-      startKey = out.LastEvaluatedKey;
-    } while (startKey);
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': TABLE_KEYS.partitionKey },
+      ExpressionAttributeValues: { ':pk': page },
+      ConsistentRead: true,
+    });
+    for (const item of items) {
+      entries.push({
+        seq: Number(String(item.sk).slice(4)),
+        journalId: String(item.j),
+        hashes: item.h as Uint8Array,
+        fingerprints: item.f as Uint8Array | undefined,
+      });
+    }
     return entries;
   }
 

@@ -1,6 +1,7 @@
 // Reads one client's usage counters: a paginated Query on the client's partition per date range
 // (never a Scan), grouped into days and routes.
-import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryPages } from './query-pages';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { itemKey, USAGE_PK_PREFIX } from '../../contracts/table';
 import { countersFromItem, emptyCounters, mergeCounters, type CounterValues } from './counters';
 
@@ -72,23 +73,17 @@ export function dynamoUsageReader(table: UsageTable): UsageReader {
       const { start, end } = counterSortKeyRange(from, to);
       const items: Record<string, unknown>[] = [];
       const cost: ReadCost = { pages: 0, items: 0, capacityUnits: 0 };
-      let ExclusiveStartKey: Record<string, unknown> | undefined;
-      do {
-        const page = await table.db.send(
-          new QueryCommand({
-            TableName: table.tableName,
-            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :start AND :end',
-            ExpressionAttributeValues: { ':pk': `${USAGE_PK_PREFIX}${clientId}`, ':start': start, ':end': end },
-            ReturnConsumedCapacity: 'TOTAL',
-            ExclusiveStartKey,
-          }),
-        );
+      for await (const page of queryPages(table.db, {
+        TableName: table.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :start AND :end',
+        ExpressionAttributeValues: { ':pk': `${USAGE_PK_PREFIX}${clientId}`, ':start': start, ':end': end },
+        ReturnConsumedCapacity: 'TOTAL',
+      })) {
         cost.pages += 1;
         cost.items += page.Items?.length ?? 0;
         cost.capacityUnits += page.ConsumedCapacity?.CapacityUnits ?? 0;
         items.push(...(page.Items ?? []));
-        ExclusiveStartKey = page.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
+      }
       return { days: usageFromItems(items), cost };
     },
 

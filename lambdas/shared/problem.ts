@@ -7,24 +7,67 @@ export interface FieldError {
   readonly message: string;
 }
 
-/** A client error the handler chain turns into problem+json. Never carries input values. */
+export interface ProblemFields {
+  readonly statusCode: number;
+  /** Last segment of the problem `type` URI. */
+  readonly slug: string;
+  readonly title: string;
+  /** What is wrong, in words that never repeat the client's input. */
+  readonly detail: string;
+  readonly errors?: readonly FieldError[];
+  readonly headers?: Record<string, string>;
+}
+
+/** A client error the handler chain turns into problem+json. Never carries input values. Build it with `problem.*`. */
 export class HttpProblem extends Error {
-  constructor(
-    readonly statusCode: number,
-    readonly slug: string,
-    readonly title: string,
-    readonly detail: string,
-    readonly errors?: readonly FieldError[],
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(detail);
+  readonly statusCode: number;
+  readonly slug: string;
+  readonly title: string;
+  readonly detail: string;
+  readonly errors?: readonly FieldError[];
+  readonly headers: Record<string, string>;
+
+  constructor(fields: ProblemFields) {
+    super(fields.detail);
     this.name = 'HttpProblem';
+    this.statusCode = fields.statusCode;
+    this.slug = fields.slug;
+    this.title = fields.title;
+    this.detail = fields.detail;
+    this.errors = fields.errors;
+    this.headers = fields.headers ?? {};
   }
 }
 
-export function badRequest(errors: readonly FieldError[], detail = 'The request is invalid; see errors for each field.'): HttpProblem {
-  return new HttpProblem(400, 'invalid-request', 'Bad Request', detail, errors);
-}
+/** The client errors of the handler chain, one named factory each. */
+export const problem = {
+  badRequest: (errors: readonly FieldError[], detail = 'The request is invalid; see errors for each field.') =>
+    new HttpProblem({ statusCode: 400, slug: 'invalid-request', title: 'Bad Request', detail, errors }),
+  notFound: () =>
+    new HttpProblem({ statusCode: 404, slug: 'not-found', title: 'Not Found', detail: 'No route matches this method and path.' }),
+  methodNotAllowed: (allowed: string) =>
+    new HttpProblem({
+      statusCode: 405,
+      slug: 'method-not-allowed',
+      title: 'Method Not Allowed',
+      detail: `This route accepts ${allowed} only.`,
+      headers: { Allow: allowed },
+    }),
+  payloadTooLarge: (maxBytes: number) =>
+    new HttpProblem({
+      statusCode: 413,
+      slug: 'payload-too-large',
+      title: 'Payload Too Large',
+      detail: `The request body must not exceed ${maxBytes} bytes.`,
+    }),
+  unsupportedMediaType: () =>
+    new HttpProblem({
+      statusCode: 415,
+      slug: 'unsupported-media-type',
+      title: 'Unsupported Media Type',
+      detail: 'The request body must be JSON, sent with Content-Type: application/json.',
+    }),
+} as const;
 
 export function problemBody(
   statusCode: number,

@@ -3,7 +3,7 @@ import { isPlanName, PLANS, ROUTE_CLASSES } from '../../contracts/plans';
 import { ROUTES, routeKey } from '../../contracts/routes';
 import { addDays, daysBetween } from '../shared/calendar-days';
 import { emptyCounters, mergeCounters, type CounterValues } from '../shared/counters';
-import { badRequest, type FieldError } from '../shared/problem';
+import { problem, type FieldError } from '../shared/problem';
 import type { DayUsage, UsageReader } from '../shared/usage-reader';
 import { averageLatencyMs, p95LatencyMs, percentOf, roundTo } from '../shared/usage-stats';
 import type { UsageSummary, UsageSummaryQuery } from '../../contracts/routes/usage-summary';
@@ -35,7 +35,7 @@ export function resolvePeriod(query: UsageSummaryQuery, today: string): Period {
       message: `must be at most ${MAX_PERIOD_DAYS - 1} days before to (periods span at most ${MAX_PERIOD_DAYS} days)`,
     });
   }
-  if (errors.length > 0) throw badRequest(errors);
+  if (errors.length > 0) throw problem.badRequest(errors);
   return { from, to, days: daysBetween(from, to) + 1 };
 }
 

@@ -1,7 +1,7 @@
 // Request body: size limit (413), JSON content type (415), JSON parsing (400). Bodies are parsed
 // only on routes that declare a body schema; other routes ignore any body sent.
 import { MAX_BODY_BYTES, type RouteDefinition } from '../../../contracts/routes/route';
-import { HttpProblem, badRequest } from '../problem';
+import { problem } from '../problem';
 import type { HttpMiddleware } from './request-state';
 
 export interface ParsedBody {
@@ -17,23 +17,18 @@ export function requestBody(route: RouteDefinition, options: { maxBytes?: number
       const raw = event.body ?? '';
       const bytes = event.isBase64Encoded ? Math.floor((raw.length * 3) / 4) : Buffer.byteLength(raw, 'utf8');
       if (bytes > maxBytes) {
-        throw new HttpProblem(413, 'payload-too-large', 'Payload Too Large', `The request body must not exceed ${maxBytes} bytes.`);
+        throw problem.payloadTooLarge(maxBytes);
       }
       const contentType = (event.headers?.['content-type'] ?? '').split(';')[0].trim().toLowerCase();
       if (!/^application\/([a-z0-9.+-]+\+)?json$/.test(contentType)) {
-        throw new HttpProblem(
-          415,
-          'unsupported-media-type',
-          'Unsupported Media Type',
-          'The request body must be JSON, sent with Content-Type: application/json.',
-        );
+        throw problem.unsupportedMediaType();
       }
       const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
-      if (text.trim() === '') throw badRequest([{ path: 'body', message: 'is required' }]);
+      if (text.trim() === '') throw problem.badRequest([{ path: 'body', message: 'is required' }]);
       try {
         (event as typeof event & ParsedBody).parsedBody = JSON.parse(text);
       } catch {
-        throw badRequest([{ path: 'body', message: 'is not valid JSON' }], 'The request body is not valid JSON.');
+        throw problem.badRequest([{ path: 'body', message: 'is not valid JSON' }], 'The request body is not valid JSON.');
       }
     },
   };

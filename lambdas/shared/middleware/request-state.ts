@@ -4,7 +4,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { RouteDefinition } from '../../../contracts/routes/route';
 import { routeKey } from '../../../contracts/routes/route';
-import { HttpProblem } from '../problem';
+import { problem } from '../problem';
 
 export interface RequestState {
   readonly route: RouteDefinition;
@@ -74,12 +74,10 @@ export function requestState(route: RouteDefinition): HttpMiddleware {
       // API Gateway only sends this function its own route; anything else is a wiring mistake or a
       // hand-made event, answered as the gateway would answer an unknown route.
       if (event.resource !== undefined && event.resource !== route.path) {
-        throw new HttpProblem(404, 'not-found', 'Not Found', 'No route matches this method and path.');
+        throw problem.notFound();
       }
       if (event.httpMethod !== undefined && event.httpMethod.toUpperCase() !== route.method) {
-        throw new HttpProblem(405, 'method-not-allowed', 'Method Not Allowed', `This route accepts ${route.method} only.`, undefined, {
-          Allow: route.method,
-        });
+        throw problem.methodNotAllowed(route.method);
       }
     },
   };

@@ -2,7 +2,7 @@
 // field paths. Messages come from the schema, never from the input, so no value is echoed.
 import type * as z from 'zod';
 import type { RouteDefinition } from '../../../contracts/routes/route';
-import { badRequest, type FieldError } from '../problem';
+import { problem, type FieldError } from '../problem';
 import type { HttpMiddleware } from './request-state';
 import type { ParsedBody } from './request-body';
 
@@ -75,7 +75,7 @@ export function zodValidation(route: RouteDefinition): HttpMiddleware {
       check('query', query, event.queryStringParameters ?? {});
       check('path', path, event.pathParameters ?? {});
       check('body', body, event.parsedBody);
-      if (errors.length > 0) throw badRequest(errors);
+      if (errors.length > 0) throw problem.badRequest(errors);
       validatedInputs.set(event, validated);
     },
   };

@@ -2,7 +2,7 @@
 // job with a Scheduled Event as EventBridge sends it, then re-arms itself.
 import { randomUUID } from 'node:crypto';
 import type { ScheduledEvent } from 'aws-lambda';
-import { ACCOUNT_ID, REGION } from './gateway/proxy-event';
+import { LOCAL_ACCOUNT_ID as ACCOUNT_ID, LOCAL_REGION as REGION } from './fake-aws';
 
 export interface DailySchedule {
   readonly hour: number;

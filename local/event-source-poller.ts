@@ -1,6 +1,5 @@
 // Emulates Lambda's SQS event source mapping: batches (size + window), partial batch responses,
 // visibility timeout, a concurrency limit; the queue's redrive policy moves repeated failures to its DLQ.
-import { randomUUID } from 'node:crypto';
 import {
   DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
@@ -8,6 +7,7 @@ import {
   type Message,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { lambdaContext, LOCAL_REGION } from './fake-aws';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>;
@@ -54,7 +54,7 @@ export function createEventSourcePoller(options: EventSourcePollerOptions): Even
   const batchWindowMs = options.batchWindowMs ?? 0;
   const concurrency = options.concurrency ?? 2;
   const timeoutMs = options.functionTimeoutMs ?? 60_000;
-  const region = options.region ?? 'us-east-1';
+  const region = options.region ?? LOCAL_REGION;
   const functionName = options.functionName ?? 'local-function';
   const queueName = options.queueUrl.split('/').pop() ?? 'queue';
   const eventSourceARN = `arn:aws:sqs:${region}:000000000000:${queueName}`;
@@ -128,23 +128,7 @@ export function createEventSourcePoller(options: EventSourcePollerOptions): Even
     };
   }
 
-  function fakeContext(): Context {
-    const deadline = Date.now() + timeoutMs;
-    return {
-      callbackWaitsForEmptyEventLoop: false,
-      functionName,
-      functionVersion: '$LATEST',
-      invokedFunctionArn: `arn:aws:lambda:${region}:000000000000:function:${functionName}`,
-      memoryLimitInMB: '1024',
-      awsRequestId: randomUUID(),
-      logGroupName: `/aws/lambda/${functionName}`,
-      logStreamName: 'local',
-      getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-      done: () => undefined,
-      fail: () => undefined,
-      succeed: () => undefined,
-    };
-  }
+  const fakeContext = () => lambdaContext(functionName, timeoutMs);
 
   async function invoke(messages: Message[]): Promise<void> {
     invoking += 1;

@@ -13,8 +13,9 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { TABLE_KEYS } from '../contracts/table';
 import { USAGE_QUEUE, USAGE_QUEUE_VISIBILITY_SECONDS } from '../contracts/usage-queue';
 
-export const LOCAL_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' } as const;
-export const LOCAL_REGION = 'us-east-1';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from './fake-aws';
+
+export { LOCAL_CREDENTIALS, LOCAL_REGION };
 
 /** Resource names in the emulators (CDK names them in AWS). */
 export const LOCAL_NAMES = {

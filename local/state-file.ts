@@ -1,5 +1,6 @@
 // The running twin's state file, `.local-state/twin-<PORT>.json`: how `npm run keys -- --local` and
 // `npm run job:daily -- --local` find the emulators of the twin started with the same PORT.
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from './fake-aws';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as z from 'zod';
@@ -67,8 +68,8 @@ export function twinClientConfig(state: TwinState, service: 'dynamodb' | 'sqs' |
   const endpoint = service === 'dynamodb' ? state.dynamoEndpoint : service === 'sqs' ? state.sqsEndpoint : state.s3Endpoint;
   return {
     endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
     ...(service === 's3' ? { forcePathStyle: true } : {}),
   };
 }

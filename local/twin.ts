@@ -2,7 +2,6 @@
 // in this process the gateway emulator, the route handlers, the usage poller and the daily job.
 import fs from 'node:fs';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type {
   APIGatewayAuthorizerResult,
@@ -26,7 +25,7 @@ import type { RunningService } from './services/child-service';
 import { createLocalResources, expectedResources, LOCAL_CREDENTIALS, LOCAL_REGION, type LocalResources } from './resources';
 import { freePort } from './services/ports';
 import { RequestAuthorizer } from './gateway/authorizer';
-import { lambdaContext } from './gateway/proxy-event';
+import { lambdaContext, localFunctionName } from './fake-aws';
 import { createGatewayServer, type AccessLogEntry, type GatewayRoute } from './gateway/server';
 import { UsagePlans, type PlanOverrides } from './gateway/usage-plans';
 import { scheduleDaily, scheduledEvent, type DailyTimer } from './daily-schedule';
@@ -129,7 +128,7 @@ function setLambdaEnvironment(
 /** Every Lambda the twin runs in-process, each warmed with one environment (after setLambdaEnvironment). */
 async function loadLambdas(stage: StageConfig) {
   const fn = <E, R>(id: string, entry: string, maxEnvironments?: number) =>
-    new LocalFunction<E, R>({ name: `metered-api-${stage.stageName}-${id}`, entry, maxEnvironments });
+    new LocalFunction<E, R>({ name: localFunctionName(stage.stageName, id), entry, maxEnvironments });
   const routeFunctions = (ROUTES as readonly RouteDefinition[]).map((definition) => ({
     definition,
     fn: fn<APIGatewayProxyEvent, APIGatewayProxyResult>(definition.id, definition.entry),
@@ -222,7 +221,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     const authorizer = new RequestAuthorizer({
       handler: (event, context) => authorizerFunction.invoke(event, context),
       cacheTtlSeconds: stage.authorizerCacheTtlSeconds,
-      makeContext: () => lambdaContext(`metered-api-${stage.stageName}-authorizer`, WORKERS.authorizer.timeoutSeconds, randomUUID()),
+      makeContext: () => lambdaContext(localFunctionName(stage.stageName, 'authorizer'), WORKERS.authorizer.timeoutSeconds * 1000),
     });
     const usagePlans = new UsagePlans({
       planOverrides: options.planOverrides,
@@ -248,7 +247,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     const runDailyJob = (at = new Date()) =>
       dailyJob.invoke(
         scheduledEvent(at),
-        lambdaContext(`metered-api-${stage.stageName}-daily-job`, WORKERS.dailyJob.timeoutSeconds, randomUUID()),
+        lambdaContext(localFunctionName(stage.stageName, 'daily-job'), WORKERS.dailyJob.timeoutSeconds * 1000),
       );
     let timer: DailyTimer | undefined;
     if (options.dailySchedule !== false) {

@@ -4,7 +4,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { WORKERS } from '../contracts/workers';
 import type { StageConfig } from '../contracts/stages';
 import { createEventSourcePoller, type PollerStats, type SqsHandler } from './event-source-poller';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from './resources';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, localFunctionName } from './fake-aws';
 
 export interface UsagePoller {
   /** Resolves once the queue is empty and no batch is in flight. */
@@ -33,7 +33,7 @@ export async function startUsagePoller(options: UsagePollerOptions): Promise<Usa
     batchWindowMs: options.stage.usageBatchWindowSeconds * 1000,
     concurrency: options.stage.aggregatorMaxConcurrency,
     functionTimeoutMs: WORKERS.aggregator.timeoutSeconds * 1000,
-    functionName: `metered-api-${options.stage.stageName}-aggregator`,
+    functionName: localFunctionName(options.stage.stageName, 'aggregator'),
     region: LOCAL_REGION,
     // A failed batch's messages come back after the visibility timeout (and go to the DLQ after 5 receives).
     onError: (error) => {

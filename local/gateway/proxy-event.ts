@@ -1,10 +1,7 @@
 // The events and context API Gateway and Lambda hand to our code: the REQUEST authorizer event, the
 // Lambda proxy event (REST API, payload 1.0) and the Lambda context, shaped as AWS sends them.
-import type { APIGatewayProxyEvent, APIGatewayRequestAuthorizerEvent, Context } from 'aws-lambda';
-
-export const ACCOUNT_ID = '000000000000';
-export const API_ID = 'localtwin';
-export const REGION = 'us-east-1';
+import type { APIGatewayProxyEvent, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { LOCAL_ACCOUNT_ID as ACCOUNT_ID, LOCAL_API_ID as API_ID, LOCAL_REGION as REGION } from '../fake-aws';
 
 /** What the gateway knows about one incoming request once it has matched a route. */
 export interface IncomingRequest {
@@ -179,25 +176,6 @@ export function proxyEvent(request: IncomingRequest, auth: AuthorizerContextValu
     body: request.body.length > 0 ? request.body.toString('utf8') : null,
     isBase64Encoded: false,
   } as APIGatewayProxyEvent;
-}
-
-/** The Lambda context of one invocation; the remaining time counts down from the function's timeout. */
-export function lambdaContext(functionName: string, timeoutSeconds: number, awsRequestId: string): Context {
-  const deadline = Date.now() + timeoutSeconds * 1000;
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${REGION}:${ACCOUNT_ID}:function:${functionName}`,
-    memoryLimitInMB: '256',
-    awsRequestId,
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: `local/[$LATEST]${awsRequestId.replace(/-/g, '')}`,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
 }
 
 function stringValues(context: Record<string, string | number | boolean>): Record<string, string> {

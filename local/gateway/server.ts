@@ -7,7 +7,8 @@ import type { RouteDefinition } from '../../contracts/routes';
 import { routeKey } from '../../contracts/routes';
 import type { RequestAuthorizer } from './authorizer';
 import { sendGatewayResponse, type GatewayError } from './gateway-responses';
-import { authorizerEvent, lambdaContext, methodArn, proxyEvent, type IncomingRequest } from './proxy-event';
+import { lambdaContext } from '../fake-aws';
+import { authorizerEvent, methodArn, proxyEvent, type IncomingRequest } from './proxy-event';
 import type { UsagePlans } from './usage-plans';
 
 export type RouteHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -159,7 +160,7 @@ export function createGatewayServer(options: GatewayOptions): http.Server {
 
     // 6. The integration: the route's handler, with the function's timeout.
     const event = proxyEvent(request, { principalId: auth.principalId, context: auth.context, integrationLatency: auth.latencyMs, apiKey });
-    const context = lambdaContext(route.functionName, route.definition.timeoutSeconds, awsRequestId);
+    const context = lambdaContext(route.functionName, route.definition.timeoutSeconds * 1000, awsRequestId);
     let result: APIGatewayProxyResult;
     try {
       result = await withTimeout(route.handler(event, context), route.definition.timeoutSeconds * 1000);

@@ -8,7 +8,7 @@ import type { APIGatewayAuthorizerResult, APIGatewayProxyEvent, APIGatewayReques
 import { RequestAuthorizer } from '../../local/gateway/authorizer';
 import { createGatewayServer, type GatewayRoute } from '../../local/gateway/server';
 import { UsagePlans } from '../../local/gateway/usage-plans';
-import { lambdaContext } from '../../local/gateway/proxy-event';
+import { lambdaContext } from '../../local/fake-aws';
 import type { RouteDefinition } from '../../contracts/routes';
 import { gatewayResponse } from '../../contracts/gateway-responses';
 
@@ -71,7 +71,7 @@ beforeAll(async () => {
     authorizer: new RequestAuthorizer({
       handler: authorizerHandler,
       cacheTtlSeconds: 300,
-      makeContext: () => lambdaContext('authorizer', 5, 'a'),
+      makeContext: () => lambdaContext('authorizer', 5_000, 'a'),
     }),
     usagePlans: new UsagePlans({ stageThrottle: { ratePerSecond: 1, burst: 1000 } }),
     cors: {

@@ -1,4 +1,5 @@
 // Builds API Gateway REST proxy events and Lambda contexts as API Gateway sends them, for handler tests.
+import { lambdaContext as localLambdaContext } from '../../local/fake-aws';
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 
@@ -76,20 +77,7 @@ export function apiEvent(input: ApiEventInput): APIGatewayProxyEvent {
   };
 }
 
+/** A Lambda context for handler tests (the twin's, one definition). */
 export function lambdaContext(functionName = 'fn', timeoutMs = 10_000): Context {
-  const deadline = Date.now() + timeoutMs;
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${functionName}`,
-    memoryLimitInMB: '256',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'stream',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
+  return localLambdaContext(functionName, timeoutMs);
 }

@@ -20,8 +20,8 @@ export const METRIC = {
   recordFailures: 'RecordFailures',
   /** A usage event id delivered again with a different payload: the first was counted. */
   eventConflicts: 'UsageEventConflicts',
-  /** Parts of a batch failed on an unexpected error (their records are retried; alarmed). */
-  aggregatorErrors: 'AggregatorErrors',
+  /** Parts of a batch that failed on an unexpected error (their records are retried; if it persists they reach the DLQ, which alarms). */
+  batchPartErrors: 'AggregatorBatchPartErrors',
   // Daily job (dimension: service)
   activeClients: 'ActiveClients',
   dailyRequests: 'DailyRequests',

@@ -1,8 +1,9 @@
 // The metered API stack: wires the store, usage pipeline, handlers, API, daily job and monitoring.
+import { OUTPUT } from '../contracts/deployment';
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { SERVICE } from '../contracts/metrics';
-import { PLAN_NAMES, type PlanName } from '../contracts/plans';
+import { PLAN_NAMES } from '../contracts/plans';
 import { ROUTES, type RouteDefinition } from '../contracts/routes';
 import { WORKERS } from '../contracts/workers';
 import type { StageConfig } from '../contracts/stages';
@@ -10,7 +11,7 @@ import { DailyJob } from './constructs/daily-job';
 import { MeteredApi } from './constructs/metered-api';
 import { MeteredFunction } from './constructs/metered-function';
 import { Monitoring } from './constructs/monitoring';
-import { constructIdFor, RouteFunctions } from './constructs/route-functions';
+import { RouteFunctions } from './constructs/route-functions';
 import { UsagePipeline } from './constructs/usage-pipeline';
 import { UsageStore } from './constructs/usage-store';
 
@@ -20,17 +21,7 @@ export interface MeteredApiStackProps extends StackProps {
   readonly routes?: readonly RouteDefinition[];
 }
 
-/** Output names scripts rely on: keep them stable. */
-export const OUTPUT = {
-  apiUrl: 'ApiUrl',
-  tableName: 'TableName',
-  usageQueueUrl: 'UsageQueueUrl',
-  deadLetterQueueUrl: 'DeadLetterQueueUrl',
-  archiveBucketName: 'ArchiveBucketName',
-  dashboardUrl: 'DashboardUrl',
-  dailyJobFunctionName: 'DailyJobFunctionName',
-  usagePlanId: (plan: PlanName) => `UsagePlanId${constructIdFor(plan)}`,
-} as const;
+export { OUTPUT };
 
 export class MeteredApiStack extends Stack {
   readonly store: UsageStore;

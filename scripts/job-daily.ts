@@ -1,6 +1,7 @@
 // Runs the daily job now: `npm run job:daily -- [--day YYYY-MM-DD] [--local | --stage dev|prod]`.
 // --local (the default) runs it in this process against the twin started with the same PORT;
 // --stage invokes the deployed function, so it runs with the stage's own settings and permissions.
+import { OUTPUT, stackName } from '../contracts/deployment';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -36,8 +37,8 @@ async function runLocal(day: string): Promise<unknown> {
 
 export async function runOnStage(stage: string, day: string | undefined): Promise<unknown> {
   const outputs = await stackOutputs(stage);
-  const functionName = outputs.DailyJobFunctionName;
-  if (!functionName) throw new Error(`stack MeteredApi-${stage} has no DailyJobFunctionName output`);
+  const functionName = outputs[OUTPUT.dailyJobFunctionName];
+  if (!functionName) throw new Error(`stack ${stackName(stage)} has no ${OUTPUT.dailyJobFunctionName} output`);
   // One attempt: a timed-out call may still be running, and the job is safe to rerun by hand.
   const result = await new LambdaClient({ maxAttempts: 1 }).send(
     new InvokeCommand({

@@ -1,5 +1,6 @@
 // Key management: `npm run keys -- create|list|revoke … (--local | --stage dev|prod)`.
 // The key value is printed once, at creation, and never stored or shown again.
+import { OUTPUT } from '../contracts/deployment';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -40,11 +41,12 @@ async function targetFrom(values: { local?: boolean; stage?: string }): Promise<
   }
   if (values.stage) {
     const outputs = await stackOutputs(values.stage);
-    const usagePlanIds = Object.fromEntries(
-      PLAN_NAMES.map((plan) => [plan, outputs[`UsagePlanId${plan[0].toUpperCase()}${plan.slice(1)}`]]),
-    ) as Record<PlanName, string>;
+    const usagePlanIds = Object.fromEntries(PLAN_NAMES.map((plan) => [plan, outputs[OUTPUT.usagePlanId(plan)]])) as Record<
+      PlanName,
+      string
+    >;
     return {
-      store: { db: DynamoDBDocumentClient.from(new DynamoDBClient({})), tableName: outputs.TableName },
+      store: { db: DynamoDBDocumentClient.from(new DynamoDBClient({})), tableName: outputs[OUTPUT.tableName] },
       gateway: { client: new APIGatewayClient({}), usagePlanIds },
     };
   }

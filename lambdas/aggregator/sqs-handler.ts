@@ -44,7 +44,7 @@ export function createSqsAggregatorHandler(deps: SqsAggregatorDeps) {
     deps.metrics.addMetric(METRIC.poisonMessages, MetricUnit.Count, result.poison.length);
     deps.metrics.addMetric(METRIC.recordFailures, MetricUnit.Count, retried);
     deps.metrics.addMetric(METRIC.eventConflicts, MetricUnit.Count, result.conflicts.length);
-    deps.metrics.addMetric(METRIC.aggregatorErrors, MetricUnit.Count, result.errors);
+    deps.metrics.addMetric(METRIC.batchPartErrors, MetricUnit.Count, result.errors);
     deps.metrics.addMetric(METRIC.batchLatency, MetricUnit.Milliseconds, clock() - started);
     return { batchItemFailures: result.failures.map((itemIdentifier) => ({ itemIdentifier })) };
   };

@@ -1,5 +1,6 @@
 // Lambda REQUEST authorizer: hashes the x-api-key header, looks the hash up, and returns a policy
 // whose usageIdentifierKey ties the request to the key's usage plan. The key value is never logged.
+import { API_KEY_HEADER } from '../../contracts/deployment';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { logger } from '../shared/powertools';
 import { dynamo, resources } from '../shared/clients';
@@ -18,7 +19,7 @@ function headerValue(headers: Record<string, string | undefined> | null | undefi
 }
 
 export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
-  const presentedKey = headerValue(event.headers, 'x-api-key');
+  const presentedKey = headerValue(event.headers, API_KEY_HEADER);
   const decision = await authorize({ db: dynamo(), tableName: resources.tableName }, presentedKey, new Date());
   const requestId = event.requestContext?.requestId;
 

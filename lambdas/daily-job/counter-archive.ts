@@ -1,6 +1,7 @@
 // The S3 archive of old counter items: per day, gzip JSON lines under `usage/dt=YYYY-MM-DD/` plus a
 // manifest under `usage-manifests/dt=YYYY-MM-DD/`. Content and keys depend only on the items, so writing the same day twice writes the same
 // bytes; every object is read back and hashed before the job may delete anything.
+import { ARCHIVE_PREFIX } from '../../contracts/deployment';
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -13,13 +14,11 @@ export interface CounterArchive {
 
 export type ArchivedItem = Record<string, unknown> & { pk: string; sk: string };
 
-export const ARCHIVE_PREFIX = 'usage';
 /** Lines per part object; a day of 100,000 clients with 4 routes each fits in 10 parts. */
 export const DEFAULT_PART_ITEMS = 50_000;
 
-export const partKey = (dt: string, index: number) => `${ARCHIVE_PREFIX}/dt=${dt}/part-${String(index).padStart(5, '0')}.json.gz`;
-/** Outside `usage/`: Athena reads every object under a table's location, so only data lives there. */
-export const manifestKey = (dt: string) => `${ARCHIVE_PREFIX}-manifests/dt=${dt}/manifest.json`;
+export const partKey = (dt: string, index: number) => `${ARCHIVE_PREFIX.usage}dt=${dt}/part-${String(index).padStart(5, '0')}.json.gz`;
+export const manifestKey = (dt: string) => `${ARCHIVE_PREFIX.manifests}dt=${dt}/manifest.json`;
 
 export const archiveManifest = z.strictObject({
   version: z.literal(1),

@@ -1,4 +1,5 @@
 // The daily job: an EventBridge Scheduler schedule invokes one Lambda that closes and archives days.
+import { ARCHIVE_PREFIX } from '../../contracts/deployment';
 import { Duration, Stack, TimeZone, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -24,12 +25,8 @@ export interface DailyJobProps {
 /** Attempts after the first, by the scheduler (delivery) and by Lambda (asynchronous invocation). */
 export const DAILY_JOB_RETRIES = 2;
 
-/**
- * Key prefixes the daily job writes in the archive: day data (`usage/dt=YYYY-MM-DD/`, the Athena
- * table location) and per-day manifests (`usage-manifests/dt=YYYY-MM-DD/`), as in
- * lambdas/daily-job/counter-archive.ts.
- */
-export const ARCHIVE_PREFIXES = ['usage/', 'usage-manifests/'] as const;
+/** Key prefixes the daily job writes in the archive (contracts/deployment.ts). */
+export const ARCHIVE_PREFIXES = [ARCHIVE_PREFIX.usage, ARCHIVE_PREFIX.manifests] as const;
 
 export class DailyJob extends Construct {
   readonly job: MeteredFunction;

@@ -1,4 +1,5 @@
 // The request path: REST API, stage, REQUEST authorizer, usage plans, routes, models and gateway responses.
+import { API_KEY_HEADER } from '../../contracts/deployment';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -22,7 +23,6 @@ export interface MeteredApiProps {
 }
 
 /** The header clients send their API key in; the authorizer's only identity source. */
-export const API_KEY_HEADER = 'x-api-key';
 
 /**
  * Access-log fields: who called what and how it ended. The key value (`$context.identity.apiKey`) is

@@ -269,6 +269,8 @@ export class Monitoring extends Construct {
             search(METRIC.counterWrites),
             search(METRIC.poisonMessages),
             search(METRIC.recordFailures),
+            search(METRIC.eventConflicts),
+            search(METRIC.batchPartErrors),
           ]),
         ],
         [

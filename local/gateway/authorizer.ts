@@ -1,5 +1,6 @@
 // The REQUEST authorizer as API Gateway runs it: identity source `x-api-key`, the Lambda's result
 // (policy, principalId, usageIdentifierKey, context) cached per identity-source value for the TTL.
+import { API_KEY_HEADER } from '../../contracts/deployment';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent, Context } from 'aws-lambda';
 
 export type AuthorizerHandler = (event: APIGatewayRequestAuthorizerEvent, context: Context) => Promise<APIGatewayAuthorizerResult>;
@@ -15,8 +16,6 @@ export type AuthorizerOutcome =
   | { readonly kind: 'deny' }
   | { readonly kind: 'unauthorized' }
   | { readonly kind: 'error'; readonly error: unknown };
-
-export const IDENTITY_SOURCE_HEADER = 'x-api-key';
 
 interface CachedResult {
   readonly result: APIGatewayAuthorizerResult;
@@ -44,7 +43,7 @@ export class RequestAuthorizer {
    * against each request's method ARN, so one cached result serves every route.
    */
   async authorize(event: APIGatewayRequestAuthorizerEvent, requestId: string): Promise<AuthorizerOutcome> {
-    const identity = headerValue(event.headers, IDENTITY_SOURCE_HEADER);
+    const identity = headerValue(event.headers, API_KEY_HEADER);
     if (!identity) return { kind: 'unauthorized' };
     const now = this.now();
     let cached = this.cache.get(identity);

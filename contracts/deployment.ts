@@ -1,0 +1,36 @@
+// Names a deployed stage is found by: its stack, its outputs (the CLIs read them), the API key header and
+// the archive's key prefixes. The CDK app, the Lambdas, the twin and the scripts all read them from here.
+
+/** The CloudFormation stack of a stage. */
+export const stackName = (stage: string) => `MeteredApi-${stage}`;
+
+/** `standard` → `Standard`, `pay-as-you-go` → `PayAsYouGo`: output ids are alphanumeric. */
+const capitalized = (name: string) =>
+  name
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((part) => `${part[0].toUpperCase()}${part.slice(1)}`)
+    .join('');
+
+/** Output names scripts rely on: keep them stable. */
+export const OUTPUT = {
+  apiUrl: 'ApiUrl',
+  tableName: 'TableName',
+  usageQueueUrl: 'UsageQueueUrl',
+  deadLetterQueueUrl: 'DeadLetterQueueUrl',
+  archiveBucketName: 'ArchiveBucketName',
+  dashboardUrl: 'DashboardUrl',
+  dailyJobFunctionName: 'DailyJobFunctionName',
+  usagePlanId: (plan: string) => `UsagePlanId${capitalized(plan)}`,
+} as const;
+
+/** The header clients send their API key in (the authorizer's identity source). */
+export const API_KEY_HEADER = 'x-api-key';
+
+/** Key prefixes of the archive bucket. Athena reads every object under a table's location, so only data lives under `usage/`. */
+export const ARCHIVE_PREFIX = {
+  /** Day data: `usage/dt=YYYY-MM-DD/part-NNNNN.json.gz` (the Athena table location). */
+  usage: 'usage/',
+  /** Per-day manifests: `usage-manifests/dt=YYYY-MM-DD/manifest.json`. */
+  manifests: 'usage-manifests/',
+} as const;

@@ -4,6 +4,7 @@ import { parseRecord } from '../lambdas/aggregator/counter-deltas';
 import { aggregateEvents, aggregateRoutes, counterId, type CounterDelta, decodeDeltas } from '../lambdas/aggregator/counter-deltas';
 import { eventHash, EVENT_HASH_BYTES } from '../lambdas/aggregator/keys';
 import { COUNTER_ATTRIBUTES, HISTOGRAM_SIZE } from '../lambdas/shared/counters';
+import { AGGREGATOR_ATTRIBUTES as A, journalIdOf } from '../contracts/table';
 import type { UsageEvent } from '../contracts/usage-event';
 import type { SqsModel } from './sqs-model';
 import type { SimStore } from './store';
@@ -95,16 +96,16 @@ export function checkRun({ store, workload, queue, tableName, lateMessageId }: C
   for (const item of items) {
     const pk = String(item.pk);
     if (!pk.startsWith('JOURNAL#')) continue;
-    const id = pk.slice('JOURNAL#'.length);
-    if (item.sk === 'HEAD') heads.set(id, String(item.st));
-    else bodies.set(id, item.d as Uint8Array);
+    const id = journalIdOf(pk);
+    if (item.sk === 'HEAD') heads.set(id, String(item[A.journalStatus]));
+    else bodies.set(id, item[A.journalDeltas] as Uint8Array);
   }
   const claimsOf = new Map<string, Set<string>>();
   const ownersOf = new Map<string, Set<string>>();
   for (const item of items) {
     if (!String(item.pk).startsWith('CLAIM#')) continue;
-    const bytes = Buffer.from(item.h as Uint8Array);
-    const journal = String(item.j);
+    const bytes = Buffer.from(item[A.claimHashes] as Uint8Array);
+    const journal = String(item[A.claimJournal]);
     for (let i = 0; i + EVENT_HASH_BYTES <= bytes.length; i += EVENT_HASH_BYTES) {
       const hash = bytes.toString('latin1', i, i + EVENT_HASH_BYTES);
       claimsOf.set(journal, (claimsOf.get(journal) ?? new Set()).add(hash));

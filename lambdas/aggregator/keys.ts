@@ -1,23 +1,13 @@
 // The aggregator's own items: claim pages (which journal counted an event) and journals (a batch's deltas and state).
 import { createHash, randomBytes } from 'node:crypto';
+import { AGGREGATOR_ATTRIBUTES, claimPage } from '../../contracts/table';
 import type { UsageEvent } from '../../contracts/usage-event';
 
 /** Bytes of an event's claim hash (SHA-256 prefix): 128 bits, so collisions within one page are not a practical concern. */
 export const EVENT_HASH_BYTES = 16;
 
-export const aggregatorKey = {
-  /**
-   * Claims of the events whose requestTime falls in one UTC second (and shard): an append-only log,
-   * one item per batch, sk = zero-padded sequence number so appends are serialised by a conditional put.
-   */
-  claimPage: (second: string, shard: number) => `CLAIM#${second}#${shard}`,
-  claimEntry: (page: string, seq: number) => ({ pk: page, sk: `SEQ#${String(seq).padStart(8, '0')}` }),
-  journalHead: (journalId: string) => ({ pk: `JOURNAL#${journalId}`, sk: 'HEAD' }),
-  journalBody: (journalId: string) => ({ pk: `JOURNAL#${journalId}`, sk: 'BODY' }),
-} as const;
-
-/** Counter items carry `m_<journalId>` while a journal may still be applied to them; see the README's Usage aggregation section. */
-export const MARKER_PREFIX = 'm_';
+/** Counter items carry `m_<journalId>` while a journal may still be applied to them (PROTOCOL.md). */
+export const MARKER_PREFIX = AGGREGATOR_ATTRIBUTES.markerPrefix;
 export const markerAttribute = (journalId: string) => `${MARKER_PREFIX}${journalId}`;
 
 /** A new journal id: 12 base36 characters (62 random bits), safe inside attribute names. */
@@ -44,5 +34,5 @@ export function eventHash(eventId: string): Buffer {
 /** The claim page of an event: a duplicate carries the same requestTime and eventId, so it always lands on the same page. */
 export function claimPageOf(event: Pick<UsageEvent, 'requestTime'>, hash: Buffer, shards: number): string {
   const second = new Date(event.requestTime).toISOString().slice(0, 19);
-  return aggregatorKey.claimPage(second, shards <= 1 ? 0 : hash[0] % shards);
+  return claimPage(second, shards <= 1 ? 0 : hash[0] % shards);
 }

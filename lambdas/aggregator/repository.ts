@@ -8,10 +8,10 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { queryAll } from '../shared/query-pages';
-import { itemKey, TABLE_KEYS } from '../../contracts/table';
+import { AGGREGATOR_ATTRIBUTES as A, claimSeq, itemKey, journalIdOf, TABLE_KEYS } from '../../contracts/table';
 import { COUNTER_ATTRIBUTES, HISTOGRAM_SIZE } from '../shared/counters';
 import type { CounterDelta } from './counter-deltas';
-import { aggregatorKey, MARKER_PREFIX, markerAttribute } from './keys';
+import { MARKER_PREFIX, markerAttribute } from './keys';
 
 export type JournalStatus = 'claiming' | 'pending' | 'complete' | 'aborted';
 
@@ -61,10 +61,10 @@ export class AggregatorRepository {
     });
     for (const item of items) {
       entries.push({
-        seq: Number(String(item.sk).slice(4)),
-        journalId: String(item.j),
-        hashes: item.h as Uint8Array,
-        fingerprints: item.f as Uint8Array | undefined,
+        seq: claimSeq(String(item.sk)),
+        journalId: String(item[A.claimJournal]),
+        hashes: item[A.claimHashes] as Uint8Array,
+        fingerprints: item[A.claimFingerprints] as Uint8Array | undefined,
       });
     }
     return entries;
@@ -77,10 +77,10 @@ export class AggregatorRepository {
         new PutCommand({
           TableName: this.tableName,
           Item: {
-            ...aggregatorKey.claimEntry(page, seq),
-            j: journalId,
-            h: hashes,
-            f: fingerprints,
+            ...itemKey.claimEntry(page, seq),
+            [A.claimJournal]: journalId,
+            [A.claimHashes]: hashes,
+            [A.claimFingerprints]: fingerprints,
             [TABLE_KEYS.timeToLive]: this.expiresAt(),
           },
           ConditionExpression: 'attribute_not_exists(#pk)',
@@ -100,7 +100,12 @@ export class AggregatorRepository {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...aggregatorKey.journalHead(journalId), st: 'claiming', lease: leaseUntil, [TABLE_KEYS.timeToLive]: this.expiresAt() },
+          Item: {
+            ...itemKey.journalHead(journalId),
+            [A.journalStatus]: 'claiming',
+            [A.journalLease]: leaseUntil,
+            [TABLE_KEYS.timeToLive]: this.expiresAt(),
+          },
           ConditionExpression: 'attribute_not_exists(#pk)',
           ExpressionAttributeNames: { '#pk': TABLE_KEYS.partitionKey },
         }),
@@ -112,7 +117,7 @@ export class AggregatorRepository {
 
   async getJournalHead(journalId: string): Promise<JournalHead | undefined> {
     const out = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: aggregatorKey.journalHead(journalId), ConsistentRead: true }),
+      new GetCommand({ TableName: this.tableName, Key: itemKey.journalHead(journalId), ConsistentRead: true }),
     );
     return out.Item ? toHead(journalId, out.Item) : undefined;
   }
@@ -121,14 +126,14 @@ export class AggregatorRepository {
   async getJournalHeads(journalIds: readonly string[]): Promise<Map<string, JournalHead>> {
     const heads = new Map<string, JournalHead>();
     for (let i = 0; i < journalIds.length; i += 100) {
-      let keys: Record<string, unknown>[] | undefined = journalIds.slice(i, i + 100).map((id) => aggregatorKey.journalHead(id));
+      let keys: Record<string, unknown>[] | undefined = journalIds.slice(i, i + 100).map((id) => itemKey.journalHead(id));
       for (let round = 0; keys && keys.length > 0; round++) {
         if (round > 0) await this.sleep(Math.min(500, 20 * 2 ** round));
         const out: BatchGetCommandOutput = await this.doc.send(
           new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
         );
         for (const item of out.Responses?.[this.tableName] ?? []) {
-          const id = String(item.pk).slice('JOURNAL#'.length);
+          const id = journalIdOf(String(item.pk));
           heads.set(id, toHead(id, item));
         }
         keys = out.UnprocessedKeys?.[this.tableName]?.Keys;
@@ -141,16 +146,16 @@ export class AggregatorRepository {
     await this.doc.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { ...aggregatorKey.journalBody(journalId), d: deltas, [TABLE_KEYS.timeToLive]: this.expiresAt() },
+        Item: { ...itemKey.journalBody(journalId), [A.journalDeltas]: deltas, [TABLE_KEYS.timeToLive]: this.expiresAt() },
       }),
     );
   }
 
   async getJournalBody(journalId: string): Promise<Uint8Array | undefined> {
     const out = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: aggregatorKey.journalBody(journalId), ConsistentRead: true }),
+      new GetCommand({ TableName: this.tableName, Key: itemKey.journalBody(journalId), ConsistentRead: true }),
     );
-    return out.Item?.d as Uint8Array | undefined;
+    return out.Item?.[A.journalDeltas] as Uint8Array | undefined;
   }
 
   /**
@@ -163,22 +168,22 @@ export class AggregatorRepository {
     to: JournalStatus,
     options: { leaseUntil?: number; leaseExpiredBefore?: number; completedAt?: number } = {},
   ): Promise<{ changed: boolean; head: JournalHead | undefined }> {
-    const names: Record<string, string> = { '#st': 'st' };
+    const names: Record<string, string> = { '#st': A.journalStatus };
     const values: Record<string, unknown> = { ':from': from, ':to': to };
     const sets = ['#st = :to'];
     let condition = '#st = :from';
     if (options.leaseUntil !== undefined) {
-      names['#lease'] = 'lease';
+      names['#lease'] = A.journalLease;
       values[':lease'] = options.leaseUntil;
       sets.push('#lease = :lease');
     }
     if (options.completedAt !== undefined) {
-      names['#done'] = 'done';
+      names['#done'] = A.journalDone;
       values[':done'] = options.completedAt;
       sets.push('#done = :done');
     }
     if (options.leaseExpiredBefore !== undefined) {
-      names['#lease'] = 'lease';
+      names['#lease'] = A.journalLease;
       values[':now'] = options.leaseExpiredBefore;
       condition += ' AND #lease < :now';
     }
@@ -186,7 +191,7 @@ export class AggregatorRepository {
       const out = await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: aggregatorKey.journalHead(journalId),
+          Key: itemKey.journalHead(journalId),
           UpdateExpression: `SET ${sets.join(', ')}`,
           ConditionExpression: condition,
           ExpressionAttributeNames: names,
@@ -207,10 +212,10 @@ export class AggregatorRepository {
       await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: aggregatorKey.journalHead(journalId),
+          Key: itemKey.journalHead(journalId),
           UpdateExpression: 'SET #lease = :until',
           ConditionExpression: '#st = :pending AND #lease < :now',
-          ExpressionAttributeNames: { '#st': 'st', '#lease': 'lease' },
+          ExpressionAttributeNames: { '#st': A.journalStatus, '#lease': A.journalLease },
           ExpressionAttributeValues: { ':pending': 'pending', ':now': now, ':until': leaseUntil },
         }),
       );
@@ -286,8 +291,8 @@ export class AggregatorRepository {
 function toHead(journalId: string, item: Record<string, unknown>): JournalHead {
   return {
     journalId,
-    status: item.st as JournalStatus,
-    leaseUntil: Number(item.lease ?? 0),
-    completedAt: item.done === undefined ? undefined : Number(item.done),
+    status: item[A.journalStatus] as JournalStatus,
+    leaseUntil: Number(item[A.journalLease] ?? 0),
+    completedAt: item[A.journalDone] === undefined ? undefined : Number(item[A.journalDone]),
   };
 }

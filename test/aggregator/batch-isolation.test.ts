@@ -2,25 +2,15 @@
 // counted once (the first) and reported, as Stripe and Powertools do for idempotency keys.
 import type { SQSEvent } from 'aws-lambda';
 import { METRIC } from '../../contracts/metrics';
-import type { UsageEvent } from '../../contracts/usage-event';
 import { createAggregator } from '../../lambdas/aggregator/exactly-once';
 import { createSqsAggregatorHandler } from '../../lambdas/aggregator/sqs-handler';
 import { TableModel } from '../../sim/table-model';
+import { helloEvent, modelClient } from './support/events';
 
 const now = Date.UTC(2026, 10, 28, 12, 0, 0);
-const event = (id: string, second: number, latencyMs = 5): UsageEvent => ({
-  v: 1,
-  eventId: id,
-  clientId: 'client-1',
-  plan: 'standard',
-  route: 'GET /v1/hello',
-  method: 'GET',
-  status: 200,
-  latencyMs,
-  requestTime: new Date(now - second * 1000).toISOString(),
-  day: new Date(now).toISOString().slice(0, 10),
-});
-const record = (id: string, e: UsageEvent) => ({ id, body: JSON.stringify(e) });
+/** An event `second`s before now. */
+const event = (id: string, second: number, latencyMs = 5) => helloEvent(id, now - second * 1000, latencyMs);
+const record = (id: string, e: ReturnType<typeof helloEvent>) => ({ id, body: JSON.stringify(e) });
 const dayRequests = (model: TableModel) =>
   Number(
     model.items('usage').find((i) => i.pk === 'USAGE#client-1' && i.sk === `DAY#${new Date(now).toISOString().slice(0, 10)}`)?.requests ??
@@ -67,7 +57,7 @@ test('an unexpected error on one claim page fails only that page’s records; th
 
 test('the same eventId with a different payload counts once and is reported, across batches and within one', async () => {
   const model = new TableModel();
-  const doc = { send: (command: object) => Promise.resolve(model.execute(command)) };
+  const doc = modelClient(model);
   const aggregator = createAggregator({ doc: doc as never, tableName: 'usage', clock: () => now, sleep: async () => undefined });
   const first = await aggregator.aggregateBatch([record('a', event('req-1', 2, 5))], { remainingTimeMs: 10_000 });
   const later = await aggregator.aggregateBatch([record('b', event('req-1', 2, 900)), record('c', event('req-1', 2, 5))], {
@@ -85,7 +75,7 @@ test('the same eventId with a different payload counts once and is reported, acr
 
 test('the SQS handler logs a conflict without the payload and counts it in a metric', async () => {
   const model = new TableModel();
-  const doc = { send: (command: object) => Promise.resolve(model.execute(command)) };
+  const doc = modelClient(model);
   const aggregator = createAggregator({ doc: doc as never, tableName: 'usage', clock: () => now, sleep: async () => undefined });
   const warnings: unknown[][] = [];
   const metrics: Record<string, number> = {};

@@ -2,29 +2,16 @@
 // lost (the SDK's retry then meets its own item: "condition failed"), the re-read of that page is throttled
 // and the backoff would pass the deadline. Before the fix the journal went on to count without that page's
 // event, and the event's redelivery was acknowledged as a duplicate: counted never. Now the journal is void.
-import type { UsageEvent } from '../../contracts/usage-event';
 import { createAggregator } from '../../lambdas/aggregator/exactly-once';
 import { seededRandom } from '../../sim/random';
 import { TableModel } from '../../sim/table-model';
+import { helloEvent, modelClient } from './support/events';
 
 const TABLE = 'usage';
 const t0 = Date.now();
-const iso = (ms: number) => new Date(ms).toISOString();
-const event = (id: string, at: number): UsageEvent => ({
-  v: 1,
-  eventId: id,
-  clientId: 'client-1',
-  plan: 'standard',
-  route: 'GET /v1/hello',
-  method: 'GET',
-  status: 200,
-  latencyMs: 12,
-  requestTime: iso(at),
-  day: iso(at).slice(0, 10),
-});
 // Two events on two claim pages (two request-time seconds).
-const e1 = event('req-1', t0 - (t0 % 1000) - 2_000);
-const e2 = event('req-2', t0 - (t0 % 1000) - 1_000);
+const e1 = helloEvent('req-1', t0 - (t0 % 1000) - 2_000);
+const e2 = helloEvent('req-2', t0 - (t0 % 1000) - 1_000);
 const records = [e1, e2].map((e, i) => ({ id: `m${i + 1}`, body: JSON.stringify(e) }));
 
 function requests(model: TableModel): number {
@@ -84,7 +71,7 @@ test('a claim append with an unknown outcome never lets its journal count withou
 
 test('the scripted client is honest: without the lost answer the same batch counts both events at once', async () => {
   const model = new TableModel();
-  const doc = { send: (command: object) => Promise.resolve(model.execute(command)) };
+  const doc = modelClient(model);
   const clean = createAggregator({ doc: doc as never, tableName: TABLE, sleep: async () => undefined });
   const result = await clean.aggregateBatch(records, { remainingTimeMs: 10_000 });
   expect(result.failures).toEqual([]);

@@ -1,35 +1,23 @@
 // The aggregator keeps claims and journals for CLAIM_RETENTION_DAYS (derived from the queue settings), and
 // refuses an event too old to be checked against them: to the DLQ with a reason, never counted blind.
-import type { UsageEvent } from '../../contracts/usage-event';
 import { CLAIM_RETENTION_DAYS } from '../../contracts/usage-queue';
 import { createAggregator } from '../../lambdas/aggregator/exactly-once';
 import { TableModel } from '../../sim/table-model';
+import { helloEvent, modelClient } from './support/events';
 
 const DAY_MS = 24 * 3600 * 1000;
 const now = Date.UTC(2026, 10, 28, 12, 0, 0);
-const event = (id: string, at: number): UsageEvent => ({
-  v: 1,
-  eventId: id,
-  clientId: 'client-1',
-  plan: 'standard',
-  route: 'GET /v1/hello',
-  method: 'GET',
-  status: 200,
-  latencyMs: 5,
-  requestTime: new Date(at).toISOString(),
-  day: new Date(at).toISOString().slice(0, 10),
-});
 
 function setUp() {
   const model = new TableModel();
-  const doc = { send: (command: object) => Promise.resolve(model.execute(command)) };
+  const doc = modelClient(model);
   const aggregator = createAggregator({ doc: doc as never, tableName: 'usage', clock: () => now, sleep: async () => undefined });
   return { model, aggregator };
 }
 
 test('claims and journals expire CLAIM_RETENTION_DAYS after they are written', async () => {
   const { model, aggregator } = setUp();
-  await aggregator.aggregateBatch([{ id: 'm1', body: JSON.stringify(event('req-1', now - 1_000)) }], { remainingTimeMs: 10_000 });
+  await aggregator.aggregateBatch([{ id: 'm1', body: JSON.stringify(helloEvent('req-1', now - 1_000)) }], { remainingTimeMs: 10_000 });
   const owned = model.items('usage').filter((item) => /^(CLAIM|JOURNAL)#/.test(String(item.pk)));
   expect(owned.length).toBeGreaterThanOrEqual(3);
   for (const item of owned) expect(item.expiresAt).toBe(Math.floor(now / 1000) + CLAIM_RETENTION_DAYS * 24 * 3600);
@@ -37,8 +25,8 @@ test('claims and journals expire CLAIM_RETENTION_DAYS after they are written', a
 
 test('an event older than the claim retention (less a day) is refused with a reason, and one just younger is counted', async () => {
   const { model, aggregator } = setUp();
-  const tooOld = event('req-old', now - (CLAIM_RETENTION_DAYS - 1) * DAY_MS - 1_000);
-  const young = event('req-young', now - (CLAIM_RETENTION_DAYS - 1) * DAY_MS + 60_000);
+  const tooOld = helloEvent('req-old', now - (CLAIM_RETENTION_DAYS - 1) * DAY_MS - 1_000);
+  const young = helloEvent('req-young', now - (CLAIM_RETENTION_DAYS - 1) * DAY_MS + 60_000);
   const result = await aggregator.aggregateBatch(
     [
       { id: 'old', body: JSON.stringify(tooOld) },

@@ -1,16 +1,8 @@
 // Deterministic usage-event workloads: Zipf-skewed clients and routes, a steady request rate.
 import type { UsageEvent } from '../../../contracts/usage-event';
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom as mulberry32 } from '../../../sim/random';
+import { seededRandom as mulberry32 } from '../../../sim/random';
 
 /** Returns a sampler of 0..n-1 where rank k has weight 1/(k+1)^s. */
 export function zipfSampler(n: number, s: number, rng: () => number): () => number {

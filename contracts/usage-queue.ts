@@ -14,3 +14,18 @@ export const USAGE_QUEUE = {
 
 /** The usage queue's visibility timeout: the factor times the aggregator's timeout. */
 export const USAGE_QUEUE_VISIBILITY_SECONDS = USAGE_QUEUE.visibilityTimeoutFactor * WORKERS.aggregator.timeoutSeconds;
+
+/**
+ * Sending one usage event from a route function: each attempt is cut off after `attemptTimeoutMs`
+ * (a hung connection never holds the response), at most `maxAttempts` attempts, and all of them
+ * together within `budgetMs`, which is well inside every route's Lambda timeout. A send that still
+ * fails is logged as a replayable event (`npm run usage:replay`).
+ */
+export const USAGE_SEND = {
+  connectionTimeoutMs: 500,
+  attemptTimeoutMs: 1_000,
+  maxAttempts: 3,
+  /** Pause before retry n (1-based), doubled each time. */
+  firstBackoffMs: 50,
+  budgetMs: 3_500,
+} as const;

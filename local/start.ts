@@ -5,7 +5,7 @@ import { PLANS, ROUTE_CLASSES } from '../contracts/plans';
 import { ROUTES, routeKey } from '../contracts/routes';
 import { isPortFree } from './services/ports';
 import { javaVersion } from './services/dynamodb-local';
-import { DEFAULT_HOST, DEFAULT_PORT, removeStateFile, stateFilePath, writeStateFile } from './state-file';
+import { DEFAULT_HOST, DEFAULT_PORT, lambdaLogPath, removeStateFile, stateFilePath, writeStateFile } from './state-file';
 import { startTwin, TWIN_STAGE, type Twin } from './twin';
 import type { AccessLogEntry } from './gateway/server';
 import { dropSharedScopeWarnings } from './shared-scope-warnings';
@@ -70,6 +70,7 @@ function banner(twin: Twin, options: CliOptions, seconds: number): string {
     `  DynamoDB    ${twin.state.dynamoEndpoint}  (table ${twin.state.tableName})`,
     `  SQS + S3    ${twin.state.sqsEndpoint}  (queue ${path.basename(twin.state.usageQueueUrl)}, bucket ${twin.state.archiveBucket})`,
     `  State file  ${stateFile}`,
+    `  Lambda logs ${path.relative(process.cwd(), lambdaLogPath(options.port))}  (npm run usage:replay -- --local reads it)`,
     `  Data        ${options.persistDir ? `kept in ${options.persistDir}` : 'in memory (--persist DIR keeps it)'}`,
     '',
     'Routes:',
@@ -132,6 +133,7 @@ async function main(): Promise<void> {
       port: cli.port,
       host: cli.host,
       persistDir: cli.persistDir,
+      lambdaLogFile: lambdaLogPath(cli.port),
       lambdaLogLevel: cli.verbose ? TWIN_STAGE.logLevel : undefined,
       noStageThrottle: cli.noStageThrottle,
       onAccess: cli.accessLog ? (entry) => console.log(accessLine(entry)) : undefined,

@@ -34,6 +34,7 @@ import { startUsagePoller, type UsagePoller } from './usage-poller';
 import type { TwinState } from './state-file';
 import { LocalFunction, type FunctionStats } from './lambda-runtime';
 import { dropSharedScopeWarnings } from './shared-scope-warnings';
+import { teeLambdaLogs } from './lambda-log';
 
 /** The stage whose settings the twin uses (batching, cache TTL, stage throttle, schedule). */
 export const TWIN_STAGE: StageConfig = STAGES.dev;
@@ -46,7 +47,10 @@ export interface TwinOptions {
   readonly persistDir?: string;
   /** No logs at all (tests, benchmarks). */
   readonly quiet?: boolean;
-  /** Powertools log level of the in-process Lambdas; default ERROR (quiet: SILENT). */
+  /** Append the in-process Lambdas' JSON log lines here (what CloudWatch Logs holds on AWS); with
+   * quiet, they go only there, at ERROR level. */
+  readonly lambdaLogFile?: string;
+  /** Powertools log level of the in-process Lambdas; default ERROR (quiet: SILENT, or ERROR with a log file). */
   readonly lambdaLogLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   /** One line per request, like API Gateway's access log. */
   readonly onAccess?: (entry: AccessLogEntry) => void;
@@ -119,11 +123,16 @@ function setLambdaEnvironment(
     S3_FORCE_PATH_STYLE: 'true',
     // Metrics go to CloudWatch as EMF on stdout in AWS; locally they would only be noise.
     POWERTOOLS_METRICS_DISABLED: 'true',
-    POWERTOOLS_LOG_LEVEL: options.quiet ? 'SILENT' : (options.lambdaLogLevel ?? 'ERROR'),
-    AWS_LAMBDA_LOG_LEVEL: options.quiet ? 'SILENT' : (options.lambdaLogLevel ?? 'ERROR'),
+    POWERTOOLS_LOG_LEVEL: lambdaLogLevel(options),
+    AWS_LAMBDA_LOG_LEVEL: lambdaLogLevel(options),
   });
   delete process.env.AWS_SESSION_TOKEN;
   delete process.env.AWS_PROFILE;
+}
+
+function lambdaLogLevel(options: TwinOptions): string {
+  if (options.quiet) return options.lambdaLogFile ? 'ERROR' : 'SILENT';
+  return options.lambdaLogLevel ?? 'ERROR';
 }
 
 /** Every Lambda the twin runs in-process, each warmed with one environment (after setLambdaEnvironment). */
@@ -207,6 +216,10 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
 
   const cleanup: Array<() => Promise<void> | void> = [];
   if (options.quiet) cleanup.push(dropSharedScopeWarnings());
+  if (options.lambdaLogFile) {
+    const tee = teeLambdaLogs(options.lambdaLogFile, { passThrough: !options.quiet });
+    cleanup.push(() => tee.stop());
+  }
   try {
     // 2. The stack's resources (as the Lambdas were told), and the Lambdas.
     const resources = await createLocalResources({
@@ -294,6 +307,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       usageQueueUrl: resources.usageQueueUrl,
       deadLetterQueueUrl: resources.deadLetterQueueUrl,
       archiveBucket: resources.archiveBucket,
+      ...(options.lambdaLogFile ? { lambdaLogFile: path.resolve(options.lambdaLogFile) } : {}),
     };
 
     let stopped: Promise<void> | undefined;

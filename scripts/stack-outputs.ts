@@ -1,10 +1,10 @@
 // Reads the outputs of a deployed stage's stack (MeteredApi-<stage>), for the CLIs.
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 
-export async function stackOutputs(stage: string): Promise<Record<string, string>> {
+export async function stackOutputs(stage: string, client = new CloudFormationClient({})): Promise<Record<string, string>> {
   if (stage !== 'dev' && stage !== 'prod') throw new Error(`--stage must be dev or prod, got ${JSON.stringify(stage)}`);
   const stackName = `MeteredApi-${stage}`;
-  const result = await new CloudFormationClient({}).send(new DescribeStacksCommand({ StackName: stackName }));
+  const result = await client.send(new DescribeStacksCommand({ StackName: stackName }));
   const outputs = result.Stacks?.[0]?.Outputs ?? [];
   return Object.fromEntries(outputs.map((o) => [o.OutputKey ?? '', o.OutputValue ?? '']));
 }

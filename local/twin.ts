@@ -43,6 +43,11 @@ export interface TwinOptions {
   /** Gateway port; 0 picks a free one. */
   readonly port: number;
   readonly host?: string;
+  /** Use this already-running DynamoDB (a user's own, a fault-injecting proxy) instead of starting
+   * DynamoDB Local; the table is created there if missing. */
+  readonly dynamoEndpoint?: string;
+  /** Use this already-running SQS instead of fauxqs' (queues created if missing); S3 stays fauxqs'. */
+  readonly sqsEndpoint?: string;
   /** Keep table, queues, objects, demo keys and quota counters in this folder across restarts. */
   readonly persistDir?: string;
   /** No logs at all (tests, benchmarks). */
@@ -173,11 +178,12 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
 
   // 1. Ports first, so the Lambdas' environment is known before anything starts: their modules read it
   // at load time, and loading them overlaps the emulators' start (DynamoDB Local on Java is the slowest).
-  const [dynamoPort, fauxqsPort] = [await freePort(host), await freePort(host)];
+  const [dynamoPort, fauxqsPort] = [options.dynamoEndpoint ? 0 : await freePort(host), await freePort(host)];
+  const fauxqsEndpoint = `http://127.0.0.1:${fauxqsPort}`;
   const endpoints = {
-    dynamo: `http://127.0.0.1:${dynamoPort}`,
-    sqs: `http://127.0.0.1:${fauxqsPort}`,
-    s3: `http://127.0.0.1:${fauxqsPort}`,
+    dynamo: options.dynamoEndpoint ?? `http://127.0.0.1:${dynamoPort}`,
+    sqs: options.sqsEndpoint ?? fauxqsEndpoint,
+    s3: fauxqsEndpoint,
   };
   const expected = expectedResources(endpoints.sqs);
   setLambdaEnvironment(endpoints, expected, options, stage);
@@ -190,7 +196,15 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
   const lambdas = loadLambdas(stage).finally(() => mark('lambdasLoaded'));
   lambdas.catch(() => undefined);
   const started = await Promise.allSettled([
-    startDynamoDbLocal({ port: dynamoPort, persistDir: persist && path.join(persist, 'dynamodb'), javaOptions: FAST_START_JVM_OPTIONS }),
+    ...(options.dynamoEndpoint
+      ? []
+      : [
+          startDynamoDbLocal({
+            port: dynamoPort,
+            persistDir: persist && path.join(persist, 'dynamodb'),
+            javaOptions: FAST_START_JVM_OPTIONS,
+          }),
+        ]),
     startFauxqs({ port: fauxqsPort, persistDir: persist && path.join(persist, 'fauxqs') }),
   ]);
   mark('emulatorsUp');
@@ -200,7 +214,6 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     await Promise.all(services.map((s) => s.stop()));
     throw failed.reason;
   }
-  const [dynamoService, fauxqsService] = services;
 
   let stopping = false;
   const serviceFailure = new Promise<never>((_, reject) => {
@@ -223,9 +236,9 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
   try {
     // 2. The stack's resources (as the Lambdas were told), and the Lambdas.
     const resources = await createLocalResources({
-      dynamoEndpoint: dynamoService.endpoint,
-      sqsEndpoint: fauxqsService.endpoint,
-      s3Endpoint: fauxqsService.endpoint,
+      dynamoEndpoint: endpoints.dynamo,
+      sqsEndpoint: endpoints.sqs,
+      s3Endpoint: endpoints.s3,
     });
     mark('resourcesCreated');
     if (resources.usageQueueUrl !== expected.usageQueueUrl) {
@@ -248,7 +261,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     // 3. The usage pipeline: queue → poller → aggregator, with the stage's batching.
     const poller: UsagePoller = await startUsagePoller({
       queueUrl: resources.usageQueueUrl,
-      sqsEndpoint: fauxqsService.endpoint,
+      sqsEndpoint: endpoints.sqs,
       stage,
       handler: (event, context) => aggregator.invoke(event, context),
       log: (line) => {
@@ -292,7 +305,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     const baseUrl = `http://${host}:${port}`;
 
     // 6. Demo keys: one per plan (kept in the persist folder, so a restart prints the same ones).
-    const demoKeys = await seedDemoKeys(dynamoService.endpoint, resources.tableName, persist);
+    const demoKeys = await seedDemoKeys(endpoints.dynamo, resources.tableName, persist);
     mark('ready');
 
     const state: TwinState = {
@@ -300,9 +313,9 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       host,
       baseUrl,
       pid: process.pid,
-      dynamoEndpoint: dynamoService.endpoint,
-      sqsEndpoint: fauxqsService.endpoint,
-      s3Endpoint: fauxqsService.endpoint,
+      dynamoEndpoint: endpoints.dynamo,
+      sqsEndpoint: endpoints.sqs,
+      s3Endpoint: endpoints.s3,
       tableName: resources.tableName,
       usageQueueUrl: resources.usageQueueUrl,
       deadLetterQueueUrl: resources.deadLetterQueueUrl,

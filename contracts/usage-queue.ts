@@ -21,3 +21,18 @@ export const USAGE_QUEUE_VISIBILITY_SECONDS = USAGE_QUEUE.visibilityTimeoutFacto
  * queue retention — plus a day. An event older than this minus a day is refused to the DLQ, never counted blind.
  */
 export const CLAIM_RETENTION_DAYS = USAGE_QUEUE.retentionDays + USAGE_QUEUE.deadLetterRetentionDays + USAGE_QUEUE.retentionDays + 1;
+
+/**
+ * Sending one usage event from a route function: each attempt is cut off after `attemptTimeoutMs`
+ * (a hung connection never holds the response), at most `maxAttempts` attempts, and all of them
+ * together within `budgetMs`, which is well inside every route's Lambda timeout. A send that still
+ * fails is logged as a replayable event (`npm run usage:replay`).
+ */
+export const USAGE_SEND = {
+  connectionTimeoutMs: 500,
+  attemptTimeoutMs: 1_000,
+  maxAttempts: 3,
+  /** Pause before retry n (1-based), doubled each time. */
+  firstBackoffMs: 50,
+  budgetMs: 3_500,
+} as const;

@@ -5,17 +5,19 @@ import { PLANS, ROUTE_CLASSES } from '../contracts/plans';
 import { ROUTES, routeKey } from '../contracts/routes';
 import { isPortFree } from './services/ports';
 import { javaVersion } from './services/dynamodb-local';
-import { DEFAULT_HOST, DEFAULT_PORT, removeStateFile, stateFilePath, writeStateFile } from './state-file';
+import { DEFAULT_HOST, DEFAULT_PORT, lambdaLogPath, removeStateFile, stateFilePath, writeStateFile } from './state-file';
 import { startTwin, TWIN_STAGE, type Twin } from './twin';
 import type { AccessLogEntry } from './gateway/server';
 import { dropSharedScopeWarnings } from './shared-scope-warnings';
 
-const USAGE = `usage: npm start [-- --persist DIR] [--verbose] [--no-stage-throttle] [--no-access-log]
+const USAGE = `usage: npm start [-- --persist DIR] [--verbose] [--no-stage-throttle] [--no-access-log] [--dynamodb-endpoint URL] [--sqs-endpoint URL]
   PORT (default ${DEFAULT_PORT}) and HOST (default ${DEFAULT_HOST}) choose where the API listens.
   --persist DIR        keep table, queues, objects, demo keys and quota counts in DIR
   --verbose            Lambda logs (Powertools JSON) at the stage's level (${TWIN_STAGE.logLevel})
   --no-stage-throttle  lift the stage-wide throttle (${TWIN_STAGE.stageThrottle.ratePerSecond} req/s, burst ${TWIN_STAGE.stageThrottle.burst}), for load tests
-  --no-access-log      do not print one line per request`;
+  --no-access-log      do not print one line per request
+  --dynamodb-endpoint URL  use this running DynamoDB instead of starting DynamoDB Local (table created if missing)
+  --sqs-endpoint URL   use this running SQS instead of fauxqs' (queues created if missing; S3 stays fauxqs')`;
 
 export interface CliOptions {
   readonly port: number;
@@ -24,6 +26,8 @@ export interface CliOptions {
   readonly verbose: boolean;
   readonly noStageThrottle: boolean;
   readonly accessLog: boolean;
+  readonly dynamoEndpoint?: string;
+  readonly sqsEndpoint?: string;
 }
 
 /** Parses argv and env; throws a one-line error for anything it does not understand. */
@@ -32,6 +36,8 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
   let verbose = false;
   let noStageThrottle = false;
   let accessLog = true;
+  const endpoints: { dynamoEndpoint?: string; sqsEndpoint?: string } = {};
+  const endpointFlags = { '--dynamodb-endpoint': 'dynamoEndpoint', '--sqs-endpoint': 'sqsEndpoint' } as const;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--help' || arg === '-h') return 'help';
@@ -42,13 +48,19 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
     else if (arg === '--verbose') verbose = true;
     else if (arg === '--no-stage-throttle') noStageThrottle = true;
     else if (arg === '--no-access-log') accessLog = false;
-    else throw new Error(`unknown option: ${arg} (try --help)`);
+    else if (arg.split('=')[0] in endpointFlags) {
+      const flag = arg.split('=')[0] as keyof typeof endpointFlags;
+      const value = arg.includes('=') ? arg.slice(flag.length + 1) : argv[++i];
+      if (!value || !/^https?:\/\/[^\s/]+/.test(value))
+        throw new Error(`${flag} needs an http(s) URL, e.g. ${flag} http://127.0.0.1:8000: got ${JSON.stringify(value ?? '')}`);
+      endpoints[endpointFlags[flag]] = value.replace(/\/+$/, '');
+    } else throw new Error(`unknown option: ${arg} (try --help)`);
   }
   const portText = env.PORT ?? String(DEFAULT_PORT);
   const port = Number(portText);
   if (!/^\d+$/.test(portText) || port < 1 || port > 65_535)
     throw new Error(`PORT must be a number from 1 to 65535: got ${JSON.stringify(portText)}`);
-  return { port, host: env.HOST || DEFAULT_HOST, persistDir, verbose, noStageThrottle, accessLog };
+  return { port, host: env.HOST || DEFAULT_HOST, persistDir, verbose, noStageThrottle, accessLog, ...endpoints };
 }
 
 function accessLine(entry: AccessLogEntry): string {
@@ -70,6 +82,7 @@ function banner(twin: Twin, options: CliOptions, seconds: number): string {
     `  DynamoDB    ${twin.state.dynamoEndpoint}  (table ${twin.state.tableName})`,
     `  SQS + S3    ${twin.state.sqsEndpoint}  (queue ${path.basename(twin.state.usageQueueUrl)}, bucket ${twin.state.archiveBucket})`,
     `  State file  ${stateFile}`,
+    `  Lambda logs ${path.relative(process.cwd(), lambdaLogPath(options.port))}  (npm run usage:replay -- --local reads it)`,
     `  Data        ${options.persistDir ? `kept in ${options.persistDir}` : 'in memory (--persist DIR keeps it)'}`,
     '',
     'Routes:',
@@ -132,6 +145,9 @@ async function main(): Promise<void> {
       port: cli.port,
       host: cli.host,
       persistDir: cli.persistDir,
+      lambdaLogFile: lambdaLogPath(cli.port),
+      dynamoEndpoint: cli.dynamoEndpoint,
+      sqsEndpoint: cli.sqsEndpoint,
       lambdaLogLevel: cli.verbose ? TWIN_STAGE.logLevel : undefined,
       noStageThrottle: cli.noStageThrottle,
       onAccess: cli.accessLog ? (entry) => console.log(accessLine(entry)) : undefined,

@@ -21,11 +21,18 @@ export const twinState = z.object({
   usageQueueUrl: z.string(),
   deadLetterQueueUrl: z.string(),
   archiveBucket: z.string(),
+  /** The in-process Lambdas' JSON log lines (the twin's CloudWatch Logs). */
+  lambdaLogFile: z.string().optional(),
 });
 export type TwinState = z.infer<typeof twinState>;
 
 export function stateFilePath(port: number, dir = STATE_DIR): string {
   return path.join(dir, `twin-${port}.json`);
+}
+
+/** Where `npm start` files the Lambdas' log lines for the twin on this port. */
+export function lambdaLogPath(port: number, dir = STATE_DIR): string {
+  return path.join(dir, `twin-${port}-lambda.log`);
 }
 
 export function writeStateFile(state: TwinState, dir = STATE_DIR): string {

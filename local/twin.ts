@@ -33,6 +33,7 @@ import { startUsagePoller, type UsagePoller } from './usage-poller';
 import type { TwinState } from './state-file';
 import { LocalFunction, type FunctionStats } from './lambda-runtime';
 import { dropSharedScopeWarnings } from './shared-scope-warnings';
+import { teeLambdaLogs } from './lambda-log';
 
 /** The stage whose settings the twin uses (batching, cache TTL, stage throttle, schedule). */
 export const TWIN_STAGE: StageConfig = STAGES.dev;
@@ -41,11 +42,19 @@ export interface TwinOptions {
   /** Gateway port; 0 picks a free one. */
   readonly port: number;
   readonly host?: string;
+  /** Use this already-running DynamoDB (a user's own, a fault-injecting proxy) instead of starting
+   * DynamoDB Local; the table is created there if missing. */
+  readonly dynamoEndpoint?: string;
+  /** Use this already-running SQS instead of fauxqs' (queues created if missing); S3 stays fauxqs'. */
+  readonly sqsEndpoint?: string;
   /** Keep table, queues, objects, demo keys and quota counters in this folder across restarts. */
   readonly persistDir?: string;
   /** No logs at all (tests, benchmarks). */
   readonly quiet?: boolean;
-  /** Powertools log level of the in-process Lambdas; default ERROR (quiet: SILENT). */
+  /** Append the in-process Lambdas' JSON log lines here (what CloudWatch Logs holds on AWS); with
+   * quiet, they go only there, at ERROR level. */
+  readonly lambdaLogFile?: string;
+  /** Powertools log level of the in-process Lambdas; default ERROR (quiet: SILENT, or ERROR with a log file). */
   readonly lambdaLogLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   /** One line per request, like API Gateway's access log. */
   readonly onAccess?: (entry: AccessLogEntry) => void;
@@ -118,11 +127,16 @@ function setLambdaEnvironment(
     S3_FORCE_PATH_STYLE: 'true',
     // Metrics go to CloudWatch as EMF on stdout in AWS; locally they would only be noise.
     POWERTOOLS_METRICS_DISABLED: 'true',
-    POWERTOOLS_LOG_LEVEL: options.quiet ? 'SILENT' : (options.lambdaLogLevel ?? 'ERROR'),
-    AWS_LAMBDA_LOG_LEVEL: options.quiet ? 'SILENT' : (options.lambdaLogLevel ?? 'ERROR'),
+    POWERTOOLS_LOG_LEVEL: lambdaLogLevel(options),
+    AWS_LAMBDA_LOG_LEVEL: lambdaLogLevel(options),
   });
   delete process.env.AWS_SESSION_TOKEN;
   delete process.env.AWS_PROFILE;
+}
+
+function lambdaLogLevel(options: TwinOptions): string {
+  if (options.quiet) return options.lambdaLogFile ? 'ERROR' : 'SILENT';
+  return options.lambdaLogLevel ?? 'ERROR';
 }
 
 /** Every Lambda the twin runs in-process, each warmed with one environment (after setLambdaEnvironment). */
@@ -163,11 +177,12 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
 
   // 1. Ports first, so the Lambdas' environment is known before anything starts: their modules read it
   // at load time, and loading them overlaps the emulators' start (DynamoDB Local on Java is the slowest).
-  const [dynamoPort, fauxqsPort] = [await freePort(host), await freePort(host)];
+  const [dynamoPort, fauxqsPort] = [options.dynamoEndpoint ? 0 : await freePort(host), await freePort(host)];
+  const fauxqsEndpoint = `http://127.0.0.1:${fauxqsPort}`;
   const endpoints = {
-    dynamo: `http://127.0.0.1:${dynamoPort}`,
-    sqs: `http://127.0.0.1:${fauxqsPort}`,
-    s3: `http://127.0.0.1:${fauxqsPort}`,
+    dynamo: options.dynamoEndpoint ?? `http://127.0.0.1:${dynamoPort}`,
+    sqs: options.sqsEndpoint ?? fauxqsEndpoint,
+    s3: fauxqsEndpoint,
   };
   const expected = expectedResources(endpoints.sqs);
   setLambdaEnvironment(endpoints, expected, options, stage);
@@ -180,7 +195,15 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
   const lambdas = loadLambdas(stage).finally(() => mark('lambdasLoaded'));
   lambdas.catch(() => undefined);
   const started = await Promise.allSettled([
-    startDynamoDbLocal({ port: dynamoPort, persistDir: persist && path.join(persist, 'dynamodb'), javaOptions: FAST_START_JVM_OPTIONS }),
+    ...(options.dynamoEndpoint
+      ? []
+      : [
+          startDynamoDbLocal({
+            port: dynamoPort,
+            persistDir: persist && path.join(persist, 'dynamodb'),
+            javaOptions: FAST_START_JVM_OPTIONS,
+          }),
+        ]),
     startFauxqs({ port: fauxqsPort, persistDir: persist && path.join(persist, 'fauxqs') }),
   ]);
   mark('emulatorsUp');
@@ -190,7 +213,6 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     await Promise.all(services.map((s) => s.stop()));
     throw failed.reason;
   }
-  const [dynamoService, fauxqsService] = services;
 
   let stopping = false;
   const serviceFailure = new Promise<never>((_, reject) => {
@@ -206,12 +228,16 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
 
   const cleanup: Array<() => Promise<void> | void> = [];
   if (options.quiet) cleanup.push(dropSharedScopeWarnings());
+  if (options.lambdaLogFile) {
+    const tee = teeLambdaLogs(options.lambdaLogFile, { passThrough: !options.quiet });
+    cleanup.push(() => tee.stop());
+  }
   try {
     // 2. The stack's resources (as the Lambdas were told), and the Lambdas.
     const resources = await createLocalResources({
-      dynamoEndpoint: dynamoService.endpoint,
-      sqsEndpoint: fauxqsService.endpoint,
-      s3Endpoint: fauxqsService.endpoint,
+      dynamoEndpoint: endpoints.dynamo,
+      sqsEndpoint: endpoints.sqs,
+      s3Endpoint: endpoints.s3,
     });
     mark('resourcesCreated');
     if (resources.usageQueueUrl !== expected.usageQueueUrl) {
@@ -234,7 +260,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     // 3. The usage pipeline: queue → poller → aggregator, with the stage's batching.
     const poller: UsagePoller = await startUsagePoller({
       queueUrl: resources.usageQueueUrl,
-      sqsEndpoint: fauxqsService.endpoint,
+      sqsEndpoint: endpoints.sqs,
       stage,
       handler: (event, context) => aggregator.invoke(event, context),
       log: (line) => {
@@ -278,7 +304,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     const baseUrl = `http://${host}:${port}`;
 
     // 6. Demo keys: one per plan (kept in the persist folder, so a restart prints the same ones).
-    const demoKeys = await seedDemoKeys(dynamoService.endpoint, resources.tableName, persist);
+    const demoKeys = await seedDemoKeys(endpoints.dynamo, resources.tableName, persist);
     mark('ready');
 
     const state: TwinState = {
@@ -286,13 +312,14 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       host,
       baseUrl,
       pid: process.pid,
-      dynamoEndpoint: dynamoService.endpoint,
-      sqsEndpoint: fauxqsService.endpoint,
-      s3Endpoint: fauxqsService.endpoint,
+      dynamoEndpoint: endpoints.dynamo,
+      sqsEndpoint: endpoints.sqs,
+      s3Endpoint: endpoints.s3,
       tableName: resources.tableName,
       usageQueueUrl: resources.usageQueueUrl,
       deadLetterQueueUrl: resources.deadLetterQueueUrl,
       archiveBucket: resources.archiveBucket,
+      ...(options.lambdaLogFile ? { lambdaLogFile: path.resolve(options.lambdaLogFile) } : {}),
     };
 
     let stopped: Promise<void> | undefined;

@@ -54,8 +54,12 @@ export class ArchiveVerificationError extends Error {
 
 const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
 
-/** Identity of an item in the table and the archive. */
-export const itemId = (item: { pk: string; sk: string }) => `${item.pk}\u0000${item.sk}`;
+/**
+ * Identity of an archived row: the counter item's key and its archive part (`archivePart`), so late
+ * data for an item already archived is added as another row, never written over the first.
+ */
+export const itemId = (item: { pk: string; sk: string; archivePart?: unknown }) =>
+  `${item.pk}\u0000${item.sk}\u0000${String(item.archivePart ?? '')}`;
 
 /** One JSON line per item with its attributes in a fixed order, so equal items give equal bytes. */
 export function itemLine(item: Record<string, unknown>): string {

@@ -1,6 +1,7 @@
 // The job's access to counter items: the raw items of one client's old days (a Query on the client's
-// partition) and batched deletes that retry what DynamoDB leaves unprocessed.
-import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+// partition), the archive-part mark, and deletes conditional on the archived version.
+import { DeleteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { COUNTER_ATTRIBUTES } from '../shared/counters';
 import { USAGE_PK_PREFIX } from '../../contracts/table';
 import { counterSortKeyRange, type UsageTable } from '../shared/usage-reader';
 
@@ -33,40 +34,53 @@ export async function counterItemsThrough(table: UsageTable, clientId: string, l
   return items;
 }
 
-export interface DeleteOptions {
-  /** BatchWriteItem calls per chunk before giving up on unprocessed items. @default 8 */
-  readonly maxAttempts?: number;
-  /** First backoff; doubles per attempt, with full jitter. @default 50 ms */
-  readonly baseDelayMs?: number;
-}
+/**
+ * The attribute naming which archived part a counter item becomes. An item is marked before it is
+ * archived and keeps its mark (the aggregator only ADDs counters) until it is deleted; a late event
+ * after the delete creates a new, unmarked item, which becomes the next part. Parts are summed on read.
+ */
+export const ARCHIVE_PART = 'archivePart';
 
-export class UnprocessedDeletesError extends Error {
-  constructor(readonly remaining: number) {
-    super(`${remaining} counter deletes still unprocessed after retries`);
-    this.name = 'UnprocessedDeletesError';
+/** Marks the item with `part` unless it has a mark already; returns it as stored, or undefined if gone. */
+export async function markForArchive(table: UsageTable, key: { pk: string; sk: string }, part: string): Promise<CounterItem | undefined> {
+  try {
+    const result = await table.db.send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: { pk: key.pk, sk: key.sk },
+        UpdateExpression: 'SET #part = if_not_exists(#part, :part)',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#part': ARCHIVE_PART },
+        ExpressionAttributeValues: { ':part': part },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return result.Attributes as CounterItem;
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') return undefined;
+    throw error;
   }
 }
 
-/** Deletes items by key, 25 per BatchWriteItem, retrying UnprocessedItems with backoff; returns how many were deleted. */
-export async function deleteItems(
-  table: UsageTable,
-  keys: readonly { pk: string; sk: string }[],
-  options: DeleteOptions = {},
-): Promise<number> {
-  const maxAttempts = options.maxAttempts ?? 8;
-  const baseDelayMs = options.baseDelayMs ?? 50;
-  let deleted = 0;
-  for (let i = 0; i < keys.length; i += 25) {
-    let pending = keys.slice(i, i + 25).map(({ pk, sk }) => ({ DeleteRequest: { Key: { pk, sk } } }));
-    for (let attempt = 1; pending.length > 0; attempt++) {
-      const result = await table.db.send(new BatchWriteCommand({ RequestItems: { [table.tableName]: pending } }));
-      const unprocessed = (result.UnprocessedItems?.[table.tableName] ?? []) as typeof pending;
-      deleted += pending.length - unprocessed.length;
-      pending = unprocessed;
-      if (pending.length === 0) break;
-      if (attempt >= maxAttempts) throw new UnprocessedDeletesError(pending.length + Math.max(0, keys.length - i - 25));
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * baseDelayMs * 2 ** (attempt - 1)));
-    }
+/**
+ * Deletes the item only if it is still the version that was archived: the same part and the same
+ * request count (every event the aggregator adds changes it). Returns whether it was deleted; an
+ * item that grew stays, and the next run archives it again as the same part.
+ */
+export async function deleteArchivedItem(table: UsageTable, archived: CounterItem): Promise<boolean> {
+  try {
+    await table.db.send(
+      new DeleteCommand({
+        TableName: table.tableName,
+        Key: { pk: archived.pk, sk: archived.sk },
+        ConditionExpression: '#part = :part AND #requests = :requests',
+        ExpressionAttributeNames: { '#part': ARCHIVE_PART, '#requests': COUNTER_ATTRIBUTES.requests },
+        ExpressionAttributeValues: { ':part': archived[ARCHIVE_PART], ':requests': archived[COUNTER_ATTRIBUTES.requests] ?? 0 },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+    throw error;
   }
-  return deleted;
 }

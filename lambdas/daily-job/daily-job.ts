@@ -8,7 +8,7 @@ import { addDays } from '../shared/calendar-days';
 import { dynamoUsageReader, type UsageTable } from '../shared/usage-reader';
 import { averageLatencyMs, p95LatencyMs, percentOf } from '../shared/usage-stats';
 import { encodeArchive, itemId, itemLine, readArchive, writeArchive, type CounterArchive } from './counter-archive';
-import { counterDay, counterItemsThrough, deleteItems, type CounterItem, type DeleteOptions } from './counter-store';
+import { counterDay, counterItemsThrough, deleteArchivedItem, markForArchive, type CounterItem } from './counter-store';
 import { putDailySummary, type DailySummary } from './summary-store';
 
 export type JobMetric =
@@ -27,12 +27,21 @@ export interface DailyJobDeps {
   readonly concurrency?: number;
   /** Lines per archive object. @default 50,000 */
   readonly partItems?: number;
-  readonly deleteOptions?: DeleteOptions;
 }
+
+/**
+ * Days before the closed one that every run closes again: events of a day can still arrive after it
+ * was closed (in the queue, in retries, redriven from the DLQ), and a summary must always equal the
+ * counters it summarizes. Two days covers the queue's redrive (5 receives × 6× the aggregator timeout)
+ * and a DLQ an operator redrives the next day.
+ */
+export const RECLOSED_DAYS = 2;
 
 export interface DailyJobInput {
   /** The closed UTC day, `YYYY-MM-DD`. */
   readonly day: string;
+  /** Earlier days closed again by this run. @default RECLOSED_DAYS */
+  readonly reclosedDays?: number;
   /** Counter items of the `retentionDays` days ending on `day` stay; older ones are archived. */
   readonly retentionDays: number;
 }
@@ -56,6 +65,8 @@ export interface DailyJobReport {
   readonly clients: number;
   readonly activeClients: number;
   readonly requests: number;
+  /** Earlier days closed again, each with the requests its summaries now hold. */
+  readonly reclosed: readonly { readonly day: string; readonly activeClients: number; readonly requests: number }[];
   readonly archivedDays: readonly ArchivedDay[];
   readonly itemsArchived: number;
   readonly itemsDeleted: number;
@@ -71,12 +82,21 @@ export async function runDailyJob(input: DailyJobInput, deps: DailyJobDeps): Pro
   // 1. Clients from the registry (a Query on its partition); revoked clients may still have usage.
   const clients = await listClients(deps.table);
 
-  // 2. Per client: the closed day's summary, and the counter items that have left the retention window.
+  // 2. Per client: the closed day's summary and the re-closed days' (within the retention window),
+  // and the counter items that have left the retention window.
+  const reclosedDays = Array.from({ length: input.reclosedDays ?? RECLOSED_DAYS }, (_, i) => addDays(input.day, -(i + 1))).filter(
+    (day) => day >= keepFrom,
+  );
   const summaries: DailySummary[] = [];
+  const resummaries = new Map<string, DailySummary[]>(reclosedDays.map((day) => [day, []]));
   const oldItems = new Map<string, CounterItem[]>();
   await forEachLimited(clients, deps.concurrency ?? 8, async (client) => {
-    const summary = await closeDay(client, input, reader, deps.table);
+    const summary = await closeDay(client, input.day, input.retentionDays, reader, deps.table);
     if (summary) summaries.push(summary);
+    for (const day of reclosedDays) {
+      const again = await closeDay(client, day, input.retentionDays, reader, deps.table);
+      if (again) resummaries.get(day)?.push(again);
+    }
     for (const item of await counterItemsThrough(deps.table, client.clientId, lastArchivedDay)) {
       const dt = counterDay(item)!;
       oldItems.set(dt, [...(oldItems.get(dt) ?? []), item]);
@@ -86,6 +106,11 @@ export async function runDailyJob(input: DailyJobInput, deps: DailyJobDeps): Pro
   record(METRIC.activeClients, summaries.length);
   record(METRIC.dailyRequests, requests);
   log('day closed', { day: input.day, clients: clients.length, activeClients: summaries.length, requests });
+  const reclosed = reclosedDays.map((day) => {
+    const daySummaries = resummaries.get(day) ?? [];
+    return { day, activeClients: daySummaries.length, requests: daySummaries.reduce((sum, s) => sum + s.requests, 0) };
+  });
+  for (const again of reclosed) log('day re-closed', again);
 
   // 3. Per old day, oldest first: archive, verify, then delete exactly the archived items.
   const archivedDays: ArchivedDay[] = [];
@@ -104,6 +129,7 @@ export async function runDailyJob(input: DailyJobInput, deps: DailyJobDeps): Pro
     clients: clients.length,
     activeClients: summaries.length,
     requests,
+    reclosed,
     archivedDays,
     itemsArchived: archivedDays.reduce((sum, d) => sum + d.newlyArchived, 0),
     itemsDeleted: archivedDays.reduce((sum, d) => sum + d.deleted, 0),
@@ -113,16 +139,17 @@ export async function runDailyJob(input: DailyJobInput, deps: DailyJobDeps): Pro
 /** Writes the client's summary of the day when it made any request; a rerun rewrites the same item. */
 async function closeDay(
   client: ClientRecord,
-  input: DailyJobInput,
+  day: string,
+  retentionDays: number,
   reader: ReturnType<typeof dynamoUsageReader>,
   table: UsageTable,
 ): Promise<DailySummary | undefined> {
-  const usage = (await reader.readRange(client.clientId, input.day, input.day)).days.get(input.day);
+  const usage = (await reader.readRange(client.clientId, day, day)).days.get(day);
   if (!usage || usage.total.requests === 0) return undefined;
   const dailyQuota = isPlanName(client.plan) ? PLANS[client.plan].dailyQuota : 0;
   const summary: DailySummary = {
     clientId: client.clientId,
-    day: input.day,
+    day,
     plan: client.plan,
     requests: usage.total.requests,
     clientErrors: usage.total.clientErrors,
@@ -134,31 +161,38 @@ async function closeDay(
     percentOfQuota: percentOf(usage.total.requests, dailyQuota),
     routes: Object.fromEntries([...usage.routes].sort(([a], [b]) => (a < b ? -1 : 1)).map(([route, c]) => [route, c.requests])),
   };
-  await putDailySummary(table, summary, input.retentionDays);
+  await putDailySummary(table, summary, retentionDays);
   return summary;
 }
 
 /**
- * The day's archive is everything an earlier run archived plus what the table still holds (the
- * table's copy wins: it can only have grown). Unchanged archives are not rewritten; deletes follow
- * only a verified write, and remove only items whose archived copy equals what was read.
+ * The day's archive holds one row per counter item and archive part. Each table item is first marked
+ * with its part (the next one for its key, or the one it already has after an interrupted run), so a
+ * late write to an item the job archived and deleted before is added as a new part instead of
+ * replacing the archived totals. Unchanged archives are not rewritten; deletes follow only a verified
+ * write, and remove an item only while it is still the version that was archived.
  */
 async function archiveDay(dt: string, tableItems: readonly CounterItem[], deps: DailyJobDeps): Promise<ArchivedDay> {
   const existing = await readArchive(deps.archive, dt);
   const merged = new Map((existing?.items ?? []).map((item) => [itemId(item), item]));
-  let newlyArchived = 0;
+  const partsOf = new Map<string, number>();
+  for (const item of existing?.items ?? []) partsOf.set(keyOf(item), (partsOf.get(keyOf(item)) ?? 0) + 1);
+
+  const marked: CounterItem[] = [];
   for (const item of tableItems) {
+    const current = await markForArchive(deps.table, item, `p${partsOf.get(keyOf(item)) ?? 0}`);
+    if (current) marked.push(current);
+  }
+  let newlyArchived = 0;
+  for (const item of marked) {
     const before = merged.get(itemId(item));
     if (!before || itemLine(before) !== itemLine(item)) newlyArchived += 1;
     merged.set(itemId(item), item);
   }
   const encoded = encodeArchive(dt, [...merged.values()], deps.partItems);
   if (!existing || newlyArchived > 0) await writeArchive(deps.archive, encoded);
-  const deleted = await deleteItems(
-    deps.table,
-    tableItems.map(({ pk, sk }) => ({ pk, sk })),
-    deps.deleteOptions,
-  );
+  let deleted = 0;
+  for (const item of marked) if (await deleteArchivedItem(deps.table, item)) deleted += 1;
   return {
     dt,
     items: encoded.manifest.itemCount,
@@ -168,6 +202,8 @@ async function archiveDay(dt: string, tableItems: readonly CounterItem[], deps: 
     manifestSha256: encoded.manifest.sha256,
   };
 }
+
+const keyOf = (item: { pk: string; sk: string }) => `${item.pk}\u0000${item.sk}`;
 
 /** Runs `work` over the items, `limit` at a time; after a failure no new item starts. */
 async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {

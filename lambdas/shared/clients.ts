@@ -4,6 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { S3Client } from '@aws-sdk/client-s3';
+import { USAGE_SEND } from '../../contracts/usage-queue';
 
 export const resources = {
   tableName: process.env.TABLE_NAME ?? '',
@@ -27,7 +28,12 @@ export function dynamo(): DynamoDBDocumentClient {
 }
 
 export function sqs(): SQSClient {
-  sqsClient ??= new SQSClient({ maxAttempts: 3 });
+  // Only the usage publisher sends through this client; it owns the attempts and the total budget
+  // (USAGE_SEND), so the SDK makes one attempt each time and a silent socket is cut off.
+  sqsClient ??= new SQSClient({
+    maxAttempts: 1,
+    requestHandler: { connectionTimeout: USAGE_SEND.connectionTimeoutMs, requestTimeout: USAGE_SEND.attemptTimeoutMs },
+  });
   return sqsClient;
 }
 

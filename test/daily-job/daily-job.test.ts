@@ -3,7 +3,14 @@
 // an uninterrupted run ends.
 import { createHash } from 'node:crypto';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { BatchWriteCommand, PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  DeleteCommand,
+  PutCommand,
+  ScanCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { startDynamoDbLocal } from '../../local/services/dynamodb-local';
 import { startFauxqs } from '../../local/services/fauxqs';
 import type { RunningService } from '../../local/services/child-service';
@@ -87,7 +94,6 @@ function deps(env: Env, overrides: Partial<DailyJobDeps> = {}): DailyJobDeps {
     table: { db, tableName: env.tableName },
     archive: { s3, bucket: env.bucket },
     partItems: 4,
-    deleteOptions: { baseDelayMs: 1 },
     ...overrides,
   };
 }
@@ -116,6 +122,9 @@ async function archiveObjects(env: Env): Promise<Map<string, Buffer>> {
 function archivedItems(objects: Map<string, Buffer>): Item[] {
   return [...objects].filter(([key]) => key.endsWith('.json.gz')).flatMap(([, body]) => decodePart(body));
 }
+
+/** Archived rows as the table held them (without the job's archive-part mark). */
+const unmarked = (items: Item[]) => items.map(({ archivePart: _, ...item }) => item);
 
 const lines = (items: Item[]) => items.map(itemLine).sort();
 const sha = (body: Buffer) => createHash('sha256').update(body).digest('hex');
@@ -176,7 +185,7 @@ describe('one run', () => {
     expect(report.archivedDays.map((d) => d.dt)).toEqual([addDays(DAY, -100), addDays(DAY, -92), addDays(DAY, -91), addDays(DAY, -90)]);
 
     const objects = await archiveObjects(env);
-    expect(lines(archivedItems(objects))).toEqual(lines(expired));
+    expect(lines(unmarked(archivedItems(objects)))).toEqual(lines(expired));
     expect(lines(await tableItems(env)).filter((l) => !l.includes('SUMMARY#'))).toEqual(
       lines(env.seeded.filter((item) => !expired.includes(item))),
     );
@@ -231,9 +240,119 @@ describe('late data for an archived day', () => {
     await putItems(db, env.tableName, [clientItem('cl_late'), ...late]);
     const report = await runDailyJob({ day: DAY, retentionDays: RETENTION }, deps(env));
     expect(report).toMatchObject({ itemsArchived: 2, itemsDeleted: 2 });
-    const archived = lines(archivedItems(await archiveObjects(env)));
+    const archived = lines(unmarked(archivedItems(await archiveObjects(env))));
     for (const line of lines(late)) expect(archived).toContain(line);
     expect((await tableItems(env)).filter((item) => item.pk === 'USAGE#cl_late')).toEqual([]);
+  });
+});
+
+describe('late events for an archived counter item', () => {
+  /** Sum of the archived rows of one counter item (Athena: SUM(requests) GROUP BY pk, sk). */
+  const archivedRequests = async (env: Env, pk: string, sk: string) =>
+    archivedItems(await archiveObjects(env))
+      .filter((item) => item.pk === pk && item.sk === sk)
+      .reduce((sum, item) => sum + Number(item.requests ?? 0), 0);
+  const lateAdd = (env: Env, key: { pk: string; sk: string }, n: number) =>
+    db.send(
+      new UpdateCommand({
+        TableName: env.tableName,
+        Key: key,
+        UpdateExpression: 'ADD requests :n, latencySumMs :l',
+        ExpressionAttributeValues: { ':n': n, ':l': 10 * n },
+      }),
+    );
+
+  it('adds late requests to what the same item already archived, and deletes them after', async () => {
+    const env = await freshEnvironment();
+    await runDailyJob({ day: DAY, retentionDays: RETENTION }, deps(env));
+    const dt = addDays(DAY, -RETENTION); // archived by the first run
+    const key = { pk: 'USAGE#cl_a', sk: `DAY#${dt}#ROUTE#${HELLO}` };
+    const archived = await archivedRequests(env, key.pk, key.sk);
+    expect(archived).toBe(10 + RETENTION);
+
+    // A late event (DLQ redrive) for the same client, day and route: the aggregator ADDs to an item
+    // that the job had already archived and deleted.
+    await lateAdd(env, key, 3);
+    await runDailyJob({ day: DAY, retentionDays: RETENTION }, deps(env));
+    expect(await archivedRequests(env, key.pk, key.sk)).toBe(archived + 3);
+    expect((await tableItems(env)).filter((item) => item.pk === key.pk && item.sk === key.sk)).toEqual([]);
+
+    // Again: each late generation is added once; a rerun adds nothing.
+    await lateAdd(env, key, 3);
+    await runDailyJob({ day: DAY, retentionDays: RETENTION }, deps(env));
+    await runDailyJob({ day: DAY, retentionDays: RETENTION }, deps(env));
+    expect(await archivedRequests(env, key.pk, key.sk)).toBe(archived + 6);
+  });
+
+  it('does not delete an item that grew after it was archived; the next run archives the growth', async () => {
+    const env = await freshEnvironment();
+    const dt = addDays(DAY, -RETENTION);
+    const key = { pk: 'USAGE#cl_b', sk: `DAY#${dt}#ROUTE#${HELLO}` };
+    const seededRequests = 100 + RETENTION;
+    // A late event lands between the archive write and the delete of this item.
+    let raced = false;
+    const racing = {
+      send: async (command: unknown) => {
+        const input = (command as { input?: { Key?: { pk?: string; sk?: string }; RequestItems?: unknown } }).input;
+        const touches = JSON.stringify(input ?? {}).includes(key.sk) && JSON.stringify(input ?? {}).includes(key.pk);
+        const isDelete = command instanceof DeleteCommand || command instanceof BatchWriteCommand;
+        if (!raced && isDelete && touches) {
+          raced = true;
+          await lateAdd(env, key, 2);
+        }
+        return db.send(command as never);
+      },
+    } as unknown as DynamoDBDocumentClient;
+    await runDailyJob({ day: DAY, retentionDays: RETENTION }, deps(env, { table: { db: racing, tableName: env.tableName } }));
+    expect(raced).toBe(true);
+    const left = (await tableItems(env)).filter((item) => item.pk === key.pk && item.sk === key.sk);
+    expect(left.map((item) => item.requests)).toEqual([seededRequests + 2]);
+    expect(await archivedRequests(env, key.pk, key.sk)).toBe(seededRequests);
+
+    await runDailyJob({ day: DAY, retentionDays: RETENTION }, deps(env));
+    expect(await archivedRequests(env, key.pk, key.sk)).toBe(seededRequests + 2);
+    expect((await tableItems(env)).filter((item) => item.pk === key.pk && item.sk === key.sk)).toEqual([]);
+  });
+});
+
+describe('late events for a closed day', () => {
+  async function addLate(env: Env, clientId: string, day: string, route: string, n: number) {
+    // As the aggregator does: ADD to the existing counter items of that day.
+    for (const sk of [`DAY#${day}`, `DAY#${day}#ROUTE#${route}`]) {
+      await db.send(
+        new UpdateCommand({
+          TableName: env.tableName,
+          Key: { pk: `USAGE#${clientId}`, sk },
+          UpdateExpression: 'ADD requests :n, latencySumMs :l',
+          ExpressionAttributeValues: { ':n': n, ':l': 10 * n },
+        }),
+      );
+    }
+  }
+  const summaryOf = async (env: Env, day: string, clientId: string) =>
+    (await listDailySummaries({ db, tableName: env.tableName }, day)).find((s) => s.clientId === clientId);
+
+  it('the next runs re-close the last two days, so each summary equals its counters again', async () => {
+    const env = await freshEnvironment();
+    await runDailyJob({ day: DAY, retentionDays: RETENTION }, deps(env));
+    const closed = await summaryOf(env, DAY, 'cl_a');
+    expect(closed?.requests).toBe(12); // hello 10 + quotes 2 on DAY
+
+    // Events of DAY still in the queue, in retries or redriven from the DLQ arrive after it was closed.
+    await addLate(env, 'cl_a', DAY, HELLO, 5);
+    const next = addDays(DAY, 1);
+    await runDailyJob({ day: next, retentionDays: RETENTION }, deps(env));
+    expect((await summaryOf(env, DAY, 'cl_a'))?.requests).toBe(12 + 5);
+    expect((await summaryOf(env, DAY, 'cl_a'))?.routes[HELLO]).toBe(10 + 5);
+
+    // Two days later it is still re-closed.
+    await addLate(env, 'cl_a', DAY, HELLO, 1);
+    await runDailyJob({ day: addDays(DAY, 2), retentionDays: RETENTION }, deps(env));
+    expect((await summaryOf(env, DAY, 'cl_a'))?.requests).toBe(12 + 6);
+    // A client whose first request of a day arrives late gets a summary for it.
+    await putItems(db, env.tableName, [clientItem('cl_new'), ...dayItems('cl_new', addDays(DAY, 1), { [HELLO]: counters(4) })]);
+    await runDailyJob({ day: addDays(DAY, 2), retentionDays: RETENTION }, deps(env));
+    expect((await summaryOf(env, addDays(DAY, 1), 'cl_new'))?.requests).toBe(4);
   });
 });
 
@@ -264,42 +383,18 @@ describe('crash and resume', () => {
         const crashing = countingWrites(env, (n) => (n === k ? when : undefined));
         await expect(runDailyJob(input, crashing.deps)).rejects.toThrow('injected crash');
         // The archive holds at least everything that is gone from the table.
-        const present = new Set(lines(await tableItems(env)));
+        const present = new Set(lines(unmarked(await tableItems(env))));
         const gone = env.seeded.filter((item) => isCounter(item) && !present.has(itemLine(item)));
-        const archived = lines(archivedItems(await archiveObjects(env)));
+        const archived = lines(unmarked(archivedItems(await archiveObjects(env))));
         for (const line of lines(gone)) expect(archived).toContain(line);
 
         await runDailyJob(input, deps(env));
         expect({ k, state: await stateOf(env) }).toEqual({ k, state: reference });
         const deleted = env.seeded.filter((item) => isCounter(item) && dayOf(item) < addDays(DAY, -(SHORT - 1)));
-        expect(lines(archivedItems(await archiveObjects(env)))).toEqual(lines(deleted));
+        expect(lines(unmarked(archivedItems(await archiveObjects(env))))).toEqual(lines(deleted));
       }
     });
   }
-
-  it('retries deletes that DynamoDB leaves unprocessed', async () => {
-    const env = await freshEnvironment(SHORT);
-    let throttled = 0;
-    const stingy = {
-      send: async (command: unknown) => {
-        if (command instanceof BatchWriteCommand) {
-          const [tableName, requests] = Object.entries(command.input.RequestItems!)[0];
-          if (requests.length > 1) {
-            // Process half, hand back the rest as DynamoDB does under throttling.
-            const half = Math.ceil(requests.length / 2);
-            await db.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests.slice(0, half) } }));
-            throttled += requests.length - half;
-            return { UnprocessedItems: { [tableName]: requests.slice(half) } };
-          }
-        }
-        return db.send(command as never);
-      },
-    } as unknown as DynamoDBDocumentClient;
-    const report = await runDailyJob(input, deps(env, { table: { db: stingy, tableName: env.tableName } }));
-    expect(throttled).toBeGreaterThan(0);
-    expect(report.itemsDeleted).toBe(17);
-    expect(await stateOf(env)).toEqual(reference);
-  });
 });
 
 /** Deps whose DynamoDB and S3 writes are counted; `crash(n)` says whether write n fails before or after it happens. */
@@ -313,7 +408,11 @@ function countingWrites(env: Env, crash: (n: number) => 'before' | 'after' | und
     return result;
   };
   const isWrite = (command: unknown) =>
-    command instanceof BatchWriteCommand || command instanceof PutCommand || command instanceof PutObjectCommand;
+    command instanceof BatchWriteCommand ||
+    command instanceof PutCommand ||
+    command instanceof UpdateCommand ||
+    command instanceof DeleteCommand ||
+    command instanceof PutObjectCommand;
   const wrappedDb = {
     send: (command: never) => (isWrite(command) ? guard(() => db.send(command)) : db.send(command)),
   } as unknown as DynamoDBDocumentClient;

@@ -12,7 +12,7 @@ import { createSqsAggregatorHandler } from './sqs-handler';
 const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE.aggregator;
 const logger = new Logger({ serviceName });
 const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE, serviceName });
-const aggregator = createAggregator({ doc: dynamo(), tableName: resources.tableName });
+const aggregator = createAggregator({ doc: dynamo(), tableName: resources.tableName, claimShards: Number(process.env.CLAIM_SHARDS ?? 1) });
 
 export const handler = middy(createSqsAggregatorHandler({ aggregator, logger, metrics }))
   .use(injectLambdaContext(logger))

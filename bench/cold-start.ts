@@ -73,7 +73,7 @@ export async function measureColdStarts(
   external: readonly string[],
 ): Promise<ColdStartRow[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-cold-'));
-  const runs = QUICK ? 5 : 9;
+  const runs = QUICK ? 5 : 11;
   const rows: ColdStartRow[] = [];
   try {
     for (const [id, entry] of entries) {
@@ -98,6 +98,8 @@ export async function measureColdStarts(
         samples.own.push(initMs(ext, sdk));
       }
       const p50 = (s: number[]) => summarize(s).p50;
+      // Ratio per round, then the median: each pair ran back to back, so drift in load cancels out.
+      const pairedRatio = (a: number[], b: number[]) => summarize(a.map((x, i) => x / b[i])).p50;
       rows.push({
         lambda: id,
         sdkPackages: sdk.map((m) => m.replace('@aws-sdk/', '')).join(' '),
@@ -105,10 +107,10 @@ export async function measureColdStarts(
         bundledSdkKB: round(fs.statSync(inl).size / 1024),
         initMs: round(p50(samples.ext)),
         floorMs: round(p50(samples.floorExt)),
-        ratio: round(p50(samples.ext) / p50(samples.floorExt), 2),
+        ratio: round(pairedRatio(samples.ext, samples.floorExt), 2),
         initBundledSdkMs: round(p50(samples.inl)),
         floorBundledSdkMs: round(p50(samples.floorInl)),
-        ratioBundledSdk: round(p50(samples.inl) / p50(samples.floorInl), 2),
+        ratioBundledSdk: round(pairedRatio(samples.inl, samples.floorInl), 2),
         ownCodeMs: round(p50(samples.own)),
       });
     }

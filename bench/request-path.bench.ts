@@ -60,16 +60,23 @@ async function measureOverhead() {
     maxBuffer: 256 * 1024 * 1024,
   });
   fs.rmSync(dir, { recursive: true, force: true });
-  const { wall, cpuUsPerCall, logBytesPerRequest } = JSON.parse(out.trim().split('\n').pop()!) as {
+  const { wall, cpuPerCall, cpuUsPerCall, logBytesPerRequest } = JSON.parse(out.trim().split('\n').pop()!) as {
     wall: Record<string, number[]>;
+    cpuPerCall: Record<string, number[]>;
     cpuUsPerCall: Record<string, number>;
     logBytesPerRequest: number;
   };
   const bare = summarize(wall.bare);
+  const bareCpu = summarize(cpuPerCall.bare);
   // Each side minus the bare handler, percentile by percentile: what that chain adds.
   const sides = Object.entries(wall).map(([side, samples]) => {
     const s = summarize(samples);
+    const c = summarize(cpuPerCall[side]);
     return {
+      cpuP50: c.p50,
+      cpuP99: c.p99,
+      addedCpuP50Us: c.p50 - bareCpu.p50,
+      addedCpuP99Us: c.p99 - bareCpu.p99,
       side,
       p50: s.p50,
       p90: s.p90,
@@ -82,7 +89,15 @@ async function measureOverhead() {
     };
   });
   const full = sides.find((x) => x.side === 'full')!;
-  return { sides, full, bare, addedP50Us: full.addedP50Us, addedP99Us: full.addedP99Us, logBytesPerRequest };
+  return {
+    sides,
+    full,
+    bare,
+    addedCpuP99Us: full.addedCpuP99Us,
+    addedP50Us: full.addedP50Us,
+    addedP99Us: full.addedP99Us,
+    logBytesPerRequest,
+  };
 }
 
 async function lambdaEntries() {
@@ -109,6 +124,8 @@ async function main() {
         'added p90': round(x.addedP90Us),
         'added p99': round(x.addedP99Us),
         'CPU µs/call': round(x.cpuUsPerCall),
+        'added CPU p50': round(x.addedCpuP50Us),
+        'added CPU p99': round(x.addedCpuP99Us),
       })),
     );
     console.log(`log + EMF bytes per request: ${overhead.logBytesPerRequest}`);
@@ -116,7 +133,10 @@ async function main() {
       `target: ≤ ${TARGET_P50_US} µs added at p50 → ${round(overhead.addedP50Us)} µs → ${overhead.addedP50Us <= TARGET_P50_US ? 'met' : 'NOT met'}`,
     );
     console.log(
-      `target: ≤ ${TARGET_P99_US} µs added at p99 → ${round(overhead.addedP99Us)} µs → ${overhead.addedP99Us <= TARGET_P99_US ? 'met' : 'NOT met'}`,
+      `target: ≤ ${TARGET_P99_US} µs added at p99 → ${round(overhead.addedP99Us)} µs → ${overhead.addedP99Us <= TARGET_P99_US ? 'met' : 'NOT met'} (wall time; bare handler's own p99 ${round(overhead.bare.p99)} µs)`,
+    );
+    console.log(
+      `  same in CPU time per call (leaves out waiting for a core on this shared machine): ${round(overhead.addedCpuP99Us)} µs added at p99 → ${overhead.addedCpuP99Us <= TARGET_P99_US ? 'met' : 'NOT met'}`,
     );
   }
 

@@ -20,6 +20,16 @@ export interface StageConfig {
   readonly usageBatchWindowSeconds: number;
   /** Most concurrent aggregator invocations (Lambda SQS maximumConcurrency, ≥ 2). */
   readonly aggregatorMaxConcurrency: number;
+  /**
+   * Claim pages per request-time second (`CLAIM#<second>#<shard>`), fixed per table: changing it
+   * moves where a duplicate's claim is looked up, so change it only with an empty queue.
+   * Each claim costs 16 bytes in one append item per batch and page; one partition key takes at
+   * most 1,000 WCU/s (about 1 MB/s), so one shard holds roughly 60,000 events/s of request time
+   * before its page is throttled, less when many small batches append (≥ 1 WCU each).
+   * Derivation: `claimShards = ceil(expected peak events/s × 1.5 / 60,000)`, 1 below 40,000 events/s.
+   * See bench/README.md, "Scale ceiling of the claims".
+   */
+  readonly claimShards: number;
   /** Counter items older than this many days are archived to S3 and deleted from the table. */
   readonly retentionDays: number;
   /** Seconds an authorizer result is cached per key (0 turns caching off, at most 3600). */
@@ -37,6 +47,8 @@ const common = {
   usageBatchSize: 1_000,
   usageBatchWindowSeconds: 5,
   aggregatorMaxConcurrency: 5,
+  // Peak ≤ 1,000 events/s (the prod stage throttle) needs one shard; see the derivation above.
+  claimShards: 1,
   retentionDays: 90,
   authorizerCacheTtlSeconds: 300,
   dailyJobSchedule: { hour: 0, minute: 5 },

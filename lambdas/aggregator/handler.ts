@@ -15,6 +15,7 @@ const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPAC
 const aggregator = createAggregator({
   doc: dynamo(),
   tableName: resources.tableName,
+  claimShards: Number(process.env.CLAIM_SHARDS ?? 1),
   onError: (error, context) => logger.error('usage batch part failed; its records will be retried', { ...context, error: error as Error }),
 });
 

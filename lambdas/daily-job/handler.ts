@@ -1,7 +1,8 @@
 // The daily job Lambda, invoked by its EventBridge schedule (or on demand with `{ "day": "YYYY-MM-DD" }`).
 import type { Context } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { dynamo, resources, s3 } from '../shared/clients';
+import { dynamo, resources } from '../shared/clients';
+import { s3 } from '../shared/s3-client';
 import { logger, metrics } from '../shared/powertools';
 import { runDailyJob, type DailyJobReport } from './daily-job';
 import { resolveJobDay, retentionDaysFrom } from './job-input';

@@ -56,7 +56,7 @@ export class UsagePipeline extends Construct {
       invocation: 'queue',
       memorySize: 1024,
       description: 'Counts usage events from the usage queue into per-client daily counters.',
-      environment: { TABLE_NAME: props.table.tableName },
+      environment: { TABLE_NAME: props.table.tableName, CLAIM_SHARDS: String(stage.claimShards) },
     });
     props.table.grantReadWriteData(this.aggregator.function);
 

@@ -92,7 +92,7 @@ describe('against a real hung endpoint', () => {
     try {
       let client: SQSClient | undefined;
       jest.isolateModules(() => {
-        client = require('../../lambdas/shared/clients').sqs();
+        client = require('../../lambdas/shared/sqs-client').sqs();
       });
       return client as SQSClient;
     } finally {

@@ -9,6 +9,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { BILLING } from '../../contracts/billing';
 import { SERVICE } from '../../contracts/metrics';
 import { WORKERS } from '../../contracts/workers';
 import type { StageConfig } from '../../contracts/stages';
@@ -27,9 +28,10 @@ export const DAILY_JOB_RETRIES = 2;
 /**
  * Key prefixes the daily job writes in the archive: day data (`usage/dt=YYYY-MM-DD/`, the Athena
  * table location) and per-day manifests (`usage-manifests/dt=YYYY-MM-DD/`), as in
- * lambdas/daily-job/counter-archive.ts.
+ * lambdas/daily-job/counter-archive.ts, and monthly statements (`statements/month=YYYY-MM/`, as in
+ * lambdas/statements/statement-files.ts).
  */
-export const ARCHIVE_PREFIXES = ['usage/', 'usage-manifests/'] as const;
+export const ARCHIVE_PREFIXES = ['usage/', 'usage-manifests/', `${BILLING.statementPrefix}/`] as const;
 
 export class DailyJob extends Construct {
   readonly job: MeteredFunction;
@@ -84,7 +86,7 @@ export class DailyJob extends Construct {
     for (const prefix of ARCHIVE_PREFIXES) {
       Validations.of(this.job.role.node.findChild('DefaultPolicy')).acknowledge({
         id: `AwsSolutions-IAM5[Resource::<${bucketLogicalId}.Arn>/${prefix}*]`,
-        reason: `The daily job writes one object per archived day (${prefix}dt=YYYY-MM-DD/...), named at run time; access is limited to the ${prefix} prefix of ArchiveBucket.`,
+        reason: `The daily job writes objects per archived day or statement month (${prefix}dt=YYYY-MM-DD/... or ${prefix}month=YYYY-MM/...), named at run time; access is limited to the ${prefix} prefix of ArchiveBucket.`,
       });
     }
 

@@ -167,3 +167,23 @@ it('writes an open month, rewrites it as it grows, then keeps the closed files b
   expect(later).toMatchObject({ outcome: 'kept-closed', manifest: { requests: 3 } });
   expect(await Promise.all([keys.csv, keys.jsonl, keys.manifest].map(object))).toEqual(bytes);
 });
+
+it('is written by the daily job that settles the month, the same on a rerun', async () => {
+  const { runDailyJob } = await import('../../lambdas/daily-job/daily-job');
+  const deps = sources();
+  const before = await runDailyJob({ day: '2026-04-03', retentionDays: 90 }, deps);
+  expect(before.statement).toBeUndefined();
+  const first = await runDailyJob({ day: '2026-04-04', retentionDays: 90 }, deps);
+  expect(first.statement).toMatchObject({ month: MONTH, outcome: 'written', manifest: { status: 'closed', requests: 30, clients: 2 } });
+  const keys = statementKeys(MONTH);
+  const bytes = await Promise.all([keys.csv, keys.jsonl, keys.manifest].map(object));
+  const rerun = await runDailyJob({ day: '2026-04-04', retentionDays: 90 }, deps);
+  expect(rerun.statement?.outcome).toBe('unchanged');
+  expect(await Promise.all([keys.csv, keys.jsonl, keys.manifest].map(object))).toEqual(bytes);
+  expect(JSON.parse(bytes[2].toString())).toMatchObject({
+    files: [
+      { key: 'statements/month=2026-03/statement.csv', bytes: bytes[0].length },
+      { key: 'statements/month=2026-03/statement.jsonl', bytes: bytes[1].length },
+    ],
+  });
+});

@@ -14,12 +14,15 @@ import { isPlanName, PLAN_NAMES, type PlanName } from '../contracts/plans';
 import { generateApiKey } from '../lambdas/shared/api-keys';
 import { createClient, listClients, revokeClient, type ClientStore } from '../lambdas/shared/client-store';
 import { readTwinState, twinClientConfig } from '../local/state-file';
+import { setClientPlan } from '../lambdas/shared/client-plan';
 import { stackOutputs } from './stack-outputs';
+import { apiGatewayUsagePlanKeys } from './usage-plan-keys';
 
 const USAGE = `usage:
   npm run keys -- create --plan <${PLAN_NAMES.join('|')}> --name <name> [--json] (--local | --stage <dev|prod>)
   npm run keys -- list [--json] (--local | --stage <dev|prod>)
   npm run keys -- revoke <clientId> (--local | --stage <dev|prod>)
+  npm run keys -- set-plan <clientId> <${PLAN_NAMES.join('|')}> [--json] (--local | --stage <dev|prod>)
 --local uses the twin started with the same PORT (default 3000); --stage uses the deployed stack MeteredApi-<stage>.`;
 
 class UsageError extends Error {}
@@ -119,6 +122,19 @@ async function main(argv: string[]): Promise<void> {
         );
       }
       console.log(`revoked ${clientId}: its key is refused (403) once cached authorizer results expire`);
+      return;
+    }
+    case 'set-plan': {
+      const [clientId, plan] = rest;
+      if (!clientId || !isPlanName(plan))
+        throw new UsageError(
+          `set-plan needs a clientId and a plan (${PLAN_NAMES.join(', ')}): npm run keys -- set-plan <clientId> <plan> --local`,
+        );
+      const target = await targetFrom(values);
+      const gateway = target.gateway && apiGatewayUsagePlanKeys(target.gateway.client, target.gateway.usagePlanIds);
+      const change = await setClientPlan(target.store, clientId, plan, { gateway });
+      if (values.json) console.log(JSON.stringify(change));
+      else console.log(`client ${clientId}: plan ${change.before} → ${change.after} (in force once cached authorizer results expire)`);
       return;
     }
     default:

@@ -1,5 +1,6 @@
 // Billing settings as data: when a month's statement is final, where statements live, and how usage
 // maps to Stripe billing meter events. Read by the statement use case, the daily job and the export CLI.
+import type { PlanName } from './plans';
 import { USAGE_QUEUE } from './usage-queue';
 
 export const BILLING = {
@@ -21,3 +22,10 @@ export const BILLING = {
 
 export const EXPORT_FORMATS = ['csv', 'jsonl', 'stripe'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** Quota alerts: percentages of the daily quota that raise one event per client, day and threshold. */
+export const ALERTS = {
+  thresholdsPercent: { standard: [80, 100], premium: [80, 100] },
+  source: 'metered-api',
+  detailType: 'Usage Threshold Crossed',
+} as const satisfies { thresholdsPercent: Record<PlanName, readonly number[]>; source: string; detailType: string };

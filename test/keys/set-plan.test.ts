@@ -131,3 +131,15 @@ describe('npm run keys -- set-plan --local', () => {
     expect(JSON.parse(list.stdout).find((c: { clientId: string }) => c.clientId === created.clientId).plan).toBe('premium');
   }, 60_000);
 });
+
+describe('setBillingCustomer', () => {
+  it('stores the Stripe customer on the client, where the statement export reads it; refuses a malformed id', async () => {
+    const { setBillingCustomer, BadCustomerIdError } = await import('../../lambdas/shared/billing-customer');
+    const { listClients } = await import('../../lambdas/shared/client-store');
+    const created = await createClient(store(), { plan: 'standard', name: 'billed' });
+    await setBillingCustomer(store(), created.clientId, 'cus_Abc123');
+    expect((await listClients(store())).find((c) => c.clientId === created.clientId)?.stripeCustomerId).toBe('cus_Abc123');
+    await expect(setBillingCustomer(store(), created.clientId, 'cus_<script>')).rejects.toBeInstanceOf(BadCustomerIdError);
+    await expect(setBillingCustomer(store(), 'cl_nobody', 'cus_x')).rejects.toBeInstanceOf(UnknownClientError);
+  });
+});

@@ -15,12 +15,17 @@ import { isPlanName, PLAN_NAMES, type PlanName } from '../contracts/plans';
 import { generateApiKey } from '../lambdas/shared/api-keys';
 import { createClient, listClients, revokeClient, type ClientStore } from '../lambdas/shared/client-store';
 import { readTwinState, twinClientConfig } from '../local/state-file';
+import { setBillingCustomer } from '../lambdas/shared/billing-customer';
+import { setClientPlan } from '../lambdas/shared/client-plan';
 import { stackOutputs } from './stack-outputs';
+import { apiGatewayUsagePlanKeys } from './usage-plan-keys';
 
 const USAGE = `usage:
   npm run keys -- create --plan <${PLAN_NAMES.join('|')}> --name <name> [--json] (--local | --stage <dev|prod>)
   npm run keys -- list [--json] (--local | --stage <dev|prod>)
   npm run keys -- revoke <clientId> (--local | --stage <dev|prod>)
+  npm run keys -- set-plan <clientId> <${PLAN_NAMES.join('|')}> [--json] (--local | --stage <dev|prod>)
+  npm run keys -- set-customer <clientId> <cus_…> (--local | --stage <dev|prod>)
 --local uses the twin started with the same PORT (default 3000); --stage uses the deployed stack MeteredApi-<stage>.`;
 
 class UsageError extends Error {}
@@ -121,6 +126,29 @@ async function main(argv: string[]): Promise<void> {
         );
       }
       console.log(`revoked ${clientId}: its key is refused (403) once cached authorizer results expire`);
+      return;
+    }
+    case 'set-plan': {
+      const [clientId, plan] = rest;
+      if (!clientId || !isPlanName(plan))
+        throw new UsageError(
+          `set-plan needs a clientId and a plan (${PLAN_NAMES.join(', ')}): npm run keys -- set-plan <clientId> <plan> --local`,
+        );
+      const target = await targetFrom(values);
+      const gateway = target.gateway && apiGatewayUsagePlanKeys(target.gateway.client, target.gateway.usagePlanIds);
+      const change = await setClientPlan(target.store, clientId, plan, { gateway });
+      if (values.json) console.log(JSON.stringify(change));
+      else console.log(`client ${clientId}: plan ${change.before} → ${change.after} (in force once cached authorizer results expire)`);
+      return;
+    }
+    case 'set-customer': {
+      const [clientId, customerId] = rest;
+      if (!clientId || !customerId)
+        throw new UsageError(
+          'set-customer needs a clientId and a Stripe customer id: npm run keys -- set-customer <clientId> <cus_…> --local',
+        );
+      await setBillingCustomer((await targetFrom(values)).store, clientId, customerId);
+      console.log(`client ${clientId}: billed to its Stripe customer in \`usage:export --format stripe\``);
       return;
     }
     default:

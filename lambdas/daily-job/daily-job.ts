@@ -4,7 +4,9 @@
 import { METRIC } from '../../contracts/metrics';
 import { isPlanName, PLANS } from '../../contracts/plans';
 import { listClients, type ClientRecord } from '../shared/client-store';
-import { addDays } from '../shared/calendar-days';
+import { addDays, dayStartMs } from '../shared/calendar-days';
+import { buildMonthlyStatement, writeMonthlyStatement, type WrittenStatement } from '../statements/monthly-statement';
+import { monthSettledBy } from '../statements/months';
 import { dynamoUsageReader, type UsageTable } from '../shared/usage-reader';
 import { averageLatencyMs, p95LatencyMs, percentOf } from '../shared/usage-stats';
 import { encodeArchive, itemId, itemLine, readArchive, writeArchive, type CounterArchive } from './counter-archive';
@@ -70,6 +72,8 @@ export interface DailyJobReport {
   readonly archivedDays: readonly ArchivedDay[];
   readonly itemsArchived: number;
   readonly itemsDeleted: number;
+  /** The month whose last day settled with this day: its statement, written under `statements/`. */
+  readonly statement?: WrittenStatement;
 }
 
 export async function runDailyJob(input: DailyJobInput, deps: DailyJobDeps): Promise<DailyJobReport> {
@@ -122,7 +126,18 @@ export async function runDailyJob(input: DailyJobInput, deps: DailyJobDeps): Pro
     archivedDays.push(archived);
   }
 
+  // 4. When this day settles a month (its last day is `BILLING.settleDays` old), write its statement,
+  // as of the start of the next day so that a rerun on any later date gives the same files.
+  const month = monthSettledBy(input.day);
+  let statement: WrittenStatement | undefined;
+  if (month) {
+    const now = new Date(dayStartMs(addDays(input.day, 1)));
+    statement = await writeMonthlyStatement(deps.archive, await buildMonthlyStatement(deps, month, { now }));
+    log('statement', { month, outcome: statement.outcome, status: statement.manifest.status, requests: statement.manifest.requests });
+  }
+
   return {
+    ...(statement ? { statement } : {}),
     day: input.day,
     retentionDays: input.retentionDays,
     keepFrom,

@@ -16,6 +16,8 @@ export const clientRecord = z.object({
   revokedAt: z.string().optional(),
   /** API Gateway's id of the key (deployed stages only), to disable it on revoke. */
   apiGatewayKeyId: z.string().optional(),
+  /** Stripe customer (`cus_…`) billed for this client's usage (contracts/billing.ts `stripe.customerAttribute`). */
+  stripeCustomerId: z.string().optional(),
 });
 export type ClientRecord = z.infer<typeof clientRecord>;
 

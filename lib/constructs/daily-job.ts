@@ -10,6 +10,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { BILLING } from '../../contracts/billing';
 import { SERVICE } from '../../contracts/metrics';
 import { WORKERS } from '../../contracts/workers';
 import type { StageConfig } from '../../contracts/stages';
@@ -25,8 +26,8 @@ export interface DailyJobProps {
 /** Attempts after the first, by the scheduler (delivery) and by Lambda (asynchronous invocation). */
 export const DAILY_JOB_RETRIES = 2;
 
-/** Key prefixes the daily job writes in the archive (contracts/deployment.ts). */
-export const ARCHIVE_PREFIXES = [ARCHIVE_PREFIX.usage, ARCHIVE_PREFIX.manifests] as const;
+/** Key prefixes the daily job writes in the archive: day data, manifests (contracts/deployment.ts) and monthly statements (contracts/billing.ts). */
+export const ARCHIVE_PREFIXES = [ARCHIVE_PREFIX.usage, ARCHIVE_PREFIX.manifests, `${BILLING.statementPrefix}/`] as const;
 
 export class DailyJob extends Construct {
   readonly job: MeteredFunction;
@@ -81,7 +82,7 @@ export class DailyJob extends Construct {
     for (const prefix of ARCHIVE_PREFIXES) {
       Validations.of(this.job.role.node.findChild('DefaultPolicy')).acknowledge({
         id: `AwsSolutions-IAM5[Resource::<${bucketLogicalId}.Arn>/${prefix}*]`,
-        reason: `The daily job writes one object per archived day (${prefix}dt=YYYY-MM-DD/...), named at run time; access is limited to the ${prefix} prefix of ArchiveBucket.`,
+        reason: `The daily job writes objects per archived day or statement month (${prefix}dt=YYYY-MM-DD/... or ${prefix}month=YYYY-MM/...), named at run time; access is limited to the ${prefix} prefix of ArchiveBucket.`,
       });
     }
 

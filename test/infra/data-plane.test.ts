@@ -263,6 +263,7 @@ describe.each(STAGE_NAMES)('functions, pipeline, store and job (%s)', (stageName
     expect(s3Actions).toEqual(['s3:GetObject', 's3:ListBucket', 's3:PutObject']);
     const objects = statements.find((s) => actionsOf([s]).includes('s3:PutObject'))!;
     expect((objects.Resource as unknown[]).map((r) => JSON.stringify(r).match(/\/([a-z-]+\/\*)"/)?.[1]).sort()).toEqual([
+      'statements/*',
       'usage-manifests/*',
       'usage/*',
     ]);

@@ -1,0 +1,31 @@
+// Billing settings as data: when a month's statement is final, where statements live, and how usage
+// maps to Stripe billing meter events. Read by the statement use case, the daily job and the export CLI.
+import type { PlanName } from './plans';
+import { USAGE_QUEUE } from './usage-queue';
+
+export const BILLING = {
+  /**
+   * Days after a UTC day during which late usage events may still change its counters: the usage
+   * queue keeps a message this long. A month is closed once its last day is this many days old;
+   * the daily job closing that day writes the month's statement.
+   */
+  settleDays: USAGE_QUEUE.retentionDays,
+  /** Statements go under `<prefix>/month=YYYY-MM/` in the archive bucket. */
+  statementPrefix: 'statements',
+  stripe: {
+    /** The Stripe meter's `event_name` for billable requests. */
+    eventName: 'api_requests',
+    /** The client record attribute that holds the Stripe customer id (`cus_…`). */
+    customerAttribute: 'stripeCustomerId',
+  },
+} as const;
+
+export const EXPORT_FORMATS = ['csv', 'jsonl', 'stripe'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** Quota alerts: percentages of the daily quota that raise one event per client, day and threshold. */
+export const ALERTS = {
+  thresholdsPercent: { standard: [80, 100], premium: [80, 100] },
+  source: 'metered-api',
+  detailType: 'Usage Threshold Crossed',
+} as const satisfies { thresholdsPercent: Record<PlanName, readonly number[]>; source: string; detailType: string };

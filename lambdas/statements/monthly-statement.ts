@@ -1,0 +1,74 @@
+// The monthly statement use case, shared by the daily job and `npm run usage:export`: read a month of
+// usage, build each client's statement, and (for the whole month) write the files to the archive
+// bucket. A closed month's files are final: a later run that would change them writes nothing and
+// says so, since a correction must be recorded, not silently applied.
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import type { CounterArchive } from '../daily-job/counter-archive';
+import { readMonth, type ClientMonth, type MonthSources } from './monthly-usage';
+import { openDays } from './months';
+import { clientStatement, sha256, statementFiles, statementKeys, type ClientStatement, type StatementManifest } from './statement-files';
+
+export interface MonthlyStatement {
+  readonly month: string;
+  readonly usage: readonly ClientMonth[];
+  readonly statements: readonly ClientStatement[];
+  readonly openDays: readonly string[];
+}
+
+export async function buildMonthlyStatement(
+  sources: MonthSources,
+  month: string,
+  options: { readonly now?: Date; readonly clientId?: string } = {},
+): Promise<MonthlyStatement> {
+  const usage = await readMonth(sources, month, options.clientId);
+  return {
+    month,
+    usage,
+    statements: usage.map((u) => clientStatement(month, u)),
+    openDays: openDays(month, options.now ?? new Date()),
+  };
+}
+
+export interface WrittenStatement {
+  readonly month: string;
+  /** `written`: new or changed files put; `unchanged`: the stored files already matched; `kept-closed`: a closed month differs and was left as it was. */
+  readonly outcome: 'written' | 'unchanged' | 'kept-closed';
+  readonly manifest: StatementManifest;
+}
+
+async function getObject(archive: CounterArchive, key: string): Promise<Buffer | undefined> {
+  try {
+    const result = await archive.s3.send(new GetObjectCommand({ Bucket: archive.bucket, Key: key }));
+    return Buffer.from(await result.Body!.transformToByteArray());
+  } catch (error) {
+    if ((error as Error).name === 'NoSuchKey' || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404)
+      return undefined;
+    throw error;
+  }
+}
+
+/** Writes the month's files (data first, manifest last, each read back and hashed). */
+export async function writeMonthlyStatement(archive: CounterArchive, statement: MonthlyStatement): Promise<WrittenStatement> {
+  const files = statementFiles(statement.month, statement.statements, statement.openDays);
+  const manifestKey = statementKeys(statement.month).manifest;
+  const storedBody = await getObject(archive, manifestKey);
+  const stored = storedBody ? (JSON.parse(storedBody.toString('utf8')) as StatementManifest) : undefined;
+  const newManifest = files.objects.find((o) => o.key === manifestKey)!.body;
+  if (storedBody?.equals(newManifest)) return { month: statement.month, outcome: 'unchanged', manifest: files.manifest };
+  if (stored?.status === 'closed') return { month: statement.month, outcome: 'kept-closed', manifest: stored };
+  for (const object of files.objects) {
+    const digest = sha256(object.body);
+    await archive.s3.send(
+      new PutObjectCommand({
+        Bucket: archive.bucket,
+        Key: object.key,
+        Body: object.body,
+        ContentType: object.contentType,
+        Metadata: { sha256: digest },
+      }),
+    );
+    const back = await getObject(archive, object.key);
+    if (!back || sha256(back) !== digest) throw new Error(`statement object ${object.key} did not read back as written`);
+  }
+  return { month: statement.month, outcome: 'written', manifest: files.manifest };
+}

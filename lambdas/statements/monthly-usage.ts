@@ -1,0 +1,81 @@
+// Reads one month of usage for the statements: every client of the registry, its counter items from
+// the table and from the S3 archive (days older than the retention live only there), and the plan in
+// force per day (the daily job's summary of that day, else the client's current plan).
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { USAGE_PK_PREFIX } from '../../contracts/table';
+import { listClients, type ClientRecord } from '../shared/client-store';
+import { counterSortKeyRange, usageFromItems, type DayUsage, type UsageTable } from '../shared/usage-reader';
+import { itemId, readArchive, type CounterArchive } from '../daily-job/counter-archive';
+import { listDailySummaries } from '../daily-job/summary-store';
+import { daysOfMonth } from './months';
+
+export interface ClientMonth {
+  readonly client: ClientRecord & Record<string, unknown>;
+  /** Days with counters, oldest first. */
+  readonly days: readonly (DayUsage & { readonly plan: string })[];
+}
+
+export interface MonthSources {
+  readonly table: UsageTable;
+  readonly archive: CounterArchive;
+}
+
+type Item = Record<string, unknown> & { pk: string; sk: string };
+
+async function tableCounterItems(table: UsageTable, clientId: string, from: string, to: string): Promise<Item[]> {
+  const { start, end } = counterSortKeyRange(from, to);
+  const items: Item[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await table.db.send(
+      new QueryCommand({
+        TableName: table.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :start AND :end',
+        ExpressionAttributeValues: { ':pk': `${USAGE_PK_PREFIX}${clientId}`, ':start': start, ':end': end },
+        ExclusiveStartKey,
+      }),
+    );
+    items.push(...((page.Items ?? []) as Item[]));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
+}
+
+/** Usage of every client (or of `onlyClientId`) in `month`, clients sorted by id. */
+export async function readMonth(sources: MonthSources, month: string, onlyClientId?: string): Promise<ClientMonth[]> {
+  const days = daysOfMonth(month);
+  const clients = (await listClients(sources.table))
+    .filter((c) => onlyClientId === undefined || c.clientId === onlyClientId)
+    .sort((a, b) => (a.clientId < b.clientId ? -1 : 1));
+
+  // The archive and the summaries are per day for all clients: read each day once.
+  const archived = new Map<string, Item[]>();
+  const planOnDay = new Map<string, string>();
+  for (const day of days) {
+    const archive = await readArchive(sources.archive, day);
+    for (const item of (archive?.items ?? []) as Item[]) {
+      archived.set(item.pk, [...(archived.get(item.pk) ?? []), item]);
+    }
+    for (const summary of await listDailySummaries(sources.table, day)) planOnDay.set(`${summary.clientId}#${day}`, summary.plan);
+  }
+
+  const result: ClientMonth[] = [];
+  for (const client of clients) {
+    const pk = `${USAGE_PK_PREFIX}${client.clientId}`;
+    // The table's copy wins over the archive's: the job archives an item before deleting it, so a
+    // day in both places was archived and then counted again by a late event.
+    const merged = new Map((archived.get(pk) ?? []).map((item) => [itemId(item), item]));
+    for (const item of await tableCounterItems(sources.table, client.clientId, days[0], days[days.length - 1])) {
+      merged.set(itemId(item), item);
+    }
+    const usage = usageFromItems([...merged.values()]);
+    result.push({
+      client,
+      days: [...usage.values()]
+        .filter((d) => d.total.requests > 0 || d.routes.size > 0)
+        .sort((a, b) => (a.day < b.day ? -1 : 1))
+        .map((d) => ({ ...d, plan: planOnDay.get(`${client.clientId}#${d.day}`) ?? client.plan })),
+    });
+  }
+  return result;
+}

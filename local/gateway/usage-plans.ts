@@ -21,8 +21,13 @@ export interface QuotaState {
   readonly used: number;
 }
 
+/** GetUsage's shape, by plan → key hash (never the key) → UTC day → requests. */
+export type PlanUsage = Record<string, Record<string, Record<string, number>>>;
+
 export class UsagePlans {
   private readonly buckets = new Map<string, TokenBucket>();
+  /** Admitted requests per `plan \0 keyHash \0 day`, as API Gateway's per-key usage counts them. */
+  private readonly daily = new Map<string, number>();
   private readonly quotas = new Map<string, { day: string; used: number }>();
   private readonly stageBucket?: TokenBucket;
   private readonly now: () => number;
@@ -58,7 +63,22 @@ export class UsagePlans {
     const used = quota && quota.day === day ? quota.used : 0;
     if (used >= limits.dailyQuota) return 'quota-exceeded';
     this.quotas.set(quotaId, { day, used: used + 1 });
+    const usageId = `${plan}\u0000${quotaId}\u0000${day}`;
+    this.daily.set(usageId, (this.daily.get(usageId) ?? 0) + 1);
     return 'ok';
+  }
+
+  /** Per-key usage of the days from `from` to `to` (inclusive), for reconciliation. */
+  usage(from: string, to: string): PlanUsage {
+    const result: PlanUsage = {};
+    for (const [id, count] of this.daily) {
+      const [plan, key, day] = id.split('\u0000');
+      if (day < from || day > to) continue;
+      result[plan] ??= {};
+      result[plan][key] ??= {};
+      result[plan][key][day] = count;
+    }
+    return result;
   }
 
   /** Requests counted toward today's quota for a key. */

@@ -5,7 +5,7 @@ import { PLANS, ROUTE_CLASSES } from '../contracts/plans';
 import { ROUTES, routeKey } from '../contracts/routes';
 import { isPortFree } from './services/ports';
 import { javaVersion } from './services/dynamodb-local';
-import { DEFAULT_HOST, DEFAULT_PORT, lambdaLogPath, removeStateFile, stateFilePath, writeStateFile } from './state-file';
+import { DEFAULT_HOST, DEFAULT_PORT, gatewayUsagePath, lambdaLogPath, removeStateFile, stateFilePath, writeStateFile } from './state-file';
 import { startTwin, TWIN_STAGE, type Twin } from './twin';
 import type { AccessLogEntry } from './gateway/server';
 import { dropSharedScopeWarnings } from './shared-scope-warnings';
@@ -146,6 +146,7 @@ async function main(): Promise<void> {
       host: cli.host,
       persistDir: cli.persistDir,
       lambdaLogFile: lambdaLogPath(cli.port),
+      gatewayUsageFile: gatewayUsagePath(cli.port),
       dynamoEndpoint: cli.dynamoEndpoint,
       sqsEndpoint: cli.sqsEndpoint,
       lambdaLogLevel: cli.verbose ? TWIN_STAGE.logLevel : undefined,

@@ -23,6 +23,8 @@ export const twinState = z.object({
   archiveBucket: z.string(),
   /** The in-process Lambdas' JSON log lines (the twin's CloudWatch Logs). */
   lambdaLogFile: z.string().optional(),
+  /** API Gateway's per-key usage as the twin's usage plans count it (read by `npm run reconcile -- --local`). */
+  gatewayUsageFile: z.string().optional(),
 });
 export type TwinState = z.infer<typeof twinState>;
 
@@ -33,6 +35,11 @@ export function stateFilePath(port: number, dir = STATE_DIR): string {
 /** Where `npm start` files the Lambdas' log lines for the twin on this port. */
 export function lambdaLogPath(port: number, dir = STATE_DIR): string {
   return path.join(dir, `twin-${port}-lambda.log`);
+}
+
+/** Where `npm start` keeps the gateway's per-key usage (plan → key hash → day → requests) for the twin on this port. */
+export function gatewayUsagePath(port: number, dir = STATE_DIR): string {
+  return path.join(dir, `twin-${port}-gateway-usage.json`);
 }
 
 export function writeStateFile(state: TwinState, dir = STATE_DIR): string {

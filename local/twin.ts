@@ -54,6 +54,8 @@ export interface TwinOptions {
   /** Append the in-process Lambdas' JSON log lines here (what CloudWatch Logs holds on AWS); with
    * quiet, they go only there, at ERROR level. */
   readonly lambdaLogFile?: string;
+  /** Keep the gateway's per-key usage (as API Gateway's GetUsage reports it) in this file, refreshed every second. */
+  readonly gatewayUsageFile?: string;
   /** Powertools log level of the in-process Lambdas; default ERROR (quiet: SILENT, or ERROR with a log file). */
   readonly lambdaLogLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   /** One line per request, like API Gateway's access log. */
@@ -256,6 +258,16 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     const quotaFile = persist && path.join(persist, 'gateway-quotas.json');
     if (quotaFile && fs.existsSync(quotaFile)) usagePlans.importQuotas(JSON.parse(fs.readFileSync(quotaFile, 'utf8')));
     if (quotaFile) cleanup.push(() => fs.writeFileSync(quotaFile, JSON.stringify(usagePlans.exportQuotas())));
+    if (options.gatewayUsageFile) {
+      const usageFile = options.gatewayUsageFile;
+      const writeUsage = () => writeGatewayUsage(usageFile, usagePlans);
+      const timer = setInterval(writeUsage, 1_000);
+      timer.unref();
+      cleanup.push(() => {
+        clearInterval(timer);
+        writeUsage();
+      });
+    }
 
     // 3. The usage pipeline: queue → poller → aggregator, with the stage's batching.
     const poller: UsagePoller = await startUsagePoller({
@@ -320,6 +332,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       deadLetterQueueUrl: resources.deadLetterQueueUrl,
       archiveBucket: resources.archiveBucket,
       ...(options.lambdaLogFile ? { lambdaLogFile: path.resolve(options.lambdaLogFile) } : {}),
+      ...(options.gatewayUsageFile ? { gatewayUsageFile: path.resolve(options.gatewayUsageFile) } : {}),
     };
 
     let stopped: Promise<void> | undefined;
@@ -395,4 +408,13 @@ function closeServer(server: Server): Promise<void> {
     server.close(() => resolve());
     server.closeAllConnections();
   });
+}
+
+/** The gateway's per-key usage of the last 90 days, written whole (rename) so a reader never sees half a file. */
+function writeGatewayUsage(file: string, usagePlans: UsagePlans): void {
+  const today = new Date();
+  const from = new Date(today.getTime() - 90 * 24 * 3600 * 1000).toISOString().slice(0, 10);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(`${file}.tmp`, JSON.stringify(usagePlans.usage(from, today.toISOString().slice(0, 10))));
+  fs.renameSync(`${file}.tmp`, file);
 }

@@ -1,0 +1,187 @@
+// `npm run reconcile -- --day YYYY-MM-DD (--stage dev|prod | --local)`: per client, the metered count of a
+// UTC day against API Gateway's own per-key usage (GetUsage on each usage plan; on the twin, its usage plans'
+// file), with each difference explained. Exits 1 when they differ, so it can run on a schedule.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import { APIGatewayClient, GetUsageCommand } from '@aws-sdk/client-api-gateway';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { OUTPUT } from '../contracts/deployment';
+import { PLAN_NAMES } from '../contracts/plans';
+import { CLIENTS_PK, itemKey } from '../contracts/table';
+import { queryAll } from '../lambdas/shared/query-pages';
+import { readTwinState, twinClientConfig } from '../local/state-file';
+import { formatReconciliation, type PipelineBacklog, reconcile, type Reconciliation } from './reconciliation';
+import { stackOutputs } from './stack-outputs';
+
+const USAGE = `usage: npm run reconcile -- --day YYYY-MM-DD (--stage <dev|prod> | --local) [--json]
+  --local   the twin started with the same PORT (default 3000)
+  --stage   the deployed stack MeteredApi-<stage> (GetUsage on its usage plans)`;
+
+interface ClientKeys {
+  readonly clientId: string;
+  /** SHA-256 of the key API Gateway meters (the twin's usage file is keyed by it). */
+  readonly keyHash?: string;
+  /** API Gateway's id of the client's key (deployed stages). */
+  readonly apiGatewayKeyId?: string;
+}
+
+interface Sources {
+  readonly db: DynamoDBDocumentClient;
+  readonly tableName: string;
+  readonly sqs: SQSClient;
+  readonly queueUrls: readonly [usage: string, deadLetters: string];
+  /** API Gateway's usage of the day, by whatever key identity the source uses. */
+  gatewayUsage(clients: readonly ClientKeys[]): Promise<{ byClient: Map<string, number>; unknownKeys: number }>;
+}
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+
+async function clientKeys(db: DynamoDBDocumentClient, tableName: string): Promise<ClientKeys[]> {
+  const items = await queryAll(db, {
+    TableName: tableName,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': CLIENTS_PK },
+  });
+  return items.map((item) => ({
+    clientId: String(item.clientId),
+    // The key API Gateway meters: the client's usage identifier (never its secret); older records metered the secret's hash.
+    keyHash: typeof item.usageKey === 'string' ? sha256(item.usageKey) : typeof item.keyHash === 'string' ? item.keyHash : undefined,
+    apiGatewayKeyId: typeof item.apiGatewayKeyId === 'string' ? item.apiGatewayKeyId : undefined,
+  }));
+}
+
+async function backlogOf(sqs: SQSClient, [usage, deadLetters]: readonly [string, string]): Promise<PipelineBacklog> {
+  const count = async (queueUrl: string) => {
+    const out = await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: queueUrl,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
+    );
+    return Number(out.Attributes?.ApproximateNumberOfMessages ?? 0) + Number(out.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+  };
+  return { queued: await count(usage), deadLetters: await count(deadLetters) };
+}
+
+export async function reconcileDay(day: string, sources: Sources): Promise<Reconciliation> {
+  const clients = await clientKeys(sources.db, sources.tableName);
+  const metered = new Map<string, number>();
+  for (const { clientId } of clients) {
+    const out = await sources.db.send(new GetCommand({ TableName: sources.tableName, Key: itemKey.dayCounter(clientId, day) }));
+    const requests = Number(out.Item?.requests ?? 0);
+    if (requests > 0) metered.set(clientId, requests);
+  }
+  const { byClient, unknownKeys } = await sources.gatewayUsage(clients);
+  return reconcile({ day, metered, gateway: byClient, unknownKeys, backlog: await backlogOf(sources.sqs, sources.queueUrls) });
+}
+
+/** The twin's usage plans' file: plan → key hash → day → requests. */
+export function twinGatewayUsage(file: string, day: string, clients: readonly ClientKeys[]) {
+  const usage = fs.existsSync(file)
+    ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, Record<string, Record<string, number>>>)
+    : {};
+  const clientOf = new Map(clients.flatMap((c) => (c.keyHash ? [[c.keyHash, c.clientId] as const] : [])));
+  const byClient = new Map<string, number>();
+  let unknownKeys = 0;
+  for (const keys of Object.values(usage)) {
+    for (const [hash, days] of Object.entries(keys)) {
+      const requests = days[day] ?? 0;
+      const clientId = clientOf.get(hash);
+      if (clientId === undefined) unknownKeys += requests;
+      else if (requests > 0) byClient.set(clientId, (byClient.get(clientId) ?? 0) + requests);
+    }
+  }
+  return { byClient, unknownKeys };
+}
+
+/** GetUsage on every usage plan of the stage: key id → [[used, remaining]] for the day. */
+export async function stageGatewayUsage(
+  apigw: APIGatewayClient,
+  usagePlanIds: readonly string[],
+  day: string,
+  clients: readonly ClientKeys[],
+) {
+  const clientOf = new Map(clients.flatMap((c) => (c.apiGatewayKeyId ? [[c.apiGatewayKeyId, c.clientId] as const] : [])));
+  const byClient = new Map<string, number>();
+  let unknownKeys = 0;
+  for (const usagePlanId of usagePlanIds) {
+    let position: string | undefined;
+    do {
+      const out = await apigw.send(new GetUsageCommand({ usagePlanId, startDate: day, endDate: day, position }));
+      for (const [keyId, days] of Object.entries(out.items ?? {})) {
+        const requests = days.reduce((total, [used]) => total + Number(used ?? 0), 0);
+        const clientId = clientOf.get(keyId);
+        if (clientId === undefined) unknownKeys += requests;
+        else if (requests > 0) byClient.set(clientId, (byClient.get(clientId) ?? 0) + requests);
+      }
+      position = out.position;
+    } while (position);
+  }
+  return { byClient, unknownKeys };
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      day: { type: 'string' },
+      stage: { type: 'string' },
+      local: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  if (!values.day || !/^\d{4}-\d{2}-\d{2}$/.test(values.day) || Number.isNaN(Date.parse(values.day))) {
+    throw new Error(`--day must be a UTC date YYYY-MM-DD, got ${JSON.stringify(values.day ?? null)}`);
+  }
+  if (Boolean(values.stage) === values.local) throw new Error('give exactly one of --stage <dev|prod> or --local');
+  const day = values.day;
+  let result: Reconciliation;
+  if (values.local) {
+    const state = readTwinState();
+    if (!state.gatewayUsageFile) throw new Error('this twin keeps no gateway usage file: restart it with npm start');
+    const usageFile = state.gatewayUsageFile;
+    const sqs = new SQSClient(twinClientConfig(state, 'sqs'));
+    const raw = new DynamoDBClient(twinClientConfig(state, 'dynamodb'));
+    try {
+      result = await reconcileDay(day, {
+        db: DynamoDBDocumentClient.from(raw),
+        tableName: state.tableName,
+        sqs,
+        queueUrls: [state.usageQueueUrl, state.deadLetterQueueUrl],
+        gatewayUsage: async (clients) => twinGatewayUsage(usageFile, day, clients),
+      });
+    } finally {
+      sqs.destroy();
+      raw.destroy();
+    }
+  } else {
+    const stage = String(values.stage);
+    const outputs = await stackOutputs(stage, new CloudFormationClient({}));
+    const planIds = PLAN_NAMES.map((plan) => outputs[OUTPUT.usagePlanId(plan)]).filter(Boolean);
+    result = await reconcileDay(day, {
+      db: DynamoDBDocumentClient.from(new DynamoDBClient({})),
+      tableName: outputs[OUTPUT.tableName],
+      sqs: new SQSClient({}),
+      queueUrls: [outputs[OUTPUT.usageQueueUrl], outputs[OUTPUT.deadLetterQueueUrl]],
+      gatewayUsage: (clients) => stageGatewayUsage(new APIGatewayClient({}), planIds, day, clients),
+    });
+  }
+  console.log(values.json ? JSON.stringify(result, null, 2) : formatReconciliation(result));
+  if (!result.matches) process.exitCode = 1;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).catch((error: Error) => {
+    console.error(`error: ${error.message}\n${USAGE}`);
+    process.exitCode = 2;
+  });
+}

@@ -23,7 +23,16 @@
     } else {
       if (existing) existing.plot.destroy();
       const div = existing ? existing.div : card(id, title);
-      const series = [{}, ...labels.map((label, i) => ({ label, stroke: palette[i % palette.length], width: 1.5 }))];
+      const series = [
+        {},
+        ...labels.map((label, i) => ({
+          label,
+          stroke: palette[i % palette.length],
+          width: 1.5,
+          spanGaps: true,
+          points: { show: true, size: 3 },
+        })),
+      ];
       const plot = new uPlot({ width: 420, height: 180, series, axes: [{}, { size: 40 }] }, data, div.querySelector('.plot'));
       charts[id] = { div, plot, labels };
     }

@@ -184,7 +184,7 @@ td:first-child,th:first-child{text-align:left} .muted{color:#777}
 <body><h1>Metered API twin <span class="muted" id="updated"></span></h1>
 <div class="grid" id="charts"></div>
 <div class="grid" style="margin-top:12px">
-<div class="card"><h2 id="title-clientUsage"></h2><table id="clients"></table></div>
+<div class="card" style="grid-column:span 2"><h2 id="title-clientUsage"></h2><table id="clients"></table></div>
 <div class="card"><h2 id="title-countedVsAnswered"></h2><table id="totals"></table>
 <h2 id="title-dailyJob" style="margin-top:12px"></h2><div id="daily-job" class="muted"></div></div>
 </div>

@@ -103,6 +103,8 @@ test('the dashboard shows live charts and per-client counts equal to GET /v1/usa
   expect(Number(await totals.getAttribute('data-answered'))).toBeGreaterThanOrEqual(14);
   expect(Number(await totals.getAttribute('data-counted'))).toBeGreaterThanOrEqual(14);
 
+  // A few refreshes, so the gauges have a history in the screenshot.
+  await page.waitForTimeout(3_000);
   await page.screenshot({ path: SCREENSHOT, fullPage: true });
   expect(fs.statSync(SCREENSHOT).size).toBeGreaterThan(10_000);
 }, 90_000);

@@ -72,6 +72,7 @@ test('the dashboard shows live charts and per-client counts equal to GET /v1/usa
     statuses.push(await hit(b.apiKey, 'POST', '/v1/quotes', { items: [{ sku: 'ABC-1', quantity: 1 }], currency: 'EUR' }));
   expect(statuses.filter((s) => s === 429).length).toBe(3); // strict burst 5: 3 of 8 throttled, never counted
   await twin.drainUsage(30_000);
+  await twin.runDailyJob();
 
   const page = await browser.newPage();
   await page.goto(twin.dashboardUrl);
@@ -103,6 +104,8 @@ test('the dashboard shows live charts and per-client counts equal to GET /v1/usa
   expect(Number(await totals.getAttribute('data-answered'))).toBeGreaterThanOrEqual(14);
   expect(Number(await totals.getAttribute('data-counted'))).toBeGreaterThanOrEqual(14);
 
+  // The daily job's last run, as the twin ran it.
+  await expect(page.locator('#daily-job').textContent()).resolves.toMatch(/^last run \d{4}-\d{2}-\d{2}T.+: ok \{"day":"\d{4}-\d{2}-\d{2}"/);
   // A few refreshes, so the gauges have a history in the screenshot.
   await page.waitForTimeout(3_000);
   await page.screenshot({ path: SCREENSHOT, fullPage: true });

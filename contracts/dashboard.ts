@@ -46,6 +46,3 @@ export const DASHBOARD = {
     twin: 'table',
   },
 } as const satisfies Record<string, DashboardWidget>;
-
-/** Latency percentiles the API latency widget plots. */
-export const LATENCY_PERCENTILES = [50, 99] as const;

@@ -79,6 +79,7 @@ function banner(twin: Twin, options: CliOptions, seconds: number): string {
     `Local twin of the metered API (stage ${twin.stage.stageName}) ready in ${seconds.toFixed(1)} s` +
       (process.env.TWIN_TIMINGS ? ` ${JSON.stringify(twin.timings)}` : ''),
     `  API         ${baseUrl}`,
+    `  dashboard   ${twin.dashboardUrl}   (live, offline)`,
     `  DynamoDB    ${twin.state.dynamoEndpoint}  (table ${twin.state.tableName})`,
     `  SQS + S3    ${twin.state.sqsEndpoint}  (queue ${path.basename(twin.state.usageQueueUrl)}, bucket ${twin.state.archiveBucket})`,
     `  State file  ${stateFile}`,

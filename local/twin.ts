@@ -34,6 +34,8 @@ import type { TwinState } from './state-file';
 import { LocalFunction, type FunctionStats } from './lambda-runtime';
 import { dropSharedScopeWarnings } from './shared-scope-warnings';
 import { teeLambdaLogs } from './lambda-log';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DASHBOARD_PATH, dashboardRoutes, TwinObservations } from './dashboard';
 
 /** The stage whose settings the twin uses (batching, cache TTL, stage throttle, schedule). */
 export const TWIN_STAGE: StageConfig = STAGES.dev;
@@ -85,6 +87,8 @@ export interface DemoKey {
 
 export interface Twin {
   readonly baseUrl: string;
+  /** The live dashboard page. */
+  readonly dashboardUrl: string;
   /** What the state file holds (pid is this process). */
   readonly state: TwinState;
   readonly demoKeys: Record<PlanName, DemoKey>;
@@ -282,11 +286,20 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     cleanup.push(() => poller.stop());
 
     // 4. The daily job on its schedule.
-    const runDailyJob = (at = new Date()) =>
-      dailyJob.invoke(
-        scheduledEvent(at),
-        lambdaContext(localFunctionName(stage.stageName, 'daily-job'), WORKERS.dailyJob.timeoutSeconds * 1000),
-      );
+    const observations = new TwinObservations();
+    const runDailyJob = async (at = new Date()) => {
+      try {
+        const result = await dailyJob.invoke(
+          scheduledEvent(at),
+          lambdaContext(localFunctionName(stage.stageName, 'daily-job'), WORKERS.dailyJob.timeoutSeconds * 1000),
+        );
+        observations.lastDailyJob = { at: new Date().toISOString(), ok: true, result };
+        return result;
+      } catch (error) {
+        observations.lastDailyJob = { at: new Date().toISOString(), ok: false };
+        throw error;
+      }
+    };
     let timer: DailyTimer | undefined;
     if (options.dailySchedule !== false) {
       timer = scheduleDaily(
@@ -301,14 +314,31 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       cleanup.push(() => timer?.stop());
     }
 
-    // 5. The gateway.
+    // 5. The gateway, with the dashboard fed from what it answers.
+    const dashboardDb = new DynamoDBClient({ endpoint: endpoints.dynamo, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+    const dashboardSqs = new SQSClient({ endpoint: endpoints.sqs, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+    cleanup.push(() => {
+      dashboardDb.destroy();
+      dashboardSqs.destroy();
+    });
+    const onAccess = options.quiet ? undefined : options.onAccess;
     const server = createGatewayServer({
       routes,
       authorizer,
       usagePlans,
       stage: stage.stageName,
       cors: stage.corsOrigins.length > 0 ? { allowOrigins: stage.corsOrigins, ...CORS_PREFLIGHT } : undefined,
-      onAccess: options.quiet ? undefined : options.onAccess,
+      onAccess: (entry) => {
+        observations.record(entry);
+        onAccess?.(entry);
+      },
+      twinRoutes: dashboardRoutes(observations, {
+        db: DynamoDBDocumentClient.from(dashboardDb),
+        tableName: resources.tableName,
+        sqs: dashboardSqs,
+        usageQueueUrl: resources.usageQueueUrl,
+        deadLetterQueueUrl: resources.deadLetterQueueUrl,
+      }),
       onIntegrationError: (requestId, error) => log(`request ${requestId}: integration error: ${(error as Error)?.stack ?? String(error)}`),
     });
     const port = await listen(server, options.port, host);
@@ -338,6 +368,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     let stopped: Promise<void> | undefined;
     return {
       baseUrl,
+      dashboardUrl: `${baseUrl}${DASHBOARD_PATH}`,
       state,
       demoKeys,
       stage,

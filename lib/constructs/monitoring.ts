@@ -11,6 +11,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { DASHBOARD } from '../../contracts/dashboard';
 import { METRIC, METRICS_NAMESPACE, SERVICE } from '../../contracts/metrics';
 import { routeKey, type RouteDefinition } from '../../contracts/routes';
 import type { StageConfig } from '../../contracts/stages';
@@ -91,7 +92,7 @@ export class Monitoring extends Construct {
       expression: 'IF(requests > 0, 100 * errors / requests, 0)',
       usingMetrics: { requests, errors: serverErrors },
       period: FIVE_MINUTES,
-      label: '5xx rate (%)',
+      label: DASHBOARD.throttles.series.serverErrorRate,
     });
 
     // Usage events the handlers could not send: summed over every dimension set they may carry.
@@ -204,15 +205,17 @@ export class Monitoring extends Construct {
       defaultInterval: Duration.hours(24),
       widgets: [
         [
-          graph('API requests and errors', [requests, clientErrors, serverErrors]),
-          graph('API latency', [
-            stageApi.metricLatency({ period: FIVE_MINUTES, statistic: cw.Stats.p(50) }).with({ label: 'p50' }),
-            stageApi.metricLatency({ period: FIVE_MINUTES, statistic: cw.Stats.p(99) }).with({ label: 'p99' }),
-            stageApi.metricIntegrationLatency({ period: FIVE_MINUTES, statistic: cw.Stats.p(99) }).with({ label: 'integration p99' }),
+          graph(DASHBOARD.requests.title, [requests, clientErrors, serverErrors]),
+          graph(DASHBOARD.latency.title, [
+            stageApi.metricLatency({ period: FIVE_MINUTES, statistic: cw.Stats.p(50) }).with({ label: DASHBOARD.latency.series.p50 }),
+            stageApi.metricLatency({ period: FIVE_MINUTES, statistic: cw.Stats.p(99) }).with({ label: DASHBOARD.latency.series.p99 }),
+            stageApi
+              .metricIntegrationLatency({ period: FIVE_MINUTES, statistic: cw.Stats.p(99) })
+              .with({ label: DASHBOARD.latency.series.integrationP99 }),
           ]),
-          graph('API throttles and quota', [
-            throttled.with({ label: 'throttled (429)' }),
-            quotaExceeded.with({ label: 'quota exceeded (429)' }),
+          graph(DASHBOARD.throttles.title, [
+            throttled.with({ label: DASHBOARD.throttles.series.throttled }),
+            quotaExceeded.with({ label: DASHBOARD.throttles.series.quotaExceeded }),
             serverErrorRate,
           ]),
         ],
@@ -231,24 +234,24 @@ export class Monitoring extends Construct {
           ),
         ],
         [
-          graph('Usage queue depth', [
+          graph(DASHBOARD.usageQueue.title, [
             props.usageQueue
               .metricApproximateNumberOfMessagesVisible({ period: ONE_MINUTE, statistic: cw.Stats.MAXIMUM })
-              .with({ label: 'visible' }),
+              .with({ label: DASHBOARD.usageQueue.series.visible }),
             props.usageQueue
               .metricApproximateNumberOfMessagesNotVisible({ period: ONE_MINUTE, statistic: cw.Stats.MAXIMUM })
-              .with({ label: 'in flight' }),
+              .with({ label: DASHBOARD.usageQueue.series.inFlight }),
           ]),
           graph('Usage queue oldest message (s)', [
             props.usageQueue.metricApproximateAgeOfOldestMessage({ period: ONE_MINUTE, statistic: cw.Stats.MAXIMUM }),
           ]),
-          graph('Dead-letter queues', [
+          graph(DASHBOARD.deadLetters.title, [
             props.usageDeadLetterQueue
               .metricApproximateNumberOfMessagesVisible({ period: ONE_MINUTE, statistic: cw.Stats.MAXIMUM })
-              .with({ label: 'usage DLQ' }),
+              .with({ label: DASHBOARD.deadLetters.series.usage }),
             props.jobDeadLetterQueue
               .metricApproximateNumberOfMessagesVisible({ period: ONE_MINUTE, statistic: cw.Stats.MAXIMUM })
-              .with({ label: 'daily job DLQ' }),
+              .with({ label: DASHBOARD.deadLetters.series.job }),
           ]),
         ],
         [
@@ -275,7 +278,7 @@ export class Monitoring extends Construct {
         ],
         [
           graph('Aggregator batch latency (custom, p99)', [search(METRIC.batchLatency, 'p99')]),
-          graph('Daily job (custom)', [
+          graph(DASHBOARD.dailyJob.title, [
             search(METRIC.activeClients),
             search(METRIC.dailyRequests),
             search(METRIC.itemsArchived),

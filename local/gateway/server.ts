@@ -46,6 +46,8 @@ export interface GatewayOptions {
   readonly cors?: CorsPreflight;
   /** Called when a handler throws or times out (API Gateway logs these in execution logs). */
   readonly onIntegrationError?: (requestId: string, error: unknown) => void;
+  /** The twin's own pages (`/_twin/…`): answers and returns true for paths it serves, before any gateway step. */
+  readonly twinRoutes?: (req: IncomingMessage, res: ServerResponse, pathname: string) => Promise<boolean>;
 }
 
 export interface CorsPreflight {
@@ -79,6 +81,7 @@ export function createGatewayServer(options: GatewayOptions): http.Server {
     const url = new URL(req.url ?? '/', 'http://gateway.local');
     const path = normalizePath(url.pathname);
     const method = (req.method ?? 'GET').toUpperCase();
+    if (options.twinRoutes && (await options.twinRoutes(req, res, url.pathname))) return;
     let clientId: string | undefined;
     let resourcePath: string | undefined;
 

@@ -1,0 +1,63 @@
+// The client-visible contract suite (scripts/contract/suite.ts) against the twin: the same checks
+// `npm run smoke -- --stage S` runs against a deployed stage, one jest test per check.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { startTwin, type Twin } from '../../local/twin';
+import { createClient, getClient, revokeClient, type ClientStore } from '../../lambdas/shared/client-store';
+import { twinClientConfig } from '../../local/state-file';
+import { CONTRACT_CHECKS, ContractSession, formatResults, runContractSuite, type ContractTarget } from '../../scripts/contract/suite';
+
+/** Short, so the revocation check waits seconds, not the dev stage's 300 s. */
+const CACHE_TTL_SECONDS = 2;
+
+let twin: Twin;
+let dynamoClient: DynamoDBClient;
+let store: ClientStore;
+let target: ContractTarget;
+let session: ContractSession;
+const created: string[] = [];
+
+beforeAll(async () => {
+  twin = await startTwin({ port: 0, quiet: true, dailySchedule: false, stage: { authorizerCacheTtlSeconds: CACHE_TTL_SECONDS } });
+  dynamoClient = new DynamoDBClient(twinClientConfig(twin.state, 'dynamodb'));
+  store = { db: DynamoDBDocumentClient.from(dynamoClient), tableName: twin.state.tableName };
+  target = {
+    baseUrl: twin.baseUrl,
+    usageBatchWindowSeconds: twin.stage.usageBatchWindowSeconds,
+    authorizerCacheTtlSeconds: twin.stage.authorizerCacheTtlSeconds,
+    createClient: async (plan, name) => {
+      const client = await createClient(store, { plan, name });
+      created.push(client.clientId);
+      return client;
+    },
+    revokeClient: async (clientId) => {
+      await revokeClient(store, clientId);
+    },
+  };
+  session = new ContractSession(target);
+}, 60_000);
+
+afterAll(async () => {
+  dynamoClient?.destroy();
+  await twin?.stop();
+});
+
+describe('contract suite against the twin', () => {
+  for (const check of CONTRACT_CHECKS) test(check.name, () => check.run(session), 60_000);
+
+  test('the session revokes every temporary client it created', async () => {
+    await session.cleanUp();
+    expect(created.length).toBeGreaterThanOrEqual(CONTRACT_CHECKS.length - 2);
+    for (const clientId of created) expect((await getClient(store, clientId))?.status).toBe('revoked');
+  });
+});
+
+test('a failing check is reported FAIL with its reason, the others still run, and clients are cleaned up', async () => {
+  const results = await runContractSuite({ ...target, baseUrl: `${twin.baseUrl}/nowhere` }, CONTRACT_CHECKS.slice(0, 3));
+  expect(results.map((r) => r.ok)).toEqual([false, false, false]);
+  expect(results[0].error).toMatch(/expected 401, got 404/);
+  const table = formatResults(results);
+  expect(table).toMatch(/^FAIL {2}no key → 401 problem\+json +\d+ ms$/m);
+  expect(table).toMatch(/0 passed, 3 failed$/);
+  for (const clientId of created) expect((await getClient(store, clientId))?.status).toBe('revoked');
+});

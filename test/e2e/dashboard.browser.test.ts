@@ -1,0 +1,125 @@
+/// <reference lib="dom" />
+// The twin's live dashboard in a real headless browser (Debian Chromium via playwright-core): under
+// light load, the charts render and the per-client numbers equal what GET /v1/usage reports.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { startTwin, type Twin } from '../../local/twin';
+import { createClient } from '../../lambdas/shared/client-store';
+import { twinClientConfig } from '../../local/state-file';
+import { DASHBOARD } from '../../contracts/dashboard';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOT = path.resolve(__dirname, '..', '..', 'docs', 'images', 'twin-dashboard.png');
+
+let twin: Twin;
+let dynamoClient: DynamoDBClient;
+let browser: BrowserContext;
+let profile: string;
+
+beforeAll(async () => {
+  if (!fs.existsSync(CHROMIUM)) {
+    throw new Error(
+      `chromium not found at ${CHROMIUM}: install it (apt-get install -y chromium; .ci/run does this) to run the dashboard test`,
+    );
+  }
+  profile = fs.mkdtempSync(path.join(os.tmpdir(), 'twin-dashboard-chromium-'));
+  twin = await startTwin({ port: 0, quiet: true, dailySchedule: false });
+  browser = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+    viewport: { width: 1400, height: 1000 },
+  });
+  dynamoClient = new DynamoDBClient(twinClientConfig(twin.state, 'dynamodb'));
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  dynamoClient?.destroy();
+  await twin?.stop();
+  if (profile) fs.rmSync(profile, { recursive: true, force: true });
+});
+
+test('the dashboard shows live charts and per-client counts equal to GET /v1/usage', async () => {
+  // Light load: two clients, a few requests each, one throttled burst on the strict route.
+  const store = { db: DynamoDBDocumentClient.from(dynamoClient), tableName: twin.state.tableName };
+  const [a, b] = await Promise.all([
+    createClient(store, { plan: 'standard', name: 'acme' }),
+    createClient(store, { plan: 'premium', name: 'globex' }),
+  ]);
+  const hit = (key: string, method = 'GET', urlPath = '/v1/hello', body?: unknown) =>
+    fetch(`${twin.baseUrl}${urlPath}`, {
+      method,
+      headers: { 'x-api-key': key, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    }).then((r) => r.status);
+  const statuses: number[] = [];
+  for (let i = 0; i < 9; i++) statuses.push(await hit(a.apiKey));
+  for (let i = 0; i < 8; i++)
+    statuses.push(await hit(b.apiKey, 'POST', '/v1/quotes', { items: [{ sku: 'ABC-1', quantity: 1 }], currency: 'EUR' }));
+  expect(statuses.filter((s) => s === 429).length).toBe(3); // strict burst 5: 3 of 8 throttled, never counted
+  await twin.drainUsage(30_000);
+  await twin.runDailyJob();
+
+  const page = await browser.newPage();
+  await page.goto(twin.dashboardUrl);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 15_000 });
+  await page.waitForFunction((ids) => ids.every((id) => document.querySelector(`tr[data-client-id="${id}"]`)), [a.clientId, b.clientId], {
+    timeout: 10_000,
+  });
+  const counted = async (clientId: string) => Number(await page.getAttribute(`tr[data-client-id="${clientId}"]`, 'data-counted'));
+  const shownA = await counted(a.clientId);
+  const shownB = await counted(b.clientId);
+
+  // What the client itself reads (its own /v1/usage call is counted only after the next batch).
+  const usage = async (key: string) =>
+    ((await (await fetch(`${twin.baseUrl}/v1/usage`, { headers: { 'x-api-key': key } })).json()) as any).today.requests;
+  expect(shownA).toBe(9);
+  expect(shownB).toBe(5);
+  expect(shownA).toBe(await usage(a.apiKey));
+  expect(shownB).toBe(await usage(b.apiKey));
+
+  // Charts: one uPlot canvas per time-series widget, titled from contracts/dashboard.ts.
+  for (const id of ['requests', 'latency', 'throttles', 'usageQueue', 'deadLetters'] as const) {
+    const widget = page.locator(`[data-widget="${id}"]`);
+    await expect(widget.locator('h2').textContent()).resolves.toContain(DASHBOARD[id].title);
+    expect(await widget.locator('canvas').count()).toBe(1);
+  }
+  // The throttle chart's latest-values line, and the request chart's series by route and status class.
+  await page.waitForFunction(() => document.querySelector('[data-widget="requests"] .last')?.textContent?.includes('POST /v1/quotes 4xx'));
+  const totals = page.locator('#totals');
+  expect(Number(await totals.getAttribute('data-answered'))).toBeGreaterThanOrEqual(14);
+  expect(Number(await totals.getAttribute('data-counted'))).toBeGreaterThanOrEqual(14);
+
+  // The daily job's last run, as the twin ran it.
+  await expect(page.locator('#daily-job').textContent()).resolves.toMatch(/^last run \d{4}-\d{2}-\d{2}T.+: ok \{"day":"\d{4}-\d{2}-\d{2}"/);
+  // A few refreshes, so the gauges have a history in the screenshot.
+  await page.waitForTimeout(3_000);
+  await page.screenshot({ path: SCREENSHOT, fullPage: true });
+  expect(fs.statSync(SCREENSHOT).size).toBeGreaterThan(10_000);
+}, 90_000);
+
+test('the page and its assets are served by the twin itself (no CDN)', async () => {
+  const html = await (await fetch(twin.dashboardUrl)).text();
+  const sources = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
+  expect(sources.length).toBeGreaterThanOrEqual(3);
+  for (const source of sources) {
+    expect(source.startsWith('/_twin/')).toBe(true);
+    expect((await fetch(`${twin.baseUrl}${source}`)).status).toBe(200);
+  }
+  const metrics = (await (await fetch(`${twin.baseUrl}/_twin/api/metrics`)).json()) as Record<string, unknown>;
+  expect(Object.keys(metrics)).toEqual(['generatedAt', 'day', 'widgets', 'series', 'queues', 'totals', 'clients', 'dailyJob']);
+});

@@ -29,6 +29,9 @@ export const OUTPUT = {
   archiveBucketName: 'ArchiveBucketName',
   dashboardUrl: 'DashboardUrl',
   dailyJobFunctionName: 'DailyJobFunctionName',
+  /** For `keys revoke`: FlushStageAuthorizersCache needs the API id and stage name. */
+  restApiId: 'RestApiId',
+  stageName: 'StageName',
   usagePlanId: (plan: PlanName) => `UsagePlanId${constructIdFor(plan)}`,
 } as const;
 
@@ -103,6 +106,8 @@ export class MeteredApiStack extends Stack {
     new CfnOutput(this, OUTPUT.archiveBucketName, { value: this.store.archiveBucket.bucketName });
     new CfnOutput(this, OUTPUT.dashboardUrl, { value: this.monitoring.dashboardUrl });
     new CfnOutput(this, OUTPUT.dailyJobFunctionName, { value: this.dailyJob.job.function.functionName });
+    new CfnOutput(this, OUTPUT.restApiId, { value: this.api.restApi.restApiId });
+    new CfnOutput(this, OUTPUT.stageName, { value: this.api.restApi.deploymentStage.stageName });
     for (const plan of PLAN_NAMES) {
       new CfnOutput(this, OUTPUT.usagePlanId(plan), {
         value: this.api.usagePlans[plan].usagePlanId,

@@ -8,12 +8,14 @@ import {
   CreateApiKeyCommand,
   CreateUsagePlanKeyCommand,
   DeleteApiKeyCommand,
+  FlushStageAuthorizersCacheCommand,
   UpdateApiKeyCommand,
 } from '@aws-sdk/client-api-gateway';
 import { isPlanName, PLAN_NAMES, type PlanName } from '../contracts/plans';
-import { generateApiKey } from '../lambdas/shared/api-keys';
-import { createClient, listClients, revokeClient, type ClientStore } from '../lambdas/shared/client-store';
-import { readTwinState, twinClientConfig } from '../local/state-file';
+import { generateUsageIdentifier } from '../lambdas/shared/api-keys';
+import { createClient, listClients, revokeClient, type ClientRecord, type ClientStore } from '../lambdas/shared/client-store';
+import { TWIN_REVOCATIONS_PATH } from '../local/gateway/revocations';
+import { readTwinState, twinClientConfig, type TwinState } from '../local/state-file';
 import { stackOutputs } from './stack-outputs';
 
 const USAGE = `usage:
@@ -26,8 +28,15 @@ class UsageError extends Error {}
 
 interface Target {
   readonly store: ClientStore;
-  /** Deployed stages: API Gateway keys and usage plans. */
-  readonly gateway?: { readonly client: APIGatewayClient; readonly usagePlanIds: Record<PlanName, string> };
+  /** Deployed stages: API Gateway keys, usage plans and the stage whose authorizer cache is flushed. */
+  readonly gateway?: {
+    readonly client: APIGatewayClient;
+    readonly usagePlanIds: Record<PlanName, string>;
+    readonly restApiId: string;
+    readonly stageName: string;
+  };
+  /** The twin: its gateway emulator is told of revocations. */
+  readonly twin?: TwinState;
 }
 
 async function targetFrom(values: { local?: boolean; stage?: string }): Promise<Target> {
@@ -36,6 +45,7 @@ async function targetFrom(values: { local?: boolean; stage?: string }): Promise<
     const state = readTwinState();
     return {
       store: { db: DynamoDBDocumentClient.from(new DynamoDBClient(twinClientConfig(state, 'dynamodb'))), tableName: state.tableName },
+      twin: state,
     };
   }
   if (values.stage) {
@@ -45,7 +55,7 @@ async function targetFrom(values: { local?: boolean; stage?: string }): Promise<
     ) as Record<PlanName, string>;
     return {
       store: { db: DynamoDBDocumentClient.from(new DynamoDBClient({})), tableName: outputs.TableName },
-      gateway: { client: new APIGatewayClient({}), usagePlanIds },
+      gateway: { client: new APIGatewayClient({}), usagePlanIds, restApiId: outputs.RestApiId, stageName: outputs.StageName },
     };
   }
   throw new UsageError('say where: --local (the twin on PORT) or --stage <dev|prod> (a deployed stack)');
@@ -53,18 +63,46 @@ async function targetFrom(values: { local?: boolean; stage?: string }): Promise<
 
 async function create(target: Target, plan: PlanName, name: string) {
   if (!target.gateway) return createClient(target.store, { plan, name });
-  // Deployed: API Gateway must know the key value (usageIdentifierKey → usage plan), so the key is
-  // made here, registered, attached to its plan, and only then recorded by hash.
-  const apiKey = generateApiKey();
-  const { id } = await target.gateway.client.send(new CreateApiKeyCommand({ name: `${name}-${Date.now()}`, enabled: true, value: apiKey }));
+  // Deployed: API Gateway gets an independent usage identifier (the authorizer's usageIdentifierKey),
+  // never the client's secret, which exists only in this command's output.
+  const usageKey = generateUsageIdentifier();
+  const { id } = await target.gateway.client.send(
+    new CreateApiKeyCommand({ name: `${name}-${Date.now()}`, enabled: true, value: usageKey }),
+  );
   try {
     await target.gateway.client.send(
       new CreateUsagePlanKeyCommand({ usagePlanId: target.gateway.usagePlanIds[plan], keyId: id, keyType: 'API_KEY' }),
     );
-    return await createClient(target.store, { plan, name, apiKey, apiGatewayKeyId: id });
+    return await createClient(target.store, { plan, name, usageKey, apiGatewayKeyId: id });
   } catch (error) {
     await target.gateway.client.send(new DeleteApiKeyCommand({ apiKey: id })).catch(() => undefined);
     throw error;
+  }
+}
+
+/** Makes a revocation effective now: disable the usage key and drop cached authorizer results. */
+async function enforceRevocation(target: Target, revoked: ClientRecord): Promise<void> {
+  if (target.gateway) {
+    if (revoked.apiGatewayKeyId) {
+      await target.gateway.client.send(
+        new UpdateApiKeyCommand({
+          apiKey: revoked.apiGatewayKeyId,
+          patchOperations: [{ op: 'replace', path: '/enabled', value: 'false' }],
+        }),
+      );
+    }
+    await target.gateway.client.send(
+      new FlushStageAuthorizersCacheCommand({ restApiId: target.gateway.restApiId, stageName: target.gateway.stageName }),
+    );
+  }
+  if (target.twin) {
+    const response = await fetch(`${target.twin.baseUrl}${TWIN_REVOCATIONS_PATH}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ clientId: revoked.clientId, usageKey: revoked.usageKey }),
+    });
+    if (!response.ok)
+      throw new Error(`the twin did not apply the revocation (HTTP ${response.status}); it takes effect when its cache expires`);
   }
 }
 
@@ -100,8 +138,14 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case 'list': {
-      const clients = await listClients((await targetFrom(values)).store);
-      if (values.json) console.log(JSON.stringify(clients));
+      let skipped = 0;
+      const clients = await listClients((await targetFrom(values)).store, (bad) => {
+        skipped++;
+        console.error(`keys: skipped a malformed client record (${bad.sk}: ${bad.fields.join(', ')})`);
+      });
+      if (skipped > 0) console.error(`keys: ${skipped} malformed client record(s) skipped`);
+      // Usage keys and API Gateway ids are plumbing, not for display.
+      if (values.json) console.log(JSON.stringify(clients.map(({ usageKey: _u, apiGatewayKeyId: _g, ...shown }) => shown)));
       else console.table(clients.map(({ clientId, name, plan, status, createdAt }) => ({ clientId, name, plan, status, createdAt })));
       return;
     }
@@ -110,15 +154,8 @@ async function main(argv: string[]): Promise<void> {
       if (!clientId) throw new UsageError('revoke needs a clientId: npm run keys -- revoke <clientId> --local');
       const target = await targetFrom(values);
       const revoked = await revokeClient(target.store, clientId);
-      if (target.gateway && revoked.apiGatewayKeyId) {
-        await target.gateway.client.send(
-          new UpdateApiKeyCommand({
-            apiKey: revoked.apiGatewayKeyId,
-            patchOperations: [{ op: 'replace', path: '/enabled', value: 'false' }],
-          }),
-        );
-      }
-      console.log(`revoked ${clientId}: its key is refused (403) once cached authorizer results expire`);
+      await enforceRevocation(target, revoked);
+      console.log(`revoked ${clientId}: its key is refused from now on (usage key disabled, authorizer cache flushed)`);
       return;
     }
     default:

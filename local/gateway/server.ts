@@ -9,6 +9,7 @@ import type { RequestAuthorizer } from './authorizer';
 import { sendGatewayResponse, type GatewayError } from './gateway-responses';
 import { authorizerEvent, lambdaContext, methodArn, proxyEvent, type IncomingRequest } from './proxy-event';
 import type { UsagePlans } from './usage-plans';
+import { handleRevocation, isLoopback, TWIN_REVOCATIONS_PATH } from './revocations';
 
 export type RouteHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -97,6 +98,11 @@ export function createGatewayServer(options: GatewayOptions): http.Server {
       const status = sendGatewayResponse(res, error, requestId, extra);
       finish(status, error);
     };
+
+    // 0. The twin's stand-in for API Gateway's management API (loopback only): revocations.
+    if (path === TWIN_REVOCATIONS_PATH && method === 'POST' && isLoopback(req)) {
+      return finish(await handleRevocation(req, res, options));
+    }
 
     // 1. Resource and method: an unknown one is API Gateway's "Missing Authentication Token".
     if (method === 'OPTIONS' && options.cors && resources.some((pattern) => pattern.test(path))) {

@@ -248,3 +248,26 @@ describe('server errors and the usage queue', () => {
     jest.restoreAllMocks();
   });
 });
+
+describe('fail closed without the authorizer context', () => {
+  test.each([
+    ['no authorizer object', (ctx: Record<string, unknown>) => delete ctx.authorizer],
+    ['no clientId or principalId', (ctx: Record<string, unknown>) => (ctx.authorizer = { plan: 'standard' })],
+    ['an empty clientId', (ctx: Record<string, unknown>) => (ctx.authorizer = { clientId: '', principalId: '', plan: 'standard' })],
+  ])('%s → generic 500 problem, logged, counted in a metric, and no usage event for anyone', async (_name, strip) => {
+    // Prepare
+    const event = apiEvent({ method: 'GET', path: '/v1/hello', requestId: 'req-no-client' });
+    strip(event.requestContext as unknown as Record<string, unknown>);
+    const counted = jest.spyOn(metrics, 'addMetric');
+    // Act
+    const result = await hello(event, lambdaContext());
+    // Assess
+    expect(result.statusCode).toBe(500);
+    expect(result.headers?.['content-type']).toBe('application/problem+json');
+    expect(json(result)).toMatchObject({ status: 500, title: 'Internal Server Error' });
+    expect(result.body).not.toContain('anonymous');
+    expect(counted).toHaveBeenCalledWith(METRIC.missingClientContext, 'Count', 1);
+    expect(sentEvents()).toEqual([]);
+    counted.mockRestore();
+  });
+});

@@ -271,3 +271,41 @@ describe('fail closed without the authorizer context', () => {
     counted.mockRestore();
   });
 });
+
+describe('non-finite numbers', () => {
+  test.each(['1e309', '-1e309'])(
+    'quantity %s (Infinity after JSON.parse) → 400 "is not a finite number", not "is required"',
+    async (value) => {
+      const result = await postQuote(`{"items":[{"sku":"A","quantity":${value}}],"currency":"EUR"}`, {
+        'content-type': 'application/json',
+      });
+      expect(result.statusCode).toBe(400);
+      expect(json(result).errors).toEqual([{ path: 'body.items.0.quantity', message: 'is not a finite number' }]);
+      expect(result.body).not.toContain('Infinity');
+    },
+  );
+});
+
+describe('the presented key is removed at the start of the chain', () => {
+  test.each(['x-api-key', 'X-API-KEY', 'X-Api-Key'])(
+    'header %s and requestContext.identity.apiKey are gone before any later middleware',
+    async (name) => {
+      // Prepare: a middleware run just before the use case records what it can see.
+      const secret = `mapi${'S'.repeat(40)}`;
+      let seen = '';
+      const handler = createHttpHandler(helloRoute, () => ({ body: { ok: true } }), {
+        middlewares: [{ before: (request) => void (seen = JSON.stringify(request.event)) }],
+      });
+      const event = apiEvent({ method: 'GET', path: '/v1/hello', headers: { [name]: secret }, apiKey: secret });
+      // Act
+      const result = await handler(event, lambdaContext());
+      // Assess
+      expect(result.statusCode).toBe(200);
+      expect(seen).not.toBe('');
+      expect(seen).not.toContain(secret);
+      expect(seen.toLowerCase()).not.toContain('x-api-key');
+      expect(event.requestContext.identity.apiKey).toBeNull();
+      expect(JSON.stringify(result)).not.toContain(secret);
+    },
+  );
+});

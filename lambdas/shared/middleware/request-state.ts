@@ -63,12 +63,26 @@ export function elapsedMs(state: RequestState): number {
   return Number(process.hrtime.bigint() - state.startedAt) / 1e6;
 }
 
+/**
+ * Removes the presented key from the event before any other code sees it, so nothing later can log
+ * or echo it: the `x-api-key` header in any case (single and multi-value) and the identity's apiKey.
+ */
+export function stripApiKey(event: APIGatewayProxyEvent): void {
+  for (const headers of [event.headers, event.multiValueHeaders] as (Record<string, unknown> | null | undefined)[]) {
+    if (!headers) continue;
+    for (const name of Object.keys(headers)) if (name.toLowerCase() === 'x-api-key') delete headers[name];
+  }
+  const identity = event.requestContext?.identity as { apiKey?: string | null } | undefined;
+  if (identity && 'apiKey' in identity) identity.apiKey = null;
+}
+
 /** Reads the request's identity from API Gateway's event: request id, route, and the authorizer's client context. */
 export function requestState(route: RouteDefinition): HttpMiddleware {
   const key = routeKey(route);
   return {
     before: (request) => {
       const { event, context } = request;
+      stripApiKey(event);
       const epoch = asNumber(event.requestContext?.requestTimeEpoch);
       const clientId = authorizerValue(event, 'clientId') ?? authorizerValue(event, 'principalId');
       if (typeof clientId !== 'string' || clientId === '') {

@@ -62,7 +62,19 @@ export class Monitoring extends Construct {
       enableKeyRotation: true,
       removalPolicy: stage.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
-    topicKey.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    // Only CloudWatch alarms of this account (confused-deputy guard: aws:SourceAccount / aws:SourceArn).
+    const { account, region, partition } = Stack.of(this);
+    topicKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': account },
+          ArnLike: { 'aws:SourceArn': `arn:${partition}:cloudwatch:${region}:${account}:alarm:*` },
+        },
+      }),
+    );
     this.topic = new sns.Topic(this, 'AlarmTopic', {
       displayName: `Metered API alarms (${stage.stageName})`,
       masterKey: topicKey,

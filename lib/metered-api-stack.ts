@@ -81,6 +81,7 @@ export class MeteredApiStack extends Stack {
       invocation: 'sync',
       description: 'Resolves x-api-key to its client and plan.',
       environment: { TABLE_NAME: this.store.table.tableName },
+      reservedConcurrentExecutions: stage.authorizerReservedConcurrency,
     });
     // The key record, and today's counter for the RateLimit header.
     grantItems(this.store.table, this.authorizer.function, { actions: ['dynamodb:GetItem'], leadingKeys: ['KEY#*', 'USAGE#*'] });

@@ -1,6 +1,7 @@
 // Each function's DynamoDB access is scoped to the item types it needs (dynamodb:LeadingKeys), with no Scan.
 import { SERVICE } from '../../contracts/metrics';
 import { ROUTES } from '../../contracts/routes';
+import { STAGES } from '../../contracts/stages';
 import { templateFor } from './support/synth';
 import { functionByService, resourcesOf, roleOfFunction, roleStatements, stackFunctions, type Statement } from './support/template';
 
@@ -85,4 +86,14 @@ test('only the route functions roles may send to the usage queue (explicit Deny 
     .map(([, fn]) => roleOfFunction(fn))
     .sort();
   expect(allowed.map((a) => a['Fn::GetAtt'][0]).sort()).toEqual(routeRoles);
+});
+
+test('the authorizer has the reserved concurrency of its stage config (prod), none in dev', () => {
+  const reserved = (stage: 'dev' | 'prod') => {
+    const [id] = functionByService(templateFor(stage), SERVICE.authorizer)[0];
+    return stackFunctions(templateFor(stage))[id].Properties.ReservedConcurrentExecutions;
+  };
+  expect(reserved('prod')).toBe(STAGES.prod.authorizerReservedConcurrency);
+  expect(reserved('prod')).toBeGreaterThan(0);
+  expect(reserved('dev')).toBeUndefined();
 });

@@ -21,6 +21,9 @@ export const OUTPUT = {
   archiveBucketName: 'ArchiveBucketName',
   dashboardUrl: 'DashboardUrl',
   dailyJobFunctionName: 'DailyJobFunctionName',
+  /** For `keys revoke`: FlushStageAuthorizersCache needs the API id and stage name. */
+  restApiId: 'RestApiId',
+  stageName: 'StageName',
   usagePlanId: (plan: string) => `UsagePlanId${capitalized(plan)}`,
 } as const;
 

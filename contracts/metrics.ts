@@ -11,6 +11,10 @@ export const METRIC = {
   latency: 'Latency',
   /** A usage event that could not be sent to SQS after retries (alarmed). */
   usageEventsDropped: 'UsageEventsDropped',
+  /** A client record that does not parse, skipped by the authorizer, `keys list` or the daily job (alarmed). */
+  malformedClientRecords: 'MalformedClientRecords',
+  /** A route invocation without the authorizer's client context: answered 500, never counted as anyone (alarmed). */
+  missingClientContext: 'MissingClientContext',
   // Aggregator (dimension: service)
   eventsAggregated: 'EventsAggregated',
   duplicatesSkipped: 'DuplicatesSkipped',

@@ -34,6 +34,11 @@ export interface StageConfig {
   readonly retentionDays: number;
   /** Seconds an authorizer result is cached per key (0 turns caching off, at most 3600). */
   readonly authorizerCacheTtlSeconds: number;
+  /**
+   * Reserved concurrency of the authorizer: a flood of bad keys can use at most this many executions,
+   * so it cannot starve the route functions. None in dev (new accounts may have too small a limit to reserve).
+   */
+  readonly authorizerReservedConcurrency?: number;
   /** Origins allowed by CORS; empty means no CORS headers. Never `*` in prod. */
   readonly corsOrigins: readonly string[];
   /** When the daily job runs (UTC). */
@@ -75,6 +80,7 @@ export const STAGES: Record<StageName, StageConfig> = {
     logRetentionDays: 365,
     logLevel: 'INFO',
     stageThrottle: { ratePerSecond: 1_000, burst: 2_000 },
+    authorizerReservedConcurrency: 50,
     corsOrigins: [],
   },
 };

@@ -1,6 +1,7 @@
 // The metered API stack: wires the store, usage pipeline, handlers, API, daily job and monitoring.
 import { OUTPUT } from '../contracts/deployment';
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { SERVICE } from '../contracts/metrics';
 import { PLAN_NAMES } from '../contracts/plans';
@@ -14,6 +15,7 @@ import { Monitoring } from './constructs/monitoring';
 import { RouteFunctions } from './constructs/route-functions';
 import { UsagePipeline } from './constructs/usage-pipeline';
 import { UsageStore } from './constructs/usage-store';
+import { grantItems } from './constructs/table-access';
 
 export interface MeteredApiStackProps extends StackProps {
   readonly stage: StageConfig;
@@ -45,6 +47,18 @@ export class MeteredApiStack extends Stack {
       usageQueue: this.pipeline.queue,
       table: this.store.table,
     });
+    // Only the route functions may put usage events on the queue: no other principal of the account
+    // can forge usage (an explicit Deny beats any identity policy).
+    this.pipeline.queue.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'OnlyRouteFunctionsSendUsage',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['sqs:SendMessage'],
+        resources: [this.pipeline.queue.queueArn],
+        conditions: { ArnNotEquals: { 'aws:PrincipalArn': [...this.routeFunctions.handlers.values()].map((fn) => fn.role.roleArn) } },
+      }),
+    );
 
     // The authorizer reads key records only.
     this.authorizer = new MeteredFunction(this, 'Authorizer', {
@@ -55,8 +69,10 @@ export class MeteredApiStack extends Stack {
       invocation: 'sync',
       description: 'Resolves x-api-key to its client and plan.',
       environment: { TABLE_NAME: this.store.table.tableName },
+      reservedConcurrentExecutions: stage.authorizerReservedConcurrency,
     });
-    this.store.table.grant(this.authorizer.function, 'dynamodb:GetItem');
+    // The key record, and today's counter for the RateLimit header.
+    grantItems(this.store.table, this.authorizer.function, { actions: ['dynamodb:GetItem'], leadingKeys: ['KEY#*', 'USAGE#*'] });
 
     this.api = new MeteredApi(this, 'Api', {
       stage,
@@ -94,6 +110,8 @@ export class MeteredApiStack extends Stack {
     new CfnOutput(this, OUTPUT.archiveBucketName, { value: this.store.archiveBucket.bucketName });
     new CfnOutput(this, OUTPUT.dashboardUrl, { value: this.monitoring.dashboardUrl });
     new CfnOutput(this, OUTPUT.dailyJobFunctionName, { value: this.dailyJob.job.function.functionName });
+    new CfnOutput(this, OUTPUT.restApiId, { value: this.api.restApi.restApiId });
+    new CfnOutput(this, OUTPUT.stageName, { value: this.api.restApi.deploymentStage.stageName });
     for (const plan of PLAN_NAMES) {
       new CfnOutput(this, OUTPUT.usagePlanId(plan), {
         value: this.api.usagePlans[plan].usagePlanId,

@@ -1,45 +1,80 @@
-// Creating and revoking clients on a deployed stage: the API Gateway key (attached to its plan's
-// usage plan) and the hashed record in the table. Used by `npm run keys` and `npm run smoke`.
+// Creating and revoking clients on the twin or a deployed stage: the usage identifier registered with
+// API Gateway (attached to its plan's usage plan), the hashed key record in the table, and a revocation made
+// effective at once. Used by `npm run keys` and `npm run smoke`.
 import {
   type APIGatewayClient,
   CreateApiKeyCommand,
   CreateUsagePlanKeyCommand,
   DeleteApiKeyCommand,
+  FlushStageAuthorizersCacheCommand,
   UpdateApiKeyCommand,
 } from '@aws-sdk/client-api-gateway';
 import type { PlanName } from '../contracts/plans';
-import { generateApiKey } from '../lambdas/shared/api-keys';
-import { createClient, revokeClient, type ClientStore } from '../lambdas/shared/client-store';
+import { generateUsageIdentifier } from '../lambdas/shared/api-keys';
+import { type ClientRecord, type ClientStore, createClient, revokeClient } from '../lambdas/shared/client-store';
+import { TWIN_REVOCATIONS_PATH } from '../local/gateway/revocations';
+import type { TwinState } from '../local/state-file';
 
 export interface KeyTarget {
   readonly store: ClientStore;
-  /** Deployed stages: API Gateway keys and usage plans. */
-  readonly gateway?: { readonly client: APIGatewayClient; readonly usagePlanIds: Record<PlanName, string> };
+  /** Deployed stages: API Gateway keys, usage plans and the stage whose authorizer cache is flushed. */
+  readonly gateway?: {
+    readonly client: APIGatewayClient;
+    readonly usagePlanIds: Record<PlanName, string>;
+    readonly restApiId: string;
+    readonly stageName: string;
+  };
+  /** The twin: its gateway emulator is told of revocations. */
+  readonly twin?: TwinState;
 }
 
 export async function createKey(target: KeyTarget, plan: PlanName, name: string) {
   if (!target.gateway) return createClient(target.store, { plan, name });
-  // Deployed: API Gateway must know the key value (usageIdentifierKey → usage plan), so the key is
-  // made here, registered, attached to its plan, and only then recorded by hash.
-  const apiKey = generateApiKey();
-  const { id } = await target.gateway.client.send(new CreateApiKeyCommand({ name: `${name}-${Date.now()}`, enabled: true, value: apiKey }));
+  // Deployed: API Gateway gets an independent usage identifier (the authorizer's usageIdentifierKey),
+  // never the client's secret, which exists only in this command's output.
+  const usageKey = generateUsageIdentifier();
+  const { id } = await target.gateway.client.send(
+    new CreateApiKeyCommand({ name: `${name}-${Date.now()}`, enabled: true, value: usageKey }),
+  );
   try {
     await target.gateway.client.send(
       new CreateUsagePlanKeyCommand({ usagePlanId: target.gateway.usagePlanIds[plan], keyId: id, keyType: 'API_KEY' }),
     );
-    return await createClient(target.store, { plan, name, apiKey, apiGatewayKeyId: id });
+    return await createClient(target.store, { plan, name, usageKey, apiGatewayKeyId: id });
   } catch (error) {
     await target.gateway.client.send(new DeleteApiKeyCommand({ apiKey: id })).catch(() => undefined);
     throw error;
   }
 }
 
-export async function revokeKey(target: KeyTarget, clientId: string) {
+/** Revokes a client and makes it effective now: disable the usage key and drop cached authorizer results. */
+export async function revokeKey(target: KeyTarget, clientId: string): Promise<ClientRecord> {
   const revoked = await revokeClient(target.store, clientId);
-  if (target.gateway && revoked.apiGatewayKeyId) {
+  await enforceRevocation(target, revoked);
+  return revoked;
+}
+
+async function enforceRevocation(target: KeyTarget, revoked: ClientRecord): Promise<void> {
+  if (target.gateway) {
+    if (revoked.apiGatewayKeyId) {
+      await target.gateway.client.send(
+        new UpdateApiKeyCommand({
+          apiKey: revoked.apiGatewayKeyId,
+          patchOperations: [{ op: 'replace', path: '/enabled', value: 'false' }],
+        }),
+      );
+    }
     await target.gateway.client.send(
-      new UpdateApiKeyCommand({ apiKey: revoked.apiGatewayKeyId, patchOperations: [{ op: 'replace', path: '/enabled', value: 'false' }] }),
+      new FlushStageAuthorizersCacheCommand({ restApiId: target.gateway.restApiId, stageName: target.gateway.stageName }),
     );
   }
-  return revoked;
+  if (target.twin) {
+    const response = await fetch(`${target.twin.baseUrl}${TWIN_REVOCATIONS_PATH}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ clientId: revoked.clientId, usageKey: revoked.usageKey }),
+    });
+    if (!response.ok)
+      throw new Error(`the twin did not apply the revocation (HTTP ${response.status}); it takes effect when its cache expires`);
+  }
 }

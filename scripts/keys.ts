@@ -4,19 +4,13 @@ import { OUTPUT } from '../contracts/deployment';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import {
-  APIGatewayClient,
-  CreateApiKeyCommand,
-  CreateUsagePlanKeyCommand,
-  DeleteApiKeyCommand,
-  UpdateApiKeyCommand,
-} from '@aws-sdk/client-api-gateway';
+import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { isPlanName, PLAN_NAMES, type PlanName } from '../contracts/plans';
-import { generateApiKey } from '../lambdas/shared/api-keys';
-import { createClient, listClients, revokeClient, type ClientStore } from '../lambdas/shared/client-store';
+import { listClients } from '../lambdas/shared/client-store';
 import { readTwinState, twinClientConfig } from '../local/state-file';
 import { setBillingCustomer } from '../lambdas/shared/billing-customer';
 import { setClientPlan } from '../lambdas/shared/client-plan';
+import { createKey, type KeyTarget, revokeKey } from './key-admin';
 import { stackOutputs } from './stack-outputs';
 import { apiGatewayUsagePlanKeys } from './usage-plan-keys';
 
@@ -30,11 +24,7 @@ const USAGE = `usage:
 
 class UsageError extends Error {}
 
-interface Target {
-  readonly store: ClientStore;
-  /** Deployed stages: API Gateway keys and usage plans. */
-  readonly gateway?: { readonly client: APIGatewayClient; readonly usagePlanIds: Record<PlanName, string> };
-}
+type Target = KeyTarget;
 
 async function targetFrom(values: { local?: boolean; stage?: string }): Promise<Target> {
   if (values.local && values.stage) throw new UsageError('choose one of --local and --stage');
@@ -42,6 +32,7 @@ async function targetFrom(values: { local?: boolean; stage?: string }): Promise<
     const state = readTwinState();
     return {
       store: { db: DynamoDBDocumentClient.from(new DynamoDBClient(twinClientConfig(state, 'dynamodb'))), tableName: state.tableName },
+      twin: state,
     };
   }
   if (values.stage) {
@@ -52,27 +43,15 @@ async function targetFrom(values: { local?: boolean; stage?: string }): Promise<
     >;
     return {
       store: { db: DynamoDBDocumentClient.from(new DynamoDBClient({})), tableName: outputs[OUTPUT.tableName] },
-      gateway: { client: new APIGatewayClient({}), usagePlanIds },
+      gateway: {
+        client: new APIGatewayClient({}),
+        usagePlanIds,
+        restApiId: outputs[OUTPUT.restApiId],
+        stageName: outputs[OUTPUT.stageName],
+      },
     };
   }
   throw new UsageError('say where: --local (the twin on PORT) or --stage <dev|prod> (a deployed stack)');
-}
-
-async function create(target: Target, plan: PlanName, name: string) {
-  if (!target.gateway) return createClient(target.store, { plan, name });
-  // Deployed: API Gateway must know the key value (usageIdentifierKey → usage plan), so the key is
-  // made here, registered, attached to its plan, and only then recorded by hash.
-  const apiKey = generateApiKey();
-  const { id } = await target.gateway.client.send(new CreateApiKeyCommand({ name: `${name}-${Date.now()}`, enabled: true, value: apiKey }));
-  try {
-    await target.gateway.client.send(
-      new CreateUsagePlanKeyCommand({ usagePlanId: target.gateway.usagePlanIds[plan], keyId: id, keyType: 'API_KEY' }),
-    );
-    return await createClient(target.store, { plan, name, apiKey, apiGatewayKeyId: id });
-  } catch (error) {
-    await target.gateway.client.send(new DeleteApiKeyCommand({ apiKey: id })).catch(() => undefined);
-    throw error;
-  }
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -101,14 +80,20 @@ async function main(argv: string[]): Promise<void> {
       const name = values.name?.trim();
       if (!name || name.length > 64) throw new UsageError('--name is required (1–64 characters)');
       const target = await targetFrom(values);
-      const created = await create(target, values.plan, name);
+      const created = await createKey(target, values.plan, name);
       if (values.json) console.log(JSON.stringify({ apiKey: created.apiKey, clientId: created.clientId, plan: created.plan }));
       else console.log(`created client ${created.clientId} on plan ${created.plan}\napi key (shown once, store it now): ${created.apiKey}`);
       return;
     }
     case 'list': {
-      const clients = await listClients((await targetFrom(values)).store);
-      if (values.json) console.log(JSON.stringify(clients));
+      let skipped = 0;
+      const clients = await listClients((await targetFrom(values)).store, (bad) => {
+        skipped++;
+        console.error(`keys: skipped a malformed client record (${bad.sk}: ${bad.fields.join(', ')})`);
+      });
+      if (skipped > 0) console.error(`keys: ${skipped} malformed client record(s) skipped`);
+      // Usage keys and API Gateway ids are plumbing, not for display.
+      if (values.json) console.log(JSON.stringify(clients.map(({ usageKey: _u, apiGatewayKeyId: _g, ...shown }) => shown)));
       else console.table(clients.map(({ clientId, name, plan, status, createdAt }) => ({ clientId, name, plan, status, createdAt })));
       return;
     }
@@ -116,16 +101,8 @@ async function main(argv: string[]): Promise<void> {
       const clientId = rest[0];
       if (!clientId) throw new UsageError('revoke needs a clientId: npm run keys -- revoke <clientId> --local');
       const target = await targetFrom(values);
-      const revoked = await revokeClient(target.store, clientId);
-      if (target.gateway && revoked.apiGatewayKeyId) {
-        await target.gateway.client.send(
-          new UpdateApiKeyCommand({
-            apiKey: revoked.apiGatewayKeyId,
-            patchOperations: [{ op: 'replace', path: '/enabled', value: 'false' }],
-          }),
-        );
-      }
-      console.log(`revoked ${clientId}: its key is refused (403) once cached authorizer results expire`);
+      await revokeKey(target, clientId);
+      console.log(`revoked ${clientId}: its key is refused from now on (usage key disabled, authorizer cache flushed)`);
       return;
     }
     case 'set-plan': {

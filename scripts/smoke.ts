@@ -22,7 +22,7 @@ async function main(argv: string[]): Promise<number> {
   const gateway = new APIGatewayClient({});
   const keys: KeyTarget = {
     store: { db: DynamoDBDocumentClient.from(db), tableName: stage.tableName },
-    gateway: { client: gateway, usagePlanIds: stage.usagePlanIds },
+    gateway: { client: gateway, usagePlanIds: stage.usagePlanIds, restApiId: stage.restApiId, stageName: stage.stageName },
   };
   const target: ContractTarget = {
     baseUrl: stage.apiUrl,

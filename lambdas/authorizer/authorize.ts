@@ -1,19 +1,30 @@
 // The authorizer's use case: a presented API key → allow (with client context), deny (revoked) or unauthorized.
 import { hashApiKey, looksLikeApiKey } from '../shared/api-keys';
-import { findByKeyHash, type ClientStore } from '../shared/client-store';
+import { findByKeyHash, type ClientStore, type MalformedRecord } from '../shared/client-store';
 import { utcDay } from '../../contracts/usage-event';
 
 export type AuthorizationDecision =
-  | { readonly effect: 'allow'; readonly clientId: string; readonly plan: string; readonly usedToday: number; readonly usageDay: string }
+  | {
+      readonly effect: 'allow';
+      readonly clientId: string;
+      readonly plan: string;
+      /** The API Gateway key value to meter against (never the presented secret). */
+      readonly usageKey: string;
+      readonly usedToday: number;
+      readonly usageDay: string;
+    }
   | { readonly effect: 'deny'; readonly clientId: string; readonly reason: 'revoked' }
-  | { readonly effect: 'unauthorized'; readonly reason: 'missing' | 'malformed' | 'unknown' };
+  | { readonly effect: 'unauthorized'; readonly reason: 'missing' | 'malformed' | 'unknown' }
+  /** The stored record does not parse: refused like an unknown key, and reported. */
+  | { readonly effect: 'unauthorized'; readonly reason: 'corrupt-record'; readonly record: MalformedRecord };
 
 export async function authorize(store: ClientStore, presentedKey: string | undefined, now: Date): Promise<AuthorizationDecision> {
   if (!presentedKey) return { effect: 'unauthorized', reason: 'missing' };
   if (!looksLikeApiKey(presentedKey)) return { effect: 'unauthorized', reason: 'malformed' };
   const usageDay = utcDay(now);
-  const { client, usedToday } = await findByKeyHash(store, hashApiKey(presentedKey), usageDay);
+  const { client, usedToday, malformed } = await findByKeyHash(store, hashApiKey(presentedKey), usageDay);
+  if (malformed) return { effect: 'unauthorized', reason: 'corrupt-record', record: malformed };
   if (!client) return { effect: 'unauthorized', reason: 'unknown' };
   if (client.status !== 'active') return { effect: 'deny', clientId: client.clientId, reason: 'revoked' };
-  return { effect: 'allow', clientId: client.clientId, plan: client.plan, usedToday: usedToday ?? 0, usageDay };
+  return { effect: 'allow', clientId: client.clientId, plan: client.plan, usageKey: client.usageKey, usedToday: usedToday ?? 0, usageDay };
 }

@@ -1,8 +1,11 @@
 // Lambda REQUEST authorizer: hashes the x-api-key header, looks the hash up, and returns a policy
-// whose usageIdentifierKey ties the request to the key's usage plan. The key value is never logged.
+// whose usageIdentifierKey (the client's usage identifier, not its secret) ties the request to its usage plan.
+// The key value is never logged.
 import { API_KEY_HEADER } from '../../contracts/deployment';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import { logger } from '../shared/powertools';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { METRIC } from '../../contracts/metrics';
+import { logger, metrics } from '../shared/powertools';
 import { dynamo, resources } from '../shared/clients';
 import { authorize } from './authorize';
 
@@ -24,6 +27,11 @@ export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<
   const requestId = event.requestContext?.requestId;
 
   if (decision.effect === 'unauthorized') {
+    if (decision.reason === 'corrupt-record') {
+      logger.error('malformed client record skipped', { record: decision.record, requestId });
+      metrics.addMetric(METRIC.malformedClientRecords, MetricUnit.Count, 1);
+      metrics.publishStoredMetrics();
+    }
     logger.info('api key rejected', { reason: decision.reason, requestId });
     // API Gateway turns exactly this message into a 401 (gateway response UNAUTHORIZED).
     throw new Error('Unauthorized');
@@ -41,7 +49,7 @@ export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<
   logger.debug('api key accepted', { clientId: decision.clientId, plan: decision.plan, requestId });
   return {
     principalId: decision.clientId,
-    usageIdentifierKey: presentedKey,
+    usageIdentifierKey: decision.usageKey,
     policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: resource }] },
     context: { clientId: decision.clientId, plan: decision.plan, usedToday: decision.usedToday, usageDay: decision.usageDay },
   };

@@ -17,7 +17,8 @@ export type JobMetric =
   | typeof METRIC.activeClients
   | typeof METRIC.dailyRequests
   | typeof METRIC.itemsArchived
-  | typeof METRIC.itemsDeleted;
+  | typeof METRIC.itemsDeleted
+  | typeof METRIC.malformedClientRecords;
 
 export interface DailyJobDeps {
   readonly table: UsageTable;
@@ -84,7 +85,13 @@ export async function runDailyJob(input: DailyJobInput, deps: DailyJobDeps): Pro
   const reader = dynamoUsageReader(deps.table);
 
   // 1. Clients from the registry (a Query on its partition); revoked clients may still have usage.
-  const clients = await listClients(deps.table);
+  // A malformed client record is skipped (logged and counted), so one bad item cannot stop the job.
+  let malformedClients = 0;
+  const clients = await listClients(deps.table, (bad) => {
+    malformedClients++;
+    log('malformed client record skipped', { record: bad });
+  });
+  if (malformedClients > 0) record(METRIC.malformedClientRecords, malformedClients);
 
   // 2. Per client: the closed day's summary and the re-closed days' (within the retention window),
   // and the counter items that have left the retention window.

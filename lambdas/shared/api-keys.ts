@@ -8,15 +8,30 @@ const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 const SECRET_LENGTH = 40;
 export const API_KEY_PATTERN = new RegExp(`^${API_KEY_PREFIX}[A-Za-z0-9]{${SECRET_LENGTH}}$`);
 
-export function generateApiKey(): string {
-  let secret = '';
-  while (secret.length < SECRET_LENGTH) {
+/** Prefix of usage identifiers: API Gateway key values that are not client secrets. */
+export const USAGE_IDENTIFIER_PREFIX = 'musg';
+
+function randomBase62(length: number): string {
+  let out = '';
+  while (out.length < length) {
     for (const byte of randomBytes(64)) {
       // Rejection sampling keeps every character equally likely (248 = 4 × 62).
-      if (byte < 248 && secret.length < SECRET_LENGTH) secret += ALPHABET[byte % 62];
+      if (byte < 248 && out.length < length) out += ALPHABET[byte % 62];
     }
   }
-  return `${API_KEY_PREFIX}${secret}`;
+  return out;
+}
+
+export function generateApiKey(): string {
+  return `${API_KEY_PREFIX}${randomBase62(SECRET_LENGTH)}`;
+}
+
+/**
+ * The value of the client's API Gateway key (the authorizer's `usageIdentifierKey`): independent of the
+ * client's secret, so API Gateway never holds a credential; it only ties requests to a usage plan.
+ */
+export function generateUsageIdentifier(): string {
+  return `${USAGE_IDENTIFIER_PREFIX}${randomBase62(SECRET_LENGTH)}`;
 }
 
 export function hashApiKey(apiKey: string): string {

@@ -5,7 +5,7 @@ import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dyn
 import * as z from 'zod';
 import { CLIENTS_PK, itemKey } from '../../contracts/table';
 import { PLAN_NAMES, type PlanName } from '../../contracts/plans';
-import { generateApiKey, hashApiKey } from './api-keys';
+import { generateApiKey, generateUsageIdentifier, hashApiKey } from './api-keys';
 
 export const clientRecord = z.object({
   clientId: z.string(),
@@ -14,6 +14,8 @@ export const clientRecord = z.object({
   status: z.enum(['active', 'revoked']),
   createdAt: z.string(),
   revokedAt: z.string().optional(),
+  /** The value of the client's API Gateway key (usageIdentifierKey): never the client's secret. */
+  usageKey: z.string().min(20),
   /** API Gateway's id of the key (deployed stages only), to disable it on revoke. */
   apiGatewayKeyId: z.string().optional(),
   /** Stripe customer (`cus_…`) billed for this client's usage (contracts/billing.ts `stripe.customerAttribute`). */
@@ -29,8 +31,8 @@ export interface ClientStore {
 export interface NewClient {
   readonly plan: PlanName;
   readonly name: string;
-  /** A key made elsewhere (e.g. by API Gateway's CreateApiKey); generated when absent. */
-  readonly apiKey?: string;
+  /** The usage identifier registered with API Gateway (deployed stages); generated when absent. */
+  readonly usageKey?: string;
   readonly apiGatewayKeyId?: string;
   readonly now?: Date;
 }
@@ -43,7 +45,8 @@ export interface CreatedClient {
 
 /** Stores the key's hash and the client record in one transaction; the key value itself is returned once. */
 export async function createClient(store: ClientStore, input: NewClient): Promise<CreatedClient> {
-  const apiKey = input.apiKey ?? generateApiKey();
+  // The secret is made here and only returned: API Gateway gets the independent usage identifier.
+  const apiKey = generateApiKey();
   const keyHash = hashApiKey(apiKey);
   const record: ClientRecord = {
     clientId: `cl_${randomUUID().replaceAll('-', '')}`,
@@ -51,6 +54,7 @@ export async function createClient(store: ClientStore, input: NewClient): Promis
     plan: input.plan,
     status: 'active',
     createdAt: (input.now ?? new Date()).toISOString(),
+    usageKey: input.usageKey ?? generateUsageIdentifier(),
     ...(input.apiGatewayKeyId ? { apiGatewayKeyId: input.apiGatewayKeyId } : {}),
   };
   await store.db.send(
@@ -76,16 +80,35 @@ export async function createClient(store: ClientStore, input: NewClient): Promis
   return { apiKey, clientId: record.clientId, plan: record.plan };
 }
 
+/** A stored record that does not parse: skipped by every reader, never fatal. Names fields, never values. */
+export interface MalformedRecord {
+  readonly pk: string;
+  readonly sk: string;
+  readonly fields: readonly string[];
+}
+
+function malformed(item: Record<string, unknown>, error: z.ZodError): MalformedRecord {
+  const pk = String(item.pk ?? '');
+  // KEY#<hash>: the hash is not a secret, but there is no need to log it whole.
+  return {
+    pk: pk.startsWith('KEY#') ? `${pk.slice(0, 12)}…` : pk,
+    sk: String(item.sk ?? ''),
+    fields: error.issues.map((i) => i.path.join('.')),
+  };
+}
+
 /** What the authorizer needs: the key's client and today's request count (two GetItems, only on a cache miss). */
 export async function findByKeyHash(
   store: ClientStore,
   keyHash: string,
   day: string,
-): Promise<{ client?: ClientRecord; usedToday?: number }> {
+): Promise<{ client?: ClientRecord; usedToday?: number; malformed?: MalformedRecord }> {
   const keyItemKey = itemKey.apiKey(keyHash);
   const result = await store.db.send(new GetCommand({ TableName: store.tableName, Key: keyItemKey }));
   if (!result.Item) return {};
-  const client = clientRecord.parse(result.Item);
+  const parsed = clientRecord.safeParse(result.Item);
+  if (!parsed.success) return { malformed: malformed(result.Item, parsed.error) };
+  const client = parsed.data;
   const counter = await store.db.send(
     new GetCommand({
       TableName: store.tableName,
@@ -99,7 +122,9 @@ export async function findByKeyHash(
 export async function getClient(store: ClientStore, clientId: string): Promise<(ClientRecord & { keyHash: string }) | undefined> {
   const result = await store.db.send(new GetCommand({ TableName: store.tableName, Key: itemKey.client(clientId) }));
   if (!result.Item) return undefined;
-  return { ...clientRecord.parse(result.Item), keyHash: String(result.Item.keyHash) };
+  // A malformed record is treated as absent (it cannot be authorized either).
+  const parsed = clientRecord.safeParse(result.Item);
+  return parsed.success ? { ...parsed.data, keyHash: String(result.Item.keyHash) } : undefined;
 }
 
 export class UnknownClientError extends Error {
@@ -109,7 +134,7 @@ export class UnknownClientError extends Error {
   }
 }
 
-/** Marks the client and its key revoked; the authorizer answers 403 once its cache expires. */
+/** Marks the client and its key revoked in the table; callers then disable its usage key and flush the authorizer cache. */
 export async function revokeClient(store: ClientStore, clientId: string, now = new Date()): Promise<ClientRecord> {
   const client = await getClient(store, clientId);
   if (!client) throw new UnknownClientError(clientId);
@@ -131,7 +156,8 @@ export async function revokeClient(store: ClientStore, clientId: string, now = n
   return { ...record, status: 'revoked', revokedAt: now.toISOString() };
 }
 
-export async function listClients(store: ClientStore): Promise<ClientRecord[]> {
+/** Every parseable client record; a malformed one is skipped and reported to `onMalformed`. */
+export async function listClients(store: ClientStore, onMalformed?: (record: MalformedRecord) => void): Promise<ClientRecord[]> {
   const clients: ClientRecord[] = [];
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
@@ -145,7 +171,9 @@ export async function listClients(store: ClientStore): Promise<ClientRecord[]> {
     );
     for (const item of page.Items ?? []) {
       const { keyHash: _keyHash, ...rest } = item;
-      clients.push(clientRecord.parse(rest));
+      const parsed = clientRecord.safeParse(rest);
+      if (parsed.success) clients.push(parsed.data);
+      else onMalformed?.(malformed(item, parsed.error));
     }
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);

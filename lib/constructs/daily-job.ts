@@ -16,6 +16,7 @@ import { WORKERS } from '../../contracts/workers';
 import type { StageConfig } from '../../contracts/stages';
 import { MeteredFunction } from './metered-function';
 import { createDeadLetterQueue } from './dead-letter-queue';
+import { grantItems, TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS } from './table-access';
 
 export interface DailyJobProps {
   readonly stage: StageConfig;
@@ -63,7 +64,13 @@ export class DailyJob extends Construct {
       onFailure: new destinations.SqsDestination(this.deadLetterQueue),
       retryAttempts: DAILY_JOB_RETRIES,
     });
-    props.table.grantReadWriteData(this.job.function);
+    // Reads the client registry and counters; writes summaries; archives (deletes) counters.
+    grantItems(
+      props.table,
+      this.job.function,
+      { actions: TABLE_READ_ACTIONS, leadingKeys: ['CLIENTS', 'USAGE#*', 'SUMMARY#*'] },
+      { actions: TABLE_WRITE_ACTIONS, leadingKeys: ['USAGE#*', 'SUMMARY#*'] },
+    );
     // The archive: read and write objects under its two prefixes only (no delete: the lifecycle
     // expires objects). ListBucket lets a missing object read as 404, not 403, so a rerun can resume.
     this.job.function.addToRolePolicy(

@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import * as z from 'zod';
 import { CORS_PREFLIGHT } from '../../contracts/cors';
 import { GATEWAY_RESPONSES, gatewayProblemBody, PROBLEM_CONTENT_TYPE } from '../../contracts/gateway-responses';
+import { SECURITY_HEADERS } from '../../contracts/security-headers';
 import { PLAN_NAMES, PLANS, perSecond, throttleFor, type PlanName } from '../../contracts/plans';
 import { routeKey, type RouteDefinition } from '../../contracts/routes';
 import type { StageConfig } from '../../contracts/stages';
@@ -196,6 +197,8 @@ export class MeteredApi extends Construct {
         type: apigw.ResponseType.of(response.type),
         statusCode: String(response.statusCode),
         responseHeaders: {
+          // Static header values are single-quoted literals in API Gateway's mapping syntax.
+          ...Object.fromEntries(Object.entries(SECURITY_HEADERS).map(([name, value]) => [name, `'${value}'`])),
           'Content-Type': `'${PROBLEM_CONTENT_TYPE}'`,
           ...(response.retryAfterSeconds !== undefined ? { 'Retry-After': `'${response.retryAfterSeconds}'` } : {}),
         },

@@ -34,6 +34,8 @@ export interface MeteredFunctionProps {
   readonly onFailure?: lambda.IDestination;
   /** Retries of failed asynchronous invocations. @default Lambda's default (2) */
   readonly retryAttempts?: number;
+  /** Executions reserved for (and the most allowed to) this function; none by default. */
+  readonly reservedConcurrentExecutions?: number;
   /**
    * How the function is invoked, for the record: synchronous callers and queue event sources
    * handle failures themselves, so only `async` functions get a failure destination.
@@ -81,6 +83,7 @@ export class MeteredFunction extends Construct {
       tracing: lambda.Tracing.ACTIVE,
       onFailure: props.onFailure,
       retryAttempts: props.retryAttempts,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       environment: {
         STAGE: props.stage.stageName,
         POWERTOOLS_SERVICE_NAME: props.serviceName,

@@ -63,7 +63,19 @@ export class Monitoring extends Construct {
       enableKeyRotation: true,
       removalPolicy: stage.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
-    topicKey.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    // Only CloudWatch alarms of this account (confused-deputy guard: aws:SourceAccount / aws:SourceArn).
+    const { account, region, partition } = Stack.of(this);
+    topicKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': account },
+          ArnLike: { 'aws:SourceArn': `arn:${partition}:cloudwatch:${region}:${account}:alarm:*` },
+        },
+      }),
+    );
     this.topic = new sns.Topic(this, 'AlarmTopic', {
       displayName: `Metered API alarms (${stage.stageName})`,
       masterKey: topicKey,
@@ -123,6 +135,15 @@ export class Monitoring extends Construct {
       label: 'Usage events dropped',
     });
 
+    const appMetric = (metricName: string, service: string) =>
+      new cw.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName,
+        dimensionsMap: { service },
+        statistic: cw.Stats.SUM,
+        period: FIVE_MINUTES,
+      });
+
     // Alarms: each one a symptom a paying client would notice.
     const alarmAction = new cwActions.SnsAction(this.topic);
     const alarm = (name: string, description: string, metric: cw.IMetric, threshold: number, evaluationPeriods = 1) => {
@@ -169,6 +190,22 @@ export class Monitoring extends Construct {
         'AggregatorErrorsAlarm',
         'The usage aggregator failed whole invocations.',
         props.aggregator.metricErrors({ period: FIVE_MINUTES, statistic: cw.Stats.SUM }),
+        1,
+      ),
+      // Security invariants: a route without its client (fail closed) or a client record that does not parse.
+      securityInvariants: alarm(
+        'SecurityInvariantsAlarm',
+        'A route ran without the authorizer client context (answered 500), or a client record failed to parse (skipped).',
+        new cw.MathExpression({
+          expression: 'FILL(s0, 0) + FILL(s1, 0) + FILL(s2, 0)',
+          usingMetrics: {
+            s0: appMetric(METRIC.missingClientContext, SERVICE.api),
+            s1: appMetric(METRIC.malformedClientRecords, SERVICE.authorizer),
+            s2: appMetric(METRIC.malformedClientRecords, SERVICE.dailyJob),
+          },
+          period: FIVE_MINUTES,
+          label: 'Security invariant breaches',
+        }),
         1,
       ),
       usageEventsDropped: alarm(
@@ -264,6 +301,7 @@ export class Monitoring extends Construct {
             search(METRIC.clientErrors),
             search(METRIC.serverErrors),
             search(METRIC.usageEventsDropped),
+            search(METRIC.missingClientContext),
           ]),
           graph('Handler latency (custom, p99)', [search(METRIC.latency, 'p99')]),
           graph('Aggregator (custom)', [
@@ -283,6 +321,8 @@ export class Monitoring extends Construct {
             search(METRIC.dailyRequests),
             search(METRIC.itemsArchived),
             search(METRIC.itemsDeleted),
+            // Authorizer and daily job alike (SEARCH spans services).
+            search(METRIC.malformedClientRecords),
           ]),
           new cw.AlarmStatusWidget({ title: 'Alarms', alarms: Object.values(this.alarms), width: 8, height: 6 }),
         ],

@@ -11,6 +11,7 @@ import { USAGE_QUEUE } from '../../contracts/usage-queue';
 import type { StageConfig } from '../../contracts/stages';
 import { MeteredFunction } from './metered-function';
 import { createDeadLetterQueue } from './dead-letter-queue';
+import { grantItems, TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS } from './table-access';
 
 export interface UsagePipelineProps {
   readonly stage: StageConfig;
@@ -58,7 +59,14 @@ export class UsagePipeline extends Construct {
       description: 'Counts usage events from the usage queue into per-client daily counters.',
       environment: { TABLE_NAME: props.table.tableName, CLAIM_SHARDS: String(stage.claimShards) },
     });
-    props.table.grantReadWriteData(this.aggregator.function);
+    // Counters, claims and journals only (lambdas/aggregator/keys.ts, contracts/table.ts).
+    const aggregatorItems = ['USAGE#*', 'CLAIM#*', 'JOURNAL#*'];
+    grantItems(
+      props.table,
+      this.aggregator.function,
+      { actions: TABLE_READ_ACTIONS, leadingKeys: aggregatorItems },
+      { actions: TABLE_WRITE_ACTIONS, leadingKeys: aggregatorItems },
+    );
 
     // Batch size and window from the stage; failed records are retried alone, not the whole batch.
     const eventSource = new SqsEventSource(this.queue, {

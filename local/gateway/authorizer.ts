@@ -72,6 +72,18 @@ export class RequestAuthorizer {
     };
   }
 
+  /** Drops the cached results of one principal (a revoked client); returns how many were dropped. */
+  forgetPrincipal(principalId: string): number {
+    let dropped = 0;
+    for (const [identity, cached] of this.cache) {
+      if (cached.result.principalId === principalId) {
+        this.cache.delete(identity);
+        dropped++;
+      }
+    }
+    return dropped;
+  }
+
   /** Forgets cached results (API Gateway's "flush authorizer cache"). */
   flush(): void {
     this.cache.clear();

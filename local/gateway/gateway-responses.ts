@@ -1,5 +1,6 @@
 // Writes API Gateway's own responses (the shared problem+json gateway responses) with AWS's headers.
 import type { ServerResponse } from 'node:http';
+import { SECURITY_HEADERS } from '../../contracts/security-headers';
 import { PROBLEM_CONTENT_TYPE, gatewayProblemBody, gatewayResponse, type GatewayResponseType } from '../../contracts/gateway-responses';
 
 /** The x-amzn-ErrorType API Gateway sends for each kind of response it answers itself. */
@@ -47,6 +48,7 @@ export function sendGatewayResponse(
   const definition = gatewayResponse(RESPONSE_FOR[error]);
   const body = gatewayProblemBody(definition, requestId);
   res.writeHead(definition.statusCode, {
+    ...SECURITY_HEADERS,
     'Content-Type': PROBLEM_CONTENT_TYPE,
     'Content-Length': Buffer.byteLength(body),
     'x-amzn-RequestId': requestId,

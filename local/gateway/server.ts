@@ -3,15 +3,21 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE } from '../../contracts/gateway-responses';
 import type { RouteDefinition } from '../../contracts/routes';
+import { SECURITY_HEADERS } from '../../contracts/security-headers';
 import { routeKey } from '../../contracts/routes';
 import type { RequestAuthorizer } from './authorizer';
 import { sendGatewayResponse, type GatewayError } from './gateway-responses';
 import { lambdaContext } from '../fake-aws';
 import { authorizerEvent, methodArn, proxyEvent, type IncomingRequest } from './proxy-event';
 import type { UsagePlans } from './usage-plans';
+import { handleRevocation, isLoopback, TWIN_REVOCATIONS_PATH } from './revocations';
 
 export type RouteHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+/** API Gateway's limit on the request line and headers together (REST APIs: 10,240 bytes). */
+export const GATEWAY_MAX_HEADER_BYTES = 10_240;
 
 /** API Gateway's own payload limit for REST APIs. */
 export const GATEWAY_MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
@@ -67,12 +73,22 @@ export function createGatewayServer(options: GatewayOptions): http.Server {
   const resources = resourcePatterns(options.routes.map((r) => r.definition.path));
   const allowMethods = [...new Set([...options.routes.map((r) => r.definition.method), 'OPTIONS'])].join(',');
 
-  return http.createServer((req, res) => {
+  const server = http.createServer({ maxHeaderSize: GATEWAY_MAX_HEADER_BYTES }, (req, res) => {
     handle(req, res).catch((error: unknown) => {
       options.onIntegrationError?.('unknown', error);
       if (!res.headersSent) res.writeHead(500).end();
     });
   });
+  // Requests Node's parser refuses (unknown or lower-case methods, raw non-ASCII targets, oversized
+  // headers) never reach `handle`: answer them in the contract too, instead of Node's bare 400/431.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable || error.code === 'ECONNRESET') {
+      socket.destroy();
+      return;
+    }
+    socket.end(rawProblemResponse(error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400, randomUUID()));
+  });
+  return server;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const receivedAt = Date.now();
@@ -101,6 +117,11 @@ export function createGatewayServer(options: GatewayOptions): http.Server {
       const status = sendGatewayResponse(res, error, requestId, extra);
       finish(status, error);
     };
+
+    // 0. The twin's stand-in for API Gateway's management API (loopback only): revocations.
+    if (path === TWIN_REVOCATIONS_PATH && method === 'POST' && isLoopback(req)) {
+      return finish(await handleRevocation(req, res, options));
+    }
 
     // 1. Resource and method: an unknown one is API Gateway's "Missing Authentication Token".
     if (method === 'OPTIONS' && options.cors && resources.some((pattern) => pattern.test(path))) {
@@ -188,6 +209,33 @@ export function createGatewayServer(options: GatewayOptions): http.Server {
     res.end(payload);
     finish(result.statusCode);
   }
+}
+
+/** A whole HTTP/1.1 response for a request the parser refused: problem+json with the security headers. */
+export function rawProblemResponse(status: 400 | 431, requestId: string): string {
+  const title = status === 431 ? 'Request Header Fields Too Large' : 'Bad Request';
+  const detail =
+    status === 431
+      ? `The request line and headers exceed ${GATEWAY_MAX_HEADER_BYTES} bytes.`
+      : 'The request is not valid HTTP/1.1 (method, target or headers).';
+  const body = JSON.stringify({
+    type: `${PROBLEM_TYPE_BASE}${status === 431 ? 'headers-too-large' : 'bad-request'}`,
+    title,
+    status,
+    detail,
+    requestId,
+  });
+  const headers = {
+    ...SECURITY_HEADERS,
+    'Content-Type': PROBLEM_CONTENT_TYPE,
+    'Content-Length': String(Buffer.byteLength(body)),
+    'x-amzn-RequestId': requestId,
+    Connection: 'close',
+  };
+  const head = Object.entries(headers)
+    .map(([name, value]) => `${name}: ${value}`)
+    .join('\r\n');
+  return `HTTP/1.1 ${status} ${title}\r\n${head}\r\n\r\n${body}`;
 }
 
 /** CDK's preflight response: one allowed origin is static; several echo the request's when listed. */

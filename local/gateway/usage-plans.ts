@@ -6,6 +6,7 @@ import { TokenBucket, type BucketLimits } from './token-bucket';
 
 export type PlanOverrides = Partial<Record<PlanName, Partial<PlanLimits>>>;
 
+/** `no-plan`: the key is in no usage plan, or is disabled. */
 export type UsagePlanVerdict = 'ok' | 'throttled' | 'quota-exceeded' | 'no-plan';
 
 export interface UsagePlansOptions {
@@ -29,6 +30,8 @@ export class UsagePlans {
   /** Admitted requests per `plan \0 keyHash \0 day`, as API Gateway's per-key usage counts them. */
   private readonly daily = new Map<string, number>();
   private readonly quotas = new Map<string, { day: string; used: number }>();
+  /** Usage keys disabled on revoke (API Gateway: `UpdateApiKey enabled=false`), by hash. */
+  private readonly disabled = new Set<string>();
   private readonly stageBucket?: TokenBucket;
   private readonly now: () => number;
 
@@ -46,7 +49,7 @@ export class UsagePlans {
    * Only requests that pass every throttle count toward the quota, as in API Gateway.
    */
   admit(apiKey: string, plan: string, routeKey: string, routeClass: RouteClass): UsagePlanVerdict {
-    if (!isPlanName(plan)) return 'no-plan';
+    if (!isPlanName(plan) || this.disabled.has(keyHash(apiKey))) return 'no-plan';
     const now = this.now();
     const limits = this.limitsFor(plan);
     const strict = ROUTE_CLASSES[routeClass];
@@ -79,6 +82,11 @@ export class UsagePlans {
       result[plan][key][day] = count;
     }
     return result;
+  }
+
+  /** A disabled key is refused like a key of no plan (403 INVALID_API_KEY), as API Gateway refuses a disabled key. */
+  disableKey(apiKey: string): void {
+    this.disabled.add(keyHash(apiKey));
   }
 
   /** Requests counted toward today's quota for a key. */

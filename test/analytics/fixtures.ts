@@ -135,6 +135,7 @@ export function clientItem(clientId: string, plan = 'standard', status: 'active'
     plan,
     status,
     createdAt: '2025-01-01T00:00:00.000Z',
+    usageKey: `musg${clientId}`.padEnd(44, '0'),
     keyHash: `hash-${clientId}`,
   };
 }

@@ -18,6 +18,8 @@ test('reads the stage URL (no trailing slash), table and one usage plan per plan
     apiUrl: 'https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/dev',
     tableName: 'MeteredApi-dev-UsageStoreTableA1B2C3-1ABCDEF',
     usagePlanIds: { standard: 'abc123', premium: 'def456' },
+    restApiId: 'a1b2c3d4e5',
+    stageName: 'dev',
   });
 });
 
@@ -25,14 +27,14 @@ test('uses the output keys the stack declares', () => {
   for (const plan of PLAN_NAMES) expect(usagePlanOutputKey(plan)).toBe(OUTPUT.usagePlanId(plan));
   expect(
     Object.keys(stageTargetFromOutputs(Object.fromEntries(fixture.Stacks[0].Outputs.map((o) => [o.OutputKey, o.OutputValue])))),
-  ).toEqual(['apiUrl', 'tableName', 'usagePlanIds']);
+  ).toEqual(['apiUrl', 'tableName', 'usagePlanIds', 'restApiId', 'stageName']);
   expect([OUTPUT.apiUrl, OUTPUT.tableName]).toEqual(['ApiUrl', 'TableName']);
 });
 
 test('a stack without the outputs names what is missing; an unknown stage is refused before any call', async () => {
   cloudFormation.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'MeteredApi-dev', Outputs: [] }] } as never);
   await expect(stackOutputs('dev').then(stageTargetFromOutputs)).rejects.toThrow(
-    'stack outputs lack ApiUrl, TableName, UsagePlanIdStandard, UsagePlanIdPremium',
+    'stack outputs lack ApiUrl, TableName, UsagePlanIdStandard, UsagePlanIdPremium, RestApiId, StageName',
   );
   await expect(stackOutputs('staging')).rejects.toThrow('--stage must be dev or prod, got "staging"');
   expect(cloudFormation.commandCalls(DescribeStacksCommand)).toHaveLength(1);

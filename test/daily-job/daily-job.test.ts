@@ -231,6 +231,23 @@ describe('one run', () => {
   });
 });
 
+describe('a malformed client record', () => {
+  it('is skipped, logged and counted; the other clients are closed as usual', async () => {
+    const env = await freshEnvironment();
+    // An unknown plan and no usage key: what a bad manual edit or an old schema leaves behind.
+    await putItems(db, env.tableName, [{ ...clientItem('cl_bad'), plan: 'platinum', usageKey: undefined } as unknown as Item]);
+    const metrics: [string, number][] = [];
+    const logs: [string, Record<string, unknown>][] = [];
+    const report = await runDailyJob(
+      { day: DAY, retentionDays: RETENTION },
+      deps(env, { recordMetric: (name, value) => metrics.push([name, value]), log: (message, details) => logs.push([message, details]) }),
+    );
+    expect(report).toMatchObject({ clients: 4, activeClients: 2 });
+    expect(metrics).toContainEqual([METRIC.malformedClientRecords, 1]);
+    expect(logs).toContainEqual(['malformed client record skipped', { record: expect.objectContaining({ sk: 'CLIENT#cl_bad' }) }]);
+  });
+});
+
 describe('late data for an archived day', () => {
   it("is merged into that day's archive and then deleted", async () => {
     const env = await freshEnvironment();

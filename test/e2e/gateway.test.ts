@@ -1,6 +1,7 @@
 // The twin's API Gateway emulator on its own, over HTTP: the events and context it hands to the
 // authorizer and the handlers, its authorizer cache, usage plans and gateway responses.
 import http from 'node:http';
+import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import * as z from 'zod';
@@ -189,4 +190,47 @@ test('CORS preflight answers on every resource without a key', async () => {
     expect(response.headers.get('access-control-allow-methods')).toBe('GET,OPTIONS');
   }
   expect((await fetch(`${base}/v2`, { method: 'OPTIONS' })).status).toBe(gatewayResponse('MISSING_AUTHENTICATION_TOKEN').statusCode);
+});
+
+describe('security headers and requests Node parser refuses', () => {
+  /** Sends raw bytes and returns the whole raw answer (the server closes the connection). */
+  const raw = (bytes: Buffer | string) =>
+    new Promise<string>((resolve, reject) => {
+      const { port } = new URL(base);
+      const socket = net.connect(Number(port), '127.0.0.1', () => socket.end(bytes));
+      const chunks: Buffer[] = [];
+      socket.on('data', (c) => chunks.push(c));
+      socket.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')));
+      socket.on('error', reject);
+    });
+  const parse = (answer: string) => {
+    const [head, body] = answer.split('\r\n\r\n');
+    return { statusLine: head.split('\r\n')[0], head: head.toLowerCase(), json: JSON.parse(body) };
+  };
+
+  test('gateway responses carry the security headers of handler responses', async () => {
+    const unauthorized = await get('/v1/hello');
+    expect(unauthorized.status).toBe(401);
+    expect(unauthorized.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(unauthorized.headers.get('cache-control')).toBe('no-store');
+    expect(unauthorized.headers.get('strict-transport-security')).toMatch(/^max-age=\d+/);
+  });
+
+  test.each([
+    ['an unknown method', 'BREW /v1/hello HTTP/1.1\r\nHost: x\r\n\r\n', 400],
+    ['a lower-case method', 'get /v1/hello HTTP/1.1\r\nHost: x\r\n\r\n', 400],
+    [
+      'a raw non-ASCII target',
+      Buffer.concat([Buffer.from('GET /v1/h'), Buffer.from([0xc3, 0xa9]), Buffer.from(' HTTP/1.1\r\nHost: x\r\n\r\n')]),
+      400,
+    ],
+    ['oversized headers', `GET /v1/hello HTTP/1.1\r\nHost: x\r\nx-big: ${'a'.repeat(11_000)}\r\n\r\n`, 431],
+  ])('%s → problem+json with the security headers, not a bare parser error', async (_name, bytes, status) => {
+    const answer = parse(await raw(bytes));
+    expect(answer.statusLine).toMatch(new RegExp(`^HTTP/1.1 ${status} `));
+    expect(answer.head).toContain('content-type: application/problem+json');
+    expect(answer.head).toContain('x-content-type-options: nosniff');
+    expect(answer.json).toMatchObject({ status, requestId: expect.any(String) });
+    expect(JSON.stringify(answer.json)).not.toContain('aaaa');
+  });
 });

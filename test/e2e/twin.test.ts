@@ -6,7 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startTwin, type Twin } from '../../local/twin';
 import { createClient, revokeClient, type ClientStore } from '../../lambdas/shared/client-store';
-import { twinClientConfig } from '../../local/state-file';
+import { removeStateFile, twinClientConfig, writeStateFile } from '../../local/state-file';
 import { PLANS, ROUTE_CLASSES } from '../../contracts/plans';
 import { MAX_BODY_BYTES } from '../../contracts/routes';
 import { gatewayResponse } from '../../contracts/gateway-responses';
@@ -130,6 +130,40 @@ describe('authorization', () => {
     const after = await call('GET', '/v1/hello', { key: client.apiKey });
     expectGatewayProblem(after, 'ACCESS_DENIED');
     expect(after.headers.get('x-amzn-errortype')).toBe('AccessDeniedException');
+  });
+
+  test('`npm run keys -- revoke --local` refuses the key at once: cache entry dropped, usage key disabled', async () => {
+    const client = await newClient('standard', 'revoke-now');
+    expect((await call('GET', '/v1/hello', { key: client.apiKey })).status).toBe(200);
+    // The CLI finds the twin through its state file, as with `npm start`.
+    writeStateFile(twin.state);
+    const cliStarted = performance.now();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const cli = spawn(
+          path.join(ROOT, 'node_modules', '.bin', 'tsx'),
+          ['--require', './local/esm-only-packages.cjs', 'scripts/keys.ts', 'revoke', client.clientId, '--local'],
+          {
+            cwd: ROOT,
+            env: { ...process.env, PORT: String(twin.state.port) },
+            stdio: 'ignore',
+          },
+        );
+        cli.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`keys revoke exited ${code}`))));
+      });
+    } finally {
+      removeStateFile(twin.state.port);
+    }
+    const cliDone = performance.now();
+    const after = await call('GET', '/v1/hello', { key: client.apiKey });
+    const refusedAfterMs = performance.now() - cliDone;
+    expectGatewayProblem(after, 'ACCESS_DENIED');
+    // Well inside the cache TTL: the cached Allow was dropped, not waited out.
+    expect(refusedAfterMs).toBeLessThan(1000);
+    expect(refusedAfterMs).toBeLessThan(CACHE_TTL_SECONDS * 1000);
+    console.log(
+      `revocation window: refused ${refusedAfterMs.toFixed(0)} ms after the CLI exited (CLI run ${(cliDone - cliStarted).toFixed(0)} ms)`,
+    );
   });
 
   test('a valid key gets 200 with RateLimit-Policy and RateLimit headers', async () => {

@@ -169,6 +169,12 @@ describe.each(STAGE_NAMES)('API (%s)', (stageName) => {
       const response = responses.find((r) => r.Properties.ResponseType === definition.type)!;
       expect(response.Properties.StatusCode).toBe(String(definition.statusCode));
       expect(response.Properties.ResponseParameters['gatewayresponse.header.Content-Type']).toBe(`'${PROBLEM_CONTENT_TYPE}'`);
+      // The same security headers as handler responses.
+      expect(response.Properties.ResponseParameters).toMatchObject({
+        'gatewayresponse.header.X-Content-Type-Options': "'nosniff'",
+        'gatewayresponse.header.Cache-Control': "'no-store'",
+        'gatewayresponse.header.Strict-Transport-Security': "'max-age=31536000; includeSubDomains'",
+      });
       const body = JSON.parse(response.Properties.ResponseTemplates['application/json'].replace('$context.requestId', 'req-1'));
       expect(body).toEqual({
         type: expect.stringMatching(/^https:\/\//),

@@ -22,7 +22,7 @@ describe.each(STAGE_NAMES)('monitoring (%s)', (stageName) => {
 
   test('every alarm notifies the topic when it fires and when it clears', () => {
     const [topicId] = onlyResource(template(), 'AWS::SNS::Topic');
-    expect(alarms()).toHaveLength(6);
+    expect(alarms()).toHaveLength(7);
     for (const alarm of alarms()) {
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
       expect(alarm.Properties.OKActions).toEqual([{ Ref: topicId }]);
@@ -77,6 +77,25 @@ describe.each(STAGE_NAMES)('monitoring (%s)', (stageName) => {
       Statistic: 'Sum',
       Dimensions: [{ Name: 'FunctionName', Value: { Ref: aggregatorId } }],
     });
+  });
+
+  test('security invariants: a route without client context or a malformed client record alarms at 1', () => {
+    const [alarm] = alarmOn(METRIC.missingClientContext);
+    expect(alarm).toBeDefined();
+    const metrics = alarm.Properties.Metrics as {
+      MetricStat?: { Metric: { MetricName: string; Dimensions: { Name: string; Value: string }[] } };
+    }[];
+    const watched = metrics
+      .filter((m) => m.MetricStat)
+      .map((m) => [m.MetricStat!.Metric.MetricName, m.MetricStat!.Metric.Dimensions.find((d) => d.Name === 'service')!.Value]);
+    expect(watched).toEqual(
+      expect.arrayContaining([
+        [METRIC.missingClientContext, SERVICE.api],
+        [METRIC.malformedClientRecords, SERVICE.authorizer],
+        [METRIC.malformedClientRecords, SERVICE.dailyJob],
+      ]),
+    );
+    expect(alarm.Properties.Threshold).toBe(1);
   });
 
   test('dropped usage events: summed over the dimension sets the handlers emit', () => {

@@ -1,5 +1,5 @@
 // The authorizer against DynamoDB Local (real protocol): keys created by the key store, looked up by hash.
-import { DynamoDBClient, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { startDynamoDbLocal } from '../../local/services/dynamodb-local';
@@ -9,12 +9,14 @@ import { createClient, listClients, revokeClient, UnknownClientError, type Clien
 import { authorize } from '../../lambdas/authorizer/authorize';
 import { API_KEY_PATTERN, generateApiKey, hashApiKey } from '../../lambdas/shared/api-keys';
 import { itemKey } from '../../contracts/table';
+import { METRIC } from '../../contracts/metrics';
 
 const TABLE = 'usage-authorizer-test';
 let ddb: RunningService;
 let store: ClientStore;
 let raw: DynamoDBClient;
 let handler: (event: APIGatewayRequestAuthorizerEvent) => Promise<unknown>;
+let powertools: typeof import('../../lambdas/shared/powertools');
 
 function authorizerEvent(apiKey?: string): APIGatewayRequestAuthorizerEvent {
   return {
@@ -43,6 +45,7 @@ beforeAll(async () => {
   process.env.AWS_ENDPOINT_URL_DYNAMODB = ddb.endpoint;
   jest.isolateModules(() => {
     handler = require('../../lambdas/authorizer/handler').handler;
+    powertools = require('../../lambdas/shared/powertools');
   });
 });
 
@@ -69,17 +72,22 @@ test("valid key → allow with client context and today's aggregated count", asy
   const { apiKey, clientId } = await createClient(store, { plan: 'premium', name: 'globex' });
   const now = new Date('2026-11-28T10:00:00Z');
   await store.db.send(new PutCommand({ TableName: TABLE, Item: { ...itemKey.dayCounter(clientId, '2026-11-28'), requests: 17 } }));
-  await expect(authorize(store, apiKey, now)).resolves.toEqual({
+  const decision = await authorize(store, apiKey, now);
+  expect(decision).toEqual({
     effect: 'allow',
     clientId,
     plan: 'premium',
+    usageKey: expect.stringMatching(/^musg[A-Za-z0-9]{40}$/),
     usedToday: 17,
     usageDay: '2026-11-28',
   });
 
   const policy = (await handler(authorizerEvent(apiKey))) as Record<string, any>;
   expect(policy.principalId).toBe(clientId);
-  expect(policy.usageIdentifierKey).toBe(apiKey);
+  // The usage identifier is the stored, independent value: never the secret the client presented.
+  expect(policy.usageIdentifierKey).toBe(decision.effect === 'allow' && decision.usageKey);
+  expect(policy.usageIdentifierKey).not.toBe(apiKey);
+  expect(JSON.stringify(policy)).not.toContain(apiKey);
   expect(policy.context).toMatchObject({ clientId, plan: 'premium' });
   expect(policy.policyDocument.Statement).toEqual([
     { Action: 'execute-api:Invoke', Effect: 'Allow', Resource: 'arn:aws:execute-api:us-east-1:123456789012:abcdef1234/dev/*/*' },
@@ -107,6 +115,49 @@ test('revoked key → explicit Deny (403), and the client is listed as revoked',
     new GetItemCommand({ TableName: TABLE, Key: { pk: { S: `KEY#${hashApiKey(apiKey)}` }, sk: { S: 'KEY' } } }),
   );
   expect(keyItem.Item?.status?.S).toBe('revoked');
+});
+
+test('a malformed key record → 401, logged and counted, never a 500; list and the other clients are unaffected', async () => {
+  const good = await createClient(store, { plan: 'standard', name: 'fine' });
+  const bad = await createClient(store, { plan: 'standard', name: 'broken' });
+  // Corrupt both of the bad client's items (an unknown plan, a missing usage key).
+  const keyItem = { pk: { S: `KEY#${hashApiKey(bad.apiKey)}` }, sk: { S: 'KEY' } };
+  await raw.send(
+    new UpdateItemCommand({
+      TableName: TABLE,
+      Key: keyItem,
+      UpdateExpression: 'SET #p = :p REMOVE usageKey',
+      ExpressionAttributeNames: { '#p': 'plan' },
+      ExpressionAttributeValues: { ':p': { S: 'platinum' } },
+    }),
+  );
+  await raw.send(
+    new UpdateItemCommand({
+      TableName: TABLE,
+      Key: { pk: { S: 'CLIENTS' }, sk: { S: `CLIENT#${bad.clientId}` } },
+      UpdateExpression: 'REMOVE usageKey',
+    }),
+  );
+  const logged = jest.spyOn(powertools.logger, 'error');
+  const counted = jest.spyOn(powertools.metrics, 'addMetric');
+  try {
+    await expect(handler(authorizerEvent(bad.apiKey))).rejects.toThrow('Unauthorized');
+    expect(logged).toHaveBeenCalledWith(
+      'malformed client record skipped',
+      expect.objectContaining({ record: expect.objectContaining({ sk: 'KEY' }) }),
+    );
+    expect(counted).toHaveBeenCalledWith(METRIC.malformedClientRecords, 'Count', 1);
+    expect(JSON.stringify(logged.mock.calls)).not.toContain(bad.apiKey);
+  } finally {
+    logged.mockRestore();
+    counted.mockRestore();
+  }
+  await expect(handler(authorizerEvent(good.apiKey))).resolves.toMatchObject({ principalId: good.clientId });
+  const skipped: string[] = [];
+  const listed = await listClients(store, (record) => skipped.push(record.sk));
+  expect(listed.map((c) => c.clientId)).toContain(good.clientId);
+  expect(listed.map((c) => c.clientId)).not.toContain(bad.clientId);
+  expect(skipped).toEqual([`CLIENT#${bad.clientId}`]);
 });
 
 test('revoking an unknown client is a clear error', async () => {

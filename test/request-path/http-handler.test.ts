@@ -248,3 +248,64 @@ describe('server errors and the usage queue', () => {
     jest.restoreAllMocks();
   });
 });
+
+describe('fail closed without the authorizer context', () => {
+  test.each([
+    ['no authorizer object', (ctx: Record<string, unknown>) => delete ctx.authorizer],
+    ['no clientId or principalId', (ctx: Record<string, unknown>) => (ctx.authorizer = { plan: 'standard' })],
+    ['an empty clientId', (ctx: Record<string, unknown>) => (ctx.authorizer = { clientId: '', principalId: '', plan: 'standard' })],
+  ])('%s → generic 500 problem, logged, counted in a metric, and no usage event for anyone', async (_name, strip) => {
+    // Prepare
+    const event = apiEvent({ method: 'GET', path: '/v1/hello', requestId: 'req-no-client' });
+    strip(event.requestContext as unknown as Record<string, unknown>);
+    const counted = jest.spyOn(metrics, 'addMetric');
+    // Act
+    const result = await hello(event, lambdaContext());
+    // Assess
+    expect(result.statusCode).toBe(500);
+    expect(result.headers?.['content-type']).toBe('application/problem+json');
+    expect(json(result)).toMatchObject({ status: 500, title: 'Internal Server Error' });
+    expect(result.body).not.toContain('anonymous');
+    expect(counted).toHaveBeenCalledWith(METRIC.missingClientContext, 'Count', 1);
+    expect(sentEvents()).toEqual([]);
+    counted.mockRestore();
+  });
+});
+
+describe('non-finite numbers', () => {
+  test.each(['1e309', '-1e309'])(
+    'quantity %s (Infinity after JSON.parse) → 400 "is not a finite number", not "is required"',
+    async (value) => {
+      const result = await postQuote(`{"items":[{"sku":"A","quantity":${value}}],"currency":"EUR"}`, {
+        'content-type': 'application/json',
+      });
+      expect(result.statusCode).toBe(400);
+      expect(json(result).errors).toEqual([{ path: 'body.items.0.quantity', message: 'is not a finite number' }]);
+      expect(result.body).not.toContain('Infinity');
+    },
+  );
+});
+
+describe('the presented key is removed at the start of the chain', () => {
+  test.each(['x-api-key', 'X-API-KEY', 'X-Api-Key'])(
+    'header %s and requestContext.identity.apiKey are gone before any later middleware',
+    async (name) => {
+      // Prepare: a middleware run just before the use case records what it can see.
+      const secret = `mapi${'S'.repeat(40)}`;
+      let seen = '';
+      const handler = createHttpHandler(helloRoute, () => ({ body: { ok: true } }), {
+        middlewares: [{ before: (request) => void (seen = JSON.stringify(request.event)) }],
+      });
+      const event = apiEvent({ method: 'GET', path: '/v1/hello', headers: { [name]: secret }, apiKey: secret });
+      // Act
+      const result = await handler(event, lambdaContext());
+      // Assess
+      expect(result.statusCode).toBe(200);
+      expect(seen).not.toBe('');
+      expect(seen).not.toContain(secret);
+      expect(seen.toLowerCase()).not.toContain('x-api-key');
+      expect(event.requestContext.identity.apiKey).toBeNull();
+      expect(JSON.stringify(result)).not.toContain(secret);
+    },
+  );
+});

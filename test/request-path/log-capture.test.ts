@@ -103,7 +103,7 @@ test('authorizer: valid, revoked, unknown and failing lookups', async () => {
     stageVariables: {},
     requestContext: { requestId: 'r' } as never,
   });
-  const record = { clientId: 'cl_1', name: 'acme', plan: 'standard', createdAt: '2026-01-01T00:00:00Z' };
+  const record = { clientId: 'cl_1', name: 'acme', plan: 'standard', createdAt: '2026-01-01T00:00:00Z', usageKey: 'musg'.padEnd(44, 'u') };
   let keyItem: Record<string, unknown> | undefined;
   ddbMock.on(GetCommand).callsFake((input: { Key: { pk: string } }) => {
     if (input.Key.pk.startsWith('KEY#')) return { Item: keyItem };

@@ -3,13 +3,17 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { startDynamoDbLocal } from '../../local/services/dynamodb-local';
 import { freePort } from '../../local/services/ports';
 import type { RunningService } from '../../local/services/child-service';
 import { createUsageTable, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/resources';
 import { removeStateFile, writeStateFile } from '../../local/state-file';
 import { API_KEY_PATTERN, hashApiKey } from '../../lambdas/shared/api-keys';
+import http from 'node:http';
+import { handleRevocation } from '../../local/gateway/revocations';
+import { RequestAuthorizer } from '../../local/gateway/authorizer';
+import { UsagePlans } from '../../local/gateway/usage-plans';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -18,9 +22,22 @@ const TABLE = 'usage-keys-cli';
 let ddb: RunningService;
 let raw: DynamoDBClient;
 let port: number;
+// The twin's gateway parts that a revocation reaches (the rest of the twin is not needed here).
+const usagePlans = new UsagePlans();
+const authorizer = new RequestAuthorizer({
+  handler: async () => {
+    throw new Error('not called');
+  },
+  cacheTtlSeconds: 300,
+  makeContext: () => ({}) as never,
+});
+const twinGateway = http.createServer((req, res) => {
+  void handleRevocation(req, res, { authorizer, usagePlans });
+});
 
 beforeAll(async () => {
   [ddb, port] = await Promise.all([startDynamoDbLocal(), freePort()]);
+  await new Promise<void>((resolve) => twinGateway.listen(port, '127.0.0.1', resolve));
   raw = new DynamoDBClient({ endpoint: ddb.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   await createUsageTable(raw, TABLE);
   // A state file as `npm start` writes it; this test process stands in for the twin.
@@ -41,6 +58,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (port) removeStateFile(port);
+  twinGateway.close();
   raw?.destroy();
   await ddb?.stop();
 });
@@ -76,8 +94,19 @@ test('create --json prints the key once; list shows the client without secrets; 
   expect(listed.stdout).not.toContain(apiKey);
   expect(listed.stdout).not.toContain(hashApiKey(apiKey));
 
+  // The twin's usage key for this client: independent of the secret, and in no output.
+  const clientItem = await raw.send(
+    new GetItemCommand({ TableName: TABLE, Key: { pk: { S: 'CLIENTS' }, sk: { S: `CLIENT#${clientId}` } } }),
+  );
+  const usageKey = clientItem.Item?.usageKey?.S ?? '';
+  expect(usageKey).toMatch(/^musg[A-Za-z0-9]{40}$/);
+  expect(listed.stdout).not.toContain(usageKey);
+  expect(usagePlans.admit(usageKey, 'standard', 'GET /v1/hello', 'default')).toBe('ok');
+
   const revoked = await keys(['revoke', clientId, '--local']);
   expect(revoked.code).toBe(0);
+  // The twin was told: its usage key is disabled at once (API Gateway refuses a disabled key).
+  expect(usagePlans.admit(usageKey, 'standard', 'GET /v1/hello', 'default')).toBe('no-plan');
   expect(revoked.stdout).toContain(`revoked ${clientId}`);
   expect(JSON.parse((await keys(['list', '--local', '--json'])).stdout)[0].status).toBe('revoked');
 }, 60_000);

@@ -4,7 +4,18 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { RouteDefinition } from '../../../contracts/routes/route';
 import { routeKey } from '../../../contracts/routes/route';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { METRIC } from '../../../contracts/metrics';
 import { problem } from '../problem';
+import { metrics } from '../powertools';
+
+/** A route invoked without the authorizer's client: fail closed (500), never guess a client. */
+export class MissingClientContextError extends Error {
+  constructor() {
+    super('authorizer context has no clientId');
+    this.name = 'MissingClientContextError';
+  }
+}
 
 export interface RequestState {
   readonly route: RouteDefinition;
@@ -52,18 +63,40 @@ export function elapsedMs(state: RequestState): number {
   return Number(process.hrtime.bigint() - state.startedAt) / 1e6;
 }
 
+/**
+ * Removes the presented key from the event before any other code sees it, so nothing later can log
+ * or echo it: the `x-api-key` header in any case (single and multi-value) and the identity's apiKey.
+ */
+export function stripApiKey(event: APIGatewayProxyEvent): void {
+  for (const headers of [event.headers, event.multiValueHeaders] as (Record<string, unknown> | null | undefined)[]) {
+    if (!headers) continue;
+    for (const name of Object.keys(headers)) if (name.toLowerCase() === 'x-api-key') delete headers[name];
+  }
+  const identity = event.requestContext?.identity as { apiKey?: string | null } | undefined;
+  if (identity && 'apiKey' in identity) identity.apiKey = null;
+}
+
 /** Reads the request's identity from API Gateway's event: request id, route, and the authorizer's client context. */
 export function requestState(route: RouteDefinition): HttpMiddleware {
   const key = routeKey(route);
   return {
     before: (request) => {
       const { event, context } = request;
+      stripApiKey(event);
       const epoch = asNumber(event.requestContext?.requestTimeEpoch);
+      const clientId = authorizerValue(event, 'clientId') ?? authorizerValue(event, 'principalId');
+      if (typeof clientId !== 'string' || clientId === '') {
+        // No state is set, so nothing downstream can count or log this request as some client's;
+        // the error handler answers a generic 500 and logs it; the metric has an alarm.
+        metrics.addMetric(METRIC.missingClientContext, MetricUnit.Count, 1);
+        metrics.publishStoredMetrics();
+        throw new MissingClientContextError();
+      }
       states.set(event, {
         route,
         routeKey: key,
         requestId: event.requestContext?.requestId ?? context.awsRequestId,
-        clientId: String(authorizerValue(event, 'clientId') ?? authorizerValue(event, 'principalId') ?? 'anonymous'),
+        clientId,
         plan: String(authorizerValue(event, 'plan') ?? 'unknown'),
         usedToday: asNumber(authorizerValue(event, 'usedToday')),
         usageDay: (authorizerValue(event, 'usageDay') as string | undefined) ?? undefined,

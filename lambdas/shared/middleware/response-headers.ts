@@ -1,16 +1,8 @@
 // Adds the security headers of a JSON API (OWASP REST cheat sheet), the RateLimit-Policy and
 // RateLimit headers and the request id to every response, success or error.
+import { SECURITY_HEADERS } from '../../../contracts/security-headers';
 import { rateLimitPolicy, rateLimitRemaining } from '../rate-limit';
 import { findState, type HttpMiddleware, type HttpRequest } from './request-state';
-
-const SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  'Cache-Control': 'no-store',
-  'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
-  'Strict-Transport-Security': 'max-age=31536000; includeSubDomains',
-  'X-Content-Type-Options': 'nosniff',
-  'X-Frame-Options': 'DENY',
-  'Referrer-Policy': 'no-referrer',
-};
 
 export function responseHeaders(): HttpMiddleware {
   const add = (request: HttpRequest) => {

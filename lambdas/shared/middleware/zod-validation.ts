@@ -24,6 +24,9 @@ export function validatedInput(event: object): ValidatedInput {
 function messageFor(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case 'invalid_type':
+      // JSON.parse turns 1e309 into Infinity: a number, but not one any field accepts.
+      if (issue.expected === 'number' && (isNonFinite(issue.input) || isNonFiniteName((issue as { received?: unknown }).received)))
+        return 'is not a finite number';
       return issue.input === undefined ? 'is required' : `must be ${issue.expected}`;
     case 'unrecognized_keys':
       return issue.keys.length === 1 ? 'has a field that is not allowed' : `has ${issue.keys.length} fields that are not allowed`;
@@ -44,6 +47,14 @@ function messageFor(issue: z.core.$ZodIssue): string {
     default:
       return 'is invalid';
   }
+}
+
+function isNonFinite(value: unknown): boolean {
+  return typeof value === 'number' && !Number.isFinite(value);
+}
+
+function isNonFiniteName(received: unknown): boolean {
+  return received === 'Infinity' || received === '-Infinity' || received === 'NaN';
 }
 
 function unitOf(origin: string): string {

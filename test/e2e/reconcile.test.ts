@@ -1,0 +1,88 @@
+// Reconciliation on the twin, end to end: metered counts against the gateway's own per-key usage (kept as
+// API Gateway's GetUsage reports it). Equal after normal traffic; a dropped usage event shows up as a
+// difference with its explanation; after `usage:replay` they are equal again.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { utcDay } from '../../contracts/usage-event';
+import { twinClientConfig } from '../../local/state-file';
+import { startTwin, type Twin } from '../../local/twin';
+import { reconcileDay, twinGatewayUsage } from '../../scripts/reconcile';
+import { formatReconciliation } from '../../scripts/reconciliation';
+import { replayLocal } from '../../scripts/usage-replay';
+
+let twin: Twin;
+let dir: string;
+let db: DynamoDBDocumentClient;
+let sqs: SQSClient;
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reconcile-'));
+  twin = await startTwin({
+    port: 0,
+    quiet: true,
+    dailySchedule: false,
+    lambdaLogFile: path.join(dir, 'lambda.log'),
+    gatewayUsageFile: path.join(dir, 'gateway-usage.json'),
+  });
+  db = DynamoDBDocumentClient.from(new DynamoDBClient(twinClientConfig(twin.state, 'dynamodb')));
+  sqs = new SQSClient(twinClientConfig(twin.state, 'sqs'));
+}, 90_000);
+afterAll(async () => {
+  db?.destroy();
+  sqs?.destroy();
+  await twin?.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+async function reconcileToday() {
+  await twin.drainUsage(30_000);
+  await new Promise((resolve) => setTimeout(resolve, 1_500)); // the gateway usage file is refreshed every second
+  const day = utcDay(new Date());
+  return reconcileDay(day, {
+    db,
+    tableName: twin.state.tableName,
+    sqs,
+    queueUrls: [twin.state.usageQueueUrl, twin.state.deadLetterQueueUrl],
+    gatewayUsage: async (clients) => twinGatewayUsage(twin.state.gatewayUsageFile as string, day, clients),
+  });
+}
+
+const hello = (apiKey: string) => fetch(`${twin.baseUrl}/v1/hello`, { headers: { 'x-api-key': apiKey } });
+
+test('metered counts equal the gateway usage, a dropped event is explained, and replay closes the gap', async () => {
+  const { apiKey, clientId } = twin.demoKeys.standard;
+  const since = new Date(Date.now() - 1_000);
+  for (let i = 0; i < 5; i++) expect((await hello(apiKey)).status).toBe(200);
+  expect((await fetch(`${twin.baseUrl}/v1/hello?unexpected=1`, { headers: { 'x-api-key': apiKey } })).status).toBe(400);
+
+  const clean = await reconcileToday();
+  expect(clean.rows.find((r) => r.clientId === clientId)).toMatchObject({ metered: 6, gateway: 6, kind: 'match' });
+  expect(clean.matches).toBe(true);
+
+  // Two events dropped: the route functions' queue is gone for a moment (as in the replay test).
+  const { resources } = require('../../lambdas/shared/clients') as typeof import('../../lambdas/shared/clients');
+  const queueUrl = resources.usageQueueUrl;
+  resources.usageQueueUrl = queueUrl.replace(/[^/]+$/, 'no-such-queue');
+  try {
+    for (let i = 0; i < 2; i++) expect((await hello(apiKey)).status).toBe(200);
+  } finally {
+    resources.usageQueueUrl = queueUrl;
+  }
+  const gap = await reconcileToday();
+  expect(gap.rows.find((r) => r.clientId === clientId)).toMatchObject({
+    metered: 6,
+    gateway: 8,
+    difference: -2,
+    kind: 'missing-usage-events',
+  });
+  expect(gap.matches).toBe(false);
+  expect(formatReconciliation(gap)).toContain('npm run usage:replay');
+
+  await replayLocal(twin.state, { since, until: new Date() });
+  const closed = await reconcileToday();
+  expect(closed.rows.find((r) => r.clientId === clientId)).toMatchObject({ metered: 8, gateway: 8, kind: 'match' });
+}, 120_000);

@@ -28,9 +28,18 @@ const RETRYABLE = new Set([
   'ETIMEDOUT',
 ]);
 
+/** The SDK wraps a network error it gave up on (after its own attempts) as `Error: AWS SDK error wrapper for <Name>: …`. */
+const SDK_WRAPPER = /^AWS SDK error wrapper for (\w+)/;
+
 export function isRetryable(error: unknown): boolean {
-  const e = error as { name?: string; code?: string; $retryable?: unknown } | undefined;
-  return RETRYABLE.has(e?.name ?? '') || RETRYABLE.has(e?.code ?? '') || Boolean(e?.$retryable);
+  const e = error as { name?: string; code?: string; message?: string; $retryable?: unknown } | undefined;
+  const wrapped = SDK_WRAPPER.exec(e?.message ?? '')?.[1];
+  return (
+    RETRYABLE.has(e?.name ?? '') ||
+    RETRYABLE.has(e?.code ?? '') ||
+    Boolean(e?.$retryable) ||
+    (wrapped !== undefined && (RETRYABLE.has(wrapped) || wrapped === 'Error'))
+  );
 }
 
 export interface RetryPolicy {

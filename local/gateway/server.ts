@@ -97,7 +97,8 @@ export function createGatewayServer(options: GatewayOptions): http.Server {
     const url = new URL(req.url ?? '/', 'http://gateway.local');
     const path = normalizePath(url.pathname);
     const method = (req.method ?? 'GET').toUpperCase();
-    if (options.twinRoutes && (await options.twinRoutes(req, res, url.pathname))) return;
+    // The dashboard's pages (GET /_twin/…); the management routes below (revocations) are not its.
+    if (options.twinRoutes && url.pathname !== TWIN_REVOCATIONS_PATH && (await options.twinRoutes(req, res, url.pathname))) return;
     let clientId: string | undefined;
     let resourcePath: string | undefined;
 

@@ -141,6 +141,14 @@ export async function writeArchive(archive: CounterArchive, encoded: EncodedArch
     ...encoded.parts.map((p) => ({ ...p, contentType: 'application/gzip' })),
     { key: manifestKey(encoded.manifest.dt), body: encoded.manifestBody, contentType: 'application/json' },
   ];
+  await putVerified(archive, objects);
+}
+
+/** Writes objects to the archive and reads each back, comparing its SHA-256: a write is done only once verified. */
+export async function putVerified(
+  archive: CounterArchive,
+  objects: readonly { key: string; body: Buffer; contentType: string }[],
+): Promise<void> {
   for (const object of objects) {
     const digest = sha256(object.body);
     await archive.s3.send(

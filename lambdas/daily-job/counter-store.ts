@@ -1,6 +1,7 @@
 // The job's access to counter items: the raw items of one client's old days (a Query on the client's
 // partition), the archive-part mark, and deletes conditional on the archived version.
-import { DeleteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { queryPages } from '../shared/query-pages';
+import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { COUNTER_ATTRIBUTES } from '../shared/counters';
 import { USAGE_PK_PREFIX } from '../../contracts/table';
 import { counterSortKeyRange, type UsageTable } from '../shared/usage-reader';
@@ -18,19 +19,13 @@ export function counterDay(item: Record<string, unknown>): string | undefined {
 export async function counterItemsThrough(table: UsageTable, clientId: string, lastDay: string): Promise<CounterItem[]> {
   const { end } = counterSortKeyRange(lastDay, lastDay);
   const items: CounterItem[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await table.db.send(
-      new QueryCommand({
-        TableName: table.tableName,
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :start AND :end',
-        ExpressionAttributeValues: { ':pk': `${USAGE_PK_PREFIX}${clientId}`, ':start': 'DAY#', ':end': end },
-        ExclusiveStartKey,
-      }),
-    );
+  for await (const page of queryPages(table.db, {
+    TableName: table.tableName,
+    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :start AND :end',
+    ExpressionAttributeValues: { ':pk': `${USAGE_PK_PREFIX}${clientId}`, ':start': 'DAY#', ':end': end },
+  })) {
     for (const item of page.Items ?? []) if (counterDay(item)) items.push(item as CounterItem);
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
+  }
   return items;
 }
 

@@ -1,6 +1,7 @@
 // Per-client daily summaries the job writes for each closed day: one partition per day, so
 // "who used the API on D, how much" is one Query (`pk = SUMMARY#<day>`).
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { queryPages } from '../shared/query-pages';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { DAY_MS, dayStartMs } from '../shared/calendar-days';
 import type { UsageTable } from '../shared/usage-reader';
@@ -37,18 +38,12 @@ export async function putDailySummary(table: UsageTable, summary: DailySummary, 
 
 export async function listDailySummaries(table: UsageTable, day: string): Promise<DailySummary[]> {
   const summaries: DailySummary[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await table.db.send(
-      new QueryCommand({
-        TableName: table.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': summaryKey(day, '').pk },
-        ExclusiveStartKey,
-      }),
-    );
+  for await (const page of queryPages(table.db, {
+    TableName: table.tableName,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': summaryKey(day, '').pk },
+  })) {
     summaries.push(...(page.Items ?? []).map((item) => dailySummary.parse(item)));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
+  }
   return summaries;
 }

@@ -1,7 +1,8 @@
 // Clients and their API keys in the usage table: create, revoke, list, look up by key hash.
+import { queryPages } from './query-pages';
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { CLIENTS_PK, itemKey } from '../../contracts/table';
 import { PLAN_NAMES, type PlanName } from '../../contracts/plans';
@@ -159,23 +160,17 @@ export async function revokeClient(store: ClientStore, clientId: string, now = n
 /** Every parseable client record; a malformed one is skipped and reported to `onMalformed`. */
 export async function listClients(store: ClientStore, onMalformed?: (record: MalformedRecord) => void): Promise<ClientRecord[]> {
   const clients: ClientRecord[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await store.db.send(
-      new QueryCommand({
-        TableName: store.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': CLIENTS_PK },
-        ExclusiveStartKey,
-      }),
-    );
+  for await (const page of queryPages(store.db, {
+    TableName: store.tableName,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': CLIENTS_PK },
+  })) {
     for (const item of page.Items ?? []) {
       const { keyHash: _keyHash, ...rest } = item;
       const parsed = clientRecord.safeParse(rest);
       if (parsed.success) clients.push(parsed.data);
       else onMalformed?.(malformed(item, parsed.error));
     }
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
+  }
   return clients;
 }

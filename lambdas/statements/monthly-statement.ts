@@ -2,11 +2,11 @@
 // usage, build each client's statement, and (for the whole month) write the files to the archive
 // bucket. A closed month's files are final: a later run that would change them writes nothing and
 // says so, since a correction must be recorded, not silently applied.
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import type { CounterArchive } from '../daily-job/counter-archive';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { type CounterArchive, putVerified } from '../daily-job/counter-archive';
 import { readMonth, type ClientMonth, type MonthSources } from './monthly-usage';
 import { openDays } from './months';
-import { clientStatement, sha256, statementFiles, statementKeys, type ClientStatement, type StatementManifest } from './statement-files';
+import { clientStatement, statementFiles, statementKeys, type ClientStatement, type StatementManifest } from './statement-files';
 
 export interface MonthlyStatement {
   readonly month: string;
@@ -56,19 +56,6 @@ export async function writeMonthlyStatement(archive: CounterArchive, statement: 
   const newManifest = files.objects.find((o) => o.key === manifestKey)!.body;
   if (storedBody?.equals(newManifest)) return { month: statement.month, outcome: 'unchanged', manifest: files.manifest };
   if (stored?.status === 'closed') return { month: statement.month, outcome: 'kept-closed', manifest: stored };
-  for (const object of files.objects) {
-    const digest = sha256(object.body);
-    await archive.s3.send(
-      new PutObjectCommand({
-        Bucket: archive.bucket,
-        Key: object.key,
-        Body: object.body,
-        ContentType: object.contentType,
-        Metadata: { sha256: digest },
-      }),
-    );
-    const back = await getObject(archive, object.key);
-    if (!back || sha256(back) !== digest) throw new Error(`statement object ${object.key} did not read back as written`);
-  }
+  await putVerified(archive, files.objects);
   return { month: statement.month, outcome: 'written', manifest: files.manifest };
 }

@@ -1,7 +1,7 @@
 // Reads one month of usage for the statements: every client of the registry, its counter items from
 // the table and from the S3 archive (days older than the retention live only there), and the plan in
 // force per day (the daily job's summary of that day, else the client's current plan).
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { queryPages } from '../shared/query-pages';
 import { USAGE_PK_PREFIX } from '../../contracts/table';
 import { listClients, type ClientRecord } from '../shared/client-store';
 import { counterSortKeyRange, usageFromItems, type DayUsage, type UsageTable } from '../shared/usage-reader';
@@ -25,19 +25,13 @@ type Item = Record<string, unknown> & { pk: string; sk: string };
 async function tableCounterItems(table: UsageTable, clientId: string, from: string, to: string): Promise<Item[]> {
   const { start, end } = counterSortKeyRange(from, to);
   const items: Item[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await table.db.send(
-      new QueryCommand({
-        TableName: table.tableName,
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :start AND :end',
-        ExpressionAttributeValues: { ':pk': `${USAGE_PK_PREFIX}${clientId}`, ':start': start, ':end': end },
-        ExclusiveStartKey,
-      }),
-    );
+  for await (const page of queryPages(table.db, {
+    TableName: table.tableName,
+    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :start AND :end',
+    ExpressionAttributeValues: { ':pk': `${USAGE_PK_PREFIX}${clientId}`, ':start': start, ':end': end },
+  })) {
     items.push(...((page.Items ?? []) as Item[]));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
+  }
   return items;
 }
 

@@ -11,7 +11,7 @@ export function isMonth(value: unknown): value is string {
 /** Every day of `month`, oldest first. */
 export function daysOfMonth(month: string): string[] {
   const first = `${month}-01`;
-  const nextMonthFirst = addDays(`${month}-28`, 4).slice(0, 7) + '-01';
+  const nextMonthFirst = `${addDays(`${month}-28`, 4).slice(0, 7)}-01`;
   return dayRange(first, addDays(nextMonthFirst, -1));
 }
 

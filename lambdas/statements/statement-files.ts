@@ -86,11 +86,11 @@ export function statementCsv(statements: readonly ClientStatement[]): string {
     for (const [route, c] of Object.entries(s.routes)) lines.push(csvRow([s.month, s.clientId, ALL, plans, route, ...counts(c)]));
     lines.push(csvRow([s.month, s.clientId, ALL, plans, ALL, ...counts(s.total)]));
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 export function statementJsonl(statements: readonly ClientStatement[]): string {
-  return statements.map((s) => JSON.stringify(s) + '\n').join('');
+  return statements.map((s) => `${JSON.stringify(s)}\n`).join('');
 }
 
 /** A Stripe billing meter event as its API takes it (POST /v1/billing/meter_events), one per client and day. */
@@ -133,7 +133,7 @@ export function meterEvents(statements: readonly ClientStatement[], usage: reado
   return { events, unmapped };
 }
 
-export const meterEventsJsonl = (events: readonly MeterEvent[]) => events.map((e) => JSON.stringify(e) + '\n').join('');
+export const meterEventsJsonl = (events: readonly MeterEvent[]) => events.map((e) => `${JSON.stringify(e)}\n`).join('');
 
 export const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
@@ -176,7 +176,7 @@ export function statementFiles(month: string, statements: readonly ClientStateme
   };
   const manifestObject = {
     key: keys.manifest,
-    body: Buffer.from(JSON.stringify(manifest, null, 2) + '\n'),
+    body: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`),
     contentType: 'application/json',
   };
   return { manifest, objects: [...data, manifestObject] };

@@ -42,7 +42,7 @@ afterAll(async () => {
 
 test(`${REQUESTS} requests with throttled, ambiguous and stalled writes are counted exactly, per client and route`, async () => {
   // Prepare: faults on every write from now on (the twin's own set-up ran clean).
-  proxy.plan = { throttle: 0.1, ambiguous: 0.1, stall: 0.04, stallMs: 2_000 };
+  proxy.plan = { throttle: 0.15, ambiguous: 0.15, stall: 0.05, stallMs: 2_000 };
   const keys = [twin.demoKeys.standard, twin.demoKeys.premium];
   const routes = [
     { path: '/v1/hello', init: {} as RequestInit },
@@ -100,7 +100,8 @@ test(`${REQUESTS} requests with throttled, ambiguous and stalled writes are coun
       faultLoad: { requests: REQUESTS, answeredByHandlers: [...expected.values()].reduce((a, b) => a + b, 0), injected: proxy.injected },
     }),
   );
-  expect(proxy.injected.throttle + proxy.injected.ambiguous + proxy.injected.stall).toBeGreaterThan(10);
+  // ~100 aggregator writes at these rates inject ~35 faults; at least a handful must have happened.
+  expect(proxy.injected.throttle + proxy.injected.ambiguous + proxy.injected.stall).toBeGreaterThanOrEqual(8);
   expect([...expected.values()].reduce((a, b) => a + b, 0)).toBeGreaterThan(REQUESTS / 2); // most reached a handler
   expect(Object.fromEntries(counted)).toEqual(Object.fromEntries(expected));
 }, 300_000);

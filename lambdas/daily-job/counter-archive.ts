@@ -99,7 +99,8 @@ export function decodePart(body: Buffer): ArchivedItem[] {
     .map((line) => JSON.parse(line) as ArchivedItem);
 }
 
-async function getObject(archive: CounterArchive, key: string): Promise<Buffer | undefined> {
+/** An archive object's bytes, or undefined when it does not exist. */
+export async function getObject(archive: CounterArchive, key: string): Promise<Buffer | undefined> {
   try {
     const result = await archive.s3.send(new GetObjectCommand({ Bucket: archive.bucket, Key: key }));
     return Buffer.from(await result.Body!.transformToByteArray());

@@ -1,9 +1,4 @@
-// The monthly statement use case, shared by the daily job and `npm run usage:export`: read a month of
-// usage, build each client's statement, and (for the whole month) write the files to the archive
-// bucket. A closed month's files are final: a later run that would change them writes nothing and
-// says so, since a correction must be recorded, not silently applied.
-import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { type CounterArchive, putVerified } from '../daily-job/counter-archive';
+import { type CounterArchive, getObject, putVerified } from '../daily-job/counter-archive';
 import { readMonth, type ClientMonth, type MonthSources } from './monthly-usage';
 import { openDays } from './months';
 import { clientStatement, statementFiles, statementKeys, type ClientStatement, type StatementManifest } from './statement-files';
@@ -34,17 +29,6 @@ export interface WrittenStatement {
   /** `written`: new or changed files put; `unchanged`: the stored files already matched; `kept-closed`: a closed month differs and was left as it was. */
   readonly outcome: 'written' | 'unchanged' | 'kept-closed';
   readonly manifest: StatementManifest;
-}
-
-async function getObject(archive: CounterArchive, key: string): Promise<Buffer | undefined> {
-  try {
-    const result = await archive.s3.send(new GetObjectCommand({ Bucket: archive.bucket, Key: key }));
-    return Buffer.from(await result.Body!.transformToByteArray());
-  } catch (error) {
-    if ((error as Error).name === 'NoSuchKey' || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404)
-      return undefined;
-    throw error;
-  }
 }
 
 /** Writes the month's files (data first, manifest last, each read back and hashed). */

@@ -24,6 +24,8 @@ export const DASHBOARD = {
   },
   usageQueue: { title: 'Usage queue depth', series: { visible: 'visible', inFlight: 'in flight' }, twin: 'gauge' },
   deadLetters: { title: 'Dead-letter queues', series: { usage: 'usage DLQ', job: 'daily job DLQ' }, twin: 'gauge' },
+  // Stages with a web ACL only (contracts/waf.ts); the twin's emulated blocks are in its access log.
+  waf: { title: 'WAF requests (web ACL)', series: { blocked: 'blocked', counted: 'counted only', allowed: 'allowed' } },
   dailyJob: {
     title: 'Daily job (custom)',
     series: {

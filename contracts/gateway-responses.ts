@@ -14,6 +14,7 @@ export type GatewayResponseType =
   | 'MISSING_AUTHENTICATION_TOKEN'
   | 'INVALID_API_KEY'
   | 'REQUEST_TOO_LARGE'
+  | 'WAF_FILTERED'
   | 'DEFAULT_4XX'
   | 'DEFAULT_5XX';
 
@@ -89,6 +90,15 @@ export const GATEWAY_RESPONSES: readonly GatewayResponseDefinition[] = [
     slug: 'payload-too-large',
     title: 'Payload Too Large',
     detail: 'The request is larger than the API accepts.',
+  },
+  // The stage's web ACL blocked the request (contracts/waf.ts): it never reached the authorizer.
+  {
+    type: 'WAF_FILTERED',
+    statusCode: 403,
+    slug: 'request-blocked',
+    title: 'Forbidden',
+    detail:
+      "The request was blocked by the API's firewall: a malformed API key, too many requests from this address, or a known-bad pattern.",
   },
   { type: 'DEFAULT_4XX', statusCode: 400, slug: 'bad-request', title: 'Bad Request', detail: 'The request could not be processed.' },
   {

@@ -1,4 +1,5 @@
 // Per-stage settings as typed data. bin/app.ts picks one; nothing below it reads env or context.
+import { WAF_DEFAULTS, type WafSettings } from './waf';
 
 export type StageName = 'dev' | 'prod';
 
@@ -39,6 +40,8 @@ export interface StageConfig {
    * so it cannot starve the route functions. None in dev (new accounts may have too small a limit to reserve).
    */
   readonly authorizerReservedConcurrency?: number;
+  /** AWS WAF web ACL on the stage (contracts/waf.ts): on in prod, off in dev to keep its cost at zero. */
+  readonly waf: WafSettings;
   /** Origins allowed by CORS; empty means no CORS headers. Never `*` in prod. */
   readonly corsOrigins: readonly string[];
   /** When the daily job runs (UTC). */
@@ -70,6 +73,7 @@ export const STAGES: Record<StageName, StageConfig> = {
     logRetentionDays: 14,
     logLevel: 'DEBUG',
     stageThrottle: { ratePerSecond: 100, burst: 200 },
+    waf: WAF_DEFAULTS,
     corsOrigins: ['http://localhost:3000'],
   },
   prod: {
@@ -81,6 +85,7 @@ export const STAGES: Record<StageName, StageConfig> = {
     logLevel: 'INFO',
     stageThrottle: { ratePerSecond: 1_000, burst: 2_000 },
     authorizerReservedConcurrency: 50,
+    waf: { ...WAF_DEFAULTS, enabled: true },
     corsOrigins: [],
   },
 };

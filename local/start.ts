@@ -10,11 +10,12 @@ import { startTwin, TWIN_STAGE, type Twin } from './twin';
 import type { AccessLogEntry } from './gateway/server';
 import { dropSharedScopeWarnings } from './shared-scope-warnings';
 
-const USAGE = `usage: npm start [-- --persist DIR] [--verbose] [--no-stage-throttle] [--no-access-log] [--dynamodb-endpoint URL] [--sqs-endpoint URL]
+const USAGE = `usage: npm start [-- --persist DIR] [--verbose] [--no-stage-throttle] [--no-waf] [--no-access-log] [--dynamodb-endpoint URL] [--sqs-endpoint URL]
   PORT (default ${DEFAULT_PORT}) and HOST (default ${DEFAULT_HOST}) choose where the API listens.
   --persist DIR        keep table, queues, objects, demo keys and quota counts in DIR
   --verbose            Lambda logs (Powertools JSON) at the stage's level (${TWIN_STAGE.logLevel})
   --no-stage-throttle  lift the stage-wide throttle (${TWIN_STAGE.stageThrottle.ratePerSecond} req/s, burst ${TWIN_STAGE.stageThrottle.burst}), for load tests
+  --no-waf             turn off the web ACL emulation (per-IP rate ${TWIN_STAGE.waf.ipRate.limit} requests/${TWIN_STAGE.waf.ipRate.windowSeconds} s, API key format), for load tests
   --no-access-log      do not print one line per request
   --dynamodb-endpoint URL  use this running DynamoDB instead of starting DynamoDB Local (table created if missing)
   --sqs-endpoint URL   use this running SQS instead of fauxqs' (queues created if missing; S3 stays fauxqs')`;
@@ -25,6 +26,7 @@ export interface CliOptions {
   readonly persistDir?: string;
   readonly verbose: boolean;
   readonly noStageThrottle: boolean;
+  readonly noWaf: boolean;
   readonly accessLog: boolean;
   readonly dynamoEndpoint?: string;
   readonly sqsEndpoint?: string;
@@ -35,6 +37,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
   let persistDir: string | undefined;
   let verbose = false;
   let noStageThrottle = false;
+  let noWaf = false;
   let accessLog = true;
   const endpoints: { dynamoEndpoint?: string; sqsEndpoint?: string } = {};
   const endpointFlags = { '--dynamodb-endpoint': 'dynamoEndpoint', '--sqs-endpoint': 'sqsEndpoint' } as const;
@@ -47,6 +50,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
     } else if (arg.startsWith('--persist=')) persistDir = arg.slice('--persist='.length);
     else if (arg === '--verbose') verbose = true;
     else if (arg === '--no-stage-throttle') noStageThrottle = true;
+    else if (arg === '--no-waf') noWaf = true;
     else if (arg === '--no-access-log') accessLog = false;
     else if (arg.split('=')[0] in endpointFlags) {
       const flag = arg.split('=')[0] as keyof typeof endpointFlags;
@@ -60,7 +64,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
   const port = Number(portText);
   if (!/^\d+$/.test(portText) || port < 1 || port > 65_535)
     throw new Error(`PORT must be a number from 1 to 65535: got ${JSON.stringify(portText)}`);
-  return { port, host: env.HOST || DEFAULT_HOST, persistDir, verbose, noStageThrottle, accessLog, ...endpoints };
+  return { port, host: env.HOST || DEFAULT_HOST, persistDir, verbose, noStageThrottle, noWaf, accessLog, ...endpoints };
 }
 
 function accessLine(entry: AccessLogEntry): string {
@@ -152,6 +156,7 @@ async function main(): Promise<void> {
       sqsEndpoint: cli.sqsEndpoint,
       lambdaLogLevel: cli.verbose ? TWIN_STAGE.logLevel : undefined,
       noStageThrottle: cli.noStageThrottle,
+      noWaf: cli.noWaf,
       onAccess: cli.accessLog ? (entry) => console.log(accessLine(entry)) : undefined,
       log: (line) => console.error(line),
     });

@@ -27,6 +27,7 @@ import { freePort } from './services/ports';
 import { RequestAuthorizer } from './gateway/authorizer';
 import { lambdaContext, localFunctionName } from './fake-aws';
 import { createGatewayServer, type AccessLogEntry, type GatewayRoute } from './gateway/server';
+import { WebAcl } from './gateway/waf';
 import { UsagePlans, type PlanOverrides } from './gateway/usage-plans';
 import { scheduleDaily, scheduledEvent, type DailyTimer } from './daily-schedule';
 import { startUsagePoller, type UsagePoller } from './usage-poller';
@@ -68,11 +69,16 @@ export interface TwinOptions {
   readonly stage?: Partial<
     Pick<
       StageConfig,
-      'authorizerCacheTtlSeconds' | 'usageBatchSize' | 'usageBatchWindowSeconds' | 'aggregatorMaxConcurrency' | 'stageThrottle'
+      'authorizerCacheTtlSeconds' | 'usageBatchSize' | 'usageBatchWindowSeconds' | 'aggregatorMaxConcurrency' | 'stageThrottle' | 'waf'
     >
   >;
   /** Lift the stage-wide throttle (benchmarks of the twin itself). */
   readonly noStageThrottle?: boolean;
+  /**
+   * Turn off the web ACL emulation (load tests from one address). The twin emulates the stage's web ACL
+   * rules (contracts/waf.ts) whatever the stage's `waf.enabled`, because locally they cost nothing.
+   */
+  readonly noWaf?: boolean;
   /** Test-only plan limits for the gateway (handlers' RateLimit headers keep the configured ones). */
   readonly planOverrides?: PlanOverrides;
   /** Run the daily job on its schedule (default true). */
@@ -327,6 +333,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       authorizer,
       usagePlans,
       stage: stage.stageName,
+      webAcl: new WebAcl({ ...stage.waf, enabled: !options.noWaf }),
       cors: stage.corsOrigins.length > 0 ? { allowOrigins: stage.corsOrigins, ...CORS_PREFLIGHT } : undefined,
       onAccess: (entry) => {
         observations.record(entry);

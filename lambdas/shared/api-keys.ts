@@ -1,12 +1,9 @@
 // API key values: generation and hashing. Only the SHA-256 hash of a key is ever stored.
 import { createHash, randomBytes } from 'node:crypto';
+import { API_KEY_PATTERN, API_KEY_PREFIX, API_KEY_SECRET_LENGTH as SECRET_LENGTH } from '../../contracts/api-key-format';
 
-/** Every key starts with this, so leaked keys are easy to recognise (and to scan for). */
-export const API_KEY_PREFIX = 'mapi';
+export { API_KEY_PATTERN, API_KEY_PREFIX };
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-/** 40 base62 characters ≈ 238 bits of randomness. */
-const SECRET_LENGTH = 40;
-export const API_KEY_PATTERN = new RegExp(`^${API_KEY_PREFIX}[A-Za-z0-9]{${SECRET_LENGTH}}$`);
 
 /** Prefix of usage identifiers: API Gateway key values that are not client secrets. */
 export const USAGE_IDENTIFIER_PREFIX = 'musg';

@@ -13,6 +13,7 @@ import { PLAN_NAMES, PLANS, perSecond, throttleFor, type PlanName } from '../../
 import { routeKey, type RouteDefinition } from '../../contracts/routes';
 import type { StageConfig } from '../../contracts/stages';
 import { constructIdFor } from './route-functions';
+import { StageWebAcl } from './web-acl';
 
 export interface MeteredApiProps {
   readonly stage: StageConfig;
@@ -71,6 +72,8 @@ export class MeteredApi extends Construct {
   readonly usagePlans: Readonly<Record<PlanName, apigw.UsagePlan>>;
   /** API Gateway method per route id. */
   readonly methods: ReadonlyMap<string, apigw.Method>;
+  /** The stage's web ACL, where the stage config turns it on. */
+  readonly webAcl?: StageWebAcl;
 
   constructor(scope: Construct, id: string, props: MeteredApiProps) {
     super(scope, id);
@@ -136,6 +139,9 @@ export class MeteredApi extends Construct {
       removalPolicy: stage.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
     this.restApi.deploymentStage.node.addDependency(this.executionLogs);
+
+    // The edge: AWS WAF in front of the stage (per stage config; contracts/waf.ts).
+    if (stage.waf.enabled) this.webAcl = new StageWebAcl(this, 'WebAcl', { stage, restApi: this.restApi });
 
     // Parameters are validated at the gateway; bodies by the Lambda (see README, Decisions: the
     // gateway's body errors echo input and cannot list field paths).
@@ -224,11 +230,12 @@ export class MeteredApi extends Construct {
       reason:
         "The ParametersValidator validates query and path parameters; bodies are validated by each route Lambda with the same zod schema, because the gateway's body errors echo input values and cannot list field paths (contract: 400 problem+json with errors[{path,message}], never echoing input).",
     });
-    Validations.of(this.restApi.deploymentStage).acknowledge({
-      id: 'AwsSolutions-APIG3',
-      reason:
-        'Abuse is bounded per key by usage-plan throttles and quotas and per stage by the stage throttle; a WAF web ACL is an account-level choice (cost, managed rule sets) attached outside this stack.',
-    });
+    if (!stage.waf.enabled) {
+      Validations.of(this.restApi.deploymentStage).acknowledge({
+        id: 'AwsSolutions-APIG3',
+        reason: `The ${stage.stageName} stage turns its web ACL off (contracts/stages.ts waf.enabled) to keep its cost at zero; abuse is bounded per key by usage plans and per stage by the stage throttle. Prod has the web ACL.`,
+      });
+    }
     if (stage.corsOrigins.length > 0) {
       // Browsers send CORS preflights without credentials, so OPTIONS methods cannot carry the authorizer.
       this.restApi.methods

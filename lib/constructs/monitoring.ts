@@ -328,6 +328,29 @@ export class Monitoring extends Construct {
         ],
       ],
     });
+    const webAcl = props.api.webAcl;
+    if (webAcl) {
+      const wafMetric = (metricName: string, label: string) =>
+        new cw.Metric({
+          namespace: 'AWS/WAFV2',
+          metricName,
+          dimensionsMap: webAcl.metricDimensions,
+          statistic: cw.Stats.SUM,
+          period: FIVE_MINUTES,
+          label,
+        });
+      this.dashboard.addWidgets(
+        graph(
+          DASHBOARD.waf.title,
+          [
+            wafMetric('BlockedRequests', DASHBOARD.waf.series.blocked),
+            wafMetric('CountedRequests', DASHBOARD.waf.series.counted),
+            wafMetric('AllowedRequests', DASHBOARD.waf.series.allowed),
+          ],
+          24,
+        ),
+      );
+    }
   }
 
   /** Console address of the dashboard. */

@@ -14,6 +14,7 @@ export const ERROR_TYPES = {
   MISSING_AUTHENTICATION_TOKEN: 'MissingAuthenticationTokenException',
   INVALID_API_KEY: 'ForbiddenException',
   REQUEST_TOO_LARGE: 'RequestTooLargeException',
+  WAF_FILTERED: 'WAFFilteredException',
   AUTHORIZER_FAILURE: 'AuthorizerConfigurationException',
   INTEGRATION_FAILURE: 'InternalServerErrorException',
 } as const;
@@ -31,6 +32,7 @@ const RESPONSE_FOR: Record<GatewayError, GatewayResponseType> = {
   MISSING_AUTHENTICATION_TOKEN: 'MISSING_AUTHENTICATION_TOKEN',
   INVALID_API_KEY: 'INVALID_API_KEY',
   REQUEST_TOO_LARGE: 'REQUEST_TOO_LARGE',
+  WAF_FILTERED: 'WAF_FILTERED',
   AUTHORIZER_FAILURE: 'DEFAULT_5XX',
   INTEGRATION_FAILURE: 'DEFAULT_5XX',
 };

@@ -13,6 +13,7 @@ import { lambdaContext } from '../fake-aws';
 import { authorizerEvent, methodArn, proxyEvent, type IncomingRequest } from './proxy-event';
 import type { UsagePlans } from './usage-plans';
 import { handleRevocation, isLoopback, TWIN_REVOCATIONS_PATH } from './revocations';
+import type { WebAcl } from './waf';
 
 export type RouteHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -45,6 +46,8 @@ export interface GatewayOptions {
   readonly authorizer: RequestAuthorizer;
   readonly usagePlans: UsagePlans;
   readonly stage: string;
+  /** The stage's web ACL (its custom rules), evaluated before routing; none when absent. */
+  readonly webAcl?: WebAcl;
   /** Largest body passed on to a handler; larger gets 413 from the gateway. */
   readonly maxPayloadBytes?: number;
   readonly onAccess?: (entry: AccessLogEntry) => void;
@@ -124,7 +127,14 @@ export function createGatewayServer(options: GatewayOptions): http.Server {
       return finish(await handleRevocation(req, res, options));
     }
 
-    // 1. Resource and method: an unknown one is API Gateway's "Missing Authentication Token".
+    // 1. The web ACL sees every request first, as AWS WAF does in front of the stage.
+    const waf = options.webAcl?.inspect(normalizeIp(req.socket.remoteAddress), req.headers);
+    if (waf?.action === 'block') {
+      req.resume();
+      return reject('WAF_FILTERED');
+    }
+
+    // 2. Resource and method: an unknown one is API Gateway's "Missing Authentication Token".
     if (method === 'OPTIONS' && options.cors && resources.some((pattern) => pattern.test(path))) {
       req.resume();
       res.writeHead(204, { ...preflightHeaders(options.cors, allowMethods, req.headers.origin), 'x-amzn-RequestId': requestId });
@@ -138,7 +148,7 @@ export function createGatewayServer(options: GatewayOptions): http.Server {
     }
     resourcePath = route.definition.path;
 
-    // 2. Payload limit, before anything else runs.
+    // 3. Payload limit, before anything else runs.
     const body = await readBody(req, maxPayload);
     if (!body) return reject('REQUEST_TOO_LARGE', { Connection: 'close' });
 
@@ -160,7 +170,7 @@ export function createGatewayServer(options: GatewayOptions): http.Server {
       receivedAt,
     };
 
-    // 3. The REQUEST authorizer (cached per x-api-key value).
+    // 4. The REQUEST authorizer (cached per x-api-key value).
     const auth = await options.authorizer.authorize(authorizerEvent(request), requestId);
     if (auth.kind === 'unauthorized') return reject('UNAUTHORIZED');
     if (auth.kind === 'deny') return reject('ACCESS_DENIED');
@@ -170,7 +180,7 @@ export function createGatewayServer(options: GatewayOptions): http.Server {
     }
     clientId = typeof auth.context.clientId === 'string' ? auth.context.clientId : auth.principalId;
 
-    // 4. Usage plan of the usageIdentifierKey: throttle, then daily quota.
+    // 5. Usage plan of the usageIdentifierKey: throttle, then daily quota.
     const apiKey = auth.usageIdentifierKey;
     const plan = String(auth.context.plan ?? '');
     // apiKeySource AUTHORIZER: the usageIdentifierKey must be a key of a usage plan.
@@ -180,10 +190,10 @@ export function createGatewayServer(options: GatewayOptions): http.Server {
     if (verdict === 'quota-exceeded') return reject('QUOTA_EXCEEDED');
     if (verdict === 'no-plan') return reject('INVALID_API_KEY');
 
-    // 5. The parameters validator: required query parameters (bodies are validated by the Lambda).
+    // 6. The parameters validator: required query parameters (bodies are validated by the Lambda).
     if (missingRequiredQuery(route.definition, url.searchParams)) return reject('BAD_REQUEST_PARAMETERS');
 
-    // 6. The integration: the route's handler, with the function's timeout.
+    // 7. The integration: the route's handler, with the function's timeout.
     const event = proxyEvent(request, { principalId: auth.principalId, context: auth.context, integrationLatency: auth.latencyMs, apiKey });
     const context = lambdaContext(route.functionName, route.definition.timeoutSeconds * 1000, awsRequestId);
     let result: APIGatewayProxyResult;

@@ -26,6 +26,7 @@ beforeAll(async () => {
     quiet: true,
     dailySchedule: false,
     noStageThrottle: true,
+    noWaf: true,
     // Room for the load (strict routes keep their per-method throttle: some 429s are expected and not metered).
     planOverrides: { standard: { ratePerMinute: 60_000, burst: 1_000 }, premium: { ratePerMinute: 60_000, burst: 1_000 } },
     dynamoEndpoint: proxy.endpoint,

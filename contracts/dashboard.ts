@@ -24,8 +24,8 @@ export const DASHBOARD = {
   },
   usageQueue: { title: 'Usage queue depth', series: { visible: 'visible', inFlight: 'in flight' }, twin: 'gauge' },
   deadLetters: { title: 'Dead-letter queues', series: { usage: 'usage DLQ', job: 'daily job DLQ' }, twin: 'gauge' },
-  // Stages with a web ACL only (contracts/waf.ts); the twin's emulated blocks are in its access log.
-  waf: { title: 'WAF requests (web ACL)', series: { blocked: 'blocked', counted: 'counted only', allowed: 'allowed' } },
+  // Stages with a web ACL (contracts/waf.ts); the twin plots the blocks of its two emulated rules.
+  waf: { title: 'WAF requests (web ACL)', series: { blocked: 'blocked', counted: 'counted only', allowed: 'allowed' }, twin: 'rate' },
   dailyJob: {
     title: 'Daily job (custom)',
     series: {

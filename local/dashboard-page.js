@@ -65,6 +65,7 @@
       [w.throttles.series.throttled, w.throttles.series.quotaExceeded],
       [s.t, s.throttled, s.quotaExceeded],
     );
+    draw('waf', `${w.waf.title} (per second, the twin's two emulated rules)`, [w.waf.series.blocked], [s.t, s.wafBlocked]);
     gauges.t.push(Math.floor(Date.parse(m.generatedAt) / 1000));
     gauges.visible.push(m.queues.usage.visible);
     gauges.inFlight.push(m.queues.usage.inFlight);

@@ -22,6 +22,7 @@ interface Second {
   readonly byRouteClass: Record<string, number>;
   throttled: number;
   quotaExceeded: number;
+  wafBlocked: number;
   latencies: number[];
 }
 
@@ -50,7 +51,7 @@ export class TwinObservations {
     const t = Math.floor(now / 1000);
     let second = this.seconds.at(-1);
     if (!second || second.t !== t) {
-      second = { t, byRouteClass: {}, throttled: 0, quotaExceeded: 0, latencies: [] };
+      second = { t, byRouteClass: {}, throttled: 0, quotaExceeded: 0, wafBlocked: 0, latencies: [] };
       this.seconds.push(second);
       while (this.seconds.length > 0 && this.seconds[0].t <= t - HISTORY_SECONDS) this.seconds.shift();
     }
@@ -58,6 +59,7 @@ export class TwinObservations {
     second.byRouteClass[key] = (second.byRouteClass[key] ?? 0) + 1;
     if (entry.errorType === 'THROTTLED') second.throttled++;
     if (entry.errorType === 'QUOTA_EXCEEDED') second.quotaExceeded++;
+    if (entry.errorType === 'WAF_FILTERED') second.wafBlocked++;
     second.latencies.push(entry.latencyMs);
     // Answered by a handler = what the metering must count: a client, and no gateway refusal.
     if (entry.clientId && !entry.errorType) {
@@ -91,6 +93,7 @@ export class TwinObservations {
       latency: { p50: t.map((s) => pct(at.get(s)?.latencies ?? [], 50)), p99: t.map((s) => pct(at.get(s)?.latencies ?? [], 99)) },
       throttled: t.map((s) => at.get(s)?.throttled ?? 0),
       quotaExceeded: t.map((s) => at.get(s)?.quotaExceeded ?? 0),
+      wafBlocked: t.map((s) => at.get(s)?.wafBlocked ?? 0),
     };
   }
 }

@@ -93,7 +93,7 @@ test('the dashboard shows live charts and per-client counts equal to GET /v1/usa
   expect(shownB).toBe(await usage(b.apiKey));
 
   // Charts: one uPlot canvas per time-series widget, titled from contracts/dashboard.ts.
-  for (const id of ['requests', 'latency', 'throttles', 'usageQueue', 'deadLetters'] as const) {
+  for (const id of ['requests', 'latency', 'throttles', 'waf', 'usageQueue', 'deadLetters'] as const) {
     const widget = page.locator(`[data-widget="${id}"]`);
     await expect(widget.locator('h2').textContent()).resolves.toContain(DASHBOARD[id].title);
     expect(await widget.locator('canvas').count()).toBe(1);

@@ -24,17 +24,19 @@ test('series: per second, by route and status class, zero-filled, with latency p
     entry({ path: '/nope', resourcePath: undefined, status: 404, errorType: 'MISSING_AUTHENTICATION_TOKEN', clientId: undefined }),
     T0 + 1000,
   );
+  seen.record(entry({ resourcePath: undefined, status: 403, errorType: 'WAF_FILTERED', clientId: undefined }), T0 + 2000);
 
   const s = seen.series(T0 + 2000);
   expect(s.t).toHaveLength(300);
   expect(s.t.at(-1)).toBe((T0 + 2000) / 1000);
   const at = (values: readonly (number | null)[], ms: number) => values[s.t.indexOf(ms / 1000)];
   expect(Object.keys(s.requests)).toEqual(['GET /v1/hello 2xx', 'GET /v1/hello 4xx', 'POST /v1/quotes 4xx', 'unmatched 4xx']);
+  expect(at(s.wafBlocked, T0 + 2000)).toBe(1);
+  expect(at(s.wafBlocked, T0 + 1000)).toBe(0);
   expect(at(s.requests['GET /v1/hello 2xx'], T0)).toBe(4);
   expect(at(s.requests['GET /v1/hello 2xx'], T0 + 1000)).toBe(0);
   expect(at(s.latency.p50, T0)).toBe(20);
   expect(at(s.latency.p99, T0)).toBe(40);
-  expect(at(s.latency.p50, T0 + 2000)).toBeNull();
   expect(at(s.throttled, T0 + 1000)).toBe(1);
   expect(at(s.quotaExceeded, T0 + 1000)).toBe(1);
 });

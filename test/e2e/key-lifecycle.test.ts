@@ -97,7 +97,7 @@ async function refusedAfter(key: string, endsAt: number) {
       expect(sent).toBeGreaterThanOrEqual(endsAt - 50);
       return { answer, windowMs: Date.now() - endsAt };
     }
-    expect(Date.now() - endsAt).toBeLessThan(CACHE_TTL_SECONDS * 1000 + 1500);
+    expect(Date.now() - endsAt).toBeLessThan(CACHE_TTL_SECONDS * 1000 + 2000);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -121,7 +121,7 @@ test('keys rotate --grace 2s: both keys work and count on one client; the old ke
 
   const { answer, windowMs } = await refusedAfter(created.apiKey, graceEnd);
   expectRefused(answer, KEY_REFUSALS.rotated(rotated.oldKeyValidUntil), created.apiKey);
-  expect(windowMs).toBeLessThanOrEqual(CACHE_TTL_SECONDS * 1000 + 500);
+  expect(windowMs).toBeLessThanOrEqual(CACHE_TTL_SECONDS * 1000 + 1000);
   console.log(`rotation: old key refused ${windowMs} ms after its grace ended (authorizer cache TTL ${CACHE_TTL_SECONDS} s)`);
   expect((await hello(rotated.apiKey)).status).toBe(200);
 
@@ -151,7 +151,7 @@ test('keys create --expires 2s: the key works, then is refused with a detail tha
   const { answer, windowMs } = await refusedAfter(apiKey, Date.parse(expiresAt!));
   expectRefused(answer, KEY_REFUSALS.expired(expiresAt!), apiKey);
   expect(answer.json.detail).toMatch(/expired/);
-  expect(windowMs).toBeLessThanOrEqual(CACHE_TTL_SECONDS * 1000 + 500);
+  expect(windowMs).toBeLessThanOrEqual(CACHE_TTL_SECONDS * 1000 + 1000);
   console.log(`expiry: key refused ${windowMs} ms after it expired (authorizer cache TTL ${CACHE_TTL_SECONDS} s)`);
   const listed = JSON.parse((await keys(['list', '--json'])).stdout).find((c: { clientId: string }) => c.clientId === clientId);
   expect(listed).toMatchObject({ status: 'active', keys: 0, keyExpiresAt: expiresAt });

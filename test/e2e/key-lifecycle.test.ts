@@ -12,6 +12,7 @@ import { createClient, getClient, type ClientStore } from '../../lambdas/shared/
 import { removeStateFile, twinClientConfig, writeStateFile } from '../../local/state-file';
 import { gatewayResponse, KEY_REFUSALS } from '../../contracts/gateway-responses';
 import { itemKey } from '../../contracts/table';
+import { hashApiKey } from '../../lambdas/shared/api-keys';
 
 jest.setTimeout(90_000);
 
@@ -165,6 +166,12 @@ test('keys revoke refuses every key of the client at once, the old key in its gr
   expect((await hello(rotated.apiKey)).status).toBe(200);
   const listed = JSON.parse((await keys(['list', '--json'])).stdout).find((c: { clientId: string }) => c.clientId === created.clientId);
   expect(listed).toMatchObject({ keys: 2, oldKeysValidUntil: rotated.oldKeyValidUntil });
+  const table = await keys(['list']);
+  const row = table.stdout.split('\n').find((line) => line.includes(created.clientId)) ?? '';
+  expect(table.stdout).toMatch(/keys.*keyExpiresAt.*oldKeysValidUntil/);
+  expect(row).toContain(rotated.oldKeyValidUntil);
+  for (const secret of [created.apiKey, rotated.apiKey, hashApiKey(created.apiKey), hashApiKey(rotated.apiKey)])
+    expect(table.stdout).not.toContain(secret);
 
   const revoke = await keys(['revoke', created.clientId]);
   expect(revoke.code).toBe(0);

@@ -28,6 +28,9 @@ import {
 import { DENY_DETAIL_CONTEXT_KEY, KEY_REFUSALS } from '../../contracts/gateway-responses';
 import { itemKey } from '../../contracts/table';
 import { createUsageTable, documentClient } from '../analytics/fixtures';
+import { APIGatewayClient, FlushStageAuthorizersCacheCommand, UpdateApiKeyCommand } from '@aws-sdk/client-api-gateway';
+import { mockClient } from 'aws-sdk-client-mock';
+import { type KeyTarget, revokeKey, rotateKey } from '../../scripts/key-admin';
 
 const TABLE = 'keys-lifecycle';
 const HOUR = 3_600_000;
@@ -335,6 +338,40 @@ describe('listClientKeys', () => {
     expect(JSON.stringify(listed)).not.toContain(hashApiKey(created.apiKey));
     expect(JSON.stringify(listed)).not.toContain('keyHash');
     expect(skipped.some((sk) => sk.includes(created.clientId))).toBe(false);
+  });
+});
+
+describe('on a deployed stage (API Gateway mocked)', () => {
+  const gatewayMock = mockClient(APIGatewayClient);
+  const target = (): KeyTarget => ({
+    store: store(),
+    gateway: {
+      client: new APIGatewayClient({}),
+      usagePlanIds: { standard: 'up-standard', premium: 'up-premium' },
+      restApiId: 'api1',
+      stageName: 'dev',
+    },
+  });
+  beforeEach(() => gatewayMock.reset().onAnyCommand().resolves({}));
+  afterAll(() => gatewayMock.restore());
+
+  it('a rotation with a grace needs no API Gateway change; --grace 0 flushes the authorizer cache only', async () => {
+    const created = await createClient(store(), { plan: 'standard', name: 'staged', apiGatewayKeyId: 'key-9' });
+    await rotateKey(target(), created.clientId, { graceMs: HOUR });
+    expect(gatewayMock.calls()).toHaveLength(0);
+    await rotateKey(target(), created.clientId, { graceMs: 0 });
+    expect(gatewayMock.calls().map((c) => [c.args[0].constructor.name, c.args[0].input])).toEqual([
+      ['FlushStageAuthorizersCacheCommand', { restApiId: 'api1', stageName: 'dev' }],
+    ]);
+  });
+
+  it('revoking a rotated client disables its one usage key and flushes the cache', async () => {
+    const created = await createClient(store(), { plan: 'standard', name: 'staged-revoke', apiGatewayKeyId: 'key-10' });
+    await rotateKey(target(), created.clientId, { graceMs: HOUR });
+    const revoked = await revokeKey(target(), created.clientId);
+    expect(revoked.keysRevoked).toBe(2);
+    expect(gatewayMock.commandCalls(UpdateApiKeyCommand).map((c) => c.args[0].input.apiKey)).toEqual(['key-10']);
+    expect(gatewayMock.commandCalls(FlushStageAuthorizersCacheCommand)).toHaveLength(1);
   });
 });
 

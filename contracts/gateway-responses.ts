@@ -18,6 +18,17 @@ export type GatewayResponseType =
   | 'DEFAULT_4XX'
   | 'DEFAULT_5XX';
 
+/** The authorizer context key whose value is the ACCESS_DENIED detail (letters only: API Gateway's rule). */
+export const DENY_DETAIL_CONTEXT_KEY = 'denyDetail';
+
+/** Why the authorizer refuses a known key with a Deny, and the detail each gets (no quotes or backslashes: it is substituted into JSON as is). */
+export const KEY_REFUSALS = {
+  revoked: () => 'This API key is revoked.',
+  expired: (at: string) => `This API key expired at ${at}; ask for a new key.`,
+  rotated: (at: string) => `This API key was replaced by a newer key; its grace period ended at ${at}.`,
+} as const;
+export type KeyRefusal = keyof typeof KEY_REFUSALS;
+
 export interface GatewayResponseDefinition {
   readonly type: GatewayResponseType;
   readonly statusCode: number;
@@ -37,12 +48,14 @@ export const GATEWAY_RESPONSES: readonly GatewayResponseDefinition[] = [
     title: 'Unauthorized',
     detail: 'A valid API key is required in the x-api-key header.',
   },
+  // The authorizer's Deny names the reason in its context; API Gateway substitutes it (simple variable
+  // substitution, no VTL). A Deny is the only authorizer answer whose body can vary: see docs/security.md.
   {
     type: 'ACCESS_DENIED',
     statusCode: 403,
     slug: 'forbidden',
     title: 'Forbidden',
-    detail: 'This API key is revoked or may not call this route.',
+    detail: `$context.authorizer.${DENY_DETAIL_CONTEXT_KEY}`,
   },
   // One token of the strictest route's bucket refills in 6 s (10 requests/minute).
   {

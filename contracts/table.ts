@@ -9,9 +9,15 @@ export const TABLE_KEYS = {
 
 /** Item keys. Every access pattern is a GetItem or a Query on one partition. */
 export const itemKey = {
-  /** API key record, looked up by the SHA-256 hash of the presented key. */
+  /**
+   * API key record, looked up by the SHA-256 hash of the presented key: a copy of its client record, plus
+   * `keyExpiresAt` (`--expires`) and, once rotated out, `keyRetiresAt` (the grace end).
+   */
   apiKey: (keyHash: string) => ({ pk: `KEY#${keyHash}`, sk: 'KEY' }),
-  /** Client registry (for `keys list` and revoke by clientId): one partition, Query-able. */
+  /**
+   * Client registry (for `keys list` and revoke by clientId): one partition, Query-able. Holds `keyHash`
+   * (the current key) and `retiredKeys` (`[{ keyHash, retiresAt }]`, rotated-out keys still in grace).
+   */
   client: (clientId: string) => ({ pk: 'CLIENTS', sk: `CLIENT#${clientId}` }),
   /** Daily counters of one client. */
   dayCounter: (clientId: string, day: string) => ({ pk: `USAGE#${clientId}`, sk: `DAY#${day}` }),

@@ -11,7 +11,8 @@ import {
 } from '@aws-sdk/client-api-gateway';
 import type { PlanName } from '../contracts/plans';
 import { generateUsageIdentifier } from '../lambdas/shared/api-keys';
-import { type ClientRecord, type ClientStore, createClient, revokeClient } from '../lambdas/shared/client-store';
+import { type ClientStore, createClient, type RevokedClient, revokeClient } from '../lambdas/shared/client-store';
+import { type RotatedKey, type RotationOptions, rotateClientKey } from '../lambdas/shared/key-rotation';
 import { TWIN_REVOCATIONS_PATH } from '../local/gateway/revocations';
 import type { TwinState } from '../local/state-file';
 
@@ -28,8 +29,9 @@ export interface KeyTarget {
   readonly twin?: TwinState;
 }
 
-export async function createKey(target: KeyTarget, plan: PlanName, name: string) {
-  if (!target.gateway) return createClient(target.store, { plan, name });
+export async function createKey(target: KeyTarget, plan: PlanName, name: string, options: { keyExpiresAt?: Date } = {}) {
+  const { keyExpiresAt } = options;
+  if (!target.gateway) return createClient(target.store, { plan, name, keyExpiresAt });
   // Deployed: API Gateway gets an independent usage identifier (the authorizer's usageIdentifierKey),
   // never the client's secret, which exists only in this command's output.
   const usageKey = generateUsageIdentifier();
@@ -40,7 +42,7 @@ export async function createKey(target: KeyTarget, plan: PlanName, name: string)
     await target.gateway.client.send(
       new CreateUsagePlanKeyCommand({ usagePlanId: target.gateway.usagePlanIds[plan], keyId: id, keyType: 'API_KEY' }),
     );
-    return await createClient(target.store, { plan, name, usageKey, apiGatewayKeyId: id });
+    return await createClient(target.store, { plan, name, usageKey, apiGatewayKeyId: id, keyExpiresAt });
   } catch (error) {
     await target.gateway.client.send(new DeleteApiKeyCommand({ apiKey: id })).catch(() => undefined);
     throw error;
@@ -48,13 +50,27 @@ export async function createKey(target: KeyTarget, plan: PlanName, name: string)
 }
 
 /** Revokes a client and makes it effective now: disable the usage key and drop cached authorizer results. */
-export async function revokeKey(target: KeyTarget, clientId: string): Promise<ClientRecord> {
+export async function revokeKey(target: KeyTarget, clientId: string): Promise<RevokedClient> {
   const revoked = await revokeClient(target.store, clientId);
   await enforceRevocation(target, revoked);
   return revoked;
 }
 
-async function enforceRevocation(target: KeyTarget, revoked: ClientRecord): Promise<void> {
+/**
+ * Rotates a client's key. The usage identifier stays, so API Gateway needs no change; only a grace of 0
+ * drops cached authorizer results, so the old key is refused now rather than within the cache TTL.
+ */
+export async function rotateKey(target: KeyTarget, clientId: string, options: RotationOptions): Promise<RotatedKey> {
+  const rotated = await rotateClientKey(target.store, clientId, options);
+  if (options.graceMs === 0) await enforceRevocation(target, { clientId });
+  return rotated;
+}
+
+/** Disables the usage key (when given) and drops cached authorizer results. */
+async function enforceRevocation(
+  target: KeyTarget,
+  revoked: { readonly clientId: string; readonly usageKey?: string; readonly apiGatewayKeyId?: string },
+): Promise<void> {
   if (target.gateway) {
     if (revoked.apiGatewayKeyId) {
       await target.gateway.client.send(

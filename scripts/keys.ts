@@ -6,20 +6,22 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { isPlanName, PLAN_NAMES, type PlanName } from '../contracts/plans';
-import { listClients } from '../lambdas/shared/client-store';
+import { listClientKeys, parseDuration } from '../lambdas/shared/key-rotation';
 import { readTwinState, twinClientConfig } from '../local/state-file';
 import { setBillingCustomer } from '../lambdas/shared/billing-customer';
 import { setClientPlan } from '../lambdas/shared/client-plan';
-import { createKey, type KeyTarget, revokeKey } from './key-admin';
+import { createKey, type KeyTarget, revokeKey, rotateKey } from './key-admin';
 import { stackOutputs } from './stack-outputs';
 import { apiGatewayUsagePlanKeys } from './usage-plan-keys';
 
 const USAGE = `usage:
-  npm run keys -- create --plan <${PLAN_NAMES.join('|')}> --name <name> [--json] (--local | --stage <dev|prod>)
+  npm run keys -- create --plan <${PLAN_NAMES.join('|')}> --name <name> [--expires 30d] [--json] (--local | --stage <dev|prod>)
   npm run keys -- list [--json] (--local | --stage <dev|prod>)
   npm run keys -- revoke <clientId> (--local | --stage <dev|prod>)
+  npm run keys -- rotate <clientId> [--grace 24h] [--expires 30d] [--json] (--local | --stage <dev|prod>)
   npm run keys -- set-plan <clientId> <${PLAN_NAMES.join('|')}> [--json] (--local | --stage <dev|prod>)
   npm run keys -- set-customer <clientId> <cus_…> (--local | --stage <dev|prod>)
+Durations: 30s, 15m, 24h, 7d, or 0 (--grace 0: the old key is refused at once).
 --local uses the twin started with the same PORT (default 3000); --stage uses the deployed stack MeteredApi-<stage>.`;
 
 class UsageError extends Error {}
@@ -54,6 +56,22 @@ async function targetFrom(values: { local?: boolean; stage?: string }): Promise<
   throw new UsageError('say where: --local (the twin on PORT) or --stage <dev|prod> (a deployed stack)');
 }
 
+function durationFrom(text: string, option: string): number {
+  try {
+    return parseDuration(text, option);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+/** `--expires 30d` → the moment the key stops working; none when absent. */
+function expiryFrom(text: string | undefined): Date | undefined {
+  if (text === undefined) return undefined;
+  const ms = durationFrom(text, '--expires');
+  if (ms === 0) throw new UsageError('--expires must be longer than 0');
+  return new Date(Date.now() + ms);
+}
+
 async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -61,6 +79,8 @@ async function main(argv: string[]): Promise<void> {
     options: {
       plan: { type: 'string' },
       name: { type: 'string' },
+      grace: { type: 'string' },
+      expires: { type: 'string' },
       json: { type: 'boolean' },
       local: { type: 'boolean' },
       stage: { type: 'string' },
@@ -79,30 +99,63 @@ async function main(argv: string[]): Promise<void> {
         throw new UsageError(`--plan must be one of ${PLAN_NAMES.join(', ')}, got ${JSON.stringify(values.plan ?? '')}`);
       const name = values.name?.trim();
       if (!name || name.length > 64) throw new UsageError('--name is required (1–64 characters)');
+      const keyExpiresAt = expiryFrom(values.expires);
       const target = await targetFrom(values);
-      const created = await createKey(target, values.plan, name);
+      const created = await createKey(target, values.plan, name, { keyExpiresAt });
       if (values.json) console.log(JSON.stringify({ apiKey: created.apiKey, clientId: created.clientId, plan: created.plan }));
       else console.log(`created client ${created.clientId} on plan ${created.plan}\napi key (shown once, store it now): ${created.apiKey}`);
+      if (!values.json && keyExpiresAt) console.log(`the key expires at ${keyExpiresAt.toISOString()}`);
+      return;
+    }
+    case 'rotate': {
+      const clientId = rest[0];
+      if (!clientId) throw new UsageError('rotate needs a clientId: npm run keys -- rotate <clientId> [--grace 24h] --local');
+      const graceMs = durationFrom(values.grace ?? '24h', '--grace');
+      const keyExpiresAt = expiryFrom(values.expires);
+      const rotated = await rotateKey(await targetFrom(values), clientId, { graceMs, keyExpiresAt });
+      if (values.json) console.log(JSON.stringify(rotated));
+      else
+        console.log(
+          `rotated the key of ${rotated.clientId} (plan ${rotated.plan}); the old key works until ${rotated.oldKeyValidUntil}\nnew api key (shown once, store it now): ${rotated.apiKey}`,
+        );
       return;
     }
     case 'list': {
       let skipped = 0;
-      const clients = await listClients((await targetFrom(values)).store, (bad) => {
+      const clients = await listClientKeys((await targetFrom(values)).store, new Date(), (bad) => {
         skipped++;
         console.error(`keys: skipped a malformed client record (${bad.sk}: ${bad.fields.join(', ')})`);
       });
       if (skipped > 0) console.error(`keys: ${skipped} malformed client record(s) skipped`);
       // Usage keys and API Gateway ids are plumbing, not for display.
       if (values.json) console.log(JSON.stringify(clients.map(({ usageKey: _u, apiGatewayKeyId: _g, ...shown }) => shown)));
-      else console.table(clients.map(({ clientId, name, plan, status, createdAt }) => ({ clientId, name, plan, status, createdAt })));
+      else
+        console.table(
+          clients.map(({ clientId, name, plan, status, createdAt, keys, keyExpiresAt, oldKeysValidUntil }) => ({
+            clientId,
+            name,
+            plan,
+            status,
+            createdAt,
+            keys,
+            keyExpiresAt: keyExpiresAt ?? '',
+            oldKeysValidUntil: oldKeysValidUntil ?? '',
+          })),
+        );
       return;
     }
     case 'revoke': {
       const clientId = rest[0];
       if (!clientId) throw new UsageError('revoke needs a clientId: npm run keys -- revoke <clientId> --local');
       const target = await targetFrom(values);
-      await revokeKey(target, clientId);
-      console.log(`revoked ${clientId}: its key is refused from now on (usage key disabled, authorizer cache flushed)`);
+      const revoked = await revokeKey(target, clientId);
+      console.log(
+        `revoked ${clientId}: its ${revoked.keysRevoked === 1 ? 'key is' : `${revoked.keysRevoked} keys are`} refused from now on (${revoked.usageKey || revoked.apiGatewayKeyId ? 'usage key disabled, ' : ''}authorizer cache flushed)`,
+      );
+      if (revoked.malformed)
+        console.error(
+          `keys: the client record of ${clientId} is malformed (fields: ${revoked.malformed.fields.join(', ')}); its keys were revoked, fix the record`,
+        );
       return;
     }
     case 'set-plan': {

@@ -14,6 +14,8 @@ export type AuthorizationDecision =
       readonly usageDay: string;
     }
   | { readonly effect: 'deny'; readonly clientId: string; readonly reason: 'revoked' }
+  /** A key past its expiry (`--expires`) or past the grace period after a rotation: `at` is when it ended. */
+  | { readonly effect: 'deny'; readonly clientId: string; readonly reason: 'expired' | 'rotated'; readonly at: string }
   | { readonly effect: 'unauthorized'; readonly reason: 'missing' | 'malformed' | 'unknown' }
   /** The stored record does not parse: refused like an unknown key, and reported. */
   | { readonly effect: 'unauthorized'; readonly reason: 'corrupt-record'; readonly record: MalformedRecord };
@@ -26,5 +28,9 @@ export async function authorize(store: ClientStore, presentedKey: string | undef
   if (malformed) return { effect: 'unauthorized', reason: 'corrupt-record', record: malformed };
   if (!client) return { effect: 'unauthorized', reason: 'unknown' };
   if (client.status !== 'active') return { effect: 'deny', clientId: client.clientId, reason: 'revoked' };
+  if (client.keyRetiresAt && Date.parse(client.keyRetiresAt) <= now.getTime())
+    return { effect: 'deny', clientId: client.clientId, reason: 'rotated', at: client.keyRetiresAt };
+  if (client.keyExpiresAt && Date.parse(client.keyExpiresAt) <= now.getTime())
+    return { effect: 'deny', clientId: client.clientId, reason: 'expired', at: client.keyExpiresAt };
   return { effect: 'allow', clientId: client.clientId, plan: client.plan, usageKey: client.usageKey, usedToday: usedToday ?? 0, usageDay };
 }

@@ -5,6 +5,7 @@ import { API_KEY_HEADER } from '../../contracts/deployment';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { METRIC } from '../../contracts/metrics';
+import { DENY_DETAIL_CONTEXT_KEY, KEY_REFUSALS } from '../../contracts/gateway-responses';
 import { logger, metrics } from '../shared/powertools';
 import { dynamo, resources } from '../shared/clients';
 import { authorize } from './authorize';
@@ -39,10 +40,13 @@ export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<
 
   const resource = stageWildcard(event.methodArn);
   if (decision.effect === 'deny') {
-    logger.info('api key revoked', { clientId: decision.clientId, requestId });
+    logger.info(`api key ${decision.reason}`, { clientId: decision.clientId, requestId });
+    // The ACCESS_DENIED gateway response shows this detail (a Deny is the only refusal whose body can vary).
+    const detail = decision.reason === 'revoked' ? KEY_REFUSALS.revoked() : KEY_REFUSALS[decision.reason](decision.at);
     return {
       principalId: decision.clientId,
       policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Deny', Resource: resource }] },
+      context: { [DENY_DETAIL_CONTEXT_KEY]: detail },
     };
   }
 

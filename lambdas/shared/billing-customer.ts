@@ -3,7 +3,7 @@
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { BILLING } from '../../contracts/billing';
 import { itemKey } from '../../contracts/table';
-import { getClient, UnknownClientError, type ClientStore } from './client-store';
+import { clientKeyHashes, getClient, UnknownClientError, type ClientStore } from './client-store';
 
 export const STRIPE_CUSTOMER_ID = /^cus_[A-Za-z0-9]{1,64}$/;
 
@@ -27,7 +27,8 @@ export async function setBillingCustomer(store: ClientStore, clientId: string, c
   await store.db.send(
     new TransactWriteCommand({
       TransactItems: [
-        { Update: { ...update, Key: itemKey.apiKey(client.keyHash) } },
+        // Every key of the client, so a key still in its grace period (`keys rotate`) follows too.
+        ...clientKeyHashes(client).map((hash) => ({ Update: { ...update, Key: itemKey.apiKey(hash) } })),
         { Update: { ...update, Key: itemKey.client(clientId) } },
       ],
     }),

@@ -4,7 +4,7 @@
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { itemKey } from '../../contracts/table';
 import type { PlanName } from '../../contracts/plans';
-import { getClient, UnknownClientError, type ClientStore } from './client-store';
+import { clientKeyHashes, getClient, UnknownClientError, type ClientStore } from './client-store';
 
 /** API Gateway's usage-plan membership of keys (deployed stages only). */
 export interface UsagePlanKeys {
@@ -62,7 +62,8 @@ export async function setClientPlan(
   await store.db.send(
     new TransactWriteCommand({
       TransactItems: [
-        { Update: { ...update, Key: itemKey.apiKey(client.keyHash) } },
+        // Every key of the client, so a key still in its grace period (`keys rotate`) follows too.
+        ...clientKeyHashes(client).map((hash) => ({ Update: { ...update, Key: itemKey.apiKey(hash) } })),
         { Update: { ...update, Key: itemKey.client(clientId) } },
       ],
     }),

@@ -13,7 +13,8 @@ export type AuthorizerOutcome =
       readonly context: Record<string, string | number | boolean>;
       readonly latencyMs: number;
     }
-  | { readonly kind: 'deny' }
+  /** An explicit or implicit Deny; the context (if the Lambda returned one) feeds the ACCESS_DENIED template. */
+  | { readonly kind: 'deny'; readonly context: Record<string, string | number | boolean> }
   | { readonly kind: 'unauthorized' }
   | { readonly kind: 'error'; readonly error: unknown };
 
@@ -62,7 +63,8 @@ export class RequestAuthorizer {
       if (this.options.cacheTtlSeconds > 0) this.cache.set(identity, cached);
     }
     const { result } = cached;
-    if (!isAllowed(result.policyDocument, event.methodArn)) return { kind: 'deny' };
+    if (!isAllowed(result.policyDocument, event.methodArn))
+      return { kind: 'deny', context: (result.context ?? {}) as Record<string, string | number | boolean> };
     return {
       kind: 'allow',
       principalId: result.principalId,

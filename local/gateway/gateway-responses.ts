@@ -41,14 +41,27 @@ export function gatewayStatus(error: GatewayError): number {
   return gatewayResponse(RESPONSE_FOR[error]).statusCode;
 }
 
+/**
+ * API Gateway's rendering of a gateway response template: simple variable substitution, no VTL.
+ * `$context.requestId` and `$context.authorizer.<key>` (the authorizer's context, stringified) are the
+ * variables our templates use; an authorizer key the Lambda did not return renders empty.
+ */
+export function renderGatewayTemplate(template: string, requestId: string, authorizerContext: Record<string, unknown> = {}): string {
+  return template.replace(/\$context\.(requestId|authorizer\.([A-Za-z0-9_]+))/g, (_match, _name: string, key?: string) =>
+    key === undefined ? requestId : authorizerContext[key] === undefined ? '' : String(authorizerContext[key]),
+  );
+}
+
 export function sendGatewayResponse(
   res: ServerResponse,
   error: GatewayError,
   requestId: string,
   extraHeaders: Record<string, string> = {},
+  authorizerContext: Record<string, unknown> = {},
 ): number {
   const definition = gatewayResponse(RESPONSE_FOR[error]);
-  const body = gatewayProblemBody(definition, requestId);
+  // The same template the CDK stack deploys, rendered the way API Gateway renders it.
+  const body = renderGatewayTemplate(gatewayProblemBody(definition, '$context.requestId'), requestId, authorizerContext);
   res.writeHead(definition.statusCode, {
     ...SECURITY_HEADERS,
     'Content-Type': PROBLEM_CONTENT_TYPE,

@@ -1,5 +1,7 @@
 // The twin's counterpart of `UpdateApiKey enabled=false` + `FlushStageAuthorizersCache`: a loopback-only
 // route the keys CLI calls on revoke, so a revoked key is refused at once instead of after the cache TTL.
+// Without a usage key it only drops the client's cached results (`keys rotate --grace 0`, whose AWS
+// counterpart is `FlushStageAuthorizersCache` alone).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as z from 'zod';
 import type { RequestAuthorizer } from './authorizer';
@@ -7,7 +9,7 @@ import type { UsagePlans } from './usage-plans';
 
 export const TWIN_REVOCATIONS_PATH = '/_twin/revocations';
 
-const revocation = z.object({ clientId: z.string().min(1).max(128), usageKey: z.string().min(1).max(128) });
+const revocation = z.object({ clientId: z.string().min(1).max(128), usageKey: z.string().min(1).max(128).optional() });
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
@@ -35,12 +37,13 @@ export async function handleRevocation(
   }
   if (size > 4096 || !parsed.success) {
     res.writeHead(400, { 'content-type': 'application/problem+json' });
-    res.end(JSON.stringify({ type: 'about:blank', title: 'Bad Request', status: 400, detail: 'Expected { clientId, usageKey }.' }));
+    res.end(JSON.stringify({ type: 'about:blank', title: 'Bad Request', status: 400, detail: 'Expected { clientId, usageKey? }.' }));
     return 400;
   }
-  gateway.usagePlans.disableKey(parsed.data.usageKey);
-  const dropped = gateway.authorizer.forgetPrincipal(parsed.data.clientId);
+  const { clientId, usageKey } = parsed.data;
+  if (usageKey) gateway.usagePlans.disableKey(usageKey);
+  const dropped = gateway.authorizer.forgetPrincipal(clientId);
   res.writeHead(200, { 'content-type': 'application/json' });
-  res.end(JSON.stringify({ clientId: parsed.data.clientId, cacheEntriesDropped: dropped, usageKeyDisabled: true }));
+  res.end(JSON.stringify({ clientId, cacheEntriesDropped: dropped, usageKeyDisabled: usageKey !== undefined }));
   return 200;
 }

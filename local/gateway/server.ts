@@ -117,8 +117,8 @@ export function createGatewayServer(options: GatewayOptions): http.Server {
         clientId,
       });
     };
-    const reject = (error: GatewayError, extra?: Record<string, string>) => {
-      const status = sendGatewayResponse(res, error, requestId, extra);
+    const reject = (error: GatewayError, extra?: Record<string, string>, authorizerContext?: Record<string, unknown>) => {
+      const status = sendGatewayResponse(res, error, requestId, extra, authorizerContext);
       finish(status, error);
     };
 
@@ -173,7 +173,7 @@ export function createGatewayServer(options: GatewayOptions): http.Server {
     // 4. The REQUEST authorizer (cached per x-api-key value).
     const auth = await options.authorizer.authorize(authorizerEvent(request), requestId);
     if (auth.kind === 'unauthorized') return reject('UNAUTHORIZED');
-    if (auth.kind === 'deny') return reject('ACCESS_DENIED');
+    if (auth.kind === 'deny') return reject('ACCESS_DENIED', undefined, auth.context);
     if (auth.kind === 'error') {
       options.onIntegrationError?.(requestId, auth.error);
       return reject('AUTHORIZER_FAILURE');

@@ -9,7 +9,7 @@ import { createClient, revokeClient, type ClientStore } from '../../lambdas/shar
 import { removeStateFile, twinClientConfig, writeStateFile } from '../../local/state-file';
 import { PLANS, ROUTE_CLASSES } from '../../contracts/plans';
 import { MAX_BODY_BYTES } from '../../contracts/routes';
-import { gatewayResponse } from '../../contracts/gateway-responses';
+import { gatewayResponse, KEY_REFUSALS } from '../../contracts/gateway-responses';
 import { USAGE_QUEUE, USAGE_QUEUE_VISIBILITY_SECONDS } from '../../contracts/usage-queue';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 
@@ -75,7 +75,8 @@ async function call(
 const newClient = (plan: 'standard' | 'premium', name: string) => createClient(store, { plan, name });
 const validQuote = { items: [{ sku: 'ABC-1', quantity: 2 }], currency: 'EUR' };
 
-function expectGatewayProblem(answer: Answer, type: Parameters<typeof gatewayResponse>[0]) {
+/** `detail`: what the template renders to when it is not static (ACCESS_DENIED: the authorizer's Deny detail). */
+function expectGatewayProblem(answer: Answer, type: Parameters<typeof gatewayResponse>[0], detail?: string) {
   const definition = gatewayResponse(type);
   expect(answer.status).toBe(definition.statusCode);
   expect(answer.headers.get('content-type')).toBe('application/problem+json');
@@ -83,7 +84,7 @@ function expectGatewayProblem(answer: Answer, type: Parameters<typeof gatewayRes
     type: `https://metered-api.dev/problems/${definition.slug}`,
     title: definition.title,
     status: definition.statusCode,
-    detail: definition.detail,
+    detail: detail ?? definition.detail,
     requestId: answer.headers.get('x-amzn-requestid'),
   });
   if (definition.retryAfterSeconds !== undefined) expect(answer.headers.get('retry-after')).toBe(String(definition.retryAfterSeconds));
@@ -128,7 +129,7 @@ describe('authorization', () => {
     if (Date.now() - cachedAt < (CACHE_TTL_SECONDS * 1000) / 2) expect(whileCached.status).toBe(200);
     await new Promise((r) => setTimeout(r, CACHE_TTL_SECONDS * 1000 + 200));
     const after = await call('GET', '/v1/hello', { key: client.apiKey });
-    expectGatewayProblem(after, 'ACCESS_DENIED');
+    expectGatewayProblem(after, 'ACCESS_DENIED', KEY_REFUSALS.revoked());
     expect(after.headers.get('x-amzn-errortype')).toBe('AccessDeniedException');
   });
 
@@ -157,7 +158,7 @@ describe('authorization', () => {
     const cliDone = performance.now();
     const after = await call('GET', '/v1/hello', { key: client.apiKey });
     const refusedAfterMs = performance.now() - cliDone;
-    expectGatewayProblem(after, 'ACCESS_DENIED');
+    expectGatewayProblem(after, 'ACCESS_DENIED', KEY_REFUSALS.revoked());
     // Well inside the cache TTL: the cached Allow was dropped, not waited out.
     expect(refusedAfterMs).toBeLessThan(1000);
     expect(refusedAfterMs).toBeLessThan(CACHE_TTL_SECONDS * 1000);

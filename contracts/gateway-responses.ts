@@ -26,7 +26,19 @@ export interface GatewayResponseDefinition {
   readonly detail: string;
   /** Static Retry-After header, in seconds (API Gateway cannot compute one per request). */
   readonly retryAfterSeconds?: number;
+  /**
+   * The authorizer context key whose value replaces `detail` (`$context.authorizer.<key>` in the stage's
+   * template); `detail` is then what a response without that value says.
+   */
+  readonly detailFromAuthorizer?: string;
 }
+
+/** The authorizer context key that carries the ACCESS_DENIED detail, and its values. */
+export const ACCESS_DENIED_DETAIL_KEY = 'accessDeniedDetail';
+export const ACCESS_DENIED_DETAIL = {
+  revoked: 'This API key is revoked.',
+  routeNotInPlan: "This API key's plan does not include this route.",
+} as const;
 
 export const GATEWAY_RESPONSES: readonly GatewayResponseDefinition[] = [
   {
@@ -42,6 +54,7 @@ export const GATEWAY_RESPONSES: readonly GatewayResponseDefinition[] = [
     slug: 'forbidden',
     title: 'Forbidden',
     detail: 'This API key is revoked or may not call this route.',
+    detailFromAuthorizer: ACCESS_DENIED_DETAIL_KEY,
   },
   // One token of the strictest route's bucket refills in 6 s (10 requests/minute).
   {
@@ -101,11 +114,16 @@ export const GATEWAY_RESPONSES: readonly GatewayResponseDefinition[] = [
 ];
 
 /**
- * The problem+json body of a gateway response. `requestId` is a placeholder: the CDK stack passes
- * `$context.requestId` (a VTL variable), the local twin passes the request's id.
+ * The problem+json body of a gateway response. `requestId` and `detail` are placeholders: the CDK stack
+ * passes `$context.requestId` and `gatewayDetailTemplate(response)`, the local twin the request's values.
  */
-export function gatewayProblemBody(response: GatewayResponseDefinition, requestId: string): string {
-  return `{"type":"${PROBLEM_TYPE_BASE}${response.slug}","title":"${response.title}","status":${response.statusCode},"detail":"${response.detail}","requestId":"${requestId}"}`;
+export function gatewayProblemBody(response: GatewayResponseDefinition, requestId: string, detail = response.detail): string {
+  return `{"type":"${PROBLEM_TYPE_BASE}${response.slug}","title":"${response.title}","status":${response.statusCode},"detail":"${detail}","requestId":"${requestId}"}`;
+}
+
+/** The stage's template for `detail`: the authorizer's value where the response takes one, else the static text. */
+export function gatewayDetailTemplate(response: GatewayResponseDefinition): string {
+  return response.detailFromAuthorizer ? `$context.authorizer.${response.detailFromAuthorizer}` : response.detail;
 }
 
 export function gatewayResponse(type: GatewayResponseType): GatewayResponseDefinition {

@@ -8,6 +8,8 @@ import { METRIC } from '../../contracts/metrics';
 import { logger, metrics } from '../shared/powertools';
 import { dynamo, resources } from '../shared/clients';
 import { authorize } from './authorize';
+import { planAccess } from './route-policy';
+import { ACCESS_DENIED_DETAIL, ACCESS_DENIED_DETAIL_KEY } from '../../contracts/gateway-responses';
 
 /** Every method of the stage: the result is cached per key, so it must cover all routes. */
 export function stageWildcard(methodArn: string): string {
@@ -43,14 +45,23 @@ export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<
     return {
       principalId: decision.clientId,
       policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Deny', Resource: resource }] },
+      context: { [ACCESS_DENIED_DETAIL_KEY]: ACCESS_DENIED_DETAIL.revoked },
     };
   }
 
   logger.debug('api key accepted', { clientId: decision.clientId, plan: decision.plan, requestId });
+  // Cached per key for every route: Allow exactly the plan's routes (a 403 with the plan's detail elsewhere).
+  const access = planAccess(event.methodArn, decision.plan);
   return {
     principalId: decision.clientId,
     usageIdentifierKey: decision.usageKey,
-    policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: resource }] },
-    context: { clientId: decision.clientId, plan: decision.plan, usedToday: decision.usedToday, usageDay: decision.usageDay },
+    policyDocument: access.policy,
+    context: {
+      clientId: decision.clientId,
+      plan: decision.plan,
+      usedToday: decision.usedToday,
+      usageDay: decision.usageDay,
+      [ACCESS_DENIED_DETAIL_KEY]: access.accessDeniedDetail,
+    },
   };
 };

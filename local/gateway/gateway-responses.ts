@@ -44,9 +44,12 @@ export function sendGatewayResponse(
   error: GatewayError,
   requestId: string,
   extraHeaders: Record<string, string> = {},
+  authorizerContext: Readonly<Record<string, string | number | boolean>> = {},
 ): number {
   const definition = gatewayResponse(RESPONSE_FOR[error]);
-  const body = gatewayProblemBody(definition, requestId);
+  // `$context.authorizer.<key>` in the stage's template: the authorizer's value for this response's detail.
+  const fromAuthorizer = definition.detailFromAuthorizer && authorizerContext[definition.detailFromAuthorizer];
+  const body = gatewayProblemBody(definition, requestId, fromAuthorizer === undefined || fromAuthorizer === '' ? undefined : String(fromAuthorizer));
   res.writeHead(definition.statusCode, {
     ...SECURITY_HEADERS,
     'Content-Type': PROBLEM_CONTENT_TYPE,

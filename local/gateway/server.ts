@@ -114,8 +114,8 @@ export function createGatewayServer(options: GatewayOptions): http.Server {
         clientId,
       });
     };
-    const reject = (error: GatewayError, extra?: Record<string, string>) => {
-      const status = sendGatewayResponse(res, error, requestId, extra);
+    const reject = (error: GatewayError, extra?: Record<string, string>, authorizerContext?: Record<string, string | number | boolean>) => {
+      const status = sendGatewayResponse(res, error, requestId, extra, authorizerContext);
       finish(status, error);
     };
 
@@ -163,7 +163,7 @@ export function createGatewayServer(options: GatewayOptions): http.Server {
     // 3. The REQUEST authorizer (cached per x-api-key value).
     const auth = await options.authorizer.authorize(authorizerEvent(request), requestId);
     if (auth.kind === 'unauthorized') return reject('UNAUTHORIZED');
-    if (auth.kind === 'deny') return reject('ACCESS_DENIED');
+    if (auth.kind === 'deny') return reject('ACCESS_DENIED', undefined, auth.context);
     if (auth.kind === 'error') {
       options.onIntegrationError?.(requestId, auth.error);
       return reject('AUTHORIZER_FAILURE');

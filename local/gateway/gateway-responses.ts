@@ -49,7 +49,11 @@ export function sendGatewayResponse(
   const definition = gatewayResponse(RESPONSE_FOR[error]);
   // `$context.authorizer.<key>` in the stage's template: the authorizer's value for this response's detail.
   const fromAuthorizer = definition.detailFromAuthorizer && authorizerContext[definition.detailFromAuthorizer];
-  const body = gatewayProblemBody(definition, requestId, fromAuthorizer === undefined || fromAuthorizer === '' ? undefined : String(fromAuthorizer));
+  const body = gatewayProblemBody(
+    definition,
+    requestId,
+    fromAuthorizer === undefined || fromAuthorizer === '' ? undefined : String(fromAuthorizer),
+  );
   res.writeHead(definition.statusCode, {
     ...SECURITY_HEADERS,
     'Content-Type': PROBLEM_CONTENT_TYPE,

@@ -9,7 +9,7 @@ import { createClient, revokeClient, type ClientStore } from '../../lambdas/shar
 import { removeStateFile, twinClientConfig, writeStateFile } from '../../local/state-file';
 import { PLANS, ROUTE_CLASSES } from '../../contracts/plans';
 import { MAX_BODY_BYTES } from '../../contracts/routes';
-import { gatewayResponse } from '../../contracts/gateway-responses';
+import { ACCESS_DENIED_DETAIL, gatewayResponse } from '../../contracts/gateway-responses';
 import { USAGE_QUEUE, USAGE_QUEUE_VISIBILITY_SECONDS } from '../../contracts/usage-queue';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 
@@ -18,8 +18,8 @@ jest.setTimeout(60_000);
 const ROOT = path.resolve(__dirname, '..', '..');
 /** Short enough to wait out in a test; the dev stage uses 300 s. */
 const CACHE_TTL_SECONDS = 2;
-/** premium's daily quota for this file only (planOverrides), so exhausting it is quick. */
-const PREMIUM_QUOTA = 4;
+/** premium's daily quota for this file only (planOverrides): quick to exhaust, above what the other premium tests send. */
+const PREMIUM_QUOTA = 100;
 
 let twin: Twin;
 let store: ClientStore;
@@ -75,7 +75,7 @@ async function call(
 const newClient = (plan: 'standard' | 'premium', name: string) => createClient(store, { plan, name });
 const validQuote = { items: [{ sku: 'ABC-1', quantity: 2 }], currency: 'EUR' };
 
-function expectGatewayProblem(answer: Answer, type: Parameters<typeof gatewayResponse>[0]) {
+function expectGatewayProblem(answer: Answer, type: Parameters<typeof gatewayResponse>[0], detail?: string) {
   const definition = gatewayResponse(type);
   expect(answer.status).toBe(definition.statusCode);
   expect(answer.headers.get('content-type')).toBe('application/problem+json');
@@ -83,7 +83,7 @@ function expectGatewayProblem(answer: Answer, type: Parameters<typeof gatewayRes
     type: `https://metered-api.dev/problems/${definition.slug}`,
     title: definition.title,
     status: definition.statusCode,
-    detail: definition.detail,
+    detail: detail ?? definition.detail,
     requestId: answer.headers.get('x-amzn-requestid'),
   });
   if (definition.retryAfterSeconds !== undefined) expect(answer.headers.get('retry-after')).toBe(String(definition.retryAfterSeconds));
@@ -128,7 +128,7 @@ describe('authorization', () => {
     if (Date.now() - cachedAt < (CACHE_TTL_SECONDS * 1000) / 2) expect(whileCached.status).toBe(200);
     await new Promise((r) => setTimeout(r, CACHE_TTL_SECONDS * 1000 + 200));
     const after = await call('GET', '/v1/hello', { key: client.apiKey });
-    expectGatewayProblem(after, 'ACCESS_DENIED');
+    expectGatewayProblem(after, 'ACCESS_DENIED', ACCESS_DENIED_DETAIL.revoked);
     expect(after.headers.get('x-amzn-errortype')).toBe('AccessDeniedException');
   });
 
@@ -157,7 +157,7 @@ describe('authorization', () => {
     const cliDone = performance.now();
     const after = await call('GET', '/v1/hello', { key: client.apiKey });
     const refusedAfterMs = performance.now() - cliDone;
-    expectGatewayProblem(after, 'ACCESS_DENIED');
+    expectGatewayProblem(after, 'ACCESS_DENIED', ACCESS_DENIED_DETAIL.revoked);
     // Well inside the cache TTL: the cached Allow was dropped, not waited out.
     expect(refusedAfterMs).toBeLessThan(1000);
     expect(refusedAfterMs).toBeLessThan(CACHE_TTL_SECONDS * 1000);
@@ -184,7 +184,7 @@ describe('authorization', () => {
 
 describe('usage plans', () => {
   test(`a burst on POST /v1/quotes gets 429 with Retry-After after ${ROUTE_CLASSES.strict.burst} requests`, async () => {
-    const client = await newClient('standard', 'burst');
+    const client = await newClient('premium', 'burst');
     const statuses: number[] = [];
     for (let i = 0; i < ROUTE_CLASSES.strict.burst; i++)
       statuses.push((await call('POST', '/v1/quotes', { key: client.apiKey, body: validQuote })).status);
@@ -198,7 +198,10 @@ describe('usage plans', () => {
 
   test('exceeding the daily quota gets 429 QUOTA_EXCEEDED', async () => {
     const client = await newClient('premium', 'quota');
-    for (let i = 0; i < PREMIUM_QUOTA; i++) expect((await call('GET', '/v1/hello', { key: client.apiKey })).status).toBe(200);
+    const statuses = await Promise.all(
+      Array.from({ length: PREMIUM_QUOTA }, async () => (await call('GET', '/v1/hello', { key: client.apiKey })).status),
+    );
+    expect(statuses).toEqual(new Array(PREMIUM_QUOTA).fill(200));
     const over = await call('GET', '/v1/hello', { key: client.apiKey });
     expectGatewayProblem(over, 'QUOTA_EXCEEDED');
     expect(over.headers.get('x-amzn-errortype')).toBe('LimitExceededException');
@@ -207,9 +210,35 @@ describe('usage plans', () => {
   });
 });
 
+describe('route access per plan', () => {
+  test('a standard key gets 403 problem+json on POST /v1/quotes (not in its plan), from a cached result too, and is not metered', async () => {
+    const client = await newClient('standard', 'route-access');
+    // The first request caches the authorizer's result; the 403s below are evaluated against it.
+    expect((await call('GET', '/v1/hello', { key: client.apiKey })).status).toBe(200);
+    for (let i = 0; i < 2; i++) {
+      const denied = await call('POST', '/v1/quotes', {
+        key: client.apiKey,
+        body: { items: [{ sku: 'ECHO-ME', quantity: 1 }], currency: 'EUR' },
+      });
+      expectGatewayProblem(denied, 'ACCESS_DENIED', ACCESS_DENIED_DETAIL.routeNotInPlan);
+      expect(denied.headers.get('x-amzn-errortype')).toBe('AccessDeniedException');
+      expect(denied.text).not.toContain('ECHO-ME');
+    }
+    expect((await call('GET', '/v1/usage/daily?days=1', { key: client.apiKey })).status).toBe(200);
+    // A premium key calls the same route.
+    expect(
+      (await call('POST', '/v1/quotes', { key: (await newClient('premium', 'route-access-p')).apiKey, body: validQuote })).status,
+    ).toBe(200);
+    // Refused by the gateway: no handler ran, so nothing is counted for the route.
+    await twin.drainUsage(twin.stage.usageBatchWindowSeconds * 4000);
+    expect(await routeCount(client.apiKey, 'POST /v1/quotes')).toBe(0);
+    expect(await routeCount(client.apiKey, 'GET /v1/hello')).toBe(1);
+  });
+});
+
 describe('validation and limits', () => {
   test('an invalid body gets 400 problem+json listing each field path, without echoing input', async () => {
-    const client = await newClient('standard', 'invalid');
+    const client = await newClient('premium', 'invalid');
     const answer = await call('POST', '/v1/quotes', {
       key: client.apiKey,
       body: { items: [{ sku: 'no spaces allowed', quantity: 0 }], currency: 'XXX' },
@@ -234,7 +263,7 @@ describe('validation and limits', () => {
   });
 
   test(`a body over ${MAX_BODY_BYTES} bytes gets 413 problem+json`, async () => {
-    const client = await newClient('standard', 'large');
+    const client = await newClient('premium', 'large');
     const answer = await call('POST', '/v1/quotes', {
       key: client.apiKey,
       rawBody: JSON.stringify({ pad: 'x'.repeat(MAX_BODY_BYTES) }),
@@ -247,7 +276,7 @@ describe('validation and limits', () => {
 
 describe('usage', () => {
   test('after N requests GET /v1/usage reports exactly N for that route, and two clients never mix', async () => {
-    const [a, b] = await Promise.all([newClient('standard', 'usage-a'), newClient('standard', 'usage-b')]);
+    const [a, b] = await Promise.all([newClient('standard', 'usage-a'), newClient('premium', 'usage-b')]);
     const helloA = 7;
     const quotesB = 3;
     const helloB = 2;

@@ -88,7 +88,11 @@ test("valid key → allow with client context and today's aggregated count", asy
   expect(policy.usageIdentifierKey).toBe(decision.effect === 'allow' && decision.usageKey);
   expect(policy.usageIdentifierKey).not.toBe(apiKey);
   expect(JSON.stringify(policy)).not.toContain(apiKey);
-  expect(policy.context).toMatchObject({ clientId, plan: 'premium', accessDeniedDetail: "This API key's plan does not include this route." });
+  expect(policy.context).toMatchObject({
+    clientId,
+    plan: 'premium',
+    accessDeniedDetail: "This API key's plan does not include this route.",
+  });
   // Premium includes every route: each one's method ARN, and nothing else of the stage.
   const api = 'arn:aws:execute-api:us-east-1:123456789012:abcdef1234/dev';
   expect(policy.policyDocument.Statement).toEqual([
@@ -105,7 +109,11 @@ test('a standard key → the policy allows exactly the routes of its plan (not P
   const policy = (await handler(authorizerEvent(apiKey))) as Record<string, any>;
   const api = 'arn:aws:execute-api:us-east-1:123456789012:abcdef1234/dev';
   expect(policy.policyDocument.Statement).toEqual([
-    { Action: 'execute-api:Invoke', Effect: 'Allow', Resource: [`${api}/GET/v1/hello`, `${api}/GET/v1/usage`, `${api}/GET/v1/usage/daily`] },
+    {
+      Action: 'execute-api:Invoke',
+      Effect: 'Allow',
+      Resource: [`${api}/GET/v1/hello`, `${api}/GET/v1/usage`, `${api}/GET/v1/usage/daily`],
+    },
   ]);
 });
 

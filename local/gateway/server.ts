@@ -13,6 +13,7 @@ import { lambdaContext } from '../fake-aws';
 import { authorizerEvent, methodArn, proxyEvent, type IncomingRequest } from './proxy-event';
 import type { UsagePlans } from './usage-plans';
 import { handleRevocation, isLoopback, TWIN_REVOCATIONS_PATH } from './revocations';
+import { handlePlanChange, TWIN_PLAN_CHANGES_PATH } from './plan-changes';
 
 export type RouteHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -98,7 +99,8 @@ export function createGatewayServer(options: GatewayOptions): http.Server {
     const path = normalizePath(url.pathname);
     const method = (req.method ?? 'GET').toUpperCase();
     // The dashboard's pages (GET /_twin/…); the management routes below (revocations) are not its.
-    if (options.twinRoutes && url.pathname !== TWIN_REVOCATIONS_PATH && (await options.twinRoutes(req, res, url.pathname))) return;
+    const management = url.pathname === TWIN_REVOCATIONS_PATH || url.pathname === TWIN_PLAN_CHANGES_PATH;
+    if (options.twinRoutes && !management && (await options.twinRoutes(req, res, url.pathname))) return;
     let clientId: string | undefined;
     let resourcePath: string | undefined;
 
@@ -122,6 +124,9 @@ export function createGatewayServer(options: GatewayOptions): http.Server {
     // 0. The twin's stand-in for API Gateway's management API (loopback only): revocations.
     if (path === TWIN_REVOCATIONS_PATH && method === 'POST' && isLoopback(req)) {
       return finish(await handleRevocation(req, res, options));
+    }
+    if (path === TWIN_PLAN_CHANGES_PATH && method === 'POST' && isLoopback(req)) {
+      return finish(await handlePlanChange(req, res, options));
     }
 
     // 1. Resource and method: an unknown one is API Gateway's "Missing Authentication Token".

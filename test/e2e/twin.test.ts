@@ -12,6 +12,8 @@ import { MAX_BODY_BYTES } from '../../contracts/routes';
 import { ACCESS_DENIED_DETAIL, gatewayResponse } from '../../contracts/gateway-responses';
 import { USAGE_QUEUE, USAGE_QUEUE_VISIBILITY_SECONDS } from '../../contracts/usage-queue';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { S3Client } from '@aws-sdk/client-s3';
+import { buildMonthlyStatement } from '../../lambdas/statements/monthly-statement';
 
 jest.setTimeout(60_000);
 
@@ -233,6 +235,60 @@ describe('route access per plan', () => {
     await twin.drainUsage(twin.stage.usageBatchWindowSeconds * 4000);
     expect(await routeCount(client.apiKey, 'POST /v1/quotes')).toBe(0);
     expect(await routeCount(client.apiKey, 'GET /v1/hello')).toBe(1);
+  });
+});
+
+describe('plan change (`npm run keys -- set-plan --local`)', () => {
+  test('routes and analytics follow from the next request; the month statement lists both plans today', async () => {
+    const client = await newClient('standard', 'upgrade');
+    // Cache the authorizer's result for the standard plan.
+    expect((await call('GET', '/v1/hello', { key: client.apiKey })).status).toBe(200);
+    expect((await call('POST', '/v1/quotes', { key: client.apiKey, body: validQuote })).status).toBe(403);
+    // The cache TTL here is short; the spy shows the CLI dropped the cached result rather than it expiring.
+    const forget = jest.spyOn(twin.authorizer, 'forgetPrincipal');
+    writeStateFile(twin.state);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const cli = spawn(
+          path.join(ROOT, 'node_modules', '.bin', 'tsx'),
+          ['--require', './local/esm-only-packages.cjs', 'scripts/keys.ts', 'set-plan', client.clientId, 'premium', '--local'],
+          { cwd: ROOT, env: { ...process.env, PORT: String(twin.state.port) }, stdio: 'ignore' },
+        );
+        cli.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`keys set-plan exited ${code}`))));
+      });
+    } finally {
+      removeStateFile(twin.state.port);
+    }
+    const dropped = { calls: [...forget.mock.calls], results: forget.mock.results.map((r) => r.value) };
+    forget.mockRestore();
+    expect(dropped).toEqual({ calls: [[client.clientId]], results: [1] });
+    // The very next requests: the premium route answers and the analytics show premium's limits
+    // (the handler's plan is the one every usage event of the request carries).
+    expect((await call('POST', '/v1/quotes', { key: client.apiKey, body: validQuote })).status).toBe(200);
+    const usage = await call('GET', '/v1/usage', { key: client.apiKey });
+    expect(usage.json.plan).toMatchObject({ name: 'premium', ratePerMinute: PLANS.premium.ratePerMinute });
+
+    await twin.drainUsage(twin.stage.usageBatchWindowSeconds * 4000);
+    const s3 = new S3Client(twinClientConfig(twin.state, 's3'));
+    try {
+      const today = new Date().toISOString().slice(0, 10);
+      const statement = await buildMonthlyStatement(
+        { table: store, archive: { s3, bucket: twin.state.archiveBucket } },
+        today.slice(0, 7),
+        { clientId: client.clientId },
+      );
+      const [mine] = statement.statements;
+      expect(mine.days.map((d) => [d.day, d.plan])).toEqual([[today, 'standard|premium']]);
+      expect(mine.plans).toEqual([
+        { plan: 'standard', from: today, to: today },
+        { plan: 'premium', from: today, to: today },
+      ]);
+      // hello and the premium quote reached handlers; the 403 did not. The usage call itself is counted too.
+      expect(mine.routes['POST /v1/quotes']?.requests).toBe(1);
+      expect(mine.routes['GET /v1/hello']?.requests).toBe(1);
+    } finally {
+      s3.destroy();
+    }
   });
 });
 

@@ -18,9 +18,6 @@ export type GatewayResponseType =
   | 'DEFAULT_4XX'
   | 'DEFAULT_5XX';
 
-/** The authorizer context key whose value is the ACCESS_DENIED detail (letters only: API Gateway's rule). */
-export const DENY_DETAIL_CONTEXT_KEY = 'denyDetail';
-
 /** Why the authorizer refuses a known key with a Deny, and the detail each gets (no quotes or backslashes: it is substituted into JSON as is). */
 export const KEY_REFUSALS = {
   revoked: () => 'This API key is revoked.',
@@ -38,7 +35,19 @@ export interface GatewayResponseDefinition {
   readonly detail: string;
   /** Static Retry-After header, in seconds (API Gateway cannot compute one per request). */
   readonly retryAfterSeconds?: number;
+  /**
+   * The authorizer context key whose value replaces `detail` (`$context.authorizer.<key>` in the stage's
+   * template); `detail` is then what a response without that value says.
+   */
+  readonly detailFromAuthorizer?: string;
 }
+
+/** The authorizer context key that carries the ACCESS_DENIED detail (letters only: API Gateway's rule), and its values. */
+export const ACCESS_DENIED_DETAIL_KEY = 'accessDeniedDetail';
+export const ACCESS_DENIED_DETAIL = {
+  revoked: KEY_REFUSALS.revoked(),
+  routeNotInPlan: "This API key's plan does not include this route.",
+} as const;
 
 export const GATEWAY_RESPONSES: readonly GatewayResponseDefinition[] = [
   {
@@ -55,7 +64,8 @@ export const GATEWAY_RESPONSES: readonly GatewayResponseDefinition[] = [
     statusCode: 403,
     slug: 'forbidden',
     title: 'Forbidden',
-    detail: `$context.authorizer.${DENY_DETAIL_CONTEXT_KEY}`,
+    detail: 'This API key is revoked or may not call this route.',
+    detailFromAuthorizer: ACCESS_DENIED_DETAIL_KEY,
   },
   // One token of the strictest route's bucket refills in 6 s (10 requests/minute).
   {
@@ -124,11 +134,16 @@ export const GATEWAY_RESPONSES: readonly GatewayResponseDefinition[] = [
 ];
 
 /**
- * The problem+json body of a gateway response. `requestId` is a placeholder: the CDK stack passes
- * `$context.requestId` (a VTL variable), the local twin passes the request's id.
+ * The problem+json body of a gateway response. `requestId` and `detail` are placeholders: the CDK stack
+ * passes `$context.requestId` and `gatewayDetailTemplate(response)`, the local twin the request's values.
  */
-export function gatewayProblemBody(response: GatewayResponseDefinition, requestId: string): string {
-  return `{"type":"${PROBLEM_TYPE_BASE}${response.slug}","title":"${response.title}","status":${response.statusCode},"detail":"${response.detail}","requestId":"${requestId}"}`;
+export function gatewayProblemBody(response: GatewayResponseDefinition, requestId: string, detail = response.detail): string {
+  return `{"type":"${PROBLEM_TYPE_BASE}${response.slug}","title":"${response.title}","status":${response.statusCode},"detail":"${detail}","requestId":"${requestId}"}`;
+}
+
+/** The stage's template for `detail`: the authorizer's value where the response takes one, else the static text. */
+export function gatewayDetailTemplate(response: GatewayResponseDefinition): string {
+  return response.detailFromAuthorizer ? `$context.authorizer.${response.detailFromAuthorizer}` : response.detail;
 }
 
 export function gatewayResponse(type: GatewayResponseType): GatewayResponseDefinition {

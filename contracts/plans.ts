@@ -13,10 +13,20 @@ export interface PlanLimits extends ThrottleLimits {
   readonly dailyQuota: number;
 }
 
+/** A plan as configured: its limits and, optionally, the routes it includes. */
+export interface PlanDefinition extends PlanLimits {
+  /**
+   * Route ids (`contracts/routes`) a key of this plan may call; absent = every route. Enforced by the
+   * authorizer's policy (403 otherwise); checked against the route list in `contracts/route-access.ts`.
+   */
+  readonly routes?: readonly string[];
+}
+
 export const PLANS = {
-  standard: { ratePerMinute: 100, burst: 20, dailyQuota: 10_000 },
+  // Standard keys call everything but the strict-class quotes route, which is sold with premium.
+  standard: { ratePerMinute: 100, burst: 20, dailyQuota: 10_000, routes: ['hello', 'usage-summary', 'usage-daily'] },
   premium: { ratePerMinute: 1_000, burst: 200, dailyQuota: 100_000 },
-} as const satisfies Record<string, PlanLimits>;
+} as const satisfies Record<string, PlanDefinition>;
 
 export type PlanName = keyof typeof PLANS;
 export const PLAN_NAMES = Object.keys(PLANS) as PlanName[];

@@ -23,6 +23,8 @@ export const itemKey = {
   dayCounter: (clientId: string, day: string) => ({ pk: `USAGE#${clientId}`, sk: `DAY#${day}` }),
   /** Daily counters of one client on one route (`GET /v1/hello`). */
   routeCounter: (clientId: string, day: string, route: string) => ({ pk: `USAGE#${clientId}`, sk: `DAY#${day}#ROUTE#${route}` }),
+  /** Plan history: the plans in force on one UTC day on which `keys set-plan` changed the plan (one partition per client). */
+  planDay: (clientId: string, day: string) => ({ pk: `PLANS#${clientId}`, sk: `DAY#${day}` }),
   /** The daily job's summary of one client's day: one partition per day, so a day's summaries are one Query. */
   daySummary: (day: string, clientId: string) => ({ pk: `SUMMARY#${day}`, sk: `CLIENT#${clientId}` }),
   /**

@@ -1,7 +1,8 @@
 // `npm start`: runs the local twin in the foreground until Ctrl-C. PORT (default 3000) and HOST
 // (default 127.0.0.1) choose where the API listens; `--persist DIR` keeps the data between runs.
 import path from 'node:path';
-import { PLANS, ROUTE_CLASSES } from '../contracts/plans';
+import { PLAN_NAMES, PLANS, ROUTE_CLASSES } from '../contracts/plans';
+import { planIncludesRoute } from '../contracts/route-access';
 import { ROUTES, routeKey } from '../contracts/routes';
 import { isPortFree } from './services/ports';
 import { javaVersion } from './services/dynamodb-local';
@@ -30,6 +31,12 @@ export interface CliOptions {
   readonly accessLog: boolean;
   readonly dynamoEndpoint?: string;
   readonly sqsEndpoint?: string;
+}
+
+/** `  (not in: standard)` for a route some plans do not include. */
+function plansWithout(routeId: string): string {
+  const without = PLAN_NAMES.filter((plan) => !planIncludesRoute(plan, routeId));
+  return without.length > 0 ? `  (not in: ${without.join(', ')})` : '';
 }
 
 /** Parses argv and env; throws a one-line error for anything it does not understand. */
@@ -93,7 +100,7 @@ function banner(twin: Twin, options: CliOptions, seconds: number): string {
     'Routes:',
     ...ROUTES.map(
       (r) =>
-        `  ${routeKey(r).padEnd(22)} ${r.routeClass === 'strict' ? `strict: ${ROUTE_CLASSES.strict.ratePerMinute}/min, burst ${ROUTE_CLASSES.strict.burst} per key` : 'plan limits'}`,
+        `  ${routeKey(r).padEnd(22)} ${r.routeClass === 'strict' ? `strict: ${ROUTE_CLASSES.strict.ratePerMinute}/min, burst ${ROUTE_CLASSES.strict.burst} per key` : 'plan limits'}${plansWithout(r.id)}`,
     ),
     '',
     'Demo API keys (one per plan):',
@@ -106,7 +113,8 @@ function banner(twin: Twin, options: CliOptions, seconds: number): string {
     `  curl -i ${baseUrl}/v1/hello -H 'x-api-key: ${standard}'`,
     ...(strictRoute?.id === 'quotes'
       ? [
-          `  curl -i -X POST ${baseUrl}/v1/quotes -H 'x-api-key: ${standard}' -H 'content-type: application/json' -d '{"items":[{"sku":"ABC-1","quantity":2}],"currency":"EUR"}'`,
+          // A premium route (contracts/plans.ts): the standard key would get 403 there.
+          `  curl -i -X POST ${baseUrl}/v1/quotes -H 'x-api-key: ${twin.demoKeys.premium.apiKey}' -H 'content-type: application/json' -d '{"items":[{"sku":"ABC-1","quantity":2}],"currency":"EUR"}'`,
         ]
       : []),
     `  curl -s ${baseUrl}/v1/usage -H 'x-api-key: ${standard}'`,

@@ -14,6 +14,7 @@ import { generateUsageIdentifier } from '../lambdas/shared/api-keys';
 import { type ClientStore, createClient, type RevokedClient, revokeClient } from '../lambdas/shared/client-store';
 import { type RotatedKey, type RotationOptions, rotateClientKey } from '../lambdas/shared/key-rotation';
 import { TWIN_REVOCATIONS_PATH } from '../local/gateway/revocations';
+import { TWIN_PLAN_CHANGES_PATH } from '../local/gateway/plan-changes';
 import type { TwinState } from '../local/state-file';
 
 export interface KeyTarget {
@@ -92,5 +93,27 @@ async function enforceRevocation(
     });
     if (!response.ok)
       throw new Error(`the twin did not apply the revocation (HTTP ${response.status}); it takes effect when its cache expires`);
+  }
+}
+
+/**
+ * After `set-plan`: cached authorizer results still carry the old plan (its routes, and the plan in every
+ * usage event), so they are dropped and the new plan applies from the next request.
+ */
+export async function enforcePlanChange(target: KeyTarget, clientId: string): Promise<void> {
+  if (target.gateway) {
+    await target.gateway.client.send(
+      new FlushStageAuthorizersCacheCommand({ restApiId: target.gateway.restApiId, stageName: target.gateway.stageName }),
+    );
+  }
+  if (target.twin) {
+    const response = await fetch(`${target.twin.baseUrl}${TWIN_PLAN_CHANGES_PATH}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ clientId }),
+    }).catch(() => undefined);
+    if (!response) throw new Error('the twin is not reachable; the plan change takes effect when its authorizer cache expires');
+    if (!response.ok)
+      throw new Error(`the twin did not apply the plan change (HTTP ${response.status}); it takes effect when its cache expires`);
   }
 }

@@ -10,7 +10,7 @@ import { listClientKeys, parseDuration } from '../lambdas/shared/key-rotation';
 import { readTwinState, twinClientConfig } from '../local/state-file';
 import { setBillingCustomer } from '../lambdas/shared/billing-customer';
 import { setClientPlan } from '../lambdas/shared/client-plan';
-import { createKey, type KeyTarget, revokeKey, rotateKey } from './key-admin';
+import { createKey, enforcePlanChange, type KeyTarget, revokeKey, rotateKey } from './key-admin';
 import { stackOutputs } from './stack-outputs';
 import { apiGatewayUsagePlanKeys } from './usage-plan-keys';
 
@@ -167,8 +167,18 @@ async function main(argv: string[]): Promise<void> {
       const target = await targetFrom(values);
       const gateway = target.gateway && apiGatewayUsagePlanKeys(target.gateway.client, target.gateway.usagePlanIds);
       const change = await setClientPlan(target.store, clientId, plan, { gateway });
+      let flushed = change.before === change.after;
+      // The change is stored either way; a failed flush only delays it to the end of the authorizer cache TTL.
+      if (!flushed)
+        flushed = await enforcePlanChange(target, clientId).then(
+          () => true,
+          (error: Error) => (console.error(`keys: warning: ${error.message}`), false),
+        );
       if (values.json) console.log(JSON.stringify(change));
-      else console.log(`client ${clientId}: plan ${change.before} → ${change.after} (in force once cached authorizer results expire)`);
+      else
+        console.log(
+          `client ${clientId}: plan ${change.before} → ${change.after} (${flushed ? 'in force from the next request: authorizer cache flushed' : 'in force once cached authorizer results expire'})`,
+        );
       return;
     }
     case 'set-customer': {

@@ -5,10 +5,11 @@ import { API_KEY_HEADER } from '../../contracts/deployment';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { METRIC } from '../../contracts/metrics';
-import { DENY_DETAIL_CONTEXT_KEY, KEY_REFUSALS } from '../../contracts/gateway-responses';
+import { ACCESS_DENIED_DETAIL_KEY, KEY_REFUSALS } from '../../contracts/gateway-responses';
 import { logger, metrics } from '../shared/powertools';
 import { dynamo, resources } from '../shared/clients';
 import { authorize } from './authorize';
+import { planAccess } from './route-policy';
 
 /** Every method of the stage: the result is cached per key, so it must cover all routes. */
 export function stageWildcard(methodArn: string): string {
@@ -46,15 +47,23 @@ export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<
     return {
       principalId: decision.clientId,
       policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Deny', Resource: resource }] },
-      context: { [DENY_DETAIL_CONTEXT_KEY]: detail },
+      context: { [ACCESS_DENIED_DETAIL_KEY]: detail },
     };
   }
 
   logger.debug('api key accepted', { clientId: decision.clientId, plan: decision.plan, requestId });
+  // Cached per key for every route: Allow exactly the plan's routes (a 403 with the plan's detail elsewhere).
+  const access = planAccess(event.methodArn, decision.plan);
   return {
     principalId: decision.clientId,
     usageIdentifierKey: decision.usageKey,
-    policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: resource }] },
-    context: { clientId: decision.clientId, plan: decision.plan, usedToday: decision.usedToday, usageDay: decision.usageDay },
+    policyDocument: access.policy,
+    context: {
+      clientId: decision.clientId,
+      plan: decision.plan,
+      usedToday: decision.usedToday,
+      usageDay: decision.usageDay,
+      [ACCESS_DENIED_DETAIL_KEY]: access.accessDeniedDetail,
+    },
   };
 };

@@ -5,6 +5,7 @@ import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { itemKey } from '../../contracts/table';
 import type { PlanName } from '../../contracts/plans';
 import { clientKeyHashes, getClient, UnknownClientError, type ClientStore } from './client-store';
+import { planChangeItem } from './plan-history';
 
 /** API Gateway's usage-plan membership of keys (deployed stages only). */
 export interface UsagePlanKeys {
@@ -65,6 +66,8 @@ export async function setClientPlan(
         // Every key of the client, so a key still in its grace period (`keys rotate`) follows too.
         ...clientKeyHashes(client).map((hash) => ({ Update: { ...update, Key: itemKey.apiKey(hash) } })),
         { Update: { ...update, Key: itemKey.client(clientId) } },
+        // The plan history: both plans were in force on the day of the change (statements list them).
+        planChangeItem(store.tableName, clientId, changedAt.slice(0, 10), client.plan, plan),
       ],
     }),
   );

@@ -1,6 +1,7 @@
 // Reads one month of usage for the statements: every client of the registry, its counter items from
-// the table and from the S3 archive (days older than the retention live only there), and the plan in
-// force per day (the daily job's summary of that day, else the client's current plan).
+// the table and from the S3 archive (days older than the retention live only there), and the plans in
+// force per day: the plan history `keys set-plan` records (lambdas/shared/plan-history.ts); for a client
+// without one, the daily job's summary of that day, else the client's current plan.
 import { queryPages } from '../shared/query-pages';
 import { USAGE_PK_PREFIX } from '../../contracts/table';
 import { listClients, type ClientRecord } from '../shared/client-store';
@@ -8,11 +9,12 @@ import { counterSortKeyRange, usageFromItems, type DayUsage, type UsageTable } f
 import { itemId, readArchive, type CounterArchive } from '../daily-job/counter-archive';
 import { listDailySummaries } from '../daily-job/summary-store';
 import { daysOfMonth } from './months';
+import { plansOnDay, readPlanHistory } from '../shared/plan-history';
 
 export interface ClientMonth {
   readonly client: ClientRecord & Record<string, unknown>;
-  /** Days with counters, oldest first. */
-  readonly days: readonly (DayUsage & { readonly plan: string })[];
+  /** Days with counters, oldest first, each with the plans in force that day (in order; two or more on a change day). */
+  readonly days: readonly (DayUsage & { readonly plans: readonly string[] })[];
 }
 
 export interface MonthSources {
@@ -63,12 +65,15 @@ export async function readMonth(sources: MonthSources, month: string, onlyClient
       merged.set(itemId(item), item);
     }
     const usage = usageFromItems([...merged.values()]);
+    const history = await readPlanHistory(sources.table, client.clientId);
+    const plans = (day: string) =>
+      history.length > 0 ? plansOnDay(history, day, client.plan) : [planOnDay.get(`${client.clientId}#${day}`) ?? client.plan];
     result.push({
       client,
       days: [...usage.values()]
         .filter((d) => d.total.requests > 0 || d.routes.size > 0)
         .sort((a, b) => (a.day < b.day ? -1 : 1))
-        .map((d) => ({ ...d, plan: planOnDay.get(`${client.clientId}#${d.day}`) ?? client.plan })),
+        .map((d) => ({ ...d, plans: plans(d.day) })),
     });
   }
   return result;

@@ -41,6 +41,7 @@ export interface ClientStatement {
   readonly routes: Record<string, StatusClasses>;
   readonly days: readonly {
     readonly day: string;
+    /** The plans in force that day joined with `|`, in order (`standard|premium` on the day of a change). */
     readonly plan: string;
     readonly total: StatusClasses;
     readonly routes: Record<string, StatusClasses>;
@@ -53,12 +54,14 @@ export function clientStatement(month: string, usage: ClientMonth): ClientStatem
   const plans: { plan: string; from: string; to: string }[] = [];
   const days = usage.days.map((d) => {
     total = add(total, classes(d.total));
-    const last = plans[plans.length - 1];
-    if (last?.plan === d.plan) last.to = d.day;
-    else plans.push({ plan: d.plan, from: d.day, to: d.day });
+    for (const plan of d.plans) {
+      const last = plans[plans.length - 1];
+      if (last?.plan === plan) last.to = d.day;
+      else plans.push({ plan, from: d.day, to: d.day });
+    }
     const dayRoutes = byKey([...d.routes].map(([route, c]) => [route, classes(c)] as [string, StatusClasses]));
     for (const [route, c] of dayRoutes) routes.set(route, add(routes.get(route) ?? ZERO, c));
-    return { day: d.day, plan: d.plan, total: classes(d.total), routes: Object.fromEntries(dayRoutes) };
+    return { day: d.day, plan: d.plans.join('|'), total: classes(d.total), routes: Object.fromEntries(dayRoutes) };
   });
   return { month, clientId: usage.client.clientId, plans, total, routes: Object.fromEntries(byKey(routes)), days };
 }

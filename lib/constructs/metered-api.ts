@@ -7,7 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import * as z from 'zod';
 import { CORS_PREFLIGHT } from '../../contracts/cors';
-import { GATEWAY_RESPONSES, gatewayProblemBody, PROBLEM_CONTENT_TYPE } from '../../contracts/gateway-responses';
+import { GATEWAY_RESPONSES, gatewayDetailTemplate, gatewayProblemBody, PROBLEM_CONTENT_TYPE } from '../../contracts/gateway-responses';
 import { SECURITY_HEADERS } from '../../contracts/security-headers';
 import { PLAN_NAMES, PLANS, perSecond, throttleFor, type PlanName } from '../../contracts/plans';
 import { routeKey, type RouteDefinition } from '../../contracts/routes';
@@ -208,7 +208,7 @@ export class MeteredApi extends Construct {
           'Content-Type': `'${PROBLEM_CONTENT_TYPE}'`,
           ...(response.retryAfterSeconds !== undefined ? { 'Retry-After': `'${response.retryAfterSeconds}'` } : {}),
         },
-        templates: { 'application/json': gatewayProblemBody(response, '$context.requestId') },
+        templates: { 'application/json': gatewayProblemBody(response, '$context.requestId', gatewayDetailTemplate(response)) },
       });
     }
 

@@ -2,6 +2,7 @@
 // (policy, principalId, usageIdentifierKey, context) cached per identity-source value for the TTL.
 import { API_KEY_HEADER } from '../../contracts/deployment';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent, Context } from 'aws-lambda';
+import { isAllowed } from '../../lambdas/shared/execute-api-policy';
 
 export type AuthorizerHandler = (event: APIGatewayRequestAuthorizerEvent, context: Context) => Promise<APIGatewayAuthorizerResult>;
 
@@ -13,7 +14,7 @@ export type AuthorizerOutcome =
       readonly context: Record<string, string | number | boolean>;
       readonly latencyMs: number;
     }
-  /** An explicit or implicit Deny; the context (if the Lambda returned one) feeds the ACCESS_DENIED template. */
+  /** The policy does not allow this method ARN; `context` is what the authorizer returned (for the 403's detail). */
   | { readonly kind: 'deny'; readonly context: Record<string, string | number | boolean> }
   | { readonly kind: 'unauthorized' }
   | { readonly kind: 'error'; readonly error: unknown };
@@ -63,13 +64,13 @@ export class RequestAuthorizer {
       if (this.options.cacheTtlSeconds > 0) this.cache.set(identity, cached);
     }
     const { result } = cached;
-    if (!isAllowed(result.policyDocument, event.methodArn))
-      return { kind: 'deny', context: (result.context ?? {}) as Record<string, string | number | boolean> };
+    const context = (result.context ?? {}) as Record<string, string | number | boolean>;
+    if (!isAllowed(result.policyDocument, event.methodArn)) return { kind: 'deny', context };
     return {
       kind: 'allow',
       principalId: result.principalId,
       usageIdentifierKey: result.usageIdentifierKey ?? undefined,
-      context: (result.context ?? {}) as Record<string, string | number | boolean>,
+      context,
       latencyMs,
     };
   }
@@ -92,38 +93,7 @@ export class RequestAuthorizer {
   }
 }
 
-type PolicyDocument = APIGatewayAuthorizerResult['policyDocument'];
-
-/** IAM evaluation for execute-api: an explicit Deny wins, else an Allow must match, else deny. */
-export function isAllowed(policy: PolicyDocument | undefined, methodArn: string): boolean {
-  let allowed = false;
-  for (const statement of policy?.Statement ?? []) {
-    const s = statement as { Effect: string; Action?: string | string[]; Resource?: string | string[] };
-    const actions = ([] as string[]).concat(s.Action ?? []);
-    const resources = ([] as string[]).concat(s.Resource ?? []);
-    const actionMatches = actions.some((a) => wildcardMatch(a, 'execute-api:Invoke'));
-    const resourceMatches = resources.some((r) => wildcardMatch(r, methodArn));
-    if (!actionMatches || !resourceMatches) continue;
-    if (s.Effect === 'Deny') return false;
-    if (s.Effect === 'Allow') allowed = true;
-  }
-  return allowed;
-}
-
-function wildcardMatch(pattern: string, value: string): boolean {
-  const regex = new RegExp(
-    `^${pattern
-      .split('*')
-      .map((part) => part.split('?').map(escapeRegex).join('.'))
-      .join('.*')}$`,
-    'i',
-  );
-  return regex.test(value);
-}
-
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
+export { isAllowed };
 
 function headerValue(headers: Record<string, string | undefined> | null, name: string): string | undefined {
   for (const [key, value] of Object.entries(headers ?? {})) {

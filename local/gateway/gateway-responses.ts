@@ -1,7 +1,13 @@
 // Writes API Gateway's own responses (the shared problem+json gateway responses) with AWS's headers.
 import type { ServerResponse } from 'node:http';
 import { SECURITY_HEADERS } from '../../contracts/security-headers';
-import { PROBLEM_CONTENT_TYPE, gatewayProblemBody, gatewayResponse, type GatewayResponseType } from '../../contracts/gateway-responses';
+import {
+  PROBLEM_CONTENT_TYPE,
+  gatewayDetailTemplate,
+  gatewayProblemBody,
+  gatewayResponse,
+  type GatewayResponseType,
+} from '../../contracts/gateway-responses';
 
 /** The x-amzn-ErrorType API Gateway sends for each kind of response it answers itself. */
 export const ERROR_TYPES = {
@@ -61,7 +67,8 @@ export function sendGatewayResponse(
 ): number {
   const definition = gatewayResponse(RESPONSE_FOR[error]);
   // The same template the CDK stack deploys, rendered the way API Gateway renders it.
-  const body = renderGatewayTemplate(gatewayProblemBody(definition, '$context.requestId'), requestId, authorizerContext);
+  const template = gatewayProblemBody(definition, '$context.requestId', gatewayDetailTemplate(definition));
+  const body = renderGatewayTemplate(template, requestId, authorizerContext);
   res.writeHead(definition.statusCode, {
     ...SECURITY_HEADERS,
     'Content-Type': PROBLEM_CONTENT_TYPE,

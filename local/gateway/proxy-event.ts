@@ -26,8 +26,9 @@ export interface IncomingRequest {
   readonly localPort: number;
 }
 
-export function methodArn(request: Pick<IncomingRequest, 'stage' | 'method' | 'resource'>): string {
-  return `arn:aws:execute-api:${REGION}:${ACCOUNT_ID}:${API_ID}/${request.stage}/${request.method}${request.resource}`;
+export function methodArn(request: Pick<IncomingRequest, 'stage' | 'method' | 'path'>): string {
+  // The request's own path (`/v1/items/42`), not the resource template: a cached policy is matched against it.
+  return `arn:aws:execute-api:${REGION}:${ACCOUNT_ID}:${API_ID}/${request.stage}/${request.method}${request.path}`;
 }
 
 /**

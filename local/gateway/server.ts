@@ -14,6 +14,7 @@ import { authorizerEvent, methodArn, proxyEvent, type IncomingRequest } from './
 import type { UsagePlans } from './usage-plans';
 import { handleRevocation, isLoopback, TWIN_REVOCATIONS_PATH } from './revocations';
 import type { WebAcl } from './waf';
+import { handlePlanChange, TWIN_PLAN_CHANGES_PATH } from './plan-changes';
 
 export type RouteHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -101,7 +102,8 @@ export function createGatewayServer(options: GatewayOptions): http.Server {
     const path = normalizePath(url.pathname);
     const method = (req.method ?? 'GET').toUpperCase();
     // The dashboard's pages (GET /_twin/…); the management routes below (revocations) are not its.
-    if (options.twinRoutes && url.pathname !== TWIN_REVOCATIONS_PATH && (await options.twinRoutes(req, res, url.pathname))) return;
+    const management = url.pathname === TWIN_REVOCATIONS_PATH || url.pathname === TWIN_PLAN_CHANGES_PATH;
+    if (options.twinRoutes && !management && (await options.twinRoutes(req, res, url.pathname))) return;
     let clientId: string | undefined;
     let resourcePath: string | undefined;
 
@@ -125,6 +127,9 @@ export function createGatewayServer(options: GatewayOptions): http.Server {
     // 0. The twin's stand-in for API Gateway's management API (loopback only): revocations.
     if (path === TWIN_REVOCATIONS_PATH && method === 'POST' && isLoopback(req)) {
       return finish(await handleRevocation(req, res, options));
+    }
+    if (path === TWIN_PLAN_CHANGES_PATH && method === 'POST' && isLoopback(req)) {
+      return finish(await handlePlanChange(req, res, options));
     }
 
     // 1. The web ACL sees every request first, as AWS WAF does in front of the stage.

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { PLANS, ROUTE_CLASSES, type PlanName } from '../../contracts/plans';
 import { MAX_BODY_BYTES } from '../../contracts/routes';
+import { ACCESS_DENIED_DETAIL } from '../../contracts/gateway-responses';
 import { usageSummaryResponse } from '../../contracts/routes/usage-summary';
 import { usageDailyResponse } from '../../contracts/routes/usage-daily';
 
@@ -138,7 +139,8 @@ export const CONTRACT_CHECKS: readonly ContractCheck[] = [
   {
     name: 'invalid body → 400 with field paths, input not echoed',
     run: async (s) => {
-      const client = await s.client('standard');
+      // POST /v1/quotes is a premium route (contracts/plans.ts); standard keys get 403 there.
+      const client = await s.client('premium');
       const marker = 'no spaces allowed';
       const answer = await s.call('POST', '/v1/quotes', {
         key: client.apiKey,
@@ -167,7 +169,7 @@ export const CONTRACT_CHECKS: readonly ContractCheck[] = [
   {
     name: `body over ${MAX_BODY_BYTES} bytes → 413; non-JSON content type → 415`,
     run: async (s) => {
-      const client = await s.client('standard');
+      const client = await s.client('premium');
       const large = await s.call('POST', '/v1/quotes', {
         key: client.apiKey,
         rawBody: JSON.stringify({ pad: 'x'.repeat(MAX_BODY_BYTES) }),
@@ -187,7 +189,7 @@ export const CONTRACT_CHECKS: readonly ContractCheck[] = [
     // that is refused; it asserts the first passes and a 429 with Retry-After comes within 3× burst.
     name: 'strict route: a burst gets 429 problem+json with Retry-After',
     run: async (s) => {
-      const client = await s.client('standard');
+      const client = await s.client('premium');
       const limit = ROUTE_CLASSES.strict.burst * 3;
       const statuses: number[] = [];
       let throttled: Answer | undefined;
@@ -207,7 +209,7 @@ export const CONTRACT_CHECKS: readonly ContractCheck[] = [
   {
     name: 'usage counted exactly once after the batching window; /v1/usage and /v1/usage/daily shapes',
     run: async (s) => {
-      const client = await s.client('standard');
+      const client = await s.client('premium');
       const hello = 6;
       for (let i = 0; i < hello; i++) assert.equal((await s.call('GET', '/v1/hello', { key: client.apiKey })).status, 200);
       assert.equal((await s.call('POST', '/v1/quotes', { key: client.apiKey, body: { items: [], currency: 'EUR' } })).status, 400);
@@ -228,7 +230,7 @@ export const CONTRACT_CHECKS: readonly ContractCheck[] = [
       assert.equal(byRoute['GET /v1/hello'], hello, 'GET /v1/hello counted');
       assert.equal(byRoute['POST /v1/quotes'], 1, 'POST /v1/quotes counted (a 400 counts too)');
       assert.equal(summary.totals.clientErrors, 1);
-      assert.equal(summary.today.quota, PLANS.standard.dailyQuota);
+      assert.equal(summary.today.quota, PLANS.premium.dailyQuota);
 
       const daily = await s.call('GET', '/v1/usage/daily?days=3', { key: client.apiKey });
       assert.equal(daily.status, 200);
@@ -255,6 +257,25 @@ export const CONTRACT_CHECKS: readonly ContractCheck[] = [
         answer = await s.call('GET', '/v1/hello', { key: client.apiKey });
       }
       assertProblem(answer, 403);
+      assert.equal(answer.json.detail, ACCESS_DENIED_DETAIL.revoked);
+    },
+  },
+  {
+    // The authorizer's result is cached per key for every route: its policy must allow exactly the plan's routes.
+    name: "a route outside the key's plan → 403 problem+json saying so; the plan's routes still answer",
+    run: async (s) => {
+      const client = await s.client('standard');
+      assert.equal((await s.call('GET', '/v1/hello', { key: client.apiKey })).status, 200);
+      const marker = 'SKU-MARKER-403';
+      const answer = await s.call('POST', '/v1/quotes', {
+        key: client.apiKey,
+        body: { items: [{ sku: marker, quantity: 1 }], currency: 'EUR' },
+      });
+      assertProblem(answer, 403);
+      assert.equal(answer.json.detail, ACCESS_DENIED_DETAIL.routeNotInPlan);
+      assert.ok(!answer.text.includes(marker), 'the 403 echoes the input');
+      assert.equal((await s.call('GET', '/v1/usage/daily?days=1', { key: client.apiKey })).status, 200);
+      assert.equal((await s.call('GET', '/v1/hello', { key: client.apiKey })).status, 200);
     },
   },
 ];

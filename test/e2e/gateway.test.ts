@@ -11,7 +11,8 @@ import { createGatewayServer, type GatewayRoute } from '../../local/gateway/serv
 import { UsagePlans } from '../../local/gateway/usage-plans';
 import { lambdaContext } from '../../local/fake-aws';
 import type { RouteDefinition } from '../../contracts/routes';
-import { gatewayResponse } from '../../contracts/gateway-responses';
+import { ACCESS_DENIED_DETAIL, gatewayResponse } from '../../contracts/gateway-responses';
+import { routePolicy } from '../../lambdas/authorizer/route-policy';
 
 const KEY = 'key-allowed';
 const seen: Array<{ event: APIGatewayProxyEvent; remainingMs: number }> = [];
@@ -42,6 +43,15 @@ const authorizerHandler = async (event: APIGatewayRequestAuthorizerEvent): Promi
   authorizerCalls.push(event);
   const key = event.headers?.['x-api-key'] ?? event.headers?.['X-Api-Key'];
   if (key === 'key-broken') throw new Error('boom');
+  if (key === 'key-items-only') {
+    // A plan that includes only GET /v1/items/{id}: the real policy builder, as the authorizer Lambda uses it.
+    return {
+      principalId: 'cl_items',
+      usageIdentifierKey: key,
+      policyDocument: routePolicy(event.methodArn, [ITEMS], ALL_ROUTES) as APIGatewayAuthorizerResult['policyDocument'],
+      context: { clientId: 'cl_items', plan: 'standard', usedToday: 0, accessDeniedDetail: ACCESS_DENIED_DETAIL.routeNotInPlan },
+    };
+  }
   if (key !== KEY && key !== 'key-revoked' && key !== 'key-no-plan') throw new Error('Unauthorized');
   const [arn, stage] = event.methodArn.split('/');
   return {
@@ -54,6 +64,9 @@ const authorizerHandler = async (event: APIGatewayRequestAuthorizerEvent): Promi
     context: { clientId: 'cl_1', plan: key === 'key-no-plan' ? 'gold' : 'standard', usedToday: 7 },
   };
 };
+
+const ITEMS = { id: 'items', method: 'GET', path: '/v1/items/{id}' } as const;
+const ALL_ROUTES = [{ id: 'hello', method: 'GET', path: '/v1/hello' } as const, ITEMS];
 
 let server: Server;
 let base: string;
@@ -144,6 +157,28 @@ test('the authorizer result is cached per key across routes, and a Deny is a 403
   expect(denied.status).toBe(gatewayResponse('ACCESS_DENIED').statusCode);
   expect(authorizerCalls.at(-1)!.type).toBe('REQUEST');
   expect(authorizerCalls.at(-1)!.methodArn).toMatch(/^arn:aws:execute-api:us-east-1:\d{12}:\w+\/dev\/GET\/v1\/hello$/);
+});
+
+test('a cached route policy is evaluated per request: its routes (any path value) pass, others get 403 with its detail', async () => {
+  const calls = authorizerCalls.length;
+  const key = { 'x-api-key': 'key-items-only' };
+  // The first request (the one whose method ARN the authorizer saw) is a route outside the policy.
+  const denied = await get('/v1/hello', key);
+  expect(denied.status).toBe(403);
+  expect(denied.headers.get('content-type')).toBe('application/problem+json');
+  expect(denied.headers.get('x-amzn-errortype')).toBe('AccessDeniedException');
+  expect((await denied.json()).detail).toBe(ACCESS_DENIED_DETAIL.routeNotInPlan);
+  // The same cached result allows the plan's route for any value of its path parameter.
+  expect((await get('/v1/items/42?q=x', key)).status).toBe(200);
+  expect((await get('/v1/items/43?q=x', key)).status).toBe(200);
+  expect((await get('/v1/hello', key)).status).toBe(403);
+  expect(authorizerCalls.length).toBe(calls + 1);
+  expect(authorizerCalls.at(-1)!.methodArn).toMatch(/\/dev\/GET\/v1\/hello$/);
+});
+
+test('the method ARN carries the request path, not the resource template', async () => {
+  await get('/v1/items/77?q=x', { 'x-api-key': 'key-broken' });
+  expect(authorizerCalls.at(-1)!.methodArn).toMatch(/\/dev\/GET\/v1\/items\/77$/);
 });
 
 test('a missing key never reaches the authorizer; Unauthorized is 401, other authorizer errors 500', async () => {

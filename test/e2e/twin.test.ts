@@ -9,17 +9,19 @@ import { createClient, revokeClient, type ClientStore } from '../../lambdas/shar
 import { removeStateFile, twinClientConfig, writeStateFile } from '../../local/state-file';
 import { PLANS, ROUTE_CLASSES } from '../../contracts/plans';
 import { MAX_BODY_BYTES } from '../../contracts/routes';
-import { gatewayResponse, KEY_REFUSALS } from '../../contracts/gateway-responses';
+import { ACCESS_DENIED_DETAIL, gatewayResponse } from '../../contracts/gateway-responses';
 import { USAGE_QUEUE, USAGE_QUEUE_VISIBILITY_SECONDS } from '../../contracts/usage-queue';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { S3Client } from '@aws-sdk/client-s3';
+import { buildMonthlyStatement } from '../../lambdas/statements/monthly-statement';
 
 jest.setTimeout(60_000);
 
 const ROOT = path.resolve(__dirname, '..', '..');
 /** Short enough to wait out in a test; the dev stage uses 300 s. */
 const CACHE_TTL_SECONDS = 2;
-/** premium's daily quota for this file only (planOverrides), so exhausting it is quick. */
-const PREMIUM_QUOTA = 4;
+/** premium's daily quota for this file only (planOverrides): quick to exhaust, above what the other premium tests send. */
+const PREMIUM_QUOTA = 100;
 
 let twin: Twin;
 let store: ClientStore;
@@ -75,7 +77,6 @@ async function call(
 const newClient = (plan: 'standard' | 'premium', name: string) => createClient(store, { plan, name });
 const validQuote = { items: [{ sku: 'ABC-1', quantity: 2 }], currency: 'EUR' };
 
-/** `detail`: what the template renders to when it is not static (ACCESS_DENIED: the authorizer's Deny detail). */
 function expectGatewayProblem(answer: Answer, type: Parameters<typeof gatewayResponse>[0], detail?: string) {
   const definition = gatewayResponse(type);
   expect(answer.status).toBe(definition.statusCode);
@@ -129,7 +130,7 @@ describe('authorization', () => {
     if (Date.now() - cachedAt < (CACHE_TTL_SECONDS * 1000) / 2) expect(whileCached.status).toBe(200);
     await new Promise((r) => setTimeout(r, CACHE_TTL_SECONDS * 1000 + 200));
     const after = await call('GET', '/v1/hello', { key: client.apiKey });
-    expectGatewayProblem(after, 'ACCESS_DENIED', KEY_REFUSALS.revoked());
+    expectGatewayProblem(after, 'ACCESS_DENIED', ACCESS_DENIED_DETAIL.revoked);
     expect(after.headers.get('x-amzn-errortype')).toBe('AccessDeniedException');
   });
 
@@ -158,7 +159,7 @@ describe('authorization', () => {
     const cliDone = performance.now();
     const after = await call('GET', '/v1/hello', { key: client.apiKey });
     const refusedAfterMs = performance.now() - cliDone;
-    expectGatewayProblem(after, 'ACCESS_DENIED', KEY_REFUSALS.revoked());
+    expectGatewayProblem(after, 'ACCESS_DENIED', ACCESS_DENIED_DETAIL.revoked);
     // Well inside the cache TTL: the cached Allow was dropped, not waited out.
     expect(refusedAfterMs).toBeLessThan(1000);
     expect(refusedAfterMs).toBeLessThan(CACHE_TTL_SECONDS * 1000);
@@ -185,7 +186,7 @@ describe('authorization', () => {
 
 describe('usage plans', () => {
   test(`a burst on POST /v1/quotes gets 429 with Retry-After after ${ROUTE_CLASSES.strict.burst} requests`, async () => {
-    const client = await newClient('standard', 'burst');
+    const client = await newClient('premium', 'burst');
     const statuses: number[] = [];
     for (let i = 0; i < ROUTE_CLASSES.strict.burst; i++)
       statuses.push((await call('POST', '/v1/quotes', { key: client.apiKey, body: validQuote })).status);
@@ -199,7 +200,10 @@ describe('usage plans', () => {
 
   test('exceeding the daily quota gets 429 QUOTA_EXCEEDED', async () => {
     const client = await newClient('premium', 'quota');
-    for (let i = 0; i < PREMIUM_QUOTA; i++) expect((await call('GET', '/v1/hello', { key: client.apiKey })).status).toBe(200);
+    const statuses = await Promise.all(
+      Array.from({ length: PREMIUM_QUOTA }, async () => (await call('GET', '/v1/hello', { key: client.apiKey })).status),
+    );
+    expect(statuses).toEqual(new Array(PREMIUM_QUOTA).fill(200));
     const over = await call('GET', '/v1/hello', { key: client.apiKey });
     expectGatewayProblem(over, 'QUOTA_EXCEEDED');
     expect(over.headers.get('x-amzn-errortype')).toBe('LimitExceededException');
@@ -208,9 +212,89 @@ describe('usage plans', () => {
   });
 });
 
+describe('route access per plan', () => {
+  test('a standard key gets 403 problem+json on POST /v1/quotes (not in its plan), from a cached result too, and is not metered', async () => {
+    const client = await newClient('standard', 'route-access');
+    // The first request caches the authorizer's result; the 403s below are evaluated against it.
+    expect((await call('GET', '/v1/hello', { key: client.apiKey })).status).toBe(200);
+    for (let i = 0; i < 2; i++) {
+      const denied = await call('POST', '/v1/quotes', {
+        key: client.apiKey,
+        body: { items: [{ sku: 'ECHO-ME', quantity: 1 }], currency: 'EUR' },
+      });
+      expectGatewayProblem(denied, 'ACCESS_DENIED', ACCESS_DENIED_DETAIL.routeNotInPlan);
+      expect(denied.headers.get('x-amzn-errortype')).toBe('AccessDeniedException');
+      expect(denied.text).not.toContain('ECHO-ME');
+    }
+    expect((await call('GET', '/v1/usage/daily?days=1', { key: client.apiKey })).status).toBe(200);
+    // A premium key calls the same route.
+    expect(
+      (await call('POST', '/v1/quotes', { key: (await newClient('premium', 'route-access-p')).apiKey, body: validQuote })).status,
+    ).toBe(200);
+    // Refused by the gateway: no handler ran, so nothing is counted for the route.
+    await twin.drainUsage(twin.stage.usageBatchWindowSeconds * 4000);
+    expect(await routeCount(client.apiKey, 'POST /v1/quotes')).toBe(0);
+    expect(await routeCount(client.apiKey, 'GET /v1/hello')).toBe(1);
+  });
+});
+
+describe('plan change (`npm run keys -- set-plan --local`)', () => {
+  test('routes and analytics follow from the next request; the month statement lists both plans today', async () => {
+    const client = await newClient('standard', 'upgrade');
+    // Cache the authorizer's result for the standard plan.
+    expect((await call('GET', '/v1/hello', { key: client.apiKey })).status).toBe(200);
+    expect((await call('POST', '/v1/quotes', { key: client.apiKey, body: validQuote })).status).toBe(403);
+    // The cache TTL here is short; the spy shows the CLI dropped the cached result rather than it expiring.
+    const forget = jest.spyOn(twin.authorizer, 'forgetPrincipal');
+    writeStateFile(twin.state);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const cli = spawn(
+          path.join(ROOT, 'node_modules', '.bin', 'tsx'),
+          ['--require', './local/esm-only-packages.cjs', 'scripts/keys.ts', 'set-plan', client.clientId, 'premium', '--local'],
+          { cwd: ROOT, env: { ...process.env, PORT: String(twin.state.port) }, stdio: 'ignore' },
+        );
+        cli.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`keys set-plan exited ${code}`))));
+      });
+    } finally {
+      removeStateFile(twin.state.port);
+    }
+    const dropped = { calls: [...forget.mock.calls], results: forget.mock.results.map((r) => r.value) };
+    forget.mockRestore();
+    expect(dropped).toEqual({ calls: [[client.clientId]], results: [1] });
+    // The very next requests: the premium route answers and the analytics show premium's limits
+    // (the handler's plan is the one every usage event of the request carries).
+    expect((await call('POST', '/v1/quotes', { key: client.apiKey, body: validQuote })).status).toBe(200);
+    const usage = await call('GET', '/v1/usage', { key: client.apiKey });
+    expect(usage.json.plan).toMatchObject({ name: 'premium', ratePerMinute: PLANS.premium.ratePerMinute });
+
+    await twin.drainUsage(twin.stage.usageBatchWindowSeconds * 4000);
+    const s3 = new S3Client(twinClientConfig(twin.state, 's3'));
+    try {
+      const today = new Date().toISOString().slice(0, 10);
+      const statement = await buildMonthlyStatement(
+        { table: store, archive: { s3, bucket: twin.state.archiveBucket } },
+        today.slice(0, 7),
+        { clientId: client.clientId },
+      );
+      const [mine] = statement.statements;
+      expect(mine.days.map((d) => [d.day, d.plan])).toEqual([[today, 'standard|premium']]);
+      expect(mine.plans).toEqual([
+        { plan: 'standard', from: today, to: today },
+        { plan: 'premium', from: today, to: today },
+      ]);
+      // hello and the premium quote reached handlers; the 403 did not. The usage call itself is counted too.
+      expect(mine.routes['POST /v1/quotes']?.requests).toBe(1);
+      expect(mine.routes['GET /v1/hello']?.requests).toBe(1);
+    } finally {
+      s3.destroy();
+    }
+  });
+});
+
 describe('validation and limits', () => {
   test('an invalid body gets 400 problem+json listing each field path, without echoing input', async () => {
-    const client = await newClient('standard', 'invalid');
+    const client = await newClient('premium', 'invalid');
     const answer = await call('POST', '/v1/quotes', {
       key: client.apiKey,
       body: { items: [{ sku: 'no spaces allowed', quantity: 0 }], currency: 'XXX' },
@@ -235,7 +319,7 @@ describe('validation and limits', () => {
   });
 
   test(`a body over ${MAX_BODY_BYTES} bytes gets 413 problem+json`, async () => {
-    const client = await newClient('standard', 'large');
+    const client = await newClient('premium', 'large');
     const answer = await call('POST', '/v1/quotes', {
       key: client.apiKey,
       rawBody: JSON.stringify({ pad: 'x'.repeat(MAX_BODY_BYTES) }),
@@ -248,7 +332,7 @@ describe('validation and limits', () => {
 
 describe('usage', () => {
   test('after N requests GET /v1/usage reports exactly N for that route, and two clients never mix', async () => {
-    const [a, b] = await Promise.all([newClient('standard', 'usage-a'), newClient('standard', 'usage-b')]);
+    const [a, b] = await Promise.all([newClient('standard', 'usage-a'), newClient('premium', 'usage-b')]);
     const helloA = 7;
     const quotesB = 3;
     const helloB = 2;

@@ -25,7 +25,7 @@ import {
   rotateClientKey,
   TooManyKeysInGraceError,
 } from '../../lambdas/shared/key-rotation';
-import { DENY_DETAIL_CONTEXT_KEY, KEY_REFUSALS } from '../../contracts/gateway-responses';
+import { ACCESS_DENIED_DETAIL_KEY, KEY_REFUSALS } from '../../contracts/gateway-responses';
 import { itemKey } from '../../contracts/table';
 import { createUsageTable, documentClient } from '../analytics/fixtures';
 import { APIGatewayClient, FlushStageAuthorizersCacheCommand, UpdateApiKeyCommand } from '@aws-sdk/client-api-gateway';
@@ -195,15 +195,15 @@ describe('expiry', () => {
     expect(policy.principalId).toBe(created.clientId);
     expect(policy.usageIdentifierKey).toBeUndefined();
     expect(policy.policyDocument.Statement[0].Effect).toBe('Deny');
-    expect(policy.context).toEqual({ [DENY_DETAIL_CONTEXT_KEY]: KEY_REFUSALS.expired(expiresAt.toISOString()) });
-    expect(policy.context[DENY_DETAIL_CONTEXT_KEY]).toContain('expired');
+    expect(policy.context).toEqual({ [ACCESS_DENIED_DETAIL_KEY]: KEY_REFUSALS.expired(expiresAt.toISOString()) });
+    expect(policy.context[ACCESS_DENIED_DETAIL_KEY]).toContain('expired');
     expect(JSON.stringify(policy)).not.toContain(created.apiKey);
   });
 
   it('a revoked key’s Deny says it is revoked; a timestamp that does not parse fails closed (401), never open', async () => {
     const created = await createClient(store(), { plan: 'standard', name: 'revoked-detail' });
     await revokeClient(store(), created.clientId);
-    expect((await handler(authorizerEvent(created.apiKey))).context).toEqual({ [DENY_DETAIL_CONTEXT_KEY]: KEY_REFUSALS.revoked() });
+    expect((await handler(authorizerEvent(created.apiKey))).context).toEqual({ [ACCESS_DENIED_DETAIL_KEY]: KEY_REFUSALS.revoked() });
 
     const odd = await createClient(store(), { plan: 'standard', name: 'odd-expiry' });
     await db.send(

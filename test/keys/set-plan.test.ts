@@ -13,6 +13,7 @@ import { freePort } from '../../local/services/ports';
 import * as stateFile from '../../local/state-file';
 import { hashApiKey } from '../../lambdas/shared/api-keys';
 import { ClientNotActiveError, setClientPlan } from '../../lambdas/shared/client-plan';
+import { plansOnDay, readPlanHistory } from '../../lambdas/shared/plan-history';
 import { createClient, findByKeyHash, getClient, revokeClient, UnknownClientError } from '../../lambdas/shared/client-store';
 import { apiGatewayUsagePlanKeys } from '../../scripts/usage-plan-keys';
 import { createUsageTable, documentClient } from '../analytics/fixtures';
@@ -73,6 +74,39 @@ it('puts the key back in its old plan and keeps the records when joining the new
   expect((await getClient(store(), created.clientId))?.plan).toBe('standard');
 });
 
+it('records the plans in force on the day of each change, in order; a day without a change keeps the last plan', async () => {
+  const created = await createClient(store(), { plan: 'standard', name: 'history' });
+  await setClientPlan(store(), created.clientId, 'premium', { now: new Date('2026-03-14T09:00:00Z') });
+  await setClientPlan(store(), created.clientId, 'standard', { now: new Date('2026-03-14T23:59:59Z') });
+  await setClientPlan(store(), created.clientId, 'premium', { now: new Date('2026-03-20T00:00:00Z') });
+  // Setting the plan it already has is not a change.
+  await setClientPlan(store(), created.clientId, 'premium', { now: new Date('2026-03-21T00:00:00Z') });
+  const history = await readPlanHistory(store(), created.clientId);
+  expect(history).toEqual([
+    { clientId: created.clientId, day: '2026-03-14', plans: ['standard', 'premium', 'standard'] },
+    { clientId: created.clientId, day: '2026-03-20', plans: ['standard', 'premium'] },
+  ]);
+  expect(plansOnDay(history, '2026-03-01', 'premium')).toEqual(['standard']);
+  expect(plansOnDay(history, '2026-03-14', 'premium')).toEqual(['standard', 'premium', 'standard']);
+  expect(plansOnDay(history, '2026-03-17', 'premium')).toEqual(['standard']);
+  expect(plansOnDay(history, '2026-03-20', 'premium')).toEqual(['standard', 'premium']);
+  expect(plansOnDay(history, '2026-04-02', 'standard')).toEqual(['premium']);
+  expect(plansOnDay([], '2026-04-02', 'standard')).toEqual(['standard']);
+});
+
+it('a failed change leaves no history', async () => {
+  const created = await createClient(store(), { plan: 'standard', name: 'no-history', apiGatewayKeyId: 'key-3' });
+  gatewayMock
+    .on(DeleteUsagePlanKeyCommand)
+    .resolves({})
+    .on(CreateUsagePlanKeyCommand, { usagePlanId: 'up-premium' })
+    .rejects(new Error('nope'));
+  await expect(
+    setClientPlan(store(), created.clientId, 'premium', { gateway: apiGatewayUsagePlanKeys(new APIGatewayClient({}), PLAN_IDS) }),
+  ).rejects.toThrow('nope');
+  expect(await readPlanHistory(store(), created.clientId)).toEqual([]);
+});
+
 it('refuses unknown and revoked clients', async () => {
   await expect(setClientPlan(store(), 'cl_nobody', 'premium')).rejects.toBeInstanceOf(UnknownClientError);
   const created = await createClient(store(), { plan: 'standard', name: 'gone' });
@@ -125,6 +159,8 @@ describe('npm run keys -- set-plan --local', () => {
     ]);
     expect(moved.code).toBe(0);
     expect(JSON.parse(moved.stdout)).toMatchObject({ clientId: created.clientId, before: 'standard', after: 'premium' });
+    // No twin listens on this state file's port: the change is stored, the cache flush is a warning.
+    expect(moved.stderr).toContain('keys: warning: the twin is not reachable');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('set-plan needs a clientId and a plan (standard, premium)');
     const list = await keys(['list', '--json', '--local']);

@@ -88,9 +88,32 @@ test("valid key → allow with client context and today's aggregated count", asy
   expect(policy.usageIdentifierKey).toBe(decision.effect === 'allow' && decision.usageKey);
   expect(policy.usageIdentifierKey).not.toBe(apiKey);
   expect(JSON.stringify(policy)).not.toContain(apiKey);
-  expect(policy.context).toMatchObject({ clientId, plan: 'premium' });
+  expect(policy.context).toMatchObject({
+    clientId,
+    plan: 'premium',
+    accessDeniedDetail: "This API key's plan does not include this route.",
+  });
+  // Premium includes every route: each one's method ARN, and nothing else of the stage.
+  const api = 'arn:aws:execute-api:us-east-1:123456789012:abcdef1234/dev';
   expect(policy.policyDocument.Statement).toEqual([
-    { Action: 'execute-api:Invoke', Effect: 'Allow', Resource: 'arn:aws:execute-api:us-east-1:123456789012:abcdef1234/dev/*/*' },
+    {
+      Action: 'execute-api:Invoke',
+      Effect: 'Allow',
+      Resource: [`${api}/GET/v1/hello`, `${api}/POST/v1/quotes`, `${api}/GET/v1/usage`, `${api}/GET/v1/usage/daily`],
+    },
+  ]);
+});
+
+test('a standard key → the policy allows exactly the routes of its plan (not POST /v1/quotes)', async () => {
+  const { apiKey } = await createClient(store, { plan: 'standard', name: 'hooli' });
+  const policy = (await handler(authorizerEvent(apiKey))) as Record<string, any>;
+  const api = 'arn:aws:execute-api:us-east-1:123456789012:abcdef1234/dev';
+  expect(policy.policyDocument.Statement).toEqual([
+    {
+      Action: 'execute-api:Invoke',
+      Effect: 'Allow',
+      Resource: [`${api}/GET/v1/hello`, `${api}/GET/v1/usage`, `${api}/GET/v1/usage/daily`],
+    },
   ]);
 });
 
@@ -108,6 +131,7 @@ test('revoked key → explicit Deny (403), and the client is listed as revoked',
   expect(policy.principalId).toBe(clientId);
   expect(policy.usageIdentifierKey).toBeUndefined();
   expect(policy.policyDocument.Statement[0].Effect).toBe('Deny');
+  expect(policy.context).toEqual({ accessDeniedDetail: 'This API key is revoked.' });
   const listed = (await listClients(store)).find((c) => c.clientId === clientId);
   expect(listed).toMatchObject({ status: 'revoked', name: 'initech', plan: 'standard' });
   expect(JSON.stringify(await listClients(store))).not.toContain('keyHash');

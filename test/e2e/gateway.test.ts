@@ -176,6 +176,24 @@ test('a cached route policy is evaluated per request: its routes (any path value
   expect(authorizerCalls.at(-1)!.methodArn).toMatch(/\/dev\/GET\/v1\/hello$/);
 });
 
+test("POST /_twin/plan-changes (loopback) drops one principal's cached results; a bad body is 400 problem+json", async () => {
+  const key = { 'x-api-key': 'key-items-only' };
+  expect((await get('/v1/items/1?q=x', key)).status).toBe(200);
+  const calls = authorizerCalls.length;
+  const post = (body: string) =>
+    fetch(`${base}/_twin/plan-changes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const bad = await post('{"clientId":');
+  expect(bad.status).toBe(400);
+  expect(bad.headers.get('content-type')).toBe('application/problem+json');
+  const dropped = await post(JSON.stringify({ clientId: 'cl_items' }));
+  expect(await dropped.json()).toEqual({ clientId: 'cl_items', cacheEntriesDropped: 1 });
+  // Another principal's cached result (KEY → cl_1) is kept; this one is asked again.
+  await get('/v1/hello', { 'x-api-key': KEY });
+  expect(authorizerCalls.length).toBe(calls);
+  expect((await get('/v1/items/1?q=x', key)).status).toBe(200);
+  expect(authorizerCalls.length).toBe(calls + 1);
+});
+
 test('the method ARN carries the request path, not the resource template', async () => {
   await get('/v1/items/77?q=x', { 'x-api-key': 'key-broken' });
   expect(authorizerCalls.at(-1)!.methodArn).toMatch(/\/dev\/GET\/v1\/items\/77$/);

@@ -10,9 +10,10 @@ import { listClients } from '../lambdas/shared/client-store';
 import { readTwinState, twinClientConfig } from '../local/state-file';
 import { setBillingCustomer } from '../lambdas/shared/billing-customer';
 import { setClientPlan } from '../lambdas/shared/client-plan';
+import { overrideColumn, overrideCommand, OVERRIDE_OPTIONS, OVERRIDE_USAGE, shownClient } from './keys-override';
 import { createKey, type KeyTarget, revokeKey } from './key-admin';
 import { stackOutputs } from './stack-outputs';
-import { apiGatewayUsagePlanKeys } from './usage-plan-keys';
+import { apiGatewayClientUsagePlans } from './client-usage-plans';
 
 const USAGE = `usage:
   npm run keys -- create --plan <${PLAN_NAMES.join('|')}> --name <name> [--json] (--local | --stage <dev|prod>)
@@ -20,6 +21,7 @@ const USAGE = `usage:
   npm run keys -- revoke <clientId> (--local | --stage <dev|prod>)
   npm run keys -- set-plan <clientId> <${PLAN_NAMES.join('|')}> [--json] (--local | --stage <dev|prod>)
   npm run keys -- set-customer <clientId> <cus_…> (--local | --stage <dev|prod>)
+${OVERRIDE_USAGE}
 --local uses the twin started with the same PORT (default 3000); --stage uses the deployed stack MeteredApi-<stage>.`;
 
 class UsageError extends Error {}
@@ -65,6 +67,7 @@ async function main(argv: string[]): Promise<void> {
       local: { type: 'boolean' },
       stage: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
+      ...OVERRIDE_OPTIONS,
     },
   });
   const [command, ...rest] = positionals;
@@ -93,8 +96,18 @@ async function main(argv: string[]): Promise<void> {
       });
       if (skipped > 0) console.error(`keys: ${skipped} malformed client record(s) skipped`);
       // Usage keys and API Gateway ids are plumbing, not for display.
-      if (values.json) console.log(JSON.stringify(clients.map(({ usageKey: _u, apiGatewayKeyId: _g, ...shown }) => shown)));
-      else console.table(clients.map(({ clientId, name, plan, status, createdAt }) => ({ clientId, name, plan, status, createdAt })));
+      if (values.json) console.log(JSON.stringify(clients.map(shownClient)));
+      else
+        console.table(
+          clients.map((c) => ({
+            clientId: c.clientId,
+            name: c.name,
+            plan: c.plan,
+            status: c.status,
+            createdAt: c.createdAt,
+            override: overrideColumn(c),
+          })),
+        );
       return;
     }
     case 'revoke': {
@@ -112,10 +125,17 @@ async function main(argv: string[]): Promise<void> {
           `set-plan needs a clientId and a plan (${PLAN_NAMES.join(', ')}): npm run keys -- set-plan <clientId> <plan> --local`,
         );
       const target = await targetFrom(values);
-      const gateway = target.gateway && apiGatewayUsagePlanKeys(target.gateway.client, target.gateway.usagePlanIds);
+      const gateway = target.gateway && apiGatewayClientUsagePlans(target.gateway.client, target.gateway);
       const change = await setClientPlan(target.store, clientId, plan, { gateway });
       if (values.json) console.log(JSON.stringify(change));
       else console.log(`client ${clientId}: plan ${change.before} → ${change.after} (in force once cached authorizer results expire)`);
+      if (change.removedOverride && !values.json) console.log(`client ${clientId}: its override is removed`);
+      if (change.leftoverUsagePlanId)
+        console.error(`keys: the emptied usage plan ${change.leftoverUsagePlanId} could not be deleted; delete it by hand`);
+      return;
+    }
+    case 'override': {
+      await overrideCommand(rest, values, { targetFrom, usageError: (message) => new UsageError(message) });
       return;
     }
     case 'set-customer': {

@@ -2,6 +2,7 @@
 import { hashApiKey, looksLikeApiKey } from '../shared/api-keys';
 import { findByKeyHash, type ClientStore, type MalformedRecord } from '../shared/client-store';
 import { utcDay } from '../../contracts/usage-event';
+import type { OverrideLimits } from '../../contracts/overrides';
 
 export type AuthorizationDecision =
   | {
@@ -12,6 +13,8 @@ export type AuthorizationDecision =
       readonly usageKey: string;
       readonly usedToday: number;
       readonly usageDay: string;
+      /** The client's own limits (`keys override`), in force instead of its plan's. */
+      readonly override?: OverrideLimits;
     }
   | { readonly effect: 'deny'; readonly clientId: string; readonly reason: 'revoked' }
   | { readonly effect: 'unauthorized'; readonly reason: 'missing' | 'malformed' | 'unknown' }
@@ -26,5 +29,14 @@ export async function authorize(store: ClientStore, presentedKey: string | undef
   if (malformed) return { effect: 'unauthorized', reason: 'corrupt-record', record: malformed };
   if (!client) return { effect: 'unauthorized', reason: 'unknown' };
   if (client.status !== 'active') return { effect: 'deny', clientId: client.clientId, reason: 'revoked' };
-  return { effect: 'allow', clientId: client.clientId, plan: client.plan, usageKey: client.usageKey, usedToday: usedToday ?? 0, usageDay };
+  const { override } = client;
+  return {
+    effect: 'allow',
+    clientId: client.clientId,
+    plan: client.plan,
+    usageKey: client.usageKey,
+    usedToday: usedToday ?? 0,
+    usageDay,
+    ...(override ? { override: { ratePerMinute: override.ratePerMinute, burst: override.burst, dailyQuota: override.dailyQuota } } : {}),
+  };
 }

@@ -8,6 +8,7 @@ import { METRIC } from '../../contracts/metrics';
 import { logger, metrics } from '../shared/powertools';
 import { dynamo, resources } from '../shared/clients';
 import { authorize } from './authorize';
+import { overrideContext } from '../shared/override-context';
 
 /** Every method of the stage: the result is cached per key, so it must cover all routes. */
 export function stageWildcard(methodArn: string): string {
@@ -51,6 +52,12 @@ export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<
     principalId: decision.clientId,
     usageIdentifierKey: decision.usageKey,
     policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: resource }] },
-    context: { clientId: decision.clientId, plan: decision.plan, usedToday: decision.usedToday, usageDay: decision.usageDay },
+    context: {
+      clientId: decision.clientId,
+      plan: decision.plan,
+      usedToday: decision.usedToday,
+      usageDay: decision.usageDay,
+      ...overrideContext(decision.override),
+    },
   };
 };

@@ -27,6 +27,8 @@ interface ClientKeys {
   readonly keyHash?: string;
   /** API Gateway's id of the client's key (deployed stages). */
   readonly apiGatewayKeyId?: string;
+  /** The client's own usage plan while it has an override (`keys override`): its key is metered there. */
+  readonly overrideUsagePlanId?: string;
 }
 
 interface Sources {
@@ -40,6 +42,11 @@ interface Sources {
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 
+function overrideUsagePlanIdOf(override: unknown): string | undefined {
+  const id = (override as { usagePlanId?: unknown } | undefined)?.usagePlanId;
+  return typeof id === 'string' ? id : undefined;
+}
+
 async function clientKeys(db: DynamoDBDocumentClient, tableName: string): Promise<ClientKeys[]> {
   const items = await queryAll(db, {
     TableName: tableName,
@@ -51,6 +58,7 @@ async function clientKeys(db: DynamoDBDocumentClient, tableName: string): Promis
     // The key API Gateway meters: the client's usage identifier (never its secret); older records metered the secret's hash.
     keyHash: typeof item.usageKey === 'string' ? sha256(item.usageKey) : typeof item.keyHash === 'string' ? item.keyHash : undefined,
     apiGatewayKeyId: typeof item.apiGatewayKeyId === 'string' ? item.apiGatewayKeyId : undefined,
+    overrideUsagePlanId: overrideUsagePlanIdOf(item.override),
   }));
 }
 
@@ -172,7 +180,13 @@ async function main(argv: string[]): Promise<void> {
       tableName: outputs[OUTPUT.tableName],
       sqs: new SQSClient({}),
       queueUrls: [outputs[OUTPUT.usageQueueUrl], outputs[OUTPUT.deadLetterQueueUrl]],
-      gatewayUsage: (clients) => stageGatewayUsage(new APIGatewayClient({}), planIds, day, clients),
+      gatewayUsage: (clients) =>
+        stageGatewayUsage(
+          new APIGatewayClient({}),
+          [...planIds, ...clients.flatMap((c) => (c.overrideUsagePlanId ? [c.overrideUsagePlanId] : []))],
+          day,
+          clients,
+        ),
     });
   }
   console.log(values.json ? JSON.stringify(result, null, 2) : formatReconciliation(result));

@@ -21,7 +21,7 @@ const USAGE = `usage: npm run reconcile -- --day YYYY-MM-DD (--stage <dev|prod> 
   --local   the twin started with the same PORT (default 3000)
   --stage   the deployed stack MeteredApi-<stage> (GetUsage on its usage plans)`;
 
-interface ClientKeys {
+export interface ClientKeys {
   readonly clientId: string;
   /** SHA-256 of the key API Gateway meters (the twin's usage file is keyed by it). */
   readonly keyHash?: string;
@@ -47,7 +47,7 @@ function overrideUsagePlanIdOf(override: unknown): string | undefined {
   return typeof id === 'string' ? id : undefined;
 }
 
-async function clientKeys(db: DynamoDBDocumentClient, tableName: string): Promise<ClientKeys[]> {
+export async function clientKeys(db: DynamoDBDocumentClient, tableName: string): Promise<ClientKeys[]> {
   const items = await queryAll(db, {
     TableName: tableName,
     KeyConditionExpression: 'pk = :pk',
@@ -104,6 +104,11 @@ export function twinGatewayUsage(file: string, day: string, clients: readonly Cl
     }
   }
   return { byClient, unknownKeys };
+}
+
+/** The plans' usage plans and each overridden client's own (`keys override` moves its key there). */
+export function usagePlansToRead(planIds: readonly string[], clients: readonly ClientKeys[]): string[] {
+  return [...planIds, ...clients.flatMap((c) => (c.overrideUsagePlanId ? [c.overrideUsagePlanId] : []))];
 }
 
 /** GetUsage on every usage plan of the stage: key id → [[used, remaining]] for the day. */
@@ -180,13 +185,7 @@ async function main(argv: string[]): Promise<void> {
       tableName: outputs[OUTPUT.tableName],
       sqs: new SQSClient({}),
       queueUrls: [outputs[OUTPUT.usageQueueUrl], outputs[OUTPUT.deadLetterQueueUrl]],
-      gatewayUsage: (clients) =>
-        stageGatewayUsage(
-          new APIGatewayClient({}),
-          [...planIds, ...clients.flatMap((c) => (c.overrideUsagePlanId ? [c.overrideUsagePlanId] : []))],
-          day,
-          clients,
-        ),
+      gatewayUsage: (clients) => stageGatewayUsage(new APIGatewayClient({}), usagePlansToRead(planIds, clients), day, clients),
     });
   }
   console.log(values.json ? JSON.stringify(result, null, 2) : formatReconciliation(result));

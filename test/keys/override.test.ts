@@ -10,6 +10,7 @@ import {
   CreateUsagePlanKeyCommand,
   DeleteUsagePlanCommand,
   DeleteUsagePlanKeyCommand,
+  GetUsageCommand,
 } from '@aws-sdk/client-api-gateway';
 import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -25,6 +26,7 @@ import { startDynamoDbLocal } from '../../local/services/dynamodb-local';
 import { freePort } from '../../local/services/ports';
 import * as stateFile from '../../local/state-file';
 import { apiGatewayClientUsagePlans } from '../../scripts/client-usage-plans';
+import { clientKeys, stageGatewayUsage, usagePlansToRead } from '../../scripts/reconcile';
 import { createUsageTable, documentClient } from '../analytics/fixtures';
 
 let dynamoLocal: RunningService;
@@ -223,6 +225,30 @@ describe('on a stage (API Gateway mocked)', () => {
       setClientOverride(store(), created.clientId, { dailyQuota: 1_000_001 }, { caps, gateway: gateway() }),
     ).rejects.toBeInstanceOf(InvalidOverrideError);
     expect(calls()).toEqual([]);
+  });
+});
+
+describe('reconcile --stage', () => {
+  it("reads GetUsage of an overridden client's own usage plan", async () => {
+    const created = await createClient(store(), { plan: 'standard', name: 'reconciled', apiGatewayKeyId: 'key-9' });
+    gatewayMock
+      .on(CreateUsagePlanCommand)
+      .resolves({ id: 'up-client-9' })
+      .on(DeleteUsagePlanKeyCommand)
+      .resolves({})
+      .on(CreateUsagePlanKeyCommand)
+      .resolves({});
+    await setClientOverride(store(), created.clientId, { dailyQuota: 20_000 }, { caps, gateway: gateway() });
+    const clients = await clientKeys(db, TABLE);
+    const planIds = usagePlansToRead(Object.values(TARGET.usagePlanIds), clients);
+    expect(planIds).toEqual(expect.arrayContaining(['up-standard', 'up-premium', 'up-client-9']));
+    gatewayMock
+      .on(GetUsageCommand)
+      .resolves({ items: {} })
+      .on(GetUsageCommand, { usagePlanId: 'up-client-9' })
+      .resolves({ items: { 'key-9': [[7, 19_993]] } });
+    const { byClient } = await stageGatewayUsage(new APIGatewayClient({}), planIds, '2026-03-01', clients);
+    expect(byClient.get(created.clientId)).toBe(7);
   });
 });
 

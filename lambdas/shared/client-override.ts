@@ -88,15 +88,17 @@ export async function setClientOverride(
   // 1. API Gateway: a new usage plan with the override's limits, and the key moved into it.
   const { gateway } = options;
   const keyId = client.apiGatewayKeyId;
-  const moved = gateway && keyId ? { gateway, keyId, from: usagePlanOf(client, gateway), to: '' } : undefined;
-  if (moved) {
-    moved.to = await moved.gateway.createUsagePlan(clientId, client.plan, resolved.limits);
+  let moved: { gateway: ClientUsagePlans; keyId: string; from: string; to: string } | undefined;
+  if (gateway && keyId) {
+    const from = usagePlanOf(client, gateway);
+    const to = await gateway.createUsagePlan(clientId, client.plan, resolved.limits);
     try {
-      await moveKey(moved.gateway, moved.keyId, moved.from, moved.to);
+      await moveKey(gateway, keyId, from, to);
     } catch (error) {
-      await moved.gateway.deleteUsagePlan(moved.to);
+      await gateway.deleteUsagePlan(to);
       throw error;
     }
+    moved = { gateway, keyId, from, to };
   }
 
   // 2. The table: key and client records together, only while the client is active.
@@ -126,8 +128,8 @@ export async function setClientOverride(
   }
 
   // 3. A replaced override's usage plan is empty now.
-  const replaced = moved && client.override?.usagePlanId;
-  const leftoverUsagePlanId = replaced ? await deleteEmptiedPlan(moved.gateway, replaced) : undefined;
+  const replaced = client.override?.usagePlanId;
+  const leftoverUsagePlanId = moved && replaced ? await deleteEmptiedPlan(moved.gateway, replaced) : undefined;
   return {
     clientId,
     plan: client.plan,

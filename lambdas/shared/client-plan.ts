@@ -1,6 +1,7 @@
 // Moves a client to another plan: on a deployed stage its API Gateway key leaves the old usage plan and
 // joins the new one (put back on failure), then the key and client records change in one transaction.
 // The authorizer reads the plan on its next cache miss, so analytics and limits follow from then on.
+// A client with an override (client-override.ts) leaves its own usage plan instead, which is then deleted.
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { itemKey } from '../../contracts/table';
 import type { PlanName } from '../../contracts/plans';

@@ -31,6 +31,13 @@ export const PLANS = {
 export type PlanName = keyof typeof PLANS;
 export const PLAN_NAMES = Object.keys(PLANS) as PlanName[];
 
+/**
+ * Monthly allowance per plan: requests per key per UTC calendar month that the plan includes. GET /v1/usage
+ * reports the month so far as a percentage of it; nothing enforces it (a usage plan has one quota, the daily
+ * one), so it is an allowance to bill against, not a limit. A plan without an entry has none.
+ */
+export const MONTHLY_QUOTAS: Partial<Record<PlanName, number>> = { standard: 250_000 };
+
 /** `default` routes follow the plan's throttle; `strict` routes add a per-method throttle in every plan. */
 export const ROUTE_CLASSES = {
   default: undefined,

@@ -10,9 +10,10 @@ import { listClientKeys, parseDuration } from '../lambdas/shared/key-rotation';
 import { readTwinState, twinClientConfig } from '../local/state-file';
 import { setBillingCustomer } from '../lambdas/shared/billing-customer';
 import { setClientPlan } from '../lambdas/shared/client-plan';
+import { overrideColumn, overrideCommand, OVERRIDE_OPTIONS, OVERRIDE_USAGE, shownClient } from './keys-override';
 import { createKey, enforcePlanChange, type KeyTarget, revokeKey, rotateKey } from './key-admin';
 import { stackOutputs } from './stack-outputs';
-import { apiGatewayUsagePlanKeys } from './usage-plan-keys';
+import { apiGatewayClientUsagePlans } from './client-usage-plans';
 
 const USAGE = `usage:
   npm run keys -- create --plan <${PLAN_NAMES.join('|')}> --name <name> [--expires 30d] [--json] (--local | --stage <dev|prod>)
@@ -21,6 +22,7 @@ const USAGE = `usage:
   npm run keys -- rotate <clientId> [--grace 24h] [--expires 30d] [--json] (--local | --stage <dev|prod>)
   npm run keys -- set-plan <clientId> <${PLAN_NAMES.join('|')}> [--json] (--local | --stage <dev|prod>)
   npm run keys -- set-customer <clientId> <cus_…> (--local | --stage <dev|prod>)
+${OVERRIDE_USAGE}
 Durations: 30s, 15m, 24h, 7d, or 0 (--grace 0: the old key is refused at once).
 --local uses the twin started with the same PORT (default 3000); --stage uses the deployed stack MeteredApi-<stage>.`;
 
@@ -85,6 +87,7 @@ async function main(argv: string[]): Promise<void> {
       local: { type: 'boolean' },
       stage: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
+      ...OVERRIDE_OPTIONS,
     },
   });
   const [command, ...rest] = positionals;
@@ -128,18 +131,19 @@ async function main(argv: string[]): Promise<void> {
       });
       if (skipped > 0) console.error(`keys: ${skipped} malformed client record(s) skipped`);
       // Usage keys and API Gateway ids are plumbing, not for display.
-      if (values.json) console.log(JSON.stringify(clients.map(({ usageKey: _u, apiGatewayKeyId: _g, ...shown }) => shown)));
+      if (values.json) console.log(JSON.stringify(clients.map(shownClient)));
       else
         console.table(
-          clients.map(({ clientId, name, plan, status, createdAt, keys, keyExpiresAt, oldKeysValidUntil }) => ({
-            clientId,
-            name,
-            plan,
-            status,
-            createdAt,
-            keys,
-            keyExpiresAt: keyExpiresAt ?? '',
-            oldKeysValidUntil: oldKeysValidUntil ?? '',
+          clients.map((c) => ({
+            clientId: c.clientId,
+            name: c.name,
+            plan: c.plan,
+            status: c.status,
+            createdAt: c.createdAt,
+            keys: c.keys,
+            keyExpiresAt: c.keyExpiresAt ?? '',
+            oldKeysValidUntil: c.oldKeysValidUntil ?? '',
+            override: overrideColumn(c),
           })),
         );
       return;
@@ -165,9 +169,9 @@ async function main(argv: string[]): Promise<void> {
           `set-plan needs a clientId and a plan (${PLAN_NAMES.join(', ')}): npm run keys -- set-plan <clientId> <plan> --local`,
         );
       const target = await targetFrom(values);
-      const gateway = target.gateway && apiGatewayUsagePlanKeys(target.gateway.client, target.gateway.usagePlanIds);
+      const gateway = target.gateway && apiGatewayClientUsagePlans(target.gateway.client, target.gateway);
       const change = await setClientPlan(target.store, clientId, plan, { gateway });
-      let flushed = change.before === change.after;
+      let flushed = change.before === change.after && !change.removedOverride;
       // The change is stored either way; a failed flush only delays it to the end of the authorizer cache TTL.
       if (!flushed)
         flushed = await enforcePlanChange(target, clientId).then(
@@ -179,6 +183,13 @@ async function main(argv: string[]): Promise<void> {
         console.log(
           `client ${clientId}: plan ${change.before} → ${change.after} (${flushed ? 'in force from the next request: authorizer cache flushed' : 'in force once cached authorizer results expire'})`,
         );
+      if (change.removedOverride && !values.json) console.log(`client ${clientId}: its override is removed`);
+      if (change.leftoverUsagePlanId)
+        console.error(`keys: the emptied usage plan ${change.leftoverUsagePlanId} could not be deleted; delete it by hand`);
+      return;
+    }
+    case 'override': {
+      await overrideCommand(rest, values, { targetFrom, usageError: (message) => new UsageError(message) });
       return;
     }
     case 'set-customer': {

@@ -21,12 +21,14 @@ const USAGE = `usage: npm run reconcile -- --day YYYY-MM-DD (--stage <dev|prod> 
   --local   the twin started with the same PORT (default 3000)
   --stage   the deployed stack MeteredApi-<stage> (GetUsage on its usage plans)`;
 
-interface ClientKeys {
+export interface ClientKeys {
   readonly clientId: string;
   /** SHA-256 of the key API Gateway meters (the twin's usage file is keyed by it). */
   readonly keyHash?: string;
   /** API Gateway's id of the client's key (deployed stages). */
   readonly apiGatewayKeyId?: string;
+  /** The client's own usage plan while it has an override (`keys override`): its key is metered there. */
+  readonly overrideUsagePlanId?: string;
 }
 
 interface Sources {
@@ -40,7 +42,12 @@ interface Sources {
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 
-async function clientKeys(db: DynamoDBDocumentClient, tableName: string): Promise<ClientKeys[]> {
+function overrideUsagePlanIdOf(override: unknown): string | undefined {
+  const id = (override as { usagePlanId?: unknown } | undefined)?.usagePlanId;
+  return typeof id === 'string' ? id : undefined;
+}
+
+export async function clientKeys(db: DynamoDBDocumentClient, tableName: string): Promise<ClientKeys[]> {
   const items = await queryAll(db, {
     TableName: tableName,
     KeyConditionExpression: 'pk = :pk',
@@ -51,6 +58,7 @@ async function clientKeys(db: DynamoDBDocumentClient, tableName: string): Promis
     // The key API Gateway meters: the client's usage identifier (never its secret); older records metered the secret's hash.
     keyHash: typeof item.usageKey === 'string' ? sha256(item.usageKey) : typeof item.keyHash === 'string' ? item.keyHash : undefined,
     apiGatewayKeyId: typeof item.apiGatewayKeyId === 'string' ? item.apiGatewayKeyId : undefined,
+    overrideUsagePlanId: overrideUsagePlanIdOf(item.override),
   }));
 }
 
@@ -96,6 +104,11 @@ export function twinGatewayUsage(file: string, day: string, clients: readonly Cl
     }
   }
   return { byClient, unknownKeys };
+}
+
+/** The plans' usage plans and each overridden client's own (`keys override` moves its key there). */
+export function usagePlansToRead(planIds: readonly string[], clients: readonly ClientKeys[]): string[] {
+  return [...planIds, ...clients.flatMap((c) => (c.overrideUsagePlanId ? [c.overrideUsagePlanId] : []))];
 }
 
 /** GetUsage on every usage plan of the stage: key id → [[used, remaining]] for the day. */
@@ -172,7 +185,7 @@ async function main(argv: string[]): Promise<void> {
       tableName: outputs[OUTPUT.tableName],
       sqs: new SQSClient({}),
       queueUrls: [outputs[OUTPUT.usageQueueUrl], outputs[OUTPUT.deadLetterQueueUrl]],
-      gatewayUsage: (clients) => stageGatewayUsage(new APIGatewayClient({}), planIds, day, clients),
+      gatewayUsage: (clients) => stageGatewayUsage(new APIGatewayClient({}), usagePlansToRead(planIds, clients), day, clients),
     });
   }
   console.log(values.json ? JSON.stringify(result, null, 2) : formatReconciliation(result));

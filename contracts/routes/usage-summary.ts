@@ -30,7 +30,27 @@ export const usageSummaryResponse = z.strictObject({
     p95LatencyMs: z.number().nonnegative(),
   }),
   averagePerDay: z.number().nonnegative(),
+  /** `quota` is the daily quota in force (the override's, when the client has one). */
   today: z.strictObject({ requests: count, quota: count, percentOfQuota: z.number().nonnegative() }),
+  /** The limits the caller's requests are held to now: its plan's, or its own override's (contracts/overrides.ts). */
+  limits: z.strictObject({
+    source: z.enum(['plan', 'override']),
+    ratePerMinute: count,
+    burst: count,
+    dailyQuota: count,
+    /** Requests per UTC calendar month the plan includes (contracts/plans.ts MONTHLY_QUOTAS); null when none. */
+    monthlyQuota: count.nullable(),
+    strict: z.strictObject({ ratePerMinute: count, burst: count }),
+  }),
+  /** The UTC calendar month so far, against the monthly allowance where one is configured. */
+  month: z.strictObject({
+    month: z.string().regex(/^\d{4}-\d{2}$/),
+    from: isoDate,
+    to: isoDate,
+    requests: count,
+    quota: count.nullable(),
+    percentOfQuota: z.number().nonnegative().nullable(),
+  }),
   routes: z.array(
     z.strictObject({
       route: z.string(),

@@ -2,6 +2,7 @@
 import { hashApiKey, looksLikeApiKey } from '../shared/api-keys';
 import { findByKeyHash, type ClientStore, type MalformedRecord } from '../shared/client-store';
 import { utcDay } from '../../contracts/usage-event';
+import type { OverrideLimits } from '../../contracts/overrides';
 
 export type AuthorizationDecision =
   | {
@@ -12,6 +13,8 @@ export type AuthorizationDecision =
       readonly usageKey: string;
       readonly usedToday: number;
       readonly usageDay: string;
+      /** The client's own limits (`keys override`), in force instead of its plan's. */
+      readonly override?: OverrideLimits;
     }
   | { readonly effect: 'deny'; readonly clientId: string; readonly reason: 'revoked' }
   /** A key past its expiry (`--expires`) or past the grace period after a rotation: `at` is when it ended. */
@@ -32,5 +35,14 @@ export async function authorize(store: ClientStore, presentedKey: string | undef
     return { effect: 'deny', clientId: client.clientId, reason: 'rotated', at: client.keyRetiresAt };
   if (client.keyExpiresAt && Date.parse(client.keyExpiresAt) <= now.getTime())
     return { effect: 'deny', clientId: client.clientId, reason: 'expired', at: client.keyExpiresAt };
-  return { effect: 'allow', clientId: client.clientId, plan: client.plan, usageKey: client.usageKey, usedToday: usedToday ?? 0, usageDay };
+  const { override } = client;
+  return {
+    effect: 'allow',
+    clientId: client.clientId,
+    plan: client.plan,
+    usageKey: client.usageKey,
+    usedToday: usedToday ?? 0,
+    usageDay,
+    ...(override ? { override: { ratePerMinute: override.ratePerMinute, burst: override.burst, dailyQuota: override.dailyQuota } } : {}),
+  };
 }

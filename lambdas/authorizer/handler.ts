@@ -10,6 +10,7 @@ import { logger, metrics } from '../shared/powertools';
 import { dynamo, resources } from '../shared/clients';
 import { authorize } from './authorize';
 import { planAccess } from './route-policy';
+import { overrideContext } from '../shared/override-context';
 
 /** Every method of the stage: the result is cached per key, so it must cover all routes. */
 export function stageWildcard(methodArn: string): string {
@@ -64,6 +65,7 @@ export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<
       usedToday: decision.usedToday,
       usageDay: decision.usageDay,
       [ACCESS_DENIED_DETAIL_KEY]: access.accessDeniedDetail,
+      ...overrideContext(decision.override),
     },
   };
 };

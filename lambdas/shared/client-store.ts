@@ -8,6 +8,17 @@ import { CLIENTS_PK, itemKey } from '../../contracts/table';
 import { PLAN_NAMES, type PlanName } from '../../contracts/plans';
 import { generateApiKey, generateUsageIdentifier, hashApiKey } from './api-keys';
 
+/** A per-client override (lambdas/shared/client-override.ts): the limits in force instead of the plan's. */
+export const clientOverride = z.object({
+  ratePerMinute: z.int().positive(),
+  burst: z.int().positive(),
+  dailyQuota: z.int().positive(),
+  setAt: z.string(),
+  /** The client's own API Gateway usage plan (deployed stages only). */
+  usagePlanId: z.string().optional(),
+});
+export type ClientOverride = z.infer<typeof clientOverride>;
+
 export const clientRecord = z.object({
   clientId: z.string(),
   name: z.string(),
@@ -25,6 +36,8 @@ export const clientRecord = z.object({
   keyExpiresAt: z.iso.datetime().optional(),
   /** Key records of a rotated-out key only: the end of its grace period (`keys rotate --grace`). */
   keyRetiresAt: z.iso.datetime().optional(),
+  /** Limits set for this client alone (`keys override`); removed by `keys set-plan`. */
+  override: clientOverride.optional(),
 });
 export type ClientRecord = z.infer<typeof clientRecord>;
 

@@ -4,6 +4,7 @@ import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { RouteDefinition } from '../../contracts/routes/route';
+import type { OverrideLimits } from '../../contracts/overrides';
 import { logger, metrics } from './powertools';
 import { resources } from './resources';
 import { sqs } from './sqs-client';
@@ -21,6 +22,8 @@ export interface UseCaseRequest<Query = Record<string, unknown>, Body = unknown>
   /** From the authorizer's context, never from the request. */
   readonly clientId: string;
   readonly plan: string;
+  /** The client's own limits from the authorizer's context (`keys override`), when it has any. */
+  readonly override?: OverrideLimits;
   readonly requestId: string;
   readonly now: Date;
 }
@@ -77,6 +80,7 @@ export function createHttpHandler<Query = Record<string, unknown>, Body = unknow
       path: input.path,
       clientId: state.clientId,
       plan: state.plan,
+      override: state.override,
       requestId: state.requestId,
       now: new Date(),
     });

@@ -1,21 +1,26 @@
 // RateLimit-Policy and RateLimit response headers (IETF draft-ietf-httpapi-ratelimit-headers,
 // structured-field form): the limits that apply to a route for a plan, and what is left of today's quota.
 import { PLANS, ROUTE_CLASSES, isPlanName, type RouteClass } from '../../contracts/plans';
+import type { OverrideLimits } from '../../contracts/overrides';
 
 const SECONDS_PER_DAY = 86_400;
 
 const policies = new Map<string, string | undefined>();
 
-/** The RateLimit-Policy value for a plan on a route class (computed once per pair). */
-export function rateLimitPolicy(plan: string, routeClass: RouteClass): string | undefined {
+/**
+ * The RateLimit-Policy value for a plan on a route class (computed once per pair). A client with an override
+ * gets `"override";q=<its rate>` and its daily quota instead of its plan's.
+ */
+export function rateLimitPolicy(plan: string, routeClass: RouteClass, override?: OverrideLimits): string | undefined {
+  if (override && isPlanName(plan)) return formatPolicy('override', routeClass, override);
   const key = `${plan}\u0000${routeClass}`;
   if (!policies.has(key)) policies.set(key, formatPolicy(plan, routeClass));
   return policies.get(key);
 }
 
-function formatPolicy(plan: string, routeClass: RouteClass): string | undefined {
-  if (!isPlanName(plan)) return undefined;
-  const limits = PLANS[plan];
+function formatPolicy(plan: string, routeClass: RouteClass, override?: OverrideLimits): string | undefined {
+  if (!override && !isPlanName(plan)) return undefined;
+  const limits = override ?? PLANS[plan as keyof typeof PLANS];
   const strict = ROUTE_CLASSES[routeClass];
   const policies = [
     ...(strict ? [`"${routeClass}";q=${strict.ratePerMinute};w=60`] : []),
@@ -40,10 +45,11 @@ export function rateLimitRemaining(
   usedToday: number | undefined,
   usageDay: string | undefined,
   now: Date,
+  override?: OverrideLimits,
 ): string | undefined {
   if (!isPlanName(plan) || usedToday === undefined || !Number.isFinite(usedToday)) return undefined;
   const today = now.toISOString().slice(0, 10);
   const used = usageDay === today ? usedToday : 0;
-  const remaining = Math.max(0, PLANS[plan].dailyQuota - used);
+  const remaining = Math.max(0, (override ?? PLANS[plan]).dailyQuota - used);
   return `"daily";r=${remaining};t=${secondsUntilUtcMidnight(now)}`;
 }

@@ -8,6 +8,6 @@ import { usageSummaryRoute, type UsageSummaryQuery } from '../../contracts/route
 
 const reader = dynamoUsageReader({ db: dynamo(), tableName: resources.tableName });
 
-export const handler = createHttpHandler<UsageSummaryQuery>(usageSummaryRoute, async ({ query, clientId, plan, now }) => ({
-  body: await usageSummary({ clientId, plan, query, today: utcDay(now) }, reader),
+export const handler = createHttpHandler<UsageSummaryQuery>(usageSummaryRoute, async ({ query, clientId, plan, override, now }) => ({
+  body: await usageSummary({ clientId, plan, query, today: utcDay(now), override }, reader),
 }));

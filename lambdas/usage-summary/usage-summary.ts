@@ -1,5 +1,6 @@
 // GET /v1/usage as a use case: the caller's usage over a period, its plan's limits and today's quota use.
 import { isPlanName, PLANS, ROUTE_CLASSES } from '../../contracts/plans';
+import { limitsInForce, type OverrideLimits } from '../../contracts/overrides';
 import { ROUTES, routeKey } from '../../contracts/routes';
 import { addDays, daysBetween } from '../shared/calendar-days';
 import { emptyCounters, mergeCounters, type CounterValues } from '../shared/counters';
@@ -46,6 +47,8 @@ export interface UsageSummaryInput {
   readonly query: UsageSummaryQuery;
   /** Today as a UTC day, `YYYY-MM-DD`. */
   readonly today: string;
+  /** The client's own limits from the authorizer's context, when it has an override. */
+  readonly override?: OverrideLimits;
 }
 
 export interface SummaryFacts {
@@ -55,6 +58,10 @@ export interface SummaryFacts {
   /** Counters of the period's days (days without traffic may be absent). */
   readonly days: ReadonlyMap<string, DayUsage>;
   readonly todayRequests: number;
+  /** Requests from the 1st of today's month to today. */
+  readonly monthRequests: number;
+  readonly today: string;
+  readonly override?: OverrideLimits;
 }
 
 export async function usageSummary(input: UsageSummaryInput, reader: UsageReader): Promise<UsageSummary> {
@@ -62,13 +69,49 @@ export async function usageSummary(input: UsageSummaryInput, reader: UsageReader
   const { days } = await reader.readRange(input.clientId, period.from, period.to);
   const todayRequests =
     period.to === input.today ? (days.get(input.today)?.total.requests ?? 0) : (await reader.readDay(input.clientId, input.today)).requests;
-  return summarize({ clientId: input.clientId, plan: input.plan, period, days, todayRequests });
+  const monthRequests = await monthSoFar(input, period, days, todayRequests, reader);
+  return summarize({
+    clientId: input.clientId,
+    plan: input.plan,
+    period,
+    days,
+    todayRequests,
+    monthRequests,
+    today: input.today,
+    override: input.override,
+  });
+}
+
+/** Requests from the 1st of today's month to today: from the period's counters when they cover it, else one more Query. */
+async function monthSoFar(
+  input: UsageSummaryInput,
+  period: Period,
+  days: ReadonlyMap<string, DayUsage>,
+  todayRequests: number,
+  reader: UsageReader,
+): Promise<number> {
+  const monthStart = firstOfMonth(input.today);
+  if (monthStart === input.today) return todayRequests;
+  if (period.from <= monthStart && period.to === input.today) return sumRequests(days, monthStart, input.today);
+  return sumRequests((await reader.readRange(input.clientId, monthStart, input.today)).days, monthStart, input.today);
+}
+
+export function firstOfMonth(day: string): string {
+  return `${day.slice(0, 8)}01`;
+}
+
+function sumRequests(days: ReadonlyMap<string, DayUsage>, from: string, to: string): number {
+  let total = 0;
+  for (const usage of days.values()) if (usage.day >= from && usage.day <= to) total += usage.total.requests;
+  return total;
 }
 
 /** The response body from the period's counters: pure arithmetic, rounded as usage-stats says. */
 export function summarize(facts: SummaryFacts): UsageSummary {
   if (!isPlanName(facts.plan)) throw new Error('the authorizer context names no known plan');
   const limits = PLANS[facts.plan];
+  const inForce = limitsInForce(facts.plan, facts.override);
+  const strict = ROUTE_CLASSES.strict;
   const totals = emptyCounters();
   const routes = new Map<string, CounterValues>(ROUTES.map((route) => [routeKey(route), emptyCounters()]));
   for (const usage of facts.days.values()) {
@@ -82,7 +125,7 @@ export function summarize(facts: SummaryFacts): UsageSummary {
       name: facts.plan,
       ratePerMinute: limits.ratePerMinute,
       dailyQuota: limits.dailyQuota,
-      strict: { ratePerMinute: ROUTE_CLASSES.strict.ratePerMinute },
+      strict: { ratePerMinute: strict.ratePerMinute },
     },
     period: { from: facts.period.from, to: facts.period.to, days: facts.period.days },
     totals: {
@@ -95,8 +138,17 @@ export function summarize(facts: SummaryFacts): UsageSummary {
     averagePerDay: roundTo(totals.requests / facts.period.days, 2),
     today: {
       requests: facts.todayRequests,
-      quota: limits.dailyQuota,
-      percentOfQuota: percentOf(facts.todayRequests, limits.dailyQuota),
+      quota: inForce.dailyQuota,
+      percentOfQuota: percentOf(facts.todayRequests, inForce.dailyQuota),
+    },
+    limits: { ...inForce, strict: { ratePerMinute: strict.ratePerMinute, burst: strict.burst } },
+    month: {
+      month: facts.today.slice(0, 7),
+      from: firstOfMonth(facts.today),
+      to: facts.today,
+      requests: facts.monthRequests,
+      quota: inForce.monthlyQuota,
+      percentOfQuota: inForce.monthlyQuota === null ? null : percentOf(facts.monthRequests, inForce.monthlyQuota),
     },
     routes: [...routes]
       .sort(([a, x], [b, y]) => y.requests - x.requests || (a < b ? -1 : a > b ? 1 : 0))

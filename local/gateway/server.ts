@@ -15,6 +15,7 @@ import type { UsagePlans } from './usage-plans';
 import { handleRevocation, isLoopback, TWIN_REVOCATIONS_PATH } from './revocations';
 import type { WebAcl } from './waf';
 import { handlePlanChange, TWIN_PLAN_CHANGES_PATH } from './plan-changes';
+import { overrideFromContext } from '../../lambdas/shared/override-context';
 
 export type RouteHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -190,7 +191,9 @@ export function createGatewayServer(options: GatewayOptions): http.Server {
     const plan = String(auth.context.plan ?? '');
     // apiKeySource AUTHORIZER: the usageIdentifierKey must be a key of a usage plan.
     if (!apiKey) return reject('INVALID_API_KEY');
-    const verdict = options.usagePlans.admit(apiKey, plan, routeKey(route.definition), route.definition.routeClass);
+    // A client with an override is in its own usage plan (the authorizer's context carries its limits).
+    const override = overrideFromContext(auth.context);
+    const verdict = options.usagePlans.admit(apiKey, plan, routeKey(route.definition), route.definition.routeClass, override);
     if (verdict === 'throttled') return reject('THROTTLED');
     if (verdict === 'quota-exceeded') return reject('QUOTA_EXCEEDED');
     if (verdict === 'no-plan') return reject('INVALID_API_KEY');

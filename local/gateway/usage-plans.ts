@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { PLANS, ROUTE_CLASSES, isPlanName, perSecond, type PlanLimits, type PlanName, type RouteClass } from '../../contracts/plans';
 import { TokenBucket, type BucketLimits } from './token-bucket';
+import type { OverrideLimits } from '../../contracts/overrides';
 
 export type PlanOverrides = Partial<Record<PlanName, Partial<PlanLimits>>>;
 
@@ -46,14 +47,17 @@ export class UsagePlans {
 
   /**
    * Admits one request of `apiKey` (the authorizer's usageIdentifierKey) on a route, or says why not.
-   * Only requests that pass every throttle count toward the quota, as in API Gateway.
+   * Only requests that pass every throttle count toward the quota, as in API Gateway. A key with an
+   * `override` is in its client's own usage plan: the override's throttle and daily quota, the plan's
+   * strict-route throttles, and buckets of its own (a new override is a new usage plan on AWS).
    */
-  admit(apiKey: string, plan: string, routeKey: string, routeClass: RouteClass): UsagePlanVerdict {
+  admit(apiKey: string, plan: string, routeKey: string, routeClass: RouteClass, override?: OverrideLimits): UsagePlanVerdict {
     if (!isPlanName(plan) || this.disabled.has(keyHash(apiKey))) return 'no-plan';
     const now = this.now();
-    const limits = this.limitsFor(plan);
+    const limits = override ?? this.limitsFor(plan);
     const strict = ROUTE_CLASSES[routeClass];
-    const bucketId = strict ? `${plan}\u0000${apiKey}\u0000${routeKey}` : `${plan}\u0000${apiKey}`;
+    const usagePlan = override ? overridePlanId(override) : plan;
+    const bucketId = strict ? `${usagePlan}\u0000${apiKey}\u0000${routeKey}` : `${usagePlan}\u0000${apiKey}`;
     const keyBucket = this.bucket(bucketId, strict ?? limits, now);
     if (!keyBucket.take(now)) return 'throttled';
     if (this.stageBucket && !this.stageBucket.take(now)) {
@@ -66,7 +70,7 @@ export class UsagePlans {
     const used = quota && quota.day === day ? quota.used : 0;
     if (used >= limits.dailyQuota) return 'quota-exceeded';
     this.quotas.set(quotaId, { day, used: used + 1 });
-    const usageId = `${plan}\u0000${quotaId}\u0000${day}`;
+    const usageId = `${override ? 'override' : plan}\u0000${quotaId}\u0000${day}`;
     this.daily.set(usageId, (this.daily.get(usageId) ?? 0) + 1);
     return 'ok';
   }
@@ -114,6 +118,11 @@ export class UsagePlans {
     }
     return bucket;
   }
+}
+
+/** The twin's name for a client usage plan: one per set of override limits. */
+function overridePlanId(override: OverrideLimits): string {
+  return `override:${override.ratePerMinute}/${override.burst}/${override.dailyQuota}`;
 }
 
 function keyHash(apiKey: string): string {

@@ -3,7 +3,7 @@
 // Each check uses only temporary clients it creates through the target, so it never reads or
 // changes another client's data; the session revokes them all at the end.
 import assert from 'node:assert/strict';
-import { PLANS, ROUTE_CLASSES, type PlanName } from '../../contracts/plans';
+import { MONTHLY_QUOTAS, PLANS, ROUTE_CLASSES, type PlanName } from '../../contracts/plans';
 import { MAX_BODY_BYTES } from '../../contracts/routes';
 import { ACCESS_DENIED_DETAIL } from '../../contracts/gateway-responses';
 import { usageSummaryResponse } from '../../contracts/routes/usage-summary';
@@ -231,6 +231,22 @@ export const CONTRACT_CHECKS: readonly ContractCheck[] = [
       assert.equal(byRoute['POST /v1/quotes'], 1, 'POST /v1/quotes counted (a 400 counts too)');
       assert.equal(summary.totals.clientErrors, 1);
       assert.equal(summary.today.quota, PLANS.premium.dailyQuota);
+      // The limits in force (a new client is on its plan) and the month so far against its allowance.
+      const monthlyQuota = MONTHLY_QUOTAS.premium ?? null;
+      assert.deepEqual(summary.limits, {
+        source: 'plan',
+        ratePerMinute: PLANS.premium.ratePerMinute,
+        burst: PLANS.premium.burst,
+        dailyQuota: PLANS.premium.dailyQuota,
+        monthlyQuota,
+        strict: { ratePerMinute: ROUTE_CLASSES.strict.ratePerMinute, burst: ROUTE_CLASSES.strict.burst },
+      });
+      assert.equal(summary.month.month, summary.period.to.slice(0, 7));
+      assert.equal(summary.month.to, summary.period.to);
+      assert.ok(summary.month.requests >= hello + 1, `month: ${summary.month.requests}`);
+      assert.equal(summary.month.quota, monthlyQuota);
+      if (monthlyQuota !== null) assert.ok((summary.month.percentOfQuota ?? -1) >= 0);
+      else assert.equal(summary.month.percentOfQuota, null);
 
       const daily = await s.call('GET', '/v1/usage/daily?days=3', { key: client.apiKey });
       assert.equal(daily.status, 200);

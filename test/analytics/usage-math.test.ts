@@ -157,13 +157,29 @@ describe('summarize', () => {
 
   it('lists a route that is no longer configured but has traffic', () => {
     const days = usageFromItems(dayItems(clientId, today, { 'GET /v0/legacy': counters(4) }));
-    const body = summarize({ clientId, plan: 'standard', period: { from: today, to: today, days: 1 }, days, todayRequests: 4 });
+    const body = summarize({
+      clientId,
+      plan: 'standard',
+      period: { from: today, to: today, days: 1 },
+      days,
+      todayRequests: 4,
+      monthRequests: 4,
+      today,
+    });
     expect(body.routes[0]).toMatchObject({ route: 'GET /v0/legacy', requests: 4, percent: 100 });
   });
 
   it("refuses a plan it does not know (a server fault, not the client's)", () => {
     expect(() =>
-      summarize({ clientId, plan: 'gold', period: { from: today, to: today, days: 1 }, days: new Map(), todayRequests: 0 }),
+      summarize({
+        clientId,
+        plan: 'gold',
+        period: { from: today, to: today, days: 1 },
+        days: new Map(),
+        todayRequests: 0,
+        monthRequests: 0,
+        today,
+      }),
     ).toThrow(/no known plan/);
   });
 });

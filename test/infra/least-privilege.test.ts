@@ -2,6 +2,8 @@
 import { SERVICE } from '../../contracts/metrics';
 import { ROUTES } from '../../contracts/routes';
 import { STAGES } from '../../contracts/stages';
+import { PLAN_NAMES } from '../../contracts/plans';
+import { clientUsagePlanInput } from '../../scripts/client-usage-plans';
 import { templateFor } from './support/synth';
 import { functionByService, resourcesOf, roleOfFunction, roleStatements, stackFunctions, type Statement } from './support/template';
 
@@ -96,4 +98,41 @@ test('the authorizer has the reserved concurrency of its stage config (prod), no
   expect(reserved('prod')).toBe(STAGES.prod.authorizerReservedConcurrency);
   expect(reserved('prod')).toBeGreaterThan(0);
   expect(reserved('dev')).toBeUndefined();
+});
+
+// Per-client overrides need nothing new from the stack: the keys CLI (later the admin API) manages client
+// usage plans with the operator's credentials (docs/selling.md lists them), and client usage plans copy the
+// strict-route throttle keys of the stack's plans (scripts/client-usage-plans.ts).
+describe('per-client overrides', () => {
+  test('no policy in the stack grants API Gateway management actions', () => {
+    const actions = Object.values(resourcesOf(template(), 'AWS::IAM::Policy'))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[])
+      .flatMap((s) => ([] as string[]).concat(s.Action));
+    expect(actions.filter((a) => /^apigateway:/i.test(a))).toEqual([]);
+  });
+
+  test("a client usage plan throttles the same methods as the stack's plans, with the same limits", () => {
+    const plans = Object.values(resourcesOf(template(), 'AWS::ApiGateway::UsagePlan'));
+    expect(plans).toHaveLength(PLAN_NAMES.length);
+    for (const plan of PLAN_NAMES) {
+      const stackPlan = plans.find((p) => String(p.Properties.UsagePlanName).endsWith(`-${plan}`));
+      const stackThrottles = stackPlan?.Properties.ApiStages[0].Throttle as Record<string, { RateLimit: number; BurstLimit: number }>;
+      const input = clientUsagePlanInput(
+        { restApiId: 'api', stageName: 'prod' },
+        'cl_x',
+        plan,
+        { ratePerMinute: 1, burst: 1, dailyQuota: 1 },
+        ROUTES,
+      );
+      const clientThrottles = input.apiStages?.[0].throttle ?? {};
+      expect(Object.keys(clientThrottles).sort()).toEqual(Object.keys(stackThrottles).sort());
+      for (const [method, limit] of Object.entries(clientThrottles)) {
+        expect({ method, rateLimit: limit.rateLimit, burstLimit: limit.burstLimit }).toEqual({
+          method,
+          rateLimit: stackThrottles[method].RateLimit,
+          burstLimit: stackThrottles[method].BurstLimit,
+        });
+      }
+    }
+  });
 });

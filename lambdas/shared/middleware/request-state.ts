@@ -8,6 +8,8 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { METRIC } from '../../../contracts/metrics';
 import { problem } from '../problem';
 import { metrics } from '../powertools';
+import type { OverrideLimits } from '../../../contracts/overrides';
+import { overrideFromContext } from '../override-context';
 
 /** A route invoked without the authorizer's client: fail closed (500), never guess a client. */
 export class MissingClientContextError extends Error {
@@ -26,6 +28,8 @@ export interface RequestState {
   readonly plan: string;
   readonly usedToday?: number;
   readonly usageDay?: string;
+  /** The client's own limits from the authorizer's context (`keys override`), in force instead of its plan's. */
+  readonly override?: OverrideLimits;
   readonly sourceIp: string;
   /** When API Gateway received the request. */
   readonly requestTime: Date;
@@ -100,6 +104,7 @@ export function requestState(route: RouteDefinition): HttpMiddleware {
         plan: String(authorizerValue(event, 'plan') ?? 'unknown'),
         usedToday: asNumber(authorizerValue(event, 'usedToday')),
         usageDay: (authorizerValue(event, 'usageDay') as string | undefined) ?? undefined,
+        override: overrideFromContext(event.requestContext?.authorizer as Record<string, unknown> | null | undefined),
         sourceIp: event.requestContext?.identity?.sourceIp ?? 'unknown',
         requestTime: epoch ? new Date(epoch) : new Date(),
         startedAt: process.hrtime.bigint(),

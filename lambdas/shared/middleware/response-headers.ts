@@ -9,9 +9,9 @@ export function responseHeaders(): HttpMiddleware {
     const state = findState(request.event);
     if (!request.response || !state) return;
     const headers: Record<string, string> = { ...SECURITY_HEADERS, ...(request.response.headers as Record<string, string> | undefined) };
-    const policy = rateLimitPolicy(state.plan, state.route.routeClass);
+    const policy = rateLimitPolicy(state.plan, state.route.routeClass, state.override);
     if (policy) headers['RateLimit-Policy'] = policy;
-    const remaining = rateLimitRemaining(state.plan, state.usedToday, state.usageDay, new Date());
+    const remaining = rateLimitRemaining(state.plan, state.usedToday, state.usageDay, new Date(), state.override);
     if (remaining) headers.RateLimit = remaining;
     headers['x-request-id'] = state.requestId;
     request.response.headers = headers;

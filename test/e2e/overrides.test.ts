@@ -61,10 +61,14 @@ test('an override raises the throttle and the quota on the twin, shows in /v1/us
   const client = await createClient(store, { plan: 'standard', name: 'override-e2e' });
 
   // 1. On its plan: 40 at once meet the burst of 20 (plus what refills meanwhile).
+  const startedAt = performance.now();
   const planned = await burst(client.apiKey, 40);
+  // What refills while the burst is answered (slow on a loaded machine): rate × elapsed, plus one token in flight.
+  const refilled = Math.ceil(((performance.now() - startedAt) / 60_000) * PLANS.standard.ratePerMinute) + 1;
   const admitted = planned.filter((a) => a.status === 200).length;
   expect(admitted).toBeGreaterThanOrEqual(PLANS.standard.burst);
-  expect(admitted).toBeLessThanOrEqual(PLANS.standard.burst + 2);
+  expect(admitted).toBeLessThanOrEqual(PLANS.standard.burst + refilled);
+  expect(admitted).toBeLessThan(40);
   for (const refused of planned.filter((a) => a.status !== 200)) {
     expect(refused.status).toBe(429);
     expect(refused.json.type).toEqual(problemType('THROTTLED'));

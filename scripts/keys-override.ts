@@ -43,7 +43,12 @@ export function overrideColumn(client: Pick<ClientRecord, 'override'>): string {
 export async function overrideCommand(
   rest: readonly string[],
   values: { local?: boolean; stage?: string; json?: boolean; rate?: string; burst?: string; 'daily-quota'?: string },
-  cli: { targetFrom: (values: { local?: boolean; stage?: string }) => Promise<KeyTarget>; usageError: (message: string) => Error },
+  cli: {
+    targetFrom: (values: { local?: boolean; stage?: string }) => Promise<KeyTarget>;
+    usageError: (message: string) => Error;
+    /** Drops the client's cached authorizer results (stage and twin), so headers and analytics follow at once. */
+    enforce?: (target: KeyTarget, clientId: string) => Promise<void>;
+  },
 ): Promise<void> {
   const clientId = rest[0];
   if (!clientId) throw cli.usageError('override needs a clientId: npm run keys -- override <clientId> --rate 600 --local');
@@ -58,11 +63,21 @@ export async function overrideCommand(
   const gateway = target.gateway && apiGatewayClientUsagePlans(target.gateway.client, target.gateway);
   try {
     const change = await setClientOverride(target.store, clientId, request, { caps: overrideCaps(stage.stageThrottle), gateway });
+    // The override is stored either way; a failed flush only delays it to the end of the authorizer cache TTL.
+    const flushed = cli.enforce
+      ? await cli.enforce(target, clientId).then(
+          () => true,
+          (error: Error) => (console.error(`keys: warning: ${error.message}`), false),
+        )
+      : false;
     if (values.json) console.log(JSON.stringify(change));
     else
       console.log(
         `client ${clientId}: override ${overrideText(change.after)} instead of plan ${change.plan}` +
-          `${change.usagePlanId ? ` (usage plan ${change.usagePlanId})` : ''}; headers and analytics follow once cached authorizer results expire`,
+          `${change.usagePlanId ? ` (usage plan ${change.usagePlanId})` : ''}; ` +
+          (flushed
+            ? 'in force from the next request: authorizer cache flushed'
+            : 'headers and analytics follow once cached authorizer results expire'),
       );
     if (change.leftoverUsagePlanId)
       console.error(`keys: the replaced usage plan ${change.leftoverUsagePlanId} could not be deleted; delete it by hand`);

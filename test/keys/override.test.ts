@@ -27,6 +27,7 @@ import { freePort } from '../../local/services/ports';
 import * as stateFile from '../../local/state-file';
 import { apiGatewayClientUsagePlans } from '../../scripts/client-usage-plans';
 import { clientKeys, stageGatewayUsage, usagePlansToRead } from '../../scripts/reconcile';
+import { overrideCommand } from '../../scripts/keys-override';
 import { createUsageTable, documentClient } from '../analytics/fixtures';
 
 let dynamoLocal: RunningService;
@@ -249,6 +250,39 @@ describe('reconcile --stage', () => {
       .resolves({ items: { 'key-9': [[7, 19_993]] } });
     const { byClient } = await stageGatewayUsage(new APIGatewayClient({}), planIds, '2026-03-01', clients);
     expect(byClient.get(created.clientId)).toBe(7);
+  });
+});
+
+describe('overrideCommand', () => {
+  it("flushes the client's cached authorizer results when given a flush; a failed flush only warns", async () => {
+    const created = await createClient(store(), { plan: 'standard', name: 'flushed' });
+    const lines: string[] = [];
+    const log = jest.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(line));
+    const warn = jest.spyOn(console, 'error').mockImplementation((line: string) => void lines.push(line));
+    try {
+      const flushedFor: string[] = [];
+      const cli = {
+        targetFrom: async () => ({ store: store() }),
+        usageError: (message: string) => new Error(message),
+        enforce: async (_target: unknown, clientId: string) => void flushedFor.push(clientId),
+      };
+      await overrideCommand([created.clientId], { local: true, rate: '300' }, cli);
+      expect(flushedFor).toEqual([created.clientId]);
+      expect(lines.at(-1)).toContain('in force from the next request: authorizer cache flushed');
+      await overrideCommand(
+        [created.clientId],
+        { local: true, rate: '400' },
+        { ...cli, enforce: () => Promise.reject(new Error('twin gone')) },
+      );
+      expect(lines.slice(-2)).toEqual([
+        'keys: warning: twin gone',
+        expect.stringContaining('follow once cached authorizer results expire'),
+      ]);
+      expect((await getClient(store(), created.clientId))?.override?.ratePerMinute).toBe(400);
+    } finally {
+      log.mockRestore();
+      warn.mockRestore();
+    }
   });
 });
 

@@ -14,6 +14,7 @@ import { MeteredFunction } from './constructs/metered-function';
 import { Monitoring } from './constructs/monitoring';
 import { RouteFunctions } from './constructs/route-functions';
 import { UsagePipeline } from './constructs/usage-pipeline';
+import { QuotaAlerts } from './constructs/quota-alerts';
 import { UsageStore } from './constructs/usage-store';
 import { grantItems } from './constructs/table-access';
 
@@ -33,6 +34,7 @@ export class MeteredApiStack extends Stack {
   readonly api: MeteredApi;
   readonly dailyJob: DailyJob;
   readonly monitoring: Monitoring;
+  readonly quotaAlerts: QuotaAlerts;
 
   constructor(scope: Construct, id: string, props: MeteredApiStackProps) {
     super(scope, id, props);
@@ -100,6 +102,13 @@ export class MeteredApiStack extends Stack {
       usageDeadLetterQueue: this.pipeline.deadLetterQueue,
       jobDeadLetterQueue: this.dailyJob.deadLetterQueue,
       table: this.store.table,
+    });
+
+    this.quotaAlerts = new QuotaAlerts(this, 'QuotaAlerts', {
+      stage,
+      table: this.store.table,
+      aggregator: this.pipeline.aggregator.function,
+      alarmTopic: this.monitoring.topic,
     });
 
     // Outputs a user and the scripts need.

@@ -12,6 +12,7 @@
 import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ALERTS } from '../../contracts/billing';
 import { isPlanName, PLANS } from '../../contracts/plans';
+import { CLAIM_RETENTION_DAYS } from '../../contracts/usage-queue';
 import { DAY_MS, dayStartMs } from '../shared/calendar-days';
 import type { UsageTable } from '../shared/usage-reader';
 
@@ -60,8 +61,12 @@ export class ClaimedCache {
 
 export const alertKey = (day: string, clientId: string, threshold: number) => ({ pk: `ALERTS#${day}`, sk: `${clientId}#${threshold}` });
 export const alertEventId = (clientId: string, day: string, threshold: number) => `usage-threshold:${clientId}:${day}:${threshold}`;
-/** Outbox items outlive the day by a week, long enough for a sweeper to resend. */
-const expiresAt = (day: string) => Math.floor((dayStartMs(day) + 8 * DAY_MS) / 1000);
+/**
+ * Outbox items live as long as any event of their day can still be counted (the aggregator refuses events
+ * older than the claim retention minus a day) plus a day: a late event (a DLQ redrive days later) must find
+ * the crossing claimed, or it would alert again with another total. The sweeper's window is far shorter.
+ */
+const expiresAt = (day: string) => Math.floor((dayStartMs(day) + (CLAIM_RETENTION_DAYS + 1) * DAY_MS) / 1000);
 
 /** Thresholds the totals have reached, as events (pure). */
 export function crossingsFor(total: DayTotal, quota: number | undefined): ThresholdCrossed[] {

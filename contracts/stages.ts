@@ -93,7 +93,6 @@ export const STAGES: Record<StageName, StageConfig> = {
     logLevel: 'DEBUG',
     stageThrottle: { ratePerSecond: 100, burst: 200 },
     corsOrigins: ['http://localhost:3000'],
-    alertTargets: { topic: {} },
   },
   prod: {
     ...common,
@@ -105,7 +104,6 @@ export const STAGES: Record<StageName, StageConfig> = {
     stageThrottle: { ratePerSecond: 1_000, burst: 2_000 },
     authorizerReservedConcurrency: 50,
     corsOrigins: [],
-    alertTargets: { topic: {} },
   },
 };
 

@@ -87,6 +87,11 @@ export class MeteredApiStack extends Stack {
       table: this.store.table,
       archiveBucket: this.store.archiveBucket,
     });
+    this.quotaAlerts = new QuotaAlerts(this, 'QuotaAlerts', {
+      stage,
+      table: this.store.table,
+      aggregator: this.pipeline.aggregator.function,
+    });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       stage,
       api: this.api,
@@ -96,6 +101,7 @@ export class MeteredApiStack extends Stack {
         authorizer: this.authorizer.function,
         aggregator: this.pipeline.aggregator.function,
         dailyJob: this.dailyJob.job.function,
+        alertSweeper: this.quotaAlerts.sweeper.function,
       },
       aggregator: this.pipeline.aggregator.function,
       usageQueue: this.pipeline.queue,
@@ -104,12 +110,7 @@ export class MeteredApiStack extends Stack {
       table: this.store.table,
     });
 
-    this.quotaAlerts = new QuotaAlerts(this, 'QuotaAlerts', {
-      stage,
-      table: this.store.table,
-      aggregator: this.pipeline.aggregator.function,
-      alarmTopic: this.monitoring.topic,
-    });
+    this.quotaAlerts.addAlarms(this.monitoring.topic);
 
     // Outputs a user and the scripts need.
     new CfnOutput(this, OUTPUT.apiUrl, { value: this.api.restApi.url, description: 'Base URL of the API stage' });

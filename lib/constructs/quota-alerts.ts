@@ -30,8 +30,6 @@ export interface QuotaAlertsProps {
   readonly table: dynamodb.ITableV2;
   /** The aggregator: its alert step claims outbox items and puts events on the bus. */
   readonly aggregator: lambda.Function;
-  /** Where the alerts' own alarms (dead letters, failing sweeper) go. */
-  readonly alarmTopic: sns.ITopic;
 }
 
 /** Outbox items of the alert step (`ALERTS#<day>`, lambdas/usage-alerts/threshold-crossings.ts). */
@@ -52,7 +50,7 @@ export class QuotaAlerts extends Construct {
   constructor(scope: Construct, id: string, props: QuotaAlertsProps) {
     super(scope, id);
     const { stage } = props;
-    const { account, region, partition } = Stack.of(this);
+    const { account } = Stack.of(this);
 
     this.bus = new events.EventBus(this, 'Bus', {
       eventBusName: alertBusName(stage.stageName),
@@ -124,23 +122,13 @@ export class QuotaAlerts extends Construct {
         maxEventAge: Duration.hours(TARGET_DELIVERY.maxEventAgeHours),
       };
       if (targets.topic) {
-        // EventBridge cannot publish under the AWS-managed SNS key: a key it may use, for this rule only.
+        // EventBridge cannot publish under the AWS-managed SNS key: a key of its own, used through the
+        // rule's role (no service-principal grant on the key or the topic).
         const key = new kms.Key(this, 'TopicKey', {
           description: `Encrypts the metered API (${stage.stageName}) quota alert topic`,
           enableKeyRotation: true,
           removalPolicy: stage.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
         });
-        key.addToResourcePolicy(
-          new iam.PolicyStatement({
-            principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-            actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-            resources: ['*'],
-            conditions: {
-              StringEquals: { 'aws:SourceAccount': account },
-              ArnLike: { 'aws:SourceArn': `arn:${partition}:events:${region}:${account}:rule/${this.bus.eventBusName}/*` },
-            },
-          }),
-        );
         this.topic = new sns.Topic(this, 'Topic', {
           displayName: `Metered API quota alerts (${stage.stageName})`,
           masterKey: key,
@@ -150,7 +138,12 @@ export class QuotaAlerts extends Construct {
           // Mail the topic could not deliver waits in the DLQ too.
           this.topic.addSubscription(new subscriptions.EmailSubscription(targets.topic.email, { deadLetterQueue: this.deadLetterQueue }));
         }
-        this.rule.addTarget(new eventTargets.SnsTopic(this.topic, delivery));
+        this.rule.addTarget(new eventTargets.SnsTopic(this.topic, { ...delivery, authorizeUsingRole: true }));
+        Validations.of(this.rule.node.findChild('EventsRole').node.findChild('DefaultPolicy')).acknowledge({
+          id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+          reason:
+            "The rule's role may encrypt with the quota alert topic's own key only (the statement's resource is that key's ARN); GenerateDataKey* names the two data-key actions SNS needs for an encrypted topic.",
+        });
       }
       if (targets.webhook) {
         const { webhook } = targets;
@@ -174,9 +167,11 @@ export class QuotaAlerts extends Construct {
         this.rule.addTarget(new eventTargets.ApiDestination(this.webhook, delivery));
       }
     }
+  }
 
-    // Alarms: an alert no target took, a schedule that could not run the sweeper, a sweeper that fails.
-    const action = new cwActions.SnsAction(props.alarmTopic);
+  /** Alarms on the stage's alarm topic: an alert no target took, a sweeper that fails or never ran. */
+  addAlarms(alarmTopic: sns.ITopic): void {
+    const action = new cwActions.SnsAction(alarmTopic);
     const alarm = (name: string, description: string, metric: cw.IMetric, threshold = 1) => {
       const created = new cw.Alarm(this, name, {
         alarmDescription: description,

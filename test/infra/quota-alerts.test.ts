@@ -46,23 +46,11 @@ function putEventsStatements(template: Template, service: string): Statement[] {
 describe.each(['dev', 'prod'] as const)('%s', (stageName) => {
   const template = () => templateFor(stageName);
 
-  test('one bus per stage; the rule matches source and detail-type on it and targets the topic with retries and a DLQ', () => {
-    const [id, bus] = onlyResource(template(), 'AWS::Events::EventBus');
+  test('one bus per stage; no targets in the shipped config, so no rule', () => {
+    const [, bus] = onlyResource(template(), 'AWS::Events::EventBus');
     expect(bus.Properties.Name).toBe(alertBusName(stageName));
-    const [, rule] = onlyResource(template(), 'AWS::Events::Rule');
-    expect(rule.Properties.EventBusName).toEqual({ Ref: id });
-    expect(rule.Properties.EventPattern).toEqual({ source: [ALERTS.source], 'detail-type': [ALERTS.detailType] });
-    const [topicId] = onlyUnder(template(), 'AWS::SNS::Topic', 'QuotaAlerts');
-    expect(rule.Properties.Targets).toEqual([
-      expect.objectContaining({
-        Arn: { Ref: topicId },
-        RetryPolicy: {
-          MaximumRetryAttempts: TARGET_DELIVERY.retryAttempts,
-          MaximumEventAgeInSeconds: TARGET_DELIVERY.maxEventAgeHours * 3600,
-        },
-        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [expect.stringMatching(/^QuotaAlertsDeadLetterQueue/), 'Arn'] } },
-      }),
-    ]);
+    expect(STAGES[stageName].alertTargets).toBeUndefined();
+    expect(resourcesOf(template(), 'AWS::Events::Rule')).toEqual({});
   });
 
   test('the aggregator and the sweeper may put events on that bus only, and know its name', () => {
@@ -94,6 +82,42 @@ describe.each(['dev', 'prod'] as const)('%s', (stageName) => {
     expect(writes.map(keys)).toEqual([['ALERTS#*']]);
     expect(table.flatMap(keys).sort()).toEqual(['ALERTS#*', 'ALERTS#*', 'CLIENTS', 'USAGE#*']);
   });
+});
+
+test('a topic target: the rule matches source and detail-type on the bus and publishes with retries and a DLQ', () => {
+  const { app, template } = withTargets({ topic: {} });
+  const [busLogicalId] = onlyResource(template, 'AWS::Events::EventBus');
+  const [, rule] = onlyResource(template, 'AWS::Events::Rule');
+  expect(rule.Properties.EventBusName).toEqual({ Ref: busLogicalId });
+  expect(rule.Properties.EventPattern).toEqual({ source: [ALERTS.source], 'detail-type': [ALERTS.detailType] });
+  const [topicId, topic] = onlyUnder(template, 'AWS::SNS::Topic', 'QuotaAlerts');
+  expect(rule.Properties.Targets).toEqual([
+    expect.objectContaining({
+      Arn: { Ref: topicId },
+      RetryPolicy: {
+        MaximumRetryAttempts: TARGET_DELIVERY.retryAttempts,
+        MaximumEventAgeInSeconds: TARGET_DELIVERY.maxEventAgeHours * 3600,
+      },
+      DeadLetterConfig: { Arn: { 'Fn::GetAtt': [expect.stringMatching(/^QuotaAlertsDeadLetterQueue/), 'Arn'] } },
+    }),
+  ]);
+  // Its own rotating key; EventBridge publishes through the rule's role (publish on this topic, this key),
+  // not through a service-principal grant on the key or the topic.
+  const [keyId, key] = onlyUnder(template, 'AWS::KMS::Key', 'QuotaAlerts');
+  expect(topic.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
+  expect(key.Properties.EnableKeyRotation).toBe(true);
+  expect(JSON.stringify(key.Properties.KeyPolicy)).not.toContain('events.amazonaws.com');
+  const roleId = (rule.Properties.Targets[0].RoleArn as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0];
+  const statements = roleStatements(template, roleId);
+  expect(statements).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({ Action: 'sns:Publish', Resource: { Ref: topicId } }),
+      expect.objectContaining({ Resource: { 'Fn::GetAtt': [keyId, 'Arn'] } }),
+    ]),
+  );
+  expect(statements).toHaveLength(2);
+  const findings = [new AwsSolutionsChecks(), new ServerlessChecks()].flatMap((pack) => pack.validateScope(app).violations);
+  expect(findings).toEqual([]);
 });
 
 test('a webhook target: API destination over an API-key connection whose value is a Secrets Manager reference', () => {

@@ -4,7 +4,9 @@
 // and a crash after the journal completed but before alerting is recomputed by the sweeper.
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { UsageEvent } from '../../contracts/usage-event';
+import { METRIC } from '../../contracts/metrics';
 import { createAlertStep } from '../../lambdas/aggregator/alert-step';
+import { createSqsAggregatorHandler } from '../../lambdas/aggregator/sqs-handler';
 import { sweepAlerts } from '../../lambdas/usage-alerts/sweeper';
 import type { ThresholdCrossed } from '../../lambdas/usage-alerts/threshold-crossings';
 import { clientItem } from '../analytics/fixtures';
@@ -166,4 +168,33 @@ test('a crash after the journal completed, before alerting: the sweeper recomput
     recovered: 0,
     resent: 0,
   });
+});
+
+test('the SQS handler reports a failed alert step as a warning and a metric, with the batch acknowledged', async () => {
+  const warnings: [string, Record<string, unknown>][] = [];
+  const metrics = new Map<string, number>();
+  const handler = createSqsAggregatorHandler({
+    aggregator: {
+      aggregateBatch: async () => ({
+        failures: [],
+        poison: [],
+        counted: 3,
+        duplicates: 0,
+        conflicts: [],
+        counterWrites: 4,
+        resumed: 0,
+        errors: 0,
+        alerts: { clientDays: 1, sent: 0, timedOut: false, error: new Error('PutEvents: access denied') },
+      }),
+    },
+    logger: { info: () => undefined, warn: (message: string, extra: Record<string, unknown>) => warnings.push([message, extra]) } as never,
+    metrics: { addMetric: (name: string, _unit: unknown, value: number) => metrics.set(name, (metrics.get(name) ?? 0) + value) },
+  });
+  const record = (id: string) => ({ messageId: id, body: '{}', attributes: { ApproximateReceiveCount: '1' } }) as never;
+  const answer = await handler({ Records: [record('m1'), record('m2'), record('m3')] }, { getRemainingTimeInMillis: () => 60_000 });
+  expect(answer).toEqual({ batchItemFailures: [] });
+  expect(warnings.map(([message]) => message)).toEqual(['quota alert step failed; the alert sweeper will send what is missing']);
+  expect(metrics.get(METRIC.alertStepFailures)).toBe(1);
+  expect(metrics.get(METRIC.alertsSent)).toBe(0);
+  expect(metrics.get(METRIC.eventsAggregated)).toBe(3);
 });

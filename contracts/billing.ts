@@ -28,4 +28,14 @@ export const ALERTS = {
   thresholdsPercent: { standard: [80, 100], premium: [80, 100] },
   source: 'metered-api',
   detailType: 'Usage Threshold Crossed',
-} as const satisfies { thresholdsPercent: Record<PlanName, readonly number[]>; source: string; detailType: string };
+  /** The alert sweeper's schedule (stack and twin): how long a missed alert can wait at most, about. */
+  sweepEveryMinutes: 5,
+} as const satisfies {
+  thresholdsPercent: Record<PlanName, readonly number[]>;
+  source: string;
+  detailType: string;
+  sweepEveryMinutes: number;
+};
+
+/** The stage's EventBridge bus for quota alerts (the stack creates it; the twin stands in for it). */
+export const alertBusName = (stageName: string) => `metered-api-${stageName}-alerts`;

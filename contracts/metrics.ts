@@ -26,6 +26,12 @@ export const METRIC = {
   eventConflicts: 'UsageEventConflicts',
   /** Parts of a batch that failed on an unexpected error (their records are retried; if it persists they reach the DLQ, which alarms). */
   batchPartErrors: 'AggregatorBatchPartErrors',
+  /** Quota alert events sent (aggregator's alert step and the alert sweeper). */
+  alertsSent: 'UsageAlertsSent',
+  /** Alert steps that failed or ran out of time (counting unaffected; the alert sweeper recovers). */
+  alertStepFailures: 'UsageAlertStepFailures',
+  /** Crossings the alert sweeper found unsent on the counters, and pending outbox items it sent again. */
+  alertsRecovered: 'UsageAlertsRecovered',
   // Daily job (dimension: service)
   activeClients: 'ActiveClients',
   dailyRequests: 'DailyRequests',
@@ -39,4 +45,5 @@ export const SERVICE = {
   authorizer: 'metered-api-authorizer',
   aggregator: 'usage-aggregator',
   dailyJob: 'usage-daily-job',
+  alertSweeper: 'usage-alert-sweeper',
 } as const;

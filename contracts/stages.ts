@@ -3,6 +3,26 @@ import { WAF_DEFAULTS, type WafSettings } from './waf';
 
 export type StageName = 'dev' | 'prod';
 
+/** Where a stage's quota alert events go besides its EventBridge bus (docs/selling.md, "Quota alerts"). */
+export interface AlertTargets {
+  /** An SNS topic receives every alert event; with `email`, that address is subscribed (confirm the mail). */
+  readonly topic?: { readonly email?: string };
+  /**
+   * An HTTPS endpoint receives every alert event as JSON (EventBridge API destination). EventBridge
+   * connections always authorize: the endpoint gets header `headerName` with the value stored in the
+   * Secrets Manager secret `secretName` (created by you; the template holds only a reference).
+   */
+  readonly webhook?: {
+    readonly url: string;
+    readonly headerName: string;
+    readonly secretName: string;
+    /** Field of a JSON secret holding the value. @default the whole secret string */
+    readonly secretJsonField?: string;
+    /** Most calls per second to the endpoint. @default 10 */
+    readonly ratePerSecond?: number;
+  };
+}
+
 export interface StageConfig {
   readonly stageName: StageName;
   /** Keep the table and bucket when the stack is deleted, and turn on deletion protection. */
@@ -49,6 +69,8 @@ export interface StageConfig {
   /** Archived objects move to Glacier Instant Retrieval after this many days and expire after `archiveExpireDays`. */
   readonly archiveTransitionDays: number;
   readonly archiveExpireDays: number;
+  /** Targets of the quota alert events; none: the events stay on the stage's bus for your own rules. */
+  readonly alertTargets?: AlertTargets;
 }
 
 const common = {

@@ -14,6 +14,7 @@ import { MeteredFunction } from './constructs/metered-function';
 import { Monitoring } from './constructs/monitoring';
 import { RouteFunctions } from './constructs/route-functions';
 import { UsagePipeline } from './constructs/usage-pipeline';
+import { QuotaAlerts } from './constructs/quota-alerts';
 import { UsageStore } from './constructs/usage-store';
 import { grantItems } from './constructs/table-access';
 
@@ -33,6 +34,7 @@ export class MeteredApiStack extends Stack {
   readonly api: MeteredApi;
   readonly dailyJob: DailyJob;
   readonly monitoring: Monitoring;
+  readonly quotaAlerts: QuotaAlerts;
 
   constructor(scope: Construct, id: string, props: MeteredApiStackProps) {
     super(scope, id, props);
@@ -85,6 +87,11 @@ export class MeteredApiStack extends Stack {
       table: this.store.table,
       archiveBucket: this.store.archiveBucket,
     });
+    this.quotaAlerts = new QuotaAlerts(this, 'QuotaAlerts', {
+      stage,
+      table: this.store.table,
+      aggregator: this.pipeline.aggregator.function,
+    });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       stage,
       api: this.api,
@@ -94,6 +101,7 @@ export class MeteredApiStack extends Stack {
         authorizer: this.authorizer.function,
         aggregator: this.pipeline.aggregator.function,
         dailyJob: this.dailyJob.job.function,
+        alertSweeper: this.quotaAlerts.sweeper.function,
       },
       aggregator: this.pipeline.aggregator.function,
       usageQueue: this.pipeline.queue,
@@ -101,6 +109,8 @@ export class MeteredApiStack extends Stack {
       jobDeadLetterQueue: this.dailyJob.deadLetterQueue,
       table: this.store.table,
     });
+
+    this.quotaAlerts.addAlarms(this.monitoring.topic);
 
     // Outputs a user and the scripts need.
     new CfnOutput(this, OUTPUT.apiUrl, { value: this.api.restApi.url, description: 'Base URL of the API stage' });

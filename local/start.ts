@@ -6,7 +6,16 @@ import { planIncludesRoute } from '../contracts/route-access';
 import { ROUTES, routeKey } from '../contracts/routes';
 import { isPortFree } from './services/ports';
 import { javaVersion } from './services/dynamodb-local';
-import { DEFAULT_HOST, DEFAULT_PORT, gatewayUsagePath, lambdaLogPath, removeStateFile, stateFilePath, writeStateFile } from './state-file';
+import {
+  DEFAULT_HOST,
+  DEFAULT_PORT,
+  eventLogPath,
+  gatewayUsagePath,
+  lambdaLogPath,
+  removeStateFile,
+  stateFilePath,
+  writeStateFile,
+} from './state-file';
 import { startTwin, TWIN_STAGE, type Twin } from './twin';
 import type { AccessLogEntry } from './gateway/server';
 import { dropSharedScopeWarnings } from './shared-scope-warnings';
@@ -95,6 +104,7 @@ function banner(twin: Twin, options: CliOptions, seconds: number): string {
     `  SQS + S3    ${twin.state.sqsEndpoint}  (queue ${path.basename(twin.state.usageQueueUrl)}, bucket ${twin.state.archiveBucket})`,
     `  State file  ${stateFile}`,
     `  Lambda logs ${path.relative(process.cwd(), lambdaLogPath(options.port))}  (npm run usage:replay -- --local reads it)`,
+    `  Alerts      ${path.relative(process.cwd(), eventLogPath(options.port))}  (npm run events -- --local --follow prints it)`,
     `  Data        ${options.persistDir ? `kept in ${options.persistDir}` : 'in memory (--persist DIR keeps it)'}`,
     '',
     'Routes:',
@@ -160,6 +170,7 @@ async function main(): Promise<void> {
       persistDir: cli.persistDir,
       lambdaLogFile: lambdaLogPath(cli.port),
       gatewayUsageFile: gatewayUsagePath(cli.port),
+      eventLogFile: eventLogPath(cli.port),
       dynamoEndpoint: cli.dynamoEndpoint,
       sqsEndpoint: cli.sqsEndpoint,
       lambdaLogLevel: cli.verbose ? TWIN_STAGE.logLevel : undefined,

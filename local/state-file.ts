@@ -23,6 +23,8 @@ export const twinState = z.object({
   archiveBucket: z.string(),
   /** The in-process Lambdas' JSON log lines (the twin's CloudWatch Logs). */
   lambdaLogFile: z.string().optional(),
+  /** Quota alert events the twin's stand-in EventBridge received, one JSON object per line (`npm run events -- --local`). */
+  eventLogFile: z.string().optional(),
   /** API Gateway's per-key usage as the twin's usage plans count it (read by `npm run reconcile -- --local`). */
   gatewayUsageFile: z.string().optional(),
 });
@@ -35,6 +37,11 @@ export function stateFilePath(port: number, dir = STATE_DIR): string {
 /** Where `npm start` files the Lambdas' log lines for the twin on this port. */
 export function lambdaLogPath(port: number, dir = STATE_DIR): string {
   return path.join(dir, `twin-${port}-lambda.log`);
+}
+
+/** Where `npm start` appends the quota alert events (EventBridge's, on AWS) for the twin on this port. */
+export function eventLogPath(port: number, dir = STATE_DIR): string {
+  return path.join(dir, `twin-${port}-events.log`);
 }
 
 /** Where `npm start` keeps the gateway's per-key usage (plan → key hash → day → requests) for the twin on this port. */

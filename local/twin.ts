@@ -37,6 +37,8 @@ import { dropSharedScopeWarnings } from './shared-scope-warnings';
 import { teeLambdaLogs } from './lambda-log';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DASHBOARD_PATH, dashboardRoutes, TwinObservations } from './dashboard';
+import { ALERTS, alertBusName } from '../contracts/billing';
+import { type BusEvent, startLocalEventBus } from './event-bus';
 
 /** The stage whose settings the twin uses (batching, cache TTL, stage throttle, schedule). */
 export const TWIN_STAGE: StageConfig = STAGES.dev;
@@ -83,6 +85,10 @@ export interface TwinOptions {
   readonly planOverrides?: PlanOverrides;
   /** Run the daily job on its schedule (default true). */
   readonly dailySchedule?: boolean;
+  /** Append quota alert events (what EventBridge receives on AWS) here, one JSON object per line. */
+  readonly eventLogFile?: string;
+  /** Run the alert sweeper every ALERTS.sweepEveryMinutes (default true). */
+  readonly alertSweep?: boolean;
 }
 
 export interface DemoKey {
@@ -105,6 +111,10 @@ export interface Twin {
   readonly authorizer: RequestAuthorizer;
   /** Runs the daily job now, as the schedule would. */
   runDailyJob(at?: Date): Promise<unknown>;
+  /** Runs the alert sweeper now, as its schedule would. */
+  runAlertSweep(): Promise<unknown>;
+  /** Quota alert events put on the twin's event bus so far (the most recent 1,000). */
+  alertEvents(): BusEvent[];
   /** Resolves once the usage queue is empty and no batch is in flight. */
   drainUsage(timeoutMs?: number): Promise<void>;
   /** Rejects when a child service dies while the twin runs. */
@@ -118,7 +128,7 @@ export interface Twin {
 
 /** The Lambdas' environment, set before their modules load (they read it at module scope). */
 function setLambdaEnvironment(
-  endpoints: { dynamo: string; sqs: string; s3: string },
+  endpoints: { dynamo: string; sqs: string; s3: string; events: string },
   resources: LocalResources,
   options: TwinOptions,
   stage: StageConfig,
@@ -136,6 +146,12 @@ function setLambdaEnvironment(
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamo,
     AWS_ENDPOINT_URL_SQS: endpoints.sqs,
     AWS_ENDPOINT_URL_S3: endpoints.s3,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.events,
+    ALERT_BUS_NAME: alertBusName(stage.stageName),
+    // Test-only lowered quotas (planOverrides) reach the alert detector as they reach the gateway.
+    TWIN_DAILY_QUOTAS: JSON.stringify(
+      Object.fromEntries(Object.entries(options.planOverrides ?? {}).map(([plan, limits]) => [plan, limits?.dailyQuota])),
+    ),
     S3_FORCE_PATH_STYLE: 'true',
     // Metrics go to CloudWatch as EMF on stdout in AWS; locally they would only be noise.
     POWERTOOLS_METRICS_DISABLED: 'true',
@@ -162,11 +178,13 @@ async function loadLambdas(stage: StageConfig) {
   const authorizer = fn<APIGatewayRequestAuthorizerEvent, APIGatewayAuthorizerResult>('authorizer', WORKERS.authorizer.entry);
   const aggregator = fn<SQSEvent, SQSBatchResponse | undefined>('aggregator', WORKERS.aggregator.entry, stage.aggregatorMaxConcurrency);
   const dailyJob = fn<ScheduledEvent, unknown>('daily-job', WORKERS.dailyJob.entry, 1);
+  const alertSweeper = fn<ScheduledEvent, unknown>('alert-sweeper', WORKERS.alertSweeper.entry, 1);
   const functions: Array<{ warm(): Promise<void>; readonly options: { name: string }; readonly stats: FunctionStats }> = [
     ...routeFunctions.map((r) => r.fn),
     authorizer,
     aggregator,
     dailyJob,
+    alertSweeper,
   ];
   for (const f of functions) await f.warm();
   const routes: GatewayRoute[] = routeFunctions.map(({ definition, fn: f }) => ({
@@ -174,7 +192,7 @@ async function loadLambdas(stage: StageConfig) {
     handler: (event, context) => f.invoke(event, context),
     functionName: f.options.name,
   }));
-  return { routes, authorizer, aggregator, dailyJob, functions };
+  return { routes, authorizer, aggregator, dailyJob, alertSweeper, functions };
 }
 
 export async function startTwin(options: TwinOptions): Promise<Twin> {
@@ -189,12 +207,17 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
 
   // 1. Ports first, so the Lambdas' environment is known before anything starts: their modules read it
   // at load time, and loading them overlaps the emulators' start (DynamoDB Local on Java is the slowest).
-  const [dynamoPort, fauxqsPort] = [options.dynamoEndpoint ? 0 : await freePort(host), await freePort(host)];
+  const [dynamoPort, fauxqsPort, eventBusPort] = [
+    options.dynamoEndpoint ? 0 : await freePort(host),
+    await freePort(host),
+    await freePort('127.0.0.1'),
+  ];
   const fauxqsEndpoint = `http://127.0.0.1:${fauxqsPort}`;
   const endpoints = {
     dynamo: options.dynamoEndpoint ?? `http://127.0.0.1:${dynamoPort}`,
     sqs: options.sqsEndpoint ?? fauxqsEndpoint,
     s3: fauxqsEndpoint,
+    events: `http://127.0.0.1:${eventBusPort}`,
   };
   const expected = expectedResources(endpoints.sqs);
   setLambdaEnvironment(endpoints, expected, options, stage);
@@ -255,7 +278,13 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     if (resources.usageQueueUrl !== expected.usageQueueUrl) {
       throw new Error(`usage queue url differs from the one the Lambdas were given: ${resources.usageQueueUrl}`);
     }
-    const { routes, authorizer: authorizerFunction, aggregator, dailyJob, functions } = await lambdas;
+    const { routes, authorizer: authorizerFunction, aggregator, dailyJob, alertSweeper, functions } = await lambdas;
+    const eventBus = await startLocalEventBus({
+      port: eventBusPort,
+      busName: alertBusName(stage.stageName),
+      logFile: options.eventLogFile,
+    });
+    cleanup.push(() => eventBus.stop());
     const authorizer = new RequestAuthorizer({
       handler: (event, context) => authorizerFunction.invoke(event, context),
       cacheTtlSeconds: stage.authorizerCacheTtlSeconds,
@@ -320,6 +349,20 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       cleanup.push(() => timer?.stop());
     }
 
+    // The alert sweeper on its schedule (rate(ALERTS.sweepEveryMinutes minutes) on AWS).
+    const runAlertSweep = () =>
+      alertSweeper.invoke(
+        scheduledEvent(new Date(), 'metered-api-alert-sweeper'),
+        lambdaContext(localFunctionName(stage.stageName, 'alert-sweeper'), WORKERS.alertSweeper.timeoutSeconds * 1000),
+      );
+    if (options.alertSweep !== false) {
+      const sweepTimer = setInterval(() => {
+        runAlertSweep().catch((error) => log(`alert sweep failed: ${(error as Error)?.stack ?? String(error)}`));
+      }, ALERTS.sweepEveryMinutes * 60_000);
+      sweepTimer.unref();
+      cleanup.push(() => clearInterval(sweepTimer));
+    }
+
     // 5. The gateway, with the dashboard fed from what it answers.
     const dashboardDb = new DynamoDBClient({ endpoint: endpoints.dynamo, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
     const dashboardSqs = new SQSClient({ endpoint: endpoints.sqs, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
@@ -370,6 +413,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       archiveBucket: resources.archiveBucket,
       ...(options.lambdaLogFile ? { lambdaLogFile: path.resolve(options.lambdaLogFile) } : {}),
       ...(options.gatewayUsageFile ? { gatewayUsageFile: path.resolve(options.gatewayUsageFile) } : {}),
+      ...(options.eventLogFile ? { eventLogFile: path.resolve(options.eventLogFile) } : {}),
     };
 
     let stopped: Promise<void> | undefined;
@@ -386,6 +430,8 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       serviceFailure,
       timings,
       runDailyJob,
+      runAlertSweep,
+      alertEvents: () => eventBus.events(),
       functionStats: () => Object.fromEntries(functions.map((f) => [f.options.name, { ...f.stats }])),
       drainUsage: (timeoutMs) => poller.drain(timeoutMs),
       stop: () => {

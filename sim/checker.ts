@@ -6,12 +6,14 @@ import { eventHash, EVENT_HASH_BYTES } from '../lambdas/aggregator/keys';
 import { COUNTER_ATTRIBUTES, HISTOGRAM_SIZE } from '../lambdas/shared/counters';
 import { AGGREGATOR_ATTRIBUTES as A, journalIdOf } from '../contracts/table';
 import type { UsageEvent } from '../contracts/usage-event';
+import { ALERTS } from '../contracts/billing';
+import type { Delivery } from './alert-model';
 import type { SqsModel } from './sqs-model';
 import type { SimStore } from './store';
 import type { Workload } from './workload';
 
 export interface Violation {
-  readonly kind: 'count' | 'journal' | 'claim' | 'left-behind' | 'expired-message';
+  readonly kind: 'count' | 'journal' | 'claim' | 'left-behind' | 'expired-message' | 'alert';
   readonly detail: string;
 }
 
@@ -22,6 +24,8 @@ interface CheckInput {
   readonly tableName: string;
   /** The copy sent after claim retention on purpose: refused, and may age out. */
   readonly lateMessageId?: string;
+  /** Quota alerts: what the modelled bus received (after a final sweep), and the run's daily quota. */
+  readonly alerts?: { readonly deliveries: readonly Delivery[]; readonly quota: number };
 }
 
 function valuesOf(item: Record<string, unknown>): string {
@@ -63,7 +67,7 @@ function acceptableTruths(workload: Workload): Map<string, CounterDelta>[] {
   return truths;
 }
 
-export function checkRun({ store, workload, queue, tableName, lateMessageId }: CheckInput): Violation[] {
+export function checkRun({ store, workload, queue, tableName, lateMessageId, alerts }: CheckInput): Violation[] {
   const violations: Violation[] = [];
   const items = store.items(tableName);
 
@@ -156,6 +160,62 @@ export function checkRun({ store, workload, queue, tableName, lateMessageId }: C
     const event = id ? workload.events.get(id) : undefined;
     if (event && queue.source.has(message.messageId)) {
       violations.push({ kind: 'left-behind', detail: `${message.messageId} (${id}) still in the queue` });
+    }
+  }
+  if (alerts) violations.push(...checkAlerts(alerts.deliveries, alerts.quota, truths[0], items));
+  return violations;
+}
+
+/**
+ * Quota alerts: at most one event per client, day and threshold (every delivery of a key is the same
+ * event: same eventId and payload; consumers dedupe on eventId), each threshold the true day total
+ * reached was delivered (after the final sweep), none that it did not reach, and no outbox item pending.
+ */
+function checkAlerts(
+  deliveries: readonly Delivery[],
+  quota: number,
+  truth: Map<string, CounterDelta>,
+  items: Record<string, unknown>[],
+): Violation[] {
+  const violations: Violation[] = [];
+  const byKey = new Map<string, Delivery[]>();
+  for (const d of deliveries) {
+    const key = `${d.event.clientId}/${d.event.day}/${d.event.threshold}%`;
+    byKey.set(key, [...(byKey.get(key) ?? []), d]);
+  }
+  for (const [key, list] of byKey) {
+    const shapes = new Set(list.map((d) => JSON.stringify(d.event)));
+    if (shapes.size > 1)
+      violations.push({ kind: 'alert', detail: `${key} sent as ${shapes.size} different events: ${[...shapes].join(' / ')}` });
+  }
+  for (const delta of truth.values()) {
+    if (delta.route !== undefined) continue;
+    for (const threshold of ALERTS.thresholdsPercent.standard) {
+      const key = `${delta.clientId}/${delta.day}/${threshold}%`;
+      const reached = delta.values.requests * 100 >= threshold * quota;
+      const sent = byKey.get(key);
+      if (reached && !sent)
+        violations.push({ kind: 'alert', detail: `${key} reached (${delta.values.requests} of ${quota}) but never sent` });
+      for (const d of sent ?? []) {
+        if (!reached || d.event.used * 100 < threshold * quota || d.event.used > delta.values.requests || d.event.quota !== quota) {
+          violations.push({
+            kind: 'alert',
+            detail: `${key} sent with used ${d.event.used} of ${d.event.quota}; true total ${delta.values.requests}`,
+          });
+        }
+      }
+    }
+  }
+  for (const key of byKey.keys()) {
+    const [clientId, day] = key.split('/');
+    if (!truth.has(counterId({ clientId, day }))) violations.push({ kind: 'alert', detail: `${key} sent for a client-day without usage` });
+  }
+  for (const item of items) {
+    if (String(item.pk).startsWith('ALERTS#') && item.status !== 'sent') {
+      violations.push({
+        kind: 'alert',
+        detail: `outbox ${String(item.pk)} ${String(item.sk)} still ${String(item.status)} after the final sweep`,
+      });
     }
   }
   return violations;

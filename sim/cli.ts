@@ -44,12 +44,25 @@ interface Summary {
   timeouts: number;
   redrives: number;
   events: number;
+  alerts: number;
+  alertRedeliveries: number;
 }
 
 /** Runs seeds [from, from + count), many at a time in one process: each run has its own virtual clock and
  *  state, so interleaving runs changes nothing inside any of them, and one event-loop turn serves many. */
 async function runRange(from: number, count: number): Promise<Summary> {
-  const summary: Summary = { seeds: 0, failed: [], steps: 0, invocations: 0, crashes: 0, timeouts: 0, redrives: 0, events: 0 };
+  const summary: Summary = {
+    seeds: 0,
+    failed: [],
+    steps: 0,
+    invocations: 0,
+    crashes: 0,
+    timeouts: 0,
+    redrives: 0,
+    events: 0,
+    alerts: 0,
+    alertRedeliveries: 0,
+  };
   let next = from;
   const lane = async () => {
     while (next < from + count && summary.failed.length < 20) {
@@ -62,6 +75,8 @@ async function runRange(from: number, count: number): Promise<Summary> {
       summary.timeouts += result.stats.timeouts;
       summary.redrives += result.stats.redrives;
       summary.events += result.stats.events;
+      summary.alerts += result.stats.alerts;
+      summary.alertRedeliveries += result.stats.alertRedeliveries;
       if (result.violations.length > 0) summary.failed.push({ seed, violations: result.violations.map((v) => `${v.kind}: ${v.detail}`) });
     }
   };
@@ -81,7 +96,7 @@ async function main(): Promise<void> {
     const result = await runSeed({ seed: args.seed, store: createSimStore, trace: true });
     console.log(result.trace);
     console.log(
-      `\nseed ${args.seed}: ${result.stats.events} events, ${result.stats.invocations} invocations, ${result.stats.crashes} crashes, ${result.stats.timeouts} timeouts`,
+      `\nseed ${args.seed}: ${result.stats.events} events, ${result.stats.invocations} invocations, ${result.stats.crashes} crashes, ${result.stats.timeouts} timeouts, ${result.stats.alerts} alerts (${result.stats.alertRedeliveries} redelivered)`,
     );
     if (result.violations.length === 0) console.log('no violations');
     for (const v of result.violations) console.log(`VIOLATION ${v.kind}: ${v.detail}`);
@@ -116,9 +131,11 @@ async function main(): Promise<void> {
     timeouts: a.timeouts + p.timeouts,
     redrives: a.redrives + p.redrives,
     events: a.events + p.events,
+    alerts: a.alerts + p.alerts,
+    alertRedeliveries: a.alertRedeliveries + p.alertRedeliveries,
   }));
   const rate = total.seeds / seconds;
-  const line = `${total.seeds} seeds (${args.from}..${args.from + args.seeds - 1}) in ${seconds.toFixed(1)} s: ${rate.toFixed(0)} schedules/s, ${workers} workers; ${total.events} events, ${total.invocations} batches, ${total.crashes} crashes, ${total.timeouts} timeouts, ${total.redrives} DLQ redrives, ${total.steps} scheduler steps; ${total.failed.length} failing seed(s)`;
+  const line = `${total.seeds} seeds (${args.from}..${args.from + args.seeds - 1}) in ${seconds.toFixed(1)} s: ${rate.toFixed(0)} schedules/s, ${workers} workers; ${total.events} events, ${total.invocations} batches, ${total.crashes} crashes, ${total.timeouts} timeouts, ${total.redrives} DLQ redrives, ${total.alerts} quota alerts (${total.alertRedeliveries} redelivered with the same eventId), ${total.steps} scheduler steps; ${total.failed.length} failing seed(s)`;
   if (args.json) console.log(JSON.stringify({ ...total, seconds, schedulesPerSecond: rate, workers, from: args.from }));
   else console.log(line);
   for (const f of total.failed.slice(0, 10)) {

@@ -3,7 +3,10 @@
 // aggregator (lambdas/aggregator) against a modelled DynamoDB through a faulty client; containers crash,
 // time out and are replaced; an operator redrives the DLQ; TTL deletes old claims and journals. Then a
 // calm phase without faults lets everything finish, and the checker compares the table with the truth.
+import { createAlertStep } from '../lambdas/aggregator/alert-step';
 import { createAggregator } from '../lambdas/aggregator/exactly-once';
+import { sweepAlerts } from '../lambdas/usage-alerts/sweeper';
+import { type Delivery, modelSender, NO_SEND_FAULTS, type SendFaults, seedClients } from './alert-model';
 import { DYNAMODB_MAX_ATTEMPTS } from '../lambdas/shared/clients';
 import { checkRun, type Violation } from './checker';
 import { type Container, type DynamoFaults, FaultyDynamo, NO_FAULTS } from './faulty-dynamo';
@@ -28,7 +31,17 @@ export interface RunResult {
   readonly seed: number;
   readonly violations: Violation[];
   readonly trace: string;
-  readonly stats: { steps: number; invocations: number; crashes: number; timeouts: number; redrives: number; events: number };
+  readonly stats: {
+    steps: number;
+    invocations: number;
+    crashes: number;
+    timeouts: number;
+    redrives: number;
+    events: number;
+    /** Distinct alert events delivered, and deliveries of one a second time (same eventId, after a crash or a resend). */
+    alerts: number;
+    alertRedeliveries: number;
+  };
 }
 
 function faultProfile(random: () => number): DynamoFaults {
@@ -88,7 +101,25 @@ export async function runSeed(options: RunOptions): Promise<RunResult> {
   };
   const duplicateDelivery = pick(random, [0, 0.05, 0.2]);
   const lostDelete = pick(random, [0, 0.05]);
-  const stats = { steps: 0, invocations: 0, crashes: 0, timeouts: 0, redrives: 0, events: workload.events.size };
+  const stats = {
+    steps: 0,
+    invocations: 0,
+    crashes: 0,
+    timeouts: 0,
+    redrives: 0,
+    events: workload.events.size,
+    alerts: 0,
+    alertRedeliveries: 0,
+  };
+
+  // Quota alerts: one small daily quota for every client of the run (so thresholds are crossed, or not
+  // at all), an in-model bus that records deliveries, and PutEvents faults while the chaos lasts.
+  const quota = pick(random, [2, 3, 5, 10, 40]);
+  const quotaFor = () => quota;
+  const deliveries: Delivery[] = [];
+  const sendChaos: SendFaults = { fail: pick(random, [0, 0, 0.05, 0.3]), crashAfter: pick(random, [0, 0, 0.05, 0.2]) };
+  const sendFaults = () => (calm ? NO_SEND_FAULTS : sendChaos);
+  seedClients(store, TABLE, ['client-1', 'client-2', 'client-3']);
 
   // Containers: reused while alive and idle; a crash or a timeout ends one (and its caches).
   let containerCount = 0;
@@ -123,6 +154,13 @@ export async function runSeed(options: RunOptions): Promise<RunResult> {
       concurrency: between(random, 1, 8),
       claimShards,
       retentionSeconds: claimRetentionSeconds,
+      alerts: createAlertStep({
+        table: { db: doc as never, tableName: TABLE },
+        send: modelSender({ scheduler, random, container, faults: sendFaults, deliveries, trace }),
+        quotaFor,
+        clock: () => scheduler.now,
+        sleep: (ms) => scheduler.sleep(ms),
+      }),
     });
     return { container, aggregator };
   };
@@ -130,7 +168,11 @@ export async function runSeed(options: RunOptions): Promise<RunResult> {
   let running = 0;
   let wake: (delayMs: number) => void = () => undefined;
   const invoke = (messages: QueueMessage[]) => {
-    const env = idle.pop() ?? newContainer();
+    // An idle container may have died since its last batch: its alert step goes on in the background
+    // (as a frozen Lambda environment's would when it thaws) and can crash it. Lambda never reuses a dead one.
+    let env = idle.pop();
+    while (env && !env.container.alive) env = idle.pop();
+    env ??= newContainer();
     const { container, aggregator } = env;
     running += 1;
     stats.invocations += 1;
@@ -229,6 +271,45 @@ export async function runSeed(options: RunOptions): Promise<RunResult> {
     });
   };
   wake(0);
+  // The alert sweeper's scheduled runs while the chaos lasts: each in its own container, which may die.
+  for (let i = between(random, 0, 3); i > 0; i--) {
+    scheduler.at(between(random, 0, 60_000), () => {
+      const container: Container = {
+        id: `sweeper${i}`,
+        alive: true,
+        kill(reason) {
+          if (!this.alive) return;
+          this.alive = false;
+          trace.log(`${this.id} dies: ${reason}`);
+        },
+      };
+      const doc = new FaultyDynamo({
+        store,
+        scheduler,
+        random,
+        container,
+        faults,
+        trace,
+        maxAttempts: DYNAMODB_MAX_ATTEMPTS,
+        requestTimeoutMs: 2_000,
+      });
+      trace.log(`${container.id} sweeps`);
+      sweepAlerts(
+        {
+          table: { db: doc as never, tableName: TABLE },
+          send: modelSender({ scheduler, random, container, faults: sendFaults, deliveries, trace }),
+          quotaFor,
+          clock: () => scheduler.now,
+        },
+        // Items younger than twice the function timeout may still be in their claimer's hands.
+        { now: new Date(scheduler.now), resendOlderThanMs: 2 * timeoutMs },
+      ).then(
+        (report) => trace.log(`${container.id} done: recovered ${report.recovered}, resent ${report.resent}`),
+        (error) => trace.log(`${container.id} failed: ${(error as Error).message}`),
+      );
+    });
+  }
+
   // Faults stop after a while, so every run can finish; the checker then demands exact counts.
   scheduler.at(between(random, 2_000, 120_000), () => {
     calm = true;
@@ -237,6 +318,24 @@ export async function runSeed(options: RunOptions): Promise<RunResult> {
 
   await scheduler.run();
   calm = true;
+
+  // The last scheduled sweep, without faults, over the run's days (today and yesterday then): every crossing the counters show is sent.
+  const days = [...workload.events.values()].map((e) => e.day).sort();
+  if (days.length > 0) {
+    const container: Container = { id: 'sweeper-final', alive: true, kill: () => undefined };
+    const final = sweepAlerts(
+      {
+        table: { db: { send: (command: object) => Promise.resolve().then(() => store.execute(command)) } as never, tableName: TABLE },
+        send: modelSender({ scheduler, random, container, faults: () => NO_SEND_FAULTS, deliveries, trace }),
+        quotaFor,
+        clock: () => scheduler.now,
+      },
+      { now: new Date(`${days[days.length - 1]}T12:00:00Z`), days: 2, resendOlderThanMs: 0 },
+    );
+    await scheduler.run();
+    const report = await final;
+    trace.log(`final sweep: recovered ${report.recovered}, resent ${report.resent}`);
+  }
 
   // Weeks later, after TTL has removed claims and journals, a very old copy comes back (a second redrive).
   let lateMessageId: string | undefined;
@@ -251,7 +350,9 @@ export async function runSeed(options: RunOptions): Promise<RunResult> {
   }
 
   stats.steps = scheduler.steps;
-  const violations = checkRun({ store, workload, queue, tableName: TABLE, lateMessageId });
+  stats.alerts = new Set(deliveries.map((d) => d.event.eventId)).size;
+  stats.alertRedeliveries = deliveries.length - stats.alerts;
+  const violations = checkRun({ store, workload, queue, tableName: TABLE, lateMessageId, alerts: { deliveries, quota } });
   return { seed: options.seed, violations, trace: trace.toString(), stats };
 }
 

@@ -1,5 +1,5 @@
 // A small in-memory model of the DynamoDB operations the aggregator sends (Get, Put, Update, Query,
-// BatchGet) with the expression forms it uses: conditions joined by AND over attribute_exists /
+// BatchGet; Query with a FilterExpression for the alert sweeper) with the expression forms it uses: conditions joined by AND over attribute_exists /
 // attribute_not_exists / = / <> / < / <= / > / >=, and updates with SET, ADD and REMOVE. Each call is
 // atomic. test/sim/table-model.test.ts runs the same sequences against DynamoDB Local to keep it honest.
 import type { SimStore } from './store';
@@ -160,6 +160,7 @@ export class TableModel implements SimStore {
         const items = [...this.table(String(input.TableName)).values()]
           .filter((item) => item[this.keys.partitionKey] === pk)
           .sort((a, b) => compare(a[this.keys.sortKey], b[this.keys.sortKey]) ?? 0)
+          .filter((item) => !input.FilterExpression || evaluateCondition(String(input.FilterExpression), item, names, values))
           .map(copy);
         return { Items: items, Count: items.length };
       }

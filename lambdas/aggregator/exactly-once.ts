@@ -14,6 +14,7 @@ import {
   type RecordBody,
   withDayTotals,
 } from './counter-deltas';
+import type { AlertOutcome, AlertStep } from './alert-step';
 import { JournalCache } from './journal-cache';
 import {
   claimPageOf,
@@ -52,6 +53,8 @@ export interface AggregatorOptions {
   readonly maxResumesPerBatch?: number;
   /** Told about an unexpected error that failed part of a batch (the rest goes on). */
   readonly onError?: (error: unknown, context: { step: string; journalId?: string }) => void;
+  /** Quota alerts (step 6): run once counting is settled, for the client-days the batch touched. */
+  readonly alerts?: AlertStep;
 }
 
 export interface BatchResult {
@@ -71,6 +74,8 @@ export interface BatchResult {
   /** Parts of the batch that failed on an unexpected error (their records are retried). */
   readonly errors: number;
   readonly journalId?: string;
+  /** The alert step's outcome (absent without an alert step); it never changes the fields above. */
+  readonly alerts?: AlertOutcome;
 }
 
 interface EventGroup {
@@ -145,6 +150,8 @@ class BatchRun {
   private counterWrites = 0;
   private resumed = 0;
   private errors = 0;
+  /** Client-days of journals other batches left pending that this one completed (for the alert step). */
+  private readonly resumedClientDays: { clientId: string; day: string }[] = [];
 
   constructor(
     private readonly options: AggregatorOptions,
@@ -166,7 +173,29 @@ class BatchRun {
     await this.claimAll();
     await this.countOwn();
     await this.resumeOthers();
-    return this.result(this.journalId);
+    const result = this.result(this.journalId);
+    return this.options.alerts ? { ...result, alerts: await this.alert(this.options.alerts) } : result;
+  }
+
+  // 6. Alerts: the client-days whose totals this batch knows to be final for its events (counted here, or
+  //    found counted by a complete journal, which may have crashed before alerting), and those of the
+  //    journals it resumed, with the plan their events carry. Nothing here changes the result above.
+  private async alert(step: AlertStep): Promise<AlertOutcome> {
+    const plans = new Map<string, { plan: string; at: string }>();
+    for (const { event } of this.groups.values()) {
+      const known = plans.get(event.clientId);
+      if (!known || known.at < event.requestTime) plans.set(event.clientId, { plan: event.plan, at: event.requestTime });
+    }
+    const clientDays = new Map<string, { clientId: string; day: string; plan: string }>();
+    const add = (clientId: string, day: string, plan: string | undefined) => {
+      if (plan !== undefined) clientDays.set(counterId({ clientId, day }), { clientId, day, plan });
+    };
+    for (const group of this.groups.values()) {
+      if (group.state === 'counted' || group.state === 'duplicate') add(group.event.clientId, group.event.day, group.event.plan);
+    }
+    // A resumed journal's clients outside this batch have no known plan here: the sweeper covers them.
+    for (const { clientId, day } of this.resumedClientDays) add(clientId, day, plans.get(clientId)?.plan);
+    return step([...clientDays.values()], this.deadline - this.s.clock());
   }
 
   private retry<T>(what: string, op: () => Promise<T>): Promise<T> {
@@ -434,9 +463,11 @@ class BatchRun {
           if (await this.retry('lease journal', () => this.repo.acquireLease(otherId, this.s.clock(), this.leaseUntil))) {
             const body = await this.retry('read journal', () => this.repo.getJournalBody(otherId));
             if (!body) throw new Error(`journal ${otherId} is pending without a body`);
-            await this.applyJournal(otherId, withDayTotals(decodeDeltas(body)));
+            const deltas = decodeDeltas(body);
+            await this.applyJournal(otherId, withDayTotals(deltas));
             await this.complete(otherId);
             this.resumed += 1;
+            for (const { clientId, day } of deltas) this.resumedClientDays.push({ clientId, day });
             done = true;
           } else {
             const head = await this.retry('read journal', () => this.repo.getJournalHead(otherId));

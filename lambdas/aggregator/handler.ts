@@ -6,17 +6,29 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { METRICS_NAMESPACE, SERVICE } from '../../contracts/metrics';
 import { dynamo, resources } from '../shared/clients';
+import { eventBridge } from '../shared/eventbridge-client';
+import { alertEnvironment } from '../usage-alerts/alert-config';
+import { eventBridgeSender } from '../usage-alerts/event-bridge-sender';
+import { createAlertStep } from './alert-step';
 import { createAggregator } from './exactly-once';
 import { createSqsAggregatorHandler } from './sqs-handler';
 
 const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE.aggregator;
 const logger = new Logger({ serviceName });
 const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE, serviceName });
+const alertSettings = alertEnvironment(process.env);
 const aggregator = createAggregator({
   doc: dynamo(),
   tableName: resources.tableName,
   claimShards: Number(process.env.CLAIM_SHARDS ?? 1),
   onError: (error, context) => logger.error('usage batch part failed; its records will be retried', { ...context, error: error as Error }),
+  alerts: alertSettings.busName
+    ? createAlertStep({
+        table: { db: dynamo(), tableName: resources.tableName },
+        send: eventBridgeSender(eventBridge(), alertSettings.busName),
+        quotaFor: alertSettings.quotaFor,
+      })
+    : undefined,
 });
 
 export const handler = middy(createSqsAggregatorHandler({ aggregator, logger, metrics }))

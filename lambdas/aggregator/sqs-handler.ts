@@ -45,6 +45,22 @@ export function createSqsAggregatorHandler(deps: SqsAggregatorDeps) {
     deps.metrics.addMetric(METRIC.recordFailures, MetricUnit.Count, retried);
     deps.metrics.addMetric(METRIC.eventConflicts, MetricUnit.Count, result.conflicts.length);
     deps.metrics.addMetric(METRIC.batchPartErrors, MetricUnit.Count, result.errors);
+    if (result.alerts) {
+      const { alerts } = result;
+      // Counts are settled whatever happens here; the alert sweeper recovers what this step missed.
+      if (alerts.error !== undefined) {
+        deps.logger.warn('quota alert step failed; the alert sweeper will send what is missing', {
+          clientDays: alerts.clientDays,
+          error: alerts.error as Error,
+        });
+      } else if (alerts.timedOut) {
+        deps.logger.warn('quota alert step ran out of time; the alert sweeper will send what is missing', {
+          clientDays: alerts.clientDays,
+        });
+      }
+      deps.metrics.addMetric(METRIC.alertsSent, MetricUnit.Count, alerts.sent);
+      deps.metrics.addMetric(METRIC.alertStepFailures, MetricUnit.Count, alerts.error !== undefined || alerts.timedOut ? 1 : 0);
+    }
     deps.metrics.addMetric(METRIC.batchLatency, MetricUnit.Milliseconds, clock() - started);
     return { batchItemFailures: result.failures.map((itemIdentifier) => ({ itemIdentifier })) };
   };

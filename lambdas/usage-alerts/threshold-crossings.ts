@@ -1,17 +1,18 @@
 // Quota alerts: exactly one `Usage Threshold Crossed` event per client, UTC day and threshold.
 //
-// Interface for the aggregator (the lead wires the call): after a journal is applied, call
+// Interface for the aggregator (wired in lambdas/aggregator/alert-step.ts): after a journal is applied, call
 //   detectThresholdCrossings(deps, dayTotals)
 // with, for each client whose daily counter the journal changed, `{ clientId, plan, day, requests }`
 // where `requests` is the day total AFTER the journal (e.g. from the update's ReturnValues or a
 // GetItem). Calling it again with the same or an older total is harmless: each crossing first claims
 // a conditional outbox item (`ALERTS#<day>` / `<clientId>#<threshold>`); only the caller that creates
 // it sends. Order per crossing: write outbox item (pending) → PutEvents → mark sent. A crash between
-// the write and the mark leaves a pending item, which `resendPending(deps, day)` (run by the daily job
-// or a schedule) sends again; consumers dedupe by `detail.eventId`, which is the same on every send.
+// the write and the mark leaves a pending item, which `resendPending(deps, day)` (run by the alert
+// sweeper, sweeper.ts) sends again; consumers dedupe by `detail.eventId`, which is the same on every send.
 import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ALERTS } from '../../contracts/billing';
 import { isPlanName, PLANS } from '../../contracts/plans';
+import { CLAIM_RETENTION_DAYS } from '../../contracts/usage-queue';
 import { DAY_MS, dayStartMs } from '../shared/calendar-days';
 import type { UsageTable } from '../shared/usage-reader';
 
@@ -40,12 +41,32 @@ export interface AlertDeps {
   readonly send: (events: readonly ThresholdCrossed[]) => Promise<void>;
   /** The daily quota in force for a client (plan quota, or a per-client override). @default the plan's */
   readonly quotaFor?: (clientId: string, plan: string) => number | undefined;
+  /** Event ids known to be claimed already (by anyone): skipped without a write. Kept per container. */
+  readonly claimed?: ClaimedCache;
+  readonly clock?: () => number;
+}
+
+/** Remembers claimed event ids (bounded: forgets everything past `limit`). */
+export class ClaimedCache {
+  private readonly ids = new Set<string>();
+  constructor(private readonly limit = 10_000) {}
+  has(eventId: string): boolean {
+    return this.ids.has(eventId);
+  }
+  add(eventId: string): void {
+    if (this.ids.size >= this.limit) this.ids.clear();
+    this.ids.add(eventId);
+  }
 }
 
 export const alertKey = (day: string, clientId: string, threshold: number) => ({ pk: `ALERTS#${day}`, sk: `${clientId}#${threshold}` });
 export const alertEventId = (clientId: string, day: string, threshold: number) => `usage-threshold:${clientId}:${day}:${threshold}`;
-/** Outbox items outlive the day by a week, long enough for a sweeper to resend. */
-const expiresAt = (day: string) => Math.floor((dayStartMs(day) + 8 * DAY_MS) / 1000);
+/**
+ * Outbox items live as long as any event of their day can still be counted (the aggregator refuses events
+ * older than the claim retention minus a day) plus a day: a late event (a DLQ redrive days later) must find
+ * the crossing claimed, or it would alert again with another total. The sweeper's window is far shorter.
+ */
+const expiresAt = (day: string) => Math.floor((dayStartMs(day) + (CLAIM_RETENTION_DAYS + 1) * DAY_MS) / 1000);
 
 /** Thresholds the totals have reached, as events (pure). */
 export function crossingsFor(total: DayTotal, quota: number | undefined): ThresholdCrossed[] {
@@ -63,12 +84,18 @@ export function crossingsFor(total: DayTotal, quota: number | undefined): Thresh
     }));
 }
 
-async function claim(table: UsageTable, event: ThresholdCrossed): Promise<boolean> {
+async function claim(table: UsageTable, event: ThresholdCrossed, claimedAt: number): Promise<boolean> {
   try {
     await table.db.send(
       new PutCommand({
         TableName: table.tableName,
-        Item: { ...alertKey(event.day, event.clientId, event.threshold), status: 'pending', event, expiresAt: expiresAt(event.day) },
+        Item: {
+          ...alertKey(event.day, event.clientId, event.threshold),
+          status: 'pending',
+          event,
+          claimedAt,
+          expiresAt: expiresAt(event.day),
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
@@ -96,10 +123,14 @@ async function markSent(table: UsageTable, events: readonly ThresholdCrossed[]):
 /** Claims and sends the crossings the totals reveal; returns the events this call sent. */
 export async function detectThresholdCrossings(deps: AlertDeps, totals: readonly DayTotal[]): Promise<ThresholdCrossed[]> {
   const quotaFor = deps.quotaFor ?? ((_: string, plan: string) => (isPlanName(plan) ? PLANS[plan].dailyQuota : undefined));
+  const clock = deps.clock ?? Date.now;
   const claimed: ThresholdCrossed[] = [];
   for (const total of totals) {
     for (const event of crossingsFor(total, quotaFor(total.clientId, total.plan))) {
-      if (await claim(deps.table, event)) claimed.push(event);
+      if (deps.claimed?.has(event.eventId)) continue;
+      const mine = await claim(deps.table, event, clock());
+      deps.claimed?.add(event.eventId);
+      if (mine) claimed.push(event);
     }
   }
   if (claimed.length === 0) return [];
@@ -108,8 +139,12 @@ export async function detectThresholdCrossings(deps: AlertDeps, totals: readonly
   return claimed;
 }
 
-/** Sends again every outbox item of `day` still pending (a crash or a failed send); returns them. */
-export async function resendPending(deps: AlertDeps, day: string): Promise<ThresholdCrossed[]> {
+/**
+ * Sends again every outbox item of `day` still pending (a crash or a failed send); returns them.
+ * `olderThanMs` skips items claimed less than that long ago, whose claimer may still be sending them.
+ */
+export async function resendPending(deps: AlertDeps, day: string, olderThanMs = 0): Promise<ThresholdCrossed[]> {
+  const claimedBefore = (deps.clock ?? Date.now)() - olderThanMs;
   const pending: ThresholdCrossed[] = [];
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
@@ -123,7 +158,11 @@ export async function resendPending(deps: AlertDeps, day: string): Promise<Thres
         ExclusiveStartKey,
       }),
     );
-    pending.push(...(page.Items ?? []).map((item) => item.event as ThresholdCrossed));
+    for (const item of page.Items ?? []) {
+      // Items written before claimedAt existed count as old enough.
+      if (olderThanMs > 0 && typeof item.claimedAt === 'number' && item.claimedAt > claimedBefore) continue;
+      pending.push(item.event as ThresholdCrossed);
+    }
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
   if (pending.length === 0) return [];

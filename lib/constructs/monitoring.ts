@@ -326,6 +326,7 @@ export class Monitoring extends Construct {
           ]),
           new cw.AlarmStatusWidget({ title: 'Alarms', alarms: Object.values(this.alarms), width: 8, height: 6 }),
         ],
+        [graph('Quota alerts (custom)', [search(METRIC.alertsSent), search(METRIC.alertStepFailures), search(METRIC.alertsRecovered)])],
       ],
     });
     const webAcl = props.api.webAcl;

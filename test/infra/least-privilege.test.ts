@@ -38,11 +38,16 @@ test('authorizer: GetItem on key records and counters only', () => {
   expect(tableAccess(only(SERVICE.authorizer))).toEqual([{ actions: ['dynamodb:GetItem'], leadingKeys: ['KEY#*', 'USAGE#*'] }]);
 });
 
-test('aggregator: counters, claims and journals only', () => {
+test('aggregator: counters, claims and journals; alert outbox items written only', () => {
   const access = tableAccess(only(SERVICE.aggregator));
-  expect(access.length).toBeGreaterThan(0);
-  for (const a of access) expect(a.leadingKeys).toEqual(['USAGE#*', 'CLAIM#*', 'JOURNAL#*']);
-  expect(access.flatMap((a) => a.actions)).toEqual(expect.arrayContaining(['dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:Query']));
+  const counting = access.filter((a) => !a.leadingKeys.includes('ALERTS#*'));
+  expect(counting.length).toBeGreaterThan(0);
+  for (const a of counting) expect(a.leadingKeys).toEqual(['USAGE#*', 'CLAIM#*', 'JOURNAL#*']);
+  expect(counting.flatMap((a) => a.actions)).toEqual(expect.arrayContaining(['dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:Query']));
+  // Quota alerts (PROTOCOL.md step 6): conditional outbox puts and the mark as sent, nothing else.
+  expect(access.filter((a) => a.leadingKeys.includes('ALERTS#*'))).toEqual([
+    { actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], leadingKeys: ['ALERTS#*'] },
+  ]);
 });
 
 test('daily job: reads CLIENTS, counters and summaries; writes counters (archive) and summaries, never key records', () => {

@@ -9,6 +9,7 @@ const PINNED = {
   PipelineUsageQueueFF386261: 'AWS::SQS::Queue',
   PipelineUsageDeadLetterQueue962C61AD: 'AWS::SQS::Queue',
   DailyJobDeadLetterQueueB15FC3E0: 'AWS::SQS::Queue',
+  QuotaAlertsDeadLetterQueueE84F09FC: 'AWS::SQS::Queue',
 } as const;
 
 describe.each(['dev', 'prod'] as const)('logical IDs (%s)', (stageName) => {

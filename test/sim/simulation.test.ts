@@ -2,7 +2,7 @@
 // aggregator under crashes, timeouts, lost answers, throttling storms, duplicate deliveries, producer
 // retries, poison, DLQ redrives and TTL expiry must leave counters equal to the truth. And the checker
 // must see a wrong count when one is planted, or this test could not fail.
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { runSeed } from '../../sim/simulation';
 import { TableModel } from '../../sim/table-model';
 
@@ -48,4 +48,45 @@ test('the checker catches a counter write that DynamoDB silently dropped', async
   }
   // A few seeds heal it: a crash before the journal completes makes a resumer apply it again (no marker).
   expect(caught.length).toBeGreaterThanOrEqual(12);
+});
+
+test('the checker catches an outbox claim that is not exclusive (two events for one threshold)', async () => {
+  // A store that ignores the condition of outbox puts: every claimer believes it owns the crossing.
+  class UnconditionalOutbox extends TableModel {
+    override execute(command: object): unknown {
+      const input = (command as { input: { Item?: { pk?: string }; ConditionExpression?: string } }).input;
+      if (command instanceof PutCommand && String(input.Item?.pk).startsWith('ALERTS#')) {
+        return super.execute(new PutCommand({ ...input, ConditionExpression: undefined } as never));
+      }
+      return super.execute(command);
+    }
+  }
+  const caught = [];
+  for (let seed = 1; seed <= 60; seed++) {
+    const result = await runSeed({ seed, store: () => new UnconditionalOutbox() });
+    if (result.violations.some((v) => v.kind === 'alert' && v.detail.includes('different events'))) caught.push(seed);
+  }
+  expect(caught.length).toBeGreaterThanOrEqual(5);
+});
+
+test('the checker catches a reached threshold that was never sent', async () => {
+  // A store that answers every outbox put "already claimed" and keeps nothing: nobody ever sends.
+  class LostOutbox extends TableModel {
+    override execute(command: object): unknown {
+      const input = (command as { input: { Item?: { pk?: string } } }).input;
+      if (command instanceof PutCommand && String(input.Item?.pk).startsWith('ALERTS#')) {
+        throw Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException' });
+      }
+      return super.execute(command);
+    }
+  }
+  let missed = 0;
+  let sent = 0;
+  for (let seed = 1; seed <= 30; seed++) {
+    const result = await runSeed({ seed, store: () => new LostOutbox() });
+    sent += result.stats.alerts;
+    if (result.violations.some((v) => v.kind === 'alert' && v.detail.includes('never sent'))) missed += 1;
+  }
+  expect(sent).toBe(0);
+  expect(missed).toBeGreaterThanOrEqual(10);
 });

@@ -7,6 +7,7 @@ import type { UsageEvent } from '../../contracts/usage-event';
 import { emptyCounters } from '../../lambdas/shared/counters';
 import { createAggregator } from '../../lambdas/aggregator/exactly-once';
 import { AggregatorRepository, type JournalStatus } from '../../lambdas/aggregator/repository';
+import { detectThresholdCrossings, resendPending } from '../../lambdas/usage-alerts/threshold-crossings';
 import type { RunningService } from '../../local/services/child-service';
 import { startDynamoDbLocal } from '../../local/services/dynamodb-local';
 import { seededRandom } from '../../sim/random';
@@ -177,3 +178,37 @@ test('whole aggregator batches (duplicates, shared pages, two days) leave identi
   }
   expect(sortItems(model.items(table))).toEqual(sortItems(await scanAll(clients.doc, table)));
 }, 120_000);
+
+test('alert outbox operations (conditional claim, mark sent, resend through a filtered Query) agree with DynamoDB Local', async () => {
+  const step = fc.record({
+    op: fc.constantFrom('detect', 'resend'),
+    client: fc.constantFrom('client-1', 'client-2'),
+    requests: fc.integer({ min: 0, max: 12 }),
+    fail: fc.boolean(),
+  });
+  await fc.assert(
+    fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 12 }), async (steps) => {
+      const table = await freshTable(clients.raw, 'diffalerts');
+      const model = new TableModel();
+      const modelDb = { send: async (c: object) => model.execute(c) } as unknown as DynamoDBDocumentClient;
+      for (const s of steps) {
+        const run = (db: DynamoDBDocumentClient) => {
+          const deps = {
+            table: { db, tableName: table },
+            send: async () => {
+              if (s.fail) throw new Error('PutEvents failed');
+            },
+            quotaFor: () => 10,
+            clock: () => 1_000,
+          };
+          return s.op === 'detect'
+            ? detectThresholdCrossings(deps, [{ clientId: s.client, plan: 'standard', day: '2026-11-27', requests: s.requests }])
+            : resendPending(deps, '2026-11-27');
+        };
+        expect({ s, result: await outcome(() => run(modelDb)) }).toEqual({ s, result: await outcome(() => run(clients.doc)) });
+      }
+      expect(sortItems(model.items(table))).toEqual(sortItems(await scanAll(clients.doc, table)));
+    }),
+    { numRuns: 40, seed: 20261128 },
+  );
+}, 180_000);

@@ -1,0 +1,83 @@
+// Prints the quota alert events of the local twin: `npm run events -- --local [--follow] [--json]`.
+// The twin's stand-in EventBridge appends each event to its event log (one JSON object per line);
+// on AWS the events go to the stage's bus and on to its targets (SNS topic, webhook), see docs/selling.md.
+import fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import { readTwinState } from '../local/state-file';
+
+const USAGE = `usage: npm run events -- --local [--follow] [--json]
+  --local    the twin started with the same PORT (default 3000): its event log
+  --follow   keep printing new events as they arrive (Ctrl-C stops)
+  --json     print each event as EventBridge delivers it (one JSON object per line)`;
+
+/** One line per event: time, detail-type, then the alert's fields. */
+export function formatEvent(line: string, json: boolean): string | undefined {
+  if (line.trim() === '') return undefined;
+  if (json) return line;
+  try {
+    const event = JSON.parse(line) as { time?: string; 'detail-type'?: string; detail?: Record<string, unknown> };
+    const d = event.detail ?? {};
+    return `${event.time}  ${event['detail-type']}  ${d.clientId} ${d.plan} ${d.threshold}% on ${d.day}: ${d.used} of ${d.quota}  (${d.eventId})`;
+  } catch {
+    return `(unreadable line) ${line.slice(0, 80)}`;
+  }
+}
+
+/** Reads complete lines from `offset`; returns them and the offset after the last complete one. */
+export function readLines(file: string, offset: number): { lines: string[]; offset: number } {
+  if (!fs.existsSync(file)) return { lines: [], offset };
+  const size = fs.statSync(file).size;
+  if (size < offset) offset = 0; // the log was replaced (a new twin): start over
+  if (size === offset) return { lines: [], offset };
+  const buffer = Buffer.alloc(size - offset);
+  const fd = fs.openSync(file, 'r');
+  try {
+    fs.readSync(fd, buffer, 0, buffer.length, offset);
+  } finally {
+    fs.closeSync(fd);
+  }
+  const end = buffer.lastIndexOf(0x0a);
+  if (end === -1) return { lines: [], offset };
+  return { lines: buffer.subarray(0, end).toString('utf8').split('\n'), offset: offset + end + 1 };
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      local: { type: 'boolean', default: false },
+      follow: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  if (!values.local) throw new Error('only --local is supported: on AWS, subscribe to the stage alert topic or webhook');
+  const file = readTwinState().eventLogFile;
+  if (!file) throw new Error('this twin keeps no event log: restart it with npm start');
+  const print = (lines: string[]) => {
+    for (const line of lines) {
+      const text = formatEvent(line, values.json ?? false);
+      if (text !== undefined) console.log(text);
+    }
+  };
+  let { lines, offset } = readLines(file, 0);
+  print(lines);
+  if (!values.follow) return;
+  const timer = setInterval(() => {
+    ({ lines, offset } = readLines(file, offset));
+    print(lines);
+  }, 250);
+  process.once('SIGINT', () => clearInterval(timer));
+  process.once('SIGTERM', () => clearInterval(timer));
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).catch((error: Error) => {
+    console.error(`error: ${error.message}\n${USAGE}`);
+    process.exitCode = 2;
+  });
+}

@@ -1,0 +1,72 @@
+// Quota alerts in the simulator: an in-model EventBridge that records every delivery (PutEvents can fail,
+// and the container can die right after it succeeded, before the outbox item is marked sent), and the
+// client registry the alert sweeper reads.
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { itemKey } from '../contracts/table';
+import type { ThresholdCrossed } from '../lambdas/usage-alerts/threshold-crossings';
+import type { Container } from './faulty-dynamo';
+import { between, chance, type Random } from './random';
+import type { Scheduler } from './scheduler';
+import type { SimStore } from './store';
+import type { Trace } from './trace';
+
+export interface Delivery {
+  readonly event: ThresholdCrossed;
+  readonly at: number;
+  readonly by: string;
+}
+
+export interface SendFaults {
+  /** PutEvents fails (nothing delivered). */
+  readonly fail: number;
+  /** PutEvents succeeds, then the container dies before marking the outbox item sent. */
+  readonly crashAfter: number;
+}
+
+export const NO_SEND_FAULTS: SendFaults = { fail: 0, crashAfter: 0 };
+
+/** The events one container's sender puts on the modelled bus. */
+export function modelSender(o: {
+  readonly scheduler: Scheduler;
+  readonly random: Random;
+  readonly container: Container;
+  readonly faults: () => SendFaults;
+  readonly deliveries: Delivery[];
+  readonly trace: Trace;
+}) {
+  const never = () => new Promise<void>(() => undefined);
+  return async (events: readonly ThresholdCrossed[]): Promise<void> => {
+    await o.scheduler.sleep(between(o.random, 1, 40));
+    if (!o.container.alive) return never();
+    const faults = o.faults();
+    if (chance(o.random, faults.fail)) {
+      o.trace.log(`${o.container.id} PutEvents fails (${events.length} alert(s))`);
+      throw Object.assign(new Error('PutEvents failed'), { name: 'InternalException' });
+    }
+    for (const event of events) o.deliveries.push({ event, at: o.scheduler.now, by: o.container.id });
+    o.trace.log(`${o.container.id} alerts ${events.map((e) => `${e.clientId}/${e.day}/${e.threshold}%@${e.used}`).join(' ')}`);
+    if (chance(o.random, faults.crashAfter)) o.container.kill('crash after PutEvents');
+    if (!o.container.alive) return never();
+  };
+}
+
+/** Client registry records, as the key store writes them, for the sweeper's list of clients. */
+export function seedClients(store: SimStore, tableName: string, clientIds: readonly string[]): void {
+  for (const clientId of clientIds) {
+    store.execute(
+      new PutCommand({
+        TableName: tableName,
+        Item: {
+          ...itemKey.client(clientId),
+          clientId,
+          name: clientId,
+          plan: 'standard',
+          status: 'active',
+          createdAt: '2026-01-01T00:00:00.000Z',
+          usageKey: `usage-key-of-${clientId}`.padEnd(24, '0'),
+          keyHash: `hash-${clientId}`,
+        },
+      }),
+    );
+  }
+}

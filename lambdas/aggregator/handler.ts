@@ -9,6 +9,7 @@ import { dynamo, resources } from '../shared/clients';
 import { eventBridge } from '../shared/eventbridge-client';
 import { alertEnvironment } from '../usage-alerts/alert-config';
 import { eventBridgeSender } from '../usage-alerts/event-bridge-sender';
+import { overrideAwareQuota } from '../usage-alerts/override-quotas';
 import { createAlertStep } from './alert-step';
 import { createAggregator } from './exactly-once';
 import { createSqsAggregatorHandler } from './sqs-handler';
@@ -26,7 +27,7 @@ const aggregator = createAggregator({
     ? createAlertStep({
         table: { db: dynamo(), tableName: resources.tableName },
         send: eventBridgeSender(eventBridge(), alertSettings.busName),
-        quotaFor: alertSettings.quotaFor,
+        quotaFor: overrideAwareQuota({ db: dynamo(), tableName: resources.tableName }, alertSettings.quotaFor),
       })
     : undefined,
 });

@@ -11,12 +11,14 @@ export interface ClientDay {
   readonly clientId: string;
   readonly day: string;
   readonly plan: string;
+  /** The client's own daily quota (per-client override), where the caller knows it. */
+  readonly dailyQuota?: number;
 }
 
 /** The requests counted so far on each client-day (0 where no counter exists). */
 export async function readDayTotals(table: UsageTable, clientDays: readonly ClientDay[], concurrency = 8): Promise<DayTotal[]> {
   const totals: DayTotal[] = [];
-  await runLimited(clientDays, concurrency, async ({ clientId, day, plan }) => {
+  await runLimited(clientDays, concurrency, async ({ clientId, day, plan, dailyQuota }) => {
     const { Item } = await table.db.send(
       new GetCommand({
         TableName: table.tableName,
@@ -26,7 +28,13 @@ export async function readDayTotals(table: UsageTable, clientDays: readonly Clie
         ExpressionAttributeNames: { '#requests': COUNTER_ATTRIBUTES.requests },
       }),
     );
-    totals.push({ clientId, day, plan, requests: Number(Item?.[COUNTER_ATTRIBUTES.requests] ?? 0) });
+    totals.push({
+      clientId,
+      day,
+      plan,
+      requests: Number(Item?.[COUNTER_ATTRIBUTES.requests] ?? 0),
+      ...(dailyQuota !== undefined ? { dailyQuota } : {}),
+    });
   });
   return totals;
 }

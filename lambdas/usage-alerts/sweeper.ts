@@ -57,7 +57,13 @@ export async function sweepAlerts(deps: SweepDeps, options: SweepOptions): Promi
   for (const day of days) {
     for (let i = 0; i < clients.length; i += chunk) {
       await part('recompute', day, async () => {
-        const clientDays = clients.slice(i, i + chunk).map((c) => ({ clientId: c.clientId, day, plan: c.plan }));
+        const clientDays = clients.slice(i, i + chunk).map((c) => ({
+          clientId: c.clientId,
+          day,
+          plan: c.plan,
+          // A per-client override's quota is the one its alerts are against (as of this run).
+          ...(c.override ? { dailyQuota: c.override.dailyQuota } : {}),
+        }));
         const totals = (await readDayTotals(deps.table, clientDays)).filter((t) => t.requests > 0);
         recovered += (await detectThresholdCrossings(deps, totals)).length;
       });

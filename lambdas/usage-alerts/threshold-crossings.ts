@@ -22,6 +22,8 @@ export interface DayTotal {
   readonly day: string;
   /** The client's requests on `day` after the journal was applied. */
   readonly requests: number;
+  /** The client's own daily quota (per-client override) where the caller knows it; else `quotaFor` decides. */
+  readonly dailyQuota?: number;
 }
 
 export interface ThresholdCrossed {
@@ -40,7 +42,7 @@ export interface AlertDeps {
   /** Sends the events (EventBridge PutEvents in the Lambda); must throw unless every entry was accepted. */
   readonly send: (events: readonly ThresholdCrossed[]) => Promise<void>;
   /** The daily quota in force for a client (plan quota, or a per-client override). @default the plan's */
-  readonly quotaFor?: (clientId: string, plan: string) => number | undefined;
+  readonly quotaFor?: (clientId: string, plan: string) => number | undefined | Promise<number | undefined>;
   /** Event ids known to be claimed already (by anyone): skipped without a write. Kept per container. */
   readonly claimed?: ClaimedCache;
   readonly clock?: () => number;
@@ -126,7 +128,8 @@ export async function detectThresholdCrossings(deps: AlertDeps, totals: readonly
   const clock = deps.clock ?? Date.now;
   const claimed: ThresholdCrossed[] = [];
   for (const total of totals) {
-    for (const event of crossingsFor(total, quotaFor(total.clientId, total.plan))) {
+    const quota = total.dailyQuota ?? (await quotaFor(total.clientId, total.plan));
+    for (const event of crossingsFor(total, quota)) {
       if (deps.claimed?.has(event.eventId)) continue;
       const mine = await claim(deps.table, event, clock());
       deps.claimed?.add(event.eventId);

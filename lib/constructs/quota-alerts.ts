@@ -24,6 +24,7 @@ import { WORKERS } from '../../contracts/workers';
 import { createDeadLetterQueue } from './dead-letter-queue';
 import { MeteredFunction } from './metered-function';
 import { grantItems, TABLE_READ_ACTIONS } from './table-access';
+import { CLIENTS_PK } from '../../contracts/table';
 
 export interface QuotaAlertsProps {
   readonly stage: StageConfig;
@@ -65,6 +66,12 @@ export class QuotaAlerts extends Construct {
 
     // The aggregator: conditional outbox writes and PutEvents on this bus only (it already reads counters).
     grantItems(props.table, props.aggregator, { actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], leadingKeys: [ALERT_ITEMS] });
+    // A client's own daily quota (override) for its alerts: that one attribute of client records, read only.
+    grantItems(props.table, props.aggregator, {
+      actions: ['dynamodb:GetItem'],
+      leadingKeys: [CLIENTS_PK],
+      attributes: ['pk', 'sk', 'override'],
+    });
     this.bus.grantPutEventsTo(props.aggregator);
     props.aggregator.addEnvironment('ALERT_BUS_NAME', this.bus.eventBusName);
 

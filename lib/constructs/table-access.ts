@@ -10,6 +10,8 @@ export interface ItemAccess {
   readonly actions: readonly string[];
   /** Partition key patterns (`USAGE#*`, `CLIENTS`): every key a request touches must match one. */
   readonly leadingKeys: readonly string[];
+  /** Only these attributes may be read (a ProjectionExpression naming them is then required). */
+  readonly attributes?: readonly string[];
 }
 
 /** Adds one statement per access to the grantee's policy; never Scan, never the whole table. */
@@ -19,7 +21,15 @@ export function grantItems(table: dynamodb.ITableV2, grantee: iam.IGrantable, ..
       new iam.PolicyStatement({
         actions: [...access.actions],
         resources: [table.tableArn],
-        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...access.leadingKeys] } },
+        conditions: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...access.leadingKeys] },
+          ...(access.attributes
+            ? {
+                'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...access.attributes] },
+                StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
+              }
+            : {}),
+        },
       }),
     );
   }

@@ -40,7 +40,7 @@ test('authorizer: GetItem on key records and counters only', () => {
 
 test('aggregator: counters, claims and journals; alert outbox items written only', () => {
   const access = tableAccess(only(SERVICE.aggregator));
-  const counting = access.filter((a) => !a.leadingKeys.includes('ALERTS#*'));
+  const counting = access.filter((a) => !a.leadingKeys.includes('ALERTS#*') && !a.leadingKeys.includes('CLIENTS'));
   expect(counting.length).toBeGreaterThan(0);
   for (const a of counting) expect(a.leadingKeys).toEqual(['USAGE#*', 'CLAIM#*', 'JOURNAL#*']);
   expect(counting.flatMap((a) => a.actions)).toEqual(expect.arrayContaining(['dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:Query']));
@@ -48,6 +48,15 @@ test('aggregator: counters, claims and journals; alert outbox items written only
   expect(access.filter((a) => a.leadingKeys.includes('ALERTS#*'))).toEqual([
     { actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], leadingKeys: ['ALERTS#*'] },
   ]);
+  // A client's override quota for its alerts: GetItem of client records, the override attribute only, never key records.
+  expect(access.filter((a) => a.leadingKeys.includes('CLIENTS'))).toEqual([{ actions: ['dynamodb:GetItem'], leadingKeys: ['CLIENTS'] }]);
+  const fn = stackFunctions(template())[only(SERVICE.aggregator)];
+  const clientRead = roleStatements(template(), roleOfFunction(fn)).find((s) => JSON.stringify(s.Condition ?? {}).includes('"CLIENTS"'))!;
+  expect(clientRead.Condition).toMatchObject({
+    'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'sk', 'override'] },
+    StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
+  });
+  expect(JSON.stringify(access)).not.toContain('KEY#');
 });
 
 test('daily job: reads CLIENTS, counters and summaries; writes counters (archive) and summaries, never key records', () => {

@@ -27,6 +27,12 @@ export const OUTPUT = {
   usagePlanId: (plan: string) => `UsagePlanId${capitalized(plan)}`,
 } as const;
 
+/** The name of a stage's usage plan for a plan: the admin Lambda finds its plans' ids by it. */
+export const usagePlanName = (stage: string, plan: string) => `metered-api-${stage}-${plan}`;
+
+/** Tag on every API Gateway key a client gets, naming its stage: IAM scopes key changes to the stage's keys by it. */
+export const API_KEY_STAGE_TAG = 'metered-api:stage';
+
 /** The header clients send their API key in (the authorizer's identity source). */
 export const API_KEY_HEADER = 'x-api-key';
 

@@ -5,7 +5,7 @@ import { PLANS, ROUTE_CLASSES } from '../contracts/plans';
 import { ROUTES, routeKey } from '../contracts/routes';
 import { isPortFree } from './services/ports';
 import { javaVersion } from './services/dynamodb-local';
-import { DEFAULT_HOST, DEFAULT_PORT, gatewayUsagePath, lambdaLogPath, removeStateFile, stateFilePath, writeStateFile } from './state-file';
+import { adminAuditPath, DEFAULT_HOST, DEFAULT_PORT, gatewayUsagePath, lambdaLogPath, removeStateFile, stateFilePath, writeStateFile } from './state-file';
 import { startTwin, TWIN_STAGE, type Twin } from './twin';
 import type { AccessLogEntry } from './gateway/server';
 import { dropSharedScopeWarnings } from './shared-scope-warnings';
@@ -84,6 +84,8 @@ function banner(twin: Twin, options: CliOptions, seconds: number): string {
     `  SQS + S3    ${twin.state.sqsEndpoint}  (queue ${path.basename(twin.state.usageQueueUrl)}, bucket ${twin.state.archiveBucket})`,
     `  State file  ${stateFile}`,
     `  Lambda logs ${path.relative(process.cwd(), lambdaLogPath(options.port))}  (npm run usage:replay -- --local reads it)`,
+    `  Admin API   ${baseUrl}/admin/v1/clients  (loopback only; header Authorization: Bearer ${twin.state.adminToken})`,
+    `  Admin audit ${path.relative(process.cwd(), adminAuditPath(options.port))}`,
     `  Data        ${options.persistDir ? `kept in ${options.persistDir}` : 'in memory (--persist DIR keeps it)'}`,
     '',
     'Routes:',
@@ -108,6 +110,7 @@ function banner(twin: Twin, options: CliOptions, seconds: number): string {
     `  curl -s ${baseUrl}/v1/usage -H 'x-api-key: ${standard}'`,
     `  ${options.port === DEFAULT_PORT ? '' : `PORT=${options.port} `}npm run keys -- create --local --plan standard --name acme --json`,
     `  ${options.port === DEFAULT_PORT ? '' : `PORT=${options.port} `}npm run job:daily -- --local`,
+    `  curl -s ${baseUrl}/admin/v1/clients -H 'Authorization: Bearer ${twin.state.adminToken}'`,
     '',
     `Usage counts appear after the batching window (${twin.stage.usageBatchWindowSeconds} s). Ctrl-C stops everything.`,
   ];
@@ -148,6 +151,7 @@ async function main(): Promise<void> {
       persistDir: cli.persistDir,
       lambdaLogFile: lambdaLogPath(cli.port),
       gatewayUsageFile: gatewayUsagePath(cli.port),
+      adminAuditFile: adminAuditPath(cli.port),
       dynamoEndpoint: cli.dynamoEndpoint,
       sqsEndpoint: cli.sqsEndpoint,
       lambdaLogLevel: cli.verbose ? TWIN_STAGE.logLevel : undefined,

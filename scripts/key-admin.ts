@@ -1,17 +1,12 @@
-// Creating and revoking clients on the twin or a deployed stage: the usage identifier registered with
-// API Gateway (attached to its plan's usage plan), the hashed key record in the table, and a revocation made
-// effective at once. Used by `npm run keys` and `npm run smoke`.
-import {
-  type APIGatewayClient,
-  CreateApiKeyCommand,
-  CreateUsagePlanKeyCommand,
-  DeleteApiKeyCommand,
-  FlushStageAuthorizersCacheCommand,
-  UpdateApiKeyCommand,
-} from '@aws-sdk/client-api-gateway';
+// The keys CLI's adapter to the shared key use cases (lambdas/shared/key-admin.ts): on a deployed stage the
+// gateway is API Gateway; on the twin, revocations are applied through its loopback revocation route.
+// Used by `npm run keys` and `npm run smoke`.
+import type { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import type { PlanName } from '../contracts/plans';
 import { generateUsageIdentifier } from '../lambdas/shared/api-keys';
-import { type ClientRecord, type ClientStore, createClient, revokeClient } from '../lambdas/shared/client-store';
+import type { ClientRecord, ClientStore } from '../lambdas/shared/client-store';
+import { createKey as createSharedKey, revokeKey as revokeSharedKey } from '../lambdas/shared/key-admin';
+import { apiGatewayKeys, type KeyGateway } from '../lambdas/shared/key-gateway';
 import { TWIN_REVOCATIONS_PATH } from '../local/gateway/revocations';
 import type { TwinState } from '../local/state-file';
 
@@ -28,53 +23,35 @@ export interface KeyTarget {
   readonly twin?: TwinState;
 }
 
-export async function createKey(target: KeyTarget, plan: PlanName, name: string) {
-  if (!target.gateway) return createClient(target.store, { plan, name });
-  // Deployed: API Gateway gets an independent usage identifier (the authorizer's usageIdentifierKey),
-  // never the client's secret, which exists only in this command's output.
-  const usageKey = generateUsageIdentifier();
-  const { id } = await target.gateway.client.send(
-    new CreateApiKeyCommand({ name: `${name}-${Date.now()}`, enabled: true, value: usageKey }),
-  );
-  try {
-    await target.gateway.client.send(
-      new CreateUsagePlanKeyCommand({ usagePlanId: target.gateway.usagePlanIds[plan], keyId: id, keyType: 'API_KEY' }),
-    );
-    return await createClient(target.store, { plan, name, usageKey, apiGatewayKeyId: id });
-  } catch (error) {
-    await target.gateway.client.send(new DeleteApiKeyCommand({ apiKey: id })).catch(() => undefined);
-    throw error;
-  }
+export function createKey(target: KeyTarget, plan: PlanName, name: string) {
+  return createSharedKey({ store: target.store, gateway: keyGatewayOf(target) }, plan, name);
 }
 
 /** Revokes a client and makes it effective now: disable the usage key and drop cached authorizer results. */
-export async function revokeKey(target: KeyTarget, clientId: string): Promise<ClientRecord> {
-  const revoked = await revokeClient(target.store, clientId);
-  await enforceRevocation(target, revoked);
-  return revoked;
+export function revokeKey(target: KeyTarget, clientId: string): Promise<ClientRecord> {
+  return revokeSharedKey({ store: target.store, gateway: keyGatewayOf(target) }, clientId);
 }
 
-async function enforceRevocation(target: KeyTarget, revoked: ClientRecord): Promise<void> {
-  if (target.gateway) {
-    if (revoked.apiGatewayKeyId) {
-      await target.gateway.client.send(
-        new UpdateApiKeyCommand({
-          apiKey: revoked.apiGatewayKeyId,
-          patchOperations: [{ op: 'replace', path: '/enabled', value: 'false' }],
-        }),
-      );
-    }
-    await target.gateway.client.send(
-      new FlushStageAuthorizersCacheCommand({ restApiId: target.gateway.restApiId, stageName: target.gateway.stageName }),
-    );
-  }
-  if (target.twin) {
-    const response = await fetch(`${target.twin.baseUrl}${TWIN_REVOCATIONS_PATH}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ clientId: revoked.clientId, usageKey: revoked.usageKey }),
-    });
-    if (!response.ok)
-      throw new Error(`the twin did not apply the revocation (HTTP ${response.status}); it takes effect when its cache expires`);
-  }
+function keyGatewayOf(target: KeyTarget): KeyGateway | undefined {
+  if (target.gateway) return apiGatewayKeys(target.gateway);
+  if (target.twin) return twinRevocations(target.twin);
+  return undefined;
+}
+
+/** The twin from another process: usage identifiers need no registration; revocations go to its loopback route. */
+function twinRevocations(twin: TwinState): KeyGateway {
+  return {
+    async registerUsageKey() {
+      return { usageKey: generateUsageIdentifier(), discard: async () => undefined };
+    },
+    async enforceRevocation(revoked) {
+      const response = await fetch(`${twin.baseUrl}${TWIN_REVOCATIONS_PATH}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ clientId: revoked.clientId, usageKey: revoked.usageKey }),
+      });
+      if (!response.ok)
+        throw new Error(`the twin did not apply the revocation (HTTP ${response.status}); it takes effect when its cache expires`);
+    },
+  };
 }

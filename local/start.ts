@@ -5,7 +5,16 @@ import { PLANS, ROUTE_CLASSES } from '../contracts/plans';
 import { ROUTES, routeKey } from '../contracts/routes';
 import { isPortFree } from './services/ports';
 import { javaVersion } from './services/dynamodb-local';
-import { adminAuditPath, DEFAULT_HOST, DEFAULT_PORT, gatewayUsagePath, lambdaLogPath, removeStateFile, stateFilePath, writeStateFile } from './state-file';
+import {
+  adminAuditPath,
+  DEFAULT_HOST,
+  DEFAULT_PORT,
+  gatewayUsagePath,
+  lambdaLogPath,
+  removeStateFile,
+  stateFilePath,
+  writeStateFile,
+} from './state-file';
 import { startTwin, TWIN_STAGE, type Twin } from './twin';
 import type { AccessLogEntry } from './gateway/server';
 import { dropSharedScopeWarnings } from './shared-scope-warnings';

@@ -165,7 +165,14 @@ function templatePattern(template: string): RegExp {
   return new RegExp(`^${source}$`);
 }
 
-function sendProblem(res: ServerResponse, status: number, slug: string, detail: string, requestId: string, headers: Record<string, string>) {
+function sendProblem(
+  res: ServerResponse,
+  status: number,
+  slug: string,
+  detail: string,
+  requestId: string,
+  headers: Record<string, string>,
+) {
   const title = status === 401 ? 'Unauthorized' : 'Forbidden';
   const body = JSON.stringify({ type: `${PROBLEM_TYPE_BASE}${slug}`, title, status, detail, requestId });
   res.writeHead(status, {

@@ -32,7 +32,11 @@ export function cloudWatchAuditLog(client: CloudWatchLogsClient, logGroupName: s
       });
       await stream;
       await client.send(
-        new PutLogEventsCommand({ logGroupName, logStreamName, logEvents: [{ timestamp: Date.parse(record.at), message: JSON.stringify(record) }] }),
+        new PutLogEventsCommand({
+          logGroupName,
+          logStreamName,
+          logEvents: [{ timestamp: Date.parse(record.at), message: JSON.stringify(record) }],
+        }),
       );
     },
   };

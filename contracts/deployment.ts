@@ -24,6 +24,8 @@ export const OUTPUT = {
   /** For `keys revoke`: FlushStageAuthorizersCache needs the API id and stage name. */
   restApiId: 'RestApiId',
   stageName: 'StageName',
+  /** The admin API's audit log group (`aws logs tail`). */
+  adminAuditLogGroup: 'AdminAuditLogGroup',
   usagePlanId: (plan: string) => `UsagePlanId${capitalized(plan)}`,
 } as const;
 

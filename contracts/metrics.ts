@@ -39,4 +39,5 @@ export const SERVICE = {
   authorizer: 'metered-api-authorizer',
   aggregator: 'usage-aggregator',
   dailyJob: 'usage-daily-job',
+  admin: 'metered-api-admin',
 } as const;

@@ -41,3 +41,6 @@ export const ADMIN_ROUTES = [
 ] as const satisfies readonly AdminRouteDefinition[];
 
 export type AdminRouteId = (typeof ADMIN_ROUTES)[number]['id'];
+
+/** The one admin function: its handler entry (relative to the repository root) and timeout. */
+export const ADMIN_FUNCTION = { id: 'admin', entry: 'lambdas/admin/handler.ts', timeoutSeconds: 10 } as const;

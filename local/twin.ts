@@ -349,7 +349,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
         usageQueueUrl: resources.usageQueueUrl,
         deadLetterQueueUrl: resources.deadLetterQueueUrl,
       }),
-      adminRoutes: twinAdminRoutes({
+      adminRoutes: await twinAdminRoutes({
         db: DynamoDBDocumentClient.from(dashboardDb),
         tableName: resources.tableName,
         usagePlans,

@@ -1,7 +1,6 @@
 // The admin API on the twin: the shared admin router with the twin's table, its gateway emulator as the key
 // gateway (revocations take effect at once) and a JSON-lines audit file; served on the gateway's port.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createAdminHandler } from '../../lambdas/shared/admin/router';
 import { generateUsageIdentifier } from '../../lambdas/shared/api-keys';
 import type { KeyGateway } from '../../lambdas/shared/key-gateway';
 import { dynamoUsageReader } from '../../lambdas/shared/usage-reader';
@@ -36,7 +35,17 @@ export function twinKeyGateway(usagePlans: UsagePlans, authorizer: RequestAuthor
   };
 }
 
-export function twinAdminRoutes(options: TwinAdminOptions) {
+type AdminRouter = typeof import('../../lambdas/shared/admin/router');
+
+/** The router pulls in Middy (ESM-only): loaded as local/lambda-modules.ts loads handlers, so `tsx local/start.ts` works too. */
+async function loadAdminRouter(): Promise<AdminRouter> {
+  if (process.env.JEST_WORKER_ID) return import('../../lambdas/shared/admin/router');
+  require('../esm-only-packages.cjs');
+  return require('../../lambdas/shared/admin/router') as AdminRouter;
+}
+
+export async function twinAdminRoutes(options: TwinAdminOptions) {
+  const { createAdminHandler } = await loadAdminRouter();
   const store = { db: options.db, tableName: options.tableName };
   const audit = jsonLinesAuditLog(options.auditFile);
   const gateway = twinKeyGateway(options.usagePlans, options.authorizer);

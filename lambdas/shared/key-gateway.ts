@@ -29,10 +29,15 @@ export interface RegisteredUsageKey {
 export interface KeyGateway {
   registerUsageKey(plan: PlanName, name: string): Promise<RegisteredUsageKey>;
   /** Makes a stored revocation effective now instead of when cached authorizer results expire. */
-  enforceRevocation(revoked: ClientRecord): Promise<void>;
+  enforceRevocation(revoked: RevokedKeys): Promise<void>;
+  /** Drops cached authorizer results (after a plan change), so the change applies from the next request. */
+  flushAuthorizerCache(clientId: string): Promise<void>;
   /** Usage-plan membership of keys, for plan changes; absent where plans follow the authorizer's context (the twin). */
   readonly usagePlanKeys?: UsagePlanKeys;
 }
+
+/** What a revocation needs to know: the client, and its usage key and API Gateway key when known. */
+export type RevokedKeys = Pick<ClientRecord, 'clientId'> & Partial<Pick<ClientRecord, 'usageKey' | 'apiGatewayKeyId'>>;
 
 export interface ApiGatewayStage {
   readonly client: APIGatewayClient;
@@ -56,7 +61,12 @@ export function apiGatewayUsagePlanKeys(client: APIGatewayClient, usagePlanIds: 
 /** The port on a deployed stage: API Gateway's keys, usage plans and authorizer cache. */
 export function apiGatewayKeys(stage: ApiGatewayStage): KeyGateway {
   const { client } = stage;
+  const flush = async () => {
+    await client.send(new FlushStageAuthorizersCacheCommand({ restApiId: stage.restApiId, stageName: stage.stageName }));
+  };
   return {
+    // The stage's whole cache: API Gateway cannot drop one principal's entries.
+    flushAuthorizerCache: flush,
     usagePlanKeys: apiGatewayUsagePlanKeys(client, stage.usagePlanIds),
     async registerUsageKey(plan, name) {
       // An independent usage identifier, never the client's secret, which exists only in the create answer.
@@ -89,7 +99,7 @@ export function apiGatewayKeys(stage: ApiGatewayStage): KeyGateway {
           }),
         );
       }
-      await client.send(new FlushStageAuthorizersCacheCommand({ restApiId: stage.restApiId, stageName: stage.stageName }));
+      await flush();
     },
   };
 }

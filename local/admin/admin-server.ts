@@ -47,7 +47,7 @@ export function adminRoutes(options: AdminRoutesOptions) {
       options.onAnswer?.({ requestId, method, path, status, latencyMs: Math.round(performance.now() - started) });
     const refuse = async (status: 401 | 403, reason: string, detail: string, headers: Record<string, string> = {}) => {
       req.resume();
-      sendProblem(res, status, reason, detail, requestId, headers);
+      // Recorded before answering, as the router does: whoever sees the answer finds the record.
       await options.audit.write({
         v: 1,
         at: new Date().toISOString(),
@@ -59,6 +59,7 @@ export function adminRoutes(options: AdminRoutesOptions) {
         sourceIp: normalizeIp(req.socket.remoteAddress),
         reason,
       });
+      sendProblem(res, status, reason, detail, requestId, headers);
       answered(status);
       return true;
     };

@@ -29,8 +29,11 @@ export function twinKeyGateway(usagePlans: UsagePlans, authorizer: RequestAuthor
       return { usageKey: generateUsageIdentifier(), discard: async () => undefined };
     },
     async enforceRevocation(revoked) {
-      usagePlans.disableKey(revoked.usageKey);
+      if (revoked.usageKey) usagePlans.disableKey(revoked.usageKey);
       authorizer.forgetPrincipal(revoked.clientId);
+    },
+    async flushAuthorizerCache(clientId) {
+      authorizer.forgetPrincipal(clientId);
     },
   };
 }

@@ -153,7 +153,7 @@ test('a usage plan that refuses the key: the API Gateway key is deleted and noth
   expect((await listClients({ db, tableName: TABLE })).map((c) => c.name)).not.toContain('unlucky');
 });
 
-test('revoke disables the API Gateway key and flushes the stage; set-plan moves the key between usage plans', async () => {
+test('set-plan moves the key between usage plans and flushes the stage; revoke disables the API Gateway key and flushes', async () => {
   const created = await invoke(iamEvent('POST', '/admin/v1/clients', { body: { plan: 'standard', name: 'mover' } }));
   const id = created.json.clientId as string;
   gatewayMock.on(DeleteUsagePlanKeyCommand).resolves({}).on(CreateUsagePlanKeyCommand).resolves({});
@@ -164,6 +164,8 @@ test('revoke disables the API Gateway key and flushes the stage; set-plan moves 
   expect(gatewayMock.calls().map((c) => [c.args[0].constructor.name, c.args[0].input])).toEqual([
     ['DeleteUsagePlanKeyCommand', { usagePlanId: 'up-standard', keyId: 'key-1' }],
     ['CreateUsagePlanKeyCommand', { usagePlanId: 'up-premium', keyId: 'key-1', keyType: 'API_KEY' }],
+    // Cached authorizer results carry the old plan.
+    ['FlushStageAuthorizersCacheCommand', { restApiId: 'api123', stageName: 'dev' }],
   ]);
   gatewayMock.resetHistory();
 

@@ -133,8 +133,11 @@ test('create → list paging → get → set-plan → usage → revoke, each aud
   expect(summary.period.days).toBe(DEFAULT_PERIOD_DAYS);
   expect(summary.routes.find((r) => r.route === 'GET /v1/hello')?.requests).toBe(3);
   // The client's own /v1/usage agrees: admin requests were not metered as its usage.
+  // Its cached authorizer result was dropped by set-plan: the very next request is on the new plan.
   const own = await fetch(`${twin.baseUrl}/v1/usage`, { headers: { 'x-api-key': acme.apiKey } });
-  expect(((await own.json()) as { totals: { requests: number } }).totals.requests).toBe(3);
+  const ownUsage = (await own.json()) as { totals: { requests: number }; plan: { name: string } };
+  expect(ownUsage.totals.requests).toBe(3);
+  expect(ownUsage.plan.name).toBe('premium');
 
   // Revoke: in force at once (the gateway's cache is dropped), shown as revoked.
   const revoked = await call('POST', `/admin/v1/clients/${acme.clientId}/revoke`);

@@ -99,6 +99,8 @@ export const setPlanAction: AdminAction = async ({ path, body, now }: AdminReque
   const before = clientViewOf(await existing(ports, path.id));
   const gateway = await ports.gateway();
   const change = await asProblems(() => setClientPlan(ports.store, path.id, body.plan, { gateway: gateway?.usagePlanKeys, now }));
+  // Cached authorizer results carry the old plan: drop them so the new one applies from the next request.
+  if (change.before !== change.after) await gateway?.flushAuthorizerCache(path.id);
   return { body: change, clientId: path.id, before, after: { ...before, plan: change.after } };
 };
 

@@ -24,8 +24,16 @@ export const OUTPUT = {
   /** For `keys revoke`: FlushStageAuthorizersCache needs the API id and stage name. */
   restApiId: 'RestApiId',
   stageName: 'StageName',
+  /** The admin API's audit log group (`aws logs tail`). */
+  adminAuditLogGroup: 'AdminAuditLogGroup',
   usagePlanId: (plan: string) => `UsagePlanId${capitalized(plan)}`,
 } as const;
+
+/** The name of a stage's usage plan for a plan: the admin Lambda finds its plans' ids by it. */
+export const usagePlanName = (stage: string, plan: string) => `metered-api-${stage}-${plan}`;
+
+/** Tag on every API Gateway key a client gets, naming its stage: IAM scopes key changes to the stage's keys by it. */
+export const API_KEY_STAGE_TAG = 'metered-api:stage';
 
 /** The header clients send their API key in (the authorizer's identity source). */
 export const API_KEY_HEADER = 'x-api-key';

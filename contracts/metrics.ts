@@ -46,4 +46,5 @@ export const SERVICE = {
   aggregator: 'usage-aggregator',
   dailyJob: 'usage-daily-job',
   alertSweeper: 'usage-alert-sweeper',
+  admin: 'metered-api-admin',
 } as const;

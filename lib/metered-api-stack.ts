@@ -8,6 +8,7 @@ import { PLAN_NAMES } from '../contracts/plans';
 import { ROUTES, type RouteDefinition } from '../contracts/routes';
 import { WORKERS } from '../contracts/workers';
 import type { StageConfig } from '../contracts/stages';
+import { AdminApi } from './constructs/admin-api';
 import { DailyJob } from './constructs/daily-job';
 import { MeteredApi } from './constructs/metered-api';
 import { MeteredFunction } from './constructs/metered-function';
@@ -32,6 +33,7 @@ export class MeteredApiStack extends Stack {
   readonly routeFunctions: RouteFunctions;
   readonly authorizer: MeteredFunction;
   readonly api: MeteredApi;
+  readonly admin: AdminApi;
   readonly dailyJob: DailyJob;
   readonly monitoring: Monitoring;
   readonly quotaAlerts: QuotaAlerts;
@@ -82,6 +84,13 @@ export class MeteredApiStack extends Stack {
       handlerFor: (routeId) => this.routeFunctions.handlerFor(routeId),
       authorizer: this.authorizer.function,
     });
+    // Operators' routes on the same API: IAM-authorized, not metered.
+    this.admin = new AdminApi(this, 'Admin', {
+      stage,
+      restApi: this.api.restApi,
+      usagePlans: this.api.usagePlans,
+      table: this.store.table,
+    });
     this.dailyJob = new DailyJob(this, 'DailyJob', {
       stage,
       table: this.store.table,
@@ -102,6 +111,7 @@ export class MeteredApiStack extends Stack {
         aggregator: this.pipeline.aggregator.function,
         dailyJob: this.dailyJob.job.function,
         alertSweeper: this.quotaAlerts.sweeper.function,
+        admin: this.admin.function.function,
       },
       aggregator: this.pipeline.aggregator.function,
       usageQueue: this.pipeline.queue,
@@ -121,6 +131,10 @@ export class MeteredApiStack extends Stack {
     new CfnOutput(this, OUTPUT.dashboardUrl, { value: this.monitoring.dashboardUrl });
     new CfnOutput(this, OUTPUT.dailyJobFunctionName, { value: this.dailyJob.job.function.functionName });
     new CfnOutput(this, OUTPUT.restApiId, { value: this.api.restApi.restApiId });
+    new CfnOutput(this, OUTPUT.adminAuditLogGroup, {
+      value: this.admin.auditLogs.logGroupName,
+      description: 'Audit records of the admin API, one per request',
+    });
     new CfnOutput(this, OUTPUT.stageName, { value: this.api.restApi.deploymentStage.stageName });
     for (const plan of PLAN_NAMES) {
       new CfnOutput(this, OUTPUT.usagePlanId(plan), {

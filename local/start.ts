@@ -7,6 +7,7 @@ import { ROUTES, routeKey } from '../contracts/routes';
 import { isPortFree } from './services/ports';
 import { javaVersion } from './services/dynamodb-local';
 import {
+  adminAuditPath,
   DEFAULT_HOST,
   DEFAULT_PORT,
   eventLogPath,
@@ -105,6 +106,8 @@ function banner(twin: Twin, options: CliOptions, seconds: number): string {
     `  State file  ${stateFile}`,
     `  Lambda logs ${path.relative(process.cwd(), lambdaLogPath(options.port))}  (npm run usage:replay -- --local reads it)`,
     `  Alerts      ${path.relative(process.cwd(), eventLogPath(options.port))}  (npm run events -- --local --follow prints it)`,
+    `  Admin API   ${baseUrl}/admin/v1/clients  (loopback only; header Authorization: Bearer ${twin.state.adminToken})`,
+    `  Admin audit ${path.relative(process.cwd(), adminAuditPath(options.port))}`,
     `  Data        ${options.persistDir ? `kept in ${options.persistDir}` : 'in memory (--persist DIR keeps it)'}`,
     '',
     'Routes:',
@@ -130,6 +133,7 @@ function banner(twin: Twin, options: CliOptions, seconds: number): string {
     `  curl -s ${baseUrl}/v1/usage -H 'x-api-key: ${standard}'`,
     `  ${options.port === DEFAULT_PORT ? '' : `PORT=${options.port} `}npm run keys -- create --local --plan standard --name acme --json`,
     `  ${options.port === DEFAULT_PORT ? '' : `PORT=${options.port} `}npm run job:daily -- --local`,
+    `  curl -s ${baseUrl}/admin/v1/clients -H 'Authorization: Bearer ${twin.state.adminToken}'`,
     '',
     `Usage counts appear after the batching window (${twin.stage.usageBatchWindowSeconds} s). Ctrl-C stops everything.`,
   ];
@@ -171,6 +175,7 @@ async function main(): Promise<void> {
       lambdaLogFile: lambdaLogPath(cli.port),
       gatewayUsageFile: gatewayUsagePath(cli.port),
       eventLogFile: eventLogPath(cli.port),
+      adminAuditFile: adminAuditPath(cli.port),
       dynamoEndpoint: cli.dynamoEndpoint,
       sqsEndpoint: cli.sqsEndpoint,
       lambdaLogLevel: cli.verbose ? TWIN_STAGE.logLevel : undefined,

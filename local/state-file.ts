@@ -27,6 +27,10 @@ export const twinState = z.object({
   eventLogFile: z.string().optional(),
   /** API Gateway's per-key usage as the twin's usage plans count it (read by `npm run reconcile -- --local`). */
   gatewayUsageFile: z.string().optional(),
+  /** The admin routes' token (`Authorization: Bearer <token>`), in place of IAM on the twin. */
+  adminToken: z.string().optional(),
+  /** The admin API's audit records (JSON lines). */
+  adminAuditFile: z.string().optional(),
 });
 export type TwinState = z.infer<typeof twinState>;
 
@@ -44,6 +48,11 @@ export function eventLogPath(port: number, dir = STATE_DIR): string {
   return path.join(dir, `twin-${port}-events.log`);
 }
 
+/** Where `npm start` appends the admin API's audit records (JSON lines) for the twin on this port. */
+export function adminAuditPath(port: number, dir = STATE_DIR): string {
+  return path.join(dir, `twin-${port}-admin-audit.log`);
+}
+
 /** Where `npm start` keeps the gateway's per-key usage (plan → key hash → day → requests) for the twin on this port. */
 export function gatewayUsagePath(port: number, dir = STATE_DIR): string {
   return path.join(dir, `twin-${port}-gateway-usage.json`);
@@ -52,7 +61,9 @@ export function gatewayUsagePath(port: number, dir = STATE_DIR): string {
 export function writeStateFile(state: TwinState, dir = STATE_DIR): string {
   fs.mkdirSync(dir, { recursive: true });
   const file = stateFilePath(state.port, dir);
-  fs.writeFileSync(file, `${JSON.stringify(state, null, 2)}\n`);
+  // It holds the admin token: readable by its owner only.
+  fs.writeFileSync(file, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+  fs.chmodSync(file, 0o600);
   return file;
 }
 

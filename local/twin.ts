@@ -1,6 +1,8 @@
 // The local twin: DynamoDB Local and fauxqs as child processes, the stack's resources in them, and
 // in this process the gateway emulator, the route handlers, the usage poller and the daily job.
 import fs from 'node:fs';
+import os from 'node:os';
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Server } from 'node:http';
 import type {
@@ -39,6 +41,8 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DASHBOARD_PATH, dashboardRoutes, TwinObservations } from './dashboard';
 import { ALERTS, alertBusName } from '../contracts/billing';
 import { type BusEvent, startLocalEventBus } from './event-bus';
+import { generateAdminToken } from './admin/admin-token';
+import { twinAdminRoutes } from './admin/twin-admin';
 
 /** The stage whose settings the twin uses (batching, cache TTL, stage throttle, schedule). */
 export const TWIN_STAGE: StageConfig = STAGES.dev;
@@ -89,6 +93,10 @@ export interface TwinOptions {
   readonly eventLogFile?: string;
   /** Run the alert sweeper every ALERTS.sweepEveryMinutes (default true). */
   readonly alertSweep?: boolean;
+  /** The admin routes' token (`Authorization: Bearer …`); a new random one by default. */
+  readonly adminToken?: string;
+  /** Append the admin API's audit records here (JSON lines); default: a new file in the OS temp folder. */
+  readonly adminAuditFile?: string;
 }
 
 export interface DemoKey {
@@ -370,6 +378,8 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       dashboardDb.destroy();
       dashboardSqs.destroy();
     });
+    const adminToken = options.adminToken ?? generateAdminToken();
+    const adminAuditFile = path.resolve(options.adminAuditFile ?? path.join(os.tmpdir(), `metered-twin-${randomUUID()}-admin-audit.log`));
     const onAccess = options.onAccess; // given explicitly: honoured even when quiet (tests count handler answers)
     const server = createGatewayServer({
       routes,
@@ -388,6 +398,17 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
         sqs: dashboardSqs,
         usageQueueUrl: resources.usageQueueUrl,
         deadLetterQueueUrl: resources.deadLetterQueueUrl,
+      }),
+      adminRoutes: await twinAdminRoutes({
+        db: DynamoDBDocumentClient.from(dashboardDb),
+        tableName: resources.tableName,
+        usagePlans,
+        authorizer,
+        token: adminToken,
+        auditFile: adminAuditFile,
+        stage: stage.stageName,
+        functionName: localFunctionName(stage.stageName, 'admin'),
+        log,
       }),
       onIntegrationError: (requestId, error) => log(`request ${requestId}: integration error: ${(error as Error)?.stack ?? String(error)}`),
     });
@@ -414,6 +435,8 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       ...(options.lambdaLogFile ? { lambdaLogFile: path.resolve(options.lambdaLogFile) } : {}),
       ...(options.gatewayUsageFile ? { gatewayUsageFile: path.resolve(options.gatewayUsageFile) } : {}),
       ...(options.eventLogFile ? { eventLogFile: path.resolve(options.eventLogFile) } : {}),
+      adminToken,
+      adminAuditFile,
     };
 
     let stopped: Promise<void> | undefined;

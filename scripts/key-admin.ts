@@ -1,18 +1,13 @@
-// Creating and revoking clients on the twin or a deployed stage: the usage identifier registered with
-// API Gateway (attached to its plan's usage plan), the hashed key record in the table, and a revocation made
-// effective at once. Used by `npm run keys` and `npm run smoke`.
-import {
-  type APIGatewayClient,
-  CreateApiKeyCommand,
-  CreateUsagePlanKeyCommand,
-  DeleteApiKeyCommand,
-  FlushStageAuthorizersCacheCommand,
-  UpdateApiKeyCommand,
-} from '@aws-sdk/client-api-gateway';
+// The keys CLI's adapter to the shared key use cases (lambdas/shared/key-admin.ts): on a deployed stage the
+// gateway is API Gateway; on the twin, revocations are applied through its loopback revocation route.
+// Used by `npm run keys` and `npm run smoke`.
+import type { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import type { PlanName } from '../contracts/plans';
 import { generateUsageIdentifier } from '../lambdas/shared/api-keys';
-import { type ClientStore, createClient, type RevokedClient, revokeClient } from '../lambdas/shared/client-store';
-import { type RotatedKey, type RotationOptions, rotateClientKey } from '../lambdas/shared/key-rotation';
+import type { ClientStore, RevokedClient } from '../lambdas/shared/client-store';
+import { createKey as createSharedKey, revokeKey as revokeSharedKey, rotateKey as rotateSharedKey } from '../lambdas/shared/key-admin';
+import { apiGatewayKeys, type KeyGateway } from '../lambdas/shared/key-gateway';
+import type { RotatedKey, RotationOptions } from '../lambdas/shared/key-rotation';
 import { TWIN_REVOCATIONS_PATH } from '../local/gateway/revocations';
 import { TWIN_PLAN_CHANGES_PATH } from '../local/gateway/plan-changes';
 import type { TwinState } from '../local/state-file';
@@ -30,70 +25,45 @@ export interface KeyTarget {
   readonly twin?: TwinState;
 }
 
-export async function createKey(target: KeyTarget, plan: PlanName, name: string, options: { keyExpiresAt?: Date } = {}) {
-  const { keyExpiresAt } = options;
-  if (!target.gateway) return createClient(target.store, { plan, name, keyExpiresAt });
-  // Deployed: API Gateway gets an independent usage identifier (the authorizer's usageIdentifierKey),
-  // never the client's secret, which exists only in this command's output.
-  const usageKey = generateUsageIdentifier();
-  const { id } = await target.gateway.client.send(
-    new CreateApiKeyCommand({ name: `${name}-${Date.now()}`, enabled: true, value: usageKey }),
-  );
-  try {
-    await target.gateway.client.send(
-      new CreateUsagePlanKeyCommand({ usagePlanId: target.gateway.usagePlanIds[plan], keyId: id, keyType: 'API_KEY' }),
-    );
-    return await createClient(target.store, { plan, name, usageKey, apiGatewayKeyId: id, keyExpiresAt });
-  } catch (error) {
-    await target.gateway.client.send(new DeleteApiKeyCommand({ apiKey: id })).catch(() => undefined);
-    throw error;
-  }
+export function createKey(target: KeyTarget, plan: PlanName, name: string, options: { keyExpiresAt?: Date } = {}) {
+  return createSharedKey({ store: target.store, gateway: keyGatewayOf(target) }, plan, name, options);
 }
 
 /** Revokes a client and makes it effective now: disable the usage key and drop cached authorizer results. */
-export async function revokeKey(target: KeyTarget, clientId: string): Promise<RevokedClient> {
-  const revoked = await revokeClient(target.store, clientId);
-  await enforceRevocation(target, revoked);
-  return revoked;
+export function revokeKey(target: KeyTarget, clientId: string): Promise<RevokedClient> {
+  return revokeSharedKey({ store: target.store, gateway: keyGatewayOf(target) }, clientId);
 }
 
-/**
- * Rotates a client's key. The usage identifier stays, so API Gateway needs no change; only a grace of 0
- * drops cached authorizer results, so the old key is refused now rather than within the cache TTL.
- */
-export async function rotateKey(target: KeyTarget, clientId: string, options: RotationOptions): Promise<RotatedKey> {
-  const rotated = await rotateClientKey(target.store, clientId, options);
-  if (options.graceMs === 0) await enforceRevocation(target, { clientId });
-  return rotated;
+/** Rotates a client's key (same client, plan and usage identifier); a grace of 0 refuses the old key now. */
+export function rotateKey(target: KeyTarget, clientId: string, options: RotationOptions): Promise<RotatedKey> {
+  return rotateSharedKey({ store: target.store, gateway: keyGatewayOf(target) }, clientId, options);
 }
 
-/** Disables the usage key (when given) and drops cached authorizer results. */
-async function enforceRevocation(
-  target: KeyTarget,
-  revoked: { readonly clientId: string; readonly usageKey?: string; readonly apiGatewayKeyId?: string },
-): Promise<void> {
-  if (target.gateway) {
-    if (revoked.apiGatewayKeyId) {
-      await target.gateway.client.send(
-        new UpdateApiKeyCommand({
-          apiKey: revoked.apiGatewayKeyId,
-          patchOperations: [{ op: 'replace', path: '/enabled', value: 'false' }],
-        }),
-      );
-    }
-    await target.gateway.client.send(
-      new FlushStageAuthorizersCacheCommand({ restApiId: target.gateway.restApiId, stageName: target.gateway.stageName }),
-    );
-  }
-  if (target.twin) {
-    const response = await fetch(`${target.twin.baseUrl}${TWIN_REVOCATIONS_PATH}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ clientId: revoked.clientId, usageKey: revoked.usageKey }),
-    });
-    if (!response.ok)
-      throw new Error(`the twin did not apply the revocation (HTTP ${response.status}); it takes effect when its cache expires`);
-  }
+export function keyGatewayOf(target: KeyTarget): KeyGateway | undefined {
+  if (target.gateway) return apiGatewayKeys(target.gateway);
+  if (target.twin) return twinRevocations(target.twin);
+  return undefined;
+}
+
+/** The twin from another process: usage identifiers need no registration; revocations and plan changes go to its loopback routes. */
+function twinRevocations(twin: TwinState): KeyGateway {
+  return {
+    async registerUsageKey() {
+      return { usageKey: generateUsageIdentifier(), discard: async () => undefined };
+    },
+    async enforceRevocation(revoked) {
+      const response = await fetch(`${twin.baseUrl}${TWIN_REVOCATIONS_PATH}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ clientId: revoked.clientId, usageKey: revoked.usageKey }),
+      });
+      if (!response.ok)
+        throw new Error(`the twin did not apply the revocation (HTTP ${response.status}); it takes effect when its cache expires`);
+    },
+    async flushAuthorizerCache(clientId) {
+      await postPlanChange(twin, clientId);
+    },
+  };
 }
 
 /**
@@ -101,19 +71,16 @@ async function enforceRevocation(
  * usage event), so they are dropped and the new plan applies from the next request.
  */
 export async function enforcePlanChange(target: KeyTarget, clientId: string): Promise<void> {
-  if (target.gateway) {
-    await target.gateway.client.send(
-      new FlushStageAuthorizersCacheCommand({ restApiId: target.gateway.restApiId, stageName: target.gateway.stageName }),
-    );
-  }
-  if (target.twin) {
-    const response = await fetch(`${target.twin.baseUrl}${TWIN_PLAN_CHANGES_PATH}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ clientId }),
-    }).catch(() => undefined);
-    if (!response) throw new Error('the twin is not reachable; the plan change takes effect when its authorizer cache expires');
-    if (!response.ok)
-      throw new Error(`the twin did not apply the plan change (HTTP ${response.status}); it takes effect when its cache expires`);
-  }
+  await keyGatewayOf(target)?.flushAuthorizerCache(clientId);
+}
+
+async function postPlanChange(twin: TwinState, clientId: string): Promise<void> {
+  const response = await fetch(`${twin.baseUrl}${TWIN_PLAN_CHANGES_PATH}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ clientId }),
+  }).catch(() => undefined);
+  if (!response) throw new Error('the twin is not reachable; the plan change takes effect when its authorizer cache expires');
+  if (!response.ok)
+    throw new Error(`the twin did not apply the plan change (HTTP ${response.status}); it takes effect when its cache expires`);
 }

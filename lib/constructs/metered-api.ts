@@ -1,5 +1,5 @@
 // The request path: REST API, stage, REQUEST authorizer, usage plans, routes, models and gateway responses.
-import { API_KEY_HEADER } from '../../contracts/deployment';
+import { API_KEY_HEADER, usagePlanName } from '../../contracts/deployment';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -177,7 +177,7 @@ export class MeteredApi extends Construct {
     for (const plan of PLAN_NAMES) {
       const limits = PLANS[plan];
       usagePlans[plan] = this.restApi.addUsagePlan(`${constructIdFor(plan)}Plan`, {
-        name: `metered-api-${stage.stageName}-${plan}`,
+        name: usagePlanName(stage.stageName, plan),
         description: `${plan}: ${limits.ratePerMinute} requests/minute, ${limits.dailyQuota} requests/day per key`,
         throttle: { rateLimit: perSecond(limits), burstLimit: limits.burst },
         quota: { limit: limits.dailyQuota, period: apigw.Period.DAY },

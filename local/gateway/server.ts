@@ -59,6 +59,8 @@ export interface GatewayOptions {
   readonly onIntegrationError?: (requestId: string, error: unknown) => void;
   /** The twin's own pages (`/_twin/…`): answers and returns true for paths it serves, before any gateway step. */
   readonly twinRoutes?: (req: IncomingMessage, res: ServerResponse, pathname: string) => Promise<boolean>;
+  /** The admin API (`/admin/v1/…`, local/admin/): answers and returns true for its paths, before any gateway step. */
+  readonly adminRoutes?: (req: IncomingMessage, res: ServerResponse, pathname: string) => Promise<boolean>;
 }
 
 export interface CorsPreflight {
@@ -102,6 +104,7 @@ export function createGatewayServer(options: GatewayOptions): http.Server {
     const url = new URL(req.url ?? '/', 'http://gateway.local');
     const path = normalizePath(url.pathname);
     const method = (req.method ?? 'GET').toUpperCase();
+    if (options.adminRoutes && (await options.adminRoutes(req, res, url.pathname))) return;
     // The dashboard's pages (GET /_twin/…); the management routes below (revocations) are not its.
     const management = url.pathname === TWIN_REVOCATIONS_PATH || url.pathname === TWIN_PLAN_CHANGES_PATH;
     if (options.twinRoutes && !management && (await options.twinRoutes(req, res, url.pathname))) return;

@@ -40,7 +40,8 @@ describe.each(STAGE_NAMES)('functions, pipeline, store and job (%s)', (stageName
 
   test('every function: Node.js 24 on ARM64, traced, own log group with the stage retention, Powertools settings', () => {
     const functions = Object.entries(stackFunctions(template()));
-    expect(functions).toHaveLength(ROUTES.length + Object.keys(WORKERS).length);
+    // The route handlers, the workers and the admin function.
+    expect(functions).toHaveLength(ROUTES.length + Object.keys(WORKERS).length + 1);
     const logGroups = resourcesOf(template(), 'AWS::Logs::LogGroup');
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({
@@ -291,6 +292,7 @@ describe.each(STAGE_NAMES)('functions, pipeline, store and job (%s)', (stageName
     }
     expect(OUTPUT.usagePlanId('premium')).toBe('UsagePlanIdPremium');
     expect(Object.keys(outputs).sort()).toEqual([
+      'AdminAuditLogGroup',
       'ApiUrl',
       'ArchiveBucketName',
       'DailyJobFunctionName',

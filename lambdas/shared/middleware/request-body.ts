@@ -8,7 +8,7 @@ export interface ParsedBody {
   parsedBody?: unknown;
 }
 
-export function requestBody(route: RouteDefinition, options: { maxBytes?: number } = {}): HttpMiddleware {
+export function requestBody(route: Pick<RouteDefinition, 'schemas'>, options: { maxBytes?: number } = {}): HttpMiddleware {
   const maxBytes = options.maxBytes ?? MAX_BODY_BYTES;
   return {
     before: (request) => {

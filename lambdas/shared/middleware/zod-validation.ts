@@ -70,7 +70,7 @@ function issuesToErrors(where: string, error: z.ZodError): FieldError[] {
   }));
 }
 
-export function zodValidation(route: RouteDefinition): HttpMiddleware {
+export function zodValidation(route: Pick<RouteDefinition, 'schemas'>): HttpMiddleware {
   const { query, body, path } = route.schemas;
   return {
     before: (request) => {

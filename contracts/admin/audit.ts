@@ -1,0 +1,30 @@
+// One audit record per admin request, accepted or refused: who, what, when, which client, and the client
+// before and after (never key values, key hashes or usage identifiers). On AWS a dedicated log group keeps
+// them for the stage's log retention; the twin appends them to a JSON-lines file beside its other logs.
+import * as z from 'zod';
+import { clientView } from './clients';
+
+/** The caller on the twin, where the admin token stands in for IAM. */
+export const TWIN_ADMIN_CALLER = 'twin-admin';
+/** The caller of a request refused before any identity was established (twin: no or wrong token). */
+export const UNAUTHENTICATED_CALLER = 'unauthenticated';
+
+export const auditRecord = z.strictObject({
+  v: z.literal(1),
+  /** ISO time the answer was sent. */
+  at: z.string(),
+  /** IAM caller ARN (requestContext.identity.userArn) on AWS; `twin-admin` on the twin. */
+  who: z.string(),
+  /** `POST /admin/v1/clients/{id}/revoke`: the route template, never the raw path. */
+  action: z.string(),
+  outcome: z.enum(['accepted', 'refused', 'failed']),
+  status: z.int(),
+  requestId: z.string(),
+  sourceIp: z.string().optional(),
+  clientId: z.string().optional(),
+  /** Problem slug of a refused or failed request. */
+  reason: z.string().optional(),
+  before: clientView.optional(),
+  after: clientView.optional(),
+});
+export type AuditRecord = z.infer<typeof auditRecord>;

@@ -1,0 +1,92 @@
+// Request and response schemas of the admin client routes: what an operator sends and sees. A client is shown
+// without key material or usage identifiers (no key hash, usage key or API Gateway key id).
+import * as z from 'zod';
+import { PLAN_NAMES, type PlanName } from '../plans';
+
+export const planName = z.enum(PLAN_NAMES as [PlanName, ...PlanName[]]);
+
+/** Client ids are `cl_` and 32 hex digits (client-store.ts makes them). */
+export const CLIENT_ID_PATTERN = /^cl_[0-9a-f]{32}$/;
+
+export const clientIdPath = z.strictObject({
+  id: z.string().regex(CLIENT_ID_PATTERN, 'must be a client id (cl_ followed by 32 hex digits)'),
+});
+export type ClientIdPath = z.infer<typeof clientIdPath>;
+
+/** A key's lifetime in whole days (`keys create|rotate --expires`); none: it never expires. */
+const expiresInDays = z.int().min(1).max(3650);
+
+export const createClientBody = z.strictObject({
+  plan: planName,
+  name: z.string().trim().min(1).max(64),
+  expiresInDays: expiresInDays.optional(),
+});
+export type CreateClientBody = z.infer<typeof createClientBody>;
+
+/** The only answer that carries the key value: shown once, never stored. */
+export const createdClientResponse = z.strictObject({
+  apiKey: z.string(),
+  clientId: z.string(),
+  plan: planName,
+});
+
+export const clientView = z.strictObject({
+  clientId: z.string(),
+  name: z.string(),
+  plan: planName,
+  status: z.enum(['active', 'revoked']),
+  createdAt: z.string(),
+  revokedAt: z.string().optional(),
+});
+export type ClientView = z.infer<typeof clientView>;
+
+/** Page size of `GET /admin/v1/clients`. */
+export const CLIENT_PAGE = { defaultLimit: 25, maxLimit: 100, maxCursorLength: 512 } as const;
+
+export const listClientsQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(CLIENT_PAGE.maxLimit).optional(),
+  /** Opaque: the `nextCursor` of the previous page, as returned. */
+  cursor: z
+    .string()
+    .max(CLIENT_PAGE.maxCursorLength)
+    .regex(/^[A-Za-z0-9_-]+$/, 'must be a nextCursor returned by this route')
+    .optional(),
+});
+export type ListClientsQuery = z.infer<typeof listClientsQuery>;
+
+export const clientListResponse = z.strictObject({
+  clients: z.array(clientView),
+  /** Absent on the last page. */
+  nextCursor: z.string().optional(),
+});
+export type ClientList = z.infer<typeof clientListResponse>;
+
+/** `keys rotate`: how long the old key keeps working (default 24 h; 0 refuses it at once), and the new key's lifetime. */
+export const ROTATION_DEFAULT_GRACE_SECONDS = 24 * 3600;
+export const rotateBody = z.strictObject({
+  graceSeconds: z
+    .int()
+    .min(0)
+    .max(30 * 86_400)
+    .optional(),
+  expiresInDays: expiresInDays.optional(),
+});
+export type RotateBody = z.infer<typeof rotateBody>;
+
+/** The new key, shown once; the old one works until `oldKeyValidUntil`. */
+export const rotatedKeyResponse = z.strictObject({
+  apiKey: z.string(),
+  clientId: z.string(),
+  plan: planName,
+  oldKeyValidUntil: z.string(),
+});
+
+export const setPlanBody = z.strictObject({ plan: planName });
+export type SetPlanBody = z.infer<typeof setPlanBody>;
+
+export const planChangeResponse = z.strictObject({
+  clientId: z.string(),
+  before: planName,
+  after: planName,
+  changedAt: z.string(),
+});

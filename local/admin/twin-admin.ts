@@ -1,0 +1,71 @@
+// The admin API on the twin: the shared admin router with the twin's table, its gateway emulator as the key
+// gateway (revocations take effect at once) and a JSON-lines audit file; served on the gateway's port.
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { generateUsageIdentifier } from '../../lambdas/shared/api-keys';
+import type { KeyGateway } from '../../lambdas/shared/key-gateway';
+import { dynamoUsageReader } from '../../lambdas/shared/usage-reader';
+import type { RequestAuthorizer } from '../gateway/authorizer';
+import type { UsagePlans } from '../gateway/usage-plans';
+import { adminRoutes, type AdminRoutesOptions } from './admin-server';
+import { jsonLinesAuditLog } from './audit-file';
+
+export interface TwinAdminOptions {
+  readonly db: DynamoDBDocumentClient;
+  readonly tableName: string;
+  readonly usagePlans: UsagePlans;
+  readonly authorizer: RequestAuthorizer;
+  readonly token: string;
+  readonly auditFile: string;
+  readonly stage: string;
+  readonly functionName: string;
+  readonly log: (line: string) => void;
+  readonly onAnswer?: AdminRoutesOptions['onAnswer'];
+}
+
+/** The emulator's counterpart of API Gateway's key calls: usage plans follow the authorizer's plan, so only revocations act. */
+export function twinKeyGateway(usagePlans: UsagePlans, authorizer: RequestAuthorizer): KeyGateway {
+  return {
+    async registerUsageKey() {
+      return { usageKey: generateUsageIdentifier(), discard: async () => undefined };
+    },
+    async enforceRevocation(revoked) {
+      if (revoked.usageKey) usagePlans.disableKey(revoked.usageKey);
+      authorizer.forgetPrincipal(revoked.clientId);
+    },
+    async flushAuthorizerCache(clientId) {
+      authorizer.forgetPrincipal(clientId);
+    },
+  };
+}
+
+type AdminRouter = typeof import('../../lambdas/shared/admin/router');
+
+/** The router pulls in Middy (ESM-only): loaded as local/lambda-modules.ts loads handlers, so `tsx local/start.ts` works too. */
+async function loadAdminRouter(): Promise<AdminRouter> {
+  if (process.env.JEST_WORKER_ID) return import('../../lambdas/shared/admin/router');
+  require('../esm-only-packages.cjs');
+  return require('../../lambdas/shared/admin/router') as AdminRouter;
+}
+
+export async function twinAdminRoutes(options: TwinAdminOptions) {
+  const { createAdminHandler } = await loadAdminRouter();
+  const store = { db: options.db, tableName: options.tableName };
+  const audit = jsonLinesAuditLog(options.auditFile);
+  const gateway = twinKeyGateway(options.usagePlans, options.authorizer);
+  const handler = createAdminHandler({
+    store,
+    usage: dynamoUsageReader(store),
+    audit,
+    gateway: async () => gateway,
+    logger: { error: (message, fields) => options.log(`admin: ${message} ${JSON.stringify(fields)}`) },
+    onMalformed: (record) => options.log(`admin: skipped a malformed client record (${record.sk}: ${record.fields.join(', ')})`),
+  });
+  return adminRoutes({
+    token: options.token,
+    handler,
+    audit,
+    stage: options.stage,
+    functionName: options.functionName,
+    onAnswer: options.onAnswer,
+  });
+}

@@ -117,14 +117,15 @@ test('a crash between the outbox write and the send: the sweeper resends, once, 
   // The first container claims both crossings and dies before PutEvents succeeds.
   const crashed = recorder('fail');
   await h
-    .aggregatorFor(table, { alerts: createAlertStep({ table: tableRef, send: crashed.send, quotaFor }) })
+    // The test's clock for the outbox's claimedAt too, so "too young" does not depend on how fast this machine is.
+    .aggregatorFor(table, { alerts: createAlertStep({ table: tableRef, send: crashed.send, quotaFor, clock: () => h.now }) })
     .aggregateBatch(h.records(events), {
       remainingTimeMs: 60_000,
     });
   // Redelivery finds the crossings claimed: nothing is sent twice from the aggregator.
   const healthy = recorder();
   await h
-    .aggregatorFor(table, { alerts: createAlertStep({ table: tableRef, send: healthy.send, quotaFor }) })
+    .aggregatorFor(table, { alerts: createAlertStep({ table: tableRef, send: healthy.send, quotaFor, clock: () => h.now }) })
     .aggregateBatch(h.records(events, 'again'), { remainingTimeMs: 60_000 });
   expect(healthy.sent).toEqual([]);
   const deps = { table: tableRef, send: healthy.send, quotaFor, clock: () => h.now };

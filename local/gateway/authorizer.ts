@@ -108,14 +108,22 @@ export function isAllowed(policy: PolicyDocument | undefined, methodArn: string)
   return allowed;
 }
 
+/** Policy patterns compiled once: a cached policy is evaluated on every request of its key. */
+const wildcardPatterns = new Map<string, RegExp>();
+
 function wildcardMatch(pattern: string, value: string): boolean {
-  const regex = new RegExp(
-    `^${pattern
-      .split('*')
-      .map((part) => part.split('?').map(escapeRegex).join('.'))
-      .join('.*')}$`,
-    'i',
-  );
+  let regex = wildcardPatterns.get(pattern);
+  if (!regex) {
+    regex = new RegExp(
+      `^${pattern
+        .split('*')
+        .map((part) => part.split('?').map(escapeRegex).join('.'))
+        .join('.*')}$`,
+      'i',
+    );
+    if (wildcardPatterns.size >= 10_000) wildcardPatterns.clear();
+    wildcardPatterns.set(pattern, regex);
+  }
   return regex.test(value);
 }
 

@@ -5,7 +5,6 @@
 import path from 'node:path';
 import type { Context } from 'aws-lambda';
 import { loadHandler } from './lambda-modules';
-import type { LambdaThreads } from './lambda-threads';
 
 const ROOT = path.resolve(__dirname, '..');
 /** Our code, re-evaluated per environment; node_modules stay shared (they hold no per-request state). */
@@ -19,11 +18,7 @@ export interface LocalFunctionOptions {
   readonly entry: string;
   /** Most environments at once; invocations beyond wait for a free one. @default 50 */
   readonly maxEnvironments?: number;
-  /** Worker threads to put this function's environments on (outside Jest); in this thread when absent. */
-  readonly threads?: LambdaThreads;
 }
-
-let environmentSequence = 0;
 
 export interface FunctionStats {
   environments: number;
@@ -83,13 +78,6 @@ export class LocalFunction<E, R> {
   private async createEnvironment(): Promise<Handler<E, R>> {
     // Jest has its own module registry (one instance per test file): environments share it there.
     if (process.env.JEST_WORKER_ID) return loadHandler<Handler<E, R>>(this.options.entry);
-    const threads = this.options.threads;
-    if (threads) {
-      const thread = threads.assign();
-      const id = `${this.options.name}#${++environmentSequence}`;
-      await threads.load(thread, id, this.options.entry);
-      return (event, context) => threads.invoke<R>(thread, id, this.options.entry, event, context);
-    }
     for (const file of Object.keys(require.cache)) {
       if (APP_DIRS.some((dir) => file.startsWith(dir))) delete require.cache[file];
     }

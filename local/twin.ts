@@ -32,7 +32,6 @@ import { scheduleDaily, scheduledEvent, type DailyTimer } from './daily-schedule
 import { startUsagePoller, type UsagePoller } from './usage-poller';
 import type { TwinState } from './state-file';
 import { LocalFunction, type FunctionStats } from './lambda-runtime';
-import { LambdaThreads } from './lambda-threads';
 import { dropSharedScopeWarnings } from './shared-scope-warnings';
 import { teeLambdaLogs } from './lambda-log';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -78,8 +77,6 @@ export interface TwinOptions {
   readonly planOverrides?: PlanOverrides;
   /** Run the daily job on its schedule (default true). */
   readonly dailySchedule?: boolean;
-  /** Put the route functions' execution environments on this many worker threads (default 0: this thread). */
-  readonly lambdaThreads?: number;
 }
 
 export interface DemoKey {
@@ -149,12 +146,12 @@ function lambdaLogLevel(options: TwinOptions): string {
 }
 
 /** Every Lambda the twin runs in-process, each warmed with one environment (after setLambdaEnvironment). */
-async function loadLambdas(stage: StageConfig, threads: LambdaThreads | undefined) {
-  const fn = <E, R>(id: string, entry: string, maxEnvironments?: number, onThreads?: LambdaThreads) =>
-    new LocalFunction<E, R>({ name: localFunctionName(stage.stageName, id), entry, maxEnvironments, threads: onThreads });
+async function loadLambdas(stage: StageConfig) {
+  const fn = <E, R>(id: string, entry: string, maxEnvironments?: number) =>
+    new LocalFunction<E, R>({ name: localFunctionName(stage.stageName, id), entry, maxEnvironments });
   const routeFunctions = (ROUTES as readonly RouteDefinition[]).map((definition) => ({
     definition,
-    fn: fn<APIGatewayProxyEvent, APIGatewayProxyResult>(definition.id, definition.entry, undefined, threads),
+    fn: fn<APIGatewayProxyEvent, APIGatewayProxyResult>(definition.id, definition.entry),
   }));
   const authorizer = fn<APIGatewayRequestAuthorizerEvent, APIGatewayAuthorizerResult>('authorizer', WORKERS.authorizer.entry);
   const aggregator = fn<SQSEvent, SQSBatchResponse | undefined>('aggregator', WORKERS.aggregator.entry, stage.aggregatorMaxConcurrency);
@@ -201,8 +198,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
   const mark = (phase: string) => {
     timings[phase] = Math.round(performance.now() - t0);
   };
-  const threads = options.lambdaThreads ? new LambdaThreads(options.lambdaThreads) : undefined;
-  const lambdas = loadLambdas(stage, threads).finally(() => mark('lambdasLoaded'));
+  const lambdas = loadLambdas(stage).finally(() => mark('lambdasLoaded'));
   lambdas.catch(() => undefined);
   const started = await Promise.allSettled([
     ...(options.dynamoEndpoint
@@ -237,7 +233,6 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
   serviceFailure.catch(() => undefined);
 
   const cleanup: Array<() => Promise<void> | void> = [];
-  if (threads) cleanup.push(() => threads.stop());
   if (options.quiet) cleanup.push(dropSharedScopeWarnings());
   if (options.lambdaLogFile) {
     const tee = teeLambdaLogs(options.lambdaLogFile, { passThrough: !options.quiet });

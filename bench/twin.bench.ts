@@ -6,7 +6,7 @@
 // and after each load, once the usage queue has drained, DynamoDB's day counters must equal the
 // answers the handlers gave (exact counts). The load generator runs in its own process; the twin's
 // event-loop delay and utilisation come from bench/twin-probe.cjs, preloaded into it.
-// Env: QUICK=1 (shorter loads), RATE (default 500), BASELINE=<commit>|none, ROUNDS (default 1), LAMBDA_THREADS (default 1),
+// Env: QUICK=1 (shorter loads), RATE (default 500), BASELINE=<commit>|none, ROUNDS (default 1), TWIN_ARGS (extra `npm start` options for this tree's twin),
 // CPU_PROF=<dir> (node --cpu-prof of each twin), TWIN_ONLY=baseline|current.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -30,8 +30,6 @@ const DEFAULT_BASELINE = 'bbe7c7a';
 const BASELINE = process.env.BASELINE ?? DEFAULT_BASELINE;
 const ROUNDS = Number(process.env.ROUNDS ?? 1);
 const RATE = Number(process.env.RATE ?? 500);
-/** This tree's twin runs its route functions' environments on this many worker threads (0: with the gateway). */
-const LAMBDA_THREADS = Number(process.env.LAMBDA_THREADS ?? 1);
 const KEYS = 50;
 const CONNECTIONS = 50;
 const LOAD_SECONDS = QUICK ? 10 : 30;
@@ -415,12 +413,7 @@ async function main(): Promise<void> {
   if (BASELINE !== 'none' && process.env.TWIN_ONLY !== 'current')
     variants.push({ name: 'baseline', label: `baseline ${BASELINE}`, root: checkout(BASELINE), args: [] });
   if (process.env.TWIN_ONLY !== 'baseline')
-    variants.push({
-      name: 'current',
-      label: LAMBDA_THREADS ? `this tree, --lambda-threads ${LAMBDA_THREADS}` : 'this tree',
-      root: ROOT,
-      args: LAMBDA_THREADS ? ['--lambda-threads', String(LAMBDA_THREADS)] : [],
-    });
+    variants.push({ name: 'current', label: 'this tree', root: ROOT, args: (process.env.TWIN_ARGS ?? '').split(' ').filter(Boolean) });
   console.log(
     `twin bench: ${variants.map((v) => v.label).join(' vs ')}, interleaved, ${ROUNDS} round(s); ${KEYS} premium keys, ${CONNECTIONS} connections, ${LOAD_SECONDS} s at ${RATE} req/s then ${LOAD_SECONDS} s closed loop${QUICK ? ' [QUICK]' : ''}; load average ${os
       .loadavg()
@@ -473,7 +466,7 @@ async function main(): Promise<void> {
       rate: RATE,
       rounds: ROUNDS,
       baseline: BASELINE,
-      lambdaThreads: LAMBDA_THREADS,
+      twinArgs: process.env.TWIN_ARGS ?? '',
       plan: 'premium',
       route: 'GET /v1/hello',
     },

@@ -10,13 +10,12 @@ import { startTwin, TWIN_STAGE, type Twin } from './twin';
 import type { AccessLogEntry } from './gateway/server';
 import { dropSharedScopeWarnings } from './shared-scope-warnings';
 
-const USAGE = `usage: npm start [-- --persist DIR] [--verbose] [--no-stage-throttle] [--no-access-log] [--lambda-threads N] [--dynamodb-endpoint URL] [--sqs-endpoint URL]
+const USAGE = `usage: npm start [-- --persist DIR] [--verbose] [--no-stage-throttle] [--no-access-log] [--dynamodb-endpoint URL] [--sqs-endpoint URL]
   PORT (default ${DEFAULT_PORT}) and HOST (default ${DEFAULT_HOST}) choose where the API listens.
   --persist DIR        keep table, queues, objects, demo keys and quota counts in DIR
   --verbose            Lambda logs (Powertools JSON) at the stage's level (${TWIN_STAGE.logLevel})
   --no-stage-throttle  lift the stage-wide throttle (${TWIN_STAGE.stageThrottle.ratePerSecond} req/s, burst ${TWIN_STAGE.stageThrottle.burst}), for load tests
   --no-access-log      do not print one line per request
-  --lambda-threads N   run the route functions' execution environments on N worker threads (default 0: with the gateway)
   --dynamodb-endpoint URL  use this running DynamoDB instead of starting DynamoDB Local (table created if missing)
   --sqs-endpoint URL   use this running SQS instead of fauxqs' (queues created if missing; S3 stays fauxqs')`;
 
@@ -27,7 +26,6 @@ export interface CliOptions {
   readonly verbose: boolean;
   readonly noStageThrottle: boolean;
   readonly accessLog: boolean;
-  readonly lambdaThreads: number;
   readonly dynamoEndpoint?: string;
   readonly sqsEndpoint?: string;
 }
@@ -38,7 +36,6 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
   let verbose = false;
   let noStageThrottle = false;
   let accessLog = true;
-  let lambdaThreads = 0;
   const endpoints: { dynamoEndpoint?: string; sqsEndpoint?: string } = {};
   const endpointFlags = { '--dynamodb-endpoint': 'dynamoEndpoint', '--sqs-endpoint': 'sqsEndpoint' } as const;
   for (let i = 0; i < argv.length; i++) {
@@ -51,12 +48,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
     else if (arg === '--verbose') verbose = true;
     else if (arg === '--no-stage-throttle') noStageThrottle = true;
     else if (arg === '--no-access-log') accessLog = false;
-    else if (arg === '--lambda-threads' || arg.startsWith('--lambda-threads=')) {
-      const value = arg.includes('=') ? arg.slice('--lambda-threads='.length) : argv[++i];
-      if (!/^\d{1,2}$/.test(value ?? '') || Number(value) > 16)
-        throw new Error(`--lambda-threads needs a number from 0 to 16: got ${JSON.stringify(value ?? '')}`);
-      lambdaThreads = Number(value);
-    } else if (arg.split('=')[0] in endpointFlags) {
+    else if (arg.split('=')[0] in endpointFlags) {
       const flag = arg.split('=')[0] as keyof typeof endpointFlags;
       const value = arg.includes('=') ? arg.slice(flag.length + 1) : argv[++i];
       if (!value || !/^https?:\/\/[^\s/]+/.test(value))
@@ -68,7 +60,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
   const port = Number(portText);
   if (!/^\d+$/.test(portText) || port < 1 || port > 65_535)
     throw new Error(`PORT must be a number from 1 to 65535: got ${JSON.stringify(portText)}`);
-  return { port, host: env.HOST || DEFAULT_HOST, persistDir, verbose, noStageThrottle, accessLog, lambdaThreads, ...endpoints };
+  return { port, host: env.HOST || DEFAULT_HOST, persistDir, verbose, noStageThrottle, accessLog, ...endpoints };
 }
 
 function accessLine(entry: AccessLogEntry): string {
@@ -83,7 +75,7 @@ function accessLine(entry: AccessLogEntry): string {
  * synchronous write on Linux, and one write per burst instead of one per request keeps it off the
  * request path under load (bench/README.md, "Local twin").
  */
-export function batchedLines(write: (text: string) => void): (line: string) => void {
+function batchedLines(write: (text: string) => void): (line: string) => void {
   let pending: string[] = [];
   return (line) => {
     pending.push(line);
@@ -183,7 +175,6 @@ async function main(): Promise<void> {
       sqsEndpoint: cli.sqsEndpoint,
       lambdaLogLevel: cli.verbose ? TWIN_STAGE.logLevel : undefined,
       noStageThrottle: cli.noStageThrottle,
-      lambdaThreads: cli.lambdaThreads,
       onAccess: cli.accessLog ? accessLogger() : undefined,
       log: (line) => console.error(line),
     });

@@ -6,7 +6,7 @@
 // and after each load, once the usage queue has drained, DynamoDB's day counters must equal the
 // answers the handlers gave (exact counts). The load generator runs in its own process; the twin's
 // event-loop delay and utilisation come from bench/twin-probe.cjs, preloaded into it.
-// Env: QUICK=1 (shorter loads), RATE (default 500), BASELINE=<commit>|none, ROUNDS (default 1), TWIN_ARGS (extra `npm start` options for this tree's twin),
+// Env: QUICK=1 (shorter loads), RATE (default 500), WARMUP_SECONDS (default 5, at RATE, counted but not timed), BASELINE=<commit>|none, ROUNDS (default 1), TWIN_ARGS (extra `npm start` options for this tree's twin),
 // CPU_PROF=<dir> (node --cpu-prof of each twin), TWIN_ONLY=baseline|current.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -33,6 +33,8 @@ const RATE = Number(process.env.RATE ?? 500);
 const KEYS = 50;
 const CONNECTIONS = 50;
 const LOAD_SECONDS = QUICK ? 10 : 30;
+/** Load at RATE before the timed phases: the first environments' cold starts (counted, not timed). */
+const WARMUP_SECONDS = Number(process.env.WARMUP_SECONDS ?? 5);
 const TARGETS = { coldStartS: 10, reqPerSec: 500, p99Ms: 50 };
 
 // ---------------------------------------------------------------------------------------------
@@ -348,6 +350,14 @@ async function runVariant(variant: Variant, round_: number) {
     let countedBefore = 0;
     // The start-up probe (a demo key's request) is not the bench keys': start from what was answered so far.
     let answersBefore = sum(twin.answered, (s) => s >= 200 && s < 500) - (twin.answered.get(429) ?? 0);
+    if (WARMUP_SECONDS > 0)
+      await runLoad({
+        url: `${state.baseUrl}/v1/hello`,
+        keys: keys.map((k) => k.apiKey),
+        seconds: WARMUP_SECONDS,
+        connections: CONNECTIONS,
+        overallRate: RATE,
+      });
     for (const kind of ['fixed-rate', 'closed-loop'] as const) {
       const dayBefore = utcDay(new Date());
       await twin.probe();
@@ -415,7 +425,7 @@ async function main(): Promise<void> {
   if (process.env.TWIN_ONLY !== 'baseline')
     variants.push({ name: 'current', label: 'this tree', root: ROOT, args: (process.env.TWIN_ARGS ?? '').split(' ').filter(Boolean) });
   console.log(
-    `twin bench: ${variants.map((v) => v.label).join(' vs ')}, interleaved, ${ROUNDS} round(s); ${KEYS} premium keys, ${CONNECTIONS} connections, ${LOAD_SECONDS} s at ${RATE} req/s then ${LOAD_SECONDS} s closed loop${QUICK ? ' [QUICK]' : ''}; load average ${os
+    `twin bench: ${variants.map((v) => v.label).join(' vs ')}, interleaved, ${ROUNDS} round(s); ${KEYS} premium keys, ${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up, ${LOAD_SECONDS} s at ${RATE} req/s, then ${LOAD_SECONDS} s closed loop${QUICK ? ' [QUICK]' : ''}; load average ${os
       .loadavg()
       .map((v) => round(v, 1))
       .join(' ')} on ${os.cpus().length} cores`,
@@ -463,6 +473,7 @@ async function main(): Promise<void> {
       keys: KEYS,
       connections: CONNECTIONS,
       loadSeconds: LOAD_SECONDS,
+      warmupSeconds: WARMUP_SECONDS,
       rate: RATE,
       rounds: ROUNDS,
       baseline: BASELINE,

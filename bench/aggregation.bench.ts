@@ -2,6 +2,7 @@
 // Powertools idempotency per record + per-event updates, on the same Zipf workload with injected duplicates.
 // Reports write requests and WCU per 1,000 events (modelled from item sizes and as DynamoDB Local reports them),
 // events/s, exactness, and in-process aggregation speed.
+import { createHash, randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { Context } from 'aws-lambda';
 import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -12,7 +13,12 @@ import { createAggregator } from '../lambdas/aggregator/exactly-once';
 import { aggregateEvents, aggregateRoutes, parseRecord, type RecordBody } from '../lambdas/aggregator/counter-deltas';
 import { COUNTER_ATTRIBUTES, HISTOGRAM_SIZE, type CounterValues } from '../lambdas/shared/counters';
 import { itemKey } from '../contracts/table';
-import type { UsageEvent } from '../contracts/usage-event';
+import { usageEventV1, type UsageEvent } from '../contracts/usage-event';
+import { STAGES } from '../contracts/stages';
+import { ROUTES, routeKey } from '../contracts/routes';
+import { PLAN_NAMES } from '../contracts/plans';
+import { WORKERS } from '../contracts/workers';
+import { USAGE_QUEUE_VISIBILITY_SECONDS } from '../contracts/usage-queue';
 import { startDynamoDbLocal } from '../local/services/dynamodb-local';
 import { runLimited } from '../lambdas/shared/bounded-concurrency';
 import { dynamoClients, freshTable, sortedEntries, storedCounters, truthOf } from '../test/aggregator/support/table';
@@ -20,8 +26,8 @@ import { generateEvents, mulberry32 } from '../test/aggregator/support/workload'
 import { QUICK, round, writeResults } from './support';
 
 const EVENTS = Number(process.env.EVENTS ?? (QUICK ? 10_000 : 100_000));
-/** Messages per aggregator batch: the stage's usageBatchSize (BATCH=… to see what a larger one would do). */
-const BATCH = Number(process.env.BATCH ?? 1_000);
+/** Messages per aggregator batch: the prod stage's usageBatchSize (BATCH=… to see what another would do). */
+const BATCH = Number(process.env.BATCH ?? STAGES.prod.usageBatchSize);
 /** DESIGNS=ours skips the per-event baselines, which do not depend on the batch size. */
 const DESIGNS = (process.env.DESIGNS ?? 'ours,naive,idempotency').split(',');
 const DUPLICATE_SHARE = 0.02; // messages delivered a second time in a later batch
@@ -208,6 +214,65 @@ async function perEventUpdates(doc: DynamoDBDocumentClient, tableName: string, e
   }
 }
 
+// ---------------------------------------------------------------- Lambda payload of one batch
+/** Lambda's payload limit for a synchronous invocation, which the SQS event source uses: 6 MB. */
+const INVOKE_PAYLOAD_LIMIT = 6 * 1024 * 1024;
+/** Receipt handles are opaque: ~400 characters is what SQS typically returns, 1,024 a conservative bound (assumptions, not measured on AWS). */
+const RECEIPT_HANDLE_CHARS = { typical: 400, bound: 1_024 } as const;
+
+/** One usage event as the route functions send it (contracts/usage-event.ts), with the longest route and plan names. */
+function longestUsageEvent(): UsageEvent {
+  const route = ROUTES.map((r) => routeKey(r)).sort((a, b) => b.length - a.length)[0];
+  const now = new Date();
+  return usageEventV1.parse({
+    v: 1,
+    eventId: randomUUID(),
+    clientId: `cl_${randomUUID().replace(/-/g, '')}`,
+    plan: [...PLAN_NAMES].sort((a, b) => b.length - a.length)[0],
+    route,
+    method: route.split(' ')[0],
+    status: 200,
+    latencyMs: 123.456,
+    requestTime: now.toISOString(),
+    day: now.toISOString().slice(0, 10),
+  });
+}
+
+/** The bytes one record adds to the aggregator's invocation payload: the SQS record envelope Lambda builds around the body. */
+function recordBytes(body: string, receiptHandleChars: number): number {
+  const record = {
+    messageId: randomUUID(),
+    receiptHandle: 'A'.repeat(receiptHandleChars),
+    body,
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: '1764300000000',
+      SenderId: 'AROAXXXXXXXXXXXXXXXXX:metered-api-prod-usage-daily',
+      ApproximateFirstReceiveTimestamp: '1764300000001',
+    },
+    messageAttributes: {},
+    md5OfBody: createHash('md5').update(body).digest('hex'),
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:metered-api-prod-usage-events',
+    awsRegion: 'us-east-1',
+  };
+  return Buffer.byteLength(JSON.stringify(record)) + 1; // + the comma between records
+}
+
+function payloadCheck() {
+  const body = JSON.stringify(longestUsageEvent());
+  const fit = (chars: number) => {
+    const bytes = recordBytes(body, chars);
+    return { receiptHandleChars: chars, recordBytes: bytes, recordsPerInvocation: Math.floor((INVOKE_PAYLOAD_LIMIT - 16) / bytes) };
+  };
+  return {
+    bodyBytes: Buffer.byteLength(body),
+    limitBytes: INVOKE_PAYLOAD_LIMIT,
+    typical: fit(RECEIPT_HANDLE_CHARS.typical),
+    bound: fit(RECEIPT_HANDLE_CHARS.bound),
+  };
+}
+
 // ---------------------------------------------------------------- workload
 function deliveries(events: UsageEvent[]): RecordBody[][] {
   const rng = mulberry32(99);
@@ -283,6 +348,7 @@ async function runWorkload(spec: Workload) {
   const aggregatePerSec = (5 * events.length) / ((performance.now() - t1) / 1000);
 
   const ddb = await startDynamoDbLocal();
+  let perBatch: Record<string, number> | undefined;
   const runs: (DesignRun & {
     writeRequests: number;
     modelWcu: number;
@@ -308,15 +374,34 @@ async function runWorkload(spec: Workload) {
       const s = Date.now();
       let counterWrites = 0;
       let pending = batches.map((b) => b);
+      // Time per batch and the heap the process holds while aggregating (sampled every 5 ms).
+      const batchMs: number[] = [];
+      const heapBefore = process.memoryUsage().heapUsed;
+      let heapPeak = heapBefore;
+      const sampler = setInterval(() => {
+        heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
+      }, 5);
       for (let round = 0; pending.length > 0 && round < 5; round++) {
         const next: RecordBody[][] = [];
         for (const batch of pending) {
-          const result = await aggregator.aggregateBatch(batch, { remainingTimeMs: 60_000 });
+          const batchStarted = performance.now();
+          const result = await aggregator.aggregateBatch(batch, { remainingTimeMs: WORKERS.aggregator.timeoutSeconds * 1000 });
+          batchMs.push(performance.now() - batchStarted);
+          heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
           counterWrites += result.counterWrites;
           if (result.failures.length) next.push(batch.filter((r) => result.failures.includes(r.id)));
         }
         pending = next;
       }
+      clearInterval(sampler);
+      batchMs.sort((a, b) => a - b);
+      perBatch = {
+        batches: batchMs.length,
+        p50Ms: Math.round(batchMs[Math.floor(batchMs.length / 2)]),
+        maxMs: Math.round(batchMs[batchMs.length - 1]),
+        heapBeforeMb: round(heapBefore / 2 ** 20, 1),
+        heapPeakMb: round(heapPeak / 2 ** 20, 1),
+      };
       const stored = await storedCounters(doc, table);
       runs.push({
         design: 'this aggregator (claims + journal + marker-guarded counters)',
@@ -427,7 +512,12 @@ async function runWorkload(spec: Workload) {
   console.log(
     `in-process: parse + validate + aggregate ${Math.round(parseAndAggregatePerSec).toLocaleString()} events/s; aggregate only ${Math.round(aggregatePerSec).toLocaleString()} events/s (target ≥ 200,000)`,
   );
+  if (perBatch)
+    console.log(
+      `this aggregator, one batch of ≤ ${BATCH} on DynamoDB Local: p50 ${perBatch.p50Ms} ms, max ${perBatch.maxMs} ms (function timeout ${WORKERS.aggregator.timeoutSeconds} s, visibility timeout ${USAGE_QUEUE_VISIBILITY_SECONDS} s); JS heap ${perBatch.heapBeforeMb} → peak ${perBatch.heapPeakMb} MB (the bench's own data included)`,
+    );
   return {
+    perBatch,
     workload: {
       name: spec.name,
       events: EVENTS,
@@ -457,6 +547,21 @@ async function runWorkload(spec: Workload) {
 }
 
 async function main() {
+  const payload = payloadCheck();
+  console.log(
+    `Lambda payload: a usage event is ${payload.bodyBytes} B; with the SQS record envelope ${payload.typical.recordBytes} B (receipt handle ${payload.typical.receiptHandleChars} chars) to ${payload.bound.recordBytes} B (${payload.bound.receiptHandleChars} chars) → ${payload.bound.recordsPerInvocation.toLocaleString()}–${payload.typical.recordsPerInvocation.toLocaleString()} records fit the 6 MB invocation payload; the stage batch (${STAGES.prod.usageBatchSize.toLocaleString()}) ${STAGES.prod.usageBatchSize <= payload.typical.recordsPerInvocation ? 'fits with typical receipt handles' : 'does NOT fit: Lambda trims each batch to the payload limit'}`,
+  );
+  for (const stageName of ['dev', 'prod'] as const) {
+    const stage = STAGES[stageName];
+    // Lambda starts 5 concurrent pollers on a standard queue (at most aggregatorMaxConcurrency invocations): a batch
+    // fills to rate × window / pollers unless the size or the payload limit ends it first.
+    const pollers = Math.min(5, stage.aggregatorMaxConcurrency);
+    const fill = (rate: number) =>
+      Math.min(stage.usageBatchSize, payload.typical.recordsPerInvocation, Math.round((rate * stage.usageBatchWindowSeconds) / pollers));
+    console.log(
+      `${stageName}: usageBatchSize ${stage.usageBatchSize}, window ${stage.usageBatchWindowSeconds} s, ${pollers} pollers → events per batch at 100 / 1,000 / 10,000 events/s: ${fill(100)} / ${fill(1_000)} / ${fill(10_000)}`,
+    );
+  }
   const wanted = process.env.WORKLOAD?.split(',');
   const results = [];
   for (const spec of WORKLOADS.filter((w) => !wanted || wanted.includes(w.name))) results.push(await runWorkload(spec));
@@ -466,13 +571,14 @@ async function main() {
     const wcuPer1k = ours.perThousandEvents.reportedWcu ?? ours.perThousandEvents.modelWcu;
     const met = wcuPer1k / 1000 <= WCU_PER_EVENT_TARGET && ours.exact;
     console.log(
-      `\ntarget (realistic workload): ≤ ${WCU_PER_EVENT_TARGET} WCU per event with exact counts → ${round(wcuPer1k / 1000, 3)} WCU/event, exact ${ours.exact ? 'yes' : 'NO'} → ${met ? 'met' : 'NOT met'}`,
+      `\ntarget (realistic workload, batches of ${BATCH.toLocaleString()}${BATCH === STAGES.prod.usageBatchSize ? ", the prod stage's usageBatchSize" : ''}): ≤ ${WCU_PER_EVENT_TARGET} WCU per event with exact counts → ${round(wcuPer1k / 1000, 3)} WCU/event, exact ${ours.exact ? 'yes' : 'NO'} → ${met ? 'met' : 'NOT met'}`,
     );
   }
   const file = writeResults(process.env.RESULTS_NAME ?? 'aggregation', {
     loadAverage: os.loadavg(),
     workloads: results,
     batchSize: BATCH,
+    payload,
     targets: { realisticWcuPerEvent: WCU_PER_EVENT_TARGET },
   });
   console.log(`results: ${file}`);

@@ -91,6 +91,24 @@ function accessLine(entry: AccessLogEntry): string {
   return `${time} ${entry.method} ${entry.path} ${entry.status} ${entry.latencyMs}ms${who}${why}`;
 }
 
+/**
+ * Access-log lines are written once per turn of the event loop: stdout to a pipe or file is a
+ * synchronous write on Linux, and one write per burst instead of one per request keeps it off the
+ * request path under load (bench/README.md, "Local twin").
+ */
+function batchedLines(write: (text: string) => void): (line: string) => void {
+  let pending: string[] = [];
+  return (line) => {
+    pending.push(line);
+    if (pending.length > 1) return;
+    setImmediate(() => {
+      const text = `${pending.join('\n')}\n`;
+      pending = [];
+      write(text);
+    });
+  };
+}
+
 function banner(twin: Twin, options: CliOptions, seconds: number): string {
   const { baseUrl } = twin;
   const standard = twin.demoKeys.standard.apiKey;
@@ -140,6 +158,11 @@ function banner(twin: Twin, options: CliOptions, seconds: number): string {
   return lines.join('\n');
 }
 
+function accessLogger(): (entry: AccessLogEntry) => void {
+  const writeLine = batchedLines((text) => process.stdout.write(text));
+  return (entry) => writeLine(accessLine(entry));
+}
+
 function fail(message: string): never {
   console.error(`error: ${message.split('\n')[0]}`);
   process.exit(1);
@@ -181,7 +204,7 @@ async function main(): Promise<void> {
       lambdaLogLevel: cli.verbose ? TWIN_STAGE.logLevel : undefined,
       noStageThrottle: cli.noStageThrottle,
       noWaf: cli.noWaf,
-      onAccess: cli.accessLog ? (entry) => console.log(accessLine(entry)) : undefined,
+      onAccess: cli.accessLog ? accessLogger() : undefined,
       log: (line) => console.error(line),
     });
   } catch (error) {

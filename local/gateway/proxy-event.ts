@@ -36,6 +36,9 @@ export function methodArn(request: Pick<IncomingRequest, 'stage' | 'method' | 'p
  * X-Forwarded-For and sets X-Forwarded-Port, X-Forwarded-Proto and X-Amzn-Trace-Id.
  */
 export function forwardedRawHeaders(request: Pick<IncomingRequest, 'rawHeaders' | 'sourceIp' | 'localPort' | 'traceId'>): string[] {
+  // Both events of one request (authorizer, integration) see the same headers: worked out once.
+  const known = forwardedCache.get(request);
+  if (known) return known;
   const out: string[] = [];
   let forwardedFor: string | undefined;
   const replaced = new Set(['x-forwarded-for', 'x-forwarded-port', 'x-forwarded-proto', 'x-amzn-trace-id']);
@@ -55,16 +58,22 @@ export function forwardedRawHeaders(request: Pick<IncomingRequest, 'rawHeaders' 
     'X-Forwarded-Proto',
     'http',
   );
+  forwardedCache.set(request, out);
   return out;
 }
+
+const forwardedCache = new WeakMap<object, string[]>();
 
 /** Single-value and multi-value header maps; the single-value map keeps the last value, like API Gateway. */
 export function headerMaps(rawHeaders: readonly string[]) {
   const headers: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};
+  const firstSpelling = new Map<string, string>();
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const name = rawHeaders[i];
-    const existing = Object.keys(multiValueHeaders).find((k) => k.toLowerCase() === name.toLowerCase()) ?? name;
+    const lower = name.toLowerCase();
+    const existing = firstSpelling.get(lower) ?? name;
+    if (existing === name) firstSpelling.set(lower, name);
     (multiValueHeaders[existing] ??= []).push(rawHeaders[i + 1]);
     headers[existing] = rawHeaders[i + 1];
   }
@@ -109,8 +118,7 @@ function requestContextBase(request: IncomingRequest) {
   };
 }
 
-function identity(request: IncomingRequest, apiKey: string | null) {
-  const { headers } = headerMaps(forwardedRawHeaders(request));
+function identity(request: IncomingRequest, apiKey: string | null, headers: Record<string, string>) {
   const userAgent = Object.entries(headers).find(([k]) => k.toLowerCase() === 'user-agent')?.[1] ?? null;
   return {
     accessKey: null,
@@ -144,7 +152,7 @@ export function authorizerEvent(request: IncomingRequest): APIGatewayRequestAuth
     pathParameters: {},
     stageVariables: {},
     ...queryMaps(request.query),
-    requestContext: { ...requestContextBase(request), identity: identity(request, null), authorizer: undefined },
+    requestContext: { ...requestContextBase(request), identity: identity(request, null, headers), authorizer: undefined },
   } as unknown as APIGatewayRequestAuthorizerEvent;
 }
 
@@ -169,7 +177,7 @@ export function proxyEvent(request: IncomingRequest, auth: AuthorizerContextValu
     stageVariables: null,
     requestContext: {
       ...requestContextBase(request),
-      identity: identity(request, auth.apiKey),
+      identity: identity(request, auth.apiKey, headers),
       // REST APIs hand the authorizer's context values to the integration as strings.
       authorizer: { ...stringValues(auth.context), principalId: auth.principalId, integrationLatency: auth.integrationLatency },
     },

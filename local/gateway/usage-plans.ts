@@ -125,6 +125,16 @@ function overridePlanId(override: OverrideLimits): string {
   return `override:${override.ratePerMinute}/${override.burst}/${override.dailyQuota}`;
 }
 
+/** Key → SHA-256, computed once per key (every admitted request needs it twice; keys are few). */
+const keyHashes = new Map<string, string>();
+const KEY_HASH_CACHE_SIZE = 10_000;
+
 function keyHash(apiKey: string): string {
-  return createHash('sha256').update(apiKey).digest('hex');
+  let hash = keyHashes.get(apiKey);
+  if (hash === undefined) {
+    hash = createHash('sha256').update(apiKey).digest('hex');
+    if (keyHashes.size >= KEY_HASH_CACHE_SIZE) keyHashes.clear();
+    keyHashes.set(apiKey, hash);
+  }
+  return hash;
 }

@@ -139,8 +139,10 @@ describe.each(STAGE_NAMES)('functions, pipeline, store and job (%s)', (stageName
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       ScalingConfig: { MaximumConcurrency: stage.aggregatorMaxConcurrency },
     });
-    expect(stage.usageBatchSize).toBe(1000);
-    expect(stage.usageBatchWindowSeconds).toBe(5);
+    // 5,000: the largest round size whose records fit Lambda's 6 MB payload (contracts/stages.ts); prod's 30 s
+    // window fills such batches at its 1,000/s throttle with Lambda's 5 pollers, dev keeps 5 s for the twin.
+    expect(stage.usageBatchSize).toBe(5000);
+    expect(stage.usageBatchWindowSeconds).toBe(stageName === 'prod' ? 30 : 5);
     const actions = actionsOf(roleStatements(template(), roleOfFunction(aggregator)));
     expect(actions).toEqual(expect.arrayContaining(['dynamodb:UpdateItem', 'dynamodb:Query', 'sqs:ReceiveMessage', 'sqs:DeleteMessage']));
     expect(actions.filter((a) => a.startsWith('s3:') || a === 'sqs:SendMessage')).toEqual([]);

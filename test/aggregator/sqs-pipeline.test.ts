@@ -16,7 +16,7 @@ const events = (count: number, seed: number) => generateEvents({ count, clients:
 
 test('a known multiset of events ends as counters equal to ground truth, each counter written once per batch', async () => {
   const workload = events(400, 1);
-  const outcome = await runScenario(pipeline, { events: workload });
+  const outcome = await runScenario(pipeline, { events: workload, maxReceiveCount: 10 });
   expect(sortedEntries(outcome.counters)).toEqual(sortedEntries(outcome.truth));
   expect(outcome.metrics[METRIC.eventsAggregated]).toBe(400);
   expect(outcome.metrics[METRIC.duplicatesSkipped]).toBe(0);
@@ -26,7 +26,8 @@ test('a known multiset of events ends as counters equal to ground truth, each co
 
 test('duplicate deliveries of a message and the same eventId in two messages count once', async () => {
   const workload = events(300, 2);
-  const outcome = await runScenario(pipeline, { events: workload, resendShare: 0.3, redeliverShare: 0.2, seed: 2 });
+  // No poison here: room for honest visibility timeouts on a loaded machine before anything could reach the DLQ.
+  const outcome = await runScenario(pipeline, { events: workload, resendShare: 0.3, redeliverShare: 0.2, seed: 2, maxReceiveCount: 10 });
   expect(sortedEntries(outcome.counters)).toEqual(sortedEntries(outcome.truth));
   expect(outcome.metrics[METRIC.eventsAggregated]).toBe(300);
   expect(outcome.metrics[METRIC.duplicatesSkipped]).toBeGreaterThan(60);

@@ -61,6 +61,7 @@ export interface Scenario {
   /** Share of invocations that crash after a random number of DynamoDB writes. */
   readonly crashShare?: number;
   readonly faultPlan?: FaultPlan;
+  /** Receives before the DLQ (@default 5); with a 3 s visibility timeout a loaded machine can use a few honestly. */
   readonly maxReceiveCount?: number;
   readonly seed?: number;
 }

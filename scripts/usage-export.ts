@@ -13,11 +13,13 @@ import { meterEvents, meterEventsJsonl, statementCsv, statementJsonl } from '../
 import { readTwinState, twinClientConfig } from '../local/state-file';
 import { stackOutputs } from './stack-outputs';
 
-const USAGE = `usage: npm run usage:export -- --month YYYY-MM [--client ID] [--format csv|jsonl|stripe] [--write] (--local | --stage <dev|prod>)
+const USAGE = `usage: npm run usage:export -- --month YYYY-MM [--client ID] [--format csv|jsonl|stripe] [--write [--correct REASON]] (--local | --stage <dev|prod>)
   --month   the UTC month
   --client  one client only (not with --write)
   --format  csv (default), jsonl, or stripe (Stripe billing meter events as JSON lines, to upload)
   --write   write statements/month=YYYY-MM/ (CSV, JSON lines, manifest) to the archive bucket
+  --correct with --write, for a closed month whose counters changed since (late usage, a replay): record a
+            correction (statement.rN.csv/jsonl beside the closed files, listed in the manifest) with REASON
   --local   the twin started with the same PORT (default 3000); the default target
   --stage   the deployed stack MeteredApi-<stage>, with your AWS credentials`;
 
@@ -41,7 +43,16 @@ async function sourcesFor(stage: string | undefined): Promise<MonthSources> {
 }
 
 async function main(argv: string[]): Promise<void> {
-  let values: { month?: string; client?: string; format?: string; write?: boolean; local?: boolean; stage?: string; help?: boolean };
+  let values: {
+    month?: string;
+    client?: string;
+    format?: string;
+    write?: boolean;
+    correct?: string;
+    local?: boolean;
+    stage?: string;
+    help?: boolean;
+  };
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -50,6 +61,7 @@ async function main(argv: string[]): Promise<void> {
         client: { type: 'string' },
         format: { type: 'string' },
         write: { type: 'boolean' },
+        correct: { type: 'string' },
         local: { type: 'boolean' },
         stage: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -69,10 +81,19 @@ async function main(argv: string[]): Promise<void> {
   if (values.write && (values.client || values.format))
     throw new UsageError('--write writes the whole month in every format: drop --client and --format');
 
+  const correction = values.correct?.trim();
+  if (values.correct !== undefined && (!values.write || !correction || correction.length > 200))
+    throw new UsageError('--correct needs --write and a reason of 1–200 characters');
+
   const sources = await sourcesFor(values.stage);
   const statement = await buildMonthlyStatement(sources, values.month, { clientId: values.client });
   if (values.write) {
-    console.log(JSON.stringify(await writeMonthlyStatement(sources.archive, statement), null, 2));
+    const written = await writeMonthlyStatement(sources.archive, statement, { correction });
+    console.log(JSON.stringify(written, null, 2));
+    if (written.outcome === 'kept-closed')
+      console.error(
+        `usage:export: ${values.month} is closed and its counters now differ from its statement; record a correction with --write --correct "<reason>"`,
+      );
     return;
   }
   if (statement.openDays.length > 0)

@@ -141,10 +141,23 @@ export const meterEventsJsonl = (events: readonly MeterEvent[]) => events.map((e
 export const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
 /** Object keys of a month's statement files. */
-export const statementKeys = (month: string) => {
+export const statementKeys = (month: string, revision = 1) => {
   const prefix = `${BILLING.statementPrefix}/month=${month}`;
-  return { csv: `${prefix}/statement.csv`, jsonl: `${prefix}/statement.jsonl`, manifest: `${prefix}/manifest.json` };
+  // Revision 1 is the statement as closed; a recorded correction adds revision 2, 3, … beside it.
+  const name = revision === 1 ? 'statement' : `statement.r${revision}`;
+  return { csv: `${prefix}/${name}.csv`, jsonl: `${prefix}/${name}.jsonl`, manifest: `${prefix}/manifest.json` };
 };
+
+/** A correction of a closed month: the whole statement again, as revision N, with why it differs. */
+export interface StatementCorrection {
+  readonly revision: number;
+  readonly reason: string;
+  readonly clients: number;
+  readonly requests: number;
+  /** Requests of this revision minus those of the one before it. */
+  readonly requestsDelta: number;
+  readonly files: readonly { readonly key: string; readonly bytes: number; readonly sha256: string }[];
+}
 
 export interface StatementManifest {
   readonly version: 1;
@@ -155,6 +168,8 @@ export interface StatementManifest {
   readonly clients: number;
   readonly requests: number;
   readonly files: readonly { readonly key: string; readonly bytes: number; readonly sha256: string }[];
+  /** Recorded corrections of the closed month, oldest first; the files above stay as they were closed. */
+  readonly corrections?: readonly StatementCorrection[];
 }
 
 export interface StatementFiles {
@@ -162,8 +177,13 @@ export interface StatementFiles {
   readonly objects: readonly { readonly key: string; readonly body: Buffer; readonly contentType: string }[];
 }
 
-export function statementFiles(month: string, statements: readonly ClientStatement[], openDays: readonly string[]): StatementFiles {
-  const keys = statementKeys(month);
+export function statementFiles(
+  month: string,
+  statements: readonly ClientStatement[],
+  openDays: readonly string[],
+  revision = 1,
+): StatementFiles {
+  const keys = statementKeys(month, revision);
   const data = [
     { key: keys.csv, body: Buffer.from(statementCsv(statements)), contentType: 'text/csv' },
     { key: keys.jsonl, body: Buffer.from(statementJsonl(statements)), contentType: 'application/x-ndjson' },

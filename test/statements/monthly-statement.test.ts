@@ -9,7 +9,7 @@ import { encodeArchive, writeArchive } from '../../lambdas/daily-job/counter-arc
 import { putDailySummary } from '../../lambdas/daily-job/summary-store';
 import { buildMonthlyStatement, writeMonthlyStatement } from '../../lambdas/statements/monthly-statement';
 import { daysOfMonth, monthSettledBy, openDays } from '../../lambdas/statements/months';
-import { meterEvents, statementCsv, statementKeys } from '../../lambdas/statements/statement-files';
+import { meterEvents, statementCsv, statementKeys, sha256 } from '../../lambdas/statements/statement-files';
 import { clientItem, counters, createUsageTable, dayItems, documentClient, putItems, s3Client } from '../analytics/fixtures';
 
 let dynamoLocal: RunningService;
@@ -166,6 +166,37 @@ it('writes an open month, rewrites it as it grows, then keeps the closed files b
   const later = await writeMonthlyStatement(sources().archive, await buildMonthlyStatement(sources(), '2026-02', { now: AFTER }));
   expect(later).toMatchObject({ outcome: 'kept-closed', manifest: { requests: 3 } });
   expect(await Promise.all([keys.csv, keys.jsonl, keys.manifest].map(object))).toEqual(bytes);
+
+  // Recording a correction: the closed files stay byte for byte; revision 2 sits beside them and the manifest lists it.
+  const build = () => buildMonthlyStatement(sources(), '2026-02', { now: AFTER });
+  const corrected = await writeMonthlyStatement(sources().archive, await build(), { correction: 'replayed usage of 2026-02-27' });
+  expect(corrected.outcome).toBe('corrected');
+  const r2 = statementKeys('2026-02', 2);
+  expect(corrected.manifest).toMatchObject({
+    status: 'closed',
+    requests: 3,
+    corrections: [{ revision: 2, reason: 'replayed usage of 2026-02-27', requests: 9, requestsDelta: 6, clients: 2 }],
+  });
+  expect(corrected.manifest.corrections?.[0].files.map((f) => f.key)).toEqual([r2.csv, r2.jsonl]);
+  expect((await object(r2.csv)).toString()).toContain('2026-02,cl_b,ALL,standard,ALL,9,9,0,0\n');
+  expect(await Promise.all([keys.csv, keys.jsonl].map(object))).toEqual(bytes.slice(0, 2));
+  const manifest = JSON.parse((await object(keys.manifest)).toString());
+  expect(manifest.corrections).toHaveLength(1);
+  expect(manifest.corrections[0].files[0].sha256).toBe(sha256(await object(r2.csv)));
+
+  // Nothing new: a rerun records nothing, with or without a reason.
+  expect((await writeMonthlyStatement(sources().archive, await build(), { correction: 'again' })).outcome).toBe('unchanged');
+  expect((await writeMonthlyStatement(sources().archive, await build())).outcome).toBe('unchanged');
+
+  // A second change: revision 3, its delta against revision 2.
+  await putItems(db, TABLE, dayItems('cl_b', '2026-02-27', { 'GET /v1/hello': counters(10) }));
+  expect((await writeMonthlyStatement(sources().archive, await build())).outcome).toBe('kept-closed');
+  const third = await writeMonthlyStatement(sources().archive, await build(), { correction: 'one more late event' });
+  expect(third.manifest.corrections?.map((c) => [c.revision, c.requests, c.requestsDelta])).toEqual([
+    [2, 9, 6],
+    [3, 10, 1],
+  ]);
+  expect(await Promise.all([keys.csv, keys.jsonl].map(object))).toEqual(bytes.slice(0, 2));
 });
 
 it('is written by the daily job that settles the month, the same on a rerun', async () => {

@@ -4,7 +4,7 @@ import { overrideCaps, type OverrideField, type OverrideLimits, type OverrideReq
 import { STAGES, stageConfig } from '../contracts/stages';
 import type { ClientRecord } from '../lambdas/shared/client-store';
 import { InvalidOverrideError, setClientOverride } from '../lambdas/shared/client-override';
-import { apiGatewayClientUsagePlans } from './client-usage-plans';
+import { apiGatewayClientUsagePlans } from '../lambdas/shared/client-usage-plans';
 import type { KeyTarget } from './key-admin';
 
 export const OVERRIDE_USAGE = `  npm run keys -- override <clientId> [--rate <requests/minute>] [--burst <requests>] [--daily-quota <requests/day>] [--json] (--local | --stage <dev|prod>)`;

@@ -13,7 +13,7 @@ import { setClientPlan } from '../lambdas/shared/client-plan';
 import { overrideColumn, overrideCommand, OVERRIDE_OPTIONS, OVERRIDE_USAGE, shownClient } from './keys-override';
 import { createKey, enforcePlanChange, type KeyTarget, revokeKey, rotateKey } from './key-admin';
 import { stackOutputs } from './stack-outputs';
-import { apiGatewayClientUsagePlans } from './client-usage-plans';
+import { apiGatewayClientUsagePlans } from '../lambdas/shared/client-usage-plans';
 
 const USAGE = `usage:
   npm run keys -- create --plan <${PLAN_NAMES.join('|')}> --name <name> [--expires 30d] [--json] (--local | --stage <dev|prod>)

@@ -81,6 +81,23 @@ export const rotatedKeyResponse = z.strictObject({
   oldKeyValidUntil: z.string(),
 });
 
+/** `keys override`: the client's own limits (at least one; the rest stay the plan's); caps in contracts/overrides.ts. */
+export const overrideBody = z.strictObject({
+  ratePerMinute: z.int().min(1).optional(),
+  burst: z.int().min(1).optional(),
+  dailyQuota: z.int().min(1).optional(),
+});
+export type OverrideBody = z.infer<typeof overrideBody>;
+
+const overrideLimits = z.strictObject({ ratePerMinute: z.int(), burst: z.int(), dailyQuota: z.int() });
+export const overrideResponse = z.strictObject({
+  clientId: z.string(),
+  plan: planName,
+  before: overrideLimits.optional(),
+  after: overrideLimits,
+  setAt: z.string(),
+});
+
 export const setPlanBody = z.strictObject({ plan: planName });
 export type SetPlanBody = z.infer<typeof setPlanBody>;
 

@@ -8,6 +8,8 @@ import {
   createClientBody,
   createdClientResponse,
   listClientsQuery,
+  overrideBody,
+  overrideResponse,
   planChangeResponse,
   rotateBody,
   rotatedKeyResponse,
@@ -33,6 +35,12 @@ export const ADMIN_ROUTES = [
     method: 'POST',
     path: '/admin/v1/clients/{id}/rotate',
     schemas: { path: clientIdPath, body: rotateBody, response: rotatedKeyResponse },
+  },
+  {
+    id: 'set-override',
+    method: 'POST',
+    path: '/admin/v1/clients/{id}/override',
+    schemas: { path: clientIdPath, body: overrideBody, response: overrideResponse },
   },
   {
     id: 'set-plan',

@@ -17,6 +17,7 @@ let gateway: Promise<KeyGateway> | undefined;
 export const handler = createAdminHandler({
   store,
   usage: dynamoUsageReader(store),
+  stageName: adminResources.stageName,
   audit: cloudWatchAuditLog(new CloudWatchLogsClient({}), adminResources.auditLogGroup),
   logger,
   gateway: () => {

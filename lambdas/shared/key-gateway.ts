@@ -16,6 +16,8 @@ import { API_KEY_STAGE_TAG, usagePlanName } from '../../contracts/deployment';
 import { generateUsageIdentifier } from './api-keys';
 import type { UsagePlanKeys } from './client-plan';
 import type { ClientRecord } from './client-store';
+import type { ClientUsagePlans } from './client-override';
+import { apiGatewayClientUsagePlans } from './client-usage-plans';
 
 export interface RegisteredUsageKey {
   /** The value API Gateway knows (the authorizer's usageIdentifierKey): never the client's secret. */
@@ -34,6 +36,8 @@ export interface KeyGateway {
   flushAuthorizerCache(clientId: string): Promise<void>;
   /** Usage-plan membership of keys, for plan changes; absent where plans follow the authorizer's context (the twin). */
   readonly usagePlanKeys?: UsagePlanKeys;
+  /** The same, plus a client's own usage plans (per-client overrides); absent on the twin. */
+  readonly clientUsagePlans?: ClientUsagePlans;
 }
 
 /** What a revocation needs to know: the client, and its usage key and API Gateway key when known. */
@@ -68,6 +72,7 @@ export function apiGatewayKeys(stage: ApiGatewayStage): KeyGateway {
     // The stage's whole cache: API Gateway cannot drop one principal's entries.
     flushAuthorizerCache: flush,
     usagePlanKeys: apiGatewayUsagePlanKeys(client, stage.usagePlanIds),
+    clientUsagePlans: apiGatewayClientUsagePlans(client, stage),
     async registerUsageKey(plan, name) {
       // An independent usage identifier, never the client's secret, which exists only in the create answer.
       const usageKey = generateUsageIdentifier();

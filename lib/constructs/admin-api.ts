@@ -100,6 +100,20 @@ export class AdminApi extends Construct {
           resources: [apigateway('/apikeys/*')],
           conditions: { StringEquals: { [`aws:ResourceTag/${API_KEY_STAGE_TAG}`]: stageName } },
         }),
+        // Per-client overrides: a client's own usage plan, created tagged with the stage, then changed,
+        // given the client's key and deleted only while it carries that tag.
+        new iam.PolicyStatement({
+          sid: 'CreateClientUsagePlans',
+          actions: ['apigateway:POST'],
+          resources: [apigateway('/usageplans')],
+          conditions: { StringEquals: { [`aws:RequestTag/${API_KEY_STAGE_TAG}`]: stageName } },
+        }),
+        new iam.PolicyStatement({
+          sid: 'ChangeClientUsagePlans',
+          actions: ['apigateway:POST', 'apigateway:DELETE'],
+          resources: [apigateway('/usageplans/*')],
+          conditions: { StringEquals: { [`aws:ResourceTag/${API_KEY_STAGE_TAG}`]: stageName } },
+        }),
         new iam.PolicyStatement({
           sid: 'FlushStageAuthorizerCache',
           actions: ['apigateway:DELETE'],
@@ -138,6 +152,11 @@ export class AdminApi extends Construct {
       id: `AwsSolutions-IAM5[Resource::${prefix}/apikeys/*]`,
       reason:
         'Admin function: API keys are account-level resources (/apikeys/{id}) whose ids are made at run time, so PATCH/DELETE on /apikeys/* is limited by an aws:ResourceTag condition to the keys tagged with this stage (every key the admin function or the keys CLI creates carries it).',
+    });
+    Validations.of(gatewayPolicy).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${prefix}/usageplans/*]`,
+      reason:
+        "Admin function: a client's own usage plan (per-client override) gets its id at run time, so POST/DELETE on /usageplans/* (the plan and its keys) is limited by an aws:ResourceTag condition to the usage plans tagged with this stage (the override use case tags every plan it creates; creating one requires the tag too).",
     });
     for (const plan of PLAN_NAMES) {
       const planLogicalId = stack.getLogicalId(usagePlans[plan].node.defaultChild as CfnElement);

@@ -197,6 +197,35 @@ test('rotate: a new key for the same client, the old one refused at once with gr
   expectProblem(await call('POST', `/admin/v1/clients/${clientId}/rotate`, { body: {} }), 409, 'client-revoked');
 });
 
+test("override: the client's own limits, checked against the caps, shown by its usage; set-plan removes them", async () => {
+  const created = await call('POST', '/admin/v1/clients', { body: { plan: 'standard', name: 'big-customer' } });
+  const { apiKey, clientId } = created.json as { apiKey: string; clientId: string };
+  const overridden = await call('POST', `/admin/v1/clients/${clientId}/override`, { body: { dailyQuota: 50_000, ratePerMinute: 500 } });
+  expect(overridden.status).toBe(200);
+  expect(overridden.json).toEqual({
+    clientId,
+    plan: 'standard',
+    after: { ratePerMinute: 500, burst: 20, dailyQuota: 50_000 },
+    setAt: expect.any(String),
+  });
+  // In force from the next request (the cached authorizer result was dropped).
+  const own = await fetch(`${twin.baseUrl}/v1/usage`, { headers: { 'x-api-key': apiKey } });
+  expect(((await own.json()) as { limits: unknown }).limits).toMatchObject({ source: 'override', ratePerMinute: 500, dailyQuota: 50_000 });
+  const usage = await call('GET', `/admin/v1/clients/${clientId}/usage`);
+  expect(usage.json.limits).toMatchObject({ source: 'override', dailyQuota: 50_000 });
+
+  // Over the caps, or nothing at all: 400 with the field, the value not echoed.
+  const tooMuch = await call('POST', `/admin/v1/clients/${clientId}/override`, { body: { dailyQuota: 987_654_321 } });
+  expectProblem(tooMuch, 400, 'invalid-request');
+  expect(tooMuch.json.errors.map((e: { path: string }) => e.path)).toEqual(['body.dailyQuota']);
+  expect(tooMuch.text).not.toContain('987654321');
+  expectProblem(await call('POST', `/admin/v1/clients/${clientId}/override`, { body: {} }), 400, 'invalid-request');
+
+  const back = await call('POST', `/admin/v1/clients/${clientId}/set-plan`, { body: { plan: 'standard' } });
+  expect(back.status).toBe(200);
+  expect((await call('GET', `/admin/v1/clients/${clientId}/usage`)).json.limits).toMatchObject({ source: 'plan' });
+});
+
 describe('refusals', () => {
   test('a client API key is no admin credential: 401 without a token, 403 as a token; both audited', async () => {
     const demo = twin.demoKeys.standard.apiKey;

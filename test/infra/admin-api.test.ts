@@ -107,7 +107,9 @@ describe.each(STAGE_NAMES)('admin API (%s)', (stageName) => {
     const planIds = Object.keys(resourcesOf(template(), 'AWS::ApiGateway::UsagePlan'));
     const bySid = Object.fromEntries(gateway.map((s) => [(s as Statement & { Sid: string }).Sid, s]));
     expect(Object.keys(bySid).sort()).toEqual([
+      'ChangeClientUsagePlans',
       'ChangeStageKeys',
+      'CreateClientUsagePlans',
       'CreateStageKeys',
       'FindUsagePlans',
       'FlushStageAuthorizerCache',
@@ -123,6 +125,11 @@ describe.each(STAGE_NAMES)('admin API (%s)', (stageName) => {
     expect(bySid.CreateStageKeys.Condition).toEqual({ StringEquals: { 'aws:RequestTag/metered-api:stage': stageName } });
     expect(bySid.ChangeStageKeys.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/metered-api:stage': stageName } });
     expect(actionsOf([bySid.ChangeStageKeys])).toEqual(['apigateway:DELETE', 'apigateway:PATCH']);
+    // Per-client overrides: a client's own usage plan, created with the stage tag, changed only while it carries it.
+    expect(bySid.CreateClientUsagePlans.Condition).toEqual({ StringEquals: { 'aws:RequestTag/metered-api:stage': stageName } });
+    expect(json(bySid.CreateClientUsagePlans.Resource)).toMatch(/::\/usageplans"$/);
+    expect(bySid.ChangeClientUsagePlans.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/metered-api:stage': stageName } });
+    expect(actionsOf([bySid.ChangeClientUsagePlans])).toEqual(['apigateway:DELETE', 'apigateway:POST']);
     // Flush: this API's stage only.
     expect(json(bySid.FlushStageAuthorizerCache.Resource)).toContain(`"${restApiId}"`);
     expect(json(bySid.FlushStageAuthorizerCache.Resource)).toContain(`/stages/${stageName}/cache/authorizers`);

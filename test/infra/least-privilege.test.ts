@@ -3,7 +3,7 @@ import { SERVICE } from '../../contracts/metrics';
 import { ROUTES } from '../../contracts/routes';
 import { STAGES } from '../../contracts/stages';
 import { PLAN_NAMES } from '../../contracts/plans';
-import { clientUsagePlanInput } from '../../scripts/client-usage-plans';
+import { clientUsagePlanInput } from '../../lambdas/shared/client-usage-plans';
 import { templateFor } from './support/synth';
 import { functionByService, resourcesOf, roleOfFunction, roleStatements, stackFunctions, type Statement } from './support/template';
 
@@ -114,15 +114,20 @@ test('the authorizer has the reserved concurrency of its stage config (prod), no
   expect(reserved('dev')).toBeUndefined();
 });
 
-// Per-client overrides need nothing new from the stack: the keys CLI (later the admin API) manages client
-// usage plans with the operator's credentials (docs/selling.md lists them), and client usage plans copy the
-// strict-route throttle keys of the stack's plans (scripts/client-usage-plans.ts).
+// Per-client overrides: the keys CLI manages client usage plans with the operator's credentials
+// (docs/selling.md lists them), the admin function with its own tag-scoped grants (test/infra/admin-api.test.ts);
+// client usage plans copy the strict-route throttle keys of the stack's plans (lambdas/shared/client-usage-plans.ts).
 describe('per-client overrides', () => {
-  test('no policy in the stack grants API Gateway management actions', () => {
-    const actions = Object.values(resourcesOf(template(), 'AWS::IAM::Policy'))
-      .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[])
-      .flatMap((s) => ([] as string[]).concat(s.Action));
-    expect(actions.filter((a) => /^apigateway:/i.test(a))).toEqual([]);
+  test("only the admin function's own policy grants API Gateway management actions (pinned in admin-api.test.ts)", () => {
+    const granting = Object.entries(resourcesOf(template(), 'AWS::IAM::Policy'))
+      .filter(([, p]) =>
+        (p.Properties.PolicyDocument.Statement as Statement[]).some((s) =>
+          ([] as string[]).concat(s.Action).some((a) => /^apigateway:/i.test(a)),
+        ),
+      )
+      .map(([id]) => id);
+    expect(granting).toHaveLength(1);
+    expect(granting[0]).toMatch(/^AdminApiGatewayKeys/);
   });
 
   test("a client usage plan throttles the same methods as the stack's plans, with the same limits", () => {

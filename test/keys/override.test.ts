@@ -25,7 +25,7 @@ import type { RunningService } from '../../local/services/child-service';
 import { startDynamoDbLocal } from '../../local/services/dynamodb-local';
 import { freePort } from '../../local/services/ports';
 import * as stateFile from '../../local/state-file';
-import { apiGatewayClientUsagePlans } from '../../scripts/client-usage-plans';
+import { apiGatewayClientUsagePlans } from '../../lambdas/shared/client-usage-plans';
 import { clientKeys, stageGatewayUsage, usagePlansToRead } from '../../scripts/reconcile';
 import { overrideCommand } from '../../scripts/keys-override';
 import { createUsageTable, documentClient } from '../analytics/fixtures';
@@ -105,6 +105,7 @@ describe('on a stage (API Gateway mocked)', () => {
           throttle: { rateLimit: 20, burstLimit: 100 },
           quota: { limit: 40_000, period: 'DAY' },
           apiStages: [{ apiId: 'api123', stage: 'dev', throttle: { '/v1/quotes/POST': { rateLimit: 10 / 60, burstLimit: 5 } } }],
+          tags: { 'metered-api:stage': 'dev' },
         },
       ],
       ['DeleteUsagePlanKeyCommand', { usagePlanId: 'up-standard', keyId: 'key-1' }],

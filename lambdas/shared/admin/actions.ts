@@ -7,7 +7,10 @@ import type {
   SetPlanBody,
   ClientIdPath,
   RotateBody,
+  OverrideBody,
 } from '../../../contracts/admin/clients';
+import { overrideCaps } from '../../../contracts/overrides';
+import { stageConfig } from '../../../contracts/stages';
 import { CLIENT_PAGE, ROTATION_DEFAULT_GRACE_SECONDS } from '../../../contracts/admin/clients';
 import type { UsageSummaryQuery } from '../../../contracts/routes/usage-summary';
 import { usageSummary } from '../../usage-summary/usage-summary';
@@ -16,7 +19,8 @@ import { ClientNotActiveError, setClientPlan } from '../client-plan';
 import { InvalidCursorError, listClientPage } from '../client-pages';
 import { type ClientRecord, type ClientStore, getClient, UnknownClientError } from '../client-store';
 import { createKey, revokeKey, rotateKey } from '../key-admin';
-import { limitsOf } from '../client-override';
+import { InvalidOverrideError, limitsOf, setClientOverride } from '../client-override';
+import { problem } from '../problem';
 import { ClientRevokedError, TooManyKeysInGraceError } from '../key-rotation';
 import type { KeyGateway } from '../key-gateway';
 import type { UsageReader } from '../usage-reader';
@@ -28,6 +32,8 @@ export interface AdminPorts {
   /** The gateway in front of the API (resolved lazily: on AWS its usage plans are looked up once). */
   readonly gateway: () => Promise<KeyGateway | undefined>;
   readonly usage: UsageReader;
+  /** The stage this API serves (its override caps); dev when absent (the twin). */
+  readonly stageName?: string;
   /** Malformed client records met while listing (names fields, never values). */
   readonly onMalformed?: (record: { pk: string; sk: string; fields: readonly string[] }) => void;
 }
@@ -75,6 +81,10 @@ async function asProblems<T>(work: () => Promise<T>): Promise<T> {
     if (error instanceof UnknownClientError) throw adminProblem.clientNotFound();
     if (error instanceof ClientNotActiveError || error instanceof ClientRevokedError) throw adminProblem.clientRevoked();
     if (error instanceof TooManyKeysInGraceError) throw adminProblem.tooManyKeysInGrace();
+    if (error instanceof InvalidOverrideError)
+      throw problem.badRequest(
+        error.problems.map((p) => ({ path: p.field === 'override' ? 'body' : `body.${p.field}`, message: p.message })),
+      );
     if (error instanceof InvalidCursorError) throw adminProblem.invalidCursor();
     throw error;
   }
@@ -111,11 +121,25 @@ export const revokeClientAction: AdminAction = async ({ path, now }: AdminReques
 export const setPlanAction: AdminAction = async ({ path, body, now }: AdminRequest<ClientIdPath, unknown, SetPlanBody>, ports) => {
   const before = clientViewOf(await existing(ports, path.id));
   const gateway = await ports.gateway();
-  const change = await asProblems(() => setClientPlan(ports.store, path.id, body.plan, { gateway: gateway?.usagePlanKeys, now }));
+  // With the client usage plans, a per-client override's own usage plan is deleted once the key left it.
+  const plans = gateway?.clientUsagePlans ?? gateway?.usagePlanKeys;
+  const change = await asProblems(() => setClientPlan(ports.store, path.id, body.plan, { gateway: plans, now }));
   // Cached authorizer results carry the old plan: drop them so the new one applies from the next request.
   if (change.before !== change.after || change.removedOverride) await gateway?.flushAuthorizerCache(path.id);
   const { clientId, before: from, after: to, changedAt } = change;
   return { body: { clientId, before: from, after: to, changedAt }, clientId: path.id, before, after: { ...before, plan: change.after } };
+};
+
+export const setOverrideAction: AdminAction = async ({ path, body, now }: AdminRequest<ClientIdPath, unknown, OverrideBody>, ports) => {
+  const before = clientViewOf(await existing(ports, path.id));
+  const gateway = await ports.gateway();
+  // The caps of the stage this function serves (the twin: dev's, as `keys override --local`).
+  const caps = overrideCaps(stageConfig(ports.stageName ?? 'dev').stageThrottle);
+  const change = await asProblems(() => setClientOverride(ports.store, path.id, body, { caps, gateway: gateway?.clientUsagePlans, now }));
+  // Cached authorizer results carry the old limits: drop them so the override applies from the next request.
+  await gateway?.flushAuthorizerCache(path.id);
+  const { clientId, plan, before: from, after, setAt } = change;
+  return { body: { clientId, plan, ...(from ? { before: from } : {}), after, setAt }, clientId: path.id, before, after: before };
 };
 
 export const rotateKeyAction: AdminAction = async ({ path, body, now }: AdminRequest<ClientIdPath, unknown, RotateBody>, ports) => {

@@ -24,6 +24,7 @@ import {
   listClientsAction,
   revokeClientAction,
   rotateKeyAction,
+  setOverrideAction,
   setPlanAction,
 } from './actions';
 import type { AuditLog } from './audit-log';
@@ -35,6 +36,7 @@ export const ACTIONS: Record<AdminRouteId, AdminAction> = {
   'get-client': getClientAction,
   'revoke-client': revokeClientAction,
   'rotate-key': rotateKeyAction,
+  'set-override': setOverrideAction,
   'set-plan': setPlanAction,
   'client-usage': clientUsageAction,
 };

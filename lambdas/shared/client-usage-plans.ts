@@ -1,4 +1,4 @@
-// API Gateway's side of per-client overrides (`keys override`, `keys set-plan`): a client's own usage plan on
+// API Gateway's side of per-client overrides (`keys override`, `keys set-plan`, the admin API): a client's own usage plan on
 // the API stage, with the same strict-route throttles as the plans, and the key membership of usage plans.
 import {
   type APIGatewayClient,
@@ -6,11 +6,12 @@ import {
   type CreateUsagePlanCommandInput,
   DeleteUsagePlanCommand,
 } from '@aws-sdk/client-api-gateway';
-import type { OverrideLimits } from '../contracts/overrides';
-import { perSecond, type PlanName, throttleFor } from '../contracts/plans';
-import { ROUTES, type RouteDefinition } from '../contracts/routes';
-import type { ClientUsagePlans } from '../lambdas/shared/client-override';
-import { apiGatewayUsagePlanKeys } from './usage-plan-keys';
+import { API_KEY_STAGE_TAG } from '../../contracts/deployment';
+import type { OverrideLimits } from '../../contracts/overrides';
+import { perSecond, type PlanName, throttleFor } from '../../contracts/plans';
+import { ROUTES, type RouteDefinition } from '../../contracts/routes';
+import type { ClientUsagePlans } from './client-override';
+import { apiGatewayUsagePlanKeys } from './key-gateway';
 
 export interface ClientUsagePlanTarget {
   readonly usagePlanIds: Record<PlanName, string>;
@@ -41,6 +42,8 @@ export function clientUsagePlanInput(
     throttle: { rateLimit: perSecond(limits), burstLimit: limits.burst },
     quota: { limit: limits.dailyQuota, period: 'DAY' },
     apiStages: [{ apiId: target.restApiId, stage: target.stageName, throttle: methodThrottles }],
+    // The admin function may change and delete only the usage plans carrying its stage's tag.
+    tags: { [API_KEY_STAGE_TAG]: target.stageName },
   };
 }
 

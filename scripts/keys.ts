@@ -189,7 +189,7 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case 'override': {
-      await overrideCommand(rest, values, { targetFrom, usageError: (message) => new UsageError(message) });
+      await overrideCommand(rest, values, { targetFrom, usageError: (message) => new UsageError(message), enforce: enforcePlanChange });
       return;
     }
     case 'set-customer': {

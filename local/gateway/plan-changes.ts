@@ -4,6 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as z from 'zod';
 import type { RequestAuthorizer } from './authorizer';
+import { readManagementBody } from './revocations';
 
 export const TWIN_PLAN_CHANGES_PATH = '/_twin/plan-changes';
 
@@ -14,25 +15,10 @@ export async function handlePlanChange(
   res: ServerResponse,
   gateway: { readonly authorizer: RequestAuthorizer },
 ): Promise<number> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size <= 4096) chunks.push(chunk);
-  }
-  let parsed: z.ZodSafeParseResult<z.infer<typeof planChange>>;
-  try {
-    parsed = planChange.safeParse(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-  } catch {
-    parsed = planChange.safeParse(undefined);
-  }
-  if (size > 4096 || !parsed.success) {
-    res.writeHead(400, { 'content-type': 'application/problem+json' });
-    res.end(JSON.stringify({ type: 'about:blank', title: 'Bad Request', status: 400, detail: 'Expected { clientId }.' }));
-    return 400;
-  }
-  const dropped = gateway.authorizer.forgetPrincipal(parsed.data.clientId);
+  const parsed = await readManagementBody(req, res, planChange, 'Expected { clientId }.');
+  if (!parsed) return 400;
+  const dropped = gateway.authorizer.forgetPrincipal(parsed.clientId);
   res.writeHead(200, { 'content-type': 'application/json' });
-  res.end(JSON.stringify({ clientId: parsed.data.clientId, cacheEntriesDropped: dropped }));
+  res.end(JSON.stringify({ clientId: parsed.clientId, cacheEntriesDropped: dropped }));
   return 200;
 }

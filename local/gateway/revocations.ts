@@ -23,27 +23,40 @@ export async function handleRevocation(
   res: ServerResponse,
   gateway: { readonly authorizer: RequestAuthorizer; readonly usagePlans: UsagePlans },
 ): Promise<number> {
+  const parsed = await readManagementBody(req, res, revocation, 'Expected { clientId, usageKey? }.');
+  if (!parsed) return 400;
+  const { clientId, usageKey } = parsed;
+  if (usageKey) gateway.usagePlans.disableKey(usageKey);
+  const dropped = gateway.authorizer.forgetPrincipal(clientId);
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ clientId, cacheEntriesDropped: dropped, usageKeyDisabled: usageKey !== undefined }));
+  return 200;
+}
+
+/**
+ * The JSON body of a twin management request (at most 4 KiB), parsed by `schema`; otherwise a 400 problem is
+ * answered (saying what was expected, never echoing the body) and `undefined` returned.
+ */
+export async function readManagementBody<T>(
+  req: IncomingMessage,
+  res: ServerResponse,
+  schema: z.ZodType<T>,
+  expected: string,
+): Promise<T | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
     if (size <= 4096) chunks.push(chunk);
   }
-  let parsed: z.ZodSafeParseResult<z.infer<typeof revocation>>;
+  let parsed: z.ZodSafeParseResult<T>;
   try {
-    parsed = revocation.safeParse(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+    parsed = schema.safeParse(JSON.parse(Buffer.concat(chunks).toString('utf8')));
   } catch {
-    parsed = revocation.safeParse(undefined);
+    parsed = schema.safeParse(undefined);
   }
-  if (size > 4096 || !parsed.success) {
-    res.writeHead(400, { 'content-type': 'application/problem+json' });
-    res.end(JSON.stringify({ type: 'about:blank', title: 'Bad Request', status: 400, detail: 'Expected { clientId, usageKey? }.' }));
-    return 400;
-  }
-  const { clientId, usageKey } = parsed.data;
-  if (usageKey) gateway.usagePlans.disableKey(usageKey);
-  const dropped = gateway.authorizer.forgetPrincipal(clientId);
-  res.writeHead(200, { 'content-type': 'application/json' });
-  res.end(JSON.stringify({ clientId, cacheEntriesDropped: dropped, usageKeyDisabled: usageKey !== undefined }));
-  return 200;
+  if (size <= 4096 && parsed.success) return parsed.data;
+  res.writeHead(400, { 'content-type': 'application/problem+json' });
+  res.end(JSON.stringify({ type: 'about:blank', title: 'Bad Request', status: 400, detail: expected }));
+  return undefined;
 }

@@ -87,4 +87,31 @@ export function problemBody(
   };
 }
 
+/**
+ * The response for an error of a handler chain: an HttpProblem says what is wrong; anything else is the
+ * generic 500 with the requestId (callers log it). Shared by the route chain and the admin router.
+ */
+export function problemResponse(error: unknown, requestId: string) {
+  if (error instanceof HttpProblem) {
+    return {
+      statusCode: error.statusCode,
+      headers: { 'content-type': PROBLEM_CONTENT_TYPE, ...error.headers },
+      body: JSON.stringify(problemBody(error.statusCode, error.slug, error.title, error.detail, requestId, error.errors)),
+    };
+  }
+  return {
+    statusCode: 500,
+    headers: { 'content-type': PROBLEM_CONTENT_TYPE },
+    body: JSON.stringify(
+      problemBody(
+        500,
+        'internal-error',
+        'Internal Server Error',
+        'The request could not be completed; quote the requestId when reporting it.',
+        requestId,
+      ),
+    ),
+  };
+}
+
 export { PROBLEM_CONTENT_TYPE };

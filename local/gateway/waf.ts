@@ -10,33 +10,36 @@ export type WafVerdict = { readonly action: 'allow' } | { readonly action: 'bloc
 
 const ALLOW: WafVerdict = { action: 'allow' };
 
-/** Requests per source IP in one-second slots over the trailing window (AWS counts over the same window). */
+/**
+ * Requests per source IP in one-second slots over the trailing window (AWS counts over the same window), with a
+ * running total: a request costs O(1); slots are cleared as seconds pass, at most one window's worth at a time.
+ */
 class SlidingWindow {
   private readonly slots: Int32Array;
-  private readonly slotSecond: Float64Array;
+  private total = 0;
+  private last = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly windowSeconds: number) {
     this.slots = new Int32Array(windowSeconds);
-    this.slotSecond = new Float64Array(windowSeconds).fill(-1);
   }
 
   /** Counts one request at `second` and returns the requests in the window ending there. */
   add(second: number): number {
-    const slot = second % this.windowSeconds;
-    if (this.slotSecond[slot] !== second) {
-      this.slotSecond[slot] = second;
-      this.slots[slot] = 0;
+    if (second > this.last) {
+      // Seconds that left the window since the last request: their slots are reused from now on.
+      for (let s = Math.max(this.last + 1, second - this.windowSeconds + 1); s <= second; s++) {
+        const slot = s % this.windowSeconds;
+        this.total -= this.slots[slot];
+        this.slots[slot] = 0;
+      }
+      this.last = second;
     }
-    this.slots[slot]++;
-    let total = 0;
-    for (let i = 0; i < this.windowSeconds; i++) {
-      if (this.slotSecond[i] > second - this.windowSeconds) total += this.slots[i];
-    }
-    return total;
+    this.slots[this.last % this.windowSeconds]++;
+    return ++this.total;
   }
 
   idleSince(second: number): boolean {
-    return this.slotSecond.every((s) => s <= second - this.windowSeconds);
+    return this.last <= second - this.windowSeconds;
   }
 }
 

@@ -13,7 +13,7 @@ import { routeKey } from '../../../contracts/routes/route';
 import { requestBody } from '../middleware/request-body';
 import type { HttpMiddleware, HttpRequest } from '../middleware/request-state';
 import { validatedInput, zodValidation } from '../middleware/zod-validation';
-import { HttpProblem, PROBLEM_CONTENT_TYPE, problem, problemBody } from '../problem';
+import { HttpProblem, problem, problemResponse } from '../problem';
 import {
   type AdminAction,
   type AdminOutcome,
@@ -173,33 +173,15 @@ function adminErrors(logger: AdminLogger): HttpMiddleware {
     onError: (request) => {
       const error = request.error;
       const requestId = states.get(request.event)?.requestId ?? request.context.awsRequestId;
-      if (error instanceof HttpProblem) {
-        request.response = {
-          statusCode: error.statusCode,
-          headers: { 'content-type': PROBLEM_CONTENT_TYPE, ...error.headers },
-          body: JSON.stringify(problemBody(error.statusCode, error.slug, error.title, error.detail, requestId, error.errors)),
-        };
-        return;
+      if (!(error instanceof HttpProblem)) {
+        logger.error('admin request failed', {
+          requestId,
+          action: states.get(request.event)?.action,
+          errorName: error instanceof Error ? error.name : typeof error,
+          errorMessage: error instanceof Error ? error.message : String(error),
+        });
       }
-      logger.error('admin request failed', {
-        requestId,
-        action: states.get(request.event)?.action,
-        errorName: error instanceof Error ? error.name : typeof error,
-        errorMessage: error instanceof Error ? error.message : String(error),
-      });
-      request.response = {
-        statusCode: 500,
-        headers: { 'content-type': PROBLEM_CONTENT_TYPE },
-        body: JSON.stringify(
-          problemBody(
-            500,
-            'internal-error',
-            'Internal Server Error',
-            'The request could not be completed; quote the requestId when reporting it.',
-            requestId,
-          ),
-        ),
-      };
+      request.response = problemResponse(error, requestId);
     },
   };
 }

@@ -9,9 +9,9 @@ import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamod
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import { createAggregator } from '../lambdas/aggregator/exactly-once';
-import { aggregateEvents, aggregateRoutes, parseRecord, type RecordBody } from '../lambdas/aggregator/counter-deltas';
-import { COUNTER_ATTRIBUTES, HISTOGRAM_SIZE, type CounterValues } from '../lambdas/shared/counters';
+import { createAggregator } from '../capabilities/counting/exactly-once';
+import { aggregateEvents, aggregateRoutes, parseRecord, type RecordBody } from '../capabilities/counting/counter-deltas';
+import { COUNTER_ATTRIBUTES, HISTOGRAM_SIZE, type CounterValues } from '../capabilities/usage/counters';
 import { itemKey } from '../contracts/table';
 import { usageEventV1, type UsageEvent } from '../contracts/usage-event';
 import { STAGES } from '../contracts/stages';
@@ -20,9 +20,9 @@ import { PLAN_NAMES } from '../contracts/plans';
 import { WORKERS } from '../contracts/workers';
 import { USAGE_QUEUE_VISIBILITY_SECONDS } from '../contracts/usage-queue';
 import { startDynamoDbLocal } from '../local/services/dynamodb-local';
-import { runLimited } from '../lambdas/shared/bounded-concurrency';
-import { dynamoClients, freshTable, sortedEntries, storedCounters, truthOf } from '../test/aggregator/support/table';
-import { generateEvents, mulberry32 } from '../test/aggregator/support/workload';
+import { runLimited } from '../capabilities/aws/bounded-concurrency';
+import { dynamoClients, freshTable, sortedEntries, storedCounters, truthOf } from '../test/capabilities/counting/support/table';
+import { generateEvents, mulberry32 } from '../test/capabilities/counting/support/workload';
 import { QUICK, round, writeResults } from './support';
 
 const EVENTS = Number(process.env.EVENTS ?? (QUICK ? 10_000 : 100_000));

@@ -8,15 +8,15 @@ import { helloRoute } from '../contracts/routes/hello';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { Context } from 'aws-lambda';
-import { createHttpHandler } from '../lambdas/shared/http-handler';
-import { logger, metrics } from '../lambdas/shared/powertools';
-import { requestState } from '../lambdas/shared/middleware/request-state';
-import { requestBody } from '../lambdas/shared/middleware/request-body';
-import { validatedInput, zodValidation } from '../lambdas/shared/middleware/zod-validation';
-import { problemErrors } from '../lambdas/shared/middleware/problem-errors';
-import { responseHeaders } from '../lambdas/shared/middleware/response-headers';
-import { requestLogger, requestMetrics, usageTracker, type TelemetryOptions } from '../lambdas/shared/middleware/request-telemetry';
-import { hello } from '../lambdas/hello/hello';
+import { createHttpHandler } from '../capabilities/http/http-handler';
+import { logger, metrics } from '../capabilities/aws/powertools';
+import { requestState } from '../capabilities/http/middleware/request-state';
+import { requestBody } from '../capabilities/http/middleware/request-body';
+import { validatedInput, zodValidation } from '../capabilities/http/middleware/zod-validation';
+import { problemErrors } from '../capabilities/http/middleware/problem-errors';
+import { responseHeaders } from '../capabilities/http/middleware/response-headers';
+import { requestLogger, requestMetrics, usageTracker, type TelemetryOptions } from '../capabilities/http/middleware/request-telemetry';
+import { hello } from '../capabilities/examples/hello';
 
 const QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/usage';
 
@@ -101,7 +101,7 @@ type Ablation = (typeof ABLATIONS)[number];
 /** No-op Metrics, so switching metrics off does not make the usage tracker warn about an empty flush. */
 const noMetrics = { addMetric() {}, addDimension() {}, addMetadata() {}, publishStoredMetrics() {} } as never;
 
-/** The chain of lambdas/shared/http-handler.ts, in the same order, with one middleware left out. */
+/** The chain of capabilities/http/http-handler.ts, in the same order, with one middleware left out. */
 function chainWithout(off: Ablation) {
   const telemetry: TelemetryOptions = {
     logger,

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { createClient } from '../lambdas/shared/client-store';
+import { createClient } from '../capabilities/customers/client-store';
 import { itemKey } from '../contracts/table';
 import { STAGES } from '../contracts/stages';
 import { freePort } from '../local/services/ports';

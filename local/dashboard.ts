@@ -8,8 +8,8 @@ import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DASHBOARD } from '../contracts/dashboard';
 import { PLANS, isPlanName } from '../contracts/plans';
-import { listClients } from '../lambdas/shared/client-store';
-import { dynamoUsageReader } from '../lambdas/shared/usage-reader';
+import { listClients } from '../capabilities/customers/client-store';
+import { dynamoUsageReader } from '../capabilities/usage/usage-reader';
 import type { AccessLogEntry } from './gateway/server';
 
 export const DASHBOARD_PATH = '/_twin/';

@@ -8,7 +8,7 @@ import { loadHandler } from './lambda-modules';
 
 const ROOT = path.resolve(__dirname, '..');
 /** Our code, re-evaluated per environment; node_modules stay shared (they hold no per-request state). */
-const APP_DIRS = ['lambdas', 'lib'].map((dir) => path.join(ROOT, dir) + path.sep);
+const APP_DIRS = ['functions', 'capabilities', 'lib'].map((dir) => path.join(ROOT, dir) + path.sep);
 
 type Handler<E, R> = (event: E, context: Context) => Promise<R>;
 

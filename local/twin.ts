@@ -475,8 +475,8 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
 }
 
 async function seedDemoKeys(dynamoEndpoint: string, tableName: string, persist: string | undefined): Promise<Record<PlanName, DemoKey>> {
-  const { createClient, getClient } = await import('../lambdas/shared/client-store');
-  const { hashApiKey } = await import('../lambdas/shared/api-keys');
+  const { createClient, getClient } = await import('../capabilities/customers/client-store');
+  const { hashApiKey } = await import('../capabilities/customers/api-keys');
   const client = new DynamoDBClient({ endpoint: dynamoEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   const store = { db: DynamoDBDocumentClient.from(client), tableName };
   const file = persist && path.join(persist, 'demo-keys.json');

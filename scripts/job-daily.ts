@@ -8,10 +8,10 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { z } from 'zod';
-import { runDailyJob } from '../lambdas/daily-job/daily-job';
-import { resolveJobDay, retentionDaysFrom } from '../lambdas/daily-job/job-input';
+import { runDailyJob } from '../capabilities/daily-job/daily-job';
+import { resolveJobDay, retentionDaysFrom } from '../capabilities/daily-job/job-input';
 import { readTwinState, twinClientConfig } from '../local/state-file';
-import { stackOutputs } from './stack-outputs';
+import { stackOutputs } from './support/stack-outputs';
 
 const USAGE = `usage: npm run job:daily -- [--day YYYY-MM-DD] [--local | --stage <dev|prod>]
   --day    the closed UTC day to summarize (default: yesterday); counters older than the retention

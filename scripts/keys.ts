@@ -6,14 +6,14 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { isPlanName, PLAN_NAMES, type PlanName } from '../contracts/plans';
-import { listClientKeys, parseDuration } from '../lambdas/shared/key-rotation';
+import { listClientKeys, parseDuration } from '../capabilities/customers/key-rotation';
 import { readTwinState, twinClientConfig } from '../local/state-file';
-import { setBillingCustomer } from '../lambdas/shared/billing-customer';
-import { setClientPlan } from '../lambdas/shared/client-plan';
-import { overrideColumn, overrideCommand, OVERRIDE_OPTIONS, OVERRIDE_USAGE, shownClient } from './keys-override';
-import { createKey, enforcePlanChange, type KeyTarget, revokeKey, rotateKey } from './key-admin';
-import { stackOutputs } from './stack-outputs';
-import { apiGatewayClientUsagePlans } from '../lambdas/shared/client-usage-plans';
+import { setBillingCustomer } from '../capabilities/customers/billing-customer';
+import { setClientPlan } from '../capabilities/customers/client-plan';
+import { overrideColumn, overrideCommand, OVERRIDE_OPTIONS, OVERRIDE_USAGE, shownClient } from './support/keys-override';
+import { createKey, enforcePlanChange, type KeyTarget, revokeKey, rotateKey } from './support/key-admin';
+import { stackOutputs } from './support/stack-outputs';
+import { apiGatewayClientUsagePlans } from '../capabilities/api-gateway/client-usage-plans';
 
 const USAGE = `usage:
   npm run keys -- create --plan <${PLAN_NAMES.join('|')}> --name <name> [--expires 30d] [--json] (--local | --stage <dev|prod>)

@@ -12,10 +12,10 @@ import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { OUTPUT } from '../contracts/deployment';
 import { PLAN_NAMES } from '../contracts/plans';
 import { CLIENTS_PK, itemKey } from '../contracts/table';
-import { queryAll } from '../lambdas/shared/query-pages';
+import { queryAll } from '../capabilities/aws/query-pages';
 import { readTwinState, twinClientConfig } from '../local/state-file';
-import { formatReconciliation, type PipelineBacklog, reconcile, type Reconciliation } from './reconciliation';
-import { stackOutputs } from './stack-outputs';
+import { formatReconciliation, type PipelineBacklog, reconcile, type Reconciliation } from './support/reconciliation';
+import { stackOutputs } from './support/stack-outputs';
 
 const USAGE = `usage: npm run reconcile -- --day YYYY-MM-DD (--stage <dev|prod> | --local) [--json]
   --local   the twin started with the same PORT (default 3000)

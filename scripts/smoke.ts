@@ -5,10 +5,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { STAGES, type StageName } from '../contracts/stages';
-import { stackOutputs } from './stack-outputs';
-import { stageTargetFromOutputs } from './stage-target';
-import { createKey, revokeKey, type KeyTarget } from './key-admin';
-import { formatResults, runContractSuite, type ContractTarget } from './contract/suite';
+import { stackOutputs } from './support/stack-outputs';
+import { stageTargetFromOutputs } from './support/stage-target';
+import { createKey, revokeKey, type KeyTarget } from './support/key-admin';
+import { formatResults, runContractSuite, type ContractTarget } from './support/contract-suite';
 
 async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { stage: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });

@@ -6,12 +6,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { EXPORT_FORMATS, type ExportFormat } from '../contracts/billing';
-import { buildMonthlyStatement, writeMonthlyStatement } from '../lambdas/statements/monthly-statement';
-import type { MonthSources } from '../lambdas/statements/monthly-usage';
-import { isMonth } from '../lambdas/statements/months';
-import { meterEvents, meterEventsJsonl, statementCsv, statementJsonl } from '../lambdas/statements/statement-files';
+import { buildMonthlyStatement, writeMonthlyStatement } from '../capabilities/statements/monthly-statement';
+import type { MonthSources } from '../capabilities/statements/monthly-usage';
+import { isMonth } from '../capabilities/statements/months';
+import { meterEvents, meterEventsJsonl, statementCsv, statementJsonl } from '../capabilities/statements/statement-files';
 import { readTwinState, twinClientConfig } from '../local/state-file';
-import { stackOutputs } from './stack-outputs';
+import { stackOutputs } from './support/stack-outputs';
 
 const USAGE = `usage: npm run usage:export -- --month YYYY-MM [--client ID] [--format csv|jsonl|stripe] [--write [--correct REASON]] (--local | --stage <dev|prod>)
   --month   the UTC month

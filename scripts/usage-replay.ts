@@ -7,9 +7,9 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { readTwinState, twinClientConfig, type TwinState } from '../local/state-file';
-import { droppedEventsFromLines, parseInstant, resendUsageEvents, type TimeWindow } from './dropped-usage-events';
-import { droppedEventLines, routeLogGroups } from './route-log-groups';
-import { stackOutputs } from './stack-outputs';
+import { droppedEventsFromLines, parseInstant, resendUsageEvents, type TimeWindow } from './support/dropped-usage-events';
+import { droppedEventLines, routeLogGroups } from './support/route-log-groups';
+import { stackOutputs } from './support/stack-outputs';
 
 const USAGE = `usage: npm run usage:replay -- --since <2h|30m|1d|ISO time> [--until <…>] (--stage <dev|prod> | --local) [--dry-run]
   --since / --until  the window of log lines to search (default until: now)

@@ -3,7 +3,7 @@
 // client registry the alert sweeper reads.
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { itemKey } from '../contracts/table';
-import type { ThresholdCrossed } from '../lambdas/usage-alerts/threshold-crossings';
+import type { ThresholdCrossed } from '../capabilities/alerts/threshold-crossings';
 import type { Container } from './faulty-dynamo';
 import { between, chance, type Random } from './random';
 import type { Scheduler } from './scheduler';

@@ -1,9 +1,9 @@
 // After a run: every accepted event counted exactly once (counters equal the truth), the journal
 // invariants hold, and nothing valid was left behind in the queues.
-import { parseRecord } from '../lambdas/aggregator/counter-deltas';
-import { aggregateEvents, aggregateRoutes, counterId, type CounterDelta, decodeDeltas } from '../lambdas/aggregator/counter-deltas';
-import { eventHash, EVENT_HASH_BYTES } from '../lambdas/aggregator/keys';
-import { COUNTER_ATTRIBUTES, HISTOGRAM_SIZE } from '../lambdas/shared/counters';
+import { parseRecord } from '../capabilities/counting/counter-deltas';
+import { aggregateEvents, aggregateRoutes, counterId, type CounterDelta, decodeDeltas } from '../capabilities/counting/counter-deltas';
+import { eventHash, EVENT_HASH_BYTES } from '../capabilities/counting/keys';
+import { COUNTER_ATTRIBUTES, HISTOGRAM_SIZE } from '../capabilities/usage/counters';
 import { AGGREGATOR_ATTRIBUTES as A, journalIdOf } from '../contracts/table';
 import type { UsageEvent } from '../contracts/usage-event';
 import { ALERTS } from '../contracts/billing';

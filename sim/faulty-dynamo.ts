@@ -55,7 +55,7 @@ export interface FaultyDynamoOptions {
   readonly container: Container;
   readonly faults: () => DynamoFaults;
   readonly trace: Trace;
-  /** The production client's maxAttempts (lambdas/shared/clients.ts). */
+  /** The production client's maxAttempts (capabilities/aws/dynamodb-client.ts). */
   readonly maxAttempts: number;
   /** Client-side request timeout, ms. */
   readonly requestTimeoutMs: number;

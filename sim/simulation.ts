@@ -1,13 +1,13 @@
 // One simulated run of the counting pipeline, chosen entirely by its seed: producers send usage events
 // to a modelled SQS queue; a modelled Lambda event source hands batches to containers running the REAL
-// aggregator (lambdas/aggregator) against a modelled DynamoDB through a faulty client; containers crash,
+// aggregator (capabilities/counting) against a modelled DynamoDB through a faulty client; containers crash,
 // time out and are replaced; an operator redrives the DLQ; TTL deletes old claims and journals. Then a
 // calm phase without faults lets everything finish, and the checker compares the table with the truth.
-import { createAlertStep } from '../lambdas/aggregator/alert-step';
-import { createAggregator } from '../lambdas/aggregator/exactly-once';
-import { sweepAlerts } from '../lambdas/usage-alerts/sweeper';
+import { createAlertStep } from '../capabilities/counting/alert-step';
+import { createAggregator } from '../capabilities/counting/exactly-once';
+import { sweepAlerts } from '../capabilities/alerts/sweeper';
 import { type Delivery, modelSender, NO_SEND_FAULTS, type SendFaults, seedClients } from './alert-model';
-import { DYNAMODB_MAX_ATTEMPTS } from '../lambdas/shared/clients';
+import { DYNAMODB_MAX_ATTEMPTS } from '../capabilities/aws/dynamodb-client';
 import { checkRun, type Violation } from './checker';
 import { type Container, type DynamoFaults, FaultyDynamo, NO_FAULTS } from './faulty-dynamo';
 import { between, chance, pick, seededRandom } from './random';

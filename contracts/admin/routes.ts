@@ -1,5 +1,5 @@
 // The admin API's routes as data: read by the CDK admin construct (IAM methods), the admin router and the
-// twin's admin server. Adding a route is one entry here and one action in lambdas/shared/admin/router.ts.
+// twin's admin server. Adding a route is one entry here and one action in capabilities/admin/router.ts.
 import { usageSummaryQuery, usageSummaryResponse } from '../routes/usage-summary';
 import {
   clientIdPath,
@@ -59,4 +59,4 @@ export const ADMIN_ROUTES = [
 export type AdminRouteId = (typeof ADMIN_ROUTES)[number]['id'];
 
 /** The one admin function: its handler entry (relative to the repository root) and timeout. */
-export const ADMIN_FUNCTION = { id: 'admin', entry: 'lambdas/admin/handler.ts', timeoutSeconds: 10 } as const;
+export const ADMIN_FUNCTION = { id: 'admin', entry: 'functions/admin/handler.ts', timeoutSeconds: 10 } as const;

@@ -12,7 +12,7 @@ export const helloRoute = {
   method: 'GET',
   path: '/v1/hello',
   routeClass: 'default',
-  entry: 'lambdas/hello/handler.ts',
+  entry: 'functions/hello/handler.ts',
   timeoutSeconds: 10,
   schemas: { query: helloQuery },
 } as const satisfies RouteDefinition;

@@ -24,7 +24,7 @@ export const quotesRoute = {
   method: 'POST',
   path: '/v1/quotes',
   routeClass: 'strict',
-  entry: 'lambdas/quotes/handler.ts',
+  entry: 'functions/quotes/handler.ts',
   timeoutSeconds: 10,
   schemas: { body: quoteRequest },
 } as const satisfies RouteDefinition;

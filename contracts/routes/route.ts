@@ -5,7 +5,7 @@ import type { RouteClass } from '../plans';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface RouteDefinition {
-  /** Stable id: names the Lambda function and its folder under `lambdas/`. */
+  /** Stable id: names the Lambda function and its folder under `functions/`. */
   readonly id: string;
   readonly method: HttpMethod;
   /** Resource path template as API Gateway knows it, e.g. `/v1/items/{id}`. */

@@ -38,7 +38,7 @@ export const usageDailyRoute = {
   method: 'GET',
   path: '/v1/usage/daily',
   routeClass: 'default',
-  entry: 'lambdas/usage-daily/handler.ts',
+  entry: 'functions/usage-daily/handler.ts',
   timeoutSeconds: 10,
   readsUsage: true,
   schemas: { query: usageDailyQuery },

@@ -68,7 +68,7 @@ export const usageSummaryRoute = {
   method: 'GET',
   path: '/v1/usage',
   routeClass: 'default',
-  entry: 'lambdas/usage-summary/handler.ts',
+  entry: 'functions/usage-summary/handler.ts',
   timeoutSeconds: 10,
   readsUsage: true,
   schemas: { query: usageSummaryQuery },

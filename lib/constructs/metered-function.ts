@@ -20,7 +20,7 @@ export const EXTERNAL_MODULES = ['@aws-sdk/*', '@smithy/*'];
 
 export interface MeteredFunctionProps {
   readonly stage: StageConfig;
-  /** Handler file, relative to the repository root (`lambdas/hello/handler.ts`). */
+  /** Handler file, relative to the repository root (`functions/hello/handler.ts`). */
   readonly entry: string;
   /** Powertools service name: the `service` dimension of the function's metrics and logs. */
   readonly serviceName: string;
@@ -44,7 +44,7 @@ export interface MeteredFunctionProps {
 }
 
 /**
- * A Node.js 24 ARM64 function bundled by esbuild from `lambdas/`, with its own log group.
+ * A Node.js 24 ARM64 function bundled by esbuild from `functions/` (and the `capabilities/` they import), with its own log group.
  * Bundling runs unless the app sets the `aws:cdk:bundling-stacks` context to skip it (template tests do).
  */
 export class MeteredFunction extends Construct {

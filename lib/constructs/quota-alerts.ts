@@ -33,7 +33,7 @@ export interface QuotaAlertsProps {
   readonly aggregator: lambda.Function;
 }
 
-/** Outbox items of the alert step (`ALERTS#<day>`, lambdas/usage-alerts/threshold-crossings.ts). */
+/** Outbox items of the alert step (`ALERTS#<day>`, capabilities/alerts/threshold-crossings.ts). */
 export const ALERT_ITEMS = 'ALERTS#*';
 /** Delivery to a target: EventBridge retries with backoff this often, for at most this long, then the DLQ. */
 export const TARGET_DELIVERY = { retryAttempts: 10, maxEventAgeHours: 24 } as const;

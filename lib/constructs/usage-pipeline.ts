@@ -59,7 +59,7 @@ export class UsagePipeline extends Construct {
       description: 'Counts usage events from the usage queue into per-client daily counters.',
       environment: { TABLE_NAME: props.table.tableName, CLAIM_SHARDS: String(stage.claimShards) },
     });
-    // Counters, claims and journals only (lambdas/aggregator/keys.ts, contracts/table.ts).
+    // Counters, claims and journals only (capabilities/counting/keys.ts, contracts/table.ts).
     const aggregatorItems = ['USAGE#*', 'CLAIM#*', 'JOURNAL#*'];
     grantItems(
       props.table,

@@ -8,8 +8,8 @@ import { ADMIN_ROUTES, type AdminRouteDefinition } from '../../contracts/admin/r
 import { TWIN_ADMIN_CALLER, UNAUTHENTICATED_CALLER } from '../../contracts/admin/audit';
 import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE } from '../../contracts/gateway-responses';
 import { SECURITY_HEADERS } from '../../contracts/security-headers';
-import type { AuditLog } from '../../lambdas/shared/admin/audit-log';
-import type { AdminHandler } from '../../lambdas/shared/admin/router';
+import type { AuditLog } from '../../capabilities/admin/audit-log';
+import type { AdminHandler } from '../../capabilities/admin/router';
 import { lambdaContext } from '../fake-aws';
 import { sendGatewayResponse } from '../gateway/gateway-responses';
 import { proxyEvent } from '../gateway/proxy-event';

@@ -2,7 +2,7 @@
 // (what the dedicated CloudWatch log group holds on AWS).
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AuditLog } from '../../lambdas/shared/admin/audit-log';
+import type { AuditLog } from '../../capabilities/admin/audit-log';
 
 export function jsonLinesAuditLog(file: string): AuditLog {
   fs.mkdirSync(path.dirname(file), { recursive: true });

@@ -1,9 +1,9 @@
 // The admin API on the twin: the shared admin router with the twin's table, its gateway emulator as the key
 // gateway (revocations take effect at once) and a JSON-lines audit file; served on the gateway's port.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { generateUsageIdentifier } from '../../lambdas/shared/api-keys';
-import type { KeyGateway } from '../../lambdas/shared/key-gateway';
-import { dynamoUsageReader } from '../../lambdas/shared/usage-reader';
+import { generateUsageIdentifier } from '../../capabilities/customers/api-keys';
+import type { KeyGateway } from '../../capabilities/customers/key-gateway-port';
+import { dynamoUsageReader } from '../../capabilities/usage/usage-reader';
 import type { RequestAuthorizer } from '../gateway/authorizer';
 import type { UsagePlans } from '../gateway/usage-plans';
 import { adminRoutes, type AdminRoutesOptions } from './admin-server';
@@ -38,13 +38,13 @@ export function twinKeyGateway(usagePlans: UsagePlans, authorizer: RequestAuthor
   };
 }
 
-type AdminRouter = typeof import('../../lambdas/shared/admin/router');
+type AdminRouter = typeof import('../../capabilities/admin/router');
 
 /** The router pulls in Middy (ESM-only): loaded as local/lambda-modules.ts loads handlers, so `tsx local/start.ts` works too. */
 async function loadAdminRouter(): Promise<AdminRouter> {
-  if (process.env.JEST_WORKER_ID) return import('../../lambdas/shared/admin/router');
+  if (process.env.JEST_WORKER_ID) return import('../../capabilities/admin/router');
   require('../esm-only-packages.cjs');
-  return require('../../lambdas/shared/admin/router') as AdminRouter;
+  return require('../../capabilities/admin/router') as AdminRouter;
 }
 
 export async function twinAdminRoutes(options: TwinAdminOptions) {

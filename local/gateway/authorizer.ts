@@ -2,7 +2,7 @@
 // (policy, principalId, usageIdentifierKey, context) cached per identity-source value for the TTL.
 import { API_KEY_HEADER } from '../../contracts/deployment';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent, Context } from 'aws-lambda';
-import { isAllowed } from '../../lambdas/shared/execute-api-policy';
+import { isAllowed } from '../../capabilities/authorizer/execute-api-policy';
 
 export type AuthorizerHandler = (event: APIGatewayRequestAuthorizerEvent, context: Context) => Promise<APIGatewayAuthorizerResult>;
 

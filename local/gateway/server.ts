@@ -15,7 +15,7 @@ import type { UsagePlans } from './usage-plans';
 import { handleRevocation, isLoopback, TWIN_REVOCATIONS_PATH } from './revocations';
 import type { WebAcl } from './waf';
 import { handlePlanChange, TWIN_PLAN_CHANGES_PATH } from './plan-changes';
-import { overrideFromContext } from '../../lambdas/shared/override-context';
+import { overrideFromContext } from '../../capabilities/authorizer/override-context';
 
 export type RouteHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 

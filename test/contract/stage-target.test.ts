@@ -2,8 +2,8 @@
 // with a recorded-shape fixture) → outputs → the URL, table and usage plan ids.
 import { CloudFormationClient, DescribeStacksCommand, type DescribeStacksCommandOutput } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
-import { stackOutputs } from '../../scripts/stack-outputs';
-import { stageTargetFromOutputs, usagePlanOutputKey } from '../../scripts/stage-target';
+import { stackOutputs } from '../../scripts/support/stack-outputs';
+import { stageTargetFromOutputs, usagePlanOutputKey } from '../../scripts/support/stage-target';
 import { OUTPUT } from '../../lib/metered-api-stack';
 import { PLAN_NAMES } from '../../contracts/plans';
 import fixture from './fixtures/describe-stacks-dev.json';

@@ -1,11 +1,17 @@
-// The client-visible contract suite (scripts/contract/suite.ts) against the twin: the same checks
+// The client-visible contract suite (scripts/support/contract-suite.ts) against the twin: the same checks
 // `npm run smoke -- --stage S` runs against a deployed stage, one jest test per check.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startTwin, type Twin } from '../../local/twin';
-import { createClient, getClient, revokeClient, type ClientStore } from '../../lambdas/shared/client-store';
+import { createClient, getClient, revokeClient, type ClientStore } from '../../capabilities/customers/client-store';
 import { twinClientConfig } from '../../local/state-file';
-import { CONTRACT_CHECKS, ContractSession, formatResults, runContractSuite, type ContractTarget } from '../../scripts/contract/suite';
+import {
+  CONTRACT_CHECKS,
+  ContractSession,
+  formatResults,
+  runContractSuite,
+  type ContractTarget,
+} from '../../scripts/support/contract-suite';
 
 /** Short, so the revocation check waits seconds, not the dev stage's 300 s. */
 const CACHE_TTL_SECONDS = 2;

@@ -7,7 +7,7 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const DOCS = [
   'README.md',
   'bench/README.md',
-  'lambdas/aggregator/PROTOCOL.md',
+  'capabilities/counting/PROTOCOL.md',
   ...readdirSync(path.join(ROOT, 'docs'))
     .filter((f) => f.endsWith('.md'))
     .map((f) => `docs/${f}`),

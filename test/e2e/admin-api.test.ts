@@ -9,7 +9,7 @@ import { auditRecord, type AuditRecord } from '../../contracts/admin/audit';
 import { clientListResponse, clientView } from '../../contracts/admin/clients';
 import { usageSummaryResponse } from '../../contracts/routes/usage-summary';
 import { PLAN_NAMES } from '../../contracts/plans';
-import { DEFAULT_PERIOD_DAYS } from '../../lambdas/usage-summary/usage-summary';
+import { DEFAULT_PERIOD_DAYS } from '../../capabilities/analytics/usage-summary';
 
 jest.setTimeout(60_000);
 

@@ -11,7 +11,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { ALERTS } from '../../contracts/billing';
 import { utcDay, type UsageEvent } from '../../contracts/usage-event';
-import { createClient } from '../../lambdas/shared/client-store';
+import { createClient } from '../../capabilities/customers/client-store';
 import { removeStateFile, twinClientConfig, writeStateFile } from '../../local/state-file';
 import { startTwin, type Twin } from '../../local/twin';
 

@@ -8,7 +8,7 @@ import { chromium, type BrowserContext } from 'playwright-core';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startTwin, type Twin } from '../../local/twin';
-import { createClient } from '../../lambdas/shared/client-store';
+import { createClient } from '../../capabilities/customers/client-store';
 import { twinClientConfig } from '../../local/state-file';
 import { DASHBOARD } from '../../contracts/dashboard';
 

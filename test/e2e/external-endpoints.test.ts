@@ -12,7 +12,7 @@ import type { RunningService } from '../../local/services/child-service';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/resources';
 import { parseCli } from '../../local/start';
 import { startTwin, type Twin } from '../../local/twin';
-import { createClient } from '../../lambdas/shared/client-store';
+import { createClient } from '../../capabilities/customers/client-store';
 
 const config = (endpoint: string) => ({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
 let dynamo: RunningService;

@@ -12,7 +12,7 @@ import { UsagePlans } from '../../local/gateway/usage-plans';
 import { lambdaContext } from '../../local/fake-aws';
 import type { RouteDefinition } from '../../contracts/routes';
 import { ACCESS_DENIED_DETAIL, gatewayResponse } from '../../contracts/gateway-responses';
-import { routePolicy } from '../../lambdas/authorizer/route-policy';
+import { routePolicy } from '../../capabilities/authorizer/route-policy';
 
 const KEY = 'key-allowed';
 const seen: Array<{ event: APIGatewayProxyEvent; remainingMs: number }> = [];

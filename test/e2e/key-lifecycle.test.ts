@@ -8,11 +8,11 @@ import { promisify } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { startTwin, type Twin } from '../../local/twin';
-import { createClient, getClient, type ClientStore } from '../../lambdas/shared/client-store';
+import { createClient, getClient, type ClientStore } from '../../capabilities/customers/client-store';
 import { removeStateFile, twinClientConfig, writeStateFile } from '../../local/state-file';
 import { gatewayResponse, KEY_REFUSALS } from '../../contracts/gateway-responses';
 import { itemKey } from '../../contracts/table';
-import { hashApiKey } from '../../lambdas/shared/api-keys';
+import { hashApiKey } from '../../capabilities/customers/api-keys';
 
 jest.setTimeout(90_000);
 

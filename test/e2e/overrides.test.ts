@@ -7,9 +7,9 @@ import { gatewayResponse } from '../../contracts/gateway-responses';
 import { overrideCaps } from '../../contracts/overrides';
 import { PLANS } from '../../contracts/plans';
 import { usageSummaryResponse } from '../../contracts/routes/usage-summary';
-import { setClientPlan } from '../../lambdas/shared/client-plan';
-import { setClientOverride } from '../../lambdas/shared/client-override';
-import { type ClientStore, createClient } from '../../lambdas/shared/client-store';
+import { setClientPlan } from '../../capabilities/customers/client-plan';
+import { setClientOverride } from '../../capabilities/customers/client-override';
+import { type ClientStore, createClient } from '../../capabilities/customers/client-store';
 import { twinClientConfig } from '../../local/state-file';
 import { startTwin, type Twin } from '../../local/twin';
 

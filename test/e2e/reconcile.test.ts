@@ -11,7 +11,7 @@ import { utcDay } from '../../contracts/usage-event';
 import { twinClientConfig } from '../../local/state-file';
 import { startTwin, type Twin } from '../../local/twin';
 import { reconcileDay, twinGatewayUsage } from '../../scripts/reconcile';
-import { formatReconciliation } from '../../scripts/reconciliation';
+import { formatReconciliation } from '../../scripts/support/reconciliation';
 import { replayLocal } from '../../scripts/usage-replay';
 
 let twin: Twin;
@@ -64,7 +64,7 @@ test('metered counts equal the gateway usage, a dropped event is explained, and 
   expect(clean.matches).toBe(true);
 
   // Two events dropped: the route functions' queue is gone for a moment (as in the replay test).
-  const { resources } = require('../../lambdas/shared/clients') as typeof import('../../lambdas/shared/clients');
+  const { resources } = require('../../capabilities/aws/dynamodb-client') as typeof import('../../capabilities/aws/dynamodb-client');
   const queueUrl = resources.usageQueueUrl;
   resources.usageQueueUrl = queueUrl.replace(/[^/]+$/, 'no-such-queue');
   try {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startTwin, type Twin } from '../../local/twin';
-import { createClient, revokeClient, type ClientStore } from '../../lambdas/shared/client-store';
+import { createClient, revokeClient, type ClientStore } from '../../capabilities/customers/client-store';
 import { removeStateFile, twinClientConfig, writeStateFile } from '../../local/state-file';
 import { PLANS, ROUTE_CLASSES } from '../../contracts/plans';
 import { MAX_BODY_BYTES } from '../../contracts/routes';
@@ -13,7 +13,7 @@ import { ACCESS_DENIED_DETAIL, gatewayResponse } from '../../contracts/gateway-r
 import { USAGE_QUEUE, USAGE_QUEUE_VISIBILITY_SECONDS } from '../../contracts/usage-queue';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { S3Client } from '@aws-sdk/client-s3';
-import { buildMonthlyStatement } from '../../lambdas/statements/monthly-statement';
+import { buildMonthlyStatement } from '../../capabilities/statements/monthly-statement';
 
 jest.setTimeout(60_000);
 

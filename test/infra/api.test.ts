@@ -231,7 +231,7 @@ test('a route added to the route list appears with its Lambda, parameters, model
     method: 'PUT',
     path: '/v1/widgets/{widgetId}',
     routeClass: 'strict',
-    entry: 'lambdas/hello/handler.ts',
+    entry: 'functions/hello/handler.ts',
     timeoutSeconds: 7,
     schemas: { body: widget },
   };

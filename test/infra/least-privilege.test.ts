@@ -3,7 +3,7 @@ import { SERVICE } from '../../contracts/metrics';
 import { ROUTES } from '../../contracts/routes';
 import { STAGES } from '../../contracts/stages';
 import { PLAN_NAMES } from '../../contracts/plans';
-import { clientUsagePlanInput } from '../../lambdas/shared/client-usage-plans';
+import { clientUsagePlanInput } from '../../capabilities/api-gateway/client-usage-plans';
 import { templateFor } from './support/synth';
 import { functionByService, resourcesOf, roleOfFunction, roleStatements, stackFunctions, type Statement } from './support/template';
 
@@ -116,7 +116,7 @@ test('the authorizer has the reserved concurrency of its stage config (prod), no
 
 // Per-client overrides: the keys CLI manages client usage plans with the operator's credentials
 // (docs/selling.md lists them), the admin function with its own tag-scoped grants (test/infra/admin-api.test.ts);
-// client usage plans copy the strict-route throttle keys of the stack's plans (lambdas/shared/client-usage-plans.ts).
+// client usage plans copy the strict-route throttle keys of the stack's plans (capabilities/api-gateway/client-usage-plans.ts).
 describe('per-client overrides', () => {
   test("only the admin function's own policy grants API Gateway management actions (pinned in admin-api.test.ts)", () => {
     const granting = Object.entries(resourcesOf(template(), 'AWS::IAM::Policy'))

@@ -9,7 +9,7 @@ import { freePort } from '../../local/services/ports';
 import type { RunningService } from '../../local/services/child-service';
 import { createUsageTable, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/resources';
 import { removeStateFile, writeStateFile } from '../../local/state-file';
-import { API_KEY_PATTERN, hashApiKey } from '../../lambdas/shared/api-keys';
+import { API_KEY_PATTERN, hashApiKey } from '../../capabilities/customers/api-keys';
 import http from 'node:http';
 import { handleRevocation } from '../../local/gateway/revocations';
 import { RequestAuthorizer } from '../../local/gateway/authorizer';

@@ -1,5 +1,5 @@
 // The reconciliation's verdicts, one per kind of difference.
-import { formatReconciliation, reconcile } from '../../scripts/reconciliation';
+import { formatReconciliation, reconcile } from '../../scripts/support/reconciliation';
 
 const base = { day: '2026-11-27', unknownKeys: 0, backlog: { queued: 0, deadLetters: 0 } };
 

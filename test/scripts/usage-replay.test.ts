@@ -5,7 +5,7 @@ import { CloudFormationClient, DescribeStacksCommand, ListStackResourcesCommand 
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { UsageEvent } from '../../contracts/usage-event';
-import { droppedEventsFromLines, parseInstant } from '../../scripts/dropped-usage-events';
+import { droppedEventsFromLines, parseInstant } from '../../scripts/support/dropped-usage-events';
 import { replayStage } from '../../scripts/usage-replay';
 
 const cfn = mockClient(CloudFormationClient);

@@ -4,15 +4,15 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import type { UsageEvent } from '../../contracts/usage-event';
-import { emptyCounters } from '../../lambdas/shared/counters';
-import { createAggregator } from '../../lambdas/aggregator/exactly-once';
-import { AggregatorRepository, type JournalStatus } from '../../lambdas/aggregator/repository';
-import { detectThresholdCrossings, resendPending } from '../../lambdas/usage-alerts/threshold-crossings';
+import { emptyCounters } from '../../capabilities/usage/counters';
+import { createAggregator } from '../../capabilities/counting/exactly-once';
+import { AggregatorRepository, type JournalStatus } from '../../capabilities/counting/repository';
+import { detectThresholdCrossings, resendPending } from '../../capabilities/alerts/threshold-crossings';
 import type { RunningService } from '../../local/services/child-service';
 import { startDynamoDbLocal } from '../../local/services/dynamodb-local';
 import { seededRandom } from '../../sim/random';
 import { TableModel } from '../../sim/table-model';
-import { dynamoClients, freshTable, scanAll } from '../aggregator/support/table';
+import { dynamoClients, freshTable, scanAll } from '../capabilities/counting/support/table';
 
 let ddb: RunningService;
 let clients: ReturnType<typeof dynamoClients>;

@@ -1,0 +1,160 @@
+// The admin routes' actions: each calls the use case the keys CLI calls and says which client it touched
+// and how that client looked before and after (for the audit record), never with key material.
+import type {
+  ClientView,
+  ListClientsQuery,
+  CreateClientBody,
+  SetPlanBody,
+  ClientIdPath,
+  RotateBody,
+  OverrideBody,
+} from '../../contracts/admin/clients';
+import { overrideCaps } from '../../contracts/overrides';
+import { stageConfig } from '../../contracts/stages';
+import { CLIENT_PAGE, ROTATION_DEFAULT_GRACE_SECONDS } from '../../contracts/admin/clients';
+import type { UsageSummaryQuery } from '../../contracts/routes/usage-summary';
+import { usageSummary } from '../analytics/usage-summary';
+import { utcDay } from '../usage/calendar-days';
+import { ClientNotActiveError, setClientPlan } from '../customers/client-plan';
+import { InvalidCursorError, listClientPage } from '../customers/client-pages';
+import { type ClientRecord, type ClientStore, getClient, UnknownClientError } from '../customers/client-store';
+import { createKey, revokeKey, rotateKey } from '../customers/key-admin';
+import { InvalidOverrideError, limitsOf, setClientOverride } from '../customers/client-override';
+import { problem } from '../http/problem';
+import { ClientRevokedError, TooManyKeysInGraceError } from '../customers/key-rotation';
+import type { KeyGateway } from '../customers/key-gateway-port';
+import type { UsageReader } from '../usage/usage-reader';
+import { adminProblem } from './problems';
+
+/** What the actions run against: the CLI's store and gateway, and the usage counters. */
+export interface AdminPorts {
+  readonly store: ClientStore;
+  /** The gateway in front of the API (resolved lazily: on AWS its usage plans are looked up once). */
+  readonly gateway: () => Promise<KeyGateway | undefined>;
+  readonly usage: UsageReader;
+  /** The stage this API serves (its override caps); dev when absent (the twin). */
+  readonly stageName?: string;
+  /** Malformed client records met while listing (names fields, never values). */
+  readonly onMalformed?: (record: { pk: string; sk: string; fields: readonly string[] }) => void;
+}
+
+export interface AdminRequest<Path = unknown, Query = unknown, Body = unknown> {
+  readonly path: Path;
+  readonly query: Query;
+  readonly body: Body;
+  readonly now: Date;
+}
+
+export interface AdminOutcome {
+  readonly body: unknown;
+  readonly clientId?: string;
+  readonly before?: ClientView;
+  readonly after?: ClientView;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: each action narrows its own validated input
+export type AdminAction = (request: AdminRequest<any, any, any>, ports: AdminPorts) => Promise<AdminOutcome>;
+
+/** A client as operators see it: no key hash, usage identifier or API Gateway key id. */
+export function clientViewOf(client: ClientRecord): ClientView {
+  return {
+    clientId: client.clientId,
+    name: client.name,
+    plan: client.plan,
+    status: client.status,
+    createdAt: client.createdAt,
+    ...(client.revokedAt ? { revokedAt: client.revokedAt } : {}),
+  };
+}
+
+async function existing(ports: AdminPorts, clientId: string): Promise<ClientRecord> {
+  const client = await getClient(ports.store, clientId);
+  if (!client) throw adminProblem.clientNotFound();
+  return client;
+}
+
+/** Domain errors of the shared use cases as the admin API's problems. */
+async function asProblems<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof UnknownClientError) throw adminProblem.clientNotFound();
+    if (error instanceof ClientNotActiveError || error instanceof ClientRevokedError) throw adminProblem.clientRevoked();
+    if (error instanceof TooManyKeysInGraceError) throw adminProblem.tooManyKeysInGrace();
+    if (error instanceof InvalidOverrideError)
+      throw problem.badRequest(
+        error.problems.map((p) => ({ path: p.field === 'override' ? 'body' : `body.${p.field}`, message: p.message })),
+      );
+    if (error instanceof InvalidCursorError) throw adminProblem.invalidCursor();
+    throw error;
+  }
+}
+
+const DAY_MS = 86_400_000;
+
+export const createClientAction: AdminAction = async ({ body, now }: AdminRequest<unknown, unknown, CreateClientBody>, ports) => {
+  const keyExpiresAt = body.expiresInDays ? new Date(now.getTime() + body.expiresInDays * DAY_MS) : undefined;
+  const created = await createKey({ store: ports.store, gateway: await ports.gateway() }, body.plan, body.name, { keyExpiresAt });
+  const stored = await existing(ports, created.clientId);
+  return { body: created, clientId: created.clientId, after: clientViewOf(stored) };
+};
+
+export const listClientsAction: AdminAction = async ({ query }: AdminRequest<unknown, ListClientsQuery>, ports) => {
+  const page = await asProblems(() =>
+    listClientPage(ports.store, { limit: query.limit ?? CLIENT_PAGE.defaultLimit, cursor: query.cursor }, ports.onMalformed),
+  );
+  return { body: { clients: page.clients.map(clientViewOf), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) } };
+};
+
+export const getClientAction: AdminAction = async ({ path }: AdminRequest<ClientIdPath>, ports) => {
+  const view = clientViewOf(await existing(ports, path.id));
+  return { body: view, clientId: path.id };
+};
+
+export const revokeClientAction: AdminAction = async ({ path, now }: AdminRequest<ClientIdPath>, ports) => {
+  const before = clientViewOf(await existing(ports, path.id));
+  const revoked = await asProblems(async () => revokeKey({ store: ports.store, gateway: await ports.gateway() }, path.id, now));
+  const after: ClientView = { ...before, status: 'revoked', revokedAt: revoked.revokedAt };
+  return { body: after, clientId: path.id, before, after };
+};
+
+export const setPlanAction: AdminAction = async ({ path, body, now }: AdminRequest<ClientIdPath, unknown, SetPlanBody>, ports) => {
+  const before = clientViewOf(await existing(ports, path.id));
+  const gateway = await ports.gateway();
+  // With the client usage plans, a per-client override's own usage plan is deleted once the key left it.
+  const plans = gateway?.clientUsagePlans ?? gateway?.usagePlanKeys;
+  const change = await asProblems(() => setClientPlan(ports.store, path.id, body.plan, { gateway: plans, now }));
+  // Cached authorizer results carry the old plan: drop them so the new one applies from the next request.
+  if (change.before !== change.after || change.removedOverride) await gateway?.flushAuthorizerCache(path.id);
+  const { clientId, before: from, after: to, changedAt } = change;
+  return { body: { clientId, before: from, after: to, changedAt }, clientId: path.id, before, after: { ...before, plan: change.after } };
+};
+
+export const setOverrideAction: AdminAction = async ({ path, body, now }: AdminRequest<ClientIdPath, unknown, OverrideBody>, ports) => {
+  const before = clientViewOf(await existing(ports, path.id));
+  const gateway = await ports.gateway();
+  // The caps of the stage this function serves (the twin: dev's, as `keys override --local`).
+  const caps = overrideCaps(stageConfig(ports.stageName ?? 'dev').stageThrottle);
+  const change = await asProblems(() => setClientOverride(ports.store, path.id, body, { caps, gateway: gateway?.clientUsagePlans, now }));
+  // Cached authorizer results carry the old limits: drop them so the override applies from the next request.
+  await gateway?.flushAuthorizerCache(path.id);
+  const { clientId, plan, before: from, after, setAt } = change;
+  return { body: { clientId, plan, ...(from ? { before: from } : {}), after, setAt }, clientId: path.id, before, after: before };
+};
+
+export const rotateKeyAction: AdminAction = async ({ path, body, now }: AdminRequest<ClientIdPath, unknown, RotateBody>, ports) => {
+  const before = clientViewOf(await existing(ports, path.id));
+  const graceMs = (body.graceSeconds ?? ROTATION_DEFAULT_GRACE_SECONDS) * 1000;
+  const keyExpiresAt = body.expiresInDays ? new Date(now.getTime() + body.expiresInDays * DAY_MS) : undefined;
+  const rotated = await asProblems(async () =>
+    rotateKey({ store: ports.store, gateway: await ports.gateway() }, path.id, { graceMs, keyExpiresAt, now }),
+  );
+  return { body: rotated, clientId: path.id, before, after: before };
+};
+
+export const clientUsageAction: AdminAction = async ({ path, query, now }: AdminRequest<ClientIdPath, UsageSummaryQuery>, ports) => {
+  const client = await existing(ports, path.id);
+  const override = client.override ? limitsOf(client.override) : undefined;
+  const summary = await usageSummary({ clientId: client.clientId, plan: client.plan, query, today: utcDay(now), override }, ports.usage);
+  return { body: summary, clientId: path.id };
+};

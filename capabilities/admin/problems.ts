@@ -1,0 +1,29 @@
+// The admin API's own client errors (problem+json, never echoing input), beside problem.ts's shared ones.
+import { HttpProblem } from '../http/problem';
+
+export const adminProblem = {
+  clientNotFound: () =>
+    new HttpProblem({ statusCode: 404, slug: 'client-not-found', title: 'Not Found', detail: 'No client has this id.' }),
+  clientRevoked: () =>
+    new HttpProblem({
+      statusCode: 409,
+      slug: 'client-revoked',
+      title: 'Conflict',
+      detail: 'The client is revoked: its plan and keys cannot change.',
+    }),
+  tooManyKeysInGrace: () =>
+    new HttpProblem({
+      statusCode: 409,
+      slug: 'too-many-keys',
+      title: 'Conflict',
+      detail: 'The client has too many keys still in their grace period; wait for one to end or rotate with graceSeconds 0.',
+    }),
+  invalidCursor: () =>
+    new HttpProblem({
+      statusCode: 400,
+      slug: 'invalid-request',
+      title: 'Bad Request',
+      detail: 'The request is invalid; see errors for each field.',
+      errors: [{ path: 'query.cursor', message: 'must be a nextCursor returned by this route' }],
+    }),
+} as const;

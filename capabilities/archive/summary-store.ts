@@ -1,0 +1,49 @@
+// Per-client daily summaries the job writes for each closed day: one partition per day, so
+// "who used the API on D, how much" is one Query (`pk = SUMMARY#<day>`).
+import { queryPages } from '../aws/query-pages';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import { DAY_MS, dayStartMs } from '../usage/calendar-days';
+import type { UsageTable } from '../usage/usage-reader';
+
+export const summaryKey = (day: string, clientId: string) => ({ pk: `SUMMARY#${day}`, sk: `CLIENT#${clientId}` });
+
+export const dailySummary = z.object({
+  clientId: z.string(),
+  day: z.iso.date(),
+  plan: z.string(),
+  requests: z.int(),
+  clientErrors: z.int(),
+  serverErrors: z.int(),
+  latencySumMs: z.number(),
+  avgLatencyMs: z.number(),
+  p95LatencyMs: z.number(),
+  dailyQuota: z.int(),
+  percentOfQuota: z.number(),
+  /** Requests per route, `{ "GET /v1/hello": 12 }`. */
+  routes: z.record(z.string(), z.int()),
+});
+export type DailySummary = z.infer<typeof dailySummary>;
+
+/** Writes (or rewrites, identically) one summary; it expires with the counters it summarizes. */
+export async function putDailySummary(table: UsageTable, summary: DailySummary, retentionDays: number): Promise<void> {
+  const expiresAt = Math.floor((dayStartMs(summary.day) + (retentionDays + 1) * DAY_MS) / 1000);
+  await table.db.send(
+    new PutCommand({
+      TableName: table.tableName,
+      Item: { ...summaryKey(summary.day, summary.clientId), ...summary, expiresAt },
+    }),
+  );
+}
+
+export async function listDailySummaries(table: UsageTable, day: string): Promise<DailySummary[]> {
+  const summaries: DailySummary[] = [];
+  for await (const page of queryPages(table.db, {
+    TableName: table.tableName,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': summaryKey(day, '').pk },
+  })) {
+    summaries.push(...(page.Items ?? []).map((item) => dailySummary.parse(item)));
+  }
+  return summaries;
+}

@@ -1,0 +1,57 @@
+// The aggregator's alert step (PROTOCOL.md, step 6): after the batch's counting is settled, read the day
+// totals of the client-days it touched and send the threshold crossings they reveal. Counts come first:
+// this step never throws, never changes the batch's result and stops at the batch's deadline; whatever
+// it leaves undone (an error, no time, a crash) the alert sweeper (usage-alerts/sweeper.ts) recovers.
+import { type ClientDay, readDayTotals } from '../alerts/day-totals';
+import { type AlertDeps, ClaimedCache, detectThresholdCrossings } from '../alerts/threshold-crossings';
+
+export interface AlertOutcome {
+  /** Client-days whose totals were (to be) checked. */
+  readonly clientDays: number;
+  /** Events this step sent. */
+  readonly sent: number;
+  /** The step stopped at the batch's deadline (its work may go on in the background or be lost). */
+  readonly timedOut: boolean;
+  /** What made the step fail; counting was not affected. */
+  readonly error?: unknown;
+}
+
+/** Runs the alert step for some client-days within `budgetMs`. */
+export type AlertStep = (clientDays: readonly ClientDay[], budgetMs: number) => Promise<AlertOutcome>;
+
+export interface AlertStepOptions extends Omit<AlertDeps, 'claimed'> {
+  /** Timer for the budget (the simulator's virtual clock). @default setTimeout */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+export function createAlertStep(options: AlertStepOptions): AlertStep {
+  // Per container: crossings already claimed (by anyone) cost no further write.
+  const deps: AlertDeps = { ...options, claimed: new ClaimedCache() };
+  return async (clientDays, budgetMs) => {
+    if (clientDays.length === 0) return { clientDays: 0, sent: 0, timedOut: false };
+    if (budgetMs <= 0) return { clientDays: clientDays.length, sent: 0, timedOut: true };
+    const work = readDayTotals(options.table, clientDays).then((totals) => detectThresholdCrossings(deps, totals));
+    try {
+      const outcome = await withinBudget(work, budgetMs, options.sleep);
+      if (outcome === 'timeout') return { clientDays: clientDays.length, sent: 0, timedOut: true };
+      return { clientDays: clientDays.length, sent: outcome.length, timedOut: false };
+    } catch (error) {
+      return { clientDays: clientDays.length, sent: 0, timedOut: false, error };
+    }
+  };
+}
+
+async function withinBudget<T>(work: Promise<T>, budgetMs: number, sleep?: (ms: number) => Promise<void>): Promise<T | 'timeout'> {
+  work.catch(() => undefined); // a late failure after the budget is the sweeper's matter
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = sleep
+    ? sleep(budgetMs).then(() => 'timeout' as const)
+    : new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), budgetMs);
+      });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
+}

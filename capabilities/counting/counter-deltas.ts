@@ -1,0 +1,134 @@
+// Pure aggregation: parse SQS record bodies into usage events and sum them into counter deltas.
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { usageEventV1, type UsageEvent } from '../../contracts/usage-event';
+import { addEvent, emptyCounters, HISTOGRAM_SIZE, mergeCounters, type CounterValues } from '../usage/counters';
+
+export interface RecordBody {
+  /** SQS messageId: what batchItemFailures names. */
+  readonly id: string;
+  readonly body: string;
+}
+
+export type ParsedRecord =
+  | { readonly kind: 'event'; readonly id: string; readonly event: UsageEvent }
+  | { readonly kind: 'poison'; readonly id: string; readonly reason: string };
+
+/** Validates one record body; never throws. The reason names fields, never their values. */
+export function parseRecord(record: RecordBody): ParsedRecord {
+  let json: unknown;
+  try {
+    json = JSON.parse(record.body);
+  } catch {
+    return { kind: 'poison', id: record.id, reason: 'body is not JSON' };
+  }
+  const version = (json as { v?: unknown } | null)?.v;
+  if (version !== 1) {
+    return { kind: 'poison', id: record.id, reason: `unknown usage event version: ${JSON.stringify(version ?? null).slice(0, 16)}` };
+  }
+  const parsed = usageEventV1.safeParse(json);
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((issue) => issue.path.join('.') || '(root)');
+    return { kind: 'poison', id: record.id, reason: `invalid usage event: ${[...new Set(fields)].slice(0, 5).join(', ')}` };
+  }
+  return { kind: 'event', id: record.id, event: parsed.data };
+}
+
+/** One counter item's share of a batch: route is absent on the per-day total. */
+export interface CounterDelta {
+  readonly clientId: string;
+  readonly day: string;
+  readonly route?: string;
+  readonly values: CounterValues;
+}
+
+export type CountedFields = Pick<UsageEvent, 'clientId' | 'day' | 'route' | 'status' | 'latencyMs'>;
+
+const SEP = '\u0000';
+
+/** Stable identity of a counter item inside the aggregator (not its table key). */
+export function counterId(delta: Pick<CounterDelta, 'clientId' | 'day' | 'route'>): string {
+  return delta.route === undefined ? `${delta.clientId}${SEP}${delta.day}` : `${delta.clientId}${SEP}${delta.day}${SEP}${delta.route}`;
+}
+
+/** Sums events into per-route deltas (one per client, day and route). Order does not matter. */
+export function aggregateRoutes(events: Iterable<CountedFields>): Map<string, CounterDelta> {
+  const byRoute = new Map<string, CounterDelta>();
+  for (const event of events) {
+    const id = `${event.clientId}${SEP}${event.day}${SEP}${event.route}`;
+    let delta = byRoute.get(id);
+    if (!delta) {
+      delta = { clientId: event.clientId, day: event.day, route: event.route, values: emptyCounters() };
+      byRoute.set(id, delta);
+    }
+    addEvent(delta.values, event);
+  }
+  return byRoute;
+}
+
+/** Adds the per-day totals to per-route deltas: every counter item a batch touches, route items first. */
+export function withDayTotals(routeDeltas: Iterable<CounterDelta>): CounterDelta[] {
+  const all: CounterDelta[] = [];
+  const days = new Map<string, CounterDelta>();
+  for (const delta of routeDeltas) {
+    all.push(delta);
+    const id = counterId({ clientId: delta.clientId, day: delta.day });
+    let day = days.get(id);
+    if (!day) {
+      day = { clientId: delta.clientId, day: delta.day, values: emptyCounters() };
+      days.set(id, day);
+    }
+    mergeCounters(day.values, delta.values);
+  }
+  return [...all, ...days.values()];
+}
+
+/** Every counter delta of a set of events, keyed by counterId. */
+export function aggregateEvents(events: Iterable<CountedFields>): Map<string, CounterDelta> {
+  return new Map(withDayTotals(aggregateRoutes(events).values()).map((delta) => [counterId(delta), delta]));
+}
+
+type EncodedRow = [
+  clientId: string,
+  day: string,
+  route: string,
+  requests: number,
+  clientErrors: number,
+  serverErrors: number,
+  latencySumMs: number,
+  ...histogram: number[],
+];
+
+/** Compact, compressed form of a batch's per-route deltas, stored in its journal so a resumer applies exactly the same numbers. */
+export function encodeDeltas(routeDeltas: Iterable<CounterDelta>): Uint8Array {
+  const rows: EncodedRow[] = [];
+  for (const { clientId, day, route, values } of routeDeltas) {
+    rows.push([
+      clientId,
+      day,
+      route ?? '',
+      values.requests,
+      values.clientErrors,
+      values.serverErrors,
+      values.latencySumMs,
+      ...values.latencyHistogram,
+    ]);
+  }
+  return deflateRawSync(Buffer.from(JSON.stringify(rows)));
+}
+
+export function decodeDeltas(encoded: Uint8Array): CounterDelta[] {
+  const rows = JSON.parse(inflateRawSync(encoded).toString('utf8')) as EncodedRow[];
+  return rows.map(([clientId, day, route, requests, clientErrors, serverErrors, latencySumMs, ...histogram]) => ({
+    clientId,
+    day,
+    route,
+    values: {
+      requests,
+      clientErrors,
+      serverErrors,
+      latencySumMs,
+      latencyHistogram:
+        histogram.length === HISTOGRAM_SIZE ? histogram : [...histogram, ...new Array(HISTOGRAM_SIZE - histogram.length).fill(0)],
+    },
+  }));
+}

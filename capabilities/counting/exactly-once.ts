@@ -1,0 +1,533 @@
+// The exactly-once protocol (PROTOCOL.md): count a batch of usage events once each, writing each counter
+// item about once per batch. One method per protocol step; the storage is AggregatorRepository.
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { UsageEvent } from '../../contracts/usage-event';
+import { CLAIM_RETENTION_DAYS } from '../../contracts/usage-queue';
+import { runLimited } from '../aws/bounded-concurrency';
+import {
+  aggregateRoutes,
+  type CounterDelta,
+  counterId,
+  decodeDeltas,
+  encodeDeltas,
+  parseRecord,
+  type RecordBody,
+  withDayTotals,
+} from './counter-deltas';
+import type { AlertOutcome, AlertStep } from './alert-step';
+import { JournalCache } from './journal-cache';
+import {
+  claimPageOf,
+  EVENT_HASH_BYTES,
+  eventHash,
+  MARKER_PREFIX,
+  newJournalId,
+  PAYLOAD_FINGERPRINT_BYTES,
+  payloadFingerprint,
+} from './keys';
+import { AggregatorRepository, type ClaimEntry, type JournalHead } from './repository';
+import { OutOfTime, withRetry } from './retry';
+
+const DAY_MS = 24 * 3600 * 1000;
+
+export interface AggregatorOptions {
+  readonly doc: DynamoDBDocumentClient;
+  readonly tableName: string;
+  readonly clock?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** Randomness for journal ids and backoff jitter (seeded in the simulator). @default crypto and Math.random */
+  readonly random?: () => number;
+  /** Claim logs per requestTime second. @default 1 */
+  readonly claimShards?: number;
+  /** TTL of claims and journals. @default CLAIM_RETENTION_DAYS (contracts/usage-queue.ts), longer than any message can live */
+  readonly retentionSeconds?: number;
+  /** A journal's lease lasts this long past its applier's end, covering requests still in flight. @default 5000 */
+  readonly leaseMarginMs?: number;
+  /** No new work starts this close to the end of the invocation. @default 1000 */
+  readonly safetyMs?: number;
+  /** Markers of a complete journal are removed only once it has been complete this long. @default 10000 */
+  readonly markerGraceMs?: number;
+  /** Concurrent DynamoDB requests per batch. @default 32 */
+  readonly concurrency?: number;
+  /** Unfinished journals of others this batch finishes at most. @default 8 */
+  readonly maxResumesPerBatch?: number;
+  /** Told about an unexpected error that failed part of a batch (the rest goes on). */
+  readonly onError?: (error: unknown, context: { step: string; journalId?: string }) => void;
+  /** Quota alerts (step 6): run once counting is settled, for the client-days the batch touched. */
+  readonly alerts?: AlertStep;
+}
+
+export interface BatchResult {
+  /** messageIds to report in batchItemFailures: poison, too old, and whatever could not be finished now. */
+  readonly failures: string[];
+  readonly poison: { readonly id: string; readonly reason: string }[];
+  /** Events counted by this batch. */
+  readonly counted: number;
+  /** Records acknowledged without counting: already counted (by an earlier delivery) or repeated within the batch. */
+  readonly duplicates: number;
+  /** Duplicates whose payload differs from the counted one (same eventId): the first one counts. */
+  readonly conflicts: { readonly id: string; readonly eventId: string }[];
+  /** Counter UpdateItem requests sent (own journal and resumed ones). */
+  readonly counterWrites: number;
+  /** Other batches' unfinished journals completed here. */
+  readonly resumed: number;
+  /** Parts of the batch that failed on an unexpected error (their records are retried). */
+  readonly errors: number;
+  readonly journalId?: string;
+  /** The alert step's outcome (absent without an alert step); it never changes the fields above. */
+  readonly alerts?: AlertOutcome;
+}
+
+interface EventGroup {
+  readonly event: UsageEvent;
+  readonly hash: Buffer;
+  readonly hashKey: string;
+  readonly fingerprint: Buffer;
+  readonly page: string;
+  readonly recordIds: string[];
+  /** Payload fingerprint of each record (latin1), to spot an event id reused with another payload. */
+  readonly prints: Map<string, string>;
+  /** The fingerprint the counted copy had, when another journal counted it (older claims have none). */
+  countedPrint?: string;
+  state: 'open' | 'mine' | 'duplicate' | 'failed' | 'counted';
+}
+
+interface Owner {
+  readonly journalId: string;
+  readonly fingerprint?: string;
+}
+
+export interface Aggregator {
+  aggregateBatch(records: readonly RecordBody[], invocation: { remainingTimeMs: number }): Promise<BatchResult>;
+}
+
+export function createAggregator(options: AggregatorOptions): Aggregator {
+  const settings = {
+    clock: options.clock ?? Date.now,
+    shards: options.claimShards ?? 1,
+    retentionSeconds: options.retentionSeconds ?? CLAIM_RETENTION_DAYS * 24 * 3600,
+    leaseMarginMs: options.leaseMarginMs ?? 5_000,
+    safetyMs: options.safetyMs ?? 1_000,
+    markerGraceMs: options.markerGraceMs ?? 10_000,
+    concurrency: options.concurrency ?? 32,
+    maxResumes: options.maxResumesPerBatch ?? 8,
+  };
+  const repo = new AggregatorRepository(
+    options.doc,
+    options.tableName,
+    () => Math.floor(settings.clock() / 1000) + settings.retentionSeconds,
+    options.sleep,
+  );
+  const cache = new JournalCache();
+  return {
+    aggregateBatch: (records, invocation) => new BatchRun(options, settings, repo, cache, invocation.remainingTimeMs).run(records),
+  };
+}
+
+type Settings = {
+  readonly clock: () => number;
+  readonly shards: number;
+  readonly retentionSeconds: number;
+  readonly leaseMarginMs: number;
+  readonly safetyMs: number;
+  readonly markerGraceMs: number;
+  readonly concurrency: number;
+  readonly maxResumes: number;
+};
+
+/** One batch going through the protocol's steps. */
+class BatchRun {
+  private readonly start: number;
+  private readonly deadline: number;
+  private readonly leaseUntil: number;
+  private readonly groups = new Map<string, EventGroup>();
+  private readonly poison: { id: string; reason: string }[] = [];
+  /** Unfinished journals of crashed batches that own some of our events, with those events. */
+  private readonly awaiting = new Map<string, EventGroup[]>();
+  private readonly journalId: string;
+  /** Set when a claim append's outcome stayed unknown: our journal must never become pending. */
+  private journalVoid = false;
+  private counterWrites = 0;
+  private resumed = 0;
+  private errors = 0;
+  /** Client-days of journals other batches left pending that this one completed (for the alert step). */
+  private readonly resumedClientDays: { clientId: string; day: string }[] = [];
+
+  constructor(
+    private readonly options: AggregatorOptions,
+    private readonly s: Settings,
+    private readonly repo: AggregatorRepository,
+    private readonly cache: JournalCache,
+    remainingTimeMs: number,
+  ) {
+    this.start = s.clock();
+    this.deadline = this.start + remainingTimeMs - s.safetyMs;
+    this.leaseUntil = this.start + remainingTimeMs + s.leaseMarginMs;
+    this.journalId = newJournalId(options.random);
+  }
+
+  async run(records: readonly RecordBody[]): Promise<BatchResult> {
+    this.group(records);
+    if (this.groups.size === 0) return this.result(undefined);
+    await this.retry('create journal', () => this.repo.createJournal(this.journalId, this.leaseUntil));
+    await this.claimAll();
+    await this.countOwn();
+    await this.resumeOthers();
+    const result = this.result(this.journalId);
+    return this.options.alerts ? { ...result, alerts: await this.alert(this.options.alerts) } : result;
+  }
+
+  // 6. Alerts: the client-days whose totals this batch knows to be final for its events (counted here, or
+  //    found counted by a complete journal, which may have crashed before alerting), and those of the
+  //    journals it resumed, with the plan their events carry. Nothing here changes the result above.
+  private async alert(step: AlertStep): Promise<AlertOutcome> {
+    const plans = new Map<string, { plan: string; at: string }>();
+    for (const { event } of this.groups.values()) {
+      const known = plans.get(event.clientId);
+      if (!known || known.at < event.requestTime) plans.set(event.clientId, { plan: event.plan, at: event.requestTime });
+    }
+    const clientDays = new Map<string, { clientId: string; day: string; plan: string }>();
+    const add = (clientId: string, day: string, plan: string | undefined) => {
+      if (plan !== undefined) clientDays.set(counterId({ clientId, day }), { clientId, day, plan });
+    };
+    for (const group of this.groups.values()) {
+      if (group.state === 'counted' || group.state === 'duplicate') add(group.event.clientId, group.event.day, group.event.plan);
+    }
+    // A resumed journal's clients outside this batch have no known plan here: the sweeper covers them.
+    for (const { clientId, day } of this.resumedClientDays) add(clientId, day, plans.get(clientId)?.plan);
+    return step([...clientDays.values()], this.deadline - this.s.clock());
+  }
+
+  private retry<T>(what: string, op: () => Promise<T>): Promise<T> {
+    return withRetry(what, op, { clock: this.s.clock, deadline: this.deadline, sleep: this.options.sleep, random: this.options.random });
+  }
+
+  /** Runs one part of the batch; an unexpected error fails that part only (its records are retried later). */
+  private async isolated(step: string, journalId: string | undefined, part: () => Promise<void>, onFailure: () => void): Promise<void> {
+    try {
+      await part();
+    } catch (error) {
+      onFailure();
+      if (error instanceof OutOfTime) return;
+      this.errors += 1;
+      this.options.onError?.(error, { step, journalId });
+    }
+  }
+
+  // 1. Validate; group by eventId (a repeat inside the batch shares the first one's fate); refuse events
+  //    too old to check against their claims.
+  private group(records: readonly RecordBody[]): void {
+    const oldest = this.start - (this.s.retentionSeconds * 1000 - DAY_MS);
+    for (const record of records) {
+      const parsed = parseRecord(record);
+      if (parsed.kind === 'poison') {
+        this.poison.push({ id: parsed.id, reason: parsed.reason });
+        continue;
+      }
+      if (Date.parse(parsed.event.requestTime) < oldest) {
+        // Its claims may have expired, so counting it could count it twice: to the DLQ for an operator.
+        this.poison.push({ id: parsed.id, reason: 'older than the claim retention: cannot be checked for duplicates' });
+        continue;
+      }
+      const fingerprint = payloadFingerprint(parsed.event);
+      const existing = this.groups.get(parsed.event.eventId);
+      if (existing) {
+        existing.recordIds.push(parsed.id);
+        existing.prints.set(parsed.id, fingerprint.toString('latin1'));
+        continue;
+      }
+      const hash = eventHash(parsed.event.eventId);
+      this.groups.set(parsed.event.eventId, {
+        event: parsed.event,
+        hash,
+        hashKey: hash.toString('latin1'),
+        fingerprint,
+        page: claimPageOf(parsed.event, hash, this.s.shards),
+        recordIds: [parsed.id],
+        prints: new Map([[parsed.id, fingerprint.toString('latin1')]]),
+        state: 'open',
+      });
+    }
+  }
+
+  // 2–3. Claim every event in its page's log (the journal exists, so claims may name it), serialised by a
+  //      conditional append. A page whose append outcome stays unknown voids the journal.
+  private async claimAll(): Promise<void> {
+    const byPage = new Map<string, EventGroup[]>();
+    for (const group of this.groups.values()) byPage.set(group.page, [...(byPage.get(group.page) ?? []), group]);
+    await runLimited([...byPage], this.s.concurrency, ([page, groups]) => this.claimPage(page, groups));
+    if (this.journalVoid) await this.abandonOwnJournal();
+  }
+
+  private async claimPage(page: string, pageGroups: EventGroup[]): Promise<void> {
+    let unresolvedAppend = false;
+    await this.isolated(
+      'claim',
+      this.journalId,
+      async () => {
+        let open = pageGroups;
+        while (open.length > 0) {
+          const entries = await this.retry('read claims', () => this.repo.readClaimPage(page));
+          unresolvedAppend = false; // a completed read shows every append of ours that landed
+          const owners = ownersByHash(entries);
+          const candidates = await this.settleOwnership(open, owners);
+          if (candidates.length === 0) return;
+          const lastSeq = entries.reduce((max, e) => Math.max(max, e.seq), 0);
+          unresolvedAppend = true;
+          const appended = await this.retry('append claims', () =>
+            this.repo.appendClaims(
+              page,
+              lastSeq + 1,
+              this.journalId,
+              Buffer.concat(candidates.map((g) => g.hash)),
+              Buffer.concat(candidates.map((g) => g.fingerprint)),
+            ),
+          );
+          if (appended) {
+            unresolvedAppend = false;
+            for (const group of candidates) group.state = 'mine';
+            return;
+          }
+          open = candidates; // someone appended first, or our own retried append landed: read again
+        }
+      },
+      () => {
+        if (unresolvedAppend) this.journalVoid = true;
+        for (const group of pageGroups) if (group.state === 'open') group.state = 'failed';
+      },
+    );
+  }
+
+  /** Decides each open event's fate from its page's owners; returns the events this batch may claim. */
+  private async settleOwnership(open: EventGroup[], owners: Map<string, Owner[]>): Promise<EventGroup[]> {
+    const foreign = new Set<string>();
+    for (const group of open) for (const o of owners.get(group.hashKey) ?? []) if (o.journalId !== this.journalId) foreign.add(o.journalId);
+    const heads = foreign.size > 0 ? await this.headsOf(foreign) : new Map<string, JournalHead | undefined>();
+    const candidates: EventGroup[] = [];
+    for (const group of open) {
+      const list = owners.get(group.hashKey) ?? [];
+      if (list.some((o) => o.journalId === this.journalId)) {
+        group.state = 'mine';
+        continue;
+      }
+      // At most one owner is not aborted: a claim is appended only when every earlier owner is aborted.
+      const live = list.find((o) => heads.get(o.journalId)?.status !== 'aborted');
+      if (live === undefined) {
+        candidates.push(group);
+        continue;
+      }
+      let head = heads.get(live.journalId);
+      const now = this.s.clock();
+      if (head?.status === 'claiming' && head.leaseUntil < now) {
+        // Its writer stopped before opening the journal for counting: abort it, and its claims no longer count.
+        const outcome = await this.retry('abort journal', () =>
+          this.repo.transition(live.journalId, 'claiming', 'aborted', { leaseExpiredBefore: now }),
+        );
+        head = outcome.head;
+        this.cache.remember(head);
+        heads.set(live.journalId, head);
+        if (head?.status === 'aborted') {
+          candidates.push(group);
+          continue;
+        }
+      }
+      if (head === undefined) {
+        // Claims outlive their journal by less than the age limit, so a missing head means a damaged table.
+        throw new Error(`journal ${live.journalId} owns a claim but has no head`);
+      }
+      if (head.status === 'complete') {
+        group.state = 'duplicate';
+        group.countedPrint = live.fingerprint;
+      } else if (head.status === 'pending' && head.leaseUntil < now) {
+        this.awaiting.set(live.journalId, [...(this.awaiting.get(live.journalId) ?? []), group]);
+      } else {
+        group.state = 'failed'; // its owner is still at work: retry later
+      }
+    }
+    return candidates;
+  }
+
+  /** Journal heads, from memory when final. */
+  private async headsOf(ids: Iterable<string>): Promise<Map<string, JournalHead | undefined>> {
+    const heads = new Map<string, JournalHead | undefined>();
+    const unknown: string[] = [];
+    for (const id of ids) {
+      const known = this.cache.known(id);
+      if (known) heads.set(id, known);
+      else unknown.push(id);
+    }
+    if (unknown.length > 0) {
+      const fetched = await this.retry('read journals', () => this.repo.getJournalHeads(unknown));
+      for (const id of unknown) {
+        const head = fetched.get(id);
+        this.cache.remember(head);
+        heads.set(id, head);
+      }
+    }
+    return heads;
+  }
+
+  /** Our journal may hold claims we do not know of: abort it so they are void (or leave it to its lease). */
+  private async abandonOwnJournal(): Promise<void> {
+    for (const group of this.groups.values()) if (group.state === 'mine' || group.state === 'open') group.state = 'failed';
+    await this.isolated(
+      'abort own journal',
+      this.journalId,
+      async () => {
+        const outcome = await this.retry('abort own journal', () => this.repo.transition(this.journalId, 'claiming', 'aborted'));
+        this.cache.remember(outcome.head);
+      },
+      () => undefined,
+    );
+  }
+
+  // 4. Count our claimed events: body first (a pending journal always has one), then pending, apply, complete.
+  private async countOwn(): Promise<void> {
+    const mine = [...this.groups.values()].filter((g) => g.state === 'mine');
+    if (mine.length === 0 || this.journalVoid) return;
+    await this.isolated(
+      'count',
+      this.journalId,
+      async () => {
+        const routeDeltas = [...aggregateRoutes(mine.map((g) => g.event)).values()];
+        await this.retry('write journal', () => this.repo.putJournalBody(this.journalId, encodeDeltas(routeDeltas)));
+        const opened = await this.retry('open journal', () => this.repo.transition(this.journalId, 'claiming', 'pending'));
+        if (opened.head?.status !== 'pending') {
+          for (const group of mine) group.state = 'failed'; // aborted by another batch: our claims no longer count
+          return;
+        }
+        await this.applyJournal(this.journalId, withDayTotals(routeDeltas));
+        await this.complete(this.journalId);
+        for (const group of mine) group.state = 'counted';
+      },
+      () => {
+        for (const group of mine) if (group.state === 'mine') group.state = 'failed';
+      },
+    );
+  }
+
+  private async applyJournal(id: string, deltas: readonly CounterDelta[]): Promise<void> {
+    await this.learnMarkerJournals(deltas);
+    await runLimited(deltas, this.s.concurrency, async (delta) => {
+      const cid = counterId(delta);
+      const removable = (this.cache.markersSeen.get(cid) ?? []).filter((marker) =>
+        this.cache.completeBefore(marker.slice(MARKER_PREFIX.length), this.s.clock() - this.s.markerGraceMs),
+      );
+      this.counterWrites += 1;
+      const outcome = await this.retry('apply counter', () => this.repo.applyCounter(delta, id, removable));
+      if (outcome.applied) this.cache.markersSeen.set(cid, outcome.markers);
+    });
+  }
+
+  /** Looks up the journals named by markers we saw, so their markers can be removed once they are complete. */
+  private async learnMarkerJournals(deltas: readonly CounterDelta[]): Promise<void> {
+    const now = this.s.clock();
+    const unknown = new Set<string>();
+    for (const delta of deltas) {
+      for (const marker of this.cache.markersSeen.get(counterId(delta)) ?? []) {
+        const id = marker.slice(MARKER_PREFIX.length);
+        if (this.cache.final.has(id) || (this.cache.lookedUpAt.get(id) ?? Number.NEGATIVE_INFINITY) > now - this.s.markerGraceMs) continue;
+        unknown.add(id);
+      }
+    }
+    if (unknown.size === 0) return;
+    const ids = [...unknown].slice(0, 300);
+    for (const id of ids) this.cache.lookedUpAt.set(id, now);
+    try {
+      const heads = await this.retry('read journals', () => this.repo.getJournalHeads(ids));
+      for (const id of ids) {
+        const head = heads.get(id);
+        if (head) this.cache.remember(head);
+        else this.cache.final.set(id, 0); // expired by TTL: complete long ago
+      }
+    } catch (error) {
+      if (!(error instanceof OutOfTime)) throw error;
+    }
+  }
+
+  private async complete(id: string): Promise<void> {
+    const doneAt = this.s.clock();
+    const outcome = await this.retry('complete journal', () => this.repo.transition(id, 'pending', 'complete', { completedAt: doneAt }));
+    if (outcome.head?.status !== 'complete') throw new Error(`journal ${id} could not complete: ${outcome.head?.status ?? 'missing'}`);
+    this.cache.remember(outcome.head);
+  }
+
+  // 5. Finish journals of crashed or timed-out batches whose events came back here; then those events are duplicates.
+  private async resumeOthers(): Promise<void> {
+    for (const [otherId, waiting] of [...this.awaiting].slice(0, this.s.maxResumes)) {
+      await this.isolated(
+        'resume',
+        otherId,
+        async () => {
+          let done = false;
+          if (await this.retry('lease journal', () => this.repo.acquireLease(otherId, this.s.clock(), this.leaseUntil))) {
+            const body = await this.retry('read journal', () => this.repo.getJournalBody(otherId));
+            if (!body) throw new Error(`journal ${otherId} is pending without a body`);
+            const deltas = decodeDeltas(body);
+            await this.applyJournal(otherId, withDayTotals(deltas));
+            await this.complete(otherId);
+            this.resumed += 1;
+            for (const { clientId, day } of deltas) this.resumedClientDays.push({ clientId, day });
+            done = true;
+          } else {
+            const head = await this.retry('read journal', () => this.repo.getJournalHead(otherId));
+            this.cache.remember(head);
+            done = head?.status === 'complete';
+          }
+          for (const group of waiting) group.state = done ? 'duplicate' : 'failed';
+        },
+        () => {
+          for (const group of waiting) group.state = 'failed';
+        },
+      );
+    }
+    for (const waiting of [...this.awaiting.values()].slice(this.s.maxResumes)) for (const group of waiting) group.state = 'failed';
+  }
+
+  private result(journalId: string | undefined): BatchResult {
+    const failures = this.poison.map((p) => p.id);
+    const conflicts: { id: string; eventId: string }[] = [];
+    let counted = 0;
+    let duplicates = 0;
+    for (const group of this.groups.values()) {
+      if (group.state === 'counted') {
+        counted += 1;
+        duplicates += group.recordIds.length - 1;
+      } else if (group.state === 'duplicate') duplicates += group.recordIds.length;
+      else {
+        failures.push(...group.recordIds);
+        continue;
+      }
+      // Records whose payload differs from the one counted (ours: the group's first; another journal's: its claim's).
+      const reference = group.state === 'counted' ? group.fingerprint.toString('latin1') : group.countedPrint;
+      if (reference === undefined) continue;
+      for (const [id, print] of group.prints) if (print !== reference) conflicts.push({ id, eventId: group.event.eventId });
+    }
+    return {
+      failures,
+      poison: this.poison,
+      counted,
+      duplicates,
+      conflicts,
+      counterWrites: this.counterWrites,
+      resumed: this.resumed,
+      errors: this.errors,
+      journalId,
+    };
+  }
+}
+
+/** Which journals claim each event hash on a page, in append order, with the payload fingerprint they saw. */
+function ownersByHash(entries: readonly ClaimEntry[]): Map<string, Owner[]> {
+  const owners = new Map<string, Owner[]>();
+  for (const entry of [...entries].sort((a, b) => a.seq - b.seq)) {
+    const bytes = Buffer.from(entry.hashes);
+    const prints = entry.fingerprints ? Buffer.from(entry.fingerprints) : undefined;
+    for (let i = 0, n = 0; i + EVENT_HASH_BYTES <= bytes.length; i += EVENT_HASH_BYTES, n++) {
+      const key = bytes.toString('latin1', i, i + EVENT_HASH_BYTES);
+      const fingerprint = prints?.toString('latin1', n * PAYLOAD_FINGERPRINT_BYTES, (n + 1) * PAYLOAD_FINGERPRINT_BYTES);
+      owners.set(key, [...(owners.get(key) ?? []), { journalId: entry.journalId, fingerprint }]);
+    }
+  }
+  return owners;
+}

@@ -1,0 +1,54 @@
+// What the daily job runs for: the closed UTC day named by its input (a `{ day }` payload, an
+// EventBridge scheduled event or a Scheduler payload), by default the day before the schedule fired.
+import * as z from 'zod';
+import { STAGES } from '../../contracts/stages';
+import { addDays, utcDay } from '../usage/calendar-days';
+
+export const dailyJobEvent = z.looseObject({
+  /** The day to close, `YYYY-MM-DD` (UTC). */
+  day: z.iso.date().optional(),
+  /** EventBridge scheduled events carry the time the rule fired. */
+  time: z.iso.datetime({ offset: true }).optional(),
+  /** EventBridge Scheduler targets may pass `<aws.scheduler.scheduled-time>` here. */
+  scheduledTime: z.iso.datetime({ offset: true }).optional(),
+});
+export type DailyJobEvent = z.infer<typeof dailyJobEvent>;
+
+export class DailyJobInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DailyJobInputError';
+  }
+}
+
+/** The closed day to process: the named day (which must be before today, UTC), else yesterday of the schedule time. */
+export function resolveJobDay(event: unknown, now: Date): string {
+  const parsed = dailyJobEvent.safeParse(event ?? {});
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((issue) => issue.path.join('.') || 'event').join(', ');
+    throw new DailyJobInputError(
+      `invalid daily job input: ${fields} must be a date (YYYY-MM-DD) or an ISO date-time; got ${JSON.stringify(event)}`,
+    );
+  }
+  const today = utcDay(now);
+  const { day, time, scheduledTime } = parsed.data;
+  if (day !== undefined) {
+    if (day >= today) throw new DailyJobInputError(`day must be a closed UTC day, before ${today}: got ${day}`);
+    return day;
+  }
+  const firedAt = scheduledTime ?? time;
+  return addDays(firedAt ? utcDay(new Date(firedAt)) : today, -1);
+}
+
+/** Counter items are kept for this many days unless the stack says otherwise. */
+export const DEFAULT_RETENTION_DAYS = STAGES.dev.retentionDays;
+
+export function retentionDaysFrom(env: NodeJS.ProcessEnv): number {
+  const raw = env.RETENTION_DAYS;
+  if (raw === undefined || raw === '') return DEFAULT_RETENTION_DAYS;
+  const days = Number(raw);
+  if (!Number.isInteger(days) || days < 1 || days > 3_660) {
+    throw new DailyJobInputError(`RETENTION_DAYS must be a whole number of days from 1 to 3660: got ${JSON.stringify(raw)}`);
+  }
+  return days;
+}

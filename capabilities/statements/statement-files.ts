@@ -1,0 +1,206 @@
+// A month's statement as files: CSV and JSON lines (one line per client), Stripe billing meter events,
+// and a manifest. Pure and deterministic: the same usage gives the same bytes (no clocks, sorted keys).
+import { createHash } from 'node:crypto';
+import { BILLING } from '../../contracts/billing';
+import { dayStartMs } from '../usage/calendar-days';
+import type { CounterValues } from '../usage/counters';
+import type { ClientMonth } from './monthly-usage';
+
+/** Requests by status class. Counters keep 4xx and 5xx; the rest (2xx and 3xx) is `ok`. */
+export interface StatusClasses {
+  readonly requests: number;
+  readonly ok: number;
+  readonly clientErrors: number;
+  readonly serverErrors: number;
+}
+
+const classes = (c: CounterValues): StatusClasses => ({
+  requests: c.requests,
+  ok: c.requests - c.clientErrors - c.serverErrors,
+  clientErrors: c.clientErrors,
+  serverErrors: c.serverErrors,
+});
+
+const add = (a: StatusClasses, b: StatusClasses): StatusClasses => ({
+  requests: a.requests + b.requests,
+  ok: a.ok + b.ok,
+  clientErrors: a.clientErrors + b.clientErrors,
+  serverErrors: a.serverErrors + b.serverErrors,
+});
+
+const ZERO: StatusClasses = { requests: 0, ok: 0, clientErrors: 0, serverErrors: 0 };
+const byKey = <T>(entries: Iterable<[string, T]>) => [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+
+/** One client's statement of one month; the shape of a JSON line. */
+export interface ClientStatement {
+  readonly month: string;
+  readonly clientId: string;
+  /** Plans in force, each with the first and last day it was in force on a day with usage. */
+  readonly plans: readonly { readonly plan: string; readonly from: string; readonly to: string }[];
+  readonly total: StatusClasses;
+  readonly routes: Record<string, StatusClasses>;
+  readonly days: readonly {
+    readonly day: string;
+    /** The plans in force that day joined with `|`, in order (`standard|premium` on the day of a change). */
+    readonly plan: string;
+    readonly total: StatusClasses;
+    readonly routes: Record<string, StatusClasses>;
+  }[];
+}
+
+export function clientStatement(month: string, usage: ClientMonth): ClientStatement {
+  let total = ZERO;
+  const routes = new Map<string, StatusClasses>();
+  const plans: { plan: string; from: string; to: string }[] = [];
+  const days = usage.days.map((d) => {
+    total = add(total, classes(d.total));
+    for (const plan of d.plans) {
+      const last = plans[plans.length - 1];
+      if (last?.plan === plan) last.to = d.day;
+      else plans.push({ plan, from: d.day, to: d.day });
+    }
+    const dayRoutes = byKey([...d.routes].map(([route, c]) => [route, classes(c)] as [string, StatusClasses]));
+    for (const [route, c] of dayRoutes) routes.set(route, add(routes.get(route) ?? ZERO, c));
+    return { day: d.day, plan: d.plans.join('|'), total: classes(d.total), routes: Object.fromEntries(dayRoutes) };
+  });
+  return { month, clientId: usage.client.clientId, plans, total, routes: Object.fromEntries(byKey(routes)), days };
+}
+
+export const CSV_HEADER = ['month', 'client_id', 'day', 'plan', 'route', 'requests', 'status_2xx_3xx', 'status_4xx', 'status_5xx'];
+/** `day` and `route` of the total rows. */
+export const ALL = 'ALL';
+
+const csvField = (value: string | number) => {
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+};
+const csvRow = (fields: (string | number)[]) => fields.map(csvField).join(',');
+const counts = (c: StatusClasses) => [c.requests, c.ok, c.clientErrors, c.serverErrors];
+
+/** Per client: each day's routes then the day's total (route ALL), then the month per route and in total (day ALL). */
+export function statementCsv(statements: readonly ClientStatement[]): string {
+  const lines = [CSV_HEADER.join(',')];
+  for (const s of statements) {
+    for (const d of s.days) {
+      for (const [route, c] of Object.entries(d.routes)) lines.push(csvRow([s.month, s.clientId, d.day, d.plan, route, ...counts(c)]));
+      lines.push(csvRow([s.month, s.clientId, d.day, d.plan, ALL, ...counts(d.total)]));
+    }
+    const plans = s.plans.map((p) => p.plan).join('|');
+    for (const [route, c] of Object.entries(s.routes)) lines.push(csvRow([s.month, s.clientId, ALL, plans, route, ...counts(c)]));
+    lines.push(csvRow([s.month, s.clientId, ALL, plans, ALL, ...counts(s.total)]));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function statementJsonl(statements: readonly ClientStatement[]): string {
+  return statements.map((s) => `${JSON.stringify(s)}\n`).join('');
+}
+
+/** A Stripe billing meter event as its API takes it (POST /v1/billing/meter_events), one per client and day. */
+export interface MeterEvent {
+  readonly event_name: string;
+  /** Stripe drops a second event with the same identifier, so a resent file is not billed twice. */
+  readonly identifier: string;
+  /** Seconds since the epoch: 00:00 UTC of the day. */
+  readonly timestamp: number;
+  readonly payload: { readonly stripe_customer_id: string; readonly value: string };
+}
+
+export interface StripeExport {
+  readonly events: readonly MeterEvent[];
+  /** Clients with usage but no Stripe customer attribute: not in the file. */
+  readonly unmapped: readonly string[];
+}
+
+export function meterEvents(statements: readonly ClientStatement[], usage: readonly ClientMonth[]): StripeExport {
+  const { eventName, customerAttribute } = BILLING.stripe;
+  const customers = new Map(usage.map((u) => [u.client.clientId, u.client[customerAttribute]]));
+  const events: MeterEvent[] = [];
+  const unmapped: string[] = [];
+  for (const s of statements) {
+    const customer = customers.get(s.clientId);
+    if (typeof customer !== 'string' || customer === '') {
+      if (s.total.requests > 0) unmapped.push(s.clientId);
+      continue;
+    }
+    for (const d of s.days) {
+      if (d.total.requests === 0) continue;
+      events.push({
+        event_name: eventName,
+        identifier: `${s.clientId}_${d.day}_${eventName}`,
+        timestamp: dayStartMs(d.day) / 1000,
+        payload: { stripe_customer_id: customer, value: String(d.total.requests) },
+      });
+    }
+  }
+  return { events, unmapped };
+}
+
+export const meterEventsJsonl = (events: readonly MeterEvent[]) => events.map((e) => `${JSON.stringify(e)}\n`).join('');
+
+export const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
+
+/** Object keys of a month's statement files. */
+export const statementKeys = (month: string, revision = 1) => {
+  const prefix = `${BILLING.statementPrefix}/month=${month}`;
+  // Revision 1 is the statement as closed; a recorded correction adds revision 2, 3, … beside it.
+  const name = revision === 1 ? 'statement' : `statement.r${revision}`;
+  return { csv: `${prefix}/${name}.csv`, jsonl: `${prefix}/${name}.jsonl`, manifest: `${prefix}/manifest.json` };
+};
+
+/** A correction of a closed month: the whole statement again, as revision N, with why it differs. */
+export interface StatementCorrection {
+  readonly revision: number;
+  readonly reason: string;
+  readonly clients: number;
+  readonly requests: number;
+  /** Requests of this revision minus those of the one before it. */
+  readonly requestsDelta: number;
+  readonly files: readonly { readonly key: string; readonly bytes: number; readonly sha256: string }[];
+}
+
+export interface StatementManifest {
+  readonly version: 1;
+  readonly month: string;
+  /** `open` while any day may still receive late usage; `closed` statements are final. */
+  readonly status: 'open' | 'closed';
+  readonly openDays: readonly string[];
+  readonly clients: number;
+  readonly requests: number;
+  readonly files: readonly { readonly key: string; readonly bytes: number; readonly sha256: string }[];
+  /** Recorded corrections of the closed month, oldest first; the files above stay as they were closed. */
+  readonly corrections?: readonly StatementCorrection[];
+}
+
+export interface StatementFiles {
+  readonly manifest: StatementManifest;
+  readonly objects: readonly { readonly key: string; readonly body: Buffer; readonly contentType: string }[];
+}
+
+export function statementFiles(
+  month: string,
+  statements: readonly ClientStatement[],
+  openDays: readonly string[],
+  revision = 1,
+): StatementFiles {
+  const keys = statementKeys(month, revision);
+  const data = [
+    { key: keys.csv, body: Buffer.from(statementCsv(statements)), contentType: 'text/csv' },
+    { key: keys.jsonl, body: Buffer.from(statementJsonl(statements)), contentType: 'application/x-ndjson' },
+  ];
+  const manifest: StatementManifest = {
+    version: 1,
+    month,
+    status: openDays.length > 0 ? 'open' : 'closed',
+    openDays,
+    clients: statements.length,
+    requests: statements.reduce((sum, s) => sum + s.total.requests, 0),
+    files: data.map((o) => ({ key: o.key, bytes: o.body.length, sha256: sha256(o.body) })),
+  };
+  const manifestObject = {
+    key: keys.manifest,
+    body: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`),
+    contentType: 'application/json',
+  };
+  return { manifest, objects: [...data, manifestObject] };
+}

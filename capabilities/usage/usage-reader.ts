@@ -1,0 +1,95 @@
+// Reads one client's usage counters: a paginated Query on the client's partition per date range
+// (never a Scan), grouped into days and routes.
+import { queryPages } from '../aws/query-pages';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { itemKey, USAGE_PK_PREFIX } from '../../contracts/table';
+import { countersFromItem, emptyCounters, mergeCounters, type CounterValues } from './counters';
+
+export interface UsageTable {
+  readonly db: DynamoDBDocumentClient;
+  readonly tableName: string;
+}
+
+/** One day of one client: the daily counter item and the per-route items of that day. */
+export interface DayUsage {
+  readonly day: string;
+  readonly total: CounterValues;
+  readonly routes: Map<string, CounterValues>;
+}
+
+/** What a read cost, for logs and the documented read budget. */
+export interface ReadCost {
+  pages: number;
+  items: number;
+  /** Read capacity units DynamoDB reported (0 where it reports none). */
+  capacityUnits: number;
+}
+
+export interface UsageRange {
+  /** Days that have counters, keyed by `YYYY-MM-DD`; days without traffic are absent. */
+  readonly days: Map<string, DayUsage>;
+  readonly cost: ReadCost;
+}
+
+export interface UsageReader {
+  /** Counters of `clientId` from `from` to `to` (UTC days, both included). */
+  readRange(clientId: string, from: string, to: string): Promise<UsageRange>;
+  /** The daily counters of one day (one GetItem). */
+  readDay(clientId: string, day: string): Promise<CounterValues>;
+}
+
+const COUNTER_SK = /^DAY#(\d{4}-\d{2}-\d{2})(?:#ROUTE#(.+))?$/;
+
+/** Sort-key bounds that hold the daily and route items of every day from `from` to `to`. */
+export function counterSortKeyRange(from: string, to: string): { start: string; end: string } {
+  // `~` sorts after every character of a route key, so `DAY#<to>#~` closes the last day's route items.
+  return { start: itemKey.dayCounter('', from).sk, end: `${itemKey.dayCounter('', to).sk}#~` };
+}
+
+/** Groups counter items (daily and route) by day; items with other sort keys are ignored. */
+export function usageFromItems(items: readonly Record<string, unknown>[]): Map<string, DayUsage> {
+  const days = new Map<string, DayUsage>();
+  for (const item of items) {
+    const match = COUNTER_SK.exec(String(item.sk));
+    if (!match) continue;
+    const [, day, route] = match;
+    let usage = days.get(day);
+    if (!usage) {
+      usage = { day, total: emptyCounters(), routes: new Map() };
+      days.set(day, usage);
+    }
+    const counters = countersFromItem(item);
+    if (route === undefined) mergeCounters(usage.total, counters);
+    else usage.routes.set(route, mergeCounters(usage.routes.get(route) ?? emptyCounters(), counters));
+  }
+  return days;
+}
+
+export function dynamoUsageReader(table: UsageTable): UsageReader {
+  return {
+    // Route items come along even when only daily totals are wanted: a filter cannot use the sort key,
+    // and filtered items are billed anyway.
+    async readRange(clientId, from, to) {
+      const { start, end } = counterSortKeyRange(from, to);
+      const items: Record<string, unknown>[] = [];
+      const cost: ReadCost = { pages: 0, items: 0, capacityUnits: 0 };
+      for await (const page of queryPages(table.db, {
+        TableName: table.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :start AND :end',
+        ExpressionAttributeValues: { ':pk': `${USAGE_PK_PREFIX}${clientId}`, ':start': start, ':end': end },
+        ReturnConsumedCapacity: 'TOTAL',
+      })) {
+        cost.pages += 1;
+        cost.items += page.Items?.length ?? 0;
+        cost.capacityUnits += page.ConsumedCapacity?.CapacityUnits ?? 0;
+        items.push(...(page.Items ?? []));
+      }
+      return { days: usageFromItems(items), cost };
+    },
+
+    async readDay(clientId, day) {
+      const result = await table.db.send(new GetCommand({ TableName: table.tableName, Key: itemKey.dayCounter(clientId, day) }));
+      return countersFromItem(result.Item);
+    },
+  };
+}

@@ -1,0 +1,36 @@
+// The admin API (`/admin/v1/…`, IAM-authorized) on AWS: the shared admin router with the stack's table,
+// API Gateway (usage plans found once per execution environment) and the audit log group.
+import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { cloudWatchAuditLog } from '../../capabilities/admin/audit-log';
+import { createAdminHandler } from '../../capabilities/admin/router';
+import { dynamo } from '../../capabilities/aws/dynamodb-client';
+import { apiGatewayKeys, findUsagePlanIds } from '../../capabilities/api-gateway/key-gateway';
+import type { KeyGateway } from '../../capabilities/customers/key-gateway-port';
+import { logger } from '../../capabilities/aws/powertools';
+import { adminResources } from '../../capabilities/aws/resources';
+import { dynamoUsageReader } from '../../capabilities/usage/usage-reader';
+
+const store = { db: dynamo(), tableName: adminResources.tableName };
+const apiGateway = new APIGatewayClient({});
+let gateway: Promise<KeyGateway> | undefined;
+
+export const handler = createAdminHandler({
+  store,
+  usage: dynamoUsageReader(store),
+  stageName: adminResources.stageName,
+  audit: cloudWatchAuditLog(new CloudWatchLogsClient({}), adminResources.auditLogGroup),
+  logger,
+  gateway: () => {
+    gateway ??= findUsagePlanIds(apiGateway, adminResources.restApiId, adminResources.stageName)
+      .then((usagePlanIds) =>
+        apiGatewayKeys({ client: apiGateway, usagePlanIds, restApiId: adminResources.restApiId, stageName: adminResources.stageName }),
+      )
+      .catch((error: unknown) => {
+        gateway = undefined; // look again on the next request
+        throw error;
+      });
+    return gateway;
+  },
+  onMalformed: (record) => logger.warn('skipped a malformed client record', { ...record }),
+});

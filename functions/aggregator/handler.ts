@@ -1,0 +1,37 @@
+// Usage queue consumer: counts usage events exactly once into the daily counters (partial batch responses).
+import middy from '@middy/core';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { METRICS_NAMESPACE, SERVICE } from '../../contracts/metrics';
+import { dynamo, resources } from '../../capabilities/aws/dynamodb-client';
+import { eventBridge } from '../../capabilities/aws/eventbridge-client';
+import { alertEnvironment } from '../../capabilities/alerts/alert-config';
+import { eventBridgeSender } from '../../capabilities/alerts/event-bridge-sender';
+import { overrideAwareQuota } from '../../capabilities/alerts/override-quotas';
+import { createAlertStep } from '../../capabilities/counting/alert-step';
+import { createAggregator } from '../../capabilities/counting/exactly-once';
+import { createSqsAggregatorHandler } from '../../capabilities/counting/sqs-handler';
+
+const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE.aggregator;
+const logger = new Logger({ serviceName });
+const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE, serviceName });
+const alertSettings = alertEnvironment(process.env);
+const aggregator = createAggregator({
+  doc: dynamo(),
+  tableName: resources.tableName,
+  claimShards: Number(process.env.CLAIM_SHARDS ?? 1),
+  onError: (error, context) => logger.error('usage batch part failed; its records will be retried', { ...context, error: error as Error }),
+  alerts: alertSettings.busName
+    ? createAlertStep({
+        table: { db: dynamo(), tableName: resources.tableName },
+        send: eventBridgeSender(eventBridge(), alertSettings.busName),
+        quotaFor: overrideAwareQuota({ db: dynamo(), tableName: resources.tableName }, alertSettings.quotaFor),
+      })
+    : undefined,
+});
+
+export const handler = middy(createSqsAggregatorHandler({ aggregator, logger, metrics }))
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics));

@@ -1,0 +1,31 @@
+// The daily job Lambda, invoked by its EventBridge schedule (or on demand with `{ "day": "YYYY-MM-DD" }`).
+import type { Context } from 'aws-lambda';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { dynamo, resources } from '../../capabilities/aws/dynamodb-client';
+import { s3 } from '../../capabilities/aws/s3-client';
+import { logger, metrics } from '../../capabilities/aws/powertools';
+import { runDailyJob, type DailyJobReport } from '../../capabilities/daily-job/daily-job';
+import { resolveJobDay, retentionDaysFrom } from '../../capabilities/daily-job/job-input';
+
+export const handler = async (event: unknown, context: Context): Promise<DailyJobReport> => {
+  logger.addContext(context);
+  try {
+    const day = resolveJobDay(event, new Date());
+    const report = await runDailyJob(
+      { day, retentionDays: retentionDaysFrom(process.env) },
+      {
+        table: { db: dynamo(), tableName: resources.tableName },
+        archive: { s3: s3(), bucket: resources.archiveBucket },
+        recordMetric: (name, value) => metrics.addMetric(name, MetricUnit.Count, value),
+        log: (message, details) => logger.info(message, details),
+      },
+    );
+    logger.info('daily job finished', { report });
+    return report;
+  } catch (error) {
+    logger.error('daily job failed; rerun it for the same day to resume', error as Error);
+    throw error;
+  } finally {
+    metrics.publishStoredMetrics();
+  }
+};

@@ -1,6 +1,0 @@
-// GET /v1/hello (default class): an example metered route.
-import { createHttpHandler } from '../shared/http-handler';
-import { hello } from './hello';
-import { helloRoute, type HelloQuery } from '../../contracts/routes/hello';
-
-export const handler = createHttpHandler<HelloQuery>(helloRoute, ({ query, clientId }) => ({ body: hello(query, clientId) }));

@@ -1,0 +1,58 @@
+// Test helpers over DynamoDB Local: fresh usage tables, and the counters as the analytics would read them.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { countersFromItem, type CounterValues } from '../../../../capabilities/usage/counters';
+import type { UsageEvent } from '../../../../contracts/usage-event';
+import { aggregateEvents, counterId } from '../../../../capabilities/counting/counter-deltas';
+import { createUsageTable, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../../local/resources';
+
+let tables = 0;
+
+export function dynamoClients(endpoint: string): { raw: DynamoDBClient; doc: DynamoDBDocumentClient } {
+  const raw = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
+  return { raw, doc: DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } }) };
+}
+
+export async function freshTable(raw: DynamoDBClient, prefix = 'usage'): Promise<string> {
+  const name = `${prefix}-${process.pid}-${++tables}`;
+  await createUsageTable(raw, name);
+  return name;
+}
+
+export async function scanAll(doc: DynamoDBDocumentClient, tableName: string): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const out: ScanCommandOutput = await doc.send(
+      new ScanCommand({ TableName: tableName, ExclusiveStartKey: startKey, ConsistentRead: true }),
+    );
+    items.push(...(out.Items ?? []));
+    startKey = out.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+}
+
+/** Stored counters by counterId, read from the plain clientId/day/route attributes (as readers do). */
+export async function storedCounters(doc: DynamoDBDocumentClient, tableName: string): Promise<Map<string, CounterValues>> {
+  const counters = new Map<string, CounterValues>();
+  for (const item of await scanAll(doc, tableName)) {
+    if (!String(item.pk).startsWith('USAGE#')) continue;
+    const id = counterId({
+      clientId: String(item.clientId),
+      day: String(item.day),
+      route: item.route === undefined ? undefined : String(item.route),
+    });
+    counters.set(id, countersFromItem(item));
+  }
+  return counters;
+}
+
+/** Ground truth: each distinct eventId counted once. */
+export function truthOf(events: readonly UsageEvent[]): Map<string, CounterValues> {
+  const unique = new Map(events.map((e) => [e.eventId, e]));
+  return new Map([...aggregateEvents(unique.values())].map(([id, delta]) => [id, delta.values]));
+}
+
+export function sortedEntries(map: Map<string, CounterValues>): [string, CounterValues][] {
+  return [...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}

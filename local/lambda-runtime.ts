@@ -5,6 +5,7 @@
 import path from 'node:path';
 import type { Context } from 'aws-lambda';
 import { loadHandler } from './lambda-modules';
+import { runAs } from './iam/caller-identity';
 
 const ROOT = path.resolve(__dirname, '..');
 /** Our code, re-evaluated per environment; node_modules stay shared (they hold no per-request state). */
@@ -18,6 +19,8 @@ export interface LocalFunctionOptions {
   readonly entry: string;
   /** Most environments at once; invocations beyond wait for a free one. @default 50 */
   readonly maxEnvironments?: number;
+  /** Whose role its AWS calls are checked against (the twin's IAM check): the function's id in the stack. */
+  readonly principal?: string;
 }
 
 export interface FunctionStats {
@@ -47,7 +50,8 @@ export class LocalFunction<E, R> {
     const handler = await this.acquire();
     this.stats.invocations += 1;
     try {
-      return await handler(event, context);
+      const principal = this.options.principal;
+      return await (principal === undefined ? handler(event, context) : runAs(principal, () => handler(event, context)));
     } finally {
       this.release(handler);
     }

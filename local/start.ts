@@ -20,14 +20,17 @@ import {
 import { startTwin, TWIN_STAGE, type Twin } from './twin';
 import type { AccessLogEntry } from './gateway/server';
 import { dropSharedScopeWarnings } from './shared-scope-warnings';
+import { IAM_MODES, type IamMode } from './iam/iam-proxy';
 
-const USAGE = `usage: npm start [-- --persist DIR] [--verbose] [--no-stage-throttle] [--no-waf] [--no-access-log] [--dynamodb-endpoint URL] [--sqs-endpoint URL]
+const USAGE = `usage: npm start [-- --persist DIR] [--verbose] [--no-stage-throttle] [--no-waf] [--no-access-log] [--iam enforce|soft|off] [--dynamodb-endpoint URL] [--sqs-endpoint URL]
   PORT (default ${DEFAULT_PORT}) and HOST (default ${DEFAULT_HOST}) choose where the API listens.
   --persist DIR        keep table, queues, objects, demo keys and quota counts in DIR
   --verbose            Lambda logs (Powertools JSON) at the stage's level (${TWIN_STAGE.logLevel})
   --no-stage-throttle  lift the stage-wide throttle (${TWIN_STAGE.stageThrottle.ratePerSecond} req/s, burst ${TWIN_STAGE.stageThrottle.burst}), for load tests
   --no-waf             turn off the web ACL emulation (per-IP rate ${TWIN_STAGE.waf.ipRate.limit} requests/${TWIN_STAGE.waf.ipRate.windowSeconds} s, API key format), for load tests
   --no-access-log      do not print one line per request
+  --iam MODE           check every AWS call against the stage's IAM (enforce, the default: refuse with AWS's error;
+                       soft: log what enforcement would refuse; off)
   --dynamodb-endpoint URL  use this running DynamoDB instead of starting DynamoDB Local (table created if missing)
   --sqs-endpoint URL   use this running SQS instead of fauxqs' (queues created if missing; S3 stays fauxqs')`;
 
@@ -39,6 +42,7 @@ export interface CliOptions {
   readonly noStageThrottle: boolean;
   readonly noWaf: boolean;
   readonly accessLog: boolean;
+  readonly iam: IamMode;
   readonly dynamoEndpoint?: string;
   readonly sqsEndpoint?: string;
 }
@@ -56,6 +60,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
   let noStageThrottle = false;
   let noWaf = false;
   let accessLog = true;
+  let iam: IamMode = 'enforce';
   const endpoints: { dynamoEndpoint?: string; sqsEndpoint?: string } = {};
   const endpointFlags = { '--dynamodb-endpoint': 'dynamoEndpoint', '--sqs-endpoint': 'sqsEndpoint' } as const;
   for (let i = 0; i < argv.length; i++) {
@@ -69,6 +74,11 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
     else if (arg === '--no-stage-throttle') noStageThrottle = true;
     else if (arg === '--no-waf') noWaf = true;
     else if (arg === '--no-access-log') accessLog = false;
+    else if (arg === '--iam' || arg.startsWith('--iam=')) {
+      const value = arg.includes('=') ? arg.slice('--iam='.length) : argv[++i];
+      if (!IAM_MODES.includes(value as IamMode)) throw new Error(`--iam takes one of ${IAM_MODES.join(', ')}: got ${JSON.stringify(value ?? '')}`);
+      iam = value as IamMode;
+    }
     else if (arg.split('=')[0] in endpointFlags) {
       const flag = arg.split('=')[0] as keyof typeof endpointFlags;
       const value = arg.includes('=') ? arg.slice(flag.length + 1) : argv[++i];
@@ -81,7 +91,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
   const port = Number(portText);
   if (!/^\d+$/.test(portText) || port < 1 || port > 65_535)
     throw new Error(`PORT must be a number from 1 to 65535: got ${JSON.stringify(portText)}`);
-  return { port, host: env.HOST || DEFAULT_HOST, persistDir, verbose, noStageThrottle, noWaf, accessLog, ...endpoints };
+  return { port, host: env.HOST || DEFAULT_HOST, persistDir, verbose, noStageThrottle, noWaf, accessLog, iam, ...endpoints };
 }
 
 function accessLine(entry: AccessLogEntry): string {
@@ -204,6 +214,7 @@ async function main(): Promise<void> {
       lambdaLogLevel: cli.verbose ? TWIN_STAGE.logLevel : undefined,
       noStageThrottle: cli.noStageThrottle,
       noWaf: cli.noWaf,
+      iam: cli.iam,
       onAccess: cli.accessLog ? accessLogger() : undefined,
       log: (line) => console.error(line),
     });

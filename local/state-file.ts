@@ -21,6 +21,8 @@ export const twinState = z.object({
   usageQueueUrl: z.string(),
   deadLetterQueueUrl: z.string(),
   archiveBucket: z.string(),
+  /** The operator's credentials (the CLIs' `--local`): the twin checks their calls against the operator policy. */
+  credentials: z.object({ accessKeyId: z.string(), secretAccessKey: z.string() }).optional(),
   /** The in-process Lambdas' JSON log lines (the twin's CloudWatch Logs). */
   lambdaLogFile: z.string().optional(),
   /** Quota alert events the twin's stand-in EventBridge received, one JSON object per line (`npm run events -- --local`). */
@@ -101,7 +103,7 @@ export function twinClientConfig(state: TwinState, service: 'dynamodb' | 'sqs' |
   return {
     endpoint,
     region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
+    credentials: state.credentials ?? LOCAL_CREDENTIALS,
     ...(service === 's3' ? { forcePathStyle: true } : {}),
   };
 }

@@ -43,6 +43,12 @@ import { ALERTS, alertBusName } from '../contracts/billing';
 import { type BusEvent, startLocalEventBus } from './event-bus';
 import { generateAdminToken } from './admin/admin-token';
 import { twinAdminRoutes } from './admin/twin-admin';
+import { CallerStamps, runAs } from './iam/caller-identity';
+import { type IamMode, type IamProxy, startIamProxy } from './iam/iam-proxy';
+import { loadStackAccess, type StackAccess } from './iam/stack-policies';
+import { randomCredentials, type Credentials } from './iam/credentials';
+import { TABLE_KEYS } from '../contracts/table';
+import { STATE_DIR } from './state-file';
 
 /** The stage whose settings the twin uses (batching, cache TTL, stage throttle, schedule). */
 export const TWIN_STAGE: StageConfig = STAGES.dev;
@@ -97,6 +103,13 @@ export interface TwinOptions {
   readonly adminToken?: string;
   /** Append the admin API's audit records here (JSON lines); default: a new file in the OS temp folder. */
   readonly adminAuditFile?: string;
+  /**
+   * The IAM check of every AWS call (local/iam/): `enforce` (default) refuses what the function's role from the
+   * stage's synthesized template does not allow, with AWS's own error; `soft` logs it and lets it through; `off`.
+   */
+  readonly iam?: IamMode;
+  /** Tests: changes the loaded policies (e.g. removes one grant) before any call is checked. */
+  readonly iamPolicies?: (access: StackAccess) => StackAccess;
 }
 
 export interface DemoKey {
@@ -140,6 +153,7 @@ function setLambdaEnvironment(
   resources: LocalResources,
   options: TwinOptions,
   stage: StageConfig,
+  credentials: Credentials,
 ): void {
   Object.assign(process.env, {
     TABLE_NAME: resources.tableName,
@@ -149,8 +163,10 @@ function setLambdaEnvironment(
     RETENTION_DAYS: String(stage.retentionDays),
     AWS_REGION: LOCAL_REGION,
     AWS_DEFAULT_REGION: LOCAL_REGION,
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    // The functions' calls are attributed by the caller stamp (local/iam/caller-identity.ts); these keys
+    // name no principal, so a call made outside an invocation is refused instead of passing unchecked.
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamo,
     AWS_ENDPOINT_URL_SQS: endpoints.sqs,
     AWS_ENDPOINT_URL_S3: endpoints.s3,
@@ -178,7 +194,7 @@ function lambdaLogLevel(options: TwinOptions): string {
 /** Every Lambda the twin runs in-process, each warmed with one environment (after setLambdaEnvironment). */
 async function loadLambdas(stage: StageConfig) {
   const fn = <E, R>(id: string, entry: string, maxEnvironments?: number) =>
-    new LocalFunction<E, R>({ name: localFunctionName(stage.stageName, id), entry, maxEnvironments });
+    new LocalFunction<E, R>({ name: localFunctionName(stage.stageName, id), entry, maxEnvironments, principal: id });
   const routeFunctions = (ROUTES as readonly RouteDefinition[]).map((definition) => ({
     definition,
     fn: fn<APIGatewayProxyEvent, APIGatewayProxyResult>(definition.id, definition.entry),
@@ -228,7 +244,31 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     events: `http://127.0.0.1:${eventBusPort}`,
   };
   const expected = expectedResources(endpoints.sqs);
-  setLambdaEnvironment(endpoints, expected, options, stage);
+
+  // The IAM check sits between every caller and the emulators: functions reach the emulators through it.
+  const iamMode: IamMode = options.iam ?? 'enforce';
+  const operatorCredentials = randomCredentials();
+  const stamps = new CallerStamps([]);
+  const loadedAccess = iamMode === 'off' ? undefined : loadStackAccess({ stage: 'dev', cacheDir: path.join(STATE_DIR, 'iam') });
+  const access = options.iamPolicies && loadedAccess ? loadedAccess.then(options.iamPolicies) : loadedAccess;
+  access?.catch(() => undefined);
+  let iamProxy: IamProxy | undefined;
+  if (access) {
+    iamProxy = await startIamProxy({
+      mode: iamMode === 'soft' ? 'soft' : 'enforce',
+      access,
+      stamps,
+      credentials: { operator: operatorCredentials.accessKeyId },
+      upstreams: { dynamodb: endpoints.dynamo, sqs: endpoints.sqs, s3: endpoints.s3, events: endpoints.events },
+      partitionKeyOf: () => TABLE_KEYS.partitionKey,
+      log,
+    });
+    stamps.addHosts(Object.values(iamProxy.endpoints).map((url) => new URL(url).host));
+    stamps.install();
+  }
+  const checked = iamProxy ? { ...iamProxy.endpoints, dynamo: iamProxy.endpoints.dynamodb } : endpoints;
+  const checkedExpected = expectedResources(checked.sqs);
+  setLambdaEnvironment(checked, checkedExpected, options, stage, randomCredentials());
 
   const t0 = performance.now();
   const timings: Record<string, number> = {};
@@ -283,6 +323,8 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       s3Endpoint: endpoints.s3,
     });
     mark('resourcesCreated');
+    if (access) await access; // the policies, before the first checked call
+    mark('iamPoliciesLoaded');
     if (resources.usageQueueUrl !== expected.usageQueueUrl) {
       throw new Error(`usage queue url differs from the one the Lambdas were given: ${resources.usageQueueUrl}`);
     }
@@ -317,15 +359,16 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     }
 
     // 3. The usage pipeline: queue → poller → aggregator, with the stage's batching.
-    const poller: UsagePoller = await startUsagePoller({
-      queueUrl: resources.usageQueueUrl,
-      sqsEndpoint: endpoints.sqs,
+    // Lambda's event source mapping polls with the function's execution role.
+    const poller: UsagePoller = await runAs('aggregator', () => startUsagePoller({
+      queueUrl: checkedExpected.usageQueueUrl,
+      sqsEndpoint: checked.sqs,
       stage,
       handler: (event, context) => aggregator.invoke(event, context),
       log: (line) => {
         if (!stopping) log(line);
       },
-    });
+    }));
     cleanup.push(() => poller.stop());
 
     // 4. The daily job on its schedule.
@@ -374,9 +417,12 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     // 5. The gateway, with the dashboard fed from what it answers.
     const dashboardDb = new DynamoDBClient({ endpoint: endpoints.dynamo, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
     const dashboardSqs = new SQSClient({ endpoint: endpoints.sqs, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+    // The admin function's table client: through the IAM check, as the admin role (twin-admin.ts runs it so).
+    const adminDb = new DynamoDBClient({ endpoint: checked.dynamo, region: LOCAL_REGION, credentials: randomCredentials() });
     cleanup.push(() => {
       dashboardDb.destroy();
       dashboardSqs.destroy();
+      adminDb.destroy();
     });
     const adminToken = options.adminToken ?? generateAdminToken();
     const adminAuditFile = path.resolve(options.adminAuditFile ?? path.join(os.tmpdir(), `metered-twin-${randomUUID()}-admin-audit.log`));
@@ -400,7 +446,8 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
         deadLetterQueueUrl: resources.deadLetterQueueUrl,
       }),
       adminRoutes: await twinAdminRoutes({
-        db: DynamoDBDocumentClient.from(dashboardDb),
+        db: DynamoDBDocumentClient.from(adminDb),
+        principal: 'admin',
         tableName: resources.tableName,
         usagePlans,
         authorizer,
@@ -425,12 +472,14 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       host,
       baseUrl,
       pid: process.pid,
-      dynamoEndpoint: endpoints.dynamo,
-      sqsEndpoint: endpoints.sqs,
-      s3Endpoint: endpoints.s3,
+      // The CLIs' view: through the IAM check, as the operator role.
+      dynamoEndpoint: checked.dynamo,
+      sqsEndpoint: checked.sqs,
+      s3Endpoint: checked.s3,
+      usageQueueUrl: checkedExpected.usageQueueUrl,
+      deadLetterQueueUrl: checkedExpected.deadLetterQueueUrl,
+      credentials: iamProxy ? operatorCredentials : LOCAL_CREDENTIALS,
       tableName: resources.tableName,
-      usageQueueUrl: resources.usageQueueUrl,
-      deadLetterQueueUrl: resources.deadLetterQueueUrl,
       archiveBucket: resources.archiveBucket,
       ...(options.lambdaLogFile ? { lambdaLogFile: path.resolve(options.lambdaLogFile) } : {}),
       ...(options.gatewayUsageFile ? { gatewayUsageFile: path.resolve(options.gatewayUsageFile) } : {}),
@@ -461,6 +510,8 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
         stopped ??= (async () => {
           stopping = true;
           for (const step of cleanup.reverse()) await step();
+          stamps.uninstall();
+          await iamProxy?.stop();
           await Promise.all(services.map((s) => s.stop()));
         })();
         return stopped;
@@ -469,6 +520,8 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
   } catch (error) {
     stopping = true;
     for (const step of cleanup.reverse()) await Promise.resolve(step()).catch(() => undefined);
+    stamps.uninstall();
+    await iamProxy?.stop();
     await Promise.all(services.map((s) => s.stop()));
     throw error;
   }

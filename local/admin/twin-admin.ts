@@ -2,6 +2,7 @@
 // gateway (revocations take effect at once) and a JSON-lines audit file; served on the gateway's port.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { generateUsageIdentifier } from '../../capabilities/customers/api-keys';
+import { runAs } from '../iam/caller-identity';
 import type { KeyGateway } from '../../capabilities/customers/key-gateway-port';
 import { dynamoUsageReader } from '../../capabilities/usage/usage-reader';
 import type { RequestAuthorizer } from '../gateway/authorizer';
@@ -20,6 +21,8 @@ export interface TwinAdminOptions {
   readonly functionName: string;
   readonly log: (line: string) => void;
   readonly onAnswer?: AdminRoutesOptions['onAnswer'];
+  /** The admin function's id: its AWS calls are checked against that role (local/iam/). */
+  readonly principal?: string;
 }
 
 /** The emulator's counterpart of API Gateway's key calls: usage plans follow the authorizer's plan, so only revocations act. */
@@ -60,9 +63,10 @@ export async function twinAdminRoutes(options: TwinAdminOptions) {
     logger: { error: (message, fields) => options.log(`admin: ${message} ${JSON.stringify(fields)}`) },
     onMalformed: (record) => options.log(`admin: skipped a malformed client record (${record.sk}: ${record.fields.join(', ')})`),
   });
+  const principal = options.principal;
   return adminRoutes({
     token: options.token,
-    handler,
+    handler: principal === undefined ? handler : (event, context) => runAs(principal, () => handler(event, context)),
     audit,
     stage: options.stage,
     functionName: options.functionName,

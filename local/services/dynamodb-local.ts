@@ -28,7 +28,7 @@ export function javaVersion(): string | undefined {
 
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<RunningService> {
   const port = options.port ?? (await freePort());
-  const storage = options.persistDir ? ['-sharedDb', '-dbPath', options.persistDir] : ['-inMemory'];
+  const storage = options.persistDir ? ['-sharedDb', '-dbPath', options.persistDir] : ['-inMemory', '-sharedDb'];
   return startChildService({
     name: 'DynamoDB Local',
     command: 'java',

@@ -1,0 +1,241 @@
+// The twin's IAM check: one loopback HTTP proxy per emulator (DynamoDB Local, fauxqs for SQS and S3, the
+// local EventBridge bus). Each AWS call is attributed to a principal (a function's role from the stage's
+// synthesized template, the operator role, or the twin itself), turned into the authorization requests AWS
+// would evaluate, and evaluated against the principal's identity policies and the target's resource policy.
+// enforce: a denied call gets AWS's own error and never reaches the emulator; soft: it is logged and passed on.
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CALLER_HEADER, type CallerStamps } from './caller-identity';
+import { accessDenied, authorizationRequests, type AwsCall, type TwinService } from './aws-requests';
+import { evaluate } from './policy-engine';
+import type { AuthorizationRequest, ConditionValue, PolicyDocument } from './policy-types';
+import type { StackAccess } from './stack-policies';
+
+export type IamMode = 'enforce' | 'soft' | 'off';
+export const IAM_MODES: readonly IamMode[] = ['enforce', 'soft', 'off'];
+
+/** Who a call is from, once attributed. */
+export type Principal =
+  | { readonly kind: 'role'; readonly name: string; readonly arn: string; readonly policies: readonly PolicyDocument[] }
+  | { readonly kind: 'twin' };
+
+export interface Denial {
+  readonly principal: string;
+  readonly operation: string;
+  readonly action: string;
+  readonly resource: string;
+  readonly context: Readonly<Record<string, ConditionValue>>;
+  readonly reason: string;
+}
+
+export interface IamProxyOptions {
+  readonly mode: Exclude<IamMode, 'off'>;
+  /** The stage's policies; calls wait for them (the proxies listen before synthesis is done). */
+  readonly access: StackAccess | Promise<StackAccess>;
+  readonly stamps: CallerStamps;
+  /** Access key ids the twin hands out: the operators' (the CLIs), and optionally its own (not checked). */
+  readonly credentials: { readonly operator: string; readonly twin?: string };
+  /** The emulators' own endpoints (SQS and S3 may be one fauxqs, or SQS a user's own emulator). */
+  readonly upstreams: { readonly dynamodb: string; readonly sqs: string; readonly s3: string; readonly events: string };
+  readonly partitionKeyOf: (tableName: string) => string;
+  readonly log: (line: string) => void;
+}
+
+export interface IamProxy {
+  /** What the functions and the CLIs use instead of the emulators' own endpoints. */
+  readonly endpoints: { readonly dynamodb: string; readonly sqs: string; readonly s3: string; readonly events: string };
+  /** Every would-be or actual denial since start (soft mode: every call enforcement would have refused). */
+  readonly denials: readonly Denial[];
+  /** Every allowed (principal, action, resource) since start, for the access manifest. */
+  readonly grantsUsed: ReadonlyMap<string, { principal: string; action: string; resource: string }>;
+  stop(): Promise<void>;
+}
+
+const FAMILY_SERVICES = {
+  dynamodb: (): TwinService => 'dynamodb',
+  events: (): TwinService => 'events',
+  sqs: (): TwinService => 'sqs',
+  s3: (): TwinService => 's3',
+  sqsS3: (headers: IncomingMessage['headers'], body: Buffer): TwinService => {
+    const target = String(headers['x-amz-target'] ?? '');
+    if (target.startsWith('AmazonSQS.')) return 'sqs';
+    if (String(headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded') && body.includes('Action=')) return 'sqs';
+    return 's3';
+  },
+} as const;
+
+/** The access key id in a SigV4 `Authorization` header (`… Credential=AKID/date/region/service/aws4_request, …`). */
+export function accessKeyOf(authorization: string | undefined): string | undefined {
+  return /Credential=([^/,\s]+)\//.exec(authorization ?? '')?.[1];
+}
+
+export async function startIamProxy(options: IamProxyOptions): Promise<IamProxy> {
+  const denials: Denial[] = [];
+  const grantsUsed = new Map<string, { principal: string; action: string; resource: string }>();
+  let access!: StackAccess;
+  let operatorPolicies: PolicyDocument[] = [];
+  let operatorArn = '';
+  const loaded = Promise.resolve(options.access).then((value) => {
+    access = value;
+    operatorPolicies = Object.values(access.operators).flat() as PolicyDocument[];
+    operatorArn = `arn:aws:iam::${access.account}:role/metered-api-${access.stage}-operator`;
+    if (operatorPolicies.length === 0) options.log('IAM: the template has no operator policy: the CLIs run unchecked');
+  });
+  loaded.catch(() => undefined);
+
+  const principalOf = (headers: IncomingMessage['headers']): Principal | undefined => {
+    const stamped = options.stamps.principalOf(headers[CALLER_HEADER] as string | undefined);
+    if (stamped !== undefined) {
+      const fn = access.functions[stamped];
+      if (!fn) return undefined;
+      return { kind: 'role', name: fn.roleName, arn: fn.roleArn, policies: fn.policies };
+    }
+    const key = accessKeyOf(headers.authorization);
+    if (key !== undefined && key === options.credentials.twin) return { kind: 'twin' };
+    if (key === options.credentials.operator) {
+      return operatorPolicies.length === 0 ? { kind: 'twin' } : { kind: 'role', name: 'operator', arn: operatorArn, policies: operatorPolicies };
+    }
+    return undefined;
+  };
+
+  const resourcePolicyOf = (arn: string): PolicyDocument | undefined => {
+    const exact = access.resourcePolicies[arn];
+    if (exact) return exact;
+    const bucket = /^(arn:aws:s3:::[^/]+)\//.exec(arn)?.[1];
+    return bucket ? access.resourcePolicies[bucket] : undefined;
+  };
+
+  const check = (principal: Extract<Principal, { kind: 'role' }>, call: AwsCall) => {
+    const { operation, requests } = authorizationRequests(call, {
+      account: access.account,
+      region: access.region,
+      partition: 'aws',
+      partitionKeyOf: options.partitionKeyOf,
+    });
+    for (const request of requests) {
+      const full: AuthorizationRequest = {
+        ...request,
+        principal: principal.arn,
+        context: {
+          'aws:PrincipalArn': principal.arn,
+          'aws:PrincipalAccount': access.account,
+          'aws:PrincipalType': 'AssumedRole',
+          'aws:RequestedRegion': access.region,
+          // The SDK talks HTTPS to AWS; the twin's loopback HTTP stands in for it.
+          'aws:SecureTransport': true,
+          ...request.context,
+        },
+      };
+      const decision = evaluate(full, { identity: principal.policies, resource: resourcePolicyOf(request.resource) });
+      if (decision.decision !== 'Allow') {
+        return { operation, denied: { principal: principal.name, operation, action: request.action, resource: request.resource, context: request.context, reason: decision.reason }, request: full };
+      }
+      grantsUsed.set(`${principal.name} ${request.action} ${request.resource}`, { principal: principal.name, action: request.action, resource: request.resource });
+    }
+    return { operation };
+  };
+
+  const servers: http.Server[] = [];
+  const start = async (family: keyof typeof FAMILY_SERVICES, upstream: string): Promise<string> => {
+    const target = new URL(upstream);
+    const server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', async () => {
+        const body = Buffer.concat(chunks);
+        try {
+          await loaded;
+          handle(req, res, body);
+        } catch (error) {
+          options.log(`IAM check failed to read a ${family} call: ${(error as Error)?.stack ?? String(error)}`);
+          if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+          res.end('twin IAM check error');
+        }
+      });
+    });
+    const handle = (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
+      const service = FAMILY_SERVICES[family](req.headers, body);
+      const principal = principalOf(req.headers);
+      const url = new URL(req.url ?? '/', 'http://twin');
+      const call: AwsCall = {
+        service,
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        query: url.searchParams,
+        headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v ?? '')])),
+        body,
+      };
+      if (!principal) {
+        const line = `IAM ${options.mode}: a ${service} call with no known credentials`;
+        options.log(line);
+        denials.push({ principal: 'unknown', operation: '?', action: '?', resource: '?', context: {}, reason: 'unrecognized credentials' });
+        if (options.mode === 'enforce') {
+          const answer = accessDenied(service, '?', 'unknown', `${service}:*`, '*', 'unrecognized');
+          res.writeHead(answer.status, answer.headers).end(answer.body);
+          return;
+        }
+      } else if (principal.kind === 'role') {
+        const verdict = check(principal, call);
+        if (verdict.denied) {
+          denials.push(verdict.denied);
+          const d = verdict.denied;
+          options.log(
+            `IAM ${options.mode === 'enforce' ? 'denied' : 'would deny'}: ${principal.name} (${principal.arn}) ${d.action} on ${d.resource}` +
+              ` context=${JSON.stringify(d.context)}: ${d.reason}`,
+          );
+          if (options.mode === 'enforce') {
+            const answer = accessDenied(service, verdict.operation, principal.arn, d.action, d.resource, d.reason);
+            res.writeHead(answer.status, answer.headers).end(answer.body);
+            return;
+          }
+        }
+      }
+      forward(req, res, body, target);
+    };
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    servers.push(server);
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  };
+
+  const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer, target: URL) => {
+    const headers: Record<string, string | string[] | undefined> = { ...req.headers, host: target.host };
+    delete headers[CALLER_HEADER];
+    const upstream = http.request(
+      { hostname: target.hostname, port: target.port, method: req.method, path: req.url, headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on('error', () => {
+      // The emulator went away mid-call: drop the connection as a network failure would.
+      req.socket.destroy();
+    });
+    upstream.end(body);
+  };
+
+  const { upstreams } = options;
+  const shared = upstreams.sqs === upstreams.s3;
+  const [dynamodb, events, sqs, s3] = await Promise.all([
+    start('dynamodb', upstreams.dynamodb),
+    start('events', upstreams.events),
+    start(shared ? 'sqsS3' : 'sqs', upstreams.sqs),
+    ...(shared ? [] : [start('s3', upstreams.s3)]),
+  ]);
+  return {
+    endpoints: { dynamodb, sqs, s3: s3 ?? sqs, events },
+    denials,
+    grantsUsed,
+    async stop() {
+      await Promise.all(
+        servers.map(
+          (server) =>
+            new Promise<void>((resolve) => {
+              server.closeAllConnections();
+              server.close(() => resolve());
+            }),
+        ),
+      );
+    },
+  };
+}

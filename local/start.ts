@@ -136,6 +136,7 @@ function banner(twin: Twin, options: CliOptions, seconds: number): string {
     `  Alerts      ${path.relative(process.cwd(), eventLogPath(options.port))}  (npm run events -- --local --follow prints it)`,
     `  Admin API   ${baseUrl}/admin/v1/clients  (loopback only; header Authorization: Bearer ${twin.state.adminToken})`,
     `  Admin audit ${path.relative(process.cwd(), adminAuditPath(options.port))}`,
+    `  IAM         ${options.iam === 'off' ? 'off (--iam enforce checks every AWS call)' : `${options.iam}: every AWS call checked against its role in the ${twin.stage.stageName} template (docs/security.md)`}`,
     `  Data        ${options.persistDir ? `kept in ${options.persistDir}` : 'in memory (--persist DIR keeps it)'}`,
     '',
     'Routes:',

@@ -106,17 +106,16 @@ export function functionCounterparts(
       logGroupLogicalId: [...logGroups].find((id) => template.Resources[id]?.Type === 'AWS::Logs::LogGroup'),
     });
   }
-  if (unmapped.length > 0) {
-    throw new Error(
-      `template functions that are no twin function (their role's description names no entry of contracts/): ${unmapped.join('; ')}`,
-    );
-  }
-  const missing = twinFunctions.filter((twin) => !byTwinId.has(twin.id));
-  if (missing.length > 0) {
-    throw new Error(
-      `twin functions with no function in the template (no role description names their entry): ${missing.map((m) => `${m.id} (${m.entry})`).join(', ')}`,
-    );
-  }
+  const missing = twinFunctions.filter((twin) => !byTwinId.has(twin.id)).map((m) => `${m.id} (${m.entry})`);
+  const problems = [
+    ...(unmapped.length > 0
+      ? [`template functions that are no twin function (their role's description names no entry of contracts/): ${unmapped.join('; ')}`]
+      : []),
+    ...(missing.length > 0
+      ? [`twin functions with no function in the template (no role description names their entry): ${missing.join(', ')}`]
+      : []),
+  ];
+  if (problems.length > 0) throw new Error(problems.join('\n'));
   return twinFunctions.map((twin) => byTwinId.get(twin.id)!);
 }
 

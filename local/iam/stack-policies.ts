@@ -248,7 +248,8 @@ function resourcePolicies(template: CfnTemplate, scope: IntrinsicScope, resolve:
   for (const [id, resource] of resourcesOfType(template, 'AWS::S3::BucketPolicy')) {
     const where = `Resources.${id}.Properties`;
     const bucket = String(resolve(resource.Properties?.Bucket, `${where}.Bucket`));
-    add(`arn:${P}:s3:::${bucket}`, policyDocument(resolve(resource.Properties?.PolicyDocument, `${where}.PolicyDocument`), where), id);
+    const document = policyDocument(resolve(resource.Properties?.PolicyDocument, `${where}.PolicyDocument`), `${where}.PolicyDocument`);
+    add(`arn:${P}:s3:::${bucket}`, document, id);
   }
   for (const [id, resource] of resourcesOfType(template, 'AWS::SNS::TopicPolicy')) {
     const where = `Resources.${id}.Properties`;

@@ -85,11 +85,12 @@ export function functionCounterparts(
   const byTwinId = new Map<string, FunctionCounterpart>();
   const unmapped: string[] = [];
   for (const [logicalId, fn] of resourcesOfType(template, FUNCTION_TYPE)) {
+    if (CDK_PROVIDER_FUNCTION.test(logicalId)) continue;
     const roleLogicalId = onlyOfType(template, referencedIds(fn.Properties?.Role), ['AWS::IAM::Role'], `the role of function ${logicalId}`);
     const description = template.Resources[roleLogicalId].Properties?.Description;
     const named = twinFunctions.filter((twin) => typeof description === 'string' && namesEntry(description, twin.entry));
     if (named.length === 0) {
-      if (!CDK_PROVIDER_FUNCTION.test(logicalId)) unmapped.push(`${logicalId} (role ${roleLogicalId}: ${JSON.stringify(description)})`);
+      unmapped.push(`${logicalId} (role ${roleLogicalId}: ${JSON.stringify(description)})`);
       continue;
     }
     if (named.length > 1)

@@ -255,6 +255,71 @@ describe('loadStackAccess on the real templates', () => {
       expect(() => extract(template as CfnTemplate)).toThrow(new RegExp(`${policy}.*Fn::ImportValue`));
     });
 
+    it('takes a template managed policy attached to a function role as one of its policies, and lists AWS-managed ones by ARN', () => {
+      const template = devTemplate();
+      const role = dev.functions.aggregator.roleLogicalId;
+      const archiveObjects = { 'Fn::Sub': `\${${dev.resources.logicalIds.archiveBucket}.Arn}/usage/*` };
+      template.Resources.SharedReads = {
+        Type: 'AWS::IAM::ManagedPolicy',
+        Properties: { PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: archiveObjects }] } },
+      };
+      const awsManaged = { 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole' };
+      template.Resources[role].Properties.ManagedPolicyArns = [{ Ref: 'SharedReads' }, awsManaged];
+
+      const access = extract(template as CfnTemplate);
+
+      expect(access.functions.aggregator.policies).toContainEqual({
+        Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: `${dev.resources.archiveBucketArn}/usage/*` }],
+      });
+      expect([...access.functions.aggregator.managedPolicyArns].sort()).toEqual([
+        `arn:aws:iam::${LOCAL_ACCOUNT_ID}:policy/${access.stackName}-SharedReads`,
+        'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
+      ]);
+      expect(access.operators).toEqual({});
+    });
+
+    it("joins the event bus's policies into one resource policy keyed by the bus ARN", () => {
+      const template = devTemplate();
+      const bus = { Ref: dev.resources.logicalIds.alertBus };
+      template.Resources.BusPolicyA = {
+        Type: 'AWS::Events::EventBusPolicy',
+        Properties: {
+          EventBusName: bus,
+          StatementId: 'A',
+          Statement: {
+            Sid: 'A',
+            Effect: 'Allow',
+            Principal: { AWS: { 'Fn::GetAtt': [dev.functions.admin.roleLogicalId, 'Arn'] } },
+            Action: 'events:PutEvents',
+            Resource: { 'Fn::GetAtt': [dev.resources.logicalIds.alertBus, 'Arn'] },
+          },
+        },
+      };
+      template.Resources.BusPolicyB = {
+        Type: 'AWS::Events::EventBusPolicy',
+        Properties: { EventBusName: bus, StatementId: 'B', Action: 'events:PutEvents', Principal: '111111111111' },
+      };
+
+      const policy = extract(template as CfnTemplate).resourcePolicies[dev.resources.alertBusArn];
+
+      expect(statementsOf(policy)).toEqual([
+        {
+          Sid: 'A',
+          Effect: 'Allow',
+          Principal: { AWS: dev.functions.admin.roleArn },
+          Action: 'events:PutEvents',
+          Resource: dev.resources.alertBusArn,
+        },
+        {
+          Sid: 'B',
+          Effect: 'Allow',
+          Principal: { AWS: 'arn:aws:iam::111111111111:root' },
+          Action: 'events:PutEvents',
+          Resource: dev.resources.alertBusArn,
+        },
+      ]);
+    });
+
     it('exposes a managed policy attached to no function role under operators', () => {
       const template = devTemplate();
       template.Resources.OperatorsPolicy = {

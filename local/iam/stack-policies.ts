@@ -160,7 +160,7 @@ function twinNames(stage: StageName, functions: readonly FunctionCounterpart[], 
   for (const fn of functions) {
     const functionName = localFunctionName(stage, fn.twinId);
     names.set(fn.functionLogicalId, functionName);
-    // Where Lambda logs a function without a log group of its own, and where the twin's context says it logs.
+    // The log group the twin's Lambda context names (local/fake-aws.ts lambdaContext).
     if (fn.logGroupLogicalId) names.set(fn.logGroupLogicalId, `/aws/lambda/${functionName}`);
   }
   return names;
@@ -171,7 +171,7 @@ type Resolve = (value: unknown, where: string) => unknown;
 interface ManagedPolicy {
   readonly arn: string;
   readonly document: PolicyDocument;
-  /** Roles (logical ids) it names in its own Roles property. */
+  /** Roles (logical ids) it is attached to: by its own Roles property or by their ManagedPolicyArns. */
   readonly roles: string[];
 }
 

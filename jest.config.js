@@ -13,5 +13,6 @@ module.exports = {
     '^@middy/([a-z-]+)$': '<rootDir>/node_modules/@middy/$1/index.js',
   },
   setupFiles: ['<rootDir>/test/support/env.ts'],
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
   testTimeout: 60000,
 };

@@ -44,7 +44,7 @@ import { type BusEvent, startLocalEventBus } from './event-bus';
 import { generateAdminToken } from './admin/admin-token';
 import { twinAdminRoutes } from './admin/twin-admin';
 import { CallerStamps, runAs } from './iam/caller-identity';
-import { type IamMode, type IamProxy, startIamProxy } from './iam/iam-proxy';
+import { type Denial, type IamMode, type IamProxy, startIamProxy } from './iam/iam-proxy';
 import { loadStackAccess, type StackAccess } from './iam/stack-policies';
 import { randomCredentials, type Credentials } from './iam/credentials';
 import { TABLE_KEYS } from '../contracts/table';
@@ -144,6 +144,8 @@ export interface Twin {
   functionStats(): Record<string, FunctionStats>;
   /** Milliseconds from the start of startTwin to each phase. */
   readonly timings: Readonly<Record<string, number>>;
+  /** Every AWS call the IAM check refused (enforce) or would have refused (soft) since start. */
+  iamDenials(): readonly Denial[];
   stop(): Promise<void>;
 }
 
@@ -504,6 +506,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       runDailyJob,
       runAlertSweep,
       alertEvents: () => eventBus.events(),
+      iamDenials: () => iamProxy?.denials ?? [],
       functionStats: () => Object.fromEntries(functions.map((f) => [f.options.name, { ...f.stats }])),
       drainUsage: (timeoutMs) => poller.drain(timeoutMs),
       stop: () => {

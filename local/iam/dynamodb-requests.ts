@@ -37,9 +37,16 @@ function tableOf(tableName: unknown, env: AwsEnvironment): Table {
   return { name: given, arn: `arn:${env.partition}:dynamodb:${env.region}:${env.account}:table/${given}` };
 }
 
+/**
+ * An item's partition key value. Its absence is an error, not an empty dynamodb:LeadingKeys: ForAllValues is true on an
+ * empty set, so a wrong partitionKeyOf would otherwise allow every item (DynamoDB itself rejects such a request).
+ */
 function leadingKey(table: Table, item: Item, env: AwsEnvironment): string[] {
-  const value = scalarOf(item[env.partitionKeyOf(table.name)]);
-  return value === undefined ? [] : [value];
+  const partitionKey = env.partitionKeyOf(table.name);
+  const value = scalarOf(item[partitionKey]);
+  if (value === undefined)
+    throw new Error(`dynamodb: no value for ${table.name}'s partition key ${partitionKey} in ${JSON.stringify(Object.keys(item))}`);
+  return [value];
 }
 
 const unique = (values: readonly string[]): string[] => [...new Set(values)];
@@ -136,7 +143,7 @@ function readMany(operation: 'Query' | 'Scan', body: Body, env: AwsEnvironment):
   const keyConditions = record(body.KeyConditions);
   const partitionKey = env.partitionKeyOf(table.name, indexName);
   const legacyLeading = record(keyConditions[partitionKey]);
-  const leadingKeys =
+  const queried =
     operation === 'Query'
       ? [
           ...partitionKeyValues(text(body.KeyConditionExpression), partitionKey, names, values),
@@ -145,6 +152,9 @@ function readMany(operation: 'Query' | 'Scan', body: Body, env: AwsEnvironment):
             : []),
         ]
       : undefined;
+  // A Query always pins the partition key; finding no value means we read the wrong key (see leadingKey).
+  if (queried?.length === 0) throw new Error(`dynamodb: no equality on the partition key ${partitionKey} in the Query's key condition`);
+  const leadingKeys = queried;
   const attributes = [
     ...attributeNames(text(body.KeyConditionExpression), names),
     ...attributeNames(text(body.FilterExpression), names),

@@ -71,7 +71,7 @@ const env: AwsEnvironment = {
   account: ACCOUNT,
   region: REGION,
   partition: 'aws',
-  partitionKeyOf: (table) => (table === TABLE ? 'pk' : 'id'),
+  partitionKeyOf: (table, index) => (index ? 'gsi1pk' : table === TABLE ? 'pk' : 'id'),
   resourceTags: (arn) => resourceTags[arn],
 };
 
@@ -246,12 +246,11 @@ describe('DynamoDB (lib-dynamodb and client-dynamodb, JSON 1.0)', () => {
     );
     expect(own(onIndex)[0]).toMatchObject({
       resource: `${TABLE_ARN}/index/byKey`,
-      context: { 'dynamodb:LeadingKeys': [], 'dynamodb:Select': 'ALL_PROJECTED_ATTRIBUTES' },
+      context: { 'dynamodb:LeadingKeys': ['H'], 'dynamodb:Select': 'ALL_PROJECTED_ATTRIBUTES' },
     });
-    const withIndexKey = { ...env, partitionKeyOf: (_table: string, index?: string) => (index ? 'gsi1pk' : 'pk') };
-    expect((await authorizationRequests(endpoint.last('dynamodb'), withIndexKey)).requests[0].context['dynamodb:LeadingKeys']).toEqual([
-      'H',
-    ]);
+    // Reading the index with the table's key finds no equality: an error, never an empty (always-true) LeadingKeys.
+    const tableKeyOnly = { ...env, partitionKeyOf: () => 'pk' };
+    await expect(authorizationRequests(endpoint.last('dynamodb'), tableKeyOnly)).rejects.toThrow(/no equality on the partition key pk/);
     const scan = await sent('dynamodb', () =>
       new DynamoDBClient(clientConfig()).send(new ScanCommand({ TableName: TABLE, ProjectionExpression: 'pk' })),
     );
@@ -731,6 +730,11 @@ describe('what the reader refuses to guess', () => {
         env,
       ),
     ).rejects.toThrow(/not a resource of events:PutEvents/);
+  });
+
+  test('an item without the partition key is an error, not an empty dynamodb:LeadingKeys', async () => {
+    const getItem = call('dynamodb', 'DynamoDB_20120810.GetItem', { TableName: TABLE, Key: { id: { S: 'x' } } });
+    await expect(authorizationRequests(getItem, env)).rejects.toThrow(/no value for metered-api-usage's partition key pk/);
   });
 
   test('a call without the target header is not read as DynamoDB', async () => {

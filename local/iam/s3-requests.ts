@@ -59,6 +59,30 @@ const BUCKET_SUBRESOURCES: Readonly<Record<string, Readonly<Record<string, [oper
   },
 };
 
+/** Query parameters that are options of a call rather than sub-resources (`?acl` and the like change the operation). */
+const PLAIN_PARAMETERS = new Set([
+  'x-id',
+  'list-type',
+  'prefix',
+  'delimiter',
+  'max-keys',
+  'continuation-token',
+  'start-after',
+  'encoding-type',
+  'fetch-owner',
+  'marker',
+  'versionId',
+  'partNumber',
+]);
+
+/** Refuses a query naming a sub-resource this reader does not map (it would otherwise read as a plain Get/Put). */
+function refuseUnknownParameters(call: AwsCall, known: readonly string[]): void {
+  for (const name of call.query.keys()) {
+    if (PLAIN_PARAMETERS.has(name) || known.includes(name) || name.startsWith('response-') || name.startsWith('X-Amz-')) continue;
+    throw new Error(`s3: unsupported sub-resource ?${name} on ${call.method} ${call.path}`);
+  }
+}
+
 /** The sub-resource named in the query (`?tagging`), ignoring the SDK's `x-id` and the listing parameters. */
 function subresource(call: AwsCall, known: Readonly<Record<string, unknown>>): string | undefined {
   for (const name of call.query.keys()) if (name in known) return name;
@@ -70,6 +94,7 @@ function bucketRequest(call: AwsCall, env: AwsEnvironment, bucket: string): Draf
   const method = call.method.toUpperCase();
   const known = BUCKET_SUBRESOURCES[method] ?? {};
   const sub = subresource(call, known);
+  refuseUnknownParameters(call, [...Object.keys(known), 'delete']);
   if (sub) {
     const [operation, action] = known[sub];
     return { operation, drafts: [{ action: `s3:${action}`, resource: arn, context: {} }] };
@@ -111,6 +136,7 @@ function objectRequest(call: AwsCall, env: AwsEnvironment, bucket: string, key: 
   const method = call.method.toUpperCase();
   const has = (name: string) => call.query.has(name);
   const versioned = has('versionId');
+  refuseUnknownParameters(call, ['tagging', 'uploadId', 'uploads', 'attributes', 'acl', 'restore']);
   const one = (operation: string, action: string, context: Context = {}): DraftOperation => ({
     operation,
     drafts: [{ action: `s3:${action}`, resource: arn, context }],

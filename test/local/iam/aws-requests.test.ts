@@ -550,7 +550,11 @@ describe('S3 (client-s3, path-style)', () => {
       headers: {},
       body: Buffer.alloc(0),
     };
-    await expect(authorizationRequests({ ...call, method: 'PATCH' }, env)).rejects.toThrow(/unsupported object request PATCH/);
+    await expect(authorizationRequests(call, env)).rejects.toThrow(/unsupported sub-resource \?torrent/);
+    await expect(authorizationRequests({ ...call, path: `/${BUCKET}`, query: new URLSearchParams('acl') }, env)).rejects.toThrow(/\?acl/);
+    await expect(authorizationRequests({ ...call, method: 'PATCH', query: new URLSearchParams() }, env)).rejects.toThrow(
+      /unsupported object request PATCH/,
+    );
   });
 });
 

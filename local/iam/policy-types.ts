@@ -57,4 +57,9 @@ export interface Decision {
   readonly decision: DecisionKind;
   /** One line a developer can act on: which statement allowed or denied, or that none allowed. */
   readonly reason: string;
+  /**
+   * For a denial, the kind of policy AWS names in its AccessDenied message: where the explicit Deny was, or which
+   * kind of policy failed to allow (`identity-based`, or `resource-based` for a KMS key policy).
+   */
+  readonly policyType?: 'identity-based' | 'resource-based';
 }

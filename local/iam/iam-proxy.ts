@@ -6,7 +6,8 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CALLER_HEADER, type CallerStamps } from './caller-identity';
-import { accessDenied, authorizationRequests, type AwsCall, type TwinService } from './aws-requests';
+import { authorizationRequests, type AwsCall, type AwsServiceName } from './aws-requests';
+import { accessDenied } from './access-denied';
 import { evaluate } from './policy-engine';
 import type { AuthorizationRequest, ConditionValue, PolicyDocument } from './policy-types';
 import type { StackAccess } from './stack-policies';
@@ -52,11 +53,11 @@ export interface IamProxy {
 }
 
 const FAMILY_SERVICES = {
-  dynamodb: (): TwinService => 'dynamodb',
-  events: (): TwinService => 'events',
-  sqs: (): TwinService => 'sqs',
-  s3: (): TwinService => 's3',
-  sqsS3: (headers: IncomingMessage['headers'], body: Buffer): TwinService => {
+  dynamodb: (): AwsServiceName => 'dynamodb',
+  events: (): AwsServiceName => 'events',
+  sqs: (): AwsServiceName => 'sqs',
+  s3: (): AwsServiceName => 's3',
+  sqsS3: (headers: IncomingMessage['headers'], body: Buffer): AwsServiceName => {
     const target = String(headers['x-amz-target'] ?? '');
     if (target.startsWith('AmazonSQS.')) return 'sqs';
     if (String(headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded') && body.includes('Action=')) return 'sqs';
@@ -105,8 +106,8 @@ export async function startIamProxy(options: IamProxyOptions): Promise<IamProxy>
     return bucket ? access.resourcePolicies[bucket] : undefined;
   };
 
-  const check = (principal: Extract<Principal, { kind: 'role' }>, call: AwsCall) => {
-    const { operation, requests } = authorizationRequests(call, {
+  const check = async (principal: Extract<Principal, { kind: 'role' }>, call: AwsCall) => {
+    const { operation, requests } = await authorizationRequests(call, {
       account: access.account,
       region: access.region,
       partition: 'aws',
@@ -116,19 +117,12 @@ export async function startIamProxy(options: IamProxyOptions): Promise<IamProxy>
       const full: AuthorizationRequest = {
         ...request,
         principal: principal.arn,
-        context: {
-          'aws:PrincipalArn': principal.arn,
-          'aws:PrincipalAccount': access.account,
-          'aws:PrincipalType': 'AssumedRole',
-          'aws:RequestedRegion': access.region,
-          // The SDK talks HTTPS to AWS; the twin's loopback HTTP stands in for it.
-          'aws:SecureTransport': true,
-          ...request.context,
-        },
+        context: { 'aws:PrincipalType': 'AssumedRole', ...request.context },
       };
       const decision = evaluate(full, { identity: principal.policies, resource: resourcePolicyOf(request.resource) });
       if (decision.decision !== 'Allow') {
-        return { operation, denied: { principal: principal.name, operation, action: request.action, resource: request.resource, context: request.context, reason: decision.reason }, request: full };
+        const denied: Denial = { principal: principal.name, operation, action: request.action, resource: request.resource, context: request.context, reason: decision.reason };
+        return { operation, denied, decision };
       }
       grantsUsed.set(`${principal.name} ${request.action} ${request.resource}`, { principal: principal.name, action: request.action, resource: request.resource });
     }
@@ -145,7 +139,7 @@ export async function startIamProxy(options: IamProxyOptions): Promise<IamProxy>
         const body = Buffer.concat(chunks);
         try {
           await loaded;
-          handle(req, res, body);
+          await handle(req, res, body);
         } catch (error) {
           options.log(`IAM check failed to read a ${family} call: ${(error as Error)?.stack ?? String(error)}`);
           if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
@@ -153,7 +147,7 @@ export async function startIamProxy(options: IamProxyOptions): Promise<IamProxy>
         }
       });
     });
-    const handle = (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
+    const handle = async (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
       const service = FAMILY_SERVICES[family](req.headers, body);
       const principal = principalOf(req.headers);
       const url = new URL(req.url ?? '/', 'http://twin');
@@ -170,12 +164,12 @@ export async function startIamProxy(options: IamProxyOptions): Promise<IamProxy>
         options.log(line);
         denials.push({ principal: 'unknown', operation: '?', action: '?', resource: '?', context: {}, reason: 'unrecognized credentials' });
         if (options.mode === 'enforce') {
-          const answer = accessDenied(service, '?', 'unknown', `${service}:*`, '*', 'unrecognized');
+          const answer = accessDenied(service, '?', 'unknown', `${service}:*`, '*');
           res.writeHead(answer.status, answer.headers).end(answer.body);
           return;
         }
       } else if (principal.kind === 'role') {
-        const verdict = check(principal, call);
+        const verdict = await check(principal, call);
         if (verdict.denied) {
           denials.push(verdict.denied);
           const d = verdict.denied;
@@ -184,7 +178,7 @@ export async function startIamProxy(options: IamProxyOptions): Promise<IamProxy>
               ` context=${JSON.stringify(d.context)}: ${d.reason}`,
           );
           if (options.mode === 'enforce') {
-            const answer = accessDenied(service, verdict.operation, principal.arn, d.action, d.resource, d.reason);
+            const answer = accessDenied(service, verdict.operation, principal.arn, d.action, d.resource, verdict.decision);
             res.writeHead(answer.status, answer.headers).end(answer.body);
             return;
           }

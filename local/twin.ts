@@ -513,6 +513,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
         stopped ??= (async () => {
           stopping = true;
           for (const step of cleanup.reverse()) await step();
+          if (iamProxy) recordGrantUses(iamProxy);
           stamps.uninstall();
           await iamProxy?.stop();
           await Promise.all(services.map((s) => s.stop()));
@@ -528,6 +529,17 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     await Promise.all(services.map((s) => s.stop()));
     throw error;
   }
+}
+
+/**
+ * With TWIN_IAM_RECORD=<dir>, each twin writes the access it used (function, action, resource, key family) to a
+ * file there when it stops: `npm run iam:manifest` merges them into docs/access-manifest.json.
+ */
+function recordGrantUses(proxy: IamProxy): void {
+  const dir = process.env.TWIN_IAM_RECORD;
+  if (!dir) return;
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, `uses-${process.pid}-${randomUUID()}.json`), JSON.stringify([...proxy.grantsUsed.values()]));
 }
 
 async function seedDemoKeys(dynamoEndpoint: string, tableName: string, persist: string | undefined): Promise<Record<PlanName, DemoKey>> {

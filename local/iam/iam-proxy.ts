@@ -17,7 +17,14 @@ export const IAM_MODES: readonly IamMode[] = ['enforce', 'soft', 'off'];
 
 /** Who a call is from, once attributed. */
 export type Principal =
-  | { readonly kind: 'role'; readonly name: string; readonly arn: string; readonly policies: readonly PolicyDocument[] }
+  | {
+      readonly kind: 'role';
+      /** The twin's name for it: a function id (`daily-job`) or `operator`. */
+      readonly id: string;
+      readonly name: string;
+      readonly arn: string;
+      readonly policies: readonly PolicyDocument[];
+    }
   | { readonly kind: 'twin' };
 
 export interface Denial {
@@ -27,6 +34,21 @@ export interface Denial {
   readonly resource: string;
   readonly context: Readonly<Record<string, ConditionValue>>;
   readonly reason: string;
+}
+
+/** One kind of access a principal used: an action on a resource (for the table, on one item family). */
+export interface GrantUse {
+  readonly principal: string;
+  readonly action: string;
+  readonly resource: string;
+  /** DynamoDB: the item family of the keys (`PLANS` for `PLANS#c1`), one use per family. */
+  readonly keyFamily?: string;
+}
+
+/** `PLANS#c1` → `PLANS`; a key without `#` is its own family (`CLIENTS`). */
+export function keyFamilyOf(key: string): string {
+  const hash = key.indexOf('#');
+  return hash === -1 ? key : key.slice(0, hash);
 }
 
 export interface IamProxyOptions {
@@ -48,7 +70,7 @@ export interface IamProxy {
   /** Every would-be or actual denial since start (soft mode: every call enforcement would have refused). */
   readonly denials: readonly Denial[];
   /** Every allowed (principal, action, resource) since start, for the access manifest. */
-  readonly grantsUsed: ReadonlyMap<string, { principal: string; action: string; resource: string }>;
+  readonly grantsUsed: ReadonlyMap<string, GrantUse>;
   stop(): Promise<void>;
 }
 
@@ -72,7 +94,7 @@ export function accessKeyOf(authorization: string | undefined): string | undefin
 
 export async function startIamProxy(options: IamProxyOptions): Promise<IamProxy> {
   const denials: Denial[] = [];
-  const grantsUsed = new Map<string, { principal: string; action: string; resource: string }>();
+  const grantsUsed = new Map<string, GrantUse>();
   let access!: StackAccess;
   let operatorPolicies: PolicyDocument[] = [];
   let operatorArn = '';
@@ -89,12 +111,12 @@ export async function startIamProxy(options: IamProxyOptions): Promise<IamProxy>
     if (stamped !== undefined) {
       const fn = access.functions[stamped];
       if (!fn) return undefined;
-      return { kind: 'role', name: fn.roleName, arn: fn.roleArn, policies: fn.policies };
+      return { kind: 'role', id: stamped, name: fn.roleName, arn: fn.roleArn, policies: fn.policies };
     }
     const key = accessKeyOf(headers.authorization);
     if (key !== undefined && key === options.credentials.twin) return { kind: 'twin' };
     if (key === options.credentials.operator) {
-      return operatorPolicies.length === 0 ? { kind: 'twin' } : { kind: 'role', name: 'operator', arn: operatorArn, policies: operatorPolicies };
+      return operatorPolicies.length === 0 ? { kind: 'twin' } : { kind: 'role', id: 'operator', name: 'operator', arn: operatorArn, policies: operatorPolicies };
     }
     return undefined;
   };
@@ -124,7 +146,12 @@ export async function startIamProxy(options: IamProxyOptions): Promise<IamProxy>
         const denied: Denial = { principal: principal.name, operation, action: request.action, resource: request.resource, context: request.context, reason: decision.reason };
         return { operation, denied, decision };
       }
-      grantsUsed.set(`${principal.name} ${request.action} ${request.resource}`, { principal: principal.name, action: request.action, resource: request.resource });
+      const keys = request.context['dynamodb:LeadingKeys'];
+      const families = Array.isArray(keys) ? [...new Set(keys.map(keyFamilyOf))] : [undefined];
+      for (const keyFamily of families) {
+        const use: GrantUse = { principal: principal.id, action: request.action, resource: request.resource, ...(keyFamily ? { keyFamily } : {}) };
+        grantsUsed.set(JSON.stringify(use), use);
+      }
     }
     return { operation };
   };

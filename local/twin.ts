@@ -508,7 +508,8 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       alertEvents: () => eventBus.events(),
       iamDenials: () => iamProxy?.denials ?? [],
       functionStats: () => Object.fromEntries(functions.map((f) => [f.options.name, { ...f.stats }])),
-      drainUsage: (timeoutMs) => poller.drain(timeoutMs),
+      // Watching the queue is the event source mapping's work: as the aggregator's role.
+      drainUsage: (timeoutMs) => runAs('aggregator', () => poller.drain(timeoutMs)),
       stop: () => {
         stopped ??= (async () => {
           stopping = true;

@@ -41,14 +41,14 @@ export interface GrantUse {
   readonly principal: string;
   readonly action: string;
   readonly resource: string;
-  /** DynamoDB: the item family of the keys (`PLANS` for `PLANS#c1`), one use per family. */
+  /** DynamoDB: the item family of the keys (`PLANS#` for `PLANS#c1`, `CLIENTS` for `CLIENTS`), one use per family. */
   readonly keyFamily?: string;
 }
 
-/** `PLANS#c1` → `PLANS`; a key without `#` is its own family (`CLIENTS`). */
+/** `PLANS#c1` → `PLANS#`; a key without `#` is its own family (`CLIENTS`). */
 export function keyFamilyOf(key: string): string {
   const hash = key.indexOf('#');
-  return hash === -1 ? key : key.slice(0, hash);
+  return hash === -1 ? key : key.slice(0, hash + 1);
 }
 
 export interface IamProxyOptions {

@@ -13,6 +13,8 @@ export interface ManifestEntry {
   readonly resource: string;
   /** The table's item family (`PLANS#`, or a whole key like `CLIENTS`), for DynamoDB calls. */
   readonly keyFamily?: string;
+  /** The request's other condition keys (`dynamodb:Select`, `events:source`…) as first seen. */
+  readonly context?: Readonly<Record<string, ConditionValue>>;
 }
 
 const KEY = (entry: ManifestEntry) => `${entry.principal} ${entry.action} ${entry.resource} ${entry.keyFamily ?? ''}`;
@@ -21,8 +23,14 @@ const KEY = (entry: ManifestEntry) => `${entry.principal} ${entry.action} ${entr
 export function mergeUses(uses: Iterable<GrantUse | ManifestEntry>): ManifestEntry[] {
   const byKey = new Map<string, ManifestEntry>();
   for (const use of uses) {
-    const entry: ManifestEntry = { principal: use.principal, action: use.action, resource: use.resource, ...(use.keyFamily ? { keyFamily: use.keyFamily } : {}) };
-    byKey.set(KEY(entry), entry);
+    const entry: ManifestEntry = {
+      principal: use.principal,
+      action: use.action,
+      resource: use.resource,
+      ...(use.keyFamily ? { keyFamily: use.keyFamily } : {}),
+      ...(use.context ? { context: use.context } : {}),
+    };
+    if (!byKey.has(KEY(entry))) byKey.set(KEY(entry), entry);
   }
   return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, entry]) => entry);
 }
@@ -38,9 +46,9 @@ function principalOf(access: StackAccess, principal: string) {
 
 /**
  * Whether the template still allows a recorded use. The request is rebuilt with the recorded key family
- * (`FAMILY#…`); other condition keys a statement tests take the values the code sends (given per use if needed).
+ * (`FAMILY#…`) and the other condition keys as they were recorded.
  */
-export function isAllowed(access: StackAccess, entry: ManifestEntry, context: Readonly<Record<string, ConditionValue>> = {}): { allowed: boolean; reason: string } {
+export function isAllowed(access: StackAccess, entry: ManifestEntry): { allowed: boolean; reason: string } {
   const { arn, policies } = principalOf(access, entry.principal);
   const decision = evaluate(
     {
@@ -51,7 +59,7 @@ export function isAllowed(access: StackAccess, entry: ManifestEntry, context: Re
         'aws:SecureTransport': true,
         'aws:RequestedRegion': access.region,
         ...(entry.keyFamily ? { 'dynamodb:LeadingKeys': [sampleKey(entry.keyFamily)] } : {}),
-        ...context,
+        ...entry.context,
       },
     },
     { identity: policies, resource: access.resourcePolicies[entry.resource] ?? access.resourcePolicies[entry.resource.replace(/\/.*$/, '')] },

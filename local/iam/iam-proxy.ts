@@ -43,6 +43,8 @@ export interface GrantUse {
   readonly resource: string;
   /** DynamoDB: the item family of the keys (`PLANS#` for `PLANS#c1`, `CLIENTS` for `CLIENTS`), one use per family. */
   readonly keyFamily?: string;
+  /** The other condition keys of the first such request (service keys only), so the use can be re-checked as it was. */
+  readonly context?: Readonly<Record<string, ConditionValue>>;
 }
 
 /** `PLANS#c1` → `PLANS#`; a key without `#` is its own family (`CLIENTS`). */
@@ -150,7 +152,12 @@ export async function startIamProxy(options: IamProxyOptions): Promise<IamProxy>
       const families = Array.isArray(keys) ? [...new Set(keys.map(keyFamilyOf))] : [undefined];
       for (const keyFamily of families) {
         const use: GrantUse = { principal: principal.id, action: request.action, resource: request.resource, ...(keyFamily ? { keyFamily } : {}) };
-        grantsUsed.set(JSON.stringify(use), use);
+        const key = JSON.stringify(use);
+        if (grantsUsed.has(key)) continue;
+        const context = Object.fromEntries(
+          Object.entries(request.context).filter(([name]) => !name.startsWith('aws:') && name !== 'dynamodb:LeadingKeys'),
+        );
+        grantsUsed.set(key, Object.keys(context).length > 0 ? { ...use, context } : use);
       }
     }
     return { operation };

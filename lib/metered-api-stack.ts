@@ -17,7 +17,7 @@ import { RouteFunctions } from './constructs/route-functions';
 import { UsagePipeline } from './constructs/usage-pipeline';
 import { QuotaAlerts } from './constructs/quota-alerts';
 import { UsageStore } from './constructs/usage-store';
-import { grantItems } from './constructs/table-access';
+import { grantTable } from './constructs/table-access';
 
 export interface MeteredApiStackProps extends StackProps {
   readonly stage: StageConfig;
@@ -75,8 +75,8 @@ export class MeteredApiStack extends Stack {
       environment: { TABLE_NAME: this.store.table.tableName },
       reservedConcurrentExecutions: stage.authorizerReservedConcurrency,
     });
-    // The key record, and today's counter for the RateLimit header.
-    grantItems(this.store.table, this.authorizer.function, { actions: ['dynamodb:GetItem'], leadingKeys: ['KEY#*', 'USAGE#*'] });
+    // The key record, and today's counter for the RateLimit header (capabilities/customers/client-store.ts findByKeyHash).
+    grantTable(this.store.table, this.authorizer.function, { read: ['keys', 'counters'] });
 
     this.api = new MeteredApi(this, 'Api', {
       stage,

@@ -71,7 +71,7 @@ export class QuotaAlerts extends Construct {
     // a client's own daily quota (override) for its alerts: that one attribute of client records, read only.
     grantTable(props.table, props.aggregator, {
       write: ['alerts'],
-      readAttributes: { families: ['clients'], attributes: [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, CLIENT_ATTRIBUTES.override] },
+      getAttributes: { families: ['clients'], attributes: [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, CLIENT_ATTRIBUTES.override] },
     });
     this.bus.grantPutEventsTo(props.aggregator);
     props.aggregator.addEnvironment('ALERT_BUS_NAME', this.bus.eventBusName);
@@ -88,7 +88,8 @@ export class QuotaAlerts extends Construct {
       onFailure: new destinations.SqsDestination(this.deadLetterQueue),
       retryAttempts: 0, // the next scheduled run is the retry
     });
-    grantTable(props.table, this.sweeper.function, { read: ['clients', 'counters', 'alerts'], write: ['alerts'] });
+    // (capabilities/alerts/sweeper.ts: the client list and the outbox are queried, each client-day's counter is got by key.)
+    grantTable(props.table, this.sweeper.function, { read: ['clients', 'alerts'], get: ['counters'], write: ['alerts'] });
     this.bus.grantPutEventsTo(this.sweeper.function);
 
     // Only those two may put events on the bus: no other principal of the account can forge a quota alert

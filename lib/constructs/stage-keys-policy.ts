@@ -74,18 +74,21 @@ export function stageKeyStatements(scope: IConstruct, target: StageKeysTarget): 
   ];
 }
 
-/** cdk-nag's name for a wildcard API Gateway resource, as it reads the template (pseudo parameters in <…>). */
-function nagResource(scope: IConstruct, path: string): string {
+/** An ARN as cdk-nag reads it in the template: pseudo parameters as `<AWS::…>` (`account` '' for API Gateway's own). */
+export function nagArn(scope: IConstruct, service: string, account: string, resource: string): string {
   const stack = Stack.of(scope);
   const literal = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<AWS::${pseudo}>` : value);
-  return `Resource::arn:${literal(stack.partition, 'Partition')}:apigateway:${literal(stack.region, 'Region')}::${path}`;
+  return `arn:${literal(stack.partition, 'Partition')}:${service}:${literal(stack.region, 'Region')}:${account && literal(account, 'AccountId')}:${resource}`;
 }
 
 /** The wildcards of stageKeyStatements, each a decision with its reason, on the policy that holds them. */
 export function acknowledgeStageKeyWildcards(policy: IConstruct, who: string, usagePlans: StageKeysTarget['usagePlans']): void {
   const stack = Stack.of(policy);
   const acknowledge = (path: string, reason: string) =>
-    Validations.of(policy).acknowledge({ id: `AwsSolutions-IAM5[${nagResource(policy, path)}]`, reason: `${who}: ${reason}` });
+    Validations.of(policy).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${nagArn(policy, 'apigateway', '', path)}]`,
+      reason: `${who}: ${reason}`,
+    });
   acknowledge(
     '/apikeys/*',
     'API keys are account-level resources (/apikeys/{id}) whose ids are made at run time, so PATCH/DELETE on /apikeys/* is limited by an aws:ResourceTag condition to the keys tagged with this stage (every key the admin function or the keys CLI creates carries it).',

@@ -10,21 +10,24 @@ import { type ItemFamily, leadingKeyPattern } from '../../contracts/table';
  * code uses them).
  */
 export const INTENT_ACTIONS = {
-  /** GetItem, BatchGetItem and Query on the family's partitions. */
+  /** Items by key and whole partitions: GetItem, BatchGetItem and Query. */
   read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
+  /** Items by key only (the caller knows each key; it cannot list a partition): GetItem. */
+  get: ['dynamodb:GetItem'],
   /** PutItem and UpdateItem (conditional or not, alone or in a transaction). */
   write: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
   delete: ['dynamodb:DeleteItem'],
   /** GetItem of named attributes only (a ProjectionExpression naming them is then required). */
-  readAttributes: ['dynamodb:GetItem'],
+  getAttributes: ['dynamodb:GetItem'],
 } as const;
 
 export interface TableIntents {
   readonly read?: readonly ItemFamily[];
+  readonly get?: readonly ItemFamily[];
   readonly write?: readonly ItemFamily[];
   readonly delete?: readonly ItemFamily[];
   /** Point reads of these attributes of these families, nothing else of them. */
-  readonly readAttributes?: { readonly families: readonly ItemFamily[]; readonly attributes: readonly string[] };
+  readonly getAttributes?: { readonly families: readonly ItemFamily[]; readonly attributes: readonly string[] };
 }
 
 /** One statement per intent: its actions on the table, every key of a request within the intent's families. */
@@ -39,10 +42,11 @@ export function tableStatements(tableArn: string, intents: TableIntents): iam.Po
   };
   const statements: iam.PolicyStatement[] = [];
   if (intents.read?.length) statements.push(statement(INTENT_ACTIONS.read, intents.read));
-  if (intents.readAttributes) {
-    const { families, attributes } = intents.readAttributes;
+  if (intents.get?.length) statements.push(statement(INTENT_ACTIONS.get, intents.get));
+  if (intents.getAttributes) {
+    const { families, attributes } = intents.getAttributes;
     statements.push(
-      statement(INTENT_ACTIONS.readAttributes, families, {
+      statement(INTENT_ACTIONS.getAttributes, families, {
         'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...attributes] },
         StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
       }),

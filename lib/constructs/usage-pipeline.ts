@@ -61,9 +61,11 @@ export class UsagePipeline extends Construct {
       environment: { TABLE_NAME: props.table.tableName, CLAIM_SHARDS: String(stage.claimShards) },
     });
     // Counters, claims and journals only (capabilities/counting/repository.ts): claim pages are queried and
-    // appended, journals read (one or a batch) and written, counters updated and read; nothing is deleted (TTL).
+    // appended, journals read (one or a batch) and written, counters updated and got by key (the alert step's day
+    // totals); nothing is deleted (TTL does that).
     grantTable(props.table, this.aggregator.function, {
-      read: ['counters', 'claims', 'journals'],
+      read: ['claims', 'journals'],
+      get: ['counters'],
       write: ['counters', 'claims', 'journals'],
     });
 

@@ -87,7 +87,6 @@ function seededTable(): RecordingTable {
 /** An S3 stand-in holding what is put, for the archive and statements. */
 function memoryS3() {
   const objects = new Map<string, Uint8Array>();
-  // biome-ignore lint/suspicious/noExplicitAny: the commands' inputs, read loosely
   const send = async (command: { constructor: { name: string }; input: any }) => {
     const { Key, Body } = command.input;
     if (command.constructor.name === 'PutObjectCommand') {

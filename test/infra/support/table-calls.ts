@@ -36,7 +36,6 @@ export function recordingTable(seed: readonly Item[], tableName = 'usage'): Reco
   const calls: TableCall[] = [];
   const record = (action: string, pk: unknown, attributes?: string[]) =>
     calls.push({ action: `dynamodb:${action}`, pk: String(pk), attributes });
-  // biome-ignore lint/suspicious/noExplicitAny: the commands' inputs, read loosely
   const send = async (command: { constructor: { name: string }; input: any }) => {
     const input = command.input;
     switch (command.constructor.name) {
@@ -105,7 +104,7 @@ export function grants(statement: Statement, tableLogicalId: string, call: Table
         if (!allowed.some((pattern) => like(pattern, call.pk))) return false;
       } else if (operator === 'ForAllValues:StringEquals' && key === 'dynamodb:Attributes') {
         // A read of whole items is refused here (conservative): only a projection within the list passes.
-        if (!call.attributes || !call.attributes.every((a) => allowed.includes(a))) return false;
+        if (!call.attributes?.every((a) => allowed.includes(a))) return false;
       } else if (operator === 'StringEqualsIfExists' && key === 'dynamodb:Select') {
         if (call.attributes === undefined && !allowed.includes('ALL_ATTRIBUTES')) return false;
       } else {

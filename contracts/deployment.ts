@@ -26,6 +26,9 @@ export const OUTPUT = {
   stageName: 'StageName',
   /** The admin API's audit log group (`aws logs tail`). */
   adminAuditLogGroup: 'AdminAuditLogGroup',
+  /** The operator role (assume it to run the CLIs) and its managed policy. */
+  operatorRoleArn: 'OperatorRoleArn',
+  operatorPolicyArn: 'OperatorPolicyArn',
   usagePlanId: (plan: string) => `UsagePlanId${capitalized(plan)}`,
 } as const;
 
@@ -34,6 +37,19 @@ export const usagePlanName = (stage: string, plan: string) => `metered-api-${sta
 
 /** Tag on every API Gateway key a client gets, naming its stage: IAM scopes key changes to the stage's keys by it. */
 export const API_KEY_STAGE_TAG = 'metered-api:stage';
+
+/**
+ * The IAM role operators assume to run the CLIs against a stage (`aws sts assume-role`): the stack creates it with
+ * the operator policy (`metered-api-<stage>-operator`), and the usage queue's and admin API's resource policies
+ * exempt it by this name.
+ */
+export const operatorRoleName = (stage: string) => `metered-api-${stage}-operator`;
+/** The stage's operator policy (an IAM managed policy), attached to the operator role. */
+export const operatorPolicyName = (stage: string) => `metered-api-${stage}-operator`;
+
+/** Every CloudWatch alarm of a stage is named `metered-api-<stage>-<name>`, so the alarm topic's key can admit exactly them. */
+export const alarmNamePrefix = (stage: string) => `metered-api-${stage}-`;
+export const alarmName = (stage: string, id: string) => `${alarmNamePrefix(stage)}${id}`;
 
 /** The header clients send their API key in (the authorizer's identity source). */
 export const API_KEY_HEADER = 'x-api-key';

@@ -71,6 +71,13 @@ export interface StageConfig {
   readonly archiveExpireDays: number;
   /** Targets of the quota alert events; none: the events stay on the stage's bus for your own rules. */
   readonly alertTargets?: AlertTargets;
+  /**
+   * Who may call the admin API (`/admin/v1/…`): IAM role names of the stack's account, or principal ARNs
+   * (wildcards allowed, e.g. an SSO permission set's role). The API's resource policy denies every other
+   * principal, even one whose identity policy allows execute-api:Invoke.
+   * @default the stage's operator role only (`metered-api-<stage>-operator`, contracts/deployment.ts)
+   */
+  readonly adminPrincipals?: readonly string[];
 }
 
 const common = {

@@ -1,5 +1,6 @@
-// The usage table's catalogue: its key schema, and every item type with its key builder and attribute names.
-// One table, single-table design. Read by the CDK store construct, the Lambdas' repositories and the local twin.
+// The usage table's catalogue: its key schema, its item families (what IAM grants are written against), and
+// every item type with its key builder and attribute names. One table, single-table design. Read by the CDK
+// constructs (grants by family), the Lambdas' repositories and the local twin.
 
 export const TABLE_KEYS = {
   partitionKey: 'pk',
@@ -7,42 +8,90 @@ export const TABLE_KEYS = {
   timeToLive: 'expiresAt',
 } as const;
 
+/**
+ * The table's item families: one partition-key shape each, either a fixed partition or a prefix followed by
+ * an id. Every key below is built from one of them, and IAM grants name families, never key literals
+ * (lib/constructs/table-access.ts turns a family into its `dynamodb:LeadingKeys` pattern).
+ */
+export const ITEM_FAMILIES = {
+  /** API key records, `KEY#<SHA-256 of the key>`: what the authorizer looks a presented key up by. */
+  keys: { prefix: 'KEY#' },
+  /** The client registry: one partition, `CLIENTS`, one item per client. */
+  clients: { partition: 'CLIENTS' },
+  /** Daily and per-route counters of one client, `USAGE#<clientId>`. */
+  counters: { prefix: 'USAGE#' },
+  /** Plan history of one client, `PLANS#<clientId>` (written by set-plan, read by the statements). */
+  plans: { prefix: 'PLANS#' },
+  /** The daily job's per-client summaries of one day, `SUMMARY#<day>`. */
+  summaries: { prefix: 'SUMMARY#' },
+  /** The aggregator's claim pages, `CLAIM#<UTC second>#<shard>`. */
+  claims: { prefix: 'CLAIM#' },
+  /** The aggregator's journals, `JOURNAL#<journalId>`. */
+  journals: { prefix: 'JOURNAL#' },
+  /** Quota alert outbox of one day, `ALERTS#<day>` (capabilities/alerts). */
+  alerts: { prefix: 'ALERTS#' },
+} as const satisfies Record<string, { readonly prefix: string } | { readonly partition: string }>;
+
+export type ItemFamily = keyof typeof ITEM_FAMILIES;
+export const ITEM_FAMILY_NAMES = Object.keys(ITEM_FAMILIES) as ItemFamily[];
+
+/** The partition-key pattern of a family as IAM's `dynamodb:LeadingKeys` takes it: the partition, or `<prefix>*`. */
+export function leadingKeyPattern(family: ItemFamily): string {
+  const shape: { readonly prefix?: string; readonly partition?: string } = ITEM_FAMILIES[family];
+  return shape.partition ?? `${shape.prefix}*`;
+}
+
+/** The family a partition key belongs to; undefined for a key no family declares (a bug: no grant can reach it). */
+export function familyOf(pk: string): ItemFamily | undefined {
+  return ITEM_FAMILY_NAMES.find((family) => {
+    const shape: { readonly prefix?: string; readonly partition?: string } = ITEM_FAMILIES[family];
+    return shape.partition !== undefined ? pk === shape.partition : pk.startsWith(shape.prefix!);
+  });
+}
+
+const { keys, clients, counters, plans, summaries, claims, journals, alerts } = ITEM_FAMILIES;
+
 /** Item keys. Every access pattern is a GetItem or a Query on one partition. */
 export const itemKey = {
   /**
    * API key record, looked up by the SHA-256 hash of the presented key: a copy of its client record, plus
    * `keyExpiresAt` (`--expires`) and, once rotated out, `keyRetiresAt` (the grace end).
    */
-  apiKey: (keyHash: string) => ({ pk: `KEY#${keyHash}`, sk: 'KEY' }),
+  apiKey: (keyHash: string) => ({ pk: `${keys.prefix}${keyHash}`, sk: 'KEY' }),
   /**
    * Client registry (for `keys list` and revoke by clientId): one partition, Query-able. Holds `keyHash`
    * (the current key) and `retiredKeys` (`[{ keyHash, retiresAt }]`, rotated-out keys still in grace).
    */
-  client: (clientId: string) => ({ pk: 'CLIENTS', sk: `CLIENT#${clientId}` }),
+  client: (clientId: string) => ({ pk: clients.partition, sk: `CLIENT#${clientId}` }),
   /** Daily counters of one client. */
-  dayCounter: (clientId: string, day: string) => ({ pk: `USAGE#${clientId}`, sk: `DAY#${day}` }),
+  dayCounter: (clientId: string, day: string) => ({ pk: `${counters.prefix}${clientId}`, sk: `DAY#${day}` }),
   /** Daily counters of one client on one route (`GET /v1/hello`). */
-  routeCounter: (clientId: string, day: string, route: string) => ({ pk: `USAGE#${clientId}`, sk: `DAY#${day}#ROUTE#${route}` }),
+  routeCounter: (clientId: string, day: string, route: string) => ({
+    pk: `${counters.prefix}${clientId}`,
+    sk: `DAY#${day}#ROUTE#${route}`,
+  }),
   /** Plan history: the plans in force on one UTC day on which `keys set-plan` changed the plan (one partition per client). */
-  planDay: (clientId: string, day: string) => ({ pk: `PLANS#${clientId}`, sk: `DAY#${day}` }),
+  planDay: (clientId: string, day: string) => ({ pk: `${plans.prefix}${clientId}`, sk: `DAY#${day}` }),
   /** The daily job's summary of one client's day: one partition per day, so a day's summaries are one Query. */
-  daySummary: (day: string, clientId: string) => ({ pk: `SUMMARY#${day}`, sk: `CLIENT#${clientId}` }),
+  daySummary: (day: string, clientId: string) => ({ pk: `${summaries.prefix}${day}`, sk: `CLIENT#${clientId}` }),
   /**
    * The aggregator's claim log of the events whose requestTime falls in one UTC second (and shard): append-only,
    * one item per batch, sk = zero-padded sequence number so appends are serialised by a conditional put.
    */
   claimEntry: (page: string, seq: number) => ({ pk: page, sk: `SEQ#${String(seq).padStart(8, '0')}` }),
   /** The aggregator's journal of one batch: its state (HEAD) and its deltas (BODY). */
-  journalHead: (journalId: string) => ({ pk: `JOURNAL#${journalId}`, sk: 'HEAD' }),
-  journalBody: (journalId: string) => ({ pk: `JOURNAL#${journalId}`, sk: 'BODY' }),
+  journalHead: (journalId: string) => ({ pk: `${journals.prefix}${journalId}`, sk: 'HEAD' }),
+  journalBody: (journalId: string) => ({ pk: `${journals.prefix}${journalId}`, sk: 'BODY' }),
+  /** A quota alert outbox item: one per client, day and threshold (capabilities/alerts/threshold-crossings.ts). */
+  alert: (day: string, clientId: string, threshold: number) => ({ pk: `${alerts.prefix}${day}`, sk: `${clientId}#${threshold}` }),
 } as const;
 
 /** Partition of a claim page: `CLAIM#<UTC second>#<shard>`. */
-export const claimPage = (second: string, shard: number) => `CLAIM#${second}#${shard}`;
+export const claimPage = (second: string, shard: number) => `${claims.prefix}${second}#${shard}`;
 /** Sequence number of a claim entry from its sort key. */
 export const claimSeq = (sk: string) => Number(sk.slice('SEQ#'.length));
 /** Journal id from a journal item's partition key. */
-export const journalIdOf = (pk: string) => pk.slice('JOURNAL#'.length);
+export const journalIdOf = (pk: string) => pk.slice(journals.prefix.length);
 
 /** Short attribute names of the aggregator's items (they are written per event batch, so bytes are WCU). */
 export const AGGREGATOR_ATTRIBUTES = {
@@ -64,5 +113,11 @@ export const AGGREGATOR_ATTRIBUTES = {
   markerPrefix: 'm_',
 } as const;
 
-export const USAGE_PK_PREFIX = 'USAGE#';
-export const CLIENTS_PK = 'CLIENTS';
+/** Attribute names of client records that other grants name (the aggregator may read only `override` of them). */
+export const CLIENT_ATTRIBUTES = {
+  /** A per-client override's limits (capabilities/customers/client-override.ts). */
+  override: 'override',
+} as const;
+
+export const USAGE_PK_PREFIX = counters.prefix;
+export const CLIENTS_PK = clients.partition;

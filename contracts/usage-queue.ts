@@ -1,19 +1,28 @@
 // The usage queue and its dead-letter queue: one definition for the CDK pipeline construct and the
 // local twin (which creates both queues in its SQS emulator).
+import { STAGES, type StageConfig } from './stages';
 import { WORKERS } from './workers';
 
 export const USAGE_QUEUE = {
   /** Receives before a message moves to the DLQ. */
   maxReceiveCount: 5,
-  /** AWS's guidance for SQS event sources: visibility timeout at least 6× the function timeout. */
+  /**
+   * AWS's guidance for SQS event sources: visibility timeout at least 6× the function timeout plus the
+   * event source's maximum batching window.
+   */
   visibilityTimeoutFactor: 6,
   retentionDays: 4,
   /** Failed messages wait this long for an operator. */
   deadLetterRetentionDays: 14,
 } as const;
 
-/** The usage queue's visibility timeout: the factor times the aggregator's timeout. */
-export const USAGE_QUEUE_VISIBILITY_SECONDS = USAGE_QUEUE.visibilityTimeoutFactor * WORKERS.aggregator.timeoutSeconds;
+/** A stage's usage queue visibility timeout: 6 × the aggregator's timeout + the stage's batching window (prod: 390 s). */
+export function usageQueueVisibilitySeconds(stage: Pick<StageConfig, 'usageBatchWindowSeconds'>): number {
+  return USAGE_QUEUE.visibilityTimeoutFactor * WORKERS.aggregator.timeoutSeconds + stage.usageBatchWindowSeconds;
+}
+
+/** The twin's (it runs the dev stage's settings): 365 s. */
+export const USAGE_QUEUE_VISIBILITY_SECONDS = usageQueueVisibilitySeconds(STAGES.dev);
 
 /**
  * How long the aggregator keeps an event's claim and journal (DynamoDB TTL): longer than any way a message can

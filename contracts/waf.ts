@@ -42,5 +42,14 @@ export const WAF_RULES = {
   },
 } as const;
 
+/**
+ * Request parts WAF's logs never show: the API key and any other credential a client may send (lower-case header
+ * names; WAF matches them case-insensitively), and query strings, which may carry anything.
+ */
+export const WAF_LOG_REDACTED = {
+  headers: [API_KEY_HEADER, 'authorization', 'cookie'],
+  queryString: true,
+} as const;
+
 /** The ACL's own metric name (CloudWatch AWS/WAFV2, dimension Rule=ALL for every rule). */
 export const WAF_METRIC_NAME = 'MeteredApiWebAcl';

@@ -16,8 +16,9 @@ import { Monitoring } from './constructs/monitoring';
 import { RouteFunctions } from './constructs/route-functions';
 import { UsagePipeline } from './constructs/usage-pipeline';
 import { QuotaAlerts } from './constructs/quota-alerts';
+import { OperatorPolicy } from './constructs/operator-policy';
 import { UsageStore } from './constructs/usage-store';
-import { grantItems } from './constructs/table-access';
+import { grantTable } from './constructs/table-access';
 
 export interface MeteredApiStackProps extends StackProps {
   readonly stage: StageConfig;
@@ -37,6 +38,7 @@ export class MeteredApiStack extends Stack {
   readonly dailyJob: DailyJob;
   readonly monitoring: Monitoring;
   readonly quotaAlerts: QuotaAlerts;
+  readonly operators: OperatorPolicy;
 
   constructor(scope: Construct, id: string, props: MeteredApiStackProps) {
     super(scope, id, props);
@@ -51,19 +53,6 @@ export class MeteredApiStack extends Stack {
       usageQueue: this.pipeline.queue,
       table: this.store.table,
     });
-    // Only the route functions may put usage events on the queue: no other principal of the account
-    // can forge usage (an explicit Deny beats any identity policy).
-    this.pipeline.queue.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'OnlyRouteFunctionsSendUsage',
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: ['sqs:SendMessage'],
-        resources: [this.pipeline.queue.queueArn],
-        conditions: { ArnNotEquals: { 'aws:PrincipalArn': [...this.routeFunctions.handlers.values()].map((fn) => fn.role.roleArn) } },
-      }),
-    );
-
     // The authorizer reads key records only.
     this.authorizer = new MeteredFunction(this, 'Authorizer', {
       stage,
@@ -75,8 +64,8 @@ export class MeteredApiStack extends Stack {
       environment: { TABLE_NAME: this.store.table.tableName },
       reservedConcurrentExecutions: stage.authorizerReservedConcurrency,
     });
-    // The key record, and today's counter for the RateLimit header.
-    grantItems(this.store.table, this.authorizer.function, { actions: ['dynamodb:GetItem'], leadingKeys: ['KEY#*', 'USAGE#*'] });
+    // The key record, and today's counter for the RateLimit header (capabilities/customers/client-store.ts findByKeyHash).
+    grantTable(this.store.table, this.authorizer.function, { get: ['keys', 'counters'] });
 
     this.api = new MeteredApi(this, 'Api', {
       stage,
@@ -122,6 +111,37 @@ export class MeteredApiStack extends Stack {
 
     this.quotaAlerts.addAlarms(this.monitoring.topic);
 
+    // Operators: the role and managed policy the CLIs run under on AWS.
+    this.operators = new OperatorPolicy(this, 'Operators', {
+      stage,
+      table: this.store.table,
+      archiveBucket: this.store.archiveBucket,
+      usageQueue: this.pipeline.queue,
+      usageDeadLetterQueue: this.pipeline.deadLetterQueue,
+      restApi: this.api.restApi,
+      usagePlans: this.api.usagePlans,
+      routeLogGroups: [...this.routeFunctions.handlers.values()].map((fn) => fn.logGroup),
+      dailyJob: this.dailyJob.job.function,
+    });
+
+    // Only the route functions may put usage events on the queue: no other principal of the account
+    // can forge usage (an explicit Deny beats any identity policy). The operator role may too, for
+    // `usage:replay` and the DLQ redrive (docs/operations.md, "Operator role and policy").
+    this.pipeline.queue.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'OnlyRouteFunctionsSendUsage',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['sqs:SendMessage'],
+        resources: [this.pipeline.queue.queueArn],
+        conditions: {
+          ArnNotEquals: {
+            'aws:PrincipalArn': [...[...this.routeFunctions.handlers.values()].map((fn) => fn.role.roleArn), this.operators.role.roleArn],
+          },
+        },
+      }),
+    );
+
     // Outputs a user and the scripts need.
     new CfnOutput(this, OUTPUT.apiUrl, { value: this.api.restApi.url, description: 'Base URL of the API stage' });
     new CfnOutput(this, OUTPUT.tableName, { value: this.store.table.tableName });
@@ -136,6 +156,14 @@ export class MeteredApiStack extends Stack {
       description: 'Audit records of the admin API, one per request',
     });
     new CfnOutput(this, OUTPUT.stageName, { value: this.api.restApi.deploymentStage.stageName });
+    new CfnOutput(this, OUTPUT.operatorRoleArn, {
+      value: this.operators.role.roleArn,
+      description: 'Assume this role to run the CLIs against the stage (aws sts assume-role)',
+    });
+    new CfnOutput(this, OUTPUT.operatorPolicyArn, {
+      value: this.operators.policy.managedPolicyArn,
+      description: 'The least the CLIs need, attached to the operator role',
+    });
     for (const plan of PLAN_NAMES) {
       new CfnOutput(this, OUTPUT.usagePlanId(plan), {
         value: this.api.usagePlans[plan].usagePlanId,

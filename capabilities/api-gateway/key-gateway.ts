@@ -24,6 +24,39 @@ export interface ApiGatewayStage {
   readonly stageName: string;
 }
 
+/** One step of making a revocation effective: done, not needed (no API Gateway key), or its error. */
+export type StepOutcome = 'done' | 'no-key' | Error;
+
+async function outcomeOf(step: () => Promise<unknown>): Promise<StepOutcome> {
+  try {
+    await step();
+    return 'done';
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
+const described = (outcome: StepOutcome, done: string) =>
+  outcome === 'done' ? done : outcome === 'no-key' ? 'no API Gateway key to disable' : `failed (${outcome.name}: ${outcome.message})`;
+
+/**
+ * A revocation stored in the table that API Gateway does not fully enforce yet: says what happened to each step
+ * (the key disabled? the authorizer cache flushed?). Until both are done the key may work until the cache TTL ends.
+ */
+export class RevocationNotEnforcedError extends Error {
+  constructor(
+    readonly clientId: string,
+    readonly keyDisabled: StepOutcome,
+    readonly cacheFlushed: StepOutcome,
+  ) {
+    super(
+      `${clientId} is revoked in the table, but API Gateway does not enforce it yet: usage key ${described(keyDisabled, 'disabled')}; ` +
+        `authorizer cache ${described(cacheFlushed, 'flushed')}. Run the revocation again.`,
+    );
+    this.name = 'RevocationNotEnforcedError';
+  }
+}
+
 /** The port on a deployed stage: API Gateway's keys, usage plans and authorizer cache. */
 export function apiGatewayKeys(stage: ApiGatewayStage): KeyGateway {
   const { client } = stage;
@@ -58,15 +91,25 @@ export function apiGatewayKeys(stage: ApiGatewayStage): KeyGateway {
       return { usageKey, apiGatewayKeyId: id, discard };
     },
     async enforceRevocation(revoked) {
-      if (revoked.apiGatewayKeyId) {
-        await client.send(
-          new UpdateApiKeyCommand({
-            apiKey: revoked.apiGatewayKeyId,
-            patchOperations: [{ op: 'replace', path: '/enabled', value: 'false' }],
-          }),
-        );
+      // Both steps run whatever the other does: a key that stays enabled must not also keep its cached Allow.
+      let keyDisabled: StepOutcome = 'no-key';
+      let cacheFlushed: StepOutcome = 'done';
+      try {
+        if (revoked.apiGatewayKeyId) {
+          keyDisabled = await outcomeOf(() =>
+            client.send(
+              new UpdateApiKeyCommand({
+                apiKey: revoked.apiGatewayKeyId,
+                patchOperations: [{ op: 'replace', path: '/enabled', value: 'false' }],
+              }),
+            ),
+          );
+        }
+      } finally {
+        cacheFlushed = await outcomeOf(flush);
       }
-      await flush();
+      if (keyDisabled instanceof Error || cacheFlushed instanceof Error)
+        throw new RevocationNotEnforcedError(revoked.clientId, keyDisabled, cacheFlushed);
     },
   };
 }

@@ -5,8 +5,10 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { DAY_MS, dayStartMs } from '../usage/calendar-days';
 import type { UsageTable } from '../usage/usage-reader';
+import { itemKey } from '../../contracts/table';
 
-export const summaryKey = (day: string, clientId: string) => ({ pk: `SUMMARY#${day}`, sk: `CLIENT#${clientId}` });
+/** A summary's key: the catalogue's (contracts/table.ts), so its grants follow its family. */
+export const summaryKey = itemKey.daySummary;
 
 export const dailySummary = z.object({
   clientId: z.string(),

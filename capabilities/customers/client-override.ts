@@ -12,7 +12,7 @@ import {
   type OverrideProblem,
   type OverrideRequest,
 } from '../../contracts/overrides';
-import { itemKey } from '../../contracts/table';
+import { CLIENT_ATTRIBUTES, itemKey } from '../../contracts/table';
 import { ClientNotActiveError, type UsagePlanKeys } from './client-plan';
 import { type ClientOverride, type ClientRecord, type ClientStore, clientKeyHashes, getClient, UnknownClientError } from './client-store';
 
@@ -24,7 +24,7 @@ export interface ClientUsagePlans extends UsagePlanKeys {
 }
 
 /** The client's record attribute holding its override. */
-export const OVERRIDE_ATTRIBUTE = 'override';
+export const OVERRIDE_ATTRIBUTE = CLIENT_ATTRIBUTES.override;
 
 export class InvalidOverrideError extends Error {
   constructor(readonly problems: readonly OverrideProblem[]) {

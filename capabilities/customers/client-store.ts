@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { CLIENTS_PK, itemKey } from '../../contracts/table';
+import { CLIENTS_PK, ITEM_FAMILIES, itemKey } from '../../contracts/table';
 import { PLAN_NAMES, type PlanName } from '../../contracts/plans';
 import { generateApiKey, generateUsageIdentifier, hashApiKey } from './api-keys';
 
@@ -112,7 +112,7 @@ export function malformed(item: Record<string, unknown>, error: z.ZodError): Mal
   const pk = String(item.pk ?? '');
   // KEY#<hash>: the hash is not a secret, but there is no need to log it whole.
   return {
-    pk: pk.startsWith('KEY#') ? `${pk.slice(0, 12)}…` : pk,
+    pk: pk.startsWith(ITEM_FAMILIES.keys.prefix) ? `${pk.slice(0, 12)}…` : pk,
     sk: String(item.sk ?? ''),
     fields: error.issues.map((i) => i.path.join('.')),
   };

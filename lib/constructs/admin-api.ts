@@ -1,20 +1,20 @@
 // The admin API on the stack's RestApi: `/admin/v1/…` methods authorized by IAM (SigV4, no API key, no
 // Lambda authorizer), one admin function with least-privilege grants, and the audit log group it writes.
-import { type CfnElement, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ADMIN_FUNCTION, ADMIN_ROUTES, type AdminRouteDefinition } from '../../contracts/admin/routes';
-import { API_KEY_STAGE_TAG } from '../../contracts/deployment';
+import { operatorRoleName } from '../../contracts/deployment';
 import { SERVICE } from '../../contracts/metrics';
-import { PLAN_NAMES, type PlanName } from '../../contracts/plans';
+import type { PlanName } from '../../contracts/plans';
 import { routeKey } from '../../contracts/routes';
 import type { StageConfig } from '../../contracts/stages';
-import { CLIENTS_PK } from '../../contracts/table';
 import { MeteredFunction } from './metered-function';
-import { grantItems, TABLE_READ_ACTIONS } from './table-access';
+import { acknowledgeStageKeyWildcards, apiGatewayArn, stageKeyStatements } from './stage-keys-policy';
+import { grantTable, type TableIntents } from './table-access';
 
 export interface AdminApiProps {
   readonly stage: StageConfig;
@@ -27,12 +27,35 @@ export interface AdminApiProps {
   readonly routes?: readonly AdminRouteDefinition[];
 }
 
+/** The admin routes live under `/admin/`. */
+const ADMIN_PATH_PART = 'admin';
+
+/**
+ * What the admin use cases do to the table (capabilities/customers, capabilities/admin): client records read
+ * (get, list) and written, key records written (create, revoke, rotate, set-plan, override) and deleted once
+ * their grace ended (rotate), the plan history written (set-plan), counters read (usage).
+ */
+export const ADMIN_TABLE_ACCESS: TableIntents = {
+  read: ['clients', 'counters'],
+  write: ['keys', 'clients', 'plans'],
+  delete: ['keys'],
+};
+
+/** The stage's admin principals as ARN patterns: a role name is a role of this account. */
+export function adminPrincipalArns(scope: Construct, stage: StageConfig): string[] {
+  const { partition, account } = Stack.of(scope);
+  const names = stage.adminPrincipals ?? [operatorRoleName(stage.stageName)];
+  return names.map((name) => (name.startsWith('arn:') ? name : `arn:${partition}:iam::${account}:role/${name}`));
+}
+
 export class AdminApi extends Construct {
   readonly function: MeteredFunction;
   /** One record per admin request, kept for the stage's log retention. */
   readonly auditLogs: logs.LogGroup;
   /** API Gateway method per admin route key (`POST /admin/v1/clients`). */
   readonly methods: ReadonlyMap<string, apigw.Method>;
+  /** Who may call the admin routes (the API's resource policy denies every other principal). */
+  readonly adminPrincipalArns: readonly string[];
 
   constructor(scope: Construct, id: string, props: AdminApiProps) {
     super(scope, id);
@@ -61,70 +84,24 @@ export class AdminApi extends Construct {
     });
     this.auditLogs.grantWrite(this.function.function);
 
-    // 3. The table: key and client records (create, revoke, set-plan, list), and counters read for usage.
-    grantItems(
-      props.table,
-      this.function.function,
-      { actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], leadingKeys: ['KEY#*', CLIENTS_PK] },
-      { actions: [...TABLE_READ_ACTIONS.filter((a) => a === 'dynamodb:GetItem' || a === 'dynamodb:Query')], leadingKeys: ['USAGE#*'] },
-    );
+    // 3. The table (capabilities/customers): clients read and written, key records written (create, revoke,
+    // rotate, set-plan, override) and deleted once their grace ended (rotate), the plan history written
+    // (set-plan), counters read (usage).
+    grantTable(props.table, this.function.function, ADMIN_TABLE_ACCESS);
 
     // 4. API Gateway: this stage's usage plans and its keys (tagged with the stage), and this stage's
-    // authorizer cache. A separate policy, so the function does not wait for the stage (no cycle).
-    const apigateway = (path: string) => `arn:${Stack.of(this).partition}:apigateway:${Stack.of(this).region}::${path}`;
-    const stageName = stage.stageName;
+    // authorizer cache; the plans' ids are found by name. A separate policy, so the function does not wait
+    // for the stage (no cycle).
     const gatewayPolicy = new iam.Policy(this, 'ApiGatewayKeys', {
       statements: [
-        new iam.PolicyStatement({
-          sid: 'FindUsagePlans',
-          actions: ['apigateway:GET'],
-          resources: [apigateway('/usageplans')],
-        }),
-        new iam.PolicyStatement({
-          sid: 'StageUsagePlanKeys',
-          actions: ['apigateway:POST', 'apigateway:DELETE'],
-          resources: PLAN_NAMES.flatMap((plan) => {
-            const planId = props.usagePlans[plan].usagePlanId;
-            return [apigateway(`/usageplans/${planId}/keys`), apigateway(`/usageplans/${planId}/keys/*`)];
-          }),
-        }),
-        new iam.PolicyStatement({
-          sid: 'CreateStageKeys',
-          actions: ['apigateway:POST'],
-          resources: [apigateway('/apikeys')],
-          conditions: { StringEquals: { [`aws:RequestTag/${API_KEY_STAGE_TAG}`]: stageName } },
-        }),
-        new iam.PolicyStatement({
-          sid: 'ChangeStageKeys',
-          actions: ['apigateway:PATCH', 'apigateway:DELETE'],
-          resources: [apigateway('/apikeys/*')],
-          conditions: { StringEquals: { [`aws:ResourceTag/${API_KEY_STAGE_TAG}`]: stageName } },
-        }),
-        // Per-client overrides: a client's own usage plan, created tagged with the stage, then changed,
-        // given the client's key and deleted only while it carries that tag.
-        new iam.PolicyStatement({
-          sid: 'CreateClientUsagePlans',
-          actions: ['apigateway:POST'],
-          resources: [apigateway('/usageplans')],
-          conditions: { StringEquals: { [`aws:RequestTag/${API_KEY_STAGE_TAG}`]: stageName } },
-        }),
-        new iam.PolicyStatement({
-          sid: 'ChangeClientUsagePlans',
-          actions: ['apigateway:POST', 'apigateway:DELETE'],
-          resources: [apigateway('/usageplans/*')],
-          conditions: { StringEquals: { [`aws:ResourceTag/${API_KEY_STAGE_TAG}`]: stageName } },
-        }),
-        new iam.PolicyStatement({
-          sid: 'FlushStageAuthorizerCache',
-          actions: ['apigateway:DELETE'],
-          resources: [apigateway(`/restapis/${restApi.restApiId}/stages/${stageName}/cache/authorizers`)],
-        }),
+        new iam.PolicyStatement({ sid: 'FindUsagePlans', actions: ['apigateway:GET'], resources: [apiGatewayArn(this, '/usageplans')] }),
+        ...stageKeyStatements(this, { restApiId: restApi.restApiId, stageName: stage.stageName, usagePlans: props.usagePlans }),
       ],
     });
     gatewayPolicy.attachToRole(this.function.role);
 
     // 5. The methods: IAM (SigV4) only; no API key, no Lambda authorizer, never metered.
-    const admin = restApi.root.addResource('admin', {
+    const admin = restApi.root.addResource(ADMIN_PATH_PART, {
       defaultMethodOptions: { authorizer: undefined, authorizationType: apigw.AuthorizationType.IAM, apiKeyRequired: false },
     });
     const integration = new apigw.LambdaIntegration(this.function.function, { allowTestInvoke: false });
@@ -139,32 +116,28 @@ export class AdminApi extends Construct {
     }
     this.methods = methods;
 
+    // 6. Only the admin principals may call the admin routes: in the API's own account an identity policy
+    // allowing execute-api:Invoke would be enough, so the API's resource policy denies everyone else.
+    this.adminPrincipalArns = adminPrincipalArns(this, stage);
+    const onlyAdmins = new iam.PolicyStatement({
+      sid: 'AdminRoutesOnlyForAdminPrincipals',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['execute-api:Invoke'],
+      // Per method, so the admin resources' CORS preflights (OPTIONS, no credentials) stay as they are.
+      resources: [...new Set((props.routes ?? ADMIN_ROUTES).map((r) => r.method))].map((m) => `execute-api:/*/${m}/${ADMIN_PATH_PART}/*`),
+      conditions: { ArnNotLike: { 'aws:PrincipalArn': this.adminPrincipalArns } },
+    });
+    restApi.addToResourcePolicy(onlyAdmins);
+    // A resource policy takes effect with a deployment: a change to it makes a new one.
+    restApi.latestDeployment?.addToLogicalId({ adminResourcePolicy: onlyAdmins.toJSON() });
+
     this.acknowledgeFindings(gatewayPolicy, admin, props.usagePlans);
   }
 
   /** cdk-nag findings that are decisions, each on the resource it concerns. */
   private acknowledgeFindings(gatewayPolicy: iam.Policy, admin: apigw.Resource, usagePlans: AdminApiProps['usagePlans']): void {
-    // cdk-nag names each wildcard resource as it reads the template: logical ids in <…>, pseudo parameters likewise.
-    const stack = Stack.of(this);
-    const literal = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<AWS::${pseudo}>` : value);
-    const prefix = `arn:${literal(stack.partition, 'Partition')}:apigateway:${literal(stack.region, 'Region')}::`;
-    Validations.of(gatewayPolicy).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${prefix}/apikeys/*]`,
-      reason:
-        'Admin function: API keys are account-level resources (/apikeys/{id}) whose ids are made at run time, so PATCH/DELETE on /apikeys/* is limited by an aws:ResourceTag condition to the keys tagged with this stage (every key the admin function or the keys CLI creates carries it).',
-    });
-    Validations.of(gatewayPolicy).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${prefix}/usageplans/*]`,
-      reason:
-        "Admin function: a client's own usage plan (per-client override) gets its id at run time, so POST/DELETE on /usageplans/* (the plan and its keys) is limited by an aws:ResourceTag condition to the usage plans tagged with this stage (the override use case tags every plan it creates; creating one requires the tag too).",
-    });
-    for (const plan of PLAN_NAMES) {
-      const planLogicalId = stack.getLogicalId(usagePlans[plan].node.defaultChild as CfnElement);
-      Validations.of(gatewayPolicy).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::${prefix}/usageplans/<${planLogicalId}>/keys/*]`,
-        reason: `Admin function: a key leaves the ${plan} usage plan by DELETE /usageplans/{planId}/keys/{keyId}, with the key id known only at run time; the grant is limited to this stage's ${plan} plan.`,
-      });
-    }
+    acknowledgeStageKeyWildcards(gatewayPolicy, 'Admin function', usagePlans);
     for (const method of this.methods.values()) {
       Validations.of(method).acknowledge({
         id: 'AwsSolutions-COG4',

@@ -16,7 +16,7 @@ import { WORKERS } from '../../contracts/workers';
 import type { StageConfig } from '../../contracts/stages';
 import { MeteredFunction } from './metered-function';
 import { createDeadLetterQueue } from './dead-letter-queue';
-import { grantItems, TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS } from './table-access';
+import { grantTable } from './table-access';
 
 export interface DailyJobProps {
   readonly stage: StageConfig;
@@ -26,6 +26,12 @@ export interface DailyJobProps {
 
 /** Attempts after the first, by the scheduler (delivery) and by Lambda (asynchronous invocation). */
 export const DAILY_JOB_RETRIES = 2;
+/**
+ * One run at a time: a manual rerun (`job:daily --stage`) and the schedule, or a retry and a slow first attempt,
+ * would otherwise archive and delete the same counters concurrently. A second invocation is throttled (an async
+ * one is retried by Lambda later; a manual one fails with TooManyRequestsException and can be run again).
+ */
+export const DAILY_JOB_CONCURRENCY = 1;
 
 /** Key prefixes the daily job writes in the archive: day data, manifests (contracts/deployment.ts) and monthly statements (contracts/billing.ts). */
 export const ARCHIVE_PREFIXES = [ARCHIVE_PREFIX.usage, ARCHIVE_PREFIX.manifests, `${BILLING.statementPrefix}/`] as const;
@@ -63,14 +69,16 @@ export class DailyJob extends Construct {
       },
       onFailure: new destinations.SqsDestination(this.deadLetterQueue),
       retryAttempts: DAILY_JOB_RETRIES,
+      reservedConcurrentExecutions: DAILY_JOB_CONCURRENCY,
     });
-    // Reads the client registry and counters; writes summaries; archives (deletes) counters.
-    grantItems(
-      props.table,
-      this.job.function,
-      { actions: TABLE_READ_ACTIONS, leadingKeys: ['CLIENTS', 'USAGE#*', 'SUMMARY#*'] },
-      { actions: TABLE_WRITE_ACTIONS, leadingKeys: ['USAGE#*', 'SUMMARY#*'] },
-    );
+    // Reads the client registry, counters, summaries and plan history (the monthly statement); writes
+    // summaries, marks counters for the archive and deletes the archived ones (capabilities/daily-job,
+    // capabilities/archive, capabilities/statements).
+    grantTable(props.table, this.job.function, {
+      read: ['clients', 'counters', 'summaries', 'plans'],
+      write: ['counters', 'summaries'],
+      delete: ['counters'],
+    });
     // The archive: read and write objects under its two prefixes only (no delete: the lifecycle
     // expires objects). ListBucket lets a missing object read as 404, not 403, so a rerun can resume.
     this.job.function.addToRolePolicy(

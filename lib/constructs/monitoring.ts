@@ -12,6 +12,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DASHBOARD } from '../../contracts/dashboard';
+import { alarmName, alarmNamePrefix } from '../../contracts/deployment';
 import { METRIC, METRICS_NAMESPACE, SERVICE } from '../../contracts/metrics';
 import { routeKey, type RouteDefinition } from '../../contracts/routes';
 import type { StageConfig } from '../../contracts/stages';
@@ -63,7 +64,8 @@ export class Monitoring extends Construct {
       enableKeyRotation: true,
       removalPolicy: stage.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
-    // Only CloudWatch alarms of this account (confused-deputy guard: aws:SourceAccount / aws:SourceArn).
+    // Only this stage's CloudWatch alarms (confused-deputy guard: aws:SourceAccount, and aws:SourceArn naming the
+    // stage's alarm prefix; every alarm of the stack is named with it, contracts/deployment.ts alarmName).
     const { account, region, partition } = Stack.of(this);
     topicKey.addToResourcePolicy(
       new iam.PolicyStatement({
@@ -72,7 +74,7 @@ export class Monitoring extends Construct {
         resources: ['*'],
         conditions: {
           StringEquals: { 'aws:SourceAccount': account },
-          ArnLike: { 'aws:SourceArn': `arn:${partition}:cloudwatch:${region}:${account}:alarm:*` },
+          ArnLike: { 'aws:SourceArn': `arn:${partition}:cloudwatch:${region}:${account}:alarm:${alarmNamePrefix(stage.stageName)}*` },
         },
       }),
     );
@@ -148,6 +150,7 @@ export class Monitoring extends Construct {
     const alarmAction = new cwActions.SnsAction(this.topic);
     const alarm = (name: string, description: string, metric: cw.IMetric, threshold: number, evaluationPeriods = 1) => {
       const created = new cw.Alarm(this, name, {
+        alarmName: alarmName(stage.stageName, name),
         alarmDescription: description,
         metric,
         threshold,

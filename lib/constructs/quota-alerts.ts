@@ -18,13 +18,14 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ALERTS, alertBusName } from '../../contracts/billing';
+import { alarmName } from '../../contracts/deployment';
 import { SERVICE } from '../../contracts/metrics';
 import type { StageConfig } from '../../contracts/stages';
 import { WORKERS } from '../../contracts/workers';
 import { createDeadLetterQueue } from './dead-letter-queue';
 import { MeteredFunction } from './metered-function';
-import { grantItems, TABLE_READ_ACTIONS } from './table-access';
-import { CLIENTS_PK } from '../../contracts/table';
+import { grantTable } from './table-access';
+import { CLIENT_ATTRIBUTES, TABLE_KEYS } from '../../contracts/table';
 
 export interface QuotaAlertsProps {
   readonly stage: StageConfig;
@@ -33,8 +34,6 @@ export interface QuotaAlertsProps {
   readonly aggregator: lambda.Function;
 }
 
-/** Outbox items of the alert step (`ALERTS#<day>`, capabilities/alerts/threshold-crossings.ts). */
-export const ALERT_ITEMS = 'ALERTS#*';
 /** Delivery to a target: EventBridge retries with backoff this often, for at most this long, then the DLQ. */
 export const TARGET_DELIVERY = { retryAttempts: 10, maxEventAgeHours: 24 } as const;
 
@@ -47,10 +46,14 @@ export class QuotaAlerts extends Construct {
   readonly rule?: events.Rule;
   readonly topic?: sns.Topic;
   readonly webhook?: events.ApiDestination;
+  /** The only principals that may put events on the bus (its resource policy denies every other). */
+  readonly senderRoleArns: readonly string[];
+  private readonly stageName: string;
 
   constructor(scope: Construct, id: string, props: QuotaAlertsProps) {
     super(scope, id);
     const { stage } = props;
+    this.stageName = stage.stageName;
     const { account } = Stack.of(this);
 
     this.bus = new events.EventBus(this, 'Bus', {
@@ -64,13 +67,11 @@ export class QuotaAlerts extends Construct {
         'DeadLetterQueue is the end of the chain for alert events no target accepted within 24 hours: they stay 14 days for an operator (alarmed).',
     });
 
-    // The aggregator: conditional outbox writes and PutEvents on this bus only (it already reads counters).
-    grantItems(props.table, props.aggregator, { actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], leadingKeys: [ALERT_ITEMS] });
-    // A client's own daily quota (override) for its alerts: that one attribute of client records, read only.
-    grantItems(props.table, props.aggregator, {
-      actions: ['dynamodb:GetItem'],
-      leadingKeys: [CLIENTS_PK],
-      attributes: ['pk', 'sk', 'override'],
+    // The aggregator: conditional outbox writes and PutEvents on this bus only (it already reads counters), and
+    // a client's own daily quota (override) for its alerts: that one attribute of client records, read only.
+    grantTable(props.table, props.aggregator, {
+      write: ['alerts'],
+      getAttributes: { families: ['clients'], attributes: [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, CLIENT_ATTRIBUTES.override] },
     });
     this.bus.grantPutEventsTo(props.aggregator);
     props.aggregator.addEnvironment('ALERT_BUS_NAME', this.bus.eventBusName);
@@ -87,13 +88,33 @@ export class QuotaAlerts extends Construct {
       onFailure: new destinations.SqsDestination(this.deadLetterQueue),
       retryAttempts: 0, // the next scheduled run is the retry
     });
-    grantItems(
-      props.table,
-      this.sweeper.function,
-      { actions: TABLE_READ_ACTIONS, leadingKeys: ['CLIENTS', 'USAGE#*', ALERT_ITEMS] },
-      { actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], leadingKeys: [ALERT_ITEMS] },
-    );
+    // (capabilities/alerts/sweeper.ts: the client list and the outbox are queried, each client-day's counter is got by key.)
+    grantTable(props.table, this.sweeper.function, { read: ['clients', 'alerts'], get: ['counters'], write: ['alerts'] });
     this.bus.grantPutEventsTo(this.sweeper.function);
+
+    // Only those two may put events on the bus: no other principal of the account can forge a quota alert
+    // (an explicit Deny beats any identity policy; the Allow names who may).
+    const aggregatorRole = props.aggregator.role;
+    if (!aggregatorRole) throw new Error(`the aggregator needs a role to be named on the alert bus: got ${props.aggregator.node.path}`);
+    this.senderRoleArns = [aggregatorRole.roleArn, this.sweeper.role.roleArn];
+    this.bus.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AlertSendersOnly',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['events:PutEvents'],
+        resources: [this.bus.eventBusArn],
+        conditions: { ArnNotEquals: { 'aws:PrincipalArn': this.senderRoleArns } },
+      }),
+    );
+    this.bus.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AlertSenders',
+        principals: this.senderRoleArns.map((arn) => new iam.ArnPrincipal(arn)),
+        actions: ['events:PutEvents'],
+        resources: [this.bus.eventBusArn],
+      }),
+    );
 
     const scheduleRole = new iam.Role(this, 'ScheduleRole', {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': account } } }),
@@ -181,6 +202,7 @@ export class QuotaAlerts extends Construct {
     const action = new cwActions.SnsAction(alarmTopic);
     const alarm = (name: string, description: string, metric: cw.IMetric, threshold = 1) => {
       const created = new cw.Alarm(this, name, {
+        alarmName: alarmName(this.stageName, `QuotaAlerts${name}`),
         alarmDescription: description,
         metric,
         threshold,

@@ -8,7 +8,7 @@ import { SERVICE } from '../../contracts/metrics';
 import { routeKey, type RouteDefinition } from '../../contracts/routes';
 import type { StageConfig } from '../../contracts/stages';
 import { MeteredFunction } from './metered-function';
-import { grantItems } from './table-access';
+import { grantTable } from './table-access';
 
 export interface RouteFunctionsProps {
   readonly stage: StageConfig;
@@ -50,8 +50,7 @@ export class RouteFunctions extends Construct {
       // Every handler sends its usage event; only the analytics routes read counters.
       props.usageQueue.grantSendMessages(handler.function);
       // Analytics routes read counters only (their client comes from the authorizer).
-      if (route.readsUsage)
-        grantItems(props.table, handler.function, { actions: ['dynamodb:GetItem', 'dynamodb:Query'], leadingKeys: ['USAGE#*'] });
+      if (route.readsUsage) grantTable(props.table, handler.function, { read: ['counters'] });
       handlers.set(route.id, handler);
     }
     this.handlers = handlers;

@@ -7,11 +7,11 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SERVICE } from '../../contracts/metrics';
 import { WORKERS } from '../../contracts/workers';
-import { USAGE_QUEUE } from '../../contracts/usage-queue';
+import { USAGE_QUEUE, usageQueueVisibilitySeconds } from '../../contracts/usage-queue';
 import type { StageConfig } from '../../contracts/stages';
 import { MeteredFunction } from './metered-function';
 import { createDeadLetterQueue } from './dead-letter-queue';
-import { grantItems, TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS } from './table-access';
+import { grantTable } from './table-access';
 
 export interface UsagePipelineProps {
   readonly stage: StageConfig;
@@ -39,12 +39,13 @@ export class UsagePipeline extends Construct {
         'UsageDeadLetterQueue is the end of the redrive chain: messages stay 14 days for an operator (alarmed) to inspect and redrive.',
     });
 
-    // The usage queue: encrypted, TLS-only, redriven after five receives.
+    // The usage queue: encrypted, TLS-only, redriven after five receives; a batch is invisible while the
+    // aggregator may still hold it (6 × its timeout + the batching window, AWS's guidance).
     this.queue = new sqs.Queue(this, PIPELINE_IDS.queue, {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(USAGE_QUEUE.retentionDays),
-      visibilityTimeout: Duration.seconds(aggregatorTimeout.toSeconds() * USAGE_QUEUE.visibilityTimeoutFactor),
+      visibilityTimeout: Duration.seconds(usageQueueVisibilitySeconds(stage)),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: USAGE_QUEUE.maxReceiveCount },
     });
 
@@ -59,14 +60,14 @@ export class UsagePipeline extends Construct {
       description: 'Counts usage events from the usage queue into per-client daily counters.',
       environment: { TABLE_NAME: props.table.tableName, CLAIM_SHARDS: String(stage.claimShards) },
     });
-    // Counters, claims and journals only (capabilities/counting/keys.ts, contracts/table.ts).
-    const aggregatorItems = ['USAGE#*', 'CLAIM#*', 'JOURNAL#*'];
-    grantItems(
-      props.table,
-      this.aggregator.function,
-      { actions: TABLE_READ_ACTIONS, leadingKeys: aggregatorItems },
-      { actions: TABLE_WRITE_ACTIONS, leadingKeys: aggregatorItems },
-    );
+    // Counters, claims and journals only (capabilities/counting/repository.ts): claim pages are queried and
+    // appended, journals read (one or a batch) and written, counters updated and got by key (the alert step's day
+    // totals); nothing is deleted (TTL does that).
+    grantTable(props.table, this.aggregator.function, {
+      read: ['claims', 'journals'],
+      get: ['counters'],
+      write: ['counters', 'claims', 'journals'],
+    });
 
     // Batch size and window from the stage; failed records are retried alone, not the whole batch.
     const eventSource = new SqsEventSource(this.queue, {

@@ -1,6 +1,6 @@
 // The stage's AWS WAF web ACL (contracts/waf.ts): IP reputation, a per-IP rate rule, the API key
 // format, and AWS's known-bad-inputs and common rule sets, in that order. Blocked requests get the
-// WAF_FILTERED gateway response (problem+json). Logs go to CloudWatch Logs without the key header.
+// WAF_FILTERED gateway response (problem+json). Logs go to CloudWatch Logs without credentials or query strings.
 import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -8,7 +8,7 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { API_KEY_REGEX } from '../../contracts/api-key-format';
 import type { StageConfig } from '../../contracts/stages';
-import { WAF_METRIC_NAME, WAF_RULES } from '../../contracts/waf';
+import { WAF_LOG_REDACTED, WAF_METRIC_NAME, WAF_RULES } from '../../contracts/waf';
 
 export interface StageWebAclProps {
   readonly stage: StageConfig;
@@ -108,7 +108,7 @@ export class StageWebAcl extends Construct {
       webAclArn: this.webAcl.attrArn,
     });
 
-    // WAF requires the log group's name to start with aws-waf-logs-; the key header is redacted.
+    // WAF requires the log group's name to start with aws-waf-logs-; credentials and query strings are redacted.
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       logGroupName: `aws-waf-logs-metered-api-${stage.stageName}`,
       retention: stage.logRetentionDays as logs.RetentionDays,
@@ -125,7 +125,10 @@ export class StageWebAcl extends Construct {
           arnFormat: ArnFormat.COLON_RESOURCE_NAME,
         }),
       ],
-      redactedFields: [keyHeader],
+      redactedFields: [
+        ...WAF_LOG_REDACTED.headers.map((name) => ({ singleHeader: { Name: name } })),
+        ...(WAF_LOG_REDACTED.queryString ? [{ queryString: {} }] : []),
+      ],
     });
   }
 

@@ -1,11 +1,15 @@
 // The admin API's AWS side: IAM-authorized methods on the same RestApi (no key, no Lambda authorizer) into
 // one admin function; its grants (client and key items, counters read-only, this stage's usage plans, keys
 // tagged with the stage, this stage's authorizer cache, its audit log group); never a usage-event sender.
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { ADMIN_FUNCTION, ADMIN_ROUTES } from '../../contracts/admin/routes';
 import { SERVICE } from '../../contracts/metrics';
 import { routeKey } from '../../contracts/routes';
+import { operatorRoleName } from '../../contracts/deployment';
 import { type StageName, STAGES } from '../../contracts/stages';
-import { templateFor } from './support/synth';
+import { MeteredApiStack } from '../../lib/metered-api-stack';
+import { CDK_CONTEXT, TEST_ENV, templateFor } from './support/synth';
 import {
   actionsOf,
   functionByService,
@@ -16,6 +20,7 @@ import {
   roleOfFunction,
   roleStatements,
   type Statement,
+  tableGrants,
 } from './support/template';
 
 const STAGE_NAMES: StageName[] = ['dev', 'prod'];
@@ -88,17 +93,15 @@ describe.each(STAGE_NAMES)('admin API (%s)', (stageName) => {
     expect(template().toJSON().Outputs.AdminAuditLogGroup.Value).toEqual({ Ref: auditGroupId });
   });
 
-  test('table: key and client items read and written (no Delete, no Scan), counters read-only', () => {
-    const table = statements()
-      .filter((s) => actionsOf([s]).some((a) => a.startsWith('dynamodb:')))
-      .map((s) => ({
-        actions: actionsOf([s]),
-        leadingKeys: (s.Condition as Record<string, Record<string, string[]>>)['ForAllValues:StringLike']['dynamodb:LeadingKeys'],
-      }));
-    expect(table).toEqual([
-      { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'], leadingKeys: ['KEY#*', 'CLIENTS'] },
-      { actions: ['dynamodb:GetItem', 'dynamodb:Query'], leadingKeys: ['USAGE#*'] },
-    ]);
+  test('table: clients read and written, key records written and deleted (rotate), plan history written (set-plan), counters read', () => {
+    // capabilities/customers: client-store (create, get, list, revoke), key-rotation (Put, Update, Delete of ended keys),
+    // client-plan + plan-history (Update PLANS#<clientId> in the set-plan transaction), client-override; usage-reader.
+    expect(tableGrants(statements())).toEqual({
+      CLIENTS: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+      'KEY#*': ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      'PLANS#*': ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      'USAGE#*': ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
+    });
   });
 
   test("API Gateway: this stage's usage plans, keys tagged with the stage, this stage's authorizer cache; nothing else", () => {
@@ -114,6 +117,7 @@ describe.each(STAGE_NAMES)('admin API (%s)', (stageName) => {
       'FindUsagePlans',
       'FlushStageAuthorizerCache',
       'StageUsagePlanKeys',
+      'TagOnCreate',
     ]);
     expect(actionsOf([bySid.FindUsagePlans])).toEqual(['apigateway:GET']);
     expect(json(bySid.FindUsagePlans.Resource)).toMatch(/::\/usageplans"$/);
@@ -130,11 +134,37 @@ describe.each(STAGE_NAMES)('admin API (%s)', (stageName) => {
     expect(json(bySid.CreateClientUsagePlans.Resource)).toMatch(/::\/usageplans"$/);
     expect(bySid.ChangeClientUsagePlans.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/metered-api:stage': stageName } });
     expect(actionsOf([bySid.ChangeClientUsagePlans])).toEqual(['apigateway:DELETE', 'apigateway:POST']);
+    // Tag-on-create (CreateApiKey and CreateUsagePlan with tags): PUT on /tags/…, only this stage's tag and no other key.
+    expect(actionsOf([bySid.TagOnCreate])).toEqual(['apigateway:PUT']);
+    expect(json(bySid.TagOnCreate.Resource)).toMatch(/::\/tags\/\*"$/);
+    expect(bySid.TagOnCreate.Condition).toEqual({
+      StringEquals: { 'aws:RequestTag/metered-api:stage': stageName },
+      'ForAllValues:StringEquals': { 'aws:TagKeys': ['metered-api:stage'] },
+    });
     // Flush: this API's stage only.
     expect(json(bySid.FlushStageAuthorizerCache.Resource)).toContain(`"${restApiId}"`);
     expect(json(bySid.FlushStageAuthorizerCache.Resource)).toContain(`/stages/${stageName}/cache/authorizers`);
     // No statement grants API Gateway on "*".
     for (const s of gateway) expect(s.Resource).not.toBe('*');
+  });
+
+  test('only the admin principals (default: the operator role) may call the admin routes: the API denies every other', () => {
+    const [, api] = onlyResource(template(), 'AWS::ApiGateway::RestApi');
+    const statementsOfPolicy = api.Properties.Policy.Statement as Array<Statement & { Sid?: string; Principal?: unknown }>;
+    // No Allow at all: an Allow in the API's policy would admit principals of other accounts to IAM-authorized routes.
+    expect(statementsOfPolicy.filter((s) => s.Effect !== 'Deny')).toEqual([]);
+    const deny = statementsOfPolicy.find((s) => s.Sid === 'AdminRoutesOnlyForAdminPrincipals')!;
+    expect(deny).toMatchObject({ Effect: 'Deny', Principal: { AWS: '*' }, Action: 'execute-api:Invoke' });
+    const methods = [...new Set(ADMIN_ROUTES.map((r) => r.method))].sort();
+    expect((deny.Resource as string[]).sort()).toEqual(methods.map((m) => `execute-api:/*/${m}/admin/*`));
+    expect(deny.Condition).toEqual({
+      ArnNotLike: { 'aws:PrincipalArn': [`arn:aws:iam::123456789012:role/${operatorRoleName(stageName)}`] },
+    });
+    // That role exists, and its policy may invoke this stage's admin routes (same account: the identity policy allows).
+    const roles = Object.values(resourcesOf(template(), 'AWS::IAM::Role')).filter(
+      (r) => r.Properties.RoleName === operatorRoleName(stageName),
+    );
+    expect(roles).toHaveLength(1);
   });
 
   test('never sends usage events: no SQS grant, and the queue policy denies every role but the route functions', () => {
@@ -146,4 +176,27 @@ describe.each(STAGE_NAMES)('admin API (%s)', (stageName) => {
     expect(deny?.Effect).toBe('Deny');
     expect(json(deny?.Condition)).not.toContain(`"${role}"`);
   });
+});
+
+test('configured admin principals: role names become roles of the account, ARNs stay; a change redeploys the stage', () => {
+  const deploymentOf = (adminPrincipals: readonly string[] | undefined) => {
+    const app = new App({ context: { ...CDK_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
+    const stack = new MeteredApiStack(app, 'AdminPrincipalsTest', {
+      stage: { ...STAGES.prod, adminPrincipals },
+      env: { account: TEST_ENV.CDK_DEFAULT_ACCOUNT, region: TEST_ENV.CDK_DEFAULT_REGION },
+    });
+    const template = Template.fromStack(stack);
+    const [, api] = onlyResource(template, 'AWS::ApiGateway::RestApi');
+    return {
+      condition: api.Properties.Policy.Statement[0].Condition,
+      deployment: onlyResource(template, 'AWS::ApiGateway::Deployment')[0],
+    };
+  };
+  const sso = 'arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_*';
+  const configured = deploymentOf(['ops-breakglass', sso]);
+  expect(configured.condition).toEqual({
+    ArnNotLike: { 'aws:PrincipalArn': ['arn:aws:iam::123456789012:role/ops-breakglass', sso] },
+  });
+  // The stage serves the resource policy of its deployment: a new policy must make a new deployment.
+  expect(configured.deployment).not.toBe(deploymentOf(undefined).deployment);
 });

@@ -5,6 +5,7 @@ import { SERVICE } from '../../contracts/metrics';
 import { ROUTES } from '../../contracts/routes';
 import { WORKERS } from '../../contracts/workers';
 import { STAGES, type StageName } from '../../contracts/stages';
+import { usageQueueVisibilitySeconds } from '../../contracts/usage-queue';
 import { MeteredApiStack, OUTPUT } from '../../lib/metered-api-stack';
 import { CDK_CONTEXT, templateFor } from './support/synth';
 import {
@@ -99,7 +100,7 @@ describe.each(STAGE_NAMES)('functions, pipeline, store and job (%s)', (stageName
     expect(fn.Properties.Timeout).toBe(WORKERS.authorizer.timeoutSeconds);
   });
 
-  test('the usage queue is encrypted, TLS-only, redrives to the DLQ after 5 receives and outlasts 6× the aggregator timeout', () => {
+  test('the usage queue is encrypted, TLS-only, redrives to the DLQ after 5 receives and outlasts 6× the aggregator timeout + the batching window', () => {
     const { usage, usageDlq, jobDlq } = queues(template());
     const [, aggregator] = single(functionByService(template(), SERVICE.aggregator));
     expect(usage[1].Properties).toMatchObject({
@@ -107,7 +108,10 @@ describe.each(STAGE_NAMES)('functions, pipeline, store and job (%s)', (stageName
       MessageRetentionPeriod: 4 * 24 * 3600,
       RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [usageDlq[0], 'Arn'] }, maxReceiveCount: 5 },
     });
-    expect(usage[1].Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * aggregator.Properties.Timeout);
+    // AWS's guidance for SQS event sources: at least 6 × the function timeout + MaximumBatchingWindowInSeconds.
+    expect(usage[1].Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * aggregator.Properties.Timeout + stage.usageBatchWindowSeconds);
+    expect(usage[1].Properties.VisibilityTimeout).toBe(usageQueueVisibilitySeconds(stage));
+    expect(usage[1].Properties.VisibilityTimeout).toBe(stageName === 'prod' ? 390 : 365);
     expect(aggregator.Properties.Timeout).toBe(WORKERS.aggregator.timeoutSeconds);
     for (const dlq of [usageDlq, jobDlq]) {
       expect(dlq[1].Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
@@ -238,13 +242,19 @@ describe.each(STAGE_NAMES)('functions, pipeline, store and job (%s)', (stageName
     const invoke = roleStatements(template(), roleId).filter((s) => s.Action === 'lambda:InvokeFunction');
     expect(invoke).toHaveLength(1);
     for (const resource of invoke[0].Resource as unknown[]) expect(mentions(resource, jobId)).toBe(true);
-    // And no role elsewhere in the stack may invoke it.
-    const invokers = Object.values(resourcesOf(template(), 'AWS::IAM::Policy')).filter((p) =>
-      JSON.stringify(p.Properties.PolicyDocument).includes('lambda:InvokeFunction'),
-    );
-    // Only its schedule's role (the alert sweeper's schedule role may invoke the sweeper only).
-    expect(invokers.filter((p) => JSON.stringify(p.Properties.PolicyDocument).includes(`"${jobId}"`))).toHaveLength(1);
+    // And no role elsewhere in the stack may invoke it but the operators' (`job:daily --stage`).
+    const invokers = Object.values({
+      ...resourcesOf(template(), 'AWS::IAM::Policy'),
+      ...resourcesOf(template(), 'AWS::IAM::ManagedPolicy'),
+    }).filter((p) => JSON.stringify(p.Properties.PolicyDocument).includes('lambda:InvokeFunction'));
+    // Its schedule's role (the alert sweeper's schedule role may invoke the sweeper only) and the operator policy.
+    expect(invokers.filter((p) => JSON.stringify(p.Properties.PolicyDocument).includes(`"${jobId}"`)).map((p) => p.Type)).toEqual([
+      'AWS::IAM::Policy',
+      'AWS::IAM::ManagedPolicy',
+    ]);
     expect(job.Properties.Timeout).toBe(WORKERS.dailyJob.timeoutSeconds);
+    // One run at a time: a manual rerun and the schedule never archive the same counters concurrently.
+    expect(job.Properties.ReservedConcurrentExecutions).toBe(1);
   });
 
   test('the daily job may read and write the table and objects under its archive prefixes only', () => {
@@ -300,6 +310,8 @@ describe.each(STAGE_NAMES)('functions, pipeline, store and job (%s)', (stageName
       'DailyJobFunctionName',
       'DashboardUrl',
       'DeadLetterQueueUrl',
+      'OperatorPolicyArn',
+      'OperatorRoleArn',
       'RestApiId',
       'StageName',
       'TableName',

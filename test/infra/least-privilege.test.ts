@@ -1,107 +1,263 @@
-// Each function's DynamoDB access is scoped to the item types it needs (dynamodb:LeadingKeys), with no Scan.
+// Least privilege as the prod template grants it: each role's table access by item family (dynamodb:LeadingKeys
+// from the catalogue in contracts/table.ts, no key literal in lib/), the operator policy derived from the CLIs, and
+// the resource policies that keep everyone else out (usage queue, alarm topic key).
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { alarmNamePrefix, operatorPolicyName, operatorRoleName } from '../../contracts/deployment';
 import { SERVICE } from '../../contracts/metrics';
 import { ROUTES } from '../../contracts/routes';
 import { STAGES } from '../../contracts/stages';
 import { PLAN_NAMES } from '../../contracts/plans';
+import { claimPage, familyOf, ITEM_FAMILIES, ITEM_FAMILY_NAMES, itemKey, leadingKeyPattern } from '../../contracts/table';
 import { clientUsagePlanInput } from '../../capabilities/api-gateway/client-usage-plans';
 import { templateFor } from './support/synth';
-import { functionByService, resourcesOf, roleOfFunction, roleStatements, stackFunctions, type Statement } from './support/template';
+import {
+  type CfnResource,
+  functionByService,
+  onlyResource,
+  resourcesOf,
+  roleOfFunction,
+  roleStatements,
+  stackFunctions,
+  type Statement,
+  tableGrants,
+} from './support/template';
 
 const template = () => templateFor('prod');
-
-/** The DynamoDB statements of a function's role: actions and leading-key patterns. */
-function tableAccess(fnId: string): { actions: string[]; leadingKeys: string[] }[] {
-  const fn = stackFunctions(template())[fnId];
-  return roleStatements(template(), roleOfFunction(fn))
-    .filter((s: Statement) => ([] as string[]).concat(s.Action).some((a) => a.startsWith('dynamodb:')))
-    .map((s) => ({
-      actions: ([] as string[]).concat(s.Action).sort(),
-      leadingKeys: (s.Condition as { 'ForAllValues:StringLike'?: { 'dynamodb:LeadingKeys': string[] } } | undefined)?.[
-        'ForAllValues:StringLike'
-      ]?.['dynamodb:LeadingKeys'] as string[],
-    }));
-}
-
 const only = (service: string) => functionByService(template(), service)[0][0];
+const grantsOf = (fnId: string) => tableGrants(roleStatements(template(), roleOfFunction(stackFunctions(template())[fnId])));
+const operatorPolicy = () => onlyResource(template(), 'AWS::IAM::ManagedPolicy')[1];
+const operatorStatements = () => operatorPolicy().Properties.PolicyDocument.Statement as Array<Statement & { Sid?: string }>;
 
-test('every DynamoDB statement of every function has a LeadingKeys condition and no Scan', () => {
-  for (const fnId of Object.keys(stackFunctions(template()))) {
-    for (const access of tableAccess(fnId)) {
-      expect({ fnId, scoped: Array.isArray(access.leadingKeys) && access.leadingKeys.length > 0 }).toEqual({ fnId, scoped: true });
-      expect(access.actions).not.toContain('dynamodb:Scan');
-      expect(access.actions.some((a) => a.endsWith('*'))).toBe(false);
+const READ = ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'];
+const WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
+const both = (...lists: string[][]) => [...new Set(lists.flat())].sort();
+
+describe('the table catalogue', () => {
+  test('every key builder of contracts/table.ts lands in exactly one declared item family', () => {
+    const pks = [
+      itemKey.apiKey('h').pk,
+      itemKey.client('c').pk,
+      itemKey.dayCounter('c', '2026-01-01').pk,
+      itemKey.routeCounter('c', '2026-01-01', 'GET /v1/hello').pk,
+      itemKey.planDay('c', '2026-01-01').pk,
+      itemKey.daySummary('2026-01-01', 'c').pk,
+      itemKey.claimEntry(claimPage('2026-01-01T00:00:00', 0), 1).pk,
+      itemKey.journalHead('j').pk,
+      itemKey.journalBody('j').pk,
+      itemKey.alert('2026-01-01', 'c', 80).pk,
+    ];
+    expect(pks.map(familyOf)).toEqual([
+      'keys',
+      'clients',
+      'counters',
+      'counters',
+      'plans',
+      'summaries',
+      'claims',
+      'journals',
+      'journals',
+      'alerts',
+    ]);
+    // No family's pattern matches another family's keys (a grant of one never reaches another).
+    for (const family of ITEM_FAMILY_NAMES) {
+      const others = pks.filter((pk) => familyOf(pk) !== family);
+      const pattern = new RegExp(`^${leadingKeyPattern(family).replace('*', '.*')}$`);
+      expect({ family, reaches: others.filter((pk) => pattern.test(pk)) }).toEqual({ family, reaches: [] });
     }
-  }
-});
-
-test('authorizer: GetItem on key records and counters only', () => {
-  expect(tableAccess(only(SERVICE.authorizer))).toEqual([{ actions: ['dynamodb:GetItem'], leadingKeys: ['KEY#*', 'USAGE#*'] }]);
-});
-
-test('aggregator: counters, claims and journals; alert outbox items written only', () => {
-  const access = tableAccess(only(SERVICE.aggregator));
-  const counting = access.filter((a) => !a.leadingKeys.includes('ALERTS#*') && !a.leadingKeys.includes('CLIENTS'));
-  expect(counting.length).toBeGreaterThan(0);
-  for (const a of counting) expect(a.leadingKeys).toEqual(['USAGE#*', 'CLAIM#*', 'JOURNAL#*']);
-  expect(counting.flatMap((a) => a.actions)).toEqual(expect.arrayContaining(['dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:Query']));
-  // Quota alerts (PROTOCOL.md step 6): conditional outbox puts and the mark as sent, nothing else.
-  expect(access.filter((a) => a.leadingKeys.includes('ALERTS#*'))).toEqual([
-    { actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], leadingKeys: ['ALERTS#*'] },
-  ]);
-  // A client's override quota for its alerts: GetItem of client records, the override attribute only, never key records.
-  expect(access.filter((a) => a.leadingKeys.includes('CLIENTS'))).toEqual([{ actions: ['dynamodb:GetItem'], leadingKeys: ['CLIENTS'] }]);
-  const fn = stackFunctions(template())[only(SERVICE.aggregator)];
-  const clientRead = roleStatements(template(), roleOfFunction(fn)).find((s) => JSON.stringify(s.Condition ?? {}).includes('"CLIENTS"'))!;
-  expect(clientRead.Condition).toMatchObject({
-    'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'sk', 'override'] },
-    StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
   });
-  expect(JSON.stringify(access)).not.toContain('KEY#');
-});
 
-test('daily job: reads CLIENTS, counters and summaries; writes counters (archive) and summaries, never key records', () => {
-  const access = tableAccess(only(SERVICE.dailyJob));
-  const writes = access.find((a) => a.actions.includes('dynamodb:PutItem'))!;
-  const reads = access.find((a) => a.actions.includes('dynamodb:Query'))!;
-  expect(writes.leadingKeys).toEqual(['USAGE#*', 'SUMMARY#*']);
-  expect(reads.leadingKeys).toEqual(['CLIENTS', 'USAGE#*', 'SUMMARY#*']);
-  expect(JSON.stringify(access)).not.toContain('KEY#');
-});
-
-test('route functions: analytics routes read counters only; the others have no table access', () => {
-  const routeFns = functionByService(template(), SERVICE.api);
-  expect(routeFns).toHaveLength(ROUTES.length);
-  const readers = routeFns.filter(([id]) => tableAccess(id).length > 0);
-  expect(readers.length).toBe(ROUTES.filter((r) => 'readsUsage' in r && r.readsUsage).length);
-  for (const [id] of readers)
-    expect(tableAccess(id)).toEqual([{ actions: ['dynamodb:GetItem', 'dynamodb:Query'], leadingKeys: ['USAGE#*'] }]);
-});
-
-test('the alarm topic key lets CloudWatch use it only for alarms of this account', () => {
-  const [, key] = Object.entries(resourcesOf(template(), 'AWS::KMS::Key'))[0];
-  const forCloudWatch = (key.Properties.KeyPolicy.Statement as Statement[] & { Principal?: unknown }[]).filter((s) =>
-    JSON.stringify((s as { Principal?: unknown }).Principal).includes('cloudwatch.amazonaws.com'),
-  );
-  expect(forCloudWatch).toHaveLength(1);
-  expect(forCloudWatch[0].Condition).toEqual({
-    StringEquals: { 'aws:SourceAccount': '123456789012' },
-    ArnLike: { 'aws:SourceArn': 'arn:aws:cloudwatch:eu-west-1:123456789012:alarm:*' },
+  test('lib/ writes no key literal: grants name item families', () => {
+    const literals = Object.values(ITEM_FAMILIES).map((f) => ('prefix' in f ? f.prefix : f.partition));
+    const libRoot = path.resolve(__dirname, '..', '..', 'lib');
+    const files = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? files(path.join(dir, e.name)) : [path.join(dir, e.name)],
+      );
+    const found = files(libRoot)
+      .filter((file) => file.endsWith('.ts'))
+      .flatMap((file) =>
+        literals.filter((literal) => readFileSync(file, 'utf8').includes(`'${literal}`)).map((l) => `${path.basename(file)}: ${l}`),
+      );
+    expect(found).toEqual([]);
   });
 });
 
-test('only the route functions roles may send to the usage queue (explicit Deny for every other principal)', () => {
-  const policies = Object.values(resourcesOf(template(), 'AWS::SQS::QueuePolicy'));
-  const deny = policies
-    .flatMap((p) => p.Properties.PolicyDocument.Statement as (Statement & { Sid?: string })[])
-    .find((s) => s.Sid === 'OnlyRouteFunctionsSendUsage')!;
-  expect(deny).toMatchObject({ Effect: 'Deny', Principal: { AWS: '*' }, Action: 'sqs:SendMessage' });
-  const allowed = (deny.Condition as { ArnNotEquals: { 'aws:PrincipalArn': { 'Fn::GetAtt': [string, string] }[] } }).ArnNotEquals[
-    'aws:PrincipalArn'
-  ];
-  const routeRoles = functionByService(template(), SERVICE.api)
-    .map(([, fn]) => roleOfFunction(fn))
-    .sort();
-  expect(allowed.map((a) => a['Fn::GetAtt'][0]).sort()).toEqual(routeRoles);
+describe('table grants by function (each from its code: test/infra/grants-cover-calls.test.ts runs the calls)', () => {
+  test('every DynamoDB statement of every role and of the operator policy is scoped to catalogue families; no Scan, no batch write', () => {
+    const patterns = new Set(ITEM_FAMILY_NAMES.map(leadingKeyPattern));
+    const policies = [
+      ...Object.values(resourcesOf(template(), 'AWS::IAM::Policy')),
+      ...Object.values(resourcesOf(template(), 'AWS::IAM::ManagedPolicy')),
+    ] as CfnResource[];
+    const statements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
+    const table = statements.filter((s) => ([] as string[]).concat(s.Action).some((a) => a.startsWith('dynamodb:')));
+    expect(table.length).toBeGreaterThan(0);
+    for (const s of table) {
+      const keys = (s.Condition as Record<string, Record<string, string[]>> | undefined)?.['ForAllValues:StringLike']?.[
+        'dynamodb:LeadingKeys'
+      ];
+      expect({ scoped: Array.isArray(keys) && keys.length > 0 && keys.every((k) => patterns.has(k)) }).toEqual({ scoped: true });
+      const actions = ([] as string[]).concat(s.Action);
+      for (const refused of ['dynamodb:Scan', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem', 'dynamodb:PartiQLSelect'])
+        expect(actions).not.toContain(refused);
+      expect(actions.some((a) => a.includes('*'))).toBe(false);
+    }
+  });
+
+  test('authorizer: the key record and today’s counter, by key only (GetItem)', () => {
+    expect(grantsOf(only(SERVICE.authorizer))).toEqual({ 'KEY#*': ['dynamodb:GetItem'], 'USAGE#*': ['dynamodb:GetItem'] });
+  });
+
+  test('aggregator: claims and journals read and written, counters got and written, alert outbox written, client override read; nothing deleted', () => {
+    expect(grantsOf(only(SERVICE.aggregator))).toEqual({
+      'CLAIM#*': both(READ, WRITE),
+      'JOURNAL#*': both(READ, WRITE),
+      'USAGE#*': both(['dynamodb:GetItem'], WRITE),
+      'ALERTS#*': WRITE,
+      'CLIENTS [pk, sk, override]': ['dynamodb:GetItem'],
+    });
+    const fn = stackFunctions(template())[only(SERVICE.aggregator)];
+    const clientRead = roleStatements(template(), roleOfFunction(fn)).find((s) => JSON.stringify(s.Condition ?? {}).includes('"CLIENTS"'))!;
+    expect(clientRead.Condition).toMatchObject({ StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' } });
+  });
+
+  test('daily job: reads clients, counters, summaries and plan history (the monthly statement); writes summaries; archives counters', () => {
+    expect(grantsOf(only(SERVICE.dailyJob))).toEqual({
+      CLIENTS: READ,
+      'PLANS#*': READ,
+      'SUMMARY#*': both(READ, WRITE),
+      'USAGE#*': both(READ, WRITE, ['dynamodb:DeleteItem']),
+    });
+  });
+
+  test('route functions: analytics routes read counters only; the others have no table access', () => {
+    const routeFns = functionByService(template(), SERVICE.api);
+    expect(routeFns).toHaveLength(ROUTES.length);
+    const readers = routeFns.filter(([id]) => Object.keys(grantsOf(id)).length > 0);
+    expect(readers.length).toBe(ROUTES.filter((r) => 'readsUsage' in r && r.readsUsage).length);
+    for (const [id] of readers) expect(grantsOf(id)).toEqual({ 'USAGE#*': READ });
+  });
+});
+
+describe('the operator policy (docs/operations.md, "Operator role and policy")', () => {
+  test('a managed policy named for the stage, attached to the operator role the account may assume, both stack outputs', () => {
+    const [policyId, policy] = onlyResource(template(), 'AWS::IAM::ManagedPolicy');
+    expect(policy.Properties.ManagedPolicyName).toBe(operatorPolicyName('prod'));
+    const [roleId, role] = Object.entries(resourcesOf(template(), 'AWS::IAM::Role')).find(
+      ([, r]) => r.Properties.RoleName === operatorRoleName('prod'),
+    )!;
+    expect(policy.Properties.Roles).toEqual([{ Ref: roleId }]);
+    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::123456789012:root' } },
+    ]);
+    const outputs = template().toJSON().Outputs;
+    expect(outputs.OperatorRoleArn.Value).toEqual({ 'Fn::GetAtt': [roleId, 'Arn'] });
+    expect(outputs.OperatorPolicyArn.Value).toEqual({ Ref: policyId });
+  });
+
+  test('its statements are what the CLIs call, and nothing else', () => {
+    const bySid = Object.fromEntries(
+      operatorStatements()
+        .filter((s) => s.Sid)
+        .map((s) => [s.Sid!, s]),
+    );
+    const actions = (sid: string) => ([] as string[]).concat(bySid[sid].Action).sort();
+    expect(Object.keys(bySid).sort()).toEqual([
+      'CallAdminApi',
+      'ChangeClientUsagePlans',
+      'ChangeStageKeys',
+      'CreateClientUsagePlans',
+      'CreateStageKeys',
+      'FindDroppedUsageEvents',
+      'FlushStageAuthorizerCache',
+      'ListArchive',
+      'ReadArchive',
+      'ReadStack',
+      'ReadUsagePlanUsage',
+      'RedriveUsageDeadLetters',
+      'RunDailyJob',
+      'SendUsageEvents',
+      'StageUsagePlanKeys',
+      'TagOnCreate',
+      'WriteStatements',
+    ]);
+    // Every CLI reads the stack's outputs; usage:replay lists its resources.
+    expect(actions('ReadStack')).toEqual(['cloudformation:DescribeStacks', 'cloudformation:ListStackResources']);
+    expect(bySid.ReadStack.Resource).toEqual({ Ref: 'AWS::StackId' });
+    // usage:replay: the route functions' log groups, the usage queue; the runbook's DLQ redrive.
+    expect(actions('FindDroppedUsageEvents')).toEqual(['logs:FilterLogEvents']);
+    expect((bySid.FindDroppedUsageEvents.Resource as unknown[]).length).toBe(ROUTES.length);
+    expect(actions('SendUsageEvents')).toEqual(['sqs:GetQueueAttributes', 'sqs:SendMessage']);
+    expect(JSON.stringify(bySid.SendUsageEvents.Resource)).toMatch(/PipelineUsageQueue/);
+    expect(actions('RedriveUsageDeadLetters')).toEqual([
+      'sqs:CancelMessageMoveTask',
+      'sqs:DeleteMessage',
+      'sqs:GetQueueAttributes',
+      'sqs:ListMessageMoveTasks',
+      'sqs:ReceiveMessage',
+      'sqs:StartMessageMoveTask',
+    ]);
+    expect(JSON.stringify(bySid.RedriveUsageDeadLetters.Resource)).toMatch(/PipelineUsageDeadLetterQueue/);
+    // job:daily --stage; usage:export (statements written only under statements/).
+    expect(actions('RunDailyJob')).toEqual(['lambda:InvokeFunction']);
+    expect(JSON.stringify(bySid.WriteStatements.Resource)).toMatch(/"\/statements\/\*"/);
+    expect(JSON.stringify(bySid.WriteStatements.Resource)).not.toMatch(/usage/);
+    // reconcile: GetUsage, read-only; the admin API of this stage.
+    expect(actions('ReadUsagePlanUsage')).toEqual(['apigateway:GET']);
+    expect(JSON.stringify(bySid.CallAdminApi.Resource)).toMatch(/\/prod\/\*\/admin\/\*"/);
+    // The keys CLI's API Gateway statements are the admin function's (pinned in admin-api.test.ts).
+    const adminPolicy = Object.values(resourcesOf(template(), 'AWS::IAM::Policy')).find((p) =>
+      JSON.stringify(p.Properties.PolicyDocument).includes('"TagOnCreate"'),
+    )!;
+    const adminGateway = (adminPolicy.Properties.PolicyDocument.Statement as Array<Statement & { Sid?: string }>).filter(
+      (st) => st.Sid !== 'FindUsagePlans',
+    );
+    expect(adminGateway.length).toBeGreaterThan(5);
+    for (const statement of adminGateway) expect(bySid[statement.Sid!]).toEqual(statement);
+    // Its table access: the keys CLI's (the admin use cases) plus the statements' reads (usage:export).
+    expect(tableGrants(operatorStatements())).toEqual({
+      CLIENTS: both(READ, WRITE),
+      'KEY#*': both(WRITE, ['dynamodb:DeleteItem']),
+      'PLANS#*': both(READ, WRITE),
+      'SUMMARY#*': READ,
+      'USAGE#*': READ,
+    });
+  });
+});
+
+describe('resource policies: who else may act', () => {
+  test('only this stage’s alarms may use the alarm topic key (aws:SourceArn names the stage’s alarm prefix), and every alarm carries it', () => {
+    const [, key] = onlyResource(template(), 'AWS::KMS::Key');
+    const forCloudWatch = (key.Properties.KeyPolicy.Statement as Array<Statement & { Principal?: unknown }>).filter((s) =>
+      JSON.stringify(s.Principal).includes('cloudwatch.amazonaws.com'),
+    );
+    expect(forCloudWatch).toHaveLength(1);
+    expect(forCloudWatch[0].Condition).toEqual({
+      StringEquals: { 'aws:SourceAccount': '123456789012' },
+      ArnLike: { 'aws:SourceArn': `arn:aws:cloudwatch:eu-west-1:123456789012:alarm:${alarmNamePrefix('prod')}*` },
+    });
+    // An alarm without the prefix could not publish to its own topic.
+    const alarms = Object.values(resourcesOf(template(), 'AWS::CloudWatch::Alarm'));
+    expect(alarms.length).toBeGreaterThan(0);
+    for (const alarm of alarms) expect(String(alarm.Properties.AlarmName)).toMatch(new RegExp(`^${alarmNamePrefix('prod')}[A-Za-z]+$`));
+  });
+
+  test('only the route functions and the operator role may send to the usage queue (explicit Deny for every other principal)', () => {
+    const policies = Object.values(resourcesOf(template(), 'AWS::SQS::QueuePolicy'));
+    const deny = policies
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as (Statement & { Sid?: string })[])
+      .find((s) => s.Sid === 'OnlyRouteFunctionsSendUsage')!;
+    expect(deny).toMatchObject({ Effect: 'Deny', Principal: { AWS: '*' }, Action: 'sqs:SendMessage' });
+    const allowed = (deny.Condition as { ArnNotEquals: { 'aws:PrincipalArn': { 'Fn::GetAtt': [string, string] }[] } }).ArnNotEquals[
+      'aws:PrincipalArn'
+    ];
+    const routeRoles = functionByService(template(), SERVICE.api).map(([, fn]) => roleOfFunction(fn));
+    const [operatorRoleId] = Object.entries(resourcesOf(template(), 'AWS::IAM::Role')).find(
+      ([, r]) => r.Properties.RoleName === operatorRoleName('prod'),
+    )!;
+    expect(allowed.map((a) => a['Fn::GetAtt'][0]).sort()).toEqual([...routeRoles, operatorRoleId].sort());
+  });
 });
 
 test('the authorizer has the reserved concurrency of its stage config (prod), none in dev', () => {

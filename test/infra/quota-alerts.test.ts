@@ -18,6 +18,7 @@ import {
   roleOfFunction,
   roleStatements,
   type Statement,
+  tableGrants,
 } from './support/template';
 
 /** The one resource of a type whose logical id starts with `prefix`. */
@@ -71,16 +72,29 @@ describe.each(['dev', 'prod'] as const)('%s', (stageName) => {
       Arn: { 'Fn::GetAtt': [sweeperId, 'Arn'] },
       DeadLetterConfig: { Arn: { 'Fn::GetAtt': [expect.stringMatching(/^QuotaAlertsDeadLetterQueue/), 'Arn'] } },
     });
-    const table = roleStatements(template(), roleOfFunction(sweeper)).filter((s) =>
-      ([] as string[]).concat(s.Action).some((a) => a.startsWith('dynamodb:')),
-    );
-    const keys = (s: Statement) =>
-      (s.Condition as { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': string[] } })['ForAllValues:StringLike'][
-        'dynamodb:LeadingKeys'
-      ];
-    const writes = table.filter((s) => ([] as string[]).concat(s.Action).includes('dynamodb:PutItem'));
-    expect(writes.map(keys)).toEqual([['ALERTS#*']]);
-    expect(table.flatMap(keys).sort()).toEqual(['ALERTS#*', 'ALERTS#*', 'CLIENTS', 'USAGE#*']);
+    // capabilities/alerts/sweeper.ts: the client list and the outbox queried, each client-day's counter got by key,
+    // outbox items claimed (conditional Put) and marked sent (Update).
+    expect(tableGrants(roleStatements(template(), roleOfFunction(sweeper)))).toEqual({
+      'ALERTS#*': ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+      CLIENTS: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
+      'USAGE#*': ['dynamodb:GetItem'],
+    });
+  });
+
+  test('the bus takes events from the aggregator and the sweeper only: its policy denies every other principal', () => {
+    const roleOf = (service: string) => roleOfFunction(functionByService(template(), service)[0][1]);
+    const senders = [SERVICE.aggregator, SERVICE.alertSweeper].map((service) => ({ 'Fn::GetAtt': [roleOf(service), 'Arn'] }));
+    const policies = Object.values(resourcesOf(template(), 'AWS::Events::EventBusPolicy'));
+    expect(policies.every((p) => p.Properties.EventBusName.Ref === busId(template()))).toBe(true);
+    const statements = policies.map((p) => p.Properties.Statement as Statement & { Principal: unknown });
+    expect(statements).toHaveLength(2);
+    expect(statements.find((s) => s.Effect === 'Deny')).toMatchObject({
+      Principal: { AWS: '*' },
+      Action: 'events:PutEvents',
+      Resource: { 'Fn::GetAtt': [busId(template()), 'Arn'] },
+      Condition: { ArnNotEquals: { 'aws:PrincipalArn': senders } },
+    });
+    expect(statements.find((s) => s.Effect === 'Allow')).toMatchObject({ Principal: { AWS: senders }, Action: 'events:PutEvents' });
   });
 });
 

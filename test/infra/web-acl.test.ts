@@ -87,9 +87,15 @@ describe('prod: web ACL on the stage', () => {
     expect(JSON.stringify(association.Properties.ResourceArn)).toContain(stageId);
   });
 
-  test('WAF logs go to an aws-waf-logs- group with the stage retention, the key header redacted', () => {
+  test('WAF logs go to an aws-waf-logs- group with the stage retention, credentials and query strings redacted', () => {
     const [, logging] = onlyResource(template(), 'AWS::WAFv2::LoggingConfiguration');
-    expect(logging.Properties.RedactedFields).toEqual([{ SingleHeader: { Name: 'x-api-key' } }]);
+    // CloudFormation's FieldToMatch shapes for RedactedFields: SingleHeader { Name } and QueryString {}.
+    expect(logging.Properties.RedactedFields).toEqual([
+      { SingleHeader: { Name: 'x-api-key' } },
+      { SingleHeader: { Name: 'authorization' } },
+      { SingleHeader: { Name: 'cookie' } },
+      { QueryString: {} },
+    ]);
     const groups = Object.values(resourcesOf(template(), 'AWS::Logs::LogGroup')).filter((g) =>
       String(g.Properties.LogGroupName).startsWith('aws-waf-logs-'),
     );

@@ -88,3 +88,24 @@ export function actionsOf(statements: Statement[]): string[] {
 export function mentions(value: unknown, logicalId: string): boolean {
   return JSON.stringify(value).includes(`"${logicalId}"`);
 }
+
+/**
+ * The table grants of some statements by partition-key pattern (`USAGE#*`): the actions allowed on it. A statement
+ * limited to some attributes is listed under `<pattern> [attributes]`.
+ */
+export function tableGrants(statements: readonly Statement[]): Record<string, string[]> {
+  const grants: Record<string, Set<string>> = {};
+  for (const s of statements) {
+    const actions = ([] as string[]).concat(s.Action).filter((a) => a.startsWith('dynamodb:'));
+    if (actions.length === 0) continue;
+    const condition = (s.Condition ?? {}) as Record<string, Record<string, string[]>>;
+    const patterns = condition['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] ?? ['(no LeadingKeys condition)'];
+    const attributes = condition['ForAllValues:StringEquals']?.['dynamodb:Attributes'];
+    for (const pattern of patterns) {
+      const key = attributes ? `${pattern} [${attributes.join(', ')}]` : pattern;
+      grants[key] ??= new Set();
+      for (const action of actions) grants[key].add(action);
+    }
+  }
+  return Object.fromEntries(Object.entries(grants).map(([key, actions]) => [key, [...actions].sort()]));
+}

@@ -1,0 +1,60 @@
+// The twin's IAM check bites: with one grant taken away from the synthesized policies (the daily job's
+// plan-history read, the admin's DeleteItem), the monthly statement and a second key rotation fail with AWS's
+// AccessDenied, and the twin names the role, action, resource and reason (iam-enforcement.test.ts: with them, both work).
+import { startTwin, type Twin } from '../../local/twin';
+import type { StackAccess } from '../../local/iam/stack-policies';
+import { withoutAction, withoutLeadingKeys } from '../local/iam/policy-edits';
+
+jest.setTimeout(180_000);
+
+/** The day whose close settles October 2026 (its statement is written 4 days after the month ends). */
+const SETTLES_OCTOBER = new Date('2026-11-05T00:10:00Z');
+
+async function admin(twin: Twin, method: string, urlPath: string, body?: unknown) {
+  const response = await fetch(`${twin.baseUrl}${urlPath}`, {
+    method,
+    headers: { authorization: `Bearer ${twin.state.adminToken}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** Creates a client and rotates its key twice, the first time with no grace: the second rotation deletes the ended key. */
+async function rotateTwice(twin: Twin): Promise<number[]> {
+  const created = await admin(twin, 'POST', '/admin/v1/clients', { name: 'iam-rotate', plan: 'standard' });
+  expect(created.status).toBe(201);
+  const id = created.body.clientId as string;
+  const first = await admin(twin, 'POST', `/admin/v1/clients/${id}/rotate`, { graceSeconds: 0 });
+  const second = await admin(twin, 'POST', `/admin/v1/clients/${id}/rotate`, { graceSeconds: 0 });
+  return [first.status, second.status];
+}
+
+describe("the twin without the daily job's plan-history read and the admin's DeleteItem", () => {
+  let twin: Twin;
+  const lines: string[] = [];
+  beforeAll(async () => {
+    twin = await startTwin({
+      port: 0,
+      dailySchedule: false,
+      alertSweep: false,
+      lambdaLogLevel: 'SILENT',
+      log: (line) => lines.push(line),
+      iamPolicies: (access: StackAccess) =>
+        withoutAction(withoutLeadingKeys(access, 'daily-job', 'PLANS#'), 'admin', 'dynamodb:DeleteItem'),
+    });
+  });
+  afterAll(() => twin?.stop());
+
+  it('refuses the monthly statement with AccessDenied, and says which grant is missing', async () => {
+    await expect(twin.runDailyJob(SETTLES_OCTOBER)).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    const denial = twin.iamDenials().find((d) => d.action === 'dynamodb:Query');
+    expect(denial?.principal).toMatch(/DailyJob/);
+    expect(JSON.stringify(denial?.context)).toContain('PLANS#');
+    expect(lines.some((line) => line.includes('IAM denied') && line.includes('dynamodb:Query') && line.includes('PLANS#'))).toBe(true);
+  });
+
+  it('answers a second rotation 500: the ended key cannot be deleted', async () => {
+    expect(await rotateTwice(twin)).toEqual([200, 500]);
+    expect(twin.iamDenials().some((d) => d.action === 'dynamodb:DeleteItem' && d.resource.endsWith(':table/metered-api-usage'))).toBe(true);
+  });
+});

@@ -27,8 +27,12 @@ export const twinState = z.object({
   eventLogFile: z.string().optional(),
   /** API Gateway's per-key usage as the twin's usage plans count it (read by `npm run reconcile -- --local`). */
   gatewayUsageFile: z.string().optional(),
-  /** The admin routes' token (`Authorization: Bearer <token>`), in place of IAM on the twin. */
+  /** The credentials of this start (random per start): the only ones the twin's emulators accept where they can check. */
+  credentials: z.object({ accessKeyId: z.string(), secretAccessKey: z.string() }).optional(),
+  /** The admin routes' token (`Authorization: Bearer <token>`), in place of IAM on the twin; every state-changing `/_twin/` route needs it too. */
   adminToken: z.string().optional(),
+  /** The dashboard's read-only token (the fragment of the dashboard link `npm start` prints). */
+  dashboardToken: z.string().optional(),
   /** The admin API's audit records (JSON lines). */
   adminAuditFile: z.string().optional(),
 });
@@ -95,13 +99,16 @@ export function readTwinState(port = portFromEnv(), dir = STATE_DIR): TwinState 
   return state;
 }
 
-/** SDK client settings for the twin's emulators, for scripts that talk to them directly. */
+/**
+ * SDK client settings for the twin's emulators, for scripts that talk to them directly: the twin's credentials of
+ * this start (a state file a test writes for emulators it started itself may leave them out: those accept any).
+ */
 export function twinClientConfig(state: TwinState, service: 'dynamodb' | 'sqs' | 's3') {
   const endpoint = service === 'dynamodb' ? state.dynamoEndpoint : service === 'sqs' ? state.sqsEndpoint : state.s3Endpoint;
   return {
     endpoint,
     region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
+    credentials: state.credentials ?? LOCAL_CREDENTIALS,
     ...(service === 's3' ? { forcePathStyle: true } : {}),
   };
 }

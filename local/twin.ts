@@ -24,10 +24,10 @@ import { CORS_PREFLIGHT } from '../contracts/cors';
 import { FAST_START_JVM_OPTIONS, startDynamoDbLocal } from './services/dynamodb-local';
 import { startFauxqs } from './services/fauxqs';
 import type { RunningService } from './services/child-service';
-import { createLocalResources, expectedResources, LOCAL_CREDENTIALS, LOCAL_REGION, type LocalResources } from './resources';
+import { createLocalResources, expectedResources, LOCAL_REGION, type LocalResources } from './resources';
 import { freePort } from './services/ports';
 import { RequestAuthorizer } from './gateway/authorizer';
-import { lambdaContext, localFunctionName } from './fake-aws';
+import { lambdaContext, localFunctionName, newLocalCredentials, type LocalCredentials } from './fake-aws';
 import { createGatewayServer, type AccessLogEntry, type GatewayRoute } from './gateway/server';
 import { WebAcl } from './gateway/waf';
 import { UsagePlans, type PlanOverrides } from './gateway/usage-plans';
@@ -140,6 +140,7 @@ function setLambdaEnvironment(
   resources: LocalResources,
   options: TwinOptions,
   stage: StageConfig,
+  credentials: LocalCredentials,
 ): void {
   Object.assign(process.env, {
     TABLE_NAME: resources.tableName,
@@ -149,8 +150,8 @@ function setLambdaEnvironment(
     RETENTION_DAYS: String(stage.retentionDays),
     AWS_REGION: LOCAL_REGION,
     AWS_DEFAULT_REGION: LOCAL_REGION,
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamo,
     AWS_ENDPOINT_URL_SQS: endpoints.sqs,
     AWS_ENDPOINT_URL_S3: endpoints.s3,
@@ -213,11 +214,13 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     fs.mkdirSync(path.join(persist, 'fauxqs'), { recursive: true });
   }
 
-  // 1. Ports first, so the Lambdas' environment is known before anything starts: their modules read it
-  // at load time, and loading them overlaps the emulators' start (DynamoDB Local on Java is the slowest).
+  // 1. Ports and credentials first, so the Lambdas' environment is known before anything starts: their modules
+  // read it at load time, and loading them overlaps the emulators' start (DynamoDB Local on Java is the slowest).
+  // Whatever HOST the gateway has, the emulators listen on loopback only and accept this start's credentials.
+  const credentials = newLocalCredentials();
   const [dynamoPort, fauxqsPort, eventBusPort] = [
-    options.dynamoEndpoint ? 0 : await freePort(host),
-    await freePort(host),
+    options.dynamoEndpoint ? 0 : await freePort('127.0.0.1'),
+    await freePort('127.0.0.1'),
     await freePort('127.0.0.1'),
   ];
   const fauxqsEndpoint = `http://127.0.0.1:${fauxqsPort}`;
@@ -228,7 +231,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     events: `http://127.0.0.1:${eventBusPort}`,
   };
   const expected = expectedResources(endpoints.sqs);
-  setLambdaEnvironment(endpoints, expected, options, stage);
+  setLambdaEnvironment(endpoints, expected, options, stage, credentials);
 
   const t0 = performance.now();
   const timings: Record<string, number> = {};
@@ -247,7 +250,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
             javaOptions: FAST_START_JVM_OPTIONS,
           }),
         ]),
-    startFauxqs({ port: fauxqsPort, persistDir: persist && path.join(persist, 'fauxqs') }),
+    startFauxqs({ port: fauxqsPort, persistDir: persist && path.join(persist, 'fauxqs'), accessKeyId: credentials.accessKeyId }),
   ]);
   mark('emulatorsUp');
   const services = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
@@ -277,11 +280,10 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
   }
   try {
     // 2. The stack's resources (as the Lambdas were told), and the Lambdas.
-    const resources = await createLocalResources({
-      dynamoEndpoint: endpoints.dynamo,
-      sqsEndpoint: endpoints.sqs,
-      s3Endpoint: endpoints.s3,
-    });
+    const resources = await createLocalResources(
+      { dynamoEndpoint: endpoints.dynamo, sqsEndpoint: endpoints.sqs, s3Endpoint: endpoints.s3 },
+      credentials,
+    );
     mark('resourcesCreated');
     if (resources.usageQueueUrl !== expected.usageQueueUrl) {
       throw new Error(`usage queue url differs from the one the Lambdas were given: ${resources.usageQueueUrl}`);
@@ -291,6 +293,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       port: eventBusPort,
       busName: alertBusName(stage.stageName),
       logFile: options.eventLogFile,
+      accessKeyId: credentials.accessKeyId,
     });
     cleanup.push(() => eventBus.stop());
     const authorizer = new RequestAuthorizer({
@@ -320,6 +323,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     const poller: UsagePoller = await startUsagePoller({
       queueUrl: resources.usageQueueUrl,
       sqsEndpoint: endpoints.sqs,
+      credentials,
       stage,
       handler: (event, context) => aggregator.invoke(event, context),
       log: (line) => {
@@ -372,8 +376,8 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     }
 
     // 5. The gateway, with the dashboard fed from what it answers.
-    const dashboardDb = new DynamoDBClient({ endpoint: endpoints.dynamo, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
-    const dashboardSqs = new SQSClient({ endpoint: endpoints.sqs, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+    const dashboardDb = new DynamoDBClient({ endpoint: endpoints.dynamo, region: LOCAL_REGION, credentials });
+    const dashboardSqs = new SQSClient({ endpoint: endpoints.sqs, region: LOCAL_REGION, credentials });
     cleanup.push(() => {
       dashboardDb.destroy();
       dashboardSqs.destroy();
@@ -417,7 +421,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     const baseUrl = `http://${host}:${port}`;
 
     // 6. Demo keys: one per plan (kept in the persist folder, so a restart prints the same ones).
-    const demoKeys = await seedDemoKeys(endpoints.dynamo, resources.tableName, persist);
+    const demoKeys = await seedDemoKeys(endpoints.dynamo, resources.tableName, persist, credentials);
     mark('ready');
 
     const state: TwinState = {
@@ -432,6 +436,8 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       usageQueueUrl: resources.usageQueueUrl,
       deadLetterQueueUrl: resources.deadLetterQueueUrl,
       archiveBucket: resources.archiveBucket,
+      // A copy: the SDK marks the credentials objects it is given.
+      credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey },
       ...(options.lambdaLogFile ? { lambdaLogFile: path.resolve(options.lambdaLogFile) } : {}),
       ...(options.gatewayUsageFile ? { gatewayUsageFile: path.resolve(options.gatewayUsageFile) } : {}),
       ...(options.eventLogFile ? { eventLogFile: path.resolve(options.eventLogFile) } : {}),
@@ -474,10 +480,15 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
   }
 }
 
-async function seedDemoKeys(dynamoEndpoint: string, tableName: string, persist: string | undefined): Promise<Record<PlanName, DemoKey>> {
+async function seedDemoKeys(
+  dynamoEndpoint: string,
+  tableName: string,
+  persist: string | undefined,
+  credentials: LocalCredentials,
+): Promise<Record<PlanName, DemoKey>> {
   const { createClient, getClient } = await import('../capabilities/customers/client-store');
   const { hashApiKey } = await import('../capabilities/customers/api-keys');
-  const client = new DynamoDBClient({ endpoint: dynamoEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  const client = new DynamoDBClient({ endpoint: dynamoEndpoint, region: LOCAL_REGION, credentials });
   const store = { db: DynamoDBDocumentClient.from(client), tableName };
   const file = persist && path.join(persist, 'demo-keys.json');
   try {

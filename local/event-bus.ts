@@ -86,7 +86,10 @@ export async function startLocalEventBus(options: {
       req.resume();
       return refusal === 'credentials'
         ? answer(res, 400, { __type: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.' })
-        : answer(res, 403, { __type: 'AccessDeniedException', message: 'The twin accepts requests to 127.0.0.1 or localhost, not from a browser.' });
+        : answer(res, 403, {
+            __type: 'AccessDeniedException',
+            message: 'The twin accepts requests to 127.0.0.1 or localhost, not from a browser.',
+          });
     }
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -61,7 +61,10 @@ export interface Endpoints {
 }
 
 /** Idempotent: with `--persist` the resources may already exist. */
-export async function createLocalResources(endpoints: Endpoints, credentials: LocalCredentials = LOCAL_CREDENTIALS): Promise<LocalResources> {
+export async function createLocalResources(
+  endpoints: Endpoints,
+  credentials: LocalCredentials = LOCAL_CREDENTIALS,
+): Promise<LocalResources> {
   const common = { region: LOCAL_REGION, credentials };
   const dynamo = new DynamoDBClient({ ...common, endpoint: endpoints.dynamoEndpoint });
   const sqs = new SQSClient({ ...common, endpoint: endpoints.sqsEndpoint });

@@ -38,11 +38,12 @@ import { LocalFunction, type FunctionStats } from './lambda-runtime';
 import { dropSharedScopeWarnings } from './shared-scope-warnings';
 import { teeLambdaLogs } from './lambda-log';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { DASHBOARD_PATH, dashboardRoutes, TwinObservations } from './dashboard';
+import { dashboardLink, dashboardRoutes, TwinObservations } from './dashboard';
 import { ALERTS, alertBusName } from '../contracts/billing';
 import { type BusEvent, startLocalEventBus } from './event-bus';
-import { generateAdminToken } from './admin/admin-token';
-import { twinAdminRoutes } from './admin/twin-admin';
+import { generateAdminToken, generateDashboardToken } from './admin/admin-token';
+import { adoptExistingKeys, twinAdminRoutes } from './admin/twin-admin';
+import { ApiKeys } from './gateway/api-keys';
 
 /** The stage whose settings the twin uses (batching, cache TTL, stage throttle, schedule). */
 export const TWIN_STAGE: StageConfig = STAGES.dev;
@@ -107,7 +108,7 @@ export interface DemoKey {
 
 export interface Twin {
   readonly baseUrl: string;
-  /** The live dashboard page. */
+  /** The live dashboard page, with its read-only token in the fragment. */
   readonly dashboardUrl: string;
   /** What the state file holds (pid is this process). */
   readonly state: TwinState;
@@ -383,6 +384,8 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       dashboardSqs.destroy();
     });
     const adminToken = options.adminToken ?? generateAdminToken();
+    const dashboardToken = generateDashboardToken();
+    const apiKeys = new ApiKeys();
     const adminAuditFile = path.resolve(options.adminAuditFile ?? path.join(os.tmpdir(), `metered-twin-${randomUUID()}-admin-audit.log`));
     const onAccess = options.onAccess; // given explicitly: honoured even when quiet (tests count handler answers)
     const server = createGatewayServer({
@@ -396,18 +399,25 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
         observations.record(entry);
         onAccess?.(entry);
       },
-      twinRoutes: dashboardRoutes(observations, {
-        db: DynamoDBDocumentClient.from(dashboardDb),
-        tableName: resources.tableName,
-        sqs: dashboardSqs,
-        usageQueueUrl: resources.usageQueueUrl,
-        deadLetterQueueUrl: resources.deadLetterQueueUrl,
-      }),
+      twinRoutes: dashboardRoutes(
+        observations,
+        {
+          db: DynamoDBDocumentClient.from(dashboardDb),
+          tableName: resources.tableName,
+          sqs: dashboardSqs,
+          usageQueueUrl: resources.usageQueueUrl,
+          deadLetterQueueUrl: resources.deadLetterQueueUrl,
+        },
+        { token: dashboardToken, adminToken },
+      ),
+      adminToken,
+      apiKeys,
       adminRoutes: await twinAdminRoutes({
         db: DynamoDBDocumentClient.from(dashboardDb),
         tableName: resources.tableName,
         usagePlans,
         authorizer,
+        apiKeys,
         token: adminToken,
         auditFile: adminAuditFile,
         stage: stage.stageName,
@@ -422,6 +432,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
 
     // 6. Demo keys: one per plan (kept in the persist folder, so a restart prints the same ones).
     const demoKeys = await seedDemoKeys(endpoints.dynamo, resources.tableName, persist, credentials);
+    await adoptExistingKeys(apiKeys, { db: DynamoDBDocumentClient.from(dashboardDb), tableName: resources.tableName });
     mark('ready');
 
     const state: TwinState = {
@@ -442,13 +453,14 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       ...(options.gatewayUsageFile ? { gatewayUsageFile: path.resolve(options.gatewayUsageFile) } : {}),
       ...(options.eventLogFile ? { eventLogFile: path.resolve(options.eventLogFile) } : {}),
       adminToken,
+      dashboardToken,
       adminAuditFile,
     };
 
     let stopped: Promise<void> | undefined;
     return {
       baseUrl,
-      dashboardUrl: `${baseUrl}${DASHBOARD_PATH}`,
+      dashboardUrl: dashboardLink(baseUrl, dashboardToken),
       state,
       demoKeys,
       stage,

@@ -12,9 +12,9 @@ import { sendGatewayResponse, type GatewayError } from './gateway-responses';
 import { lambdaContext } from '../fake-aws';
 import { authorizerEvent, methodArn, proxyEvent, type IncomingRequest } from './proxy-event';
 import type { UsagePlans } from './usage-plans';
-import { handleRevocation, isLoopback, TWIN_REVOCATIONS_PATH } from './revocations';
 import type { WebAcl } from './waf';
-import { handlePlanChange, TWIN_PLAN_CHANGES_PATH } from './plan-changes';
+import { TWIN_MANAGEMENT_PATHS, twinManagementRoutes } from './twin-management';
+import type { ApiKeys } from './api-keys';
 import { overrideFromContext } from '../../capabilities/authorizer/override-context';
 
 export type RouteHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -61,6 +61,10 @@ export interface GatewayOptions {
   readonly twinRoutes?: (req: IncomingMessage, res: ServerResponse, pathname: string) => Promise<boolean>;
   /** The admin API (`/admin/v1/…`, local/admin/): answers and returns true for its paths, before any gateway step. */
   readonly adminRoutes?: (req: IncomingMessage, res: ServerResponse, pathname: string) => Promise<boolean>;
+  /** The admin token: every state-changing `/_twin/` route needs it; without it they refuse everything. */
+  readonly adminToken?: string;
+  /** The account's API keys (CreateApiKey's limits), created by `keys create --local` through `POST /_twin/api-keys`. */
+  readonly apiKeys?: ApiKeys;
 }
 
 export interface CorsPreflight {
@@ -79,6 +83,7 @@ export function createGatewayServer(options: GatewayOptions): http.Server {
   const maxPayload = options.maxPayloadBytes ?? GATEWAY_MAX_PAYLOAD_BYTES;
   const resources = resourcePatterns(options.routes.map((r) => r.definition.path));
   const allowMethods = [...new Set([...options.routes.map((r) => r.definition.method), 'OPTIONS'])].join(',');
+  const manage = twinManagementRoutes(options);
 
   const server = http.createServer({ maxHeaderSize: GATEWAY_MAX_HEADER_BYTES }, (req, res) => {
     handle(req, res).catch((error: unknown) => {
@@ -104,9 +109,11 @@ export function createGatewayServer(options: GatewayOptions): http.Server {
     const url = new URL(req.url ?? '/', 'http://gateway.local');
     const path = normalizePath(url.pathname);
     const method = (req.method ?? 'GET').toUpperCase();
+    // The twin's own routes, on the path as URL parsing leaves it (`/v1/../_twin/` and `%2e%2e` are `/_twin/`
+    // here): each checks its caller itself (twin-guard.ts), so none relies on the address the gateway listens on.
     if (options.adminRoutes && (await options.adminRoutes(req, res, url.pathname))) return;
-    // The dashboard's pages (GET /_twin/…); the management routes below (revocations) are not its.
-    const management = url.pathname === TWIN_REVOCATIONS_PATH || url.pathname === TWIN_PLAN_CHANGES_PATH;
+    // The dashboard's pages (GET /_twin/…); the management routes below are not its.
+    const management = TWIN_MANAGEMENT_PATHS.includes(path);
     if (options.twinRoutes && !management && (await options.twinRoutes(req, res, url.pathname))) return;
     let clientId: string | undefined;
     let resourcePath: string | undefined;
@@ -128,13 +135,9 @@ export function createGatewayServer(options: GatewayOptions): http.Server {
       finish(status, error);
     };
 
-    // 0. The twin's stand-in for API Gateway's management API (loopback only): revocations.
-    if (path === TWIN_REVOCATIONS_PATH && method === 'POST' && isLoopback(req)) {
-      return finish(await handleRevocation(req, res, options));
-    }
-    if (path === TWIN_PLAN_CHANGES_PATH && method === 'POST' && isLoopback(req)) {
-      return finish(await handlePlanChange(req, res, options));
-    }
+    // 0. The twin's stand-ins for API Gateway's control plane (revocations, cache flushes, API keys): loopback,
+    // admin token, JSON.
+    if (management) return finish(await manage(req, res, path));
 
     // 1. The web ACL sees every request first, as AWS WAF does in front of the stage.
     const waf = options.webAcl?.inspect(normalizeIp(req.socket.remoteAddress), req.headers);

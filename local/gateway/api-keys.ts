@@ -6,17 +6,22 @@ import type { LimitExceededException, TooManyRequestsException } from '@aws-sdk/
 import { API_GATEWAY_KEYS } from '../aws-limits';
 import { TokenBucket } from './token-bucket';
 
+interface KeyLimits {
+  readonly perAccountAndRegion: number;
+  readonly createPerSecond: number;
+}
+
 export interface ApiKeysOptions {
   readonly now?: () => number;
   /** Test-only: other limits than AWS's. */
-  readonly limits?: Partial<typeof API_GATEWAY_KEYS>;
+  readonly limits?: Partial<KeyLimits>;
 }
 
 export class ApiKeys {
   private readonly values = new Set<string>();
   private readonly createRate: TokenBucket;
   private readonly now: () => number;
-  private readonly limits: typeof API_GATEWAY_KEYS;
+  private readonly limits: KeyLimits;
 
   constructor(options: ApiKeysOptions = {}) {
     this.now = options.now ?? Date.now;

@@ -121,7 +121,7 @@ function banner(twin: Twin, options: CliOptions, seconds: number): string {
     `  dashboard   ${twin.dashboardUrl}   (live, offline)`,
     `  DynamoDB    ${twin.state.dynamoEndpoint}  (table ${twin.state.tableName})`,
     `  SQS + S3    ${twin.state.sqsEndpoint}  (queue ${path.basename(twin.state.usageQueueUrl)}, bucket ${twin.state.archiveBucket})`,
-    `  State file  ${stateFile}`,
+    `  State file  ${stateFile}  (this start's AWS credentials and tokens, mode 0600)`,
     `  Lambda logs ${path.relative(process.cwd(), lambdaLogPath(options.port))}  (npm run usage:replay -- --local reads it)`,
     `  Alerts      ${path.relative(process.cwd(), eventLogPath(options.port))}  (npm run events -- --local --follow prints it)`,
     `  Admin API   ${baseUrl}/admin/v1/clients  (loopback only; header Authorization: Bearer ${twin.state.adminToken})`,

@@ -85,7 +85,8 @@ export function createGatewayServer(options: GatewayOptions): http.Server {
   const allowMethods = [...new Set([...options.routes.map((r) => r.definition.method), 'OPTIONS'])].join(',');
   const manage = twinManagementRoutes(options);
 
-  const server = http.createServer({ maxHeaderSize: GATEWAY_MAX_HEADER_BYTES }, (req, res) => {
+  // A Host-less HTTP/1.1 request is answered below in the contract, not with Node's bare 400.
+  const server = http.createServer({ maxHeaderSize: GATEWAY_MAX_HEADER_BYTES, requireHostHeader: false }, (req, res) => {
     handle(req, res).catch((error: unknown) => {
       options.onIntegrationError?.('unknown', error);
       if (!res.headersSent) res.writeHead(500).end();
@@ -106,6 +107,12 @@ export function createGatewayServer(options: GatewayOptions): http.Server {
     const receivedAt = Date.now();
     const started = performance.now();
     const requestId = randomUUID();
+    if (req.headers.host === undefined && req.httpVersion === '1.1') {
+      req.resume();
+      const { headers, body } = invalidRequestProblem(400, requestId);
+      res.writeHead(400, headers).end(body);
+      return;
+    }
     const url = new URL(req.url ?? '/', 'http://gateway.local');
     const path = normalizePath(url.pathname);
     const method = (req.method ?? 'GET').toUpperCase();
@@ -238,6 +245,15 @@ export function createGatewayServer(options: GatewayOptions): http.Server {
 
 /** A whole HTTP/1.1 response for a request the parser refused: problem+json with the security headers. */
 export function rawProblemResponse(status: 400 | 431, requestId: string): string {
+  const { title, headers, body } = invalidRequestProblem(status, requestId);
+  const head = Object.entries(headers)
+    .map(([name, value]) => `${name}: ${value}`)
+    .join('\r\n');
+  return `HTTP/1.1 ${status} ${title}\r\n${head}\r\n\r\n${body}`;
+}
+
+/** The problem+json answer to a request that is not valid HTTP/1.1 (or whose headers are too large). */
+function invalidRequestProblem(status: 400 | 431, requestId: string) {
   const title = status === 431 ? 'Request Header Fields Too Large' : 'Bad Request';
   const detail =
     status === 431
@@ -257,10 +273,7 @@ export function rawProblemResponse(status: 400 | 431, requestId: string): string
     'x-amzn-RequestId': requestId,
     Connection: 'close',
   };
-  const head = Object.entries(headers)
-    .map(([name, value]) => `${name}: ${value}`)
-    .join('\r\n');
-  return `HTTP/1.1 ${status} ${title}\r\n${head}\r\n\r\n${body}`;
+  return { title, headers, body };
 }
 
 /** CDK's preflight response: one allowed origin is static; several echo the request's when listed. */

@@ -284,6 +284,7 @@ describe('security headers and requests Node parser refuses', () => {
       400,
     ],
     ['oversized headers', `GET /v1/hello HTTP/1.1\r\nHost: x\r\nx-big: ${'a'.repeat(11_000)}\r\n\r\n`, 431],
+    ['an HTTP/1.1 request without Host', 'GET /v1/hello HTTP/1.1\r\nx-api-key: k\r\n\r\n', 400],
   ])('%s → problem+json with the security headers, not a bare parser error', async (_name, bytes, status) => {
     const answer = parse(await raw(bytes));
     expect(answer.statusLine).toMatch(new RegExp(`^HTTP/1.1 ${status} `));

@@ -5,6 +5,7 @@ export type EmulatorRefusal = 'host' | 'origin' | 'credentials';
 
 export declare const LOOPBACK_ADDRESS: '127.0.0.1';
 export declare function isLoopbackHost(host: string | undefined, port: number | undefined): boolean;
+export declare function isLoopbackHostName(host: string | undefined): boolean;
 export declare function signedAccessKeyId(req: IncomingMessage): string | undefined;
 export declare function emulatorRefusal(req: IncomingMessage, accessKeyId: string | undefined): EmulatorRefusal | undefined;
 export declare function bindLoopbackOnly(): void;

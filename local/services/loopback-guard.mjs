@@ -1,7 +1,6 @@
-// Who may reach what the twin starts: a Host header that names loopback on the listener's own port (so a page
-// that rebinds its DNS name to 127.0.0.1 is refused), no browser Origin on the emulators, and the access key id
-// of the twin's per-start credentials. Plain JavaScript, so the fauxqs child process (fauxqs-server.mjs) and the
-// twin's TypeScript share it.
+// Who may reach what the twin starts: a Host header that names loopback (so a page that rebinds its DNS name to
+// 127.0.0.1 is refused), no browser Origin on the emulators, and the access key id of the twin's per-start
+// credentials. Plain JavaScript, so the fauxqs child process (fauxqs-server.mjs) and the twin's TypeScript share it.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import net from 'node:net';
@@ -14,6 +13,16 @@ export function isLoopbackHost(host, port) {
   if (typeof host !== 'string') return false;
   const value = host.toLowerCase();
   return LOOPBACK_NAMES.some((name) => value === `${name}:${port}` || (port === 80 && value === name));
+}
+
+/**
+ * A Host naming loopback, on any port: what a rebound DNS name can never send (its Host is the attacker's name),
+ * while a proxy in front of an emulator may keep its own port in the Host it forwards.
+ */
+export function isLoopbackHostName(host) {
+  if (typeof host !== 'string') return false;
+  const name = host.toLowerCase().replace(/:\d+$/, '');
+  return LOOPBACK_NAMES.includes(name);
 }
 
 /** The access key id a SigV4 request was signed with (Authorization header, or X-Amz-Credential when presigned). */
@@ -34,11 +43,11 @@ function sameSecret(a, b) {
 }
 
 /**
- * Why an emulator refuses this request, or undefined: `host` (not loopback on this port: DNS rebinding),
+ * Why an emulator refuses this request, or undefined: `host` (not a loopback name: DNS rebinding),
  * `origin` (a browser sent it), `credentials` (not signed with the twin's access key id).
  */
 export function emulatorRefusal(req, accessKeyId) {
-  if (!isLoopbackHost(req.headers.host, req.socket.localPort)) return 'host';
+  if (!isLoopbackHostName(req.headers.host)) return 'host';
   if (req.headers.origin !== undefined) return 'origin';
   if (accessKeyId) {
     const signed = signedAccessKeyId(req);

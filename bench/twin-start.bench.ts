@@ -46,7 +46,13 @@ async function main(): Promise<void> {
   }
   fs.rmSync(cacheDir, { recursive: true, force: true });
   const cold = await startOnce([]);
-  const result = { load: os.loadavg().map((l) => round(l, 2)), enforceWarm: summarize(enforce), off: summarize(off), enforceColdCache: cold, samples: { enforce, off } };
+  const result = {
+    load: os.loadavg().map((l) => round(l, 2)),
+    enforceWarm: summarize(enforce),
+    off: summarize(off),
+    enforceColdCache: cold,
+    samples: { enforce, off },
+  };
   console.log(JSON.stringify(result, null, 2));
   console.log(
     `target: npm start ready ≤ 10 s with the IAM check: p50 ${summarize(enforce).p50} s, max ${Math.max(...enforce)} s ` +

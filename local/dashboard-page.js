@@ -1,7 +1,15 @@
 // The twin dashboard page's script (browser): polls /_twin/api/metrics every second and draws the
-// widgets of contracts/dashboard.ts with uPlot (served by the twin from node_modules).
+// widgets of contracts/dashboard.ts with uPlot (served by the twin from node_modules). The metrics need the
+// dashboard token: it comes in the link's fragment (`#token=…`, never sent to a server), is kept for this tab
+// only (sessionStorage) and removed from the address bar.
 /* global uPlot */
 (() => {
+  const fromLink = new URLSearchParams(location.hash.slice(1)).get('token');
+  if (fromLink) {
+    sessionStorage.setItem('twinDashboardToken', fromLink);
+    history.replaceState(null, '', location.pathname + location.search);
+  }
+  const token = sessionStorage.getItem('twinDashboardToken');
   const charts = {};
   const palette = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
   const gauges = { t: [], visible: [], inFlight: [], dlq: [] };
@@ -116,8 +124,13 @@
 
   async function tick() {
     try {
-      const response = await fetch('/_twin/api/metrics', { cache: 'no-store' });
+      const response = await fetch('/_twin/api/metrics', { cache: 'no-store', headers: token ? { authorization: `Bearer ${token}` } : {} });
       if (response.ok) render(await response.json());
+      else if (response.status === 401 || response.status === 403) {
+        document.getElementById('updated').textContent =
+          'this page needs the dashboard token: open the dashboard link `npm start` printed (it ends in #token=…)';
+        return;
+      }
     } catch (error) {
       document.getElementById('updated').textContent = `twin unreachable: ${error}`;
     }

@@ -1,6 +1,9 @@
 // The twin's live dashboard: `/_twin/` (page), `/_twin/uplot.*` (the charting library, from
 // node_modules) and `/_twin/api/metrics` (JSON), built from contracts/dashboard.ts and filled from
 // what the twin observes: gateway answers, queue attributes in fauxqs, counters in DynamoDB Local.
+// It checks its callers itself (twin-guard.ts): the page and its assets hold no data; the metrics, which list
+// clients, need the dashboard's read-only token, which the page takes from its link's fragment.
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -11,6 +14,8 @@ import { PLANS, isPlanName } from '../contracts/plans';
 import { listClients } from '../capabilities/customers/client-store';
 import { dynamoUsageReader } from '../capabilities/usage/usage-reader';
 import type { AccessLogEntry } from './gateway/server';
+import { callerRefusal, sendRefusal, tokenRefusal } from './gateway/twin-guard';
+import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE } from '../contracts/gateway-responses';
 
 export const DASHBOARD_PATH = '/_twin/';
 /** Seconds of per-second history the page plots. */
@@ -149,28 +154,71 @@ const ASSETS: Record<string, { file: string; type: string }> = {
   '/_twin/dashboard.js': { file: path.join(__dirname, 'dashboard-page.js'), type: 'text/javascript; charset=utf-8' },
 };
 
+export interface DashboardAccess {
+  /** The dashboard's read-only token (the fragment of its link). */
+  readonly token: string;
+  /** The admin token, accepted as well. */
+  readonly adminToken?: string;
+}
+
+/** The link `npm start` prints: the token rides in the fragment, which the browser never sends or logs anywhere. */
+export function dashboardLink(baseUrl: string, token: string): string {
+  return `${baseUrl}${DASHBOARD_PATH}#token=${token}`;
+}
+
+const PAGE_HEADERS = {
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'content-security-policy':
+    "default-src 'self'; style-src 'self' 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+};
+
 /** Answers `/_twin/…` requests; returns false for any other path (the gateway handles those). */
-export function dashboardRoutes(observations: TwinObservations, sources: DashboardSources) {
+export function dashboardRoutes(observations: TwinObservations, sources: DashboardSources, access: DashboardAccess) {
   return async (req: IncomingMessage, res: ServerResponse, pathname: string): Promise<boolean> => {
     if (pathname !== '/_twin' && !pathname.startsWith('/_twin/')) return false;
-    req.resume();
-    const headers = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
-    if (req.method !== 'GET') {
-      res.writeHead(405, { ...headers, allow: 'GET' }).end();
+    const requestId = randomUUID();
+    const refusal =
+      callerRefusal(req) ??
+      (pathname === METRICS_PATH
+        ? tokenRefusal(req, [access.token, access.adminToken], 'the dashboard token (open the dashboard link `npm start` prints)')
+        : undefined);
+    if (refusal) {
+      sendRefusal(req, res, refusal, requestId);
       return true;
     }
-    if (pathname === '/_twin' || pathname === DASHBOARD_PATH) {
-      res.writeHead(200, { ...headers, 'content-type': 'text/html; charset=utf-8' }).end(PAGE);
-    } else if (pathname === '/_twin/api/metrics') {
+    req.resume();
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      sendProblem(res, 405, 'method-not-allowed', 'Method Not Allowed', 'The dashboard only reads: GET.', requestId, { allow: 'GET' });
+    } else if (pathname === '/_twin' || pathname === DASHBOARD_PATH) {
+      res.writeHead(200, { ...PAGE_HEADERS, 'content-type': 'text/html; charset=utf-8' }).end(PAGE);
+    } else if (pathname === METRICS_PATH) {
       const body = JSON.stringify(await dashboardMetrics(observations, sources));
-      res.writeHead(200, { ...headers, 'content-type': 'application/json' }).end(body);
+      res.writeHead(200, { ...PAGE_HEADERS, 'content-type': 'application/json' }).end(body);
     } else if (ASSETS[pathname]) {
-      res.writeHead(200, { ...headers, 'content-type': ASSETS[pathname].type }).end(fs.readFileSync(ASSETS[pathname].file));
+      res.writeHead(200, { ...PAGE_HEADERS, 'content-type': ASSETS[pathname].type }).end(fs.readFileSync(ASSETS[pathname].file));
     } else {
-      res.writeHead(404, { ...headers, 'content-type': 'text/plain' }).end('not found');
+      sendProblem(res, 404, 'not-found', 'Not Found', 'No such dashboard resource.', requestId);
     }
     return true;
   };
+}
+
+const METRICS_PATH = '/_twin/api/metrics';
+
+function sendProblem(
+  res: ServerResponse,
+  status: number,
+  slug: string,
+  title: string,
+  detail: string,
+  requestId: string,
+  headers: Record<string, string> = {},
+): void {
+  const body = JSON.stringify({ type: `${PROBLEM_TYPE_BASE}${slug}`, title, status, detail, requestId });
+  res.writeHead(status, { ...PAGE_HEADERS, ...headers, 'content-type': PROBLEM_CONTENT_TYPE, 'x-amzn-RequestId': requestId }).end(body);
 }
 
 const PAGE = `<!doctype html>

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Context } from 'aws-lambda';
 import { loadHandler } from './lambda-modules';
 import { runAs } from './iam/caller-identity';
+import { LAMBDA_SYNC_PAYLOAD } from './aws-limits';
 
 const ROOT = path.resolve(__dirname, '..');
 /** Our code, re-evaluated per environment; node_modules stay shared (they hold no per-request state). */
@@ -46,15 +47,27 @@ export class LocalFunction<E, R> {
     this.idle.push(await this.createEnvironment());
   }
 
+  /**
+   * One synchronous invocation, as Lambda's Invoke makes it: the event crosses as JSON (so the function gets
+   * plain objects of its own, never the caller's), within the synchronous payload limits both ways.
+   */
   async invoke(event: E, context: Context): Promise<R> {
+    const payload = JSON.stringify(event);
+    if (Buffer.byteLength(payload ?? '') > LAMBDA_SYNC_PAYLOAD.requestBytes) throw new InvokeRequestTooLargeError();
     const handler = await this.acquire();
     this.stats.invocations += 1;
+    let result: R;
     try {
       const principal = this.options.principal;
-      return await (principal === undefined ? handler(event, context) : runAs(principal, () => handler(event, context)));
+      const input = payload === undefined ? event : JSON.parse(payload);
+      result = await (principal === undefined ? handler(input, context) : runAs(principal, () => handler(input, context)));
     } finally {
       this.release(handler);
     }
+    const response = JSON.stringify(result);
+    if (response === undefined) return result;
+    if (Buffer.byteLength(response) > LAMBDA_SYNC_PAYLOAD.responseBytes) throw new InvokeResponseTooLargeError();
+    return JSON.parse(response) as R;
   }
 
   private async acquire(): Promise<Handler<E, R>> {
@@ -86,5 +99,22 @@ export class LocalFunction<E, R> {
       if (APP_DIRS.some((dir) => file.startsWith(dir))) delete require.cache[file];
     }
     return loadHandler<Handler<E, R>>(this.options.entry);
+  }
+}
+
+/** Lambda's Invoke refusing an event over the synchronous limit (HTTP 413); the function never runs. */
+export class InvokeRequestTooLargeError extends Error {
+  readonly statusCode = 413;
+  constructor() {
+    super(`Request must be smaller than ${LAMBDA_SYNC_PAYLOAD.requestBytes} bytes for the InvokeFunction operation`);
+    this.name = 'RequestEntityTooLargeException';
+  }
+}
+
+/** Lambda's answer when the function returned more than the synchronous limit: the function ran, its result is lost. */
+export class InvokeResponseTooLargeError extends Error {
+  constructor() {
+    super(`Response payload size exceeded maximum allowed payload size (${LAMBDA_SYNC_PAYLOAD.responseBytes} bytes).`);
+    this.name = 'Function.ResponseSizeTooLarge';
   }
 }

@@ -13,7 +13,7 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { TABLE_KEYS } from '../contracts/table';
 import { USAGE_QUEUE, USAGE_QUEUE_VISIBILITY_SECONDS } from '../contracts/usage-queue';
 
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from './fake-aws';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalCredentials } from './fake-aws';
 
 export { LOCAL_CREDENTIALS, LOCAL_REGION };
 
@@ -61,8 +61,11 @@ export interface Endpoints {
 }
 
 /** Idempotent: with `--persist` the resources may already exist. */
-export async function createLocalResources(endpoints: Endpoints): Promise<LocalResources> {
-  const common = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
+export async function createLocalResources(
+  endpoints: Endpoints,
+  credentials: LocalCredentials = LOCAL_CREDENTIALS,
+): Promise<LocalResources> {
+  const common = { region: LOCAL_REGION, credentials };
   const dynamo = new DynamoDBClient({ ...common, endpoint: endpoints.dynamoEndpoint });
   const sqs = new SQSClient({ ...common, endpoint: endpoints.sqsEndpoint });
   const s3 = new S3Client({ ...common, endpoint: endpoints.s3Endpoint, forcePathStyle: true });

@@ -76,10 +76,10 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
     else if (arg === '--no-access-log') accessLog = false;
     else if (arg === '--iam' || arg.startsWith('--iam=')) {
       const value = arg.includes('=') ? arg.slice('--iam='.length) : argv[++i];
-      if (!IAM_MODES.includes(value as IamMode)) throw new Error(`--iam takes one of ${IAM_MODES.join(', ')}: got ${JSON.stringify(value ?? '')}`);
+      if (!IAM_MODES.includes(value as IamMode))
+        throw new Error(`--iam takes one of ${IAM_MODES.join(', ')}: got ${JSON.stringify(value ?? '')}`);
       iam = value as IamMode;
-    }
-    else if (arg.split('=')[0] in endpointFlags) {
+    } else if (arg.split('=')[0] in endpointFlags) {
       const flag = arg.split('=')[0] as keyof typeof endpointFlags;
       const value = arg.includes('=') ? arg.slice(flag.length + 1) : argv[++i];
       if (!value || !/^https?:\/\/[^\s/]+/.test(value))
@@ -131,7 +131,7 @@ function banner(twin: Twin, options: CliOptions, seconds: number): string {
     `  dashboard   ${twin.dashboardUrl}   (live, offline)`,
     `  DynamoDB    ${twin.state.dynamoEndpoint}  (table ${twin.state.tableName})`,
     `  SQS + S3    ${twin.state.sqsEndpoint}  (queue ${path.basename(twin.state.usageQueueUrl)}, bucket ${twin.state.archiveBucket})`,
-    `  State file  ${stateFile}`,
+    `  State file  ${stateFile}  (this start's AWS credentials and tokens, mode 0600)`,
     `  Lambda logs ${path.relative(process.cwd(), lambdaLogPath(options.port))}  (npm run usage:replay -- --local reads it)`,
     `  Alerts      ${path.relative(process.cwd(), eventLogPath(options.port))}  (npm run events -- --local --follow prints it)`,
     `  Admin API   ${baseUrl}/admin/v1/clients  (loopback only; header Authorization: Bearer ${twin.state.adminToken})`,

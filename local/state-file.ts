@@ -21,16 +21,21 @@ export const twinState = z.object({
   usageQueueUrl: z.string(),
   deadLetterQueueUrl: z.string(),
   archiveBucket: z.string(),
-  /** The operator's credentials (the CLIs' `--local`): the twin checks their calls against the operator policy. */
-  credentials: z.object({ accessKeyId: z.string(), secretAccessKey: z.string() }).optional(),
   /** The in-process Lambdas' JSON log lines (the twin's CloudWatch Logs). */
   lambdaLogFile: z.string().optional(),
   /** Quota alert events the twin's stand-in EventBridge received, one JSON object per line (`npm run events -- --local`). */
   eventLogFile: z.string().optional(),
   /** API Gateway's per-key usage as the twin's usage plans count it (read by `npm run reconcile -- --local`). */
   gatewayUsageFile: z.string().optional(),
-  /** The admin routes' token (`Authorization: Bearer <token>`), in place of IAM on the twin. */
+  /**
+   * The CLIs' credentials for `--local` (random per start): the operator's, whose calls the twin's IAM check judges
+   * against the operator policy (with `--iam off`, the twin's own, the only ones its emulators accept).
+   */
+  credentials: z.object({ accessKeyId: z.string(), secretAccessKey: z.string() }).optional(),
+  /** The admin routes' token (`Authorization: Bearer <token>`), in place of IAM on the twin; every state-changing `/_twin/` route needs it too. */
   adminToken: z.string().optional(),
+  /** The dashboard's read-only token (the fragment of the dashboard link `npm start` prints). */
+  dashboardToken: z.string().optional(),
   /** The admin API's audit records (JSON lines). */
   adminAuditFile: z.string().optional(),
 });
@@ -97,7 +102,10 @@ export function readTwinState(port = portFromEnv(), dir = STATE_DIR): TwinState 
   return state;
 }
 
-/** SDK client settings for the twin's emulators, for scripts that talk to them directly. */
+/**
+ * SDK client settings for the twin's emulators, for scripts that talk to them directly: the twin's credentials of
+ * this start (a state file a test writes for emulators it started itself may leave them out: those accept any).
+ */
 export function twinClientConfig(state: TwinState, service: 'dynamodb' | 'sqs' | 's3') {
   const endpoint = service === 'dynamodb' ? state.dynamoEndpoint : service === 'sqs' ? state.sqsEndpoint : state.s3Endpoint;
   return {

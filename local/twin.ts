@@ -24,10 +24,10 @@ import { CORS_PREFLIGHT } from '../contracts/cors';
 import { FAST_START_JVM_OPTIONS, startDynamoDbLocal } from './services/dynamodb-local';
 import { startFauxqs } from './services/fauxqs';
 import type { RunningService } from './services/child-service';
-import { createLocalResources, expectedResources, LOCAL_CREDENTIALS, LOCAL_REGION, type LocalResources } from './resources';
+import { createLocalResources, expectedResources, LOCAL_REGION, type LocalResources } from './resources';
 import { freePort } from './services/ports';
 import { RequestAuthorizer } from './gateway/authorizer';
-import { lambdaContext, localFunctionName } from './fake-aws';
+import { lambdaContext, localFunctionName, newLocalCredentials, type LocalCredentials } from './fake-aws';
 import { createGatewayServer, type AccessLogEntry, type GatewayRoute } from './gateway/server';
 import { WebAcl } from './gateway/waf';
 import { UsagePlans, type PlanOverrides } from './gateway/usage-plans';
@@ -38,15 +38,15 @@ import { LocalFunction, type FunctionStats } from './lambda-runtime';
 import { dropSharedScopeWarnings } from './shared-scope-warnings';
 import { teeLambdaLogs } from './lambda-log';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { DASHBOARD_PATH, dashboardRoutes, TwinObservations } from './dashboard';
+import { dashboardLink, dashboardRoutes, TwinObservations } from './dashboard';
 import { ALERTS, alertBusName } from '../contracts/billing';
 import { type BusEvent, startLocalEventBus } from './event-bus';
-import { generateAdminToken } from './admin/admin-token';
-import { twinAdminRoutes } from './admin/twin-admin';
+import { generateAdminToken, generateDashboardToken } from './admin/admin-token';
+import { adoptExistingKeys, twinAdminRoutes } from './admin/twin-admin';
+import { ApiKeys } from './gateway/api-keys';
 import { CallerStamps, runAs } from './iam/caller-identity';
 import { type Denial, type IamMode, type IamProxy, startIamProxy } from './iam/iam-proxy';
 import { loadStackAccess, type StackAccess } from './iam/stack-policies';
-import { randomCredentials, type Credentials } from './iam/credentials';
 import { TABLE_KEYS } from '../contracts/table';
 import { STATE_DIR } from './state-file';
 
@@ -120,7 +120,7 @@ export interface DemoKey {
 
 export interface Twin {
   readonly baseUrl: string;
-  /** The live dashboard page. */
+  /** The live dashboard page, with its read-only token in the fragment. */
   readonly dashboardUrl: string;
   /** What the state file holds (pid is this process). */
   readonly state: TwinState;
@@ -155,7 +155,7 @@ function setLambdaEnvironment(
   resources: LocalResources,
   options: TwinOptions,
   stage: StageConfig,
-  credentials: Credentials,
+  credentials: LocalCredentials,
 ): void {
   Object.assign(process.env, {
     TABLE_NAME: resources.tableName,
@@ -165,8 +165,8 @@ function setLambdaEnvironment(
     RETENTION_DAYS: String(stage.retentionDays),
     AWS_REGION: LOCAL_REGION,
     AWS_DEFAULT_REGION: LOCAL_REGION,
-    // The functions' calls are attributed by the caller stamp (local/iam/caller-identity.ts); these keys
-    // name no principal, so a call made outside an invocation is refused instead of passing unchecked.
+    // With the IAM check, the functions' calls are attributed by the caller stamp (local/iam/caller-identity.ts):
+    // their keys name no principal, so a call made outside an invocation is refused instead of passing unchecked.
     AWS_ACCESS_KEY_ID: credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamo,
@@ -231,11 +231,13 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     fs.mkdirSync(path.join(persist, 'fauxqs'), { recursive: true });
   }
 
-  // 1. Ports first, so the Lambdas' environment is known before anything starts: their modules read it
-  // at load time, and loading them overlaps the emulators' start (DynamoDB Local on Java is the slowest).
+  // 1. Ports and credentials first, so the Lambdas' environment is known before anything starts: their modules
+  // read it at load time, and loading them overlaps the emulators' start (DynamoDB Local on Java is the slowest).
+  // Whatever HOST the gateway has, the emulators listen on loopback only and accept this start's credentials.
+  const credentials = newLocalCredentials();
   const [dynamoPort, fauxqsPort, eventBusPort] = [
-    options.dynamoEndpoint ? 0 : await freePort(host),
-    await freePort(host),
+    options.dynamoEndpoint ? 0 : await freePort('127.0.0.1'),
+    await freePort('127.0.0.1'),
     await freePort('127.0.0.1'),
   ];
   const fauxqsEndpoint = `http://127.0.0.1:${fauxqsPort}`;
@@ -249,7 +251,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
 
   // The IAM check sits between every caller and the emulators: functions reach the emulators through it.
   const iamMode: IamMode = options.iam ?? 'enforce';
-  const operatorCredentials = randomCredentials();
+  const operatorCredentials = newLocalCredentials();
   const stamps = new CallerStamps([]);
   const loadedAccess = iamMode === 'off' ? undefined : loadStackAccess({ stage: 'dev', cacheDir: path.join(STATE_DIR, 'iam') });
   const access = options.iamPolicies && loadedAccess ? loadedAccess.then(options.iamPolicies) : loadedAccess;
@@ -260,7 +262,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       mode: iamMode === 'soft' ? 'soft' : 'enforce',
       access,
       stamps,
-      credentials: { operator: operatorCredentials.accessKeyId },
+      credentials: { operator: operatorCredentials.accessKeyId, upstream: credentials.accessKeyId },
       upstreams: { dynamodb: endpoints.dynamo, sqs: endpoints.sqs, s3: endpoints.s3, events: endpoints.events },
       partitionKeyOf: () => TABLE_KEYS.partitionKey,
       log,
@@ -270,7 +272,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
   }
   const checked = iamProxy ? { ...iamProxy.endpoints, dynamo: iamProxy.endpoints.dynamodb } : endpoints;
   const checkedExpected = expectedResources(checked.sqs);
-  setLambdaEnvironment(checked, checkedExpected, options, stage, randomCredentials());
+  setLambdaEnvironment(checked, checkedExpected, options, stage, iamProxy ? newLocalCredentials() : credentials);
 
   const t0 = performance.now();
   const timings: Record<string, number> = {};
@@ -289,7 +291,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
             javaOptions: FAST_START_JVM_OPTIONS,
           }),
         ]),
-    startFauxqs({ port: fauxqsPort, persistDir: persist && path.join(persist, 'fauxqs') }),
+    startFauxqs({ port: fauxqsPort, persistDir: persist && path.join(persist, 'fauxqs'), accessKeyId: credentials.accessKeyId }),
   ]);
   mark('emulatorsUp');
   const services = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
@@ -319,11 +321,10 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
   }
   try {
     // 2. The stack's resources (as the Lambdas were told), and the Lambdas.
-    const resources = await createLocalResources({
-      dynamoEndpoint: endpoints.dynamo,
-      sqsEndpoint: endpoints.sqs,
-      s3Endpoint: endpoints.s3,
-    });
+    const resources = await createLocalResources(
+      { dynamoEndpoint: endpoints.dynamo, sqsEndpoint: endpoints.sqs, s3Endpoint: endpoints.s3 },
+      credentials,
+    );
     mark('resourcesCreated');
     if (access) await access; // the policies, before the first checked call
     mark('iamPoliciesLoaded');
@@ -335,6 +336,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       port: eventBusPort,
       busName: alertBusName(stage.stageName),
       logFile: options.eventLogFile,
+      accessKeyId: credentials.accessKeyId,
     });
     cleanup.push(() => eventBus.stop());
     const authorizer = new RequestAuthorizer({
@@ -362,15 +364,18 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
 
     // 3. The usage pipeline: queue → poller → aggregator, with the stage's batching.
     // Lambda's event source mapping polls with the function's execution role.
-    const poller: UsagePoller = await runAs('aggregator', () => startUsagePoller({
-      queueUrl: checkedExpected.usageQueueUrl,
-      sqsEndpoint: checked.sqs,
-      stage,
-      handler: (event, context) => aggregator.invoke(event, context),
-      log: (line) => {
-        if (!stopping) log(line);
-      },
-    }));
+    const poller: UsagePoller = await runAs('aggregator', () =>
+      startUsagePoller({
+        queueUrl: checkedExpected.usageQueueUrl,
+        sqsEndpoint: checked.sqs,
+        credentials,
+        stage,
+        handler: (event, context) => aggregator.invoke(event, context),
+        log: (line) => {
+          if (!stopping) log(line);
+        },
+      }),
+    );
     cleanup.push(() => poller.stop());
 
     // 4. The daily job on its schedule.
@@ -417,16 +422,22 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     }
 
     // 5. The gateway, with the dashboard fed from what it answers.
-    const dashboardDb = new DynamoDBClient({ endpoint: endpoints.dynamo, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
-    const dashboardSqs = new SQSClient({ endpoint: endpoints.sqs, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+    const dashboardDb = new DynamoDBClient({ endpoint: endpoints.dynamo, region: LOCAL_REGION, credentials });
+    const dashboardSqs = new SQSClient({ endpoint: endpoints.sqs, region: LOCAL_REGION, credentials });
     // The admin function's table client: through the IAM check, as the admin role (twin-admin.ts runs it so).
-    const adminDb = new DynamoDBClient({ endpoint: checked.dynamo, region: LOCAL_REGION, credentials: randomCredentials() });
+    const adminDb = new DynamoDBClient({
+      endpoint: checked.dynamo,
+      region: LOCAL_REGION,
+      credentials: iamProxy ? newLocalCredentials() : credentials,
+    });
     cleanup.push(() => {
       dashboardDb.destroy();
       dashboardSqs.destroy();
       adminDb.destroy();
     });
     const adminToken = options.adminToken ?? generateAdminToken();
+    const dashboardToken = generateDashboardToken();
+    const apiKeys = new ApiKeys();
     const adminAuditFile = path.resolve(options.adminAuditFile ?? path.join(os.tmpdir(), `metered-twin-${randomUUID()}-admin-audit.log`));
     const onAccess = options.onAccess; // given explicitly: honoured even when quiet (tests count handler answers)
     const server = createGatewayServer({
@@ -440,19 +451,26 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
         observations.record(entry);
         onAccess?.(entry);
       },
-      twinRoutes: dashboardRoutes(observations, {
-        db: DynamoDBDocumentClient.from(dashboardDb),
-        tableName: resources.tableName,
-        sqs: dashboardSqs,
-        usageQueueUrl: resources.usageQueueUrl,
-        deadLetterQueueUrl: resources.deadLetterQueueUrl,
-      }),
+      twinRoutes: dashboardRoutes(
+        observations,
+        {
+          db: DynamoDBDocumentClient.from(dashboardDb),
+          tableName: resources.tableName,
+          sqs: dashboardSqs,
+          usageQueueUrl: resources.usageQueueUrl,
+          deadLetterQueueUrl: resources.deadLetterQueueUrl,
+        },
+        { token: dashboardToken, adminToken },
+      ),
+      adminToken,
+      apiKeys,
       adminRoutes: await twinAdminRoutes({
         db: DynamoDBDocumentClient.from(adminDb),
         principal: 'admin',
         tableName: resources.tableName,
         usagePlans,
         authorizer,
+        apiKeys,
         token: adminToken,
         auditFile: adminAuditFile,
         stage: stage.stageName,
@@ -466,7 +484,8 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     const baseUrl = `http://${host}:${port}`;
 
     // 6. Demo keys: one per plan (kept in the persist folder, so a restart prints the same ones).
-    const demoKeys = await seedDemoKeys(endpoints.dynamo, resources.tableName, persist);
+    const demoKeys = await seedDemoKeys(endpoints.dynamo, resources.tableName, persist, credentials);
+    await adoptExistingKeys(apiKeys, { db: DynamoDBDocumentClient.from(dashboardDb), tableName: resources.tableName });
     mark('ready');
 
     const state: TwinState = {
@@ -480,20 +499,22 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       s3Endpoint: checked.s3,
       usageQueueUrl: checkedExpected.usageQueueUrl,
       deadLetterQueueUrl: checkedExpected.deadLetterQueueUrl,
-      credentials: iamProxy ? operatorCredentials : LOCAL_CREDENTIALS,
       tableName: resources.tableName,
       archiveBucket: resources.archiveBucket,
+      // A copy (the SDK marks the credentials objects it is given): the operator's with the IAM check, else the twin's.
+      credentials: { ...(iamProxy ? operatorCredentials : credentials) },
       ...(options.lambdaLogFile ? { lambdaLogFile: path.resolve(options.lambdaLogFile) } : {}),
       ...(options.gatewayUsageFile ? { gatewayUsageFile: path.resolve(options.gatewayUsageFile) } : {}),
       ...(options.eventLogFile ? { eventLogFile: path.resolve(options.eventLogFile) } : {}),
       adminToken,
+      dashboardToken,
       adminAuditFile,
     };
 
     let stopped: Promise<void> | undefined;
     return {
       baseUrl,
-      dashboardUrl: `${baseUrl}${DASHBOARD_PATH}`,
+      dashboardUrl: dashboardLink(baseUrl, dashboardToken),
       state,
       demoKeys,
       stage,
@@ -543,10 +564,15 @@ function recordGrantUses(proxy: IamProxy): void {
   fs.writeFileSync(path.join(dir, `uses-${process.pid}-${randomUUID()}.json`), JSON.stringify([...proxy.grantsUsed.values()]));
 }
 
-async function seedDemoKeys(dynamoEndpoint: string, tableName: string, persist: string | undefined): Promise<Record<PlanName, DemoKey>> {
+async function seedDemoKeys(
+  dynamoEndpoint: string,
+  tableName: string,
+  persist: string | undefined,
+  credentials: LocalCredentials,
+): Promise<Record<PlanName, DemoKey>> {
   const { createClient, getClient } = await import('../capabilities/customers/client-store');
   const { hashApiKey } = await import('../capabilities/customers/api-keys');
-  const client = new DynamoDBClient({ endpoint: dynamoEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  const client = new DynamoDBClient({ endpoint: dynamoEndpoint, region: LOCAL_REGION, credentials });
   const store = { db: DynamoDBDocumentClient.from(client), tableName };
   const file = persist && path.join(persist, 'demo-keys.json');
   try {

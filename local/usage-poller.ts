@@ -4,7 +4,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { WORKERS } from '../contracts/workers';
 import type { StageConfig } from '../contracts/stages';
 import { createEventSourcePoller, type PollerStats, type SqsHandler } from './event-source-poller';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, localFunctionName } from './fake-aws';
+import { LOCAL_REGION, localFunctionName, type LocalCredentials } from './fake-aws';
 
 export interface UsagePoller {
   /** Resolves once the queue is empty and no batch is in flight. */
@@ -16,6 +16,8 @@ export interface UsagePoller {
 export interface UsagePollerOptions {
   readonly queueUrl: string;
   readonly sqsEndpoint: string;
+  /** The twin's credentials (Lambda's event source polls as the function's role). */
+  readonly credentials: LocalCredentials;
   readonly stage: StageConfig;
   /** The aggregator function. */
   readonly handler: SqsHandler;
@@ -23,7 +25,7 @@ export interface UsagePollerOptions {
 }
 
 export async function startUsagePoller(options: UsagePollerOptions): Promise<UsagePoller> {
-  const sqs = new SQSClient({ endpoint: options.sqsEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  const sqs = new SQSClient({ endpoint: options.sqsEndpoint, region: LOCAL_REGION, credentials: options.credentials });
   let stopping = false;
   const poller = createEventSourcePoller({
     sqs,

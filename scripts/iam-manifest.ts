@@ -28,7 +28,10 @@ function main(argv: readonly string[]): number {
     return 1;
   }
   const kept: ManifestEntry[] = argv.includes('--add') && fs.existsSync(MANIFEST) ? JSON.parse(fs.readFileSync(MANIFEST, 'utf8')).uses : [];
-  const uses = mergeUses([...kept, ...files.flatMap((file) => JSON.parse(fs.readFileSync(path.join(from, file), 'utf8')) as ManifestEntry[])]);
+  const uses = mergeUses([
+    ...kept,
+    ...files.flatMap((file) => JSON.parse(fs.readFileSync(path.join(from, file), 'utf8')) as ManifestEntry[]),
+  ]);
   const manifest = {
     about: 'Every AWS access the code was seen to use on the twin with the IAM check on; `npm run iam:manifest` writes it.',
     uses,

@@ -1,6 +1,6 @@
-// The twin's admin routes (`/admin/v1/…`) on the gateway's port: loopback callers only, the admin token in
-// place of IAM, then the same admin router the AWS Lambda runs, with the caller `twin-admin`. Refusals are
-// problem+json and audited like the router's own.
+// The twin's admin routes (`/admin/v1/…`) on the gateway's port: loopback callers addressing loopback from no
+// other site (twin-guard.ts), the admin token in place of IAM, JSON bodies, then the same admin router the AWS
+// Lambda runs, with the caller `twin-admin`. Refusals are problem+json and audited like the router's own.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
@@ -13,7 +13,7 @@ import type { AdminHandler } from '../../capabilities/admin/router';
 import { lambdaContext } from '../fake-aws';
 import { sendGatewayResponse } from '../gateway/gateway-responses';
 import { proxyEvent } from '../gateway/proxy-event';
-import { isLoopback } from '../gateway/revocations';
+import { bodyTypeRefusal, callerRefusal } from '../gateway/twin-guard';
 import { checkAdminToken } from './admin-token';
 
 export const ADMIN_PREFIX = '/admin/';
@@ -45,7 +45,7 @@ export function adminRoutes(options: AdminRoutesOptions) {
     const matched = compiled.find((c) => c.route.method === method && c.pattern.test(path));
     const answered = (status: number) =>
       options.onAnswer?.({ requestId, method, path, status, latencyMs: Math.round(performance.now() - started) });
-    const refuse = async (status: 401 | 403, reason: string, detail: string, headers: Record<string, string> = {}) => {
+    const refuse = async (status: 401 | 403 | 415, reason: string, detail: string, headers: Record<string, string> = {}) => {
       req.resume();
       // Recorded before answering, as the router does: whoever sees the answer finds the record.
       await options.audit.write({
@@ -64,14 +64,18 @@ export function adminRoutes(options: AdminRoutesOptions) {
       return true;
     };
 
-    // 1. IAM's stand-in: loopback callers with the admin token; a client API key is no credential here.
-    if (!isLoopback(req)) return refuse(403, 'admin-loopback-only', 'Admin routes accept requests from this machine only.');
+    // 1. IAM's stand-in: a loopback caller addressing loopback (DNS rebinding), from no other site, with the admin
+    // token; a client API key is no credential here. A body must be JSON.
+    const caller = callerRefusal(req, 'admin');
+    if (caller) return refuse(caller.status, caller.slug, caller.detail);
     const token = checkAdminToken(req.headers.authorization, options.token);
     if (token === 'missing')
       return refuse(401, 'admin-token-missing', 'Admin routes need the admin token: Authorization: Bearer <token>.', {
         'WWW-Authenticate': 'Bearer realm="admin"',
       });
     if (token === 'invalid') return refuse(403, 'admin-token-invalid', 'The admin token is not valid.');
+    const bodyType = bodyTypeRefusal(req, 'admin');
+    if (bodyType) return refuse(bodyType.status, bodyType.slug, bodyType.detail);
 
     // 2. The resource, as API Gateway matches it: an unknown one is its "Missing Authentication Token".
     if (!matched) {
@@ -174,7 +178,7 @@ function sendProblem(
   requestId: string,
   headers: Record<string, string>,
 ) {
-  const title = status === 401 ? 'Unauthorized' : 'Forbidden';
+  const title = status === 401 ? 'Unauthorized' : status === 415 ? 'Unsupported Media Type' : 'Forbidden';
   const body = JSON.stringify({ type: `${PROBLEM_TYPE_BASE}${slug}`, title, status, detail, requestId });
   res.writeHead(status, {
     ...SECURITY_HEADERS,

@@ -1,10 +1,13 @@
 // The admin API on the twin: the shared admin router with the twin's table, its gateway emulator as the key
-// gateway (revocations take effect at once) and a JSON-lines audit file; served on the gateway's port.
+// gateway (usage keys counted and rate-limited as API Gateway's, revocations in effect at once) and a JSON-lines
+// audit file; served on the gateway's port.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { generateUsageIdentifier } from '../../capabilities/customers/api-keys';
 import { runAs } from '../iam/caller-identity';
+import { listClients } from '../../capabilities/customers/client-store';
 import type { KeyGateway } from '../../capabilities/customers/key-gateway-port';
 import { dynamoUsageReader } from '../../capabilities/usage/usage-reader';
+import type { ApiKeys } from '../gateway/api-keys';
 import type { RequestAuthorizer } from '../gateway/authorizer';
 import type { UsagePlans } from '../gateway/usage-plans';
 import { adminRoutes, type AdminRoutesOptions } from './admin-server';
@@ -15,6 +18,7 @@ export interface TwinAdminOptions {
   readonly tableName: string;
   readonly usagePlans: UsagePlans;
   readonly authorizer: RequestAuthorizer;
+  readonly apiKeys: ApiKeys;
   readonly token: string;
   readonly auditFile: string;
   readonly stage: string;
@@ -25,11 +29,21 @@ export interface TwinAdminOptions {
   readonly principal?: string;
 }
 
-/** The emulator's counterpart of API Gateway's key calls: usage plans follow the authorizer's plan, so only revocations act. */
-export function twinKeyGateway(usagePlans: UsagePlans, authorizer: RequestAuthorizer): KeyGateway {
+/**
+ * The emulator's counterpart of API Gateway's key calls: a usage key is created under CreateApiKey's limits (the
+ * SDK's LimitExceededException or TooManyRequestsException, as on AWS); usage plans follow the authorizer's plan.
+ */
+export function twinKeyGateway(usagePlans: UsagePlans, authorizer: RequestAuthorizer, apiKeys: ApiKeys): KeyGateway {
   return {
     async registerUsageKey() {
-      return { usageKey: generateUsageIdentifier(), discard: async () => undefined };
+      const usageKey = generateUsageIdentifier();
+      apiKeys.create(usageKey);
+      return {
+        usageKey,
+        discard: async () => {
+          apiKeys.delete(usageKey);
+        },
+      };
     },
     async enforceRevocation(revoked) {
       if (revoked.usageKey) usagePlans.disableKey(revoked.usageKey);
@@ -54,7 +68,7 @@ export async function twinAdminRoutes(options: TwinAdminOptions) {
   const { createAdminHandler } = await loadAdminRouter();
   const store = { db: options.db, tableName: options.tableName };
   const audit = jsonLinesAuditLog(options.auditFile);
-  const gateway = twinKeyGateway(options.usagePlans, options.authorizer);
+  const gateway = twinKeyGateway(options.usagePlans, options.authorizer, options.apiKeys);
   const handler = createAdminHandler({
     store,
     usage: dynamoUsageReader(store),
@@ -72,4 +86,9 @@ export async function twinAdminRoutes(options: TwinAdminOptions) {
     functionName: options.functionName,
     onAnswer: options.onAnswer,
   });
+}
+
+/** The usage keys the table's clients already hold (a `--persist` folder, the demo keys): API Gateway keys the account has. */
+export async function adoptExistingKeys(apiKeys: ApiKeys, store: { db: DynamoDBDocumentClient; tableName: string }): Promise<void> {
+  apiKeys.adopt((await listClients(store)).map((client) => client.usageKey));
 }

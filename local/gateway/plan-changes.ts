@@ -1,5 +1,5 @@
-// The twin's counterpart of `FlushStageAuthorizersCache` after `keys set-plan`: a loopback-only route that
-// drops the client's cached authorizer results, so its new plan (limits, routes, analytics) applies from
+// The twin's counterpart of `FlushStageAuthorizersCache` after `keys set-plan`: a management route
+// (twin-management.ts: loopback, admin token, JSON) that drops the client's cached authorizer results, so its new plan (limits, routes, analytics) applies from
 // the next request instead of after the cache TTL.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as z from 'zod';

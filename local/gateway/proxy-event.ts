@@ -64,10 +64,18 @@ export function forwardedRawHeaders(request: Pick<IncomingRequest, 'rawHeaders' 
 
 const forwardedCache = new WeakMap<object, string[]>();
 
+/**
+ * A map for names the client chose: no prototype, so a name like `constructor` or `__proto__` is a key like
+ * any other (API Gateway passes such names on; the event reaches the function as parsed JSON, own keys only).
+ */
+function clientNamed<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}
+
 /** Single-value and multi-value header maps; the single-value map keeps the last value, like API Gateway. */
 export function headerMaps(rawHeaders: readonly string[]) {
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
+  const headers = clientNamed<string>();
+  const multiValueHeaders = clientNamed<string[]>();
   const firstSpelling = new Map<string, string>();
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const name = rawHeaders[i];
@@ -81,8 +89,8 @@ export function headerMaps(rawHeaders: readonly string[]) {
 }
 
 export function queryMaps(query: URLSearchParams) {
-  const single: Record<string, string> = {};
-  const multi: Record<string, string[]> = {};
+  const single = clientNamed<string>();
+  const multi = clientNamed<string[]>();
   for (const [key, value] of query) {
     (multi[key] ??= []).push(value);
     single[key] = value;

@@ -1,21 +1,18 @@
-// The twin's counterpart of `UpdateApiKey enabled=false` + `FlushStageAuthorizersCache`: a loopback-only
-// route the keys CLI calls on revoke, so a revoked key is refused at once instead of after the cache TTL.
-// Without a usage key it only drops the client's cached results (`keys rotate --grace 0`, whose AWS
-// counterpart is `FlushStageAuthorizersCache` alone).
+// The twin's counterpart of `UpdateApiKey enabled=false` + `FlushStageAuthorizersCache`: a management route
+// (twin-management.ts: loopback, admin token, JSON) the keys CLI calls on revoke, so a revoked key is refused at
+// once instead of after the cache TTL. Without a usage key it only drops the client's cached results
+// (`keys rotate --grace 0`, whose AWS counterpart is `FlushStageAuthorizersCache` alone).
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as z from 'zod';
+import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE } from '../../contracts/gateway-responses';
+import { SECURITY_HEADERS } from '../../contracts/security-headers';
 import type { RequestAuthorizer } from './authorizer';
 import type { UsagePlans } from './usage-plans';
 
 export const TWIN_REVOCATIONS_PATH = '/_twin/revocations';
 
 const revocation = z.object({ clientId: z.string().min(1).max(128), usageKey: z.string().min(1).max(128).optional() });
-
-const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
-
-export function isLoopback(req: IncomingMessage): boolean {
-  return LOOPBACK.has(req.socket.remoteAddress ?? '');
-}
 
 /** Applies one revocation: the client's cached authorizer results are dropped and its usage key disabled. */
 export async function handleRevocation(
@@ -56,7 +53,8 @@ export async function readManagementBody<T>(
     parsed = schema.safeParse(undefined);
   }
   if (size <= 4096 && parsed.success) return parsed.data;
-  res.writeHead(400, { 'content-type': 'application/problem+json' });
-  res.end(JSON.stringify({ type: 'about:blank', title: 'Bad Request', status: 400, detail: expected }));
+  const requestId = randomUUID();
+  res.writeHead(400, { ...SECURITY_HEADERS, 'Content-Type': PROBLEM_CONTENT_TYPE, 'x-amzn-RequestId': requestId });
+  res.end(JSON.stringify({ type: `${PROBLEM_TYPE_BASE}invalid-request`, title: 'Bad Request', status: 400, detail: expected, requestId }));
   return undefined;
 }

@@ -12,9 +12,9 @@ import { sendGatewayResponse, type GatewayError } from './gateway-responses';
 import { lambdaContext } from '../fake-aws';
 import { authorizerEvent, methodArn, proxyEvent, type IncomingRequest } from './proxy-event';
 import type { UsagePlans } from './usage-plans';
-import { handleRevocation, isLoopback, TWIN_REVOCATIONS_PATH } from './revocations';
 import type { WebAcl } from './waf';
-import { handlePlanChange, TWIN_PLAN_CHANGES_PATH } from './plan-changes';
+import { TWIN_MANAGEMENT_PATHS, twinManagementRoutes } from './twin-management';
+import type { ApiKeys } from './api-keys';
 import { overrideFromContext } from '../../capabilities/authorizer/override-context';
 
 export type RouteHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -61,6 +61,10 @@ export interface GatewayOptions {
   readonly twinRoutes?: (req: IncomingMessage, res: ServerResponse, pathname: string) => Promise<boolean>;
   /** The admin API (`/admin/v1/…`, local/admin/): answers and returns true for its paths, before any gateway step. */
   readonly adminRoutes?: (req: IncomingMessage, res: ServerResponse, pathname: string) => Promise<boolean>;
+  /** The admin token: every state-changing `/_twin/` route needs it; without it they refuse everything. */
+  readonly adminToken?: string;
+  /** The account's API keys (CreateApiKey's limits), created by `keys create --local` through `POST /_twin/api-keys`. */
+  readonly apiKeys?: ApiKeys;
 }
 
 export interface CorsPreflight {
@@ -79,8 +83,10 @@ export function createGatewayServer(options: GatewayOptions): http.Server {
   const maxPayload = options.maxPayloadBytes ?? GATEWAY_MAX_PAYLOAD_BYTES;
   const resources = resourcePatterns(options.routes.map((r) => r.definition.path));
   const allowMethods = [...new Set([...options.routes.map((r) => r.definition.method), 'OPTIONS'])].join(',');
+  const manage = twinManagementRoutes(options);
 
-  const server = http.createServer({ maxHeaderSize: GATEWAY_MAX_HEADER_BYTES }, (req, res) => {
+  // A Host-less HTTP/1.1 request is answered below in the contract, not with Node's bare 400.
+  const server = http.createServer({ maxHeaderSize: GATEWAY_MAX_HEADER_BYTES, requireHostHeader: false }, (req, res) => {
     handle(req, res).catch((error: unknown) => {
       options.onIntegrationError?.('unknown', error);
       if (!res.headersSent) res.writeHead(500).end();
@@ -101,12 +107,20 @@ export function createGatewayServer(options: GatewayOptions): http.Server {
     const receivedAt = Date.now();
     const started = performance.now();
     const requestId = randomUUID();
+    if (req.headers.host === undefined && req.httpVersion === '1.1') {
+      req.resume();
+      const { headers, body } = invalidRequestProblem(400, requestId);
+      res.writeHead(400, headers).end(body);
+      return;
+    }
     const url = new URL(req.url ?? '/', 'http://gateway.local');
     const path = normalizePath(url.pathname);
     const method = (req.method ?? 'GET').toUpperCase();
+    // The twin's own routes, on the path as URL parsing leaves it (`/v1/../_twin/` and `%2e%2e` are `/_twin/`
+    // here): each checks its caller itself (twin-guard.ts), so none relies on the address the gateway listens on.
     if (options.adminRoutes && (await options.adminRoutes(req, res, url.pathname))) return;
-    // The dashboard's pages (GET /_twin/…); the management routes below (revocations) are not its.
-    const management = url.pathname === TWIN_REVOCATIONS_PATH || url.pathname === TWIN_PLAN_CHANGES_PATH;
+    // The dashboard's pages (GET /_twin/…); the management routes below are not its.
+    const management = TWIN_MANAGEMENT_PATHS.includes(path);
     if (options.twinRoutes && !management && (await options.twinRoutes(req, res, url.pathname))) return;
     let clientId: string | undefined;
     let resourcePath: string | undefined;
@@ -128,13 +142,9 @@ export function createGatewayServer(options: GatewayOptions): http.Server {
       finish(status, error);
     };
 
-    // 0. The twin's stand-in for API Gateway's management API (loopback only): revocations.
-    if (path === TWIN_REVOCATIONS_PATH && method === 'POST' && isLoopback(req)) {
-      return finish(await handleRevocation(req, res, options));
-    }
-    if (path === TWIN_PLAN_CHANGES_PATH && method === 'POST' && isLoopback(req)) {
-      return finish(await handlePlanChange(req, res, options));
-    }
+    // 0. The twin's stand-ins for API Gateway's control plane (revocations, cache flushes, API keys): loopback,
+    // admin token, JSON.
+    if (management) return finish(await manage(req, res, path));
 
     // 1. The web ACL sees every request first, as AWS WAF does in front of the stage.
     const waf = options.webAcl?.inspect(normalizeIp(req.socket.remoteAddress), req.headers);
@@ -235,6 +245,15 @@ export function createGatewayServer(options: GatewayOptions): http.Server {
 
 /** A whole HTTP/1.1 response for a request the parser refused: problem+json with the security headers. */
 export function rawProblemResponse(status: 400 | 431, requestId: string): string {
+  const { title, headers, body } = invalidRequestProblem(status, requestId);
+  const head = Object.entries(headers)
+    .map(([name, value]) => `${name}: ${value}`)
+    .join('\r\n');
+  return `HTTP/1.1 ${status} ${title}\r\n${head}\r\n\r\n${body}`;
+}
+
+/** The problem+json answer to a request that is not valid HTTP/1.1 (or whose headers are too large). */
+function invalidRequestProblem(status: 400 | 431, requestId: string) {
   const title = status === 431 ? 'Request Header Fields Too Large' : 'Bad Request';
   const detail =
     status === 431
@@ -254,10 +273,7 @@ export function rawProblemResponse(status: 400 | 431, requestId: string): string
     'x-amzn-RequestId': requestId,
     Connection: 'close',
   };
-  const head = Object.entries(headers)
-    .map(([name, value]) => `${name}: ${value}`)
-    .join('\r\n');
-  return `HTTP/1.1 ${status} ${title}\r\n${head}\r\n\r\n${body}`;
+  return { title, headers, body };
 }
 
 /** CDK's preflight response: one allowed origin is static; several echo the request's when listed. */

@@ -37,7 +37,10 @@ export function mergeUses(uses: Iterable<GrantUse | ManifestEntry>): ManifestEnt
 
 function principalOf(access: StackAccess, principal: string) {
   if (principal === 'operator') {
-    return { arn: `arn:aws:iam::${access.account}:role/metered-api-${access.stage}-operator`, policies: Object.values(access.operators).flat() };
+    return {
+      arn: `arn:aws:iam::${access.account}:role/metered-api-${access.stage}-operator`,
+      policies: Object.values(access.operators).flat(),
+    };
   }
   const fn = access.functions[principal];
   if (!fn) throw new Error(`the manifest names ${principal}, which is not a function of the stack`);
@@ -62,7 +65,10 @@ export function isAllowed(access: StackAccess, entry: ManifestEntry): { allowed:
         ...entry.context,
       },
     },
-    { identity: policies, resource: access.resourcePolicies[entry.resource] ?? access.resourcePolicies[entry.resource.replace(/\/.*$/, '')] },
+    {
+      identity: policies,
+      resource: access.resourcePolicies[entry.resource] ?? access.resourcePolicies[entry.resource.replace(/\/.*$/, '')],
+    },
   );
   return { allowed: decision.decision === 'Allow', reason: decision.reason };
 }
@@ -106,7 +112,14 @@ export function grantsOf(access: StackAccess): Grant[] {
   return grants;
 }
 
-const wildcard = (pattern: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+const wildcard = (pattern: string) =>
+  new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    'i',
+  );
 
 /** The grants no manifest entry uses: each needs a stated reason, or it should go. */
 export function unusedGrants(access: StackAccess, manifest: readonly ManifestEntry[]): Grant[] {
@@ -116,7 +129,8 @@ export function unusedGrants(access: StackAccess, manifest: readonly ManifestEnt
         (entry) =>
           entry.principal === grant.principal &&
           wildcard(grant.action).test(entry.action) &&
-          (grant.keyPattern === undefined || (entry.keyFamily !== undefined && wildcard(grant.keyPattern).test(sampleKey(entry.keyFamily)))),
+          (grant.keyPattern === undefined ||
+            (entry.keyFamily !== undefined && wildcard(grant.keyPattern).test(sampleKey(entry.keyFamily)))),
       ),
   );
 }

@@ -58,8 +58,11 @@ export interface IamProxyOptions {
   /** The stage's policies; calls wait for them (the proxies listen before synthesis is done). */
   readonly access: StackAccess | Promise<StackAccess>;
   readonly stamps: CallerStamps;
-  /** Access key ids the twin hands out: the operators' (the CLIs), and optionally its own (not checked). */
-  readonly credentials: { readonly operator: string; readonly twin?: string };
+  /**
+   * Access key ids: the operators' (the CLIs), optionally the twin's own (not checked), and the one the emulators
+   * accept, which every forwarded call carries instead of the caller's (they compare the key id, not the signature).
+   */
+  readonly credentials: { readonly operator: string; readonly twin?: string; readonly upstream?: string };
   /** The emulators' own endpoints (SQS and S3 may be one fauxqs, or SQS a user's own emulator). */
   readonly upstreams: { readonly dynamodb: string; readonly sqs: string; readonly s3: string; readonly events: string };
   readonly partitionKeyOf: (tableName: string) => string;
@@ -118,7 +121,9 @@ export async function startIamProxy(options: IamProxyOptions): Promise<IamProxy>
     const key = accessKeyOf(headers.authorization);
     if (key !== undefined && key === options.credentials.twin) return { kind: 'twin' };
     if (key === options.credentials.operator) {
-      return operatorPolicies.length === 0 ? { kind: 'twin' } : { kind: 'role', id: 'operator', name: 'operator', arn: operatorArn, policies: operatorPolicies };
+      return operatorPolicies.length === 0
+        ? { kind: 'twin' }
+        : { kind: 'role', id: 'operator', name: 'operator', arn: operatorArn, policies: operatorPolicies };
     }
     return undefined;
   };
@@ -145,13 +150,25 @@ export async function startIamProxy(options: IamProxyOptions): Promise<IamProxy>
       };
       const decision = evaluate(full, { identity: principal.policies, resource: resourcePolicyOf(request.resource) });
       if (decision.decision !== 'Allow') {
-        const denied: Denial = { principal: principal.name, operation, action: request.action, resource: request.resource, context: request.context, reason: decision.reason };
+        const denied: Denial = {
+          principal: principal.name,
+          operation,
+          action: request.action,
+          resource: request.resource,
+          context: request.context,
+          reason: decision.reason,
+        };
         return { operation, denied, decision };
       }
       const keys = request.context['dynamodb:LeadingKeys'];
       const families = Array.isArray(keys) ? [...new Set(keys.map(keyFamilyOf))] : [undefined];
       for (const keyFamily of families) {
-        const use: GrantUse = { principal: principal.id, action: request.action, resource: request.resource, ...(keyFamily ? { keyFamily } : {}) };
+        const use: GrantUse = {
+          principal: principal.id,
+          action: request.action,
+          resource: request.resource,
+          ...(keyFamily ? { keyFamily } : {}),
+        };
         const key = JSON.stringify(use);
         if (grantsUsed.has(key)) continue;
         const context = Object.fromEntries(
@@ -228,6 +245,10 @@ export async function startIamProxy(options: IamProxyOptions): Promise<IamProxy>
   const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer, target: URL) => {
     const headers: Record<string, string | string[] | undefined> = { ...req.headers, host: target.host };
     delete headers[CALLER_HEADER];
+    const upstreamKey = options.credentials.upstream;
+    if (upstreamKey && typeof headers.authorization === 'string') {
+      headers.authorization = headers.authorization.replace(/Credential=[^/,\s]+\//, `Credential=${upstreamKey}/`);
+    }
     const upstream = http.request(
       { hostname: target.hostname, port: target.port, method: req.method, path: req.url, headers },
       (answer) => {

@@ -1,17 +1,17 @@
-// Starts the fauxqs SQS + S3 emulator as a child process on the same Node as this one.
+// Starts the fauxqs SQS + S3 emulator as a child process on the same Node as this one, on loopback only
+// (fauxqs-server.mjs), accepting only the given access key id when one is given.
 import path from 'node:path';
 import { startChildService, type RunningService } from './child-service';
 import { freePort } from './ports';
 
-// fauxqs exports only its ESM entry, so its CLI is found by path from the repository root.
-const cli = path.resolve(__dirname, '..', '..', 'node_modules', 'fauxqs', 'dist', 'cli.js');
-// Its CLI ignores FAUXQS_DATA_DIR; the server entry reads it (with FAUXQS_PERSISTENCE=true).
-const persistentServer = path.resolve(__dirname, '..', '..', 'node_modules', 'fauxqs', 'dist', 'server.js');
+const server = path.join(__dirname, 'fauxqs-server.mjs');
 
 export interface FauxqsOptions {
   readonly port?: number;
   /** Keep queues and objects in this folder (SQLite) instead of memory. */
   readonly persistDir?: string;
+  /** Refuse requests not signed with this access key id (the twin's per-start credentials); any key when absent. */
+  readonly accessKeyId?: string;
 }
 
 export async function startFauxqs(options: FauxqsOptions = {}): Promise<RunningService> {
@@ -19,13 +19,14 @@ export async function startFauxqs(options: FauxqsOptions = {}): Promise<RunningS
   return startChildService({
     name: 'fauxqs (SQS + S3)',
     command: process.execPath,
-    args: [options.persistDir ? persistentServer : cli],
+    args: [server],
     port,
     env: {
       FAUXQS_PORT: String(port),
-      FAUXQS_HOST: '127.0.0.1',
       FAUXQS_LOGGER: 'false',
-      ...(options.persistDir ? { FAUXQS_DATA_DIR: options.persistDir, FAUXQS_PERSISTENCE: 'true' } : {}),
+      // Set either way, so nothing inherited from this process's environment counts.
+      TWIN_ACCESS_KEY_ID: options.accessKeyId ?? '',
+      FAUXQS_DATA_DIR: options.persistDir ?? '',
     },
   });
 }

@@ -1,6 +1,6 @@
 // The keys CLI's adapter to the shared key use cases (capabilities/customers/key-admin.ts): on a deployed stage the
-// gateway is API Gateway; on the twin, revocations are applied through its loopback revocation route.
-// Used by `npm run keys` and `npm run smoke`.
+// gateway is API Gateway; on the twin, its management routes (usage keys under CreateApiKey's limits, revocations,
+// cache flushes), called with the admin token of its state file. Used by `npm run keys` and `npm run smoke`.
 import type { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import type { PlanName } from '../../contracts/plans';
 import { generateUsageIdentifier } from '../../capabilities/customers/api-keys';
@@ -15,6 +15,8 @@ import type { KeyGateway } from '../../capabilities/customers/key-gateway-port';
 import type { RotatedKey, RotationOptions } from '../../capabilities/customers/key-rotation';
 import { TWIN_REVOCATIONS_PATH } from '../../local/gateway/revocations';
 import { TWIN_PLAN_CHANGES_PATH } from '../../local/gateway/plan-changes';
+import { TWIN_API_KEYS_PATH } from '../../local/gateway/api-key-route';
+import { apiGatewayError } from '../../local/gateway/api-keys';
 import type { TwinState } from '../../local/state-file';
 
 export interface KeyTarget {
@@ -50,18 +52,42 @@ export function keyGatewayOf(target: KeyTarget): KeyGateway | undefined {
   return undefined;
 }
 
-/** The twin from another process: usage identifiers need no registration; revocations and plan changes go to its loopback routes. */
+/** A management request to the twin: JSON, with the admin token of its state file. */
+function postToTwin(twin: TwinState, path: string, body: unknown, method = 'POST'): Promise<Response> {
+  return fetch(`${twin.baseUrl}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...(twin.adminToken ? { authorization: `Bearer ${twin.adminToken}` } : {}) },
+    body: JSON.stringify(body),
+  });
+}
+
+/** The twin from another process: usage keys are created in its gateway (CreateApiKey's limits); revocations and plan changes go to its management routes. */
 function twinRevocations(twin: TwinState): KeyGateway {
   return {
     async registerUsageKey() {
-      return { usageKey: generateUsageIdentifier(), discard: async () => undefined };
+      const usageKey = generateUsageIdentifier();
+      const response = await postToTwin(twin, TWIN_API_KEYS_PATH, { value: usageKey }).catch(() => undefined);
+      if (!response) throw new Error('the twin is not reachable: no usage key was created');
+      if (response.status === 429) {
+        // API Gateway's refusal, as the SDK raises it on a deployed stage.
+        const name = response.headers.get('x-amzn-errortype');
+        const problem = (await response.json()) as { detail?: string };
+        throw apiGatewayError(
+          name === 'TooManyRequestsException' ? 'TooManyRequestsException' : 'LimitExceededException',
+          problem.detail ?? 'Too Many Requests',
+          response.headers.get('retry-after') ?? undefined,
+        );
+      }
+      if (!response.ok) throw new Error(`the twin did not create the usage key (HTTP ${response.status})`);
+      return {
+        usageKey,
+        discard: async () => {
+          await postToTwin(twin, TWIN_API_KEYS_PATH, { value: usageKey }, 'DELETE');
+        },
+      };
     },
     async enforceRevocation(revoked) {
-      const response = await fetch(`${twin.baseUrl}${TWIN_REVOCATIONS_PATH}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ clientId: revoked.clientId, usageKey: revoked.usageKey }),
-      });
+      const response = await postToTwin(twin, TWIN_REVOCATIONS_PATH, { clientId: revoked.clientId, usageKey: revoked.usageKey });
       if (!response.ok)
         throw new Error(`the twin did not apply the revocation (HTTP ${response.status}); it takes effect when its cache expires`);
     },
@@ -80,11 +106,7 @@ export async function enforcePlanChange(target: KeyTarget, clientId: string): Pr
 }
 
 async function postPlanChange(twin: TwinState, clientId: string): Promise<void> {
-  const response = await fetch(`${twin.baseUrl}${TWIN_PLAN_CHANGES_PATH}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ clientId }),
-  }).catch(() => undefined);
+  const response = await postToTwin(twin, TWIN_PLAN_CHANGES_PATH, { clientId }).catch(() => undefined);
   if (!response) throw new Error('the twin is not reachable; the plan change takes effect when its authorizer cache expires');
   if (!response.ok)
     throw new Error(`the twin did not apply the plan change (HTTP ${response.status}); it takes effect when its cache expires`);

@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
-// The twin's live dashboard in a real headless browser (Debian Chromium via playwright-core): under
-// light load, the charts render and the per-client numbers equal what GET /v1/usage reports.
+// The twin's live dashboard in a real headless browser (Debian Chromium via playwright-core): opened from the
+// link `npm start` prints (its token in the fragment), under light load the charts render and the per-client
+// numbers equal what GET /v1/usage reports; without the token it shows no data.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -75,8 +76,11 @@ test('the dashboard shows live charts and per-client counts equal to GET /v1/usa
   await twin.runDailyJob();
 
   const page = await browser.newPage();
+  // The link `npm start` prints: the dashboard token rides in the fragment, and the page drops it from the address bar.
+  expect(twin.dashboardUrl).toMatch(/\/_twin\/#token=mtdash_/);
   await page.goto(twin.dashboardUrl);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 15_000 });
+  expect(page.url()).toBe(`${twin.baseUrl}/_twin/`);
   await page.waitForFunction((ids) => ids.every((id) => document.querySelector(`tr[data-client-id="${id}"]`)), [a.clientId, b.clientId], {
     timeout: 10_000,
   });
@@ -114,7 +118,15 @@ test('the dashboard shows live charts and per-client counts equal to GET /v1/usa
   expect(fs.statSync(SCREENSHOT).size).toBeGreaterThan(10_000);
 }, 90_000);
 
-test('the page and its assets are served by the twin itself (no CDN)', async () => {
+test('without the token the page loads but shows no data, and says which link to open', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${twin.baseUrl}/_twin/`);
+  await page.waitForFunction(() => document.getElementById('updated')?.textContent?.includes('#token='), undefined, { timeout: 10_000 });
+  expect(await page.locator('tr[data-client-id]').count()).toBe(0);
+  await page.close();
+});
+
+test('the page and its assets are served by the twin itself (no CDN); the metrics need the dashboard token', async () => {
   const html = await (await fetch(twin.dashboardUrl)).text();
   const sources = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
   expect(sources.length).toBeGreaterThanOrEqual(3);
@@ -122,6 +134,10 @@ test('the page and its assets are served by the twin itself (no CDN)', async () 
     expect(source.startsWith('/_twin/')).toBe(true);
     expect((await fetch(`${twin.baseUrl}${source}`)).status).toBe(200);
   }
-  const metrics = (await (await fetch(`${twin.baseUrl}/_twin/api/metrics`)).json()) as Record<string, unknown>;
+  const refused = await fetch(`${twin.baseUrl}/_twin/api/metrics`);
+  expect(refused.status).toBe(401);
+  expect(refused.headers.get('content-type')).toBe('application/problem+json');
+  const answer = await fetch(`${twin.baseUrl}/_twin/api/metrics`, { headers: { authorization: `Bearer ${twin.state.dashboardToken}` } });
+  const metrics = (await answer.json()) as Record<string, unknown>;
   expect(Object.keys(metrics)).toEqual(['generatedAt', 'day', 'widgets', 'series', 'queues', 'totals', 'clients', 'dailyJob']);
 });

@@ -15,6 +15,7 @@ import { ACCESS_DENIED_DETAIL, gatewayResponse } from '../../contracts/gateway-r
 import { routePolicy } from '../../capabilities/authorizer/route-policy';
 
 const KEY = 'key-allowed';
+const ADMIN_TOKEN = 'mtadm_test-admin-token';
 const seen: Array<{ event: APIGatewayProxyEvent; remainingMs: number }> = [];
 const authorizerCalls: APIGatewayRequestAuthorizerEvent[] = [];
 
@@ -95,6 +96,7 @@ beforeAll(async () => {
       maxAgeSeconds: 600,
     },
     maxPayloadBytes: 1024,
+    adminToken: ADMIN_TOKEN,
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -176,12 +178,16 @@ test('a cached route policy is evaluated per request: its routes (any path value
   expect(authorizerCalls.at(-1)!.methodArn).toMatch(/\/dev\/GET\/v1\/hello$/);
 });
 
-test("POST /_twin/plan-changes (loopback) drops one principal's cached results; a bad body is 400 problem+json", async () => {
+test("POST /_twin/plan-changes (admin token) drops one principal's cached results; a bad body is 400 problem+json", async () => {
   const key = { 'x-api-key': 'key-items-only' };
   expect((await get('/v1/items/1?q=x', key)).status).toBe(200);
   const calls = authorizerCalls.length;
   const post = (body: string) =>
-    fetch(`${base}/_twin/plan-changes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    fetch(`${base}/_twin/plan-changes`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
+      body,
+    });
   const bad = await post('{"clientId":');
   expect(bad.status).toBe(400);
   expect(bad.headers.get('content-type')).toBe('application/problem+json');
@@ -278,6 +284,7 @@ describe('security headers and requests Node parser refuses', () => {
       400,
     ],
     ['oversized headers', `GET /v1/hello HTTP/1.1\r\nHost: x\r\nx-big: ${'a'.repeat(11_000)}\r\n\r\n`, 431],
+    ['an HTTP/1.1 request without Host', 'GET /v1/hello HTTP/1.1\r\nx-api-key: k\r\n\r\n', 400],
   ])('%s → problem+json with the security headers, not a bare parser error', async (_name, bytes, status) => {
     const answer = parse(await raw(bytes));
     expect(answer.statusLine).toMatch(new RegExp(`^HTTP/1.1 ${status} `));

@@ -11,9 +11,11 @@ import { createUsageTable, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/r
 import { removeStateFile, writeStateFile } from '../../local/state-file';
 import { API_KEY_PATTERN, hashApiKey } from '../../capabilities/customers/api-keys';
 import http from 'node:http';
-import { handleRevocation } from '../../local/gateway/revocations';
+import { twinManagementRoutes } from '../../local/gateway/twin-management';
 import { RequestAuthorizer } from '../../local/gateway/authorizer';
 import { UsagePlans } from '../../local/gateway/usage-plans';
+import { ApiKeys } from '../../local/gateway/api-keys';
+import { generateAdminToken } from '../../local/admin/admin-token';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -22,8 +24,10 @@ const TABLE = 'usage-keys-cli';
 let ddb: RunningService;
 let raw: DynamoDBClient;
 let port: number;
-// The twin's gateway parts that a revocation reaches (the rest of the twin is not needed here).
+// The twin's management routes and the gateway parts they reach (the rest of the twin is not needed here).
 const usagePlans = new UsagePlans();
+const apiKeys = new ApiKeys();
+const adminToken = generateAdminToken();
 const authorizer = new RequestAuthorizer({
   handler: async () => {
     throw new Error('not called');
@@ -31,8 +35,9 @@ const authorizer = new RequestAuthorizer({
   cacheTtlSeconds: 300,
   makeContext: () => ({}) as never,
 });
+const manage = twinManagementRoutes({ authorizer, usagePlans, apiKeys, adminToken });
 const twinGateway = http.createServer((req, res) => {
-  void handleRevocation(req, res, { authorizer, usagePlans });
+  void manage(req, res, new URL(req.url ?? '/', 'http://twin').pathname);
 });
 
 beforeAll(async () => {
@@ -53,6 +58,7 @@ beforeAll(async () => {
     usageQueueUrl: 'unused',
     deadLetterQueueUrl: 'unused',
     archiveBucket: 'unused',
+    adminToken,
   });
 });
 
@@ -101,6 +107,8 @@ test('create --json prints the key once; list shows the client without secrets; 
   const usageKey = clientItem.Item?.usageKey?.S ?? '';
   expect(usageKey).toMatch(/^musg[A-Za-z0-9]{40}$/);
   expect(listed.stdout).not.toContain(usageKey);
+  // Created in the twin's gateway, as `--stage` creates it with CreateApiKey.
+  expect(apiKeys.count).toBe(1);
   expect(usagePlans.admit(usageKey, 'standard', 'GET /v1/hello', 'default')).toBe('ok');
 
   const revoked = await keys(['revoke', clientId, '--local']);
@@ -124,4 +132,19 @@ test('wrong usage and a missing twin are one-line errors with non-zero exits', a
   const noTwin = await keys(['list', '--local'], { PORT: String(otherPort) });
   expect(noTwin.code).toBe(1);
   expect(noTwin.stderr).toMatch(new RegExp(`^keys: no local twin on port ${otherPort}: start one with \`PORT=${otherPort} npm start\``));
+}, 60_000);
+
+test("create beyond the account's 10,000 API keys fails as on AWS (LimitExceededException) and leaves no client", async () => {
+  const filler = Array.from({ length: 10_000 - apiKeys.count }, (_, i) => `filler-usage-key-${String(i).padStart(8, '0')}`);
+  apiKeys.adopt(filler);
+  try {
+    const before = (await raw.send(new ScanCommand({ TableName: TABLE }))).Count;
+    const refused = await keys(['create', '--local', '--plan', 'standard', '--name', 'one-too-many']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe('keys: API key limit exceeded: at most 10000 API keys per account and Region\n');
+    expect((await raw.send(new ScanCommand({ TableName: TABLE }))).Count).toBe(before);
+    expect(apiKeys.count).toBe(10_000);
+  } finally {
+    for (const value of filler) apiKeys.delete(value);
+  }
 }, 60_000);

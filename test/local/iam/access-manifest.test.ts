@@ -10,7 +10,7 @@ const ROOT = path.resolve(__dirname, '..', '..', '..');
 const manifest: ManifestEntry[] = JSON.parse(fs.readFileSync(path.join(ROOT, 'docs', 'access-manifest.json'), 'utf8')).uses;
 
 /** Grants the suites do not exercise, each with the reason it stays. Keys: `principal action [key pattern]`. */
-export const UNUSED_GRANT_REASONS: Readonly<Record<string, string>> = {};
+const UNUSED_GRANT_REASONS: Readonly<Record<string, string>> = {};
 
 jest.setTimeout(120_000);
 let access: StackAccess;
@@ -39,6 +39,11 @@ it('nothing granted is unused, or it says why', () => {
 });
 
 it('bites: a use the template does not grant is reported', () => {
-  const forged: ManifestEntry = { principal: 'hello', action: 'dynamodb:DeleteItem', resource: access.resources.tableArn, keyFamily: 'CLIENTS' };
+  const forged: ManifestEntry = {
+    principal: 'hello',
+    action: 'dynamodb:DeleteItem',
+    resource: access.resources.tableArn,
+    keyFamily: 'CLIENTS',
+  };
   expect(isAllowed(access, forged).allowed).toBe(false);
 });

@@ -5,7 +5,11 @@ import type { StackAccess } from '../../../local/iam/stack-policies';
 
 const list = <T>(value: T | readonly T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? [...value] : [value as T]);
 
-function editPolicies(access: StackAccess, functionId: string, edit: (statement: PolicyStatement) => PolicyStatement | undefined): StackAccess {
+function editPolicies(
+  access: StackAccess,
+  functionId: string,
+  edit: (statement: PolicyStatement) => PolicyStatement | undefined,
+): StackAccess {
   const fn = access.functions[functionId];
   if (!fn) throw new Error(`no function ${functionId} in the stack`);
   let changed = 0;

@@ -146,6 +146,8 @@ export interface Twin {
   readonly timings: Readonly<Record<string, number>>;
   /** Every AWS call the IAM check refused (enforce) or would have refused (soft) since start. */
   iamDenials(): readonly Denial[];
+  /** The emulators' own endpoints, behind the IAM check (the state file and the functions use the check's). */
+  readonly emulators: { readonly dynamo: string; readonly sqs: string; readonly s3: string; readonly events: string };
   stop(): Promise<void>;
 }
 
@@ -528,6 +530,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       runAlertSweep,
       alertEvents: () => eventBus.events(),
       iamDenials: () => iamProxy?.denials ?? [],
+      emulators: endpoints,
       functionStats: () => Object.fromEntries(functions.map((f) => [f.options.name, { ...f.stats }])),
       // Watching the queue is the event source mapping's work: as the aggregator's role.
       drainUsage: (timeoutMs) => runAs('aggregator', () => poller.drain(timeoutMs)),

@@ -73,3 +73,27 @@ export function accessDenied(
     }
   }
 }
+
+/** The answer AWS gives a call signed with an access key it does not know (no principal to evaluate). */
+export function unrecognizedCredentials(service: AwsServiceName): AwsErrorResponse {
+  const message = 'The security token included in the request is invalid.';
+  switch (service) {
+    case 'sqs':
+      return json(
+        403,
+        'application/x-amz-json-1.0',
+        { __type: 'com.amazon.coral.service#InvalidClientTokenId', message },
+        { 'x-amzn-query-error': 'InvalidClientTokenId;Sender' },
+      );
+    case 's3':
+      return {
+        status: 403,
+        headers: { 'content-type': 'application/xml', 'x-amz-request-id': randomUUID() },
+        body: `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InvalidAccessKeyId</Code><Message>The AWS Access Key Id you provided does not exist in our records.</Message></Error>`,
+      };
+    case 'apigateway':
+      return json(403, 'application/json', { message }, { 'x-amzn-errortype': 'UnrecognizedClientException' });
+    default:
+      return json(400, 'application/x-amz-json-1.1', { __type: 'UnrecognizedClientException', message });
+  }
+}

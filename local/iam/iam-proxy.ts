@@ -5,9 +5,10 @@
 // enforce: a denied call gets AWS's own error and never reaches the emulator; soft: it is logged and passed on.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { isLoopbackHostName } from '../services/loopback-guard.mjs';
 import { CALLER_HEADER, type CallerStamps } from './caller-identity';
 import { authorizationRequests, type AwsCall, type AwsServiceName } from './aws-requests';
-import { accessDenied } from './access-denied';
+import { accessDenied, unrecognizedCredentials } from './access-denied';
 import { evaluate } from './policy-engine';
 import type { AuthorizationRequest, ConditionValue, PolicyDocument } from './policy-types';
 import type { StackAccess } from './stack-policies';
@@ -199,6 +200,11 @@ export async function startIamProxy(options: IamProxyOptions): Promise<IamProxy>
       });
     });
     const handle = async (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
+      // Like the emulators behind it: a rebound DNS name (a foreign Host) or a browser (an Origin) gets nothing.
+      if (!isLoopbackHostName(req.headers.host) || req.headers.origin !== undefined) {
+        res.writeHead(403, { 'content-type': 'text/plain' }).end('the twin answers loopback callers only');
+        return;
+      }
       const service = FAMILY_SERVICES[family](req.headers, body);
       const principal = principalOf(req.headers);
       const url = new URL(req.url ?? '/', 'http://twin');
@@ -215,7 +221,7 @@ export async function startIamProxy(options: IamProxyOptions): Promise<IamProxy>
         options.log(line);
         denials.push({ principal: 'unknown', operation: '?', action: '?', resource: '?', context: {}, reason: 'unrecognized credentials' });
         if (options.mode === 'enforce') {
-          const answer = accessDenied(service, '?', 'unknown', `${service}:*`, '*');
+          const answer = unrecognizedCredentials(service);
           res.writeHead(answer.status, answer.headers).end(answer.body);
           return;
         }

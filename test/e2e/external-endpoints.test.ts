@@ -52,7 +52,8 @@ test('a twin on running emulators creates its table and queues there and counts 
     });
     // Only fauxqs for S3 was started; DynamoDB and SQS are the running ones.
     expect(twin.services.map((s) => s.name)).toEqual(['fauxqs (SQS + S3)']);
-    expect(twin.state).toMatchObject({ dynamoEndpoint: dynamo.endpoint, sqsEndpoint: sqsService.endpoint });
+    // The twin uses them behind its IAM check: the functions and the state file name the check's endpoints.
+    expect(twin.emulators).toMatchObject({ dynamo: dynamo.endpoint, sqs: sqsService.endpoint });
     expect((await dynamoClient.send(new ListTablesCommand({}))).TableNames).toEqual([twin.state.tableName]);
     const queues = (await sqs.send(new ListQueuesCommand({}))).QueueUrls ?? [];
     expect(queues.map((url) => url.split('/').pop()).sort()).toEqual(

@@ -5,8 +5,8 @@ import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
-import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { startTwin, type Twin } from '../../local/twin';
@@ -110,7 +110,7 @@ describe('listeners of the twin and of every process it started', () => {
     expect(found.map((l) => l.port)).toEqual(expect.arrayContaining(expected));
     // DynamoDB Local and fauxqs run in processes of their own, so the tree is really walked.
     expect(new Set(found.filter((l) => l.pid !== process.pid).map((l) => l.port))).toEqual(
-      new Set([twin.state.dynamoEndpoint, twin.state.sqsEndpoint].map(portOf)),
+      new Set([twin.emulators.dynamo, twin.emulators.sqs].map(portOf)),
     );
     expect(found.filter((l) => !isLoopback(l.address))).toEqual([]);
   });
@@ -133,7 +133,13 @@ describe('listeners of the twin and of every process it started', () => {
       .filter((a): a is os.NetworkInterfaceInfo => !!a && !a.internal && a.family === 'IPv4')
       .map((a) => a.address);
     if (others.length === 0) console.log('no non-loopback IPv4 address on this machine: nothing to try');
-    const ports = [twin.baseUrl, twin.state.dynamoEndpoint, twin.state.sqsEndpoint, process.env.AWS_ENDPOINT_URL_EVENTBRIDGE!].map(portOf);
+    const ports = [
+      twin.baseUrl,
+      twin.state.dynamoEndpoint,
+      twin.state.sqsEndpoint,
+      process.env.AWS_ENDPOINT_URL_EVENTBRIDGE!,
+      ...Object.values(twin.emulators),
+    ].map(portOf);
     for (const address of others) {
       for (const port of ports) {
         const outcome = await new Promise<string>((resolve) => {
@@ -158,10 +164,12 @@ describe('credentials', () => {
     expect(a.secretAccessKey).not.toBe(b.secretAccessKey);
     expect(twin.state.credentials).toEqual({ accessKeyId: expect.stringMatching(/^AKIA/), secretAccessKey: expect.any(String) });
     expect(twin.state.credentials!.accessKeyId).not.toBe(LOCAL_CREDENTIALS.accessKeyId);
-    expect(process.env.AWS_ACCESS_KEY_ID).toBe(twin.state.credentials!.accessKeyId);
+    // The functions' keys are their own (the IAM check knows them by their caller stamp), not the operator's.
+    expect(process.env.AWS_ACCESS_KEY_ID).toMatch(/^AKIA/);
+    expect(process.env.AWS_ACCESS_KEY_ID).not.toBe(twin.state.credentials!.accessKeyId);
   });
 
-  test("fauxqs (SQS, S3) and the event bus refuse the repository's fixed credentials with AWS's errors, and take the state file's", async () => {
+  test("the twin refuses the repository's fixed credentials with AWS's errors, and judges the state file's as the operator", async () => {
     const fixed = { credentials: LOCAL_CREDENTIALS };
     const sqs = (extra = {}) => new SQSClient({ ...twinClientConfig(twin.state, 'sqs'), ...extra });
     const s3 = (extra = {}) => new S3Client({ ...twinClientConfig(twin.state, 's3'), ...extra });
@@ -172,27 +180,26 @@ describe('credentials', () => {
         credentials: twin.state.credentials,
         ...extra,
       });
-    const put = new PutEventsCommand({ Entries: [{ EventBusName: 'nope', Source: 's', DetailType: 'd', Detail: '{}' }] });
+    const put = new PutEventsCommand({ Entries: [{ EventBusName: 'metered-api-dev-alerts', Source: 's', DetailType: 'd', Detail: '{}' }] });
+    const attributes = new GetQueueAttributesCommand({
+      QueueUrl: twin.state.usageQueueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages'],
+    });
+    const list = new ListObjectsV2Command({ Bucket: twin.state.archiveBucket, Prefix: 'statements/' });
 
-    await expect(sqs(fixed).send(new ListQueuesCommand({}))).rejects.toMatchObject({
-      name: 'InvalidClientTokenId',
-      $metadata: { httpStatusCode: 403 },
-    });
-    await expect(s3(fixed).send(new ListBucketsCommand({}))).rejects.toMatchObject({
-      name: 'InvalidAccessKeyId',
-      $metadata: { httpStatusCode: 403 },
-    });
+    await expect(sqs(fixed).send(attributes)).rejects.toMatchObject({ name: 'InvalidClientTokenId', $metadata: { httpStatusCode: 403 } });
+    await expect(s3(fixed).send(list)).rejects.toMatchObject({ name: 'InvalidAccessKeyId', $metadata: { httpStatusCode: 403 } });
     await expect(events(fixed).send(put)).rejects.toMatchObject({ name: 'UnrecognizedClientException' });
+    await expect(
+      new DynamoDBClient({ ...twinClientConfig(twin.state, 'dynamodb'), ...fixed }).send(new ListTablesCommand({})),
+    ).rejects.toMatchObject({
+      name: 'UnrecognizedClientException',
+    });
 
-    expect((await sqs().send(new ListQueuesCommand({}))).QueueUrls?.map((url) => url.split('/').pop())).toContain(
-      'metered-api-usage-events',
-    );
-    expect((await s3().send(new ListBucketsCommand({}))).Buckets?.map((b) => b.Name)).toContain(twin.state.archiveBucket);
-    expect((await events().send(put)).FailedEntryCount).toBe(1); // accepted, then refused for its unknown bus
-    // DynamoDB Local checks no credentials (it has no option to): loopback, Host and CORS are what guard it.
-    expect((await new DynamoDBClient(twinClientConfig(twin.state, 'dynamodb')).send(new ListTablesCommand({}))).TableNames).toContain(
-      twin.state.tableName,
-    );
+    // The state file's keys are the operator's: what the operator policy grants works, the rest is AccessDenied.
+    expect((await sqs().send(attributes)).Attributes?.ApproximateNumberOfMessages).toBeDefined();
+    expect((await s3().send(list)).$metadata.httpStatusCode).toBe(200);
+    await expect(events().send(put)).rejects.toMatchObject({ name: 'AccessDeniedException' });
   });
 });
 
@@ -212,8 +219,8 @@ describe('a page that rebinds its DNS name to 127.0.0.1, or calls from a browser
   });
 
   test.each([
-    ['DynamoDB Local', () => twin.state.dynamoEndpoint, 404],
-    ['fauxqs', () => twin.state.sqsEndpoint, 403],
+    ['DynamoDB Local', () => twin.emulators.dynamo, 404],
+    ['fauxqs', () => twin.emulators.sqs, 403],
     ['the event bus', () => process.env.AWS_ENDPOINT_URL_EVENTBRIDGE!, 403],
   ])('%s refuses a Host that is not loopback', async (_name, endpoint, status) => {
     const port = portOf(endpoint());
@@ -224,7 +231,7 @@ describe('a page that rebinds its DNS name to 127.0.0.1, or calls from a browser
   });
 
   test('fauxqs and the event bus refuse anything a browser sends (it carries an Origin)', async () => {
-    for (const endpoint of [twin.state.sqsEndpoint, process.env.AWS_ENDPOINT_URL_EVENTBRIDGE!]) {
+    for (const endpoint of [twin.emulators.sqs, twin.emulators.events]) {
       const port = portOf(endpoint);
       expect((await send(port, { ...signed(), host: `127.0.0.1:${port}`, origin: 'https://attacker.example' })).status).toBe(403);
     }

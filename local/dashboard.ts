@@ -7,8 +7,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DASHBOARD } from '../contracts/dashboard';
-import { PLANS, isPlanName } from '../contracts/plans';
 import { listClients } from '../capabilities/customers/client-store';
+import { dailyQuotaInForce } from '../capabilities/customers/limits-in-force';
 import { dynamoUsageReader } from '../capabilities/usage/usage-reader';
 import type { AccessLogEntry } from './gateway/server';
 
@@ -128,7 +128,7 @@ export async function dashboardMetrics(observations: TwinObservations, sources: 
       status: c.status,
       counted: (await reader.readDay(c.clientId, today)).requests,
       answered: observations.answeredToday(c.clientId),
-      quota: isPlanName(c.plan) ? PLANS[c.plan].dailyQuota : 0,
+      quota: dailyQuotaInForce(c) ?? 0,
     })),
   );
   return {

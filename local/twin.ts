@@ -85,7 +85,10 @@ export interface TwinOptions {
    * rules (contracts/waf.ts) whatever the stage's `waf.enabled`, because locally they cost nothing.
    */
   readonly noWaf?: boolean;
-  /** Test-only plan limits for the gateway (handlers' RateLimit headers keep the configured ones). */
+  /**
+   * Test-only plan limits for the emulated gateway alone: the Lambdas (RateLimit headers, GET /v1/usage, alerts)
+   * keep the configured ones. To lower the limits every part sees, give the client an override (`keys override`).
+   */
   readonly planOverrides?: PlanOverrides;
   /** Run the daily job on its schedule (default true). */
   readonly dailySchedule?: boolean;
@@ -156,10 +159,6 @@ function setLambdaEnvironment(
     AWS_ENDPOINT_URL_S3: endpoints.s3,
     AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.events,
     ALERT_BUS_NAME: alertBusName(stage.stageName),
-    // Test-only lowered quotas (planOverrides) reach the alert detector as they reach the gateway.
-    TWIN_DAILY_QUOTAS: JSON.stringify(
-      Object.fromEntries(Object.entries(options.planOverrides ?? {}).map(([plan, limits]) => [plan, limits?.dailyQuota])),
-    ),
     S3_FORCE_PATH_STYLE: 'true',
     // Metrics go to CloudWatch as EMF on stdout in AWS; locally they would only be noise.
     POWERTOOLS_METRICS_DISABLED: 'true',

@@ -6,6 +6,7 @@ import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { itemKey } from '../../contracts/table';
 import type { PlanName } from '../../contracts/plans';
 import { clientKeyHashes, getClient, UnknownClientError, type ClientStore } from './client-store';
+import { overrideLimitsOf } from './limits-in-force';
 import { planChangeItem } from './plan-history';
 
 /** API Gateway's usage-plan membership of keys (deployed stages only). */
@@ -51,9 +52,7 @@ export async function setClientPlan(
     before: client.plan as PlanName,
     after: plan,
     changedAt,
-    ...(override
-      ? { removedOverride: { ratePerMinute: override.ratePerMinute, burst: override.burst, dailyQuota: override.dailyQuota } }
-      : {}),
+    ...(override ? { removedOverride: overrideLimitsOf(override) } : {}),
   };
   if (client.plan === plan && !override) return change;
 

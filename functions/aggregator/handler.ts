@@ -27,7 +27,7 @@ const aggregator = createAggregator({
     ? createAlertStep({
         table: { db: dynamo(), tableName: resources.tableName },
         send: eventBridgeSender(eventBridge(), alertSettings.busName),
-        quotaFor: overrideAwareQuota({ db: dynamo(), tableName: resources.tableName }, alertSettings.quotaFor),
+        quotaFor: overrideAwareQuota({ db: dynamo(), tableName: resources.tableName }),
       })
     : undefined,
 });

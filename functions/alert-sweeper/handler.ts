@@ -19,7 +19,6 @@ export const handler = async (_event: unknown, context: Context): Promise<SweepR
       {
         table: { db: dynamo(), tableName: resources.tableName },
         send: eventBridgeSender(eventBridge(), settings.busName),
-        quotaFor: settings.quotaFor,
         onError: (error, where) => logger.error('alert sweep part failed; the next run retries it', { ...where, error: error as Error }),
       },
       { now: new Date() },

@@ -5,12 +5,12 @@ import { API_KEY_HEADER } from '../../contracts/deployment';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { METRIC } from '../../contracts/metrics';
-import { ACCESS_DENIED_DETAIL_KEY, KEY_REFUSALS } from '../../contracts/gateway-responses';
+import { KEY_REFUSALS } from '../../contracts/gateway-responses';
 import { logger, metrics } from '../../capabilities/aws/powertools';
 import { dynamo, resources } from '../../capabilities/aws/dynamodb-client';
 import { authorize } from '../../capabilities/authorizer/authorize';
 import { planAccess } from '../../capabilities/authorizer/route-policy';
-import { overrideContext } from '../../capabilities/authorizer/override-context';
+import { writeClientContext, writeDenyContext } from '../../capabilities/authorizer/client-context';
 
 /** Every method of the stage: the result is cached per key, so it must cover all routes. */
 export function stageWildcard(methodArn: string): string {
@@ -48,7 +48,7 @@ export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<
     return {
       principalId: decision.clientId,
       policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Deny', Resource: resource }] },
-      context: { [ACCESS_DENIED_DETAIL_KEY]: detail },
+      context: writeDenyContext(detail),
     };
   }
 
@@ -59,13 +59,13 @@ export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<
     principalId: decision.clientId,
     usageIdentifierKey: decision.usageKey,
     policyDocument: access.policy,
-    context: {
+    context: writeClientContext({
       clientId: decision.clientId,
       plan: decision.plan,
       usedToday: decision.usedToday,
       usageDay: decision.usageDay,
-      [ACCESS_DENIED_DETAIL_KEY]: access.accessDeniedDetail,
-      ...overrideContext(decision.override),
-    },
+      accessDeniedDetail: access.accessDeniedDetail,
+      override: decision.override,
+    }),
   };
 };

@@ -5,7 +5,7 @@ import { dailyQuotaInForce, limitsInForce } from '../../../capabilities/customer
 import { MONTHLY_QUOTAS, PLANS } from '../../../contracts/plans';
 import { STAGES } from '../../../contracts/stages';
 import { usageSummaryResponse } from '../../../contracts/routes/usage-summary';
-import { overrideContext, overrideFromContext } from '../../../capabilities/authorizer/override-context';
+import { overrideContext, overrideFromContext } from '../../../capabilities/authorizer/client-context';
 import { rateLimitPolicy, rateLimitRemaining } from '../../../capabilities/http/rate-limit';
 import { usageSummary } from '../../../capabilities/analytics/usage-summary';
 import { counters, dayItems, memoryReader } from './fixtures';

@@ -18,6 +18,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ROUTES, type RouteDefinition } from '../contracts/routes';
 import { WORKERS } from '../contracts/workers';
+import { functionEnvironment } from '../contracts/function-env';
 import { PLAN_NAMES, type PlanName } from '../contracts/plans';
 import { STAGES, type StageConfig } from '../contracts/stages';
 import { CORS_PREFLIGHT } from '../contracts/cors';
@@ -144,12 +145,17 @@ function setLambdaEnvironment(
   options: TwinOptions,
   stage: StageConfig,
 ): void {
+  const { tableName, usageQueueUrl, archiveBucket } = resources;
   Object.assign(process.env, {
-    TABLE_NAME: resources.tableName,
-    USAGE_QUEUE_URL: resources.usageQueueUrl,
-    ARCHIVE_BUCKET: resources.archiveBucket,
-    STAGE: stage.stageName,
-    RETENTION_DAYS: String(stage.retentionDays),
+    // What the stack gives each function (contracts/function-env.ts); they share one process here, so all of it.
+    ...functionEnvironment('every', { stage: stage.stageName, s3ForcePathStyle: 'true' }),
+    ...functionEnvironment('route', { usageQueueUrl, tableName }),
+    ...functionEnvironment('aggregator', {
+      tableName,
+      claimShards: String(stage.claimShards),
+      alertBusName: alertBusName(stage.stageName),
+    }),
+    ...functionEnvironment('dailyJob', { tableName, archiveBucket, retentionDays: String(stage.retentionDays) }),
     AWS_REGION: LOCAL_REGION,
     AWS_DEFAULT_REGION: LOCAL_REGION,
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
@@ -158,8 +164,6 @@ function setLambdaEnvironment(
     AWS_ENDPOINT_URL_SQS: endpoints.sqs,
     AWS_ENDPOINT_URL_S3: endpoints.s3,
     AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.events,
-    ALERT_BUS_NAME: alertBusName(stage.stageName),
-    S3_FORCE_PATH_STYLE: 'true',
     // Metrics go to CloudWatch as EMF on stdout in AWS; locally they would only be noise.
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_LOG_LEVEL: lambdaLogLevel(options),

@@ -6,7 +6,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import type { RouteDefinition } from '../../contracts/routes/route';
 import type { OverrideLimits } from '../../contracts/overrides';
 import { logger, metrics } from '../aws/powertools';
-import { resources } from '../aws/resources';
+import { functionEnv } from '../aws/resources';
 import { sqs } from '../aws/sqs-client';
 import { requestState, stateOf, type HttpMiddleware } from './middleware/request-state';
 import { requestBody } from './middleware/request-body';
@@ -52,7 +52,7 @@ export function createHttpHandler<Query = Record<string, unknown>, Body = unknow
     logger,
     metrics,
     sqs,
-    queueUrl: () => resources.usageQueueUrl,
+    queueUrl: () => functionEnv('route').usageQueueUrl,
     ...options.telemetry,
   };
 

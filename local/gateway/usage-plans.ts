@@ -1,16 +1,8 @@
 // Usage plans as API Gateway applies them: a throttle per key (or per key and method on strict routes),
 // a daily quota per key that resets at 00:00 UTC, and the stage throttle as a ceiling over all keys.
 import { createHash } from 'node:crypto';
-import {
-  PLAN_NAMES,
-  PLANS,
-  ROUTE_CLASSES,
-  isPlanName,
-  perSecond,
-  type PlanLimits,
-  type PlanName,
-  type RouteClass,
-} from '../../contracts/plans';
+import { PLAN_NAMES, PLANS, isPlanName, type PlanLimits, type PlanName, type RouteClass } from '../../contracts/plans';
+import { methodThrottleOf, type Throttle, throttleOf } from '../../contracts/usage-plan';
 import { TokenBucket, type BucketLimits } from './token-bucket';
 import type { OverrideLimits } from '../../contracts/overrides';
 import { limitsInForce, type PlanCatalogue } from '../../capabilities/customers/limits-in-force';
@@ -70,10 +62,11 @@ export class UsagePlans {
     if (!isPlanName(plan) || this.disabled.has(keyHash(apiKey))) return 'no-plan';
     const now = this.now();
     const limits = limitsInForce({ plan, override }, this.plans)!; // the plan is known (checked above)
-    const strict = ROUTE_CLASSES[routeClass];
+    // The usage plan's shape (contracts/usage-plan.ts): a strict route's own throttle, else the key's.
+    const methodThrottle = methodThrottleOf(plan, routeClass);
     const usagePlan = override ? overridePlanId(override) : plan;
-    const bucketId = strict ? `${usagePlan}\u0000${apiKey}\u0000${routeKey}` : `${usagePlan}\u0000${apiKey}`;
-    const keyBucket = this.bucket(bucketId, strict ?? limits, now);
+    const bucketId = methodThrottle ? `${usagePlan}\u0000${apiKey}\u0000${routeKey}` : `${usagePlan}\u0000${apiKey}`;
+    const keyBucket = this.bucket(bucketId, methodThrottle ?? throttleOf(limits), now);
     if (!keyBucket.take(now)) return 'throttled';
     if (this.stageBucket && !this.stageBucket.take(now)) {
       keyBucket.giveBack();
@@ -124,10 +117,10 @@ export class UsagePlans {
     for (const [key, state] of Object.entries(quotas)) this.quotas.set(key, { ...state });
   }
 
-  private bucket(id: string, limits: { ratePerMinute: number; burst: number }, now: number): TokenBucket {
+  private bucket(id: string, throttle: Throttle, now: number): TokenBucket {
     let bucket = this.buckets.get(id);
     if (!bucket) {
-      const bucketLimits: BucketLimits = { ratePerSecond: perSecond(limits), burst: limits.burst };
+      const bucketLimits: BucketLimits = { ratePerSecond: throttle.rateLimit, burst: throttle.burstLimit };
       bucket = new TokenBucket(bucketLimits, now);
       this.buckets.set(id, bucket);
     }

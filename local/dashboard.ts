@@ -9,6 +9,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DASHBOARD } from '../contracts/dashboard';
 import { listClients } from '../capabilities/customers/client-store';
 import { dailyQuotaInForce } from '../capabilities/customers/limits-in-force';
+import { utcDay } from '../capabilities/usage/calendar-days';
 import { dynamoUsageReader } from '../capabilities/usage/usage-reader';
 import type { AccessLogEntry } from './gateway/server';
 
@@ -63,7 +64,7 @@ export class TwinObservations {
     second.latencies.push(entry.latencyMs);
     // Answered by a handler = what the metering must count: a client, and no gateway refusal.
     if (entry.clientId && !entry.errorType) {
-      const day = new Date(now).toISOString().slice(0, 10);
+      const day = utcDay(new Date(now));
       if (day !== this.answeredDay) {
         this.answered.clear();
         this.answeredDay = day;
@@ -73,7 +74,7 @@ export class TwinObservations {
   }
 
   answeredToday(clientId: string): number {
-    return this.answeredDay === new Date().toISOString().slice(0, 10) ? (this.answered.get(clientId) ?? 0) : 0;
+    return this.answeredDay === utcDay(new Date()) ? (this.answered.get(clientId) ?? 0) : 0;
   }
 
   /** Per-second series over the last HISTORY_SECONDS, zero-filled. */
@@ -113,7 +114,7 @@ async function queueDepth(sqs: SQSClient, queueUrl: string) {
 
 /** The JSON behind the page. */
 export async function dashboardMetrics(observations: TwinObservations, sources: DashboardSources, now = new Date()) {
-  const today = now.toISOString().slice(0, 10);
+  const today = utcDay(now);
   const reader = dynamoUsageReader({ db: sources.db, tableName: sources.tableName });
   const [usage, dlq, clients] = await Promise.all([
     queueDepth(sources.sqs, sources.usageQueueUrl),

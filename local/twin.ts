@@ -20,6 +20,7 @@ import { ROUTES, type RouteDefinition } from '../contracts/routes';
 import { WORKERS } from '../contracts/workers';
 import { functionEnvironment } from '../contracts/function-env';
 import { PLAN_NAMES, type PlanName } from '../contracts/plans';
+import { addDays, utcDay } from '../capabilities/usage/calendar-days';
 import { STAGES, type StageConfig } from '../contracts/stages';
 import { CORS_PREFLIGHT } from '../contracts/cors';
 import { FAST_START_JVM_OPTIONS, startDynamoDbLocal } from './services/dynamodb-local';
@@ -522,9 +523,8 @@ function closeServer(server: Server): Promise<void> {
 
 /** The gateway's per-key usage of the last 90 days, written whole (rename) so a reader never sees half a file. */
 function writeGatewayUsage(file: string, usagePlans: UsagePlans): void {
-  const today = new Date();
-  const from = new Date(today.getTime() - 90 * 24 * 3600 * 1000).toISOString().slice(0, 10);
+  const today = utcDay(new Date());
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(`${file}.tmp`, JSON.stringify(usagePlans.usage(from, today.toISOString().slice(0, 10))));
+  fs.writeFileSync(`${file}.tmp`, JSON.stringify(usagePlans.usage(addDays(today, -90), today)));
   fs.renameSync(`${file}.tmp`, file);
 }

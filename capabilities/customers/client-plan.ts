@@ -4,6 +4,7 @@
 // A client with an override (client-override.ts) leaves its own usage plan instead, which is then deleted.
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { itemKey } from '../../contracts/table';
+import { utcDay } from '../../contracts/usage-event';
 import type { PlanName } from '../../contracts/plans';
 import { clientKeyHashes, getClient, UnknownClientError, type ClientStore } from './client-store';
 import { overrideLimitsOf } from './limits-in-force';
@@ -84,7 +85,7 @@ export async function setClientPlan(
         ...clientKeyHashes(client).map((hash) => ({ Update: { ...update, Key: itemKey.apiKey(hash) } })),
         { Update: { ...update, Key: itemKey.client(clientId) } },
         // The plan history: both plans were in force on the day of the change (statements list them).
-        planChangeItem(store.tableName, clientId, changedAt.slice(0, 10), client.plan, plan),
+        planChangeItem(store.tableName, clientId, utcDay(new Date(changedAt)), client.plan, plan),
       ],
     }),
   );

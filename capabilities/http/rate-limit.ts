@@ -3,6 +3,7 @@
 import { ROUTE_CLASSES, type RouteClass } from '../../contracts/plans';
 import type { OverrideLimits } from '../../contracts/overrides';
 import { dailyQuotaInForce, limitsInForce, type LimitsInForce } from '../customers/limits-in-force';
+import { utcDay } from '../usage/calendar-days';
 
 const SECONDS_PER_DAY = 86_400;
 
@@ -54,8 +55,7 @@ export function rateLimitRemaining(
 ): string | undefined {
   const quota = dailyQuotaInForce({ plan, override });
   if (quota === undefined || usedToday === undefined || !Number.isFinite(usedToday)) return undefined;
-  const today = now.toISOString().slice(0, 10);
-  const used = usageDay === today ? usedToday : 0;
+  const used = usageDay === utcDay(now) ? usedToday : 0;
   const remaining = Math.max(0, quota - used);
   return `"daily";r=${remaining};t=${secondsUntilUtcMidnight(now)}`;
 }

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { PLAN_NAMES, PLANS, isPlanName, type PlanLimits, type PlanName, type RouteClass } from '../../contracts/plans';
 import { methodThrottleOf, type Throttle, throttleOf } from '../../contracts/usage-plan';
+import { utcDay } from '../../capabilities/usage/calendar-days';
 import { TokenBucket, type BucketLimits } from './token-bucket';
 import type { OverrideLimits } from '../../contracts/overrides';
 import { limitsInForce, type PlanCatalogue } from '../../capabilities/customers/limits-in-force';
@@ -72,7 +73,7 @@ export class UsagePlans {
       keyBucket.giveBack();
       return 'throttled';
     }
-    const day = new Date(now).toISOString().slice(0, 10);
+    const day = utcDay(new Date(now));
     const quotaId = keyHash(apiKey);
     const quota = this.quotas.get(quotaId);
     const used = quota && quota.day === day ? quota.used : 0;
@@ -103,7 +104,7 @@ export class UsagePlans {
 
   /** Requests counted toward today's quota for a key. */
   quotaUsed(apiKey: string): number {
-    const day = new Date(this.now()).toISOString().slice(0, 10);
+    const day = utcDay(new Date(this.now()));
     const quota = this.quotas.get(keyHash(apiKey));
     return quota && quota.day === day ? quota.used : 0;
   }

@@ -1,6 +1,6 @@
 // Prints the quota alert events of the local twin: `npm run events -- --local [--follow] [--json]`.
 // The twin's stand-in EventBridge appends each event to its event log (one JSON object per line);
-// on AWS the events go to the stage's bus and on to its targets (SNS topic, webhook), see docs/selling.md.
+// on AWS the events go to the stage's bus and on to its targets (SNS topic, webhook), see docs/alerts.md.
 import fs from 'node:fs';
 import { type Command, parseFlags, runCommand } from './support/cli';
 import { chooseTarget, resolveTarget, TARGET_FLAGS } from './support/stage-target';

@@ -1,4 +1,4 @@
-// The one handler factory every API Lambda uses: the Middy chain of DESIGN.md around a use case
+// The one handler factory every API Lambda uses: the Middy chain of docs/request-path.md around a use case
 // that receives validated input and the caller's identity, and knows nothing of API Gateway.
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';

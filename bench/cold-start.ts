@@ -7,9 +7,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { QUICK, round, summarize } from './support';
+import { functionEnvironment } from '../contracts/function-env';
 
 const ROOT = path.resolve(__dirname, '..');
-const NODE_ENV = { ...process.env, NODE_PATH: path.join(ROOT, 'node_modules'), TABLE_NAME: 't', USAGE_QUEUE_URL: 'q', ARCHIVE_BUCKET: 'b' };
+const NODE_ENV = {
+  ...process.env,
+  NODE_PATH: path.join(ROOT, 'node_modules'),
+  ...functionEnvironment('route', { usageQueueUrl: 'q', tableName: 't' }),
+  ...functionEnvironment('dailyJob', { tableName: 't', archiveBucket: 'b', retentionDays: '90' }),
+};
 
 /** What each SDK package's floor does: create the client the function creates. */
 const FLOOR_CODE: Record<string, string> = {

@@ -1,7 +1,7 @@
-// Per-client overrides: the caps an override must stay within, its validation, and the limits in force for a
-// client (its plan's, or its override's). Read by the keys CLI, the override use case, the handlers
-// (RateLimit headers, GET /v1/usage) and the twin's usage plans.
-import { MONTHLY_QUOTAS, PLAN_NAMES, PLANS, type PlanLimits, type PlanName } from './plans';
+// Per-client overrides: the limits an override sets, the caps it must stay within and its validation. Read by the
+// keys CLI, the admin API and the override use case; the limits in force for a client (its plan's, or its
+// override's) are resolved in capabilities/customers/limits-in-force.ts.
+import { PLAN_NAMES, PLANS, type PlanLimits, type PlanName } from './plans';
 
 /** An override value may be at most this many times the largest plan's value (rate, burst, daily quota). */
 export const OVERRIDE_CAP_MULTIPLE = 10;
@@ -79,22 +79,4 @@ export function resolveOverride(
 function capReason(field: OverrideField): string {
   const base = `${OVERRIDE_CAP_MULTIPLE} × the largest plan's ${largest(field)}`;
   return field === 'dailyQuota' ? base : `${base}, and no more than the stage throttle`;
-}
-
-/** The limits a client's requests are held to, as GET /v1/usage and the RateLimit headers report them. */
-export interface LimitsInForce extends OverrideLimits {
-  readonly source: 'plan' | 'override';
-  /** Requests per UTC calendar month included in the plan (reported, not enforced); null when none. */
-  readonly monthlyQuota: number | null;
-}
-
-export function limitsInForce(plan: PlanName, override?: OverrideLimits): LimitsInForce {
-  const base = override ?? PLANS[plan];
-  return {
-    source: override ? 'override' : 'plan',
-    ratePerMinute: base.ratePerMinute,
-    burst: base.burst,
-    dailyQuota: base.dailyQuota,
-    monthlyQuota: MONTHLY_QUOTAS[plan] ?? null,
-  };
 }

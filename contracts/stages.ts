@@ -3,7 +3,7 @@ import { WAF_DEFAULTS, type WafSettings } from './waf';
 
 export type StageName = 'dev' | 'prod';
 
-/** Where a stage's quota alert events go besides its EventBridge bus (docs/selling.md, "Quota alerts"). */
+/** Where a stage's quota alert events go besides its EventBridge bus (docs/alerts.md, "Targets"). */
 export interface AlertTargets {
   /** An SNS topic receives every alert event; with `email`, that address is subscribed (confirm the mail). */
   readonly topic?: { readonly email?: string };

@@ -4,6 +4,7 @@ import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { SERVICE } from '../contracts/metrics';
+import { functionEnvironment } from '../contracts/function-env';
 import { PLAN_NAMES } from '../contracts/plans';
 import { ROUTES, type RouteDefinition } from '../contracts/routes';
 import { WORKERS } from '../contracts/workers';
@@ -61,7 +62,7 @@ export class MeteredApiStack extends Stack {
       timeout: Duration.seconds(WORKERS.authorizer.timeoutSeconds),
       invocation: 'sync',
       description: 'Resolves x-api-key to its client and plan.',
-      environment: { TABLE_NAME: this.store.table.tableName },
+      environment: functionEnvironment('authorizer', { tableName: this.store.table.tableName }),
       reservedConcurrentExecutions: stage.authorizerReservedConcurrency,
     });
     // The key record, and today's counter for the RateLimit header (capabilities/customers/client-store.ts findByKeyHash).

@@ -10,8 +10,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DASHBOARD } from '../contracts/dashboard';
-import { PLANS, isPlanName } from '../contracts/plans';
 import { listClients } from '../capabilities/customers/client-store';
+import { dailyQuotaInForce } from '../capabilities/customers/limits-in-force';
+import { utcDay } from '../capabilities/usage/calendar-days';
 import { dynamoUsageReader } from '../capabilities/usage/usage-reader';
 import type { AccessLogEntry } from './gateway/server';
 import { callerRefusal, sendRefusal, tokenRefusal } from './gateway/twin-guard';
@@ -68,7 +69,7 @@ export class TwinObservations {
     second.latencies.push(entry.latencyMs);
     // Answered by a handler = what the metering must count: a client, and no gateway refusal.
     if (entry.clientId && !entry.errorType) {
-      const day = new Date(now).toISOString().slice(0, 10);
+      const day = utcDay(new Date(now));
       if (day !== this.answeredDay) {
         this.answered.clear();
         this.answeredDay = day;
@@ -78,7 +79,7 @@ export class TwinObservations {
   }
 
   answeredToday(clientId: string): number {
-    return this.answeredDay === new Date().toISOString().slice(0, 10) ? (this.answered.get(clientId) ?? 0) : 0;
+    return this.answeredDay === utcDay(new Date()) ? (this.answered.get(clientId) ?? 0) : 0;
   }
 
   /** Per-second series over the last HISTORY_SECONDS, zero-filled. */
@@ -118,7 +119,7 @@ async function queueDepth(sqs: SQSClient, queueUrl: string) {
 
 /** The JSON behind the page. */
 export async function dashboardMetrics(observations: TwinObservations, sources: DashboardSources, now = new Date()) {
-  const today = now.toISOString().slice(0, 10);
+  const today = utcDay(now);
   const reader = dynamoUsageReader({ db: sources.db, tableName: sources.tableName });
   const [usage, dlq, clients] = await Promise.all([
     queueDepth(sources.sqs, sources.usageQueueUrl),
@@ -133,7 +134,7 @@ export async function dashboardMetrics(observations: TwinObservations, sources: 
       status: c.status,
       counted: (await reader.readDay(c.clientId, today)).requests,
       answered: observations.answeredToday(c.clientId),
-      quota: isPlanName(c.plan) ? PLANS[c.plan].dailyQuota : 0,
+      quota: dailyQuotaInForce(c) ?? 0,
     })),
   );
   return {

@@ -18,7 +18,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ROUTES, type RouteDefinition } from '../contracts/routes';
 import { WORKERS } from '../contracts/workers';
+import { functionEnvironment } from '../contracts/function-env';
 import { PLAN_NAMES, type PlanName } from '../contracts/plans';
+import { addDays, utcDay } from '../capabilities/usage/calendar-days';
 import { STAGES, type StageConfig } from '../contracts/stages';
 import { CORS_PREFLIGHT } from '../contracts/cors';
 import { FAST_START_JVM_OPTIONS, startDynamoDbLocal } from './services/dynamodb-local';
@@ -91,7 +93,10 @@ export interface TwinOptions {
    * rules (contracts/waf.ts) whatever the stage's `waf.enabled`, because locally they cost nothing.
    */
   readonly noWaf?: boolean;
-  /** Test-only plan limits for the gateway (handlers' RateLimit headers keep the configured ones). */
+  /**
+   * Test-only plan limits for the emulated gateway alone: the Lambdas (RateLimit headers, GET /v1/usage, alerts)
+   * keep the configured ones. To lower the limits every part sees, give the client an override (`keys override`).
+   */
   readonly planOverrides?: PlanOverrides;
   /** Run the daily job on its schedule (default true). */
   readonly dailySchedule?: boolean;
@@ -159,12 +164,17 @@ function setLambdaEnvironment(
   stage: StageConfig,
   credentials: LocalCredentials,
 ): void {
+  const { tableName, usageQueueUrl, archiveBucket } = resources;
   Object.assign(process.env, {
-    TABLE_NAME: resources.tableName,
-    USAGE_QUEUE_URL: resources.usageQueueUrl,
-    ARCHIVE_BUCKET: resources.archiveBucket,
-    STAGE: stage.stageName,
-    RETENTION_DAYS: String(stage.retentionDays),
+    // What the stack gives each function (contracts/function-env.ts); they share one process here, so all of it.
+    ...functionEnvironment('every', { stage: stage.stageName, s3ForcePathStyle: 'true' }),
+    ...functionEnvironment('route', { usageQueueUrl, tableName }),
+    ...functionEnvironment('aggregator', {
+      tableName,
+      claimShards: String(stage.claimShards),
+      alertBusName: alertBusName(stage.stageName),
+    }),
+    ...functionEnvironment('dailyJob', { tableName, archiveBucket, retentionDays: String(stage.retentionDays) }),
     AWS_REGION: LOCAL_REGION,
     AWS_DEFAULT_REGION: LOCAL_REGION,
     // With the IAM check, the functions' calls are attributed by the caller stamp (local/iam/caller-identity.ts):
@@ -175,12 +185,6 @@ function setLambdaEnvironment(
     AWS_ENDPOINT_URL_SQS: endpoints.sqs,
     AWS_ENDPOINT_URL_S3: endpoints.s3,
     AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.events,
-    ALERT_BUS_NAME: alertBusName(stage.stageName),
-    // Test-only lowered quotas (planOverrides) reach the alert detector as they reach the gateway.
-    TWIN_DAILY_QUOTAS: JSON.stringify(
-      Object.fromEntries(Object.entries(options.planOverrides ?? {}).map(([plan, limits]) => [plan, limits?.dailyQuota])),
-    ),
-    S3_FORCE_PATH_STYLE: 'true',
     // Metrics go to CloudWatch as EMF on stdout in AWS; locally they would only be noise.
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_LOG_LEVEL: lambdaLogLevel(options),
@@ -617,9 +621,8 @@ function closeServer(server: Server): Promise<void> {
 
 /** The gateway's per-key usage of the last 90 days, written whole (rename) so a reader never sees half a file. */
 function writeGatewayUsage(file: string, usagePlans: UsagePlans): void {
-  const today = new Date();
-  const from = new Date(today.getTime() - 90 * 24 * 3600 * 1000).toISOString().slice(0, 10);
+  const today = utcDay(new Date());
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(`${file}.tmp`, JSON.stringify(usagePlans.usage(from, today.toISOString().slice(0, 10))));
+  fs.writeFileSync(`${file}.tmp`, JSON.stringify(usagePlans.usage(addDays(today, -90), today)));
   fs.renameSync(`${file}.tmp`, file);
 }

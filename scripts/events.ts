@@ -1,12 +1,13 @@
 // Prints the quota alert events of the local twin: `npm run events -- --local [--follow] [--json]`.
 // The twin's stand-in EventBridge appends each event to its event log (one JSON object per line);
-// on AWS the events go to the stage's bus and on to its targets (SNS topic, webhook), see docs/selling.md.
+// on AWS the events go to the stage's bus and on to its targets (SNS topic, webhook), see docs/alerts.md.
 import fs from 'node:fs';
-import { parseArgs } from 'node:util';
-import { readTwinState } from '../local/state-file';
+import { type Command, parseFlags, runCommand } from './support/cli';
+import { chooseTarget, resolveTarget, TARGET_FLAGS } from './support/stage-target';
 
 const USAGE = `usage: npm run events -- --local [--follow] [--json]
-  --local    the twin started with the same PORT (default 3000): its event log
+  --local    the twin started with the same PORT (default 3000): its event log (on AWS, subscribe to the
+             stage's alert topic or webhook instead)
   --follow   keep printing new events as they arrive (Ctrl-C stops)
   --json     print each event as EventBridge delivers it (one JSON object per line)`;
 
@@ -41,22 +42,10 @@ export function readLines(file: string, offset: number): { lines: string[]; offs
   return { lines: buffer.subarray(0, end).toString('utf8').split('\n'), offset: offset + end + 1 };
 }
 
-async function main(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      local: { type: 'boolean', default: false },
-      follow: { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
-    },
-  });
-  if (values.help) {
-    console.log(USAGE);
-    return;
-  }
-  if (!values.local) throw new Error('only --local is supported: on AWS, subscribe to the stage alert topic or webhook');
-  const file = readTwinState().eventLogFile;
+async function main(argv: string[]): Promise<undefined> {
+  const { values } = parseFlags(argv, { follow: { type: 'boolean' }, json: { type: 'boolean' }, ...TARGET_FLAGS });
+  const target = await resolveTarget(chooseTarget(values, ['local']));
+  const file = target.kind === 'local' ? target.twin.eventLogFile : undefined;
   if (!file) throw new Error('this twin keeps no event log: restart it with npm start');
   const print = (lines: string[]) => {
     for (const line of lines) {
@@ -71,13 +60,14 @@ async function main(argv: string[]): Promise<void> {
     ({ lines, offset } = readLines(file, offset));
     print(lines);
   }, 250);
-  process.once('SIGINT', () => clearInterval(timer));
-  process.once('SIGTERM', () => clearInterval(timer));
+  // Following ends with Ctrl-C (or SIGTERM): the command is done then.
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  clearInterval(timer);
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).catch((error: Error) => {
-    console.error(`error: ${error.message}\n${USAGE}`);
-    process.exitCode = 2;
-  });
-}
+export const eventsCommand: Command = { name: 'events', usage: USAGE, run: main };
+
+runCommand(eventsCommand, module);

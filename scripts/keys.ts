@@ -1,61 +1,36 @@
 // Key management: `npm run keys -- create|list|revoke … (--local | --stage dev|prod)`.
 // The key value is printed once, at creation, and never stored or shown again.
-import { OUTPUT } from '../contracts/deployment';
-import { parseArgs } from 'node:util';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
-import { isPlanName, PLAN_NAMES, type PlanName } from '../contracts/plans';
+import { isPlanName, PLAN_NAMES } from '../contracts/plans';
 import { listClientKeys, parseDuration } from '../capabilities/customers/key-rotation';
-import { readTwinState, twinClientConfig } from '../local/state-file';
 import { setBillingCustomer } from '../capabilities/customers/billing-customer';
 import { setClientPlan } from '../capabilities/customers/client-plan';
 import { overrideColumn, overrideCommand, OVERRIDE_OPTIONS, OVERRIDE_USAGE, shownClient } from './support/keys-override';
 import { createKey, enforcePlanChange, type KeyTarget, revokeKey, rotateKey } from './support/key-admin';
-import { stackOutputs } from './support/stack-outputs';
 import { apiGatewayClientUsagePlans } from '../capabilities/api-gateway/client-usage-plans';
+import { type Command, parseFlags, runCommand, UsageError } from './support/cli';
+import { chooseTarget, resolveTarget, stageTargetFromOutputs, TARGET_FLAGS, TARGET_USAGE, tableOf } from './support/stage-target';
 
 const USAGE = `usage:
-  npm run keys -- create --plan <${PLAN_NAMES.join('|')}> --name <name> [--expires 30d] [--json] (--local | --stage <dev|prod>)
-  npm run keys -- list [--json] (--local | --stage <dev|prod>)
-  npm run keys -- revoke <clientId> (--local | --stage <dev|prod>)
-  npm run keys -- rotate <clientId> [--grace 24h] [--expires 30d] [--json] (--local | --stage <dev|prod>)
-  npm run keys -- set-plan <clientId> <${PLAN_NAMES.join('|')}> [--json] (--local | --stage <dev|prod>)
-  npm run keys -- set-customer <clientId> <cus_…> (--local | --stage <dev|prod>)
+  npm run keys -- create --plan <${PLAN_NAMES.join('|')}> --name <name> [--expires 30d] [--json] ${TARGET_USAGE}
+  npm run keys -- list [--json] ${TARGET_USAGE}
+  npm run keys -- revoke <clientId> ${TARGET_USAGE}
+  npm run keys -- rotate <clientId> [--grace 24h] [--expires 30d] [--json] ${TARGET_USAGE}
+  npm run keys -- set-plan <clientId> <${PLAN_NAMES.join('|')}> [--json] ${TARGET_USAGE}
+  npm run keys -- set-customer <clientId> <cus_…> ${TARGET_USAGE}
 ${OVERRIDE_USAGE}
 Durations: 30s, 15m, 24h, 7d, or 0 (--grace 0: the old key is refused at once).
 --local uses the twin started with the same PORT (default 3000); --stage uses the deployed stack MeteredApi-<stage>.`;
 
-class UsageError extends Error {}
-
-type Target = KeyTarget;
-
-async function targetFrom(values: { local?: boolean; stage?: string }): Promise<Target> {
-  if (values.local && values.stage) throw new UsageError('choose one of --local and --stage');
-  if (values.local) {
-    const state = readTwinState();
-    return {
-      store: { db: DynamoDBDocumentClient.from(new DynamoDBClient(twinClientConfig(state, 'dynamodb'))), tableName: state.tableName },
-      twin: state,
-    };
-  }
-  if (values.stage) {
-    const outputs = await stackOutputs(values.stage);
-    const usagePlanIds = Object.fromEntries(PLAN_NAMES.map((plan) => [plan, outputs[OUTPUT.usagePlanId(plan)]])) as Record<
-      PlanName,
-      string
-    >;
-    return {
-      store: { db: DynamoDBDocumentClient.from(new DynamoDBClient({})), tableName: outputs[OUTPUT.tableName] },
-      gateway: {
-        client: new APIGatewayClient({}),
-        usagePlanIds,
-        restApiId: outputs[OUTPUT.restApiId],
-        stageName: outputs[OUTPUT.stageName],
-      },
-    };
-  }
-  throw new UsageError('say where: --local (the twin on PORT) or --stage <dev|prod> (a deployed stack)');
+/** The key use cases' target: the twin's table and gateway, or a stage's table and API Gateway. */
+async function targetFrom(values: { local?: boolean; stage?: string }): Promise<KeyTarget> {
+  const target = await resolveTarget(chooseTarget(values));
+  if (target.kind === 'local') return { store: tableOf(target), twin: target.twin };
+  const stage = stageTargetFromOutputs(target.outputs);
+  return {
+    store: { ...tableOf(target), tableName: stage.tableName },
+    gateway: { client: new APIGatewayClient({}), usagePlanIds: stage.usagePlanIds, restApiId: stage.restApiId, stageName: stage.stageName },
+  };
 }
 
 function durationFrom(text: string, option: string): number {
@@ -74,27 +49,22 @@ function expiryFrom(text: string | undefined): Date | undefined {
   return new Date(Date.now() + ms);
 }
 
-async function main(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
+async function main(argv: string[]): Promise<undefined> {
+  const { values, positionals } = parseFlags(
+    argv,
+    {
       plan: { type: 'string' },
       name: { type: 'string' },
       grace: { type: 'string' },
       expires: { type: 'string' },
       json: { type: 'boolean' },
-      local: { type: 'boolean' },
-      stage: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
+      ...TARGET_FLAGS,
       ...OVERRIDE_OPTIONS,
     },
-  });
+    true,
+  );
   const [command, ...rest] = positionals;
-  if (values.help || !command) {
-    console.log(USAGE);
-    return;
-  }
+  if (!command) throw new UsageError('name a command: create, list, revoke, rotate, set-plan, set-customer or override');
 
   switch (command) {
     case 'create': {
@@ -189,7 +159,7 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case 'override': {
-      await overrideCommand(rest, values, { targetFrom, usageError: (message) => new UsageError(message), enforce: enforcePlanChange });
+      await overrideCommand(rest, values, { targetFrom, enforce: enforcePlanChange });
       return;
     }
     case 'set-customer': {
@@ -207,8 +177,6 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-main(process.argv.slice(2)).catch((error: Error) => {
-  console.error(`keys: ${error.message}`);
-  if (error instanceof UsageError) console.error(USAGE);
-  process.exit(error instanceof UsageError ? 2 : 1);
-});
+export const keysCommand: Command = { name: 'keys', usage: USAGE, run: main };
+
+runCommand(keysCommand, module);

@@ -3,9 +3,7 @@
 // file), with each difference explained. Exits 1 when they differ, so it can run on a schedule.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { parseArgs } from 'node:util';
 import { APIGatewayClient, GetUsageCommand } from '@aws-sdk/client-api-gateway';
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -13,13 +11,16 @@ import { OUTPUT } from '../contracts/deployment';
 import { PLAN_NAMES } from '../contracts/plans';
 import { CLIENTS_PK, itemKey } from '../contracts/table';
 import { queryAll } from '../capabilities/aws/query-pages';
-import { readTwinState, twinClientConfig } from '../local/state-file';
+import { twinClientConfig } from '../local/state-file';
+import { type Command, parseFlags, runCommand, UsageError } from './support/cli';
 import { formatReconciliation, type PipelineBacklog, reconcile, type Reconciliation } from './support/reconciliation';
-import { stackOutputs } from './support/stack-outputs';
+import { chooseTarget, outputOf, resolveTarget, TARGET_FLAGS, TARGET_HELP, TARGET_USAGE } from './support/stage-target';
 
-const USAGE = `usage: npm run reconcile -- --day YYYY-MM-DD (--stage <dev|prod> | --local) [--json]
-  --local   the twin started with the same PORT (default 3000)
-  --stage   the deployed stack MeteredApi-<stage> (GetUsage on its usage plans)`;
+const USAGE = `usage: npm run reconcile -- --day YYYY-MM-DD ${TARGET_USAGE} [--json]
+  --day     the UTC day whose metered counts are compared with API Gateway's per-key usage (GetUsage on the
+            stage's usage plans; on the twin, its usage plans' file)
+${TARGET_HELP}
+Exits 1 when the counts differ.`;
 
 export interface ClientKeys {
   readonly clientId: string;
@@ -137,29 +138,16 @@ export async function stageGatewayUsage(
   return { byClient, unknownKeys };
 }
 
-async function main(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      day: { type: 'string' },
-      stage: { type: 'string' },
-      local: { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
-    },
-  });
-  if (values.help) {
-    console.log(USAGE);
-    return;
-  }
+async function main(argv: string[]): Promise<number> {
+  const { values } = parseFlags(argv, { day: { type: 'string' }, json: { type: 'boolean' }, ...TARGET_FLAGS });
   if (!values.day || !/^\d{4}-\d{2}-\d{2}$/.test(values.day) || Number.isNaN(Date.parse(values.day))) {
-    throw new Error(`--day must be a UTC date YYYY-MM-DD, got ${JSON.stringify(values.day ?? null)}`);
+    throw new UsageError(`--day must be a UTC date YYYY-MM-DD, got ${JSON.stringify(values.day ?? null)}`);
   }
-  if (Boolean(values.stage) === values.local) throw new Error('give exactly one of --stage <dev|prod> or --local');
   const day = values.day;
+  const target = await resolveTarget(chooseTarget(values));
   let result: Reconciliation;
-  if (values.local) {
-    const state = readTwinState();
+  if (target.kind === 'local') {
+    const state = target.twin;
     if (!state.gatewayUsageFile) throw new Error('this twin keeps no gateway usage file: restart it with npm start');
     const usageFile = state.gatewayUsageFile;
     const sqs = new SQSClient(twinClientConfig(state, 'sqs'));
@@ -177,24 +165,19 @@ async function main(argv: string[]): Promise<void> {
       raw.destroy();
     }
   } else {
-    const stage = String(values.stage);
-    const outputs = await stackOutputs(stage, new CloudFormationClient({}));
-    const planIds = PLAN_NAMES.map((plan) => outputs[OUTPUT.usagePlanId(plan)]).filter(Boolean);
+    const planIds = PLAN_NAMES.map((plan) => target.outputs[OUTPUT.usagePlanId(plan)]).filter(Boolean);
     result = await reconcileDay(day, {
       db: DynamoDBDocumentClient.from(new DynamoDBClient({})),
-      tableName: outputs[OUTPUT.tableName],
+      tableName: outputOf(target, OUTPUT.tableName),
       sqs: new SQSClient({}),
-      queueUrls: [outputs[OUTPUT.usageQueueUrl], outputs[OUTPUT.deadLetterQueueUrl]],
+      queueUrls: [outputOf(target, OUTPUT.usageQueueUrl), outputOf(target, OUTPUT.deadLetterQueueUrl)],
       gatewayUsage: (clients) => stageGatewayUsage(new APIGatewayClient({}), usagePlansToRead(planIds, clients), day, clients),
     });
   }
   console.log(values.json ? JSON.stringify(result, null, 2) : formatReconciliation(result));
-  if (!result.matches) process.exitCode = 1;
+  return result.matches ? 0 : 1;
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).catch((error: Error) => {
-    console.error(`error: ${error.message}\n${USAGE}`);
-    process.exitCode = 2;
-  });
-}
+export const reconcileCommand: Command = { name: 'reconcile', usage: USAGE, run: main };
+
+runCommand(reconcileCommand, module);

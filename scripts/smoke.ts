@@ -1,23 +1,24 @@
 // `npm run smoke -- --stage dev|prod`: the client-visible contract suite (the one `npm test` runs
 // against the twin) against a deployed stage, with a temporary client it creates and revokes.
-import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
-import { STAGES, type StageName } from '../contracts/stages';
-import { stackOutputs } from './support/stack-outputs';
-import { stageTargetFromOutputs } from './support/stage-target';
+import { STAGES } from '../contracts/stages';
+import { type Command, parseFlags, runCommand } from './support/cli';
+import { chooseTarget, resolveTarget, stageChoice, stageTargetFromOutputs, TARGET_FLAGS } from './support/stage-target';
 import { createKey, revokeKey, type KeyTarget } from './support/key-admin';
 import { formatResults, runContractSuite, type ContractTarget } from './support/contract-suite';
 
+const USAGE = `usage: npm run smoke -- --stage <dev|prod>
+  --stage   the deployed stack MeteredApi-<stage> (after \`npx cdk deploy -c stage=<stage>\`), with your AWS credentials
+Exits 1 when a check fails. On the twin, \`npm test\` runs the same suite.`;
+
 async function main(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { stage: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
-  if (values.help || !values.stage) {
-    console.log('usage: npm run smoke -- --stage <dev|prod>   (after `npx cdk deploy -c stage=<stage>`, with AWS credentials)');
-    return values.help ? 0 : 2;
-  }
-  const stage = stageTargetFromOutputs(await stackOutputs(values.stage));
-  const config = STAGES[values.stage as StageName];
+  const { values } = parseFlags(argv, TARGET_FLAGS);
+  chooseTarget(values, ['stage']); // a usage error unless exactly `--stage <dev|prod>`
+  const deployed = await resolveTarget(stageChoice(values.stage));
+  const stage = stageTargetFromOutputs(deployed.outputs);
+  const config = STAGES[deployed.stage];
   const db = new DynamoDBClient({});
   const gateway = new APIGatewayClient({});
   const keys: KeyTarget = {
@@ -33,7 +34,7 @@ async function main(argv: string[]): Promise<number> {
       await revokeKey(keys, clientId);
     },
   };
-  console.log(`contract suite against ${stage.apiUrl} (stage ${values.stage})`);
+  console.log(`contract suite against ${stage.apiUrl} (stage ${deployed.stage})`);
   try {
     const results = await runContractSuite(target);
     console.log(formatResults(results));
@@ -44,10 +45,6 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: Error) => {
-    console.error(`smoke: ${error.message}`);
-    process.exit(1);
-  },
-);
+export const smokeCommand: Command = { name: 'smoke', usage: USAGE, run: main };
+
+runCommand(smokeCommand, module);

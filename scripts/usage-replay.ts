@@ -2,20 +2,21 @@
 // `npm run usage:replay -- --since 2h [--until …] (--stage dev|prod | --local)`. Safe to run twice:
 // the aggregator counts each eventId once.
 import fs from 'node:fs';
-import { parseArgs } from 'node:util';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { readTwinState, twinClientConfig, type TwinState } from '../local/state-file';
+import { twinClientConfig, type TwinState } from '../local/state-file';
 import { droppedEventsFromLines, parseInstant, resendUsageEvents, type TimeWindow } from './support/dropped-usage-events';
 import { droppedEventLines, routeLogGroups } from './support/route-log-groups';
-import { stackOutputs } from './support/stack-outputs';
+import { OUTPUT, stackName } from '../contracts/deployment';
+import { type Command, parseFlags, runCommand, UsageError } from './support/cli';
+import { chooseTarget, outputOf, resolveTarget, stageChoice, TARGET_FLAGS, TARGET_HELP, TARGET_USAGE } from './support/stage-target';
 
-const USAGE = `usage: npm run usage:replay -- --since <2h|30m|1d|ISO time> [--until <…>] (--stage <dev|prod> | --local) [--dry-run]
+const USAGE = `usage: npm run usage:replay -- --since <2h|30m|1d|ISO time> [--until <…>] ${TARGET_USAGE} [--dry-run]
   --since / --until  the window of log lines to search (default until: now)
-  --local            the twin started with the same PORT (default 3000): its Lambda log file
-  --stage            CloudWatch Logs of the route functions of stack MeteredApi-<stage>
-  --dry-run          list what would be sent, send nothing`;
+  --dry-run          list what would be sent, send nothing
+${TARGET_HELP}: --local reads the twin's Lambda log file, --stage the route functions' CloudWatch Logs
+Exits 1 when an event could not be sent or a logged event is invalid.`;
 
 export interface ReplaySummary {
   readonly since: string;
@@ -58,52 +59,45 @@ export interface StageClients {
 
 /** A deployed stage: the route functions' log groups and the stack's usage queue. */
 export async function replayStage(stage: string, window: TimeWindow, clients: StageClients, dryRun = false): Promise<ReplaySummary> {
-  const outputs = await stackOutputs(stage, clients.cloudFormation);
-  const queueUrl = outputs.UsageQueueUrl;
-  if (!queueUrl) throw new Error(`stack MeteredApi-${stage} has no UsageQueueUrl output`);
-  const groups = await routeLogGroups(clients.cloudFormation, `MeteredApi-${stage}`);
-  if (groups.length === 0) throw new Error(`no route function log groups found in stack MeteredApi-${stage}`);
+  const target = await resolveTarget(stageChoice(stage), clients.cloudFormation);
+  const queueUrl = outputOf(target, OUTPUT.usageQueueUrl);
+  const groups = await routeLogGroups(clients.cloudFormation, stackName(target.stage));
+  if (groups.length === 0) throw new Error(`no route function log groups found in stack ${stackName(target.stage)}`);
   const lines = await droppedEventLines(clients.logs, groups, window);
   return replayFromLines(lines, { sqs: clients.sqs, queueUrl }, window, dryRun);
 }
 
-async function main(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      since: { type: 'string' },
-      until: { type: 'string' },
-      stage: { type: 'string' },
-      local: { type: 'boolean', default: false },
-      'dry-run': { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
-    },
+async function main(argv: string[]): Promise<number> {
+  const { values } = parseFlags(argv, {
+    since: { type: 'string' },
+    until: { type: 'string' },
+    'dry-run': { type: 'boolean' },
+    ...TARGET_FLAGS,
   });
-  if (values.help) {
-    console.log(USAGE);
-    return;
-  }
-  if (!values.since) throw new Error('--since is required, e.g. --since 2h');
-  if (Boolean(values.stage) === values.local) throw new Error('give exactly one of --stage <dev|prod> or --local');
+  if (!values.since) throw new UsageError('--since is required, e.g. --since 2h');
+  const choice = chooseTarget(values);
   const now = new Date();
-  const window = { since: parseInstant(values.since, now), until: values.until ? parseInstant(values.until, now) : now };
-  if (window.since > window.until) throw new Error('--since must be before --until');
+  let window: TimeWindow;
+  try {
+    window = { since: parseInstant(values.since, now), until: values.until ? parseInstant(values.until, now) : now };
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (window.since > window.until) throw new UsageError('--since must be before --until');
   const dryRun = values['dry-run'] ?? false;
-  const summary = values.stage
-    ? await replayStage(
-        values.stage,
-        window,
-        { cloudFormation: new CloudFormationClient({}), logs: new CloudWatchLogsClient({}), sqs: new SQSClient({}) },
-        dryRun,
-      )
-    : await replayLocal(readTwinState(), window, dryRun);
+  const summary =
+    choice.kind === 'stage'
+      ? await replayStage(
+          choice.stage,
+          window,
+          { cloudFormation: new CloudFormationClient({}), logs: new CloudWatchLogsClient({}), sqs: new SQSClient({}) },
+          dryRun,
+        )
+      : await replayLocal((await resolveTarget(choice)).twin, window, dryRun);
   console.log(JSON.stringify(summary, null, 2));
-  if (summary.failed.length > 0 || summary.invalid > 0) process.exitCode = 1;
+  return summary.failed.length > 0 || summary.invalid > 0 ? 1 : 0;
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).catch((error: Error) => {
-    console.error(`error: ${error.message}\n${USAGE}`);
-    process.exitCode = 2;
-  });
-}
+export const usageReplayCommand: Command = { name: 'usage:replay', usage: USAGE, run: main };
+
+runCommand(usageReplayCommand, module);

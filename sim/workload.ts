@@ -1,7 +1,7 @@
 // What the producers (route functions) send in one simulated run: a few clients and routes, requests
 // packed into a few seconds (so batches share claim pages), sometimes across UTC midnight, with producer
 // retries of the same event, one event id reused with a different payload, and poison bodies.
-import type { UsageEvent } from '../contracts/usage-event';
+import { type UsageEvent, utcDay } from '../contracts/usage-event';
 import { between, chance, pick, type Random } from './random';
 
 export interface Send {
@@ -49,7 +49,7 @@ export function generateWorkload(random: Random, start: number): Workload {
       status: r < 0.8 ? 200 : r < 0.9 ? 404 : 503,
       latencyMs: between(random, 1, 3_000),
       requestTime: new Date(requestTime).toISOString(),
-      day: new Date(requestTime).toISOString().slice(0, 10),
+      day: utcDay(new Date(requestTime)),
     };
     events.set(event.eventId, event);
     const sentAt = requestTime - start + between(random, 0, 40);

@@ -19,7 +19,8 @@ import { ClientNotActiveError, setClientPlan } from '../customers/client-plan';
 import { InvalidCursorError, listClientPage } from '../customers/client-pages';
 import { type ClientRecord, type ClientStore, getClient, UnknownClientError } from '../customers/client-store';
 import { createKey, revokeKey, rotateKey } from '../customers/key-admin';
-import { InvalidOverrideError, limitsOf, setClientOverride } from '../customers/client-override';
+import { InvalidOverrideError, setClientOverride } from '../customers/client-override';
+import { overrideLimitsOf } from '../customers/limits-in-force';
 import { problem } from '../http/problem';
 import { ClientRevokedError, TooManyKeysInGraceError } from '../customers/key-rotation';
 import type { KeyGateway } from '../customers/key-gateway-port';
@@ -154,7 +155,7 @@ export const rotateKeyAction: AdminAction = async ({ path, body, now }: AdminReq
 
 export const clientUsageAction: AdminAction = async ({ path, query, now }: AdminRequest<ClientIdPath, UsageSummaryQuery>, ports) => {
   const client = await existing(ports, path.id);
-  const override = client.override ? limitsOf(client.override) : undefined;
+  const override = client.override ? overrideLimitsOf(client.override) : undefined;
   const summary = await usageSummary({ clientId: client.clientId, plan: client.plan, query, today: utcDay(now), override }, ports.usage);
   return { body: summary, clientId: path.id };
 };

@@ -8,6 +8,7 @@ import {
   ResourceAlreadyExistsException,
 } from '@aws-sdk/client-cloudwatch-logs';
 import type { AuditRecord } from '../../contracts/admin/audit';
+import { utcDay } from '../usage/calendar-days';
 
 export interface AuditLog {
   /** Resolves once the record is stored. */
@@ -15,7 +16,7 @@ export interface AuditLog {
 }
 
 export function cloudWatchAuditLog(client: CloudWatchLogsClient, logGroupName: string): AuditLog {
-  const logStreamName = `${new Date().toISOString().slice(0, 10).replaceAll('-', '/')}/${randomUUID()}`;
+  const logStreamName = `${utcDay(new Date()).replaceAll('-', '/')}/${randomUUID()}`;
   let stream: Promise<void> | undefined;
   const createStream = async () => {
     try {

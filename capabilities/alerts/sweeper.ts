@@ -62,7 +62,7 @@ export async function sweepAlerts(deps: SweepDeps, options: SweepOptions): Promi
           day,
           plan: c.plan,
           // A per-client override's quota is the one its alerts are against (as of this run).
-          ...(c.override ? { dailyQuota: c.override.dailyQuota } : {}),
+          ...(c.override ? { override: c.override } : {}),
         }));
         const totals = (await readDayTotals(deps.table, clientDays)).filter((t) => t.requests > 0);
         recovered += (await detectThresholdCrossings(deps, totals)).length;

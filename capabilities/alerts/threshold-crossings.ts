@@ -11,7 +11,9 @@
 // sweeper, sweeper.ts) sends again; consumers dedupe by `detail.eventId`, which is the same on every send.
 import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ALERTS } from '../../contracts/billing';
-import { isPlanName, PLANS } from '../../contracts/plans';
+import { isPlanName } from '../../contracts/plans';
+import type { OverrideLimits } from '../../contracts/overrides';
+import { dailyQuotaInForce } from '../customers/limits-in-force';
 import { CLAIM_RETENTION_DAYS } from '../../contracts/usage-queue';
 import { DAY_MS, dayStartMs } from '../usage/calendar-days';
 import type { UsageTable } from '../usage/usage-reader';
@@ -22,8 +24,8 @@ export interface DayTotal {
   readonly day: string;
   /** The client's requests on `day` after the journal was applied. */
   readonly requests: number;
-  /** The client's own daily quota (per-client override) where the caller knows it; else `quotaFor` decides. */
-  readonly dailyQuota?: number;
+  /** The client's override (`keys override`) where the caller knows it (the sweeper reads the client list). */
+  readonly override?: OverrideLimits;
 }
 
 export interface ThresholdCrossed {
@@ -41,8 +43,11 @@ export interface AlertDeps {
   readonly table: UsageTable;
   /** Sends the events (EventBridge PutEvents in the Lambda); must throw unless every entry was accepted. */
   readonly send: (events: readonly ThresholdCrossed[]) => Promise<void>;
-  /** The daily quota in force for a client (plan quota, or a per-client override). @default the plan's */
-  readonly quotaFor?: (clientId: string, plan: string) => number | undefined | Promise<number | undefined>;
+  /**
+   * The daily quota in force for a total's client (capabilities/customers/limits-in-force.ts). @default from the
+   * total's plan and override; the aggregator looks the override up (override-quotas.ts), the simulator sets its own.
+   */
+  readonly quotaFor?: (total: DayTotal) => number | undefined | Promise<number | undefined>;
   /** Event ids known to be claimed already (by anyone): skipped without a write. Kept per container. */
   readonly claimed?: ClaimedCache;
   readonly clock?: () => number;
@@ -124,11 +129,11 @@ async function markSent(table: UsageTable, events: readonly ThresholdCrossed[]):
 
 /** Claims and sends the crossings the totals reveal; returns the events this call sent. */
 export async function detectThresholdCrossings(deps: AlertDeps, totals: readonly DayTotal[]): Promise<ThresholdCrossed[]> {
-  const quotaFor = deps.quotaFor ?? ((_: string, plan: string) => (isPlanName(plan) ? PLANS[plan].dailyQuota : undefined));
+  const quotaFor = deps.quotaFor ?? dailyQuotaInForce;
   const clock = deps.clock ?? Date.now;
   const claimed: ThresholdCrossed[] = [];
   for (const total of totals) {
-    const quota = total.dailyQuota ?? (await quotaFor(total.clientId, total.plan));
+    const quota = await quotaFor(total);
     for (const event of crossingsFor(total, quota)) {
       if (deps.claimed?.has(event.eventId)) continue;
       const mine = await claim(deps.table, event, clock());

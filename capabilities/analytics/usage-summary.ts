@@ -1,6 +1,7 @@
 // GET /v1/usage as a use case: the caller's usage over a period, its plan's limits and today's quota use.
 import { isPlanName, PLANS, ROUTE_CLASSES } from '../../contracts/plans';
-import { limitsInForce, type OverrideLimits } from '../../contracts/overrides';
+import type { OverrideLimits } from '../../contracts/overrides';
+import { limitsInForce } from '../customers/limits-in-force';
 import { ROUTES, routeKey } from '../../contracts/routes';
 import { addDays, daysBetween } from '../usage/calendar-days';
 import { emptyCounters, mergeCounters, type CounterValues } from '../usage/counters';
@@ -108,9 +109,9 @@ function sumRequests(days: ReadonlyMap<string, DayUsage>, from: string, to: stri
 
 /** The response body from the period's counters: pure arithmetic, rounded as usage-stats says. */
 export function summarize(facts: SummaryFacts): UsageSummary {
-  if (!isPlanName(facts.plan)) throw new Error('the authorizer context names no known plan');
+  const inForce = limitsInForce(facts);
+  if (!inForce || !isPlanName(facts.plan)) throw new Error('the authorizer context names no known plan');
   const limits = PLANS[facts.plan];
-  const inForce = limitsInForce(facts.plan, facts.override);
   const strict = ROUTE_CLASSES.strict;
   const totals = emptyCounters();
   const routes = new Map<string, CounterValues>(ROUTES.map((route) => [routeKey(route), emptyCounters()]));

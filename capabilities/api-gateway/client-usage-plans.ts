@@ -8,7 +8,8 @@ import {
 } from '@aws-sdk/client-api-gateway';
 import { API_KEY_STAGE_TAG } from '../../contracts/deployment';
 import type { OverrideLimits } from '../../contracts/overrides';
-import { perSecond, type PlanName, throttleFor } from '../../contracts/plans';
+import type { PlanName } from '../../contracts/plans';
+import { methodThrottleKey, usagePlanShape } from '../../contracts/usage-plan';
 import { ROUTES, type RouteDefinition } from '../../contracts/routes';
 import type { ClientUsagePlans } from '../customers/client-override';
 import { apiGatewayUsagePlanKeys } from './usage-plan-keys';
@@ -27,21 +28,19 @@ export function clientUsagePlanInput(
   limits: OverrideLimits,
   routes: readonly RouteDefinition[] = ROUTES,
 ): CreateUsagePlanCommandInput {
-  // Method throttles are keyed `<resource path>/<HTTP method>`, as the stack's usage plans key them.
-  const methodThrottles = Object.fromEntries(
-    routes
-      .filter((route) => route.routeClass !== 'default')
-      .map((route) => {
-        const limit = throttleFor(plan, route.routeClass);
-        return [`${route.path}/${route.method}`, { rateLimit: perSecond(limit), burstLimit: limit.burst }];
-      }),
-  );
+  const shape = usagePlanShape(plan, limits, routes);
   return {
     name: `metered-api-${target.stageName}-client-${clientId}`,
     description: `override for ${clientId}: ${limits.ratePerMinute} requests/minute, burst ${limits.burst}, ${limits.dailyQuota} requests/day`,
-    throttle: { rateLimit: perSecond(limits), burstLimit: limits.burst },
-    quota: { limit: limits.dailyQuota, period: 'DAY' },
-    apiStages: [{ apiId: target.restApiId, stage: target.stageName, throttle: methodThrottles }],
+    throttle: shape.throttle,
+    quota: shape.quota,
+    apiStages: [
+      {
+        apiId: target.restApiId,
+        stage: target.stageName,
+        throttle: Object.fromEntries(shape.methodThrottles.map(({ route, throttle }) => [methodThrottleKey(route), throttle])),
+      },
+    ],
     // The admin function may change and delete only the usage plans carrying its stage's tag.
     tags: { [API_KEY_STAGE_TAG]: target.stageName },
   };

@@ -1,6 +1,7 @@
 // The authorizer's use case: a presented API key → allow (with client context), deny (revoked) or unauthorized.
 import { hashApiKey, looksLikeApiKey } from '../customers/api-keys';
 import { findByKeyHash, type ClientStore, type MalformedRecord } from '../customers/client-store';
+import { overrideLimitsOf } from '../customers/limits-in-force';
 import { utcDay } from '../../contracts/usage-event';
 import type { OverrideLimits } from '../../contracts/overrides';
 
@@ -43,6 +44,6 @@ export async function authorize(store: ClientStore, presentedKey: string | undef
     usageKey: client.usageKey,
     usedToday: usedToday ?? 0,
     usageDay,
-    ...(override ? { override: { ratePerMinute: override.ratePerMinute, burst: override.burst, dailyQuota: override.dailyQuota } } : {}),
+    ...(override ? { override: overrideLimitsOf(override) } : {}),
   };
 }

@@ -5,8 +5,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
-export { resources } from './resources';
-
 /** Attempts per DynamoDB call in the SDK's standard retry mode (the simulator emulates the same loop). */
 export const DYNAMODB_MAX_ATTEMPTS = 3;
 

@@ -1,15 +1,16 @@
-// Resource names the stack passes in, read once per execution environment; no SDK is loaded here.
-export const resources = {
-  tableName: process.env.TABLE_NAME ?? '',
-  usageQueueUrl: process.env.USAGE_QUEUE_URL ?? '',
-  archiveBucket: process.env.ARCHIVE_BUCKET ?? '',
-  stage: process.env.STAGE ?? 'dev',
-};
+// Each function's environment as the stack set it (contracts/function-env.ts), read once per execution environment
+// (the first read happens at a handler's module scope, after the twin has set the variables); no SDK is loaded here.
+import { type FunctionEnv, type FunctionKind, readFunctionEnvironment } from '../../contracts/function-env';
 
-/** What the admin function is told: its API and stage (for API Gateway calls) and its audit log group. */
-export const adminResources = {
-  tableName: resources.tableName,
-  restApiId: process.env.REST_API_ID ?? '',
-  stageName: process.env.STAGE ?? 'dev',
-  auditLogGroup: process.env.AUDIT_LOG_GROUP ?? '',
-};
+const read = new Map<FunctionKind, unknown>();
+
+/** The variables of one kind of function, by field (the same object on every call). */
+export function functionEnv<F extends FunctionKind>(kind: F): FunctionEnv<F> {
+  if (!read.has(kind)) read.set(kind, readFunctionEnvironment(kind, process.env));
+  return read.get(kind) as FunctionEnv<F>;
+}
+
+/** The stage this function belongs to; `dev` where nothing says (unit tests). */
+export function stageName(): string {
+  return functionEnv('every').stage || 'dev';
+}

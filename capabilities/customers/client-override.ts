@@ -14,6 +14,7 @@ import {
 } from '../../contracts/overrides';
 import { CLIENT_ATTRIBUTES, itemKey } from '../../contracts/table';
 import { ClientNotActiveError, type UsagePlanKeys } from './client-plan';
+import { overrideLimitsOf } from './limits-in-force';
 import { type ClientOverride, type ClientRecord, type ClientStore, clientKeyHashes, getClient, UnknownClientError } from './client-store';
 
 /** The API Gateway side of an override (deployed stages only): usage-plan membership plus client usage plans. */
@@ -134,14 +135,10 @@ export async function setClientOverride(
   return {
     clientId,
     plan: client.plan,
-    ...(client.override ? { before: limitsOf(client.override) } : {}),
+    ...(client.override ? { before: overrideLimitsOf(client.override) } : {}),
     after: resolved.limits,
     setAt,
     ...(moved ? { usagePlanId: moved.to } : {}),
     ...(leftoverUsagePlanId ? { leftoverUsagePlanId } : {}),
   };
-}
-
-export function limitsOf(override: ClientOverride): OverrideLimits {
-  return { ratePerMinute: override.ratePerMinute, burst: override.burst, dailyQuota: override.dailyQuota };
 }

@@ -4,8 +4,10 @@
 // A client with an override (client-override.ts) leaves its own usage plan instead, which is then deleted.
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { itemKey } from '../../contracts/table';
+import { utcDay } from '../../contracts/usage-event';
 import type { PlanName } from '../../contracts/plans';
 import { clientKeyHashes, getClient, UnknownClientError, type ClientStore } from './client-store';
+import { overrideLimitsOf } from './limits-in-force';
 import { planChangeItem } from './plan-history';
 
 /** API Gateway's usage-plan membership of keys (deployed stages only). */
@@ -51,9 +53,7 @@ export async function setClientPlan(
     before: client.plan as PlanName,
     after: plan,
     changedAt,
-    ...(override
-      ? { removedOverride: { ratePerMinute: override.ratePerMinute, burst: override.burst, dailyQuota: override.dailyQuota } }
-      : {}),
+    ...(override ? { removedOverride: overrideLimitsOf(override) } : {}),
   };
   if (client.plan === plan && !override) return change;
 
@@ -85,7 +85,7 @@ export async function setClientPlan(
         ...clientKeyHashes(client).map((hash) => ({ Update: { ...update, Key: itemKey.apiKey(hash) } })),
         { Update: { ...update, Key: itemKey.client(clientId) } },
         // The plan history: both plans were in force on the day of the change (statements list them).
-        planChangeItem(store.tableName, clientId, changedAt.slice(0, 10), client.plan, plan),
+        planChangeItem(store.tableName, clientId, utcDay(new Date(changedAt)), client.plan, plan),
       ],
     }),
   );

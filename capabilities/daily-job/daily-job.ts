@@ -2,8 +2,8 @@
 // items older than the retention to the S3 archive and delete them from the table. Every step is
 // idempotent, so a rerun, or a run after a crash at any point, ends in the same state.
 import { METRIC } from '../../contracts/metrics';
-import { isPlanName, PLANS } from '../../contracts/plans';
 import { listClients, type ClientRecord } from '../customers/client-store';
+import { dailyQuotaInForce } from '../customers/limits-in-force';
 import { addDays, dayStartMs } from '../usage/calendar-days';
 import { buildMonthlyStatement, writeMonthlyStatement, type WrittenStatement } from '../statements/monthly-statement';
 import { monthSettledBy } from '../statements/months';
@@ -168,7 +168,8 @@ async function closeDay(
 ): Promise<DailySummary | undefined> {
   const usage = (await reader.readRange(client.clientId, day, day)).days.get(day);
   if (!usage || usage.total.requests === 0) return undefined;
-  const dailyQuota = isPlanName(client.plan) ? PLANS[client.plan].dailyQuota : 0;
+  // Against the quota in force for the client (its override's, else its plan's), as GET /v1/usage reports it.
+  const dailyQuota = dailyQuotaInForce(client) ?? 0;
   const summary: DailySummary = {
     clientId: client.clientId,
     day,

@@ -1,6 +1,7 @@
 // What the daily job runs for: the closed UTC day named by its input (a `{ day }` payload, an
 // EventBridge scheduled event or a Scheduler payload), by default the day before the schedule fired.
 import * as z from 'zod';
+import { ENV_VARIABLES } from '../../contracts/function-env';
 import { STAGES } from '../../contracts/stages';
 import { addDays, utcDay } from '../usage/calendar-days';
 
@@ -44,11 +45,13 @@ export function resolveJobDay(event: unknown, now: Date): string {
 export const DEFAULT_RETENTION_DAYS = STAGES.dev.retentionDays;
 
 export function retentionDaysFrom(env: NodeJS.ProcessEnv): number {
-  const raw = env.RETENTION_DAYS;
+  const raw = env[ENV_VARIABLES.retentionDays];
   if (raw === undefined || raw === '') return DEFAULT_RETENTION_DAYS;
   const days = Number(raw);
   if (!Number.isInteger(days) || days < 1 || days > 3_660) {
-    throw new DailyJobInputError(`RETENTION_DAYS must be a whole number of days from 1 to 3660: got ${JSON.stringify(raw)}`);
+    throw new DailyJobInputError(
+      `${ENV_VARIABLES.retentionDays} must be a whole number of days from 1 to 3660: got ${JSON.stringify(raw)}`,
+    );
   }
   return days;
 }

@@ -1,4 +1,4 @@
-// The one handler factory every API Lambda uses: the Middy chain of DESIGN.md around a use case
+// The one handler factory every API Lambda uses: the Middy chain of docs/request-path.md around a use case
 // that receives validated input and the caller's identity, and knows nothing of API Gateway.
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
@@ -6,7 +6,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import type { RouteDefinition } from '../../contracts/routes/route';
 import type { OverrideLimits } from '../../contracts/overrides';
 import { logger, metrics } from '../aws/powertools';
-import { resources } from '../aws/resources';
+import { functionEnv } from '../aws/resources';
 import { sqs } from '../aws/sqs-client';
 import { requestState, stateOf, type HttpMiddleware } from './middleware/request-state';
 import { requestBody } from './middleware/request-body';
@@ -52,7 +52,7 @@ export function createHttpHandler<Query = Record<string, unknown>, Body = unknow
     logger,
     metrics,
     sqs,
-    queueUrl: () => resources.usageQueueUrl,
+    queueUrl: () => functionEnv('route').usageQueueUrl,
     ...options.telemetry,
   };
 

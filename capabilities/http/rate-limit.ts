@@ -1,7 +1,9 @@
 // RateLimit-Policy and RateLimit response headers (IETF draft-ietf-httpapi-ratelimit-headers,
 // structured-field form): the limits that apply to a route for a plan, and what is left of today's quota.
-import { PLANS, ROUTE_CLASSES, isPlanName, type RouteClass } from '../../contracts/plans';
+import { ROUTE_CLASSES, type RouteClass } from '../../contracts/plans';
 import type { OverrideLimits } from '../../contracts/overrides';
+import { dailyQuotaInForce, limitsInForce, type LimitsInForce } from '../customers/limits-in-force';
+import { utcDay } from '../usage/calendar-days';
 
 const SECONDS_PER_DAY = 86_400;
 
@@ -12,19 +14,23 @@ const policies = new Map<string, string | undefined>();
  * gets `"override";q=<its rate>` and its daily quota instead of its plan's.
  */
 export function rateLimitPolicy(plan: string, routeClass: RouteClass, override?: OverrideLimits): string | undefined {
-  if (override && isPlanName(plan)) return formatPolicy('override', routeClass, override);
+  if (override) {
+    const limits = limitsInForce({ plan, override });
+    return limits && formatPolicy('override', routeClass, limits);
+  }
   const key = `${plan}\u0000${routeClass}`;
-  if (!policies.has(key)) policies.set(key, formatPolicy(plan, routeClass));
+  if (!policies.has(key)) {
+    const limits = limitsInForce({ plan });
+    policies.set(key, limits && formatPolicy(plan, routeClass, limits));
+  }
   return policies.get(key);
 }
 
-function formatPolicy(plan: string, routeClass: RouteClass, override?: OverrideLimits): string | undefined {
-  if (!override && !isPlanName(plan)) return undefined;
-  const limits = override ?? PLANS[plan as keyof typeof PLANS];
+function formatPolicy(name: string, routeClass: RouteClass, limits: LimitsInForce): string {
   const strict = ROUTE_CLASSES[routeClass];
   const policies = [
     ...(strict ? [`"${routeClass}";q=${strict.ratePerMinute};w=60`] : []),
-    `"${plan}";q=${limits.ratePerMinute};w=60`,
+    `"${name}";q=${limits.ratePerMinute};w=60`,
     `"daily";q=${limits.dailyQuota};w=${SECONDS_PER_DAY}`,
   ];
   return policies.join(', ');
@@ -47,9 +53,9 @@ export function rateLimitRemaining(
   now: Date,
   override?: OverrideLimits,
 ): string | undefined {
-  if (!isPlanName(plan) || usedToday === undefined || !Number.isFinite(usedToday)) return undefined;
-  const today = now.toISOString().slice(0, 10);
-  const used = usageDay === today ? usedToday : 0;
-  const remaining = Math.max(0, (override ?? PLANS[plan]).dailyQuota - used);
+  const quota = dailyQuotaInForce({ plan, override });
+  if (quota === undefined || usedToday === undefined || !Number.isFinite(usedToday)) return undefined;
+  const used = usageDay === utcDay(now) ? usedToday : 0;
+  const remaining = Math.max(0, quota - used);
   return `"daily";r=${remaining};t=${secondsUntilUtcMidnight(now)}`;
 }

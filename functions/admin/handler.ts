@@ -8,24 +8,24 @@ import { dynamo } from '../../capabilities/aws/dynamodb-client';
 import { apiGatewayKeys, findUsagePlanIds } from '../../capabilities/api-gateway/key-gateway';
 import type { KeyGateway } from '../../capabilities/customers/key-gateway-port';
 import { logger } from '../../capabilities/aws/powertools';
-import { adminResources } from '../../capabilities/aws/resources';
+import { functionEnv, stageName } from '../../capabilities/aws/resources';
 import { dynamoUsageReader } from '../../capabilities/usage/usage-reader';
 
-const store = { db: dynamo(), tableName: adminResources.tableName };
+const env = functionEnv('admin');
+const stage = stageName();
+const store = { db: dynamo(), tableName: env.tableName };
 const apiGateway = new APIGatewayClient({});
 let gateway: Promise<KeyGateway> | undefined;
 
 export const handler = createAdminHandler({
   store,
   usage: dynamoUsageReader(store),
-  stageName: adminResources.stageName,
-  audit: cloudWatchAuditLog(new CloudWatchLogsClient({}), adminResources.auditLogGroup),
+  stageName: stage,
+  audit: cloudWatchAuditLog(new CloudWatchLogsClient({}), env.auditLogGroup),
   logger,
   gateway: () => {
-    gateway ??= findUsagePlanIds(apiGateway, adminResources.restApiId, adminResources.stageName)
-      .then((usagePlanIds) =>
-        apiGatewayKeys({ client: apiGateway, usagePlanIds, restApiId: adminResources.restApiId, stageName: adminResources.stageName }),
-      )
+    gateway ??= findUsagePlanIds(apiGateway, env.restApiId, stage)
+      .then((usagePlanIds) => apiGatewayKeys({ client: apiGateway, usagePlanIds, restApiId: env.restApiId, stageName: stage }))
       .catch((error: unknown) => {
         gateway = undefined; // look again on the next request
         throw error;

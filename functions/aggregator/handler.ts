@@ -5,9 +5,9 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { METRICS_NAMESPACE, SERVICE } from '../../contracts/metrics';
-import { dynamo, resources } from '../../capabilities/aws/dynamodb-client';
+import { dynamo } from '../../capabilities/aws/dynamodb-client';
+import { functionEnv } from '../../capabilities/aws/resources';
 import { eventBridge } from '../../capabilities/aws/eventbridge-client';
-import { alertEnvironment } from '../../capabilities/alerts/alert-config';
 import { eventBridgeSender } from '../../capabilities/alerts/event-bridge-sender';
 import { overrideAwareQuota } from '../../capabilities/alerts/override-quotas';
 import { createAlertStep } from '../../capabilities/counting/alert-step';
@@ -17,17 +17,17 @@ import { createSqsAggregatorHandler } from '../../capabilities/counting/sqs-hand
 const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE.aggregator;
 const logger = new Logger({ serviceName });
 const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE, serviceName });
-const alertSettings = alertEnvironment(process.env);
+const env = functionEnv('aggregator');
 const aggregator = createAggregator({
   doc: dynamo(),
-  tableName: resources.tableName,
-  claimShards: Number(process.env.CLAIM_SHARDS ?? 1),
+  tableName: env.tableName,
+  claimShards: Number(env.claimShards || 1),
   onError: (error, context) => logger.error('usage batch part failed; its records will be retried', { ...context, error: error as Error }),
-  alerts: alertSettings.busName
+  alerts: env.alertBusName
     ? createAlertStep({
-        table: { db: dynamo(), tableName: resources.tableName },
-        send: eventBridgeSender(eventBridge(), alertSettings.busName),
-        quotaFor: overrideAwareQuota({ db: dynamo(), tableName: resources.tableName }, alertSettings.quotaFor),
+        table: { db: dynamo(), tableName: env.tableName },
+        send: eventBridgeSender(eventBridge(), env.alertBusName),
+        quotaFor: overrideAwareQuota({ db: dynamo(), tableName: env.tableName }),
       })
     : undefined,
 });

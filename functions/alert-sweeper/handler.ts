@@ -2,24 +2,24 @@
 import type { Context } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { METRIC } from '../../contracts/metrics';
-import { dynamo, resources } from '../../capabilities/aws/dynamodb-client';
+import { dynamo } from '../../capabilities/aws/dynamodb-client';
+import { functionEnv } from '../../capabilities/aws/resources';
+import { ENV_VARIABLES } from '../../contracts/function-env';
 import { eventBridge } from '../../capabilities/aws/eventbridge-client';
 import { logger, metrics } from '../../capabilities/aws/powertools';
-import { alertEnvironment } from '../../capabilities/alerts/alert-config';
 import { eventBridgeSender } from '../../capabilities/alerts/event-bridge-sender';
 import { type SweepReport, sweepAlerts } from '../../capabilities/alerts/sweeper';
 
-const settings = alertEnvironment(process.env);
+const env = functionEnv('alertSweeper');
 
 export const handler = async (_event: unknown, context: Context): Promise<SweepReport> => {
   logger.addContext(context);
   try {
-    if (!settings.busName) throw new Error('ALERT_BUS_NAME is not set');
+    if (!env.alertBusName) throw new Error(`${ENV_VARIABLES.alertBusName} is not set`);
     const report = await sweepAlerts(
       {
-        table: { db: dynamo(), tableName: resources.tableName },
-        send: eventBridgeSender(eventBridge(), settings.busName),
-        quotaFor: settings.quotaFor,
+        table: { db: dynamo(), tableName: env.tableName },
+        send: eventBridgeSender(eventBridge(), env.alertBusName),
         onError: (error, where) => logger.error('alert sweep part failed; the next run retries it', { ...where, error: error as Error }),
       },
       { now: new Date() },

@@ -5,12 +5,15 @@ import { API_KEY_HEADER } from '../../contracts/deployment';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { METRIC } from '../../contracts/metrics';
-import { ACCESS_DENIED_DETAIL_KEY, KEY_REFUSALS } from '../../contracts/gateway-responses';
+import { KEY_REFUSALS } from '../../contracts/gateway-responses';
 import { logger, metrics } from '../../capabilities/aws/powertools';
-import { dynamo, resources } from '../../capabilities/aws/dynamodb-client';
+import { dynamo } from '../../capabilities/aws/dynamodb-client';
+import { functionEnv } from '../../capabilities/aws/resources';
 import { authorize } from '../../capabilities/authorizer/authorize';
 import { planAccess } from '../../capabilities/authorizer/route-policy';
-import { overrideContext } from '../../capabilities/authorizer/override-context';
+import { writeClientContext, writeDenyContext } from '../../capabilities/authorizer/client-context';
+
+const env = functionEnv('authorizer');
 
 /** Every method of the stage: the result is cached per key, so it must cover all routes. */
 export function stageWildcard(methodArn: string): string {
@@ -26,7 +29,7 @@ function headerValue(headers: Record<string, string | undefined> | null | undefi
 
 export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
   const presentedKey = headerValue(event.headers, API_KEY_HEADER);
-  const decision = await authorize({ db: dynamo(), tableName: resources.tableName }, presentedKey, new Date());
+  const decision = await authorize({ db: dynamo(), tableName: env.tableName }, presentedKey, new Date());
   const requestId = event.requestContext?.requestId;
 
   if (decision.effect === 'unauthorized') {
@@ -48,7 +51,7 @@ export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<
     return {
       principalId: decision.clientId,
       policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Deny', Resource: resource }] },
-      context: { [ACCESS_DENIED_DETAIL_KEY]: detail },
+      context: writeDenyContext(detail),
     };
   }
 
@@ -59,13 +62,13 @@ export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<
     principalId: decision.clientId,
     usageIdentifierKey: decision.usageKey,
     policyDocument: access.policy,
-    context: {
+    context: writeClientContext({
       clientId: decision.clientId,
       plan: decision.plan,
       usedToday: decision.usedToday,
       usageDay: decision.usageDay,
-      [ACCESS_DENIED_DETAIL_KEY]: access.accessDeniedDetail,
-      ...overrideContext(decision.override),
-    },
+      accessDeniedDetail: access.accessDeniedDetail,
+      override: decision.override,
+    }),
   };
 };

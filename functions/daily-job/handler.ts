@@ -1,11 +1,14 @@
 // The daily job Lambda, invoked by its EventBridge schedule (or on demand with `{ "day": "YYYY-MM-DD" }`).
 import type { Context } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { dynamo, resources } from '../../capabilities/aws/dynamodb-client';
+import { dynamo } from '../../capabilities/aws/dynamodb-client';
+import { functionEnv } from '../../capabilities/aws/resources';
 import { s3 } from '../../capabilities/aws/s3-client';
 import { logger, metrics } from '../../capabilities/aws/powertools';
 import { runDailyJob, type DailyJobReport } from '../../capabilities/daily-job/daily-job';
 import { resolveJobDay, retentionDaysFrom } from '../../capabilities/daily-job/job-input';
+
+const env = functionEnv('dailyJob');
 
 export const handler = async (event: unknown, context: Context): Promise<DailyJobReport> => {
   logger.addContext(context);
@@ -14,8 +17,8 @@ export const handler = async (event: unknown, context: Context): Promise<DailyJo
     const report = await runDailyJob(
       { day, retentionDays: retentionDaysFrom(process.env) },
       {
-        table: { db: dynamo(), tableName: resources.tableName },
-        archive: { s3: s3(), bucket: resources.archiveBucket },
+        table: { db: dynamo(), tableName: env.tableName },
+        archive: { s3: s3(), bucket: env.archiveBucket },
         recordMetric: (name, value) => metrics.addMetric(name, MetricUnit.Count, value),
         log: (message, details) => logger.info(message, details),
       },

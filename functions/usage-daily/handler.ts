@@ -1,12 +1,13 @@
 // GET /v1/usage/daily (default class): the caller's requests per day, oldest first, zero-filled.
 import { createHttpHandler } from '../../capabilities/http/http-handler';
-import { dynamo, resources } from '../../capabilities/aws/dynamodb-client';
+import { dynamo } from '../../capabilities/aws/dynamodb-client';
+import { functionEnv } from '../../capabilities/aws/resources';
 import { utcDay } from '../../capabilities/usage/calendar-days';
 import { dynamoUsageReader } from '../../capabilities/usage/usage-reader';
 import { usageDaily } from '../../capabilities/analytics/usage-daily';
 import { usageDailyRoute, type UsageDailyQuery } from '../../contracts/routes/usage-daily';
 
-const reader = dynamoUsageReader({ db: dynamo(), tableName: resources.tableName });
+const reader = dynamoUsageReader({ db: dynamo(), tableName: functionEnv('route').tableName ?? '' });
 
 export const handler = createHttpHandler<UsageDailyQuery>(usageDailyRoute, async ({ query, clientId, now }) => ({
   body: await usageDaily({ clientId, query, today: utcDay(now) }, reader),

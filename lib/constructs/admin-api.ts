@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { ADMIN_FUNCTION, ADMIN_ROUTES, type AdminRouteDefinition } from '../../contracts/admin/routes';
 import { operatorRoleName } from '../../contracts/deployment';
 import { SERVICE } from '../../contracts/metrics';
+import { functionEnvironment } from '../../contracts/function-env';
 import type { PlanName } from '../../contracts/plans';
 import { routeKey } from '../../contracts/routes';
 import type { StageConfig } from '../../contracts/stages';
@@ -76,11 +77,11 @@ export class AdminApi extends Construct {
       timeout: Duration.seconds(ADMIN_FUNCTION.timeoutSeconds),
       invocation: 'sync',
       description: 'Admin API: creates, lists, revokes and re-plans clients; reads their usage.',
-      environment: {
-        TABLE_NAME: props.table.tableName,
-        REST_API_ID: restApi.restApiId,
-        AUDIT_LOG_GROUP: this.auditLogs.logGroupName,
-      },
+      environment: functionEnvironment('admin', {
+        tableName: props.table.tableName,
+        restApiId: restApi.restApiId,
+        auditLogGroup: this.auditLogs.logGroupName,
+      }),
     });
     this.auditLogs.grantWrite(this.function.function);
 

@@ -12,6 +12,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { BILLING } from '../../contracts/billing';
 import { SERVICE } from '../../contracts/metrics';
+import { functionEnvironment } from '../../contracts/function-env';
 import { WORKERS } from '../../contracts/workers';
 import type { StageConfig } from '../../contracts/stages';
 import { MeteredFunction } from './metered-function';
@@ -62,11 +63,11 @@ export class DailyJob extends Construct {
       invocation: 'async',
       memorySize: 1024,
       description: 'Closes the previous UTC day and archives days past retention to S3.',
-      environment: {
-        TABLE_NAME: props.table.tableName,
-        ARCHIVE_BUCKET: props.archiveBucket.bucketName,
-        RETENTION_DAYS: String(stage.retentionDays),
-      },
+      environment: functionEnvironment('dailyJob', {
+        tableName: props.table.tableName,
+        archiveBucket: props.archiveBucket.bucketName,
+        retentionDays: String(stage.retentionDays),
+      }),
       onFailure: new destinations.SqsDestination(this.deadLetterQueue),
       retryAttempts: DAILY_JOB_RETRIES,
       reservedConcurrentExecutions: DAILY_JOB_CONCURRENCY,

@@ -9,7 +9,8 @@ import * as z from 'zod';
 import { CORS_PREFLIGHT } from '../../contracts/cors';
 import { GATEWAY_RESPONSES, gatewayDetailTemplate, gatewayProblemBody, PROBLEM_CONTENT_TYPE } from '../../contracts/gateway-responses';
 import { SECURITY_HEADERS } from '../../contracts/security-headers';
-import { PLAN_NAMES, PLANS, perSecond, throttleFor, type PlanName } from '../../contracts/plans';
+import { PLAN_NAMES, PLANS, type PlanName } from '../../contracts/plans';
+import { usagePlanShape } from '../../contracts/usage-plan';
 import { routeKey, type RouteDefinition } from '../../contracts/routes';
 import type { StageConfig } from '../../contracts/stages';
 import { constructIdFor } from './route-functions';
@@ -176,21 +177,17 @@ export class MeteredApi extends Construct {
     const usagePlans: Partial<Record<PlanName, apigw.UsagePlan>> = {};
     for (const plan of PLAN_NAMES) {
       const limits = PLANS[plan];
+      const shape = usagePlanShape(plan, limits, props.routes);
       usagePlans[plan] = this.restApi.addUsagePlan(`${constructIdFor(plan)}Plan`, {
         name: usagePlanName(stage.stageName, plan),
         description: `${plan}: ${limits.ratePerMinute} requests/minute, ${limits.dailyQuota} requests/day per key`,
-        throttle: { rateLimit: perSecond(limits), burstLimit: limits.burst },
-        quota: { limit: limits.dailyQuota, period: apigw.Period.DAY },
+        throttle: shape.throttle,
+        quota: { limit: shape.quota.limit, period: apigw.Period.DAY },
         apiStages: [
           {
             api: this.restApi,
             stage: this.restApi.deploymentStage,
-            throttle: props.routes
-              .filter((route) => route.routeClass !== 'default')
-              .map((route) => {
-                const limit = throttleFor(plan, route.routeClass);
-                return { method: routeMethods.get(route.id)!, throttle: { rateLimit: perSecond(limit), burstLimit: limit.burst } };
-              }),
+            throttle: shape.methodThrottles.map(({ route, throttle }) => ({ method: routeMethods.get(route.id)!, throttle })),
           },
         ],
       });

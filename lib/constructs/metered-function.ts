@@ -8,6 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../../contracts/stages';
 import { METRICS_NAMESPACE } from '../../contracts/metrics';
+import { functionEnvironment } from '../../contracts/function-env';
 
 /** Repository root: handler entries in contracts/routes are relative to it. */
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
@@ -28,7 +29,7 @@ export interface MeteredFunctionProps {
   readonly description?: string;
   /** @default 512 MiB: enough CPU for a quick cold start on ARM */
   readonly memorySize?: number;
-  /** Extra environment (resource names); Powertools and STAGE variables are always set. */
+  /** The function's own variables (contracts/function-env.ts); Powertools and STAGE variables are always set. */
   readonly environment?: Record<string, string>;
   /** Where failed asynchronous invocations go, with their error and payload. @default none */
   readonly onFailure?: lambda.IDestination;
@@ -85,7 +86,7 @@ export class MeteredFunction extends Construct {
       retryAttempts: props.retryAttempts,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       environment: {
-        STAGE: props.stage.stageName,
+        ...functionEnvironment('every', { stage: props.stage.stageName }),
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         POWERTOOLS_LOG_LEVEL: props.stage.logLevel,

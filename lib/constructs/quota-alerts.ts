@@ -20,6 +20,7 @@ import { Construct } from 'constructs';
 import { ALERTS, alertBusName } from '../../contracts/billing';
 import { alarmName } from '../../contracts/deployment';
 import { SERVICE } from '../../contracts/metrics';
+import { ENV_VARIABLES, functionEnvironment } from '../../contracts/function-env';
 import type { StageConfig } from '../../contracts/stages';
 import { WORKERS } from '../../contracts/workers';
 import { createDeadLetterQueue } from './dead-letter-queue';
@@ -74,7 +75,7 @@ export class QuotaAlerts extends Construct {
       getAttributes: { families: ['clients'], attributes: [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, CLIENT_ATTRIBUTES.override] },
     });
     this.bus.grantPutEventsTo(props.aggregator);
-    props.aggregator.addEnvironment('ALERT_BUS_NAME', this.bus.eventBusName);
+    props.aggregator.addEnvironment(ENV_VARIABLES.alertBusName, this.bus.eventBusName);
 
     // The sweeper: reads the client registry and counters, recomputes and resends; PutEvents on this bus.
     this.sweeper = new MeteredFunction(this, 'Sweeper', {
@@ -84,7 +85,7 @@ export class QuotaAlerts extends Construct {
       timeout: Duration.seconds(WORKERS.alertSweeper.timeoutSeconds),
       invocation: 'async',
       description: 'Sends quota alerts the aggregator missed (crash, failure) and resends pending ones.',
-      environment: { TABLE_NAME: props.table.tableName, ALERT_BUS_NAME: this.bus.eventBusName },
+      environment: functionEnvironment('alertSweeper', { tableName: props.table.tableName, alertBusName: this.bus.eventBusName }),
       onFailure: new destinations.SqsDestination(this.deadLetterQueue),
       retryAttempts: 0, // the next scheduled run is the retry
     });

@@ -5,6 +5,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SERVICE } from '../../contracts/metrics';
+import { functionEnvironment } from '../../contracts/function-env';
 import { routeKey, type RouteDefinition } from '../../contracts/routes';
 import type { StageConfig } from '../../contracts/stages';
 import { MeteredFunction } from './metered-function';
@@ -42,10 +43,10 @@ export class RouteFunctions extends Construct {
         timeout: Duration.seconds(route.timeoutSeconds),
         invocation: 'sync',
         description: `Handles ${routeKey(route)}.`,
-        environment: {
-          USAGE_QUEUE_URL: props.usageQueue.queueUrl,
-          ...(route.readsUsage ? { TABLE_NAME: props.table.tableName } : {}),
-        },
+        environment: functionEnvironment('route', {
+          usageQueueUrl: props.usageQueue.queueUrl,
+          ...(route.readsUsage ? { tableName: props.table.tableName } : {}),
+        }),
       });
       // Every handler sends its usage event; only the analytics routes read counters.
       props.usageQueue.grantSendMessages(handler.function);

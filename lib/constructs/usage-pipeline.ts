@@ -6,6 +6,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SERVICE } from '../../contracts/metrics';
+import { functionEnvironment } from '../../contracts/function-env';
 import { WORKERS } from '../../contracts/workers';
 import { USAGE_QUEUE, usageQueueVisibilitySeconds } from '../../contracts/usage-queue';
 import type { StageConfig } from '../../contracts/stages';
@@ -58,7 +59,7 @@ export class UsagePipeline extends Construct {
       invocation: 'queue',
       memorySize: 1024,
       description: 'Counts usage events from the usage queue into per-client daily counters.',
-      environment: { TABLE_NAME: props.table.tableName, CLAIM_SHARDS: String(stage.claimShards) },
+      environment: functionEnvironment('aggregator', { tableName: props.table.tableName, claimShards: String(stage.claimShards) }),
     });
     // Counters, claims and journals only (capabilities/counting/repository.ts): claim pages are queried and
     // appended, journals read (one or a batch) and written, counters updated and got by key (the alert step's day

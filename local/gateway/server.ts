@@ -15,7 +15,7 @@ import type { UsagePlans } from './usage-plans';
 import type { WebAcl } from './waf';
 import { TWIN_MANAGEMENT_PATHS, twinManagementRoutes } from './twin-management';
 import type { ApiKeys } from './api-keys';
-import { overrideFromContext } from '../../capabilities/authorizer/override-context';
+import { readClientContext } from '../../capabilities/authorizer/client-context';
 
 export type RouteHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -197,15 +197,16 @@ export function createGatewayServer(options: GatewayOptions): http.Server {
       options.onIntegrationError?.(requestId, auth.error);
       return reject('AUTHORIZER_FAILURE');
     }
-    clientId = typeof auth.context.clientId === 'string' ? auth.context.clientId : auth.principalId;
+    const caller = readClientContext({ principalId: auth.principalId, ...auth.context });
+    clientId = caller.clientId ?? auth.principalId;
 
     // 5. Usage plan of the usageIdentifierKey: throttle, then daily quota.
     const apiKey = auth.usageIdentifierKey;
-    const plan = String(auth.context.plan ?? '');
+    const plan = caller.plan ?? '';
     // apiKeySource AUTHORIZER: the usageIdentifierKey must be a key of a usage plan.
     if (!apiKey) return reject('INVALID_API_KEY');
     // A client with an override is in its own usage plan (the authorizer's context carries its limits).
-    const override = overrideFromContext(auth.context);
+    const { override } = caller;
     const verdict = options.usagePlans.admit(apiKey, plan, routeKey(route.definition), route.definition.routeClass, override);
     if (verdict === 'throttled') return reject('THROTTLED');
     if (verdict === 'quota-exceeded') return reject('QUOTA_EXCEEDED');

@@ -1,9 +1,12 @@
 // Usage plans as API Gateway applies them: a throttle per key (or per key and method on strict routes),
 // a daily quota per key that resets at 00:00 UTC, and the stage throttle as a ceiling over all keys.
 import { createHash } from 'node:crypto';
-import { PLANS, ROUTE_CLASSES, isPlanName, perSecond, type PlanLimits, type PlanName, type RouteClass } from '../../contracts/plans';
+import { PLAN_NAMES, PLANS, isPlanName, type PlanLimits, type PlanName, type RouteClass } from '../../contracts/plans';
+import { methodThrottleOf, type Throttle, throttleOf } from '../../contracts/usage-plan';
+import { utcDay } from '../../capabilities/usage/calendar-days';
 import { TokenBucket, type BucketLimits } from './token-bucket';
 import type { OverrideLimits } from '../../contracts/overrides';
+import { limitsInForce, type PlanCatalogue } from '../../capabilities/customers/limits-in-force';
 
 export type PlanOverrides = Partial<Record<PlanName, Partial<PlanLimits>>>;
 
@@ -11,7 +14,7 @@ export type PlanOverrides = Partial<Record<PlanName, Partial<PlanLimits>>>;
 export type UsagePlanVerdict = 'ok' | 'throttled' | 'quota-exceeded' | 'no-plan';
 
 export interface UsagePlansOptions {
-  /** Test-only changes to plan limits (the handlers' RateLimit headers keep the configured values). */
+  /** Test-only changes to plan limits, for this gateway only (the Lambdas keep the configured values). */
   readonly planOverrides?: PlanOverrides;
   /** The stage-wide ceiling; `undefined` turns it off. */
   readonly stageThrottle?: { readonly ratePerSecond: number; readonly burst: number };
@@ -35,14 +38,19 @@ export class UsagePlans {
   private readonly disabled = new Set<string>();
   private readonly stageBucket?: TokenBucket;
   private readonly now: () => number;
+  /** The plans as this gateway applies them: the configured ones with the test-only `planOverrides`. */
+  private readonly plans: PlanCatalogue;
 
-  constructor(private readonly options: UsagePlansOptions = {}) {
+  constructor(options: UsagePlansOptions = {}) {
     this.now = options.now ?? Date.now;
+    this.plans = Object.fromEntries(
+      PLAN_NAMES.map((plan) => [plan, { ...PLANS[plan], ...options.planOverrides?.[plan] }]),
+    ) as PlanCatalogue;
     if (options.stageThrottle) this.stageBucket = new TokenBucket(options.stageThrottle, this.now());
   }
 
   limitsFor(plan: PlanName): PlanLimits {
-    return { ...PLANS[plan], ...this.options.planOverrides?.[plan] };
+    return this.plans[plan];
   }
 
   /**
@@ -54,17 +62,18 @@ export class UsagePlans {
   admit(apiKey: string, plan: string, routeKey: string, routeClass: RouteClass, override?: OverrideLimits): UsagePlanVerdict {
     if (!isPlanName(plan) || this.disabled.has(keyHash(apiKey))) return 'no-plan';
     const now = this.now();
-    const limits = override ?? this.limitsFor(plan);
-    const strict = ROUTE_CLASSES[routeClass];
+    const limits = limitsInForce({ plan, override }, this.plans)!; // the plan is known (checked above)
+    // The usage plan's shape (contracts/usage-plan.ts): a strict route's own throttle, else the key's.
+    const methodThrottle = methodThrottleOf(plan, routeClass);
     const usagePlan = override ? overridePlanId(override) : plan;
-    const bucketId = strict ? `${usagePlan}\u0000${apiKey}\u0000${routeKey}` : `${usagePlan}\u0000${apiKey}`;
-    const keyBucket = this.bucket(bucketId, strict ?? limits, now);
+    const bucketId = methodThrottle ? `${usagePlan}\u0000${apiKey}\u0000${routeKey}` : `${usagePlan}\u0000${apiKey}`;
+    const keyBucket = this.bucket(bucketId, methodThrottle ?? throttleOf(limits), now);
     if (!keyBucket.take(now)) return 'throttled';
     if (this.stageBucket && !this.stageBucket.take(now)) {
       keyBucket.giveBack();
       return 'throttled';
     }
-    const day = new Date(now).toISOString().slice(0, 10);
+    const day = utcDay(new Date(now));
     const quotaId = keyHash(apiKey);
     const quota = this.quotas.get(quotaId);
     const used = quota && quota.day === day ? quota.used : 0;
@@ -95,7 +104,7 @@ export class UsagePlans {
 
   /** Requests counted toward today's quota for a key. */
   quotaUsed(apiKey: string): number {
-    const day = new Date(this.now()).toISOString().slice(0, 10);
+    const day = utcDay(new Date(this.now()));
     const quota = this.quotas.get(keyHash(apiKey));
     return quota && quota.day === day ? quota.used : 0;
   }
@@ -109,10 +118,10 @@ export class UsagePlans {
     for (const [key, state] of Object.entries(quotas)) this.quotas.set(key, { ...state });
   }
 
-  private bucket(id: string, limits: { ratePerMinute: number; burst: number }, now: number): TokenBucket {
+  private bucket(id: string, throttle: Throttle, now: number): TokenBucket {
     let bucket = this.buckets.get(id);
     if (!bucket) {
-      const bucketLimits: BucketLimits = { ratePerSecond: perSecond(limits), burst: limits.burst };
+      const bucketLimits: BucketLimits = { ratePerSecond: throttle.rateLimit, burst: throttle.burstLimit };
       bucket = new TokenBucket(bucketLimits, now);
       this.buckets.set(id, bucket);
     }

@@ -4,6 +4,7 @@
 // changes another client's data; the session revokes them all at the end.
 import assert from 'node:assert/strict';
 import { MONTHLY_QUOTAS, PLANS, ROUTE_CLASSES, type PlanName } from '../../contracts/plans';
+import { utcDay } from '../../contracts/usage-event';
 import { MAX_BODY_BYTES } from '../../contracts/routes';
 import { ACCESS_DENIED_DETAIL } from '../../contracts/gateway-responses';
 import { usageSummaryResponse } from '../../contracts/routes/usage-summary';
@@ -253,7 +254,7 @@ export const CONTRACT_CHECKS: readonly ContractCheck[] = [
       const { days } = usageDailyResponse.parse(daily.json);
       assert.equal(days.length, 3);
       assert.ok(days[0].date < days[1].date && days[1].date < days[2].date, 'oldest first');
-      assert.equal(days[2].date, new Date().toISOString().slice(0, 10));
+      assert.equal(days[2].date, utcDay(new Date()));
       // The usage calls themselves are counted too, so today holds at least the requests above.
       assert.ok(days[2].requests >= hello + 1, `today: ${days[2].requests}`);
     },

@@ -5,6 +5,7 @@ import { STAGES, stageConfig } from '../../contracts/stages';
 import type { ClientRecord } from '../../capabilities/customers/client-store';
 import { InvalidOverrideError, setClientOverride } from '../../capabilities/customers/client-override';
 import { apiGatewayClientUsagePlans } from '../../capabilities/api-gateway/client-usage-plans';
+import { UsageError } from './cli';
 import type { KeyTarget } from './key-admin';
 
 export const OVERRIDE_USAGE = `  npm run keys -- override <clientId> [--rate <requests/minute>] [--burst <requests>] [--daily-quota <requests/day>] [--json] (--local | --stage <dev|prod>)`;
@@ -45,13 +46,12 @@ export async function overrideCommand(
   values: { local?: boolean; stage?: string; json?: boolean; rate?: string; burst?: string; 'daily-quota'?: string },
   cli: {
     targetFrom: (values: { local?: boolean; stage?: string }) => Promise<KeyTarget>;
-    usageError: (message: string) => Error;
     /** Drops the client's cached authorizer results (stage and twin), so headers and analytics follow at once. */
     enforce?: (target: KeyTarget, clientId: string) => Promise<void>;
   },
 ): Promise<void> {
   const clientId = rest[0];
-  if (!clientId) throw cli.usageError('override needs a clientId: npm run keys -- override <clientId> --rate 600 --local');
+  if (!clientId) throw new UsageError('override needs a clientId: npm run keys -- override <clientId> --rate 600 --local');
   const request: OverrideRequest = {
     ratePerMinute: count(values.rate),
     burst: count(values.burst),
@@ -83,7 +83,7 @@ export async function overrideCommand(
       console.error(`keys: the replaced usage plan ${change.leftoverUsagePlanId} could not be deleted; delete it by hand`);
   } catch (error) {
     if (error instanceof InvalidOverrideError) {
-      throw cli.usageError(
+      throw new UsageError(
         error.problems.map((p) => (p.field === 'override' ? `override: ${p.message}` : `${FLAGS[p.field]} ${p.message}`)).join('\n'),
       );
     }

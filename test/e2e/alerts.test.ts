@@ -1,5 +1,5 @@
-// Quota alerts on the twin, end to end with real HTTP: a client pushed past 80 % and 100 % of a small
-// (test-only) daily quota gets exactly two `Usage Threshold Crossed` events in the twin's event log, as
+// Quota alerts on the twin, end to end with real HTTP: a client pushed past 80 % and 100 % of a small daily
+// quota (its own override, which the gateway and the alert detector both hold it to) gets exactly two `Usage Threshold Crossed` events in the twin's event log, as
 // `npm run events -- --local` prints them (and `--follow` streams them); usage events delivered three
 // times over SQS still raise one event per threshold; the alert sweeper adds nothing.
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -11,14 +11,16 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { ALERTS } from '../../contracts/billing';
 import { utcDay, type UsageEvent } from '../../contracts/usage-event';
-import { createClient } from '../../capabilities/customers/client-store';
+import { overrideCaps } from '../../contracts/overrides';
+import { setClientOverride } from '../../capabilities/customers/client-override';
+import { createClient, type CreatedClient } from '../../capabilities/customers/client-store';
 import { removeStateFile, twinClientConfig, writeStateFile } from '../../local/state-file';
 import { startTwin, type Twin } from '../../local/twin';
 
 jest.setTimeout(90_000);
 
 const ROOT = path.resolve(__dirname, '..', '..');
-/** standard's daily quota for this file only (planOverrides): 80 % is the 4th request, 100 % the 5th. */
+/** The daily quota of this file's clients (a per-client override): 80 % is the 4th request, 100 % the 5th. */
 const QUOTA = 5;
 
 let twin: Twin;
@@ -34,7 +36,6 @@ beforeAll(async () => {
     dailySchedule: false,
     alertSweep: false,
     eventLogFile: path.join(dir, 'events.log'),
-    planOverrides: { standard: { dailyQuota: QUOTA } },
   });
   dynamoClient = new DynamoDBClient(twinClientConfig(twin.state, 'dynamodb'));
   sqs = new SQSClient(twinClientConfig(twin.state, 'sqs'));
@@ -74,9 +75,16 @@ async function runEventsCli(args: string[]): Promise<string[]> {
 
 const detailOf = (line: string) => JSON.parse(line).detail as Record<string, unknown>;
 
-test('80 % and 100 % of the daily quota raise exactly two events, printed by npm run events (and --follow)', async () => {
+/** A standard client whose own daily quota is QUOTA (`keys override --daily-quota`), set before its first request. */
+async function lowQuotaClient(name: string): Promise<CreatedClient> {
   const store = { db: DynamoDBDocumentClient.from(dynamoClient), tableName: twin.state.tableName };
-  const client = await createClient(store, { plan: 'standard', name: 'alerts-e2e' });
+  const client = await createClient(store, { plan: 'standard', name });
+  await setClientOverride(store, client.clientId, { dailyQuota: QUOTA }, { caps: overrideCaps(twin.stage.stageThrottle) });
+  return client;
+}
+
+test('80 % and 100 % of the daily quota raise exactly two events, printed by npm run events (and --follow)', async () => {
+  const client = await lowQuotaClient('alerts-e2e');
   // --follow started before the traffic prints the events as they arrive.
   const follower = eventsCli(['--local', '--follow', '--json']);
   let followed = '';
@@ -129,8 +137,7 @@ test('80 % and 100 % of the daily quota raise exactly two events, printed by npm
 });
 
 test('usage events delivered three times over SQS still raise one event per threshold', async () => {
-  const store = { db: DynamoDBDocumentClient.from(dynamoClient), tableName: twin.state.tableName };
-  const client = await createClient(store, { plan: 'standard', name: 'alerts-dup' });
+  const client = await lowQuotaClient('alerts-dup');
   const now = Date.now();
   const events: UsageEvent[] = Array.from({ length: QUOTA }, (_, i) => ({
     v: 1,

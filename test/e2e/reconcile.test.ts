@@ -64,7 +64,8 @@ test('metered counts equal the gateway usage, a dropped event is explained, and 
   expect(clean.matches).toBe(true);
 
   // Two events dropped: the route functions' queue is gone for a moment (as in the replay test).
-  const { resources } = require('../../capabilities/aws/dynamodb-client') as typeof import('../../capabilities/aws/dynamodb-client');
+  const { functionEnv } = require('../../capabilities/aws/resources') as typeof import('../../capabilities/aws/resources');
+  const resources = functionEnv('route') as { usageQueueUrl: string };
   const queueUrl = resources.usageQueueUrl;
   resources.usageQueueUrl = queueUrl.replace(/[^/]+$/, 'no-such-queue');
   try {

@@ -40,7 +40,8 @@ test('dropped events are replayed into exact counts, and a second replay changes
 
   // Prepare: the route functions' usage queue is gone. (The twin's Lambdas share this test's module
   // registry; the module is loaded only after the twin set the Lambdas' environment.)
-  const { resources } = require('../../capabilities/aws/dynamodb-client') as typeof import('../../capabilities/aws/dynamodb-client');
+  const { functionEnv } = require('../../capabilities/aws/resources') as typeof import('../../capabilities/aws/resources');
+  const resources = functionEnv('route') as { usageQueueUrl: string };
   const queueUrl = resources.usageQueueUrl;
   resources.usageQueueUrl = queueUrl.replace(/[^/]+$/, 'no-such-queue');
   const n = 6;

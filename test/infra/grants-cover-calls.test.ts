@@ -19,7 +19,6 @@ import { createKey, revokeKey, rotateKey } from '../../capabilities/customers/ke
 import { listClientKeys } from '../../capabilities/customers/key-rotation';
 import { runDailyJob } from '../../capabilities/daily-job/daily-job';
 import { buildMonthlyStatement } from '../../capabilities/statements/monthly-statement';
-import { alertEnvironment } from '../../capabilities/alerts/alert-config';
 import { overrideAwareQuota } from '../../capabilities/alerts/override-quotas';
 import { sweepAlerts } from '../../capabilities/alerts/sweeper';
 import { createAlertStep } from '../../capabilities/counting/alert-step';
@@ -201,10 +200,7 @@ describe('each role grants every table call its code makes (prod)', () => {
 
   test('alert sweeper: clients, today’s counters, the alert outbox', async () => {
     const table = seededTable();
-    const report = await sweepAlerts(
-      { table: { db: table.db, tableName: table.tableName }, send: async () => undefined, quotaFor: alertEnvironment({}).quotaFor },
-      { now: NOW },
-    );
+    const report = await sweepAlerts({ table: { db: table.db, tableName: table.tableName }, send: async () => undefined }, { now: NOW });
     expect(report.recovered).toBeGreaterThan(0);
     expect(families(table)).toEqual(
       expect.arrayContaining(['dynamodb:PutItem ALERTS#…', 'dynamodb:Query ALERTS#…', 'dynamodb:GetItem USAGE#…']),
@@ -230,7 +226,7 @@ describe('each role grants every table call its code makes (prod)', () => {
     const step = createAlertStep({
       table: store,
       send: async () => undefined,
-      quotaFor: overrideAwareQuota(store, alertEnvironment({}).quotaFor),
+      quotaFor: overrideAwareQuota(store),
     });
     expect((await step([{ clientId: CLIENT_ID, day: '2026-11-05', plan: 'standard' }], 5_000)).sent).toBeGreaterThan(0);
     expect(families(table)).toEqual([

@@ -271,7 +271,7 @@ test('the authorizer has the reserved concurrency of its stage config (prod), no
 });
 
 // Per-client overrides: the keys CLI manages client usage plans with the operator's credentials
-// (docs/selling.md lists them), the admin function with its own tag-scoped grants (test/infra/admin-api.test.ts);
+// (docs/plans.md lists them), the admin function with its own tag-scoped grants (test/infra/admin-api.test.ts);
 // client usage plans copy the strict-route throttle keys of the stack's plans (capabilities/api-gateway/client-usage-plans.ts).
 describe('per-client overrides', () => {
   test("only the admin function's own policy grants API Gateway management actions (pinned in admin-api.test.ts)", () => {

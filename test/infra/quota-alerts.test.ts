@@ -60,7 +60,6 @@ describe.each(['dev', 'prod'] as const)('%s', (stageName) => {
       expect(statements).toEqual([{ Effect: 'Allow', Action: 'events:PutEvents', Resource: { 'Fn::GetAtt': [busId(template()), 'Arn'] } }]);
       const [, fn] = functionByService(template(), service)[0];
       expect(fn.Properties.Environment.Variables.ALERT_BUS_NAME).toEqual({ Ref: busId(template()) });
-      expect(fn.Properties.Environment.Variables.TWIN_DAILY_QUOTAS).toBeUndefined();
     }
   });
 

@@ -9,7 +9,7 @@ import { METRIC } from '../../../contracts/metrics';
 import { problem } from '../problem';
 import { metrics } from '../../aws/powertools';
 import type { OverrideLimits } from '../../../contracts/overrides';
-import { overrideFromContext } from '../../authorizer/override-context';
+import { readClientContext } from '../../authorizer/client-context';
 
 /** A route invoked without the authorizer's client: fail closed (500), never guess a client. */
 export class MissingClientContextError extends Error {
@@ -42,10 +42,6 @@ export type HttpMiddleware = MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxy
 
 // Keyed by the event object, so the state lives exactly as long as the invocation.
 const states = new WeakMap<object, RequestState>();
-
-function authorizerValue(event: APIGatewayProxyEvent, name: string): unknown {
-  return (event.requestContext?.authorizer as Record<string, unknown> | null | undefined)?.[name];
-}
 
 function asNumber(value: unknown): number | undefined {
   const n = typeof value === 'number' ? value : typeof value === 'string' && value !== '' ? Number(value) : NaN;
@@ -88,8 +84,9 @@ export function requestState(route: RouteDefinition): HttpMiddleware {
       const { event, context } = request;
       stripApiKey(event);
       const epoch = asNumber(event.requestContext?.requestTimeEpoch);
-      const clientId = authorizerValue(event, 'clientId') ?? authorizerValue(event, 'principalId');
-      if (typeof clientId !== 'string' || clientId === '') {
+      const caller = readClientContext(event.requestContext?.authorizer as Record<string, unknown> | null | undefined);
+      const { clientId } = caller;
+      if (clientId === undefined) {
         // No state is set, so nothing downstream can count or log this request as some client's;
         // the error handler answers a generic 500 and logs it; the metric has an alarm.
         metrics.addMetric(METRIC.missingClientContext, MetricUnit.Count, 1);
@@ -101,10 +98,10 @@ export function requestState(route: RouteDefinition): HttpMiddleware {
         routeKey: key,
         requestId: event.requestContext?.requestId ?? context.awsRequestId,
         clientId,
-        plan: String(authorizerValue(event, 'plan') ?? 'unknown'),
-        usedToday: asNumber(authorizerValue(event, 'usedToday')),
-        usageDay: (authorizerValue(event, 'usageDay') as string | undefined) ?? undefined,
-        override: overrideFromContext(event.requestContext?.authorizer as Record<string, unknown> | null | undefined),
+        plan: caller.plan ?? 'unknown',
+        usedToday: caller.usedToday,
+        usageDay: caller.usageDay,
+        override: caller.override,
         sourceIp: event.requestContext?.identity?.sourceIp ?? 'unknown',
         requestTime: epoch ? new Date(epoch) : new Date(),
         startedAt: process.hrtime.bigint(),

@@ -27,8 +27,6 @@ afterAll(async () => {
   await dynamoLocal?.stop();
 });
 
-const planQuota = (_: string, plan: string) => PLANS[plan as 'standard'].dailyQuota;
-
 test('a client with an override is alerted against its own quota; one without, against its plan', async () => {
   const store = { db, tableName: TABLE };
   const plain = await createClient(store, { plan: 'standard', name: 'plain' });
@@ -42,9 +40,10 @@ test('a client with an override is alerted against its own quota; one without, a
     },
   );
   const now = 0;
-  const quotaFor = overrideAwareQuota(store, planQuota, 60_000, () => now);
-  expect(await quotaFor(plain.clientId, 'standard')).toBe(PLANS.standard.dailyQuota);
-  expect(await quotaFor(raised.clientId, 'standard')).toBe(20_000);
+  const quotaFor = overrideAwareQuota(store, 60_000, () => now);
+  const total = (clientId: string) => ({ clientId, plan: 'standard', day: '2026-06-01', requests: 1 });
+  expect(await quotaFor(total(plain.clientId))).toBe(PLANS.standard.dailyQuota);
+  expect(await quotaFor(total(raised.clientId))).toBe(20_000);
 
   const sent: ThresholdCrossed[] = [];
   const deps = { table: store, send: async (events: readonly ThresholdCrossed[]) => void sent.push(...events), quotaFor };
@@ -66,12 +65,13 @@ test('the lookup is cached per client for a minute', async () => {
     db: { send: async (command: unknown) => (reads++, db.send(command as never)) } as unknown as DynamoDBDocumentClient,
   };
   let now = 0;
-  const quotaFor = overrideAwareQuota(counting, planQuota, 60_000, () => now);
-  await quotaFor('cl_unknown', 'standard');
-  await quotaFor('cl_unknown', 'standard');
+  const quotaFor = overrideAwareQuota(counting, 60_000, () => now);
+  const unknown = { clientId: 'cl_unknown', plan: 'standard', day: '2026-06-01', requests: 1 };
+  expect(await quotaFor(unknown)).toBe(PLANS.standard.dailyQuota);
+  await quotaFor(unknown);
   expect(reads).toBe(1);
   now += 60_001;
-  await quotaFor('cl_unknown', 'standard');
+  await quotaFor(unknown);
   expect(reads).toBe(2);
 });
 
@@ -93,6 +93,6 @@ test("the sweeper measures an override client's counters against the override", 
   const { PutCommand } = await import('@aws-sdk/lib-dynamodb');
   await db.send(new PutCommand({ TableName: store.tableName, Item: { ...itemKey.dayCounter(client.clientId, day), requests: 85 } }));
   const sent: ThresholdCrossed[] = [];
-  await sweepAlerts({ table: store, send: async (events) => void sent.push(...events), quotaFor: planQuota }, { now, days: 1 });
+  await sweepAlerts({ table: store, send: async (events) => void sent.push(...events) }, { now, days: 1 });
   expect(sent.map((e) => [e.threshold, e.quota, e.used])).toEqual([[80, 100, 85]]);
 });

@@ -1,10 +1,11 @@
 // The limits in force for a caller, without storage: the override caps and their validation, the limits and
 // month-so-far fields of GET /v1/usage, the RateLimit headers and the authorizer context of an override.
-import { limitsInForce, overrideCaps, resolveOverride } from '../../../contracts/overrides';
+import { overrideCaps, resolveOverride } from '../../../contracts/overrides';
+import { dailyQuotaInForce, limitsInForce } from '../../../capabilities/customers/limits-in-force';
 import { MONTHLY_QUOTAS, PLANS } from '../../../contracts/plans';
 import { STAGES } from '../../../contracts/stages';
 import { usageSummaryResponse } from '../../../contracts/routes/usage-summary';
-import { overrideContext, overrideFromContext } from '../../../capabilities/authorizer/override-context';
+import { overrideContext, overrideFromContext } from '../../../capabilities/authorizer/client-context';
 import { rateLimitPolicy, rateLimitRemaining } from '../../../capabilities/http/rate-limit';
 import { usageSummary } from '../../../capabilities/analytics/usage-summary';
 import { counters, dayItems, memoryReader } from './fixtures';
@@ -46,12 +47,28 @@ describe('override caps', () => {
 
 describe('limits in force', () => {
   it('are the plan, or the override with the plan monthly allowance', () => {
-    expect(limitsInForce('standard')).toEqual({
+    expect(limitsInForce({ plan: 'standard' })).toEqual({
       source: 'plan',
       ...{ ratePerMinute: 100, burst: 20, dailyQuota: 10_000 },
       monthlyQuota: MONTHLY_QUOTAS.standard,
     });
-    expect(limitsInForce('premium', OVERRIDE)).toEqual({ source: 'override', ...OVERRIDE, monthlyQuota: null });
+    expect(limitsInForce({ plan: 'premium', override: OVERRIDE })).toEqual({ source: 'override', ...OVERRIDE, monthlyQuota: null });
+    // A stored override carries more than its limits (setAt, its usage plan): only the limits count.
+    expect(limitsInForce({ plan: 'premium', override: { ...OVERRIDE, setAt: 'x', usagePlanId: 'up' } as typeof OVERRIDE })).toEqual({
+      source: 'override',
+      ...OVERRIDE,
+      monthlyQuota: null,
+    });
+  });
+
+  it('give the daily quota in force, and nothing for an unknown plan', () => {
+    expect(dailyQuotaInForce({ plan: 'standard' })).toBe(PLANS.standard.dailyQuota);
+    expect(dailyQuotaInForce({ plan: 'standard', override: OVERRIDE })).toBe(OVERRIDE.dailyQuota);
+    expect(dailyQuotaInForce({ plan: 'platinum', override: OVERRIDE })).toBeUndefined();
+    // The twin's gateway passes its lowered plans; an override still wins over them.
+    const lowered = { ...PLANS, standard: { ...PLANS.standard, dailyQuota: 5 } };
+    expect(dailyQuotaInForce({ plan: 'standard' }, lowered)).toBe(5);
+    expect(dailyQuotaInForce({ plan: 'standard', override: OVERRIDE }, lowered)).toBe(OVERRIDE.dailyQuota);
   });
 
   it('travel in the authorizer context as numbers and come back from strings', () => {

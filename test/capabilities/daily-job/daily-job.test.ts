@@ -231,6 +231,20 @@ describe('one run', () => {
   });
 });
 
+describe('a client with a per-client override', () => {
+  it("is summarized against the override's daily quota, not its plan's", async () => {
+    // Blocked at 10 of its own 10 requests a day: 100 % of the quota in force (its plan's 10,000 would say 0.1 %).
+    const env = { tableName: `usage-job-${++scenario}`, bucket: `archive-job-${scenario}`, seeded: [] };
+    await createUsageTable(db, env.tableName);
+    await s3.send(new CreateBucketCommand({ Bucket: env.bucket }));
+    const override = { ratePerMinute: 100, burst: 20, dailyQuota: 10, setAt: '2026-11-01T00:00:00.000Z' };
+    await putItems(db, env.tableName, [{ ...clientItem('cl_o'), override }, ...dayItems('cl_o', DAY, { [HELLO]: counters(10) })]);
+    await runDailyJob({ day: DAY, retentionDays: RETENTION }, deps(env));
+    const [summary] = await listDailySummaries({ db, tableName: env.tableName }, DAY);
+    expect(summary).toMatchObject({ clientId: 'cl_o', plan: 'standard', requests: 10, dailyQuota: 10, percentOfQuota: 100 });
+  });
+});
+
 describe('a malformed client record', () => {
   it('is skipped, logged and counted; the other clients are closed as usual', async () => {
     const env = await freshEnvironment();

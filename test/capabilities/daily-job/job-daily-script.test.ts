@@ -83,7 +83,7 @@ it('runs the job for a named day on the twin, then again with nothing left to do
   const left = (await db.send(new ScanCommand({ TableName: TABLE }))).Items ?? [];
   expect(left.filter((item) => String(item.sk).startsWith(`DAY#${addDays(day, -10)}`))).toEqual([]);
 
-  const second = await jobDaily(['--day', day], { RETENTION_DAYS: '7' });
+  const second = await jobDaily(['--day', day, '--local'], { RETENTION_DAYS: '7' });
   expect(second.code).toBe(0);
   expect(JSON.parse(second.stdout)).toMatchObject({ day, activeClients: 1, itemsArchived: 0, itemsDeleted: 0 });
 });
@@ -93,6 +93,7 @@ it.each([
   [['--day', '2026-02-30'], {}, 2, /^job:daily: --day must be a real date as YYYY-MM-DD, got "2026-02-30"$/],
   [['--day', addDays(utcDay(new Date()), 1)], {}, 2, /^job:daily: --day must be a closed UTC day, before /],
   [['--local', '--stage', 'dev'], {}, 2, /^job:daily: choose one of --local and --stage$/],
+  [['--day', '2026-01-01'], {}, 2, /^job:daily: say where: --local \(the twin on PORT\) or --stage <dev\|prod>/],
 ])('%j fails with one clear line', async (args, env, code, message) => {
   const result = await jobDaily(args, env);
   expect(result.code).toBe(code);

@@ -52,7 +52,7 @@ function assertNoKeyInLogs() {
 
 test('route handlers: success, invalid input, thrown error and dropped usage event', async () => {
   for (const route of ROUTES) {
-    const { handler } = require(`../../${route.entry.replace(/\.ts$/, '')}`);
+    const { handler } = require(`../../../${route.entry.replace(/\.ts$/, '')}`);
     const headers = { 'X-Api-Key': apiKey };
     await handler(
       apiEvent({

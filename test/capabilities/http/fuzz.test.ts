@@ -127,7 +127,7 @@ function stringsOf(value: unknown, into: string[] = []): string[] {
 describe.each(ROUTES.map((route) => [`${route.method} ${route.path}`, route] as const))('%s', (_name, route) => {
   let handler: (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
   beforeAll(() => {
-    handler = require(`../../${route.entry.replace(/\.ts$/, '')}`).handler;
+    handler = require(`../../../${route.entry.replace(/\.ts$/, '')}`).handler;
   });
 
   test(`${RUNS} generated requests: never 5xx, 4xx always problem+json, no input echoed`, async () => {

@@ -152,7 +152,14 @@ export interface Twin {
   /** Every AWS call the IAM check refused (enforce) or would have refused (soft) since start. */
   iamDenials(): readonly Denial[];
   /** The emulators' own endpoints, behind the IAM check (the state file and the functions use the check's). */
-  readonly emulators: { readonly dynamo: string; readonly sqs: string; readonly s3: string; readonly events: string };
+  readonly emulators: {
+    readonly dynamo: string;
+    readonly sqs: string;
+    readonly s3: string;
+    readonly events: string;
+    /** The key the emulators accept (the twin's own; the check forwards every call with it). */
+    readonly credentials: LocalCredentials;
+  };
   stop(): Promise<void>;
 }
 
@@ -534,7 +541,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       runAlertSweep,
       alertEvents: () => eventBus.events(),
       iamDenials: () => iamProxy?.denials ?? [],
-      emulators: endpoints,
+      emulators: { ...endpoints, credentials: { ...credentials } },
       functionStats: () => Object.fromEntries(functions.map((f) => [f.options.name, { ...f.stats }])),
       // Watching the queue is the event source mapping's work: as the aggregator's role.
       drainUsage: (timeoutMs) => runAs('aggregator', () => poller.drain(timeoutMs)),

@@ -138,7 +138,9 @@ describe('listeners of the twin and of every process it started', () => {
       twin.state.dynamoEndpoint,
       twin.state.sqsEndpoint,
       process.env.AWS_ENDPOINT_URL_EVENTBRIDGE!,
-      ...Object.values(twin.emulators),
+      twin.emulators.dynamo,
+      twin.emulators.sqs,
+      twin.emulators.events,
     ].map(portOf);
     for (const address of others) {
       for (const port of ports) {
@@ -214,14 +216,15 @@ describe('a page that rebinds its DNS name to 127.0.0.1, or calls from a browser
       req.end(method === 'POST' ? '{}' : undefined);
     });
   const signed = () => ({
-    authorization: `AWS4-HMAC-SHA256 Credential=${twin.state.credentials!.accessKeyId}/20260101/us-east-1/sqs/aws4_request, SignedHeaders=host, Signature=0`,
+    authorization: `AWS4-HMAC-SHA256 Credential=${twin.emulators.credentials.accessKeyId}/20260101/us-east-1/sqs/aws4_request, SignedHeaders=host, Signature=0`,
     'content-type': 'application/x-amz-json-1.0',
   });
 
   test.each([
     ['DynamoDB Local', () => twin.emulators.dynamo, 404],
     ['fauxqs', () => twin.emulators.sqs, 403],
-    ['the event bus', () => process.env.AWS_ENDPOINT_URL_EVENTBRIDGE!, 403],
+    ['the event bus', () => twin.emulators.events, 403],
+    ["the IAM check's proxies", () => twin.state.dynamoEndpoint, 403],
   ])('%s refuses a Host that is not loopback', async (_name, endpoint, status) => {
     const port = portOf(endpoint());
     expect((await send(port, { ...signed(), host: `attacker.example:${port}` })).status).toBe(status);

@@ -94,7 +94,11 @@ export class MeteredApiStack extends Stack {
     this.monitoring = new Monitoring(this, 'Monitoring', {
       stage,
       api: this.api,
-      routes,
+      routeFunctions: this.routeFunctions,
+      authorizer: this.authorizer,
+      pipeline: this.pipeline,
+      dailyJob: this.dailyJob,
+      store: this.store,
       functions: {
         ...Object.fromEntries([...this.routeFunctions.handlers].map(([routeId, fn]) => [routeId, fn.function])),
         authorizer: this.authorizer.function,
@@ -103,11 +107,6 @@ export class MeteredApiStack extends Stack {
         alertSweeper: this.quotaAlerts.sweeper.function,
         admin: this.admin.function.function,
       },
-      aggregator: this.pipeline.aggregator.function,
-      usageQueue: this.pipeline.queue,
-      usageDeadLetterQueue: this.pipeline.deadLetterQueue,
-      jobDeadLetterQueue: this.dailyJob.deadLetterQueue,
-      table: this.store.table,
     });
 
     this.quotaAlerts.addAlarms(this.monitoring.topic);

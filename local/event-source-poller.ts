@@ -50,26 +50,81 @@ export interface EventSourcePoller {
 }
 
 export function createEventSourcePoller(options: EventSourcePollerOptions): EventSourcePoller {
-  const batchSize = options.batchSize ?? 10;
-  const batchWindowMs = options.batchWindowMs ?? 0;
-  const concurrency = options.concurrency ?? 2;
-  const timeoutMs = options.functionTimeoutMs ?? 60_000;
-  const region = options.region ?? LOCAL_REGION;
-  const functionName = options.functionName ?? 'local-function';
-  const queueName = options.queueUrl.split('/').pop() ?? 'queue';
-  const eventSourceARN = `arn:aws:sqs:${region}:000000000000:${queueName}`;
-  const stats: PollerStats = { invocations: 0, received: 0, deleted: 0, failedRecords: 0, failedInvocations: 0 };
-  let running = false;
-  let invoking = 0;
-  let workers: Promise<void>[] = [];
+  return new SqsEventSourcePoller(options);
+}
 
-  async function receive(max: number, waitSeconds: number): Promise<Message[]> {
-    const out = await options.sqs.send(
+/** One poller per queue: `concurrency` workers, each gathering a batch, invoking the handler and settling the batch. */
+export class SqsEventSourcePoller implements EventSourcePoller {
+  readonly stats: PollerStats = { invocations: 0, received: 0, deleted: 0, failedRecords: 0, failedInvocations: 0 };
+  private readonly batchSize: number;
+  private readonly batchWindowMs: number;
+  private readonly concurrency: number;
+  private readonly timeoutMs: number;
+  private readonly region: string;
+  private readonly functionName: string;
+  private readonly eventSourceARN: string;
+  private running = false;
+  /** Batches handed to the handler and not yet settled: drain waits for none. */
+  private invoking = 0;
+  private workers: Promise<void>[] = [];
+
+  constructor(private readonly options: EventSourcePollerOptions) {
+    this.batchSize = options.batchSize ?? 10;
+    this.batchWindowMs = options.batchWindowMs ?? 0;
+    this.concurrency = options.concurrency ?? 2;
+    this.timeoutMs = options.functionTimeoutMs ?? 60_000;
+    this.region = options.region ?? LOCAL_REGION;
+    this.functionName = options.functionName ?? 'local-function';
+    const queueName = options.queueUrl.split('/').pop() ?? 'queue';
+    this.eventSourceARN = `arn:aws:sqs:${this.region}:000000000000:${queueName}`;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.workers = Array.from({ length: this.concurrency }, () => this.work());
+  }
+
+  /** Stops receiving and waits for batches in flight. */
+  async stop(): Promise<void> {
+    this.running = false;
+    await Promise.all(this.workers);
+    this.workers = [];
+  }
+
+  /** Resolves after two quiet checks in a row: no message visible, in flight or delayed, and no batch running. */
+  async drain({ timeoutMs = 60_000, pollMs = 200 }: { timeoutMs?: number; pollMs?: number } = {}): Promise<void> {
+    const giveUp = Date.now() + timeoutMs;
+    let quietChecks = 0;
+    while (Date.now() < giveUp) {
+      const left = await this.messagesLeft();
+      quietChecks = left === 0 && this.invoking === 0 ? quietChecks + 1 : 0;
+      if (quietChecks >= 2) return;
+      await sleep(pollMs);
+    }
+    throw new Error(`queue not drained within ${timeoutMs} ms`);
+  }
+
+  /** One worker: gather a batch, invoke it; an error (SQS unreachable) is reported and the worker retries. */
+  private async work(): Promise<void> {
+    while (this.running) {
+      try {
+        const messages = await this.gather();
+        if (messages.length > 0) await this.invoke(messages);
+      } catch (error) {
+        this.options.onError?.(error);
+        await sleep(200);
+      }
+    }
+  }
+
+  private async receive(max: number, waitSeconds: number): Promise<Message[]> {
+    const out = await this.options.sqs.send(
       new ReceiveMessageCommand({
-        QueueUrl: options.queueUrl,
+        QueueUrl: this.options.queueUrl,
         MaxNumberOfMessages: Math.min(10, max),
         WaitTimeSeconds: waitSeconds,
-        VisibilityTimeout: options.visibilityTimeoutSeconds,
+        VisibilityTimeout: this.options.visibilityTimeoutSeconds,
         MessageSystemAttributeNames: ['All'],
         MessageAttributeNames: ['All'],
       }),
@@ -78,23 +133,93 @@ export function createEventSourcePoller(options: EventSourcePollerOptions): Even
   }
 
   /** Gathers up to batchSize messages: starts with the first arrival, ends when full or the window has passed. */
-  async function gather(): Promise<Message[]> {
+  private async gather(): Promise<Message[]> {
     const batch: Message[] = [];
     let windowEnds = Infinity;
-    while (running && batch.length < batchSize) {
+    while (this.running && batch.length < this.batchSize) {
       const left = windowEnds - Date.now();
       if (left <= 0) break;
       const waitSeconds = batch.length === 0 ? 1 : Math.min(1, Math.floor(left / 1000));
-      const messages = await receive(batchSize - batch.length, waitSeconds);
-      if (messages.length > 0 && batch.length === 0) windowEnds = Date.now() + batchWindowMs;
+      const messages = await this.receive(this.batchSize - batch.length, waitSeconds);
+      if (messages.length > 0 && batch.length === 0) windowEnds = Date.now() + this.batchWindowMs;
       batch.push(...messages);
       if (messages.length === 0 && batch.length > 0 && left < 50) break;
-      if (messages.length === 0 && batch.length > 0) await new Promise((r) => setTimeout(r, Math.min(50, Math.max(0, left))));
+      if (messages.length === 0 && batch.length > 0) await sleep(Math.min(50, Math.max(0, left)));
     }
     return batch;
   }
 
-  function toRecord(message: Message): SQSRecord {
+  /** Hands one batch to the handler and settles it; counted as running until it is settled. */
+  private async invoke(messages: Message[]): Promise<void> {
+    this.invoking += 1;
+    try {
+      const records = messages.map((message) => this.toRecord(message));
+      this.stats.invocations += 1;
+      this.stats.received += records.length;
+      let failed: Set<string>;
+      try {
+        failed = await this.callHandler(records);
+      } catch (error) {
+        this.stats.failedInvocations += 1;
+        this.options.onError?.(error);
+        return; // delete nothing: every message reappears after its visibility timeout
+      }
+      await this.settle(records, failed);
+    } finally {
+      this.invoking -= 1;
+    }
+  }
+
+  /** Runs the handler within the function timeout; returns the ids of the records that failed. */
+  private async callHandler(records: SQSRecord[]): Promise<Set<string>> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`function timed out after ${this.timeoutMs} ms`)), this.timeoutMs);
+    });
+    const response = await Promise.race([
+      this.options.handler({ Records: records }, lambdaContext(this.functionName, this.timeoutMs)),
+      timedOut,
+    ]).finally(() => clearTimeout(timer));
+    const failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+    // Like Lambda: a failure naming no record of the batch fails the whole batch.
+    if ([...failed].some((id) => !records.some((r) => r.messageId === id))) return new Set(records.map((r) => r.messageId));
+    return failed;
+  }
+
+  /** Partial batch response: deletes the records that succeeded; the failed ones reappear after their visibility timeout. */
+  private async settle(records: SQSRecord[], failed: Set<string>): Promise<void> {
+    this.stats.failedRecords += failed.size;
+    const done = records.filter((r) => !failed.has(r.messageId));
+    for (let i = 0; i < done.length; i += 10) {
+      const chunk = done.slice(i, i + 10);
+      const out = await this.options.sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: this.options.queueUrl,
+          Entries: chunk.map((r, j) => ({ Id: String(j), ReceiptHandle: r.receiptHandle })),
+        }),
+      );
+      this.stats.deleted += out.Successful?.length ?? 0;
+    }
+  }
+
+  /** Messages visible, in flight or delayed, as SQS approximates them. */
+  private async messagesLeft(): Promise<number> {
+    const out = await this.options.sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: this.options.queueUrl,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+      }),
+    );
+    const a = out.Attributes ?? {};
+    return (
+      Number(a.ApproximateNumberOfMessages ?? 0) +
+      Number(a.ApproximateNumberOfMessagesNotVisible ?? 0) +
+      Number(a.ApproximateNumberOfMessagesDelayed ?? 0)
+    );
+  }
+
+  /** The record Lambda would hand the function for one message. */
+  private toRecord(message: Message): SQSRecord {
     const a = message.Attributes ?? {};
     return {
       messageId: message.MessageId ?? '',
@@ -123,101 +248,10 @@ export function createEventSourcePoller(options: EventSourcePollerOptions): Even
       ),
       md5OfBody: message.MD5OfBody ?? '',
       eventSource: 'aws:sqs',
-      eventSourceARN,
-      awsRegion: region,
+      eventSourceARN: this.eventSourceARN,
+      awsRegion: this.region,
     };
   }
-
-  const fakeContext = () => lambdaContext(functionName, timeoutMs);
-
-  async function invoke(messages: Message[]): Promise<void> {
-    invoking += 1;
-    try {
-      await invokeBatch(messages);
-    } finally {
-      invoking -= 1;
-    }
-  }
-
-  async function invokeBatch(messages: Message[]): Promise<void> {
-    const records = messages.map(toRecord);
-    stats.invocations += 1;
-    stats.received += records.length;
-    let failed: Set<string>;
-    try {
-      let timer: NodeJS.Timeout | undefined;
-      const timedOut = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`function timed out after ${timeoutMs} ms`)), timeoutMs);
-      });
-      const response = await Promise.race([options.handler({ Records: records }, fakeContext()), timedOut]).finally(() =>
-        clearTimeout(timer),
-      );
-      failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
-      // Like Lambda: a failure naming no record of the batch fails the whole batch.
-      if ([...failed].some((id) => !records.some((r) => r.messageId === id))) failed = new Set(records.map((r) => r.messageId));
-    } catch (error) {
-      stats.failedInvocations += 1;
-      options.onError?.(error);
-      return; // delete nothing: every message reappears after its visibility timeout
-    }
-    stats.failedRecords += failed.size;
-    const done = records.filter((r) => !failed.has(r.messageId));
-    for (let i = 0; i < done.length; i += 10) {
-      const chunk = done.slice(i, i + 10);
-      const out = await options.sqs.send(
-        new DeleteMessageBatchCommand({
-          QueueUrl: options.queueUrl,
-          Entries: chunk.map((r, j) => ({ Id: String(j), ReceiptHandle: r.receiptHandle })),
-        }),
-      );
-      stats.deleted += out.Successful?.length ?? 0;
-    }
-  }
-
-  async function worker(): Promise<void> {
-    while (running) {
-      try {
-        const messages = await gather();
-        if (messages.length > 0) await invoke(messages);
-      } catch (error) {
-        options.onError?.(error);
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    }
-  }
-
-  return {
-    stats,
-    start() {
-      if (running) return;
-      running = true;
-      workers = Array.from({ length: concurrency }, () => worker());
-    },
-    async stop() {
-      running = false;
-      await Promise.all(workers);
-      workers = [];
-    },
-    async drain({ timeoutMs: drainTimeoutMs = 60_000, pollMs = 200 } = {}) {
-      const giveUp = Date.now() + drainTimeoutMs;
-      let quietChecks = 0;
-      while (Date.now() < giveUp) {
-        const out = await options.sqs.send(
-          new GetQueueAttributesCommand({
-            QueueUrl: options.queueUrl,
-            AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
-          }),
-        );
-        const a = out.Attributes ?? {};
-        const left =
-          Number(a.ApproximateNumberOfMessages ?? 0) +
-          Number(a.ApproximateNumberOfMessagesNotVisible ?? 0) +
-          Number(a.ApproximateNumberOfMessagesDelayed ?? 0);
-        quietChecks = left === 0 && invoking === 0 ? quietChecks + 1 : 0;
-        if (quietChecks >= 2) return;
-        await new Promise((r) => setTimeout(r, pollMs));
-      }
-      throw new Error(`queue not drained within ${drainTimeoutMs} ms`);
-    },
-  };
 }
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -2,6 +2,7 @@
 import { ARCHIVE_PREFIX } from '../../contracts/deployment';
 import { Duration, Stack, TimeZone, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
@@ -16,7 +17,7 @@ import { functionEnvironment } from '../../contracts/function-env';
 import { WORKERS } from '../../contracts/workers';
 import type { StageConfig } from '../../contracts/stages';
 import { MeteredFunction } from './metered-function';
-import { createDeadLetterQueue } from './dead-letter-queue';
+import { createDeadLetterQueue, metricDeadLetters } from './dead-letter-queue';
 import { grantTable } from './table-access';
 
 export interface DailyJobProps {
@@ -132,5 +133,10 @@ export class DailyJob extends Construct {
       id: `AwsSolutions-IAM5[Resource::<${jobLogicalId}.Arn>:*]`,
       reason: 'The ":*" is the qualifier of the daily job function (its versions and aliases); the role may invoke only that function.',
     });
+  }
+
+  /** Runs that failed after their retries (or never reached the function), waiting in the DLQ. */
+  metricDeadLetters(props?: cw.MetricOptions): cw.Metric {
+    return metricDeadLetters(this.deadLetterQueue, props);
   }
 }

@@ -2,6 +2,7 @@
 import { API_KEY_HEADER, usagePlanName } from '../../contracts/deployment';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -65,6 +66,8 @@ export function requestParametersOf(route: RouteDefinition): Record<string, bool
   }
   return parameters;
 }
+
+const FIVE_MINUTES = Duration.minutes(5);
 
 export class MeteredApi extends Construct {
   readonly restApi: apigw.RestApi;
@@ -210,6 +213,41 @@ export class MeteredApi extends Construct {
     }
 
     this.acknowledgeFindings(stage);
+  }
+
+  /** Requests the stage received, per 5 minutes. */
+  metricRequests(props?: cw.MetricOptions): cw.Metric {
+    return this.restApi.deploymentStage.metricCount({ period: FIVE_MINUTES, statistic: cw.Stats.SUM, ...props });
+  }
+
+  /** Requests the stage answered 4xx, per 5 minutes. */
+  metricClientErrors(props?: cw.MetricOptions): cw.Metric {
+    return this.restApi.deploymentStage.metricClientError({ period: FIVE_MINUTES, statistic: cw.Stats.SUM, ...props });
+  }
+
+  /** Requests the stage answered 5xx, per 5 minutes. */
+  metricServerErrors(props?: cw.MetricOptions): cw.Metric {
+    return this.restApi.deploymentStage.metricServerError({ period: FIVE_MINUTES, statistic: cw.Stats.SUM, ...props });
+  }
+
+  /** Share of requests answered 5xx, percent, per 5 minutes (0 without requests). */
+  metricServerErrorRate(props?: cw.MathExpressionOptions): cw.MathExpression {
+    return new cw.MathExpression({
+      expression: 'IF(requests > 0, 100 * errors / requests, 0)',
+      usingMetrics: { requests: this.metricRequests(), errors: this.metricServerErrors() },
+      period: FIVE_MINUTES,
+      ...props,
+    });
+  }
+
+  /** End-to-end latency of the stage, p99 per 5 minutes unless `props` say otherwise. */
+  metricLatency(props?: cw.MetricOptions): cw.Metric {
+    return this.restApi.deploymentStage.metricLatency({ period: FIVE_MINUTES, statistic: cw.Stats.p(99), ...props });
+  }
+
+  /** Latency of the backend (the route Lambdas), p99 per 5 minutes unless `props` say otherwise. */
+  metricIntegrationLatency(props?: cw.MetricOptions): cw.Metric {
+    return this.restApi.deploymentStage.metricIntegrationLatency({ period: FIVE_MINUTES, statistic: cw.Stats.p(99), ...props });
   }
 
   /** cdk-nag findings that are decisions, each on the resource it concerns. */

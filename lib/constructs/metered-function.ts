@@ -1,6 +1,7 @@
 // The one Lambda construct of the stack: runtime, architecture, log group, bundling and Powertools settings.
 import * as path from 'node:path';
-import { type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -18,6 +19,26 @@ export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
  * matching @smithy packages, and bundling them would put each function far over its size budget.
  */
 export const EXTERNAL_MODULES = ['@aws-sdk/*', '@smithy/*'];
+
+/**
+ * A Powertools metric of a service (contracts/metrics.ts), summed per 5 minutes; `dimensions` narrow it
+ * beyond the `service` dimension every function's metrics carry.
+ */
+export function metricOfService(
+  serviceName: string,
+  metricName: string,
+  dimensions: Record<string, string> = {},
+  props?: cw.MetricOptions,
+): cw.Metric {
+  return new cw.Metric({
+    namespace: METRICS_NAMESPACE,
+    metricName,
+    dimensionsMap: { service: serviceName, ...dimensions },
+    statistic: cw.Stats.SUM,
+    period: Duration.minutes(5),
+    ...props,
+  });
+}
 
 export interface MeteredFunctionProps {
   readonly stage: StageConfig;
@@ -52,9 +73,12 @@ export class MeteredFunction extends Construct {
   readonly function: NodejsFunction;
   readonly logGroup: logs.LogGroup;
   readonly role: iam.Role;
+  /** The `service` dimension of its Powertools metrics. */
+  readonly serviceName: string;
 
   constructor(scope: Construct, id: string, props: MeteredFunctionProps) {
     super(scope, id);
+    this.serviceName = props.serviceName;
 
     // A log group the stack owns, so retention and removal follow the stage.
     this.logGroup = new logs.LogGroup(this, 'Logs', {
@@ -122,5 +146,10 @@ export class MeteredFunction extends Construct {
         : undefined,
     }[props.invocation];
     if (failureHandling) Validations.of(this.function).acknowledge({ id: 'Serverless-LambdaDLQ', reason: failureHandling });
+  }
+
+  /** One of the Powertools metrics the function emits (contracts/metrics.ts METRIC), summed per 5 minutes. */
+  metricOfService(metricName: string, props?: cw.MetricOptions): cw.Metric {
+    return metricOfService(this.serviceName, metricName, {}, props);
   }
 }

@@ -23,7 +23,7 @@ import { SERVICE } from '../../contracts/metrics';
 import { ENV_VARIABLES, functionEnvironment } from '../../contracts/function-env';
 import type { StageConfig } from '../../contracts/stages';
 import { WORKERS } from '../../contracts/workers';
-import { createDeadLetterQueue } from './dead-letter-queue';
+import { createDeadLetterQueue, metricDeadLetters } from './dead-letter-queue';
 import { MeteredFunction } from './metered-function';
 import { grantTable } from './table-access';
 import { CLIENT_ATTRIBUTES, TABLE_KEYS } from '../../contracts/table';
@@ -217,7 +217,7 @@ export class QuotaAlerts extends Construct {
     alarm(
       'DeadLettersAlarm',
       'Quota alert events that no target accepted within 24 hours, or sweeper runs that failed or never started, wait in the alert DLQ.',
-      this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: cw.Stats.MAXIMUM }),
+      metricDeadLetters(this.deadLetterQueue),
     );
     alarm(
       'SweeperErrorsAlarm',

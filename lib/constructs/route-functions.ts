@@ -1,14 +1,15 @@
 // One handler Lambda per route in contracts/routes/, each granted only what its route needs.
 import { Duration } from 'aws-cdk-lib';
+import * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { SERVICE } from '../../contracts/metrics';
+import { METRIC, SERVICE } from '../../contracts/metrics';
 import { functionEnvironment } from '../../contracts/function-env';
 import { routeKey, type RouteDefinition } from '../../contracts/routes';
 import type { StageConfig } from '../../contracts/stages';
-import { MeteredFunction } from './metered-function';
+import { MeteredFunction, metricOfService } from './metered-function';
 import { grantTable } from './table-access';
 
 export interface RouteFunctionsProps {
@@ -30,9 +31,11 @@ export function constructIdFor(routeId: string): string {
 export class RouteFunctions extends Construct {
   /** Handler per route id. */
   readonly handlers: ReadonlyMap<string, MeteredFunction>;
+  private readonly routes: readonly RouteDefinition[];
 
   constructor(scope: Construct, id: string, props: RouteFunctionsProps) {
     super(scope, id);
+    this.routes = props.routes;
     const handlers = new Map<string, MeteredFunction>();
 
     for (const route of props.routes) {
@@ -61,5 +64,30 @@ export class RouteFunctions extends Construct {
     const handler = this.handlers.get(routeId);
     if (!handler) throw new Error(`no handler for route id: ${routeId}`);
     return handler.function;
+  }
+
+  /**
+   * Usage events the handlers could not send after retries, summed over every dimension set they may carry
+   * (the service alone, and the service with each route).
+   */
+  metricUsageEventsDropped(props?: cw.MathExpressionOptions): cw.MathExpression {
+    const series: Record<string, cw.IMetric> = { d0: metricOfService(SERVICE.api, METRIC.usageEventsDropped) };
+    this.routes.forEach((route, i) => {
+      series[`d${i + 1}`] = metricOfService(SERVICE.api, METRIC.usageEventsDropped, { route: routeKey(route) });
+    });
+    return new cw.MathExpression({
+      expression: Object.keys(series)
+        .map((k) => `FILL(${k}, 0)`)
+        .join(' + '),
+      usingMetrics: series,
+      period: Duration.minutes(5),
+      label: 'Usage events dropped',
+      ...props,
+    });
+  }
+
+  /** Requests a route answered 500 because the authorizer's client context was missing (fail closed). */
+  metricMissingClientContext(props?: cw.MetricOptions): cw.Metric {
+    return metricOfService(SERVICE.api, METRIC.missingClientContext, {}, props);
   }
 }

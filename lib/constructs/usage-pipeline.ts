@@ -1,5 +1,6 @@
 // The usage pipeline: handlers send one event per request to SQS; the aggregator counts them in batches.
 import { Duration, Validations } from 'aws-cdk-lib';
+import * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -11,7 +12,7 @@ import { WORKERS } from '../../contracts/workers';
 import { USAGE_QUEUE, usageQueueVisibilitySeconds } from '../../contracts/usage-queue';
 import type { StageConfig } from '../../contracts/stages';
 import { MeteredFunction } from './metered-function';
-import { createDeadLetterQueue } from './dead-letter-queue';
+import { createDeadLetterQueue, metricDeadLetters } from './dead-letter-queue';
 import { grantTable } from './table-access';
 
 export interface UsagePipelineProps {
@@ -21,6 +22,8 @@ export interface UsagePipelineProps {
 
 /** Construct ids of the queues: renaming one replaces the queue, so a test pins them. */
 export const PIPELINE_IDS = { queue: 'UsageQueue', deadLetterQueue: 'UsageDeadLetterQueue' } as const;
+
+const ONE_MINUTE = Duration.minutes(1);
 
 export class UsagePipeline extends Construct {
   readonly queue: sqs.Queue;
@@ -86,5 +89,30 @@ export class UsagePipeline extends Construct {
           'The aggregator reads SQS, where Lambda supports no on-failure destination for the event source mapping; records that fail five receives move to UsageDeadLetterQueue through the queue redrive policy.',
       });
     }
+  }
+
+  /** Age of the oldest usage event waiting, seconds (the maximum of each minute). */
+  metricQueueAge(props?: cw.MetricOptions): cw.Metric {
+    return this.queue.metricApproximateAgeOfOldestMessage({ period: ONE_MINUTE, statistic: cw.Stats.MAXIMUM, ...props });
+  }
+
+  /** Usage events waiting to be received (the maximum of each minute). */
+  metricQueueVisible(props?: cw.MetricOptions): cw.Metric {
+    return this.queue.metricApproximateNumberOfMessagesVisible({ period: ONE_MINUTE, statistic: cw.Stats.MAXIMUM, ...props });
+  }
+
+  /** Usage events received by the aggregator and not yet deleted (the maximum of each minute). */
+  metricQueueInFlight(props?: cw.MetricOptions): cw.Metric {
+    return this.queue.metricApproximateNumberOfMessagesNotVisible({ period: ONE_MINUTE, statistic: cw.Stats.MAXIMUM, ...props });
+  }
+
+  /** Usage events that failed five receives and wait in the DLQ, uncounted. */
+  metricDeadLetters(props?: cw.MetricOptions): cw.Metric {
+    return metricDeadLetters(this.deadLetterQueue, props);
+  }
+
+  /** Aggregator invocations that failed as a whole, per 5 minutes. */
+  metricAggregatorErrors(props?: cw.MetricOptions): cw.Metric {
+    return this.aggregator.function.metricErrors({ period: Duration.minutes(5), statistic: cw.Stats.SUM, ...props });
   }
 }

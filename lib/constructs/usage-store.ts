@@ -1,5 +1,6 @@
 // Where usage lives: the DynamoDB table (keys, counters, markers) and the S3 archive of old days.
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -74,6 +75,37 @@ export class UsageStore extends Construct {
       ],
       removalPolicy,
       autoDeleteObjects: !stage.retainData,
+    });
+  }
+
+  /** Read capacity the table consumed, per 5 minutes. */
+  metricConsumedReadCapacity(props?: cw.MetricOptions): cw.Metric {
+    return this.tableMetric('ConsumedReadCapacityUnits', props);
+  }
+
+  /** Write capacity the table consumed, per 5 minutes. */
+  metricConsumedWriteCapacity(props?: cw.MetricOptions): cw.Metric {
+    return this.tableMetric('ConsumedWriteCapacityUnits', props);
+  }
+
+  /** Reads the table throttled, per 5 minutes. */
+  metricReadThrottles(props?: cw.MetricOptions): cw.Metric {
+    return this.tableMetric('ReadThrottleEvents', props);
+  }
+
+  /** Writes the table throttled, per 5 minutes. */
+  metricWriteThrottles(props?: cw.MetricOptions): cw.Metric {
+    return this.tableMetric('WriteThrottleEvents', props);
+  }
+
+  private tableMetric(metricName: string, props?: cw.MetricOptions): cw.Metric {
+    return new cw.Metric({
+      namespace: 'AWS/DynamoDB',
+      metricName,
+      dimensionsMap: { TableName: this.table.tableName },
+      statistic: cw.Stats.SUM,
+      period: Duration.minutes(5),
+      ...props,
     });
   }
 }

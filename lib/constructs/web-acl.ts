@@ -1,8 +1,9 @@
 // The stage's AWS WAF web ACL (contracts/waf.ts): IP reputation, a per-IP rate rule, the API key
 // format, and AWS's known-bad-inputs and common rule sets, in that order. Blocked requests get the
 // WAF_FILTERED gateway response (problem+json). Logs go to CloudWatch Logs without credentials or query strings.
-import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
@@ -132,8 +133,34 @@ export class StageWebAcl extends Construct {
     });
   }
 
-  /** The web ACL's blocked requests (all rules), as the dashboard shows them. */
-  get metricDimensions(): Record<string, string> {
+  /** The dimensions of the web ACL's metrics over all its rules. */
+  private get metricDimensions(): Record<string, string> {
     return { WebACL: this.webAcl.name!, Region: Stack.of(this).region, Rule: 'ALL' };
+  }
+
+  /** Requests the web ACL blocked (all rules), per 5 minutes. */
+  metricBlockedRequests(props?: cw.MetricOptions): cw.Metric {
+    return this.wafMetric('BlockedRequests', props);
+  }
+
+  /** Requests a count-only rule matched, per 5 minutes. */
+  metricCountedRequests(props?: cw.MetricOptions): cw.Metric {
+    return this.wafMetric('CountedRequests', props);
+  }
+
+  /** Requests the web ACL let through, per 5 minutes. */
+  metricAllowedRequests(props?: cw.MetricOptions): cw.Metric {
+    return this.wafMetric('AllowedRequests', props);
+  }
+
+  private wafMetric(metricName: string, props?: cw.MetricOptions): cw.Metric {
+    return new cw.Metric({
+      namespace: 'AWS/WAFV2',
+      metricName,
+      dimensionsMap: this.metricDimensions,
+      statistic: cw.Stats.SUM,
+      period: Duration.minutes(5),
+      ...props,
+    });
   }
 }

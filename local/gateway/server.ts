@@ -7,7 +7,7 @@ import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE } from '../../contracts/gateway
 import type { RouteDefinition } from '../../contracts/routes';
 import { SECURITY_HEADERS } from '../../contracts/security-headers';
 import { routeKey } from '../../contracts/routes';
-import type { RequestAuthorizer } from './authorizer';
+import type { AuthorizerOutcome, RequestAuthorizer } from './authorizer';
 import { sendGatewayResponse, type GatewayError } from './gateway-responses';
 import { lambdaContext } from '../fake-aws';
 import { authorizerEvent, methodArn, proxyEvent, type IncomingRequest } from './proxy-event';
@@ -79,31 +79,51 @@ interface CompiledRoute extends GatewayRoute {
 }
 
 export function createGatewayServer(options: GatewayOptions): http.Server {
-  const compiled: CompiledRoute[] = options.routes.map((route) => ({ ...route, pattern: templatePattern(route.definition.path) }));
-  const maxPayload = options.maxPayloadBytes ?? GATEWAY_MAX_PAYLOAD_BYTES;
-  const resources = resourcePatterns(options.routes.map((r) => r.definition.path));
-  const allowMethods = [...new Set([...options.routes.map((r) => r.definition.method), 'OPTIONS'])].join(',');
-  const manage = twinManagementRoutes(options);
+  return new GatewayEmulator(options).server;
+}
 
-  // A Host-less HTTP/1.1 request is answered below in the contract, not with Node's bare 400.
-  const server = http.createServer({ maxHeaderSize: GATEWAY_MAX_HEADER_BYTES, requireHostHeader: false }, (req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      options.onIntegrationError?.('unknown', error);
-      if (!res.headersSent) res.writeHead(500).end();
+type AllowedCaller = Extract<AuthorizerOutcome, { kind: 'allow' }>;
+
+/** The stage as API Gateway runs it: `handle` takes each request through the gateway's steps, one method each. */
+export class GatewayEmulator {
+  readonly server: http.Server;
+  private readonly routes: readonly CompiledRoute[];
+  private readonly maxPayload: number;
+  /** Every resource of the API, for CORS preflights. */
+  private readonly resources: readonly RegExp[];
+  private readonly allowMethods: string;
+  private readonly manage: ReturnType<typeof twinManagementRoutes>;
+
+  constructor(private readonly options: GatewayOptions) {
+    this.routes = options.routes.map((route) => ({ ...route, pattern: templatePattern(route.definition.path) }));
+    this.maxPayload = options.maxPayloadBytes ?? GATEWAY_MAX_PAYLOAD_BYTES;
+    this.resources = resourcePatterns(options.routes.map((r) => r.definition.path));
+    this.allowMethods = [...new Set([...options.routes.map((r) => r.definition.method), 'OPTIONS'])].join(',');
+    this.manage = twinManagementRoutes(options);
+    this.server = this.createServer();
+  }
+
+  private createServer(): http.Server {
+    // A Host-less HTTP/1.1 request is answered below in the contract, not with Node's bare 400.
+    const server = http.createServer({ maxHeaderSize: GATEWAY_MAX_HEADER_BYTES, requireHostHeader: false }, (req, res) => {
+      this.handle(req, res).catch((error: unknown) => {
+        this.options.onIntegrationError?.('unknown', error);
+        if (!res.headersSent) res.writeHead(500).end();
+      });
     });
-  });
-  // Requests Node's parser refuses (unknown or lower-case methods, raw non-ASCII targets, oversized
-  // headers) never reach `handle`: answer them in the contract too, instead of Node's bare 400/431.
-  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
-    if (!socket.writable || error.code === 'ECONNRESET') {
-      socket.destroy();
-      return;
-    }
-    socket.end(rawProblemResponse(error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400, randomUUID()));
-  });
-  return server;
+    // Requests Node's parser refuses (unknown or lower-case methods, raw non-ASCII targets, oversized
+    // headers) never reach `handle`: answer them in the contract too, instead of Node's bare 400/431.
+    server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+      if (!socket.writable || error.code === 'ECONNRESET') {
+        socket.destroy();
+        return;
+      }
+      socket.end(rawProblemResponse(error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400, randomUUID()));
+    });
+    return server;
+  }
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const receivedAt = Date.now();
     const started = performance.now();
     const requestId = randomUUID();
@@ -116,117 +136,164 @@ export function createGatewayServer(options: GatewayOptions): http.Server {
     const url = new URL(req.url ?? '/', 'http://gateway.local');
     const path = normalizePath(url.pathname);
     const method = (req.method ?? 'GET').toUpperCase();
-    // The twin's own routes, on the path as URL parsing leaves it (`/v1/../_twin/` and `%2e%2e` are `/_twin/`
-    // here): each checks its caller itself (twin-guard.ts), so none relies on the address the gateway listens on.
-    if (options.adminRoutes && (await options.adminRoutes(req, res, url.pathname))) return;
-    // The dashboard's pages (GET /_twin/…); the management routes below are not its.
     const management = TWIN_MANAGEMENT_PATHS.includes(path);
-    if (options.twinRoutes && !management && (await options.twinRoutes(req, res, url.pathname))) return;
-    let clientId: string | undefined;
-    let resourcePath: string | undefined;
-
-    const finish = (status: number, errorType?: GatewayError) => {
-      options.onAccess?.({
-        requestId,
-        method,
-        path,
-        resourcePath,
-        status,
-        latencyMs: Math.round(performance.now() - started),
-        errorType,
-        clientId,
-      });
-    };
-    const reject = (error: GatewayError, extra?: Record<string, string>, authorizerContext?: Record<string, unknown>) => {
-      const status = sendGatewayResponse(res, error, requestId, extra, authorizerContext);
-      finish(status, error);
-    };
+    if (await this.serveTwinPages(req, res, url.pathname, management)) return;
+    const exchange = new GatewayExchange(this.options, res, { requestId, method, path, started });
 
     // 0. The twin's stand-ins for API Gateway's control plane (revocations, cache flushes, API keys): loopback,
     // admin token, JSON.
-    if (management) return finish(await manage(req, res, path));
+    if (management) return exchange.finish(await this.manage(req, res, path));
 
     // 1. The web ACL sees every request first, as AWS WAF does in front of the stage.
-    const waf = options.webAcl?.inspect(normalizeIp(req.socket.remoteAddress), req.headers);
-    if (waf?.action === 'block') {
-      req.resume();
-      return reject('WAF_FILTERED');
-    }
+    if (this.blockedByWebAcl(req, exchange)) return;
 
     // 2. Resource and method: an unknown one is API Gateway's "Missing Authentication Token".
-    if (method === 'OPTIONS' && options.cors && resources.some((pattern) => pattern.test(path))) {
-      req.resume();
-      res.writeHead(204, { ...preflightHeaders(options.cors, allowMethods, req.headers.origin), 'x-amzn-RequestId': requestId });
-      res.end();
-      return finish(204);
-    }
-    const route = compiled.find((r) => r.definition.method === method && r.pattern.test(path));
-    if (!route) {
-      req.resume();
-      return reject('MISSING_AUTHENTICATION_TOKEN');
-    }
-    resourcePath = route.definition.path;
+    if (this.answerPreflight(req, res, exchange)) return;
+    const route = this.matchRoute(req, exchange);
+    if (!route) return;
 
     // 3. Payload limit, before anything else runs.
-    const body = await readBody(req, maxPayload);
-    if (!body) return reject('REQUEST_TOO_LARGE', { Connection: 'close' });
-
+    const body = await readBody(req, this.maxPayload);
+    if (!body) return exchange.reject('REQUEST_TOO_LARGE', { Connection: 'close' });
     const awsRequestId = randomUUID();
-    const request: IncomingRequest = {
-      requestId,
+    const request = this.incomingRequest(req, url, route, body, exchange, { awsRequestId, receivedAt });
+
+    // 4. The REQUEST authorizer (cached per x-api-key value).
+    const caller = await this.authorize(request, exchange);
+    if (!caller) return;
+
+    // 5. Usage plan of the usageIdentifierKey: throttle, then daily quota.
+    const apiKey = this.admit(route, caller, exchange);
+    if (!apiKey) return;
+
+    // 6. The parameters validator: required query parameters (bodies are validated by the Lambda).
+    if (missingRequiredQuery(route.definition, url.searchParams)) return exchange.reject('BAD_REQUEST_PARAMETERS');
+
+    // 7. The integration: the route's handler, with the function's timeout.
+    const result = await this.integrate(route, request, caller, apiKey, awsRequestId, exchange);
+    if (!result) return;
+    this.respond(res, result, request, exchange);
+  }
+
+  /**
+   * The admin API and the dashboard's pages (GET /_twin/…, not the management routes), on the path as URL parsing
+   * leaves it (`/v1/../_twin/` and `%2e%2e` are `/_twin/` here): each checks its caller itself (twin-guard.ts), so
+   * none relies on the address the gateway listens on. True when one of them answered.
+   */
+  private async serveTwinPages(req: IncomingMessage, res: ServerResponse, pathname: string, management: boolean): Promise<boolean> {
+    if (this.options.adminRoutes && (await this.options.adminRoutes(req, res, pathname))) return true;
+    return Boolean(this.options.twinRoutes && !management && (await this.options.twinRoutes(req, res, pathname)));
+  }
+
+  private blockedByWebAcl(req: IncomingMessage, exchange: GatewayExchange): boolean {
+    const waf = this.options.webAcl?.inspect(normalizeIp(req.socket.remoteAddress), req.headers);
+    if (waf?.action !== 'block') return false;
+    req.resume();
+    exchange.reject('WAF_FILTERED');
+    return true;
+  }
+
+  /** CORS preflight on any resource of the API, where the stage has CORS: no authorizer, no route. */
+  private answerPreflight(req: IncomingMessage, res: ServerResponse, exchange: GatewayExchange): boolean {
+    const { cors } = this.options;
+    if (exchange.method !== 'OPTIONS' || !cors || !this.resources.some((pattern) => pattern.test(exchange.path))) return false;
+    req.resume();
+    res.writeHead(204, { ...preflightHeaders(cors, this.allowMethods, req.headers.origin), 'x-amzn-RequestId': exchange.requestId });
+    res.end();
+    exchange.finish(204);
+    return true;
+  }
+
+  private matchRoute(req: IncomingMessage, exchange: GatewayExchange): CompiledRoute | undefined {
+    const route = this.routes.find((r) => r.definition.method === exchange.method && r.pattern.test(exchange.path));
+    if (!route) {
+      req.resume();
+      exchange.reject('MISSING_AUTHENTICATION_TOKEN');
+      return undefined;
+    }
+    exchange.resourcePath = route.definition.path;
+    return route;
+  }
+
+  /** The request as the proxy event and the authorizer event see it. */
+  private incomingRequest(
+    req: IncomingMessage,
+    url: URL,
+    route: CompiledRoute,
+    body: Buffer,
+    exchange: GatewayExchange,
+    { awsRequestId, receivedAt }: { awsRequestId: string; receivedAt: number },
+  ): IncomingRequest {
+    return {
+      requestId: exchange.requestId,
       traceId: `Root=1-${Math.floor(receivedAt / 1000).toString(16)}-${awsRequestId.replace(/-/g, '').slice(0, 24)}`,
       localPort: req.socket.localPort ?? 0,
       extendedRequestId: randomUUID().replace(/-/g, '').slice(0, 16),
-      method,
-      path,
+      method: exchange.method,
+      path: exchange.path,
       resource: route.definition.path,
       rawHeaders: req.rawHeaders,
       query: url.searchParams,
       body,
       sourceIp: normalizeIp(req.socket.remoteAddress),
       host: req.headers.host ?? 'localhost',
-      stage: options.stage,
+      stage: this.options.stage,
       receivedAt,
     };
+  }
 
-    // 4. The REQUEST authorizer (cached per x-api-key value).
-    const auth = await options.authorizer.authorize(authorizerEvent(request), requestId);
-    if (auth.kind === 'unauthorized') return reject('UNAUTHORIZED');
-    if (auth.kind === 'deny') return reject('ACCESS_DENIED', undefined, auth.context);
+  /** Runs the authorizer; the caller when it allows, undefined once the gateway has answered. */
+  private async authorize(request: IncomingRequest, exchange: GatewayExchange): Promise<AllowedCaller | undefined> {
+    const auth = await this.options.authorizer.authorize(authorizerEvent(request), request.requestId);
+    if (auth.kind === 'unauthorized') return exchange.reject('UNAUTHORIZED');
+    if (auth.kind === 'deny') return exchange.reject('ACCESS_DENIED', undefined, auth.context);
     if (auth.kind === 'error') {
-      options.onIntegrationError?.(requestId, auth.error);
-      return reject('AUTHORIZER_FAILURE');
+      this.options.onIntegrationError?.(request.requestId, auth.error);
+      return exchange.reject('AUTHORIZER_FAILURE');
     }
-    const caller = readClientContext({ principalId: auth.principalId, ...auth.context });
-    clientId = caller.clientId ?? auth.principalId;
+    return auth;
+  }
 
-    // 5. Usage plan of the usageIdentifierKey: throttle, then daily quota.
+  /** The usage plan's verdict; the API key admitted, undefined once the gateway has answered. */
+  private admit(route: CompiledRoute, auth: AllowedCaller, exchange: GatewayExchange): string | undefined {
+    const caller = readClientContext({ principalId: auth.principalId, ...auth.context });
+    exchange.clientId = caller.clientId ?? auth.principalId;
     const apiKey = auth.usageIdentifierKey;
     const plan = caller.plan ?? '';
     // apiKeySource AUTHORIZER: the usageIdentifierKey must be a key of a usage plan.
-    if (!apiKey) return reject('INVALID_API_KEY');
+    if (!apiKey) return exchange.reject('INVALID_API_KEY');
     // A client with an override is in its own usage plan (the authorizer's context carries its limits).
     const { override } = caller;
-    const verdict = options.usagePlans.admit(apiKey, plan, routeKey(route.definition), route.definition.routeClass, override);
-    if (verdict === 'throttled') return reject('THROTTLED');
-    if (verdict === 'quota-exceeded') return reject('QUOTA_EXCEEDED');
-    if (verdict === 'no-plan') return reject('INVALID_API_KEY');
+    const verdict = this.options.usagePlans.admit(apiKey, plan, routeKey(route.definition), route.definition.routeClass, override);
+    if (verdict === 'throttled') return exchange.reject('THROTTLED');
+    if (verdict === 'quota-exceeded') return exchange.reject('QUOTA_EXCEEDED');
+    if (verdict === 'no-plan') return exchange.reject('INVALID_API_KEY');
+    return apiKey;
+  }
 
-    // 6. The parameters validator: required query parameters (bodies are validated by the Lambda).
-    if (missingRequiredQuery(route.definition, url.searchParams)) return reject('BAD_REQUEST_PARAMETERS');
-
-    // 7. The integration: the route's handler, with the function's timeout.
+  /** The route's handler within its timeout; its result, undefined once the gateway has answered 502/504. */
+  private async integrate(
+    route: CompiledRoute,
+    request: IncomingRequest,
+    auth: AllowedCaller,
+    apiKey: string,
+    awsRequestId: string,
+    exchange: GatewayExchange,
+  ): Promise<APIGatewayProxyResult | undefined> {
     const event = proxyEvent(request, { principalId: auth.principalId, context: auth.context, integrationLatency: auth.latencyMs, apiKey });
     const context = lambdaContext(route.functionName, route.definition.timeoutSeconds * 1000, awsRequestId);
-    let result: APIGatewayProxyResult;
     try {
-      result = await withTimeout(route.handler(event, context), route.definition.timeoutSeconds * 1000);
+      const result = await withTimeout(route.handler(event, context), route.definition.timeoutSeconds * 1000);
       if (!result || typeof result.statusCode !== 'number') throw new Error('malformed Lambda proxy response');
+      return result;
     } catch (error) {
-      options.onIntegrationError?.(requestId, error);
-      return reject('INTEGRATION_FAILURE');
+      this.options.onIntegrationError?.(request.requestId, error);
+      return exchange.reject('INTEGRATION_FAILURE');
     }
+  }
 
+  /** The handler's answer with the gateway's own headers. */
+  private respond(res: ServerResponse, result: APIGatewayProxyResult, request: IncomingRequest, exchange: GatewayExchange): void {
     const headers: Record<string, string | string[]> = {};
     for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
     for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) headers[name] = values.map(String);
@@ -234,13 +301,55 @@ export function createGatewayServer(options: GatewayOptions): http.Server {
       result.body === undefined || result.body === null
         ? Buffer.alloc(0)
         : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
-    headers['x-amzn-RequestId'] = requestId;
+    headers['x-amzn-RequestId'] = request.requestId;
     headers['x-amz-apigw-id'] = request.extendedRequestId;
     headers['X-Amzn-Trace-Id'] = request.traceId;
     headers['Content-Length'] = String(payload.length);
     res.writeHead(result.statusCode, headers);
     res.end(payload);
-    finish(result.statusCode);
+    exchange.finish(result.statusCode);
+  }
+}
+
+/** One request through the gateway: what its access-log entry says, filled in as the steps learn it. */
+class GatewayExchange {
+  readonly requestId: string;
+  readonly method: string;
+  readonly path: string;
+  resourcePath?: string;
+  clientId?: string;
+  private readonly started: number;
+
+  constructor(
+    private readonly options: GatewayOptions,
+    private readonly res: ServerResponse,
+    start: { requestId: string; method: string; path: string; started: number },
+  ) {
+    this.requestId = start.requestId;
+    this.method = start.method;
+    this.path = start.path;
+    this.started = start.started;
+  }
+
+  /** Writes the access-log entry. */
+  finish(status: number, errorType?: GatewayError): void {
+    this.options.onAccess?.({
+      requestId: this.requestId,
+      method: this.method,
+      path: this.path,
+      resourcePath: this.resourcePath,
+      status,
+      latencyMs: Math.round(performance.now() - this.started),
+      errorType,
+      clientId: this.clientId,
+    });
+  }
+
+  /** Answers with the gateway response of `error` and logs it; returns undefined so a step can `return exchange.reject(…)`. */
+  reject(error: GatewayError, extra?: Record<string, string>, authorizerContext?: Record<string, unknown>): undefined {
+    const status = sendGatewayResponse(this.res, error, this.requestId, extra, authorizerContext);
+    this.finish(status, error);
+    return undefined;
   }
 }
 

@@ -49,6 +49,10 @@ test('a twin on running emulators creates its table and queues there and counts 
       dailySchedule: false,
       dynamoEndpoint: dynamo.endpoint,
       sqsEndpoint: sqsService.endpoint,
+      // Two twins in one test file share Jest's module registry, so the functions' SDK clients keep the first
+      // twin's endpoints: without the IAM check those are the running emulators themselves, the same for both.
+      // (Every other e2e file runs with the check on; this one is about the emulators.)
+      iam: 'off',
     });
     // Only fauxqs for S3 was started; DynamoDB and SQS are the running ones.
     expect(twin.services.map((s) => s.name)).toEqual(['fauxqs (SQS + S3)']);
@@ -78,6 +82,10 @@ test('a twin on running emulators creates its table and queues there and counts 
       dailySchedule: false,
       dynamoEndpoint: dynamo.endpoint,
       sqsEndpoint: sqsService.endpoint,
+      // Two twins in one test file share Jest's module registry, so the functions' SDK clients keep the first
+      // twin's endpoints: without the IAM check those are the running emulators themselves, the same for both.
+      // (Every other e2e file runs with the check on; this one is about the emulators.)
+      iam: 'off',
     });
     expect((await fetch(`${twin.baseUrl}/v1/hello`, { headers: { 'x-api-key': client.apiKey } })).status).toBe(200);
     await twin.drainUsage(30_000);

@@ -1,4 +1,5 @@
 // Per-stage settings as typed data. bin/app.ts picks one; nothing below it reads env or context.
+import { CLAIM_RETENTION_DAYS, MIN_RETENTION_DAYS } from './usage-queue';
 import { WAF_DEFAULTS, type WafSettings } from './waf';
 
 export type StageName = 'dev' | 'prod';
@@ -51,7 +52,11 @@ export interface StageConfig {
    * See bench/README.md, "Scale ceiling of the claims".
    */
   readonly claimShards: number;
-  /** Counter items older than this many days are archived to S3 and deleted from the table. */
+  /**
+   * Counter items older than this many days are archived to S3 and deleted from the table. At least
+   * `MIN_RETENTION_DAYS` (twice the claim retention, contracts/usage-queue.ts): a shorter one can archive a
+   * counter that a resumed journal then adds to again (validateStageConfig refuses it).
+   */
   readonly retentionDays: number;
   /** Seconds an authorizer result is cached per key (0 turns caching off, at most 3600). */
   readonly authorizerCacheTtlSeconds: number;
@@ -129,11 +134,25 @@ export const STAGES: Record<StageName, StageConfig> = {
   },
 };
 
+/** The most days counters may be kept (the daily job's `RETENTION_DAYS` takes the same range). */
+export const MAX_RETENTION_DAYS = 3_660;
+
+/** The stage's config, checked (validateStageConfig). */
 export function stageConfig(name: string): StageConfig {
   if (name !== 'dev' && name !== 'prod') {
     throw new Error(`unknown stage: expected dev or prod, got ${JSON.stringify(name)}`);
   }
-  const config = STAGES[name];
+  return validateStageConfig(STAGES[name]);
+}
+
+/** Refuses settings that would break a promise of the stack (exact counts, no `*` origin in prod); returns the config. */
+export function validateStageConfig(config: StageConfig): StageConfig {
+  const retention = config.retentionDays;
+  if (!Number.isInteger(retention) || retention < MIN_RETENTION_DAYS || retention > MAX_RETENTION_DAYS) {
+    throw new Error(
+      `retentionDays of stage ${config.stageName} must be a whole number of days from ${MIN_RETENTION_DAYS} (twice the claim retention of ${CLAIM_RETENTION_DAYS} days) to ${MAX_RETENTION_DAYS}: got ${retention}`,
+    );
+  }
   if (config.stageName === 'prod' && config.corsOrigins.includes('*')) {
     throw new Error('cors origins must not contain * in prod');
   }

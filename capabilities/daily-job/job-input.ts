@@ -2,7 +2,8 @@
 // EventBridge scheduled event or a Scheduler payload), by default the day before the schedule fired.
 import * as z from 'zod';
 import { ENV_VARIABLES } from '../../contracts/function-env';
-import { STAGES } from '../../contracts/stages';
+import { MAX_RETENTION_DAYS, STAGES } from '../../contracts/stages';
+import { MIN_RETENTION_DAYS } from '../../contracts/usage-queue';
 import { addDays, utcDay } from '../usage/calendar-days';
 
 export const dailyJobEvent = z.looseObject({
@@ -22,7 +23,11 @@ export class DailyJobInputError extends Error {
   }
 }
 
-/** The closed day to process: the named day (which must be before today, UTC), else yesterday of the schedule time. */
+/**
+ * The closed day to process: the named day (which must be before today, UTC), else the day before the schedule
+ * time. Either way a day that has not ended is refused: its counters are live, and closing it would archive
+ * and delete them (with every day before it that the retention then leaves behind).
+ */
 export function resolveJobDay(event: unknown, now: Date): string {
   const parsed = dailyJobEvent.safeParse(event ?? {});
   if (!parsed.success) {
@@ -38,7 +43,13 @@ export function resolveJobDay(event: unknown, now: Date): string {
     return day;
   }
   const firedAt = scheduledTime ?? time;
-  return addDays(firedAt ? utcDay(new Date(firedAt)) : today, -1);
+  if (firedAt === undefined) return addDays(today, -1);
+  const named = addDays(utcDay(new Date(firedAt)), -1);
+  if (named >= today) {
+    const field = scheduledTime !== undefined ? 'scheduledTime' : 'time';
+    throw new DailyJobInputError(`${field} ${firedAt} names day ${named}, which has not ended (now ${now.toISOString()})`);
+  }
+  return named;
 }
 
 /** Counter items are kept for this many days unless the stack says otherwise. */
@@ -48,9 +59,10 @@ export function retentionDaysFrom(env: NodeJS.ProcessEnv): number {
   const raw = env[ENV_VARIABLES.retentionDays];
   if (raw === undefined || raw === '') return DEFAULT_RETENTION_DAYS;
   const days = Number(raw);
-  if (!Number.isInteger(days) || days < 1 || days > 3_660) {
+  // Shorter than MIN_RETENTION_DAYS could archive a counter that a journal is applied to again: counted twice.
+  if (!Number.isInteger(days) || days < MIN_RETENTION_DAYS || days > MAX_RETENTION_DAYS) {
     throw new DailyJobInputError(
-      `${ENV_VARIABLES.retentionDays} must be a whole number of days from 1 to 3660: got ${JSON.stringify(raw)}`,
+      `${ENV_VARIABLES.retentionDays} must be a whole number of days from ${MIN_RETENTION_DAYS} to ${MAX_RETENTION_DAYS}: got ${JSON.stringify(raw)}`,
     );
   }
   return days;

@@ -460,19 +460,19 @@ describe('Lambda handler', () => {
   it('closes yesterday on a scheduled event, archives by RETENTION_DAYS and publishes the job metrics', async () => {
     const env = { tableName: 'usage-job-handler', bucket: 'archive-job-handler' };
     const yesterday = addDays(utcDay(new Date()), -1);
-    const expiredDay = addDays(yesterday, -30);
+    const expiredDay = addDays(yesterday, -46);
     await createUsageTable(db, env.tableName);
     await s3.send(new CreateBucketCommand({ Bucket: env.bucket }));
     await putItems(db, env.tableName, [
       clientItem('cl_h'),
       ...dayItems('cl_h', yesterday, { [HELLO]: counters(42) }),
-      ...dayItems('cl_h', addDays(yesterday, -29), { [HELLO]: counters(5) }),
+      ...dayItems('cl_h', addDays(yesterday, -45), { [HELLO]: counters(5) }),
       ...dayItems('cl_h', expiredDay, { [HELLO]: counters(9) }),
     ]);
     Object.assign(process.env, {
       TABLE_NAME: env.tableName,
       ARCHIVE_BUCKET: env.bucket,
-      RETENTION_DAYS: '30',
+      RETENTION_DAYS: '46',
       AWS_ENDPOINT_URL_DYNAMODB: dynamoLocal.endpoint,
       AWS_ENDPOINT_URL_S3: fauxqs.endpoint,
       S3_FORCE_PATH_STYLE: 'true',
@@ -498,7 +498,7 @@ describe('Lambda handler', () => {
       const report = await handler(event, lambdaContext('daily-job', 900_000));
       expect(report).toMatchObject({
         day: yesterday,
-        retentionDays: 30,
+        retentionDays: 46,
         activeClients: 1,
         requests: 42,
         itemsArchived: 2,

@@ -68,22 +68,22 @@ it('runs the job for a named day on the twin, then again with nothing left to do
   await putItems(db, TABLE, [
     clientItem('cl_s'),
     ...dayItems('cl_s', day, { 'GET /v1/hello': counters(11) }),
-    ...dayItems('cl_s', addDays(day, -10), { 'GET /v1/hello': counters(3) }),
+    ...dayItems('cl_s', addDays(day, -50), { 'GET /v1/hello': counters(3) }),
   ]);
-  const first = await jobDaily(['--day', day, '--local'], { RETENTION_DAYS: '7' });
+  const first = await jobDaily(['--day', day, '--local'], { RETENTION_DAYS: '46' });
   expect(first.code).toBe(0);
   expect(JSON.parse(first.stdout)).toMatchObject({
     day,
-    retentionDays: 7,
+    retentionDays: 46,
     activeClients: 1,
     requests: 11,
     itemsArchived: 2,
     itemsDeleted: 2,
   });
   const left = (await db.send(new ScanCommand({ TableName: TABLE }))).Items ?? [];
-  expect(left.filter((item) => String(item.sk).startsWith(`DAY#${addDays(day, -10)}`))).toEqual([]);
+  expect(left.filter((item) => String(item.sk).startsWith(`DAY#${addDays(day, -50)}`))).toEqual([]);
 
-  const second = await jobDaily(['--day', day, '--local'], { RETENTION_DAYS: '7' });
+  const second = await jobDaily(['--day', day, '--local'], { RETENTION_DAYS: '46' });
   expect(second.code).toBe(0);
   expect(JSON.parse(second.stdout)).toMatchObject({ day, activeClients: 1, itemsArchived: 0, itemsDeleted: 0 });
 });

@@ -1,5 +1,6 @@
 // Which day the daily job closes, from each kind of input it may receive, and its retention setting.
 import { resolveJobDay, retentionDaysFrom } from '../../../capabilities/daily-job/job-input';
+import { MIN_RETENTION_DAYS } from '../../../contracts/usage-queue';
 
 const now = new Date('2026-11-28T00:05:07Z');
 
@@ -43,15 +44,37 @@ describe('resolveJobDay', () => {
     expect(() => resolveJobDay({ time: 'soon' }, now)).toThrow(/invalid daily job input: time/);
     expect(() => resolveJobDay('2026-11-01', now)).toThrow(/invalid daily job input/);
   });
+
+  // Issue 18: a schedule time in the future named a day that had not ended, and the job archived and deleted
+  // every live counter of it and of the days before.
+  it('refuses a scheduledTime or time whose day before has not ended, naming the input', () => {
+    expect(() => resolveJobDay({ scheduledTime: '2026-12-05T00:05:00Z' }, now)).toThrow(
+      'scheduledTime 2026-12-05T00:05:00Z names day 2026-12-04, which has not ended (now 2026-11-28T00:05:07.000Z)',
+    );
+    expect(() => resolveJobDay({ time: '2026-11-29T00:05:00Z' }, now)).toThrow(
+      /^time 2026-11-29T00:05:00Z names day 2026-11-28, which has not ended/,
+    );
+    // A little ahead of the clock but naming a day that has ended is fine (a scheduler a few ms early).
+    expect(resolveJobDay({ scheduledTime: '2026-11-28T00:05:09Z' }, now)).toBe('2026-11-27');
+  });
 });
 
 describe('retentionDaysFrom', () => {
   it('defaults to 90 days and reads RETENTION_DAYS', () => {
     expect(retentionDaysFrom({})).toBe(90);
-    expect(retentionDaysFrom({ RETENTION_DAYS: '30' })).toBe(30);
+    expect(retentionDaysFrom({ RETENTION_DAYS: '60' })).toBe(60);
+    expect(retentionDaysFrom({ RETENTION_DAYS: String(MIN_RETENTION_DAYS) })).toBe(MIN_RETENTION_DAYS);
   });
 
   it.each(['0', '-1', '1.5', 'ninety', '99999'])('refuses RETENTION_DAYS=%s', (value) => {
     expect(() => retentionDaysFrom({ RETENTION_DAYS: value })).toThrow(/RETENTION_DAYS must be a whole number/);
+  });
+
+  // Edge 3 of issue 19: a retention shorter than a journal can still be applied archives and deletes counters
+  // that a resumed journal then adds to again, as a new archive part: counted twice.
+  it.each(['3', '23', String(MIN_RETENTION_DAYS - 1)])('refuses RETENTION_DAYS=%s, shorter than twice the claim retention', (value) => {
+    expect(() => retentionDaysFrom({ RETENTION_DAYS: value })).toThrow(
+      `RETENTION_DAYS must be a whole number of days from ${MIN_RETENTION_DAYS} to 3660: got "${value}"`,
+    );
   });
 });

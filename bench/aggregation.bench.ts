@@ -18,7 +18,7 @@ import { STAGES } from '../contracts/stages';
 import { ROUTES, routeKey } from '../contracts/routes';
 import { PLAN_NAMES } from '../contracts/plans';
 import { WORKERS } from '../contracts/workers';
-import { USAGE_QUEUE_VISIBILITY_SECONDS } from '../contracts/usage-queue';
+import { USAGE_QUEUE_VISIBILITY_SECONDS } from '../contracts/stages';
 import { startDynamoDbLocal } from '../local/services/dynamodb-local';
 import { runLimited } from '../capabilities/aws/bounded-concurrency';
 import { dynamoClients, freshTable, sortedEntries, storedCounters, truthOf } from '../test/capabilities/counting/support/table';

@@ -1,5 +1,5 @@
 // Per-stage settings as typed data. bin/app.ts picks one; nothing below it reads env or context.
-import { CLAIM_RETENTION_DAYS, MIN_RETENTION_DAYS } from './usage-queue';
+import { CLAIM_RETENTION_DAYS, MIN_RETENTION_DAYS, usageQueueVisibilitySeconds } from './usage-queue';
 import { WAF_DEFAULTS, type WafSettings } from './waf';
 
 export type StageName = 'dev' | 'prod';
@@ -158,3 +158,6 @@ export function validateStageConfig(config: StageConfig): StageConfig {
   }
   return config;
 }
+
+/** The dev stage's (and the twin's) usage queue visibility timeout (usageQueueVisibilitySeconds). */
+export const USAGE_QUEUE_VISIBILITY_SECONDS = usageQueueVisibilitySeconds(STAGES.dev);

@@ -1,6 +1,5 @@
 // The usage queue and its dead-letter queue: one definition for the CDK pipeline construct and the
 // local twin (which creates both queues in its SQS emulator).
-import { STAGES, type StageConfig } from './stages';
 import { WORKERS } from './workers';
 
 export const USAGE_QUEUE = {
@@ -17,12 +16,9 @@ export const USAGE_QUEUE = {
 } as const;
 
 /** A stage's usage queue visibility timeout: 6 × the aggregator's timeout + the stage's batching window (prod: 390 s). */
-export function usageQueueVisibilitySeconds(stage: Pick<StageConfig, 'usageBatchWindowSeconds'>): number {
+export function usageQueueVisibilitySeconds(stage: { readonly usageBatchWindowSeconds: number }): number {
   return USAGE_QUEUE.visibilityTimeoutFactor * WORKERS.aggregator.timeoutSeconds + stage.usageBatchWindowSeconds;
 }
-
-/** The twin's (it runs the dev stage's settings): 365 s. */
-export const USAGE_QUEUE_VISIBILITY_SECONDS = usageQueueVisibilitySeconds(STAGES.dev);
 
 /**
  * How long the aggregator keeps an event's claim and journal (DynamoDB TTL): longer than any way a message can

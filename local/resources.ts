@@ -11,7 +11,8 @@ import {
 import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { TABLE_KEYS } from '../contracts/table';
-import { USAGE_QUEUE, USAGE_QUEUE_VISIBILITY_SECONDS } from '../contracts/usage-queue';
+import { USAGE_QUEUE } from '../contracts/usage-queue';
+import { USAGE_QUEUE_VISIBILITY_SECONDS } from '../contracts/stages';
 
 import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalCredentials } from './fake-aws';
 

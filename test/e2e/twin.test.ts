@@ -10,7 +10,8 @@ import { removeStateFile, twinClientConfig, writeStateFile } from '../../local/s
 import { PLANS, ROUTE_CLASSES } from '../../contracts/plans';
 import { MAX_BODY_BYTES } from '../../contracts/routes';
 import { ACCESS_DENIED_DETAIL, gatewayResponse } from '../../contracts/gateway-responses';
-import { USAGE_QUEUE, USAGE_QUEUE_VISIBILITY_SECONDS } from '../../contracts/usage-queue';
+import { USAGE_QUEUE } from '../../contracts/usage-queue';
+import { USAGE_QUEUE_VISIBILITY_SECONDS } from '../../contracts/stages';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { S3Client } from '@aws-sdk/client-s3';
 import { buildMonthlyStatement } from '../../capabilities/statements/monthly-statement';

@@ -4,6 +4,7 @@
 // Reads the raw template (no intrinsics resolved); throws when anything is missing, ambiguous or left over.
 import type { CfnResource, CfnTemplate } from './cfn-intrinsics';
 import { TWIN_FUNCTIONS, type TwinFunction } from './twin-functions';
+import { ENV_VARIABLES } from '../../contracts/function-env';
 
 export interface FunctionCounterpart {
   readonly twinId: string;
@@ -28,11 +29,11 @@ export interface ResourceCounterparts {
  * local/twin.ts), and the resource types it may be.
  */
 export const RESOURCE_VARIABLES = {
-  table: { variable: 'TABLE_NAME', types: ['AWS::DynamoDB::GlobalTable', 'AWS::DynamoDB::Table'] },
-  usageQueue: { variable: 'USAGE_QUEUE_URL', types: ['AWS::SQS::Queue'] },
-  archiveBucket: { variable: 'ARCHIVE_BUCKET', types: ['AWS::S3::Bucket'] },
-  alertBus: { variable: 'ALERT_BUS_NAME', types: ['AWS::Events::EventBus'] },
-  restApi: { variable: 'REST_API_ID', types: ['AWS::ApiGateway::RestApi'] },
+  table: { variable: ENV_VARIABLES.tableName, types: ['AWS::DynamoDB::GlobalTable', 'AWS::DynamoDB::Table'] },
+  usageQueue: { variable: ENV_VARIABLES.usageQueueUrl, types: ['AWS::SQS::Queue'] },
+  archiveBucket: { variable: ENV_VARIABLES.archiveBucket, types: ['AWS::S3::Bucket'] },
+  alertBus: { variable: ENV_VARIABLES.alertBusName, types: ['AWS::Events::EventBus'] },
+  restApi: { variable: ENV_VARIABLES.restApiId, types: ['AWS::ApiGateway::RestApi'] },
 } as const;
 
 /** Functions CDK adds for its own custom resources (S3 auto-delete, AwsCustomResource, log retention, …). */

@@ -13,7 +13,9 @@ const ROUNDS = Number(process.env.ROUNDS ?? (QUICK ? 2 : 4));
 function startOnce(args: string[], env: NodeJS.ProcessEnv = {}): Promise<number> {
   return new Promise((resolve, reject) => {
     const port = String(20_000 + Math.floor(Math.random() * 20_000));
-    const child = spawn('npm', ['start', '--silent', '--', '--no-access-log', ...args], {
+    // What `npm start` runs (package.json), without npm in between so the signal reaches the twin itself.
+    const tsx = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+    const child = spawn(tsx, ['--require', './local/esm-only-packages.cjs', 'local/start.ts', '--no-access-log', ...args], {
       cwd: ROOT,
       env: { ...process.env, PORT: port, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -23,12 +25,16 @@ function startOnce(args: string[], env: NodeJS.ProcessEnv = {}): Promise<number>
       child.kill('SIGINT');
       reject(new Error(`not ready in 180 s: ${out.slice(-400)}`));
     }, 180_000);
+    let seconds: number | undefined;
+    child.once('close', () =>
+      seconds === undefined ? reject(new Error(`the twin exited before it was ready: ${out.slice(-400)}`)) : resolve(seconds),
+    );
     const onData = (chunk: Buffer) => {
       out += chunk.toString();
       const ready = /ready in ([\d.]+) s/.exec(out);
-      if (!ready) return;
+      if (!ready || seconds !== undefined) return;
+      seconds = Number(ready[1]);
       clearTimeout(timer);
-      child.once('exit', () => resolve(Number(ready[1])));
       child.kill('SIGINT');
     };
     child.stdout.on('data', onData);

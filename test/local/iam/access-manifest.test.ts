@@ -13,7 +13,39 @@ const manifest: ManifestEntry[] = JSON.parse(fs.readFileSync(path.join(ROOT, 'do
  * Grants the suites do not exercise, each with the reason it stays. Keys: `principal action [key pattern]`, where
  * `*` in a key matches anything (`* logs:*`).
  */
-const UNUSED_GRANT_REASONS: Readonly<Record<string, string>> = {};
+const UNUSED_GRANT_REASONS: Readonly<Record<string, string>> = {
+  '* logs:CreateLogStream':
+    "Lambda writes a function's logs with its role; the code never calls CloudWatch Logs (the twin's functions log to stdout).",
+  '* logs:PutLogEvents': 'Same: the Lambda service, not the code.',
+  '* xray:*': "Active tracing: the Lambda service and X-Ray's daemon send the segments; the twin does not trace.",
+  '* sqs:GetQueue*':
+    'CDK grants GetQueueAttributes/GetQueueUrl with SendMessage and with the SQS event source; the code addresses queues by URL and never reads their attributes.',
+  'daily-job sqs:SendMessage':
+    "The function's dead-letter queue: Lambda sends a failed asynchronous invocation there with the function's role.",
+  'alert-sweeper sqs:SendMessage': "Same: the sweeper's dead-letter queue, written by Lambda.",
+  'aggregator sqs:ChangeMessageVisibility':
+    "Lambda's SQS event source mapping may change visibility with the function's role; the twin's poller lets the timeout run out.",
+  'aggregator dynamodb:*':
+    'Recovery paths of the exactly-once protocol (an unknown claim-append outcome re-reads the claim page, a journal resumed or finished) and the get/write intents granted together; exercised on DynamoDB Local by test/capabilities/counting, not reached by a healthy twin run.',
+  'daily-job dynamodb:*':
+    'Archive and re-close paths (counters older than the retention, a closed day run again) and the read/write intents granted together; a fresh twin has nothing old enough to archive; test/capabilities/daily-job covers them on DynamoDB Local.',
+  'daily-job s3:ListBucket': 'Lets a missing archive object read as 404 (NoSuchKey) instead of 403 when a day is closed again.',
+  'alert-sweeper *':
+    "The sweeper's resend and recompute paths run only after an alert step failed; test/capabilities/alerts covers them. The twin's alert steps did not fail.",
+  'usage-summary dynamodb:*': 'The read intent grants GetItem, BatchGetItem and Query together; the usage routes Query only.',
+  'usage-daily dynamodb:*': 'Same as usage-summary.',
+  'admin dynamodb:*': 'The read/write intents grant Get/BatchGet/Query and Put/Update together; the admin use cases use a subset.',
+  'operator dynamodb:*': "The operator policy shares the admin function's table intents; the CLIs run in the suites use a subset.",
+  'admin apigateway:*':
+    "On the twin, key changes go to the twin's own key gateway, not to an emulated API Gateway: these grants are pinned by test/infra/admin-api.test.ts and grants-cover-calls.test.ts.",
+  'operator apigateway:*': 'Same as the admin function: the keys CLI with --stage only.',
+  'operator cloudformation:*': 'The CLIs read the stack outputs with --stage only; --local reads the state file.',
+  'operator logs:FilterLogEvents': "usage:replay --stage reads the route log groups; --local reads the twin's log file.",
+  'operator sqs:*': "The DLQ redrive (StartMessageMoveTask and friends) is an AWS runbook step; the twin's DLQ is redriven by its poller.",
+  'operator lambda:InvokeFunction': 'job:daily --stage invokes the deployed function; --local runs it in-process.',
+  'operator s3:PutObject': 'usage:export --write --stage writes statements; the suites run it against their own emulators.',
+  'operator execute-api:Invoke': 'The admin API over IAM on AWS; the twin serves it on loopback with its admin token.',
+};
 
 const reasonPattern = (key: string) => new RegExp(`^${key.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
 const explained = (grant: string) => Object.keys(UNUSED_GRANT_REASONS).some((key) => reasonPattern(key).test(grant));

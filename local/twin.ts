@@ -5,52 +5,44 @@ import os from 'node:os';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Server } from 'node:http';
-import type {
-  APIGatewayAuthorizerResult,
-  APIGatewayProxyEvent,
-  APIGatewayProxyResult,
-  APIGatewayRequestAuthorizerEvent,
-  SQSBatchResponse,
-  SQSEvent,
-  ScheduledEvent,
-} from 'aws-lambda';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ROUTES, type RouteDefinition } from '../contracts/routes';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { WORKERS } from '../contracts/workers';
-import { functionEnvironment } from '../contracts/function-env';
-import { PLAN_NAMES, type PlanName } from '../contracts/plans';
+import type { PlanName } from '../contracts/plans';
 import { addDays, utcDay } from '../capabilities/usage/calendar-days';
 import { STAGES, type StageConfig } from '../contracts/stages';
 import { CORS_PREFLIGHT } from '../contracts/cors';
+import { ALERTS, alertBusName } from '../contracts/billing';
+import { TABLE_KEYS } from '../contracts/table';
 import { FAST_START_JVM_OPTIONS, startDynamoDbLocal } from './services/dynamodb-local';
 import { startFauxqs } from './services/fauxqs';
 import type { RunningService } from './services/child-service';
-import { createLocalResources, expectedResources, LOCAL_REGION, type LocalResources } from './resources';
 import { freePort } from './services/ports';
-import { RequestAuthorizer } from './gateway/authorizer';
+import { createLocalResources, expectedResources, LOCAL_REGION, type LocalResources } from './resources';
 import { lambdaContext, localFunctionName, newLocalCredentials, type LocalCredentials } from './fake-aws';
-import { createGatewayServer, type AccessLogEntry, type GatewayRoute } from './gateway/server';
+import { RequestAuthorizer } from './gateway/authorizer';
+import { createGatewayServer, type AccessLogEntry } from './gateway/server';
 import { WebAcl } from './gateway/waf';
 import { UsagePlans, type PlanOverrides } from './gateway/usage-plans';
+import { ApiKeys } from './gateway/api-keys';
 import { scheduleDaily, scheduledEvent, type DailyTimer } from './daily-schedule';
 import { startUsagePoller, type UsagePoller } from './usage-poller';
-import type { TwinState } from './state-file';
-import { LocalFunction, type FunctionStats } from './lambda-runtime';
+import { STATE_DIR, type TwinState } from './state-file';
+import type { FunctionStats } from './lambda-runtime';
 import { dropSharedScopeWarnings } from './shared-scope-warnings';
 import { teeLambdaLogs } from './lambda-log';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { type FunctionEndpoints, lambdaLogLevel, loadLambdas, setLambdaEnvironment, type TwinLambdas } from './twin-lambdas';
+import { type DemoKey, seedDemoKeys } from './demo-keys';
 import { dashboardLink, dashboardRoutes, TwinObservations } from './dashboard';
-import { ALERTS, alertBusName } from '../contracts/billing';
-import { type BusEvent, startLocalEventBus } from './event-bus';
+import { type BusEvent, type LocalEventBus, startLocalEventBus } from './event-bus';
 import { generateAdminToken, generateDashboardToken } from './admin/admin-token';
 import { adoptExistingKeys, twinAdminRoutes } from './admin/twin-admin';
-import { ApiKeys } from './gateway/api-keys';
 import { CallerStamps, runAs } from './iam/caller-identity';
 import { type Denial, type IamMode, type IamProxy, startIamProxy } from './iam/iam-proxy';
 import { loadStackAccess, type StackAccess } from './iam/stack-policies';
-import { TABLE_KEYS } from '../contracts/table';
-import { STATE_DIR } from './state-file';
+
+export type { DemoKey } from './demo-keys';
 
 /** The stage whose settings the twin uses (batching, cache TTL, stage throttle, schedule). */
 export const TWIN_STAGE: StageConfig = STAGES.dev;
@@ -117,12 +109,6 @@ export interface TwinOptions {
   readonly iamPolicies?: (access: StackAccess) => StackAccess;
 }
 
-export interface DemoKey {
-  readonly apiKey: string;
-  readonly clientId: string;
-  readonly plan: PlanName;
-}
-
 export interface Twin {
   readonly baseUrl: string;
   /** The live dashboard page, with its read-only token in the fragment. */
@@ -163,197 +149,288 @@ export interface Twin {
   stop(): Promise<void>;
 }
 
-/** The Lambdas' environment, set before their modules load (they read it at module scope). */
-function setLambdaEnvironment(
-  endpoints: { dynamo: string; sqs: string; s3: string; events: string },
-  resources: LocalResources,
-  options: TwinOptions,
-  stage: StageConfig,
-  credentials: LocalCredentials,
-): void {
-  const { tableName, usageQueueUrl, archiveBucket } = resources;
-  Object.assign(process.env, {
-    // What the stack gives each function (contracts/function-env.ts); they share one process here, so all of it.
-    ...functionEnvironment('every', { stage: stage.stageName, s3ForcePathStyle: 'true' }),
-    ...functionEnvironment('route', { usageQueueUrl, tableName }),
-    ...functionEnvironment('aggregator', {
-      tableName,
-      claimShards: String(stage.claimShards),
-      alertBusName: alertBusName(stage.stageName),
-    }),
-    ...functionEnvironment('dailyJob', { tableName, archiveBucket, retentionDays: String(stage.retentionDays) }),
-    AWS_REGION: LOCAL_REGION,
-    AWS_DEFAULT_REGION: LOCAL_REGION,
-    // With the IAM check, the functions' calls are attributed by the caller stamp (local/iam/caller-identity.ts):
-    // their keys name no principal, so a call made outside an invocation is refused instead of passing unchecked.
-    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-    AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamo,
-    AWS_ENDPOINT_URL_SQS: endpoints.sqs,
-    AWS_ENDPOINT_URL_S3: endpoints.s3,
-    AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.events,
-    // Metrics go to CloudWatch as EMF on stdout in AWS; locally they would only be noise.
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    POWERTOOLS_LOG_LEVEL: lambdaLogLevel(options),
-    AWS_LAMBDA_LOG_LEVEL: lambdaLogLevel(options),
-  });
-  delete process.env.AWS_SESSION_TOKEN;
-  delete process.env.AWS_PROFILE;
+export function startTwin(options: TwinOptions): Promise<Twin> {
+  return new LocalTwin(options).start();
 }
 
-function lambdaLogLevel(options: TwinOptions): string {
-  if (options.quiet) return options.lambdaLogFile ? 'ERROR' : 'SILENT';
-  return options.lambdaLogLevel ?? 'ERROR';
-}
+/**
+ * One twin, from its start to its stop. `start()` reads as the start's script, one method per step; what a step
+ * makes is a field the later steps and the running twin use, and `cleanup` undoes the steps in reverse.
+ */
+class LocalTwin implements Twin {
+  readonly stage: StageConfig;
+  readonly timings: Record<string, number> = {};
+  services: RunningService[] = [];
+  serviceFailure!: Promise<never>;
+  resources!: LocalResources;
+  usagePlans!: UsagePlans;
+  authorizer!: RequestAuthorizer;
+  baseUrl!: string;
+  dashboardUrl!: string;
+  state!: TwinState;
+  demoKeys!: Record<PlanName, DemoKey>;
+  emulators!: Twin['emulators'];
 
-/** Every Lambda the twin runs in-process, each warmed with one environment (after setLambdaEnvironment). */
-async function loadLambdas(stage: StageConfig) {
-  const fn = <E, R>(id: string, entry: string, maxEnvironments?: number) =>
-    new LocalFunction<E, R>({ name: localFunctionName(stage.stageName, id), entry, maxEnvironments, principal: id });
-  const routeFunctions = (ROUTES as readonly RouteDefinition[]).map((definition) => ({
-    definition,
-    fn: fn<APIGatewayProxyEvent, APIGatewayProxyResult>(definition.id, definition.entry),
-  }));
-  const authorizer = fn<APIGatewayRequestAuthorizerEvent, APIGatewayAuthorizerResult>('authorizer', WORKERS.authorizer.entry);
-  const aggregator = fn<SQSEvent, SQSBatchResponse | undefined>('aggregator', WORKERS.aggregator.entry, stage.aggregatorMaxConcurrency);
-  const dailyJob = fn<ScheduledEvent, unknown>('daily-job', WORKERS.dailyJob.entry, 1);
-  const alertSweeper = fn<ScheduledEvent, unknown>('alert-sweeper', WORKERS.alertSweeper.entry, 1);
-  const functions: Array<{ warm(): Promise<void>; readonly options: { name: string }; readonly stats: FunctionStats }> = [
-    ...routeFunctions.map((r) => r.fn),
-    authorizer,
-    aggregator,
-    dailyJob,
-    alertSweeper,
-  ];
-  for (const f of functions) await f.warm();
-  const routes: GatewayRoute[] = routeFunctions.map(({ definition, fn: f }) => ({
-    definition,
-    handler: (event, context) => f.invoke(event, context),
-    functionName: f.options.name,
-  }));
-  return { routes, authorizer, aggregator, dailyJob, alertSweeper, functions };
-}
+  private readonly host: string;
+  private readonly log: (line: string) => void;
+  private readonly persist: string | undefined;
+  private readonly iamMode: IamMode;
+  /** This start's key: the emulators accept it and no other (with the IAM check, only the check uses it). */
+  private readonly credentials = newLocalCredentials();
+  /** The CLIs' key with the IAM check: the operator role. */
+  private readonly operatorCredentials = newLocalCredentials();
+  private readonly stamps = new CallerStamps([]);
+  /** What undoes each step taken so far; run last first. */
+  private readonly cleanup: Array<() => Promise<void> | void> = [];
+  private readonly observations = new TwinObservations();
+  /** Set when stopping, or when a service died: what fails next is a consequence, so the poller's complaints are quiet. */
+  private stopping = false;
+  private stopped: Promise<void> | undefined;
+  private t0 = 0;
+  private ports!: { readonly dynamo: number; readonly fauxqs: number; readonly eventBus: number };
+  /** The emulators' own endpoints. */
+  private endpoints!: FunctionEndpoints;
+  /** What the functions and the CLIs call: the IAM check's endpoints, or the emulators' without it. */
+  private checked!: FunctionEndpoints;
+  private checkedExpected!: LocalResources;
+  private access: Promise<StackAccess> | undefined;
+  private iamProxy: IamProxy | undefined;
+  private lambdas!: TwinLambdas;
+  private eventBus!: LocalEventBus;
+  private poller!: UsagePoller;
+  private dashboardDb!: DynamoDBClient;
+  private port!: number;
+  private adminToken!: string;
+  private dashboardToken!: string;
+  private adminAuditFile!: string;
+  private readonly apiKeys = new ApiKeys();
 
-export async function startTwin(options: TwinOptions): Promise<Twin> {
-  const host = options.host ?? '127.0.0.1';
-  const log = options.quiet ? () => undefined : (options.log ?? ((line: string) => console.error(line)));
-  const stage: StageConfig = { ...TWIN_STAGE, ...options.stage };
-  const persist = options.persistDir ? path.resolve(options.persistDir) : undefined;
-  if (persist) {
-    fs.mkdirSync(path.join(persist, 'dynamodb'), { recursive: true });
-    fs.mkdirSync(path.join(persist, 'fauxqs'), { recursive: true });
+  constructor(private readonly options: TwinOptions) {
+    this.host = options.host ?? '127.0.0.1';
+    this.log = options.quiet ? () => undefined : (options.log ?? ((line: string) => console.error(line)));
+    this.stage = { ...TWIN_STAGE, ...options.stage };
+    this.persist = options.persistDir ? path.resolve(options.persistDir) : undefined;
+    this.iamMode = options.iam ?? 'enforce';
   }
 
-  // 1. Ports and credentials first, so the Lambdas' environment is known before anything starts: their modules
-  // read it at load time, and loading them overlaps the emulators' start (DynamoDB Local on Java is the slowest).
-  // Whatever HOST the gateway has, the emulators listen on loopback only and accept this start's credentials.
-  const credentials = newLocalCredentials();
-  const [dynamoPort, fauxqsPort, eventBusPort] = [
-    options.dynamoEndpoint ? 0 : await freePort('127.0.0.1'),
-    await freePort('127.0.0.1'),
-    await freePort('127.0.0.1'),
-  ];
-  const fauxqsEndpoint = `http://127.0.0.1:${fauxqsPort}`;
-  const endpoints = {
-    dynamo: options.dynamoEndpoint ?? `http://127.0.0.1:${dynamoPort}`,
-    sqs: options.sqsEndpoint ?? fauxqsEndpoint,
-    s3: fauxqsEndpoint,
-    events: `http://127.0.0.1:${eventBusPort}`,
-  };
-  const expected = expectedResources(endpoints.sqs);
-
-  // The IAM check sits between every caller and the emulators: functions reach the emulators through it.
-  const iamMode: IamMode = options.iam ?? 'enforce';
-  const operatorCredentials = newLocalCredentials();
-  const stamps = new CallerStamps([]);
-  const loadedAccess = iamMode === 'off' ? undefined : loadStackAccess({ stage: 'dev', cacheDir: path.join(STATE_DIR, 'iam') });
-  const access = options.iamPolicies && loadedAccess ? loadedAccess.then(options.iamPolicies) : loadedAccess;
-  access?.catch(() => undefined);
-  let iamProxy: IamProxy | undefined;
-  if (access) {
-    iamProxy = await startIamProxy({
-      mode: iamMode === 'soft' ? 'soft' : 'enforce',
-      access,
-      stamps,
-      credentials: { operator: operatorCredentials.accessKeyId, upstream: credentials.accessKeyId },
-      upstreams: { dynamodb: endpoints.dynamo, sqs: endpoints.sqs, s3: endpoints.s3, events: endpoints.events },
-      partitionKeyOf: () => TABLE_KEYS.partitionKey,
-      log,
-    });
-    stamps.addHosts(Object.values(iamProxy.endpoints).map((url) => new URL(url).host));
-    stamps.install();
-  }
-  const checked = iamProxy ? { ...iamProxy.endpoints, dynamo: iamProxy.endpoints.dynamodb } : endpoints;
-  const checkedExpected = expectedResources(checked.sqs);
-  setLambdaEnvironment(checked, checkedExpected, options, stage, iamProxy ? newLocalCredentials() : credentials);
-
-  const t0 = performance.now();
-  const timings: Record<string, number> = {};
-  const mark = (phase: string) => {
-    timings[phase] = Math.round(performance.now() - t0);
-  };
-  const lambdas = loadLambdas(stage).finally(() => mark('lambdasLoaded'));
-  lambdas.catch(() => undefined);
-  const started = await Promise.allSettled([
-    ...(options.dynamoEndpoint
-      ? []
-      : [
-          startDynamoDbLocal({
-            port: dynamoPort,
-            persistDir: persist && path.join(persist, 'dynamodb'),
-            javaOptions: FAST_START_JVM_OPTIONS,
-          }),
-        ]),
-    startFauxqs({ port: fauxqsPort, persistDir: persist && path.join(persist, 'fauxqs'), accessKeyId: credentials.accessKeyId }),
-  ]);
-  mark('emulatorsUp');
-  const services = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-  const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  if (failed) {
-    await Promise.all(services.map((s) => s.stop()));
-    throw failed.reason;
-  }
-
-  let stopping = false;
-  const serviceFailure = new Promise<never>((_, reject) => {
-    for (const service of services) {
-      service.process.once('exit', (code, signal) => {
-        if (stopping) return;
-        stopping = true; // what fails next is a consequence: quiet the poller's complaints
-        reject(new Error(`${service.name} exited unexpectedly (${signal ?? `code ${code}`})`));
-      });
-    }
-  });
-  serviceFailure.catch(() => undefined);
-
-  const cleanup: Array<() => Promise<void> | void> = [];
-  if (options.quiet) cleanup.push(dropSharedScopeWarnings());
-  if (options.lambdaLogFile) {
-    const tee = teeLambdaLogs(options.lambdaLogFile, { passThrough: !options.quiet });
-    cleanup.push(() => tee.stop());
-  }
-  try {
-    // 2. The stack's resources (as the Lambdas were told), and the Lambdas.
-    const resources = await createLocalResources(
-      { dynamoEndpoint: endpoints.dynamo, sqsEndpoint: endpoints.sqs, s3Endpoint: endpoints.s3 },
-      credentials,
+  async start(): Promise<Twin> {
+    this.preparePersistDir();
+    await this.reservePorts();
+    await this.startIamCheck();
+    setLambdaEnvironment(
+      this.checked,
+      this.checkedExpected,
+      this.stage,
+      this.iamProxy ? newLocalCredentials() : this.credentials,
+      lambdaLogLevel(this.options),
     );
-    mark('resourcesCreated');
-    if (access) await access; // the policies, before the first checked call
-    mark('iamPoliciesLoaded');
-    if (resources.usageQueueUrl !== expected.usageQueueUrl) {
-      throw new Error(`usage queue url differs from the one the Lambdas were given: ${resources.usageQueueUrl}`);
+    this.t0 = performance.now();
+    // Loading the Lambdas overlaps the emulators' start (DynamoDB Local on Java is the slowest).
+    const lambdas = loadLambdas(this.stage).finally(() => this.mark('lambdasLoaded'));
+    lambdas.catch(() => undefined);
+    try {
+      await this.startEmulators();
+      this.watchServices();
+      this.teeLambdaLogs();
+      await this.createResources();
+      this.lambdas = await lambdas;
+      await this.startEventBus();
+      this.emulateGatewayLimits();
+      await this.startUsagePipeline();
+      this.scheduleDailyJob();
+      this.scheduleAlertSweep();
+      await this.startGateway();
+      await this.seedDemoKeys();
+      this.mark('ready');
+      this.describeState();
+      return this;
+    } catch (error) {
+      await this.abort();
+      throw error;
     }
-    const { routes, authorizer: authorizerFunction, aggregator, dailyJob, alertSweeper, functions } = await lambdas;
-    const eventBus = await startLocalEventBus({
-      port: eventBusPort,
-      busName: alertBusName(stage.stageName),
-      logFile: options.eventLogFile,
-      accessKeyId: credentials.accessKeyId,
+  }
+
+  runDailyJob = async (at = new Date()): Promise<unknown> => {
+    try {
+      const result = await this.lambdas.dailyJob.invoke(
+        scheduledEvent(at),
+        lambdaContext(localFunctionName(this.stage.stageName, 'daily-job'), WORKERS.dailyJob.timeoutSeconds * 1000),
+      );
+      this.observations.lastDailyJob = { at: new Date().toISOString(), ok: true, result };
+      return result;
+    } catch (error) {
+      this.observations.lastDailyJob = { at: new Date().toISOString(), ok: false };
+      throw error;
+    }
+  };
+
+  runAlertSweep = (): Promise<unknown> =>
+    this.lambdas.alertSweeper.invoke(
+      scheduledEvent(new Date(), 'metered-api-alert-sweeper'),
+      lambdaContext(localFunctionName(this.stage.stageName, 'alert-sweeper'), WORKERS.alertSweeper.timeoutSeconds * 1000),
+    );
+
+  alertEvents = (): BusEvent[] => this.eventBus.events();
+
+  iamDenials = (): readonly Denial[] => this.iamProxy?.denials ?? [];
+
+  functionStats = (): Record<string, FunctionStats> =>
+    Object.fromEntries(this.lambdas.functions.map((f) => [f.options.name, { ...f.stats }]));
+
+  /** Watching the queue is the event source mapping's work: as the aggregator's role. */
+  drainUsage = (timeoutMs?: number): Promise<void> => runAs('aggregator', () => this.poller.drain(timeoutMs));
+
+  stop = (): Promise<void> => {
+    this.stopped ??= (async () => {
+      this.stopping = true;
+      for (const step of this.cleanup.reverse()) await step();
+      if (this.iamProxy) recordGrantUses(this.iamProxy);
+      await this.releaseIamCheckAndServices();
+    })();
+    return this.stopped;
+  };
+
+  /** A start that failed: undoes what it did, ignoring what fails while undoing. */
+  private async abort(): Promise<void> {
+    this.stopping = true;
+    for (const step of this.cleanup.reverse()) await Promise.resolve(step()).catch(() => undefined);
+    await this.releaseIamCheckAndServices();
+  }
+
+  private async releaseIamCheckAndServices(): Promise<void> {
+    this.stamps.uninstall();
+    await this.iamProxy?.stop();
+    await Promise.all(this.services.map((s) => s.stop()));
+  }
+
+  private mark(phase: string): void {
+    this.timings[phase] = Math.round(performance.now() - this.t0);
+  }
+
+  private preparePersistDir(): void {
+    if (!this.persist) return;
+    fs.mkdirSync(path.join(this.persist, 'dynamodb'), { recursive: true });
+    fs.mkdirSync(path.join(this.persist, 'fauxqs'), { recursive: true });
+  }
+
+  /**
+   * 1. Ports first, so the Lambdas' environment is known before anything starts: their modules read it at load
+   * time. Whatever HOST the gateway has, the emulators listen on loopback only and accept this start's credentials.
+   */
+  private async reservePorts(): Promise<void> {
+    const { dynamoEndpoint, sqsEndpoint } = this.options;
+    this.ports = {
+      dynamo: dynamoEndpoint ? 0 : await freePort('127.0.0.1'),
+      fauxqs: await freePort('127.0.0.1'),
+      eventBus: await freePort('127.0.0.1'),
+    };
+    const fauxqsEndpoint = `http://127.0.0.1:${this.ports.fauxqs}`;
+    this.endpoints = {
+      dynamo: dynamoEndpoint ?? `http://127.0.0.1:${this.ports.dynamo}`,
+      sqs: sqsEndpoint ?? fauxqsEndpoint,
+      s3: fauxqsEndpoint,
+      events: `http://127.0.0.1:${this.ports.eventBus}`,
+    };
+    this.emulators = { ...this.endpoints, credentials: { ...this.credentials } };
+  }
+
+  /** The IAM check sits between every caller and the emulators: functions reach the emulators through it. */
+  private async startIamCheck(): Promise<void> {
+    const loaded = this.iamMode === 'off' ? undefined : loadStackAccess({ stage: 'dev', cacheDir: path.join(STATE_DIR, 'iam') });
+    this.access = this.options.iamPolicies && loaded ? loaded.then(this.options.iamPolicies) : loaded;
+    this.access?.catch(() => undefined);
+    if (this.access) {
+      const { endpoints } = this;
+      this.iamProxy = await startIamProxy({
+        mode: this.iamMode === 'soft' ? 'soft' : 'enforce',
+        access: this.access,
+        stamps: this.stamps,
+        credentials: { operator: this.operatorCredentials.accessKeyId, upstream: this.credentials.accessKeyId },
+        upstreams: { dynamodb: endpoints.dynamo, sqs: endpoints.sqs, s3: endpoints.s3, events: endpoints.events },
+        partitionKeyOf: () => TABLE_KEYS.partitionKey,
+        log: this.log,
+      });
+      this.stamps.addHosts(Object.values(this.iamProxy.endpoints).map((url) => new URL(url).host));
+      this.stamps.install();
+    }
+    this.checked = this.iamProxy ? { ...this.iamProxy.endpoints, dynamo: this.iamProxy.endpoints.dynamodb } : this.endpoints;
+    this.checkedExpected = expectedResources(this.checked.sqs);
+  }
+
+  /** DynamoDB Local (unless one was given) and fauxqs; if either fails, neither is left running. */
+  private async startEmulators(): Promise<void> {
+    const { options, persist, ports } = this;
+    const started = await Promise.allSettled([
+      ...(options.dynamoEndpoint
+        ? []
+        : [
+            startDynamoDbLocal({
+              port: ports.dynamo,
+              persistDir: persist && path.join(persist, 'dynamodb'),
+              javaOptions: FAST_START_JVM_OPTIONS,
+            }),
+          ]),
+      startFauxqs({ port: ports.fauxqs, persistDir: persist && path.join(persist, 'fauxqs'), accessKeyId: this.credentials.accessKeyId }),
+    ]);
+    this.mark('emulatorsUp');
+    this.services = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  /** serviceFailure rejects when a child service exits while the twin runs. */
+  private watchServices(): void {
+    this.serviceFailure = new Promise<never>((_, reject) => {
+      for (const service of this.services) {
+        service.process.once('exit', (code, signal) => {
+          if (this.stopping) return;
+          this.stopping = true; // what fails next is a consequence: quiet the poller's complaints
+          reject(new Error(`${service.name} exited unexpectedly (${signal ?? `code ${code}`})`));
+        });
+      }
     });
-    cleanup.push(() => eventBus.stop());
-    const authorizer = new RequestAuthorizer({
-      handler: (event, context) => authorizerFunction.invoke(event, context),
+    this.serviceFailure.catch(() => undefined);
+  }
+
+  private teeLambdaLogs(): void {
+    if (this.options.quiet) this.cleanup.push(dropSharedScopeWarnings());
+    if (this.options.lambdaLogFile) {
+      const tee = teeLambdaLogs(this.options.lambdaLogFile, { passThrough: !this.options.quiet });
+      this.cleanup.push(() => tee.stop());
+    }
+  }
+
+  /** 2. The stack's resources, as the Lambdas were told; then the policies, before the first checked call. */
+  private async createResources(): Promise<void> {
+    const { endpoints } = this;
+    this.resources = await createLocalResources(
+      { dynamoEndpoint: endpoints.dynamo, sqsEndpoint: endpoints.sqs, s3Endpoint: endpoints.s3 },
+      this.credentials,
+    );
+    this.mark('resourcesCreated');
+    if (this.access) await this.access;
+    this.mark('iamPoliciesLoaded');
+    const expected = expectedResources(endpoints.sqs);
+    if (this.resources.usageQueueUrl !== expected.usageQueueUrl) {
+      throw new Error(`usage queue url differs from the one the Lambdas were given: ${this.resources.usageQueueUrl}`);
+    }
+  }
+
+  private async startEventBus(): Promise<void> {
+    this.eventBus = await startLocalEventBus({
+      port: this.ports.eventBus,
+      busName: alertBusName(this.stage.stageName),
+      logFile: this.options.eventLogFile,
+      accessKeyId: this.credentials.accessKeyId,
+    });
+    this.cleanup.push(() => this.eventBus.stop());
+  }
+
+  /** The gateway's authorizer (with its cache) and usage plans, their quotas kept in the persist folder. */
+  private emulateGatewayLimits(): void {
+    const { options, stage, persist } = this;
+    this.authorizer = new RequestAuthorizer({
+      handler: (event, context) => this.lambdas.authorizer.invoke(event, context),
       cacheTtlSeconds: stage.authorizerCacheTtlSeconds,
       makeContext: () => lambdaContext(localFunctionName(stage.stageName, 'authorizer'), WORKERS.authorizer.timeoutSeconds * 1000),
     });
@@ -361,102 +438,93 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       planOverrides: options.planOverrides,
       stageThrottle: options.noStageThrottle ? undefined : stage.stageThrottle,
     });
+    this.usagePlans = usagePlans;
     const quotaFile = persist && path.join(persist, 'gateway-quotas.json');
     if (quotaFile && fs.existsSync(quotaFile)) usagePlans.importQuotas(JSON.parse(fs.readFileSync(quotaFile, 'utf8')));
-    if (quotaFile) cleanup.push(() => fs.writeFileSync(quotaFile, JSON.stringify(usagePlans.exportQuotas())));
+    if (quotaFile) this.cleanup.push(() => fs.writeFileSync(quotaFile, JSON.stringify(usagePlans.exportQuotas())));
     if (options.gatewayUsageFile) {
       const usageFile = options.gatewayUsageFile;
       const writeUsage = () => writeGatewayUsage(usageFile, usagePlans);
       const timer = setInterval(writeUsage, 1_000);
       timer.unref();
-      cleanup.push(() => {
+      this.cleanup.push(() => {
         clearInterval(timer);
         writeUsage();
       });
     }
+  }
 
-    // 3. The usage pipeline: queue → poller → aggregator, with the stage's batching.
-    // Lambda's event source mapping polls with the function's execution role.
-    const poller: UsagePoller = await runAs('aggregator', () =>
+  /**
+   * 3. The usage pipeline: queue → poller → aggregator, with the stage's batching. Lambda's event source mapping
+   * polls with the function's execution role.
+   */
+  private async startUsagePipeline(): Promise<void> {
+    this.poller = await runAs('aggregator', () =>
       startUsagePoller({
-        queueUrl: checkedExpected.usageQueueUrl,
-        sqsEndpoint: checked.sqs,
-        credentials,
-        stage,
-        handler: (event, context) => aggregator.invoke(event, context),
+        queueUrl: this.checkedExpected.usageQueueUrl,
+        sqsEndpoint: this.checked.sqs,
+        credentials: this.credentials,
+        stage: this.stage,
+        handler: (event, context) => this.lambdas.aggregator.invoke(event, context),
         log: (line) => {
-          if (!stopping) log(line);
+          if (!this.stopping) this.log(line);
         },
       }),
     );
-    cleanup.push(() => poller.stop());
+    this.cleanup.push(() => this.poller.stop());
+  }
 
-    // 4. The daily job on its schedule.
-    const observations = new TwinObservations();
-    const runDailyJob = async (at = new Date()) => {
-      try {
-        const result = await dailyJob.invoke(
-          scheduledEvent(at),
-          lambdaContext(localFunctionName(stage.stageName, 'daily-job'), WORKERS.dailyJob.timeoutSeconds * 1000),
-        );
-        observations.lastDailyJob = { at: new Date().toISOString(), ok: true, result };
-        return result;
-      } catch (error) {
-        observations.lastDailyJob = { at: new Date().toISOString(), ok: false };
-        throw error;
-      }
-    };
-    let timer: DailyTimer | undefined;
-    if (options.dailySchedule !== false) {
-      timer = scheduleDaily(
-        stage.dailyJobSchedule,
-        async (event) => {
-          log(`daily job: running (${event.time})`);
-          const result = await runDailyJob(new Date(event.time));
-          log(`daily job: done ${JSON.stringify(result ?? {})}`);
-        },
-        (error) => log(`daily job failed: ${(error as Error)?.stack ?? String(error)}`),
-      );
-      cleanup.push(() => timer?.stop());
-    }
+  /** 4. The daily job on its schedule. */
+  private scheduleDailyJob(): void {
+    if (this.options.dailySchedule === false) return;
+    const timer: DailyTimer = scheduleDaily(
+      this.stage.dailyJobSchedule,
+      async (event) => {
+        this.log(`daily job: running (${event.time})`);
+        const result = await this.runDailyJob(new Date(event.time));
+        this.log(`daily job: done ${JSON.stringify(result ?? {})}`);
+      },
+      (error) => this.log(`daily job failed: ${(error as Error)?.stack ?? String(error)}`),
+    );
+    this.cleanup.push(() => timer.stop());
+  }
 
-    // The alert sweeper on its schedule (rate(ALERTS.sweepEveryMinutes minutes) on AWS).
-    const runAlertSweep = () =>
-      alertSweeper.invoke(
-        scheduledEvent(new Date(), 'metered-api-alert-sweeper'),
-        lambdaContext(localFunctionName(stage.stageName, 'alert-sweeper'), WORKERS.alertSweeper.timeoutSeconds * 1000),
-      );
-    if (options.alertSweep !== false) {
-      const sweepTimer = setInterval(() => {
-        runAlertSweep().catch((error) => log(`alert sweep failed: ${(error as Error)?.stack ?? String(error)}`));
-      }, ALERTS.sweepEveryMinutes * 60_000);
-      sweepTimer.unref();
-      cleanup.push(() => clearInterval(sweepTimer));
-    }
+  /** The alert sweeper on its schedule (rate(ALERTS.sweepEveryMinutes minutes) on AWS). */
+  private scheduleAlertSweep(): void {
+    if (this.options.alertSweep === false) return;
+    const sweepTimer = setInterval(() => {
+      this.runAlertSweep().catch((error) => this.log(`alert sweep failed: ${(error as Error)?.stack ?? String(error)}`));
+    }, ALERTS.sweepEveryMinutes * 60_000);
+    sweepTimer.unref();
+    this.cleanup.push(() => clearInterval(sweepTimer));
+  }
 
-    // 5. The gateway, with the dashboard fed from what it answers.
-    const dashboardDb = new DynamoDBClient({ endpoint: endpoints.dynamo, region: LOCAL_REGION, credentials });
-    const dashboardSqs = new SQSClient({ endpoint: endpoints.sqs, region: LOCAL_REGION, credentials });
+  /** 5. The gateway, with the dashboard fed from what it answers and the admin routes. */
+  private async startGateway(): Promise<void> {
+    const { options, stage, resources, observations } = this;
+    const credentials = this.credentials;
+    const dashboardDb = new DynamoDBClient({ endpoint: this.endpoints.dynamo, region: LOCAL_REGION, credentials });
+    const dashboardSqs = new SQSClient({ endpoint: this.endpoints.sqs, region: LOCAL_REGION, credentials });
     // The admin function's table client: through the IAM check, as the admin role (twin-admin.ts runs it so).
     const adminDb = new DynamoDBClient({
-      endpoint: checked.dynamo,
+      endpoint: this.checked.dynamo,
       region: LOCAL_REGION,
-      credentials: iamProxy ? newLocalCredentials() : credentials,
+      credentials: this.iamProxy ? newLocalCredentials() : credentials,
     });
-    cleanup.push(() => {
+    this.dashboardDb = dashboardDb;
+    this.cleanup.push(() => {
       dashboardDb.destroy();
       dashboardSqs.destroy();
       adminDb.destroy();
     });
-    const adminToken = options.adminToken ?? generateAdminToken();
-    const dashboardToken = generateDashboardToken();
-    const apiKeys = new ApiKeys();
-    const adminAuditFile = path.resolve(options.adminAuditFile ?? path.join(os.tmpdir(), `metered-twin-${randomUUID()}-admin-audit.log`));
+    this.adminToken = options.adminToken ?? generateAdminToken();
+    this.dashboardToken = generateDashboardToken();
+    this.adminAuditFile = path.resolve(options.adminAuditFile ?? path.join(os.tmpdir(), `metered-twin-${randomUUID()}-admin-audit.log`));
     const onAccess = options.onAccess; // given explicitly: honoured even when quiet (tests count handler answers)
     const server = createGatewayServer({
-      routes,
-      authorizer,
-      usagePlans,
+      routes: this.lambdas.routes,
+      authorizer: this.authorizer,
+      usagePlans: this.usagePlans,
       stage: stage.stageName,
       webAcl: new WebAcl({ ...stage.waf, enabled: !options.noWaf }),
       cors: stage.corsOrigins.length > 0 ? { allowOrigins: stage.corsOrigins, ...CORS_PREFLIGHT } : undefined,
@@ -473,40 +541,47 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
           usageQueueUrl: resources.usageQueueUrl,
           deadLetterQueueUrl: resources.deadLetterQueueUrl,
         },
-        { token: dashboardToken, adminToken },
+        { token: this.dashboardToken, adminToken: this.adminToken },
       ),
-      adminToken,
-      apiKeys,
+      adminToken: this.adminToken,
+      apiKeys: this.apiKeys,
       adminRoutes: await twinAdminRoutes({
         db: DynamoDBDocumentClient.from(adminDb),
         principal: 'admin',
         tableName: resources.tableName,
-        usagePlans,
-        authorizer,
-        apiKeys,
-        token: adminToken,
-        auditFile: adminAuditFile,
+        usagePlans: this.usagePlans,
+        authorizer: this.authorizer,
+        apiKeys: this.apiKeys,
+        token: this.adminToken,
+        auditFile: this.adminAuditFile,
         stage: stage.stageName,
         functionName: localFunctionName(stage.stageName, 'admin'),
-        log,
+        log: this.log,
       }),
-      onIntegrationError: (requestId, error) => log(`request ${requestId}: integration error: ${(error as Error)?.stack ?? String(error)}`),
+      onIntegrationError: (requestId, error) =>
+        this.log(`request ${requestId}: integration error: ${(error as Error)?.stack ?? String(error)}`),
     });
-    const port = await listen(server, options.port, host);
-    cleanup.push(() => closeServer(server));
-    const baseUrl = `http://${host}:${port}`;
+    this.port = await listen(server, options.port, this.host);
+    this.cleanup.push(() => closeServer(server));
+    this.baseUrl = `http://${this.host}:${this.port}`;
+    this.dashboardUrl = dashboardLink(this.baseUrl, this.dashboardToken);
+  }
 
-    // 6. Demo keys: one per plan (kept in the persist folder, so a restart prints the same ones).
-    const demoKeys = await seedDemoKeys(endpoints.dynamo, resources.tableName, persist, credentials);
-    await adoptExistingKeys(apiKeys, { db: DynamoDBDocumentClient.from(dashboardDb), tableName: resources.tableName });
-    mark('ready');
+  /** 6. Demo keys: one per plan (kept in the persist folder, so a restart prints the same ones); the gateway learns every key. */
+  private async seedDemoKeys(): Promise<void> {
+    const { tableName } = this.resources;
+    this.demoKeys = await seedDemoKeys(this.endpoints.dynamo, tableName, this.persist, this.credentials);
+    await adoptExistingKeys(this.apiKeys, { db: DynamoDBDocumentClient.from(this.dashboardDb), tableName });
+  }
 
-    const state: TwinState = {
-      port,
-      host,
-      baseUrl,
+  /** What the state file holds: the CLIs' view, through the IAM check, as the operator role. */
+  private describeState(): void {
+    const { options, checked, checkedExpected, resources } = this;
+    this.state = {
+      port: this.port,
+      host: this.host,
+      baseUrl: this.baseUrl,
       pid: process.pid,
-      // The CLIs' view: through the IAM check, as the operator role.
       dynamoEndpoint: checked.dynamo,
       sqsEndpoint: checked.sqs,
       s3Endpoint: checked.s3,
@@ -515,55 +590,14 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       tableName: resources.tableName,
       archiveBucket: resources.archiveBucket,
       // A copy (the SDK marks the credentials objects it is given): the operator's with the IAM check, else the twin's.
-      credentials: { ...(iamProxy ? operatorCredentials : credentials) },
+      credentials: { ...(this.iamProxy ? this.operatorCredentials : this.credentials) },
       ...(options.lambdaLogFile ? { lambdaLogFile: path.resolve(options.lambdaLogFile) } : {}),
       ...(options.gatewayUsageFile ? { gatewayUsageFile: path.resolve(options.gatewayUsageFile) } : {}),
       ...(options.eventLogFile ? { eventLogFile: path.resolve(options.eventLogFile) } : {}),
-      adminToken,
-      dashboardToken,
-      adminAuditFile,
+      adminToken: this.adminToken,
+      dashboardToken: this.dashboardToken,
+      adminAuditFile: this.adminAuditFile,
     };
-
-    let stopped: Promise<void> | undefined;
-    return {
-      baseUrl,
-      dashboardUrl: dashboardLink(baseUrl, dashboardToken),
-      state,
-      demoKeys,
-      stage,
-      resources,
-      services,
-      usagePlans,
-      authorizer,
-      serviceFailure,
-      timings,
-      runDailyJob,
-      runAlertSweep,
-      alertEvents: () => eventBus.events(),
-      iamDenials: () => iamProxy?.denials ?? [],
-      emulators: { ...endpoints, credentials: { ...credentials } },
-      functionStats: () => Object.fromEntries(functions.map((f) => [f.options.name, { ...f.stats }])),
-      // Watching the queue is the event source mapping's work: as the aggregator's role.
-      drainUsage: (timeoutMs) => runAs('aggregator', () => poller.drain(timeoutMs)),
-      stop: () => {
-        stopped ??= (async () => {
-          stopping = true;
-          for (const step of cleanup.reverse()) await step();
-          if (iamProxy) recordGrantUses(iamProxy);
-          stamps.uninstall();
-          await iamProxy?.stop();
-          await Promise.all(services.map((s) => s.stop()));
-        })();
-        return stopped;
-      },
-    };
-  } catch (error) {
-    stopping = true;
-    for (const step of cleanup.reverse()) await Promise.resolve(step()).catch(() => undefined);
-    stamps.uninstall();
-    await iamProxy?.stop();
-    await Promise.all(services.map((s) => s.stop()));
-    throw error;
   }
 }
 
@@ -576,36 +610,6 @@ function recordGrantUses(proxy: IamProxy): void {
   if (!dir) return;
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, `uses-${process.pid}-${randomUUID()}.json`), JSON.stringify([...proxy.grantsUsed.values()]));
-}
-
-async function seedDemoKeys(
-  dynamoEndpoint: string,
-  tableName: string,
-  persist: string | undefined,
-  credentials: LocalCredentials,
-): Promise<Record<PlanName, DemoKey>> {
-  const { createClient, getClient } = await import('../capabilities/customers/client-store');
-  const { hashApiKey } = await import('../capabilities/customers/api-keys');
-  const client = new DynamoDBClient({ endpoint: dynamoEndpoint, region: LOCAL_REGION, credentials });
-  const store = { db: DynamoDBDocumentClient.from(client), tableName };
-  const file = persist && path.join(persist, 'demo-keys.json');
-  try {
-    const kept: Partial<Record<PlanName, DemoKey>> = file && fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
-    const keys = {} as Record<PlanName, DemoKey>;
-    for (const plan of PLAN_NAMES) {
-      const previous = kept[plan];
-      const record = previous && (await getClient(store, previous.clientId));
-      if (previous && record?.status === 'active' && record.keyHash === hashApiKey(previous.apiKey)) {
-        keys[plan] = previous;
-      } else {
-        keys[plan] = await createClient(store, { plan, name: `demo-${plan}` });
-      }
-    }
-    if (file) fs.writeFileSync(file, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });
-    return keys;
-  } finally {
-    client.destroy();
-  }
 }
 
 function listen(server: Server, port: number, host: string): Promise<number> {

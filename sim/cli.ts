@@ -3,7 +3,7 @@
 // a trace of its interleaving. Seeds are split across worker processes (one per core by default).
 import { fork } from 'node:child_process';
 import * as os from 'node:os';
-import { runSeed } from './simulation';
+import { type RunResult, runSeed } from './simulation';
 import { createSimStore } from './sim-store';
 
 interface Args {
@@ -35,48 +35,36 @@ function parseArgs(argv: string[]): Args {
   return args;
 }
 
-interface Summary {
-  seeds: number;
-  failed: { seed: number; violations: string[] }[];
-  steps: number;
-  invocations: number;
-  crashes: number;
-  timeouts: number;
-  redrives: number;
-  events: number;
-  alerts: number;
-  alertRedeliveries: number;
+type RunStats = RunResult['stats'];
+type Summary = { seeds: number; failed: { seed: number; violations: string[] }[] } & RunStats;
+
+const NO_STATS: RunStats = {
+  steps: 0,
+  invocations: 0,
+  crashes: 0,
+  timeouts: 0,
+  redrives: 0,
+  events: 0,
+  alerts: 0,
+  alertRedeliveries: 0,
+};
+
+/** Each run statistic of a and b added up. */
+function addStats(a: RunStats, b: RunStats): RunStats {
+  return Object.fromEntries(Object.keys(NO_STATS).map((k) => [k, a[k as keyof RunStats] + b[k as keyof RunStats]])) as RunStats;
 }
 
 /** Runs seeds [from, from + count), many at a time in one process: each run has its own virtual clock and
  *  state, so interleaving runs changes nothing inside any of them, and one event-loop turn serves many. */
 async function runRange(from: number, count: number): Promise<Summary> {
-  const summary: Summary = {
-    seeds: 0,
-    failed: [],
-    steps: 0,
-    invocations: 0,
-    crashes: 0,
-    timeouts: 0,
-    redrives: 0,
-    events: 0,
-    alerts: 0,
-    alertRedeliveries: 0,
-  };
+  const summary: Summary = { seeds: 0, failed: [], ...NO_STATS };
   let next = from;
   const lane = async () => {
     while (next < from + count && summary.failed.length < 20) {
       const seed = next++;
       const result = await runSeed({ seed, store: createSimStore });
       summary.seeds += 1;
-      summary.steps += result.stats.steps;
-      summary.invocations += result.stats.invocations;
-      summary.crashes += result.stats.crashes;
-      summary.timeouts += result.stats.timeouts;
-      summary.redrives += result.stats.redrives;
-      summary.events += result.stats.events;
-      summary.alerts += result.stats.alerts;
-      summary.alertRedeliveries += result.stats.alertRedeliveries;
+      Object.assign(summary, addStats(summary, result.stats));
       if (result.violations.length > 0) summary.failed.push({ seed, violations: result.violations.map((v) => `${v.kind}: ${v.detail}`) });
     }
   };
@@ -122,18 +110,7 @@ async function main(): Promise<void> {
     }),
   );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const total = parts.reduce((a, p) => ({
-    seeds: a.seeds + p.seeds,
-    failed: [...a.failed, ...p.failed],
-    steps: a.steps + p.steps,
-    invocations: a.invocations + p.invocations,
-    crashes: a.crashes + p.crashes,
-    timeouts: a.timeouts + p.timeouts,
-    redrives: a.redrives + p.redrives,
-    events: a.events + p.events,
-    alerts: a.alerts + p.alerts,
-    alertRedeliveries: a.alertRedeliveries + p.alertRedeliveries,
-  }));
+  const total: Summary = parts.reduce((a, p) => ({ seeds: a.seeds + p.seeds, failed: [...a.failed, ...p.failed], ...addStats(a, p) }));
   const rate = total.seeds / seconds;
   const line = `${total.seeds} seeds (${args.from}..${args.from + args.seeds - 1}) in ${seconds.toFixed(1)} s: ${rate.toFixed(0)} schedules/s, ${workers} workers; ${total.events} events, ${total.invocations} batches, ${total.crashes} crashes, ${total.timeouts} timeouts, ${total.redrives} DLQ redrives, ${total.alerts} quota alerts (${total.alertRedeliveries} redelivered with the same eventId), ${total.steps} scheduler steps; ${total.failed.length} failing seed(s)`;
   if (args.json) console.log(JSON.stringify({ ...total, seconds, schedulesPerSecond: rate, workers, from: args.from }));

@@ -215,11 +215,11 @@ class SeedRun {
     });
   }
 
-  /** A fresh container running the real aggregator (with its alert step) over a faulty DynamoDB client. */
-  private newContainer() {
-    const { scheduler, random, trace } = this;
-    const container: AggregatorContainer = {
-      id: `λ${++this.containerCount}`,
+  /** A container that is alive until killed (a crash, a timeout); its death is traced and told to onKill. */
+  private container(id: string): AggregatorContainer {
+    const { trace } = this;
+    return {
+      id,
       alive: true,
       kill(reason) {
         if (!this.alive) return;
@@ -228,16 +228,27 @@ class SeedRun {
         this.onKill?.(reason);
       },
     };
-    const doc = new FaultyDynamo({
+  }
+
+  /** The DynamoDB client a container's code uses: the run's store behind the faults in force, the SDK's retries. */
+  private faultyDynamo(container: Container, requestTimeoutMs: number): FaultyDynamo {
+    return new FaultyDynamo({
       store: this.store,
-      scheduler,
-      random,
+      scheduler: this.scheduler,
+      random: this.random,
       container,
       faults: this.faults,
-      trace,
+      trace: this.trace,
       maxAttempts: DYNAMODB_MAX_ATTEMPTS,
-      requestTimeoutMs: pick(random, [500, 2_000]),
+      requestTimeoutMs,
     });
+  }
+
+  /** A fresh container running the real aggregator (with its alert step) over a faulty DynamoDB client. */
+  private newContainer() {
+    const { scheduler, random } = this;
+    const container = this.container(`λ${++this.containerCount}`);
+    const doc = this.faultyDynamo(container, pick(random, [500, 2_000]));
     const aggregator = createAggregator({
       doc: doc as never,
       tableName: TABLE,
@@ -374,25 +385,8 @@ class SeedRun {
     const { scheduler, random, trace } = this;
     for (let i = between(random, 0, 3); i > 0; i--) {
       scheduler.at(between(random, 0, 60_000), () => {
-        const container: Container = {
-          id: `sweeper${i}`,
-          alive: true,
-          kill(reason) {
-            if (!this.alive) return;
-            this.alive = false;
-            trace.log(`${this.id} dies: ${reason}`);
-          },
-        };
-        const doc = new FaultyDynamo({
-          store: this.store,
-          scheduler,
-          random,
-          container,
-          faults: this.faults,
-          trace,
-          maxAttempts: DYNAMODB_MAX_ATTEMPTS,
-          requestTimeoutMs: 2_000,
-        });
+        const container = this.container(`sweeper${i}`);
+        const doc = this.faultyDynamo(container, 2_000);
         trace.log(`${container.id} sweeps`);
         sweepAlerts(
           {

@@ -26,7 +26,8 @@ const FLOOR_CODE: Record<string, string> = {
   '@aws-sdk/client-s3': "import { S3Client } from '@aws-sdk/client-s3'; export const c4 = new S3Client({});",
 };
 
-async function bundle(entry: string, outfile: string, sdk: 'external' | 'bundled', external: readonly string[]) {
+/** Bundles `entry` as the stack bundles a Lambda (Node 24, CJS, minified), leaving `external` to the runtime. */
+export async function bundleLikeLambda(entry: string, outfile: string, external: readonly string[]): Promise<void> {
   await build({
     entryPoints: [entry],
     outfile,
@@ -36,7 +37,7 @@ async function bundle(entry: string, outfile: string, sdk: 'external' | 'bundled
     format: 'cjs',
     minify: true,
     mainFields: ['module', 'main'],
-    external: sdk === 'external' ? [...external] : [],
+    external: [...external],
     // The floor's source lives in a temporary folder; resolve packages from the project.
     nodePaths: [path.join(ROOT, 'node_modules')],
     logLevel: 'silent',
@@ -85,15 +86,15 @@ export async function measureColdStarts(
     for (const [id, entry] of entries) {
       const ext = path.join(dir, id, 'external.js');
       const inl = path.join(dir, id, 'bundled.js');
-      await bundle(path.join(ROOT, entry), ext, 'external', external);
-      await bundle(path.join(ROOT, entry), inl, 'bundled', external);
+      await bundleLikeLambda(path.join(ROOT, entry), ext, external);
+      await bundleLikeLambda(path.join(ROOT, entry), inl, []);
       const sdk = [...new Set([...fs.readFileSync(ext, 'utf8').matchAll(/require\("(@aws-sdk\/[^"]+)"\)/g)].map((m) => m[1]))].sort();
       const floorSrc = path.join(dir, id, 'floor.ts');
       fs.writeFileSync(floorSrc, sdk.map((m) => FLOOR_CODE[m] ?? `import ${JSON.stringify(m)};`).join('\n') || 'export {};');
       const floorExt = path.join(dir, id, 'floor-external.js');
       const floorInl = path.join(dir, id, 'floor-bundled.js');
-      await bundle(floorSrc, floorExt, 'external', external);
-      await bundle(floorSrc, floorInl, 'bundled', external);
+      await bundleLikeLambda(floorSrc, floorExt, external);
+      await bundleLikeLambda(floorSrc, floorInl, []);
       // Interleaved: each round measures all five, so machine noise hits them alike.
       const samples = { ext: [] as number[], floorExt: [] as number[], inl: [] as number[], floorInl: [] as number[], own: [] as number[] };
       for (let i = 0; i < runs; i++) {

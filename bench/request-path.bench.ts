@@ -5,8 +5,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { build } from 'esbuild';
-import { importProfile, measureColdStarts } from './cold-start';
+import { bundleLikeLambda, importProfile, measureColdStarts } from './cold-start';
 import { QUICK, round, summarize, writeResults } from './support';
 
 const COLD_START_RATIO = 1.3;
@@ -30,18 +29,7 @@ async function measureOverhead() {
   const { EXTERNAL_MODULES } = await import('../lib/constructs/metered-function');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-harness-'));
   const outfile = path.join(dir, 'harness.js');
-  await build({
-    entryPoints: [path.join(__dirname, 'request-path-harness.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node24',
-    format: 'cjs',
-    minify: true,
-    mainFields: ['module', 'main'],
-    external: EXTERNAL_MODULES,
-    logLevel: 'silent',
-  });
+  await bundleLikeLambda(path.join(__dirname, 'request-path-harness.ts'), outfile, EXTERNAL_MODULES);
   const out = execFileSync(process.execPath, [outfile], {
     cwd: ROOT,
     env: {

@@ -74,12 +74,7 @@ export const rotateBody = z.strictObject({
 export type RotateBody = z.infer<typeof rotateBody>;
 
 /** The new key, shown once; the old one works until `oldKeyValidUntil`. */
-export const rotatedKeyResponse = z.strictObject({
-  apiKey: z.string(),
-  clientId: z.string(),
-  plan: planName,
-  oldKeyValidUntil: z.string(),
-});
+export const rotatedKeyResponse = createdClientResponse.extend({ oldKeyValidUntil: z.string() });
 
 /** `keys override`: the client's own limits (at least one; the rest stay the plan's); caps in contracts/overrides.ts. */
 export const overrideBody = z.strictObject({

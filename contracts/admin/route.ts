@@ -1,7 +1,7 @@
 // What an admin route is: method, path and zod schemas, as data. Admin routes are one Lambda (the admin
 // function), authorized by IAM on AWS and by the admin token on the twin; never metered as client usage.
 import type * as z from 'zod';
-import type { HttpMethod } from '../routes/route';
+import type { HttpMethod, RequestSchemas } from '../routes/route';
 
 export interface AdminRouteDefinition {
   /** Stable id: the router's key for the route's action. */
@@ -11,12 +11,7 @@ export interface AdminRouteDefinition {
   readonly path: string;
   /** Status of a success. @default 200 */
   readonly successStatus?: number;
-  readonly schemas: {
-    readonly query?: z.ZodObject;
-    readonly body?: z.ZodType;
-    readonly path?: z.ZodObject;
-    readonly response: z.ZodType;
-  };
+  readonly schemas: RequestSchemas & { readonly response: z.ZodType };
 }
 
 export const ADMIN_PATH_PREFIX = '/admin/v1/';

@@ -17,11 +17,14 @@ export interface RouteDefinition {
   readonly timeoutSeconds: number;
   /** Whether the handler reads usage counters (grants read access to the table). */
   readonly readsUsage?: boolean;
-  readonly schemas: {
-    readonly query?: z.ZodObject;
-    readonly body?: z.ZodType;
-    readonly path?: z.ZodObject;
-  };
+  readonly schemas: RequestSchemas;
+}
+
+/** The zod schemas of a request's parts (a client route's, an admin route's), each validated before its handler. */
+export interface RequestSchemas {
+  readonly query?: z.ZodObject;
+  readonly body?: z.ZodType;
+  readonly path?: z.ZodObject;
 }
 
 /** `GET /v1/hello`: the form a usage event and the analytics name a route by. */

@@ -9,6 +9,7 @@ import { MAX_BODY_BYTES } from '../../contracts/routes';
 import { ACCESS_DENIED_DETAIL } from '../../contracts/gateway-responses';
 import { usageSummaryResponse } from '../../contracts/routes/usage-summary';
 import { usageDailyResponse } from '../../contracts/routes/usage-daily';
+import { type Answer, type CallOptions, httpCall } from './http-call';
 
 export interface TemporaryClient {
   readonly apiKey: string;
@@ -25,14 +26,6 @@ export interface ContractTarget {
   readonly authorizerCacheTtlSeconds: number;
   createClient(plan: PlanName, name: string): Promise<TemporaryClient>;
   revokeClient(clientId: string): Promise<void>;
-}
-
-export interface Answer {
-  readonly status: number;
-  readonly headers: Headers;
-  readonly text: string;
-  // biome-ignore lint/suspicious/noExplicitAny: parsed JSON answers, checked field by field
-  readonly json: any;
 }
 
 /** One suite run: HTTP calls and the temporary clients to revoke at the end. */
@@ -60,27 +53,8 @@ export class ContractSession {
     return pending.length;
   }
 
-  async call(
-    method: string,
-    path: string,
-    options: { key?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
-  ): Promise<Answer> {
-    const headers: Record<string, string> = { ...options.headers };
-    if (options.key !== undefined) headers['x-api-key'] = options.key;
-    let body = options.rawBody;
-    if (options.body !== undefined) {
-      body = JSON.stringify(options.body);
-      headers['content-type'] ??= 'application/json';
-    }
-    const response = await fetch(`${this.target.baseUrl}${path}`, { method, headers, body });
-    const text = await response.text();
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    return { status: response.status, headers: response.headers, text, json };
+  call(method: string, path: string, options: CallOptions = {}): Promise<Answer> {
+    return httpCall(this.target.baseUrl, method, path, options);
   }
 }
 

@@ -10,6 +10,7 @@ import { clientListResponse, clientView } from '../../contracts/admin/clients';
 import { usageSummaryResponse } from '../../contracts/routes/usage-summary';
 import { PLAN_NAMES } from '../../contracts/plans';
 import { DEFAULT_PERIOD_DAYS } from '../../capabilities/analytics/usage-summary';
+import { type Answer, httpCall } from '../../scripts/support/http-call';
 
 jest.setTimeout(60_000);
 
@@ -25,35 +26,12 @@ afterAll(async () => {
   await twin?.stop();
 });
 
-interface Answer {
-  readonly status: number;
-  readonly headers: Headers;
-  readonly text: string;
-  readonly json: any;
-}
-
-async function call(
-  method: string,
-  urlPath: string,
-  options: { token?: string | null; body?: unknown; headers?: Record<string, string> } = {},
-) {
+/** A call with the admin token (the twin's unless `token` names another; null sends none). */
+function call(method: string, urlPath: string, options: { token?: string | null; body?: unknown; headers?: Record<string, string> } = {}) {
   const headers: Record<string, string> = { ...options.headers };
   const token = options.token === undefined ? twin.state.adminToken : options.token;
   if (token !== null) headers.authorization = `Bearer ${token}`;
-  let body: string | undefined;
-  if (options.body !== undefined) {
-    body = JSON.stringify(options.body);
-    headers['content-type'] ??= 'application/json';
-  }
-  const response = await fetch(`${twin.baseUrl}${urlPath}`, { method, headers, body });
-  const text = await response.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, headers: response.headers, text, json } as Answer;
+  return httpCall(twin.baseUrl, method, urlPath, { body: options.body, headers });
 }
 
 function auditLines(): AuditRecord[] {

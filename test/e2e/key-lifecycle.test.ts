@@ -13,6 +13,7 @@ import { removeStateFile, twinClientConfig, writeStateFile } from '../../local/s
 import { gatewayResponse, KEY_REFUSALS } from '../../contracts/gateway-responses';
 import { itemKey } from '../../contracts/table';
 import { hashApiKey } from '../../capabilities/customers/api-keys';
+import { httpCall } from '../../scripts/support/http-call';
 
 jest.setTimeout(90_000);
 
@@ -55,17 +56,10 @@ async function keys(args: string[]): Promise<{ code: number; stdout: string; std
 /** Requests answered 200, per key: what API Gateway and our counters must both have counted. */
 const accepted = new Map<string, number>();
 
-async function call(urlPath: string, key: string): Promise<{ status: number; text: string; json: any; requestId: string | null }> {
-  const response = await fetch(`${twin.baseUrl}${urlPath}`, { headers: { 'x-api-key': key } });
-  if (response.status === 200) accepted.set(`${key} ${urlPath}`, (accepted.get(`${key} ${urlPath}`) ?? 0) + 1);
-  const text = await response.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, text, json, requestId: response.headers.get('x-amzn-requestid') };
+async function call(urlPath: string, key: string) {
+  const answer = await httpCall(twin.baseUrl, 'GET', urlPath, { key });
+  if (answer.status === 200) accepted.set(`${key} ${urlPath}`, (accepted.get(`${key} ${urlPath}`) ?? 0) + 1);
+  return { ...answer, requestId: answer.headers.get('x-amzn-requestid') };
 }
 
 const hello = (key: string) => call('/v1/hello', key);

@@ -15,6 +15,7 @@ import { USAGE_QUEUE_VISIBILITY_SECONDS } from '../../contracts/stages';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { S3Client } from '@aws-sdk/client-s3';
 import { buildMonthlyStatement } from '../../capabilities/statements/monthly-statement';
+import { type Answer, type CallOptions, httpCall } from '../../scripts/support/http-call';
 
 jest.setTimeout(60_000);
 
@@ -45,35 +46,8 @@ afterAll(async () => {
   await twin?.stop();
 });
 
-interface Answer {
-  readonly status: number;
-  readonly headers: Headers;
-  readonly text: string;
-  readonly json: any;
-}
-
-async function call(
-  method: string,
-  urlPath: string,
-  options: { key?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
-): Promise<Answer> {
-  const headers: Record<string, string> = { ...options.headers };
-  if (options.key !== undefined) headers['x-api-key'] = options.key;
-  let body: string | undefined = options.rawBody;
-  if (options.body !== undefined) {
-    body = JSON.stringify(options.body);
-    headers['content-type'] ??= 'application/json';
-  }
-  const response = await fetch(`${twin.baseUrl}${urlPath}`, { method, headers, body });
-  const text = await response.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, headers: response.headers, text, json };
-}
+const call = (method: string, urlPath: string, options: CallOptions = {}): Promise<Answer> =>
+  httpCall(twin.baseUrl, method, urlPath, options);
 
 const newClient = (plan: 'standard' | 'premium', name: string) => createClient(store, { plan, name });
 const validQuote = { items: [{ sku: 'ABC-1', quantity: 2 }], currency: 'EUR' };

@@ -4,7 +4,7 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { itemKey, TABLE_KEYS } from '../../../contracts/table';
-import { COUNTER_ATTRIBUTES, emptyCounters, HISTOGRAM_SIZE, type CounterValues } from '../../../capabilities/usage/counters';
+import { COUNTER_ATTRIBUTES, emptyCounters, HISTOGRAM_SIZE, mergeCounters, type CounterValues } from '../../../capabilities/usage/counters';
 import { counterSortKeyRange, usageFromItems, type UsageReader } from '../../../capabilities/usage/usage-reader';
 
 export const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -57,13 +57,7 @@ export function dayItems(clientId: string, day: string, perRoute: Record<string,
   const total = emptyCounters();
   const items: Item[] = [];
   for (const [route, values] of Object.entries(perRoute)) {
-    total.requests += values.requests;
-    total.clientErrors += values.clientErrors;
-    total.serverErrors += values.serverErrors;
-    total.latencySumMs += values.latencySumMs;
-    values.latencyHistogram.forEach((c, i) => {
-      total.latencyHistogram[i] += c;
-    });
+    mergeCounters(total, values);
     items.push(counterItem(clientId, day, route, values));
   }
   return [counterItem(clientId, day, undefined, total), ...items];

@@ -359,6 +359,19 @@ async function runWorkload(spec: Workload) {
   try {
     const { raw, doc } = dynamoClients(ddb.endpoint);
     const m = meter(raw);
+    /** One design's row: its seconds since `started` (reading the counters back included), exact or not, what it cost. */
+    const designRun = async (design: string, table: string, started: number, counterItemWrites: number) => {
+      const stored = await storedCounters(doc, table);
+      return {
+        design,
+        deliveredEvents: delivered,
+        uniqueEvents: events.length,
+        seconds: (Date.now() - started) / 1000,
+        exact: JSON.stringify(sortedEntries(stored)) === JSON.stringify(sortedEntries(truth)),
+        counterItemWrites,
+        ...snapshot(m),
+      };
+    };
     // Warm DynamoDB Local's JVM up first, so the design measured first is not penalised.
     {
       const table = await freshTable(raw, 'warmup');
@@ -402,16 +415,7 @@ async function runWorkload(spec: Workload) {
         heapBeforeMb: round(heapBefore / 2 ** 20, 1),
         heapPeakMb: round(heapPeak / 2 ** 20, 1),
       };
-      const stored = await storedCounters(doc, table);
-      runs.push({
-        design: 'this aggregator (claims + journal + marker-guarded counters)',
-        deliveredEvents: delivered,
-        uniqueEvents: events.length,
-        seconds: (Date.now() - s) / 1000,
-        exact: JSON.stringify(sortedEntries(stored)) === JSON.stringify(sortedEntries(truth)),
-        counterItemWrites: counterWrites,
-        ...snapshot(m),
-      });
+      runs.push(await designRun('this aggregator (claims + journal + marker-guarded counters)', table, s, counterWrites));
     }
     // 2. Naive: one UpdateItem per event per counter.
     if (DESIGNS.includes('naive')) {
@@ -421,16 +425,7 @@ async function runWorkload(spec: Workload) {
       for (const batch of batches) {
         await runLimited(batch, 32, (r) => perEventUpdates(doc, table, JSON.parse(r.body) as UsageEvent));
       }
-      const stored = await storedCounters(doc, table);
-      runs.push({
-        design: 'naive: UpdateItem per event per counter',
-        deliveredEvents: delivered,
-        uniqueEvents: events.length,
-        seconds: (Date.now() - s) / 1000,
-        exact: JSON.stringify(sortedEntries(stored)) === JSON.stringify(sortedEntries(truth)),
-        counterItemWrites: 2 * delivered,
-        ...snapshot(m),
-      });
+      runs.push(await designRun('naive: UpdateItem per event per counter', table, s, 2 * delivered));
     }
     // 3. Exactly-once baseline: Powertools idempotency per record + per-event updates.
     if (DESIGNS.includes('idempotency')) {
@@ -470,16 +465,7 @@ async function runWorkload(spec: Workload) {
         }
         pending = next.length ? [next] : [];
       }
-      const stored = await storedCounters(doc, table);
-      runs.push({
-        design: 'Powertools idempotency per record + per-event updates',
-        deliveredEvents: delivered,
-        uniqueEvents: events.length,
-        seconds: (Date.now() - s) / 1000,
-        exact: JSON.stringify(sortedEntries(stored)) === JSON.stringify(sortedEntries(truth)),
-        counterItemWrites: 2 * events.length,
-        ...snapshot(m),
-      });
+      runs.push(await designRun('Powertools idempotency per record + per-event updates', table, s, 2 * events.length));
     }
     raw.destroy();
   } finally {

@@ -39,3 +39,31 @@ describe('the layout of functions/ and capabilities/', () => {
     ).toEqual([['a', 'b', 'c']]);
   });
 });
+
+describe("the README's table of where things live", () => {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const table = readme.slice(readme.indexOf('## Where things live'), readme.indexOf('## Add a route'));
+  const named = [...table.matchAll(/`([^`]+)`/g)].map((m) => m[1]);
+  const folders = (dir: string) =>
+    fs
+      .readdirSync(path.join(ROOT, dir), { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name);
+
+  it('names every capability folder and every test folder', () => {
+    expect(table.length).toBeGreaterThan(1000);
+    const missing = [
+      ...folders('capabilities').filter((name) => !named.some((n) => n === `capabilities/${name}/` || n === `${name}/`)),
+      ...folders('test').filter((name) => !named.some((n) => n.startsWith(`test/${name}`))),
+    ];
+    expect(missing).toEqual([]);
+  });
+
+  it('names only paths that exist (placeholders such as <route> aside)', () => {
+    const paths = named.filter(
+      (n) => /^(bin|bench|capabilities|contracts|functions|lib|local|scripts|sim|test)\//.test(n) && !/[<*]/.test(n),
+    );
+    expect(paths.length).toBeGreaterThan(20);
+    expect(paths.filter((p) => !fs.existsSync(path.join(ROOT, p)))).toEqual([]);
+  });
+});

@@ -1,8 +1,5 @@
 // `npm run keys -- … --local` as an operator runs it: finds the twin by PORT through its state file and
 // manages clients in the twin's DynamoDB; prints the key once; one-line errors and non-zero exits otherwise.
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { DynamoDBClient, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { startDynamoDbLocal } from '../../local/services/dynamodb-local';
 import { freePort } from '../../local/services/ports';
@@ -16,10 +13,8 @@ import { RequestAuthorizer } from '../../local/gateway/authorizer';
 import { UsagePlans } from '../../local/gateway/usage-plans';
 import { ApiKeys } from '../../local/gateway/api-keys';
 import { generateAdminToken } from '../../local/admin/admin-token';
+import { runScript } from '../support/run-script';
 
-const run = promisify(execFile);
-const ROOT = path.resolve(__dirname, '..', '..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 const TABLE = 'usage-keys-cli';
 let ddb: RunningService;
 let raw: DynamoDBClient;
@@ -69,18 +64,7 @@ afterAll(async () => {
   await ddb?.stop();
 });
 
-async function keys(args: string[], env: Record<string, string> = {}) {
-  try {
-    const { stdout, stderr } = await run(TSX, ['--require', './local/esm-only-packages.cjs', 'scripts/keys.ts', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, PORT: String(port), ...env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const keys = (args: string[], env: Record<string, string> = {}) => runScript('scripts/keys.ts', args, port, env);
 
 test('create --json prints the key once; list shows the client without secrets; revoke marks it revoked', async () => {
   const created = await keys(['create', '--local', '--plan', 'standard', '--name', 'acme', '--json']);

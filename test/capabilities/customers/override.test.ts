@@ -1,9 +1,6 @@
 // `keys override` as a use case against DynamoDB Local: the override lands on the key and client records,
 // the authorizer's lookup carries it, `set-plan` removes it; on a stage (API Gateway mocked) the client gets
 // its own usage plan and its key moves there, and every failure puts the key back and deletes the new plan.
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import {
   APIGatewayClient,
   CreateUsagePlanCommand,
@@ -29,6 +26,7 @@ import { apiGatewayClientUsagePlans } from '../../../capabilities/api-gateway/cl
 import { clientKeys, stageGatewayUsage, usagePlansToRead } from '../../../scripts/reconcile';
 import { overrideCommand } from '../../../scripts/support/keys-override';
 import { createUsageTable, documentClient } from '../analytics/fixtures';
+import { runScript } from '../../support/run-script';
 
 let dynamoLocal: RunningService;
 let db: DynamoDBDocumentClient;
@@ -288,7 +286,6 @@ describe('overrideCommand', () => {
 });
 
 describe('npm run keys -- override --local', () => {
-  const ROOT = path.resolve(__dirname, '..', '..', '..');
   let port: number;
 
   beforeAll(async () => {
@@ -309,19 +306,7 @@ describe('npm run keys -- override --local', () => {
   });
   afterAll(() => stateFile.removeStateFile(port));
 
-  async function keys(args: string[]) {
-    try {
-      const { stdout, stderr } = await promisify(execFile)(
-        path.join(ROOT, 'node_modules', '.bin', 'tsx'),
-        ['--require', './local/esm-only-packages.cjs', 'scripts/keys.ts', ...args],
-        { cwd: ROOT, env: { ...process.env, PORT: String(port) } },
-      );
-      return { code: 0, stdout, stderr };
-    } catch (error) {
-      const e = error as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  }
+  const keys = (args: string[]) => runScript('scripts/keys.ts', args, port);
 
   it('sets an override shown by keys list (table and JSON), refuses bad values with exit code 2', async () => {
     const created = await createClient(store(), { plan: 'standard', name: 'cli-override' });

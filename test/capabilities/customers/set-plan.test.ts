@@ -1,9 +1,6 @@
 // `keys set-plan` as a use case against DynamoDB Local: the key and client records move together, the
 // authorizer's lookup sees the new plan, and on a stage the API Gateway key changes usage plan (SDK
 // mocked) — put back in its old plan when joining the new one fails.
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { APIGatewayClient, CreateUsagePlanKeyCommand, DeleteUsagePlanKeyCommand } from '@aws-sdk/client-api-gateway';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -17,6 +14,7 @@ import { plansOnDay, readPlanHistory } from '../../../capabilities/customers/pla
 import { createClient, findByKeyHash, getClient, revokeClient, UnknownClientError } from '../../../capabilities/customers/client-store';
 import { apiGatewayUsagePlanKeys } from '../../../capabilities/api-gateway/usage-plan-keys';
 import { createUsageTable, documentClient } from '../analytics/fixtures';
+import { runScript } from '../../support/run-script';
 
 let dynamoLocal: RunningService;
 let db: DynamoDBDocumentClient;
@@ -116,7 +114,6 @@ it('refuses unknown and revoked clients', async () => {
 });
 
 describe('npm run keys -- set-plan --local', () => {
-  const ROOT = path.resolve(__dirname, '..', '..', '..');
   let port: number;
 
   beforeAll(async () => {
@@ -137,19 +134,7 @@ describe('npm run keys -- set-plan --local', () => {
   });
   afterAll(() => stateFile.removeStateFile(port));
 
-  async function keys(args: string[]) {
-    try {
-      const { stdout, stderr } = await promisify(execFile)(
-        path.join(ROOT, 'node_modules', '.bin', 'tsx'),
-        ['--require', './local/esm-only-packages.cjs', 'scripts/keys.ts', ...args],
-        { cwd: ROOT, env: { ...process.env, PORT: String(port) } },
-      );
-      return { code: 0, stdout, stderr };
-    } catch (error) {
-      const e = error as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  }
+  const keys = (args: string[]) => runScript('scripts/keys.ts', args, port);
 
   it('changes the plan shown by keys list, and refuses a bad plan with exit code 2', async () => {
     const created = await createClient(store(), { plan: 'standard', name: 'cli' });

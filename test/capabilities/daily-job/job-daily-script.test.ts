@@ -1,8 +1,5 @@
 // `npm run job:daily -- --local` as an operator runs it: finds the twin by PORT through its state file,
 // runs the job against the twin's DynamoDB and S3, prints the report; clear one-line errors otherwise.
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startDynamoDbLocal } from '../../../local/services/dynamodb-local';
@@ -12,10 +9,7 @@ import type { RunningService } from '../../../local/services/child-service';
 import { removeStateFile, writeStateFile } from '../../../local/state-file';
 import { addDays, utcDay } from '../../../capabilities/usage/calendar-days';
 import { clientItem, counters, createUsageTable, dayItems, documentClient, putItems, s3Client } from '../analytics/fixtures';
-
-const run = promisify(execFile);
-const ROOT = path.resolve(__dirname, '..', '..', '..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+import { runScript } from '../../support/run-script';
 
 let dynamoLocal: RunningService;
 let fauxqs: RunningService;
@@ -50,18 +44,7 @@ afterAll(async () => {
   await Promise.all([dynamoLocal?.stop(), fauxqs?.stop()]);
 });
 
-async function jobDaily(args: string[], env: Record<string, string> = {}) {
-  try {
-    const { stdout, stderr } = await run(TSX, ['scripts/job-daily.ts', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, PORT: String(port), ...env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const jobDaily = (args: string[], env: Record<string, string> = {}) => runScript('scripts/job-daily.ts', args, port, env);
 
 it('runs the job for a named day on the twin, then again with nothing left to do', async () => {
   const day = addDays(utcDay(new Date()), -2);

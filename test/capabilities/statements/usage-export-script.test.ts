@@ -1,8 +1,5 @@
 // `npm run usage:export -- --local` as an operator runs it against a twin's state file: prints CSV,
 // JSON lines and Stripe meter events that match the counters, writes the month's files, refuses bad input.
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { CreateBucketCommand, GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { startDynamoDbLocal } from '../../../local/services/dynamodb-local';
 import { startFauxqs } from '../../../local/services/fauxqs';
@@ -10,10 +7,7 @@ import { freePort } from '../../../local/services/ports';
 import type { RunningService } from '../../../local/services/child-service';
 import { removeStateFile, writeStateFile } from '../../../local/state-file';
 import { clientItem, counters, createUsageTable, dayItems, documentClient, putItems, s3Client } from '../analytics/fixtures';
-
-const run = promisify(execFile);
-const ROOT = path.resolve(__dirname, '..', '..', '..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+import { runScript } from '../../support/run-script';
 
 let dynamoLocal: RunningService;
 let fauxqs: RunningService;
@@ -54,18 +48,7 @@ afterAll(async () => {
   await Promise.all([dynamoLocal?.stop(), fauxqs?.stop()]);
 });
 
-async function usageExport(args: string[]) {
-  try {
-    const { stdout, stderr } = await run(TSX, ['scripts/usage-export.ts', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, PORT: String(port) },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const usageExport = (args: string[]) => runScript('scripts/usage-export.ts', args, port);
 
 it('prints CSV for the month and JSON lines for one client', async () => {
   const [csv, jsonl] = await Promise.all([

@@ -26,7 +26,7 @@ export interface ResourceCounterparts {
 
 /**
  * The variable through which the stack hands each resource to its functions (the twin sets the same ones,
- * local/twin.ts), and the resource types it may be.
+ * local/twin-lambdas.ts), and the resource types it may be.
  */
 export const RESOURCE_VARIABLES = {
   table: { variable: ENV_VARIABLES.tableName, types: ['AWS::DynamoDB::GlobalTable', 'AWS::DynamoDB::Table'] },

@@ -70,7 +70,13 @@ test('the send holds a request at most 300 ms, and a retry after a cut-off attem
   for (const route of ROUTES) expect(USAGE_SEND.budgetMs).toBeLessThanOrEqual(route.timeoutSeconds * 1000 * 0.5);
   // The twin's longer budget keeps the same shape.
   expect(usageSendSchedule()).toEqual(USAGE_SEND);
-  expect(usageSendSchedule(2_800)).toEqual({ attemptTimeoutMs: 1_300, minAttemptMs: 500, maxAttempts: 3, firstBackoffMs: 100, budgetMs: 2_800 });
+  expect(usageSendSchedule(2_800)).toEqual({
+    attemptTimeoutMs: 1_300,
+    minAttemptMs: 500,
+    maxAttempts: 3,
+    firstBackoffMs: 100,
+    budgetMs: 2_800,
+  });
 });
 
 describe('against a real hung endpoint', () => {

@@ -20,6 +20,11 @@ export const ENV_VARIABLES = {
   auditLogGroup: 'AUDIT_LOG_GROUP',
   /** `true` where S3 is an emulator that serves path-style URLs only (the twin); never set by the stack. */
   s3ForcePathStyle: 'S3_FORCE_PATH_STYLE',
+  /**
+   * A route function's usage send budget in ms where it is not AWS's (the twin, whose one event loop also runs the
+   * gateway, the poller and every function); never set by the stack, whose functions use `USAGE_SEND.budgetMs`.
+   */
+  usageSendBudgetMs: 'USAGE_SEND_BUDGET_MS',
 } as const;
 
 export type EnvField = keyof typeof ENV_VARIABLES;
@@ -34,7 +39,7 @@ export const FUNCTION_ENV = {
   /** Every function, from the one function construct (lib/constructs/metered-function.ts). */
   every: spec(['stage'], ['s3ForcePathStyle']),
   /** A route function: it sends usage events; only the routes that read usage (`readsUsage`) get the table. */
-  route: spec(['usageQueueUrl'], ['tableName']),
+  route: spec(['usageQueueUrl'], ['tableName', 'usageSendBudgetMs']),
   authorizer: spec(['tableName']),
   /** The bus is added where quota alerts are wired (lib/constructs/quota-alerts.ts); without it, no alerts. */
   aggregator: spec(['tableName', 'claimShards'], ['alertBusName']),

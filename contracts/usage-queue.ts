@@ -40,16 +40,35 @@ export const CLAIM_RETENTION_DAYS = USAGE_QUEUE.retentionDays + USAGE_QUEUE.dead
 export const MIN_RETENTION_DAYS = 2 * CLAIM_RETENTION_DAYS;
 
 /**
- * Sending one usage event from a route function: each attempt is cut off after `attemptTimeoutMs`
- * (a hung connection never holds the response), at most `maxAttempts` attempts, and all of them
- * together within `budgetMs`, which is well inside every route's Lambda timeout. A send that still
- * fails is logged as a replayable event (`npm run usage:replay`).
+ * Sending one usage event from a route function holds that function (and its Lambda execution) for at most
+ * `budgetMs` of wall-clock time (≤ 300 ms with the timer's lateness), whatever the network does: each attempt
+ * is cut off after `attemptTimeoutMs` (or what is left of the budget), no attempt starts with less than
+ * `minAttemptMs` left, at most `maxAttempts`. A send not confirmed within the budget (refused, or cut off while
+ * it may still land) is logged in full as a replayable event (`npm run usage:replay`); the aggregator counts each
+ * eventId once, so an event that landed late and was replayed counts once. At this hold an SQS slowdown exhausts
+ * the account's unreserved concurrency only well above prod's stage throttle (the arithmetic: docs/scale.md).
  */
 export const USAGE_SEND = {
-  connectionTimeoutMs: 500,
-  attemptTimeoutMs: 1_000,
+  attemptTimeoutMs: 130,
+  /** An attempt with less time than this left is not started: it could not finish. */
+  minAttemptMs: 50,
   maxAttempts: 3,
   /** Pause before retry n (1-based), doubled each time. */
-  firstBackoffMs: 50,
-  budgetMs: 3_500,
+  firstBackoffMs: 10,
+  /** 20 ms under the 300 ms target: a timer fires late when the event loop is busy (measured up to 15 ms on a cold first send). */
+  budgetMs: 280,
 } as const;
+
+export type UsageSendSchedule = { readonly [K in keyof typeof USAGE_SEND]: number };
+
+/** USAGE_SEND stretched to another total budget (the twin's), every duration in proportion. */
+export function usageSendSchedule(budgetMs: number = USAGE_SEND.budgetMs): UsageSendSchedule {
+  const scale = budgetMs / USAGE_SEND.budgetMs;
+  return {
+    attemptTimeoutMs: Math.round(USAGE_SEND.attemptTimeoutMs * scale),
+    minAttemptMs: Math.round(USAGE_SEND.minAttemptMs * scale),
+    maxAttempts: USAGE_SEND.maxAttempts,
+    firstBackoffMs: Math.round(USAGE_SEND.firstBackoffMs * scale),
+    budgetMs,
+  };
+}

@@ -33,12 +33,13 @@ export function setLambdaEnvironment(
   stage: StageConfig,
   credentials: LocalCredentials,
   logLevel: string,
+  usageSendBudgetMs: number,
 ): void {
   const { tableName, usageQueueUrl, archiveBucket } = resources;
   Object.assign(process.env, {
     // What the stack gives each function (contracts/function-env.ts); they share one process here, so all of it.
     ...functionEnvironment('every', { stage: stage.stageName, s3ForcePathStyle: 'true' }),
-    ...functionEnvironment('route', { usageQueueUrl, tableName }),
+    ...functionEnvironment('route', { usageQueueUrl, tableName, usageSendBudgetMs: String(usageSendBudgetMs) }),
     ...functionEnvironment('aggregator', {
       tableName,
       claimShards: String(stage.claimShards),

@@ -1,15 +1,16 @@
 // The SQS client (usage events), created once per execution environment; see clients.ts for why it has its own module.
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { USAGE_SEND } from '../../contracts/usage-queue';
+import { SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
+
+/**
+ * Only the usage publisher sends through this client, and it owns the attempts and the wall-clock budget
+ * (USAGE_SEND): each attempt's own timer aborts the request (connecting or waiting alike), so the SDK makes one
+ * attempt per call; its retries (and their backoff) would be hidden from the publisher's count of attempts.
+ */
+export const USAGE_QUEUE_CLIENT_CONFIG = { maxAttempts: 1 } as const satisfies SQSClientConfig;
 
 let sqsClient: SQSClient | undefined;
 
 export function sqs(): SQSClient {
-  // Only the usage publisher sends through this client; it owns the attempts and the total budget
-  // (USAGE_SEND), so the SDK makes one attempt each time and a silent socket is cut off.
-  sqsClient ??= new SQSClient({
-    maxAttempts: 1,
-    requestHandler: { connectionTimeout: USAGE_SEND.connectionTimeoutMs, requestTimeout: USAGE_SEND.attemptTimeoutMs },
-  });
+  sqsClient ??= new SQSClient(USAGE_QUEUE_CLIENT_CONFIG);
   return sqsClient;
 }

@@ -1,52 +1,86 @@
-// Sends one usage event to the usage queue within a bounded budget (USAGE_SEND): each attempt is cut
-// off after its own timeout, a few attempts with a short backoff, all within a total deadline that
-// fits inside the route's timeout. A send that still fails never fails the client's request: it is
-// logged once, in full, under a fixed message (events hold no secrets; `npm run usage:replay` finds
-// and re-sends them) and counted in UsageEventsDropped, which has an alarm.
+// Sends one usage event to the usage queue within a hard wall-clock budget (USAGE_SEND, 280 ms): each attempt
+// is raced against its own timer, which also aborts the SDK request, so neither the SDK (its body write, a silent
+// socket, credential or endpoint resolution) nor the network can hold the client's response past the budget. A
+// send not confirmed within the budget never fails the client's request: it is logged once, in full, under a
+// fixed message (events hold no secrets; `npm run usage:replay` finds and re-sends them) and counted in
+// UsageEventsDropped, which has an alarm. A send cut off by the timer may still land; the aggregator counts
+// each eventId once, so the replayed copy then changes nothing.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import { METRIC } from '../../contracts/metrics';
-import { USAGE_SEND } from '../../contracts/usage-queue';
+import { usageSendSchedule } from '../../contracts/usage-queue';
 import type { UsageEvent } from '../../contracts/usage-event';
 
 /** The fixed message of the log line that holds a dropped event; replay searches for it. */
 export const USAGE_EVENT_DROPPED = 'usage event dropped';
 /** The key of that log line under which the whole usage event v1 is logged. */
 export const DROPPED_EVENT_KEY = 'usageEvent';
+/** The name of the error an attempt ends with when its timer fires first: its request may still land. */
+export const SEND_CUT_OFF = 'UsageSendCutOff';
 
 export interface UsagePublisher {
   readonly sqs: SQSClient;
   readonly queueUrl: string;
   readonly logger: Logger;
   readonly metrics: Metrics;
+  /** The total budget in ms; USAGE_SEND's (280 ms) unless the function's environment says otherwise (the twin). */
+  readonly budgetMs?: number;
 }
 
 export async function publishUsageEvent(publisher: UsagePublisher, event: UsageEvent): Promise<boolean> {
-  const deadline = Date.now() + USAGE_SEND.budgetMs;
+  const send = usageSendSchedule(publisher.budgetMs);
+  const started = Date.now();
+  const deadline = started + send.budgetMs;
   const command = new SendMessageCommand({ QueueUrl: publisher.queueUrl, MessageBody: JSON.stringify(event) });
   let lastError: unknown;
   let attempts = 0;
-  for (let attempt = 1; attempt <= USAGE_SEND.maxAttempts; attempt += 1) {
+  let cutOff = 0;
+  for (let attempt = 1; attempt <= send.maxAttempts; attempt += 1) {
     const left = deadline - Date.now();
-    if (left <= 0) break;
+    if (left < send.minAttemptMs) break;
     attempts = attempt;
     try {
-      await publisher.sqs.send(command, { abortSignal: AbortSignal.timeout(Math.min(USAGE_SEND.attemptTimeoutMs, left)) });
+      await sendWithin(publisher.sqs, command, Math.min(send.attemptTimeoutMs, left));
       return true;
     } catch (error) {
       lastError = error;
+      if ((error as Error)?.name === SEND_CUT_OFF) cutOff += 1;
     }
-    const backoff = USAGE_SEND.firstBackoffMs * 2 ** (attempt - 1);
-    if (attempt < USAGE_SEND.maxAttempts && deadline - Date.now() > backoff) await sleep(backoff);
+    const backoff = send.firstBackoffMs * 2 ** (attempt - 1);
+    if (deadline - Date.now() - backoff < send.minAttemptMs) break;
+    await sleep(backoff);
   }
   publisher.metrics.addMetric(METRIC.usageEventsDropped, MetricUnit.Count, 1);
   publisher.logger.error(USAGE_EVENT_DROPPED, {
     [DROPPED_EVENT_KEY]: event,
     attempts,
+    // Attempts cut off by their timer: each may still have reached the queue (then the replay counts nothing).
+    cutOff,
+    heldMs: Date.now() - started,
     errorName: (lastError as Error)?.name,
     errorMessage: (lastError as Error)?.message,
   });
   return false;
+}
+
+/** One SendMessage that settles within `ms`: the SDK's answer, or a cut-off that also aborts its request. */
+async function sendWithin(sqs: SQSClient, command: SendMessageCommand, ms: number): Promise<void> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      const error = Object.assign(new Error(`no answer from the usage queue within ${ms} ms`), { name: SEND_CUT_OFF });
+      reject(error);
+      controller.abort(error);
+    }, ms);
+  });
+  const sending = sqs.send(command, { abortSignal: controller.signal });
+  sending.catch(() => undefined); // after a cut-off its own rejection (the abort) is expected and ignored
+  try {
+    await Promise.race([sending, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -14,6 +14,8 @@ export interface TelemetryOptions {
   readonly metrics: Metrics;
   readonly sqs: () => SQSClient;
   readonly queueUrl: () => string;
+  /** The usage send's total budget in ms where the environment sets one (the twin); USAGE_SEND's otherwise. */
+  readonly sendBudgetMs?: () => number | undefined;
 }
 
 export function requestLogger(options: Pick<TelemetryOptions, 'logger'>): HttpMiddleware {
@@ -81,7 +83,11 @@ export function usageTracker(options: TelemetryOptions): HttpMiddleware {
       requestTime: state.requestTime.toISOString(),
       day: utcDay(state.requestTime),
     };
-    await publishUsageEvent({ sqs: options.sqs(), queueUrl: options.queueUrl(), logger: options.logger, metrics: options.metrics }, event);
+    const { logger, metrics } = options;
+    await publishUsageEvent(
+      { sqs: options.sqs(), queueUrl: options.queueUrl(), logger, metrics, budgetMs: options.sendBudgetMs?.() },
+      event,
+    );
     // Metrics are flushed last so the usage event's outcome is in the same EMF record.
     options.metrics.publishStoredMetrics();
   };

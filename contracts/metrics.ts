@@ -21,6 +21,8 @@ export const METRIC = {
   counterWrites: 'CounterWrites',
   batchLatency: 'BatchLatency',
   poisonMessages: 'PoisonMessages',
+  /** Usage events whose requestTime is beyond the future skew bound: refused to the DLQ path (also in PoisonMessages). */
+  futureUsageEvents: 'FutureUsageEvents',
   recordFailures: 'RecordFailures',
   /** A usage event id delivered again with a different payload: the first was counted. */
   eventConflicts: 'UsageEventConflicts',

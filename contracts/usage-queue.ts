@@ -28,6 +28,14 @@ export function usageQueueVisibilitySeconds(stage: { readonly usageBatchWindowSe
 export const CLAIM_RETENTION_DAYS = USAGE_QUEUE.retentionDays + USAGE_QUEUE.deadLetterRetentionDays + USAGE_QUEUE.retentionDays + 1;
 
 /**
+ * How far an event's requestTime may be ahead of the aggregator's clock (API Gateway's and Lambda's clocks
+ * agree to far less). An event further ahead is refused to the DLQ path: counted now, it would never become
+ * too old to count, so once its claims expired a copy would be counted again. It must stay well under a day
+ * (the claim retention keeps one day beyond the oldest request time counted).
+ */
+export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
+
+/**
  * The shortest counter retention (`retentionDays`, `RETENTION_DAYS`) that cannot count an event twice. A counter
  * item that a journal may still be applied to must not be archived and deleted: its marker of that journal goes
  * with it, and the journal's next application would add to a fresh item (a new archive part), counting again.

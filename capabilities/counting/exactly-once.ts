@@ -2,7 +2,7 @@
 // item about once per batch. One method per protocol step; the storage is AggregatorRepository.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { UsageEvent } from '../../contracts/usage-event';
-import { CLAIM_RETENTION_DAYS } from '../../contracts/usage-queue';
+import { CLAIM_RETENTION_DAYS, MAX_FUTURE_SKEW_MS } from '../../contracts/usage-queue';
 import { runLimited } from '../aws/bounded-concurrency';
 import {
   aggregateRoutes,
@@ -57,10 +57,20 @@ export interface AggregatorOptions {
   readonly alerts?: AlertStep;
 }
 
+/**
+ * A record refused to the DLQ path, never counted: `invalid` (not a usage event v1), `too-old` (older than the
+ * claim retention allows to check), `future` (requestTime beyond the future skew bound).
+ */
+export interface RefusedRecord {
+  readonly id: string;
+  readonly reason: string;
+  readonly kind: 'invalid' | 'too-old' | 'future';
+}
+
 export interface BatchResult {
-  /** messageIds to report in batchItemFailures: poison, too old, and whatever could not be finished now. */
+  /** messageIds to report in batchItemFailures: poison, too old, too far ahead, and whatever could not be finished now. */
   readonly failures: string[];
-  readonly poison: { readonly id: string; readonly reason: string }[];
+  readonly poison: RefusedRecord[];
   /** Events counted by this batch. */
   readonly counted: number;
   /** Records acknowledged without counting: already counted (by an earlier delivery) or repeated within the batch. */
@@ -141,7 +151,7 @@ class BatchRun {
   private readonly deadline: number;
   private readonly leaseUntil: number;
   private readonly groups = new Map<string, EventGroup>();
-  private readonly poison: { id: string; reason: string }[] = [];
+  private readonly poison: RefusedRecord[] = [];
   /** Unfinished journals of crashed batches that own some of our events, with those events. */
   private readonly awaiting = new Map<string, EventGroup[]>();
   private readonly journalId: string;
@@ -215,18 +225,30 @@ class BatchRun {
   }
 
   // 1. Validate; group by eventId (a repeat inside the batch shares the first one's fate); refuse events
-  //    too old to check against their claims.
+  //    too old to check against their claims, and events from the future.
   private group(records: readonly RecordBody[]): void {
     const oldest = this.start - (this.s.retentionSeconds * 1000 - DAY_MS);
+    const newest = this.start + MAX_FUTURE_SKEW_MS;
     for (const record of records) {
       const parsed = parseRecord(record);
       if (parsed.kind === 'poison') {
-        this.poison.push({ id: parsed.id, reason: parsed.reason });
+        this.poison.push({ id: parsed.id, reason: parsed.reason, kind: 'invalid' });
         continue;
       }
-      if (Date.parse(parsed.event.requestTime) < oldest) {
+      const requestTime = Date.parse(parsed.event.requestTime);
+      if (requestTime < oldest) {
         // Its claims may have expired, so counting it could count it twice: to the DLQ for an operator.
-        this.poison.push({ id: parsed.id, reason: 'older than the claim retention: cannot be checked for duplicates' });
+        this.poison.push({ id: parsed.id, reason: 'older than the claim retention: cannot be checked for duplicates', kind: 'too-old' });
+        continue;
+      }
+      if (requestTime > newest) {
+        // Counted now, it would never be too old to count again once its claims expire. Retried, it is counted
+        // once its time has come (within the queue's receives), else it waits in the DLQ for an operator.
+        this.poison.push({
+          id: parsed.id,
+          reason: `request time is more than ${MAX_FUTURE_SKEW_MS / 1000} s ahead of the aggregator clock: refused, never counted`,
+          kind: 'future',
+        });
         continue;
       }
       const fingerprint = payloadFingerprint(parsed.event);

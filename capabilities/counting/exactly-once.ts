@@ -18,12 +18,14 @@ import type { AlertOutcome, AlertStep } from './alert-step';
 import { JournalCache } from './journal-cache';
 import {
   claimPageOf,
+  claimSecondOf,
   EVENT_HASH_BYTES,
   eventHash,
   MARKER_PREFIX,
   newJournalId,
   PAYLOAD_FINGERPRINT_BYTES,
   payloadFingerprint,
+  secondDisagrees,
 } from './keys';
 import { AggregatorRepository, type ClaimEntry, type JournalHead } from './repository';
 import { OutOfTime, withRetry } from './retry';
@@ -97,6 +99,8 @@ interface EventGroup {
   readonly recordIds: string[];
   /** Payload fingerprint of each record (latin1), to spot an event id reused with another payload. */
   readonly prints: Map<string, string>;
+  /** Records whose requestTime is in another second than their id's (`secondDisagrees`): each is a conflict. */
+  readonly disagreeing: Set<string>;
   /** The fingerprint the counted copy had, when another journal counted it (older claims have none). */
   countedPrint?: string;
   state: 'open' | 'mine' | 'duplicate' | 'failed' | 'counted';
@@ -225,7 +229,8 @@ class BatchRun {
   }
 
   // 1. Validate; group by eventId (a repeat inside the batch shares the first one's fate); refuse events
-  //    too old to check against their claims, and events from the future.
+  //    too old to check against their claims, and events from the future. Both bounds apply to the requestTime
+  //    and to the second its id carries (the claim page's), whichever is further out.
   private group(records: readonly RecordBody[]): void {
     const oldest = this.start - (this.s.retentionSeconds * 1000 - DAY_MS);
     const newest = this.start + MAX_FUTURE_SKEW_MS;
@@ -236,12 +241,13 @@ class BatchRun {
         continue;
       }
       const requestTime = Date.parse(parsed.event.requestTime);
-      if (requestTime < oldest) {
+      const claimTime = claimSecondOf(parsed.event) * 1000;
+      if (Math.min(requestTime, claimTime) < oldest) {
         // Its claims may have expired, so counting it could count it twice: to the DLQ for an operator.
         this.poison.push({ id: parsed.id, reason: 'older than the claim retention: cannot be checked for duplicates', kind: 'too-old' });
         continue;
       }
-      if (requestTime > newest) {
+      if (Math.max(requestTime, claimTime) > newest) {
         // Counted now, it would never be too old to count again once its claims expire. Retried, it is counted
         // once its time has come (within the queue's receives), else it waits in the DLQ for an operator.
         this.poison.push({
@@ -252,10 +258,13 @@ class BatchRun {
         continue;
       }
       const fingerprint = payloadFingerprint(parsed.event);
+      // A requestTime in another second than its id's: claimed on the id's page like any copy, reported as a conflict.
+      const disagrees = secondDisagrees(parsed.event);
       const existing = this.groups.get(parsed.event.eventId);
       if (existing) {
         existing.recordIds.push(parsed.id);
         existing.prints.set(parsed.id, fingerprint.toString('latin1'));
+        if (disagrees) existing.disagreeing.add(parsed.id);
         continue;
       }
       const hash = eventHash(parsed.event.eventId);
@@ -267,6 +276,7 @@ class BatchRun {
         page: claimPageOf(parsed.event, hash, this.s.shards),
         recordIds: [parsed.id],
         prints: new Map([[parsed.id, fingerprint.toString('latin1')]]),
+        disagreeing: new Set(disagrees ? [parsed.id] : []),
         state: 'open',
       });
     }
@@ -520,10 +530,13 @@ class BatchRun {
         failures.push(...group.recordIds);
         continue;
       }
-      // Records whose payload differs from the one counted (ours: the group's first; another journal's: its claim's).
+      // Records whose payload differs from the one counted (ours: the group's first; another journal's: its claim's),
+      // and records whose requestTime disagrees with their id's second, even the one counted.
       const reference = group.state === 'counted' ? group.fingerprint.toString('latin1') : group.countedPrint;
-      if (reference === undefined) continue;
-      for (const [id, print] of group.prints) if (print !== reference) conflicts.push({ id, eventId: group.event.eventId });
+      for (const [id, print] of group.prints) {
+        if ((reference !== undefined && print !== reference) || group.disagreeing.has(id))
+          conflicts.push({ id, eventId: group.event.eventId });
+      }
     }
     return {
       failures,

@@ -53,6 +53,11 @@ export interface AggregatorOptions {
   readonly concurrency?: number;
   /** Unfinished journals of others this batch finishes at most. @default 8 */
   readonly maxResumesPerBatch?: number;
+  /**
+   * How often a container looks through the pending-journal index for journals whose batch died after they
+   * turned pending, to finish them without waiting for their events. @default 60000
+   */
+  readonly pendingSweepEveryMs?: number;
   /** Told about an unexpected error that failed part of a batch (the rest goes on). */
   readonly onError?: (error: unknown, context: { step: string; journalId?: string }) => void;
   /** Quota alerts (step 6): run once counting is settled, for the client-days the batch touched. */
@@ -125,6 +130,7 @@ export function createAggregator(options: AggregatorOptions): Aggregator {
     markerGraceMs: options.markerGraceMs ?? 10_000,
     concurrency: options.concurrency ?? 32,
     maxResumes: options.maxResumesPerBatch ?? 8,
+    pendingSweepEveryMs: options.pendingSweepEveryMs ?? 60_000,
   };
   const repo = new AggregatorRepository(
     options.doc,
@@ -147,6 +153,7 @@ type Settings = {
   readonly markerGraceMs: number;
   readonly concurrency: number;
   readonly maxResumes: number;
+  readonly pendingSweepEveryMs: number;
 };
 
 /** One batch going through the protocol's steps. */
@@ -187,6 +194,7 @@ class BatchRun {
     await this.claimAll();
     await this.countOwn();
     await this.resumeOthers();
+    await this.finishPending();
     const result = this.result(this.journalId);
     return this.options.alerts ? { ...result, alerts: await this.alert(this.options.alerts) } : result;
   }
@@ -422,15 +430,22 @@ class BatchRun {
       this.journalId,
       async () => {
         const routeDeltas = [...aggregateRoutes(mine.map((g) => g.event)).values()];
-        await this.retry('write journal', () => this.repo.putJournalBody(this.journalId, encodeDeltas(routeDeltas)));
+        // The body, and the journal's entry in the pending index (both before it can be pending, so a crash from
+        // then on leaves it where step 5b finds it), side by side.
+        await Promise.all([
+          this.retry('write journal', () => this.repo.putJournalBody(this.journalId, encodeDeltas(routeDeltas))),
+          this.retry('list journal', () => this.repo.putPendingEntry(this.journalId, this.s.clock(), this.leaseUntil)),
+        ]);
         const opened = await this.retry('open journal', () => this.repo.transition(this.journalId, 'claiming', 'pending'));
         if (opened.head?.status !== 'pending') {
           for (const group of mine) group.state = 'failed'; // aborted by another batch: our claims no longer count
+          await this.unlist(this.journalId);
           return;
         }
         await this.applyJournal(this.journalId, withDayTotals(routeDeltas));
         await this.complete(this.journalId);
         for (const group of mine) group.state = 'counted';
+        await this.unlist(this.journalId);
       },
       () => {
         for (const group of mine) if (group.state === 'mine') group.state = 'failed';
@@ -491,21 +506,7 @@ class BatchRun {
         'resume',
         otherId,
         async () => {
-          let done = false;
-          if (await this.retry('lease journal', () => this.repo.acquireLease(otherId, this.s.clock(), this.leaseUntil))) {
-            const body = await this.retry('read journal', () => this.repo.getJournalBody(otherId));
-            if (!body) throw new Error(`journal ${otherId} is pending without a body`);
-            const deltas = decodeDeltas(body);
-            await this.applyJournal(otherId, withDayTotals(deltas));
-            await this.complete(otherId);
-            this.resumed += 1;
-            for (const { clientId, day } of deltas) this.resumedClientDays.push({ clientId, day });
-            done = true;
-          } else {
-            const head = await this.retry('read journal', () => this.repo.getJournalHead(otherId));
-            this.cache.remember(head);
-            done = head?.status === 'complete';
-          }
+          const done = await this.resume(otherId);
           for (const group of waiting) group.state = done ? 'duplicate' : 'failed';
         },
         () => {
@@ -514,6 +515,81 @@ class BatchRun {
       );
     }
     for (const waiting of [...this.awaiting.values()].slice(this.s.maxResumes)) for (const group of waiting) group.state = 'failed';
+  }
+
+  /** Finishes a pending journal whose lease expired (if we get its lease); true once it is complete. */
+  private async resume(otherId: string): Promise<boolean> {
+    if (await this.retry('lease journal', () => this.repo.acquireLease(otherId, this.s.clock(), this.leaseUntil))) {
+      const body = await this.retry('read journal', () => this.repo.getJournalBody(otherId));
+      if (!body) throw new Error(`journal ${otherId} is pending without a body`);
+      const deltas = decodeDeltas(body);
+      await this.applyJournal(otherId, withDayTotals(deltas));
+      await this.complete(otherId);
+      this.resumed += 1;
+      for (const { clientId, day } of deltas) this.resumedClientDays.push({ clientId, day });
+      await this.unlist(otherId);
+      return true;
+    }
+    const head = await this.retry('read journal', () => this.repo.getJournalHead(otherId));
+    this.cache.remember(head);
+    return head?.status === 'complete';
+  }
+
+  // 5b. At most once a minute per container: finish the journals of the pending-journal index whose batch died
+  //     after they turned pending, whether or not their events ever come back (they may be refused as too old,
+  //     or wait in the DLQ); abort those that never turned pending; drop the entries of finished ones.
+  private async finishPending(): Promise<void> {
+    const now = this.s.clock();
+    if (now - this.cache.pendingSweptAt < this.s.pendingSweepEveryMs || now >= this.deadline) return;
+    this.cache.pendingSweptAt = now;
+    // As old as an event that can still be counted, no older: MIN_RETENTION_DAYS (contracts/usage-queue.ts)
+    // keeps every counter such a journal touches in the table.
+    const oldest = now - (this.s.retentionSeconds * 1000 - DAY_MS);
+    await this.isolated(
+      'finish pending',
+      undefined,
+      async () => {
+        const entries = await this.retry('list pending journals', () => this.repo.listPendingEntries());
+        const due = entries
+          .filter((e) => e.leaseUntil < now && e.journalId !== this.journalId && !this.awaiting.has(e.journalId))
+          .slice(0, Math.max(0, this.s.maxResumes - this.resumed) + 16);
+        if (due.length === 0) return;
+        const heads = await this.retry('read journals', () => this.repo.getJournalHeads(due.map((e) => e.journalId)));
+        for (const entry of due) {
+          const head = heads.get(entry.journalId);
+          this.cache.remember(head);
+          if (head === undefined || head.status === 'complete' || head.status === 'aborted') {
+            await this.unlist(entry.journalId);
+          } else if (head.leaseUntil >= this.s.clock()) {
+            // its applier is still at work
+          } else if (head.status === 'claiming') {
+            // It never turned pending: abort it (as a batch meeting its claims would), so its claims are void.
+            const outcome = await this.retry('abort journal', () =>
+              this.repo.transition(entry.journalId, 'claiming', 'aborted', { leaseExpiredBefore: this.s.clock() }),
+            );
+            this.cache.remember(outcome.head);
+            if (outcome.head?.status === 'aborted') await this.unlist(entry.journalId);
+          } else if (entry.since < oldest) {
+            this.options.onError?.(new Error(`pending journal ${entry.journalId} is too old to finish safely`), {
+              step: 'finish pending',
+              journalId: entry.journalId,
+            });
+          } else if (this.resumed < this.s.maxResumes) {
+            await this.resume(entry.journalId);
+          }
+        }
+      },
+      () => undefined,
+    );
+  }
+
+  /** Drops a journal's pending-index entry; a failure only leaves work for the next look through the index. */
+  private async unlist(journalId: string): Promise<void> {
+    try {
+      await this.retry('unlist journal', () => this.repo.deletePendingEntry(journalId));
+    } catch (error) {
+      if (!(error instanceof OutOfTime)) this.options.onError?.(error, { step: 'unlist journal', journalId });
+    }
   }
 
   private result(journalId: string | undefined): BatchResult {

@@ -222,6 +222,9 @@ describe('each role grants every table call its code makes (prod)', () => {
     await repository.transition('j1', 'claiming', 'pending', { leaseUntil: 1 });
     await repository.acquireLease('j1', 0, 1);
     await repository.applyCounter({ clientId: CLIENT_ID, day: '2026-11-05', values: emptyCounters() }, 'j1', []);
+    await repository.putPendingEntry('j1', 0, 1);
+    await repository.listPendingEntries();
+    await repository.deletePendingEntry('j1');
     const store = { db: table.db, tableName: table.tableName };
     const step = createAlertStep({
       table: store,
@@ -231,6 +234,7 @@ describe('each role grants every table call its code makes (prod)', () => {
     expect((await step([{ clientId: CLIENT_ID, day: '2026-11-05', plan: 'standard' }], 5_000)).sent).toBeGreaterThan(0);
     expect(families(table)).toEqual([
       'dynamodb:BatchGetItem JOURNAL#…',
+      'dynamodb:DeleteItem JOURNAL#…',
       'dynamodb:GetItem CLIENTS',
       'dynamodb:GetItem JOURNAL#…',
       'dynamodb:GetItem USAGE#…',
@@ -238,6 +242,7 @@ describe('each role grants every table call its code makes (prod)', () => {
       'dynamodb:PutItem CLAIM#…',
       'dynamodb:PutItem JOURNAL#…',
       'dynamodb:Query CLAIM#…',
+      'dynamodb:Query JOURNAL#…',
       'dynamodb:UpdateItem ALERTS#…',
       'dynamodb:UpdateItem JOURNAL#…',
       'dynamodb:UpdateItem USAGE#…',

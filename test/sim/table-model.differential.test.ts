@@ -70,6 +70,9 @@ const operation = fc.oneof(
   fc.record({ op: fc.constant('heads'), ids: fc.uniqueArray(journal, { maxLength: 3 }) }),
   fc.record({ op: fc.constant('body'), journal, bytes: fc.uint8Array({ maxLength: 32 }) }),
   fc.record({ op: fc.constant('getBody'), journal }),
+  fc.record({ op: fc.constant('list'), journal, since: fc.integer({ min: 0, max: 100 }), lease: fc.integer({ min: 0, max: 200 }) }),
+  fc.record({ op: fc.constant('unlist'), journal }),
+  fc.record({ op: fc.constant('pending') }),
   fc.record({
     op: fc.constant('counter'),
     journal,
@@ -98,6 +101,12 @@ function perform(repo: AggregatorRepository, o: Operation): Promise<unknown> {
       return repo.putJournalBody(o.journal, o.bytes);
     case 'getBody':
       return repo.getJournalBody(o.journal);
+    case 'list':
+      return repo.putPendingEntry(o.journal, o.since, o.lease);
+    case 'unlist':
+      return repo.deletePendingEntry(o.journal);
+    case 'pending':
+      return repo.listPendingEntries();
     case 'counter': {
       const values = { ...emptyCounters(), requests: o.requests, latencySumMs: o.requests * 3 };
       return repo.applyCounter(

@@ -89,8 +89,9 @@ export class QuotaAlerts extends Construct {
       onFailure: new destinations.SqsDestination(this.deadLetterQueue),
       retryAttempts: 0, // the next scheduled run is the retry
     });
-    // (capabilities/alerts/sweeper.ts: the client list and the outbox are queried, each client-day's counter is got by key.)
-    grantTable(props.table, this.sweeper.function, { read: ['clients', 'alerts'], get: ['counters'], write: ['alerts'] });
+    // (capabilities/alerts/sweeper.ts: the client list and the outbox are queried, each client's counters of every day
+    // that can still receive events in one Query.)
+    grantTable(props.table, this.sweeper.function, { read: ['clients', 'alerts', 'counters'], write: ['alerts'] });
     this.bus.grantPutEventsTo(this.sweeper.function);
 
     // Only those two may put events on the bus: no other principal of the account can forge a quota alert

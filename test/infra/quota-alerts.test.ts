@@ -71,12 +71,12 @@ describe.each(['dev', 'prod'] as const)('%s', (stageName) => {
       Arn: { 'Fn::GetAtt': [sweeperId, 'Arn'] },
       DeadLetterConfig: { Arn: { 'Fn::GetAtt': [expect.stringMatching(/^QuotaAlertsDeadLetterQueue/), 'Arn'] } },
     });
-    // capabilities/alerts/sweeper.ts: the client list and the outbox queried, each client-day's counter got by key,
-    // outbox items claimed (conditional Put) and marked sent (Update).
+    // capabilities/alerts/sweeper.ts: the client list and the outbox queried, each client's counters of the days that
+    // can still receive events queried, outbox items claimed (conditional Put) and marked sent (Update).
     expect(tableGrants(roleStatements(template(), roleOfFunction(sweeper)))).toEqual({
       'ALERTS#*': ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
       CLIENTS: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
-      'USAGE#*': ['dynamodb:GetItem'],
+      'USAGE#*': ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
     });
   });
 

@@ -39,6 +39,8 @@ export const METRIC = {
   dailyRequests: 'DailyRequests',
   itemsArchived: 'ItemsArchived',
   itemsDeleted: 'ItemsDeleted',
+  /** Correction revisions the daily job recorded for closed monthly statements whose counters changed (alarm on ≥ 1). */
+  statementCorrections: 'UsageStatementCorrections',
 } as const;
 
 /** Powertools service names: one per Lambda role, used as the `service` dimension. */

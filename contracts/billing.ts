@@ -37,5 +37,14 @@ export const ALERTS = {
   sweepEveryMinutes: number;
 };
 
+/**
+ * A closed month's statement was corrected (late usage counted after it closed): one event per recorded
+ * revision, on the stage's alert bus, `detail.eventId` = `usage-statement-corrected:<month>:r<revision>`.
+ */
+export const STATEMENT_EVENTS = {
+  source: 'metered-api',
+  detailType: 'Usage Statement Corrected',
+} as const;
+
 /** The stage's EventBridge bus for quota alerts (the stack creates it; the twin stands in for it). */
 export const alertBusName = (stageName: string) => `metered-api-${stageName}-alerts`;

@@ -44,7 +44,8 @@ export const FUNCTION_ENV = {
   /** The bus is added where quota alerts are wired (lib/constructs/quota-alerts.ts); without it, no alerts. */
   aggregator: spec(['tableName', 'claimShards'], ['alertBusName']),
   alertSweeper: spec(['tableName', 'alertBusName']),
-  dailyJob: spec(['tableName', 'archiveBucket', 'retentionDays']),
+  /** The bus is added where quota alerts are wired: corrections of closed statements are announced on it. */
+  dailyJob: spec(['tableName', 'archiveBucket', 'retentionDays'], ['alertBusName']),
   admin: spec(['tableName', 'restApiId', 'auditLogGroup']),
 } as const;
 

@@ -21,6 +21,8 @@ export const METRIC = {
   counterWrites: 'CounterWrites',
   batchLatency: 'BatchLatency',
   poisonMessages: 'PoisonMessages',
+  /** Usage events whose requestTime is beyond the future skew bound: refused to the DLQ path (also in PoisonMessages). */
+  futureUsageEvents: 'FutureUsageEvents',
   recordFailures: 'RecordFailures',
   /** A usage event id delivered again with a different payload: the first was counted. */
   eventConflicts: 'UsageEventConflicts',
@@ -37,6 +39,8 @@ export const METRIC = {
   dailyRequests: 'DailyRequests',
   itemsArchived: 'ItemsArchived',
   itemsDeleted: 'ItemsDeleted',
+  /** Correction revisions the daily job recorded for closed monthly statements whose counters changed (alarm on ≥ 1). */
+  statementCorrections: 'UsageStatementCorrections',
 } as const;
 
 /** Powertools service names: one per Lambda role, used as the `service` dimension. */

@@ -82,6 +82,12 @@ export const itemKey = {
   /** The aggregator's journal of one batch: its state (HEAD) and its deltas (BODY). */
   journalHead: (journalId: string) => ({ pk: `${journals.prefix}${journalId}`, sk: 'HEAD' }),
   journalBody: (journalId: string) => ({ pk: `${journals.prefix}${journalId}`, sk: 'BODY' }),
+  /**
+   * The aggregator's index of journals that may be pending: one entry per journal, written just before it turns
+   * pending and deleted once it is complete, so an unfinished one is found and finished without its events
+   * (one small partition: it holds only the journals in flight).
+   */
+  pendingJournal: (journalId: string) => ({ pk: PENDING_JOURNALS_PK, sk: `J#${journalId}` }),
   /** A quota alert outbox item: one per client, day and threshold (capabilities/alerts/threshold-crossings.ts). */
   alert: (day: string, clientId: string, threshold: number) => ({ pk: `${alerts.prefix}${day}`, sk: `${clientId}#${threshold}` }),
 } as const;
@@ -92,6 +98,10 @@ export const claimPage = (second: string, shard: number) => `${claims.prefix}${s
 export const claimSeq = (sk: string) => Number(sk.slice('SEQ#'.length));
 /** Journal id from a journal item's partition key. */
 export const journalIdOf = (pk: string) => pk.slice(journals.prefix.length);
+/** Partition of the pending-journal index (one of the aggregator's `JOURNAL#` items). */
+export const PENDING_JOURNALS_PK = `${journals.prefix}PENDING`;
+/** Journal id from a pending-journal index entry's sort key. */
+export const pendingJournalIdOf = (sk: string) => sk.slice('J#'.length);
 
 /** Short attribute names of the aggregator's items (they are written per event batch, so bytes are WCU). */
 export const AGGREGATOR_ATTRIBUTES = {
@@ -109,6 +119,8 @@ export const AGGREGATOR_ATTRIBUTES = {
   journalDone: 'done',
   /** journal body: compressed deltas */
   journalDeltas: 'd',
+  /** pending-journal index entry: epoch ms the journal was about to turn pending */
+  pendingSince: 'at',
   /** counter item: prefix of a journal's marker attribute, `m_<journalId>` */
   markerPrefix: 'm_',
 } as const;

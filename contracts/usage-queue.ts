@@ -28,16 +28,30 @@ export function usageQueueVisibilitySeconds(stage: { readonly usageBatchWindowSe
 export const CLAIM_RETENTION_DAYS = USAGE_QUEUE.retentionDays + USAGE_QUEUE.deadLetterRetentionDays + USAGE_QUEUE.retentionDays + 1;
 
 /**
+ * How far an event's requestTime may be ahead of the aggregator's clock (API Gateway's and Lambda's clocks
+ * agree to far less). An event further ahead is refused to the DLQ path: counted now, it would never become
+ * too old to count, so once its claims expired a copy would be counted again. It must stay well under a day
+ * (the claim retention keeps one day beyond the oldest request time counted).
+ */
+export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
+
+/**
+ * How many days after a UTC day began its counters can still change. A journal created at time c holds events
+ * with request times back to c − (claim retention − 1 day), and can be applied (by its own batch, by a resumer
+ * whose event came back, or by the aggregator's look through the pending-journal index) until
+ * c + claim retention − 1 day (plus the future skew bound): so up to 2 × claim retention − 1 day after its day
+ * began. Closed monthly statements are rechecked for that long (capabilities/daily-job).
+ */
+export const COUNTERS_FINAL_AFTER_DAYS = 2 * CLAIM_RETENTION_DAYS - 1;
+
+/**
  * The shortest counter retention (`retentionDays`, `RETENTION_DAYS`) that cannot count an event twice. A counter
  * item that a journal may still be applied to must not be archived and deleted: its marker of that journal goes
  * with it, and the journal's next application would add to a fresh item (a new archive part), counting again.
- * A journal created at time c holds events with request times back to c − (claim retention − 1 day), and can be
- * applied (by its own batch, a resumer whose event came back, or the aggregator's sweep of pending journals)
- * until c + claim retention − 1 day (plus the future skew bound): so a counter day can still change up to
- * 2 × claim retention − 1 day after it began. The daily job archives day D at the earliest on D + retention + 1,
- * so twice the claim retention (46 days) leaves a day of margin.
+ * The daily job archives day D at the earliest on D + retention + 1, so one day more than
+ * COUNTERS_FINAL_AFTER_DAYS (twice the claim retention, 46 days) leaves a day of margin.
  */
-export const MIN_RETENTION_DAYS = 2 * CLAIM_RETENTION_DAYS;
+export const MIN_RETENTION_DAYS = COUNTERS_FINAL_AFTER_DAYS + 1;
 
 /**
  * Sending one usage event from a route function holds that function (and its Lambda execution) for at most

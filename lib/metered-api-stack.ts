@@ -90,6 +90,7 @@ export class MeteredApiStack extends Stack {
       stage,
       table: this.store.table,
       aggregator: this.pipeline.aggregator.function,
+      statementPublisher: this.dailyJob.job.function,
     });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       stage,

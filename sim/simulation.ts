@@ -426,7 +426,7 @@ class SeedRun {
         quotaFor: this.quotaFor,
         clock: () => this.scheduler.now,
       },
-      { now: new Date(`${days[days.length - 1]}T12:00:00Z`), days: 2, resendOlderThanMs: 0 },
+      { now: new Date(`${days[days.length - 1]}T12:00:00Z`), allDays: true, resendOlderThanMs: 0 },
     );
     await this.scheduler.run();
     const report = await final;

@@ -1,5 +1,5 @@
-// A small in-memory model of the DynamoDB operations the aggregator sends (Get, Put, Update, Query,
-// BatchGet; Query with a FilterExpression for the alert sweeper) with the expression forms it uses: conditions joined by AND over attribute_exists /
+// A small in-memory model of the DynamoDB operations the aggregator sends (Get, Put, Update, Delete, Query,
+// BatchGet; Query on a partition, or a sort-key range with BETWEEN, with a FilterExpression for the alert sweeper) with the expression forms it uses: conditions joined by AND over attribute_exists /
 // attribute_not_exists / = / <> / < / <= / > / >=, and updates with SET, ADD and REMOVE. Each call is
 // atomic. test/sim/table-model.test.ts runs the same sequences against DynamoDB Local to keep it honest.
 import type { SimStore } from './store';
@@ -151,14 +151,31 @@ export class TableModel implements SimStore {
         table.set(id, next);
         return input.ReturnValues === 'ALL_NEW' ? { Attributes: copy(next) } : {};
       }
+      case 'DeleteCommand': {
+        const table = this.table(String(input.TableName));
+        const id = this.id(input.Key as Item);
+        if (input.ConditionExpression && !evaluateCondition(String(input.ConditionExpression), table.get(id), names, values)) {
+          throw conditionFailed();
+        }
+        table.delete(id);
+        return {};
+      }
       case 'QueryCommand': {
-        const cond = /^\s*([#\w]+)\s*=\s*(:\w+)\s*$/.exec(String(input.KeyConditionExpression));
-        if (!cond || attributeName(cond[1], names) !== this.keys.partitionKey) {
+        const cond = /^\s*([#\w]+)\s*=\s*(:\w+)\s*(?:AND\s+([#\w]+)\s+BETWEEN\s+(:\w+)\s+AND\s+(:\w+)\s*)?$/i.exec(
+          String(input.KeyConditionExpression),
+        );
+        if (
+          !cond ||
+          attributeName(cond[1], names) !== this.keys.partitionKey ||
+          (cond[3] !== undefined && attributeName(cond[3], names) !== this.keys.sortKey)
+        ) {
           throw modelError('ValidationException', `unsupported key condition: ${String(input.KeyConditionExpression)}`);
         }
         const pk = values?.[cond[2]];
+        const inRange = (sk: unknown) =>
+          cond[3] === undefined || ((compare(sk, values?.[cond[4]]) ?? -1) >= 0 && (compare(sk, values?.[cond[5]]) ?? 1) <= 0);
         const items = [...this.table(String(input.TableName)).values()]
-          .filter((item) => item[this.keys.partitionKey] === pk)
+          .filter((item) => item[this.keys.partitionKey] === pk && inRange(item[this.keys.sortKey]))
           .sort((a, b) => compare(a[this.keys.sortKey], b[this.keys.sortKey]) ?? 0)
           .filter((item) => !input.FilterExpression || evaluateCondition(String(input.FilterExpression), item, names, values))
           .map(copy);

@@ -1,7 +1,7 @@
 // What the producers (route functions) send in one simulated run: a few clients and routes, requests
 // packed into a few seconds (so batches share claim pages), sometimes across UTC midnight, with producer
-// retries of the same event, one event id reused with a different payload, and poison bodies.
-import { type UsageEvent, utcDay } from '../contracts/usage-event';
+// retries of the same event, one event id reused with a different payload (sometimes in another second), and poison bodies.
+import { type UsageEvent, usageEventId, utcDay } from '../contracts/usage-event';
 import { between, chance, pick, type Random } from './random';
 
 export interface Send {
@@ -41,7 +41,8 @@ export function generateWorkload(random: Random, start: number): Workload {
     const r = random();
     const event: UsageEvent = {
       v: 1,
-      eventId: `req-${i}`,
+      // As the publisher builds it: the request's second, then API Gateway's extended request id.
+      eventId: usageEventId(new Date(requestTime), `req-${i}`),
       clientId: `client-${between(random, 1, clients)}`,
       plan: 'standard',
       route: `${method} ${path}`,
@@ -58,7 +59,10 @@ export function generateWorkload(random: Random, start: number): Workload {
     // The publisher's SDK retried a send that had in fact succeeded: the same body twice.
     if (chance(random, 0.08)) sends.push({ at: sentAt + between(random, 1, 400), body, event, kind: 'producer-retry' });
     if (conflicts.size === 0 && chance(random, 0.03)) {
-      const other = { ...event, latencyMs: event.latencyMs + 1_000 };
+      // Another payload under the same id: other values, and half the time a requestTime in another second (so
+      // on other counter items, maybe another day), which must meet the same claims all the same (issue 19, edge 4).
+      const movedTime = new Date(requestTime - (chance(random, 0.5) ? between(random, 1_000, 3_000) : 0));
+      const other = { ...event, latencyMs: event.latencyMs + 1_000, requestTime: movedTime.toISOString(), day: utcDay(movedTime) };
       conflicts.set(event.eventId, other);
       sends.push({ at: sentAt + between(random, 1, 400), body: JSON.stringify(other), event: other, kind: 'conflict' });
     }

@@ -1,17 +1,24 @@
-// The alert sweeper: the backstop that makes a lost alert step harmless. For today and yesterday (UTC)
-// it recomputes every client's crossings from the daily counters (the aggregator may have crashed
-// between completing a journal and alerting, or its alert step failed or ran out of time), claims and
-// sends the missing ones, then resends outbox items left pending (a crash between claim and send).
+// The alert sweeper: the backstop that makes a lost alert step harmless. It recomputes every client's crossings
+// from the daily counters of every UTC day that can still receive usage events (the aggregator may have crashed
+// between completing a journal and alerting, or its alert step failed or ran out of time; a late event of an
+// old day, from a DLQ redrive, is counted days after its day), claims and sends the missing ones, then resends
+// outbox items left pending (a crash between claim and send). Today and yesterday are swept on every run;
+// the older days at least once an hour (a marker item records the last complete sweep of them).
 // Idempotent: run it as often as you like; it never sends a second event for a claimed crossing.
-import { addDays, utcDay } from '../usage/calendar-days';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { CLAIM_RETENTION_DAYS, MAX_FUTURE_SKEW_MS } from '../../contracts/usage-queue';
+import { addDays, dayRange, utcDay } from '../usage/calendar-days';
 import { listClients } from '../customers/client-store';
-import { readDayTotals } from './day-totals';
+import { readDayTotalsInRange } from './day-totals';
 import { type AlertDeps, detectThresholdCrossings, resendPending } from './threshold-crossings';
 
 export interface SweepOptions {
   readonly now: Date;
-  /** UTC days swept, ending today. @default 2 (today and yesterday) */
-  readonly days?: number;
+  /**
+   * Sweep every day that can still receive events (true) or only the recent ones (false).
+   * @default true when the last complete sweep of every day is an hour old or more (or unknown)
+   */
+  readonly allDays?: boolean;
   /**
    * Pending outbox items younger than this are left to the one who claimed them (it may still be
    * sending). @default 120 000 (twice the aggregator's timeout)
@@ -22,6 +29,7 @@ export interface SweepOptions {
 }
 
 export interface SweepReport {
+  /** The days swept, oldest first. */
   readonly days: string[];
   readonly clients: number;
   /** Crossings found on the counters that nobody had claimed yet, now sent. */
@@ -36,9 +44,28 @@ export interface SweepDeps extends AlertDeps {
   readonly onError?: (error: unknown, context: { step: string; day: string }) => void;
 }
 
+/** Older days are swept again once the last complete sweep of them is this old. */
+export const ALL_DAYS_EVERY_MS = 3_600_000;
+
+/** Marker of the last complete sweep of every day (under the sweeper's `ALERTS#` items). */
+const ALL_DAYS_MARKER = { pk: 'ALERTS#SWEEPER', sk: 'ALL_DAYS' } as const;
+
+/**
+ * The UTC days a sweep at `now` covers, oldest first: yesterday and today (and tomorrow, once `now` is within the
+ * future skew bound of midnight); with `allDays`, back to the oldest day the aggregator still counts events of
+ * (it refuses request times older than the claim retention less a day).
+ */
+export function sweepDays(now: Date, allDays: boolean): string[] {
+  const today = utcDay(now);
+  const newest = utcDay(new Date(now.getTime() + MAX_FUTURE_SKEW_MS));
+  const oldest = allDays ? addDays(today, -(CLAIM_RETENTION_DAYS - 1)) : addDays(today, -1);
+  return dayRange(oldest, newest);
+}
+
 export async function sweepAlerts(deps: SweepDeps, options: SweepOptions): Promise<SweepReport> {
-  const today = utcDay(options.now);
-  const days = Array.from({ length: options.days ?? 2 }, (_, i) => addDays(today, -i));
+  const now = options.now.getTime();
+  const allDays = options.allDays ?? now - (await lastAllDaysSweep(deps)) >= ALL_DAYS_EVERY_MS;
+  const days = sweepDays(options.now, allDays);
   const chunk = options.chunk ?? 100;
   const clients = await listClients(deps.table);
   let recovered = 0;
@@ -54,25 +81,38 @@ export async function sweepAlerts(deps: SweepDeps, options: SweepOptions): Promi
       deps.onError?.(error, { step, day });
     }
   };
+  // One Query per client over all the days, then the crossings its counters show.
+  for (let i = 0; i < clients.length; i += chunk) {
+    await part('recompute', `${days[0]}..${days[days.length - 1]}`, async () => {
+      const chunkClients = clients.slice(i, i + chunk).map((c) => ({
+        clientId: c.clientId,
+        plan: c.plan,
+        // A per-client override's quota is the one its alerts are against (as of this run).
+        ...(c.override ? { override: c.override } : {}),
+      }));
+      const totals = (await readDayTotalsInRange(deps.table, chunkClients, days[0], days[days.length - 1])).filter((t) => t.requests > 0);
+      recovered += (await detectThresholdCrossings(deps, totals)).length;
+    });
+  }
   for (const day of days) {
-    for (let i = 0; i < clients.length; i += chunk) {
-      await part('recompute', day, async () => {
-        const clientDays = clients.slice(i, i + chunk).map((c) => ({
-          clientId: c.clientId,
-          day,
-          plan: c.plan,
-          // A per-client override's quota is the one its alerts are against (as of this run).
-          ...(c.override ? { override: c.override } : {}),
-        }));
-        const totals = (await readDayTotals(deps.table, clientDays)).filter((t) => t.requests > 0);
-        recovered += (await detectThresholdCrossings(deps, totals)).length;
-      });
-    }
     await part('resend', day, async () => {
       resent += (await resendPending(deps, day, options.resendOlderThanMs ?? 120_000)).length;
     });
   }
-  // Every part ran; a failure still fails the run so the function's errors alarm.
+  // Every part ran; a failure still fails the run so the function's errors alarm (and every day is swept next time).
   if (firstError !== undefined) throw firstError;
+  if (allDays) {
+    // Best effort: without the marker the next run sweeps every day again, which costs reads, never an alert.
+    await deps.table.db
+      .send(new PutCommand({ TableName: deps.table.tableName, Item: { ...ALL_DAYS_MARKER, at: now } }))
+      .catch((error: unknown) => deps.onError?.(error, { step: 'mark every day swept', day: days[0] }));
+  }
   return { days, clients: clients.length, recovered, resent, errors };
+}
+
+async function lastAllDaysSweep(deps: SweepDeps): Promise<number> {
+  const { Item } = await deps.table.db.send(
+    new GetCommand({ TableName: deps.table.tableName, Key: ALL_DAYS_MARKER, ConsistentRead: true }),
+  );
+  return typeof Item?.at === 'number' ? Item.at : Number.NEGATIVE_INFINITY;
 }

@@ -2,7 +2,7 @@
 // item about once per batch. One method per protocol step; the storage is AggregatorRepository.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { UsageEvent } from '../../contracts/usage-event';
-import { CLAIM_RETENTION_DAYS } from '../../contracts/usage-queue';
+import { CLAIM_RETENTION_DAYS, MAX_FUTURE_SKEW_MS } from '../../contracts/usage-queue';
 import { runLimited } from '../aws/bounded-concurrency';
 import {
   aggregateRoutes,
@@ -18,12 +18,14 @@ import type { AlertOutcome, AlertStep } from './alert-step';
 import { JournalCache } from './journal-cache';
 import {
   claimPageOf,
+  claimSecondOf,
   EVENT_HASH_BYTES,
   eventHash,
   MARKER_PREFIX,
   newJournalId,
   PAYLOAD_FINGERPRINT_BYTES,
   payloadFingerprint,
+  secondDisagrees,
 } from './keys';
 import { AggregatorRepository, type ClaimEntry, type JournalHead } from './repository';
 import { OutOfTime, withRetry } from './retry';
@@ -51,16 +53,31 @@ export interface AggregatorOptions {
   readonly concurrency?: number;
   /** Unfinished journals of others this batch finishes at most. @default 8 */
   readonly maxResumesPerBatch?: number;
+  /**
+   * How often a container looks through the pending-journal index for journals whose batch died after they
+   * turned pending, to finish them without waiting for their events. @default 60000
+   */
+  readonly pendingSweepEveryMs?: number;
   /** Told about an unexpected error that failed part of a batch (the rest goes on). */
   readonly onError?: (error: unknown, context: { step: string; journalId?: string }) => void;
   /** Quota alerts (step 6): run once counting is settled, for the client-days the batch touched. */
   readonly alerts?: AlertStep;
 }
 
+/**
+ * A record refused to the DLQ path, never counted: `invalid` (not a usage event v1), `too-old` (older than the
+ * claim retention allows to check), `future` (requestTime beyond the future skew bound).
+ */
+export interface RefusedRecord {
+  readonly id: string;
+  readonly reason: string;
+  readonly kind: 'invalid' | 'too-old' | 'future';
+}
+
 export interface BatchResult {
-  /** messageIds to report in batchItemFailures: poison, too old, and whatever could not be finished now. */
+  /** messageIds to report in batchItemFailures: poison, too old, too far ahead, and whatever could not be finished now. */
   readonly failures: string[];
-  readonly poison: { readonly id: string; readonly reason: string }[];
+  readonly poison: RefusedRecord[];
   /** Events counted by this batch. */
   readonly counted: number;
   /** Records acknowledged without counting: already counted (by an earlier delivery) or repeated within the batch. */
@@ -87,6 +104,8 @@ interface EventGroup {
   readonly recordIds: string[];
   /** Payload fingerprint of each record (latin1), to spot an event id reused with another payload. */
   readonly prints: Map<string, string>;
+  /** Records whose requestTime is in another second than their id's (`secondDisagrees`): each is a conflict. */
+  readonly disagreeing: Set<string>;
   /** The fingerprint the counted copy had, when another journal counted it (older claims have none). */
   countedPrint?: string;
   state: 'open' | 'mine' | 'duplicate' | 'failed' | 'counted';
@@ -111,6 +130,7 @@ export function createAggregator(options: AggregatorOptions): Aggregator {
     markerGraceMs: options.markerGraceMs ?? 10_000,
     concurrency: options.concurrency ?? 32,
     maxResumes: options.maxResumesPerBatch ?? 8,
+    pendingSweepEveryMs: options.pendingSweepEveryMs ?? 60_000,
   };
   const repo = new AggregatorRepository(
     options.doc,
@@ -133,6 +153,7 @@ type Settings = {
   readonly markerGraceMs: number;
   readonly concurrency: number;
   readonly maxResumes: number;
+  readonly pendingSweepEveryMs: number;
 };
 
 /** One batch going through the protocol's steps. */
@@ -141,7 +162,7 @@ class BatchRun {
   private readonly deadline: number;
   private readonly leaseUntil: number;
   private readonly groups = new Map<string, EventGroup>();
-  private readonly poison: { id: string; reason: string }[] = [];
+  private readonly poison: RefusedRecord[] = [];
   /** Unfinished journals of crashed batches that own some of our events, with those events. */
   private readonly awaiting = new Map<string, EventGroup[]>();
   private readonly journalId: string;
@@ -173,6 +194,7 @@ class BatchRun {
     await this.claimAll();
     await this.countOwn();
     await this.resumeOthers();
+    await this.finishPending();
     const result = this.result(this.journalId);
     return this.options.alerts ? { ...result, alerts: await this.alert(this.options.alerts) } : result;
   }
@@ -215,25 +237,42 @@ class BatchRun {
   }
 
   // 1. Validate; group by eventId (a repeat inside the batch shares the first one's fate); refuse events
-  //    too old to check against their claims.
+  //    too old to check against their claims, and events from the future. Both bounds apply to the requestTime
+  //    and to the second its id carries (the claim page's), whichever is further out.
   private group(records: readonly RecordBody[]): void {
     const oldest = this.start - (this.s.retentionSeconds * 1000 - DAY_MS);
+    const newest = this.start + MAX_FUTURE_SKEW_MS;
     for (const record of records) {
       const parsed = parseRecord(record);
       if (parsed.kind === 'poison') {
-        this.poison.push({ id: parsed.id, reason: parsed.reason });
+        this.poison.push({ id: parsed.id, reason: parsed.reason, kind: 'invalid' });
         continue;
       }
-      if (Date.parse(parsed.event.requestTime) < oldest) {
+      const requestTime = Date.parse(parsed.event.requestTime);
+      const claimTime = claimSecondOf(parsed.event) * 1000;
+      if (Math.min(requestTime, claimTime) < oldest) {
         // Its claims may have expired, so counting it could count it twice: to the DLQ for an operator.
-        this.poison.push({ id: parsed.id, reason: 'older than the claim retention: cannot be checked for duplicates' });
+        this.poison.push({ id: parsed.id, reason: 'older than the claim retention: cannot be checked for duplicates', kind: 'too-old' });
+        continue;
+      }
+      if (Math.max(requestTime, claimTime) > newest) {
+        // Counted now, it would never be too old to count again once its claims expire. Retried, it is counted
+        // once its time has come (within the queue's receives), else it waits in the DLQ for an operator.
+        this.poison.push({
+          id: parsed.id,
+          reason: `request time is more than ${MAX_FUTURE_SKEW_MS / 1000} s ahead of the aggregator clock: refused, never counted`,
+          kind: 'future',
+        });
         continue;
       }
       const fingerprint = payloadFingerprint(parsed.event);
+      // A requestTime in another second than its id's: claimed on the id's page like any copy, reported as a conflict.
+      const disagrees = secondDisagrees(parsed.event);
       const existing = this.groups.get(parsed.event.eventId);
       if (existing) {
         existing.recordIds.push(parsed.id);
         existing.prints.set(parsed.id, fingerprint.toString('latin1'));
+        if (disagrees) existing.disagreeing.add(parsed.id);
         continue;
       }
       const hash = eventHash(parsed.event.eventId);
@@ -245,6 +284,7 @@ class BatchRun {
         page: claimPageOf(parsed.event, hash, this.s.shards),
         recordIds: [parsed.id],
         prints: new Map([[parsed.id, fingerprint.toString('latin1')]]),
+        disagreeing: new Set(disagrees ? [parsed.id] : []),
         state: 'open',
       });
     }
@@ -390,15 +430,22 @@ class BatchRun {
       this.journalId,
       async () => {
         const routeDeltas = [...aggregateRoutes(mine.map((g) => g.event)).values()];
-        await this.retry('write journal', () => this.repo.putJournalBody(this.journalId, encodeDeltas(routeDeltas)));
+        // The body, and the journal's entry in the pending index (both before it can be pending, so a crash from
+        // then on leaves it where step 5b finds it), side by side.
+        await Promise.all([
+          this.retry('write journal', () => this.repo.putJournalBody(this.journalId, encodeDeltas(routeDeltas))),
+          this.retry('list journal', () => this.repo.putPendingEntry(this.journalId, this.s.clock(), this.leaseUntil)),
+        ]);
         const opened = await this.retry('open journal', () => this.repo.transition(this.journalId, 'claiming', 'pending'));
         if (opened.head?.status !== 'pending') {
           for (const group of mine) group.state = 'failed'; // aborted by another batch: our claims no longer count
+          await this.unlist(this.journalId);
           return;
         }
         await this.applyJournal(this.journalId, withDayTotals(routeDeltas));
         await this.complete(this.journalId);
         for (const group of mine) group.state = 'counted';
+        await this.unlist(this.journalId);
       },
       () => {
         for (const group of mine) if (group.state === 'mine') group.state = 'failed';
@@ -459,21 +506,7 @@ class BatchRun {
         'resume',
         otherId,
         async () => {
-          let done = false;
-          if (await this.retry('lease journal', () => this.repo.acquireLease(otherId, this.s.clock(), this.leaseUntil))) {
-            const body = await this.retry('read journal', () => this.repo.getJournalBody(otherId));
-            if (!body) throw new Error(`journal ${otherId} is pending without a body`);
-            const deltas = decodeDeltas(body);
-            await this.applyJournal(otherId, withDayTotals(deltas));
-            await this.complete(otherId);
-            this.resumed += 1;
-            for (const { clientId, day } of deltas) this.resumedClientDays.push({ clientId, day });
-            done = true;
-          } else {
-            const head = await this.retry('read journal', () => this.repo.getJournalHead(otherId));
-            this.cache.remember(head);
-            done = head?.status === 'complete';
-          }
+          const done = await this.resume(otherId);
           for (const group of waiting) group.state = done ? 'duplicate' : 'failed';
         },
         () => {
@@ -482,6 +515,81 @@ class BatchRun {
       );
     }
     for (const waiting of [...this.awaiting.values()].slice(this.s.maxResumes)) for (const group of waiting) group.state = 'failed';
+  }
+
+  /** Finishes a pending journal whose lease expired (if we get its lease); true once it is complete. */
+  private async resume(otherId: string): Promise<boolean> {
+    if (await this.retry('lease journal', () => this.repo.acquireLease(otherId, this.s.clock(), this.leaseUntil))) {
+      const body = await this.retry('read journal', () => this.repo.getJournalBody(otherId));
+      if (!body) throw new Error(`journal ${otherId} is pending without a body`);
+      const deltas = decodeDeltas(body);
+      await this.applyJournal(otherId, withDayTotals(deltas));
+      await this.complete(otherId);
+      this.resumed += 1;
+      for (const { clientId, day } of deltas) this.resumedClientDays.push({ clientId, day });
+      await this.unlist(otherId);
+      return true;
+    }
+    const head = await this.retry('read journal', () => this.repo.getJournalHead(otherId));
+    this.cache.remember(head);
+    return head?.status === 'complete';
+  }
+
+  // 5b. At most once a minute per container: finish the journals of the pending-journal index whose batch died
+  //     after they turned pending, whether or not their events ever come back (they may be refused as too old,
+  //     or wait in the DLQ); abort those that never turned pending; drop the entries of finished ones.
+  private async finishPending(): Promise<void> {
+    const now = this.s.clock();
+    if (now - this.cache.pendingSweptAt < this.s.pendingSweepEveryMs || now >= this.deadline) return;
+    this.cache.pendingSweptAt = now;
+    // As old as an event that can still be counted, no older: MIN_RETENTION_DAYS (contracts/usage-queue.ts)
+    // keeps every counter such a journal touches in the table.
+    const oldest = now - (this.s.retentionSeconds * 1000 - DAY_MS);
+    await this.isolated(
+      'finish pending',
+      undefined,
+      async () => {
+        const entries = await this.retry('list pending journals', () => this.repo.listPendingEntries());
+        const due = entries
+          .filter((e) => e.leaseUntil < now && e.journalId !== this.journalId && !this.awaiting.has(e.journalId))
+          .slice(0, Math.max(0, this.s.maxResumes - this.resumed) + 16);
+        if (due.length === 0) return;
+        const heads = await this.retry('read journals', () => this.repo.getJournalHeads(due.map((e) => e.journalId)));
+        for (const entry of due) {
+          const head = heads.get(entry.journalId);
+          this.cache.remember(head);
+          if (head === undefined || head.status === 'complete' || head.status === 'aborted') {
+            await this.unlist(entry.journalId);
+          } else if (head.leaseUntil >= this.s.clock()) {
+            // its applier is still at work
+          } else if (head.status === 'claiming') {
+            // It never turned pending: abort it (as a batch meeting its claims would), so its claims are void.
+            const outcome = await this.retry('abort journal', () =>
+              this.repo.transition(entry.journalId, 'claiming', 'aborted', { leaseExpiredBefore: this.s.clock() }),
+            );
+            this.cache.remember(outcome.head);
+            if (outcome.head?.status === 'aborted') await this.unlist(entry.journalId);
+          } else if (entry.since < oldest) {
+            this.options.onError?.(new Error(`pending journal ${entry.journalId} is too old to finish safely`), {
+              step: 'finish pending',
+              journalId: entry.journalId,
+            });
+          } else if (this.resumed < this.s.maxResumes) {
+            await this.resume(entry.journalId);
+          }
+        }
+      },
+      () => undefined,
+    );
+  }
+
+  /** Drops a journal's pending-index entry; a failure only leaves work for the next look through the index. */
+  private async unlist(journalId: string): Promise<void> {
+    try {
+      await this.retry('unlist journal', () => this.repo.deletePendingEntry(journalId));
+    } catch (error) {
+      if (!(error instanceof OutOfTime)) this.options.onError?.(error, { step: 'unlist journal', journalId });
+    }
   }
 
   private result(journalId: string | undefined): BatchResult {
@@ -498,10 +606,13 @@ class BatchRun {
         failures.push(...group.recordIds);
         continue;
       }
-      // Records whose payload differs from the one counted (ours: the group's first; another journal's: its claim's).
+      // Records whose payload differs from the one counted (ours: the group's first; another journal's: its claim's),
+      // and records whose requestTime disagrees with their id's second, even the one counted.
       const reference = group.state === 'counted' ? group.fingerprint.toString('latin1') : group.countedPrint;
-      if (reference === undefined) continue;
-      for (const [id, print] of group.prints) if (print !== reference) conflicts.push({ id, eventId: group.event.eventId });
+      for (const [id, print] of group.prints) {
+        if ((reference !== undefined && print !== reference) || group.disagreeing.has(id))
+          conflicts.push({ id, eventId: group.event.eventId });
+      }
     }
     return {
       failures,

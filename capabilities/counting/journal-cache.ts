@@ -23,6 +23,8 @@ export class JournalCache {
   readonly markersSeen = new BoundedMap<string, readonly string[]>(200_000);
   /** When a non-final journal was last looked up, so cleanup does not ask again every batch. */
   readonly lookedUpAt = new BoundedMap<string, number>(50_000);
+  /** When this container last looked through the pending-journal index. */
+  pendingSweptAt = Number.NEGATIVE_INFINITY;
 
   remember(head: JournalHead | undefined): void {
     if (head?.status === 'complete') this.final.set(head.journalId, head.completedAt ?? 0);

@@ -1,7 +1,7 @@
 // The aggregator's own items: claim pages (which journal counted an event) and journals (a batch's deltas and state).
 import { createHash, randomBytes } from 'node:crypto';
 import { AGGREGATOR_ATTRIBUTES, claimPage } from '../../contracts/table';
-import type { UsageEvent } from '../../contracts/usage-event';
+import { eventIdSecond, type UsageEvent } from '../../contracts/usage-event';
 
 /** Bytes of an event's claim hash (SHA-256 prefix): 128 bits, so collisions within one page are not a practical concern. */
 export const EVENT_HASH_BYTES = 16;
@@ -31,8 +31,23 @@ export function eventHash(eventId: string): Buffer {
   return createHash('sha256').update(eventId).digest().subarray(0, EVENT_HASH_BYTES);
 }
 
-/** The claim page of an event: a duplicate carries the same requestTime and eventId, so it always lands on the same page. */
-export function claimPageOf(event: Pick<UsageEvent, 'requestTime'>, hash: Buffer, shards: number): string {
-  const second = new Date(event.requestTime).toISOString().slice(0, 19);
+/**
+ * The second whose claim pages hold an event's claims: the one its id carries (`usageEventId`), so every copy of an
+ * id meets the same claims whatever its requestTime says; an id without one (published before ids carried it) falls
+ * back to its requestTime's second. For a genuine event both are the same second, so the pages did not move.
+ */
+export function claimSecondOf(event: Pick<UsageEvent, 'eventId' | 'requestTime'>): number {
+  return eventIdSecond(event.eventId) ?? Math.floor(Date.parse(event.requestTime) / 1000);
+}
+
+/** Whether an event's requestTime falls in another second than the one its id carries: not as its publisher built it. */
+export function secondDisagrees(event: Pick<UsageEvent, 'eventId' | 'requestTime'>): boolean {
+  const second = eventIdSecond(event.eventId);
+  return second !== undefined && second !== Math.floor(Date.parse(event.requestTime) / 1000);
+}
+
+/** The claim page of an event: a function of its event id alone (and of the stage's shards). */
+export function claimPageOf(event: Pick<UsageEvent, 'eventId' | 'requestTime'>, hash: Buffer, shards: number): string {
+  const second = new Date(claimSecondOf(event) * 1000).toISOString().slice(0, 19);
   return claimPage(second, shards <= 1 ? 0 : hash[0] % shards);
 }

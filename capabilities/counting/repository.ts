@@ -2,13 +2,22 @@
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
+  DeleteCommand,
   GetCommand,
   PutCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { queryAll } from '../aws/query-pages';
-import { AGGREGATOR_ATTRIBUTES as A, claimSeq, itemKey, journalIdOf, TABLE_KEYS } from '../../contracts/table';
+import {
+  AGGREGATOR_ATTRIBUTES as A,
+  claimSeq,
+  itemKey,
+  journalIdOf,
+  PENDING_JOURNALS_PK,
+  pendingJournalIdOf,
+  TABLE_KEYS,
+} from '../../contracts/table';
 import { COUNTER_ATTRIBUTES, HISTOGRAM_SIZE } from '../usage/counters';
 import type { CounterDelta } from './counter-deltas';
 import { MARKER_PREFIX, markerAttribute } from './keys';
@@ -30,6 +39,15 @@ export interface ClaimEntry {
   readonly hashes: Uint8Array;
   /** Concatenated payload fingerprints, one per hash (absent on entries written before fingerprints existed). */
   readonly fingerprints?: Uint8Array;
+}
+
+/** An entry of the pending-journal index: a journal that may be pending (its head says). */
+export interface PendingEntry {
+  readonly journalId: string;
+  /** Epoch ms it was about to turn pending. */
+  readonly since: number;
+  /** Its lease at that moment: before then its own batch is still at work. */
+  readonly leaseUntil: number;
 }
 
 export interface CounterApplyResult {
@@ -149,6 +167,41 @@ export class AggregatorRepository {
         Item: { ...itemKey.journalBody(journalId), [A.journalDeltas]: deltas, [TABLE_KEYS.timeToLive]: this.expiresAt() },
       }),
     );
+  }
+
+  /** Lists the journal in the pending-journal index (before it may turn pending). */
+  async putPendingEntry(journalId: string, since: number, leaseUntil: number): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...itemKey.pendingJournal(journalId),
+          [A.pendingSince]: since,
+          [A.journalLease]: leaseUntil,
+          [TABLE_KEYS.timeToLive]: this.expiresAt(),
+        },
+      }),
+    );
+  }
+
+  /** Removes a journal from the pending-journal index (it is complete, aborted or gone). */
+  async deletePendingEntry(journalId: string): Promise<void> {
+    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: itemKey.pendingJournal(journalId) }));
+  }
+
+  /** The pending-journal index (eventually consistent: an entry written a moment ago may be missing). */
+  async listPendingEntries(): Promise<PendingEntry[]> {
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': TABLE_KEYS.partitionKey },
+      ExpressionAttributeValues: { ':pk': PENDING_JOURNALS_PK },
+    });
+    return items.map((item) => ({
+      journalId: pendingJournalIdOf(String(item[TABLE_KEYS.sortKey])),
+      since: Number(item[A.pendingSince] ?? 0),
+      leaseUntil: Number(item[A.journalLease] ?? 0),
+    }));
   }
 
   async getJournalBody(journalId: string): Promise<Uint8Array | undefined> {

@@ -42,6 +42,7 @@ export function createSqsAggregatorHandler(deps: SqsAggregatorDeps) {
     deps.metrics.addMetric(METRIC.duplicatesSkipped, MetricUnit.Count, result.duplicates);
     deps.metrics.addMetric(METRIC.counterWrites, MetricUnit.Count, result.counterWrites);
     deps.metrics.addMetric(METRIC.poisonMessages, MetricUnit.Count, result.poison.length);
+    deps.metrics.addMetric(METRIC.futureUsageEvents, MetricUnit.Count, result.poison.filter((p) => p.kind === 'future').length);
     deps.metrics.addMetric(METRIC.recordFailures, MetricUnit.Count, retried);
     deps.metrics.addMetric(METRIC.eventConflicts, MetricUnit.Count, result.conflicts.length);
     deps.metrics.addMetric(METRIC.batchPartErrors, MetricUnit.Count, result.errors);

@@ -6,7 +6,8 @@ import { listClients, type ClientRecord } from '../customers/client-store';
 import { dailyQuotaInForce } from '../customers/limits-in-force';
 import { addDays, dayStartMs } from '../usage/calendar-days';
 import { buildMonthlyStatement, writeMonthlyStatement, type WrittenStatement } from '../statements/monthly-statement';
-import { monthSettledBy } from '../statements/months';
+import { monthSettledBy, monthsStillChanging } from '../statements/months';
+import { announceCorrections, type PublishCorrections } from '../statements/correction-events';
 import { dynamoUsageReader, type UsageTable } from '../usage/usage-reader';
 import { averageLatencyMs, p95LatencyMs, percentOf } from '../analytics/usage-stats';
 import { encodeArchive, itemId, itemLine, readArchive, writeArchive, type CounterArchive } from '../archive/counter-archive';
@@ -18,7 +19,8 @@ export type JobMetric =
   | typeof METRIC.dailyRequests
   | typeof METRIC.itemsArchived
   | typeof METRIC.itemsDeleted
-  | typeof METRIC.malformedClientRecords;
+  | typeof METRIC.malformedClientRecords
+  | typeof METRIC.statementCorrections;
 
 export interface DailyJobDeps {
   readonly table: UsageTable;
@@ -30,6 +32,11 @@ export interface DailyJobDeps {
   readonly concurrency?: number;
   /** Lines per archive object. @default 50,000 */
   readonly partItems?: number;
+  /**
+   * Sends `Usage Statement Corrected` events (EventBridge on the stage's alert bus in the Lambda). Without it,
+   * corrections are still recorded and counted in the metric, but not announced.
+   */
+  readonly publishCorrections?: PublishCorrections;
 }
 
 /**
@@ -75,6 +82,13 @@ export interface DailyJobReport {
   readonly itemsDeleted: number;
   /** The month whose last day settled with this day: its statement, written under `statements/`. */
   readonly statement?: WrittenStatement;
+  /**
+   * Every closed month whose counters can still change (the settled one included), recomputed: `corrected` when
+   * its counters differed from its statement and a correction revision was recorded.
+   */
+  readonly statements: readonly { readonly month: string; readonly outcome: WrittenStatement['outcome']; readonly revision: number }[];
+  /** Correction revisions announced by this run (events sent), as `<month> r<revision>`. */
+  readonly announced: readonly string[];
 }
 
 export async function runDailyJob(input: DailyJobInput, deps: DailyJobDeps): Promise<DailyJobReport> {
@@ -133,18 +147,40 @@ export async function runDailyJob(input: DailyJobInput, deps: DailyJobDeps): Pro
     archivedDays.push(archived);
   }
 
-  // 4. When this day settles a month (its last day is `BILLING.settleDays` old), write its statement,
-  // as of the start of the next day so that a rerun on any later date gives the same files.
-  const month = monthSettledBy(input.day);
+  // 4. Monthly statements, as of the start of the next day so that a rerun on any later date gives the same files.
+  // The month this day settles (its last day is `BILLING.settleDays` old) is written; every closed month whose
+  // counters can still change (late events up to the claim retention, journals resumed later) is recomputed,
+  // and a difference is recorded as a correction revision (counted in a metric, announced as an event), so a
+  // statement and its revisions always add up to the counters.
+  const settled = monthSettledBy(input.day);
+  const now = new Date(dayStartMs(addDays(input.day, 1)));
   let statement: WrittenStatement | undefined;
-  if (month) {
-    const now = new Date(dayStartMs(addDays(input.day, 1)));
-    statement = await writeMonthlyStatement(deps.archive, await buildMonthlyStatement(deps, month, { now }));
-    log('statement', { month, outcome: statement.outcome, status: statement.manifest.status, requests: statement.manifest.requests });
+  const statements: DailyJobReport['statements'][number][] = [];
+  const announced: string[] = [];
+  for (const month of monthsStillChanging(input.day)) {
+    const written = await writeMonthlyStatement(deps.archive, await buildMonthlyStatement(deps, month, { now }), {
+      correction: `usage counted after the month closed (daily job for ${input.day})`,
+    });
+    if (month === settled) statement = written;
+    const revision = written.manifest.corrections?.at(-1)?.revision ?? 1;
+    statements.push({ month, outcome: written.outcome, revision });
+    log('statement', { month, outcome: written.outcome, status: written.manifest.status, requests: written.manifest.requests, revision });
+    if (written.outcome === 'corrected') {
+      const correction = written.manifest.corrections?.at(-1);
+      record(METRIC.statementCorrections, 1);
+      log('closed statement corrected', { month, revision, requestsDelta: correction?.requestsDelta, reason: correction?.reason });
+    }
+    if (deps.publishCorrections) {
+      for (const event of await announceCorrections(deps.archive, written.manifest, deps.publishCorrections)) {
+        announced.push(`${event.month} r${event.revision}`);
+      }
+    }
   }
 
   return {
     ...(statement ? { statement } : {}),
+    statements,
+    announced,
     day: input.day,
     retentionDays: input.retentionDays,
     keepFrom,

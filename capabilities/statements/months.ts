@@ -1,5 +1,6 @@
 // UTC calendar months as `YYYY-MM`: their days, and whether late usage can still change them.
 import { BILLING } from '../../contracts/billing';
+import { COUNTERS_FINAL_AFTER_DAYS } from '../../contracts/usage-queue';
 import { addDays, dayRange, utcDay } from '../usage/calendar-days';
 
 export const MONTH_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
@@ -28,4 +29,20 @@ export function openDays(month: string, now: Date, settleDays: number = BILLING.
 export function monthSettledBy(day: string, settleDays: number = BILLING.settleDays): string | undefined {
   const lastDay = addDays(day, -settleDays);
   return monthOf(addDays(lastDay, 1)) !== monthOf(lastDay) ? monthOf(lastDay) : undefined;
+}
+
+/**
+ * The closed months whose counters can still change after closing `day` (late events, resumed journals), oldest
+ * first: every month closed by then (its last day `settleDays` old) whose last day is at most
+ * COUNTERS_FINAL_AFTER_DAYS old. The month settled by `day` itself is the newest of them.
+ */
+export function monthsStillChanging(day: string, settleDays: number = BILLING.settleDays): string[] {
+  const months: string[] = [];
+  for (let month = monthOf(addDays(day, -settleDays)); ; month = monthOf(addDays(`${month}-01`, -1))) {
+    const days = daysOfMonth(month);
+    const lastDay = days[days.length - 1];
+    if (lastDay < addDays(day, -COUNTERS_FINAL_AFTER_DAYS)) break;
+    if (addDays(lastDay, settleDays) <= day) months.unshift(month);
+  }
+  return months;
 }

@@ -1,7 +1,7 @@
 // Reads one client's usage counters: a paginated Query on the client's partition per date range
 // (never a Scan), grouped into days and routes.
 import { queryPages } from '../aws/query-pages';
-import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { itemKey, USAGE_PK_PREFIX } from '../../contracts/table';
 import { countersFromItem, emptyCounters, mergeCounters, type CounterValues } from './counters';
 
@@ -34,7 +34,7 @@ export interface UsageRange {
 export interface UsageReader {
   /** Counters of `clientId` from `from` to `to` (UTC days, both included). */
   readRange(clientId: string, from: string, to: string): Promise<UsageRange>;
-  /** The daily counters of one day (one GetItem). */
+  /** The counters of one day (one Query over the day's items). */
   readDay(clientId: string, day: string): Promise<CounterValues>;
 }
 
@@ -46,9 +46,16 @@ export function counterSortKeyRange(from: string, to: string): { start: string; 
   return { start: itemKey.dayCounter('', from).sk, end: `${itemKey.dayCounter('', to).sk}#~` };
 }
 
-/** Groups counter items (daily and route) by day; items with other sort keys are ignored. */
+/**
+ * Groups counter items (daily and route) by day; items with other sort keys are ignored. A day's total is the
+ * sum of its route items, not its day item: the aggregator writes them in separate requests (routes first), so
+ * a read between them would see routes above the day total. Summing what the routes hold makes every view of
+ * one read agree with itself (totals, percentages, the daily series, summaries, statements), and once a batch
+ * is done the day item holds that same sum. The day item counts only where a day has no route items at all.
+ */
 export function usageFromItems(items: readonly Record<string, unknown>[]): Map<string, DayUsage> {
   const days = new Map<string, DayUsage>();
+  const dayItems = new Map<string, CounterValues>();
   for (const item of items) {
     const match = COUNTER_SK.exec(String(item.sk));
     if (!match) continue;
@@ -59,37 +66,40 @@ export function usageFromItems(items: readonly Record<string, unknown>[]): Map<s
       days.set(day, usage);
     }
     const counters = countersFromItem(item);
-    if (route === undefined) mergeCounters(usage.total, counters);
+    if (route === undefined) dayItems.set(day, mergeCounters(dayItems.get(day) ?? emptyCounters(), counters));
     else usage.routes.set(route, mergeCounters(usage.routes.get(route) ?? emptyCounters(), counters));
+  }
+  for (const usage of days.values()) {
+    if (usage.routes.size === 0) mergeCounters(usage.total, dayItems.get(usage.day) ?? emptyCounters());
+    else for (const counters of usage.routes.values()) mergeCounters(usage.total, counters);
   }
   return days;
 }
 
 export function dynamoUsageReader(table: UsageTable): UsageReader {
+  // Route items come along even when only daily totals are wanted: a filter cannot use the sort key,
+  // and filtered items are billed anyway.
+  const readRange = async (clientId: string, from: string, to: string): Promise<UsageRange> => {
+    const { start, end } = counterSortKeyRange(from, to);
+    const items: Record<string, unknown>[] = [];
+    const cost: ReadCost = { pages: 0, items: 0, capacityUnits: 0 };
+    for await (const page of queryPages(table.db, {
+      TableName: table.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :start AND :end',
+      ExpressionAttributeValues: { ':pk': `${USAGE_PK_PREFIX}${clientId}`, ':start': start, ':end': end },
+      ReturnConsumedCapacity: 'TOTAL',
+    })) {
+      cost.pages += 1;
+      cost.items += page.Items?.length ?? 0;
+      cost.capacityUnits += page.ConsumedCapacity?.CapacityUnits ?? 0;
+      items.push(...(page.Items ?? []));
+    }
+    return { days: usageFromItems(items), cost };
+  };
   return {
-    // Route items come along even when only daily totals are wanted: a filter cannot use the sort key,
-    // and filtered items are billed anyway.
-    async readRange(clientId, from, to) {
-      const { start, end } = counterSortKeyRange(from, to);
-      const items: Record<string, unknown>[] = [];
-      const cost: ReadCost = { pages: 0, items: 0, capacityUnits: 0 };
-      for await (const page of queryPages(table.db, {
-        TableName: table.tableName,
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :start AND :end',
-        ExpressionAttributeValues: { ':pk': `${USAGE_PK_PREFIX}${clientId}`, ':start': start, ':end': end },
-        ReturnConsumedCapacity: 'TOTAL',
-      })) {
-        cost.pages += 1;
-        cost.items += page.Items?.length ?? 0;
-        cost.capacityUnits += page.ConsumedCapacity?.CapacityUnits ?? 0;
-        items.push(...(page.Items ?? []));
-      }
-      return { days: usageFromItems(items), cost };
-    },
-
-    async readDay(clientId, day) {
-      const result = await table.db.send(new GetCommand({ TableName: table.tableName, Key: itemKey.dayCounter(clientId, day) }));
-      return countersFromItem(result.Item);
-    },
+    readRange,
+    // The day's items, summed like readRange's (one Query on the day's sort keys), so today's count agrees with
+    // the routes of any other read.
+    readDay: async (clientId, day) => (await readRange(clientId, day, day)).days.get(day)?.total ?? emptyCounters(),
   };
 }

@@ -192,6 +192,12 @@ export class Monitoring extends Construct {
         props.routeFunctions.metricUsageEventsDropped(),
         1,
       ),
+      statementCorrections: this.alarm(
+        'StatementCorrectionsAlarm',
+        'The daily job recorded a correction revision of a closed monthly statement: usage was counted after the month closed (billing may need an adjustment).',
+        props.dailyJob.job.metricOfService(METRIC.statementCorrections, { period: Duration.days(1), statistic: cw.Stats.SUM }),
+        1,
+      ),
     };
   }
 
@@ -298,6 +304,7 @@ export class Monitoring extends Construct {
         search(METRIC.duplicatesSkipped),
         search(METRIC.counterWrites),
         search(METRIC.poisonMessages),
+        search(METRIC.futureUsageEvents),
         search(METRIC.recordFailures),
         search(METRIC.eventConflicts),
         search(METRIC.batchPartErrors),
@@ -313,6 +320,7 @@ export class Monitoring extends Construct {
         search(METRIC.dailyRequests),
         search(METRIC.itemsArchived),
         search(METRIC.itemsDeleted),
+        search(METRIC.statementCorrections),
         // Authorizer and daily job alike (SEARCH spans services).
         search(METRIC.malformedClientRecords),
       ]),

@@ -33,6 +33,8 @@ export interface QuotaAlertsProps {
   readonly table: dynamodb.ITableV2;
   /** The aggregator: its alert step claims outbox items and puts events on the bus. */
   readonly aggregator: lambda.Function;
+  /** The daily job: it announces corrections of closed monthly statements (`Usage Statement Corrected`) on the bus. */
+  readonly statementPublisher?: lambda.Function;
 }
 
 /** Delivery to a target: EventBridge retries with backoff this often, for at most this long, then the DLQ. */
@@ -89,15 +91,25 @@ export class QuotaAlerts extends Construct {
       onFailure: new destinations.SqsDestination(this.deadLetterQueue),
       retryAttempts: 0, // the next scheduled run is the retry
     });
-    // (capabilities/alerts/sweeper.ts: the client list and the outbox are queried, each client-day's counter is got by key.)
-    grantTable(props.table, this.sweeper.function, { read: ['clients', 'alerts'], get: ['counters'], write: ['alerts'] });
+    // (capabilities/alerts/sweeper.ts: the client list and the outbox are queried, each client's counters of every day
+    // that can still receive events in one Query.)
+    grantTable(props.table, this.sweeper.function, { read: ['clients', 'alerts', 'counters'], write: ['alerts'] });
     this.bus.grantPutEventsTo(this.sweeper.function);
 
-    // Only those two may put events on the bus: no other principal of the account can forge a quota alert
-    // (an explicit Deny beats any identity policy; the Allow names who may).
+    // The daily job: PutEvents on this bus for its statement corrections (capabilities/statements/correction-events.ts).
+    const publisherRole = props.statementPublisher?.role;
+    if (props.statementPublisher) {
+      if (!publisherRole)
+        throw new Error(`the statement publisher needs a role to be named on the alert bus: got ${props.statementPublisher.node.path}`);
+      this.bus.grantPutEventsTo(props.statementPublisher);
+      props.statementPublisher.addEnvironment(ENV_VARIABLES.alertBusName, this.bus.eventBusName);
+    }
+
+    // Only those may put events on the bus: no other principal of the account can forge a quota alert or a
+    // statement correction (an explicit Deny beats any identity policy; the Allow names who may).
     const aggregatorRole = props.aggregator.role;
     if (!aggregatorRole) throw new Error(`the aggregator needs a role to be named on the alert bus: got ${props.aggregator.node.path}`);
-    this.senderRoleArns = [aggregatorRole.roleArn, this.sweeper.role.roleArn];
+    this.senderRoleArns = [aggregatorRole.roleArn, this.sweeper.role.roleArn, ...(publisherRole ? [publisherRole.roleArn] : [])];
     this.bus.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'AlertSendersOnly',

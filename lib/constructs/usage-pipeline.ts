@@ -71,6 +71,8 @@ export class UsagePipeline extends Construct {
       read: ['claims', 'journals'],
       get: ['counters'],
       write: ['counters', 'claims', 'journals'],
+      // A journal's entry in the pending-journal index is removed once it is complete (JOURNAL#PENDING).
+      delete: ['journals'],
     });
 
     // Batch size and window from the stage; failed records are retried alone, not the whole batch.

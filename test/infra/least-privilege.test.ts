@@ -109,10 +109,10 @@ describe('table grants by function (each from its code: test/infra/grants-cover-
     expect(grantsOf(only(SERVICE.authorizer))).toEqual({ 'KEY#*': ['dynamodb:GetItem'], 'USAGE#*': ['dynamodb:GetItem'] });
   });
 
-  test('aggregator: claims and journals read and written, counters got and written, alert outbox written, client override read; nothing deleted', () => {
+  test('aggregator: claims and journals read and written, counters got and written, alert outbox written, client override read; only journal items deleted (the pending-journal index)', () => {
     expect(grantsOf(only(SERVICE.aggregator))).toEqual({
       'CLAIM#*': both(READ, WRITE),
-      'JOURNAL#*': both(READ, WRITE),
+      'JOURNAL#*': both(READ, WRITE, ['dynamodb:DeleteItem']),
       'USAGE#*': both(['dynamodb:GetItem'], WRITE),
       'ALERTS#*': WRITE,
       'CLIENTS [pk, sk, override]': ['dynamodb:GetItem'],

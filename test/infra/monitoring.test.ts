@@ -22,7 +22,7 @@ describe.each(STAGE_NAMES)('monitoring (%s)', (stageName) => {
 
   test('every alarm notifies the topic when it fires and when it clears', () => {
     const [topicId] = onlyResource(template(), 'AWS::SNS::Topic');
-    expect(alarms()).toHaveLength(9); // 7 here, 2 of the quota alerts (lib/constructs/quota-alerts.ts)
+    expect(alarms()).toHaveLength(10); // 8 here, 2 of the quota alerts (lib/constructs/quota-alerts.ts)
     for (const alarm of alarms()) {
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
       expect(alarm.Properties.OKActions).toEqual([{ Ref: topicId }]);
@@ -39,6 +39,17 @@ describe.each(STAGE_NAMES)('monitoring (%s)', (stageName) => {
       );
       expect(alarm.Properties).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', Statistic: 'Maximum' });
     }
+  });
+
+  test('a correction of a closed monthly statement alarms (issue 19, edge 2)', () => {
+    const [alarm] = alarmOn(METRIC.statementCorrections);
+    expect(alarm.Properties).toMatchObject({
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Statistic: 'Sum',
+      Period: 86_400,
+      Dimensions: [{ Name: 'service', Value: SERVICE.dailyJob }],
+    });
   });
 
   test('queue age: the oldest usage event waiting 5 minutes alarms', () => {

@@ -54,8 +54,8 @@ describe.each(['dev', 'prod'] as const)('%s', (stageName) => {
     expect(resourcesOf(template(), 'AWS::Events::Rule')).toEqual({});
   });
 
-  test('the aggregator and the sweeper may put events on that bus only, and know its name', () => {
-    for (const service of [SERVICE.aggregator, SERVICE.alertSweeper]) {
+  test('the aggregator, the sweeper and the daily job (statement corrections) may put events on that bus only, and know its name', () => {
+    for (const service of [SERVICE.aggregator, SERVICE.alertSweeper, SERVICE.dailyJob]) {
       const statements = putEventsStatements(template(), service);
       expect(statements).toEqual([{ Effect: 'Allow', Action: 'events:PutEvents', Resource: { 'Fn::GetAtt': [busId(template()), 'Arn'] } }]);
       const [, fn] = functionByService(template(), service)[0];
@@ -71,18 +71,20 @@ describe.each(['dev', 'prod'] as const)('%s', (stageName) => {
       Arn: { 'Fn::GetAtt': [sweeperId, 'Arn'] },
       DeadLetterConfig: { Arn: { 'Fn::GetAtt': [expect.stringMatching(/^QuotaAlertsDeadLetterQueue/), 'Arn'] } },
     });
-    // capabilities/alerts/sweeper.ts: the client list and the outbox queried, each client-day's counter got by key,
-    // outbox items claimed (conditional Put) and marked sent (Update).
+    // capabilities/alerts/sweeper.ts: the client list and the outbox queried, each client's counters of the days that
+    // can still receive events queried, outbox items claimed (conditional Put) and marked sent (Update).
     expect(tableGrants(roleStatements(template(), roleOfFunction(sweeper)))).toEqual({
       'ALERTS#*': ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
       CLIENTS: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
-      'USAGE#*': ['dynamodb:GetItem'],
+      'USAGE#*': ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
     });
   });
 
-  test('the bus takes events from the aggregator and the sweeper only: its policy denies every other principal', () => {
+  test('the bus takes events from the aggregator, the sweeper and the daily job only: its policy denies every other principal', () => {
     const roleOf = (service: string) => roleOfFunction(functionByService(template(), service)[0][1]);
-    const senders = [SERVICE.aggregator, SERVICE.alertSweeper].map((service) => ({ 'Fn::GetAtt': [roleOf(service), 'Arn'] }));
+    const senders = [SERVICE.aggregator, SERVICE.alertSweeper, SERVICE.dailyJob].map((service) => ({
+      'Fn::GetAtt': [roleOf(service), 'Arn'],
+    }));
     const policies = Object.values(resourcesOf(template(), 'AWS::Events::EventBusPolicy'));
     expect(policies.every((p) => p.Properties.EventBusName.Ref === busId(template()))).toBe(true);
     const statements = policies.map((p) => p.Properties.Statement as Statement & { Principal: unknown });

@@ -1,13 +1,15 @@
 // Keeps the simulator's DynamoDB model honest: the same operation sequences — random calls of every
 // repository operation the aggregator uses, then whole aggregator batches — run against the model and
 // against DynamoDB Local, and must give identical answers, identical errors and identical tables.
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import type { UsageEvent } from '../../contracts/usage-event';
 import { emptyCounters } from '../../capabilities/usage/counters';
 import { createAggregator } from '../../capabilities/counting/exactly-once';
 import { AggregatorRepository, type JournalStatus } from '../../capabilities/counting/repository';
 import { detectThresholdCrossings, resendPending } from '../../capabilities/alerts/threshold-crossings';
+import { sweepAlerts } from '../../capabilities/alerts/sweeper';
+import { clientItem, counters, dayItems } from '../capabilities/analytics/fixtures';
 import type { RunningService } from '../../local/services/child-service';
 import { startDynamoDbLocal } from '../../local/services/dynamodb-local';
 import { seededRandom } from '../../sim/random';
@@ -70,6 +72,9 @@ const operation = fc.oneof(
   fc.record({ op: fc.constant('heads'), ids: fc.uniqueArray(journal, { maxLength: 3 }) }),
   fc.record({ op: fc.constant('body'), journal, bytes: fc.uint8Array({ maxLength: 32 }) }),
   fc.record({ op: fc.constant('getBody'), journal }),
+  fc.record({ op: fc.constant('list'), journal, since: fc.integer({ min: 0, max: 100 }), lease: fc.integer({ min: 0, max: 200 }) }),
+  fc.record({ op: fc.constant('unlist'), journal }),
+  fc.record({ op: fc.constant('pending') }),
   fc.record({
     op: fc.constant('counter'),
     journal,
@@ -98,6 +103,12 @@ function perform(repo: AggregatorRepository, o: Operation): Promise<unknown> {
       return repo.putJournalBody(o.journal, o.bytes);
     case 'getBody':
       return repo.getJournalBody(o.journal);
+    case 'list':
+      return repo.putPendingEntry(o.journal, o.since, o.lease);
+    case 'unlist':
+      return repo.deletePendingEntry(o.journal);
+    case 'pending':
+      return repo.listPendingEntries();
     case 'counter': {
       const values = { ...emptyCounters(), requests: o.requests, latencySumMs: o.requests * 3 };
       return repo.applyCounter(
@@ -181,7 +192,7 @@ test('whole aggregator batches (duplicates, shared pages, two days) leave identi
 
 test('alert outbox operations (conditional claim, mark sent, resend through a filtered Query) agree with DynamoDB Local', async () => {
   const step = fc.record({
-    op: fc.constantFrom('detect', 'resend'),
+    op: fc.constantFrom('detect', 'resend', 'sweep'),
     client: fc.constantFrom('client-1', 'client-2'),
     requests: fc.integer({ min: 0, max: 12 }),
     fail: fc.boolean(),
@@ -191,8 +202,20 @@ test('alert outbox operations (conditional claim, mark sent, resend through a fi
       const table = await freshTable(clients.raw, 'diffalerts');
       const model = new TableModel();
       const modelDb = { send: async (c: object) => model.execute(c) } as unknown as DynamoDBDocumentClient;
+      // Clients and counters for the sweeper's Query over a range of days (route items come along and are skipped).
+      const seed = [
+        clientItem('client-1'),
+        clientItem('client-2'),
+        ...dayItems('client-1', '2026-11-27', { 'GET /v1/hello': counters(9) }),
+        ...dayItems('client-2', '2026-11-10', { 'GET /v1/hello': counters(5), 'POST /v1/quotes': counters(3) }),
+        ...dayItems('client-2', '2026-11-01', { 'GET /v1/hello': counters(10) }),
+      ];
+      for (const item of seed) {
+        model.execute(new PutCommand({ TableName: table, Item: item }));
+        await clients.doc.send(new PutCommand({ TableName: table, Item: item }));
+      }
       for (const s of steps) {
-        const run = (db: DynamoDBDocumentClient) => {
+        const run = (db: DynamoDBDocumentClient): Promise<unknown> => {
           const deps = {
             table: { db, tableName: table },
             send: async () => {
@@ -201,6 +224,7 @@ test('alert outbox operations (conditional claim, mark sent, resend through a fi
             quotaFor: () => 10,
             clock: () => 1_000,
           };
+          if (s.op === 'sweep') return sweepAlerts(deps, { now: new Date('2026-11-28T00:10:00Z'), allDays: s.requests % 2 === 0 });
           return s.op === 'detect'
             ? detectThresholdCrossings(deps, [{ clientId: s.client, plan: 'standard', day: '2026-11-27', requests: s.requests }])
             : resendPending(deps, '2026-11-27');

@@ -10,6 +10,7 @@ import { problem } from '../problem';
 import { metrics } from '../../aws/powertools';
 import type { OverrideLimits } from '../../../contracts/overrides';
 import { readClientContext } from '../../authorizer/client-context';
+import { usageEventId } from '../../../contracts/usage-event';
 
 /** A route invoked without the authorizer's client: fail closed (500), never guess a client. */
 export class MissingClientContextError extends Error {
@@ -24,6 +25,12 @@ export interface RequestState {
   /** `GET /v1/hello`: the resource template, never the raw path. */
   readonly routeKey: string;
   readonly requestId: string;
+  /**
+   * The usage event's id (`usageEventId`): the request's second and API Gateway's extended request id, which no
+   * caller can set (a caller may set `x-amzn-RequestId`, which becomes the request id, and an event id is counted
+   * once). The request id where an event has no extended one.
+   */
+  readonly eventId: string;
   readonly clientId: string;
   readonly plan: string;
   readonly usedToday?: number;
@@ -93,17 +100,20 @@ export function requestState(route: RouteDefinition): HttpMiddleware {
         metrics.publishStoredMetrics();
         throw new MissingClientContextError();
       }
+      const requestTime = epoch ? new Date(epoch) : new Date();
+      const requestId = event.requestContext?.requestId ?? context.awsRequestId;
       states.set(event, {
         route,
         routeKey: key,
-        requestId: event.requestContext?.requestId ?? context.awsRequestId,
+        requestId,
+        eventId: usageEventId(requestTime, event.requestContext?.extendedRequestId || requestId),
         clientId,
         plan: caller.plan ?? 'unknown',
         usedToday: caller.usedToday,
         usageDay: caller.usageDay,
         override: caller.override,
         sourceIp: event.requestContext?.identity?.sourceIp ?? 'unknown',
-        requestTime: epoch ? new Date(epoch) : new Date(),
+        requestTime,
         startedAt: process.hrtime.bigint(),
       });
       // API Gateway only sends this function its own route; anything else is a wiring mistake or a

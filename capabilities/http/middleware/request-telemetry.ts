@@ -73,7 +73,7 @@ export function usageTracker(options: TelemetryOptions): HttpMiddleware {
     if (!state) return;
     const event: UsageEvent = {
       v: 1,
-      eventId: state.requestId,
+      eventId: state.eventId,
       clientId: state.clientId,
       plan: state.plan,
       route: state.routeKey,

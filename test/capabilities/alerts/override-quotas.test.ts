@@ -93,6 +93,6 @@ test("the sweeper measures an override client's counters against the override", 
   const { PutCommand } = await import('@aws-sdk/lib-dynamodb');
   await db.send(new PutCommand({ TableName: store.tableName, Item: { ...itemKey.dayCounter(client.clientId, day), requests: 85 } }));
   const sent: ThresholdCrossed[] = [];
-  await sweepAlerts({ table: store, send: async (events) => void sent.push(...events) }, { now, days: 1 });
+  await sweepAlerts({ table: store, send: async (events) => void sent.push(...events) }, { now, allDays: false });
   expect(sent.map((e) => [e.threshold, e.quota, e.used])).toEqual([[80, 100, 85]]);
 });

@@ -188,7 +188,7 @@ describe('usageDaily', () => {
   it('returns exactly N days ending today, oldest first, zero-filled, across a leap day', async () => {
     const items = [
       counterItem('cl_a', '2024-02-29', undefined, counters(7, { latencySumMs: 71 })),
-      counterItem('cl_a', '2024-02-29', HELLO, counters(7)),
+      counterItem('cl_a', '2024-02-29', HELLO, counters(7, { latencySumMs: 71 })),
     ];
     const body = await usageDaily({ clientId: 'cl_a', query: { days: '3' }, today: '2024-03-01' }, memoryReader(items));
     expect(usageDailyResponse.parse(body)).toEqual(body);

@@ -35,7 +35,9 @@ test('an event older than the claim retention (less a day) is refused with a rea
     { remainingTimeMs: 10_000 },
   );
   expect(result.failures).toEqual(['old']);
-  expect(result.poison).toEqual([{ id: 'old', reason: 'older than the claim retention: cannot be checked for duplicates' }]);
+  expect(result.poison).toEqual([
+    { id: 'old', reason: 'older than the claim retention: cannot be checked for duplicates', kind: 'too-old' },
+  ]);
   expect(result.counted).toBe(1);
   const counted = model.items('usage').filter((item) => String(item.pk) === 'USAGE#client-1' && !String(item.sk).includes('ROUTE'));
   expect(counted.map((item) => [item.sk, item.requests])).toEqual([[`DAY#${young.day}`, 1]]);

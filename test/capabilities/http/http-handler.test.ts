@@ -7,7 +7,7 @@ import { handler as quotes } from '../../../functions/quotes/handler';
 import { helloRoute } from '../../../contracts/routes/hello';
 import { createHttpHandler } from '../../../capabilities/http/http-handler';
 import { metrics } from '../../../capabilities/aws/powertools';
-import { usageEventV1 } from '../../../contracts/usage-event';
+import { eventIdSecond, usageEventId, usageEventV1 } from '../../../contracts/usage-event';
 import { METRIC } from '../../../contracts/metrics';
 import { apiEvent, lambdaContext } from '../../support/api-event';
 
@@ -65,7 +65,7 @@ describe('success', () => {
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
       v: 1,
-      eventId: 'req-1',
+      eventId: usageEventId(new Date(events[0].requestTime), 'req-1'),
       clientId: 'cl_a',
       plan: 'standard',
       route: 'GET /v1/hello',
@@ -73,6 +73,22 @@ describe('success', () => {
       status: 200,
     });
     expect(events[0].day).toBe(events[0].requestTime.slice(0, 10));
+  });
+
+  // A caller may set x-amzn-RequestId, and API Gateway then uses it as $context.requestId: in the event id it would
+  // let a client send requests that count as one (an event id is claimed once). The extended request id is
+  // API Gateway's own, which no caller can set; the request's second before it names the id's claim page.
+  test('the usage event id is the request second and API Gateway’s extended request id, not the request id a caller can choose', async () => {
+    const at = Date.UTC(2026, 10, 30, 23, 59, 59, 900);
+    const withIds = (extendedRequestId: string) => {
+      const event = apiEvent({ method: 'GET', path: '/v1/hello', requestId: 'chosen-by-the-caller', requestTimeEpoch: at });
+      return { ...event, requestContext: { ...event.requestContext, extendedRequestId } };
+    };
+    await hello(withIds('BQGojGUAIAMFa1A='), lambdaContext());
+    await hello(withIds('BQGojGUAIAMFa2B='), lambdaContext());
+    const second = Math.floor(at / 1000).toString(36);
+    expect(sentEvents().map((e) => e.eventId)).toEqual([`${second}.BQGojGUAIAMFa1A=`, `${second}.BQGojGUAIAMFa2B=`]);
+    expect(sentEvents().map((e) => eventIdSecond(e.eventId))).toEqual([Math.floor(at / 1000), Math.floor(at / 1000)]);
   });
 
   test('the name is optional', async () => {
@@ -222,7 +238,7 @@ describe('server errors and the usage queue', () => {
     });
     expect(result.body).not.toContain('swordfish');
     expect(result.body).not.toContain('at ');
-    expect(sentEvents()).toEqual([expect.objectContaining({ eventId: 'req-500', status: 500 })]);
+    expect(sentEvents()).toEqual([expect.objectContaining({ eventId: expect.stringMatching(/^[0-9a-z]+\.req-500$/), status: 500 })]);
   });
 
   test('SQS failing after retries: the client still gets 200, the drop is counted', async () => {

@@ -29,6 +29,8 @@ const UNUSED_GRANT_REASONS: Readonly<Record<string, string>> = {
     'Recovery paths of the exactly-once protocol (an unknown claim-append outcome re-reads the claim page, a journal resumed or finished) and the get/write intents granted together; exercised on DynamoDB Local by test/capabilities/counting, not reached by a healthy twin run.',
   'daily-job dynamodb:*':
     'Archive and re-close paths (counters older than the retention, a closed day run again) and the read/write intents granted together; a fresh twin has nothing old enough to archive; test/capabilities/daily-job covers them on DynamoDB Local.',
+  'daily-job events:PutEvents':
+    "Announces corrections of closed monthly statements on the alert bus (capabilities/statements/correction-events.ts); the twin's daily job is given no bus and a fresh twin has no closed month to correct; test/capabilities/daily-job/statement-corrections.test.ts covers it.",
   'daily-job s3:ListBucket': 'Lets a missing archive object read as 404 (NoSuchKey) instead of 403 when a day is closed again.',
   'alert-sweeper *':
     "The sweeper's resend and recompute paths run only after an alert step failed; test/capabilities/alerts covers them. The twin's alert steps did not fail.",

@@ -1,5 +1,5 @@
 // Deterministic usage-event workloads: Zipf-skewed clients and routes, a steady request rate.
-import type { UsageEvent } from '../../../../contracts/usage-event';
+import { type UsageEvent, usageEventId } from '../../../../contracts/usage-event';
 
 export { seededRandom as mulberry32 } from '../../../../sim/random';
 import { seededRandom as mulberry32 } from '../../../../sim/random';
@@ -61,7 +61,9 @@ export function generateEvents(options: WorkloadOptions): UsageEvent[] {
     const method = routeIndex % 3 === 0 ? 'POST' : 'GET';
     events.push({
       v: 1,
-      eventId: `${hex()}-${hex().slice(0, 4)}-${hex().slice(0, 4)}-${hex()}${hex().slice(0, 4)}`,
+      // As the publisher builds it: the request second, then a stand-in for API Gateway's extended request id (the same
+      // draws as before ids carried their second, so every workload keeps its clients, routes and times).
+      eventId: usageEventId(at, `${hex()}-${hex().slice(0, 4)}-${hex().slice(0, 4)}-${hex()}${hex().slice(0, 4)}`),
       clientId: `client-${String(clients()).padStart(4, '0')}`,
       plan: 'standard',
       route: `${method} /v1/resource-${routeIndex}`,

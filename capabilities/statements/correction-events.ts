@@ -1,0 +1,86 @@
+// Announces each correction revision of a closed month's statement: one `Usage Statement Corrected` event per
+// revision on the stage's alert bus, at least once. A revision is announced when its marker object
+// (`statements/month=M/corrections/rN.announced.json`) exists; the marker is written only after the event was
+// accepted, so a crash in between sends the same event (same `detail.eventId`) again on the next run.
+import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { STATEMENT_EVENTS } from '../../contracts/billing';
+import { type CounterArchive, getObject, putVerified } from '../archive/counter-archive';
+import { type StatementManifest, statementKeys } from './statement-files';
+
+export interface StatementCorrected {
+  /** Stable per month and revision: consumers dedupe on it. */
+  readonly eventId: string;
+  readonly month: string;
+  readonly revision: number;
+  readonly reason: string;
+  readonly clients: number;
+  /** Requests of this revision; `previousRequests` those of the one before it (revision 1 is the closed statement). */
+  readonly requests: number;
+  readonly previousRequests: number;
+  readonly requestsDelta: number;
+  /** The manifest listing every revision's files. */
+  readonly manifestKey: string;
+}
+
+/** Sends events; must throw unless every one was accepted. */
+export type PublishCorrections = (events: readonly StatementCorrected[]) => Promise<void>;
+
+const markerKey = (month: string, revision: number) =>
+  `${statementKeys(month).manifest.replace(/manifest\.json$/, '')}corrections/r${revision}.announced.json`;
+
+/** The events of every correction the manifest lists (pure). */
+export function correctionEvents(manifest: StatementManifest): StatementCorrected[] {
+  return (manifest.corrections ?? []).map((c) => ({
+    eventId: `usage-statement-corrected:${manifest.month}:r${c.revision}`,
+    month: manifest.month,
+    revision: c.revision,
+    reason: c.reason,
+    clients: c.clients,
+    requests: c.requests,
+    previousRequests: c.requests - c.requestsDelta,
+    requestsDelta: c.requestsDelta,
+    manifestKey: statementKeys(manifest.month).manifest,
+  }));
+}
+
+/** Sends the events of the manifest's corrections not announced yet, then marks them; returns those sent. */
+export async function announceCorrections(
+  archive: CounterArchive,
+  manifest: StatementManifest,
+  publish: PublishCorrections,
+): Promise<StatementCorrected[]> {
+  const unannounced: StatementCorrected[] = [];
+  for (const event of correctionEvents(manifest)) {
+    if (!(await getObject(archive, markerKey(event.month, event.revision)))) unannounced.push(event);
+  }
+  if (unannounced.length === 0) return [];
+  await publish(unannounced);
+  await putVerified(
+    archive,
+    unannounced.map((event) => ({
+      key: markerKey(event.month, event.revision),
+      body: Buffer.from(`${JSON.stringify(event)}\n`),
+      contentType: 'application/json',
+    })),
+  );
+  return unannounced;
+}
+
+/** PutEvents to `eventBusName` (10 entries per call); any refused entry fails the send. */
+export function eventBridgePublisher(client: EventBridgeClient, eventBusName: string): PublishCorrections {
+  return async (events) => {
+    for (let i = 0; i < events.length; i += 10) {
+      const result = await client.send(
+        new PutEventsCommand({
+          Entries: events.slice(i, i + 10).map((event) => ({
+            EventBusName: eventBusName,
+            Source: STATEMENT_EVENTS.source,
+            DetailType: STATEMENT_EVENTS.detailType,
+            Detail: JSON.stringify(event),
+          })),
+        }),
+      );
+      if ((result.FailedEntryCount ?? 0) > 0) throw new Error(`EventBridge refused ${result.FailedEntryCount} statement event(s)`);
+    }
+  };
+}

@@ -24,6 +24,29 @@ export interface AlertTargets {
   };
 }
 
+/**
+ * Logs and traces of a stage, each a line of the bill (`npm run cost`, docs/scale.md "What it costs"). Every function
+ * logs in Lambda's JSON format (its application level is `logLevel`), which is what lets Lambda filter the platform lines.
+ */
+export interface TelemetrySettings {
+  /**
+   * Lambda's own lines per invocation: `INFO` writes START and REPORT (duration, memory) for every invocation; `WARN`
+   * keeps only Lambda's warnings and errors (timeouts, crashes, out of memory). Duration, errors and throttles stay in
+   * Lambda's CloudWatch metrics either way.
+   */
+  readonly lambdaSystemLogLevel: 'INFO' | 'WARN';
+  /**
+   * API Gateway's access log, one JSON line per request (never the key). The only record of the requests API Gateway
+   * answers itself (401, 403, 429); the route functions log the ones they answer.
+   */
+  readonly accessLog: boolean;
+  /**
+   * X-Ray traces of API Gateway and every function it invokes: `reservoirPerSecond` requests a second are traced
+   * first, then `rate` (0–1) of the rest. Both 0 turns tracing off. Lambda's default is 1 a second and 5 %.
+   */
+  readonly tracing: { readonly reservoirPerSecond: number; readonly rate: number };
+}
+
 export interface StageConfig {
   readonly stageName: StageName;
   /** Keep the table and bucket when the stack is deleted, and turn on deletion protection. */
@@ -67,6 +90,8 @@ export interface StageConfig {
   readonly authorizerReservedConcurrency?: number;
   /** AWS WAF web ACL on the stage (contracts/waf.ts): on in prod, off in dev to keep its cost at zero. */
   readonly waf: WafSettings;
+  /** What the stage records about requests besides their counts; each choice is a line of `npm run cost`. */
+  readonly telemetry: TelemetrySettings;
   /** Origins allowed by CORS; empty means no CORS headers. Never `*` in prod. */
   readonly corsOrigins: readonly string[];
   /** When the daily job runs (UTC). */
@@ -114,6 +139,8 @@ export const STAGES: Record<StageName, StageConfig> = {
     logLevel: 'DEBUG',
     stageThrottle: { ratePerSecond: 100, burst: 200 },
     waf: WAF_DEFAULTS,
+    // Everything recorded: dev is where requests are followed one by one.
+    telemetry: { lambdaSystemLogLevel: 'INFO', accessLog: true, tracing: { reservoirPerSecond: 1, rate: 0.05 } },
     corsOrigins: ['http://localhost:3000'],
   },
   prod: {
@@ -129,7 +156,12 @@ export const STAGES: Record<StageName, StageConfig> = {
     // the window; dev keeps 5 s (the twin, tests). See bench/README.md, "Aggregation".
     usageBatchWindowSeconds: 30,
     authorizerReservedConcurrency: 50,
-    waf: { ...WAF_DEFAULTS, enabled: true },
+    // WAF logs only what a rule blocked: every allowed request is in the access log already (same source IP,
+    // user agent, status); counts by rule stay in WAF's metrics and sampled requests.
+    waf: { ...WAF_DEFAULTS, enabled: true, logging: 'blocked' },
+    // Platform lines off (their facts are Lambda's metrics); access log on (the record of gateway-answered
+    // requests); 1 % of requests traced, no per-second reservoir (1 a second alone is ~2.6 M traces, $13 a month).
+    telemetry: { lambdaSystemLogLevel: 'WARN', accessLog: true, tracing: { reservoirPerSecond: 0, rate: 0.01 } },
     corsOrigins: [],
   },
 };
@@ -151,6 +183,12 @@ export function validateStageConfig(config: StageConfig): StageConfig {
   if (!Number.isInteger(retention) || retention < MIN_RETENTION_DAYS || retention > MAX_RETENTION_DAYS) {
     throw new Error(
       `retentionDays of stage ${config.stageName} must be a whole number of days from ${MIN_RETENTION_DAYS} (twice the claim retention of ${CLAIM_RETENTION_DAYS} days) to ${MAX_RETENTION_DAYS}: got ${retention}`,
+    );
+  }
+  const { reservoirPerSecond, rate } = config.telemetry.tracing;
+  if (!Number.isInteger(reservoirPerSecond) || reservoirPerSecond < 0 || !(rate >= 0 && rate <= 1)) {
+    throw new Error(
+      `telemetry.tracing of stage ${config.stageName} needs a whole reservoirPerSecond ≥ 0 and a rate from 0 to 1: got ${JSON.stringify(config.telemetry.tracing)}`,
     );
   }
   if (config.stageName === 'prod' && config.corsOrigins.includes('*')) {

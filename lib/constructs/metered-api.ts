@@ -7,6 +7,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import * as z from 'zod';
+import { ACCESS_LOG_FIELDS } from '../../contracts/access-log';
 import { CORS_PREFLIGHT } from '../../contracts/cors';
 import { GATEWAY_RESPONSES, gatewayDetailTemplate, gatewayProblemBody, PROBLEM_CONTENT_TYPE } from '../../contracts/gateway-responses';
 import { SECURITY_HEADERS } from '../../contracts/security-headers';
@@ -27,28 +28,6 @@ export interface MeteredApiProps {
 }
 
 /** The header clients send their API key in; the authorizer's only identity source. */
-
-/**
- * Access-log fields: who called what and how it ended. The key value (`$context.identity.apiKey`) is
- * deliberately absent; the client is identified by the authorizer's principal (clientId).
- */
-export const ACCESS_LOG_FIELDS: Record<string, string> = {
-  requestId: '$context.requestId',
-  extendedRequestId: '$context.extendedRequestId',
-  requestTime: '$context.requestTime',
-  sourceIp: '$context.identity.sourceIp',
-  userAgent: '$context.identity.userAgent',
-  httpMethod: '$context.httpMethod',
-  resourcePath: '$context.resourcePath',
-  status: '$context.status',
-  responseLength: '$context.responseLength',
-  responseLatency: '$context.responseLatency',
-  integrationLatency: '$context.integration.latency',
-  clientId: '$context.authorizer.principalId',
-  plan: '$context.authorizer.plan',
-  errorType: '$context.error.responseType',
-  errorMessage: '$context.error.message',
-};
 
 /** Renders a zod schema as an API Gateway model schema (JSON Schema draft 4). */
 export function modelSchemaOf(schema: z.ZodType): apigw.JsonSchema {

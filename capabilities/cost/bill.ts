@@ -374,16 +374,20 @@ export function billFor(input: BillInput): Bill {
 
   // X-Ray: API Gateway decides the sample (the stage's sampling rule); Lambda follows it.
   const { tracing } = stage.telemetry;
-  const traces = tracesPerMonth(tracing, requests);
+  // Functions not invoked by API Gateway sample by Lambda's own fixed rule (1 a second, then 5 %) when traced.
+  const lambdaOwnRule = { reservoirPerSecond: 1, rate: 0.05 };
+  const tracingOn = tracing.reservoirPerSecond > 0 || tracing.rate > 0;
+  const traces = tracingOn
+    ? tracesPerMonth(tracing, requests) + tracesPerMonth(lambdaOwnRule, Math.round(batches + DAYS_PER_MONTH + DEPLOYED.sweeperRunsPerMonth))
+    : 0;
   add(
     {
       service: 'X-Ray',
       item: 'traces recorded',
       quantity: `${count(traces)} traces`,
-      basis:
-        traces === 0
-          ? 'off: telemetry.tracing'
-          : `computed: ${tracing.reservoirPerSecond}/s then ${tracing.rate * 100} % (telemetry.tracing), at the average rate`,
+      basis: tracingOn
+        ? `computed: ${tracing.reservoirPerSecond}/s then ${tracing.rate * 100} % of requests (telemetry.tracing), at the average rate; aggregator and scheduled runs by Lambda's 1/s + 5 %`
+        : 'off: telemetry.tracing',
       metering: false,
     },
     [['xrayTraceRecorded', traces]],
@@ -394,13 +398,13 @@ export function billFor(input: BillInput): Bill {
     {
       service: 'CloudWatch',
       item: 'custom metrics, alarms, dashboard',
-      quantity: `${DEPLOYED.customMetrics} metrics, ${DEPLOYED.alarms} alarms, ${DEPLOYED.dashboards} dashboard`,
+      quantity: `${DEPLOYED.customMetrics} metrics, ${DEPLOYED.alarmMetrics} alarm metrics, ${DEPLOYED.dashboards} dashboard`,
       basis: 'fixed: metric series from contracts/metrics.ts × routes; alarms and dashboard of the template',
       metering: false,
     },
     [
       ['customMetricMonth', DEPLOYED.customMetrics],
-      ['alarmMonth', DEPLOYED.alarms],
+      ['alarmMonth', DEPLOYED.alarmMetrics],
       ['dashboardMonth', DEPLOYED.dashboards],
     ],
   );

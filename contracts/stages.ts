@@ -54,8 +54,11 @@ export interface StageConfig {
   readonly pointInTimeRecovery: boolean;
   /** CloudWatch Logs retention for every log group, in days. */
   readonly logRetentionDays: 1 | 3 | 5 | 7 | 14 | 30 | 60 | 90 | 120 | 150 | 180 | 365 | 400 | 545 | 731 | 1827 | 3653;
-  /** Powertools log level of every Lambda. */
-  readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  /**
+   * Log level of every Lambda (Powertools, and Lambda's JSON log filter). DEBUG or INFO only: Lambda's filter treats
+   * the EMF metric lines (no level of their own) as INFO, so a stricter level would drop the metrics and their alarms.
+   */
+  readonly logLevel: 'DEBUG' | 'INFO';
   /** Email subscribed to the alarm topic; none by default. */
   readonly alarmEmail?: string;
   /** Stage-wide throttle: a ceiling above every plan, protecting the account's Lambda concurrency. */

@@ -41,6 +41,11 @@ export interface TelemetrySettings {
    */
   readonly accessLog: boolean;
   /**
+   * The `request` line a route function writes per answer: `all`, or `errors` (4xx, 5xx) only. A success's line
+   * repeats its access-log line (method, route, client, source IP, status, latency), so `errors` needs `accessLog`.
+   */
+  readonly routeRequestLog: 'all' | 'errors';
+  /**
    * X-Ray traces of API Gateway and every function it invokes: `reservoirPerSecond` requests a second are traced
    * first, then `rate` (0–1) of the rest. Both 0 turns tracing off. Lambda's default is 1 a second and 5 %.
    */
@@ -143,7 +148,7 @@ export const STAGES: Record<StageName, StageConfig> = {
     stageThrottle: { ratePerSecond: 100, burst: 200 },
     waf: WAF_DEFAULTS,
     // Everything recorded: dev is where requests are followed one by one.
-    telemetry: { lambdaSystemLogLevel: 'INFO', accessLog: true, tracing: { reservoirPerSecond: 1, rate: 0.05 } },
+    telemetry: { lambdaSystemLogLevel: 'INFO', accessLog: true, routeRequestLog: 'all', tracing: { reservoirPerSecond: 1, rate: 0.05 } },
     corsOrigins: ['http://localhost:3000'],
   },
   prod: {
@@ -162,9 +167,15 @@ export const STAGES: Record<StageName, StageConfig> = {
     // WAF logs only what a rule blocked: every allowed request is in the access log already (same source IP,
     // user agent, status); counts by rule stay in WAF's metrics and sampled requests.
     waf: { ...WAF_DEFAULTS, enabled: true, logging: 'blocked' },
-    // Platform lines off (their facts are Lambda's metrics); access log on (the record of gateway-answered
-    // requests); 1 % of requests traced, no per-second reservoir (1 a second alone is ~2.6 M traces, $13 a month).
-    telemetry: { lambdaSystemLogLevel: 'WARN', accessLog: true, tracing: { reservoirPerSecond: 0, rate: 0.01 } },
+    // Platform lines off (their facts are Lambda's metrics); access log on (the record of every request, including
+    // those API Gateway answers itself), so route functions log only their errors; 1 % of requests traced, no
+    // per-second reservoir (1 a second alone is ~2.6 M traces, $13 a month).
+    telemetry: {
+      lambdaSystemLogLevel: 'WARN',
+      accessLog: true,
+      routeRequestLog: 'errors',
+      tracing: { reservoirPerSecond: 0, rate: 0.01 },
+    },
     corsOrigins: [],
   },
 };
@@ -192,6 +203,11 @@ export function validateStageConfig(config: StageConfig): StageConfig {
   if (!Number.isInteger(reservoirPerSecond) || reservoirPerSecond < 0 || !(rate >= 0 && rate <= 1)) {
     throw new Error(
       `telemetry.tracing of stage ${config.stageName} needs a whole reservoirPerSecond ≥ 0 and a rate from 0 to 1: got ${JSON.stringify(config.telemetry.tracing)}`,
+    );
+  }
+  if (config.telemetry.routeRequestLog === 'errors' && !config.telemetry.accessLog) {
+    throw new Error(
+      `telemetry.routeRequestLog errors of stage ${config.stageName} needs telemetry.accessLog: a successful request would be recorded nowhere`,
     );
   }
   if (config.stageName === 'prod' && config.corsOrigins.includes('*')) {

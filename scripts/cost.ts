@@ -38,8 +38,16 @@ export function settingCosts(bill: Bill, stage: StageConfig, volume: number, act
       },
     ],
     [
+      `telemetry.routeRequestLog ${stage.telemetry.routeRequestLog}`,
+      // `errors` needs the access log: the alternative of `all` keeps it as it is, that of `errors` turns it on.
+      stage.telemetry.routeRequestLog === 'all'
+        ? { ...stage, telemetry: { ...stage.telemetry, routeRequestLog: 'errors', accessLog: true } }
+        : { ...stage, telemetry: { ...stage.telemetry, routeRequestLog: 'all' } },
+    ],
+    [
       `telemetry.accessLog ${stage.telemetry.accessLog ? 'on' : 'off'}`,
-      { ...stage, telemetry: { ...stage.telemetry, accessLog: !stage.telemetry.accessLog } },
+      // Off needs every request line in the route functions.
+      { ...stage, telemetry: { ...stage.telemetry, accessLog: !stage.telemetry.accessLog, routeRequestLog: 'all' } },
     ],
     [
       `telemetry.tracing ${stage.telemetry.tracing.reservoirPerSecond}/s + ${stage.telemetry.tracing.rate * 100} %`,
@@ -73,7 +81,10 @@ export function settingCosts(bill: Bill, stage: StageConfig, volume: number, act
 
 function describeAlternative(setting: string, other: StageConfig): string {
   if (setting.startsWith('telemetry.lambdaSystemLogLevel')) return `with ${other.telemetry.lambdaSystemLogLevel}:`;
-  if (setting.startsWith('telemetry.accessLog')) return `with the access log ${other.telemetry.accessLog ? 'on' : 'off'}:`;
+  if (setting.startsWith('telemetry.routeRequestLog')) return `with ${other.telemetry.routeRequestLog}:`;
+  if (setting.startsWith('telemetry.accessLog')) {
+    return other.telemetry.accessLog ? 'with the access log on:' : 'with it off (request lines all):';
+  }
   if (setting.startsWith('telemetry.tracing')) {
     const t = other.telemetry.tracing;
     return t.rate === 0 && t.reservoirPerSecond === 0

@@ -13,6 +13,11 @@ export const ASSUMPTIONS = {
   activeKeys: { value: 1_000, why: 'assumed (--active-keys): each active key misses the authorizer cache once per TTL' },
   routesPerClient: { value: 3, why: 'assumed: distinct routes a client calls per day (counter items)' },
   platformBytesPerInvocation: { value: 450, why: 'assumed: JSON platform.start + platform.report records per invocation' },
+  routeRequestLineBytes: {
+    value: 481,
+    why: 'measured once in-process (test context, short function name; longer on AWS): the `request` line of a 200',
+  },
+  successShare: { value: 0.95, why: 'assumed: share of route answers that are 2xx/3xx' },
   authorizerLogBytes: { value: 400, why: 'assumed: the authorizer’s log + EMF bytes per invocation (not benched)' },
   aggregatorLogBytesPerBatch: { value: 1_500, why: 'assumed: the aggregator’s log + EMF bytes per batch' },
   wafLogRecordBytes: { value: 1_500, why: 'assumed: one WAF log record with headers, credentials redacted' },

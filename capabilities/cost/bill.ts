@@ -318,12 +318,17 @@ export function billFor(input: BillInput): Bill {
     add({ service: 'CloudWatch Logs', item, quantity: `${gbText(bytes)} ingested`, basis, metering }, [['logsIngestionGb', gbOf(bytes)]]);
   };
   const routeLogBytes = measured.routeLogBytesPerRequest?.value ?? 0;
+  const successLinesOff = stage.telemetry.routeRequestLog === 'errors';
+  const droppedPerRequest = successLinesOff ? ASSUMPTIONS.routeRequestLineBytes.value * ASSUMPTIONS.successShare.value : 0;
   logLine(
-    'route functions: app log + EMF',
-    requests * routeLogBytes,
-    measured.routeLogBytesPerRequest
-      ? `measured: ${routeLogBytes} B per request (${measured.routeLogBytesPerRequest.source})`
-      : 'not measured: no request-path result',
+    `route functions: app log + EMF (request lines: ${stage.telemetry.routeRequestLog})`,
+    requests * Math.max(0, routeLogBytes - droppedPerRequest),
+    (measured.routeLogBytesPerRequest
+      ? `measured: ${routeLogBytes} B per request with every line (${measured.routeLogBytesPerRequest.source})`
+      : 'not measured: no request-path result') +
+      (successLinesOff
+        ? `; minus the request line of successes: ${ASSUMPTIONS.routeRequestLineBytes.value} B (${ASSUMPTIONS.routeRequestLineBytes.why.replace(/: the .*$/, '')}) × ${ASSUMPTIONS.successShare.value * 100} % (${assumed('successShare')})`
+        : ''),
   );
   logLine(
     'authorizer + aggregator: app log + EMF',

@@ -53,6 +53,7 @@ export function createHttpHandler<Query = Record<string, unknown>, Body = unknow
     metrics,
     sqs,
     queueUrl: () => functionEnv('route').usageQueueUrl,
+    requestLog: () => (functionEnv('route').requestLog === 'errors' ? 'errors' : 'all'),
     ...options.telemetry,
   };
 

@@ -49,6 +49,12 @@ test('prod: platform lines only at WARN, WAF logs only what a rule blocked', () 
   });
 });
 
+test.each(STAGE_NAMES)('%s: route functions get the stage request-log choice', (stage) => {
+  const routes = functions(stage).filter((fn) => fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME === 'metered-api');
+  expect(routes.length).toBeGreaterThan(0);
+  for (const fn of routes) expect(fn.Properties.Environment.Variables.REQUEST_LOG).toBe(STAGES[stage].telemetry.routeRequestLog);
+});
+
 test('dev: Lambda platform lines kept (INFO)', () => {
   for (const fn of functions('dev')) expect(fn.Properties.LoggingConfig.SystemLogLevel).toBe('INFO');
 });

@@ -37,7 +37,8 @@ export interface TelemetrySettings {
   readonly lambdaSystemLogLevel: 'INFO' | 'WARN';
   /**
    * API Gateway's access log, one JSON line per request (never the key). The only record of the requests API Gateway
-   * answers itself (401, 403, 429); the route functions log the ones they answer.
+   * answers itself (401, 403, 429), and the source of the gateway-answer metrics and their alarm
+   * (lib/constructs/monitoring.ts): validateStageConfig refuses `false` until those have another source.
    */
   readonly accessLog: boolean;
   /**
@@ -203,6 +204,11 @@ export function validateStageConfig(config: StageConfig): StageConfig {
   if (!Number.isInteger(reservoirPerSecond) || reservoirPerSecond < 0 || !(rate >= 0 && rate <= 1)) {
     throw new Error(
       `telemetry.tracing of stage ${config.stageName} needs a whole reservoirPerSecond ≥ 0 and a rate from 0 to 1: got ${JSON.stringify(config.telemetry.tracing)}`,
+    );
+  }
+  if (!config.telemetry.accessLog) {
+    throw new Error(
+      `telemetry.accessLog of stage ${config.stageName} must stay on: the gateway-answer metrics (throttles, refusals) and their alarm are counted from it`,
     );
   }
   if (config.telemetry.routeRequestLog === 'errors' && !config.telemetry.accessLog) {

@@ -45,11 +45,6 @@ export function settingCosts(bill: Bill, stage: StageConfig, volume: number, act
         : { ...stage, telemetry: { ...stage.telemetry, routeRequestLog: 'all' } },
     ],
     [
-      `telemetry.accessLog ${stage.telemetry.accessLog ? 'on' : 'off'}`,
-      // Off needs every request line in the route functions.
-      { ...stage, telemetry: { ...stage.telemetry, accessLog: !stage.telemetry.accessLog, routeRequestLog: 'all' } },
-    ],
-    [
       `telemetry.tracing ${stage.telemetry.tracing.reservoirPerSecond}/s + ${stage.telemetry.tracing.rate * 100} %`,
       {
         ...stage,
@@ -82,9 +77,6 @@ export function settingCosts(bill: Bill, stage: StageConfig, volume: number, act
 function describeAlternative(setting: string, other: StageConfig): string {
   if (setting.startsWith('telemetry.lambdaSystemLogLevel')) return `with ${other.telemetry.lambdaSystemLogLevel}:`;
   if (setting.startsWith('telemetry.routeRequestLog')) return `with ${other.telemetry.routeRequestLog}:`;
-  if (setting.startsWith('telemetry.accessLog')) {
-    return other.telemetry.accessLog ? 'with the access log on:' : 'with it off (request lines all):';
-  }
   if (setting.startsWith('telemetry.tracing')) {
     const t = other.telemetry.tracing;
     return t.rate === 0 && t.reservoirPerSecond === 0

@@ -18,6 +18,8 @@ export const ENV_VARIABLES = {
   alertBusName: 'ALERT_BUS_NAME',
   restApiId: 'REST_API_ID',
   auditLogGroup: 'AUDIT_LOG_GROUP',
+  /** `errors`: a route function logs only the requests it answers 4xx/5xx (contracts/stages.ts telemetry.routeRequestLog). */
+  requestLog: 'REQUEST_LOG',
   /** `true` where S3 is an emulator that serves path-style URLs only (the twin); never set by the stack. */
   s3ForcePathStyle: 'S3_FORCE_PATH_STYLE',
   /**
@@ -39,7 +41,7 @@ export const FUNCTION_ENV = {
   /** Every function, from the one function construct (lib/constructs/metered-function.ts). */
   every: spec(['stage'], ['s3ForcePathStyle']),
   /** A route function: it sends usage events; only the routes that read usage (`readsUsage`) get the table. */
-  route: spec(['usageQueueUrl'], ['tableName', 'usageSendBudgetMs']),
+  route: spec(['usageQueueUrl'], ['tableName', 'usageSendBudgetMs', 'requestLog']),
   authorizer: spec(['tableName']),
   /** The bus is added where quota alerts are wired (lib/constructs/quota-alerts.ts); without it, no alerts. */
   aggregator: spec(['tableName', 'claimShards'], ['alertBusName']),

@@ -24,6 +24,35 @@ export interface AlertTargets {
   };
 }
 
+/**
+ * Logs and traces of a stage, each a line of the bill (`npm run cost`, docs/scale.md "What it costs"). Every function
+ * logs in Lambda's JSON format (its application level is `logLevel`), which is what lets Lambda filter the platform lines.
+ */
+export interface TelemetrySettings {
+  /**
+   * Lambda's own lines per invocation: `INFO` writes START and REPORT (duration, memory) for every invocation; `WARN`
+   * keeps only Lambda's warnings and errors (timeouts, crashes, out of memory). Duration, errors and throttles stay in
+   * Lambda's CloudWatch metrics either way.
+   */
+  readonly lambdaSystemLogLevel: 'INFO' | 'WARN';
+  /**
+   * API Gateway's access log, one JSON line per request (never the key). The only record of the requests API Gateway
+   * answers itself (401, 403, 429), and the source of the gateway-answer metrics and their alarm
+   * (lib/constructs/monitoring.ts): validateStageConfig refuses `false` until those have another source.
+   */
+  readonly accessLog: boolean;
+  /**
+   * The `request` line a route function writes per answer: `all`, or `errors` (4xx, 5xx) only. A success's line
+   * repeats its access-log line (method, route, client, source IP, status, latency), so `errors` needs `accessLog`.
+   */
+  readonly routeRequestLog: 'all' | 'errors';
+  /**
+   * X-Ray traces of API Gateway and every function it invokes: `reservoirPerSecond` requests a second are traced
+   * first, then `rate` (0–1) of the rest. Both 0 turns tracing off. Lambda's default is 1 a second and 5 %.
+   */
+  readonly tracing: { readonly reservoirPerSecond: number; readonly rate: number };
+}
+
 export interface StageConfig {
   readonly stageName: StageName;
   /** Keep the table and bucket when the stack is deleted, and turn on deletion protection. */
@@ -31,8 +60,11 @@ export interface StageConfig {
   readonly pointInTimeRecovery: boolean;
   /** CloudWatch Logs retention for every log group, in days. */
   readonly logRetentionDays: 1 | 3 | 5 | 7 | 14 | 30 | 60 | 90 | 120 | 150 | 180 | 365 | 400 | 545 | 731 | 1827 | 3653;
-  /** Powertools log level of every Lambda. */
-  readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  /**
+   * Log level of every Lambda (Powertools, and Lambda's JSON log filter). DEBUG or INFO only: Lambda's filter treats
+   * the EMF metric lines (no level of their own) as INFO, so a stricter level would drop the metrics and their alarms.
+   */
+  readonly logLevel: 'DEBUG' | 'INFO';
   /** Email subscribed to the alarm topic; none by default. */
   readonly alarmEmail?: string;
   /** Stage-wide throttle: a ceiling above every plan, protecting the account's Lambda concurrency. */
@@ -67,6 +99,8 @@ export interface StageConfig {
   readonly authorizerReservedConcurrency?: number;
   /** AWS WAF web ACL on the stage (contracts/waf.ts): on in prod, off in dev to keep its cost at zero. */
   readonly waf: WafSettings;
+  /** What the stage records about requests besides their counts; each choice is a line of `npm run cost`. */
+  readonly telemetry: TelemetrySettings;
   /** Origins allowed by CORS; empty means no CORS headers. Never `*` in prod. */
   readonly corsOrigins: readonly string[];
   /** When the daily job runs (UTC). */
@@ -114,6 +148,8 @@ export const STAGES: Record<StageName, StageConfig> = {
     logLevel: 'DEBUG',
     stageThrottle: { ratePerSecond: 100, burst: 200 },
     waf: WAF_DEFAULTS,
+    // Everything recorded: dev is where requests are followed one by one.
+    telemetry: { lambdaSystemLogLevel: 'INFO', accessLog: true, routeRequestLog: 'all', tracing: { reservoirPerSecond: 1, rate: 0.05 } },
     corsOrigins: ['http://localhost:3000'],
   },
   prod: {
@@ -129,7 +165,18 @@ export const STAGES: Record<StageName, StageConfig> = {
     // the window; dev keeps 5 s (the twin, tests). See bench/README.md, "Aggregation".
     usageBatchWindowSeconds: 30,
     authorizerReservedConcurrency: 50,
-    waf: { ...WAF_DEFAULTS, enabled: true },
+    // WAF logs only what a rule blocked: every allowed request is in the access log already (same source IP,
+    // user agent, status); counts by rule stay in WAF's metrics and sampled requests.
+    waf: { ...WAF_DEFAULTS, enabled: true, logging: 'blocked' },
+    // Platform lines off (their facts are Lambda's metrics); access log on (the record of every request, including
+    // those API Gateway answers itself), so route functions log only their errors; 1 % of requests traced, no
+    // per-second reservoir (1 a second alone is ~2.6 M traces, $13 a month).
+    telemetry: {
+      lambdaSystemLogLevel: 'WARN',
+      accessLog: true,
+      routeRequestLog: 'errors',
+      tracing: { reservoirPerSecond: 0, rate: 0.01 },
+    },
     corsOrigins: [],
   },
 };
@@ -151,6 +198,22 @@ export function validateStageConfig(config: StageConfig): StageConfig {
   if (!Number.isInteger(retention) || retention < MIN_RETENTION_DAYS || retention > MAX_RETENTION_DAYS) {
     throw new Error(
       `retentionDays of stage ${config.stageName} must be a whole number of days from ${MIN_RETENTION_DAYS} (twice the claim retention of ${CLAIM_RETENTION_DAYS} days) to ${MAX_RETENTION_DAYS}: got ${retention}`,
+    );
+  }
+  const { reservoirPerSecond, rate } = config.telemetry.tracing;
+  if (!Number.isInteger(reservoirPerSecond) || reservoirPerSecond < 0 || !(rate >= 0 && rate <= 1)) {
+    throw new Error(
+      `telemetry.tracing of stage ${config.stageName} needs a whole reservoirPerSecond ≥ 0 and a rate from 0 to 1: got ${JSON.stringify(config.telemetry.tracing)}`,
+    );
+  }
+  if (!config.telemetry.accessLog) {
+    throw new Error(
+      `telemetry.accessLog of stage ${config.stageName} must stay on: the gateway-answer metrics (throttles, refusals) and their alarm are counted from it`,
+    );
+  }
+  if (config.telemetry.routeRequestLog === 'errors' && !config.telemetry.accessLog) {
+    throw new Error(
+      `telemetry.routeRequestLog errors of stage ${config.stageName} needs telemetry.accessLog: a successful request would be recorded nowhere`,
     );
   }
   if (config.stageName === 'prod' && config.corsOrigins.includes('*')) {

@@ -8,6 +8,11 @@ export interface WafSettings {
   readonly enabled: boolean;
   /** Per-source-IP rate rule: at most `limit` requests per `windowSeconds`, then 403 until the rate drops. */
   readonly ipRate: { readonly limit: number; readonly windowSeconds: 60 | 120 | 300 | 600 };
+  /**
+   * Which requests WAF logs (CloudWatch Logs, credentials redacted): `all` it inspects, or only those a rule `blocked`
+   * (a logging filter; allowed ones are in the stage's access log, counts by rule in WAF's metrics). @default 'all'
+   */
+  readonly logging?: 'all' | 'blocked';
 }
 
 /** WAF's per-IP window (its default); AWS evaluates the rate over the trailing window. */
@@ -22,6 +27,7 @@ export const DEFAULT_IP_RATE_LIMIT = 2 * Math.max(...Object.values(PLANS).map((p
 export const WAF_DEFAULTS: WafSettings = {
   enabled: false,
   ipRate: { limit: DEFAULT_IP_RATE_LIMIT, windowSeconds: WINDOW_SECONDS },
+  logging: 'all',
 };
 
 /** The rules, in evaluation order (priority = index); metric names are the rule names. */

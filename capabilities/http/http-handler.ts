@@ -54,6 +54,7 @@ export function createHttpHandler<Query = Record<string, unknown>, Body = unknow
     sqs,
     queueUrl: () => functionEnv('route').usageQueueUrl,
     sendBudgetMs: () => Number(functionEnv('route').usageSendBudgetMs) || undefined,
+    requestLog: () => (functionEnv('route').requestLog === 'errors' ? 'errors' : 'all'),
     ...options.telemetry,
   };
 

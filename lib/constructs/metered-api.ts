@@ -5,8 +5,10 @@ import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as xray from 'aws-cdk-lib/aws-xray';
 import { Construct } from 'constructs';
 import * as z from 'zod';
+import { ACCESS_LOG_FIELDS } from '../../contracts/access-log';
 import { CORS_PREFLIGHT } from '../../contracts/cors';
 import { GATEWAY_RESPONSES, gatewayDetailTemplate, gatewayProblemBody, PROBLEM_CONTENT_TYPE } from '../../contracts/gateway-responses';
 import { SECURITY_HEADERS } from '../../contracts/security-headers';
@@ -14,6 +16,7 @@ import { PLAN_NAMES, PLANS, type PlanName } from '../../contracts/plans';
 import { usagePlanShape } from '../../contracts/usage-plan';
 import { routeKey, type RouteDefinition } from '../../contracts/routes';
 import type { StageConfig } from '../../contracts/stages';
+import { tracingOn } from './metered-function';
 import { constructIdFor } from './route-functions';
 import { StageWebAcl } from './web-acl';
 
@@ -27,28 +30,6 @@ export interface MeteredApiProps {
 }
 
 /** The header clients send their API key in; the authorizer's only identity source. */
-
-/**
- * Access-log fields: who called what and how it ended. The key value (`$context.identity.apiKey`) is
- * deliberately absent; the client is identified by the authorizer's principal (clientId).
- */
-export const ACCESS_LOG_FIELDS: Record<string, string> = {
-  requestId: '$context.requestId',
-  extendedRequestId: '$context.extendedRequestId',
-  requestTime: '$context.requestTime',
-  sourceIp: '$context.identity.sourceIp',
-  userAgent: '$context.identity.userAgent',
-  httpMethod: '$context.httpMethod',
-  resourcePath: '$context.resourcePath',
-  status: '$context.status',
-  responseLength: '$context.responseLength',
-  responseLatency: '$context.responseLatency',
-  integrationLatency: '$context.integration.latency',
-  clientId: '$context.authorizer.principalId',
-  plan: '$context.authorizer.plan',
-  errorType: '$context.error.responseType',
-  errorMessage: '$context.error.message',
-};
 
 /** Renders a zod schema as an API Gateway model schema (JSON Schema draft 4). */
 export function modelSchemaOf(schema: z.ZodType): apigw.JsonSchema {
@@ -120,14 +101,20 @@ export class MeteredApi extends Construct {
             },
       deployOptions: {
         stageName: stage.stageName,
-        accessLogDestination: new apigw.LogGroupLogDestination(this.accessLogs),
-        accessLogFormat: apigw.AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
+        // The access log is a stage setting (telemetry.accessLog): one JSON line per request, priced by `npm run cost`.
+        ...(stage.telemetry.accessLog
+          ? {
+              accessLogDestination: new apigw.LogGroupLogDestination(this.accessLogs),
+              accessLogFormat: apigw.AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
+            }
+          : {}),
         // Execution logs: full INFO only where the stage logs at DEBUG; errors only elsewhere.
         loggingLevel: stage.logLevel === 'DEBUG' ? apigw.MethodLoggingLevel.INFO : apigw.MethodLoggingLevel.ERROR,
         // Data trace would write request headers, including the API key, to the logs.
         dataTraceEnabled: false,
         metricsEnabled: true,
-        tracingEnabled: true,
+        // Which requests are traced is the stage's X-Ray sampling rule below (telemetry.tracing).
+        tracingEnabled: tracingOn(stage),
         throttlingRateLimit: stage.stageThrottle.ratePerSecond,
         throttlingBurstLimit: stage.stageThrottle.burst,
       },
@@ -143,6 +130,26 @@ export class MeteredApi extends Construct {
       removalPolicy: stage.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
     this.restApi.deploymentStage.node.addDependency(this.executionLogs);
+
+    // X-Ray samples this stage by its own rule (API Gateway decides; the functions follow its decision).
+    if (tracingOn(stage)) {
+      const { reservoirPerSecond, rate } = stage.telemetry.tracing;
+      new xray.CfnSamplingRule(this, 'TraceSampling', {
+        samplingRule: {
+          ruleName: `metered-api-${stage.stageName}`,
+          priority: 100,
+          reservoirSize: reservoirPerSecond,
+          fixedRate: rate,
+          serviceName: `${this.restApi.restApiName}/${stage.stageName}`,
+          serviceType: 'AWS::ApiGateway::Stage',
+          host: '*',
+          httpMethod: '*',
+          urlPath: '*',
+          resourceArn: '*',
+          version: 1,
+        },
+      });
+    }
 
     // The edge: AWS WAF in front of the stage (per stage config; contracts/waf.ts).
     if (stage.waf.enabled) this.webAcl = new StageWebAcl(this, 'WebAcl', { stage, restApi: this.restApi });
@@ -265,6 +272,12 @@ export class MeteredApi extends Construct {
       reason:
         "The ParametersValidator validates query and path parameters; bodies are validated by each route Lambda with the same zod schema, because the gateway's body errors echo input values and cannot list field paths (contract: 400 problem+json with errors[{path,message}], never echoing input).",
     });
+    if (!stage.telemetry.accessLog) {
+      Validations.of(this.restApi.deploymentStage).acknowledge({
+        id: 'AwsSolutions-APIG1',
+        reason: `The ${stage.stageName} stage turns its access log off (contracts/stages.ts telemetry.accessLog) to cut its cost; the route functions log every request they answer.`,
+      });
+    }
     if (!stage.waf.enabled) {
       Validations.of(this.restApi.deploymentStage).acknowledge({
         id: 'AwsSolutions-APIG3',

@@ -40,6 +40,11 @@ export function metricOfService(
   });
 }
 
+/** Whether the stage traces requests with X-Ray at all (contracts/stages.ts telemetry.tracing). */
+export function tracingOn(stage: StageConfig): boolean {
+  return stage.telemetry.tracing.reservoirPerSecond > 0 || stage.telemetry.tracing.rate > 0;
+}
+
 export interface MeteredFunctionProps {
   readonly stage: StageConfig;
   /** Handler file, relative to the repository root (`functions/hello/handler.ts`). */
@@ -105,7 +110,13 @@ export class MeteredFunction extends Construct {
       description: props.description,
       role: this.role,
       logGroup: this.logGroup,
-      tracing: lambda.Tracing.ACTIVE,
+      // JSON lets Lambda filter by level: the application's (Powertools follows it) and its own platform lines
+      // (START, REPORT), which the stage may keep to warnings (telemetry.lambdaSystemLogLevel).
+      loggingFormat: lambda.LoggingFormat.JSON,
+      applicationLogLevelV2: lambda.ApplicationLogLevel[props.stage.logLevel],
+      systemLogLevelV2: lambda.SystemLogLevel[props.stage.telemetry.lambdaSystemLogLevel],
+      // Active: a function records the trace API Gateway sampled (the stage's sampling rule); off with the stage's tracing.
+      tracing: tracingOn(props.stage) ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
       onFailure: props.onFailure,
       retryAttempts: props.retryAttempts,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
@@ -132,7 +143,7 @@ export class MeteredFunction extends Construct {
     });
 
     const policy = this.role.node.tryFindChild('DefaultPolicy');
-    if (policy) {
+    if (policy && tracingOn(props.stage)) {
       Validations.of(policy).acknowledge({
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason: `${id}: X-Ray's xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so tracing needs Resource "*".`,

@@ -48,6 +48,7 @@ export class RouteFunctions extends Construct {
         description: `Handles ${routeKey(route)}.`,
         environment: functionEnvironment('route', {
           usageQueueUrl: props.usageQueue.queueUrl,
+          requestLog: props.stage.telemetry.routeRequestLog,
           ...(route.readsUsage ? { tableName: props.table.tableName } : {}),
         }),
       });

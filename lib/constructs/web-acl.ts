@@ -130,6 +130,14 @@ export class StageWebAcl extends Construct {
         ...WAF_LOG_REDACTED.headers.map((name) => ({ singleHeader: { Name: name } })),
         ...(WAF_LOG_REDACTED.queryString ? [{ queryString: {} }] : []),
       ],
+      // `blocked`: only requests a rule blocked are logged; allowed ones are in the stage's access log.
+      loggingFilter:
+        (stage.waf.logging ?? 'all') === 'blocked'
+          ? {
+              DefaultBehavior: 'DROP',
+              Filters: [{ Behavior: 'KEEP', Requirement: 'MEETS_ANY', Conditions: [{ ActionCondition: { Action: 'BLOCK' } }] }],
+            }
+          : undefined,
     });
   }
 

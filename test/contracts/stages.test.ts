@@ -25,4 +25,14 @@ describe('stage validation', () => {
   it('still refuses * in prod CORS origins', () => {
     expect(() => validateStageConfig({ ...STAGES.prod, corsOrigins: ['*'] })).toThrow('cors origins must not contain * in prod');
   });
+
+  it('refuses the access log off (its metrics and alarm), and a tracing rate outside 0–1', () => {
+    const prod = STAGES.prod;
+    expect(() => validateStageConfig({ ...prod, telemetry: { ...prod.telemetry, accessLog: false, routeRequestLog: 'all' } })).toThrow(
+      'telemetry.accessLog of stage prod must stay on: the gateway-answer metrics (throttles, refusals) and their alarm are counted from it',
+    );
+    expect(() => validateStageConfig({ ...prod, telemetry: { ...prod.telemetry, tracing: { reservoirPerSecond: 0, rate: 5 } } })).toThrow(
+      /telemetry.tracing of stage prod needs a whole reservoirPerSecond ≥ 0 and a rate from 0 to 1/,
+    );
+  });
 });

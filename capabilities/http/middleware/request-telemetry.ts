@@ -16,9 +16,14 @@ export interface TelemetryOptions {
   readonly queueUrl: () => string;
   /** The usage send's total budget in ms where the environment sets one (the twin); USAGE_SEND's otherwise. */
   readonly sendBudgetMs?: () => number | undefined;
+  /**
+   * Which answers get the `request` line: `all`, or `errors` (4xx and 5xx only) where the stage's access log already
+   * records every request (contracts/stages.ts telemetry.routeRequestLog). @default all
+   */
+  readonly requestLog?: () => 'all' | 'errors';
 }
 
-export function requestLogger(options: Pick<TelemetryOptions, 'logger'>): HttpMiddleware {
+export function requestLogger(options: Pick<TelemetryOptions, 'logger' | 'requestLog'>): HttpMiddleware {
   const { logger } = options;
   return {
     // No appendKeys/resetKeys per request (a deep merge each time): every line the chain writes
@@ -32,6 +37,7 @@ export function requestLogger(options: Pick<TelemetryOptions, 'logger'>): HttpMi
 
   function finish(request: HttpRequest) {
     const state = findState(request.event);
+    // Errors are always logged; a success only where the stage logs every request here.
     if (!state) return;
     const status = request.response?.statusCode ?? 500;
     const line = {
@@ -45,7 +51,7 @@ export function requestLogger(options: Pick<TelemetryOptions, 'logger'>): HttpMi
     };
     if (status >= 500) logger.error('request', line);
     else if (status >= 400) logger.warn('request', line);
-    else logger.info('request', line);
+    else if (options.requestLog?.() !== 'errors') logger.info('request', line);
   }
 }
 

@@ -17,7 +17,7 @@ export const DEPLOYED = {
   /** Rules and managed rule groups of the web ACL, each billed as a rule. */
   wafRules: Object.keys(WAF_RULES).length,
   /** Metrics watched by the stage's CloudWatch alarms (each metric of a math alarm is billed as an alarm metric). */
-  alarmMetrics: 16,
+  alarmMetrics: 17,
   dashboards: 1,
   /** Custom metric series (EMF): per-route metrics × routes, every other metric name once. */
   customMetrics: PER_ROUTE_METRICS.length * ROUTES.length + Object.keys(METRIC).length - PER_ROUTE_METRICS.length,

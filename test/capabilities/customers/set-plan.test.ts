@@ -22,7 +22,7 @@ let dynamoLocal: RunningService;
 let db: DynamoDBDocumentClient;
 const TABLE = 'keys-set-plan';
 const store = () => ({ db, tableName: TABLE });
-const PLAN_IDS = { standard: 'up-standard', premium: 'up-premium' };
+const PLAN_IDS = { free: 'up-free', standard: 'up-standard', premium: 'up-premium' };
 const gatewayMock = mockClient(APIGatewayClient);
 
 beforeAll(async () => {

@@ -57,7 +57,9 @@ export function unitsOf(route: Pick<RouteDefinition, 'id' | 'units'>, input: Rou
 export function routeUnitsProblem(route: Pick<RouteDefinition, 'id' | 'units'>): string | undefined {
   const { units } = route;
   if (units === undefined || typeof units === 'function') return undefined;
-  return Number.isSafeInteger(units) && units >= 0 ? undefined : `units of route ${route.id} must be a whole number of at least 0: got ${units}`;
+  return Number.isSafeInteger(units) && units >= 0
+    ? undefined
+    : `units of route ${route.id} must be a whole number of at least 0: got ${units}`;
 }
 
 /** Largest request body the API accepts, in bytes; larger → 413. */

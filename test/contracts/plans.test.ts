@@ -62,7 +62,9 @@ describe('route units', () => {
   const input = { query: {}, path: {}, body: undefined };
 
   it('costs 1 by default, 0 to read one usage, and one per line item to price a quote', () => {
-    const units = Object.fromEntries(ROUTES.map((route) => [route.id, typeof route.units === 'function' ? 'computed' : unitsOf(route, input)]));
+    const units = Object.fromEntries(
+      ROUTES.map((route) => [route.id, typeof route.units === 'function' ? 'computed' : unitsOf(route, input)]),
+    );
     expect(units).toEqual({ hello: 1, 'usage-summary': 0, 'usage-daily': 0, quotes: 'computed' });
     const quotes = ROUTES.find((route) => route.id === 'quotes')!;
     const body = { currency: 'EUR', items: [1, 2, 3].map((quantity) => ({ sku: 'A', quantity })) };

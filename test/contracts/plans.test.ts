@@ -63,7 +63,10 @@ describe('route units', () => {
 
   it('costs 1 by default, 0 to read one usage, and one per line item to price a quote', () => {
     const units = Object.fromEntries(
-      (ROUTES as readonly RouteDefinition[]).map((route) => [route.id, typeof route.units === 'function' ? 'computed' : unitsOf(route, input)]),
+      (ROUTES as readonly RouteDefinition[]).map((route) => [
+        route.id,
+        typeof route.units === 'function' ? 'computed' : unitsOf(route, input),
+      ]),
     );
     expect(units).toEqual({ hello: 1, 'usage-summary': 0, 'usage-daily': 0, quotes: 'computed' });
     const quotes = ROUTES.find((route) => route.id === 'quotes')!;

@@ -228,6 +228,9 @@ describe('the operator policy (docs/operations.md, "Operator role and policy")',
     for (const statement of adminGateway) expect(bySid[statement.Sid!]).toEqual(statement);
     // Its table access: the keys CLI's (the admin use cases) plus the statements' reads (usage:export).
     expect(tableGrants(operatorStatements())).toEqual({
+      // keys top-up: the ledger item and the gate item's balance (capabilities/gate/credits.ts).
+      'CREDITS#*': WRITE,
+      'GATE#*': ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
       CLIENTS: both(READ, WRITE),
       'KEY#*': both(WRITE, ['dynamodb:DeleteItem']),
       'PLANS#*': both(READ, WRITE),

@@ -264,7 +264,12 @@ test('a route added to the route list appears with its Lambda, parameters, model
   template.hasResourceProperties('AWS::ApiGateway::Model', {
     Schema: Match.objectLike({ required: ['name'], properties: { name: { type: 'string', minLength: 1 }, size: Match.anyValue() } }),
   });
-  for (const plan of Object.values(resourcesOf(template, 'AWS::ApiGateway::UsagePlan'))) {
+  // Every gateway plan's usage plan; a gate plan's holds only pool keys and no per-method throttle.
+  const gatewayPlans = Object.values(resourcesOf(template, 'AWS::ApiGateway::UsagePlan')).filter(
+    (plan) => !GATE_PLAN_NAMES.some((gate) => String(plan.Properties.UsagePlanName).endsWith(`-${gate}`)),
+  );
+  expect(gatewayPlans).toHaveLength(PLAN_NAMES.length - GATE_PLAN_NAMES.length);
+  for (const plan of gatewayPlans) {
     expect(plan.Properties.ApiStages[0].Throttle['/v1/widgets/{widgetId}/PUT']).toEqual({ RateLimit: 10 / 60, BurstLimit: 5 });
   }
 });

@@ -50,7 +50,7 @@ export interface HttpHandlerOptions {
 /** The route function's table, for the gate items: required once a gate-plan client calls. */
 function gateTable() {
   const { tableName } = functionEnv('route');
-  if (!tableName) throw new Error('a gate-plan request reached a route function without TABLE_NAME');
+  if (!tableName) throw new Error('a gate-plan request reached a route function without a table (function env tableName)');
   return { db: dynamo(), tableName };
 }
 

@@ -13,7 +13,7 @@ import { type HttpMiddleware, stateOf } from './request-state';
 import { validatedInput } from './zod-validation';
 
 export interface GateAdmissionOptions {
-  /** The table holding the gate items (the route function's `TABLE_NAME`). */
+  /** The table holding the gate items (the route function's table, contracts/function-env.ts `tableName`). */
   readonly store: () => GateStore;
   readonly now?: () => Date;
 }

@@ -13,6 +13,15 @@ export interface PlanLimits extends ThrottleLimits {
   readonly dailyQuota: number;
 }
 
+/**
+ * Who admits a plan's requests (docs/plans.md "Admission"). `gateway`: each client owns an API Gateway key in
+ * the plan's usage plan, and API Gateway enforces rate, burst and daily quota (at most 10,000 keys per account
+ * and Region). `gate`: clients share a small pool of usage-identifier keys, and the route chain admits each
+ * request with one conditional write on the client's gate item (capabilities/gate), in the route's units.
+ */
+export type Admission = 'gateway' | 'gate';
+export const ADMISSIONS = ['gateway', 'gate'] as const satisfies readonly Admission[];
+
 /** A plan as configured: its limits and, optionally, the routes it includes. */
 export interface PlanDefinition extends PlanLimits {
   /**
@@ -20,23 +29,74 @@ export interface PlanDefinition extends PlanLimits {
    * authorizer's policy (403 otherwise); checked against the route list in `contracts/route-access.ts`.
    */
   readonly routes?: readonly string[];
+  /** @default 'gateway' */
+  readonly admission?: Admission;
+  /**
+   * Units per client per UTC calendar month the plan includes. GET /v1/usage reports the month so far against it.
+   * @default none
+   */
+  readonly monthlyQuota?: number;
+  /**
+   * Whether the monthly allowance is a limit (refused past it, 429) rather than an allowance to bill against.
+   * Only a `gate` plan can enforce it (a usage plan has one quota, the daily one).
+   * @default false
+   */
+  readonly enforceMonthlyQuota?: boolean;
 }
 
 export const PLANS = {
+  // Free keys: the tier with the most clients and the lowest limits, admitted by the gate (no API Gateway key
+  // each), held to their monthly allowance.
+  free: {
+    admission: 'gate',
+    ratePerMinute: 10,
+    burst: 5,
+    dailyQuota: 100,
+    monthlyQuota: 1_000,
+    enforceMonthlyQuota: true,
+    routes: ['hello', 'usage-summary', 'usage-daily'],
+  },
   // Standard keys call everything but the strict-class quotes route, which is sold with premium.
-  standard: { ratePerMinute: 100, burst: 20, dailyQuota: 10_000, routes: ['hello', 'usage-summary', 'usage-daily'] },
+  standard: { ratePerMinute: 100, burst: 20, dailyQuota: 10_000, monthlyQuota: 250_000, routes: ['hello', 'usage-summary', 'usage-daily'] },
   premium: { ratePerMinute: 1_000, burst: 200, dailyQuota: 100_000 },
 } as const satisfies Record<string, PlanDefinition>;
 
 export type PlanName = keyof typeof PLANS;
 export const PLAN_NAMES = Object.keys(PLANS) as PlanName[];
 
+function definitionOf(plan: PlanName): PlanDefinition {
+  return PLANS[plan];
+}
+
+/** Who admits the plan's requests (`gateway` unless the plan says `gate`). */
+export function admissionOf(plan: PlanName): Admission {
+  return definitionOf(plan).admission ?? 'gateway';
+}
+
+/** Whether a plan name (known or not) is admitted by the gate; an unknown plan is not. */
+export function isGatePlan(plan: string): boolean {
+  return isPlanName(plan) && admissionOf(plan) === 'gate';
+}
+
+/** The plans admitted by the gate, in `PLANS` order. */
+export const GATE_PLAN_NAMES = PLAN_NAMES.filter((plan) => admissionOf(plan) === 'gate');
+
 /**
- * Monthly allowance per plan: requests per key per UTC calendar month that the plan includes. GET /v1/usage
- * reports the month so far as a percentage of it; nothing enforces it (a usage plan has one quota, the daily
- * one), so it is an allowance to bill against, not a limit. A plan without an entry has none.
+ * Monthly allowance per plan (from `PLANS.<plan>.monthlyQuota`): units per client per UTC calendar month that the
+ * plan includes. GET /v1/usage reports the month so far as a percentage of it; only gate plans with
+ * `enforceMonthlyQuota` refuse past it, for the others it is an allowance to bill against. A plan without one has none.
  */
-export const MONTHLY_QUOTAS: Partial<Record<PlanName, number>> = { standard: 250_000 };
+export const MONTHLY_QUOTAS: Partial<Record<PlanName, number>> = Object.fromEntries(
+  PLAN_NAMES.flatMap((plan) => {
+    const quota = definitionOf(plan).monthlyQuota;
+    return quota === undefined ? [] : [[plan, quota]];
+  }),
+);
+
+/** Whether the plan refuses requests past its monthly allowance (only gate plans can). */
+export function enforcesMonthlyQuota(plan: PlanName): boolean {
+  return definitionOf(plan).enforceMonthlyQuota === true;
+}
 
 /** `default` routes follow the plan's throttle; `strict` routes add a per-method throttle in every plan. */
 export const ROUTE_CLASSES = {
@@ -68,4 +128,33 @@ for (const [name, limits] of Object.entries({ ...PLANS, ...ROUTE_CLASSES })) {
   if (limits && limits.burst > limits.ratePerMinute) {
     throw new Error(`burst must not exceed one minute's worth of the rate for ${name}: got ${limits.burst}`);
   }
+}
+
+/** Refuses a plan the gate or API Gateway could not enforce as written; returns every reason (empty = valid). */
+export function planProblems(name: string, plan: PlanDefinition): string[] {
+  const problems: string[] = [];
+  const admission = plan.admission ?? 'gateway';
+  if (!(ADMISSIONS as readonly string[]).includes(admission)) {
+    problems.push(`admission of plan ${name} must be gateway or gate: got ${JSON.stringify(admission)}`);
+  }
+  for (const field of ['ratePerMinute', 'burst', 'dailyQuota'] as const) {
+    if (!Number.isSafeInteger(plan[field]) || plan[field] < 1) {
+      problems.push(`${field} of plan ${name} must be a whole number of at least 1: got ${plan[field]}`);
+    }
+  }
+  if (plan.monthlyQuota !== undefined && (!Number.isSafeInteger(plan.monthlyQuota) || plan.monthlyQuota < 1)) {
+    problems.push(`monthlyQuota of plan ${name} must be a whole number of at least 1: got ${plan.monthlyQuota}`);
+  }
+  if (plan.enforceMonthlyQuota && plan.monthlyQuota === undefined) {
+    problems.push(`plan ${name} enforces a monthly quota but sets no monthlyQuota`);
+  }
+  if (plan.enforceMonthlyQuota && admission !== 'gate') {
+    problems.push(`plan ${name} enforces its monthly quota, which only admission gate can: got admission ${admission}`);
+  }
+  return problems;
+}
+
+for (const name of PLAN_NAMES) {
+  const problems = planProblems(name, PLANS[name]);
+  if (problems.length > 0) throw new Error(problems.join('; '));
 }

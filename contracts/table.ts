@@ -30,6 +30,10 @@ export const ITEM_FAMILIES = {
   journals: { prefix: 'JOURNAL#' },
   /** Quota alert outbox of one day, `ALERTS#<day>` (capabilities/alerts). */
   alerts: { prefix: 'ALERTS#' },
+  /** The admission gate's item of one client on a gate plan, `GATE#<clientId>` (capabilities/gate). */
+  gates: { prefix: 'GATE#' },
+  /** The prepaid-credit ledger of one client, `CREDITS#<clientId>`: one item per top-up (capabilities/gate). */
+  credits: { prefix: 'CREDITS#' },
 } as const satisfies Record<string, { readonly prefix: string } | { readonly partition: string }>;
 
 export type ItemFamily = keyof typeof ITEM_FAMILIES;
@@ -49,7 +53,7 @@ export function familyOf(pk: string): ItemFamily | undefined {
   });
 }
 
-const { keys, clients, counters, plans, summaries, claims, journals, alerts } = ITEM_FAMILIES;
+const { keys, clients, counters, plans, summaries, claims, journals, alerts, gates, credits } = ITEM_FAMILIES;
 
 /** Item keys. Every access pattern is a GetItem or a Query on one partition. */
 export const itemKey = {
@@ -90,6 +94,26 @@ export const itemKey = {
   pendingJournal: (journalId: string) => ({ pk: PENDING_JOURNALS_PK, sk: `J#${journalId}` }),
   /** A quota alert outbox item: one per client, day and threshold (capabilities/alerts/threshold-crossings.ts). */
   alert: (day: string, clientId: string, threshold: number) => ({ pk: `${alerts.prefix}${day}`, sk: `${clientId}#${threshold}` }),
+  /** The admission gate's one item per client: its rate windows, daily and monthly units, credit balance (GATE_ATTRIBUTES). */
+  gate: (clientId: string) => ({ pk: `${gates.prefix}${clientId}`, sk: 'GATE' }),
+  /** One prepaid-credit top-up; its id starts with its time, so a Query lists top-ups in order, and makes a retry idempotent. */
+  creditTopUp: (clientId: string, topUpId: string) => ({ pk: `${credits.prefix}${clientId}`, sk: `TOPUP#${topUpId}` }),
+} as const;
+
+/**
+ * Short attribute names of a gate item (it is written on every request of a gate-plan client, so bytes are WCU).
+ * The windows are fixed and nested (second ⊂ minute ⊂ UTC day ⊂ UTC month), so one timestamp says which are current.
+ */
+export const GATE_ATTRIBUTES = {
+  /** epoch ms of the last window reset: windows that started after it are stale (counts 0) */
+  resetAt: 'ts',
+  /** units taken in the second, minute, UTC day and UTC month of `ts` */
+  second: 's',
+  minute: 'm',
+  day: 'd',
+  month: 'mo',
+  /** prepaid credit balance in units; absent = the client holds no credits (not limited by them) */
+  credits: 'cr',
 } as const;
 
 /** Partition of a claim page: `CLAIM#<UTC second>#<shard>`. */

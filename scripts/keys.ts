@@ -5,6 +5,8 @@ import { isPlanName, PLAN_NAMES } from '../contracts/plans';
 import { listClientKeys, parseDuration } from '../capabilities/customers/key-rotation';
 import { setBillingCustomer } from '../capabilities/customers/billing-customer';
 import { setClientPlan } from '../capabilities/customers/client-plan';
+import { topUpClientCredits } from '../capabilities/gate/client-credits';
+import { userInfo } from 'node:os';
 import { overrideColumn, overrideCommand, OVERRIDE_OPTIONS, OVERRIDE_USAGE, shownClient } from './support/keys-override';
 import { createKey, enforcePlanChange, type KeyTarget, revokeKey, rotateKey } from './support/key-admin';
 import { apiGatewayClientUsagePlans } from '../capabilities/api-gateway/client-usage-plans';
@@ -18,6 +20,7 @@ const USAGE = `usage:
   npm run keys -- rotate <clientId> [--grace 24h] [--expires 30d] [--json] ${TARGET_USAGE}
   npm run keys -- set-plan <clientId> <${PLAN_NAMES.join('|')}> [--json] ${TARGET_USAGE}
   npm run keys -- set-customer <clientId> <cus_…> ${TARGET_USAGE}
+  npm run keys -- top-up <clientId> --units <n> [--json] ${TARGET_USAGE}   (gate plans: prepaid credits, kept in a ledger)
 ${OVERRIDE_USAGE}
 Durations: 30s, 15m, 24h, 7d, or 0 (--grace 0: the old key is refused at once).
 --local uses the twin started with the same PORT (default 3000); --stage uses the deployed stack MeteredApi-<stage>.`;
@@ -58,13 +61,14 @@ async function main(argv: string[]): Promise<undefined> {
       grace: { type: 'string' },
       expires: { type: 'string' },
       json: { type: 'boolean' },
+      units: { type: 'string' },
       ...TARGET_FLAGS,
       ...OVERRIDE_OPTIONS,
     },
     true,
   );
   const [command, ...rest] = positionals;
-  if (!command) throw new UsageError('name a command: create, list, revoke, rotate, set-plan, set-customer or override');
+  if (!command) throw new UsageError('name a command: create, list, revoke, rotate, set-plan, set-customer, override or top-up');
 
   switch (command) {
     case 'create': {
@@ -170,6 +174,19 @@ async function main(argv: string[]): Promise<undefined> {
         );
       await setBillingCustomer((await targetFrom(values)).store, clientId, customerId);
       console.log(`client ${clientId}: billed to its Stripe customer in \`usage:export --format stripe\``);
+      return;
+    }
+    case 'top-up': {
+      const clientId = rest[0];
+      const units = Number(values.units);
+      if (!clientId || !/^\d+$/.test(values.units ?? '') || !Number.isSafeInteger(units) || units < 1)
+        throw new UsageError(
+          'top-up needs a clientId and --units, a whole number of at least 1: npm run keys -- top-up <clientId> --units 1000 --local',
+        );
+      const { store } = await targetFrom(values);
+      const { entry, balance } = await topUpClientCredits(store, { clientId, units, by: `cli:${userInfo().username}`, now: new Date() });
+      if (values.json) console.log(JSON.stringify({ ...entry, balance }));
+      else console.log(`client ${clientId}: +${entry.units} units (top-up ${entry.topUpId}); balance ${balance} units`);
       return;
     }
     default:

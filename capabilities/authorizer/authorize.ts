@@ -4,13 +4,15 @@ import { findByKeyHash, type ClientStore, type MalformedRecord } from '../custom
 import { overrideLimitsOf } from '../customers/limits-in-force';
 import { utcDay } from '../../contracts/usage-event';
 import type { OverrideLimits } from '../../contracts/overrides';
+import { isGatePlan } from '../../contracts/plans';
+import { gatePoolKeyOf } from '../../contracts/gate-pool';
 
 export type AuthorizationDecision =
   | {
       readonly effect: 'allow';
       readonly clientId: string;
       readonly plan: string;
-      /** The API Gateway key value to meter against (never the presented secret). */
+      /** The API Gateway key value to meter against (never the presented secret): a pool key on gate plans. */
       readonly usageKey: string;
       readonly usedToday: number;
       readonly usageDay: string;
@@ -24,7 +26,17 @@ export type AuthorizationDecision =
   /** The stored record does not parse: refused like an unknown key, and reported. */
   | { readonly effect: 'unauthorized'; readonly reason: 'corrupt-record'; readonly record: MalformedRecord };
 
-export async function authorize(store: ClientStore, presentedKey: string | undefined, now: Date): Promise<AuthorizationDecision> {
+export interface AuthorizeOptions {
+  /** The stage whose pool keys gate-plan clients share (contracts/gate-pool.ts). @default 'dev' */
+  readonly stageName?: string;
+}
+
+export async function authorize(
+  store: ClientStore,
+  presentedKey: string | undefined,
+  now: Date,
+  options: AuthorizeOptions = {},
+): Promise<AuthorizationDecision> {
   if (!presentedKey) return { effect: 'unauthorized', reason: 'missing' };
   if (!looksLikeApiKey(presentedKey)) return { effect: 'unauthorized', reason: 'malformed' };
   const usageDay = utcDay(now);
@@ -41,7 +53,8 @@ export async function authorize(store: ClientStore, presentedKey: string | undef
     effect: 'allow',
     clientId: client.clientId,
     plan: client.plan,
-    usageKey: client.usageKey,
+    // A gate plan's clients share the plan's pool keys (no API Gateway key each); the gate holds each to its limits.
+    usageKey: isGatePlan(client.plan) ? gatePoolKeyOf(options.stageName ?? 'dev', client.plan, client.clientId) : client.usageKey,
     usedToday: usedToday ?? 0,
     usageDay,
     ...(override ? { override: overrideLimitsOf(override) } : {}),

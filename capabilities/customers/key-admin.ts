@@ -1,6 +1,6 @@
 // Creating and revoking clients, the use cases `npm run keys` and the admin API share: the usage identifier
 // registered with the gateway, the hashed key record in the table, and a revocation made effective at once.
-import type { PlanName } from '../../contracts/plans';
+import { isGatePlan, type PlanName } from '../../contracts/plans';
 import { type ClientStore, type CreatedClient, createClient, type RevokedClient, revokeClient } from './client-store';
 import type { KeyGateway } from './key-gateway-port';
 import { type RotatedKey, type RotationOptions, rotateClientKey } from './key-rotation';
@@ -18,7 +18,8 @@ export async function createKey(
   options: { readonly keyExpiresAt?: Date } = {},
 ): Promise<CreatedClient> {
   const { keyExpiresAt } = options;
-  if (!target.gateway) return createClient(target.store, { plan, name, keyExpiresAt });
+  // A gate plan's client gets no API Gateway key of its own: it shares its plan's pool keys (docs/scale.md).
+  if (!target.gateway || isGatePlan(plan)) return createClient(target.store, { plan, name, keyExpiresAt });
   const registered = await target.gateway.registerUsageKey(plan, name);
   try {
     return await createClient(target.store, {

@@ -8,6 +8,8 @@ import type { OverrideLimits } from '../../contracts/overrides';
 import { logger, metrics } from '../aws/powertools';
 import { functionEnv } from '../aws/resources';
 import { sqs } from '../aws/sqs-client';
+import { dynamo } from '../aws/dynamodb-client';
+import { gateAdmission, type GateAdmissionOptions } from './middleware/gate-admission';
 import { requestState, stateOf, type HttpMiddleware } from './middleware/request-state';
 import { requestBody } from './middleware/request-body';
 import { zodValidation, validatedInput } from './middleware/zod-validation';
@@ -39,8 +41,17 @@ export type UseCase<Query, Body> = (request: UseCaseRequest<Query, Body>) => Pro
 export interface HttpHandlerOptions {
   /** Replaces the SQS client and queue (tests and benchmarks). */
   readonly telemetry?: Partial<TelemetryOptions>;
+  /** Replaces the gate's table and clock (tests and benchmarks). */
+  readonly gate?: Partial<GateAdmissionOptions>;
   /** Extra middlewares, run just before the use case. */
   readonly middlewares?: readonly HttpMiddleware[];
+}
+
+/** The route function's table, for the gate items: required once a gate-plan client calls. */
+function gateTable() {
+  const { tableName } = functionEnv('route');
+  if (!tableName) throw new Error('a gate-plan request reached a route function without a table (function env tableName)');
+  return { db: dynamo(), tableName };
 }
 
 export function createHttpHandler<Query = Record<string, unknown>, Body = unknown>(
@@ -70,7 +81,9 @@ export function createHttpHandler<Query = Record<string, unknown>, Body = unknow
     .use(responseHeaders())
     .use(problemErrors())
     .use(requestBody(route))
-    .use(zodValidation(route));
+    .use(zodValidation(route))
+    // After validation (a route's units may depend on its input), before the use case: gate plans only.
+    .use(gateAdmission(route, { store: gateTable, ...options.gate }));
   for (const middleware of options.middlewares ?? []) chain.use(middleware);
 
   return chain.handler(async (event) => {

@@ -67,6 +67,42 @@ export const problem = {
       title: 'Unsupported Media Type',
       detail: 'The request body must be JSON, sent with Content-Type: application/json.',
     }),
+  /** A gate plan's rate window (second or minute) has no room: Retry-After is the true time to its reset. */
+  rateLimited: (retryAfterSeconds: number, headers: Record<string, string> = {}) =>
+    new HttpProblem({
+      statusCode: 429,
+      slug: 'rate-limited',
+      title: 'Too Many Requests',
+      detail: "The API key's rate limit is exhausted; retry after the number of seconds in Retry-After.",
+      headers: { ...headers, 'Retry-After': String(retryAfterSeconds) },
+    }),
+  /** A gate plan's daily quota is spent: Retry-After is the seconds to 00:00 UTC. */
+  quotaExceeded: (retryAfterSeconds: number, headers: Record<string, string> = {}) =>
+    new HttpProblem({
+      statusCode: 429,
+      slug: 'quota-exceeded',
+      title: 'Daily Quota Exceeded',
+      detail: "The API key's daily quota is used up; it resets at 00:00 UTC.",
+      headers: { ...headers, 'Retry-After': String(retryAfterSeconds) },
+    }),
+  /** A gate plan's enforced monthly allowance is spent: Retry-After is the seconds to the 1st of next month, 00:00 UTC. */
+  monthlyQuotaExceeded: (retryAfterSeconds: number, headers: Record<string, string> = {}) =>
+    new HttpProblem({
+      statusCode: 429,
+      slug: 'monthly-quota-exceeded',
+      title: 'Monthly Quota Exceeded',
+      detail: "The API key's monthly allowance is used up; it resets on the first day of next month at 00:00 UTC.",
+      headers: { ...headers, 'Retry-After': String(retryAfterSeconds) },
+    }),
+  /** The prepaid balance does not cover the request: no time heals it, so 402 and no Retry-After. */
+  creditsExhausted: (headers: Record<string, string> = {}) =>
+    new HttpProblem({
+      statusCode: 402,
+      slug: 'credits-exhausted',
+      title: 'Payment Required',
+      detail: "The API key's prepaid credit balance does not cover this request; top up to continue.",
+      headers,
+    }),
 } as const;
 
 export function problemBody(

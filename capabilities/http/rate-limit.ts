@@ -4,6 +4,8 @@ import { ROUTE_CLASSES, type RouteClass } from '../../contracts/plans';
 import type { OverrideLimits } from '../../contracts/overrides';
 import { dailyQuotaInForce, limitsInForce, type LimitsInForce } from '../customers/limits-in-force';
 import { utcDay } from '../usage/calendar-days';
+import type { GateAnswer } from '../gate/admission';
+import { type GateWindow, windowsAt } from '../gate/windows';
 
 const SECONDS_PER_DAY = 86_400;
 
@@ -59,3 +61,31 @@ export function rateLimitRemaining(
   const remaining = Math.max(0, quota - used);
   return `"daily";r=${remaining};t=${secondsUntilUtcMidnight(now)}`;
 }
+
+/**
+ * Both headers for a gate-plan client, from the gate's own answer (exact, not a cached count): one policy per limited
+ * window — `"burst"` (per second), the plan's (or `"override"`) per minute, `"daily"`, and `"monthly"` where the
+ * allowance is enforced — and for each what is left (`r`) and the whole seconds to its reset (`t`).
+ */
+export function gateRateLimitHeaders(
+  policyName: string,
+  answer: GateAnswer,
+  now: Date,
+): { readonly policy: string; readonly remaining: string } {
+  const spans = windowsAt(now.getTime());
+  const named = answer.windows.flatMap((state, i) => {
+    if (state.limit === null || state.remaining === null) return [];
+    const name = state.window === 'minute' ? policyName : GATE_POLICY_NAMES[state.window];
+    const seconds = Math.round((spans[i].end - spans[i].start) / 1000);
+    return [{ name, state, seconds }];
+  });
+  return {
+    policy: named.map(({ name, state, seconds }) => `"${name}";q=${state.limit};w=${seconds}`).join(', '),
+    remaining: named.map(({ name, state }) => `"${name}";r=${state.remaining};t=${state.resetSeconds}`).join(', '),
+  };
+}
+
+const GATE_POLICY_NAMES = { second: 'burst', minute: 'minute', day: 'daily', month: 'monthly' } as const satisfies Record<
+  GateWindow,
+  string
+>;

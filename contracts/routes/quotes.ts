@@ -26,5 +26,7 @@ export const quotesRoute = {
   routeClass: 'strict',
   entry: 'functions/quotes/handler.ts',
   timeoutSeconds: 10,
+  // One unit per line item priced: a 50-line quote costs 50 times a 1-line one. Validated input only.
+  units: (input) => (input.body as QuoteRequest).items.length,
   schemas: { body: quoteRequest },
 } as const satisfies RouteDefinition;

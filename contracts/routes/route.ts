@@ -4,6 +4,16 @@ import type { RouteClass } from '../plans';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
+/** A request's input after validation: what a route's computed cost may read (never the response). */
+export interface RouteInput {
+  readonly query: Record<string, unknown>;
+  readonly path: Record<string, unknown>;
+  readonly body: unknown;
+}
+
+/** A route's cost per request in units: a whole number, or one computed from the validated input. */
+export type RouteUnits = number | ((input: RouteInput) => number);
+
 export interface RouteDefinition {
   /** Stable id: names the Lambda function and its folder under `functions/`. */
   readonly id: string;
@@ -15,6 +25,11 @@ export interface RouteDefinition {
   readonly entry: string;
   /** Lambda timeout in seconds. */
   readonly timeoutSeconds: number;
+  /**
+   * What one request costs in units (docs/plans.md "Units"): taken by the gate on gate plans, counted beside
+   * requests. 0 = free (reading one's own usage). @default 1
+   */
+  readonly units?: RouteUnits;
   /** Whether the handler reads usage counters (grants read access to the table). */
   readonly readsUsage?: boolean;
   readonly schemas: RequestSchemas;
@@ -30,6 +45,24 @@ export interface RequestSchemas {
 /** `GET /v1/hello`: the form a usage event and the analytics name a route by. */
 export function routeKey(route: Pick<RouteDefinition, 'method' | 'path'>): string {
   return `${route.method} ${route.path}`;
+}
+
+/** The units one request of a route costs, from its validated input; throws on a cost that is not a whole number ≥ 0. */
+export function unitsOf(route: Pick<RouteDefinition, 'id' | 'units'>, input: RouteInput): number {
+  const units = typeof route.units === 'function' ? route.units(input) : (route.units ?? 1);
+  if (!Number.isSafeInteger(units) || units < 0) {
+    throw new Error(`units of route ${route.id} must be a whole number of at least 0: got ${units}`);
+  }
+  return units;
+}
+
+/** Refuses a fixed cost that is not a whole number ≥ 0 (a computed one is checked per request by unitsOf). */
+export function routeUnitsProblem(route: Pick<RouteDefinition, 'id' | 'units'>): string | undefined {
+  const { units } = route;
+  if (units === undefined || typeof units === 'function') return undefined;
+  return Number.isSafeInteger(units) && units >= 0
+    ? undefined
+    : `units of route ${route.id} must be a whole number of at least 0: got ${units}`;
 }
 
 /** Largest request body the API accepts, in bytes; larger → 413. */

@@ -40,6 +40,8 @@ export const usageDailyRoute = {
   routeClass: 'default',
   entry: 'functions/usage-daily/handler.ts',
   timeoutSeconds: 10,
+  // Reading one's own usage is free: it stays readable once the quota is spent (docs/plans.md "Units").
+  units: 0,
   readsUsage: true,
   schemas: { query: usageDailyQuery },
 } as const satisfies RouteDefinition;

@@ -70,6 +70,8 @@ export const usageSummaryRoute = {
   routeClass: 'default',
   entry: 'functions/usage-summary/handler.ts',
   timeoutSeconds: 10,
+  // Reading one's own usage is free: it stays readable once the quota is spent (docs/plans.md "Units").
+  units: 0,
   readsUsage: true,
   schemas: { query: usageSummaryQuery },
 } as const satisfies RouteDefinition;

@@ -8,7 +8,7 @@ import { METRIC } from '../../contracts/metrics';
 import { KEY_REFUSALS } from '../../contracts/gateway-responses';
 import { logger, metrics } from '../../capabilities/aws/powertools';
 import { dynamo } from '../../capabilities/aws/dynamodb-client';
-import { functionEnv } from '../../capabilities/aws/resources';
+import { functionEnv, stageName } from '../../capabilities/aws/resources';
 import { authorize } from '../../capabilities/authorizer/authorize';
 import { planAccess } from '../../capabilities/authorizer/route-policy';
 import { writeClientContext, writeDenyContext } from '../../capabilities/authorizer/client-context';
@@ -29,7 +29,7 @@ function headerValue(headers: Record<string, string | undefined> | null | undefi
 
 export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
   const presentedKey = headerValue(event.headers, API_KEY_HEADER);
-  const decision = await authorize({ db: dynamo(), tableName: env.tableName }, presentedKey, new Date());
+  const decision = await authorize({ db: dynamo(), tableName: env.tableName }, presentedKey, new Date(), { stageName: stageName() });
   const requestId = event.requestContext?.requestId;
 
   if (decision.effect === 'unauthorized') {

@@ -12,8 +12,9 @@ import { ACCESS_LOG_FIELDS } from '../../contracts/access-log';
 import { CORS_PREFLIGHT } from '../../contracts/cors';
 import { GATEWAY_RESPONSES, gatewayDetailTemplate, gatewayProblemBody, PROBLEM_CONTENT_TYPE } from '../../contracts/gateway-responses';
 import { SECURITY_HEADERS } from '../../contracts/security-headers';
-import { PLAN_NAMES, PLANS, type PlanName } from '../../contracts/plans';
-import { usagePlanShape } from '../../contracts/usage-plan';
+import { isGatePlan, PLAN_NAMES, PLANS, type PlanName } from '../../contracts/plans';
+import { GATE_POOL_CEILING, GATE_POOL_SIZE, gatePoolKeyValue } from '../../contracts/gate-pool';
+import { throttleOf, usagePlanShape } from '../../contracts/usage-plan';
 import { routeKey, type RouteDefinition } from '../../contracts/routes';
 import type { StageConfig } from '../../contracts/stages';
 import { tracingOn } from './metered-function';
@@ -186,6 +187,10 @@ export class MeteredApi extends Construct {
     // One usage plan per plan: rate, burst and daily quota per key, strict routes throttled inside each.
     const usagePlans: Partial<Record<PlanName, apigw.UsagePlan>> = {};
     for (const plan of PLAN_NAMES) {
+      if (isGatePlan(plan)) {
+        usagePlans[plan] = this.addGatePool(plan, stage.stageName);
+        continue;
+      }
       const limits = PLANS[plan];
       const shape = usagePlanShape(plan, limits, props.routes);
       usagePlans[plan] = this.restApi.addUsagePlan(`${constructIdFor(plan)}Plan`, {
@@ -220,6 +225,27 @@ export class MeteredApi extends Construct {
     }
 
     this.acknowledgeFindings(stage);
+  }
+
+  /**
+   * A gate plan's usage plan: its pool of shared usage-identifier keys (contracts/gate-pool.ts), one coarse throttle
+   * per pool key and no quota; each client's own limits are the gate's, in the route chain.
+   */
+  private addGatePool(plan: PlanName, stageName: string): apigw.UsagePlan {
+    const usagePlan = this.restApi.addUsagePlan(`${constructIdFor(plan)}Plan`, {
+      name: usagePlanName(stageName, plan),
+      description: `${plan}: admitted by the gate; ${GATE_POOL_SIZE} pooled keys, each a coarse ceiling over its clients`,
+      throttle: throttleOf(GATE_POOL_CEILING),
+      apiStages: [{ api: this.restApi, stage: this.restApi.deploymentStage }],
+    });
+    for (let index = 0; index < GATE_POOL_SIZE; index++) {
+      const key = new apigw.ApiKey(this, `${constructIdFor(plan)}PoolKey${index}`, {
+        value: gatePoolKeyValue(stageName, plan, index),
+        description: `pool key ${index} of the ${plan} plan (a usage identifier, not a client's secret)`,
+      });
+      usagePlan.addApiKey(key);
+    }
+    return usagePlan;
   }
 
   /** Requests the stage received, per 5 minutes. */

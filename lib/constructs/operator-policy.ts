@@ -39,6 +39,10 @@ export interface OperatorPolicyProps {
 export const OPERATOR_TABLE_ACCESS: TableIntents = {
   ...ADMIN_TABLE_ACCESS,
   read: [...new Set([...(ADMIN_TABLE_ACCESS.read ?? []), 'clients', 'counters', 'summaries', 'plans'] as const)],
+  // keys top-up: the ledger item (Put) and the balance on the gate item (Update) in one transaction, the balance read back.
+  write: [...(ADMIN_TABLE_ACCESS.write ?? []), 'credits'],
+  update: ['gates'],
+  get: ['gates'],
 };
 
 /** Archive prefixes `usage:export` reads (day data, manifests, statements) and the one it writes (`--write`). */

@@ -7,6 +7,8 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { METRIC, SERVICE } from '../../contracts/metrics';
 import { functionEnvironment } from '../../contracts/function-env';
+import { GATE_PLAN_NAMES } from '../../contracts/plans';
+import { routesOfPlan } from '../../contracts/route-access';
 import { routeKey, type RouteDefinition } from '../../contracts/routes';
 import type { StageConfig } from '../../contracts/stages';
 import { MeteredFunction, metricOfService } from './metered-function';
@@ -38,7 +40,10 @@ export class RouteFunctions extends Construct {
     this.routes = props.routes;
     const handlers = new Map<string, MeteredFunction>();
 
+    // Any gate plan that includes the route makes it admit through the gate.
+    const gatedRoutes = new Set(GATE_PLAN_NAMES.flatMap((plan) => routesOfPlan(plan, props.routes).map((route) => route.id)));
     for (const route of props.routes) {
+      const gated = gatedRoutes.has(route.id);
       const handler = new MeteredFunction(this, constructIdFor(route.id), {
         stage: props.stage,
         entry: route.entry,
@@ -49,13 +54,16 @@ export class RouteFunctions extends Construct {
         environment: functionEnvironment('route', {
           usageQueueUrl: props.usageQueue.queueUrl,
           requestLog: props.stage.telemetry.routeRequestLog,
-          ...(route.readsUsage ? { tableName: props.table.tableName } : {}),
+          // Every route admits gate-plan clients through their gate items; the analytics routes also read counters.
+          ...(route.readsUsage || gated ? { tableName: props.table.tableName } : {}),
         }),
       });
       // Every handler sends its usage event; only the analytics routes read counters.
       props.usageQueue.grantSendMessages(handler.function);
       // Analytics routes read counters only (their client comes from the authorizer).
       if (route.readsUsage) grantTable(props.table, handler.function, { read: ['counters'] });
+      // The gate: one conditional UpdateItem per request of a gate-plan client, a GetItem when units exceed a limit.
+      if (gated) grantTable(props.table, handler.function, { update: ['gates'], get: ['gates'] });
       handlers.set(route.id, handler);
     }
     this.handlers = handlers;

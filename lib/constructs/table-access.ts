@@ -16,6 +16,8 @@ export const INTENT_ACTIONS = {
   get: ['dynamodb:GetItem'],
   /** PutItem and UpdateItem (conditional or not, alone or in a transaction). */
   write: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+  /** UpdateItem only (conditional or not): counters taken in place, never an item replaced. */
+  update: ['dynamodb:UpdateItem'],
   delete: ['dynamodb:DeleteItem'],
   /** GetItem of named attributes only (a ProjectionExpression naming them is then required). */
   getAttributes: ['dynamodb:GetItem'],
@@ -25,6 +27,7 @@ export interface TableIntents {
   readonly read?: readonly ItemFamily[];
   readonly get?: readonly ItemFamily[];
   readonly write?: readonly ItemFamily[];
+  readonly update?: readonly ItemFamily[];
   readonly delete?: readonly ItemFamily[];
   /** Point reads of these attributes of these families, nothing else of them. */
   readonly getAttributes?: { readonly families: readonly ItemFamily[]; readonly attributes: readonly string[] };
@@ -53,6 +56,7 @@ export function tableStatements(tableArn: string, intents: TableIntents): iam.Po
     );
   }
   if (intents.write?.length) statements.push(statement(INTENT_ACTIONS.write, intents.write));
+  if (intents.update?.length) statements.push(statement(INTENT_ACTIONS.update, intents.update));
   if (intents.delete?.length) statements.push(statement(INTENT_ACTIONS.delete, intents.delete));
   if (statements.length === 0) throw new Error('a table grant needs at least one intent: got none');
   return statements;

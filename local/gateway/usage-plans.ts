@@ -1,7 +1,8 @@
 // Usage plans as API Gateway applies them: a throttle per key (or per key and method on strict routes),
 // a daily quota per key that resets at 00:00 UTC, and the stage throttle as a ceiling over all keys.
 import { createHash } from 'node:crypto';
-import { PLAN_NAMES, PLANS, isPlanName, type PlanLimits, type PlanName, type RouteClass } from '../../contracts/plans';
+import { GATE_POOL_CEILING } from '../../contracts/gate-pool';
+import { PLAN_NAMES, PLANS, isGatePlan, isPlanName, type PlanLimits, type PlanName, type RouteClass } from '../../contracts/plans';
 import { methodThrottleOf, type Throttle, throttleOf } from '../../contracts/usage-plan';
 import { utcDay } from '../../capabilities/usage/calendar-days';
 import { TokenBucket, type BucketLimits } from './token-bucket';
@@ -62,6 +63,7 @@ export class UsagePlans {
   admit(apiKey: string, plan: string, routeKey: string, routeClass: RouteClass, override?: OverrideLimits): UsagePlanVerdict {
     if (!isPlanName(plan) || this.disabled.has(keyHash(apiKey))) return 'no-plan';
     const now = this.now();
+    if (isGatePlan(plan)) return this.admitPoolKey(apiKey, plan, now);
     const limits = limitsInForce({ plan, override }, this.plans)!; // the plan is known (checked above)
     // The usage plan's shape (contracts/usage-plan.ts): a strict route's own throttle, else the key's.
     const methodThrottle = methodThrottleOf(plan, routeClass);
@@ -80,6 +82,22 @@ export class UsagePlans {
     if (used >= limits.dailyQuota) return 'quota-exceeded';
     this.quotas.set(quotaId, { day, used: used + 1 });
     const usageId = `${override ? 'override' : plan}\u0000${quotaId}\u0000${day}`;
+    this.daily.set(usageId, (this.daily.get(usageId) ?? 0) + 1);
+    return 'ok';
+  }
+
+  /**
+   * A gate plan's pool key (contracts/gate-pool.ts), as its usage plan holds it: one coarse throttle shared by every
+   * client on the key, no quota, no per-method throttle. Each client's own limits are the gate's (the route chain).
+   */
+  private admitPoolKey(apiKey: string, plan: string, now: number): UsagePlanVerdict {
+    const keyBucket = this.bucket(`${plan}\u0000${apiKey}`, throttleOf(GATE_POOL_CEILING), now);
+    if (!keyBucket.take(now)) return 'throttled';
+    if (this.stageBucket && !this.stageBucket.take(now)) {
+      keyBucket.giveBack();
+      return 'throttled';
+    }
+    const usageId = `${plan}\u0000${keyHash(apiKey)}\u0000${utcDay(new Date(now))}`;
     this.daily.set(usageId, (this.daily.get(usageId) ?? 0) + 1);
     return 'ok';
   }

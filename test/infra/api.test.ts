@@ -3,7 +3,8 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as z from 'zod';
 import { GATEWAY_RESPONSES, PROBLEM_CONTENT_TYPE } from '../../contracts/gateway-responses';
-import { PLAN_NAMES, PLANS, ROUTE_CLASSES } from '../../contracts/plans';
+import { GATE_PLAN_NAMES, PLAN_NAMES, PLANS, ROUTE_CLASSES } from '../../contracts/plans';
+import { GATE_POOL_CEILING, GATE_POOL_SIZE, gatePoolKeyValue } from '../../contracts/gate-pool';
 import { ROUTES, routeKey, type RouteDefinition } from '../../contracts/routes';
 import { STAGES, type StageName } from '../../contracts/stages';
 import { MeteredApiStack } from '../../lib/metered-api-stack';
@@ -134,7 +135,9 @@ describe.each(STAGE_NAMES)('API (%s)', (stageName) => {
       [`metered-api-${stageName}-standard`]: { rate: 100 / 60, burst: 20, quota: 10_000 },
       [`metered-api-${stageName}-premium`]: { rate: 1000 / 60, burst: 200, quota: 100_000 },
     };
-    for (const plan of plans) {
+    const pool = plans.filter((plan) => plan.Properties.UsagePlanName === `metered-api-${stageName}-free`);
+    expect(pool).toHaveLength(1);
+    for (const plan of plans.filter((p) => !pool.includes(p))) {
       const want = expected[plan.Properties.UsagePlanName];
       expect(want).toBeDefined();
       expect(plan.Properties.Throttle.RateLimit).toBeCloseTo(want.rate, 6);
@@ -149,8 +152,20 @@ describe.each(STAGE_NAMES)('API (%s)', (stageName) => {
         expect(throttle.BurstLimit).toBe(5);
       }
     }
+    // The gate plan's usage plan: its pool keys' coarse ceiling, no quota, no per-method throttle (contracts/gate-pool.ts).
+    expect(pool[0].Properties.Throttle).toEqual({ RateLimit: GATE_POOL_CEILING.ratePerMinute / 60, BurstLimit: GATE_POOL_CEILING.burst });
+    expect(pool[0].Properties.Quota).toBeUndefined();
+    expect(pool[0].Properties.ApiStages[0].Throttle ?? {}).toEqual({});
     expect(ROUTE_CLASSES.strict).toEqual({ ratePerMinute: 10, burst: 5 });
     expect(PLANS.standard.burst).toBeLessThanOrEqual(PLANS.standard.ratePerMinute);
+  });
+
+  test('a gate plan has GATE_POOL_SIZE pool keys in its usage plan, with the values the authorizer answers; no other key', () => {
+    const keys = Object.values(resourcesOf(template(), 'AWS::ApiGateway::ApiKey'));
+    expect(keys.map((k) => k.Properties.Value).sort()).toEqual(
+      GATE_PLAN_NAMES.flatMap((plan) => Array.from({ length: GATE_POOL_SIZE }, (_, i) => gatePoolKeyValue(stageName, plan, i))).sort(),
+    );
+    expect(Object.values(resourcesOf(template(), 'AWS::ApiGateway::UsagePlanKey'))).toHaveLength(GATE_PLAN_NAMES.length * GATE_POOL_SIZE);
   });
 
   test('gateway responses are problem+json, and 429s carry Retry-After', () => {
@@ -249,7 +264,12 @@ test('a route added to the route list appears with its Lambda, parameters, model
   template.hasResourceProperties('AWS::ApiGateway::Model', {
     Schema: Match.objectLike({ required: ['name'], properties: { name: { type: 'string', minLength: 1 }, size: Match.anyValue() } }),
   });
-  for (const plan of Object.values(resourcesOf(template, 'AWS::ApiGateway::UsagePlan'))) {
+  // Every gateway plan's usage plan; a gate plan's holds only pool keys and no per-method throttle.
+  const gatewayPlans = Object.values(resourcesOf(template, 'AWS::ApiGateway::UsagePlan')).filter(
+    (plan) => !GATE_PLAN_NAMES.some((gate) => String(plan.Properties.UsagePlanName).endsWith(`-${gate}`)),
+  );
+  expect(gatewayPlans).toHaveLength(PLAN_NAMES.length - GATE_PLAN_NAMES.length);
+  for (const plan of gatewayPlans) {
     expect(plan.Properties.ApiStages[0].Throttle['/v1/widgets/{widgetId}/PUT']).toEqual({ RateLimit: 10 / 60, BurstLimit: 5 });
   }
 });

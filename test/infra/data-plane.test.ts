@@ -3,6 +3,8 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { SERVICE } from '../../contracts/metrics';
 import { ROUTES } from '../../contracts/routes';
+import { GATE_PLAN_NAMES } from '../../contracts/plans';
+import { planIncludesRoute } from '../../contracts/route-access';
 import { WORKERS } from '../../contracts/workers';
 import { STAGES, type StageName } from '../../contracts/stages';
 import { usageQueueVisibilitySeconds } from '../../contracts/usage-queue';
@@ -66,7 +68,7 @@ describe.each(STAGE_NAMES)('functions, pipeline, store and job (%s)', (stageName
     for (const logGroup of Object.values(logGroups)) expect(logGroup.Properties.RetentionInDays).toBe(stage.logRetentionDays);
   });
 
-  test('route handlers may only send to the usage queue; analytics routes may also read the table', () => {
+  test('route handlers may only send to the usage queue; analytics routes may also read the table; gated routes update gate items', () => {
     const { usage } = queues(template());
     const [tableId] = onlyResource(template(), 'AWS::DynamoDB::GlobalTable');
     const handlers = functionByService(template(), SERVICE.api);
@@ -75,18 +77,18 @@ describe.each(STAGE_NAMES)('functions, pipeline, store and job (%s)', (stageName
       const [, fn] = single(handlers.filter(([, f]) => f.Properties.Description?.includes(` ${route.path}.`)));
       const statements = roleStatements(template(), roleOfFunction(fn));
       const readsUsage = 'readsUsage' in route && route.readsUsage;
+      // A route some gate plan includes admits that plan's clients through their gate items (contracts/plans.ts).
+      const gated = GATE_PLAN_NAMES.some((plan) => planIncludesRoute(plan, route.id));
       expect(fn.Properties.Environment.Variables.USAGE_QUEUE_URL).toEqual({ Ref: usage[0] });
-      expect(fn.Properties.Environment.Variables.TABLE_NAME).toEqual(readsUsage ? { Ref: tableId } : undefined);
+      expect(fn.Properties.Environment.Variables.TABLE_NAME).toEqual(readsUsage || gated ? { Ref: tableId } : undefined);
       const sqsStatements = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('sqs:')));
       expect(actionsOf(sqsStatements)).toEqual(['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
       for (const s of sqsStatements) expect(s.Resource).toEqual({ 'Fn::GetAtt': [usage[0], 'Arn'] });
       const dynamo = actionsOf(statements).filter((a) => a.startsWith('dynamodb:'));
-      if (readsUsage) {
-        expect(dynamo).toContain('dynamodb:Query');
-        expect(dynamo.filter((a) => /Put|Update|Delete|Write/.test(a))).toEqual([]);
-      } else {
-        expect(dynamo).toEqual([]);
-      }
+      if (readsUsage) expect(dynamo).toContain('dynamodb:Query');
+      // Never a Put, a Delete or a batch write; UpdateItem only where the gate takes units.
+      expect(dynamo.filter((a) => /Put|Update|Delete|Write/.test(a))).toEqual(gated ? ['dynamodb:UpdateItem'] : []);
+      if (!readsUsage && !gated) expect(dynamo).toEqual([]);
       expect(actionsOf(statements).filter((a) => a.startsWith('s3:'))).toEqual([]);
     }
   });
@@ -296,6 +298,7 @@ describe.each(STAGE_NAMES)('functions, pipeline, store and job (%s)', (stageName
       'StageName',
       'ArchiveBucketName',
       'DashboardUrl',
+      'UsagePlanIdFree',
       'UsagePlanIdStandard',
       'UsagePlanIdPremium',
       'DailyJobFunctionName',
@@ -315,6 +318,7 @@ describe.each(STAGE_NAMES)('functions, pipeline, store and job (%s)', (stageName
       'RestApiId',
       'StageName',
       'TableName',
+      'UsagePlanIdFree',
       'UsagePlanIdPremium',
       'UsagePlanIdStandard',
       'UsageQueueUrl',

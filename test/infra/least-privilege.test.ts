@@ -7,7 +7,8 @@ import { alarmNamePrefix, operatorPolicyName, operatorRoleName } from '../../con
 import { SERVICE } from '../../contracts/metrics';
 import { ROUTES } from '../../contracts/routes';
 import { STAGES } from '../../contracts/stages';
-import { PLAN_NAMES } from '../../contracts/plans';
+import { GATE_PLAN_NAMES, isGatePlan, PLAN_NAMES } from '../../contracts/plans';
+import { planIncludesRoute } from '../../contracts/route-access';
 import { claimPage, familyOf, ITEM_FAMILIES, ITEM_FAMILY_NAMES, itemKey, leadingKeyPattern } from '../../contracts/table';
 import { clientUsagePlanInput } from '../../capabilities/api-gateway/client-usage-plans';
 import { templateFor } from './support/synth';
@@ -46,6 +47,8 @@ describe('the table catalogue', () => {
       itemKey.journalHead('j').pk,
       itemKey.journalBody('j').pk,
       itemKey.alert('2026-01-01', 'c', 80).pk,
+      itemKey.gate('c').pk,
+      itemKey.creditTopUp('c', 't').pk,
     ];
     expect(pks.map(familyOf)).toEqual([
       'keys',
@@ -58,6 +61,8 @@ describe('the table catalogue', () => {
       'journals',
       'journals',
       'alerts',
+      'gates',
+      'credits',
     ]);
     // No family's pattern matches another family's keys (a grant of one never reaches another).
     for (const family of ITEM_FAMILY_NAMES) {
@@ -131,12 +136,18 @@ describe('table grants by function (each from its code: test/infra/grants-cover-
     });
   });
 
-  test('route functions: analytics routes read counters only; the others have no table access', () => {
+  test('route functions: analytics routes read counters; gated routes get and update gate items; nothing else', () => {
     const routeFns = functionByService(template(), SERVICE.api);
     expect(routeFns).toHaveLength(ROUTES.length);
-    const readers = routeFns.filter(([id]) => Object.keys(grantsOf(id)).length > 0);
-    expect(readers.length).toBe(ROUTES.filter((r) => 'readsUsage' in r && r.readsUsage).length);
-    for (const [id] of readers) expect(grantsOf(id)).toEqual({ 'USAGE#*': READ });
+    for (const route of ROUTES) {
+      const [id] = routeFns.find(([, fn]) => fn.Properties.Description?.includes(` ${route.path}.`))!;
+      const readsUsage = 'readsUsage' in route && route.readsUsage;
+      const gated = GATE_PLAN_NAMES.some((plan) => planIncludesRoute(plan, route.id));
+      expect(grantsOf(id)).toEqual({
+        ...(readsUsage ? { 'USAGE#*': READ } : {}),
+        ...(gated ? { 'GATE#*': ['dynamodb:GetItem', 'dynamodb:UpdateItem'] } : {}),
+      });
+    }
   });
 });
 
@@ -217,6 +228,9 @@ describe('the operator policy (docs/operations.md, "Operator role and policy")',
     for (const statement of adminGateway) expect(bySid[statement.Sid!]).toEqual(statement);
     // Its table access: the keys CLI's (the admin use cases) plus the statements' reads (usage:export).
     expect(tableGrants(operatorStatements())).toEqual({
+      // keys top-up: the ledger item and the gate item's balance (capabilities/gate/credits.ts).
+      'CREDITS#*': WRITE,
+      'GATE#*': ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
       CLIENTS: both(READ, WRITE),
       'KEY#*': both(WRITE, ['dynamodb:DeleteItem']),
       'PLANS#*': both(READ, WRITE),
@@ -289,7 +303,8 @@ describe('per-client overrides', () => {
   test("a client usage plan throttles the same methods as the stack's plans, with the same limits", () => {
     const plans = Object.values(resourcesOf(template(), 'AWS::ApiGateway::UsagePlan'));
     expect(plans).toHaveLength(PLAN_NAMES.length);
-    for (const plan of PLAN_NAMES) {
+    // A gate plan's usage plan holds only pool keys (no per-method throttle): overrides there are the gate's.
+    for (const plan of PLAN_NAMES.filter((p) => !isGatePlan(p))) {
       const stackPlan = plans.find((p) => String(p.Properties.UsagePlanName).endsWith(`-${plan}`));
       const stackThrottles = stackPlan?.Properties.ApiStages[0].Throttle as Record<string, { RateLimit: number; BurstLimit: number }>;
       const input = clientUsagePlanInput(

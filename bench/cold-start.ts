@@ -14,7 +14,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { QUICK, round, summarize } from './support';
-import { functionEnvironment } from '../contracts/function-env';
+import { ENV_VARIABLES, functionEnvironment } from '../contracts/function-env';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '..');
@@ -31,7 +31,7 @@ export interface ColdStartEntry {
 /** What a floor does on its first request: the first call of each SDK client, to the same stub. */
 const FLOOR_FIRST_CALL: Record<string, string> = {
   '@aws-sdk/client-sqs':
-    "{ const { SQSClient, SendMessageCommand } = require('@aws-sdk/client-sqs'); await new SQSClient({}).send(new SendMessageCommand({ QueueUrl: process.env.USAGE_QUEUE_URL, MessageBody: '{}' })); }",
+    `{ const { SQSClient, SendMessageCommand } = require('@aws-sdk/client-sqs'); await new SQSClient({}).send(new SendMessageCommand({ QueueUrl: process.env.${ENV_VARIABLES.usageQueueUrl}, MessageBody: '{}' })); }`,
   '@aws-sdk/client-dynamodb':
     "{ const { DynamoDBClient, GetItemCommand } = require('@aws-sdk/client-dynamodb'); await new DynamoDBClient({}).send(new GetItemCommand({ TableName: 't', Key: { pk: { S: 'k' } } })); }",
 };

@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { SERVICE } from '../contracts/metrics';
 import { functionEnvironment } from '../contracts/function-env';
-import { PLAN_NAMES } from '../contracts/plans';
+import { admissionOf, PLAN_NAMES } from '../contracts/plans';
 import { ROUTES, type RouteDefinition } from '../contracts/routes';
 import { WORKERS } from '../contracts/workers';
 import type { StageConfig } from '../contracts/stages';
@@ -168,7 +168,10 @@ export class MeteredApiStack extends Stack {
     for (const plan of PLAN_NAMES) {
       new CfnOutput(this, OUTPUT.usagePlanId(plan), {
         value: this.api.usagePlans[plan].usagePlanId,
-        description: `Usage plan of the ${plan} plan: attach its clients' API keys here`,
+        description:
+          admissionOf(plan) === 'gate'
+            ? `Usage plan of the ${plan} plan (gate admission): holds its pool keys; its clients get no API key`
+            : `Usage plan of the ${plan} plan: attach its clients' API keys here`,
       });
     }
   }

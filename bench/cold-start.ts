@@ -30,8 +30,7 @@ export interface ColdStartEntry {
 
 /** What a floor does on its first request: the first call of each SDK client, to the same stub. */
 const FLOOR_FIRST_CALL: Record<string, string> = {
-  '@aws-sdk/client-sqs':
-    `{ const { SQSClient, SendMessageCommand } = require('@aws-sdk/client-sqs'); await new SQSClient({}).send(new SendMessageCommand({ QueueUrl: process.env.${ENV_VARIABLES.usageQueueUrl}, MessageBody: '{}' })); }`,
+  '@aws-sdk/client-sqs': `{ const { SQSClient, SendMessageCommand } = require('@aws-sdk/client-sqs'); await new SQSClient({}).send(new SendMessageCommand({ QueueUrl: process.env.${ENV_VARIABLES.usageQueueUrl}, MessageBody: '{}' })); }`,
   '@aws-sdk/client-dynamodb':
     "{ const { DynamoDBClient, GetItemCommand } = require('@aws-sdk/client-dynamodb'); await new DynamoDBClient({}).send(new GetItemCommand({ TableName: 't', Key: { pk: { S: 'k' } } })); }",
 };

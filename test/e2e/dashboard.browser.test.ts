@@ -109,7 +109,9 @@ test('the dashboard shows live charts and per-client counts equal to GET /v1/usa
   expect(Number(await totals.getAttribute('data-counted'))).toBeGreaterThanOrEqual(14);
 
   // The daily job's last run, as the twin ran it.
-  await expect(page.locator('#daily-job').textContent()).resolves.toMatch(/^last run \d{4}-\d{2}-\d{2}T.+: ok \{.*"day":"\d{4}-\d{2}-\d{2}"/);
+  await expect(page.locator('#daily-job').textContent()).resolves.toMatch(
+    /^last run \d{4}-\d{2}-\d{2}T.+: ok \{.*"day":"\d{4}-\d{2}-\d{2}"/,
+  );
   // A few refreshes, so the gauges have a history in the screenshot.
   await page.waitForTimeout(3_000);
   // The committed screenshot is refreshed on request only (UPDATE_SCREENSHOT=1), so a test run leaves the tree clean.

@@ -2,7 +2,8 @@
 // revision on the stage's alert bus, at least once. A revision is announced when its marker object
 // (`statements/month=M/corrections/rN.announced.json`) exists; the marker is written only after the event was
 // accepted, so a crash in between sends the same event (same `detail.eventId`) again on the next run.
-import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { putEvents } from '../aws/eventbridge-client';
 import { STATEMENT_EVENTS } from '../../contracts/billing';
 import { type CounterArchive, getObject, putVerified } from '../archive/counter-archive';
 import { type StatementManifest, statementKeys } from './statement-files';
@@ -68,19 +69,5 @@ export async function announceCorrections(
 
 /** PutEvents to `eventBusName` (10 entries per call); any refused entry fails the send. */
 export function eventBridgePublisher(client: EventBridgeClient, eventBusName: string): PublishCorrections {
-  return async (events) => {
-    for (let i = 0; i < events.length; i += 10) {
-      const result = await client.send(
-        new PutEventsCommand({
-          Entries: events.slice(i, i + 10).map((event) => ({
-            EventBusName: eventBusName,
-            Source: STATEMENT_EVENTS.source,
-            DetailType: STATEMENT_EVENTS.detailType,
-            Detail: JSON.stringify(event),
-          })),
-        }),
-      );
-      if ((result.FailedEntryCount ?? 0) > 0) throw new Error(`EventBridge refused ${result.FailedEntryCount} statement event(s)`);
-    }
-  };
+  return (events) => putEvents(client, eventBusName, STATEMENT_EVENTS, events, 'statement');
 }

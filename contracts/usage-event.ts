@@ -16,6 +16,11 @@ export const usageEventV1 = z.strictObject({
   method: z.string().min(1).max(16),
   status: z.int().min(100).max(599),
   latencyMs: z.number().min(0).max(900_000),
+  /**
+   * What the request costs in units (the route contract's `units`, from the validated input; docs/plans.md "Units").
+   * Absent on events published before events carried units: such an event counts as 1 unit (`unitsOfEvent`).
+   */
+  units: z.int().min(0).max(1_000_000).optional(),
   /** ISO 8601 timestamp of the request. */
   requestTime: z.iso.datetime(),
   /** UTC date of requestTime, YYYY-MM-DD. */
@@ -23,6 +28,11 @@ export const usageEventV1 = z.strictObject({
 });
 
 export type UsageEvent = z.infer<typeof usageEventV1>;
+
+/** The units an event counts: its own, or 1 for an event published before events carried units. */
+export function unitsOfEvent(event: Pick<UsageEvent, 'units'>): number {
+  return event.units ?? 1;
+}
 
 /** UTC calendar day of an instant, YYYY-MM-DD. */
 export function utcDay(at: Date): string {

@@ -32,6 +32,7 @@ export function dailyTrend(from: string, to: string, days: ReadonlyMap<string, D
       return {
         date,
         requests: total.requests,
+        units: total.units,
         clientErrors: total.clientErrors,
         serverErrors: total.serverErrors,
         avgLatencyMs: averageLatencyMs(total),

@@ -131,6 +131,7 @@ export function summarize(facts: SummaryFacts): UsageSummary {
     period: { from: facts.period.from, to: facts.period.to, days: facts.period.days },
     totals: {
       requests: totals.requests,
+      units: totals.units,
       clientErrors: totals.clientErrors,
       serverErrors: totals.serverErrors,
       avgLatencyMs: averageLatencyMs(totals),
@@ -156,6 +157,7 @@ export function summarize(facts: SummaryFacts): UsageSummary {
       .map(([route, counters]) => ({
         route,
         requests: counters.requests,
+        units: counters.units,
         percent: percentOf(counters.requests, totals.requests),
         clientErrors: counters.clientErrors,
         serverErrors: counters.serverErrors,

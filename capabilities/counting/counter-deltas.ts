@@ -41,7 +41,7 @@ export interface CounterDelta {
   readonly values: CounterValues;
 }
 
-export type CountedFields = Pick<UsageEvent, 'clientId' | 'day' | 'route' | 'status' | 'latencyMs'>;
+export type CountedFields = Pick<UsageEvent, 'clientId' | 'day' | 'route' | 'status' | 'latencyMs' | 'units'>;
 
 const SEP = '\u0000';
 
@@ -98,11 +98,22 @@ type EncodedRow = [
   ...histogram: number[],
 ];
 
+/**
+ * A body since events carried units: the rows as before, and beside each one its units, client-error units and
+ * server-error units. A body written before (a bare array of rows) is 1 unit per request, which is what its events
+ * counted as (`unitsOfEvent`), so a journal resumed across the upgrade applies exactly what it would have.
+ */
+interface EncodedBody {
+  readonly v: 2;
+  readonly rows: EncodedRow[];
+  readonly units: [units: number, clientErrorUnits: number, serverErrorUnits: number][];
+}
+
 /** Compact, compressed form of a batch's per-route deltas, stored in its journal so a resumer applies exactly the same numbers. */
 export function encodeDeltas(routeDeltas: Iterable<CounterDelta>): Uint8Array {
-  const rows: EncodedRow[] = [];
+  const body: EncodedBody = { v: 2, rows: [], units: [] };
   for (const { clientId, day, route, values } of routeDeltas) {
-    rows.push([
+    body.rows.push([
       clientId,
       day,
       route ?? '',
@@ -112,23 +123,32 @@ export function encodeDeltas(routeDeltas: Iterable<CounterDelta>): Uint8Array {
       values.latencySumMs,
       ...values.latencyHistogram,
     ]);
+    body.units.push([values.units, values.clientErrorUnits, values.serverErrorUnits]);
   }
-  return deflateRawSync(Buffer.from(JSON.stringify(rows)));
+  return deflateRawSync(Buffer.from(JSON.stringify(body)));
 }
 
 export function decodeDeltas(encoded: Uint8Array): CounterDelta[] {
-  const rows = JSON.parse(inflateRawSync(encoded).toString('utf8')) as EncodedRow[];
-  return rows.map(([clientId, day, route, requests, clientErrors, serverErrors, latencySumMs, ...histogram]) => ({
-    clientId,
-    day,
-    route,
-    values: {
-      requests,
-      clientErrors,
-      serverErrors,
-      latencySumMs,
-      latencyHistogram:
-        histogram.length === HISTOGRAM_SIZE ? histogram : [...histogram, ...new Array(HISTOGRAM_SIZE - histogram.length).fill(0)],
-    },
-  }));
+  const parsed = JSON.parse(inflateRawSync(encoded).toString('utf8')) as EncodedRow[] | EncodedBody;
+  const body = Array.isArray(parsed) ? undefined : parsed;
+  const rows = body ? body.rows : (parsed as EncodedRow[]);
+  return rows.map(([clientId, day, route, requests, clientErrors, serverErrors, latencySumMs, ...histogram], i) => {
+    const [units, clientErrorUnits, serverErrorUnits] = body?.units[i] ?? [requests, clientErrors, serverErrors];
+    return {
+      clientId,
+      day,
+      route,
+      values: {
+        requests,
+        clientErrors,
+        serverErrors,
+        latencySumMs,
+        latencyHistogram:
+          histogram.length === HISTOGRAM_SIZE ? histogram : [...histogram, ...new Array(HISTOGRAM_SIZE - histogram.length).fill(0)],
+        units,
+        clientErrorUnits,
+        serverErrorUnits,
+      },
+    };
+  });
 }

@@ -24,6 +24,8 @@ export const PAYLOAD_FINGERPRINT_BYTES = 4;
 /** Fingerprint of what an event counts: two deliveries of one eventId must carry the same one. */
 export function payloadFingerprint(event: UsageEvent): Buffer {
   const fields = [event.clientId, event.plan, event.route, event.method, event.status, event.latencyMs, event.requestTime, event.day];
+  // Only when present, so an event published before events carried units keeps the fingerprint it was claimed with.
+  if (event.units !== undefined) fields.push(`u${event.units}`);
   return createHash('sha256').update(fields.join('\u0000')).digest().subarray(0, PAYLOAD_FINGERPRINT_BYTES);
 }
 

@@ -18,7 +18,7 @@ import {
   pendingJournalIdOf,
   TABLE_KEYS,
 } from '../../contracts/table';
-import { COUNTER_ATTRIBUTES, HISTOGRAM_SIZE } from '../usage/counters';
+import { COUNTER_ATTRIBUTES, HISTOGRAM_SIZE, unitsBeyond } from '../usage/counters';
 import type { CounterDelta } from './counter-deltas';
 import { MARKER_PREFIX, markerAttribute } from './keys';
 
@@ -304,6 +304,10 @@ export class AggregatorRepository {
     add(COUNTER_ATTRIBUTES.serverErrors, delta.values.serverErrors);
     add(COUNTER_ATTRIBUTES.latencySumMs, delta.values.latencySumMs);
     for (let i = 0; i < HISTOGRAM_SIZE; i++) add(COUNTER_ATTRIBUTES.histogram(i), delta.values.latencyHistogram[i]);
+    const beyond = unitsBeyond(delta.values);
+    add(COUNTER_ATTRIBUTES.unitsBeyondRequests, beyond.all);
+    add(COUNTER_ATTRIBUTES.clientErrorUnitsBeyond, beyond.clientErrors);
+    add(COUNTER_ATTRIBUTES.serverErrorUnitsBeyond, beyond.serverErrors);
     const sets = ['#m = :one', '#cid = :cid', '#day = :day'];
     if (delta.route !== undefined) {
       names['#route'] = 'route';

@@ -23,6 +23,8 @@ export const usageDailyResponse = z.strictObject({
       z.strictObject({
         date: z.iso.date(),
         requests: count,
+        /** What the day's requests cost in units (docs/plans.md "Units"). */
+        units: count,
         clientErrors: count,
         serverErrors: count,
         avgLatencyMs: z.number().nonnegative(),

@@ -24,6 +24,8 @@ export const usageSummaryResponse = z.strictObject({
   period: z.strictObject({ from: isoDate, to: isoDate, days: z.int().min(1).max(366) }),
   totals: z.strictObject({
     requests: count,
+    /** What the requests cost in units (docs/plans.md "Units"): 1 a request unless the route says otherwise. */
+    units: count,
     clientErrors: count,
     serverErrors: count,
     avgLatencyMs: z.number().nonnegative(),
@@ -55,6 +57,7 @@ export const usageSummaryResponse = z.strictObject({
     z.strictObject({
       route: z.string(),
       requests: count,
+      units: count,
       percent: z.number().min(0).max(100),
       clientErrors: count,
       serverErrors: count,

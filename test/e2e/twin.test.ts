@@ -312,7 +312,10 @@ describe('usage', () => {
     const quotesB = 3;
     const helloB = 2;
     await Promise.all(Array.from({ length: helloA }, () => call('GET', '/v1/hello', { key: a.apiKey })));
-    for (let i = 0; i < quotesB; i++) expect((await call('POST', '/v1/quotes', { key: b.apiKey, body: validQuote })).status).toBe(200);
+    // The first quote has three line items: 3 units (docs/plans.md "Units"); the others 1 each.
+    const threeItems = { ...validQuote, items: [1, 2, 3].map((n) => ({ sku: `ABC-${n}`, quantity: 1 })) };
+    for (let i = 0; i < quotesB; i++)
+      expect((await call('POST', '/v1/quotes', { key: b.apiKey, body: i === 0 ? threeItems : validQuote })).status).toBe(200);
     for (let i = 0; i < helloB; i++) expect((await call('GET', '/v1/hello', { key: b.apiKey })).status).toBe(200);
     // One 400 for B: client errors are counted too.
     expect((await call('POST', '/v1/quotes', { key: b.apiKey, body: { items: [], currency: 'EUR' } })).status).toBe(400);
@@ -343,6 +346,15 @@ describe('usage', () => {
     expect(byRoute(usageB)['GET /v1/hello']).toBe(helloB);
     expect(byRoute(usageB)['POST /v1/quotes']).toBe(quotesB + 1);
     expect(usageB.totals.clientErrors).toBe(1);
+    // Units beside requests: 3 + 1 + 1 for the quotes, 0 for the 400 (its cost is computed from input that never
+    // validated), 1 a hello; reading one's usage is free.
+    const unitsByRoute = (usage: { routes: Array<{ route: string; units: number }> }) =>
+      Object.fromEntries(usage.routes.map((r) => [r.route, r.units]));
+    expect(unitsByRoute(usageB)['POST /v1/quotes']).toBe(3 + (quotesB - 1));
+    expect(unitsByRoute(usageB)['GET /v1/hello']).toBe(helloB);
+    expect(unitsByRoute(usageB)['GET /v1/usage']).toBe(0);
+    expect(usageB.totals.units).toBe(3 + (quotesB - 1) + helloB);
+    expect(usageA.totals.units).toBe(helloA);
   }, 60_000);
 });
 

@@ -2,7 +2,7 @@
 // conditional write on the client's gate item takes the route's units or refuses — 429 (rate, daily, monthly) or 402
 // (credits) problem+json, with the gate's RateLimit headers and a true Retry-After. Gateway plans pass untouched.
 import { enforcesMonthlyQuota, isGatePlan, type PlanName } from '../../../contracts/plans';
-import { type RouteDefinition, unitsOf } from '../../../contracts/routes/route';
+import type { RouteDefinition } from '../../../contracts/routes/route';
 import type { OverrideLimits } from '../../../contracts/overrides';
 import { limitsInForce } from '../../customers/limits-in-force';
 import type { GateAnswer, GateLimits } from '../../gate/admission';
@@ -10,7 +10,7 @@ import { admit, type GateStore } from '../../gate/gate';
 import { problem } from '../problem';
 import { gateRateLimitHeaders } from '../rate-limit';
 import { type HttpMiddleware, stateOf } from './request-state';
-import { validatedInput } from './zod-validation';
+import { requestUnits } from './request-units';
 
 export interface GateAdmissionOptions {
   /** The table holding the gate items (the route function's table, contracts/function-env.ts `tableName`). */
@@ -51,7 +51,7 @@ export function gateAdmission(route: RouteDefinition, options: GateAdmissionOpti
       if (!isGatePlan(state.plan)) return;
       const plan = state.plan as PlanName;
       const at = now();
-      const units = unitsOf(route, validatedInput(request.event));
+      const units = requestUnits(request.event, route);
       const answer = await admit(options.store(), { clientId: state.clientId, limits: gateLimitsOf(plan, state.override), units, now: at });
       const outcome: GateOutcome = { answer, policyName: state.override ? 'override' : plan, at };
       outcomes.set(request.event, outcome);

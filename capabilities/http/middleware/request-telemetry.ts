@@ -8,6 +8,7 @@ import { METRIC } from '../../../contracts/metrics';
 import { publishUsageEvent } from '../../usage/usage-publisher';
 import { utcDay, type UsageEvent } from '../../../contracts/usage-event';
 import { elapsedMs, findState, type HttpMiddleware, type HttpRequest } from './request-state';
+import { requestUnits } from './request-units';
 
 export interface TelemetryOptions {
   readonly logger: Logger;
@@ -73,6 +74,18 @@ export function requestMetrics(options: Pick<TelemetryOptions, 'metrics'>): Http
   return { after: publish, onError: publish };
 }
 
+/**
+ * The request's units; 0 if the route's cost function throws (a bug in a route contract, which the gate answers
+ * with a 500 on gate plans): the usage event is still sent, never lost to it.
+ */
+function unitsOrZero(request: HttpRequest, route: Parameters<typeof requestUnits>[1]): number {
+  try {
+    return requestUnits(request.event, route);
+  } catch {
+    return 0;
+  }
+}
+
 export function usageTracker(options: TelemetryOptions): HttpMiddleware {
   const track = async (request: HttpRequest) => {
     const state = findState(request.event);
@@ -86,6 +99,7 @@ export function usageTracker(options: TelemetryOptions): HttpMiddleware {
       method: state.route.method,
       status: request.response?.statusCode ?? 500,
       latencyMs: Math.round(elapsedMs(state) * 1000) / 1000,
+      units: unitsOrZero(request, state.route),
       requestTime: state.requestTime.toISOString(),
       day: utcDay(state.requestTime),
     };

@@ -4,7 +4,14 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { itemKey, TABLE_KEYS } from '../../../contracts/table';
-import { COUNTER_ATTRIBUTES, emptyCounters, HISTOGRAM_SIZE, mergeCounters, type CounterValues } from '../../../capabilities/usage/counters';
+import {
+  COUNTER_ATTRIBUTES,
+  emptyCounters,
+  HISTOGRAM_SIZE,
+  mergeCounters,
+  unitsBeyond,
+  type CounterValues,
+} from '../../../capabilities/usage/counters';
 import { counterSortKeyRange, usageFromItems, type UsageReader } from '../../../capabilities/usage/usage-reader';
 
 export const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -15,7 +22,15 @@ export type Item = Record<string, unknown>;
 /** Counter values from a few numbers; the histogram puts every request in `bucket`. */
 export function counters(
   requests: number,
-  options: { clientErrors?: number; serverErrors?: number; latencySumMs?: number; bucket?: number; histogram?: number[] } = {},
+  options: {
+    clientErrors?: number;
+    serverErrors?: number;
+    latencySumMs?: number;
+    bucket?: number;
+    histogram?: number[];
+    /** Units of all requests; 1 a request unless given. */
+    units?: number;
+  } = {},
 ): CounterValues {
   const histogram =
     options.histogram ??
@@ -30,6 +45,9 @@ export function counters(
     serverErrors: options.serverErrors ?? 0,
     latencySumMs: options.latencySumMs ?? requests * 20,
     latencyHistogram: histogram,
+    units: options.units ?? requests,
+    clientErrorUnits: options.clientErrors ?? 0,
+    serverErrorUnits: options.serverErrors ?? 0,
   };
 }
 
@@ -46,6 +64,10 @@ export function counterItem(clientId: string, day: string, route: string | undef
     [COUNTER_ATTRIBUTES.serverErrors]: values.serverErrors,
     [COUNTER_ATTRIBUTES.latencySumMs]: values.latencySumMs,
   };
+  const beyond = unitsBeyond(values);
+  if (beyond.all !== 0) item[COUNTER_ATTRIBUTES.unitsBeyondRequests] = beyond.all;
+  if (beyond.clientErrors !== 0) item[COUNTER_ATTRIBUTES.clientErrorUnitsBeyond] = beyond.clientErrors;
+  if (beyond.serverErrors !== 0) item[COUNTER_ATTRIBUTES.serverErrorUnitsBeyond] = beyond.serverErrors;
   values.latencyHistogram.forEach((count, i) => {
     item[COUNTER_ATTRIBUTES.histogram(i)] = count;
   });

@@ -8,7 +8,7 @@ import { setClientPlan } from '../capabilities/customers/client-plan';
 import { topUpClientCredits } from '../capabilities/gate/client-credits';
 import { userInfo } from 'node:os';
 import { overrideColumn, overrideCommand, OVERRIDE_OPTIONS, OVERRIDE_USAGE, shownClient } from './support/keys-override';
-import { createKey, enforcePlanChange, type KeyTarget, revokeKey, rotateKey } from './support/key-admin';
+import { createKey, enforcePlanChange, keyGatewayOf, type KeyTarget, revokeKey, rotateKey } from './support/key-admin';
 import { apiGatewayClientUsagePlans } from '../capabilities/api-gateway/client-usage-plans';
 import { type Command, parseFlags, runCommand, UsageError } from './support/cli';
 import { chooseTarget, resolveTarget, stageTargetFromOutputs, TARGET_FLAGS, TARGET_USAGE, tableOf } from './support/stage-target';
@@ -144,7 +144,7 @@ async function main(argv: string[]): Promise<undefined> {
         );
       const target = await targetFrom(values);
       const gateway = target.gateway && apiGatewayClientUsagePlans(target.gateway.client, target.gateway);
-      const change = await setClientPlan(target.store, clientId, plan, { gateway });
+      const change = await setClientPlan(target.store, clientId, plan, { gateway, keys: keyGatewayOf(target) });
       let flushed = change.before === change.after && !change.removedOverride;
       // The change is stored either way; a failed flush only delays it to the end of the authorizer cache TTL.
       if (!flushed)

@@ -124,7 +124,7 @@ export const setPlanAction: AdminAction = async ({ path, body, now }: AdminReque
   const gateway = await ports.gateway();
   // With the client usage plans, a per-client override's own usage plan is deleted once the key left it.
   const plans = gateway?.clientUsagePlans ?? gateway?.usagePlanKeys;
-  const change = await asProblems(() => setClientPlan(ports.store, path.id, body.plan, { gateway: plans, now }));
+  const change = await asProblems(() => setClientPlan(ports.store, path.id, body.plan, { gateway: plans, keys: gateway, now }));
   // Cached authorizer results carry the old plan: drop them so the new one applies from the next request.
   if (change.before !== change.after || change.removedOverride) await gateway?.flushAuthorizerCache(path.id);
   const { clientId, before: from, after: to, changedAt } = change;

@@ -40,6 +40,9 @@ export const ADMIN_TABLE_ACCESS: TableIntents = {
   read: ['clients', 'counters'],
   write: ['keys', 'clients', 'plans'],
   delete: ['keys'],
+  // set-plan onto a gate plan seeds the client's gate item with the units it used today and this month.
+  get: ['gates'],
+  update: ['gates'],
 };
 
 /** The stage's admin principals as ARN patterns: a role name is a role of this account. */

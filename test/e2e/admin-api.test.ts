@@ -8,7 +8,7 @@ import { startTwin, type Twin } from '../../local/twin';
 import { auditRecord, type AuditRecord } from '../../contracts/admin/audit';
 import { clientListResponse, clientView } from '../../contracts/admin/clients';
 import { usageSummaryResponse } from '../../contracts/routes/usage-summary';
-import { PLAN_NAMES } from '../../contracts/plans';
+import { PLAN_NAMES, PLANS } from '../../contracts/plans';
 import { DEFAULT_PERIOD_DAYS } from '../../capabilities/analytics/usage-summary';
 import { type Answer, httpCall } from '../../scripts/support/http-call';
 
@@ -247,4 +247,33 @@ describe('refusals', () => {
     // A method or path the admin API does not have: API Gateway's answer for an unknown resource.
     expectProblem(await call('DELETE', '/admin/v1/clients'), 404, 'not-found');
   });
+});
+
+test('set-plan across admissions: onto the gate it starts from today’s units; back onto a gateway plan a key is registered', async () => {
+  const created = await call('POST', '/admin/v1/clients', { body: { name: 'mover', plan: 'standard' } });
+  expect(created.status).toBe(201);
+  const { clientId, apiKey } = created.json as { clientId: string; apiKey: string };
+  const hello = () => fetch(`${twin.baseUrl}/v1/hello`, { headers: { 'x-api-key': apiKey } });
+  const used = 4;
+  for (let i = 0; i < used; i++) expect((await hello()).status).toBe(200);
+  await twin.drainUsage(30_000);
+
+  // Onto the free plan (gate): the gate holds today's 4 units as taken, so the daily quota left is 100 − 4 − this one.
+  const toGate = await call('POST', `/admin/v1/clients/${clientId}/set-plan`, { body: { plan: 'free' } });
+  expect(toGate.status).toBe(200);
+  const onGate = await hello();
+  expect(onGate.status).toBe(200);
+  expect(onGate.headers.get('ratelimit')).toContain(`"daily";r=${PLANS.free.dailyQuota - used - 1};`);
+
+  // Back onto standard: the client, created with a key of its own, keeps it and is metered by API Gateway again.
+  const back = await call('POST', `/admin/v1/clients/${clientId}/set-plan`, { body: { plan: 'standard' } });
+  expect(back.status).toBe(200);
+  expect((await hello()).status).toBe(200);
+
+  // A client created on the gate has no usage key registered with the gateway; moving it to standard registers one.
+  const gateBorn = await call('POST', '/admin/v1/clients', { body: { name: 'gate-born', plan: 'free' } });
+  const born = gateBorn.json as { clientId: string; apiKey: string };
+  expect((await fetch(`${twin.baseUrl}/v1/hello`, { headers: { 'x-api-key': born.apiKey } })).status).toBe(200);
+  expect((await call('POST', `/admin/v1/clients/${born.clientId}/set-plan`, { body: { plan: 'standard' } })).status).toBe(200);
+  expect((await fetch(`${twin.baseUrl}/v1/hello`, { headers: { 'x-api-key': born.apiKey } })).status).toBe(200);
 });

@@ -115,7 +115,7 @@ describe('summarize', () => {
   const items: Item[] = [
     ...dayItems(clientId, '2026-02-27', {
       [HELLO]: counters(30, { clientErrors: 3, latencySumMs: 300, bucket: 1 }),
-      [QUOTES]: counters(10, { serverErrors: 1, latencySumMs: 700, bucket: 5 }),
+      [QUOTES]: counters(10, { serverErrors: 1, latencySumMs: 700, bucket: 5, units: 34 }),
     }),
     ...dayItems(clientId, today, { [HELLO]: counters(20, { clientErrors: 2, latencySumMs: 410, bucket: 2 }) }),
     // Outside the period and another client: never counted.
@@ -130,11 +130,11 @@ describe('summarize', () => {
     expect(body.plan).toEqual({ name: 'standard', ratePerMinute: 100, dailyQuota: 10_000, strict: { ratePerMinute: 10 } });
     expect(body.period).toEqual({ from: '2026-02-26', to: today, days: 4 });
     // 60 requests, latency sum 1410 ms → 23.5 ms; histogram: 30 in ≤10, 20 in ≤25, 10 in ≤250 → p95 in ≤250.
-    expect(body.totals).toEqual({ requests: 60, clientErrors: 5, serverErrors: 1, avgLatencyMs: 23.5, p95LatencyMs: 250 });
+    expect(body.totals).toEqual({ requests: 60, units: 84, clientErrors: 5, serverErrors: 1, avgLatencyMs: 23.5, p95LatencyMs: 250 });
     expect(body.averagePerDay).toBe(15);
     expect(body.today).toEqual({ requests: 20, quota: 10_000, percentOfQuota: 0.2 });
-    expect(body.routes[0]).toEqual({ route: HELLO, requests: 50, percent: 83.33, clientErrors: 5, serverErrors: 0 });
-    expect(body.routes[1]).toEqual({ route: QUOTES, requests: 10, percent: 16.67, clientErrors: 0, serverErrors: 1 });
+    expect(body.routes[0]).toEqual({ route: HELLO, requests: 50, units: 50, percent: 83.33, clientErrors: 5, serverErrors: 0 });
+    expect(body.routes[1]).toEqual({ route: QUOTES, requests: 10, units: 34, percent: 16.67, clientErrors: 0, serverErrors: 1 });
     // Every configured route is listed, idle ones with zeros.
     expect(body.routes.map((r) => r.route).sort()).toEqual(ROUTES.map(routeKey).sort());
   });
@@ -149,7 +149,7 @@ describe('summarize', () => {
 
   it('reports zeros, not NaN, for a period without traffic', async () => {
     const body = await usageSummary({ clientId: 'cl_idle', plan: 'standard', query: {}, today }, memoryReader(items));
-    expect(body.totals).toEqual({ requests: 0, clientErrors: 0, serverErrors: 0, avgLatencyMs: 0, p95LatencyMs: 0 });
+    expect(body.totals).toEqual({ requests: 0, units: 0, clientErrors: 0, serverErrors: 0, avgLatencyMs: 0, p95LatencyMs: 0 });
     expect(body.averagePerDay).toBe(0);
     expect(body.routes.every((r) => r.percent === 0 && r.requests === 0)).toBe(true);
     expect(usageSummaryResponse.parse(body)).toEqual(body);
@@ -193,9 +193,9 @@ describe('usageDaily', () => {
     const body = await usageDaily({ clientId: 'cl_a', query: { days: '3' }, today: '2024-03-01' }, memoryReader(items));
     expect(usageDailyResponse.parse(body)).toEqual(body);
     expect(body.days).toEqual([
-      { date: '2024-02-28', requests: 0, clientErrors: 0, serverErrors: 0, avgLatencyMs: 0 },
-      { date: '2024-02-29', requests: 7, clientErrors: 0, serverErrors: 0, avgLatencyMs: 10.1 },
-      { date: '2024-03-01', requests: 0, clientErrors: 0, serverErrors: 0, avgLatencyMs: 0 },
+      { date: '2024-02-28', requests: 0, units: 0, clientErrors: 0, serverErrors: 0, avgLatencyMs: 0 },
+      { date: '2024-02-29', requests: 7, units: 7, clientErrors: 0, serverErrors: 0, avgLatencyMs: 10.1 },
+      { date: '2024-03-01', requests: 0, units: 0, clientErrors: 0, serverErrors: 0, avgLatencyMs: 0 },
     ]);
   });
 

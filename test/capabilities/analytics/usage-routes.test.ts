@@ -99,13 +99,13 @@ describe('GET /v1/usage', () => {
     expect(body.clientId).toBe('cl_alice');
     expect(body.period).toEqual({ from: addDays(today, -29), to: today, days: 30 });
     // 32 today + 18 yesterday; the day 40 days ago is outside; Bob's 5000 are not Alice's.
-    expect(body.totals).toEqual({ requests: 50, clientErrors: 4, serverErrors: 2, avgLatencyMs: 30.8, p95LatencyMs: 250 });
+    expect(body.totals).toEqual({ requests: 50, units: 50, clientErrors: 4, serverErrors: 2, avgLatencyMs: 30.8, p95LatencyMs: 250 });
     expect(body.averagePerDay).toBe(1.67);
     expect(body.today).toEqual({ requests: 32, quota: 10_000, percentOfQuota: 0.32 });
     expect(body.routes.slice(0, 3)).toEqual([
-      { route: HELLO, requests: 40, percent: 80, clientErrors: 4, serverErrors: 0 },
-      { route: QUOTES, requests: 8, percent: 16, clientErrors: 0, serverErrors: 2 },
-      { route: 'GET /v1/usage', requests: 2, percent: 4, clientErrors: 0, serverErrors: 0 },
+      { route: HELLO, requests: 40, units: 40, percent: 80, clientErrors: 4, serverErrors: 0 },
+      { route: QUOTES, requests: 8, units: 8, percent: 16, clientErrors: 0, serverErrors: 2 },
+      { route: 'GET /v1/usage', requests: 2, units: 2, percent: 4, clientErrors: 0, serverErrors: 0 },
     ]);
   });
 
@@ -147,9 +147,9 @@ describe('GET /v1/usage/daily', () => {
     expect(response.statusCode).toBe(200);
     const body = usageDailyResponse.parse(JSON.parse(response.body));
     expect(body.days).toEqual([
-      { date: addDays(today, -2), requests: 0, clientErrors: 0, serverErrors: 0, avgLatencyMs: 0 },
-      { date: addDays(today, -1), requests: 18, clientErrors: 0, serverErrors: 2, avgLatencyMs: 50 },
-      { date: today, requests: 32, clientErrors: 4, serverErrors: 0, avgLatencyMs: 20 },
+      { date: addDays(today, -2), requests: 0, units: 0, clientErrors: 0, serverErrors: 0, avgLatencyMs: 0 },
+      { date: addDays(today, -1), requests: 18, units: 18, clientErrors: 0, serverErrors: 2, avgLatencyMs: 50 },
+      { date: today, requests: 32, units: 32, clientErrors: 4, serverErrors: 0, avgLatencyMs: 20 },
     ]);
   });
 

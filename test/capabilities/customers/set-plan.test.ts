@@ -13,7 +13,12 @@ import { ClientNotActiveError, setClientPlan } from '../../../capabilities/custo
 import { plansOnDay, readPlanHistory } from '../../../capabilities/customers/plan-history';
 import { createClient, findByKeyHash, getClient, revokeClient, UnknownClientError } from '../../../capabilities/customers/client-store';
 import { apiGatewayUsagePlanKeys } from '../../../capabilities/api-gateway/usage-plan-keys';
-import { createUsageTable, documentClient } from '../analytics/fixtures';
+import { counters, createUsageTable, dayItems, documentClient, putItems } from '../analytics/fixtures';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { itemKey } from '../../../contracts/table';
+import { PLANS } from '../../../contracts/plans';
+import { gateItemOf, windowStates } from '../../../capabilities/gate/admission';
+import { gateLimitsOf } from '../../../capabilities/http/middleware/gate-admission';
 import { runScript } from '../../support/run-script';
 
 let dynamoLocal: RunningService;
@@ -103,6 +108,86 @@ it('a failed change leaves no history', async () => {
     setClientPlan(store(), created.clientId, 'premium', { gateway: apiGatewayUsagePlanKeys(new APIGatewayClient({}), PLAN_IDS) }),
   ).rejects.toThrow('nope');
   expect(await readPlanHistory(store(), created.clientId)).toEqual([]);
+});
+
+describe('across admissions (a gateway plan and the gate plan free)', () => {
+  const at = new Date('2026-05-20T12:00:00Z');
+
+  it('onto the gate: the gate starts from the units counted today and this month; the key leaves its usage plan, joins none', async () => {
+    const created = await createClient(store(), { plan: 'standard', name: 'to-gate', apiGatewayKeyId: 'key-g1' });
+    await putItems(db, TABLE, [
+      ...dayItems(created.clientId, '2026-04-30', { 'GET /v1/hello': counters(500) }), // last month: not in the seed
+      ...dayItems(created.clientId, '2026-05-02', { 'POST /v1/quotes': counters(4, { units: 30 }) }),
+      ...dayItems(created.clientId, '2026-05-20', { 'GET /v1/hello': counters(7), 'POST /v1/quotes': counters(2, { units: 9 }) }),
+    ]);
+    gatewayMock.on(DeleteUsagePlanKeyCommand).resolves({});
+    const change = await setClientPlan(store(), created.clientId, 'free', {
+      gateway: apiGatewayUsagePlanKeys(new APIGatewayClient({}), PLAN_IDS),
+      now: at,
+    });
+    expect(change.gateSeed).toEqual({ day: 7 + 9, month: 30 + 7 + 9 });
+    expect(gatewayMock.calls().map((c) => [c.args[0].constructor.name, c.args[0].input])).toEqual([
+      ['DeleteUsagePlanKeyCommand', { usagePlanId: 'up-standard', keyId: 'key-g1' }],
+    ]);
+    const gate = gateItemOf((await db.send(new GetCommand({ TableName: TABLE, Key: itemKey.gate(created.clientId) }))).Item);
+    expect(gate).toMatchObject({ resetAt: at.getTime(), second: 0, minute: 0, day: 16, month: 46 });
+    // The free plan's daily quota (100) is then spent by what was used today, not granted afresh.
+    const windows = windowStates(gate, gateLimitsOf('free'), at.getTime() + 1_000);
+    expect(windows.map((w) => [w.window, w.used, w.remaining])).toEqual([
+      ['second', 0, PLANS.free.burst],
+      ['minute', 0, PLANS.free.ratePerMinute],
+      ['day', 16, PLANS.free.dailyQuota - 16],
+      ['month', 46, PLANS.free.monthlyQuota - 46],
+    ]);
+  });
+
+  it('a gate already ahead of the counters (back on the gate the same day) keeps its own counts', async () => {
+    const created = await createClient(store(), { plan: 'standard', name: 'back-to-gate' });
+    await db.send(
+      new PutCommand({
+        TableName: TABLE,
+        Item: { ...itemKey.gate(created.clientId), ts: at.getTime() - 60_000, s: 1, m: 3, d: 40, mo: 90, cr: 5 },
+      }),
+    );
+    const change = await setClientPlan(store(), created.clientId, 'free', { now: at });
+    expect(change.gateSeed).toEqual({ day: 40, month: 90 });
+    const gate = gateItemOf((await db.send(new GetCommand({ TableName: TABLE, Key: itemKey.gate(created.clientId) }))).Item);
+    expect(gate).toMatchObject({ day: 40, month: 90, credits: 5 });
+  });
+
+  it('onto a gateway plan: a client created on the gate gets a usage key registered on its new plan, in its records', async () => {
+    const created = await createClient(store(), { plan: 'free', name: 'to-gateway' });
+    const registered: string[] = [];
+    const keys = {
+      registerUsageKey: async (plan: string) => {
+        registered.push(plan);
+        return { usageKey: 'uk_registered_for_the_move_0001', apiGatewayKeyId: 'key-new', discard: async () => undefined };
+      },
+    };
+    const change = await setClientPlan(store(), created.clientId, 'standard', { keys, now: at });
+    expect(registered).toEqual(['standard']);
+    expect(change.registeredKeyId).toBe('key-new');
+    const client = await getClient(store(), created.clientId);
+    expect(client).toMatchObject({ plan: 'standard', usageKey: 'uk_registered_for_the_move_0001', apiGatewayKeyId: 'key-new' });
+    // The authorizer reads the key record: it meters the new key from the next request.
+    const byKey = await findByKeyHash(store(), hashApiKey(created.apiKey), '2026-05-20');
+    expect(byKey.client).toMatchObject({ plan: 'standard', usageKey: 'uk_registered_for_the_move_0001' });
+  });
+
+  it('a registered key is discarded when the table change fails', async () => {
+    const created = await createClient(store(), { plan: 'free', name: 'revoked-mid-move' });
+    let discarded = 0;
+    const keys = {
+      registerUsageKey: async () => {
+        // The client is revoked between the read and the transaction: its condition fails.
+        await revokeClient(store(), created.clientId);
+        return { usageKey: 'uk_registered_for_the_move_0002', apiGatewayKeyId: 'key-orphan', discard: async () => void discarded++ };
+      },
+    };
+    await expect(setClientPlan(store(), created.clientId, 'standard', { keys, now: at })).rejects.toThrow();
+    expect(discarded).toBe(1);
+    expect((await getClient(store(), created.clientId))?.apiGatewayKeyId).toBeUndefined();
+  });
 });
 
 it('refuses unknown and revoked clients', async () => {

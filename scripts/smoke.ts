@@ -8,6 +8,8 @@ import { type Command, parseFlags, runCommand } from './support/cli';
 import { chooseTarget, resolveTarget, stageChoice, stageTargetFromOutputs, TARGET_FLAGS } from './support/stage-target';
 import { createKey, revokeKey, type KeyTarget } from './support/key-admin';
 import { formatResults, runContractSuite, type ContractTarget } from './support/contract-suite';
+import { topUpCredits } from '../capabilities/gate/credits';
+import { userInfo } from 'node:os';
 
 const USAGE = `usage: npm run smoke -- --stage <dev|prod>
   --stage   the deployed stack MeteredApi-<stage> (after \`npx cdk deploy -c stage=<stage>\`), with your AWS credentials
@@ -32,6 +34,9 @@ async function main(argv: string[]): Promise<number> {
     createClient: (plan, name) => createKey(keys, plan, name),
     revokeClient: async (clientId) => {
       await revokeKey(keys, clientId);
+    },
+    topUpCredits: async (clientId, units) => {
+      await topUpCredits(keys.store, { clientId, units, by: `smoke:${userInfo().username}`, now: new Date() });
     },
   };
   console.log(`contract suite against ${stage.apiUrl} (stage ${deployed.stage})`);

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { MONTHLY_QUOTAS, PLANS, ROUTE_CLASSES, type PlanName } from '../../contracts/plans';
 import { utcDay } from '../../contracts/usage-event';
 import { MAX_BODY_BYTES } from '../../contracts/routes';
-import { ACCESS_DENIED_DETAIL } from '../../contracts/gateway-responses';
+import { ACCESS_DENIED_DETAIL, PROBLEM_TYPE_BASE } from '../../contracts/gateway-responses';
 import { usageSummaryResponse } from '../../contracts/routes/usage-summary';
 import { usageDailyResponse } from '../../contracts/routes/usage-daily';
 import { type Answer, type CallOptions, httpCall } from './http-call';
@@ -26,6 +26,8 @@ export interface ContractTarget {
   readonly authorizerCacheTtlSeconds: number;
   createClient(plan: PlanName, name: string): Promise<TemporaryClient>;
   revokeClient(clientId: string): Promise<void>;
+  /** Adds prepaid units to a gate-plan client (`keys top-up`), for the credits check. */
+  topUpCredits(clientId: string, units: number): Promise<void>;
 }
 
 /** One suite run: HTTP calls and the temporary clients to revoke at the end. */
@@ -73,6 +75,17 @@ const SECURITY_HEADERS = [
 ];
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Waits until 100 ms into the next second of this machine's clock, so a burst of parallel requests falls in one second. */
+async function startOfSecond(): Promise<void> {
+  await sleep(1000 - (Date.now() % 1000) + 100);
+}
+
+/** The `r` (remaining) of one policy in a RateLimit header (draft structured-field form). */
+function remainingOf(answer: Answer, policy: string): number | undefined {
+  const match = new RegExp(`"${policy}";r=(\\d+);t=(\\d+)`).exec(answer.headers.get('ratelimit') ?? '');
+  return match ? Number(match[1]) : undefined;
+}
 
 /** A problem+json answer with the given status and the fields every problem carries. */
 export function assertProblem(answer: Answer, status: number): void {
@@ -271,6 +284,70 @@ export const CONTRACT_CHECKS: readonly ContractCheck[] = [
   },
 ];
 
+/** Gate plans (`admission: 'gate'`, the default `free` plan): the gate's own limits, units and credits. */
+export const GATE_CHECKS: readonly ContractCheck[] = [
+  {
+    name: 'gate plan: exact RateLimit headers; a 0-unit usage read takes nothing; the burst’s excess → 429 with the real Retry-After',
+    run: async (s) => {
+      const free = PLANS.free;
+      const client = await s.client('free');
+      const first = await s.call('GET', '/v1/hello', { key: client.apiKey });
+      assert.equal(first.status, 200, first.text.slice(0, 200));
+      assert.match(
+        first.headers.get('ratelimit-policy') ?? '',
+        new RegExp(
+          `^"burst";q=${free.burst};w=1, "free";q=${free.ratePerMinute};w=60, "daily";q=${free.dailyQuota};w=86400, "monthly";q=${free.monthlyQuota};w=\\d+$`,
+        ),
+      );
+      const dailyLeft = remainingOf(first, 'daily');
+      assert.equal(dailyLeft, free.dailyQuota - 1, `daily remaining after one hello: ${first.headers.get('ratelimit')}`);
+      // GET /v1/usage costs 0 units: it answers with the same remaining, and takes none.
+      const read = await s.call('GET', '/v1/usage', { key: client.apiKey });
+      assert.equal(read.status, 200);
+      assert.equal(remainingOf(read, 'daily'), dailyLeft);
+      // A burst of burst + 2 at once: exactly `burst` pass (minus the ones this second already took), the rest are refused.
+      await startOfSecond();
+      const answers = await Promise.all(Array.from({ length: free.burst + 2 }, () => s.call('GET', '/v1/hello', { key: client.apiKey })));
+      const admitted = answers.filter((a) => a.status === 200);
+      const refused = answers.filter((a) => a.status === 429);
+      assert.equal(admitted.length + refused.length, answers.length, `statuses: ${answers.map((a) => a.status).join(',')}`);
+      assert.equal(admitted.length, free.burst, `admitted ${admitted.length} of a burst of ${answers.length} (burst ${free.burst})`);
+      const problem = refused[0];
+      assertProblem(problem, 429);
+      assert.equal(problem.json.type, `${PROBLEM_TYPE_BASE}rate-limited`);
+      assert.equal(problem.headers.get('retry-after'), '1');
+      assert.equal(remainingOf(problem, 'burst'), 0);
+      assert.equal(remainingOf(problem, 'daily'), free.dailyQuota - 1 - free.burst);
+    },
+  },
+  {
+    name: 'gate plan: a request its prepaid credits do not cover → 402 credits-exhausted, no Retry-After',
+    run: async (s) => {
+      const client = await s.client('free');
+      await s.target.topUpCredits(client.clientId, 1);
+      assert.equal((await s.call('GET', '/v1/hello', { key: client.apiKey })).status, 200);
+      const spent = await s.call('GET', '/v1/hello', { key: client.apiKey });
+      assertProblem(spent, 402);
+      assert.equal(spent.json.type, `${PROBLEM_TYPE_BASE}credits-exhausted`);
+      assert.equal(spent.headers.get('retry-after'), null);
+      // Reading one's usage costs nothing: it still answers with no credits left.
+      assert.equal((await s.call('GET', '/v1/usage', { key: client.apiKey })).status, 200);
+    },
+  },
+  {
+    name: 'gate plan: a route outside the plan → 403 problem+json, before the gate takes anything',
+    run: async (s) => {
+      const client = await s.client('free');
+      const denied = await s.call('POST', '/v1/quotes', { key: client.apiKey, body: VALID_QUOTE });
+      assertProblem(denied, 403);
+      assert.equal(denied.json.detail, ACCESS_DENIED_DETAIL.routeNotInPlan);
+      const hello = await s.call('GET', '/v1/hello', { key: client.apiKey });
+      assert.equal(hello.status, 200);
+      assert.equal(remainingOf(hello, 'daily'), PLANS.free.dailyQuota - 1);
+    },
+  },
+];
+
 export interface CheckResult {
   readonly name: string;
   readonly ok: boolean;
@@ -279,7 +356,7 @@ export interface CheckResult {
 }
 
 /** Runs every check in order (a failure does not stop the rest), then revokes the temporary clients. */
-export async function runContractSuite(target: ContractTarget, checks = CONTRACT_CHECKS): Promise<CheckResult[]> {
+export async function runContractSuite(target: ContractTarget, checks = [...CONTRACT_CHECKS, ...GATE_CHECKS]): Promise<CheckResult[]> {
   const session = new ContractSession(target);
   const results: CheckResult[] = [];
   try {

@@ -5,8 +5,10 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startTwin, type Twin } from '../../local/twin';
 import { createClient, getClient, revokeClient, type ClientStore } from '../../capabilities/customers/client-store';
 import { twinClientConfig } from '../../local/state-file';
+import { topUpCredits } from '../../capabilities/gate/credits';
 import {
   CONTRACT_CHECKS,
+  GATE_CHECKS,
   ContractSession,
   formatResults,
   runContractSuite,
@@ -39,6 +41,9 @@ beforeAll(async () => {
     revokeClient: async (clientId) => {
       await revokeClient(store, clientId);
     },
+    topUpCredits: async (clientId, units) => {
+      await topUpCredits(store, { clientId, units, by: 'contract-suite', now: new Date() });
+    },
   };
   session = new ContractSession(target);
 }, 60_000);
@@ -49,7 +54,7 @@ afterAll(async () => {
 });
 
 describe('contract suite against the twin', () => {
-  for (const check of CONTRACT_CHECKS) test(check.name, () => check.run(session), 60_000);
+  for (const check of [...CONTRACT_CHECKS, ...GATE_CHECKS]) test(check.name, () => check.run(session), 60_000);
 
   test('the session revokes every temporary client it created', async () => {
     await session.cleanUp();

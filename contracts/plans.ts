@@ -98,6 +98,9 @@ export function enforcesMonthlyQuota(plan: PlanName): boolean {
   return definitionOf(plan).enforceMonthlyQuota === true;
 }
 
+/** The most units one prepaid-credit top-up may add (a typo guard: a balance is money); `keys top-up` and the admin API. */
+export const MAX_TOP_UP_UNITS = 1_000_000_000;
+
 /** `default` routes follow the plan's throttle; `strict` routes add a per-method throttle in every plan. */
 export const ROUTE_CLASSES = {
   default: undefined,

@@ -8,7 +8,9 @@ import type {
   ClientIdPath,
   RotateBody,
   OverrideBody,
+  TopUpBody,
 } from '../../contracts/admin/clients';
+import { NotAGatePlanError, topUpClientCredits } from '../gate/client-credits';
 import { overrideCaps } from '../../contracts/overrides';
 import { stageConfig } from '../../contracts/stages';
 import { CLIENT_PAGE, ROTATION_DEFAULT_GRACE_SECONDS } from '../../contracts/admin/clients';
@@ -44,6 +46,8 @@ export interface AdminRequest<Path = unknown, Query = unknown, Body = unknown> {
   readonly query: Query;
   readonly body: Body;
   readonly now: Date;
+  /** The caller as IAM authenticated it (its ARN), for records that name who acted (the credit ledger). */
+  readonly caller: string;
 }
 
 export interface AdminOutcome {
@@ -87,6 +91,7 @@ async function asProblems<T>(work: () => Promise<T>): Promise<T> {
         error.problems.map((p) => ({ path: p.field === 'override' ? 'body' : `body.${p.field}`, message: p.message })),
       );
     if (error instanceof InvalidCursorError) throw adminProblem.invalidCursor();
+    if (error instanceof NotAGatePlanError) throw adminProblem.notAGatePlan();
     throw error;
   }
 }
@@ -158,4 +163,16 @@ export const clientUsageAction: AdminAction = async ({ path, query, now }: Admin
   const override = client.override ? overrideLimitsOf(client.override) : undefined;
   const summary = await usageSummary({ clientId: client.clientId, plan: client.plan, query, today: utcDay(now), override }, ports.usage);
   return { body: summary, clientId: path.id };
+};
+
+export const topUpCreditsAction: AdminAction = async (
+  { path, body, now, caller }: AdminRequest<ClientIdPath, unknown, TopUpBody>,
+  ports,
+) => {
+  const before = clientViewOf(await existing(ports, path.id));
+  if (before.status !== 'active') throw adminProblem.clientRevoked();
+  const { entry, balance } = await asProblems(() =>
+    topUpClientCredits(ports.store, { clientId: path.id, units: body.units, by: caller, now, topUpId: body.topUpId }),
+  );
+  return { body: { ...entry, balance }, clientId: path.id };
 };

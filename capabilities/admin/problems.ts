@@ -18,6 +18,13 @@ export const adminProblem = {
       title: 'Conflict',
       detail: 'The client has too many keys still in their grace period; wait for one to end or rotate with graceSeconds 0.',
     }),
+  notAGatePlan: () =>
+    new HttpProblem({
+      statusCode: 409,
+      slug: 'not-a-gate-plan',
+      title: 'Conflict',
+      detail: 'The client is on a plan admitted by API Gateway, which cannot take prepaid credits: only gate-plan clients hold them.',
+    }),
   invalidCursor: () =>
     new HttpProblem({
       statusCode: 400,

@@ -26,6 +26,7 @@ import {
   rotateKeyAction,
   setOverrideAction,
   setPlanAction,
+  topUpCreditsAction,
 } from './actions';
 import type { AuditLog } from './audit-log';
 
@@ -38,6 +39,7 @@ export const ACTIONS: Record<AdminRouteId, AdminAction> = {
   'rotate-key': rotateKeyAction,
   'set-override': setOverrideAction,
   'set-plan': setPlanAction,
+  'top-up-credits': topUpCreditsAction,
   'client-usage': clientUsageAction,
 };
 
@@ -94,7 +96,8 @@ function adminChain(route: AdminRouteDefinition | undefined, action: AdminAction
   return chain.handler(async (event) => {
     if (!route || !action) throw problem.notFound();
     const input = validatedInput(event);
-    const outcome = await action({ path: input.path, query: input.query, body: input.body, now: new Date() }, options);
+    const caller = stateOf(event).who;
+    const outcome = await action({ path: input.path, query: input.query, body: input.body, now: new Date(), caller }, options);
     stateOf(event).outcome = outcome;
     // The contract's response schema guards what leaves: an unexpected field is a bug (500), never a leak.
     const body = route.schemas.response.parse(outcome.body);

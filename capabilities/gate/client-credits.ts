@@ -2,7 +2,7 @@
 // existing client on a gate plan holds credits (gateway plans are admitted by API Gateway, which cannot take them).
 import { isGatePlan } from '../../contracts/plans';
 import { getClient, UnknownClientError } from '../customers/client-store';
-import { type LedgerEntry, topUpCredits } from './credits';
+import { type LedgerEntry, type TopUp, topUpCredits } from './credits';
 import type { GateStore } from './gate';
 
 /** A top-up asked for a client whose plan is admitted by API Gateway: its credits would never be taken. */
@@ -16,10 +16,7 @@ export class NotAGatePlanError extends Error {
   }
 }
 
-export async function topUpClientCredits(
-  store: GateStore,
-  request: { readonly clientId: string; readonly units: number; readonly by: string; readonly now: Date },
-): Promise<{ entry: LedgerEntry; balance: number }> {
+export async function topUpClientCredits(store: GateStore, request: TopUp): Promise<{ entry: LedgerEntry; balance: number }> {
   const client = await getClient(store, request.clientId);
   if (!client) throw new UnknownClientError(request.clientId);
   if (!isGatePlan(client.plan)) throw new NotAGatePlanError(client.clientId, client.plan);

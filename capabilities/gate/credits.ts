@@ -5,8 +5,9 @@ import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dyn
 import { GATE_ATTRIBUTES, itemKey } from '../../contracts/table';
 import type { GateStore } from './gate';
 
-/** The most units one top-up may add (a typo guard: a balance is money). */
-export const MAX_TOP_UP_UNITS = 1_000_000_000;
+import { MAX_TOP_UP_UNITS } from '../../contracts/plans';
+
+export { MAX_TOP_UP_UNITS };
 
 export interface TopUp {
   readonly clientId: string;

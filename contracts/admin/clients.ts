@@ -1,7 +1,7 @@
 // Request and response schemas of the admin client routes: what an operator sends and sees. A client is shown
 // without key material or usage identifiers (no key hash, usage key or API Gateway key id).
 import * as z from 'zod';
-import { PLAN_NAMES, type PlanName } from '../plans';
+import { MAX_TOP_UP_UNITS, PLAN_NAMES, type PlanName } from '../plans';
 
 export const planName = z.enum(PLAN_NAMES as [PlanName, ...PlanName[]]);
 
@@ -101,4 +101,25 @@ export const planChangeResponse = z.strictObject({
   before: planName,
   after: planName,
   changedAt: z.string(),
+});
+
+/** A prepaid-credit top-up of a gate-plan client (docs/plans.md "Prepaid credits"). */
+export const topUpBody = z.strictObject({
+  units: z.int().min(1).max(MAX_TOP_UP_UNITS),
+  /** Makes a retry idempotent: the same id adds nothing the second time. Default: the time and a random suffix. */
+  topUpId: z
+    .string()
+    .regex(/^[A-Za-z0-9:._#-]{1,64}$/, 'must be 1 to 64 letters, digits or : . _ # -')
+    .optional(),
+});
+export type TopUpBody = z.infer<typeof topUpBody>;
+
+export const topUpResponse = z.strictObject({
+  clientId: z.string(),
+  topUpId: z.string(),
+  units: z.int(),
+  /** The balance in units after the top-up. */
+  balance: z.int(),
+  by: z.string(),
+  at: z.string(),
 });

@@ -14,6 +14,8 @@ import {
   rotateBody,
   rotatedKeyResponse,
   setPlanBody,
+  topUpBody,
+  topUpResponse,
 } from './clients';
 import type { AdminRouteDefinition } from './route';
 
@@ -47,6 +49,12 @@ export const ADMIN_ROUTES = [
     method: 'POST',
     path: '/admin/v1/clients/{id}/set-plan',
     schemas: { path: clientIdPath, body: setPlanBody, response: planChangeResponse },
+  },
+  {
+    id: 'top-up-credits',
+    method: 'POST',
+    path: '/admin/v1/clients/{id}/credits',
+    schemas: { path: clientIdPath, body: topUpBody, response: topUpResponse },
   },
   {
     id: 'client-usage',

@@ -38,9 +38,11 @@ const ADMIN_PATH_PART = 'admin';
  */
 export const ADMIN_TABLE_ACCESS: TableIntents = {
   read: ['clients', 'counters'],
-  write: ['keys', 'clients', 'plans'],
+  // credits: a top-up's ledger item, written in one transaction with the balance on the gate item.
+  write: ['keys', 'clients', 'plans', 'credits'],
   delete: ['keys'],
-  // set-plan onto a gate plan seeds the client's gate item with the units it used today and this month.
+  // set-plan onto a gate plan seeds the client's gate item with the units it used today and this month; a top-up
+  // adds to its balance and reads it back.
   get: ['gates'],
   update: ['gates'],
 };

@@ -39,10 +39,7 @@ export interface OperatorPolicyProps {
 export const OPERATOR_TABLE_ACCESS: TableIntents = {
   ...ADMIN_TABLE_ACCESS,
   read: [...new Set([...(ADMIN_TABLE_ACCESS.read ?? []), 'clients', 'counters', 'summaries', 'plans'] as const)],
-  // keys top-up: the ledger item (Put) and the balance on the gate item (Update) in one transaction, the balance read back.
-  write: [...(ADMIN_TABLE_ACCESS.write ?? []), 'credits'],
-  update: ['gates'],
-  get: ['gates'],
+  // keys top-up and set-plan onto a gate plan: as the admin API (ADMIN_TABLE_ACCESS).
 };
 
 /** Archive prefixes `usage:export` reads (day data, manifests, statements) and the one it writes (`--write`). */

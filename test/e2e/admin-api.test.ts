@@ -277,3 +277,27 @@ test('set-plan across admissions: onto the gate it starts from today’s units; 
   expect((await call('POST', `/admin/v1/clients/${born.clientId}/set-plan`, { body: { plan: 'standard' } })).status).toBe(200);
   expect((await fetch(`${twin.baseUrl}/v1/hello`, { headers: { 'x-api-key': born.apiKey } })).status).toBe(200);
 });
+
+test('top-up: a gate-plan client’s balance grows, once per topUpId, audited with the caller; a gateway-plan client → 409', async () => {
+  const free = (await call('POST', '/admin/v1/clients', { body: { name: 'prepaid', plan: 'free' } })).json as {
+    clientId: string;
+    apiKey: string;
+  };
+  const first = await call('POST', `/admin/v1/clients/${free.clientId}/credits`, { body: { units: 2, topUpId: 'order-1' } });
+  expect(first.status).toBe(200);
+  expect(first.json).toMatchObject({ clientId: free.clientId, topUpId: 'order-1', units: 2, balance: 2, by: expect.any(String) });
+  // A retry of the same top-up adds nothing.
+  const retry = await call('POST', `/admin/v1/clients/${free.clientId}/credits`, { body: { units: 2, topUpId: 'order-1' } });
+  expect(retry.status).toBe(200);
+  expect(retry.json.balance).toBe(2);
+  // The gate takes the prepaid units: two requests pass, the third is 402.
+  const hello = () => fetch(`${twin.baseUrl}/v1/hello`, { headers: { 'x-api-key': free.apiKey } }).then((r) => r.status);
+  expect([await hello(), await hello(), await hello()]).toEqual([200, 200, 402]);
+  expect(auditLines().filter((r) => r.action === 'POST /admin/v1/clients/{id}/credits' && r.clientId === free.clientId)).toHaveLength(2);
+
+  const standard = (await call('POST', '/admin/v1/clients', { body: { name: 'postpaid', plan: 'standard' } })).json as { clientId: string };
+  expectProblem(await call('POST', `/admin/v1/clients/${standard.clientId}/credits`, { body: { units: 5 } }), 409, 'not-a-gate-plan');
+  const bad = await call('POST', `/admin/v1/clients/${free.clientId}/credits`, { body: { units: 0, topUpId: 'x y' } });
+  expectProblem(bad, 400, 'invalid-request');
+  expect(bad.json.errors.map((e: { path: string }) => e.path).sort()).toEqual(['body.topUpId', 'body.units']);
+});

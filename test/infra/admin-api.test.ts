@@ -93,11 +93,14 @@ describe.each(STAGE_NAMES)('admin API (%s)', (stageName) => {
     expect(template().toJSON().Outputs.AdminAuditLogGroup.Value).toEqual({ Ref: auditGroupId });
   });
 
-  test('table: clients read and written, key records written and deleted (rotate), plan history written (set-plan), counters read', () => {
+  test('table: clients read and written, key records written and deleted (rotate), plan history written (set-plan), counters read, credits and gate items (top-up, set-plan onto the gate)', () => {
     // capabilities/customers: client-store (create, get, list, revoke), key-rotation (Put, Update, Delete of ended keys),
-    // client-plan + plan-history (Update PLANS#<clientId> in the set-plan transaction), client-override; usage-reader.
+    // client-plan + plan-history (Update PLANS#<clientId> in the set-plan transaction), client-override; usage-reader;
+    // capabilities/gate: credits (Put CREDITS#, Update GATE# in one transaction, Get GATE#), gate-seed (Get, Update GATE#).
     expect(tableGrants(statements())).toEqual({
       CLIENTS: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+      'CREDITS#*': ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      'GATE#*': ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
       'KEY#*': ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
       'PLANS#*': ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
       'USAGE#*': ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],

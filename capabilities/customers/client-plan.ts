@@ -4,7 +4,7 @@
 // A client with an override (client-override.ts) leaves its own usage plan instead, which is then deleted.
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { itemKey } from '../../contracts/table';
-import { utcDay } from '../../contracts/usage-event';
+import { utcDay } from '../../contracts/usage-event-id';
 import type { PlanName } from '../../contracts/plans';
 import { clientKeyHashes, getClient, UnknownClientError, type ClientStore } from './client-store';
 import { overrideLimitsOf } from './limits-in-force';

@@ -24,8 +24,16 @@ export const DEPLOYED_NODE_OPTIONS = '--enable-source-maps';
 /** A function to measure: its id, entry and (optional) the event of its first request. */
 export interface ColdStartEntry {
   readonly id: string;
+  /** Relative to the repository root, or absolute (a baseline tree's copy, BASELINE_DIR). */
   readonly entry: string;
   readonly event?: unknown;
+  /**
+   * How its source map is wired: `external` (the stack's SourceMapMode.EXTERNAL, no sourceMappingURL) or `linked`
+   * (SourceMapMode.DEFAULT: the bundle names its map); NODE_OPTIONS as deployed unless `nodeOptions` is given.
+   * @default 'external'
+   */
+  readonly sourceMap?: 'external' | 'linked';
+  readonly nodeOptions?: string;
 }
 
 /** What a floor does on its first request: the first call of each SDK client, to the same stub. */
@@ -36,7 +44,12 @@ const FLOOR_FIRST_CALL: Record<string, string> = {
 };
 
 /** Bundles `entry` as the stack bundles a Lambda (lib/constructs/metered-function.ts `bundling`, as CDK passes them to esbuild). */
-export async function bundleLikeLambda(entry: string, outfile: string, external: readonly string[]): Promise<void> {
+export async function bundleLikeLambda(
+  entry: string,
+  outfile: string,
+  external: readonly string[],
+  sourcemap: 'external' | 'linked' = 'external',
+): Promise<void> {
   await build({
     entryPoints: [entry],
     outfile,
@@ -45,7 +58,7 @@ export async function bundleLikeLambda(entry: string, outfile: string, external:
     target: 'node24',
     format: 'cjs',
     minify: true,
-    sourcemap: 'external',
+    sourcemap,
     sourcesContent: false,
     mainFields: ['module', 'main'],
     external: [...external],
@@ -150,14 +163,14 @@ export interface ColdStartRow {
 
 export async function measureColdStarts(entries: readonly ColdStartEntry[], external: readonly string[]): Promise<ColdStartRow[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-cold-'));
-  const runs = QUICK ? 5 : 11;
+  const runs = Number(process.env.ROUNDS) || (QUICK ? 5 : 11);
   const stub = await startStub();
   const env = childEnv(stub.endpoint);
   try {
     const prepared = [];
     for (const entry of entries) {
       const file = path.join(dir, entry.id, 'index.js');
-      await bundleLikeLambda(path.join(ROOT, entry.entry), file, external);
+      await bundleLikeLambda(path.resolve(ROOT, entry.entry), file, external, entry.sourceMap);
       const text = fs.readFileSync(file, 'utf8');
       const sdk = [...new Set([...text.matchAll(/require\("((?:@aws-sdk|@smithy)\/[^"]+)"\)/g)].map((m) => m[1]))].sort();
       const floor = path.join(dir, entry.id, 'floor.js');
@@ -166,7 +179,8 @@ export async function measureColdStarts(entries: readonly ColdStartEntry[], exte
         floor,
         `${sdk.map((m) => `require(${JSON.stringify(m)});`).join('')}\nexports.handler = async () => { ${calls.join('\n')} };\n`,
       );
-      prepared.push({ entry, file, floor, sdk, bytes: fs.statSync(file).size });
+      const fnEnv = entry.nodeOptions === undefined ? env : { ...env, NODE_OPTIONS: entry.nodeOptions };
+      prepared.push({ entry, file, floor, sdk, env: fnEnv, bytes: fs.statSync(file).size });
     }
     // Interleaved: each round measures every function and its floor back to back, so machine noise hits them alike.
     const samples = new Map(
@@ -178,9 +192,10 @@ export async function measureColdStarts(entries: readonly ColdStartEntry[], exte
     for (let i = 0; i < runs; i++) {
       for (const p of prepared) {
         const s = samples.get(p.entry.id)!;
-        const fn = await measureOnce(p.file, env, p.entry.event);
-        const fl = await measureOnce(p.floor, env, p.entry.event ? {} : undefined);
-        s.own.push((await measureOnce(p.file, env, undefined, p.sdk)).initMs);
+        // The floor runs with the function's own NODE_OPTIONS (as deployed unless a variant drops the flag).
+        const fn = await measureOnce(p.file, p.env, p.entry.event);
+        const fl = await measureOnce(p.floor, p.env, p.entry.event ? {} : undefined);
+        s.own.push((await measureOnce(p.file, p.env, undefined, p.sdk)).initMs);
         s.init.push(fn.initMs);
         s.floor.push(fl.initMs);
         if (fn.firstMs !== undefined) s.first.push(fn.firstMs);

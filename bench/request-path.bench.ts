@@ -112,11 +112,25 @@ async function lambdaEntries(): Promise<ColdStartEntry[]> {
     },
     [ADMIN_FUNCTION.id]: apiEvent({ method: 'GET', path: '/admin/v1/clients', headers: {} }),
   };
-  return [
+  const current: ColdStartEntry[] = [
     ...ROUTES.map((r) => ({ id: r.id, entry: r.entry, event: events[r.id] })),
     ...Object.entries(WORKERS).map(([id, w]) => ({ id, entry: w.entry, event: events[id] })),
     { id: ADMIN_FUNCTION.id, entry: ADMIN_FUNCTION.entry, event: events[ADMIN_FUNCTION.id] },
   ];
+  const only = process.env.LAMBDAS?.split(',');
+  const chosen = only ? current.filter((e) => only.includes(e.id)) : current;
+  // BASELINE_DIR=<a checkout of another commit> measures its bundles in the same interleaved rounds (`<id>@base`).
+  const base = process.env.BASELINE_DIR;
+  const baseline = base ? chosen.map((e) => ({ ...e, id: `${e.id}@base`, entry: path.join(path.resolve(base), e.entry) })) : [];
+  // SOURCE_MAPS=1: each function also with its map linked (SourceMapMode.DEFAULT) and with the flag dropped.
+  const variants =
+    process.env.SOURCE_MAPS === '1'
+      ? chosen.flatMap((e) => [
+          { ...e, id: `${e.id}~linked`, sourceMap: 'linked' as const },
+          { ...e, id: `${e.id}~noflag`, nodeOptions: '' },
+        ])
+      : [];
+  return [...chosen, ...baseline, ...variants];
 }
 
 async function main() {

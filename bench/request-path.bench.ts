@@ -186,7 +186,7 @@ async function main() {
   }
   const targets = { addedP50Us: TARGET_P50_US, addedP99Us: TARGET_P99_US, coldStartRatio: COLD_START_RATIO };
   console.log(
-    `wrote ${writeResults(part ? `request-path-${part}` : 'request-path', { loadAverage: os.loadavg(), overhead, coldStarts, importProfile: profile, targets })}`,
+    `wrote ${writeResults(process.env.RESULTS_NAME ?? (part ? `request-path-${part}` : 'request-path'), { loadAverage: os.loadavg(), overhead, coldStarts, importProfile: profile, targets })}`,
   );
 }
 

@@ -1,6 +1,6 @@
 // Cold start of every Lambda as deployed, beside its floor, in one run: each bundle is built with the stack's
 // bundling options (lib/constructs/metered-function.ts: minified CJS, SDK external, external source map) and run
-// with the stack's NODE_OPTIONS (--enable-source-maps); the floor is a file that only requires the same SDK
+// with the stack's NODE_OPTIONS (none; SOURCE_MAPS=1 adds a linked map and the old flag as variants); the floor is a file that only requires the same SDK
 // packages (the functions create their clients on first use, so the floor creates none). Beside module init, the
 // first request (first SDK calls included) against a local stub of SQS and DynamoDB, and the floor's first call of
 // each SDK client the function uses.
@@ -18,8 +18,8 @@ import { ENV_VARIABLES, functionEnvironment } from '../contracts/function-env';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '..');
-/** The stack's NODE_OPTIONS for every function (lib/constructs/metered-function.ts). */
-export const DEPLOYED_NODE_OPTIONS = '--enable-source-maps';
+/** The stack's NODE_OPTIONS for every function (lib/constructs/metered-function.ts sets none since the source-map decision). */
+export const DEPLOYED_NODE_OPTIONS = '';
 
 /** A function to measure: its id, entry and (optional) the event of its first request. */
 export interface ColdStartEntry {
@@ -147,7 +147,7 @@ export interface ColdStartRow {
   /** The SDK packages the bundle requires (external, from the runtime). */
   sdkPackages: string;
   bundleKB: number;
-  /** Module init as deployed (source maps on), p50. */
+  /** Module init as deployed (the stack's bundling and NODE_OPTIONS), p50. */
   initMs: number;
   /** Requiring the same SDK packages alone, same flags, p50. */
   floorMs: number;

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Ajv from 'ajv';
 import standaloneCode from 'ajv/dist/standalone';
+import ucs2length from 'ajv/dist/runtime/ucs2length';
 import * as z from 'zod';
 import type { RouteDefinition } from '../../contracts/routes/route';
 import { EVENT_FIELD, type RequestPart } from '../../capabilities/http/middleware/compiled-validation';
@@ -153,12 +154,15 @@ export function renderRequestValidator(route: Pick<RouteDefinition, 'id' | 'sche
   });
   const validate = ajv.compile(wrapper);
   const code = standaloneCode(ajv, validate); // exports `validate`
+  // Self-contained: Ajv's runtime helpers are inlined, so the bundle needs no `ajv` (a Lambda runtime has none).
+  const inlined = code.replace(/require\("ajv\/dist\/runtime\/ucs2length"\)\.default/g, `(${ucs2length.toString()})`);
+  if (/require\(/.test(inlined)) throw new Error(`route ${route.id}: the validator needs an Ajv runtime helper that is not inlined`);
   const from = `contracts/routes/${route.id}.ts`;
   return [
     `// Request validator of route ${route.id}, generated from the zod schemas in ${from} by \`npm run validators\`; do not edit.`,
     '// test/scripts/request-validators.test.ts fails when it is stale. Read by capabilities/http/middleware/compiled-validation.ts.',
     '// @ts-nocheck',
-    code.replace(/^"use strict";/, '').trim(),
+    inlined.replace(/^"use strict";/, '').trim(),
     `export const parts = ${JSON.stringify(parts)} as const;`,
     `export const messages = ${JSON.stringify(out.messages, null, 1)};`,
     `export const order = ${JSON.stringify(out.order, null, 1)};`,

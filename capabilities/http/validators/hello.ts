@@ -4,7 +4,23 @@
 export const validate = validate10;
 export default validate10;
 const schema11 = {"type":"object","properties":{"queryStringParameters":{"type":"object","properties":{"name":{"type":"string","minLength":1,"maxLength":64}},"additionalProperties":false}},"required":["queryStringParameters"]};
-const func2 = require("ajv/dist/runtime/ucs2length").default;
+const func2 = (function ucs2length(str) {
+    const len = str.length;
+    let length = 0;
+    let pos = 0;
+    let value;
+    while (pos < len) {
+        length++;
+        value = str.charCodeAt(pos++);
+        if (value >= 0xd800 && value <= 0xdbff && pos < len) {
+            // high surrogate, and there is a next character
+            value = str.charCodeAt(pos);
+            if ((value & 0xfc00) === 0xdc00)
+                pos++; // low surrogate
+        }
+    }
+    return length;
+});
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;

@@ -4,7 +4,23 @@
 export const validate = validate10;
 export default validate10;
 const schema11 = {"type":"object","properties":{"parsedBody":{"type":"object","properties":{"items":{"minItems":1,"maxItems":50,"type":"array","items":{"type":"object","properties":{"sku":{"type":"string","minLength":1,"maxLength":32,"pattern":"^[A-Z0-9-]+$"},"quantity":{"type":"integer","minimum":1,"maximum":1000}},"required":["sku","quantity"],"additionalProperties":false}},"currency":{"enum":["USD","EUR","GBP","JPY","CHF","CAD","AUD"]}},"required":["items","currency"],"additionalProperties":false}},"required":["parsedBody"]};
-const func2 = require("ajv/dist/runtime/ucs2length").default;
+const func2 = (function ucs2length(str) {
+    const len = str.length;
+    let length = 0;
+    let pos = 0;
+    let value;
+    while (pos < len) {
+        length++;
+        value = str.charCodeAt(pos++);
+        if (value >= 0xd800 && value <= 0xdbff && pos < len) {
+            // high surrogate, and there is a next character
+            value = str.charCodeAt(pos);
+            if ((value & 0xfc00) === 0xdc00)
+                pos++; // low surrogate
+        }
+    }
+    return length;
+});
 const pattern0 = new RegExp("^[A-Z0-9-]+$", "");
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){

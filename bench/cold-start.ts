@@ -1,6 +1,6 @@
 // Cold start of every Lambda as deployed, beside its floor, in one run: each bundle is built with the stack's
 // bundling options (lib/constructs/metered-function.ts: minified CJS, SDK external, external source map) and run
-// with the stack's NODE_OPTIONS (--enable-source-maps); the floor is a file that only requires the same SDK
+// with the stack's NODE_OPTIONS (none; SOURCE_MAPS=1 adds a linked map and the old flag as variants); the floor is a file that only requires the same SDK
 // packages (the functions create their clients on first use, so the floor creates none). Beside module init, the
 // first request (first SDK calls included) against a local stub of SQS and DynamoDB, and the floor's first call of
 // each SDK client the function uses.
@@ -18,14 +18,22 @@ import { ENV_VARIABLES, functionEnvironment } from '../contracts/function-env';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '..');
-/** The stack's NODE_OPTIONS for every function (lib/constructs/metered-function.ts). */
-export const DEPLOYED_NODE_OPTIONS = '--enable-source-maps';
+/** The stack's NODE_OPTIONS for every function (lib/constructs/metered-function.ts sets none since the source-map decision). */
+export const DEPLOYED_NODE_OPTIONS = '';
 
 /** A function to measure: its id, entry and (optional) the event of its first request. */
 export interface ColdStartEntry {
   readonly id: string;
+  /** Relative to the repository root, or absolute (a baseline tree's copy, BASELINE_DIR). */
   readonly entry: string;
   readonly event?: unknown;
+  /**
+   * How its source map is wired: `external` (the stack's SourceMapMode.EXTERNAL, no sourceMappingURL) or `linked`
+   * (SourceMapMode.DEFAULT: the bundle names its map); NODE_OPTIONS as deployed unless `nodeOptions` is given.
+   * @default 'external'
+   */
+  readonly sourceMap?: 'external' | 'linked';
+  readonly nodeOptions?: string;
 }
 
 /** What a floor does on its first request: the first call of each SDK client, to the same stub. */
@@ -36,7 +44,12 @@ const FLOOR_FIRST_CALL: Record<string, string> = {
 };
 
 /** Bundles `entry` as the stack bundles a Lambda (lib/constructs/metered-function.ts `bundling`, as CDK passes them to esbuild). */
-export async function bundleLikeLambda(entry: string, outfile: string, external: readonly string[]): Promise<void> {
+export async function bundleLikeLambda(
+  entry: string,
+  outfile: string,
+  external: readonly string[],
+  sourcemap: 'external' | 'linked' = 'external',
+): Promise<void> {
   await build({
     entryPoints: [entry],
     outfile,
@@ -45,7 +58,7 @@ export async function bundleLikeLambda(entry: string, outfile: string, external:
     target: 'node24',
     format: 'cjs',
     minify: true,
-    sourcemap: 'external',
+    sourcemap,
     sourcesContent: false,
     mainFields: ['module', 'main'],
     external: [...external],
@@ -134,7 +147,7 @@ export interface ColdStartRow {
   /** The SDK packages the bundle requires (external, from the runtime). */
   sdkPackages: string;
   bundleKB: number;
-  /** Module init as deployed (source maps on), p50. */
+  /** Module init as deployed (the stack's bundling and NODE_OPTIONS), p50. */
   initMs: number;
   /** Requiring the same SDK packages alone, same flags, p50. */
   floorMs: number;
@@ -150,14 +163,14 @@ export interface ColdStartRow {
 
 export async function measureColdStarts(entries: readonly ColdStartEntry[], external: readonly string[]): Promise<ColdStartRow[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-cold-'));
-  const runs = QUICK ? 5 : 11;
+  const runs = Number(process.env.ROUNDS) || (QUICK ? 5 : 11);
   const stub = await startStub();
   const env = childEnv(stub.endpoint);
   try {
     const prepared = [];
     for (const entry of entries) {
       const file = path.join(dir, entry.id, 'index.js');
-      await bundleLikeLambda(path.join(ROOT, entry.entry), file, external);
+      await bundleLikeLambda(path.resolve(ROOT, entry.entry), file, external, entry.sourceMap);
       const text = fs.readFileSync(file, 'utf8');
       const sdk = [...new Set([...text.matchAll(/require\("((?:@aws-sdk|@smithy)\/[^"]+)"\)/g)].map((m) => m[1]))].sort();
       const floor = path.join(dir, entry.id, 'floor.js');
@@ -166,7 +179,8 @@ export async function measureColdStarts(entries: readonly ColdStartEntry[], exte
         floor,
         `${sdk.map((m) => `require(${JSON.stringify(m)});`).join('')}\nexports.handler = async () => { ${calls.join('\n')} };\n`,
       );
-      prepared.push({ entry, file, floor, sdk, bytes: fs.statSync(file).size });
+      const fnEnv = entry.nodeOptions === undefined ? env : { ...env, NODE_OPTIONS: entry.nodeOptions };
+      prepared.push({ entry, file, floor, sdk, env: fnEnv, bytes: fs.statSync(file).size });
     }
     // Interleaved: each round measures every function and its floor back to back, so machine noise hits them alike.
     const samples = new Map(
@@ -178,9 +192,10 @@ export async function measureColdStarts(entries: readonly ColdStartEntry[], exte
     for (let i = 0; i < runs; i++) {
       for (const p of prepared) {
         const s = samples.get(p.entry.id)!;
-        const fn = await measureOnce(p.file, env, p.entry.event);
-        const fl = await measureOnce(p.floor, env, p.entry.event ? {} : undefined);
-        s.own.push((await measureOnce(p.file, env, undefined, p.sdk)).initMs);
+        // The floor runs with the function's own NODE_OPTIONS (as deployed unless a variant drops the flag).
+        const fn = await measureOnce(p.file, p.env, p.entry.event);
+        const fl = await measureOnce(p.floor, p.env, p.entry.event ? {} : undefined);
+        s.own.push((await measureOnce(p.file, p.env, undefined, p.sdk)).initMs);
         s.init.push(fn.initMs);
         s.floor.push(fl.initMs);
         if (fn.firstMs !== undefined) s.first.push(fn.firstMs);

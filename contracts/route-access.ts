@@ -1,9 +1,10 @@
 // Route access per plan: which routes a plan's keys may call. Plans list route ids (contracts/plans.ts
 // `routes`, absent = every route); this file resolves them against the route list and rejects unknown ids.
 import { PLANS, isPlanName } from './plans';
-import { ROUTES, type RouteDefinition } from './routes';
+import { ENDPOINTS } from './routes/endpoints';
+import type { RouteEndpoint } from './routes/route';
 
-const ROUTE_IDS = new Set<string>(ROUTES.map((r) => r.id));
+const ROUTE_IDS = new Set<string>(ENDPOINTS.map((r) => r.id));
 
 for (const [plan, definition] of Object.entries(PLANS)) {
   const listed: readonly string[] | undefined = 'routes' in definition ? definition.routes : undefined;
@@ -12,8 +13,11 @@ for (const [plan, definition] of Object.entries(PLANS)) {
   }
 }
 
-/** The routes a plan includes, in `ROUTES` order; none for an unknown plan name. */
-export function routesOfPlan(plan: string, routes: readonly RouteDefinition[] = ROUTES): readonly RouteDefinition[] {
+/** The routes a plan includes, in `ROUTES` order (contracts/routes/endpoints.ts ENDPOINTS); none for an unknown plan name. */
+export function routesOfPlan<R extends RouteEndpoint>(
+  plan: string,
+  routes: readonly R[] = ENDPOINTS as readonly RouteEndpoint[] as readonly R[],
+): readonly R[] {
   if (!isPlanName(plan)) return [];
   const definition = PLANS[plan];
   const listed: readonly string[] | undefined = 'routes' in definition ? definition.routes : undefined;

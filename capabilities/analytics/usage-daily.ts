@@ -3,7 +3,8 @@ import { addDays, dayRange } from '../usage/calendar-days';
 import { emptyCounters } from '../usage/counters';
 import type { DayUsage, UsageReader } from '../usage/usage-reader';
 import { averageLatencyMs } from './usage-stats';
-import { DEFAULT_DAYS, type UsageDaily, type UsageDailyQuery } from '../../contracts/routes/usage-daily';
+import type { UsageDaily, UsageDailyQuery } from '../../contracts/routes/usage-daily';
+import { DEFAULT_DAYS } from '../../contracts/routes/endpoints';
 
 export interface UsageDailyInput {
   readonly clientId: string;

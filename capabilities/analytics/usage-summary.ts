@@ -2,7 +2,8 @@
 import { isPlanName, PLANS, ROUTE_CLASSES } from '../../contracts/plans';
 import type { OverrideLimits } from '../../contracts/overrides';
 import { limitsInForce } from '../customers/limits-in-force';
-import { ROUTES, routeKey } from '../../contracts/routes';
+import { routeKey } from '../../contracts/routes/route';
+import { ENDPOINTS } from '../../contracts/routes/endpoints';
 import { addDays, daysBetween } from '../usage/calendar-days';
 import { emptyCounters, mergeCounters, type CounterValues } from '../usage/counters';
 import { problem, type FieldError } from '../http/problem';
@@ -114,7 +115,7 @@ export function summarize(facts: SummaryFacts): UsageSummary {
   const limits = PLANS[facts.plan];
   const strict = ROUTE_CLASSES.strict;
   const totals = emptyCounters();
-  const routes = new Map<string, CounterValues>(ROUTES.map((route) => [routeKey(route), emptyCounters()]));
+  const routes = new Map<string, CounterValues>(ENDPOINTS.map((route) => [routeKey(route), emptyCounters()]));
   for (const usage of facts.days.values()) {
     if (usage.day < facts.period.from || usage.day > facts.period.to) continue;
     mergeCounters(totals, usage.total);

@@ -2,7 +2,7 @@
 import { hashApiKey, looksLikeApiKey } from '../customers/api-keys';
 import { findByKeyHash, type ClientStore, type MalformedRecord } from '../customers/client-store';
 import { overrideLimitsOf } from '../customers/limits-in-force';
-import { utcDay } from '../../contracts/usage-event';
+import { utcDay } from '../../contracts/usage-event-id';
 import type { OverrideLimits } from '../../contracts/overrides';
 import { isGatePlan } from '../../contracts/plans';
 import { gatePoolKeyOf } from '../../contracts/gate-pool';

@@ -2,7 +2,8 @@
 // includes. The result is cached per key for every route, so it must answer for all of them at once.
 import { ACCESS_DENIED_DETAIL } from '../../contracts/gateway-responses';
 import { routesOfPlan } from '../../contracts/route-access';
-import { ROUTES, type RouteDefinition } from '../../contracts/routes';
+import { ENDPOINTS } from '../../contracts/routes/endpoints';
+import type { RouteDefinition } from '../../contracts/routes/route';
 import { isAllowed, type PolicyDocument } from './execute-api-policy';
 
 type RouteRef = Pick<RouteDefinition, 'id' | 'method' | 'path'>;
@@ -38,7 +39,7 @@ function sampleMethodArn(methodArn: string, route: Pick<RouteDefinition, 'method
  * a deeper excluded route (`GET/v1/items/*` vs `GET/v1/items/{id}/secret`): such routes get an explicit
  * Deny. The result is checked route by route; a plan the policy language cannot express throws.
  */
-export function routePolicy(methodArn: string, included: readonly RouteRef[], all: readonly RouteRef[] = ROUTES): ExecuteApiPolicy {
+export function routePolicy(methodArn: string, included: readonly RouteRef[], all: readonly RouteRef[] = ENDPOINTS): ExecuteApiPolicy {
   const includedIds = new Set(included.map((r) => r.id));
   const allow = included.map((r) => routeResource(methodArn, r));
   const statement: ExecuteApiPolicy['Statement'] = [];

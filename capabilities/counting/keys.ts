@@ -1,7 +1,8 @@
 // The aggregator's own items: claim pages (which journal counted an event) and journals (a batch's deltas and state).
 import { createHash, randomBytes } from 'node:crypto';
 import { AGGREGATOR_ATTRIBUTES, claimPage } from '../../contracts/table';
-import { eventIdSecond, type UsageEvent } from '../../contracts/usage-event';
+import { eventIdSecond } from '../../contracts/usage-event-id';
+import type { UsageEvent } from '../../contracts/usage-event';
 
 /** Bytes of an event's claim hash (SHA-256 prefix): 128 bits, so collisions within one page are not a practical concern. */
 export const EVENT_HASH_BYTES = 16;

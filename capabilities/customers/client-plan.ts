@@ -7,7 +7,7 @@
 // pool's; onto a gateway plan, a client without an API Gateway key gets one registered on the new plan's usage plan.
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { itemKey } from '../../contracts/table';
-import { utcDay } from '../../contracts/usage-event';
+import { utcDay } from '../../contracts/usage-event-id';
 import { isGatePlan, type PlanName } from '../../contracts/plans';
 import { type GateSeed, seedGate } from '../gate/gate-seed';
 import { dynamoUsageReader } from '../usage/usage-reader';

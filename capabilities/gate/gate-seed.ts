@@ -3,7 +3,7 @@
 // client's requests are still admitted by API Gateway, so no admission of the gate races it.
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { GATE_ATTRIBUTES, itemKey } from '../../contracts/table';
-import { utcDay } from '../../contracts/usage-event';
+import { utcDay } from '../../contracts/usage-event-id';
 import type { UsageReader } from '../usage/usage-reader';
 import { gateItemOf, usedAt } from './admission';
 import type { GateStore } from './gate';

@@ -3,7 +3,7 @@
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import type { RouteDefinition } from '../../contracts/routes/route';
+import type { RouteDefinition, RouteEndpoint } from '../../contracts/routes/route';
 import type { OverrideLimits } from '../../contracts/overrides';
 import { logger, metrics } from '../aws/powertools';
 import { functionEnv } from '../aws/resources';
@@ -13,6 +13,7 @@ import { gateAdmission, type GateAdmissionOptions } from './middleware/gate-admi
 import { requestState, stateOf, type HttpMiddleware } from './middleware/request-state';
 import { requestBody } from './middleware/request-body';
 import { zodValidation, validatedInput } from './middleware/zod-validation';
+import { compiledValidation, type CompiledRequestValidator } from './middleware/compiled-validation';
 import { problemErrors } from './middleware/problem-errors';
 import { responseHeaders } from './middleware/response-headers';
 import { requestLogger, requestMetrics, usageTracker, type TelemetryOptions } from './middleware/request-telemetry';
@@ -54,8 +55,17 @@ function gateTable() {
   return { db: dynamo(), tableName };
 }
 
+/**
+ * A deployed route: its identity (contracts/routes/endpoints.ts) and its validator compiled at build time
+ * (capabilities/http/validators/), so its Lambda loads no zod. A route with zod schemas (tests, the twin's
+ * handlers of ad hoc routes) is validated by zod with the same messages.
+ */
+export interface CompiledRoute extends RouteEndpoint {
+  readonly validator: CompiledRequestValidator;
+}
+
 export function createHttpHandler<Query = Record<string, unknown>, Body = unknown>(
-  route: RouteDefinition,
+  route: RouteDefinition | CompiledRoute,
   useCase: UseCase<Query, Body>,
   options: HttpHandlerOptions = {},
 ) {
@@ -81,7 +91,7 @@ export function createHttpHandler<Query = Record<string, unknown>, Body = unknow
     .use(responseHeaders())
     .use(problemErrors())
     .use(requestBody(route))
-    .use(zodValidation(route))
+    .use('validator' in route ? compiledValidation(route.validator) : zodValidation(route))
     // After validation (a route's units may depend on its input), before the use case: gate plans only.
     .use(gateAdmission(route, { store: gateTable, ...options.gate }));
   for (const middleware of options.middlewares ?? []) chain.use(middleware);

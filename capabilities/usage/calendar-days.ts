@@ -1,6 +1,6 @@
 // UTC calendar days as `YYYY-MM-DD` strings: arithmetic and ranges that are exact for every year
 // 0000–9999 (Date.UTC would map years 0–99 to 1900–1999) and never touch local time.
-import { utcDay } from '../../contracts/usage-event';
+import { utcDay } from '../../contracts/usage-event-id';
 
 export const DAY_MS = 86_400_000;
 

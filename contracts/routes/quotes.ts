@@ -1,6 +1,7 @@
-// Route POST /v1/quotes (an example strict-class route with a JSON body): definition and request schema.
+// Route POST /v1/quotes (an example strict-class route with a JSON body): its request schema; its identity is in endpoints.ts.
 import * as z from 'zod';
 import type { RouteDefinition } from './route';
+import { quotesEndpoint } from './endpoints';
 
 export const CURRENCIES = ['USD', 'EUR', 'GBP', 'JPY', 'CHF', 'CAD', 'AUD'] as const;
 
@@ -19,14 +20,4 @@ export const quoteRequest = z.strictObject({
 });
 export type QuoteRequest = z.infer<typeof quoteRequest>;
 
-export const quotesRoute = {
-  id: 'quotes',
-  method: 'POST',
-  path: '/v1/quotes',
-  routeClass: 'strict',
-  entry: 'functions/quotes/handler.ts',
-  timeoutSeconds: 10,
-  // One unit per line item priced: a 50-line quote costs 50 times a 1-line one. Validated input only.
-  units: (input) => (input.body as QuoteRequest).items.length,
-  schemas: { body: quoteRequest },
-} as const satisfies RouteDefinition;
+export const quotesRoute = { ...quotesEndpoint, schemas: { body: quoteRequest } } as const satisfies RouteDefinition;

@@ -14,7 +14,8 @@ export interface RouteInput {
 /** A route's cost per request in units: a whole number, or one computed from the validated input. */
 export type RouteUnits = number | ((input: RouteInput) => number);
 
-export interface RouteDefinition {
+/** A route without its schemas: what a deployed handler needs at run time (it validates with compiled validators). */
+export interface RouteEndpoint {
   /** Stable id: names the Lambda function and its folder under `functions/`. */
   readonly id: string;
   readonly method: HttpMethod;
@@ -32,6 +33,9 @@ export interface RouteDefinition {
   readonly units?: RouteUnits;
   /** Whether the handler reads usage counters (grants read access to the table). */
   readonly readsUsage?: boolean;
+}
+
+export interface RouteDefinition extends RouteEndpoint {
   readonly schemas: RequestSchemas;
 }
 

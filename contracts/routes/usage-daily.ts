@@ -1,10 +1,9 @@
-// Route GET /v1/usage/daily: its definition, request and response schemas.
+// Route GET /v1/usage/daily: its request and response schemas; its identity is in endpoints.ts.
 import * as z from 'zod';
 import type { RouteDefinition } from './route';
+import { MAX_DAYS, usageDailyEndpoint } from './endpoints';
 
-/** Days returned when the query names none. */
-export const DEFAULT_DAYS = 30;
-export const MAX_DAYS = 90;
+export { DEFAULT_DAYS, MAX_DAYS } from './endpoints';
 
 export const usageDailyQuery = z.strictObject({
   // Query strings arrive as strings; a pattern (not a transform) keeps the schema renderable as a model.
@@ -35,15 +34,4 @@ export const usageDailyResponse = z.strictObject({
 });
 export type UsageDaily = z.infer<typeof usageDailyResponse>;
 
-export const usageDailyRoute = {
-  id: 'usage-daily',
-  method: 'GET',
-  path: '/v1/usage/daily',
-  routeClass: 'default',
-  entry: 'functions/usage-daily/handler.ts',
-  timeoutSeconds: 10,
-  // Reading one's own usage is free: it stays readable once the quota is spent (docs/plans.md "Units").
-  units: 0,
-  readsUsage: true,
-  schemas: { query: usageDailyQuery },
-} as const satisfies RouteDefinition;
+export const usageDailyRoute = { ...usageDailyEndpoint, schemas: { query: usageDailyQuery } } as const satisfies RouteDefinition;

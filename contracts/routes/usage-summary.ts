@@ -1,7 +1,8 @@
-// Route GET /v1/usage. Cross-field rules (from ≤ to, at most 366 days,: its definition, request and response schemas.
-// not after today) need the clock and live in usage-summary.ts.
+// Route GET /v1/usage: its request and response schemas; its identity is in endpoints.ts. Cross-field rules (from ≤ to,
+// at most 366 days, not after today) need the clock and live in capabilities/analytics/usage-summary.ts.
 import * as z from 'zod';
 import type { RouteDefinition } from './route';
+import { usageSummaryEndpoint } from './endpoints';
 
 const isoDate = z.iso.date();
 
@@ -66,15 +67,4 @@ export const usageSummaryResponse = z.strictObject({
 });
 export type UsageSummary = z.infer<typeof usageSummaryResponse>;
 
-export const usageSummaryRoute = {
-  id: 'usage-summary',
-  method: 'GET',
-  path: '/v1/usage',
-  routeClass: 'default',
-  entry: 'functions/usage-summary/handler.ts',
-  timeoutSeconds: 10,
-  // Reading one's own usage is free: it stays readable once the quota is spent (docs/plans.md "Units").
-  units: 0,
-  readsUsage: true,
-  schemas: { query: usageSummaryQuery },
-} as const satisfies RouteDefinition;
+export const usageSummaryRoute = { ...usageSummaryEndpoint, schemas: { query: usageSummaryQuery } } as const satisfies RouteDefinition;

@@ -1,6 +1,10 @@
 // GET /v1/hello (default class): an example metered route.
 import { createHttpHandler } from '../../capabilities/http/http-handler';
 import { hello } from '../../capabilities/examples/hello';
-import { helloRoute, type HelloQuery } from '../../contracts/routes/hello';
+import type { HelloQuery } from '../../contracts/routes/hello';
+import { helloEndpoint } from '../../contracts/routes/endpoints';
+import * as validator from '../../capabilities/http/validators/hello';
 
-export const handler = createHttpHandler<HelloQuery>(helloRoute, ({ query, clientId }) => ({ body: hello(query, clientId) }));
+export const handler = createHttpHandler<HelloQuery>({ ...helloEndpoint, validator }, ({ query, clientId }) => ({
+  body: hello(query, clientId),
+}));

@@ -5,10 +5,12 @@ import { functionEnv } from '../../capabilities/aws/resources';
 import { utcDay } from '../../capabilities/usage/calendar-days';
 import { dynamoUsageReader } from '../../capabilities/usage/usage-reader';
 import { usageDaily } from '../../capabilities/analytics/usage-daily';
-import { usageDailyRoute, type UsageDailyQuery } from '../../contracts/routes/usage-daily';
+import type { UsageDailyQuery } from '../../contracts/routes/usage-daily';
+import { usageDailyEndpoint } from '../../contracts/routes/endpoints';
+import * as validator from '../../capabilities/http/validators/usage-daily';
 
 const reader = dynamoUsageReader({ db: dynamo(), tableName: functionEnv('route').tableName ?? '' });
 
-export const handler = createHttpHandler<UsageDailyQuery>(usageDailyRoute, async ({ query, clientId, now }) => ({
+export const handler = createHttpHandler<UsageDailyQuery>({ ...usageDailyEndpoint, validator }, async ({ query, clientId, now }) => ({
   body: await usageDaily({ clientId, query, today: utcDay(now) }, reader),
 }));

@@ -5,10 +5,15 @@ import { functionEnv } from '../../capabilities/aws/resources';
 import { utcDay } from '../../capabilities/usage/calendar-days';
 import { dynamoUsageReader } from '../../capabilities/usage/usage-reader';
 import { usageSummary } from '../../capabilities/analytics/usage-summary';
-import { usageSummaryRoute, type UsageSummaryQuery } from '../../contracts/routes/usage-summary';
+import type { UsageSummaryQuery } from '../../contracts/routes/usage-summary';
+import { usageSummaryEndpoint } from '../../contracts/routes/endpoints';
+import * as validator from '../../capabilities/http/validators/usage-summary';
 
 const reader = dynamoUsageReader({ db: dynamo(), tableName: functionEnv('route').tableName ?? '' });
 
-export const handler = createHttpHandler<UsageSummaryQuery>(usageSummaryRoute, async ({ query, clientId, plan, override, now }) => ({
-  body: await usageSummary({ clientId, plan, query, today: utcDay(now), override }, reader),
-}));
+export const handler = createHttpHandler<UsageSummaryQuery>(
+  { ...usageSummaryEndpoint, validator },
+  async ({ query, clientId, plan, override, now }) => ({
+    body: await usageSummary({ clientId, plan, query, today: utcDay(now), override }, reader),
+  }),
+);

@@ -125,12 +125,13 @@ export class MeteredFunction extends Construct {
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         POWERTOOLS_LOG_LEVEL: props.stage.logLevel,
-        // Stack traces in logs point at the TypeScript sources through the bundle's source map.
-        NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },
       bundling: {
         minify: true,
+        // The map ships beside the bundle but is not linked (EXTERNAL: no `sourceMappingURL`), and NODE_OPTIONS carries
+        // no --enable-source-maps: linking it made Node parse the map at every cold start (measured in bench/README.md,
+        // "Source maps"); a logged `index.js:1:<column>` is decoded offline with the asset's index.js.map.
         sourceMap: true,
         sourceMapMode: SourceMapMode.EXTERNAL,
         sourcesContent: false,

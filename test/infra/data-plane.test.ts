@@ -58,8 +58,9 @@ describe.each(STAGE_NAMES)('functions, pipeline, store and job (%s)', (stageName
         POWERTOOLS_METRICS_NAMESPACE: 'MeteredApi',
         POWERTOOLS_LOG_LEVEL: stage.logLevel,
         POWERTOOLS_SERVICE_NAME: expect.any(String),
-        NODE_OPTIONS: '--enable-source-maps',
       });
+      // No --enable-source-maps: the map is not linked, so the flag would only cost init (docs/decisions.md).
+      expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBeUndefined();
       const logGroupId = fn.Properties.LoggingConfig.LogGroup.Ref as string;
       expect(logGroups[logGroupId].Properties.RetentionInDays).toBe(stage.logRetentionDays);
       expect(logGroups[logGroupId].DeletionPolicy).toBe(stage.retainData ? 'Retain' : 'Delete');

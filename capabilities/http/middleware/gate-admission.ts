@@ -2,7 +2,7 @@
 // conditional write on the client's gate item takes the route's units or refuses — 429 (rate, daily, monthly) or 402
 // (credits) problem+json, with the gate's RateLimit headers and a true Retry-After. Gateway plans pass untouched.
 import { enforcesMonthlyQuota, isGatePlan, type PlanName } from '../../../contracts/plans';
-import type { RouteDefinition } from '../../../contracts/routes/route';
+import type { RouteEndpoint } from '../../../contracts/routes/route';
 import type { OverrideLimits } from '../../../contracts/overrides';
 import { limitsInForce } from '../../customers/limits-in-force';
 import type { GateAnswer, GateLimits } from '../../gate/admission';
@@ -43,7 +43,7 @@ export function gateLimitsOf(plan: PlanName, override?: OverrideLimits): GateLim
   };
 }
 
-export function gateAdmission(route: RouteDefinition, options: GateAdmissionOptions): HttpMiddleware {
+export function gateAdmission(route: RouteEndpoint, options: GateAdmissionOptions): HttpMiddleware {
   const now = options.now ?? (() => new Date());
   return {
     before: async (request) => {

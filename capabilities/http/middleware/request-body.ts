@@ -8,11 +8,20 @@ export interface ParsedBody {
   parsedBody?: unknown;
 }
 
-export function requestBody(route: Pick<RouteDefinition, 'schemas'>, options: { maxBytes?: number } = {}): HttpMiddleware {
+/** Whether a route takes a body: its zod schemas name one, or its compiled validator checks one. */
+function takesBody(route: Pick<RouteDefinition, 'schemas'> | { readonly validator: { readonly parts: readonly string[] } }): boolean {
+  return 'validator' in route ? route.validator.parts.includes('body') : route.schemas.body !== undefined;
+}
+
+export function requestBody(
+  route: Pick<RouteDefinition, 'schemas'> | { readonly validator: { readonly parts: readonly string[] } },
+  options: { maxBytes?: number } = {},
+): HttpMiddleware {
   const maxBytes = options.maxBytes ?? MAX_BODY_BYTES;
+  const hasBody = takesBody(route);
   return {
     before: (request) => {
-      if (!route.schemas.body) return;
+      if (!hasBody) return;
       const { event } = request;
       const raw = event.body ?? '';
       const bytes = event.isBase64Encoded ? Math.floor((raw.length * 3) / 4) : Buffer.byteLength(raw, 'utf8');

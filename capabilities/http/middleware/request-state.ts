@@ -2,7 +2,7 @@
 // logging, metrics, usage and header middlewares.
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { MiddlewareObj, Request } from '@middy/core';
-import type { RouteDefinition } from '../../../contracts/routes/route';
+import type { RouteEndpoint } from '../../../contracts/routes/route';
 import { routeKey } from '../../../contracts/routes/route';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { METRIC } from '../../../contracts/metrics';
@@ -10,7 +10,7 @@ import { problem } from '../problem';
 import { metrics } from '../../aws/powertools';
 import type { OverrideLimits } from '../../../contracts/overrides';
 import { readClientContext } from '../../authorizer/client-context';
-import { usageEventId } from '../../../contracts/usage-event';
+import { usageEventId } from '../../../contracts/usage-event-id';
 
 /** A route invoked without the authorizer's client: fail closed (500), never guess a client. */
 export class MissingClientContextError extends Error {
@@ -21,7 +21,7 @@ export class MissingClientContextError extends Error {
 }
 
 export interface RequestState {
-  readonly route: RouteDefinition;
+  readonly route: RouteEndpoint;
   /** `GET /v1/hello`: the resource template, never the raw path. */
   readonly routeKey: string;
   readonly requestId: string;
@@ -84,7 +84,7 @@ export function stripApiKey(event: APIGatewayProxyEvent): void {
 }
 
 /** Reads the request's identity from API Gateway's event: request id, route, and the authorizer's client context. */
-export function requestState(route: RouteDefinition): HttpMiddleware {
+export function requestState(route: RouteEndpoint): HttpMiddleware {
   const key = routeKey(route);
   return {
     before: (request) => {

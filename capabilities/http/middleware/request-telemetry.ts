@@ -6,7 +6,8 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { METRIC } from '../../../contracts/metrics';
 import { publishUsageEvent } from '../../usage/usage-publisher';
-import { utcDay, type UsageEvent } from '../../../contracts/usage-event';
+import { utcDay } from '../../../contracts/usage-event-id';
+import type { UsageEvent } from '../../../contracts/usage-event';
 import { elapsedMs, findState, type HttpMiddleware, type HttpRequest } from './request-state';
 import { requestUnits } from './request-units';
 

@@ -1,6 +1,6 @@
 // What the request in flight costs in units (docs/plans.md "Units"): one answer per request, the one the gate takes
 // on gate plans and the one its usage event counts, so admission and billing never disagree.
-import { type RouteDefinition, unitsOf } from '../../../contracts/routes/route';
+import { type RouteEndpoint, unitsOf } from '../../../contracts/routes/route';
 import { validatedInput } from './zod-validation';
 
 const units = new WeakMap<object, number>();
@@ -9,7 +9,7 @@ const units = new WeakMap<object, number>();
  * The route's units for the request's validated input. A request whose input never validated (a 400, a 413, a
  * refusal before validation) costs the route's fixed units, or 0 where its cost is computed from the input.
  */
-export function requestUnits(event: object, route: Pick<RouteDefinition, 'id' | 'units'>): number {
+export function requestUnits(event: object, route: Pick<RouteEndpoint, 'id' | 'units'>): number {
   const known = units.get(event);
   if (known !== undefined) return known;
   let input: ReturnType<typeof validatedInput> | undefined;

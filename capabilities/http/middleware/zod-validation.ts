@@ -14,7 +14,12 @@ export interface ValidatedInput {
 
 const validatedInputs = new WeakMap<object, ValidatedInput>();
 
-/** The request's input after validation (only set once zodValidation() has passed). */
+/** Records the request's input once a validation middleware (this one or compiledValidation) has passed. */
+export function rememberValidatedInput(event: object, input: ValidatedInput): void {
+  validatedInputs.set(event, input);
+}
+
+/** The request's input after validation (only set once zodValidation() or compiledValidation() has passed). */
 export function validatedInput(event: object): ValidatedInput {
   const input = validatedInputs.get(event);
   if (!input) throw new Error('validated input missing: zodValidation() must run before the handler');
@@ -64,7 +69,10 @@ function unitOf(origin: string): string {
 }
 
 function issuesToErrors(where: string, error: z.ZodError): FieldError[] {
-  return error.issues.slice(0, 20).map((issue) => ({
+  // A value of the wrong type is reported once: zod 4 still runs length checks on a string given to an array field.
+  const mistyped = new Set(error.issues.filter((i) => i.code === 'invalid_type').map((i) => i.path.map(String).join('.')));
+  const issues = error.issues.filter((i) => i.code === 'invalid_type' || !mistyped.has(i.path.map(String).join('.')));
+  return issues.slice(0, 20).map((issue) => ({
     path: [where, ...issue.path.map((segment) => (typeof segment === 'symbol' ? '?' : String(segment)))].join('.'),
     message: messageFor(issue),
   }));
@@ -79,7 +87,8 @@ export function zodValidation(route: Pick<RouteDefinition, 'schemas'>): HttpMidd
       const validated: ValidatedInput = { query: {}, path: {}, body: undefined };
       const check = (where: 'query' | 'path' | 'body', schema: z.ZodType | undefined, input: unknown) => {
         if (!schema) return;
-        const result = schema.safeParse(input);
+        // reportInput: an issue tells a missing value from a wrong one (only whether it is undefined is read).
+        const result = schema.safeParse(input, { reportInput: true });
         if (result.success) (validated as unknown as Record<string, unknown>)[where] = result.data;
         else errors.push(...issuesToErrors(where, result.error));
       };

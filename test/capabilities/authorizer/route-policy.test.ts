@@ -16,7 +16,11 @@ test('every plan: a route is allowed exactly when the plan includes it, whicheve
     for (const first of ROUTES) {
       const { policy } = planAccess(arn(first.method, first.path), plan);
       for (const r of ROUTES) {
-        expect([plan, r.id, isAllowed(policy, arn(r.method, r.path))]).toEqual([plan, r.id, routesOfPlan(plan).includes(r)]);
+        expect([plan, r.id, isAllowed(policy, arn(r.method, r.path))]).toEqual([
+          plan,
+          r.id,
+          routesOfPlan(plan).some((included) => included.id === r.id),
+        ]);
       }
       // Nothing else of the stage: another method, another path, another stage.
       expect(isAllowed(policy, arn('DELETE', '/v1/hello'))).toBe(false);
@@ -29,7 +33,7 @@ test('every plan: a route is allowed exactly when the plan includes it, whicheve
 test('the default config exercises it: standard lacks POST /v1/quotes, premium has every route', () => {
   expect(PLANS.standard.routes).toEqual(['hello', 'usage-summary', 'usage-daily']);
   expect(routesOfPlan('standard').map((r) => r.id)).not.toContain('quotes');
-  expect(routesOfPlan('premium')).toEqual(ROUTES);
+  expect(routesOfPlan('premium').map((r) => r.id)).toEqual(ROUTES.map((r) => r.id));
   expect(routesOfPlan('no-such-plan')).toEqual([]);
 });
 

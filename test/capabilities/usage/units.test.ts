@@ -29,7 +29,12 @@ describe('units in counts', () => {
   });
 
   it('a journal body carries the units; one written before units reads as 1 unit a request', () => {
-    const deltas = [...aggregateRoutes([{ ...base, units: 7 }, { ...base, status: 404, units: 2 }]).values()];
+    const deltas = [
+      ...aggregateRoutes([
+        { ...base, units: 7 },
+        { ...base, status: 404, units: 2 },
+      ]).values(),
+    ];
     const [decoded] = decodeDeltas(encodeDeltas(deltas));
     expect(decoded.values).toEqual(deltas[0].values);
     expect(decoded.values).toMatchObject({ requests: 2, units: 9, clientErrorUnits: 2 });

@@ -148,7 +148,7 @@ export function statementJsonl(statements: readonly ClientStatement[], format: S
   return statements.map((s) => `${JSON.stringify(format === 1 ? formatOne(s) : s)}\n`).join('');
 }
 
-/** A Stripe billing meter event as its API takes it (POST /v1/billing/meter_events), one per client and day. */
+/** A Stripe billing meter event as its API takes it (POST /v1/billing/meter_events), one per client and day: its billable units. */
 export interface MeterEvent {
   readonly event_name: string;
   /** Stripe drops a second event with the same identifier, so a resent file is not billed twice. */
@@ -172,16 +172,16 @@ export function meterEvents(statements: readonly ClientStatement[], usage: reado
   for (const s of statements) {
     const customer = customers.get(s.clientId);
     if (typeof customer !== 'string' || customer === '') {
-      if (s.total.requests > 0) unmapped.push(s.clientId);
+      if (s.total.billableUnits > 0) unmapped.push(s.clientId);
       continue;
     }
     for (const d of s.days) {
-      if (d.total.requests === 0) continue;
+      if (d.total.billableUnits === 0) continue;
       events.push({
         event_name: eventName,
         identifier: `${s.clientId}_${d.day}_${eventName}`,
         timestamp: dayStartMs(d.day) / 1000,
-        payload: { stripe_customer_id: customer, value: String(d.total.requests) },
+        payload: { stripe_customer_id: customer, value: String(d.total.billableUnits) },
       });
     }
   }

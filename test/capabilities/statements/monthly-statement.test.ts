@@ -125,7 +125,8 @@ it('sums each client per route, status class and day, from the table and the arc
 it('maps clients to Stripe meter events with one deterministic identifier per client and day', async () => {
   const statement = await buildMonthlyStatement(sources(), MONTH, { now: AFTER });
   const { events, unmapped } = meterEvents(statement.statements, statement.usage);
-  expect(unmapped).toEqual(['cl_b']);
+  // cl_b has only 4xx usage reads: nothing billable, so not named.
+  expect(unmapped).toEqual([]);
   expect(events).toEqual([
     {
       event_name: 'api_requests',
@@ -137,7 +138,8 @@ it('maps clients to Stripe meter events with one deterministic identifier per cl
       event_name: 'api_requests',
       identifier: 'cl_a_2026-03-02_api_requests',
       timestamp: 1772409600,
-      payload: { stripe_customer_id: 'cus_A', value: '10' },
+      // 10 requests: one 4xx and one 5xx are not billable.
+      payload: { stripe_customer_id: 'cus_A', value: '7' },
     },
     {
       event_name: 'api_requests',

@@ -34,6 +34,8 @@ export const ITEM_FAMILIES = {
   gates: { prefix: 'GATE#' },
   /** The prepaid-credit ledger of one client, `CREDITS#<clientId>`: one item per top-up (capabilities/gate). */
   credits: { prefix: 'CREDITS#' },
+  /** The billing push's ledger of one client, `BILLING#<clientId>`: one item per day, what was sent to the provider. */
+  billing: { prefix: 'BILLING#' },
 } as const satisfies Record<string, { readonly prefix: string } | { readonly partition: string }>;
 
 export type ItemFamily = keyof typeof ITEM_FAMILIES;
@@ -53,7 +55,7 @@ export function familyOf(pk: string): ItemFamily | undefined {
   });
 }
 
-const { keys, clients, counters, plans, summaries, claims, journals, alerts, gates, credits } = ITEM_FAMILIES;
+const { keys, clients, counters, plans, summaries, claims, journals, alerts, gates, credits, billing } = ITEM_FAMILIES;
 
 /** Item keys. Every access pattern is a GetItem or a Query on one partition. */
 export const itemKey = {
@@ -98,6 +100,8 @@ export const itemKey = {
   gate: (clientId: string) => ({ pk: `${gates.prefix}${clientId}`, sk: 'GATE' }),
   /** One prepaid-credit top-up; its id starts with its time, so a Query lists top-ups in order, and makes a retry idempotent. */
   creditTopUp: (clientId: string, topUpId: string) => ({ pk: `${credits.prefix}${clientId}`, sk: `TOPUP#${topUpId}` }),
+  /** What the billing push sent for one client and day (capabilities/billing/push-ledger.ts). */
+  billingDay: (clientId: string, day: string) => ({ pk: `${billing.prefix}${clientId}`, sk: `DAY#${day}` }),
 } as const;
 
 /**

@@ -21,7 +21,7 @@ import {
 const USAGE = `usage: npm run usage:export -- --month YYYY-MM [--client ID] [--format csv|jsonl|stripe] [--write [--correct REASON]] ${TARGET_USAGE}
   --month   the UTC month
   --client  one client only (not with --write)
-  --format  csv (default), jsonl, or stripe (Stripe billing meter events as JSON lines, to upload)
+  --format  csv (default), jsonl, or stripe (billable units as Stripe billing meter events, JSON lines)
   --write   write statements/month=YYYY-MM/ (CSV, JSON lines, manifest) to the archive bucket
   --correct with --write, for a closed month whose counters changed since (late usage, a replay): record a
             correction (statement.rN.csv/jsonl beside the closed files, listed in the manifest) with REASON

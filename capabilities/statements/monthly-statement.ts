@@ -7,7 +7,9 @@ import {
   statementKeys,
   type ClientStatement,
   type StatementCorrection,
+  type StatementFormat,
   type StatementManifest,
+  STATEMENT_FORMAT,
 } from './statement-files';
 
 export interface MonthlyStatement {
@@ -59,16 +61,18 @@ export async function writeMonthlyStatement(
   statement: MonthlyStatement,
   options: WriteOptions = {},
 ): Promise<WrittenStatement> {
-  const files = statementFiles(statement.month, statement.statements, statement.openDays);
   const manifestKey = statementKeys(statement.month).manifest;
   const storedBody = await getObject(archive, manifestKey);
   const stored = storedBody ? (JSON.parse(storedBody.toString('utf8')) as StatementManifest) : undefined;
+  // A closed month keeps the format it closed in, so it is never revised for its format alone.
+  const format: StatementFormat = stored?.status === 'closed' ? (stored.format ?? 1) : STATEMENT_FORMAT;
+  const files = statementFiles(statement.month, statement.statements, statement.openDays, 1, format);
   const newManifest = files.objects.find((o) => o.key === manifestKey)!.body;
   if (storedBody?.equals(newManifest)) return { month: statement.month, outcome: 'unchanged', manifest: files.manifest };
   if (stored?.status === 'closed' && files.manifest.status === 'closed') {
     const latest = stored.corrections?.at(-1) ?? stored;
     const revision = (stored.corrections?.at(-1)?.revision ?? 1) + 1;
-    const candidate = statementFiles(statement.month, statement.statements, [], revision);
+    const candidate = statementFiles(statement.month, statement.statements, [], revision, format);
     // Same content as the latest revision (renamed files hash alike): nothing to record.
     if (sameFiles(candidate.manifest.files, latest.files)) return { month: statement.month, outcome: 'unchanged', manifest: stored };
     if (!options.correction) return { month: statement.month, outcome: 'kept-closed', manifest: stored };
@@ -78,6 +82,12 @@ export async function writeMonthlyStatement(
       clients: candidate.manifest.clients,
       requests: candidate.manifest.requests,
       requestsDelta: candidate.manifest.requests - latest.requests,
+      ...(candidate.manifest.billableUnits === undefined
+        ? {}
+        : {
+            billableUnits: candidate.manifest.billableUnits,
+            billableUnitsDelta: candidate.manifest.billableUnits - (latest.billableUnits ?? 0),
+          }),
       files: candidate.manifest.files,
     };
     const manifest: StatementManifest = { ...stored, corrections: [...(stored.corrections ?? []), correction] };

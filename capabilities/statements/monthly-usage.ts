@@ -15,6 +15,8 @@ export interface ClientMonth {
   readonly client: ClientRecord & Record<string, unknown>;
   /** Days with counters, oldest first, each with the plans in force that day (in order; two or more on a change day). */
   readonly days: readonly (DayUsage & { readonly plans: readonly string[] })[];
+  /** Every day of the month, oldest first, with the plans in force (the rating prorates fees by these days). */
+  readonly planDays: readonly { readonly day: string; readonly plans: readonly string[] }[];
 }
 
 export interface MonthSources {
@@ -74,6 +76,7 @@ export async function readMonth(sources: MonthSources, month: string, onlyClient
         .filter((d) => d.total.requests > 0 || d.routes.size > 0)
         .sort((a, b) => (a.day < b.day ? -1 : 1))
         .map((d) => ({ ...d, plans: plans(d.day) })),
+      planDays: days.map((day) => ({ day, plans: plans(day) })),
     });
   }
   return result;

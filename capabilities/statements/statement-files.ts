@@ -2,23 +2,31 @@
 // and a manifest. Pure and deterministic: the same usage gives the same bytes (no clocks, sorted keys).
 import { createHash } from 'node:crypto';
 import { BILLING } from '../../contracts/billing';
+import { billableRuleOf, billableUnits } from '../../contracts/pricing';
 import { dayStartMs } from '../usage/calendar-days';
 import type { CounterValues } from '../usage/counters';
 import type { ClientMonth } from './monthly-usage';
 
-/** Requests by status class. Counters keep 4xx and 5xx; the rest (2xx and 3xx) is `ok`. */
+/**
+ * Requests by status class. Counters keep 4xx and 5xx; the rest (2xx and 3xx) is `ok`. Beside them, the units of
+ * all requests and the billable units (contracts/pricing.ts: the plan's billable routes × outcomes).
+ */
 export interface StatusClasses {
   readonly requests: number;
   readonly ok: number;
   readonly clientErrors: number;
   readonly serverErrors: number;
+  readonly units: number;
+  readonly billableUnits: number;
 }
 
-const classes = (c: CounterValues): StatusClasses => ({
+const classes = (c: CounterValues, billable: number): StatusClasses => ({
   requests: c.requests,
   ok: c.requests - c.clientErrors - c.serverErrors,
   clientErrors: c.clientErrors,
   serverErrors: c.serverErrors,
+  units: c.units,
+  billableUnits: billable,
 });
 
 const add = (a: StatusClasses, b: StatusClasses): StatusClasses => ({
@@ -26,9 +34,23 @@ const add = (a: StatusClasses, b: StatusClasses): StatusClasses => ({
   ok: a.ok + b.ok,
   clientErrors: a.clientErrors + b.clientErrors,
   serverErrors: a.serverErrors + b.serverErrors,
+  units: a.units + b.units,
+  billableUnits: a.billableUnits + b.billableUnits,
 });
 
-const ZERO: StatusClasses = { requests: 0, ok: 0, clientErrors: 0, serverErrors: 0 };
+const ZERO: StatusClasses = { requests: 0, ok: 0, clientErrors: 0, serverErrors: 0, units: 0, billableUnits: 0 };
+
+/**
+ * The plan whose billable rule prices a day: the last plan in force that day (on the day of a change, the plan
+ * changed to). Shared with the rating (capabilities/billing), so a statement and its rating agree.
+ */
+export const ratedPlanOfDay = (plans: readonly string[]) => plans[plans.length - 1];
+
+/** Billable units of one day's route counters under the rule of the day's rated plan. */
+export function dayBillableUnits(routes: ReadonlyMap<string, CounterValues>, plans: readonly string[]): Map<string, number> {
+  const rule = billableRuleOf(ratedPlanOfDay(plans));
+  return new Map([...routes].map(([route, c]) => [route, billableUnits(rule, route, c)]));
+}
 const byKey = <T>(entries: Iterable<[string, T]>) => [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 
 /** One client's statement of one month; the shape of a JSON line. */
@@ -53,20 +75,35 @@ export function clientStatement(month: string, usage: ClientMonth): ClientStatem
   const routes = new Map<string, StatusClasses>();
   const plans: { plan: string; from: string; to: string }[] = [];
   const days = usage.days.map((d) => {
-    total = add(total, classes(d.total));
     for (const plan of d.plans) {
       const last = plans[plans.length - 1];
       if (last?.plan === plan) last.to = d.day;
       else plans.push({ plan, from: d.day, to: d.day });
     }
-    const dayRoutes = byKey([...d.routes].map(([route, c]) => [route, classes(c)] as [string, StatusClasses]));
+    const billable = dayBillableUnits(d.routes, d.plans);
+    const dayRoutes = byKey([...d.routes].map(([route, c]) => [route, classes(c, billable.get(route) ?? 0)] as [string, StatusClasses]));
     for (const [route, c] of dayRoutes) routes.set(route, add(routes.get(route) ?? ZERO, c));
-    return { day: d.day, plan: d.plans.join('|'), total: classes(d.total), routes: Object.fromEntries(dayRoutes) };
+    // A day without route items (counted before route items existed) is judged by outcome on its day total.
+    const dayBillable =
+      d.routes.size === 0
+        ? billableUnits(billableRuleOf(ratedPlanOfDay(d.plans)), '', d.total)
+        : [...billable.values()].reduce((a, b) => a + b, 0);
+    const dayTotal = classes(d.total, dayBillable);
+    total = add(total, dayTotal);
+    return { day: d.day, plan: d.plans.join('|'), total: dayTotal, routes: Object.fromEntries(dayRoutes) };
   });
   return { month, clientId: usage.client.clientId, plans, total, routes: Object.fromEntries(byKey(routes)), days };
 }
 
-export const CSV_HEADER = ['month', 'client_id', 'day', 'plan', 'route', 'requests', 'status_2xx_3xx', 'status_4xx', 'status_5xx'];
+/**
+ * The statement files' format: 1 (before units were counted) had no `units` and `billable_units`; 2 has them. A month
+ * closed in format 1 keeps it for its corrections, so a closed month is never revised for its format alone.
+ */
+export type StatementFormat = 1 | 2;
+export const STATEMENT_FORMAT: StatementFormat = 2;
+
+const CSV_HEADER_V1 = ['month', 'client_id', 'day', 'plan', 'route', 'requests', 'status_2xx_3xx', 'status_4xx', 'status_5xx'];
+export const CSV_HEADER = [...CSV_HEADER_V1, 'units', 'billable_units'];
 /** `day` and `route` of the total rows. */
 export const ALL = 'ALL';
 
@@ -75,11 +112,14 @@ const csvField = (value: string | number) => {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 };
 const csvRow = (fields: (string | number)[]) => fields.map(csvField).join(',');
-const counts = (c: StatusClasses) => [c.requests, c.ok, c.clientErrors, c.serverErrors];
 
 /** Per client: each day's routes then the day's total (route ALL), then the month per route and in total (day ALL). */
-export function statementCsv(statements: readonly ClientStatement[]): string {
-  const lines = [CSV_HEADER.join(',')];
+export function statementCsv(statements: readonly ClientStatement[], format: StatementFormat = STATEMENT_FORMAT): string {
+  const counts = (c: StatusClasses) =>
+    format === 1
+      ? [c.requests, c.ok, c.clientErrors, c.serverErrors]
+      : [c.requests, c.ok, c.clientErrors, c.serverErrors, c.units, c.billableUnits];
+  const lines = [(format === 1 ? CSV_HEADER_V1 : CSV_HEADER).join(',')];
   for (const s of statements) {
     for (const d of s.days) {
       for (const [route, c] of Object.entries(d.routes)) lines.push(csvRow([s.month, s.clientId, d.day, d.plan, route, ...counts(c)]));
@@ -92,11 +132,23 @@ export function statementCsv(statements: readonly ClientStatement[]): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function statementJsonl(statements: readonly ClientStatement[]): string {
-  return statements.map((s) => `${JSON.stringify(s)}\n`).join('');
+/** A statement in format 1: the status classes without units. */
+function formatOne(s: ClientStatement) {
+  const v1 = ({ requests, ok, clientErrors, serverErrors }: StatusClasses) => ({ requests, ok, clientErrors, serverErrors });
+  const routes = (r: Record<string, StatusClasses>) => Object.fromEntries(Object.entries(r).map(([k, c]) => [k, v1(c)]));
+  return {
+    ...s,
+    total: v1(s.total),
+    routes: routes(s.routes),
+    days: s.days.map((d) => ({ ...d, total: v1(d.total), routes: routes(d.routes) })),
+  };
 }
 
-/** A Stripe billing meter event as its API takes it (POST /v1/billing/meter_events), one per client and day. */
+export function statementJsonl(statements: readonly ClientStatement[], format: StatementFormat = STATEMENT_FORMAT): string {
+  return statements.map((s) => `${JSON.stringify(format === 1 ? formatOne(s) : s)}\n`).join('');
+}
+
+/** A Stripe billing meter event as its API takes it (POST /v1/billing/meter_events), one per client and day: its billable units. */
 export interface MeterEvent {
   readonly event_name: string;
   /** Stripe drops a second event with the same identifier, so a resent file is not billed twice. */
@@ -120,16 +172,16 @@ export function meterEvents(statements: readonly ClientStatement[], usage: reado
   for (const s of statements) {
     const customer = customers.get(s.clientId);
     if (typeof customer !== 'string' || customer === '') {
-      if (s.total.requests > 0) unmapped.push(s.clientId);
+      if (s.total.billableUnits > 0) unmapped.push(s.clientId);
       continue;
     }
     for (const d of s.days) {
-      if (d.total.requests === 0) continue;
+      if (d.total.billableUnits === 0) continue;
       events.push({
         event_name: eventName,
         identifier: `${s.clientId}_${d.day}_${eventName}`,
         timestamp: dayStartMs(d.day) / 1000,
-        payload: { stripe_customer_id: customer, value: String(d.total.requests) },
+        payload: { stripe_customer_id: customer, value: String(d.total.billableUnits) },
       });
     }
   }
@@ -156,11 +208,18 @@ export interface StatementCorrection {
   readonly requests: number;
   /** Requests of this revision minus those of the one before it. */
   readonly requestsDelta: number;
+  /** Format 2: billable units of this revision, and minus those of the one before it (what a delta push sends). */
+  readonly billableUnits?: number;
+  readonly billableUnitsDelta?: number;
   readonly files: readonly { readonly key: string; readonly bytes: number; readonly sha256: string }[];
 }
 
 export interface StatementManifest {
   readonly version: 1;
+  /** The files' format (absent: 1, the statements closed before units were counted). */
+  readonly format?: 2;
+  /** Billable units of all clients (format 2). */
+  readonly billableUnits?: number;
   readonly month: string;
   /** `open` while any day may still receive late usage; `closed` statements are final. */
   readonly status: 'open' | 'closed';
@@ -182,14 +241,16 @@ export function statementFiles(
   statements: readonly ClientStatement[],
   openDays: readonly string[],
   revision = 1,
+  format: StatementFormat = STATEMENT_FORMAT,
 ): StatementFiles {
   const keys = statementKeys(month, revision);
   const data = [
-    { key: keys.csv, body: Buffer.from(statementCsv(statements)), contentType: 'text/csv' },
-    { key: keys.jsonl, body: Buffer.from(statementJsonl(statements)), contentType: 'application/x-ndjson' },
+    { key: keys.csv, body: Buffer.from(statementCsv(statements, format)), contentType: 'text/csv' },
+    { key: keys.jsonl, body: Buffer.from(statementJsonl(statements, format)), contentType: 'application/x-ndjson' },
   ];
   const manifest: StatementManifest = {
     version: 1,
+    ...(format === 2 ? { format, billableUnits: statements.reduce((sum, s) => sum + s.total.billableUnits, 0) } : {}),
     month,
     status: openDays.length > 0 ? 'open' : 'closed',
     openDays,

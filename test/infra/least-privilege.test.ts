@@ -49,6 +49,7 @@ describe('the table catalogue', () => {
       itemKey.alert('2026-01-01', 'c', 80).pk,
       itemKey.gate('c').pk,
       itemKey.creditTopUp('c', 't').pk,
+      itemKey.billingDay('c', '2026-03-01').pk,
     ];
     expect(pks.map(familyOf)).toEqual([
       'keys',
@@ -63,6 +64,7 @@ describe('the table catalogue', () => {
       'alerts',
       'gates',
       'credits',
+      'billing',
     ]);
     // No family's pattern matches another family's keys (a grant of one never reaches another).
     for (const family of ITEM_FAMILY_NAMES) {

@@ -5,11 +5,11 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startDynamoDbLocal } from '../../../local/services/dynamodb-local';
 import { startFauxqs } from '../../../local/services/fauxqs';
 import type { RunningService } from '../../../local/services/child-service';
-import { encodeArchive, writeArchive } from '../../../capabilities/archive/counter-archive';
+import { encodeArchive, putVerified, writeArchive } from '../../../capabilities/archive/counter-archive';
 import { putDailySummary } from '../../../capabilities/archive/summary-store';
 import { buildMonthlyStatement, writeMonthlyStatement } from '../../../capabilities/statements/monthly-statement';
 import { daysOfMonth, monthSettledBy, openDays } from '../../../capabilities/statements/months';
-import { meterEvents, statementCsv, statementKeys, sha256 } from '../../../capabilities/statements/statement-files';
+import { meterEvents, statementCsv, statementFiles, statementKeys, sha256 } from '../../../capabilities/statements/statement-files';
 import { clientItem, counters, createUsageTable, dayItems, documentClient, putItems, s3Client } from '../analytics/fixtures';
 
 let dynamoLocal: RunningService;
@@ -98,25 +98,35 @@ it('sums each client per route, status class and day, from the table and the arc
     { plan: 'standard', from: '2026-03-02', to: '2026-03-02' },
     { plan: 'premium', from: '2026-03-31', to: '2026-03-31' },
   ]);
-  expect(a.total).toEqual({ requests: 26, ok: 23, clientErrors: 2, serverErrors: 1 });
+  // Billable units (contracts/pricing.ts defaults): the 2xx/3xx units; 4xx, 5xx and usage reads are not billed.
+  expect(a.total).toEqual({ requests: 26, ok: 23, clientErrors: 2, serverErrors: 1, units: 26, billableUnits: 23 });
   expect(a.routes).toEqual({
-    'GET /v1/hello': { requests: 23, ok: 21, clientErrors: 2, serverErrors: 0 },
-    'POST /v1/quotes': { requests: 3, ok: 2, clientErrors: 0, serverErrors: 1 },
+    'GET /v1/hello': { requests: 23, ok: 21, clientErrors: 2, serverErrors: 0, units: 23, billableUnits: 21 },
+    'POST /v1/quotes': { requests: 3, ok: 2, clientErrors: 0, serverErrors: 1, units: 3, billableUnits: 2 },
   });
-  expect(b).toMatchObject({ clientId: 'cl_b', total: { requests: 4, ok: 0, clientErrors: 4, serverErrors: 0 } });
+  expect(b).toMatchObject({
+    clientId: 'cl_b',
+    total: { requests: 4, ok: 0, clientErrors: 4, serverErrors: 0, units: 4, billableUnits: 0 },
+  });
   expect(statementCsv(statement.statements).split('\n').slice(0, 4)).toEqual([
+    'month,client_id,day,plan,route,requests,status_2xx_3xx,status_4xx,status_5xx,units,billable_units',
+    '2026-03,cl_a,2026-03-01,premium,GET /v1/hello,11,11,0,0,11,11',
+    '2026-03,cl_a,2026-03-01,premium,ALL,11,11,0,0,11,11',
+    '2026-03,cl_a,2026-03-02,standard,GET /v1/hello,7,5,2,0,7,5',
+  ]);
+  expect(statementCsv(statement.statements)).toContain('2026-03,cl_a,ALL,premium|standard|premium,ALL,26,23,2,1,26,23\n');
+  // Format 1 (months closed before units were counted) renders the old columns byte for byte.
+  expect(statementCsv(statement.statements, 1).split('\n').slice(0, 2)).toEqual([
     'month,client_id,day,plan,route,requests,status_2xx_3xx,status_4xx,status_5xx',
     '2026-03,cl_a,2026-03-01,premium,GET /v1/hello,11,11,0,0',
-    '2026-03,cl_a,2026-03-01,premium,ALL,11,11,0,0',
-    '2026-03,cl_a,2026-03-02,standard,GET /v1/hello,7,5,2,0',
   ]);
-  expect(statementCsv(statement.statements)).toContain('2026-03,cl_a,ALL,premium|standard|premium,ALL,26,23,2,1\n');
 });
 
 it('maps clients to Stripe meter events with one deterministic identifier per client and day', async () => {
   const statement = await buildMonthlyStatement(sources(), MONTH, { now: AFTER });
   const { events, unmapped } = meterEvents(statement.statements, statement.usage);
-  expect(unmapped).toEqual(['cl_b']);
+  // cl_b has only 4xx usage reads: nothing billable, so not named.
+  expect(unmapped).toEqual([]);
   expect(events).toEqual([
     {
       event_name: 'api_requests',
@@ -128,7 +138,8 @@ it('maps clients to Stripe meter events with one deterministic identifier per cl
       event_name: 'api_requests',
       identifier: 'cl_a_2026-03-02_api_requests',
       timestamp: 1772409600,
-      payload: { stripe_customer_id: 'cus_A', value: '10' },
+      // 10 requests: one 4xx and one 5xx are not billable.
+      payload: { stripe_customer_id: 'cus_A', value: '7' },
     },
     {
       event_name: 'api_requests',
@@ -156,7 +167,7 @@ it('writes an open month, rewrites it as it grows, then keeps the closed files b
   const closed = await writeMonthlyStatement(sources().archive, await buildMonthlyStatement(sources(), '2026-02', { now: AFTER }));
   expect(closed).toMatchObject({ outcome: 'written', manifest: { status: 'closed', openDays: [], requests: 3, clients: 2 } });
   const bytes = await Promise.all([keys.csv, keys.jsonl, keys.manifest].map(object));
-  expect(bytes[0].toString()).toContain('2026-02,cl_b,ALL,standard,ALL,3,3,0,0\n');
+  expect(bytes[0].toString()).toContain('2026-02,cl_b,ALL,standard,ALL,3,3,0,0,3,3\n');
 
   const again = await writeMonthlyStatement(sources().archive, await buildMonthlyStatement(sources(), '2026-02', { now: AFTER }));
   expect(again.outcome).toBe('unchanged');
@@ -175,10 +186,22 @@ it('writes an open month, rewrites it as it grows, then keeps the closed files b
   expect(corrected.manifest).toMatchObject({
     status: 'closed',
     requests: 3,
-    corrections: [{ revision: 2, reason: 'replayed usage of 2026-02-27', requests: 9, requestsDelta: 6, clients: 2 }],
+    format: 2,
+    billableUnits: 3,
+    corrections: [
+      {
+        revision: 2,
+        reason: 'replayed usage of 2026-02-27',
+        requests: 9,
+        requestsDelta: 6,
+        clients: 2,
+        billableUnits: 9,
+        billableUnitsDelta: 6,
+      },
+    ],
   });
   expect(corrected.manifest.corrections?.[0].files.map((f) => f.key)).toEqual([r2.csv, r2.jsonl]);
-  expect((await object(r2.csv)).toString()).toContain('2026-02,cl_b,ALL,standard,ALL,9,9,0,0\n');
+  expect((await object(r2.csv)).toString()).toContain('2026-02,cl_b,ALL,standard,ALL,9,9,0,0,9,9\n');
   expect(await Promise.all([keys.csv, keys.jsonl].map(object))).toEqual(bytes.slice(0, 2));
   const manifest = JSON.parse((await object(keys.manifest)).toString());
   expect(manifest.corrections).toHaveLength(1);
@@ -197,6 +220,21 @@ it('writes an open month, rewrites it as it grows, then keeps the closed files b
     [3, 10, 1],
   ]);
   expect(await Promise.all([keys.csv, keys.jsonl].map(object))).toEqual(bytes.slice(0, 2));
+});
+
+it('keeps a month closed in format 1 (before units) in format 1: no revision for the format alone', async () => {
+  await putItems(db, TABLE, dayItems('cl_b', '2026-01-10', { 'GET /v1/hello': counters(4) }));
+  const build = () => buildMonthlyStatement(sources(), '2026-01', { now: AFTER });
+  const old = statementFiles('2026-01', (await build()).statements, [], 1, 1);
+  await putVerified(sources().archive, old.objects);
+  expect(old.manifest).not.toHaveProperty('format');
+  expect((await writeMonthlyStatement(sources().archive, await build(), { correction: 'daily job' })).outcome).toBe('unchanged');
+  // A real change is still recorded, in format 1.
+  await putItems(db, TABLE, dayItems('cl_b', '2026-01-10', { 'GET /v1/hello': counters(5) }));
+  const corrected = await writeMonthlyStatement(sources().archive, await build(), { correction: 'late' });
+  expect(corrected.manifest.corrections).toEqual([expect.objectContaining({ revision: 2, requests: 5, requestsDelta: 1 })]);
+  expect(corrected.manifest.corrections?.[0]).not.toHaveProperty('billableUnitsDelta');
+  expect((await object(statementKeys('2026-01', 2).csv)).toString()).toContain('2026-01,cl_b,ALL,standard,ALL,5,5,0,0\n');
 });
 
 it('is written by the daily job that settles the month, the same on a rerun', async () => {

@@ -73,8 +73,8 @@ it('a set-plan on 2026-03-14 shows standard before, both plans on the 14th, prem
     { plan: 'premium', from: '2026-03-14', to: '2026-03-20' },
   ]);
   const csv = statementCsv([mine]);
-  expect(csv).toContain(`2026-03,${client.clientId},2026-03-14,standard|premium,ALL,5,5,0,0\n`);
-  expect(csv).toContain(`2026-03,${client.clientId},ALL,standard|premium,ALL,15,14,1,0\n`);
+  expect(csv).toContain(`2026-03,${client.clientId},2026-03-14,standard|premium,ALL,5,5,0,0,5,5\n`);
+  expect(csv).toContain(`2026-03,${client.clientId},ALL,standard|premium,ALL,15,14,1,0,15,14\n`);
 
   // The month before the change: the plan before it, though the client is premium now.
   await putItems(db, TABLE, dayItems(client.clientId, '2026-02-27', { 'GET /v1/hello': counters(1) }));

@@ -39,7 +39,13 @@ const LOAD_SECONDS = QUICK ? 10 : 30;
 /** Load at RATE before the timed phases: the first environments' cold starts (counted, not timed). */
 const WARMUP_SECONDS = Number(process.env.WARMUP_SECONDS ?? 5);
 const TARGETS = { coldStartS: 10, reqPerSec: 500, p99Ms: 50 };
-const PHASES = (process.env.PHASES ?? 'fixed-rate,closed-loop').split(',') as Array<'fixed-rate' | 'closed-loop'>;
+/**
+ * `autocannon-rate` (only when named in PHASES): the old fixed-rate phase, autocannon's `overallRate`, kept to show
+ * what it reports beside the open loop on the same twin: each connection's share sent at the start of every second,
+ * latency from the actual send, corrected by HdrHistogram's expected interval.
+ */
+type PhaseKind = 'fixed-rate' | 'autocannon-rate' | 'closed-loop';
+const PHASES = (process.env.PHASES ?? 'fixed-rate,closed-loop').split(',') as PhaseKind[];
 
 // ---------------------------------------------------------------------------------------------
 // Worker mode: the load generator, in its own process.
@@ -52,6 +58,8 @@ interface LoadConfig {
   connections: number;
   /** Open loop at this many requests per second (evenly spaced); closed loop (autocannon) when absent. */
   rate?: number;
+  /** autocannon's `overallRate` instead (bursts at the start of each second). */
+  autocannonRate?: number;
 }
 interface LoadResult {
   reqPerSec: number;
@@ -95,6 +103,7 @@ async function runWorker(): Promise<void> {
     url: config.url,
     connections: config.connections,
     duration: config.seconds,
+    ...(config.autocannonRate ? { overallRate: config.autocannonRate } : {}),
     setupClient: (client: { setHeaders(h: Record<string, string>): void }) => {
       client.setHeaders({ 'x-api-key': config.keys[next++ % config.keys.length] });
     },
@@ -360,7 +369,7 @@ const utcDay = (d: Date) => d.toISOString().slice(0, 10);
 const load1 = () => round(os.loadavg()[0], 1);
 
 interface PhaseResult {
-  kind: 'fixed-rate' | 'closed-loop';
+  kind: PhaseKind;
   load: LoadResult | OpenLoopResult;
   twinLoop: Record<string, number>;
   /** CPU ms per answered request of the twin and of each of its emulators. */
@@ -409,7 +418,7 @@ async function runVariant(variant: Variant, round_: number) {
         keys: keys.map((k) => k.apiKey),
         seconds: LOAD_SECONDS,
         connections: CONNECTIONS,
-        ...(kind === 'fixed-rate' ? { rate: RATE } : {}),
+        ...(kind === 'fixed-rate' ? { rate: RATE } : kind === 'autocannon-rate' ? { autocannonRate: RATE } : {}),
       });
       acceptedSince += accepted(load);
       const { lags, ...twinLoop } = await twin.probe();
@@ -451,7 +460,7 @@ async function runVariant(variant: Variant, round_: number) {
       countedBefore = countedNow;
       answersBefore = answersNow;
       console.log(
-        `  round ${round_} ${variant.name.padEnd(8)} ${kind.padEnd(11)} ${round(load.reqPerSec, 0)} req/s p50 ${load.p50} ms p99 ${load.p99} ms; twin loop delay p99 ${twinLoop.delayP99Ms} ms, utilisation ${twinLoop.utilization}; CPU ms/request ${JSON.stringify(cpuMsPerRequest)}; counted ${counted} of ${handlerAnswers}, GET /v1/usage reports ${usageApi.reported} of ${usageApi.accepted} accepted (${exact ? 'exact' : 'NOT exact'}); load ${loadAverage}`,
+        `  round ${round_} ${variant.name.padEnd(8)} ${kind.padEnd(15)} ${round(load.reqPerSec, 0)} req/s p50 ${load.p50} ms p99 ${load.p99} ms; twin loop delay p99 ${twinLoop.delayP99Ms} ms, utilisation ${twinLoop.utilization}; CPU ms/request ${JSON.stringify(cpuMsPerRequest)}; counted ${counted} of ${handlerAnswers}, GET /v1/usage reports ${usageApi.reported} of ${usageApi.accepted} accepted (${exact ? 'exact' : 'NOT exact'}); load ${loadAverage}`,
       );
     }
     await twin.stop();
@@ -497,7 +506,7 @@ async function main(): Promise<void> {
   const rows = runs.flatMap((run) =>
     run.phases.map((p) => ({
       twin: `${run.label} (round ${run.round})`,
-      load: p.kind === 'fixed-rate' ? `${RATE} req/s offered` : 'closed loop',
+      load: p.kind === 'closed-loop' ? 'closed loop' : `${RATE} req/s offered${p.kind === 'autocannon-rate' ? ' (autocannon)' : ''}`,
       'req/s': round(p.load.reqPerSec, 0),
       'p50 ms': p.load.p50,
       'p99 ms': p.load.p99,

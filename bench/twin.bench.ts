@@ -142,6 +142,8 @@ interface RunningTwin {
   readonly coldStartMs: number;
   /** Status → count, from the twin's access log (what the gateway answered). */
   readonly answered: Map<number, number>;
+  /** GET /v1/hello answers a handler gave (access log: 2xx–4xx other than a gateway 429). */
+  helloAnswers(): number;
   /** The twin's shutdown line: invocations (execution environments) per function. */
   environments(): string;
   /** Event-loop delay and utilisation since the previous call. */
@@ -185,6 +187,7 @@ async function startTwinProcess(variant: Variant, cpuProfDir?: string): Promise<
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const answered = new Map<number, number>();
+  let helloAnswers = 0;
   let stdout = '';
   let stderr = '';
   let buffered = '';
@@ -196,8 +199,11 @@ async function startTwinProcess(variant: Variant, cpuProfDir?: string): Promise<
     buffered = lines.pop() ?? '';
     for (const line of lines) {
       // `12:00:00.000 GET /v1/hello 200 3ms cl_… [ErrorType]`
-      const match = /^\d\d:\d\d:\d\d\.\d{3} [A-Z]+ \S+ (\d{3}) \d+ms/.exec(line);
-      if (match) answered.set(Number(match[1]), (answered.get(Number(match[1])) ?? 0) + 1);
+      const match = /^\d\d:\d\d:\d\d\.\d{3} ([A-Z]+) (\S+) (\d{3}) \d+ms/.exec(line);
+      if (!match) continue;
+      const status = Number(match[3]);
+      answered.set(status, (answered.get(status) ?? 0) + 1);
+      if (match[1] === 'GET' && match[2] === '/v1/hello' && status >= 200 && status < 500 && status !== 429) helloAnswers += 1;
     }
   });
   child.stderr!.on('data', (chunk: Buffer) => {
@@ -227,6 +233,7 @@ async function startTwinProcess(variant: Variant, cpuProfDir?: string): Promise<
     port,
     coldStartMs,
     answered,
+    helloAnswers: () => helloAnswers,
     environments: () => /invocations \(execution environments\): (.*)/.exec(stderr)?.[1] ?? '',
     probe: async () => {
       fs.rmSync(probeFile, { force: true });
@@ -377,8 +384,8 @@ interface PhaseResult {
   /** Handler answers (the access log's 2xx + 4xx minus gateway 429s) and what DynamoDB counted after the drain. */
   handlerAnswers: number;
   counted: number;
-  /** GET /v1/usage's count for GET /v1/hello over the bench keys, against the answers the load generator accepted. */
-  usageApi: { reported: number; accepted: number };
+  /** GET /v1/usage's count for GET /v1/hello over the bench keys, against the gateway's accepted ones (access log). */
+  usageApi: { reported: number; accepted: number; answeredToClient: number };
   countsExact: boolean;
   drainMs: number;
   loadAverage: number;
@@ -397,7 +404,9 @@ async function runVariant(variant: Variant, round_: number) {
     let answersBefore = sum(twin.answered, (s) => s >= 200 && s < 500) - (twin.answered.get(429) ?? 0);
     const firstDay = utcDay(new Date());
     let helloReportedBefore = 0;
-    /** What the load generator saw accepted (answered, not a gateway 429) since the last check. */
+    let helloAnswersBefore = twin.helloAnswers();
+    /** What the load generator saw answered (not a gateway 429) since the last check: less than the access log's
+     * when requests timed out at the client (they still reached the handler, and count). */
     let acceptedSince = 0;
     if (WARMUP_SECONDS > 0) {
       const warmup = await runLoad({
@@ -441,8 +450,14 @@ async function runVariant(variant: Variant, round_: number) {
       // What clients read: GET /v1/usage of each bench key, the route's count (these reads are themselves counted
       // on their own route, and in the next phase's DynamoDB day totals and access-log answers, consistently).
       const helloReportedNow = await reportedByUsageApi(state.baseUrl, keys, firstDay, utcDay(new Date()));
-      const usageApi = { reported: helloReportedNow - helloReportedBefore, accepted: acceptedSince };
+      const helloAnswersNow = twin.helloAnswers();
+      const usageApi = {
+        reported: helloReportedNow - helloReportedBefore,
+        accepted: helloAnswersNow - helloAnswersBefore,
+        answeredToClient: acceptedSince,
+      };
       helloReportedBefore = helloReportedNow;
+      helloAnswersBefore = helloAnswersNow;
       acceptedSince = 0;
       const exact = counted === handlerAnswers && usageApi.reported === usageApi.accepted;
       phases.push({

@@ -510,7 +510,7 @@ async function main(): Promise<void> {
       args: ['--no-waf', ...(process.env.TWIN_ARGS ?? '').split(' ').filter(Boolean)],
     });
   console.log(
-    `twin bench: ${variants.map((v) => v.label).join(' vs ')}, interleaved, ${ROUNDS} round(s); ${KEYS} premium keys, ${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up, ${LOAD_SECONDS} s at ${RATE} req/s, then ${LOAD_SECONDS} s closed loop${QUICK ? ' [QUICK]' : ''}; load average ${os
+    `twin bench: ${variants.map((v) => v.label).join(' vs ')}, interleaved, ${ROUNDS} round(s); ${KEYS} premium keys, ${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up at ${RATE} req/s, then ${LOAD_SECONDS} s each of ${PHASES.join(', ')}${QUICK ? ' [QUICK]' : ''}; load average ${os
       .loadavg()
       .map((v) => round(v, 1))
       .join(' ')} on ${os.cpus().length} cores`,

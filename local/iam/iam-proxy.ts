@@ -93,6 +93,9 @@ const FAMILY_SERVICES = {
   },
 } as const;
 
+/** Cached IAM decisions at most (a table call's context names its keys, so these vary); emptied when full. */
+const DECISION_CACHE_ENTRIES = 10_000;
+
 /** The access key id in a SigV4 `Authorization` header (`… Credential=AKID/date/region/service/aws4_request, …`). */
 export function accessKeyOf(authorization: string | undefined): string | undefined {
   return /Credential=([^/,\s]+)\//.exec(authorization ?? '')?.[1];
@@ -136,6 +139,21 @@ export async function startIamProxy(options: IamProxyOptions): Promise<IamProxy>
     return bucket ? access.resourcePolicies[bucket] : undefined;
   };
 
+  // Decisions per principal and request: evaluate() is a pure function of the request (action, resource, context)
+  // and of the principal's policies and the resource's policy, which are fixed once loaded, so a repeated call (every
+  // route's usage SendMessage, the poller's receives and deletes) gets the same exact answer without re-evaluating.
+  const decisions = new Map<string, ReturnType<typeof evaluate>>();
+  const decide = (principal: Extract<Principal, { kind: 'role' }>, request: AuthorizationRequest) => {
+    const key = `${principal.id}\n${principal.arn}\n${request.action}\n${request.resource}\n${JSON.stringify(request.context)}`;
+    let decision = decisions.get(key);
+    if (!decision) {
+      decision = evaluate(request, { identity: principal.policies, resource: resourcePolicyOf(request.resource) });
+      if (decisions.size >= DECISION_CACHE_ENTRIES) decisions.clear();
+      decisions.set(key, decision);
+    }
+    return decision;
+  };
+
   const check = async (principal: Extract<Principal, { kind: 'role' }>, call: AwsCall) => {
     const { operation, requests } = await authorizationRequests(call, {
       account: access.account,
@@ -149,7 +167,7 @@ export async function startIamProxy(options: IamProxyOptions): Promise<IamProxy>
         principal: principal.arn,
         context: { 'aws:PrincipalType': 'AssumedRole', ...request.context },
       };
-      const decision = evaluate(full, { identity: principal.policies, resource: resourcePolicyOf(request.resource) });
+      const decision = decide(principal, full);
       if (decision.decision !== 'Allow') {
         const denied: Denial = {
           principal: principal.name,

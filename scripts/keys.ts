@@ -5,7 +5,7 @@ import { isPlanName, PLAN_NAMES } from '../contracts/plans';
 import { listClientKeys, parseDuration } from '../capabilities/customers/key-rotation';
 import { setBillingCustomer } from '../capabilities/customers/billing-customer';
 import { setClientPlan } from '../capabilities/customers/client-plan';
-import { topUpClientCredits } from '../capabilities/gate/client-credits';
+import { topUpClientCredits } from '../capabilities/customers/client-credits';
 import { userInfo } from 'node:os';
 import { overrideColumn, overrideCommand, OVERRIDE_OPTIONS, OVERRIDE_USAGE, shownClient } from './support/keys-override';
 import { createKey, enforcePlanChange, keyGatewayOf, type KeyTarget, revokeKey, rotateKey } from './support/key-admin';

@@ -10,7 +10,7 @@ import type {
   OverrideBody,
   TopUpBody,
 } from '../../contracts/admin/clients';
-import { NotAGatePlanError, topUpClientCredits } from '../gate/client-credits';
+import { NotAGatePlanError, topUpClientCredits } from '../customers/client-credits';
 import { overrideCaps } from '../../contracts/overrides';
 import { stageConfig } from '../../contracts/stages';
 import { CLIENT_PAGE, ROTATION_DEFAULT_GRACE_SECONDS } from '../../contracts/admin/clients';

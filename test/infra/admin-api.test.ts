@@ -62,7 +62,6 @@ describe.each(STAGE_NAMES)('admin API (%s)', (stageName) => {
     expect(Object.keys(variables).sort()).toEqual(
       [
         'AUDIT_LOG_GROUP',
-        'NODE_OPTIONS',
         'POWERTOOLS_LOG_LEVEL',
         'POWERTOOLS_METRICS_NAMESPACE',
         'POWERTOOLS_SERVICE_NAME',

@@ -1,9 +1,9 @@
 // Topping up a client's prepaid credits, the use case `npm run keys -- top-up` (and an admin route) share: only an
 // existing client on a gate plan holds credits (gateway plans are admitted by API Gateway, which cannot take them).
 import { isGatePlan } from '../../contracts/plans';
-import { getClient, UnknownClientError } from '../customers/client-store';
-import { type LedgerEntry, type TopUp, topUpCredits } from './credits';
-import type { GateStore } from './gate';
+import { getClient, UnknownClientError } from './client-store';
+import { type LedgerEntry, type TopUp, topUpCredits } from '../gate/credits';
+import type { GateStore } from '../gate/gate';
 
 /** A top-up asked for a client whose plan is admitted by API Gateway: its credits would never be taken. */
 export class NotAGatePlanError extends Error {

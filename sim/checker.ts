@@ -6,7 +6,7 @@ import { type UsageEvent, usageEventV1 } from '../contracts/usage-event';
 import { ALERTS } from '../contracts/billing';
 import type { Delivery } from './alert-model';
 import { type ExpectedValues, expectedCounts, expectedRouteCounts, sameValues, ZERO } from './expected-counts';
-import { readCounters, readJournalBody } from './read-counters';
+import { mislabelledCounters, readCounters, readJournalBody } from './read-counters';
 import type { SqsModel } from './sqs-model';
 import type { SimStore } from './store';
 import type { Workload } from './workload';
@@ -59,6 +59,8 @@ export function checkRun({ store, workload, queue, tableName, lateMessageId, ale
     }
     if (violations.length === 0) violations.push({ kind: 'count', detail: 'counters match no acceptable truth' });
   }
+
+  for (const detail of mislabelledCounters(items)) violations.push({ kind: 'count', detail });
 
   // 2. Journal invariants: a pending or complete journal's body is exactly the events it holds claims on,
   //    and no event has two live (non-aborted) owners.

@@ -24,6 +24,21 @@ export function readCounters(items: readonly Item[]): Map<string, ExpectedValues
   return out;
 }
 
+/** Counter items whose own clientId, day and route attributes (what readers filter and show) disagree with their key. */
+export function mislabelledCounters(items: readonly Item[]): string[] {
+  const out: string[] = [];
+  for (const item of items) {
+    const pk = String(item.pk);
+    if (!pk.startsWith('USAGE#')) continue;
+    const [, day, , ...route] = String(item.sk).split('#');
+    const want = { clientId: pk.slice('USAGE#'.length), day, route: route.length > 0 ? route.join('#') : undefined };
+    if (item.clientId !== want.clientId || item.day !== want.day || item.route !== want.route) {
+      out.push(`${pk} ${String(item.sk)} carries clientId ${String(item.clientId)}, day ${String(item.day)}, route ${String(item.route)}`);
+    }
+  }
+  return out;
+}
+
 /** The per-route counters a journal's body says its events add up to, keyed as the oracle keys them. */
 export function readJournalBody(body: Uint8Array): Map<string, ExpectedValues> {
   return new Map(decodeDeltas(body).map((d) => [expectedKey(d.clientId, d.day, d.route ?? ''), asRow(d.values)]));

@@ -71,7 +71,7 @@ export interface FaultyDynamoOptions {
   readonly maxAttempts: number;
   /** Client-side request timeout, ms. */
   readonly requestTimeoutMs: number;
-  /** A timed-out write lands at most this long after it was sent (PROTOCOL.md bounds it by markerGraceMs). @default requestTimeoutMs + 2 s */
+  /** A timed-out write lands at most this long after it was sent (capabilities/counting/PROTOCOL.md bounds it by markerGraceMs). @default requestTimeoutMs + 2 s */
   readonly lateLandingMs?: number;
   /** Query answers in pages of this many items, as a large partition would (0 or absent: one page). */
   readonly queryPageSize?: number;

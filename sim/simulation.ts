@@ -90,9 +90,9 @@ interface Knobs {
   readonly quota: number;
   /** PutEvents faults while the chaos lasts. */
   readonly sendChaos: SendFaults;
-  /** Each container's clock is off by up to this much either way (PROTOCOL.md: containers agree within the 5 s lease margin). */
+  /** Each container's clock is off by up to this much either way (capabilities/counting/PROTOCOL.md: containers agree within the 5 s lease margin). */
   readonly skewMs: number;
-  /** A timed-out write may still land up to this long after it was sent (PROTOCOL.md: never past markerGraceMs, 10 s). */
+  /** A timed-out write may still land up to this long after it was sent (capabilities/counting/PROTOCOL.md: never past markerGraceMs, 10 s). */
   readonly lateLandingMs: number;
   /** Query answers in pages of this many items (0: one page, as a small partition gets). */
   readonly queryPageSize: number;

@@ -1,13 +1,12 @@
 // After a run: every accepted event counted exactly once (counters equal the truth), the journal
 // invariants hold (none left pending), and nothing valid was left behind in the queues.
-import { parseRecord } from '../capabilities/counting/counter-deltas';
-import { aggregateEvents, aggregateRoutes, counterId, type CounterDelta, decodeDeltas } from '../capabilities/counting/counter-deltas';
 import { eventHash, EVENT_HASH_BYTES } from '../capabilities/counting/keys';
-import { COUNTER_ATTRIBUTES, HISTOGRAM_SIZE } from '../capabilities/usage/counters';
 import { AGGREGATOR_ATTRIBUTES as A, journalIdOf, PENDING_JOURNALS_PK } from '../contracts/table';
-import type { UsageEvent } from '../contracts/usage-event';
+import { type UsageEvent, usageEventV1 } from '../contracts/usage-event';
 import { ALERTS } from '../contracts/billing';
 import type { Delivery } from './alert-model';
+import { type ExpectedValues, expectedCounts, expectedRouteCounts, sameValues, ZERO } from './expected-counts';
+import { mislabelledCounters, readCounters, readJournalBody } from './read-counters';
 import type { SqsModel } from './sqs-model';
 import type { SimStore } from './store';
 import type { Workload } from './workload';
@@ -26,67 +25,42 @@ interface CheckInput {
   readonly lateMessageId?: string;
   /** Quota alerts: what the modelled bus received (after a final sweep), and the run's daily quota. */
   readonly alerts?: { readonly deliveries: readonly Delivery[]; readonly quota: number };
-}
-
-function valuesOf(item: Record<string, unknown>): string {
-  const histogram = Array.from({ length: HISTOGRAM_SIZE }, (_, i) => Number(item[COUNTER_ATTRIBUTES.histogram(i)] ?? 0));
-  return JSON.stringify([
-    Number(item[COUNTER_ATTRIBUTES.requests] ?? 0),
-    Number(item[COUNTER_ATTRIBUTES.clientErrors] ?? 0),
-    Number(item[COUNTER_ATTRIBUTES.serverErrors] ?? 0),
-    Number(item[COUNTER_ATTRIBUTES.latencySumMs] ?? 0),
-    histogram,
-  ]);
-}
-
-function deltaValues(delta: CounterDelta | undefined): string {
-  const v = delta?.values;
-  return JSON.stringify(
-    v ? [v.requests, v.clientErrors, v.serverErrors, v.latencySumMs, v.latencyHistogram] : [0, 0, 0, 0, new Array(HISTOGRAM_SIZE).fill(0)],
-  );
-}
-
-/** Counter items as the aggregator's counterId → values. */
-function counterItems(items: Record<string, unknown>[]): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const item of items) {
-    const pk = String(item.pk);
-    if (!pk.startsWith('USAGE#')) continue;
-    const clientId = pk.slice('USAGE#'.length);
-    const [, day, , ...route] = String(item.sk).split('#');
-    out.set(counterId({ clientId, day, route: route.length > 0 ? route.join('#') : undefined }), valuesOf(item));
-  }
-  return out;
+  /** Virtual epoch seconds at the end of the run: a journal past its TTL may be partly deleted already (TTL is late and out of order). */
+  readonly nowSeconds?: number;
 }
 
 /** The truths a run may legitimately end with: each conflicting event id counted with either payload. */
-function acceptableTruths(workload: Workload): Map<string, CounterDelta>[] {
+function acceptableTruths(workload: Workload): Map<string, ExpectedValues>[] {
   const base = [...workload.events.values()];
-  const truths = [aggregateEvents(base)];
-  for (const [id, other] of workload.conflicts) truths.push(aggregateEvents(base.map((e) => (e.eventId === id ? other : e))));
+  const truths = [expectedCounts(base)];
+  for (const [id, other] of workload.conflicts) truths.push(expectedCounts(base.map((e) => (e.eventId === id ? other : e))));
   return truths;
 }
 
-export function checkRun({ store, workload, queue, tableName, lateMessageId, alerts }: CheckInput): Violation[] {
+const show = (values: ExpectedValues | undefined) => JSON.stringify(values ?? ZERO);
+
+export function checkRun({ store, workload, queue, tableName, lateMessageId, alerts, nowSeconds }: CheckInput): Violation[] {
   const violations: Violation[] = [];
   const items = store.items(tableName);
 
-  // 1. Counters equal the truth.
-  const actual = counterItems(items);
+  // 1. Counters equal the truth (the oracle's, computed from the workload alone).
+  const actual = readCounters(items);
   const truths = acceptableTruths(workload);
-  const matches = truths.some((truth) => {
-    if ([...actual.keys()].some((id) => !truth.has(id) && actual.get(id) !== deltaValues(undefined))) return false;
-    return [...truth].every(([id, delta]) => actual.get(id) === deltaValues(delta));
-  });
-  if (!matches) {
+  const matching = truths.find(
+    (truth) =>
+      [...actual].every(([key, got]) => truth.has(key) || sameValues(got, ZERO)) &&
+      [...truth].every(([key, want]) => sameValues(actual.get(key), want)),
+  );
+  if (!matching) {
     const truth = truths[0];
-    for (const id of new Set([...truth.keys(), ...actual.keys()])) {
-      const want = deltaValues(truth.get(id));
-      const got = actual.get(id) ?? deltaValues(undefined);
-      if (want !== got) violations.push({ kind: 'count', detail: `${id.replaceAll('\u0000', ' | ')}: want ${want}, got ${got}` });
+    for (const key of new Set([...truth.keys(), ...actual.keys()])) {
+      if (!sameValues(truth.get(key), actual.get(key)))
+        violations.push({ kind: 'count', detail: `${key}: want ${show(truth.get(key))}, got ${show(actual.get(key))}` });
     }
     if (violations.length === 0) violations.push({ kind: 'count', detail: 'counters match no acceptable truth' });
   }
+
+  for (const detail of mislabelledCounters(items)) violations.push({ kind: 'count', detail });
 
   // 2. Journal invariants: a pending or complete journal's body is exactly the events it holds claims on,
   //    and no event has two live (non-aborted) owners.
@@ -101,7 +75,8 @@ export function checkRun({ store, workload, queue, tableName, lateMessageId, ale
     const pk = String(item.pk);
     if (!pk.startsWith('JOURNAL#') || pk === PENDING_JOURNALS_PK) continue;
     const id = journalIdOf(pk);
-    if (item.sk === 'HEAD') heads.set(id, String(item[A.journalStatus]));
+    const expired = nowSeconds !== undefined && Number(item.expiresAt) < nowSeconds;
+    if (item.sk === 'HEAD' && !expired) heads.set(id, String(item[A.journalStatus]));
     else bodies.set(id, item[A.journalDeltas] as Uint8Array);
   }
   const claimsOf = new Map<string, Set<string>>();
@@ -127,10 +102,10 @@ export function checkRun({ store, workload, queue, tableName, lateMessageId, ale
     }
     const claimed = [...(claimsOf.get(id) ?? [])];
     const variants = claimed.map((hash) => byHash.get(hash) ?? []);
-    const got = new Map(decodeDeltas(body).map((d) => [counterId(d), deltaValues(d)]));
+    const got = readJournalBody(body);
     const fits = (events: UsageEvent[]) => {
-      const want = aggregateRoutes(events);
-      return want.size === got.size && [...want].every(([key, d]) => got.get(counterId(d)) === deltaValues(d) && key !== undefined);
+      const want = expectedRouteCounts(events);
+      return want.size === got.size && [...want].every(([key, values]) => sameValues(got.get(key), values));
     };
     const first = variants.map((v) => v[0]).filter(Boolean);
     const alternatives = [first, ...variants.flatMap((v, i) => v.slice(1).map((alt) => first.map((e, j) => (j === i ? alt : e))))];
@@ -164,7 +139,7 @@ export function checkRun({ store, workload, queue, tableName, lateMessageId, ale
       violations.push({ kind: 'left-behind', detail: `${message.messageId} (${id}) still in the queue` });
     }
   }
-  if (alerts) violations.push(...checkAlerts(alerts.deliveries, alerts.quota, truths[0], items));
+  if (alerts) violations.push(...checkAlerts(alerts.deliveries, alerts.quota, matching ?? truths[0], items));
   return violations;
 }
 
@@ -176,7 +151,7 @@ export function checkRun({ store, workload, queue, tableName, lateMessageId, ale
 function checkAlerts(
   deliveries: readonly Delivery[],
   quota: number,
-  truth: Map<string, CounterDelta>,
+  truth: Map<string, ExpectedValues>,
   items: Record<string, unknown>[],
 ): Violation[] {
   const violations: Violation[] = [];
@@ -190,27 +165,27 @@ function checkAlerts(
     if (shapes.size > 1)
       violations.push({ kind: 'alert', detail: `${key} sent as ${shapes.size} different events: ${[...shapes].join(' / ')}` });
   }
-  for (const delta of truth.values()) {
-    if (delta.route !== undefined) continue;
+  const dayTotals = new Map<string, number>();
+  for (const [key, values] of truth) {
+    const [clientId, day, route] = key.split(' | ');
+    if (route === '') dayTotals.set(`${clientId}/${day}`, values[0]);
+  }
+  for (const [clientDay, requests] of dayTotals) {
     for (const threshold of ALERTS.thresholdsPercent.standard) {
-      const key = `${delta.clientId}/${delta.day}/${threshold}%`;
-      const reached = delta.values.requests * 100 >= threshold * quota;
+      const key = `${clientDay}/${threshold}%`;
+      const reached = requests * 100 >= threshold * quota;
       const sent = byKey.get(key);
-      if (reached && !sent)
-        violations.push({ kind: 'alert', detail: `${key} reached (${delta.values.requests} of ${quota}) but never sent` });
+      if (reached && !sent) violations.push({ kind: 'alert', detail: `${key} reached (${requests} of ${quota}) but never sent` });
       for (const d of sent ?? []) {
-        if (!reached || d.event.used * 100 < threshold * quota || d.event.used > delta.values.requests || d.event.quota !== quota) {
-          violations.push({
-            kind: 'alert',
-            detail: `${key} sent with used ${d.event.used} of ${d.event.quota}; true total ${delta.values.requests}`,
-          });
+        if (!reached || d.event.used * 100 < threshold * quota || d.event.used > requests || d.event.quota !== quota) {
+          violations.push({ kind: 'alert', detail: `${key} sent with used ${d.event.used} of ${d.event.quota}; true total ${requests}` });
         }
       }
     }
   }
   for (const key of byKey.keys()) {
     const [clientId, day] = key.split('/');
-    if (!truth.has(counterId({ clientId, day }))) violations.push({ kind: 'alert', detail: `${key} sent for a client-day without usage` });
+    if (!dayTotals.has(`${clientId}/${day}`)) violations.push({ kind: 'alert', detail: `${key} sent for a client-day without usage` });
   }
   for (const item of items) {
     if (/^ALERTS#\d{4}-\d{2}-\d{2}$/.test(String(item.pk)) && item.status !== 'sent') {
@@ -223,6 +198,11 @@ function checkAlerts(
   return violations;
 }
 
+/** Whether a body is a valid usage event v1 (the contract's schema, not the aggregator's parser). */
 function parsesAsEvent(body: string): boolean {
-  return parseRecord({ id: 'x', body }).kind === 'event';
+  try {
+    return usageEventV1.safeParse(JSON.parse(body)).success;
+  } catch {
+    return false;
+  }
 }

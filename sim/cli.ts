@@ -1,8 +1,9 @@
-// `npm run sim -- --seeds N [--seed S] [--from F] [--workers W] [--trace]`: runs seeds of the counting
-// simulation, prints schedules/s and violations; a failing seed prints the command that replays it with
-// a trace of its interleaving. Seeds are split across worker processes (one per core by default).
+// `npm run sim -- --seeds N [--seed S] [--from F] [--workers W] [--trace] [--mutant NAME] [--until-caught]`: runs
+// seeds of the counting simulation, prints schedules/s and violations; a failing seed prints the command that
+// replays it with a trace of its interleaving (--mutant re-introduces a named historical bug to show it is caught). Seeds are split across worker processes (one per core by default).
 import { fork } from 'node:child_process';
 import * as os from 'node:os';
+import { HISTORICAL_MUTANTS, type HistoricalMutant } from '../capabilities/counting/historical-mutants';
 import { type RunResult, runSeed } from './simulation';
 import { createSimStore } from './sim-store';
 
@@ -13,10 +14,13 @@ interface Args {
   workers: number;
   trace: boolean;
   json: boolean;
+  mutant?: HistoricalMutant;
+  /** Stop at the first failing seed (with --mutant: how many seeds it takes to catch it). */
+  untilCaught: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { seeds: 1_000, from: 1, workers: os.availableParallelism(), trace: false, json: false };
+  const args: Args = { seeds: 1_000, from: 1, workers: os.availableParallelism(), trace: false, json: false, untilCaught: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = () => {
@@ -30,7 +34,13 @@ function parseArgs(argv: string[]): Args {
     else if (flag === '--workers') args.workers = Math.max(1, value());
     else if (flag === '--trace') args.trace = true;
     else if (flag === '--json') args.json = true;
-    else throw new Error(`unknown flag ${flag}; use --seeds N [--from F] [--seed S] [--workers W] [--trace]`);
+    else if (flag === '--until-caught') args.untilCaught = true;
+    else if (flag === '--mutant') {
+      const name = argv[++i] as HistoricalMutant;
+      if (!HISTORICAL_MUTANTS.includes(name)) throw new Error(`--mutant needs one of ${HISTORICAL_MUTANTS.join(', ')}, got ${name}`);
+      args.mutant = name;
+    } else
+      throw new Error(`unknown flag ${flag}; use --seeds N [--from F] [--seed S] [--workers W] [--trace] [--mutant NAME] [--until-caught]`);
   }
   return args;
 }
@@ -56,13 +66,14 @@ function addStats(a: RunStats, b: RunStats): RunStats {
 
 /** Runs seeds [from, from + count), many at a time in one process: each run has its own virtual clock and
  *  state, so interleaving runs changes nothing inside any of them, and one event-loop turn serves many. */
-async function runRange(from: number, count: number): Promise<Summary> {
+async function runRange(from: number, count: number, args: Args): Promise<Summary> {
   const summary: Summary = { seeds: 0, failed: [], ...NO_STATS };
+  const maxFailures = args.untilCaught ? 1 : 20;
   let next = from;
   const lane = async () => {
-    while (next < from + count && summary.failed.length < 20) {
+    while (next < from + count && summary.failed.length < maxFailures) {
       const seed = next++;
-      const result = await runSeed({ seed, store: createSimStore });
+      const result = await runSeed({ seed, store: createSimStore, mutant: args.mutant });
       summary.seeds += 1;
       Object.assign(summary, addStats(summary, result.stats));
       if (result.violations.length > 0) summary.failed.push({ seed, violations: result.violations.map((v) => `${v.kind}: ${v.detail}`) });
@@ -77,11 +88,11 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   if (process.env.SIM_WORKER) {
     const [from, count] = process.env.SIM_WORKER.split(':').map(Number);
-    process.send?.(await runRange(from, count));
+    process.send?.(await runRange(from, count, args));
     return;
   }
   if (args.seed !== undefined) {
-    const result = await runSeed({ seed: args.seed, store: createSimStore, trace: true });
+    const result = await runSeed({ seed: args.seed, store: createSimStore, trace: true, mutant: args.mutant });
     console.log(result.trace);
     console.log(
       `\nseed ${args.seed}: ${result.stats.events} events, ${result.stats.invocations} invocations, ${result.stats.crashes} crashes, ${result.stats.timeouts} timeouts, ${result.stats.alerts} alerts (${result.stats.alertRedeliveries} redelivered)`,

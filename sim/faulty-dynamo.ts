@@ -2,6 +2,7 @@
 // standard retry loop (production maxAttempts), and each attempt meets a fault chosen by the seed —
 // throttled or failed before it applies, applied but answered with an error, timed out and applied later
 // (or never), slow, or the container crashes while it is in flight. The storage is the DynamoDB model.
+import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Random } from './random';
 import { between, chance } from './random';
 import type { Scheduler } from './scheduler';
@@ -26,9 +27,20 @@ export interface DynamoFaults {
   readonly spike: number;
   /** Per call: every attempt is throttled (a hot key), so the error reaches the caller past the SDK's retries. */
   readonly stuck: number;
+  /** Per attempt: an error neither the SDK nor the code retries (an expired credential, say), before it applies. */
+  readonly unexpected: number;
 }
 
-export const NO_FAULTS: DynamoFaults = { throttle: 0, errorBefore: 0, ambiguous: 0, delayed: 0, crash: 0, spike: 0, stuck: 0 };
+export const NO_FAULTS: DynamoFaults = {
+  throttle: 0,
+  errorBefore: 0,
+  ambiguous: 0,
+  delayed: 0,
+  crash: 0,
+  spike: 0,
+  stuck: 0,
+  unexpected: 0,
+};
 
 /** A Lambda execution environment: when it dies, nothing it was waiting for ever resumes. */
 export interface Container {
@@ -59,6 +71,16 @@ export interface FaultyDynamoOptions {
   readonly maxAttempts: number;
   /** Client-side request timeout, ms. */
   readonly requestTimeoutMs: number;
+  /** A timed-out write lands at most this long after it was sent (capabilities/counting/PROTOCOL.md bounds it by markerGraceMs). @default requestTimeoutMs + 2 s */
+  readonly lateLandingMs?: number;
+  /** Query answers in pages of this many items, as a large partition would (0 or absent: one page). */
+  readonly queryPageSize?: number;
+  /** Per BatchGet call, each key but one is left unprocessed with this probability. */
+  readonly unprocessedKeys?: number;
+  /** Per fault kind, the operations (Put, Query, …) it hits; the others never meet it. @default all, for every kind */
+  readonly faultTargets?: Readonly<Partial<Record<keyof DynamoFaults, readonly string[]>>>;
+  /** Faults are bursty: for `ms` after a fault this container met, every rate is `factor` times higher (capped). */
+  readonly burst?: { readonly factor: number; readonly ms: number };
 }
 
 function sdkError(name: string, message: string): Error {
@@ -67,11 +89,14 @@ function sdkError(name: string, message: string): Error {
 
 /** A stand-in for DynamoDBDocumentClient: `send(command)` with lib-dynamodb command objects. */
 export class FaultyDynamo {
+  /** Virtual ms until which this container is in a burst of faults. */
+  private burstUntil = Number.NEGATIVE_INFINITY;
+
   constructor(private readonly o: FaultyDynamoOptions) {}
 
   async send(command: { constructor: { name: string }; input: unknown }): Promise<unknown> {
     const { random, scheduler } = this.o;
-    const stuck = chance(random, this.o.faults().stuck);
+    const stuck = chance(random, this.faultsFor(command.constructor.name.replace(/Command$/, '')).stuck);
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.attempt(command, stuck);
@@ -86,13 +111,13 @@ export class FaultyDynamo {
 
   /** One HTTP attempt. Never settles if the container dies first. */
   private attempt(command: { constructor: { name: string }; input: unknown }, stuck: boolean): Promise<unknown> {
-    const { random, scheduler, store, container, trace } = this.o;
-    const faults = stuck ? { ...this.o.faults(), throttle: 1 } : this.o.faults();
+    const { random, scheduler, container, trace } = this.o;
     const op = command.constructor.name.replace(/Command$/, '');
+    const faults = stuck ? { ...this.faultsFor(op), throttle: 1 } : this.faultsFor(op);
     const latency = chance(random, faults.spike) ? between(random, 300, 8_000) : between(random, 1, 12);
     const apply = () => {
       try {
-        const value = store.execute(command);
+        const value = this.execute(command);
         if (trace.enabled) trace.log(`${container.id} ${op} ${describe(command.input)} ok${describeResult(value)}`);
         return { ok: true as const, value };
       } catch (error) {
@@ -105,6 +130,8 @@ export class FaultyDynamo {
         if (container.alive) run();
       };
       const roll = random();
+      const total = Object.values(faults).reduce((a, b) => a + b, 0) - faults.stuck;
+      if (roll < total && this.o.burst) this.burstUntil = scheduler.now + this.o.burst.ms;
       let edge = faults.crash;
       if (roll < edge) {
         const applied = chance(random, 0.5);
@@ -117,6 +144,10 @@ export class FaultyDynamo {
       }
       if (roll < (edge += faults.throttle)) {
         scheduler.at(latency, () => settle(() => reject(sdkError('ProvisionedThroughputExceededException', 'simulated throttle'))));
+        return;
+      }
+      if (roll < (edge += faults.unexpected)) {
+        scheduler.at(latency, () => settle(() => reject(sdkError('ExpiredTokenException', 'simulated error nobody retries'))));
         return;
       }
       if (roll < (edge += faults.errorBefore)) {
@@ -132,7 +163,8 @@ export class FaultyDynamo {
         return;
       }
       if (roll < (edge += faults.delayed)) {
-        const landsAfter = chance(random, 0.7) ? this.o.requestTimeoutMs + between(random, -this.o.requestTimeoutMs, 2_000) : undefined;
+        const lateBound = this.o.lateLandingMs ?? this.o.requestTimeoutMs + 2_000;
+        const landsAfter = chance(random, 0.7) ? between(random, 0, lateBound) : undefined;
         scheduler.at(this.o.requestTimeoutMs, () => settle(() => reject(sdkError('TimeoutError', 'simulated client timeout'))));
         if (landsAfter !== undefined) {
           scheduler.at(landsAfter, () => {
@@ -147,6 +179,40 @@ export class FaultyDynamo {
         settle(() => (outcome.ok ? resolve(outcome.value) : reject(outcome.error)));
       });
     });
+  }
+
+  /** The faults in force now for one operation: each kind only where its targets include the operation. */
+  private faultsFor(op: string): DynamoFaults {
+    const out = { ...this.o.faults() };
+    const targets = this.o.faultTargets;
+    const factor = this.o.burst && this.o.scheduler.now < this.burstUntil ? this.o.burst.factor : 1;
+    for (const kind of Object.keys(out) as (keyof DynamoFaults)[]) {
+      out[kind] = targets && !(targets[kind]?.includes(op) ?? true) ? 0 : Math.min(0.6, out[kind] * factor);
+    }
+    return out;
+  }
+
+  /** One request as DynamoDB answers it: Query in pages, BatchGet with some keys unprocessed. */
+  private execute(command: { constructor: { name: string }; input: unknown }): unknown {
+    const { store, random } = this.o;
+    const pageSize = this.o.queryPageSize ?? 0;
+    if (command instanceof QueryCommand && pageSize > 0 && command.input.Limit === undefined) {
+      return store.execute(new QueryCommand({ ...command.input, Limit: pageSize }));
+    }
+    const share = this.o.unprocessedKeys ?? 0;
+    if (command instanceof BatchGetCommand && share > 0) {
+      const processed: NonNullable<typeof command.input.RequestItems> = {};
+      const unprocessed: typeof processed = {};
+      for (const [table, request] of Object.entries(command.input.RequestItems ?? {})) {
+        const keys = request.Keys ?? [];
+        const left = keys.filter((_, i) => i > 0 && chance(random, share));
+        processed[table] = { ...request, Keys: keys.filter((k) => !left.includes(k)) };
+        if (left.length > 0) unprocessed[table] = { ...request, Keys: left };
+      }
+      const out = store.execute(new BatchGetCommand({ ...command.input, RequestItems: processed })) as object;
+      return { ...out, UnprocessedKeys: unprocessed };
+    }
+    return store.execute(command);
   }
 
   /** A wait that never ends if the container dies meanwhile. */

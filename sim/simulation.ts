@@ -5,6 +5,7 @@
 // calm phase without faults lets everything finish, and the checker compares the table with the truth.
 import { createAlertStep } from '../capabilities/counting/alert-step';
 import { createAggregator } from '../capabilities/counting/exactly-once';
+import type { HistoricalMutant } from '../capabilities/counting/historical-mutants';
 import { sweepAlerts } from '../capabilities/alerts/sweeper';
 import { type Delivery, modelSender, NO_SEND_FAULTS, type SendFaults, seedClients } from './alert-model';
 import { DYNAMODB_MAX_ATTEMPTS } from '../capabilities/aws/dynamodb-client';
@@ -25,12 +26,16 @@ export interface RunOptions {
   readonly trace?: boolean;
   /** Builds the DynamoDB model a run writes to. */
   readonly store: () => SimStore;
+  /** Re-introduces one named historical bug into the aggregator under test (capabilities/counting/historical-mutants.ts). */
+  readonly mutant?: HistoricalMutant;
 }
 
 export interface RunResult {
   readonly seed: number;
   readonly violations: Violation[];
   readonly trace: string;
+  /** Every knob the seed drew, as one line (printed with a failing seed). */
+  readonly knobs: string;
   readonly stats: {
     steps: number;
     invocations: number;
@@ -44,16 +49,21 @@ export interface RunResult {
   };
 }
 
+/**
+ * Swarm testing: each fault kind is off in many runs (lost answers and errors nobody retries, the faults an
+ * exactly-once protocol must survive, less often), and anywhere from rare to common in the others.
+ */
 function faultProfile(random: () => number): DynamoFaults {
-  const level = () => pick(random, [0, 0, 0.01, 0.04, 0.12]);
+  const level = (off: number) => (chance(random, off) ? 0 : pick(random, [0.01, 0.05, 0.15, 0.3]));
   return {
-    throttle: level(),
-    errorBefore: level(),
-    ambiguous: level(),
-    delayed: level() / 2,
-    crash: level() / 4,
-    spike: level(),
-    stuck: level(),
+    throttle: level(0.6),
+    errorBefore: level(0.6),
+    ambiguous: level(0.3),
+    delayed: level(0.6) / 2,
+    crash: level(0.6) / 4,
+    spike: level(0.6),
+    stuck: level(0.6),
+    unexpected: level(0.4),
   };
 }
 
@@ -80,18 +90,36 @@ interface Knobs {
   readonly quota: number;
   /** PutEvents faults while the chaos lasts. */
   readonly sendChaos: SendFaults;
+  /** Each container's clock is off by up to this much either way (capabilities/counting/PROTOCOL.md: containers agree within the 5 s lease margin). */
+  readonly skewMs: number;
+  /** A timed-out write may still land up to this long after it was sent (capabilities/counting/PROTOCOL.md: never past markerGraceMs, 10 s). */
+  readonly lateLandingMs: number;
+  /** Query answers in pages of this many items (0: one page, as a small partition gets). */
+  readonly queryPageSize: number;
+  /** Share of a BatchGet's keys answered as UnprocessedKeys, per call. */
+  readonly unprocessedKeys: number;
+  /** The DLQ redrives (all but the last) happen while the faults still rage. */
+  readonly faultyRedrive: boolean;
+  /** DynamoDB TTL deletes an expired item up to this late (each item its own delay, so out of order). */
+  readonly ttlLateSeconds: number;
+  /** Faults come in bursts per container: rates × factor for ms after one (factor 1: independent faults). */
+  readonly burst: { readonly factor: number; readonly ms: number };
+  /** Per fault kind, the operations it hits (all of them in half the runs, a random few in the others). */
+  readonly faultTargets: Readonly<Partial<Record<keyof DynamoFaults, readonly string[]>>>;
 }
+
+const DYNAMO_OPS = ['Get', 'Put', 'Update', 'Delete', 'Query', 'BatchGet'] as const;
 
 function drawKnobs(random: () => number): Knobs {
   const timeoutMs = pick(random, [1_500, 3_000, 10_000]);
-  const batchSize = between(random, 1, 10);
-  const concurrency = between(random, 1, 3);
+  const batchSize = pick(random, [between(random, 1, 3), between(random, 1, 10), 100, 5_000]);
+  const concurrency = between(random, 1, pick(random, [3, 3, 8]));
   const maxReceiveCount = between(random, 2, 5);
   const claimShards = pick(random, [1, 1, 2]);
   const chaos = faultProfile(random);
   const storms = Array.from({ length: between(random, 0, 3) }, () => {
     const from = between(random, 0, 20_000);
-    const kind = pick(random, ['throttle', 'errorBefore', 'ambiguous', 'delayed', 'spike', 'stuck'] as const);
+    const kind = pick(random, ['throttle', 'errorBefore', 'ambiguous', 'delayed', 'spike', 'stuck', 'unexpected'] as const);
     return { from, until: from + between(random, 50, 3_000), kind, p: pick(random, [0.5, 0.8, 0.95]) };
   });
   const duplicateDelivery = pick(random, [0, 0.05, 0.2]);
@@ -110,7 +138,25 @@ function drawKnobs(random: () => number): Knobs {
     lostDelete,
     quota,
     sendChaos,
+    skewMs: pick(random, [0, 0, 500, 2_400]),
+    lateLandingMs: pick(random, [2_000, 9_000]),
+    queryPageSize: pick(random, [0, 0, 1, 2]),
+    unprocessedKeys: pick(random, [0, 0, 0.2, 0.5]),
+    faultyRedrive: chance(random, 0.5),
+    ttlLateSeconds: pick(random, [0, 3_600, 48 * 3_600]),
+    burst: { factor: pick(random, [1, 1, 4, 10]), ms: pick(random, [200, 2_000]) },
+    faultTargets: Object.fromEntries(
+      (Object.keys(NO_FAULTS) as (keyof DynamoFaults)[]).map((kind) => {
+        const all = chance(random, 0.3);
+        return [kind, DYNAMO_OPS.filter(() => all || chance(random, 0.5))];
+      }),
+    ),
   };
+}
+
+/** The knobs as one line, printed with the seed. */
+export function describeKnobs(knobs: object): string {
+  return JSON.stringify(knobs);
 }
 
 type AggregatorContainer = Container & { onKill?: (reason: string) => void };
@@ -175,6 +221,19 @@ class SeedRun {
       alertRedeliveries: 0,
     };
     seedClients(this.store, TABLE, ['client-1', 'client-2', 'client-3']);
+    this.trace.log(`knobs ${describeKnobs(this.knobs)}`);
+  }
+
+  /** TTL deletions as DynamoDB makes them: each item up to the run's ttlLateSeconds late, its own delay. */
+  private expire(): void {
+    const late = this.knobs.ttlLateSeconds;
+    const seed = this.options.seed;
+    this.store.expire(Math.floor(this.scheduler.now / 1000), (item) => {
+      if (late === 0) return 0;
+      let h = seed | 0;
+      for (const ch of `${String(item.pk)}/${String(item.sk)}`) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193);
+      return (h >>> 0) % (late + 1);
+    });
   }
 
   async run(): Promise<RunResult> {
@@ -241,6 +300,11 @@ class SeedRun {
       trace: this.trace,
       maxAttempts: DYNAMODB_MAX_ATTEMPTS,
       requestTimeoutMs,
+      lateLandingMs: this.knobs.lateLandingMs,
+      queryPageSize: this.knobs.queryPageSize,
+      unprocessedKeys: this.knobs.unprocessedKeys,
+      faultTargets: this.knobs.faultTargets,
+      burst: this.knobs.burst,
     });
   }
 
@@ -249,20 +313,22 @@ class SeedRun {
     const { scheduler, random } = this;
     const container = this.container(`λ${++this.containerCount}`);
     const doc = this.faultyDynamo(container, pick(random, [500, 2_000]));
+    const skew = between(random, -this.knobs.skewMs, this.knobs.skewMs);
     const aggregator = createAggregator({
       doc: doc as never,
       tableName: TABLE,
-      clock: () => scheduler.now,
+      clock: () => scheduler.now + skew,
       sleep: (ms) => scheduler.sleep(ms).then(() => (container.alive ? undefined : new Promise<void>(() => undefined))),
       random,
       concurrency: between(random, 1, 8),
       claimShards: this.knobs.claimShards,
       retentionSeconds: this.claimRetentionSeconds,
+      mutant: this.options.mutant,
       alerts: createAlertStep({
         table: { db: doc as never, tableName: TABLE },
         send: this.sender(container, this.sendFaults),
         quotaFor: this.quotaFor,
-        clock: () => scheduler.now,
+        clock: () => scheduler.now + skew,
         sleep: (ms) => scheduler.sleep(ms),
       }),
     });
@@ -339,7 +405,7 @@ class SeedRun {
   private poll(): void {
     const { scheduler, random, queue, stats } = this;
     const { batchSize, concurrency, duplicateDelivery } = this.knobs;
-    this.store.expire(Math.floor(scheduler.now / 1000));
+    this.expire();
     while (this.running < concurrency) {
       const batch = queue.receive(batchSize);
       if (batch.length === 0) break;
@@ -354,8 +420,10 @@ class SeedRun {
       if (queue.deadLetters.size > 0 && stats.redrives < this.redriveLimit) {
         // The operator looks at the DLQ some time later and redrives it; by then the faults are over.
         scheduler.at(pick(random, [1_000, 3_600_000, 3 * DAY_MS]), () => {
-          this.calm = true;
           stats.redrives += 1;
+          // With faultyRedrive the faults are back for all but the last redrive (then they stop a while later).
+          this.calm = !this.knobs.faultyRedrive || stats.redrives >= this.redriveLimit;
+          if (!this.calm) scheduler.at(between(random, 100, 30_000), () => (this.calm = true));
           this.trace.log(`operator redrives ${queue.redrive()} message(s) from the DLQ`);
           this.wake(0);
         });
@@ -438,7 +506,7 @@ class SeedRun {
     const { scheduler, random, workload } = this;
     if (!chance(random, 0.1) || workload.sends.length === 0) return undefined;
     scheduler.now += this.claimRetentionSeconds * 1000 + DAY_MS;
-    this.store.expire(Math.floor(scheduler.now / 1000));
+    this.expire();
     const lateCopy = pick(random, workload.sends).body;
     const lateMessageId = this.queue.send(lateCopy);
     this.trace.log(`a copy older than claim retention comes back: ${bodyLabel(lateCopy)}`);
@@ -460,8 +528,9 @@ class SeedRun {
       tableName: TABLE,
       lateMessageId,
       alerts: { deliveries, quota: this.knobs.quota },
+      nowSeconds: Math.floor(this.scheduler.now / 1000),
     });
-    return { seed: this.options.seed, violations, trace: this.trace.toString(), stats };
+    return { seed: this.options.seed, violations, trace: this.trace.toString(), knobs: describeKnobs(this.knobs), stats };
   }
 }
 

@@ -174,12 +174,23 @@ export class TableModel implements SimStore {
         const pk = values?.[cond[2]];
         const inRange = (sk: unknown) =>
           cond[3] === undefined || ((compare(sk, values?.[cond[4]]) ?? -1) >= 0 && (compare(sk, values?.[cond[5]]) ?? 1) <= 0);
-        const items = [...this.table(String(input.TableName)).values()]
+        const start = (input.ExclusiveStartKey as Item | undefined)?.[this.keys.sortKey];
+        const evaluated = [...this.table(String(input.TableName)).values()]
           .filter((item) => item[this.keys.partitionKey] === pk && inRange(item[this.keys.sortKey]))
           .sort((a, b) => compare(a[this.keys.sortKey], b[this.keys.sortKey]) ?? 0)
+          .filter((item) => start === undefined || (compare(item[this.keys.sortKey], start) ?? 0) > 0);
+        // Limit counts evaluated items, before the filter; reaching it answers LastEvaluatedKey (maybe before an empty page).
+        const limit = typeof input.Limit === 'number' ? input.Limit : Number.POSITIVE_INFINITY;
+        const page = evaluated.slice(0, limit);
+        const items = page
           .filter((item) => !input.FilterExpression || evaluateCondition(String(input.FilterExpression), item, names, values))
           .map(copy);
-        return { Items: items, Count: items.length };
+        const last = page.length === limit ? page[page.length - 1] : undefined;
+        return {
+          Items: items,
+          Count: items.length,
+          ...(last ? { LastEvaluatedKey: { [this.keys.partitionKey]: pk, [this.keys.sortKey]: last[this.keys.sortKey] } } : {}),
+        };
       }
       case 'BatchGetCommand': {
         const requests = input.RequestItems as Record<string, { Keys: Item[] }>;
@@ -202,11 +213,11 @@ export class TableModel implements SimStore {
     return [...this.table(tableName).values()].map(copy);
   }
 
-  expire(nowSeconds: number): void {
+  expire(nowSeconds: number, lateBySeconds: (item: Item) => number = () => 0): void {
     for (const table of this.tables.values()) {
       for (const [id, item] of table) {
         const ttl = item[this.keys.timeToLive];
-        if (typeof ttl === 'number' && ttl < nowSeconds) table.delete(id);
+        if (typeof ttl === 'number' && ttl + lateBySeconds(item) < nowSeconds) table.delete(id);
       }
     }
   }

@@ -30,8 +30,8 @@ const ROUTES = [
 export function generateWorkload(random: Random, start: number): Workload {
   const clients = between(random, 1, 3);
   const routes = between(random, 1, 3);
-  const count = between(random, 1, 24);
-  const spreadMs = pick(random, [300, 1_500, 4_000]);
+  const count = between(random, 1, pick(random, [8, 24, 60]));
+  const spreadMs = pick(random, [300, 1_500, 4_000, 12_000]);
   const sends: Send[] = [];
   const events = new Map<string, UsageEvent>();
   const conflicts = new Map<string, UsageEvent>();

@@ -27,6 +27,7 @@ import {
   payloadFingerprint,
   secondDisagrees,
 } from './keys';
+import type { HistoricalMutant } from './historical-mutants';
 import { AggregatorRepository, type ClaimEntry, type JournalHead } from './repository';
 import { OutOfTime, withRetry } from './retry';
 
@@ -62,6 +63,8 @@ export interface AggregatorOptions {
   readonly onError?: (error: unknown, context: { step: string; journalId?: string }) => void;
   /** Quota alerts (step 6): run once counting is settled, for the client-days the batch touched. */
   readonly alerts?: AlertStep;
+  /** Test-only (historical-mutants.ts): re-introduces one named historical bug. Never set by a deployed entry. */
+  readonly mutant?: HistoricalMutant;
 }
 
 /**
@@ -137,6 +140,7 @@ export function createAggregator(options: AggregatorOptions): Aggregator {
     options.tableName,
     () => Math.floor(settings.clock() / 1000) + settings.retentionSeconds,
     options.sleep,
+    options.mutant,
   );
   const cache = new JournalCache();
   return {
@@ -332,7 +336,7 @@ class BatchRun {
         }
       },
       () => {
-        if (unresolvedAppend) this.journalVoid = true;
+        if (unresolvedAppend && this.options.mutant !== 'unresolved-append-resolved') this.journalVoid = true;
         for (const group of pageGroups) if (group.state === 'open') group.state = 'failed';
       },
     );
@@ -358,7 +362,8 @@ class BatchRun {
       }
       let head = heads.get(live.journalId);
       const now = this.s.clock();
-      if (head?.status === 'claiming' && head.leaseUntil < now) {
+      const ignoreLease = this.options.mutant === 'ignore-lease';
+      if (head?.status === 'claiming' && (head.leaseUntil < now || ignoreLease)) {
         // Its writer stopped before opening the journal for counting: abort it, and its claims no longer count.
         const outcome = await this.retry('abort journal', () =>
           this.repo.transition(live.journalId, 'claiming', 'aborted', { leaseExpiredBefore: now }),
@@ -375,10 +380,10 @@ class BatchRun {
         // Claims outlive their journal by less than the age limit, so a missing head means a damaged table.
         throw new Error(`journal ${live.journalId} owns a claim but has no head`);
       }
-      if (head.status === 'complete') {
+      if (head.status === 'complete' || (head.status === 'pending' && this.options.mutant === 'pending-as-complete')) {
         group.state = 'duplicate';
         group.countedPrint = live.fingerprint;
-      } else if (head.status === 'pending' && head.leaseUntil < now) {
+      } else if (head.status === 'pending' && (head.leaseUntil < now || ignoreLease)) {
         this.awaiting.set(live.journalId, [...(this.awaiting.get(live.journalId) ?? []), group]);
       } else {
         group.state = 'failed'; // its owner is still at work: retry later
@@ -558,9 +563,10 @@ class BatchRun {
         for (const entry of due) {
           const head = heads.get(entry.journalId);
           this.cache.remember(head);
-          if (head === undefined || head.status === 'complete' || head.status === 'aborted') {
+          const takenForComplete = head?.status === 'pending' && this.options.mutant === 'pending-as-complete';
+          if (head === undefined || head.status === 'complete' || head.status === 'aborted' || takenForComplete) {
             await this.unlist(entry.journalId);
-          } else if (head.leaseUntil >= this.s.clock()) {
+          } else if (head.leaseUntil >= this.s.clock() && this.options.mutant !== 'ignore-lease') {
             // its applier is still at work
           } else if (head.status === 'claiming') {
             // It never turned pending: abort it (as a batch meeting its claims would), so its claims are void.

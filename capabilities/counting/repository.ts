@@ -20,6 +20,7 @@ import {
 } from '../../contracts/table';
 import { COUNTER_ATTRIBUTES, HISTOGRAM_SIZE, unitsBeyond } from '../usage/counters';
 import type { CounterDelta } from './counter-deltas';
+import type { HistoricalMutant } from './historical-mutants';
 import { MARKER_PREFIX, markerAttribute } from './keys';
 
 export type JournalStatus = 'claiming' | 'pending' | 'complete' | 'aborted';
@@ -66,6 +67,8 @@ export class AggregatorRepository {
     /** Epoch seconds after which claims and journals may be deleted by TTL (longer than the queue's retention). */
     private readonly expiresAt: () => number,
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    /** Test-only (historical-mutants.ts); never set by a deployed entry. */
+    private readonly mutant?: HistoricalMutant,
   ) {}
 
   async readClaimPage(page: string): Promise<ClaimEntry[]> {
@@ -235,7 +238,7 @@ export class AggregatorRepository {
       values[':done'] = options.completedAt;
       sets.push('#done = :done');
     }
-    if (options.leaseExpiredBefore !== undefined) {
+    if (options.leaseExpiredBefore !== undefined && this.mutant !== 'ignore-lease') {
       names['#lease'] = A.journalLease;
       values[':now'] = options.leaseExpiredBefore;
       condition += ' AND #lease < :now';
@@ -267,9 +270,17 @@ export class AggregatorRepository {
           TableName: this.tableName,
           Key: itemKey.journalHead(journalId),
           UpdateExpression: 'SET #lease = :until',
-          ConditionExpression: '#st = :pending AND #lease < :now',
-          ExpressionAttributeNames: { '#st': A.journalStatus, '#lease': A.journalLease },
-          ExpressionAttributeValues: { ':pending': 'pending', ':now': now, ':until': leaseUntil },
+          ...(this.mutant === 'ignore-lease'
+            ? {
+                ConditionExpression: '#st = :pending',
+                ExpressionAttributeNames: { '#st': A.journalStatus, '#lease': A.journalLease },
+                ExpressionAttributeValues: { ':pending': 'pending', ':until': leaseUntil },
+              }
+            : {
+                ConditionExpression: '#st = :pending AND #lease < :now',
+                ExpressionAttributeNames: { '#st': A.journalStatus, '#lease': A.journalLease },
+                ExpressionAttributeValues: { ':pending': 'pending', ':now': now, ':until': leaseUntil },
+              }),
         }),
       );
       return true;
@@ -326,7 +337,7 @@ export class AggregatorRepository {
           TableName: this.tableName,
           Key: key,
           UpdateExpression: `ADD ${adds.join(', ')} SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
-          ConditionExpression: 'attribute_not_exists(#m)',
+          ConditionExpression: this.mutant === 'no-marker-condition' ? undefined : 'attribute_not_exists(#m)',
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
           ReturnValues: 'ALL_NEW',

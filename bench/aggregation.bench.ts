@@ -311,8 +311,8 @@ function concurrentDeliveries(events: UsageEvent[]): RecordBody[][][] {
   for (let i = 0; i < events.length; i += perWave) {
     const wave: RecordBody[][] = Array.from({ length: POLLERS }, () => []);
     const records = events.slice(i, i + perWave).map((e, j): RecordBody => ({ id: `m-${i + j}`, body: JSON.stringify(e) }));
-    records.forEach((r, j) => wave[j % POLLERS].push(r));
-    again.forEach((r, j) => wave[j % POLLERS].push(r));
+    for (const [j, r] of records.entries()) wave[j % POLLERS].push(r);
+    for (const [j, r] of again.entries()) wave[j % POLLERS].push(r);
     again = records.filter(() => rng() < DUPLICATE_SHARE).map((r) => ({ id: `${r.id}-again`, body: r.body }));
     waves.push(wave.filter((b) => b.length > 0));
   }

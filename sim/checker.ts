@@ -3,7 +3,7 @@
 import { parseRecord } from '../capabilities/counting/counter-deltas';
 import { aggregateEvents, aggregateRoutes, counterId, type CounterDelta, decodeDeltas } from '../capabilities/counting/counter-deltas';
 import { eventHash, EVENT_HASH_BYTES } from '../capabilities/counting/keys';
-import { COUNTER_ATTRIBUTES, HISTOGRAM_SIZE } from '../capabilities/usage/counters';
+import { COUNTER_ATTRIBUTES, HISTOGRAM_SIZE, routeCountersFromItem } from '../capabilities/usage/counters';
 import { AGGREGATOR_ATTRIBUTES as A, journalIdOf, PENDING_JOURNALS_PK } from '../contracts/table';
 import type { UsageEvent } from '../contracts/usage-event';
 import { ALERTS } from '../contracts/billing';
@@ -55,6 +55,9 @@ function counterItems(items: Record<string, unknown>[]): Map<string, string> {
     const clientId = pk.slice('USAGE#'.length);
     const [, day, , ...route] = String(item.sk).split('#');
     out.set(counterId({ clientId, day, route: route.length > 0 ? route.join('#') : undefined }), valuesOf(item));
+    // Since issue 23 a day item also holds its routes' counters.
+    for (const [r, values] of routeCountersFromItem(item))
+      out.set(counterId({ clientId, day, route: r }), deltaValues({ clientId, day, values }));
   }
   return out;
 }

@@ -6,13 +6,13 @@ import { CLAIM_RETENTION_DAYS, MAX_FUTURE_SKEW_MS } from '../../contracts/usage-
 import { runLimited } from '../aws/bounded-concurrency';
 import {
   aggregateRoutes,
-  type CounterDelta,
+  type DayDelta,
   counterId,
   decodeDeltas,
   encodeDeltas,
   parseRecord,
   type RecordBody,
-  withDayTotals,
+  dayDeltas,
 } from './counter-deltas';
 import type { AlertOutcome, AlertStep } from './alert-step';
 import { JournalCache } from './journal-cache';
@@ -442,7 +442,7 @@ class BatchRun {
           await this.unlist(this.journalId);
           return;
         }
-        await this.applyJournal(this.journalId, withDayTotals(routeDeltas));
+        await this.applyJournal(this.journalId, dayDeltas(routeDeltas));
         await this.complete(this.journalId);
         for (const group of mine) group.state = 'counted';
         await this.unlist(this.journalId);
@@ -453,10 +453,10 @@ class BatchRun {
     );
   }
 
-  private async applyJournal(id: string, deltas: readonly CounterDelta[]): Promise<void> {
+  private async applyJournal(id: string, deltas: readonly DayDelta[]): Promise<void> {
     await this.learnMarkerJournals(deltas);
     await runLimited(deltas, this.s.concurrency, async (delta) => {
-      const cid = counterId(delta);
+      const cid = counterId({ clientId: delta.clientId, day: delta.day });
       const removable = (this.cache.markersSeen.get(cid) ?? []).filter((marker) =>
         this.cache.completeBefore(marker.slice(MARKER_PREFIX.length), this.s.clock() - this.s.markerGraceMs),
       );
@@ -467,11 +467,11 @@ class BatchRun {
   }
 
   /** Looks up the journals named by markers we saw, so their markers can be removed once they are complete. */
-  private async learnMarkerJournals(deltas: readonly CounterDelta[]): Promise<void> {
+  private async learnMarkerJournals(deltas: readonly DayDelta[]): Promise<void> {
     const now = this.s.clock();
     const unknown = new Set<string>();
     for (const delta of deltas) {
-      for (const marker of this.cache.markersSeen.get(counterId(delta)) ?? []) {
+      for (const marker of this.cache.markersSeen.get(counterId({ clientId: delta.clientId, day: delta.day })) ?? []) {
         const id = marker.slice(MARKER_PREFIX.length);
         if (this.cache.final.has(id) || (this.cache.lookedUpAt.get(id) ?? Number.NEGATIVE_INFINITY) > now - this.s.markerGraceMs) continue;
         unknown.add(id);
@@ -523,7 +523,7 @@ class BatchRun {
       const body = await this.retry('read journal', () => this.repo.getJournalBody(otherId));
       if (!body) throw new Error(`journal ${otherId} is pending without a body`);
       const deltas = decodeDeltas(body);
-      await this.applyJournal(otherId, withDayTotals(deltas));
+      await this.applyJournal(otherId, dayDeltas(deltas));
       await this.complete(otherId);
       this.resumed += 1;
       for (const { clientId, day } of deltas) this.resumedClientDays.push({ clientId, day });

@@ -31,6 +31,9 @@ import { AggregatorRepository, type ClaimEntry, type JournalHead } from './repos
 import { OutOfTime, withRetry } from './retry';
 
 const DAY_MS = 24 * 3600 * 1000;
+/** Pause before a claim page is read again after a lost append: full jitter over 100 ms, doubling, at most 1 s. */
+const CLAIM_BACKOFF_BASE_MS = 100;
+const CLAIM_BACKOFF_MAX_MS = 1_000;
 
 export interface AggregatorOptions {
   readonly doc: DynamoDBDocumentClient;
@@ -306,7 +309,10 @@ class BatchRun {
       this.journalId,
       async () => {
         let open = pageGroups;
-        while (open.length > 0) {
+        for (let lost = 0; open.length > 0; lost++) {
+          // Lost the slot to a concurrent batch (prod's pollers take batches of the same seconds at once): wait a
+          // random moment first, so the losers do not all read and append again together and collide again.
+          if (lost > 0) await this.backoff(lost);
           const entries = await this.retry('read claims', () => this.repo.readClaimPage(page));
           unresolvedAppend = false; // a completed read shows every append of ours that landed
           const owners = ownersByHash(entries);
@@ -336,6 +342,12 @@ class BatchRun {
         for (const group of pageGroups) if (group.state === 'open') group.state = 'failed';
       },
     );
+  }
+
+  /** Full-jitter pause before a page is read again after a lost append (none when it would pass the deadline). */
+  private async backoff(lost: number): Promise<void> {
+    const delay = (this.options.random ?? Math.random)() * Math.min(CLAIM_BACKOFF_MAX_MS, CLAIM_BACKOFF_BASE_MS * 2 ** (lost - 1));
+    if (this.s.clock() + delay < this.deadline) await (this.options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))))(delay);
   }
 
   /** Decides each open event's fate from its page's owners; returns the events this batch may claim. */

@@ -2,7 +2,7 @@
 // (countersFromItem) and journal bodies (decodeDeltas). A change of the stored layout touches this file only;
 // the expected side (expected-counts.ts) stays independent of production code.
 import { decodeDeltas } from '../capabilities/counting/counter-deltas';
-import { countersFromItem } from '../capabilities/usage/counters';
+import { countersFromItem, routeCountersFromItem } from '../capabilities/usage/counters';
 import { type ExpectedValues, expectedKey } from './expected-counts';
 
 type Item = Record<string, unknown>;
@@ -20,6 +20,8 @@ export function readCounters(items: readonly Item[]): Map<string, ExpectedValues
     const clientId = pk.slice('USAGE#'.length);
     const [, day, , ...route] = String(item.sk).split('#');
     out.set(expectedKey(clientId, day, route.join('#')), asRow(countersFromItem(item)));
+    // Since one item per client-day (issue 23), a day item also holds its routes' counters as attributes.
+    for (const [r, values] of routeCountersFromItem(item)) out.set(expectedKey(clientId, day, r), asRow(values));
   }
   return out;
 }

@@ -82,6 +82,31 @@ export function withDayTotals(routeDeltas: Iterable<CounterDelta>): CounterDelta
   return [...all, ...days.values()];
 }
 
+/** One client-day's share of a batch: what one UpdateItem adds to its day item (the day's totals and its routes'). */
+export interface DayDelta {
+  readonly clientId: string;
+  readonly day: string;
+  readonly total: CounterValues;
+  readonly routes: ReadonlyMap<string, CounterValues>;
+}
+
+/** Groups per-route deltas into one delta per client-day. */
+export function dayDeltas(routeDeltas: Iterable<CounterDelta>): DayDelta[] {
+  const days = new Map<string, { clientId: string; day: string; total: CounterValues; routes: Map<string, CounterValues> }>();
+  for (const delta of routeDeltas) {
+    const id = counterId({ clientId: delta.clientId, day: delta.day });
+    let day = days.get(id);
+    if (!day) {
+      day = { clientId: delta.clientId, day: delta.day, total: emptyCounters(), routes: new Map() };
+      days.set(id, day);
+    }
+    mergeCounters(day.total, delta.values);
+    const route = delta.route ?? '';
+    day.routes.set(route, mergeCounters(day.routes.get(route) ?? emptyCounters(), delta.values));
+  }
+  return [...days.values()];
+}
+
 /** Every counter delta of a set of events, keyed by counterId. */
 export function aggregateEvents(events: Iterable<CountedFields>): Map<string, CounterDelta> {
   return new Map(withDayTotals(aggregateRoutes(events).values()).map((delta) => [counterId(delta), delta]));

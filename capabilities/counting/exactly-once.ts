@@ -6,13 +6,13 @@ import { CLAIM_RETENTION_DAYS, MAX_FUTURE_SKEW_MS } from '../../contracts/usage-
 import { runLimited } from '../aws/bounded-concurrency';
 import {
   aggregateRoutes,
-  type CounterDelta,
+  type DayDelta,
   counterId,
   decodeDeltas,
   encodeDeltas,
   parseRecord,
   type RecordBody,
-  withDayTotals,
+  dayDeltas,
 } from './counter-deltas';
 import type { AlertOutcome, AlertStep } from './alert-step';
 import { JournalCache } from './journal-cache';
@@ -32,6 +32,9 @@ import { AggregatorRepository, type ClaimEntry, type JournalHead } from './repos
 import { OutOfTime, withRetry } from './retry';
 
 const DAY_MS = 24 * 3600 * 1000;
+/** Pause before a claim page is read again after a lost append: full jitter over 100 ms, doubling, at most 1 s. */
+const CLAIM_BACKOFF_BASE_MS = 100;
+const CLAIM_BACKOFF_MAX_MS = 1_000;
 
 export interface AggregatorOptions {
   readonly doc: DynamoDBDocumentClient;
@@ -310,7 +313,10 @@ class BatchRun {
       this.journalId,
       async () => {
         let open = pageGroups;
-        while (open.length > 0) {
+        for (let lost = 0; open.length > 0; lost++) {
+          // Lost the slot to a concurrent batch (prod's pollers take batches of the same seconds at once): wait a
+          // random moment first, so the losers do not all read and append again together and collide again.
+          if (lost > 0) await this.backoff(lost);
           const entries = await this.retry('read claims', () => this.repo.readClaimPage(page));
           unresolvedAppend = false; // a completed read shows every append of ours that landed
           const owners = ownersByHash(entries);
@@ -340,6 +346,12 @@ class BatchRun {
         for (const group of pageGroups) if (group.state === 'open') group.state = 'failed';
       },
     );
+  }
+
+  /** Full-jitter pause before a page is read again after a lost append (none when it would pass the deadline). */
+  private async backoff(lost: number): Promise<void> {
+    const delay = (this.options.random ?? Math.random)() * Math.min(CLAIM_BACKOFF_MAX_MS, CLAIM_BACKOFF_BASE_MS * 2 ** (lost - 1));
+    if (this.s.clock() + delay < this.deadline) await (this.options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))))(delay);
   }
 
   /** Decides each open event's fate from its page's owners; returns the events this batch may claim. */
@@ -447,7 +459,7 @@ class BatchRun {
           await this.unlist(this.journalId);
           return;
         }
-        await this.applyJournal(this.journalId, withDayTotals(routeDeltas));
+        await this.applyJournal(this.journalId, dayDeltas(routeDeltas));
         await this.complete(this.journalId);
         for (const group of mine) group.state = 'counted';
         await this.unlist(this.journalId);
@@ -458,10 +470,10 @@ class BatchRun {
     );
   }
 
-  private async applyJournal(id: string, deltas: readonly CounterDelta[]): Promise<void> {
+  private async applyJournal(id: string, deltas: readonly DayDelta[]): Promise<void> {
     await this.learnMarkerJournals(deltas);
     await runLimited(deltas, this.s.concurrency, async (delta) => {
-      const cid = counterId(delta);
+      const cid = counterId({ clientId: delta.clientId, day: delta.day });
       const removable = (this.cache.markersSeen.get(cid) ?? []).filter((marker) =>
         this.cache.completeBefore(marker.slice(MARKER_PREFIX.length), this.s.clock() - this.s.markerGraceMs),
       );
@@ -472,11 +484,11 @@ class BatchRun {
   }
 
   /** Looks up the journals named by markers we saw, so their markers can be removed once they are complete. */
-  private async learnMarkerJournals(deltas: readonly CounterDelta[]): Promise<void> {
+  private async learnMarkerJournals(deltas: readonly DayDelta[]): Promise<void> {
     const now = this.s.clock();
     const unknown = new Set<string>();
     for (const delta of deltas) {
-      for (const marker of this.cache.markersSeen.get(counterId(delta)) ?? []) {
+      for (const marker of this.cache.markersSeen.get(counterId({ clientId: delta.clientId, day: delta.day })) ?? []) {
         const id = marker.slice(MARKER_PREFIX.length);
         if (this.cache.final.has(id) || (this.cache.lookedUpAt.get(id) ?? Number.NEGATIVE_INFINITY) > now - this.s.markerGraceMs) continue;
         unknown.add(id);
@@ -528,7 +540,7 @@ class BatchRun {
       const body = await this.retry('read journal', () => this.repo.getJournalBody(otherId));
       if (!body) throw new Error(`journal ${otherId} is pending without a body`);
       const deltas = decodeDeltas(body);
-      await this.applyJournal(otherId, withDayTotals(deltas));
+      await this.applyJournal(otherId, dayDeltas(deltas));
       await this.complete(otherId);
       this.resumed += 1;
       for (const { clientId, day } of deltas) this.resumedClientDays.push({ clientId, day });

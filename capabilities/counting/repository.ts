@@ -18,8 +18,8 @@ import {
   pendingJournalIdOf,
   TABLE_KEYS,
 } from '../../contracts/table';
-import { COUNTER_ATTRIBUTES, HISTOGRAM_SIZE, unitsBeyond } from '../usage/counters';
-import type { CounterDelta } from './counter-deltas';
+import { counterAttributeAmounts } from '../usage/counters';
+import type { DayDelta } from './counter-deltas';
 import type { HistoricalMutant } from './historical-mutants';
 import { MARKER_PREFIX, markerAttribute } from './keys';
 
@@ -291,39 +291,24 @@ export class AggregatorRepository {
   }
 
   /**
-   * Adds a journal's delta to one counter item, once: the write sets the journal's marker and is conditional on
-   * its absence, so a second attempt (retry after a timeout, or a resumer) changes nothing. Also removes markers
-   * of journals known to be complete, so items stay small.
+   * Adds a journal's delta to one client-day's item, once: the day's totals and each route's counters
+   * (`r:<route>:<field>` attributes) in one UpdateItem that sets the journal's marker and is conditional on its
+   * absence, so a second attempt (retry after a timeout, or a resumer) changes nothing and a reader never sees
+   * the routes and the total apart. Also removes markers of journals known to be complete, so items stay small.
    */
-  async applyCounter(delta: CounterDelta, journalId: string, removeMarkers: readonly string[]): Promise<CounterApplyResult> {
-    const key =
-      delta.route === undefined
-        ? itemKey.dayCounter(delta.clientId, delta.day)
-        : itemKey.routeCounter(delta.clientId, delta.day, delta.route);
+  async applyCounter(delta: DayDelta, journalId: string, removeMarkers: readonly string[]): Promise<CounterApplyResult> {
     const names: Record<string, string> = { '#m': markerAttribute(journalId), '#cid': 'clientId', '#day': 'day' };
     const values: Record<string, unknown> = { ':one': 1, ':cid': delta.clientId, ':day': delta.day };
     const adds: string[] = [];
-    const add = (attribute: string, value: number) => {
-      if (value === 0 && attribute !== COUNTER_ATTRIBUTES.requests) return;
-      const i = adds.length;
-      names[`#a${i}`] = attribute;
-      values[`:a${i}`] = value;
-      adds.push(`#a${i} :a${i}`);
-    };
-    add(COUNTER_ATTRIBUTES.requests, delta.values.requests);
-    add(COUNTER_ATTRIBUTES.clientErrors, delta.values.clientErrors);
-    add(COUNTER_ATTRIBUTES.serverErrors, delta.values.serverErrors);
-    add(COUNTER_ATTRIBUTES.latencySumMs, delta.values.latencySumMs);
-    for (let i = 0; i < HISTOGRAM_SIZE; i++) add(COUNTER_ATTRIBUTES.histogram(i), delta.values.latencyHistogram[i]);
-    const beyond = unitsBeyond(delta.values);
-    add(COUNTER_ATTRIBUTES.unitsBeyondRequests, beyond.all);
-    add(COUNTER_ATTRIBUTES.clientErrorUnitsBeyond, beyond.clientErrors);
-    add(COUNTER_ATTRIBUTES.serverErrorUnitsBeyond, beyond.serverErrors);
-    const sets = ['#m = :one', '#cid = :cid', '#day = :day'];
-    if (delta.route !== undefined) {
-      names['#route'] = 'route';
-      values[':route'] = delta.route;
-      sets.push('#route = :route');
+    const amounts = [
+      ...counterAttributeAmounts(delta.total),
+      ...[...delta.routes].flatMap(([route, counters]) => counterAttributeAmounts(counters, route)),
+    ];
+    for (const [attribute, amount] of amounts) {
+      const token = `a${adds.length.toString(36)}`;
+      names[`#${token}`] = attribute;
+      values[`:${token}`] = amount;
+      adds.push(`#${token} :${token}`);
     }
     const removes = removeMarkers
       .filter((m) => m !== names['#m'])
@@ -335,11 +320,12 @@ export class AggregatorRepository {
       const out = await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: key,
-          UpdateExpression: `ADD ${adds.join(', ')} SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+          Key: itemKey.dayCounter(delta.clientId, delta.day),
+          UpdateExpression: `ADD ${adds.join(', ')} SET #m = :one, #cid = :cid, #day = :day${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
           ConditionExpression: this.mutant === 'no-marker-condition' ? undefined : 'attribute_not_exists(#m)',
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
+          // Only the attribute names are needed (the markers); UPDATED_NEW would miss markers set by others.
           ReturnValues: 'ALL_NEW',
         }),
       );

@@ -3,6 +3,8 @@
 // Units are stored as their excess over the requests (`units − requests`, per outcome), so an item counted before
 // events carried units reads as 1 unit per request, exactly, and one written by both versions on the day of the
 // upgrade reads right too.
+// Since issue 23 a day item also holds its routes' counters, as flat attributes `r:<route>:<field>` beside the day's
+// own (ADD needs no map to exist first), so one conditional UpdateItem counts a client-day and one GetItem reads it.
 import { unitsOfEvent, type UsageEvent } from '../../contracts/usage-event';
 
 /** Upper bounds (inclusive, ms) of the latency histogram buckets; one more bucket holds the rest. */
@@ -33,6 +35,73 @@ export const COUNTER_ATTRIBUTES = {
   clientErrorUnitsBeyond: 'clientErrorUnitsBeyond',
   serverErrorUnitsBeyond: 'serverErrorUnitsBeyond',
 } as const;
+
+/** A day item's attributes of one route's counters: `r:<route>:<field>` (short fields keep the item small). */
+export const ROUTE_ATTRIBUTE_PREFIX = 'r:';
+const ROUTE_FIELDS = {
+  requests: 'n',
+  clientErrors: 'c',
+  serverErrors: 's',
+  latencySumMs: 'l',
+  histogram: (i: number) => `h${i}`,
+  unitsBeyondRequests: 'u',
+  clientErrorUnitsBeyond: 'cu',
+  serverErrorUnitsBeyond: 'su',
+} as const;
+/** Route field code → the day's attribute of the same value (so one parser reads both). */
+const FIELD_OF_ROUTE_CODE = new Map<string, string>([
+  [ROUTE_FIELDS.requests, COUNTER_ATTRIBUTES.requests],
+  [ROUTE_FIELDS.clientErrors, COUNTER_ATTRIBUTES.clientErrors],
+  [ROUTE_FIELDS.serverErrors, COUNTER_ATTRIBUTES.serverErrors],
+  [ROUTE_FIELDS.latencySumMs, COUNTER_ATTRIBUTES.latencySumMs],
+  [ROUTE_FIELDS.unitsBeyondRequests, COUNTER_ATTRIBUTES.unitsBeyondRequests],
+  [ROUTE_FIELDS.clientErrorUnitsBeyond, COUNTER_ATTRIBUTES.clientErrorUnitsBeyond],
+  [ROUTE_FIELDS.serverErrorUnitsBeyond, COUNTER_ATTRIBUTES.serverErrorUnitsBeyond],
+  ...Array.from({ length: HISTOGRAM_SIZE }, (_, i): [string, string] => [ROUTE_FIELDS.histogram(i), COUNTER_ATTRIBUTES.histogram(i)]),
+]);
+
+/**
+ * The attributes (name, amount to ADD) that hold counter values: the day's own names, or with `route` that route's
+ * `r:<route>:<field>` names on the day item. Zeros are left out (an absent attribute reads as zero), except requests.
+ */
+export function counterAttributeAmounts(values: CounterValues, route?: string): [name: string, amount: number][] {
+  const name = (attribute: keyof typeof ROUTE_FIELDS, i = 0): string => {
+    if (route === undefined) {
+      const a = COUNTER_ATTRIBUTES[attribute];
+      return typeof a === 'function' ? a(i) : a;
+    }
+    const code = ROUTE_FIELDS[attribute];
+    return `${ROUTE_ATTRIBUTE_PREFIX}${route}:${typeof code === 'function' ? code(i) : code}`;
+  };
+  const beyond = unitsBeyond(values);
+  const all: [string, number][] = [
+    [name('requests'), values.requests],
+    [name('clientErrors'), values.clientErrors],
+    [name('serverErrors'), values.serverErrors],
+    [name('latencySumMs'), values.latencySumMs],
+    ...values.latencyHistogram.map((count, i): [string, number] => [name('histogram', i), count]),
+    [name('unitsBeyondRequests'), beyond.all],
+    [name('clientErrorUnitsBeyond'), beyond.clientErrors],
+    [name('serverErrorUnitsBeyond'), beyond.serverErrors],
+  ];
+  return all.filter(([, amount], i) => i === 0 || amount !== 0);
+}
+
+/** The route counters a day item holds (`r:<route>:<field>` attributes), by route; empty on an item without any. */
+export function routeCountersFromItem(item: Record<string, unknown> | undefined): Map<string, CounterValues> {
+  const byRoute = new Map<string, Record<string, unknown>>();
+  for (const [name, value] of Object.entries(item ?? {})) {
+    if (!name.startsWith(ROUTE_ATTRIBUTE_PREFIX)) continue;
+    const cut = name.lastIndexOf(':');
+    const field = FIELD_OF_ROUTE_CODE.get(name.slice(cut + 1));
+    if (cut <= ROUTE_ATTRIBUTE_PREFIX.length || field === undefined) continue;
+    const route = name.slice(ROUTE_ATTRIBUTE_PREFIX.length, cut);
+    let fields = byRoute.get(route);
+    if (!fields) byRoute.set(route, (fields = {}));
+    fields[field] = value;
+  }
+  return new Map([...byRoute].map(([route, fields]) => [route, countersFromItem(fields)]));
+}
 
 /** The stored form of the units: each one's excess over its requests. */
 export function unitsBeyond(values: CounterValues): { all: number; clientErrors: number; serverErrors: number } {

@@ -3,14 +3,14 @@
 import { queryPages } from '../aws/query-pages';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { itemKey, USAGE_PK_PREFIX } from '../../contracts/table';
-import { countersFromItem, emptyCounters, mergeCounters, type CounterValues } from './counters';
+import { countersFromItem, emptyCounters, mergeCounters, routeCountersFromItem, type CounterValues } from './counters';
 
 export interface UsageTable {
   readonly db: DynamoDBDocumentClient;
   readonly tableName: string;
 }
 
-/** One day of one client: the daily counter item and the per-route items of that day. */
+/** One day of one client: its totals and its routes' counters. */
 export interface DayUsage {
   readonly day: string;
   readonly total: CounterValues;
@@ -47,15 +47,19 @@ export function counterSortKeyRange(from: string, to: string): { start: string; 
 }
 
 /**
- * Groups counter items (daily and route) by day; items with other sort keys are ignored. A day's total is the
- * sum of its route items, not its day item: the aggregator writes them in separate requests (routes first), so
- * a read between them would see routes above the day total. Summing what the routes hold makes every view of
- * one read agree with itself (totals, percentages, the daily series, summaries, statements), and once a batch
- * is done the day item holds that same sum. The day item counts only where a day has no route items at all.
+ * Groups counter items by day; items with other sort keys are ignored. Since issue 23 a day item holds its routes'
+ * counters (`r:<route>:<field>` attributes) beside the day's totals, written together by one UpdateItem, so one
+ * item is one consistent view. Days counted before that also have route items (`DAY#<day>#ROUTE#<route>`), which
+ * the old aggregator wrote in separate requests, routes first; a day of the upgrade has both. A route's counters
+ * are the sum of both forms, and a day's total is the sum of its routes, which for an upgraded day is the day
+ * item's own total and for an older day never shows routes above the total. The day item's own total counts only
+ * where a day has no route counters at all.
  */
 export function usageFromItems(items: readonly Record<string, unknown>[]): Map<string, DayUsage> {
   const days = new Map<string, DayUsage>();
   const dayItems = new Map<string, CounterValues>();
+  const addRoute = (usage: DayUsage, route: string, counters: CounterValues) =>
+    usage.routes.set(route, mergeCounters(usage.routes.get(route) ?? emptyCounters(), counters));
   for (const item of items) {
     const match = COUNTER_SK.exec(String(item.sk));
     if (!match) continue;
@@ -65,9 +69,12 @@ export function usageFromItems(items: readonly Record<string, unknown>[]): Map<s
       usage = { day, total: emptyCounters(), routes: new Map() };
       days.set(day, usage);
     }
-    const counters = countersFromItem(item);
-    if (route === undefined) dayItems.set(day, mergeCounters(dayItems.get(day) ?? emptyCounters(), counters));
-    else usage.routes.set(route, mergeCounters(usage.routes.get(route) ?? emptyCounters(), counters));
+    if (route !== undefined) {
+      addRoute(usage, route, countersFromItem(item));
+      continue;
+    }
+    dayItems.set(day, mergeCounters(dayItems.get(day) ?? emptyCounters(), countersFromItem(item)));
+    for (const [r, counters] of routeCountersFromItem(item)) addRoute(usage, r, counters);
   }
   for (const usage of days.values()) {
     if (usage.routes.size === 0) mergeCounters(usage.total, dayItems.get(usage.day) ?? emptyCounters());
@@ -77,8 +84,8 @@ export function usageFromItems(items: readonly Record<string, unknown>[]): Map<s
 }
 
 export function dynamoUsageReader(table: UsageTable): UsageReader {
-  // Route items come along even when only daily totals are wanted: a filter cannot use the sort key,
-  // and filtered items are billed anyway.
+  // One item per day since issue 23 (its routes inside); the Query also returns the route items of days counted
+  // before, which hold those days' routes.
   const readRange = async (clientId: string, from: string, to: string): Promise<UsageRange> => {
     const { start, end } = counterSortKeyRange(from, to);
     const items: Record<string, unknown>[] = [];
@@ -98,8 +105,8 @@ export function dynamoUsageReader(table: UsageTable): UsageReader {
   };
   return {
     readRange,
-    // The day's items, summed like readRange's (one Query on the day's sort keys), so today's count agrees with
-    // the routes of any other read.
+    // The day's item (and a day counted before issue 23 its route items: one Query on the day's sort keys), summed
+    // like readRange's, so today's count agrees with the routes of any other read.
     readDay: async (clientId, day) => (await readRange(clientId, day, day)).days.get(day)?.total ?? emptyCounters(),
   };
 }

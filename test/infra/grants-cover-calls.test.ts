@@ -227,7 +227,7 @@ describe('each role grants every table call its code makes (prod)', () => {
     await repository.getJournalBody('j1').catch(() => undefined);
     await repository.transition('j1', 'claiming', 'pending', { leaseUntil: 1 });
     await repository.acquireLease('j1', 0, 1);
-    await repository.applyCounter({ clientId: CLIENT_ID, day: '2026-11-05', values: emptyCounters() }, 'j1', []);
+    await repository.applyCounter({ clientId: CLIENT_ID, day: '2026-11-05', total: emptyCounters(), routes: new Map() }, 'j1', []);
     await repository.putPendingEntry('j1', 0, 1);
     await repository.listPendingEntries();
     await repository.deletePendingEntry('j1');

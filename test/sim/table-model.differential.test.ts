@@ -112,7 +112,7 @@ function perform(repo: AggregatorRepository, o: Operation): Promise<unknown> {
     case 'counter': {
       const values = { ...emptyCounters(), requests: o.requests, latencySumMs: o.requests * 3 };
       return repo.applyCounter(
-        { clientId: 'client-1', day: '2026-11-27', route: o.route, values },
+        { clientId: 'client-1', day: '2026-11-27', total: values, routes: new Map(o.route === undefined ? [] : [[o.route, values]]) },
         o.journal,
         o.remove.map((j) => `m_${j}`),
       );

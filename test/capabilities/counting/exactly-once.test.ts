@@ -10,18 +10,23 @@ const { records, aggregatorFor, deliverUntilDone } = h;
 
 const events = generateEvents({ count: 30, clients: 5, routes: 3, seed: 3, ratePerSecond: 12, startMs: lastMidnight() - 2_000 });
 
-test('a clean batch writes each counter item once and counts every event', async () => {
+test('a clean batch writes each client-day item once (its routes inside) and counts every event', async () => {
   const table = await freshTable(h.raw, 'clean');
   const before = h.faults.writes;
   const result = await aggregatorFor(table).aggregateBatch(records(events), { remainingTimeMs: 60_000 });
   expect(result.failures).toEqual([]);
   expect(result.counted).toBe(30);
-  expect(result.counterWrites).toBe(truthOf(events).size);
+  const clientDays = new Set(events.map((e) => `${e.clientId} ${e.day}`)).size;
+  expect(result.counterWrites).toBe(clientDays);
   expect(sortedEntries(await storedCounters(h.doc, table))).toEqual(sortedEntries(truthOf(events)));
+  // One item per client-day (issue 23): no route items.
+  const counterItems = (await scanAll(h.doc, table)).filter((item) => String(item.pk).startsWith('USAGE#'));
+  expect(counterItems.map((item) => String(item.sk)).every((sk) => /^DAY#\d{4}-\d{2}-\d{2}$/.test(sk))).toBe(true);
+  expect(counterItems).toHaveLength(clientDays);
   // Exactness costs: journal head, body, 2 transitions, its pending-index entry and its removal, one claim entry
   // per requestTime second.
   const seconds = new Set(events.map((e) => e.requestTime.slice(0, 19))).size;
-  expect(h.faults.writes - before).toBe(truthOf(events).size + 6 + seconds);
+  expect(h.faults.writes - before).toBe(clientDays + 6 + seconds);
 });
 
 test('crashes during recovery (a resumer that crashes too) still count every event once', async () => {
@@ -88,9 +93,10 @@ test('markers of complete journals are removed, so hot counter items stay small'
     h.now += 1_000;
   }
   const items = (await scanAll(h.doc, table)).filter((item) => String(item.pk).startsWith('USAGE#'));
-  expect(items).toHaveLength(2);
+  expect(items).toHaveLength(1); // the day item, its route inside
   for (const item of items) {
     expect(Object.keys(item).filter((k) => k.startsWith('m_')).length).toBeLessThanOrEqual(2);
     expect(item.requests).toBe(400);
+    expect(Object.entries(item).find(([k]) => k.startsWith('r:') && k.endsWith(':n'))?.[1]).toBe(400);
   }
 });

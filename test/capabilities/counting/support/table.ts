@@ -1,7 +1,7 @@
 // Test helpers over DynamoDB Local: fresh usage tables, and the counters as the analytics would read them.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { countersFromItem, type CounterValues } from '../../../../capabilities/usage/counters';
+import { countersFromItem, routeCountersFromItem, type CounterValues } from '../../../../capabilities/usage/counters';
 import type { UsageEvent } from '../../../../contracts/usage-event';
 import { aggregateEvents, counterId } from '../../../../capabilities/counting/counter-deltas';
 import { createUsageTable, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../../local/resources';
@@ -43,6 +43,9 @@ export async function storedCounters(doc: DynamoDBDocumentClient, tableName: str
       route: item.route === undefined ? undefined : String(item.route),
     });
     counters.set(id, countersFromItem(item));
+    // A day item holds its routes' counters too (issue 23).
+    for (const [route, values] of routeCountersFromItem(item))
+      counters.set(counterId({ clientId: String(item.clientId), day: String(item.day), route }), values);
   }
   return counters;
 }

@@ -67,7 +67,9 @@ export const GATEWAY_RESPONSES: readonly GatewayResponseDefinition[] = [
     detail: 'This API key is revoked or may not call this route.',
     detailFromAuthorizer: ACCESS_DENIED_DETAIL_KEY,
   },
-  // One token of the strictest route's bucket refills in 6 s (10 requests/minute).
+  // One token of the slowest plan bucket (a strict route, 10 requests/minute) refills within 6 s; every default route
+  // refills faster. A client whose override rate is below 10 a minute refills slower: its Retry-After is then early
+  // (docs/request-path.md "Errors").
   {
     type: 'THROTTLED',
     statusCode: 429,
@@ -82,7 +84,8 @@ export const GATEWAY_RESPONSES: readonly GatewayResponseDefinition[] = [
     slug: 'quota-exceeded',
     title: 'Daily Quota Exceeded',
     detail: "The API key's daily quota is used up; it resets at 00:00 UTC.",
-    retryAfterSeconds: 3600,
+    // No Retry-After: the reset is up to 24 h away and a gateway response's headers are static, so any number here
+    // would be wrong most of the day (it said 3600 until issue 20). The detail names the reset instead.
   },
   {
     type: 'BAD_REQUEST_BODY',

@@ -63,7 +63,7 @@ function expectGatewayProblem(answer: Answer, type: Parameters<typeof gatewayRes
     detail: detail ?? definition.detail,
     requestId: answer.headers.get('x-amzn-requestid'),
   });
-  if (definition.retryAfterSeconds !== undefined) expect(answer.headers.get('retry-after')).toBe(String(definition.retryAfterSeconds));
+  expect(answer.headers.get('retry-after')).toBe(definition.retryAfterSeconds === undefined ? null : String(definition.retryAfterSeconds));
 }
 
 async function routeCount(key: string, route: string): Promise<number> {

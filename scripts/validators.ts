@@ -6,7 +6,7 @@ import { ROUTES } from '../contracts/routes';
 import { renderRequestValidator, validatorFile, writeRequestValidators } from './support/request-validators';
 import { type Command, parseFlags, runCommand } from './support/cli';
 
-const USAGE = `usage: npm run validators [-- --check]
+const USAGE = `usage: npm run validators -- [--check]
   Writes capabilities/http/validators/<route>.ts from contracts/routes/<route>.ts.
   --check   write nothing; exit 1 when a generated validator differs from its schemas`;
 

@@ -25,3 +25,11 @@ export function eventIdSecond(eventId: string): number | undefined {
   const match = ID_WITH_SECOND.exec(eventId);
   return match ? Number.parseInt(match[1], 36) : undefined;
 }
+
+/**
+ * The units an event counts: its own, or 1 for an event published before events carried units. Here, without zod,
+ * so the functions that read counters (the usage routes) do not load it.
+ */
+export function unitsOfEvent(event: { readonly units?: number }): number {
+  return event.units ?? 1;
+}

@@ -29,9 +29,4 @@ export const usageEventV1 = z.strictObject({
 
 export type UsageEvent = z.infer<typeof usageEventV1>;
 
-/** The units an event counts: its own, or 1 for an event published before events carried units. */
-export function unitsOfEvent(event: Pick<UsageEvent, 'units'>): number {
-  return event.units ?? 1;
-}
-
-export { eventIdSecond, usageEventId, utcDay } from './usage-event-id';
+export { eventIdSecond, unitsOfEvent, usageEventId, utcDay } from './usage-event-id';

@@ -5,7 +5,8 @@
 // upgrade reads right too.
 // Since issue 23 a day item also holds its routes' counters, as flat attributes `r:<route>:<field>` beside the day's
 // own (ADD needs no map to exist first), so one conditional UpdateItem counts a client-day and one GetItem reads it.
-import { unitsOfEvent, type UsageEvent } from '../../contracts/usage-event';
+import type { UsageEvent } from '../../contracts/usage-event';
+import { unitsOfEvent } from '../../contracts/usage-event-id';
 
 /** Upper bounds (inclusive, ms) of the latency histogram buckets; one more bucket holds the rest. */
 export const LATENCY_BUCKETS_MS = [5, 10, 25, 50, 100, 250, 500, 1_000, 2_500] as const;

@@ -28,9 +28,15 @@ function recorder(mode: 'ok' | 'fail' | 'hang' = 'ok') {
   return { sent, send };
 }
 
-/** `n` requests of client-1 today, one second apart (all on the same UTC day). */
+/**
+ * `n` requests of client-1 today, one second apart from midnight UTC (all on the same UTC day). The
+ * harness clock starts at the wall clock; just after midnight it is moved an hour on, so no request
+ * is ahead of the aggregator's clock whatever the time of day the test runs.
+ */
 function requests(n: number, clientId = 'client-1'): UsageEvent[] {
-  const base = Date.UTC(new Date(h.now).getUTCFullYear(), new Date(h.now).getUTCMonth(), new Date(h.now).getUTCDate(), 12);
+  const day = new Date(h.now);
+  const base = Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate());
+  h.now = Math.max(h.now, base + 3_600_000);
   return Array.from({ length: n }, (_, i) => ({ ...helloEvent(`${clientId}-req-${i}`, base + i * 1_000), clientId }));
 }
 

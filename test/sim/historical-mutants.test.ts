@@ -8,12 +8,12 @@ import { runSeed } from '../../sim/simulation';
 import { TableModel } from '../../sim/table-model';
 
 /**
- * Seeds each mutant may take at most (issue 19's target: ≤ 1,000). The earlier loss is caught first at seed 1,146
- * since one counter item per client-day changed the schedules (seed 212 before): over the target, and rare per seed
- * (2 in 4,000); the budget says what the simulator does today, not the target.
+ * Seeds each mutant may take at most (issue 19's target: ≤ 1,000). The earlier loss is the rare one: it needs a
+ * lost answer on a claim append and then an error nobody retries on the re-read; swarm omission (sim/simulation.ts
+ * `focused`: half the runs keep only two fault kinds) brings its first catch to seed 915 (1,146 without it).
  */
 const BUDGETS: [HistoricalMutant, number][] = [
-  ['unresolved-append-resolved', 1_200],
+  ['unresolved-append-resolved', 1_000],
   ['no-marker-condition', 1_000],
   ['pending-as-complete', 1_000],
 ];

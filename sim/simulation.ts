@@ -11,6 +11,7 @@ import { type Delivery, modelSender, NO_SEND_FAULTS, type SendFaults, seedClient
 import { DYNAMODB_MAX_ATTEMPTS } from '../capabilities/aws/dynamodb-client';
 import { checkRun, type Violation } from './checker';
 import { type Container, type DynamoFaults, FaultyDynamo, NO_FAULTS } from './faulty-dynamo';
+import { LeaseMonitor } from './lease-monitor';
 import { between, chance, pick, seededRandom } from './random';
 import { Scheduler } from './scheduler';
 import { type QueueMessage, SqsModel } from './sqs-model';
@@ -192,6 +193,7 @@ class SeedRun {
   private readonly store: SimStore;
   private readonly workload: ReturnType<typeof generateWorkload>;
   private readonly knobs: Knobs;
+  private readonly leases: LeaseMonitor;
   private readonly queue: SqsModel;
   private readonly claimRetentionSeconds = (4 + 14 + 4 + 1) * 24 * 3600;
   private readonly stats: RunResult['stats'];
@@ -219,6 +221,7 @@ class SeedRun {
     this.store = options.store();
     this.workload = generateWorkload(this.random, this.start);
     this.knobs = drawKnobs(this.random);
+    this.leases = new LeaseMonitor(this.store, TABLE, () => this.scheduler.now, this.knobs.skewMs);
     // Production retentions; visibility = 6 × the function timeout.
     this.queue = new SqsModel(
       {
@@ -311,7 +314,7 @@ class SeedRun {
   /** The DynamoDB client a container's code uses: the run's store behind the faults in force, the SDK's retries. */
   private faultyDynamo(container: Container, requestTimeoutMs: number): FaultyDynamo {
     return new FaultyDynamo({
-      store: this.store,
+      store: this.leases.storeFor(container.id),
       scheduler: this.scheduler,
       random: this.random,
       container,
@@ -565,6 +568,7 @@ class SeedRun {
       alerts: { deliveries, quota: this.knobs.quota },
       nowSeconds: Math.floor(this.scheduler.now / 1000),
     });
+    for (const detail of this.leases.violations) violations.push({ kind: 'lease', detail });
     return { seed: this.options.seed, violations, trace: this.trace.toString(), knobs: describeKnobs(this.knobs), stats };
   }
 }

@@ -1,0 +1,67 @@
+// The journal lease, watched as it is used (capabilities/counting/PROTOCOL.md): a batch aborts another's
+// `claiming` journal, or takes over another's `pending` one, only once that journal's lease has run out by the
+// taker's clock, which is within the run's skew bound of true time. Breaking the lease costs no count while the
+// counter markers hold, so the counts alone never show it; this monitor does, at the write that breaks it.
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { AGGREGATOR_ATTRIBUTES as A, journalIdOf } from '../contracts/table';
+import type { DynamoStore } from './faulty-dynamo';
+
+type Key = { pk: string; sk: string };
+
+export class LeaseMonitor {
+  readonly violations: string[] = [];
+  /** Which container created each journal: its own writes need no lease check. */
+  private readonly creators = new Map<string, string>();
+
+  constructor(
+    private readonly store: DynamoStore,
+    private readonly tableName: string,
+    /** True (virtual) time now, ms. */
+    private readonly now: () => number,
+    /** How far any container's clock may be from true time, ms. */
+    private readonly skewMs: number,
+  ) {}
+
+  /** The store as one container reaches it, every write that takes a journal from another checked against its lease. */
+  storeFor(containerId: string): DynamoStore {
+    return { execute: (command) => this.execute(containerId, command) };
+  }
+
+  private execute(containerId: string, command: object): unknown {
+    if (command instanceof PutCommand) {
+      const journalId = journalHeadId(command.input.Item as Key | undefined);
+      if (journalId !== undefined && !this.creators.has(journalId)) this.creators.set(journalId, containerId);
+      return this.store.execute(command);
+    }
+    if (!(command instanceof UpdateCommand)) return this.store.execute(command);
+    const journalId = journalHeadId(command.input.Key as Key | undefined);
+    if (journalId === undefined || !takesOver(command, this.creators.get(journalId) === containerId)) {
+      return this.store.execute(command);
+    }
+    const before = (
+      this.store.execute(new GetCommand({ TableName: this.tableName, Key: command.input.Key })) as { Item?: Record<string, unknown> }
+    ).Item;
+    const result = this.store.execute(command); // throws when its condition fails: then nothing was taken
+    const lease = Number(before?.[A.journalLease] ?? 0);
+    const status = String(before?.[A.journalStatus]);
+    const newestTakerClock = this.now() + this.skewMs;
+    if ((status === 'claiming' || status === 'pending') && lease >= newestTakerClock) {
+      this.violations.push(
+        `journal ${journalId} (${status}) taken by ${containerId} at ${this.now()} while its lease ran until ${lease} (skew bound ${this.skewMs} ms)`,
+      );
+    }
+    return result;
+  }
+}
+
+function journalHeadId(key: Key | undefined): string | undefined {
+  if (key?.sk !== 'HEAD' || typeof key.pk !== 'string' || !key.pk.startsWith('JOURNAL#')) return undefined;
+  return journalIdOf(key.pk);
+}
+
+/** An abort of a journal its creator still owns, or a lease taken over (acquireLease sets the lease alone). */
+function takesOver(command: UpdateCommand, own: boolean): boolean {
+  const to = command.input.ExpressionAttributeValues?.[':to'];
+  if (to === 'aborted') return !own;
+  return command.input.UpdateExpression === 'SET #lease = :until';
+}

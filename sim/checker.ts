@@ -12,8 +12,19 @@ import type { SimStore } from './store';
 import type { Workload } from './workload';
 
 export interface Violation {
-  readonly kind: 'count' | 'journal' | 'claim' | 'left-behind' | 'expired-message' | 'alert' | 'lease';
+  readonly kind: 'count' | 'journal' | 'claim' | 'left-behind' | 'expired-message' | 'alert' | 'lease' | 'pipeline';
   readonly detail: string;
+}
+
+/** What the whole-pipeline phase (daily job: archive, deletes, statement) left behind. */
+export interface PipelineState {
+  /** Every row of the counter archive, read back through the production reader. */
+  readonly archivedRows: readonly Record<string, unknown>[];
+  /** The month's statement manifest, as stored. */
+  readonly statement: { readonly requests: number; readonly corrections?: readonly { readonly requests: number }[] } | undefined;
+  readonly month: string;
+  /** Runs without faults that did not end (each must). */
+  readonly failures: readonly string[];
 }
 
 interface CheckInput {
@@ -27,6 +38,8 @@ interface CheckInput {
   readonly alerts?: { readonly deliveries: readonly Delivery[]; readonly quota: number };
   /** Virtual epoch seconds at the end of the run: a journal past its TTL may be partly deleted already (TTL is late and out of order). */
   readonly nowSeconds?: number;
+  /** After the daily job: the archive counts with the live counters, and the statement must equal the truth. */
+  readonly pipeline?: PipelineState;
 }
 
 /** The truths a run may legitimately end with: each conflicting event id counted with either payload. */
@@ -39,12 +52,15 @@ function acceptableTruths(workload: Workload): Map<string, ExpectedValues>[] {
 
 const show = (values: ExpectedValues | undefined) => JSON.stringify(values ?? ZERO);
 
-export function checkRun({ store, workload, queue, tableName, lateMessageId, alerts, nowSeconds }: CheckInput): Violation[] {
+export function checkRun({ store, workload, queue, tableName, lateMessageId, alerts, nowSeconds, pipeline }: CheckInput): Violation[] {
   const violations: Violation[] = [];
   const items = store.items(tableName);
 
-  // 1. Counters equal the truth (the oracle's, computed from the workload alone).
-  const actual = readCounters(items);
+  // 1. Counters equal the truth (the oracle's, computed from the workload alone): after the daily job, the
+  //    archived rows and the live counter items together (an item archived, deleted and written again late is
+  //    two rows of one key, summed).
+  const counters = pipeline ? sumRowsByKey([...items.filter((i) => String(i.pk).startsWith('USAGE#')), ...pipeline.archivedRows]) : items;
+  const actual = readCounters(counters);
   const truths = acceptableTruths(workload);
   const matching = truths.find(
     (truth) =>
@@ -60,7 +76,8 @@ export function checkRun({ store, workload, queue, tableName, lateMessageId, ale
     if (violations.length === 0) violations.push({ kind: 'count', detail: 'counters match no acceptable truth' });
   }
 
-  for (const detail of mislabelledCounters(items)) violations.push({ kind: 'count', detail });
+  for (const detail of mislabelledCounters(counters)) violations.push({ kind: 'count', detail });
+  if (pipeline) violations.push(...checkPipeline(pipeline, truths));
 
   // 2. Journal invariants: a pending or complete journal's body is exactly the events it holds claims on,
   //    and no event has two live (non-aborted) owners.
@@ -196,6 +213,42 @@ function checkAlerts(
     }
   }
   return violations;
+}
+
+/** Rows of one key added up: numbers summed (counters only ever grow by ADD), the rest kept from the first row. */
+function sumRowsByKey(rows: readonly Record<string, unknown>[]): Record<string, unknown>[] {
+  const byKey = new Map<string, Record<string, unknown>>();
+  for (const row of rows) {
+    const key = `${String(row.pk)}\u0000${String(row.sk)}`;
+    const sum = byKey.get(key);
+    if (!sum) {
+      byKey.set(key, { ...row });
+      continue;
+    }
+    for (const [name, value] of Object.entries(row)) {
+      if (typeof value === 'number' && typeof sum[name] === 'number') sum[name] = (sum[name] as number) + value;
+      else if (!(name in sum)) sum[name] = value;
+    }
+  }
+  return [...byKey.values()];
+}
+
+/** The daily job ended when it met no faults, and the month's statement (its last revision) holds the true total. */
+function checkPipeline(pipeline: PipelineState, truths: readonly Map<string, ExpectedValues>[]): Violation[] {
+  const out: Violation[] = pipeline.failures.map((detail) => ({ kind: 'pipeline' as const, detail }));
+  const monthTotal = (truth: Map<string, ExpectedValues>) =>
+    [...truth]
+      .filter(([key]) => key.split(' | ')[1].startsWith(pipeline.month) && key.endsWith(' | '))
+      .reduce((sum, [, v]) => sum + v[0], 0);
+  const totals = truths.map(monthTotal);
+  if (!pipeline.statement) {
+    if (totals[0] > 0) out.push({ kind: 'pipeline', detail: `no statement for ${pipeline.month}` });
+    return out;
+  }
+  const stated = pipeline.statement.corrections?.at(-1)?.requests ?? pipeline.statement.requests;
+  if (!totals.includes(stated))
+    out.push({ kind: 'pipeline', detail: `statement ${pipeline.month} says ${stated} requests; true total ${totals[0]}` });
+  return out;
 }
 
 /** Whether a body is a valid usage event v1 (the contract's schema, not the aggregator's parser). */

@@ -7,11 +7,18 @@ import { createAlertStep } from '../capabilities/counting/alert-step';
 import { createAggregator } from '../capabilities/counting/exactly-once';
 import type { HistoricalMutant } from '../capabilities/counting/historical-mutants';
 import { sweepAlerts } from '../capabilities/alerts/sweeper';
+import { runDailyJob } from '../capabilities/daily-job/daily-job';
+import { readArchive } from '../capabilities/archive/counter-archive';
+import { statementKeys } from '../capabilities/statements/statement-files';
+import { addDays, dayStartMs } from '../capabilities/usage/calendar-days';
+import { BILLING } from '../contracts/billing';
+import { MIN_RETENTION_DAYS } from '../contracts/usage-queue';
 import { type Delivery, modelSender, NO_SEND_FAULTS, type SendFaults, seedClients } from './alert-model';
 import { DYNAMODB_MAX_ATTEMPTS } from '../capabilities/aws/dynamodb-client';
-import { checkRun, type Violation } from './checker';
+import { checkRun, type PipelineState, type Violation } from './checker';
 import { type Container, type DynamoFaults, FaultyDynamo, NO_FAULTS } from './faulty-dynamo';
 import { LeaseMonitor } from './lease-monitor';
+import { S3Model } from './s3-model';
 import { between, chance, pick, seededRandom } from './random';
 import { Scheduler } from './scheduler';
 import { type QueueMessage, SqsModel } from './sqs-model';
@@ -49,6 +56,9 @@ export interface RunResult {
     /** Distinct alert events delivered, and deliveries of one a second time (same eventId, after a crash or a resend). */
     alerts: number;
     alertRedeliveries: number;
+    /** Daily job runs of the whole-pipeline phase (faulty and calm), and the archive rows the checker read. */
+    dailyJobs: number;
+    archivedRows: number;
   };
 }
 
@@ -194,6 +204,11 @@ class SeedRun {
   private readonly workload: ReturnType<typeof generateWorkload>;
   private readonly knobs: Knobs;
   private readonly leases: LeaseMonitor;
+  /** The counter archive and statements the daily job writes (the whole-pipeline phase). */
+  private readonly s3 = new S3Model();
+  /** What the whole-pipeline phase left for the checker (undefined when the run skipped it). */
+  private afterJobs: PipelineState | undefined;
+  private readonly pipelineFailures: string[] = [];
   private readonly queue: SqsModel;
   private readonly claimRetentionSeconds = (4 + 14 + 4 + 1) * 24 * 3600;
   private readonly stats: RunResult['stats'];
@@ -241,6 +256,8 @@ class SeedRun {
       events: this.workload.events.size,
       alerts: 0,
       alertRedeliveries: 0,
+      dailyJobs: 0,
+      archivedRows: 0,
     };
     seedClients(this.store, TABLE, ['client-1', 'client-2', 'client-3']);
     this.trace.log(`knobs ${describeKnobs(this.knobs)}`);
@@ -267,6 +284,7 @@ class SeedRun {
     this.calm = true;
     await this.finalSweep();
     const lateMessageId = await this.lateCopy();
+    await this.dailyJobs();
     return this.result(lateMessageId);
   }
 
@@ -553,6 +571,59 @@ class SeedRun {
     return lateMessageId;
   }
 
+  /**
+   * The whole pipeline, in a quarter of the runs (drawn after everything else, so the runs before are unchanged):
+   * the real daily job on the day the run's month settles (its statement) and on the first day its counters leave
+   * the retention window (archive, verified, then conditional deletes), each first tried in containers under the
+   * run's DynamoDB faults (a crash anywhere stops one), then once more without faults, which must succeed. The
+   * checker then demands archive + live counters = truth, and the statement = truth.
+   */
+  private async dailyJobs(): Promise<void> {
+    const { random, scheduler, trace } = this;
+    const days = [...this.workload.events.values()].map((e) => e.day).sort();
+    if (days.length === 0 || !chance(random, 0.25)) return;
+    const lastDay = days[days.length - 1];
+    const month = lastDay.slice(0, 7);
+    const nextMonth = addDays(`${month}-28`, 4).slice(0, 7);
+    const settleDay = addDays(`${nextMonth}-01`, BILLING.settleDays - 1); // the month's last day + settleDays
+    for (const day of [settleDay, addDays(lastDay, MIN_RETENTION_DAYS)]) {
+      scheduler.now = Math.max(scheduler.now, dayStartMs(addDays(day, 1)) + 3_600_000);
+      this.expire();
+      for (let attempt = between(random, 0, 3); attempt >= 0; attempt--) {
+        this.calm = attempt === 0;
+        const container = this.container(`job${++this.stats.dailyJobs}`);
+        const job = runDailyJob(
+          { day, retentionDays: MIN_RETENTION_DAYS },
+          {
+            table: { db: this.faultyDynamo(container, 2_000) as never, tableName: TABLE },
+            archive: { s3: this.s3.clientFor(container, scheduler, random) as never, bucket: 'sim-archive' },
+          },
+        ).then(
+          () => 'done',
+          (error: Error) => `failed: ${error.name}: ${error.message}`,
+        );
+        await scheduler.run();
+        const outcome = container.alive ? await job : 'died';
+        trace.log(`${container.id} daily job for ${day}${this.calm ? ' (calm)' : ''}: ${outcome}`);
+        if (this.calm && outcome !== 'done') this.pipelineFailures.push(`the daily job for ${day} without faults: ${outcome}`);
+      }
+    }
+    // What the checker reads: every archived day through the production reader (verified against its manifest),
+    // and the month's statement manifest.
+    const archive = { s3: { send: async (command: object) => this.s3.execute(command) } as never, bucket: 'sim-archive' };
+    const archivedDays = [...this.s3.objects.keys()].flatMap((key) => /^usage-manifests\/dt=([\d-]+)\//.exec(key)?.[1] ?? []);
+    const rows: Record<string, unknown>[] = [];
+    for (const dt of archivedDays) rows.push(...((await readArchive(archive, dt))?.items ?? []));
+    this.stats.archivedRows = rows.length;
+    const manifest = this.s3.objects.get(statementKeys(month).manifest);
+    this.afterJobs = {
+      archivedRows: rows,
+      statement: manifest && JSON.parse(manifest.toString('utf8')),
+      month,
+      failures: this.pipelineFailures,
+    };
+  }
+
   /** The checker's verdict on the table and the alerts against the truth, with the run's statistics. */
   private result(lateMessageId: string | undefined): RunResult {
     const { stats, deliveries } = this;
@@ -567,6 +638,7 @@ class SeedRun {
       lateMessageId,
       alerts: { deliveries, quota: this.knobs.quota },
       nowSeconds: Math.floor(this.scheduler.now / 1000),
+      pipeline: this.afterJobs,
     });
     for (const detail of this.leases.violations) violations.push({ kind: 'lease', detail });
     return { seed: this.options.seed, violations, trace: this.trace.toString(), knobs: describeKnobs(this.knobs), stats };

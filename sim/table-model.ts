@@ -1,6 +1,6 @@
 // A small in-memory model of the DynamoDB operations the aggregator sends (Get, Put, Update, Delete, Query,
 // BatchGet; Query on a partition, or a sort-key range with BETWEEN, with a FilterExpression for the alert sweeper) with the expression forms it uses: conditions joined by AND over attribute_exists /
-// attribute_not_exists / = / <> / < / <= / > / >=, and updates with SET, ADD and REMOVE. Each call is
+// attribute_not_exists / = / <> / < / <= / > / >=, and updates with SET (a value or if_not_exists), ADD and REMOVE. Each call is
 // atomic. test/sim/table-model.test.ts runs the same sequences against DynamoDB Local to keep it honest.
 import type { SimStore } from './store';
 
@@ -74,14 +74,19 @@ export function applyUpdate(expression: string, base: Item, names: Names, values
   const sections = expression.split(/\b(SET|ADD|REMOVE)\b/).filter((s) => s.trim() !== '');
   for (let i = 0; i < sections.length; i += 2) {
     const action = sections[i].trim().toUpperCase();
+    // Clauses are comma-separated, but a function's arguments are too: split outside parentheses only.
     const clauses = (sections[i + 1] ?? '')
-      .split(',')
+      .split(/,(?![^(]*\))/)
       .map((c) => c.trim())
       .filter(Boolean);
     for (const clause of clauses) {
       if (action === 'SET') {
         const [left, right] = clause.split('=').map((s) => s.trim());
-        item[attributeName(left, names)] = copy(operand(right, base, names, values));
+        const ifNotExists = /^if_not_exists\(\s*([#\w]+)\s*,\s*(:\w+)\s*\)$/i.exec(right);
+        const value = ifNotExists
+          ? (base[attributeName(ifNotExists[1], names)] ?? operand(ifNotExists[2], base, names, values))
+          : operand(right, base, names, values);
+        item[attributeName(left, names)] = copy(value);
       } else if (action === 'ADD') {
         const [left, right] = clause.split(/\s+/);
         const name = attributeName(left, names);

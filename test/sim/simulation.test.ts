@@ -58,6 +58,36 @@ test('the checker catches a counter write that DynamoDB silently dropped', async
   expect(caught.length).toBeGreaterThanOrEqual(12);
 });
 
+test("the whole pipeline: the daily job archives and deletes the run's days, and the checker catches an archived row that lost a route", async () => {
+  // A store whose archive mark answers the item without one route's request count (`r:<route>:n`): the job archives that, and its
+  // conditional delete (on the part and the total requests) still removes the whole item.
+  class ForgetfulMarkModel extends TableModel {
+    override execute(command: object): unknown {
+      const out = super.execute(command);
+      if (command instanceof UpdateCommand && String(command.input.UpdateExpression).includes('if_not_exists')) {
+        const attributes = { ...(out as { Attributes: Record<string, unknown> }).Attributes };
+        const route = Object.keys(attributes).find((name) => name.startsWith('r:') && name.endsWith(':n'));
+        if (route) delete attributes[route];
+        return { Attributes: attributes };
+      }
+      return out;
+    }
+  }
+  const ran: number[] = [];
+  const caught: number[] = [];
+  for (let seed = 1; seed <= 40; seed++) {
+    const real = await runSeed({ seed, store: () => new TableModel() });
+    if (real.stats.dailyJobs === 0) continue;
+    ran.push(seed);
+    expect(real.violations).toEqual([]);
+    expect(real.stats.archivedRows).toBeGreaterThan(0);
+    const forgetful = await runSeed({ seed, store: () => new ForgetfulMarkModel() });
+    if (forgetful.violations.some((v) => v.kind === 'count')) caught.push(seed);
+  }
+  expect(ran.length).toBeGreaterThanOrEqual(5);
+  expect(caught).toEqual(ran);
+});
+
 test('the checker catches an outbox claim that is not exclusive (two events for one threshold)', async () => {
   // A store that ignores the condition of outbox puts: every claimer believes it owns the crossing.
   class UnconditionalOutbox extends TableModel {

@@ -1,7 +1,7 @@
 // Keeps the simulator's DynamoDB model honest: the same operation sequences — random calls of every
 // repository operation the aggregator uses, then whole aggregator batches — run against the model and
 // against DynamoDB Local, and must give identical answers, identical errors and identical tables.
-import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import type { UsageEvent } from '../../contracts/usage-event';
 import { emptyCounters } from '../../capabilities/usage/counters';
@@ -14,6 +14,9 @@ import type { RunningService } from '../../local/services/child-service';
 import { startDynamoDbLocal } from '../../local/services/dynamodb-local';
 import { seededRandom } from '../../sim/random';
 import { TableModel } from '../../sim/table-model';
+import { S3Model } from '../../sim/s3-model';
+import { runDailyJob } from '../../capabilities/daily-job/daily-job';
+import { MIN_RETENTION_DAYS } from '../../contracts/usage-queue';
 import { dynamoClients, freshTable, scanAll } from '../capabilities/counting/support/table';
 
 let ddb: RunningService;
@@ -234,5 +237,56 @@ test('alert outbox operations (conditional claim, mark sent, resend through a fi
       expect(sortItems(model.items(table))).toEqual(sortItems(await scanAll(clients.doc, table)));
     }),
     { numRuns: 40, seed: 20261128 },
+  );
+}, 180_000);
+
+test('the daily job (archive marks with if_not_exists, conditional deletes, summaries) agrees with DynamoDB Local, late writes between runs', async () => {
+  const step = fc.record({
+    op: fc.constantFrom('job', 'job', 'late-write'),
+    day: fc.constantFrom('2026-09-01', '2026-09-02'),
+    requests: fc.integer({ min: 1, max: 5 }),
+  });
+  await fc.assert(
+    fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 6 }), async (steps) => {
+      const table = await freshTable(clients.raw, 'diffjob');
+      const model = new TableModel();
+      const modelDb = { send: async (c: object) => model.execute(c) } as unknown as DynamoDBDocumentClient;
+      const archives = { model: new S3Model(), local: new S3Model() };
+      const seed = [
+        clientItem('client-1'),
+        ...dayItems('client-1', '2026-09-01', { 'GET /v1/hello': counters(4), 'POST /v1/quotes': counters(2) }),
+        ...dayItems('client-1', '2026-09-02', { 'GET /v1/hello': counters(7) }),
+      ];
+      for (const item of seed) {
+        model.execute(new PutCommand({ TableName: table, Item: item }));
+        await clients.doc.send(new PutCommand({ TableName: table, Item: item }));
+      }
+      for (const s of steps) {
+        const run = (db: DynamoDBDocumentClient, s3: S3Model): Promise<unknown> => {
+          if (s.op === 'late-write') {
+            return db
+              .send(
+                new UpdateCommand({
+                  TableName: table,
+                  Key: { pk: 'USAGE#client-1', sk: `DAY#${s.day}` },
+                  UpdateExpression: 'ADD #r :n SET #c = :c, #d = :d',
+                  ExpressionAttributeNames: { '#r': 'requests', '#c': 'clientId', '#d': 'day' },
+                  ExpressionAttributeValues: { ':n': s.requests, ':c': 'client-1', ':d': s.day },
+                }),
+              )
+              .then(() => 'written');
+          }
+          const archive = { s3: { send: async (c: object) => s3.execute(c) } as never, bucket: 'diff' };
+          return runDailyJob({ day: '2026-11-20', retentionDays: MIN_RETENTION_DAYS }, { table: { db, tableName: table }, archive });
+        };
+        expect({ s, result: await outcome(() => run(modelDb, archives.model)) }).toEqual({
+          s,
+          result: await outcome(() => run(clients.doc, archives.local)),
+        });
+      }
+      expect(sortItems(model.items(table))).toEqual(sortItems(await scanAll(clients.doc, table)));
+      expect([...archives.model.objects]).toEqual([...archives.local.objects]);
+    }),
+    { numRuns: 25, seed: 20261202 },
   );
 }, 180_000);

@@ -1,9 +1,10 @@
 // `npm run bench -- gate`: the admission gate at 100,000 clients with Zipf traffic on DynamoDB Local (bench/gate-scale.ts):
 // decisions/s, p50/p99 of the gate check, write units per admitted request from ConsumedCapacity, the hottest client,
 // exactness against a model of every client's windows; beside it, what the gateway path and the gate cost per million
-// requests (capabilities/cost, contracts/aws-prices.ts). Load average printed beside every timed figure.
+// requests (capabilities/cost, contracts/aws-prices.ts); and the gate's added latency in a route function's chain
+// (bench/gate-chain.ts). Load average printed beside every timed figure.
 // Env: QUICK=1 (10,000 clients, 20,000 requests), CLIENTS, REQUESTS (100,000), ZIPF_S (1.1), SECONDS (100), CONCURRENCY (8),
-// PROBE_SECONDS (3, run one admission at a time), ENVIRONMENTS (10), SEED, RESULTS_NAME.
+// PROBE_SECONDS (3, run one admission at a time), ENVIRONMENTS (10), PAIRS (2,000 chain calls each side), SEED, RESULTS_NAME.
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import { billFor, perMillionOf } from '../capabilities/cost/bill';
@@ -12,6 +13,7 @@ import { PRICES, PRICES_CHECKED_ON } from '../contracts/aws-prices';
 import { STAGES } from '../contracts/stages';
 import { startDynamoDbLocal } from '../local/services/dynamodb-local';
 import { measuredUnits } from '../scripts/support/bench-units';
+import { measureGateInChain } from './gate-chain';
 import { runGateScale } from './gate-scale';
 import { QUICK, round, summarize, writeResults } from './support';
 
@@ -120,6 +122,30 @@ async function main(): Promise<void> {
       `\nhot key: at ${fmt(Math.round(decisionsPerSecond))} decisions/s the hottest client's item takes ${fmt(Math.round(topWritesPerSecond))} writes/s;` +
         ` DynamoDB's ~1,000 WCU/s per item is reached at ${fmt(Math.round(1000 / run.topClientShare))} decisions/s of this mix (derived)`,
     );
+    // The gate in the chain: the same route function, a gateway-plan and a gate-plan caller interleaved.
+    const chain = await measureGateInChain({
+      endpoint: dynamo.endpoint,
+      tableName: 'gate-chain',
+      pairs: num('PAIRS', QUICK ? 500 : 2_000),
+      clients: CLIENTS,
+      zipfS: run.options.zipfS,
+      seed: run.options.seed + 1,
+    });
+    const chainLoad = load();
+    const viaGateway = summarize(chain.gateway.latenciesMs);
+    const viaGate = summarize(chain.gate.latenciesMs);
+    console.log(`
+GET /v1/hello through the route chain, one call at a time, ${fmt(viaGate.n)} pairs interleaved (load ${chainLoad}):`);
+    console.log(
+      `  gateway plan (standard): p50 ${round(viaGateway.p50, 2)} ms, p99 ${round(viaGateway.p99, 2)} ms  ${JSON.stringify(chain.gateway.statuses)}`,
+    );
+    console.log(
+      `  gate plan (free):        p50 ${round(viaGate.p50, 2)} ms, p99 ${round(viaGate.p99, 2)} ms  ${JSON.stringify(chain.gate.statuses)}`,
+    );
+    console.log(
+      `  added by the gate:       p50 +${round(viaGate.p50 - viaGateway.p50, 2)} ms, p99 +${round(viaGate.p99 - viaGateway.p99, 2)} ms (DynamoDB Local)`,
+    );
+
     const exact = run.overAdmitted === 0 && run.underAdmitted === 0 && run.storedMismatches === 0;
     console.log(
       `target: over-admission 0 at ${fmt(CLIENTS)} clients: ${exact ? 'met' : 'MISSED'} (over ${run.overAdmitted}, under ${run.underAdmitted})`,
@@ -166,6 +192,13 @@ async function main(): Promise<void> {
           overQuotaClients: run.overQuotaClients,
           overQuotaAtQuota: run.overQuotaAtQuota,
           storedMismatches: run.storedMismatches,
+        },
+        chain: {
+          loadAverage: chainLoad,
+          pairs: viaGate.n,
+          gatewayMs: { p50: round(viaGateway.p50, 3), p99: round(viaGateway.p99, 3), statuses: chain.gateway.statuses },
+          gateMs: { p50: round(viaGate.p50, 3), p99: round(viaGate.p99, 3), statuses: chain.gate.statuses },
+          addedMs: { p50: round(viaGate.p50 - viaGateway.p50, 3), p99: round(viaGate.p99 - viaGateway.p99, 3) },
         },
         costPerMillionUsd: {
           volumePerMonth: VOLUME,

@@ -43,7 +43,8 @@ test('Zipf traffic over 1,000 clients: admissions equal the model for every clie
     clients: 1_000,
     requests: 2_000,
     zipfS: 1.1,
-    seconds: 10,
+    // 40 request seconds 30 s apart: 20 minutes, so the hottest clients reach the daily quota (10 a minute, 100 a day).
+    seconds: 40,
     secondSpacingMs: 30_000,
     concurrency: 8,
     probeSeconds: 1,
@@ -51,8 +52,10 @@ test('Zipf traffic over 1,000 clients: admissions equal the model for every clie
     seed: 7,
   });
   expect(run.decisions).toBe(2_000);
-  // The hottest clients exceed their burst and minute: the check below compares real refusals.
+  // The hottest clients exceed their burst, their minute and their day: the check below compares real refusals.
   expect(run.limitedClients).toBeGreaterThan(0);
+  expect(run.overQuotaClients).toBeGreaterThan(0);
+  expect(run.overQuotaAtQuota).toBe(run.overQuotaClients);
   expect(run.refused).toBeGreaterThan(0);
   expect({ over: run.overAdmitted, under: run.underAdmitted, stored: run.storedMismatches }).toEqual({ over: 0, under: 0, stored: 0 });
   // DynamoDB Local reports capacity for every successful write; each refusal is one failed conditional write.

@@ -119,7 +119,7 @@ async function main(): Promise<void> {
       `  gate plans: + gate writes per admitted request       +${formatUsd(perMillionAdmitted, 4)}  (+${share(perMillionAdmitted)})`,
     );
     console.log(
-      `\nhot key: at ${fmt(Math.round(decisionsPerSecond))} decisions/s the hottest client's item takes ${fmt(Math.round(topWritesPerSecond))} writes/s;` +
+      `\nhot key: at ${fmt(Math.round(decisionsPerSecond))} decisions/s the hottest client's item takes ${fmt(Math.round(topWritesPerSecond))} decisions/s (a write or more each);` +
         ` DynamoDB's ~1,000 WCU/s per item is reached at ${fmt(Math.round(1000 / run.topClientShare))} decisions/s of this mix (derived)`,
     );
     // The gate in the chain: the same route function, a gateway-plan and a gate-plan caller interleaved.

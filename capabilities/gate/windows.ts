@@ -1,6 +1,13 @@
 // The gate's fixed windows, nested second ⊂ minute ⊂ UTC day ⊂ UTC month: where each starts and ends for an instant,
 // and which of them a stored reset time leaves current. Pure; the admission and the headers read it.
 
+/**
+ * The clock skew the gate is built for, in ms: how far apart two route functions' clocks may be, counting the time
+ * from reading the clock to the write landing. Within it a request near a window's edge may be charged to the window
+ * on the other side of the edge; no window ever admits more than its limit (docs/plans.md, "Clocks").
+ */
+export const GATE_CLOCK_SKEW_MS = 1_000;
+
 /** The windows from the smallest up; their order is what makes one reset time enough (GATE_ATTRIBUTES.resetAt). */
 export const WINDOWS = ['second', 'minute', 'day', 'month'] as const;
 export type GateWindow = (typeof WINDOWS)[number];

@@ -38,7 +38,9 @@ export interface OperatorPolicyProps {
  */
 export const OPERATOR_TABLE_ACCESS: TableIntents = {
   ...ADMIN_TABLE_ACCESS,
-  read: [...new Set([...(ADMIN_TABLE_ACCESS.read ?? []), 'clients', 'counters', 'summaries', 'plans'] as const)],
+  read: [...new Set([...(ADMIN_TABLE_ACCESS.read ?? []), 'clients', 'counters', 'summaries', 'plans', 'billing'] as const)],
+  // billing:push: its ledger per client and day (capabilities/billing/push-ledger.ts), started and confirmed.
+  write: [...new Set([...(ADMIN_TABLE_ACCESS.write ?? []), 'billing'] as const)],
   // keys top-up and set-plan onto a gate plan: as the admin API (ADMIN_TABLE_ACCESS).
 };
 

@@ -147,7 +147,14 @@ it('sends each settled client-day once; an unknown outcome and a killed push res
 
   // A push run again changes nothing at Stripe.
   const events = stripe.events.length;
-  expect(await pushBillableUnits(deps())).toEqual({ sent: [], resolved: [], unknown: [], refused: [], unmapped: ['cl_c'] });
+  expect(await pushBillableUnits(deps())).toEqual({
+    sent: [],
+    resolved: [],
+    unknown: [],
+    refused: [],
+    unmapped: ['cl_c'],
+    unchanged: expect.arrayContaining([{ clientId: 'cl_a', day: '2026-03-17' }]),
+  });
   expect(stripe.events).toHaveLength(events);
 
   // A late event on 03-05 (19 billable units become 26): exactly one delta, under a new identifier.

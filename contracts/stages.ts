@@ -235,6 +235,10 @@ export function validateStageConfig(config: StageConfig): StageConfig {
     );
   }
   const push = config.billingPush;
+  if (push && /^(sk|rk)_(test|live)_/.test(push.stripeSecret)) {
+    // Not echoed: the value is a key.
+    throw new Error(`billingPush.stripeSecret of stage ${config.stageName} is a Stripe key: put it in Secrets Manager and name the secret`);
+  }
   if (
     push &&
     (!/^(arn:aws[\w-]*:secretsmanager:[\w-]+:\d{12}:secret:)?[\w/+=.@-]{1,512}$/.test(push.stripeSecret) || push.stripeSecret === '')

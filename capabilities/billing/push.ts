@@ -164,8 +164,11 @@ async function pushDay(deps: PushDeps, report: PushReport, work: DayWork): Promi
     report.sent.push({ clientId, day, identifier: record.identifier, value: record.value });
     return;
   }
-  await startRecord(deps.table, ledger, { clientId, day, customer: work.customer }, record);
-  await send(deps, report, work, record);
+  // A day Stripe already has units of stays with that customer; a day with none yet goes to the client's current one
+  // (a client mapped anew after a refusal for an unknown customer).
+  const customer = ledger && ledger.sent > 0 ? ledger.customer : work.customer;
+  await startRecord(deps.table, ledger, { clientId, day, customer }, record);
+  await send(deps, report, { ...work, ledger: ledger && { ...ledger, customer } }, record);
 }
 
 async function send(deps: PushDeps, report: PushReport, work: DayWork, record: LedgerRecord): Promise<void> {

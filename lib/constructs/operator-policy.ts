@@ -17,6 +17,7 @@ import type { StageConfig } from '../../contracts/stages';
 import { ADMIN_TABLE_ACCESS } from './admin-api';
 import { acknowledgeStageKeyWildcards, apiGatewayArn, nagArn, stageKeyStatements } from './stage-keys-policy';
 import { type TableIntents, tableStatements } from './table-access';
+import { readStripeSecretStatement } from './billing-push';
 
 export interface OperatorPolicyProps {
   readonly stage: StageConfig;
@@ -126,6 +127,8 @@ export class OperatorPolicy extends Construct {
           resources: ARCHIVE_WRITE_PREFIXES.map((prefix) => props.archiveBucket.arnForObjects(`${prefix}*`)),
         }),
         new iam.PolicyStatement({ sid: 'ListArchive', actions: ['s3:ListBucket'], resources: [props.archiveBucket.bucketArn] }),
+        // billing:push --stage: the Stripe key from the stage's secret, that secret only (where the stage names one).
+        ...(stage.billingPush ? [readStripeSecretStatement(this, stage.billingPush, 'ReadStripeSecret')] : []),
         // The admin API (/admin/v1/…, IAM-authorized) of this stage.
         new iam.PolicyStatement({
           sid: 'CallAdminApi',

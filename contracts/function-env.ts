@@ -27,6 +27,10 @@ export const ENV_VARIABLES = {
    * gateway, the poller and every function); never set by the stack, whose functions use `USAGE_SEND.budgetMs`.
    */
   usageSendBudgetMs: 'USAGE_SEND_BUDGET_MS',
+  /** The Secrets Manager secret (name or ARN) holding the Stripe key: the reference, never the key. */
+  stripeSecretId: 'STRIPE_SECRET_ID',
+  /** Field of a JSON Stripe secret holding the key. */
+  stripeSecretJsonField: 'STRIPE_SECRET_JSON_FIELD',
 } as const;
 
 export type EnvField = keyof typeof ENV_VARIABLES;
@@ -49,6 +53,8 @@ export const FUNCTION_ENV = {
   /** The bus is added where quota alerts are wired: corrections of closed statements are announced on it. */
   dailyJob: spec(['tableName', 'archiveBucket', 'retentionDays'], ['alertBusName']),
   admin: spec(['tableName', 'restApiId', 'auditLogGroup']),
+  /** The scheduled Stripe push (opt-in per stage): the ledger and counters, the archive, the key's secret by name. */
+  billingPush: spec(['tableName', 'archiveBucket', 'stripeSecretId'], ['stripeSecretJsonField']),
 } as const;
 
 export type FunctionKind = keyof typeof FUNCTION_ENV;

@@ -41,6 +41,11 @@ export const METRIC = {
   itemsDeleted: 'ItemsDeleted',
   /** Correction revisions the daily job recorded for closed monthly statements whose counters changed (alarm on ≥ 1). */
   statementCorrections: 'UsageStatementCorrections',
+  // Scheduled Stripe push (dimension: service)
+  /** Meter events Stripe accepted in a run. */
+  billingRecordsSent: 'BillingRecordsSent',
+  /** Client-days refused (past Stripe's window, negative) or of unknown outcome in a run: an operator looks (alarmed). */
+  billingRefused: 'BillingRecordsRefused',
 } as const;
 
 /** Powertools service names: one per Lambda role, used as the `service` dimension. */
@@ -51,4 +56,5 @@ export const SERVICE = {
   dailyJob: 'usage-daily-job',
   alertSweeper: 'usage-alert-sweeper',
   admin: 'metered-api-admin',
+  billingPush: 'billing-push',
 } as const;

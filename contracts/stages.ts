@@ -53,6 +53,22 @@ export interface TelemetrySettings {
   readonly tracing: { readonly reservoirPerSecond: number; readonly rate: number };
 }
 
+/**
+ * The Stripe push of a stage (docs/billing.md "From cdk deploy to a first invoice"): the Stripe secret key by reference
+ * only, and whether a scheduled function runs the push. Absent: `npm run billing:push -- --stage` refuses to run.
+ */
+export interface BillingPushSettings {
+  /**
+   * The Secrets Manager secret holding the Stripe secret key (`sk_test_…` / `sk_live_…` or a restricted `rk_…`), by
+   * name or full ARN; created by you (`aws secretsmanager create-secret`), never in the template, env or logs.
+   */
+  readonly stripeSecret: string;
+  /** Field of a JSON secret holding the key. @default the whole secret string */
+  readonly stripeSecretJsonField?: string;
+  /** A function on an EventBridge Scheduler schedule runs the push daily at this UTC time; absent, only the CLI does. */
+  readonly schedule?: { readonly hour: number; readonly minute: number };
+}
+
 export interface StageConfig {
   readonly stageName: StageName;
   /** Keep the table and bucket when the stack is deleted, and turn on deletion protection. */
@@ -117,6 +133,8 @@ export interface StageConfig {
    * @default the stage's operator role only (`metered-api-<stage>-operator`, contracts/deployment.ts)
    */
   readonly adminPrincipals?: readonly string[];
+  /** The Stripe push (the secret by reference, the opt-in schedule); none by default. */
+  readonly billingPush?: BillingPushSettings;
 }
 
 const common = {
@@ -216,11 +234,32 @@ export function validateStageConfig(config: StageConfig): StageConfig {
       `telemetry.routeRequestLog errors of stage ${config.stageName} needs telemetry.accessLog: a successful request would be recorded nowhere`,
     );
   }
+  const push = config.billingPush;
+  if (push && /^(sk|rk)_(test|live)_/.test(push.stripeSecret)) {
+    // Not echoed: the value is a key.
+    throw new Error(`billingPush.stripeSecret of stage ${config.stageName} is a Stripe key: put it in Secrets Manager and name the secret`);
+  }
+  if (
+    push &&
+    (!/^(arn:aws[\w-]*:secretsmanager:[\w-]+:\d{12}:secret:)?[\w/+=.@-]{1,512}$/.test(push.stripeSecret) || push.stripeSecret === '')
+  ) {
+    throw new Error(
+      `billingPush.stripeSecret of stage ${config.stageName} must be a Secrets Manager secret name or ARN: got ${JSON.stringify(push.stripeSecret)}`,
+    );
+  }
+  if (push?.schedule && !(isHour(push.schedule.hour) && isMinute(push.schedule.minute))) {
+    throw new Error(
+      `billingPush.schedule of stage ${config.stageName} needs a UTC hour 0–23 and minute 0–59: got ${JSON.stringify(push.schedule)}`,
+    );
+  }
   if (config.stageName === 'prod' && config.corsOrigins.includes('*')) {
     throw new Error('cors origins must not contain * in prod');
   }
   return config;
 }
+
+const isHour = (n: number) => Number.isInteger(n) && n >= 0 && n <= 23;
+const isMinute = (n: number) => Number.isInteger(n) && n >= 0 && n <= 59;
 
 /** The dev stage's (and the twin's) usage queue visibility timeout (usageQueueVisibilitySeconds). */
 export const USAGE_QUEUE_VISIBILITY_SECONDS = usageQueueVisibilitySeconds(STAGES.dev);

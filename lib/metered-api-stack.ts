@@ -18,6 +18,7 @@ import { RouteFunctions } from './constructs/route-functions';
 import { UsagePipeline } from './constructs/usage-pipeline';
 import { QuotaAlerts } from './constructs/quota-alerts';
 import { OperatorPolicy } from './constructs/operator-policy';
+import { BillingPush } from './constructs/billing-push';
 import { UsageStore } from './constructs/usage-store';
 import { grantTable } from './constructs/table-access';
 
@@ -40,6 +41,8 @@ export class MeteredApiStack extends Stack {
   readonly monitoring: Monitoring;
   readonly quotaAlerts: QuotaAlerts;
   readonly operators: OperatorPolicy;
+  /** The scheduled Stripe push, where the stage enables it (`billingPush.schedule`). */
+  readonly billingPush?: BillingPush;
 
   constructor(scope: Construct, id: string, props: MeteredApiStackProps) {
     super(scope, id, props);
@@ -111,6 +114,18 @@ export class MeteredApiStack extends Stack {
     });
 
     this.quotaAlerts.addAlarms(this.monitoring.topic);
+
+    // The Stripe push on a schedule: only where the stage opts in (contracts/stages.ts billingPush.schedule).
+    const push = stage.billingPush;
+    if (push?.schedule) {
+      this.billingPush = new BillingPush(this, 'BillingPush', {
+        stage,
+        settings: { ...push, schedule: push.schedule },
+        table: this.store.table,
+        archiveBucket: this.store.archiveBucket,
+      });
+      this.billingPush.addAlarms(this.monitoring.topic);
+    }
 
     // Operators: the role and managed policy the CLIs run under on AWS.
     this.operators = new OperatorPolicy(this, 'Operators', {

@@ -38,6 +38,11 @@ export const twinState = z.object({
   dashboardToken: z.string().optional(),
   /** The admin API's audit records (JSON lines). */
   adminAuditFile: z.string().optional(),
+  /**
+   * The twin's Stripe emulator and the Secrets Manager shim that serves its key (`npm run billing:push -- --local`):
+   * the secret's name only; the key itself lives in the twin's memory, never in this file.
+   */
+  stripe: z.object({ endpoint: z.string(), secretsEndpoint: z.string(), secretId: z.string() }).optional(),
 });
 export type TwinState = z.infer<typeof twinState>;
 

@@ -36,6 +36,8 @@ import { type FunctionEndpoints, lambdaLogLevel, loadLambdas, setLambdaEnvironme
 import { type DemoKey, seedDemoKeys } from './demo-keys';
 import { dashboardLink, dashboardRoutes, TwinObservations } from './dashboard';
 import { type BusEvent, type LocalEventBus, startLocalEventBus } from './event-bus';
+import { startTwinStripe, type TwinStripe } from './stripe/twin-stripe';
+import type { StripeEmulator } from './stripe/stripe-emulator';
 import { generateAdminToken, generateDashboardToken } from './admin/admin-token';
 import { adoptExistingKeys, twinAdminRoutes } from './admin/twin-admin';
 import { CallerStamps, runAs } from './iam/caller-identity';
@@ -146,6 +148,8 @@ export interface Twin {
   readonly timings: Readonly<Record<string, number>>;
   /** Every AWS call the IAM check refused (enforce) or would have refused (soft) since start. */
   iamDenials(): readonly Denial[];
+  /** The Stripe emulator (its key is in this process only; the push reads it through the Secrets Manager shim). */
+  readonly stripeEmulator: StripeEmulator;
   /** The emulators' own endpoints, behind the IAM check (the state file and the functions use the check's). */
   readonly emulators: {
     readonly dynamo: string;
@@ -206,6 +210,7 @@ class LocalTwin implements Twin {
   private iamProxy: IamProxy | undefined;
   private lambdas!: TwinLambdas;
   private eventBus!: LocalEventBus;
+  private stripe!: TwinStripe;
   private poller!: UsagePoller;
   private dashboardDb!: DynamoDBClient;
   private port!: number;
@@ -245,12 +250,19 @@ class LocalTwin implements Twin {
       await this.createResources();
       this.lambdas = await lambdas;
       await this.startEventBus();
+      await this.startStripe();
       this.emulateGatewayLimits();
       await this.startUsagePipeline();
       this.scheduleDailyJob();
       this.scheduleAlertSweep();
       await this.startGateway();
       await this.seedDemoKeys();
+      await this.stripe.mapClients(
+        this.endpoints.dynamo,
+        this.resources.tableName,
+        this.credentials,
+        Object.values(this.demoKeys).map((k) => k.clientId),
+      );
       this.mark('ready');
       this.describeState();
       return this;
@@ -283,6 +295,10 @@ class LocalTwin implements Twin {
   alertEvents = (): BusEvent[] => this.eventBus.events();
 
   iamDenials = (): readonly Denial[] => this.iamProxy?.denials ?? [];
+
+  get stripeEmulator(): StripeEmulator {
+    return this.stripe.emulator;
+  }
 
   functionStats = (): Record<string, FunctionStats> =>
     Object.fromEntries(this.lambdas.functions.map((f) => [f.options.name, { ...f.stats }]));
@@ -434,6 +450,12 @@ class LocalTwin implements Twin {
       accessKeyId: this.credentials.accessKeyId,
     });
     this.cleanup.push(() => this.eventBus.stop());
+  }
+
+  /** The Stripe emulator, its key in memory only, served by the Secrets Manager shim to the twin's and the operator's keys. */
+  private async startStripe(): Promise<void> {
+    this.stripe = await startTwinStripe({ accessKeyIds: [this.credentials.accessKeyId, this.operatorCredentials.accessKeyId] });
+    this.cleanup.push(() => this.stripe.stop());
   }
 
   /** The gateway's authorizer (with its cache) and usage plans, their quotas kept in the persist folder. */
@@ -607,6 +629,7 @@ class LocalTwin implements Twin {
       adminToken: this.adminToken,
       dashboardToken: this.dashboardToken,
       adminAuditFile: this.adminAuditFile,
+      stripe: { ...this.stripe.state },
     };
   }
 }

@@ -40,7 +40,10 @@ export async function readLedger(table: UsageTable, clientId: string): Promise<M
   return days;
 }
 
-/** Writes `record` as the day's pending record, if the day is still as read (`seq`) and nothing is pending. */
+/**
+ * Writes `record` as the day's pending record, if the day is still as read (`seq`) and nothing is pending, with the
+ * customer it goes to.
+ */
 export async function startRecord(
   table: UsageTable,
   day: LedgerDay | undefined,
@@ -61,9 +64,9 @@ export async function startRecord(
     new UpdateCommand({
       TableName: table.tableName,
       Key: itemKey.billingDay(day.clientId, day.day),
-      UpdateExpression: 'SET pending = :record, seq = :next',
+      UpdateExpression: 'SET pending = :record, seq = :next, customer = :customer',
       ConditionExpression: 'seq = :seq AND attribute_not_exists(pending)',
-      ExpressionAttributeValues: { ':record': record, ':seq': day.seq, ':next': day.seq + 1 },
+      ExpressionAttributeValues: { ':record': record, ':seq': day.seq, ':next': day.seq + 1, ':customer': entry.customer },
     }),
   );
 }

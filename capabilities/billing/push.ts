@@ -22,6 +22,13 @@ export interface PushDeps extends MonthSources {
   readonly now: Date;
   /** Pause before resending a rate-limited record. @default 1000 ms */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Only this settled day (YYYY-MM-DD). @default every settled day of the push range */
+  readonly day?: string;
+  /**
+   * Report what would be sent, write and send nothing: `sent` lists the records a push would start, `unknown` the
+   * pending ones it would resolve by reading back (the provider is not called at all).
+   */
+  readonly dryRun?: boolean;
 }
 
 export interface PushReport {
@@ -35,10 +42,15 @@ export interface PushReport {
   readonly refused: { clientId: string; day: string; delta: number; reason: string }[];
   /** Clients with billable units and no Stripe customer. */
   readonly unmapped: string[];
+  /** Client-days looked at whose units the provider already has (nothing to do). */
+  readonly unchanged: { clientId: string; day: string }[];
 }
 
 const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const identifierOf = (clientId: string, day: string, seq: number) => `${clientId}_${day}_${seq}`;
+
+/** A record's number within its client-day: 1 for the day's first send, more for a delta (late usage). */
+export const recordSeq = (identifier: string): number => Number(identifier.slice(identifier.lastIndexOf('_') + 1));
 
 /** The settled days a push looks at: from the oldest whose counters can still change, to the newest settled one. */
 export function pushRange(now: Date): { from: string; to: string } {
@@ -47,8 +59,11 @@ export function pushRange(now: Date): { from: string; to: string } {
 }
 
 export async function pushBillableUnits(deps: PushDeps): Promise<PushReport> {
-  const report: PushReport = { sent: [], resolved: [], unknown: [], refused: [], unmapped: [] };
-  const { from, to } = pushRange(deps.now);
+  const report: PushReport = { sent: [], resolved: [], unknown: [], refused: [], unmapped: [], unchanged: [] };
+  const range = pushRange(deps.now);
+  if (deps.day !== undefined && (deps.day < range.from || deps.day > range.to))
+    throw new RangeError(`${deps.day} is not a settled day the push looks at (${range.from} to ${range.to})`);
+  const { from, to } = deps.day === undefined ? range : { from: deps.day, to: deps.day };
   const months: string[] = [];
   for (let m = monthOf(from); m <= monthOf(to); m = monthOf(addDays(`${m}-28`, 4))) months.push(m);
   // Billable units per client and day, from the statements' reader (the counters' production reader).
@@ -85,6 +100,10 @@ async function pushDay(deps: PushDeps, report: PushReport, work: DayWork): Promi
   const { clientId, day } = work;
   let ledger = work.ledger;
   const timestamp = dayStartMs(day) / 1000;
+  if (ledger?.pending && deps.dryRun) {
+    report.unknown.push({ clientId, day, identifier: ledger.pending.identifier });
+    return;
+  }
   if (ledger?.pending) {
     const pending = ledger.pending;
     const recorded = await deps.provider.recordedBetween(ledger.customer, timestamp, timestamp + 86_400);
@@ -114,7 +133,10 @@ async function pushDay(deps: PushDeps, report: PushReport, work: DayWork): Promi
   }
   const sent = ledger?.sent ?? 0;
   const delta = work.units - sent;
-  if (delta === 0) return;
+  if (delta === 0) {
+    report.unchanged.push({ clientId, day });
+    return;
+  }
   if (delta < 0) {
     report.refused.push({
       clientId,
@@ -138,8 +160,15 @@ async function pushDay(deps: PushDeps, report: PushReport, work: DayWork): Promi
     value: delta,
     at: deps.now.toISOString(),
   };
-  await startRecord(deps.table, ledger, { clientId, day, customer: work.customer }, record);
-  await send(deps, report, work, record);
+  if (deps.dryRun) {
+    report.sent.push({ clientId, day, identifier: record.identifier, value: record.value });
+    return;
+  }
+  // A day Stripe already has units of stays with that customer; a day with none yet goes to the client's current one
+  // (a client mapped anew after a refusal for an unknown customer).
+  const customer = ledger && ledger.sent > 0 ? ledger.customer : work.customer;
+  await startRecord(deps.table, ledger, { clientId, day, customer }, record);
+  await send(deps, report, { ...work, ledger: ledger && { ...ledger, customer } }, record);
 }
 
 async function send(deps: PushDeps, report: PushReport, work: DayWork, record: LedgerRecord): Promise<void> {

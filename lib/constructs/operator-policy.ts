@@ -17,6 +17,7 @@ import type { StageConfig } from '../../contracts/stages';
 import { ADMIN_TABLE_ACCESS } from './admin-api';
 import { acknowledgeStageKeyWildcards, apiGatewayArn, nagArn, stageKeyStatements } from './stage-keys-policy';
 import { type TableIntents, tableStatements } from './table-access';
+import { readStripeSecretStatement } from './billing-push';
 
 export interface OperatorPolicyProps {
   readonly stage: StageConfig;
@@ -38,7 +39,9 @@ export interface OperatorPolicyProps {
  */
 export const OPERATOR_TABLE_ACCESS: TableIntents = {
   ...ADMIN_TABLE_ACCESS,
-  read: [...new Set([...(ADMIN_TABLE_ACCESS.read ?? []), 'clients', 'counters', 'summaries', 'plans'] as const)],
+  read: [...new Set([...(ADMIN_TABLE_ACCESS.read ?? []), 'clients', 'counters', 'summaries', 'plans', 'billing'] as const)],
+  // billing:push: its ledger per client and day (capabilities/billing/push-ledger.ts), started and confirmed.
+  write: [...new Set([...(ADMIN_TABLE_ACCESS.write ?? []), 'billing'] as const)],
   // keys top-up and set-plan onto a gate plan: as the admin API (ADMIN_TABLE_ACCESS).
 };
 
@@ -124,6 +127,8 @@ export class OperatorPolicy extends Construct {
           resources: ARCHIVE_WRITE_PREFIXES.map((prefix) => props.archiveBucket.arnForObjects(`${prefix}*`)),
         }),
         new iam.PolicyStatement({ sid: 'ListArchive', actions: ['s3:ListBucket'], resources: [props.archiveBucket.bucketArn] }),
+        // billing:push --stage: the Stripe key from the stage's secret, that secret only (where the stage names one).
+        ...(stage.billingPush ? [readStripeSecretStatement(this, stage.billingPush, 'ReadStripeSecret')] : []),
         // The admin API (/admin/v1/…, IAM-authorized) of this stage.
         new iam.PolicyStatement({
           sid: 'CallAdminApi',

@@ -32,8 +32,11 @@ interface MeterEventRecord {
   readonly created: number;
 }
 
-/** What the next meter event request does instead of answering: record it and drop the connection (an unknown outcome). */
-export type Fault = 'record-then-drop' | 'drop-before-record';
+/**
+ * What the next meter event request does instead of answering: record it and drop the connection (an unknown
+ * outcome); drop it unrecorded; or record it and never answer (the caller hangs there, e.g. until it is killed).
+ */
+export type Fault = 'record-then-drop' | 'drop-before-record' | 'record-then-hang';
 
 export interface StripeEmulator {
   readonly url: string;
@@ -231,6 +234,7 @@ export async function startStripeEmulator(options: EmulatorOptions): Promise<Str
       const event = createMeterEvent(form);
       // Recorded, then the connection drops before the answer: the caller cannot know (Stripe keeps the answer for
       // the request's Idempotency-Key all the same).
+      if (injected === 'record-then-hang') return undefined;
       return injected === 'record-then-drop' ? { [DROP]: event } : event;
     }
     throw new StripeError(404, 'invalid_request_error', `Unrecognized request URL (${method}: ${path}).`);

@@ -2,10 +2,19 @@
 // handler, and stays under the size budget. Sizes go to cdk.out/bundle-sizes.json.
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { appFor } from './support/synth';
+import { App } from 'aws-cdk-lib';
+import { STAGES } from '../../contracts/stages';
+import { MeteredApiStack } from '../../lib/metered-api-stack';
+import { CDK_CONTEXT, TEST_ENV } from './support/synth';
 
 /** Minified bundle budget per function (index.js, without its source map). */
 const BUNDLE_BUDGET_BYTES = 250 * 1024;
+/**
+ * Functions off the request path with a budget of their own, by Powertools service name: the scheduled billing push
+ * carries the official `stripe` package (its bundle measured 405,094 bytes) and runs once a day, where a cold start
+ * costs nothing a client sees.
+ */
+const OWN_BUDGET_BYTES: Readonly<Record<string, number>> = { 'billing-push': 512 * 1024 };
 
 const ROOT = path.resolve(__dirname, '..', '..');
 // Inside the repository so a bundle's external @aws-sdk imports resolve from node_modules when loaded.
@@ -16,7 +25,12 @@ afterAll(() => rmSync(OUTDIR, { recursive: true, force: true }));
 test('every function bundles, exports handler and stays under the budget', () => {
   // Prepare
   mkdirSync(OUTDIR, { recursive: true });
-  const { app, stack } = appFor('dev', { bundle: true, outdir: OUTDIR });
+  // The dev stage with every opt-in function on (the scheduled billing push), so every function the stack can have bundles.
+  const app = new App({ outdir: OUTDIR, context: CDK_CONTEXT });
+  const stack = new MeteredApiStack(app, 'MeteredApi-bundles', {
+    stage: { ...STAGES.dev, billingPush: { stripeSecret: 'metered-api-dev/stripe', schedule: { hour: 6, minute: 0 } } },
+    env: { account: TEST_ENV.CDK_DEFAULT_ACCOUNT, region: TEST_ENV.CDK_DEFAULT_REGION },
+  });
 
   // Act
   const assembly = app.synth();
@@ -26,7 +40,8 @@ test('every function bundles, exports handler and stays under the budget', () =>
   const functions = Object.entries(template.Resources).filter(
     ([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties.Environment?.Variables?.STAGE,
   );
-  expect(functions.length).toBeGreaterThanOrEqual(7);
+  expect(functions.length).toBeGreaterThanOrEqual(8);
+  expect(functions.some(([, fn]) => fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME === 'billing-push')).toBe(true);
   const sizes: Record<string, { bundleBytes: number; sourceMapBytes: number }> = {};
   for (const [logicalId, fn] of functions) {
     const hash = String(fn.Properties.Code.S3Key).replace(/\.zip$/, '');
@@ -48,7 +63,8 @@ test('every function bundles, exports handler and stays under the budget', () =>
       logicalId,
       handler: 'function',
     });
-    expect({ logicalId, underBudget: bundleBytes <= BUNDLE_BUDGET_BYTES, bundleBytes }).toEqual({
+    const budget = OWN_BUDGET_BYTES[fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME] ?? BUNDLE_BUDGET_BYTES;
+    expect({ logicalId, underBudget: bundleBytes <= budget, bundleBytes }).toEqual({
       logicalId,
       underBudget: true,
       bundleBytes,

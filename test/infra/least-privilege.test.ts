@@ -228,8 +228,10 @@ describe('the operator policy (docs/operations.md, "Operator role and policy")',
     );
     expect(adminGateway.length).toBeGreaterThan(5);
     for (const statement of adminGateway) expect(bySid[statement.Sid!]).toEqual(statement);
-    // Its table access: the keys CLI's (the admin use cases) plus the statements' reads (usage:export).
+    // Its table access: the keys CLI's (the admin use cases) plus the statements' reads (usage:export) and the billing
+    // push's ledger (billing:push).
     expect(tableGrants(operatorStatements())).toEqual({
+      'BILLING#*': both(READ, WRITE),
       // keys top-up: the ledger item and the gate item's balance (capabilities/gate/credits.ts).
       'CREDITS#*': WRITE,
       'GATE#*': ['dynamodb:GetItem', 'dynamodb:UpdateItem'],

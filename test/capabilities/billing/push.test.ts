@@ -147,7 +147,14 @@ it('sends each settled client-day once; an unknown outcome and a killed push res
 
   // A push run again changes nothing at Stripe.
   const events = stripe.events.length;
-  expect(await pushBillableUnits(deps())).toEqual({ sent: [], resolved: [], unknown: [], refused: [], unmapped: ['cl_c'] });
+  expect(await pushBillableUnits(deps())).toEqual({
+    sent: [],
+    resolved: [],
+    unknown: [],
+    refused: [],
+    unmapped: ['cl_c'],
+    unchanged: expect.arrayContaining([{ clientId: 'cl_a', day: '2026-03-17' }]),
+  });
   expect(stripe.events).toHaveLength(events);
 
   // A late event on 03-05 (19 billable units become 26): exactly one delta, under a new identifier.
@@ -192,3 +199,20 @@ it('sends each settled client-day once; an unknown outcome and a killed push res
   expect((await pushBillableUnits(deps())).sent).toEqual([]);
   expect(stripe.events).toHaveLength(count);
 }, 120_000);
+
+it('a day refused for a customer Stripe does not know goes to the customer the client is mapped to next', async () => {
+  clock = Date.parse('2026-04-11T06:00:00Z');
+  await putItems(db, TABLE, [
+    { ...clientItem('cl_d'), stripeCustomerId: 'cus_NotAtStripe' },
+    ...dayItems('cl_d', '2026-04-02', { 'GET /v1/hello': counters(8) }),
+  ]);
+  const refused = await pushBillableUnits({ ...deps(), day: '2026-04-02' });
+  expect(refused.refused).toEqual([expect.objectContaining({ clientId: 'cl_d', day: '2026-04-02', delta: 8 })]);
+  expect(refused.refused[0].reason).toContain('resource_missing');
+  const d = await stripePost('/v1/customers', { name: 'd' });
+  await putItems(db, TABLE, [{ ...clientItem('cl_d'), stripeCustomerId: d.id }]);
+  const sent = await pushBillableUnits({ ...deps(), day: '2026-04-02' });
+  expect(sent.sent).toEqual([{ clientId: 'cl_d', day: '2026-04-02', identifier: 'cl_d_2026-04-02_2', value: 8 }]);
+  expect(stripe.totals().get(d.id)).toBe(8);
+  expect((await readLedger({ db, tableName: TABLE }, 'cl_d')).get('2026-04-02')).toMatchObject({ customer: d.id, sent: 8 });
+}, 60_000);

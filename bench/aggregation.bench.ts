@@ -119,6 +119,7 @@ function meter(client: DynamoDBClient): Meter {
       const before = sizes.get(key) ?? 0;
       let after = before;
       let failedCondition = false;
+      let attempted = 0;
       try {
         const result = await next(args);
         const output = result.output as Record<string, any>;
@@ -132,11 +133,19 @@ function meter(client: DynamoDBClient): Meter {
         return result;
       } catch (error) {
         failedCondition = (error as { name?: string }).name === 'ConditionalCheckFailedException';
+        if (failedCondition) {
+          // Billed on the larger of the item it met and the one it tried to write (DynamoDB developer guide, "read
+          // and write operations"). The item it met is the one a concurrent writer has just put, which `before`
+          // (read when this request was sent) does not know yet: take it from the refusal itself (ALL_OLD).
+          const met = itemSize((error as { Item?: Record<string, unknown> }).Item);
+          after = Math.max(before, met);
+          attempted = command === 'PutItemCommand' ? itemSize(input.Item) : 0;
+        }
         throw error;
       } finally {
-        // A failed conditional write is billed too (≥ 1 WCU, on the existing item). DynamoDB Local reports no
-        // consumed capacity on a refused write, so the modelled cost is added to the reported figure there.
-        const cost = wcu(Math.max(before, after));
+        // A failed conditional write is billed too (≥ 1 WCU). DynamoDB Local reports no consumed capacity on a
+        // refused write, so the modelled cost is added to the reported figure there.
+        const cost = wcu(Math.max(before, after, attempted));
         sizes.set(key, after);
         m.writeRequests += 1;
         m.modelWcu += cost;
@@ -154,8 +163,10 @@ function meter(client: DynamoDBClient): Meter {
     (next, context) => async (args) => {
       const command = String(context.commandName ?? '');
       const input = args.input as Record<string, any>;
-      if (command === 'PutItemCommand' || command === 'UpdateItemCommand' || command === 'DeleteItemCommand')
+      if (command === 'PutItemCommand' || command === 'UpdateItemCommand' || command === 'DeleteItemCommand') {
         input.ReturnConsumedCapacity = 'TOTAL';
+        if (input.ConditionExpression && !input.ReturnValuesOnConditionCheckFailure) input.ReturnValuesOnConditionCheckFailure = 'ALL_OLD';
+      }
       if (command === 'UpdateItemCommand' && !input.ReturnValues) input.ReturnValues = 'ALL_NEW';
       return next(args);
     },

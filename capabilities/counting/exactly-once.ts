@@ -35,6 +35,8 @@ const DAY_MS = 24 * 3600 * 1000;
 /** Pause before a claim page is read again after a lost append: full jitter over 100 ms, doubling, at most 1 s. */
 const CLAIM_BACKOFF_BASE_MS = 100;
 const CLAIM_BACKOFF_MAX_MS = 1_000;
+/** Claim pages one walker claims in turn (bench/README.md "Concurrent pollers": fewer walkers, fewer refused appends). */
+const CLAIM_PAGES_PER_WALKER = 32;
 
 export interface AggregatorOptions {
   readonly doc: DynamoDBDocumentClient;
@@ -299,10 +301,26 @@ class BatchRun {
 
   // 2–3. Claim every event in its page's log (the journal exists, so claims may name it), serialised by a
   //      conditional append. A page whose append outcome stays unknown voids the journal.
+  //      Concurrent batches hold events of the same seconds (prod's pollers fill them at once), and two batches on
+  //      one page at the same moment cost a refused append (billed like the ~4 KB item it meets). So the pages are
+  //      walked in one order shared by every batch (by page name), each batch starting at a random place in it and
+  //      walking a few pages at a time: batches moving at the same pace stay apart instead of all racing for every
+  //      page at once. Only the order changes; each append is still conditional on the slot read.
   private async claimAll(): Promise<void> {
     const byPage = new Map<string, EventGroup[]>();
     for (const group of this.groups.values()) byPage.set(group.page, [...(byPage.get(group.page) ?? []), group]);
-    await runLimited([...byPage], this.s.concurrency, ([page, groups]) => this.claimPage(page, groups));
+    const pages = [...byPage].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const start = Math.floor((this.options.random ?? Math.random)() * pages.length);
+    const walk = [...pages.slice(start), ...pages.slice(0, start)];
+    // One walker per CLAIM_PAGES_PER_WALKER pages, each walking its own stretch of the order, so a batch spanning
+    // many seconds (a backlog) still claims within its time.
+    const walkers = Math.min(this.s.concurrency, Math.ceil(walk.length / CLAIM_PAGES_PER_WALKER));
+    const stretch = Math.ceil(walk.length / Math.max(1, walkers));
+    await Promise.all(
+      Array.from({ length: walkers }, async (_, w) => {
+        for (const [page, groups] of walk.slice(w * stretch, (w + 1) * stretch)) await this.claimPage(page, groups);
+      }),
+    );
     if (this.journalVoid) await this.abandonOwnJournal();
   }
 

@@ -3,8 +3,11 @@
 // Units are stored as their excess over the requests (`units − requests`, per outcome), so an item counted before
 // events carried units reads as 1 unit per request, exactly, and one written by both versions on the day of the
 // upgrade reads right too.
-// Since issue 23 a day item also holds its routes' counters, as flat attributes `r:<route>:<field>` beside the day's
+// Since issue 23 a day item also holds its routes' counters, as flat attributes `<code>:<field>` beside the day's
 // own (ADD needs no map to exist first), so one conditional UpdateItem counts a client-day and one GetItem reads it.
+// `<code>` is the route's short code from the route contract; a route without one (and every route counted before
+// the codes) is named by its key, `r:<route>:<field>`. Readers sum both forms.
+import { COUNTER_CODE_OF_ROUTE, ROUTE_OF_COUNTER_CODE } from '../../contracts/routes/counter-codes';
 import type { UsageEvent } from '../../contracts/usage-event';
 import { unitsOfEvent } from '../../contracts/usage-event-id';
 
@@ -37,8 +40,13 @@ export const COUNTER_ATTRIBUTES = {
   serverErrorUnitsBeyond: 'serverErrorUnitsBeyond',
 } as const;
 
-/** A day item's attributes of one route's counters: `r:<route>:<field>` (short fields keep the item small). */
+/**
+ * A day item's attributes of one route's counters: `<code>:<field>` for a route with a counter code, else
+ * `r:<route>:<field>` (short codes and fields keep the item small: it is billed per KB on every write).
+ */
 export const ROUTE_ATTRIBUTE_PREFIX = 'r:';
+/** `<code>:<field>`: a code as the route contract allows (`counter-codes.ts`), then a field code. */
+const CODED_ROUTE_ATTRIBUTE = /^([A-Z][A-Z0-9]?):([a-z]{1,2}\d?)$/;
 const ROUTE_FIELDS = {
   requests: 'n',
   clientErrors: 'c',
@@ -63,16 +71,19 @@ const FIELD_OF_ROUTE_CODE = new Map<string, string>([
 
 /**
  * The attributes (name, amount to ADD) that hold counter values: the day's own names, or with `route` that route's
- * `r:<route>:<field>` names on the day item. Zeros are left out (an absent attribute reads as zero), except requests.
+ * `<code>:<field>` (or `r:<route>:<field>`) names on the day item. Zeros are left out (an absent attribute reads as
+ * zero), except requests.
  */
 export function counterAttributeAmounts(values: CounterValues, route?: string): [name: string, amount: number][] {
+  const routeCode = route === undefined ? undefined : COUNTER_CODE_OF_ROUTE.get(route);
   const name = (attribute: keyof typeof ROUTE_FIELDS, i = 0): string => {
     if (route === undefined) {
       const a = COUNTER_ATTRIBUTES[attribute];
       return typeof a === 'function' ? a(i) : a;
     }
-    const code = ROUTE_FIELDS[attribute];
-    return `${ROUTE_ATTRIBUTE_PREFIX}${route}:${typeof code === 'function' ? code(i) : code}`;
+    const field = ROUTE_FIELDS[attribute];
+    const fieldCode = typeof field === 'function' ? field(i) : field;
+    return routeCode === undefined ? `${ROUTE_ATTRIBUTE_PREFIX}${route}:${fieldCode}` : `${routeCode}:${fieldCode}`;
   };
   const beyond = unitsBeyond(values);
   const all: [string, number][] = [
@@ -88,18 +99,32 @@ export function counterAttributeAmounts(values: CounterValues, route?: string): 
   return all.filter(([, amount], i) => i === 0 || amount !== 0);
 }
 
-/** The route counters a day item holds (`r:<route>:<field>` attributes), by route; empty on an item without any. */
+/**
+ * The route counters a day item holds (`<code>:<field>` and `r:<route>:<field>` attributes, summed when a day has
+ * both forms of one route), by route key; empty on an item without any. A code this build does not know (written by
+ * a newer one) is reported under the code itself, so the day's total still adds up.
+ */
 export function routeCountersFromItem(item: Record<string, unknown> | undefined): Map<string, CounterValues> {
-  const byRoute = new Map<string, Record<string, unknown>>();
+  const byRoute = new Map<string, Record<string, number>>();
   for (const [name, value] of Object.entries(item ?? {})) {
-    if (!name.startsWith(ROUTE_ATTRIBUTE_PREFIX)) continue;
-    const cut = name.lastIndexOf(':');
-    const field = FIELD_OF_ROUTE_CODE.get(name.slice(cut + 1));
-    if (cut <= ROUTE_ATTRIBUTE_PREFIX.length || field === undefined) continue;
-    const route = name.slice(ROUTE_ATTRIBUTE_PREFIX.length, cut);
+    if (typeof value !== 'number') continue;
+    let route: string;
+    let field: string | undefined;
+    const coded = CODED_ROUTE_ATTRIBUTE.exec(name);
+    if (coded) {
+      route = ROUTE_OF_COUNTER_CODE.get(coded[1]) ?? coded[1];
+      field = FIELD_OF_ROUTE_CODE.get(coded[2]);
+    } else {
+      if (!name.startsWith(ROUTE_ATTRIBUTE_PREFIX)) continue;
+      const cut = name.lastIndexOf(':');
+      if (cut <= ROUTE_ATTRIBUTE_PREFIX.length) continue;
+      route = name.slice(ROUTE_ATTRIBUTE_PREFIX.length, cut);
+      field = FIELD_OF_ROUTE_CODE.get(name.slice(cut + 1));
+    }
+    if (field === undefined) continue;
     let fields = byRoute.get(route);
     if (!fields) byRoute.set(route, (fields = {}));
-    fields[field] = value;
+    fields[field] = (fields[field] ?? 0) + value;
   }
   return new Map([...byRoute].map(([route, fields]) => [route, countersFromItem(fields)]));
 }

@@ -8,6 +8,7 @@ export const MAX_DAYS = 90;
 
 export const helloEndpoint = {
   id: 'hello',
+  counterCode: 'H',
   method: 'GET',
   path: '/v1/hello',
   routeClass: 'default',
@@ -17,6 +18,7 @@ export const helloEndpoint = {
 
 export const quotesEndpoint = {
   id: 'quotes',
+  counterCode: 'Q',
   method: 'POST',
   path: '/v1/quotes',
   routeClass: 'strict',
@@ -28,6 +30,7 @@ export const quotesEndpoint = {
 
 export const usageSummaryEndpoint = {
   id: 'usage-summary',
+  counterCode: 'U',
   method: 'GET',
   path: '/v1/usage',
   routeClass: 'default',
@@ -40,6 +43,7 @@ export const usageSummaryEndpoint = {
 
 export const usageDailyEndpoint = {
   id: 'usage-daily',
+  counterCode: 'D',
   method: 'GET',
   path: '/v1/usage/daily',
   routeClass: 'default',
@@ -56,4 +60,4 @@ export const ENDPOINTS = [
   quotesEndpoint,
   usageSummaryEndpoint,
   usageDailyEndpoint,
-] as const satisfies readonly RouteEndpoint[];
+] as const satisfies readonly (RouteEndpoint & { readonly counterCode: string })[];

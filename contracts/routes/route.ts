@@ -33,6 +33,12 @@ export interface RouteEndpoint {
   readonly units?: RouteUnits;
   /** Whether the handler reads usage counters (grants read access to the table). */
   readonly readsUsage?: boolean;
+  /**
+   * The route's short name in counter attributes (`<code>:<field>` on a client-day item; `counter-codes.ts`): a
+   * capital and at most one more capital or digit, unique, never given to another route once counted. Every route of
+   * the contract has one; a route without one is counted under its key (`r:<route>:<field>`).
+   */
+  readonly counterCode?: string;
 }
 
 export interface RouteDefinition extends RouteEndpoint {

@@ -34,6 +34,8 @@ export interface WorkloadOptions {
   readonly startMs?: number;
   readonly ratePerSecond?: number;
   readonly zipfS?: number;
+  /** Route keys to draw from (`GET /v1/hello`), most requested first; default `routes` made-up ones (`GET /v1/resource-<i>`). */
+  readonly routeKeys?: readonly string[];
 }
 
 /** The last UTC midnight: events near it fall on two days, and stay young enough to be counted (claim retention). */
@@ -45,7 +47,7 @@ export function lastMidnight(): number {
 export function generateEvents(options: WorkloadOptions): UsageEvent[] {
   const rng = mulberry32(options.seed ?? 1);
   const clients = zipfSampler(options.clients ?? 1_000, options.zipfS ?? 1, rng);
-  const routes = zipfSampler(options.routes ?? 10, options.zipfS ?? 1, rng);
+  const routes = zipfSampler(options.routeKeys?.length ?? options.routes ?? 10, options.zipfS ?? 1, rng);
   const start = options.startMs ?? lastMidnight() - 60_000;
   const rate = options.ratePerSecond ?? 1_000;
   const hex = () =>
@@ -58,7 +60,8 @@ export function generateEvents(options: WorkloadOptions): UsageEvent[] {
     const r = rng();
     const status = r < 0.9 ? 200 : r < 0.97 ? 400 + Math.floor(rng() * 30) : 500 + Math.floor(rng() * 4);
     const routeIndex = routes();
-    const method = routeIndex % 3 === 0 ? 'POST' : 'GET';
+    const named = options.routeKeys?.[routeIndex];
+    const method = named?.split(' ')[0] ?? (routeIndex % 3 === 0 ? 'POST' : 'GET');
     events.push({
       v: 1,
       // As the publisher builds it: the request second, then a stand-in for API Gateway's extended request id (the same
@@ -66,7 +69,7 @@ export function generateEvents(options: WorkloadOptions): UsageEvent[] {
       eventId: usageEventId(at, `${hex()}-${hex().slice(0, 4)}-${hex().slice(0, 4)}-${hex()}${hex().slice(0, 4)}`),
       clientId: `client-${String(clients()).padStart(4, '0')}`,
       plan: 'standard',
-      route: `${method} /v1/resource-${routeIndex}`,
+      route: named ?? `${method} /v1/resource-${routeIndex}`,
       method,
       status,
       latencyMs: Math.round(Math.exp(rng() * 7) * 10) / 10,

@@ -59,6 +59,7 @@ const NO_STATS: RunStats = {
   alertRedeliveries: 0,
   dailyJobs: 0,
   archivedRows: 0,
+  corrections: 0,
 };
 
 /** Each run statistic of a and b added up. */
@@ -125,7 +126,7 @@ async function main(): Promise<void> {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const total: Summary = parts.reduce((a, p) => ({ seeds: a.seeds + p.seeds, failed: [...a.failed, ...p.failed], ...addStats(a, p) }));
   const rate = total.seeds / seconds;
-  const line = `${total.seeds} seeds (${args.from}..${args.from + args.seeds - 1}) in ${seconds.toFixed(1)} s: ${rate.toFixed(0)} schedules/s, ${workers} workers; ${total.events} events, ${total.invocations} batches, ${total.crashes} crashes, ${total.timeouts} timeouts, ${total.redrives} DLQ redrives, ${total.alerts} quota alerts (${total.alertRedeliveries} redelivered with the same eventId), ${total.dailyJobs} daily jobs (${total.archivedRows} archive rows), ${total.steps} scheduler steps; ${total.failed.length} failing seed(s)`;
+  const line = `${total.seeds} seeds (${args.from}..${args.from + args.seeds - 1}) in ${seconds.toFixed(1)} s: ${rate.toFixed(0)} schedules/s, ${workers} workers; ${total.events} events, ${total.invocations} batches, ${total.crashes} crashes, ${total.timeouts} timeouts, ${total.redrives} DLQ redrives, ${total.alerts} quota alerts (${total.alertRedeliveries} redelivered with the same eventId), ${total.dailyJobs} daily jobs (${total.archivedRows} archive rows, ${total.corrections} statement corrections), ${total.steps} scheduler steps; ${total.failed.length} failing seed(s)`;
   if (args.json) console.log(JSON.stringify({ ...total, seconds, schedulesPerSecond: rate, workers, from: args.from }));
   else console.log(line);
   for (const f of total.failed.slice(0, 10)) {

@@ -38,6 +38,8 @@ export interface RunOptions {
   readonly store: () => SimStore;
   /** Re-introduces one named historical bug into the aggregator under test (capabilities/counting/historical-mutants.ts). */
   readonly mutant?: HistoricalMutant;
+  /** Builds the S3 model the daily job writes the archive and statements to. @default a faithful one */
+  readonly s3?: () => S3Model;
 }
 
 export interface RunResult {
@@ -59,6 +61,8 @@ export interface RunResult {
     /** Daily job runs of the whole-pipeline phase (faulty and calm), and the archive rows the checker read. */
     dailyJobs: number;
     archivedRows: number;
+    /** Correction revisions of the run's month statement (usage counted after it was first written). */
+    corrections: number;
   };
 }
 
@@ -205,10 +209,13 @@ class SeedRun {
   private readonly knobs: Knobs;
   private readonly leases: LeaseMonitor;
   /** The counter archive and statements the daily job writes (the whole-pipeline phase). */
-  private readonly s3 = new S3Model();
+  private readonly s3: S3Model;
   /** What the whole-pipeline phase left for the checker (undefined when the run skipped it). */
   private afterJobs: PipelineState | undefined;
   private readonly pipelineFailures: string[] = [];
+  /** The whole-pipeline phase's own draws (whether a run has it, when its early statement runs). */
+  private readonly pipelineRandom: () => number;
+  private readonly pipeline: boolean;
   private readonly queue: SqsModel;
   private readonly claimRetentionSeconds = (4 + 14 + 4 + 1) * 24 * 3600;
   private readonly stats: RunResult['stats'];
@@ -236,6 +243,9 @@ class SeedRun {
     this.store = options.store();
     this.workload = generateWorkload(this.random, this.start);
     this.knobs = drawKnobs(this.random);
+    this.s3 = options.s3?.() ?? new S3Model();
+    this.pipelineRandom = seededRandom((options.seed * 7919 + 17) >>> 0);
+    this.pipeline = chance(this.pipelineRandom, 0.25);
     this.leases = new LeaseMonitor(this.store, TABLE, () => this.scheduler.now, this.knobs.skewMs);
     // Production retentions; visibility = 6 × the function timeout.
     this.queue = new SqsModel(
@@ -258,6 +268,7 @@ class SeedRun {
       alertRedeliveries: 0,
       dailyJobs: 0,
       archivedRows: 0,
+      corrections: 0,
     };
     seedClients(this.store, TABLE, ['client-1', 'client-2', 'client-3']);
     this.trace.log(`knobs ${describeKnobs(this.knobs)}`);
@@ -280,6 +291,7 @@ class SeedRun {
     this.wake(0);
     this.scheduleSweeps();
     this.scheduleCalm();
+    this.scheduleEarlyStatement();
     await this.scheduler.run();
     this.calm = true;
     await this.finalSweep();
@@ -572,36 +584,62 @@ class SeedRun {
   }
 
   /**
-   * The whole pipeline, in a quarter of the runs (drawn after everything else, so the runs before are unchanged):
-   * the real daily job on the day the run's month settles (its statement) and on the first day its counters leave
-   * the retention window (archive, verified, then conditional deletes), each first tried in containers under the
-   * run's DynamoDB faults (a crash anywhere stops one), then once more without faults, which must succeed. The
-   * checker then demands archive + live counters = truth, and the statement = truth.
+   * The whole pipeline, in a quarter of the runs (chosen by a generator of its own, so the other runs are
+   * unchanged): the real daily job for the day the run's month settles (its statement) runs once early, while
+   * the chaos still rages and events are still in flight (the job reads no clock, so this is a month closing with
+   * usage still in the queue or the DLQ); then, after the run, for that day and for the first day the run's
+   * counters leave the retention window (archive, read back and verified, then conditional deletes), each tried
+   * 0–3 times in containers under the run's DynamoDB faults, where a crash at any call stops it, then once
+   * without faults, which must end. Usage counted after the early statement makes a correction revision. The
+   * checker then demands archive + live counters = truth, and the statement's last revision = truth.
    */
-  private async dailyJobs(): Promise<void> {
-    const { random, scheduler, trace } = this;
+  private pipelineDays(): { month: string; settleDay: string; archiveDay: string } | undefined {
     const days = [...this.workload.events.values()].map((e) => e.day).sort();
-    if (days.length === 0 || !chance(random, 0.25)) return;
+    if (days.length === 0 || !this.pipeline) return undefined;
     const lastDay = days[days.length - 1];
     const month = lastDay.slice(0, 7);
     const nextMonth = addDays(`${month}-28`, 4).slice(0, 7);
-    const settleDay = addDays(`${nextMonth}-01`, BILLING.settleDays - 1); // the month's last day + settleDays
-    for (const day of [settleDay, addDays(lastDay, MIN_RETENTION_DAYS)]) {
+    // The month's last day + settleDays.
+    return { month, settleDay: addDays(`${nextMonth}-01`, BILLING.settleDays - 1), archiveDay: addDays(lastDay, MIN_RETENTION_DAYS) };
+  }
+
+  /** One run of the real daily job in a container of its own, under the faults in force; its outcome when it ends. */
+  private dailyJob(day: string): { container: Container; outcome: Promise<string> } {
+    const container = this.container(`job${++this.stats.dailyJobs}`);
+    const outcome = runDailyJob(
+      { day, retentionDays: MIN_RETENTION_DAYS },
+      {
+        table: { db: this.faultyDynamo(container, 2_000) as never, tableName: TABLE },
+        archive: { s3: this.s3.clientFor(container, this.scheduler, this.random) as never, bucket: 'sim-archive' },
+      },
+    ).then(
+      () => 'done',
+      (error: Error) => `failed: ${error.name}: ${error.message}`,
+    );
+    return { container, outcome };
+  }
+
+  /** The early statement: the settling day's job, at a time drawn within the chaos. */
+  private scheduleEarlyStatement(): void {
+    const days = this.pipelineDays();
+    if (!days) return;
+    this.scheduler.at(between(this.pipelineRandom, 0, 20_000), () => {
+      const { container, outcome } = this.dailyJob(days.settleDay);
+      void outcome.then((o) => this.trace.log(`${container.id} early daily job for ${days.settleDay}: ${o}`));
+    });
+  }
+
+  private async dailyJobs(): Promise<void> {
+    const { random, scheduler, trace } = this;
+    const days = this.pipelineDays();
+    if (!days) return;
+    const { month } = days;
+    for (const day of [days.settleDay, days.archiveDay]) {
       scheduler.now = Math.max(scheduler.now, dayStartMs(addDays(day, 1)) + 3_600_000);
       this.expire();
       for (let attempt = between(random, 0, 3); attempt >= 0; attempt--) {
         this.calm = attempt === 0;
-        const container = this.container(`job${++this.stats.dailyJobs}`);
-        const job = runDailyJob(
-          { day, retentionDays: MIN_RETENTION_DAYS },
-          {
-            table: { db: this.faultyDynamo(container, 2_000) as never, tableName: TABLE },
-            archive: { s3: this.s3.clientFor(container, scheduler, random) as never, bucket: 'sim-archive' },
-          },
-        ).then(
-          () => 'done',
-          (error: Error) => `failed: ${error.name}: ${error.message}`,
-        );
+        const { container, outcome: job } = this.dailyJob(day);
         await scheduler.run();
         const outcome = container.alive ? await job : 'died';
         trace.log(`${container.id} daily job for ${day}${this.calm ? ' (calm)' : ''}: ${outcome}`);
@@ -616,6 +654,7 @@ class SeedRun {
     for (const dt of archivedDays) rows.push(...((await readArchive(archive, dt))?.items ?? []));
     this.stats.archivedRows = rows.length;
     const manifest = this.s3.objects.get(statementKeys(month).manifest);
+    this.stats.corrections = manifest ? (JSON.parse(manifest.toString('utf8')).corrections?.length ?? 0) : 0;
     this.afterJobs = {
       archivedRows: rows,
       statement: manifest && JSON.parse(manifest.toString('utf8')),

@@ -3,8 +3,10 @@
 // retries, poison, DLQ redrives and TTL expiry must leave counters equal to the truth. And the checker
 // must see a wrong count when one is planted, or this test could not fail.
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { runSeed } from '../../sim/simulation';
 import { TableModel } from '../../sim/table-model';
+import { S3Model } from '../../sim/s3-model';
 
 const SEEDS = Number(process.env.SIM_TEST_SEEDS ?? 600);
 
@@ -86,6 +88,32 @@ test("the whole pipeline: the daily job archives and deletes the run's days, and
   }
   expect(ran.length).toBeGreaterThanOrEqual(5);
   expect(caught).toEqual(ran);
+});
+
+test("statements: usage counted after the month's early statement makes corrections, and the checker catches a statement that missed them", async () => {
+  // An S3 that keeps the first statement manifest of a month and drops every later one (says it wrote them):
+  // the job's read-back check fails the calm run, or the stated total is the early one; either is a violation.
+  class FirstManifestOnly extends S3Model {
+    override execute(command: object): unknown {
+      if (command instanceof PutObjectCommand && String(command.input.Key).endsWith('/manifest.json')) {
+        if (String(command.input.Key).startsWith('statements/') && this.objects.has(String(command.input.Key)))
+          return { ETag: '"dropped"' };
+      }
+      return super.execute(command);
+    }
+  }
+  const corrected: number[] = [];
+  const caught: number[] = [];
+  for (let seed = 1; seed <= 200 && corrected.length < 6; seed++) {
+    const real = await runSeed({ seed, store: () => new TableModel() });
+    if (real.stats.corrections === 0) continue;
+    corrected.push(seed);
+    expect(real.violations).toEqual([]);
+    const stale = await runSeed({ seed, store: () => new TableModel(), s3: () => new FirstManifestOnly() });
+    if (stale.violations.some((v) => v.kind === 'pipeline' || v.kind === 'count')) caught.push(seed);
+  }
+  expect(corrected.length).toBe(6);
+  expect(caught).toEqual(corrected);
 });
 
 test('the checker catches an outbox claim that is not exclusive (two events for one threshold)', async () => {

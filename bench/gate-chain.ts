@@ -1,10 +1,8 @@
 // What the gate adds to a route function's chain: GET /v1/hello through the real handler factory, a gateway-plan
 // caller (the gate passes untouched) and a gate-plan caller (one conditional write on DynamoDB Local) interleaved one
 // call at a time, usage events answered in-process. Used by `npm run bench -- gate`.
-import { createHash, randomUUID } from 'node:crypto';
-import { Readable } from 'node:stream';
+import { inProcessSqs } from './in-process-sqs';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { hello } from '../capabilities/examples/hello';
@@ -18,30 +16,7 @@ import { seededRandom } from '../sim/random';
 import { apiEvent } from '../test/support/api-event';
 import { zipfSampler } from '../test/capabilities/counting/support/workload';
 
-/** Answers SendMessage in-process with a correct MD5, so the usage send costs the same on both sides. */
-const inProcessSqs = new SQSClient({
-  region: LOCAL_REGION,
-  credentials: LOCAL_CREDENTIALS,
-  requestHandler: {
-    handle: async (request: { body?: unknown }) => {
-      const text = typeof request.body === 'string' ? request.body : Buffer.from(request.body as Uint8Array).toString('utf8');
-      const md5 = createHash('md5')
-        .update((JSON.parse(text) as { MessageBody?: string }).MessageBody ?? '')
-        .digest('hex');
-      const payload = JSON.stringify({ MessageId: randomUUID(), MD5OfMessageBody: md5 });
-      return {
-        response: {
-          statusCode: 200,
-          reason: 'OK',
-          headers: { 'content-type': 'application/x-amz-json-1.0' },
-          body: Readable.from([Buffer.from(payload)]),
-        },
-      };
-    },
-    updateHttpClientConfig: () => undefined,
-    httpHandlerConfigs: () => ({}),
-  } as never,
-});
+const sqsInProcess = inProcessSqs();
 
 export interface ChainSide {
   readonly latenciesMs: number[];
@@ -71,7 +46,7 @@ export async function measureGateInChain(options: {
       // Request lines off on both sides alike (a refusal is logged as a warning; a line costs the same on either side).
       telemetry: {
         logger: new Logger({ logLevel: 'SILENT' }),
-        sqs: () => inProcessSqs,
+        sqs: () => sqsInProcess,
         queueUrl: () => 'https://sqs.us-east-1.amazonaws.com/000000000000/usage',
       },
       gate: { store: () => ({ db, tableName: options.tableName }) },

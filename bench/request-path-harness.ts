@@ -1,8 +1,8 @@
 // Runs inside the benchmark's child process, bundled by esbuild exactly like a Lambda (one CJS file,
 // AWS SDK external): the full handler chain against a bare handler doing the same work, interleaved.
-import { createHash, randomUUID } from 'node:crypto';
-import { Readable } from 'node:stream';
-import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { inProcessSqs } from './in-process-sqs';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { helloRoute } from '../contracts/routes/hello';
 import middy from '@middy/core';
@@ -20,30 +20,7 @@ import { hello } from '../capabilities/examples/hello';
 
 const QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/usage';
 
-/** Answers SendMessage in-process, with a correct MD5 so the SDK's checksum validation runs as in AWS. */
-const localSqs = new SQSClient({
-  region: 'us-east-1',
-  credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
-  requestHandler: {
-    handle: async (request: { body?: unknown }) => {
-      const text = typeof request.body === 'string' ? request.body : Buffer.from(request.body as Uint8Array).toString('utf8');
-      const md5 = createHash('md5')
-        .update((JSON.parse(text) as { MessageBody?: string }).MessageBody ?? '')
-        .digest('hex');
-      const payload = JSON.stringify({ MessageId: randomUUID(), MD5OfMessageBody: md5 });
-      return {
-        response: {
-          statusCode: 200,
-          reason: 'OK',
-          headers: { 'content-type': 'application/x-amz-json-1.0' },
-          body: Readable.from([Buffer.from(payload)]),
-        },
-      };
-    },
-    updateHttpClientConfig: () => undefined,
-    httpHandlerConfigs: () => ({}),
-  } as never,
-});
+const localSqs = inProcessSqs();
 
 function helloEvent(i: number): APIGatewayProxyEvent {
   return {

@@ -30,6 +30,8 @@ export interface OperatorPolicyProps {
   readonly routeLogGroups: readonly logs.ILogGroup[];
   /** `job:daily --stage` invokes it. */
   readonly dailyJob: lambda.IFunction;
+  /** The admin API's audit log group: `npm run keys` records its changes there too. */
+  readonly adminAuditLogs: logs.ILogGroup;
 }
 
 /**
@@ -124,6 +126,13 @@ export class OperatorPolicy extends Construct {
           resources: ARCHIVE_WRITE_PREFIXES.map((prefix) => props.archiveBucket.arnForObjects(`${prefix}*`)),
         }),
         new iam.PolicyStatement({ sid: 'ListArchive', actions: ['s3:ListBucket'], resources: [props.archiveBucket.bucketArn] }),
+        // keys (create, rotate, revoke, set-plan, override, set-customer, top-up): one audit record per change, in
+        // the admin API's audit log group (capabilities/admin/audit-log.ts: a stream per run, then its records).
+        new iam.PolicyStatement({
+          sid: 'WriteAuditRecords',
+          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          resources: [props.adminAuditLogs.logGroupArn],
+        }),
         // The admin API (/admin/v1/…, IAM-authorized) of this stage.
         new iam.PolicyStatement({
           sid: 'CallAdminApi',

@@ -165,7 +165,13 @@ test('every change leaves exactly one audit record: operator, action, client, be
   const { apiKey, clientId } = JSON.parse(create.run.stdout);
   expect(create.record).toMatchObject({ v: 1, who: operator, action: 'keys create', outcome: 'accepted', status: 0, clientId });
   expect(create.record.before).toBeUndefined();
-  expect(create.record.after).toMatchObject({ clientId, name: 'audited', plan: 'free', status: 'active', keyExpiresAt: expect.any(String) });
+  expect(create.record.after).toMatchObject({
+    clientId,
+    name: 'audited',
+    plan: 'free',
+    status: 'active',
+    keyExpiresAt: expect.any(String),
+  });
 
   const topUp = await audited(['top-up', clientId, '--units', '5', '--json']);
   expect(topUp.record).toMatchObject({ who: operator, action: 'keys top-up', outcome: 'accepted', clientId });
@@ -199,8 +205,16 @@ test('every change leaves exactly one audit record: operator, action, client, be
 
   // No key value, key hash or usage identifier anywhere in the log; nor the refused input.
   const log = fs.readFileSync(auditFile, 'utf8');
-  const clientItem = await raw.send(new GetItemCommand({ TableName: TABLE, Key: { pk: { S: 'CLIENTS' }, sk: { S: `CLIENT#${clientId}` } } }));
-  for (const secret of [apiKey, hashApiKey(apiKey), rotatedKey, hashApiKey(rotatedKey), clientItem.Item?.usageKey?.S ?? 'usage-key-missing'])
+  const clientItem = await raw.send(
+    new GetItemCommand({ TableName: TABLE, Key: { pk: { S: 'CLIENTS' }, sk: { S: `CLIENT#${clientId}` } } }),
+  );
+  for (const secret of [
+    apiKey,
+    hashApiKey(apiKey),
+    rotatedKey,
+    hashApiKey(rotatedKey),
+    clientItem.Item?.usageKey?.S ?? 'usage-key-missing',
+  ])
     expect(log).not.toContain(secret);
   expect(log).not.toContain('cus_<x>');
   expect(log).not.toMatch(/usageKey|keyHash|apiGatewayKeyId|usagePlanId/);

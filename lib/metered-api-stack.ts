@@ -138,6 +138,7 @@ export class MeteredApiStack extends Stack {
       usagePlans: this.api.usagePlans,
       routeLogGroups: [...this.routeFunctions.handlers.values()].map((fn) => fn.logGroup),
       dailyJob: this.dailyJob.job.function,
+      adminAuditLogs: this.admin.auditLogs,
     });
 
     // Only the route functions may put usage events on the queue: no other principal of the account

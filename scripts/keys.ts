@@ -6,7 +6,8 @@ import { listClientKeys, parseDuration } from '../capabilities/customers/key-rot
 import { setBillingCustomer } from '../capabilities/customers/billing-customer';
 import { setClientPlan } from '../capabilities/customers/client-plan';
 import { topUpClientCredits } from '../capabilities/customers/client-credits';
-import { userInfo } from 'node:os';
+import { auditedChange, type ChangeAudit } from '../capabilities/admin/audited-change';
+import { ACTOR_FLAG, ACTOR_USAGE, auditLogOf, operatorIdentity } from './support/operator-audit';
 import { overrideColumn, overrideCommand, OVERRIDE_OPTIONS, OVERRIDE_USAGE, shownClient } from './support/keys-override';
 import { createKey, enforcePlanChange, keyGatewayOf, type KeyTarget, revokeKey, rotateKey } from './support/key-admin';
 import { apiGatewayClientUsagePlans } from '../capabilities/api-gateway/client-usage-plans';
@@ -22,17 +23,27 @@ const USAGE = `usage:
   npm run keys -- set-customer <clientId> <cus_…> ${TARGET_USAGE}
   npm run keys -- top-up <clientId> --units <n> [--json] ${TARGET_USAGE}   (gate plans: prepaid credits, kept in a ledger)
 ${OVERRIDE_USAGE}
+Every change (create, revoke, rotate, set-plan, set-customer, top-up, override) writes one record to the admin audit log.
+${ACTOR_USAGE}
 Durations: 30s, 15m, 24h, 7d, or 0 (--grace 0: the old key is refused at once).
 --local uses the twin started with the same PORT (default 3000); --stage uses the deployed stack MeteredApi-<stage>.`;
 
-/** The key use cases' target: the twin's table and gateway, or a stage's table and API Gateway. */
-async function targetFrom(values: { local?: boolean; stage?: string }): Promise<KeyTarget> {
+/** The key use cases' target (the twin's table and gateway, or a stage's table and API Gateway) and its audit log. */
+async function targetFrom(values: { local?: boolean; stage?: string; actor?: string }): Promise<KeyTarget & { changes: ChangeAudit }> {
   const target = await resolveTarget(chooseTarget(values));
-  if (target.kind === 'local') return { store: tableOf(target), twin: target.twin };
+  const store = tableOf(target);
+  const changes: ChangeAudit = {
+    audit: auditLogOf(target),
+    who: operatorIdentity(target, values.actor),
+    store,
+    onUnstored: (record, error) => console.error(`keys: warning: audit record not stored (${error.message}): ${JSON.stringify(record)}`),
+  };
+  if (target.kind === 'local') return { store, twin: target.twin, changes };
   const stage = stageTargetFromOutputs(target.outputs);
   return {
-    store: { ...tableOf(target), tableName: stage.tableName },
+    store,
     gateway: { client: new APIGatewayClient({}), usagePlanIds: stage.usagePlanIds, restApiId: stage.restApiId, stageName: stage.stageName },
+    changes,
   };
 }
 
@@ -63,6 +74,7 @@ async function main(argv: string[]): Promise<undefined> {
       json: { type: 'boolean' },
       units: { type: 'string' },
       ...TARGET_FLAGS,
+      ...ACTOR_FLAG,
       ...OVERRIDE_OPTIONS,
     },
     true,
@@ -78,7 +90,14 @@ async function main(argv: string[]): Promise<undefined> {
       if (!name || name.length > 64) throw new UsageError('--name is required (1–64 characters)');
       const keyExpiresAt = expiryFrom(values.expires);
       const target = await targetFrom(values);
-      const created = await createKey(target, values.plan, name, { keyExpiresAt });
+      const plan = values.plan;
+      const created = await auditedChange(
+        target.changes,
+        'keys create',
+        undefined,
+        () => createKey(target, plan, name, { keyExpiresAt }),
+        (c) => c.clientId,
+      );
       if (values.json) console.log(JSON.stringify({ apiKey: created.apiKey, clientId: created.clientId, plan: created.plan }));
       else console.log(`created client ${created.clientId} on plan ${created.plan}\napi key (shown once, store it now): ${created.apiKey}`);
       if (!values.json && keyExpiresAt) console.log(`the key expires at ${keyExpiresAt.toISOString()}`);
@@ -89,7 +108,10 @@ async function main(argv: string[]): Promise<undefined> {
       if (!clientId) throw new UsageError('rotate needs a clientId: npm run keys -- rotate <clientId> [--grace 24h] --local');
       const graceMs = durationFrom(values.grace ?? '24h', '--grace');
       const keyExpiresAt = expiryFrom(values.expires);
-      const rotated = await rotateKey(await targetFrom(values), clientId, { graceMs, keyExpiresAt });
+      const target = await targetFrom(values);
+      const rotated = await auditedChange(target.changes, 'keys rotate', clientId, () =>
+        rotateKey(target, clientId, { graceMs, keyExpiresAt }),
+      );
       if (values.json) console.log(JSON.stringify(rotated));
       else
         console.log(
@@ -126,7 +148,7 @@ async function main(argv: string[]): Promise<undefined> {
       const clientId = rest[0];
       if (!clientId) throw new UsageError('revoke needs a clientId: npm run keys -- revoke <clientId> --local');
       const target = await targetFrom(values);
-      const revoked = await revokeKey(target, clientId);
+      const revoked = await auditedChange(target.changes, 'keys revoke', clientId, () => revokeKey(target, clientId));
       console.log(
         `revoked ${clientId}: its ${revoked.keysRevoked === 1 ? 'key is' : `${revoked.keysRevoked} keys are`} refused from now on (${revoked.usageKey || revoked.apiGatewayKeyId ? 'usage key disabled, ' : ''}authorizer cache flushed)`,
       );
@@ -144,7 +166,9 @@ async function main(argv: string[]): Promise<undefined> {
         );
       const target = await targetFrom(values);
       const gateway = target.gateway && apiGatewayClientUsagePlans(target.gateway.client, target.gateway);
-      const change = await setClientPlan(target.store, clientId, plan, { gateway, keys: keyGatewayOf(target) });
+      const change = await auditedChange(target.changes, 'keys set-plan', clientId, () =>
+        setClientPlan(target.store, clientId, plan, { gateway, keys: keyGatewayOf(target) }),
+      );
       let flushed = change.before === change.after && !change.removedOverride;
       // The change is stored either way; a failed flush only delays it to the end of the authorizer cache TTL.
       if (!flushed)
@@ -172,7 +196,8 @@ async function main(argv: string[]): Promise<undefined> {
         throw new UsageError(
           'set-customer needs a clientId and a Stripe customer id: npm run keys -- set-customer <clientId> <cus_…> --local',
         );
-      await setBillingCustomer((await targetFrom(values)).store, clientId, customerId);
+      const target = await targetFrom(values);
+      await auditedChange(target.changes, 'keys set-customer', clientId, () => setBillingCustomer(target.store, clientId, customerId));
       console.log(`client ${clientId}: billed to its Stripe customer in \`usage:export --format stripe\``);
       return;
     }
@@ -183,8 +208,10 @@ async function main(argv: string[]): Promise<undefined> {
         throw new UsageError(
           'top-up needs a clientId and --units, a whole number of at least 1: npm run keys -- top-up <clientId> --units 1000 --local',
         );
-      const { store } = await targetFrom(values);
-      const { entry, balance } = await topUpClientCredits(store, { clientId, units, by: `cli:${userInfo().username}`, now: new Date() });
+      const { store, changes } = await targetFrom(values);
+      const { entry, balance } = await auditedChange(changes, 'keys top-up', clientId, () =>
+        topUpClientCredits(store, { clientId, units, by: changes.who, now: new Date() }),
+      );
       if (values.json) console.log(JSON.stringify({ ...entry, balance }));
       else console.log(`client ${clientId}: +${entry.units} units (top-up ${entry.topUpId}); balance ${balance} units`);
       return;

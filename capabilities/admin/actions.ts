@@ -9,6 +9,7 @@ import type {
   RotateBody,
   OverrideBody,
   TopUpBody,
+  StripeCustomerBody,
 } from '../../contracts/admin/clients';
 import { NotAGatePlanError, topUpClientCredits } from '../customers/client-credits';
 import { overrideCaps } from '../../contracts/overrides';
@@ -19,7 +20,8 @@ import { usageSummary } from '../analytics/usage-summary';
 import { utcDay } from '../usage/calendar-days';
 import { ClientNotActiveError, setClientPlan } from '../customers/client-plan';
 import { InvalidCursorError, listClientPage } from '../customers/client-pages';
-import { type ClientRecord, type ClientStore, getClient, UnknownClientError } from '../customers/client-store';
+import { type ClientOverride, type ClientRecord, type ClientStore, getClient, UnknownClientError } from '../customers/client-store';
+import { BadCustomerIdError, setBillingCustomer } from '../customers/billing-customer';
 import { createKey, revokeKey, rotateKey } from '../customers/key-admin';
 import { InvalidOverrideError, setClientOverride } from '../customers/client-override';
 import { overrideLimitsOf } from '../customers/limits-in-force';
@@ -69,7 +71,15 @@ export function clientViewOf(client: ClientRecord): ClientView {
     status: client.status,
     createdAt: client.createdAt,
     ...(client.revokedAt ? { revokedAt: client.revokedAt } : {}),
+    ...(client.keyExpiresAt ? { keyExpiresAt: client.keyExpiresAt } : {}),
+    ...(client.override ? { override: shownOverride(client.override) } : {}),
+    ...(client.stripeCustomerId ? { stripeCustomerId: client.stripeCustomerId } : {}),
   };
+}
+
+/** An override as operators see it: its limits and when they were set, not its usage plan's id. */
+function shownOverride({ ratePerMinute, burst, dailyQuota, setAt }: ClientOverride): NonNullable<ClientView['override']> {
+  return { ratePerMinute, burst, dailyQuota, setAt };
 }
 
 async function existing(ports: AdminPorts, clientId: string): Promise<ClientRecord> {
@@ -78,21 +88,27 @@ async function existing(ports: AdminPorts, clientId: string): Promise<ClientReco
   return client;
 }
 
+/** A domain error of the shared use cases as the admin API's problem; anything else as it is. */
+export function problemOf(error: unknown): unknown {
+  if (error instanceof UnknownClientError) return adminProblem.clientNotFound();
+  if (error instanceof ClientNotActiveError || error instanceof ClientRevokedError) return adminProblem.clientRevoked();
+  if (error instanceof TooManyKeysInGraceError) return adminProblem.tooManyKeysInGrace();
+  if (error instanceof InvalidOverrideError)
+    return problem.badRequest(
+      error.problems.map((p) => ({ path: p.field === 'override' ? 'body' : `body.${p.field}`, message: p.message })),
+    );
+  if (error instanceof InvalidCursorError) return adminProblem.invalidCursor();
+  if (error instanceof NotAGatePlanError) return adminProblem.notAGatePlan();
+  if (error instanceof BadCustomerIdError) return problem.badRequest([{ path: 'body.customerId', message: error.message }]);
+  return error;
+}
+
 /** Domain errors of the shared use cases as the admin API's problems. */
 async function asProblems<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (error instanceof UnknownClientError) throw adminProblem.clientNotFound();
-    if (error instanceof ClientNotActiveError || error instanceof ClientRevokedError) throw adminProblem.clientRevoked();
-    if (error instanceof TooManyKeysInGraceError) throw adminProblem.tooManyKeysInGrace();
-    if (error instanceof InvalidOverrideError)
-      throw problem.badRequest(
-        error.problems.map((p) => ({ path: p.field === 'override' ? 'body' : `body.${p.field}`, message: p.message })),
-      );
-    if (error instanceof InvalidCursorError) throw adminProblem.invalidCursor();
-    if (error instanceof NotAGatePlanError) throw adminProblem.notAGatePlan();
-    throw error;
+    throw problemOf(error);
   }
 }
 
@@ -133,7 +149,9 @@ export const setPlanAction: AdminAction = async ({ path, body, now }: AdminReque
   // Cached authorizer results carry the old plan: drop them so the new one applies from the next request.
   if (change.before !== change.after || change.removedOverride) await gateway?.flushAuthorizerCache(path.id);
   const { clientId, before: from, after: to, changedAt } = change;
-  return { body: { clientId, before: from, after: to, changedAt }, clientId: path.id, before, after: { ...before, plan: change.after } };
+  // Re-read: a plan change also removes an override.
+  const after = clientViewOf(await existing(ports, path.id));
+  return { body: { clientId, before: from, after: to, changedAt }, clientId: path.id, before, after };
 };
 
 export const setOverrideAction: AdminAction = async ({ path, body, now }: AdminRequest<ClientIdPath, unknown, OverrideBody>, ports) => {
@@ -145,7 +163,8 @@ export const setOverrideAction: AdminAction = async ({ path, body, now }: AdminR
   // Cached authorizer results carry the old limits: drop them so the override applies from the next request.
   await gateway?.flushAuthorizerCache(path.id);
   const { clientId, plan, before: from, after, setAt } = change;
-  return { body: { clientId, plan, ...(from ? { before: from } : {}), after, setAt }, clientId: path.id, before, after: before };
+  const stored = clientViewOf(await existing(ports, path.id));
+  return { body: { clientId, plan, ...(from ? { before: from } : {}), after, setAt }, clientId: path.id, before, after: stored };
 };
 
 export const rotateKeyAction: AdminAction = async ({ path, body, now }: AdminRequest<ClientIdPath, unknown, RotateBody>, ports) => {
@@ -155,7 +174,8 @@ export const rotateKeyAction: AdminAction = async ({ path, body, now }: AdminReq
   const rotated = await asProblems(async () =>
     rotateKey({ store: ports.store, gateway: await ports.gateway() }, path.id, { graceMs, keyExpiresAt, now }),
   );
-  return { body: rotated, clientId: path.id, before, after: before };
+  // Re-read: the new key may carry another expiry.
+  return { body: rotated, clientId: path.id, before, after: clientViewOf(await existing(ports, path.id)) };
 };
 
 export const clientUsageAction: AdminAction = async ({ path, query, now }: AdminRequest<ClientIdPath, UsageSummaryQuery>, ports) => {
@@ -175,4 +195,14 @@ export const topUpCreditsAction: AdminAction = async (
     topUpClientCredits(ports.store, { clientId: path.id, units: body.units, by: caller, now, topUpId: body.topUpId }),
   );
   return { body: { ...entry, balance }, clientId: path.id };
+};
+
+export const setStripeCustomerAction: AdminAction = async (
+  { path, body }: AdminRequest<ClientIdPath, unknown, StripeCustomerBody>,
+  ports,
+) => {
+  const before = clientViewOf(await existing(ports, path.id));
+  await asProblems(() => setBillingCustomer(ports.store, path.id, body.customerId));
+  const after = clientViewOf(await existing(ports, path.id));
+  return { body: after, clientId: path.id, before, after };
 };

@@ -26,6 +26,7 @@ import {
   rotateKeyAction,
   setOverrideAction,
   setPlanAction,
+  setStripeCustomerAction,
   topUpCreditsAction,
 } from './actions';
 import type { AuditLog } from './audit-log';
@@ -40,6 +41,7 @@ export const ACTIONS: Record<AdminRouteId, AdminAction> = {
   'set-override': setOverrideAction,
   'set-plan': setPlanAction,
   'top-up-credits': topUpCreditsAction,
+  'set-stripe-customer': setStripeCustomerAction,
   'client-usage': clientUsageAction,
 };
 

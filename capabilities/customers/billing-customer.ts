@@ -1,11 +1,10 @@
 // Links a client to its Stripe customer (the attribute the `stripe` statement export reads), on the
 // key and client records together.
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { STRIPE_CUSTOMER_ID } from '../../contracts/admin/clients';
 import { BILLING } from '../../contracts/billing';
 import { itemKey } from '../../contracts/table';
 import { clientKeyHashes, getClient, UnknownClientError, type ClientStore } from './client-store';
-
-export const STRIPE_CUSTOMER_ID = /^cus_[A-Za-z0-9]{1,64}$/;
 
 export class BadCustomerIdError extends Error {
   constructor() {

@@ -19,7 +19,10 @@ export interface StatementCorrected {
   readonly requests: number;
   readonly previousRequests: number;
   readonly requestsDelta: number;
-  /** The manifest listing every revision's files. */
+  /** Format 2: billable units of this revision minus those of the one before it, and the client-days they change. */
+  readonly billableUnitsDelta?: number;
+  readonly billableDays?: number;
+  /** The manifest listing every revision's files (and `billableDays`: what the billing push sends for it). */
   readonly manifestKey: string;
 }
 
@@ -40,6 +43,8 @@ export function correctionEvents(manifest: StatementManifest): StatementCorrecte
     requests: c.requests,
     previousRequests: c.requests - c.requestsDelta,
     requestsDelta: c.requestsDelta,
+    ...(c.billableUnitsDelta === undefined ? {} : { billableUnitsDelta: c.billableUnitsDelta }),
+    ...(c.billableDays === undefined ? {} : { billableDays: c.billableDays.length }),
     manifestKey: statementKeys(manifest.month).manifest,
   }));
 }

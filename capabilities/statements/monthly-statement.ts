@@ -1,10 +1,12 @@
 import { type CounterArchive, getObject, putVerified } from '../archive/counter-archive';
 import { readMonth, type ClientMonth, type MonthSources } from './monthly-usage';
 import { openDays } from './months';
+import { billableDayChanges, statementsOfJsonl } from './billable-deltas';
 import {
   clientStatement,
   statementFiles,
   statementKeys,
+  type BillableDayChange,
   type ClientStatement,
   type StatementCorrection,
   type StatementFormat,
@@ -76,6 +78,9 @@ export async function writeMonthlyStatement(
     // Same content as the latest revision (renamed files hash alike): nothing to record.
     if (sameFiles(candidate.manifest.files, latest.files)) return { month: statement.month, outcome: 'unchanged', manifest: stored };
     if (!options.correction) return { month: statement.month, outcome: 'kept-closed', manifest: stored };
+    // Format 2: the client-days whose billable units changed against the latest revision (its JSON lines file).
+    const billableDays =
+      candidate.manifest.billableUnits === undefined ? undefined : await billableDaysSince(archive, latest.files, statement.statements);
     const correction: StatementCorrection = {
       revision,
       reason: options.correction,
@@ -87,6 +92,7 @@ export async function writeMonthlyStatement(
         : {
             billableUnits: candidate.manifest.billableUnits,
             billableUnitsDelta: candidate.manifest.billableUnits - (latest.billableUnits ?? 0),
+            billableDays,
           }),
       files: candidate.manifest.files,
     };
@@ -101,4 +107,16 @@ export async function writeMonthlyStatement(
   if (stored?.status === 'closed') return { month: statement.month, outcome: 'kept-closed', manifest: stored };
   await putVerified(archive, files.objects);
   return { month: statement.month, outcome: 'written', manifest: files.manifest };
+}
+
+/** The client-days whose billable units `revised` changes against the revision whose files are `files`. */
+async function billableDaysSince(
+  archive: CounterArchive,
+  files: StatementManifest['files'],
+  revised: readonly ClientStatement[],
+): Promise<BillableDayChange[]> {
+  const jsonl = files.find((f) => f.key.endsWith('.jsonl'));
+  const body = jsonl ? await getObject(archive, jsonl.key) : undefined;
+  if (!body) throw new Error(`statement file ${jsonl?.key ?? '(no .jsonl)'} is missing: cannot say what the correction changes`);
+  return billableDayChanges(statementsOfJsonl(body.toString('utf8')), revised);
 }

@@ -200,6 +200,14 @@ export const statementKeys = (month: string, revision = 1) => {
   return { csv: `${prefix}/${name}.csv`, jsonl: `${prefix}/${name}.jsonl`, manifest: `${prefix}/manifest.json` };
 };
 
+/** One client-day a correction changed: its billable units before (`from`) and in the correction (`to`). */
+export interface BillableDayChange {
+  readonly clientId: string;
+  readonly day: string;
+  readonly from: number;
+  readonly to: number;
+}
+
 /** A correction of a closed month: the whole statement again, as revision N, with why it differs. */
 export interface StatementCorrection {
   readonly revision: number;
@@ -211,6 +219,11 @@ export interface StatementCorrection {
   /** Format 2: billable units of this revision, and minus those of the one before it (what a delta push sends). */
   readonly billableUnits?: number;
   readonly billableUnitsDelta?: number;
+  /**
+   * Format 2: every client-day whose billable units this revision changed (billable-deltas.ts), what the billing push
+   * sends as one delta each (capabilities/billing/correction-delivery.ts says whether it reached the provider).
+   */
+  readonly billableDays?: readonly BillableDayChange[];
   readonly files: readonly { readonly key: string; readonly bytes: number; readonly sha256: string }[];
 }
 

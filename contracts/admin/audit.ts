@@ -1,5 +1,5 @@
-// One audit record per admin request, accepted or refused: who, what, when, which client, and the client
-// before and after (never key values, key hashes or usage identifiers). On AWS a dedicated log group keeps
+// One audit record per admin request, accepted or refused, and per change made with `npm run keys`: who, what,
+// when, which client, and the client before and after (never key values, key hashes or usage identifiers). On AWS a dedicated log group keeps
 // them for the stage's log retention; the twin appends them to a JSON-lines file beside its other logs.
 import * as z from 'zod';
 import { clientView } from './clients';
@@ -8,16 +8,24 @@ import { clientView } from './clients';
 export const TWIN_ADMIN_CALLER = 'twin-admin';
 /** The caller of a request refused before any identity was established (twin: no or wrong token). */
 export const UNAUTHENTICATED_CALLER = 'unauthenticated';
+/** `npm run keys -- … --local`: the operator on the twin, `twin-operator:<OS user name>`. */
+export const TWIN_OPERATOR_PREFIX = 'twin-operator:';
+/** `npm run keys -- … --stage S`: the operator as declared (`--actor`, `METERED_OPERATOR`, else the OS user), not verified by IAM. */
+export const DECLARED_OPERATOR_PREFIX = 'cli:';
 
 export const auditRecord = z.strictObject({
   v: z.literal(1),
   /** ISO time the answer was sent. */
   at: z.string(),
-  /** IAM caller ARN (requestContext.identity.userArn) on AWS; `twin-admin` on the twin. */
+  /**
+   * IAM caller ARN (requestContext.identity.userArn) on AWS; `twin-admin` on the twin. The keys CLI:
+   * `twin-operator:<user>` on the twin, `cli:<declared operator>` on a stage.
+   */
   who: z.string(),
-  /** `POST /admin/v1/clients/{id}/revoke`: the route template, never the raw path. */
+  /** `POST /admin/v1/clients/{id}/revoke`: the route template, never the raw path; the keys CLI: `keys revoke`. */
   action: z.string(),
   outcome: z.enum(['accepted', 'refused', 'failed']),
+  /** The HTTP status of the answer; the keys CLI: 0 for a change made, 1 for one refused or failed. */
   status: z.int(),
   requestId: z.string(),
   sourceIp: z.string().optional(),

@@ -13,6 +13,9 @@ export const clientIdPath = z.strictObject({
 });
 export type ClientIdPath = z.infer<typeof clientIdPath>;
 
+/** Stripe customer ids are `cus_` and letters or digits (`keys set-customer`, `PUT …/stripe-customer`). */
+export const STRIPE_CUSTOMER_ID = /^cus_[A-Za-z0-9]{1,64}$/;
+
 /** A key's lifetime in whole days (`keys create|rotate --expires`); none: it never expires. */
 const expiresInDays = z.int().min(1).max(3650);
 
@@ -30,6 +33,8 @@ export const createdClientResponse = z.strictObject({
   plan: planName,
 });
 
+const overrideLimits = z.strictObject({ ratePerMinute: z.int(), burst: z.int(), dailyQuota: z.int() });
+
 export const clientView = z.strictObject({
   clientId: z.string(),
   name: z.string(),
@@ -37,6 +42,12 @@ export const clientView = z.strictObject({
   status: z.enum(['active', 'revoked']),
   createdAt: z.string(),
   revokedAt: z.string().optional(),
+  /** When the client's current key stops working (`expiresInDays`, `keys --expires`); absent: never. */
+  keyExpiresAt: z.string().optional(),
+  /** The client's own limits (`keys override`) and when they were set; overrides have no expiry: `set-plan` removes them. */
+  override: overrideLimits.extend({ setAt: z.string() }).optional(),
+  /** The Stripe customer billed for the client's usage (`keys set-customer`, `PUT …/stripe-customer`). */
+  stripeCustomerId: z.string().optional(),
 });
 export type ClientView = z.infer<typeof clientView>;
 
@@ -84,7 +95,6 @@ export const overrideBody = z.strictObject({
 });
 export type OverrideBody = z.infer<typeof overrideBody>;
 
-const overrideLimits = z.strictObject({ ratePerMinute: z.int(), burst: z.int(), dailyQuota: z.int() });
 export const overrideResponse = z.strictObject({
   clientId: z.string(),
   plan: planName,
@@ -123,3 +133,9 @@ export const topUpResponse = z.strictObject({
   by: z.string(),
   at: z.string(),
 });
+
+/** `PUT /admin/v1/clients/{id}/stripe-customer`: the Stripe customer billed for the client's usage. */
+export const stripeCustomerBody = z.strictObject({
+  customerId: z.string().regex(STRIPE_CUSTOMER_ID, 'must be a Stripe customer id (cus_ followed by letters and digits)'),
+});
+export type StripeCustomerBody = z.infer<typeof stripeCustomerBody>;

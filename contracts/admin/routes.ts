@@ -14,6 +14,7 @@ import {
   rotateBody,
   rotatedKeyResponse,
   setPlanBody,
+  stripeCustomerBody,
   topUpBody,
   topUpResponse,
 } from './clients';
@@ -55,6 +56,12 @@ export const ADMIN_ROUTES = [
     method: 'POST',
     path: '/admin/v1/clients/{id}/credits',
     schemas: { path: clientIdPath, body: topUpBody, response: topUpResponse },
+  },
+  {
+    id: 'set-stripe-customer',
+    method: 'PUT',
+    path: '/admin/v1/clients/{id}/stripe-customer',
+    schemas: { path: clientIdPath, body: stripeCustomerBody, response: clientView },
   },
   {
     id: 'client-usage',

@@ -31,6 +31,8 @@ export interface OperatorPolicyProps {
   readonly routeLogGroups: readonly logs.ILogGroup[];
   /** `job:daily --stage` invokes it. */
   readonly dailyJob: lambda.IFunction;
+  /** The admin API's audit log group: `npm run keys` records its changes there too. */
+  readonly adminAuditLogs: logs.ILogGroup;
 }
 
 /**
@@ -129,6 +131,13 @@ export class OperatorPolicy extends Construct {
         new iam.PolicyStatement({ sid: 'ListArchive', actions: ['s3:ListBucket'], resources: [props.archiveBucket.bucketArn] }),
         // billing:push --stage: the Stripe key from the stage's secret, that secret only (where the stage names one).
         ...(stage.billingPush ? [readStripeSecretStatement(this, stage.billingPush, 'ReadStripeSecret')] : []),
+        // keys (create, rotate, revoke, set-plan, override, set-customer, top-up): one audit record per change, in
+        // the admin API's audit log group (capabilities/admin/audit-log.ts: a stream per run, then its records).
+        new iam.PolicyStatement({
+          sid: 'WriteAuditRecords',
+          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          resources: [props.adminAuditLogs.logGroupArn],
+        }),
         // The admin API (/admin/v1/…, IAM-authorized) of this stage.
         new iam.PolicyStatement({
           sid: 'CallAdminApi',

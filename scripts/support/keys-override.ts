@@ -6,6 +6,7 @@ import type { ClientRecord } from '../../capabilities/customers/client-store';
 import { InvalidOverrideError, setClientOverride } from '../../capabilities/customers/client-override';
 import { apiGatewayClientUsagePlans } from '../../capabilities/api-gateway/client-usage-plans';
 import { UsageError } from './cli';
+import { auditedChange, type ChangeAudit } from '../../capabilities/admin/audited-change';
 import type { KeyTarget } from './key-admin';
 
 export const OVERRIDE_USAGE = `  npm run keys -- override <clientId> [--rate <requests/minute>] [--burst <requests>] [--daily-quota <requests/day>] [--json] (--local | --stage <dev|prod>)`;
@@ -45,7 +46,7 @@ export async function overrideCommand(
   rest: readonly string[],
   values: { local?: boolean; stage?: string; json?: boolean; rate?: string; burst?: string; 'daily-quota'?: string },
   cli: {
-    targetFrom: (values: { local?: boolean; stage?: string }) => Promise<KeyTarget>;
+    targetFrom: (values: { local?: boolean; stage?: string }) => Promise<KeyTarget & { changes?: ChangeAudit }>;
     /** Drops the client's cached authorizer results (stage and twin), so headers and analytics follow at once. */
     enforce?: (target: KeyTarget, clientId: string) => Promise<void>;
   },
@@ -62,7 +63,9 @@ export async function overrideCommand(
   const target = await cli.targetFrom(values);
   const gateway = target.gateway && apiGatewayClientUsagePlans(target.gateway.client, target.gateway);
   try {
-    const change = await setClientOverride(target.store, clientId, request, { caps: overrideCaps(stage.stageThrottle), gateway });
+    const override = () => setClientOverride(target.store, clientId, request, { caps: overrideCaps(stage.stageThrottle), gateway });
+    // One audit record, as the admin API's override writes (scripts/keys.ts gives the target its audit log).
+    const change = await (target.changes ? auditedChange(target.changes, 'keys override', clientId, override) : override());
     // The override is stored either way; a failed flush only delays it to the end of the authorizer cache TTL.
     const flushed = cli.enforce
       ? await cli.enforce(target, clientId).then(

@@ -301,3 +301,57 @@ test('top-up: a gate-plan client’s balance grows, once per topUpId, audited wi
   expectProblem(bad, 400, 'invalid-request');
   expect(bad.json.errors.map((e: { path: string }) => e.path).sort()).toEqual(['body.topUpId', 'body.units']);
 });
+
+test('GET shows key expiry, override and Stripe customer; PUT …/stripe-customer sets it (audited), 400 without echo, 404 unknown', async () => {
+  const created = await call('POST', '/admin/v1/clients', { body: { plan: 'standard', name: 'billed', expiresInDays: 30 } });
+  const { clientId } = created.json as { clientId: string };
+  const fresh = clientView.parse((await call('GET', `/admin/v1/clients/${clientId}`)).json);
+  expect(Date.parse(fresh.keyExpiresAt ?? '') - Date.now()).toBeGreaterThan(29 * 86_400_000);
+  expect(fresh.override).toBeUndefined();
+  expect(fresh.stripeCustomerId).toBeUndefined();
+
+  expect((await call('POST', `/admin/v1/clients/${clientId}/override`, { body: { dailyQuota: 40_000 } })).status).toBe(200);
+  const put = await call('PUT', `/admin/v1/clients/${clientId}/stripe-customer`, { body: { customerId: 'cus_Billed42' } });
+  expect(put.status).toBe(200);
+  expect(clientView.parse(put.json)).toMatchObject({ clientId, stripeCustomerId: 'cus_Billed42' });
+
+  const got = await call('GET', `/admin/v1/clients/${clientId}`);
+  expect(got.status).toBe(200);
+  expect(clientView.parse(got.json)).toEqual({
+    clientId,
+    name: 'billed',
+    plan: 'standard',
+    status: 'active',
+    createdAt: expect.any(String),
+    keyExpiresAt: fresh.keyExpiresAt,
+    override: { ratePerMinute: expect.any(Number), burst: expect.any(Number), dailyQuota: 40_000, setAt: expect.any(String) },
+    stripeCustomerId: 'cus_Billed42',
+  });
+  expect(got.text).not.toMatch(/usagePlanId|usageKey|musg/);
+
+  // A malformed id: 400 naming the field, the value not echoed; unknown client: 404; both problem+json.
+  const bad = await call('PUT', `/admin/v1/clients/${clientId}/stripe-customer`, { body: { customerId: 'cus_<script>x' } });
+  expectProblem(bad, 400, 'invalid-request');
+  expect(bad.json.errors.map((e: { path: string }) => e.path)).toEqual(['body.customerId']);
+  expect(bad.text).not.toContain('<script>');
+  expectProblem(await call('PUT', `/admin/v1/clients/${clientId}/stripe-customer`, { body: {} }), 400, 'invalid-request');
+  expectProblem(
+    await call('PUT', `/admin/v1/clients/${clientId}/stripe-customer`, { body: { customerId: 'cus_A', extra: 1 } }),
+    400,
+    'invalid-request',
+  );
+  const unknown = await call('PUT', `/admin/v1/clients/cl_${'0'.repeat(32)}/stripe-customer`, { body: { customerId: 'cus_Other1' } });
+  expectProblem(unknown, 404, 'client-not-found');
+
+  // One record per request: the accepted one with before and after.
+  const records = auditLines().filter((r) => r.action === 'PUT /admin/v1/clients/{id}/stripe-customer' && r.clientId === clientId);
+  expect(records.map((r) => [r.outcome, r.status])).toEqual([
+    ['accepted', 200],
+    ['refused', 400],
+    ['refused', 400],
+    ['refused', 400],
+  ]);
+  expect(records[0].before?.stripeCustomerId).toBeUndefined();
+  expect(records[0].after).toMatchObject({ stripeCustomerId: 'cus_Billed42', override: { dailyQuota: 40_000 } });
+  expect(fs.readFileSync(auditFile, 'utf8')).not.toContain('<script>');
+});

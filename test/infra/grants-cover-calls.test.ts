@@ -135,6 +135,7 @@ async function runAdminRoutes(table: RecordingTable): Promise<number[]> {
     adminEvent('GET', '/admin/v1/clients/{id}/usage'),
     adminEvent('POST', '/admin/v1/clients/{id}/override', { body: { ratePerMinute: 50 } }),
     adminEvent('POST', '/admin/v1/clients/{id}/set-plan', { body: { plan: 'premium' } }),
+    adminEvent('PUT', '/admin/v1/clients/{id}/stripe-customer', { body: { customerId: 'cus_Example2' } }),
     adminEvent('POST', '/admin/v1/clients/{id}/rotate', { body: { graceSeconds: 60 } }),
     adminEvent('POST', '/admin/v1/clients/{id}/revoke'),
     adminEvent('POST', '/admin/v1/clients', { body: { plan: 'standard', name: 'beta' } }),

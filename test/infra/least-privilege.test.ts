@@ -193,6 +193,7 @@ describe('the operator policy (docs/operations.md, "Operator role and policy")',
       'SendUsageEvents',
       'StageUsagePlanKeys',
       'TagOnCreate',
+      'WriteAuditRecords',
       'WriteStatements',
     ]);
     // Every CLI reads the stack's outputs; usage:replay lists its resources.
@@ -219,6 +220,9 @@ describe('the operator policy (docs/operations.md, "Operator role and policy")',
     // reconcile: GetUsage, read-only; the admin API of this stage.
     expect(actions('ReadUsagePlanUsage')).toEqual(['apigateway:GET']);
     expect(JSON.stringify(bySid.CallAdminApi.Resource)).toMatch(/\/prod\/\*\/admin\/\*"/);
+    // keys: one audit record per change, in the admin API's audit log group and no other.
+    expect(actions('WriteAuditRecords')).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+    expect(JSON.stringify(bySid.WriteAuditRecords.Resource)).toMatch(/^\{"Fn::GetAtt":\["AdminAuditLogs[0-9A-F]+","Arn"\]\}$/);
     // The keys CLI's API Gateway statements are the admin function's (pinned in admin-api.test.ts).
     const adminPolicy = Object.values(resourcesOf(template(), 'AWS::IAM::Policy')).find((p) =>
       JSON.stringify(p.Properties.PolicyDocument).includes('"TagOnCreate"'),

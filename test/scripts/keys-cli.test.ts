@@ -1,5 +1,10 @@
 // `npm run keys -- … --local` as an operator runs it: finds the twin by PORT through its state file and
-// manages clients in the twin's DynamoDB; prints the key once; one-line errors and non-zero exits otherwise.
+// manages clients in the twin's DynamoDB; prints the key once; one-line errors and non-zero exits otherwise;
+// every change leaves one record in the admin audit log, as the admin API's.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { auditRecord, type AuditRecord } from '../../contracts/admin/audit';
 import { DynamoDBClient, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { startDynamoDbLocal } from '../../local/services/dynamodb-local';
 import { freePort } from '../../local/services/ports';
@@ -19,6 +24,7 @@ const TABLE = 'usage-keys-cli';
 let ddb: RunningService;
 let raw: DynamoDBClient;
 let port: number;
+const auditFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'keys-cli-')), 'admin-audit.log');
 // The twin's management routes and the gateway parts they reach (the rest of the twin is not needed here).
 const usagePlans = new UsagePlans();
 const apiKeys = new ApiKeys();
@@ -54,6 +60,7 @@ beforeAll(async () => {
     deadLetterQueueUrl: 'unused',
     archiveBucket: 'unused',
     adminToken,
+    adminAuditFile: auditFile,
   });
 });
 
@@ -132,3 +139,83 @@ test("create beyond the account's 10,000 API keys fails as on AWS (LimitExceeded
     for (const value of filler) apiKeys.delete(value);
   }
 }, 60_000);
+
+function auditLines(): AuditRecord[] {
+  if (!fs.existsSync(auditFile)) return [];
+  return fs
+    .readFileSync(auditFile, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => auditRecord.parse(JSON.parse(line)));
+}
+
+test('every change leaves exactly one audit record: operator, action, client, before and after, never key material', async () => {
+  const operator = `twin-operator:${os.userInfo().username}`;
+  /** Runs a command and returns the one record it added (exactly one, or the test fails). */
+  const audited = async (args: string[], code = 0) => {
+    const before = auditLines().length;
+    const run = await keys([...args, '--local']);
+    expect(run).toMatchObject({ code });
+    const added = auditLines().slice(before);
+    expect(added).toHaveLength(1);
+    return { run, record: added[0] };
+  };
+
+  const create = await audited(['create', '--plan', 'free', '--name', 'audited', '--expires', '30d', '--json']);
+  const { apiKey, clientId } = JSON.parse(create.run.stdout);
+  expect(create.record).toMatchObject({ v: 1, who: operator, action: 'keys create', outcome: 'accepted', status: 0, clientId });
+  expect(create.record.before).toBeUndefined();
+  expect(create.record.after).toMatchObject({
+    clientId,
+    name: 'audited',
+    plan: 'free',
+    status: 'active',
+    keyExpiresAt: expect.any(String),
+  });
+
+  const topUp = await audited(['top-up', clientId, '--units', '5', '--json']);
+  expect(topUp.record).toMatchObject({ who: operator, action: 'keys top-up', outcome: 'accepted', clientId });
+  expect(JSON.parse(topUp.run.stdout).by).toBe(operator);
+
+  const setPlan = await audited(['set-plan', clientId, 'standard']);
+  expect(setPlan.record).toMatchObject({ action: 'keys set-plan', clientId, before: { plan: 'free' }, after: { plan: 'standard' } });
+
+  const override = await audited(['override', clientId, '--rate', '30']);
+  expect(override.record).toMatchObject({ action: 'keys override', clientId });
+  expect(override.record.before?.override).toBeUndefined();
+  expect(override.record.after?.override).toMatchObject({ ratePerMinute: 30, setAt: expect.any(String) });
+
+  const customer = await audited(['set-customer', clientId, 'cus_Audit123']);
+  expect(customer.record).toMatchObject({ action: 'keys set-customer', clientId, after: { stripeCustomerId: 'cus_Audit123' } });
+  expect(customer.record.before?.stripeCustomerId).toBeUndefined();
+
+  const rotate = await audited(['rotate', clientId, '--grace', '0', '--json']);
+  const rotatedKey = JSON.parse(rotate.run.stdout).apiKey as string;
+  expect(rotate.record).toMatchObject({ action: 'keys rotate', outcome: 'accepted', clientId, before: { status: 'active' } });
+  expect(rotate.record.after?.keyExpiresAt).toBeUndefined(); // the new key was given no expiry
+
+  const revoke = await audited(['revoke', clientId]);
+  expect(revoke.record).toMatchObject({ action: 'keys revoke', clientId, before: { status: 'active' }, after: { status: 'revoked' } });
+
+  // Refused changes are recorded too, with the admin API's problem slug.
+  const refused = await audited(['set-plan', clientId, 'premium'], 1);
+  expect(refused.record).toMatchObject({ action: 'keys set-plan', outcome: 'refused', status: 1, reason: 'client-revoked', clientId });
+  const badCustomer = await audited(['set-customer', clientId, 'cus_<x>'], 1);
+  expect(badCustomer.record).toMatchObject({ outcome: 'refused', reason: 'invalid-request' });
+
+  // No key value, key hash or usage identifier anywhere in the log; nor the refused input.
+  const log = fs.readFileSync(auditFile, 'utf8');
+  const clientItem = await raw.send(
+    new GetItemCommand({ TableName: TABLE, Key: { pk: { S: 'CLIENTS' }, sk: { S: `CLIENT#${clientId}` } } }),
+  );
+  for (const secret of [
+    apiKey,
+    hashApiKey(apiKey),
+    rotatedKey,
+    hashApiKey(rotatedKey),
+    clientItem.Item?.usageKey?.S ?? 'usage-key-missing',
+  ])
+    expect(log).not.toContain(secret);
+  expect(log).not.toContain('cus_<x>');
+  expect(log).not.toMatch(/usageKey|keyHash|apiGatewayKeyId|usagePlanId/);
+}, 120_000);

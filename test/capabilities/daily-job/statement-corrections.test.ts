@@ -94,6 +94,11 @@ it('records a correction revision, a metric and an event when a closed month’s
   const march = await manifest('2026-03');
   expect(march.requests).toBe(3); // revision 1, the closed statement, stays as it was
   expect(march.corrections?.map((c) => [c.revision, c.requests, c.requestsDelta])).toEqual([[2, 5, 2]]);
+  // The client-days the correction changes: what the billing push sends for it (capabilities/billing/correction-delivery.ts).
+  expect(march.corrections?.[0].billableDays).toEqual([
+    { clientId: 'cl_a', day: '2026-03-30', from: 1, to: 2 },
+    { clientId: 'cl_b', day: '2026-03-20', from: 0, to: 1 },
+  ]);
   expect(correcting.statements).toContainEqual({ month: '2026-03', outcome: 'corrected', revision: 2 });
   expect(publishing.metrics[METRIC.statementCorrections]).toBe(1);
   expect(sent).toEqual([
@@ -106,6 +111,8 @@ it('records a correction revision, a metric and an event when a closed month’s
       requests: 5,
       previousRequests: 3,
       requestsDelta: 2,
+      billableUnitsDelta: 2,
+      billableDays: 2,
       manifestKey: 'statements/month=2026-03/manifest.json',
     },
   ]);

@@ -197,6 +197,7 @@ it('writes an open month, rewrites it as it grows, then keeps the closed files b
         clients: 2,
         billableUnits: 9,
         billableUnitsDelta: 6,
+        billableDays: [{ clientId: 'cl_b', day: '2026-02-27', from: 3, to: 9 }],
       },
     ],
   });
@@ -219,6 +220,7 @@ it('writes an open month, rewrites it as it grows, then keeps the closed files b
     [2, 9, 6],
     [3, 10, 1],
   ]);
+  expect(third.manifest.corrections?.[1].billableDays).toEqual([{ clientId: 'cl_b', day: '2026-02-27', from: 9, to: 10 }]);
   expect(await Promise.all([keys.csv, keys.jsonl].map(object))).toEqual(bytes.slice(0, 2));
 });
 
@@ -234,6 +236,7 @@ it('keeps a month closed in format 1 (before units) in format 1: no revision for
   const corrected = await writeMonthlyStatement(sources().archive, await build(), { correction: 'late' });
   expect(corrected.manifest.corrections).toEqual([expect.objectContaining({ revision: 2, requests: 5, requestsDelta: 1 })]);
   expect(corrected.manifest.corrections?.[0]).not.toHaveProperty('billableUnitsDelta');
+  expect(corrected.manifest.corrections?.[0]).not.toHaveProperty('billableDays');
   expect((await object(statementKeys('2026-01', 2).csv)).toString()).toContain('2026-01,cl_b,ALL,standard,ALL,5,5,0,0\n');
 });
 

@@ -48,6 +48,8 @@ const UNUSED_GRANT_REASONS: Readonly<Record<string, string>> = {
   'operator sqs:*': "The DLQ redrive (StartMessageMoveTask and friends) is an AWS runbook step; the twin's DLQ is redriven by its poller.",
   'operator lambda:InvokeFunction': 'job:daily --stage invokes the deployed function; --local runs it in-process.',
   'operator s3:PutObject': 'usage:export --write --stage writes statements; the suites run it against their own emulators.',
+  'operator logs:*':
+    "keys --stage writes one audit record per change to the admin API's audit log group; --local appends to the twin's audit file.",
   'operator execute-api:Invoke': 'The admin API over IAM on AWS; the twin serves it on loopback with its admin token.',
 };
 

@@ -1,6 +1,7 @@
 // `npm run billing:push -- (--local | --stage S) [--dry-run] [--day YYYY-MM-DD] [--json]`: sends every settled
 // client-day's billable units not yet sent to Stripe (capabilities/billing/push.ts), with the Stripe key read from
-// Secrets Manager by reference, and prints a report per client. Exit 1 when anything was refused or is unknown.
+// Secrets Manager by reference, and prints a report per client and the corrections still open. Exit 1 when
+// anything was refused, is unknown, or needs an invoice adjusted by hand.
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { BILLING } from '../contracts/billing';
 import { stageConfig } from '../contracts/stages';
@@ -8,6 +9,8 @@ import { LOCAL_REGION } from '../local/fake-aws';
 import type { BillingProvider } from '../capabilities/billing/provider';
 import { type PushReport, pushBillableUnits, pushRange, recordSeq } from '../capabilities/billing/push';
 import { readStripeSecret } from '../capabilities/billing/stripe-secret';
+import { openCorrections } from '../capabilities/billing/correction-status';
+import type { CorrectionDelivery } from '../capabilities/billing/correction-delivery';
 import { stripeProvider } from '../capabilities/billing/stripe-provider';
 import { type Command, parseFlags, runCommand, UsageError } from './support/cli';
 import {
@@ -23,7 +26,9 @@ import {
 
 const USAGE = `usage: npm run billing:push -- [--dry-run] [--day YYYY-MM-DD] [--json] ${TARGET_USAGE}
   Sends each settled client-day's billable units to Stripe once (a late event: only the difference), as the
-  ledger in the table records; a rerun sends nothing. Exit 1 when a difference was refused or an outcome is unknown.
+  ledger in the table records; a rerun sends nothing. Lists the corrections of closed months still open (sent by
+  the next push, or an invoice to adjust by hand). Exit 1 when a difference was refused, an outcome is unknown or
+  a correction needs a manual adjustment.
   --dry-run  print what would be sent; send and write nothing (needs no Stripe key)
   --day      only this settled day (default: every settled day of the last ${pushRangeDays()} days)
   --json     the report as one JSON object
@@ -109,6 +114,16 @@ export function pushTable(report: PushReport, dryRun: boolean): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** One line per correction still open: `awaiting-push` goes with the next push, `manual` needs an invoice adjustment. */
+export function correctionLines(corrections: readonly CorrectionDelivery[]): string {
+  return corrections
+    .map(
+      (c) =>
+        `correction ${c.month} r${c.revision} ${c.clientId} ${c.day} ${c.state} ${c.delta > 0 ? '+' : ''}${c.delta}${c.reason ? `: ${c.reason}` : ''}\n`,
+    )
+    .join('');
+}
+
 async function main(argv: string[]): Promise<number | undefined> {
   const { values } = parseFlags(argv, {
     'dry-run': { type: 'boolean' },
@@ -128,9 +143,16 @@ async function main(argv: string[]): Promise<number | undefined> {
   const dryRun = values['dry-run'] === true;
   const target = await resolveTarget(choice);
   const provider = dryRun ? NO_PROVIDER : await providerFor(target);
-  const report = await pushBillableUnits({ table: tableOf(target), archive: archiveOf(target), provider, now, day: values.day, dryRun });
-  process.stdout.write(values.json ? `${JSON.stringify(report)}\n` : pushTable(report, dryRun));
-  return report.refused.length > 0 || report.unknown.length > 0 ? 1 : undefined;
+  const sources = { table: tableOf(target), archive: archiveOf(target) };
+  const report = await pushBillableUnits({ ...sources, provider, now, day: values.day, dryRun });
+  // Corrections of closed months in the push's range that still need someone (sent next run, or by hand).
+  const { from, to } = pushRange(now);
+  const corrections = await openCorrections(sources, [...new Set([from.slice(0, 7), to.slice(0, 7)])], now);
+  process.stdout.write(
+    values.json ? `${JSON.stringify({ ...report, corrections })}\n` : pushTable(report, dryRun) + correctionLines(corrections),
+  );
+  const manual = corrections.some((c) => c.state === 'manual');
+  return report.refused.length > 0 || report.unknown.length > 0 || manual ? 1 : undefined;
 }
 
 export const billingPushCommand: Command = { name: 'billing:push', usage: USAGE, run: main };

@@ -12,6 +12,8 @@ import { startStripeEmulator, type StripeEmulator } from '../../../local/stripe/
 import { pushBillableUnits, type PushDeps } from '../../../capabilities/billing/push';
 import { stripeProvider } from '../../../capabilities/billing/stripe-provider';
 import { readLedger } from '../../../capabilities/billing/push-ledger';
+import { openCorrections } from '../../../capabilities/billing/correction-status';
+import { correctionLines } from '../../../scripts/billing-push';
 import { correctionDelivery } from '../../../capabilities/billing/correction-delivery';
 import { buildMonthlyStatement, writeMonthlyStatement } from '../../../capabilities/statements/monthly-statement';
 import { clientItem, counters, createUsageTable, dayItems, documentClient, putItems, s3Client } from '../analytics/fixtures';
@@ -126,4 +128,14 @@ it('a correction revision: its client-days in the manifest, one delta each at St
     [2, '2026-02-25', 'superseded', 0],
     [3, '2026-02-25', 'awaiting-push', 1],
   ]);
+  // What billing:push lists after a run: only what still needs someone, read from the stored manifest and ledger.
+  expect(
+    (await openCorrections(sources(), ['2026-01', '2026-02'], new Date(clock))).map((d) => [d.revision, d.day, d.state, d.delta]),
+  ).toEqual([
+    [2, '2026-02-10', 'manual', 6],
+    [3, '2026-02-25', 'awaiting-push', 1],
+  ]);
+  expect(correctionLines(await openCorrections(sources(), ['2026-02'], new Date(clock)))).toMatch(
+    /^correction 2026-02 r2 cl_a 2026-02-10 manual \+6: past the provider’s 35-day window.*\ncorrection 2026-02 r3 cl_a 2026-02-25 awaiting-push \+1\n$/,
+  );
 });

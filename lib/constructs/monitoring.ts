@@ -329,7 +329,11 @@ export class Monitoring extends Construct {
   }
 
   private quotaAlertWidgets(): cw.IWidget[] {
-    return [graph('Quota alerts (custom)', [search(METRIC.alertsSent), search(METRIC.alertStepFailures), search(METRIC.alertsRecovered)])];
+    return [
+      graph('Quota alerts (custom)', [search(METRIC.alertsSent), search(METRIC.alertStepFailures), search(METRIC.alertsRecovered)]),
+      // Empty unless the stage opts in to the scheduled Stripe push (stage setting billingPush.schedule).
+      graph('Stripe push (custom)', [search(METRIC.billingRecordsSent), search(METRIC.billingRefused)]),
+    ];
   }
 
   private wafWidget(webAcl: StageWebAcl): cw.IWidget {

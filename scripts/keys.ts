@@ -34,7 +34,7 @@ async function targetFrom(values: { local?: boolean; stage?: string; actor?: str
   const store = tableOf(target);
   const changes: ChangeAudit = {
     audit: auditLogOf(target),
-    who: operatorIdentity(target, values.actor),
+    who: await operatorIdentity(target, values.actor),
     store,
     onUnstored: (record, error) => console.error(`keys: warning: audit record not stored (${error.message}): ${JSON.stringify(record)}`),
   };

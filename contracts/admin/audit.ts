@@ -10,7 +10,7 @@ export const TWIN_ADMIN_CALLER = 'twin-admin';
 export const UNAUTHENTICATED_CALLER = 'unauthenticated';
 /** `npm run keys -- … --local`: the operator on the twin, `twin-operator:<OS user name>`. */
 export const TWIN_OPERATOR_PREFIX = 'twin-operator:';
-/** `npm run keys -- … --stage S`: the operator as declared (`--actor`, `METERED_OPERATOR`, else the OS user), not verified by IAM. */
+/** `npm run keys -- … --stage S`: after the caller's IAM ARN, the operator as declared (`--actor`, else `METERED_OPERATOR`), when given. */
 export const DECLARED_OPERATOR_PREFIX = 'cli:';
 
 export const auditRecord = z.strictObject({
@@ -19,7 +19,8 @@ export const auditRecord = z.strictObject({
   at: z.string(),
   /**
    * IAM caller ARN (requestContext.identity.userArn) on AWS; `twin-admin` on the twin. The keys CLI:
-   * `twin-operator:<user>` on the twin, `cli:<declared operator>` on a stage.
+   * `twin-operator:<user>` on the twin; on a stage the caller's ARN (STS GetCallerIdentity), then
+   * ` cli:<declared operator>` when one is given.
    */
   who: z.string(),
   /** `POST /admin/v1/clients/{id}/revoke`: the route template, never the raw path; the keys CLI: `keys revoke`. */

@@ -1,8 +1,10 @@
 // Who `npm run keys` names in the audit log and where it writes: the twin's operator and audit file with --local;
-// on a stage the declared operator (--actor, METERED_OPERATOR, else the OS user) and the stage's audit log group.
+// on a stage the caller's IAM ARN (STS), then the declared operator (--actor, else METERED_OPERATOR), and the stage's audit log group.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
 import { auditLogOf, OPERATOR_ENV, operatorIdentity } from '../../scripts/support/operator-audit';
 import type { Target } from '../../scripts/support/stage-target';
 import type { TwinState } from '../../local/state-file';
@@ -11,17 +13,26 @@ const user = os.userInfo().username;
 const stage = (outputs: Record<string, string> = {}): Target => ({ kind: 'stage', stage: 'dev', outputs });
 const twin = (adminAuditFile: string): Target => ({ kind: 'local', twin: { port: 1, adminAuditFile } as TwinState });
 
-test('the twin names its operator by OS user; a stage by --actor, then the environment, then the OS user', () => {
+test('the twin names its operator by OS user; a stage by the IAM ARN STS verifies, then --actor or the environment', async () => {
   const file = path.join(os.tmpdir(), 'unused-audit.log');
-  expect(operatorIdentity(twin(file), 'ignored-on-the-twin', {})).toBe(`twin-operator:${user}`);
-  expect(operatorIdentity(stage(), 'alice@example.com', { [OPERATOR_ENV]: 'bob' })).toBe('cli:alice@example.com');
-  expect(operatorIdentity(stage(), undefined, { [OPERATOR_ENV]: 'bob' })).toBe('cli:bob');
-  expect(operatorIdentity(stage(), undefined, {})).toBe(`cli:${user}`);
+  const arn = 'arn:aws:sts::123456789012:assumed-role/operators/alice-session';
+  const sts = mockClient(STSClient);
+  sts.on(GetCallerIdentityCommand).resolves({ Arn: arn, Account: '123456789012', UserId: 'AROAEXAMPLE:alice-session' });
+  const client = new STSClient({ region: 'us-east-1' });
+  expect(await operatorIdentity(twin(file), 'ignored-on-the-twin', {}, client)).toBe(`twin-operator:${user}`);
+  expect(sts.commandCalls(GetCallerIdentityCommand)).toHaveLength(0);
+  expect(await operatorIdentity(stage(), 'alice@example.com', { [OPERATOR_ENV]: 'bob' }, client)).toBe(`${arn} cli:alice@example.com`);
+  expect(await operatorIdentity(stage(), undefined, { [OPERATOR_ENV]: 'bob' }, client)).toBe(`${arn} cli:bob`);
+  expect(await operatorIdentity(stage(), undefined, {}, client)).toBe(arn);
   // A name that could forge a log line or smuggle markup is refused, without echoing it.
   for (const bad of ['two\nlines', '<script>', '', 'x'.repeat(129)]) {
-    expect(() => operatorIdentity(stage(), bad, {})).toThrow(/^--actor \(or METERED_OPERATOR\) must be 1–128/);
-    expect(() => operatorIdentity(stage(), bad, {})).not.toThrow(bad || 'never');
+    await expect(operatorIdentity(stage(), bad, {}, client)).rejects.toThrow(/^--actor \(or METERED_OPERATOR\) must be 1–128/);
+    await expect(operatorIdentity(stage(), bad, {}, client)).rejects.not.toThrow(bad || 'never');
   }
+  // No identity, no change: STS failing stops the command before anything is written.
+  sts.on(GetCallerIdentityCommand).rejects(new Error('ExpiredToken'));
+  await expect(operatorIdentity(stage(), undefined, {}, client)).rejects.toThrow('ExpiredToken');
+  sts.restore();
 });
 
 test("--local appends to the twin's audit file; a stage needs its AdminAuditLogGroup output", async () => {

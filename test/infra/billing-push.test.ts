@@ -1,7 +1,8 @@
 // The scheduled Stripe push on AWS, pinned: absent unless the stage opts in; with `billingPush.schedule`, one function
 // on a daily EventBridge Scheduler schedule whose role reads exactly the stage's Stripe secret (by name: the name's
 // ARN with Secrets Manager's six-character suffix; by ARN: that ARN), its ledger and the counters by item family, and
-// the archive read-only; the key never in the template; the operator policy gets the same secret; cdk-nag clean.
+// the archive read-only; the key never in the template; the operator policy gets the same secret; cdk-nag clean;
+// and every table call the push makes (reads, first sends, ledger writes) is granted to its role.
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
@@ -9,6 +10,11 @@ import { SERVICE } from '../../contracts/metrics';
 import { ENV_VARIABLES } from '../../contracts/function-env';
 import { type BillingPushSettings, STAGES, validateStageConfig } from '../../contracts/stages';
 import { MeteredApiStack } from '../../lib/metered-api-stack';
+import { BILLING } from '../../contracts/billing';
+import type { BillingProvider, UsageRecord } from '../../capabilities/billing/provider';
+import { pushBillableUnits } from '../../capabilities/billing/push';
+import { clientItem, counters, dayItems } from '../capabilities/analytics/fixtures';
+import { recordingTable, ungranted } from './support/table-calls';
 import { CDK_CONTEXT, templateFor, TEST_ENV } from './support/synth';
 import { actionsOf, functionByService, resourcesOf, roleOfFunction, roleStatements, type Statement, tableGrants } from './support/template';
 
@@ -74,4 +80,45 @@ test('a stage naming something that is not a secret, or pasting the key itself, 
   expect(check('not a name')).toThrow(/billingPush.stripeSecret of stage dev must be a Secrets Manager secret name or ARN/);
   expect(check(`sk_test_${'a'.repeat(24)}`)).toThrow(/is a Stripe key: put it in Secrets Manager and name the secret/);
   expect(check('metered-api-dev/stripe')()).toMatchObject({ billingPush: { stripeSecret: 'metered-api-dev/stripe' } });
+});
+
+test('opted in: the role grants every table call the push makes (reads, first sends, ledger writes)', async () => {
+  const { template } = withPush({ stripeSecret: 'metered-api-dev/stripe', schedule: { hour: 6, minute: 30 } });
+  const [[, fn]] = functionByService(template, SERVICE.billingPush);
+  const [tableLogicalId] = Object.keys(resourcesOf(template, 'AWS::DynamoDB::GlobalTable'));
+  const clientId = `cl_${'c'.repeat(32)}`;
+  const table = recordingTable(<{ pk: string; sk: string }[]>[
+    { ...clientItem(clientId), keyHash: 'd'.repeat(64), [BILLING.stripe.customerAttribute]: 'cus_GrantsCheck1' },
+    ...dayItems(clientId, '2026-11-02', { 'GET /v1/hello': counters(5) }),
+    ...dayItems(clientId, '2026-11-03', { 'POST /v1/quotes': counters(2) }),
+  ]);
+  const store = { db: table.db, tableName: table.tableName };
+  const sent: UsageRecord[] = [];
+  const provider: BillingProvider = {
+    send: async (record) => {
+      sent.push(record);
+      return { outcome: 'accepted' };
+    },
+    recordedBetween: async () => 0,
+  };
+  const noObject = async () => Promise.reject(Object.assign(new Error('no such key'), { name: 'NoSuchKey' }));
+  const push = () =>
+    pushBillableUnits({
+      table: store,
+      archive: { s3: { send: noObject } as never, bucket: 'archive' },
+      provider,
+      now: new Date('2026-11-10T06:30:00Z'),
+    });
+  expect((await push()).sent.map((s) => s.value)).toEqual([5, 2]);
+  // (The recording table applies no updates, so the ledger's later states, a delta or a rerun, are the same
+  // item families again: tested against DynamoDB Local in test/capabilities/billing.)
+  const families = [...new Set(table.calls.map((c) => `${c.action} ${c.pk.replace(/#.*/, '#…')}`))];
+  expect(families).toEqual(expect.arrayContaining(['dynamodb:Query CLIENTS', 'dynamodb:Query USAGE#…']));
+  expect(families.some((f) => / BILLING#…$/.test(f) && !f.includes('Query') && !f.includes('GetItem'))).toBe(true);
+  expect(table.calls.length).toBeGreaterThan(0);
+  const statements = roleStatements(template, roleOfFunction(fn));
+  expect(ungranted(table.calls, statements, tableLogicalId)).toEqual([]);
+  // The check bites: without the ledger's statements, its writes are reported.
+  const withoutLedger = statements.filter((st) => !JSON.stringify(st).includes('BILLING#'));
+  expect(ungranted(table.calls, withoutLedger, tableLogicalId).some((line) => line.endsWith('BILLING#…'))).toBe(true);
 });

@@ -145,6 +145,8 @@ export const AGGREGATOR_ATTRIBUTES = {
   journalLease: 'lease',
   /** journal head: epoch ms it completed */
   journalDone: 'done',
+  /** journal head: the batch (its own journal id) whose transition completed it, so exactly one batch reports its events */
+  journalDoneBy: 'doneBy',
   /** journal body: compressed deltas */
   journalDeltas: 'd',
   /** pending-journal index entry: epoch ms the journal was about to turn pending */

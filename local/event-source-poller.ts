@@ -38,12 +38,17 @@ export interface PollerStats {
   deleted: number;
   failedRecords: number;
   failedInvocations: number;
+  /** Invocations that ran past the function timeout (counted as failed; the handler may still finish its work). */
+  timedOut: number;
 }
 
 export interface EventSourcePoller {
   start(): void;
-  /** Stops receiving and waits for batches in flight. */
-  stop(): Promise<void>;
+  /**
+   * Stops receiving and waits for batches in flight; with `awaitTimedOutMs`, also that long at most for handlers
+   * still running past their timeout (a test reading their effects; Lambda would have ended them).
+   */
+  stop(options?: { awaitTimedOutMs?: number }): Promise<void>;
   /** Resolves when the queue holds no message (visible or in flight) and no batch is running. */
   drain(options?: { timeoutMs?: number; pollMs?: number }): Promise<void>;
   readonly stats: Readonly<PollerStats>;
@@ -55,7 +60,7 @@ export function createEventSourcePoller(options: EventSourcePollerOptions): Even
 
 /** One poller per queue: `concurrency` workers, each gathering a batch, invoking the handler and settling the batch. */
 export class SqsEventSourcePoller implements EventSourcePoller {
-  readonly stats: PollerStats = { invocations: 0, received: 0, deleted: 0, failedRecords: 0, failedInvocations: 0 };
+  readonly stats: PollerStats = { invocations: 0, received: 0, deleted: 0, failedRecords: 0, failedInvocations: 0, timedOut: 0 };
   private readonly batchSize: number;
   private readonly batchWindowMs: number;
   private readonly concurrency: number;
@@ -67,6 +72,8 @@ export class SqsEventSourcePoller implements EventSourcePoller {
   /** Batches handed to the handler and not yet settled: drain waits for none. */
   private invoking = 0;
   private workers: Promise<void>[] = [];
+  /** Handler calls not yet settled, timed-out ones included (Lambda would end those; a promise cannot be ended). */
+  private readonly calls = new Set<Promise<unknown>>();
 
   constructor(private readonly options: EventSourcePollerOptions) {
     this.batchSize = options.batchSize ?? 10;
@@ -85,11 +92,19 @@ export class SqsEventSourcePoller implements EventSourcePoller {
     this.workers = Array.from({ length: this.concurrency }, () => this.work());
   }
 
-  /** Stops receiving and waits for batches in flight. */
-  async stop(): Promise<void> {
+  /** Stops receiving and waits for batches in flight (and up to `awaitTimedOutMs` for handlers past their timeout). */
+  async stop({ awaitTimedOutMs = 0 }: { awaitTimedOutMs?: number } = {}): Promise<void> {
     this.running = false;
     await Promise.all(this.workers);
     this.workers = [];
+    if (this.calls.size === 0 || awaitTimedOutMs <= 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.calls]),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, awaitTimedOutMs);
+      }),
+    ]).finally(() => clearTimeout(timer));
   }
 
   /** Resolves after two quiet checks in a row: no message visible, in flight or delayed, and no batch running. */
@@ -174,12 +189,18 @@ export class SqsEventSourcePoller implements EventSourcePoller {
   private async callHandler(records: SQSRecord[]): Promise<Set<string>> {
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`function timed out after ${this.timeoutMs} ms`)), this.timeoutMs);
+      timer = setTimeout(() => {
+        this.stats.timedOut += 1;
+        reject(new Error(`function timed out after ${this.timeoutMs} ms`));
+      }, this.timeoutMs);
     });
-    const response = await Promise.race([
-      this.options.handler({ Records: records }, lambdaContext(this.functionName, this.timeoutMs)),
-      timedOut,
-    ]).finally(() => clearTimeout(timer));
+    const call = this.options.handler({ Records: records }, lambdaContext(this.functionName, this.timeoutMs));
+    this.calls.add(call);
+    void call.then(
+      () => this.calls.delete(call),
+      () => this.calls.delete(call),
+    );
+    const response = await Promise.race([call, timedOut]).finally(() => clearTimeout(timer));
     const failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
     // Like Lambda: a failure naming no record of the batch fails the whole batch.
     if ([...failed].some((id) => !records.some((r) => r.messageId === id))) return new Set(records.map((r) => r.messageId));

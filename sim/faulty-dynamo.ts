@@ -4,7 +4,7 @@
 // (or never), slow, or the container crashes while it is in flight. The storage is the DynamoDB model.
 import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Random } from './random';
-import { between, chance } from './random';
+import { between, chance, pick } from './random';
 import type { Scheduler } from './scheduler';
 import type { Trace } from './trace';
 
@@ -17,7 +17,7 @@ export interface DynamoFaults {
   readonly throttle: number;
   /** Per attempt: a 500 before it applies. */
   readonly errorBefore: number;
-  /** Per attempt: applied, then the answer is lost (500 or socket error). */
+  /** Per attempt: applied, then the answer is lost (500, socket error, or an unparsable body nobody retries). */
   readonly ambiguous: number;
   /** Per attempt: the client times out; the request is applied later (within 2 s) or never. */
   readonly delayed: number;
@@ -158,7 +158,9 @@ export class FaultyDynamo {
         scheduler.at(latency, () => {
           const outcome = apply();
           trace.log(`${container.id} ${op} applied, answer lost${outcome.ok ? '' : ` (${(outcome.error as Error).name})`}`);
-          settle(() => reject(sdkError(chance(random, 0.5) ? 'InternalServerError' : 'TimeoutError', 'simulated lost answer')));
+          // A 500, a socket timeout, or a body the SDK cannot parse (an HTML 503 from a proxy): the SDK retries none
+          // of the last kind (aws-sdk-js-v3#4683, #6718), so the caller meets it with the write applied.
+          settle(() => reject(sdkError(pick(random, ['InternalServerError', 'TimeoutError', 'SyntaxError']), 'simulated lost answer')));
         });
         return;
       }

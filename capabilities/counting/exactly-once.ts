@@ -37,6 +37,13 @@ const CLAIM_BACKOFF_BASE_MS = 100;
 const CLAIM_BACKOFF_MAX_MS = 1_000;
 /** Claim pages one walker claims in turn (bench/README.md "Concurrent pollers": fewer walkers, fewer refused appends). */
 const CLAIM_PAGES_PER_WALKER = 32;
+/**
+ * Share of a batch's time budget in which claim pages are started. A page started later is left for a later
+ * delivery, unclaimed, so each delivery keeps time to count what it claimed: work is bounded by the budget and every
+ * delivery makes progress, where claiming every page first could leave no time to count any (bench/README.md
+ * "Bounded claim walk").
+ */
+const CLAIM_SHARE_OF_BUDGET = 0.5;
 
 export interface AggregatorOptions {
   readonly doc: DynamoDBDocumentClient;
@@ -86,8 +93,13 @@ export interface BatchResult {
   /** messageIds to report in batchItemFailures: poison, too old, too far ahead, and whatever could not be finished now. */
   readonly failures: string[];
   readonly poison: RefusedRecord[];
-  /** Events counted by this batch. */
+  /** Events of this batch now counted (acknowledged), by its own journal or by another batch that finished it. */
   readonly counted: number;
+  /**
+   * Events whose journal this batch completed (its own, and those it resumed): each counted event is in exactly one
+   * batch's figure, whoever finished its journal, so the EventsAggregated metric adds up to the events counted.
+   */
+  readonly completedEvents: number;
   /** Records acknowledged without counting: already counted (by an earlier delivery) or repeated within the batch. */
   readonly duplicates: number;
   /** Duplicates whose payload differs from the counted one (same eventId): the first one counts. */
@@ -169,6 +181,8 @@ type Settings = {
 class BatchRun {
   private readonly start: number;
   private readonly deadline: number;
+  /** No claim page is started after this moment (CLAIM_SHARE_OF_BUDGET). */
+  private readonly claimCutoff: number;
   private readonly leaseUntil: number;
   private readonly groups = new Map<string, EventGroup>();
   private readonly poison: RefusedRecord[] = [];
@@ -178,6 +192,7 @@ class BatchRun {
   /** Set when a claim append's outcome stayed unknown: our journal must never become pending. */
   private journalVoid = false;
   private counterWrites = 0;
+  private completedEvents = 0;
   private resumed = 0;
   private errors = 0;
   /** Client-days of journals other batches left pending that this one completed (for the alert step). */
@@ -192,6 +207,7 @@ class BatchRun {
   ) {
     this.start = s.clock();
     this.deadline = this.start + remainingTimeMs - s.safetyMs;
+    this.claimCutoff = this.start + Math.max(0, this.deadline - this.start) * CLAIM_SHARE_OF_BUDGET;
     this.leaseUntil = this.start + remainingTimeMs + s.leaseMarginMs;
     this.journalId = newJournalId(options.random);
   }
@@ -318,7 +334,13 @@ class BatchRun {
     const stretch = Math.ceil(walk.length / Math.max(1, walkers));
     await Promise.all(
       Array.from({ length: walkers }, async (_, w) => {
-        for (const [page, groups] of walk.slice(w * stretch, (w + 1) * stretch)) await this.claimPage(page, groups);
+        // Each walker starts its first page whatever the time, so every delivery makes progress; later pages only
+        // before the cutoff. Events of pages not started stay unclaimed and are retried.
+        for (const [i, [page, groups]] of walk.slice(w * stretch, (w + 1) * stretch).entries()) {
+          if (i > 0 && this.s.clock() >= this.claimCutoff) {
+            for (const group of groups) group.state = 'failed';
+          } else await this.claimPage(page, groups);
+        }
       }),
     );
     if (this.journalVoid) await this.abandonOwnJournal();
@@ -478,7 +500,7 @@ class BatchRun {
           return;
         }
         await this.applyJournal(this.journalId, dayDeltas(routeDeltas));
-        await this.complete(this.journalId);
+        if (await this.complete(this.journalId)) this.completedEvents += mine.length;
         for (const group of mine) group.state = 'counted';
         await this.unlist(this.journalId);
       },
@@ -527,11 +549,16 @@ class BatchRun {
     }
   }
 
-  private async complete(id: string): Promise<void> {
+  /** Moves a journal pending → complete; true when this batch's transition is the one that completed it. */
+  private async complete(id: string): Promise<boolean> {
     const doneAt = this.s.clock();
-    const outcome = await this.retry('complete journal', () => this.repo.transition(id, 'pending', 'complete', { completedAt: doneAt }));
+    const outcome = await this.retry('complete journal', () =>
+      this.repo.transition(id, 'pending', 'complete', { completedAt: doneAt, completedBy: this.journalId }),
+    );
     if (outcome.head?.status !== 'complete') throw new Error(`journal ${id} could not complete: ${outcome.head?.status ?? 'missing'}`);
     this.cache.remember(outcome.head);
+    // A retried transition whose first attempt applied finds the journal complete by us, not changed by this attempt.
+    return outcome.head.completedBy === undefined ? outcome.changed : outcome.head.completedBy === this.journalId;
   }
 
   // 5. Finish journals of crashed or timed-out batches whose events came back here; then those events are duplicates.
@@ -559,7 +586,8 @@ class BatchRun {
       if (!body) throw new Error(`journal ${otherId} is pending without a body`);
       const deltas = decodeDeltas(body);
       await this.applyJournal(otherId, dayDeltas(deltas));
-      await this.complete(otherId);
+      // The body holds one row per client, day and route: its requests are the journal's events.
+      if (await this.complete(otherId)) this.completedEvents += deltas.reduce((n, d) => n + d.values.requests, 0);
       this.resumed += 1;
       for (const { clientId, day } of deltas) this.resumedClientDays.push({ clientId, day });
       await this.unlist(otherId);
@@ -656,6 +684,7 @@ class BatchRun {
       counted,
       duplicates,
       conflicts,
+      completedEvents: this.completedEvents,
       counterWrites: this.counterWrites,
       resumed: this.resumed,
       errors: this.errors,

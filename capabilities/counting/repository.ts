@@ -31,6 +31,8 @@ export interface JournalHead {
   /** Epoch ms until which the journal's current applier owns it. */
   readonly leaseUntil: number;
   readonly completedAt?: number;
+  /** The batch whose transition completed it (absent on journals completed before this field existed). */
+  readonly completedBy?: string;
 }
 
 export interface ClaimEntry {
@@ -222,7 +224,7 @@ export class AggregatorRepository {
     journalId: string,
     from: JournalStatus,
     to: JournalStatus,
-    options: { leaseUntil?: number; leaseExpiredBefore?: number; completedAt?: number } = {},
+    options: { leaseUntil?: number; leaseExpiredBefore?: number; completedAt?: number; completedBy?: string } = {},
   ): Promise<{ changed: boolean; head: JournalHead | undefined }> {
     const names: Record<string, string> = { '#st': A.journalStatus };
     const values: Record<string, unknown> = { ':from': from, ':to': to };
@@ -237,6 +239,11 @@ export class AggregatorRepository {
       names['#done'] = A.journalDone;
       values[':done'] = options.completedAt;
       sets.push('#done = :done');
+    }
+    if (options.completedBy !== undefined) {
+      names['#by'] = A.journalDoneBy;
+      values[':by'] = options.completedBy;
+      sets.push('#by = :by');
     }
     if (options.leaseExpiredBefore !== undefined && this.mutant !== 'ignore-lease') {
       names['#lease'] = A.journalLease;
@@ -348,5 +355,6 @@ function toHead(journalId: string, item: Record<string, unknown>): JournalHead {
     status: item[A.journalStatus] as JournalStatus,
     leaseUntil: Number(item[A.journalLease] ?? 0),
     completedAt: item[A.journalDone] === undefined ? undefined : Number(item[A.journalDone]),
+    completedBy: item[A.journalDoneBy] === undefined ? undefined : String(item[A.journalDoneBy]),
   };
 }

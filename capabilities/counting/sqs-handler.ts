@@ -32,13 +32,16 @@ export function createSqsAggregatorHandler(deps: SqsAggregatorDeps) {
     deps.logger.info('usage batch aggregated', {
       records: records.length,
       counted: result.counted,
+      completedEvents: result.completedEvents,
       duplicates: result.duplicates,
       counterWrites: result.counterWrites,
       resumed: result.resumed,
       failures: result.failures.length,
       journalId: result.journalId,
     });
-    deps.metrics.addMetric(METRIC.eventsAggregated, MetricUnit.Count, result.counted);
+    // Whoever completed a journal reports its events: a batch that timed out after counting reports none, the batch
+    // that finished its journal reports them, so the metric adds up to the events counted.
+    deps.metrics.addMetric(METRIC.eventsAggregated, MetricUnit.Count, result.completedEvents);
     deps.metrics.addMetric(METRIC.duplicatesSkipped, MetricUnit.Count, result.duplicates);
     deps.metrics.addMetric(METRIC.counterWrites, MetricUnit.Count, result.counterWrites);
     deps.metrics.addMetric(METRIC.poisonMessages, MetricUnit.Count, result.poison.length);

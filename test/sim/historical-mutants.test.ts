@@ -8,9 +8,10 @@ import { runSeed } from '../../sim/simulation';
 import { TableModel } from '../../sim/table-model';
 
 /**
- * Seeds each mutant may take at most (issue 19's target: ≤ 1,000). The earlier loss is the rare one: it needs a
- * lost answer on a claim append and then an error nobody retries on the re-read; swarm omission (sim/simulation.ts
- * `focused`: half the runs keep only two fault kinds) brings its first catch to seed 915 (1,146 without it).
+ * Seeds each mutant may take at most (issue 19's target: ≤ 1,000). The earlier loss is the rarest: it needs a
+ * claim append applied whose answer is lost, then an error nobody retries before the page is read again. A lost
+ * answer is sometimes a body the SDK cannot parse, which it does not retry (sim/faulty-dynamo.ts); the first catch
+ * is seed 74 (bench/README.md "Historical mutants").
  */
 const BUDGETS: [HistoricalMutant, number][] = [
   ['unresolved-append-resolved', 1_000],

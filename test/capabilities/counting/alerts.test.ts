@@ -186,6 +186,7 @@ test('the SQS handler reports a failed alert step as a warning and a metric, wit
         failures: [],
         poison: [],
         counted: 3,
+        completedEvents: 3,
         duplicates: 0,
         conflicts: [],
         counterWrites: 4,

@@ -18,8 +18,11 @@ test('a known multiset of events ends as counters equal to ground truth, each co
   const workload = events(400, 1);
   const outcome = await runScenario(pipeline, { events: workload, maxReceiveCount: 10 });
   expect(sortedEntries(outcome.counters)).toEqual(sortedEntries(outcome.truth));
+  // Each event is reported by exactly one invocation: the one that completed its journal (the batch itself, or one
+  // that resumed the journal of a batch out of time). Only a batch that ran out of time after counting makes its
+  // events duplicates on redelivery (on a loaded machine a 2 s batch sometimes does).
   expect(outcome.metrics[METRIC.eventsAggregated]).toBe(400);
-  expect(outcome.metrics[METRIC.duplicatesSkipped]).toBe(0);
+  if (outcome.timedOut === 0 && outcome.metrics[METRIC.recordFailures] === 0) expect(outcome.metrics[METRIC.duplicatesSkipped]).toBe(0);
   expect(outcome.overWrittenBatches).toBe(0);
   expect(outcome.deadLetters).toEqual([]);
 });

@@ -72,6 +72,8 @@ export interface ScenarioOutcome {
   readonly deadLetters: string[];
   readonly metrics: Record<string, number>;
   readonly invocations: number;
+  /** Invocations that ran past the function timeout. */
+  readonly timedOut: number;
   readonly crashes: number;
   /** Batches whose counter writes exceeded the distinct counter keys of their valid records. */
   readonly overWrittenBatches: number;
@@ -171,7 +173,8 @@ export async function runScenario(pipeline: Pipeline, scenario: Scenario): Promi
   try {
     await poller.drain({ timeoutMs: 50_000 });
   } finally {
-    await poller.stop();
+    // A timed-out invocation may still be counting (Lambda would have ended it): its counts and metrics are awaited.
+    await poller.stop({ awaitTimedOutMs: 60_000 });
     faults.plan = {};
     faults.revive();
   }
@@ -189,6 +192,7 @@ export async function runScenario(pipeline: Pipeline, scenario: Scenario): Promi
     deadLetters,
     metrics,
     invocations: poller.stats.invocations,
+    timedOut: poller.stats.timedOut,
     crashes,
     overWrittenBatches,
     injected,

@@ -18,7 +18,7 @@ import { DYNAMODB_MAX_ATTEMPTS } from '../capabilities/aws/dynamodb-client';
 import { checkRun, type PipelineState, type Violation } from './checker';
 import { type Container, type DynamoFaults, FaultyDynamo, NO_FAULTS } from './faulty-dynamo';
 import { LeaseMonitor } from './lease-monitor';
-import { S3Model } from './s3-model';
+import { NO_S3_FAULTS, type S3Faults, S3Model } from './s3-model';
 import { between, chance, pick, seededRandom } from './random';
 import { Scheduler } from './scheduler';
 import { type QueueMessage, SqsModel } from './sqs-model';
@@ -63,6 +63,8 @@ export interface RunResult {
     archivedRows: number;
     /** Correction revisions of the run's month statement (usage counted after it was first written). */
     corrections: number;
+    /** S3 faults the daily job's calls met (errors before or after landing, spikes, crashes in flight). */
+    s3Faults: number;
   };
 }
 
@@ -184,6 +186,12 @@ function drawKnobs(random: () => number): Knobs {
   };
 }
 
+/** S3 faults while the chaos lasts: each kind off in many runs, rare to common in the others. */
+function s3Profile(random: () => number): S3Faults {
+  const level = (off: number) => (chance(random, off) ? 0 : pick(random, [0.02, 0.1, 0.3]));
+  return { errorBefore: level(0.4), ambiguous: level(0.4), slow: level(0.5), crash: level(0.6) / 4 };
+}
+
 /** The knobs as one line, printed with the seed. */
 export function describeKnobs(knobs: object): string {
   return JSON.stringify(knobs);
@@ -216,6 +224,8 @@ class SeedRun {
   /** The whole-pipeline phase's own draws (whether a run has it, when its early statement runs). */
   private readonly pipelineRandom: () => number;
   private readonly pipeline: boolean;
+  /** S3 faults of the whole-pipeline phase while the chaos lasts (drawn from its own generator, printed with the knobs). */
+  private readonly s3Chaos: S3Faults;
   private readonly queue: SqsModel;
   private readonly claimRetentionSeconds = (4 + 14 + 4 + 1) * 24 * 3600;
   private readonly stats: RunResult['stats'];
@@ -246,6 +256,7 @@ class SeedRun {
     this.s3 = options.s3?.() ?? new S3Model();
     this.pipelineRandom = seededRandom((options.seed * 7919 + 17) >>> 0);
     this.pipeline = chance(this.pipelineRandom, 0.25);
+    this.s3Chaos = this.pipeline ? s3Profile(this.pipelineRandom) : NO_S3_FAULTS;
     this.leases = new LeaseMonitor(this.store, TABLE, () => this.scheduler.now, this.knobs.skewMs);
     // Production retentions; visibility = 6 × the function timeout.
     this.queue = new SqsModel(
@@ -269,9 +280,15 @@ class SeedRun {
       dailyJobs: 0,
       archivedRows: 0,
       corrections: 0,
+      s3Faults: 0,
     };
     seedClients(this.store, TABLE, ['client-1', 'client-2', 'client-3']);
-    this.trace.log(`knobs ${describeKnobs(this.knobs)}`);
+    this.trace.log(`knobs ${this.describe()}`);
+  }
+
+  /** Every knob of the run as one line: the counting knobs, then those of the phases this run has. */
+  private describe(): string {
+    return describeKnobs(this.pipeline ? { ...this.knobs, s3Chaos: this.s3Chaos } : this.knobs);
   }
 
   /** TTL deletions as DynamoDB makes them: each item up to the run's ttlLateSeconds late, its own delay. */
@@ -310,6 +327,8 @@ class SeedRun {
     for (const st of active) current[st.kind] = Math.max(current[st.kind], st.p);
     return current;
   };
+
+  private readonly s3Faults = (): S3Faults => (this.calm ? NO_S3_FAULTS : this.s3Chaos);
 
   private readonly sendFaults = (): SendFaults => (this.calm ? NO_SEND_FAULTS : this.knobs.sendChaos);
 
@@ -610,7 +629,7 @@ class SeedRun {
       { day, retentionDays: MIN_RETENTION_DAYS },
       {
         table: { db: this.faultyDynamo(container, 2_000) as never, tableName: TABLE },
-        archive: { s3: this.s3.clientFor(container, this.scheduler, this.random) as never, bucket: 'sim-archive' },
+        archive: { s3: this.s3.clientFor(container, this.scheduler, this.random, this.s3Faults) as never, bucket: 'sim-archive' },
       },
     ).then(
       () => 'done',
@@ -651,7 +670,13 @@ class SeedRun {
     const archive = { s3: { send: async (command: object) => this.s3.execute(command) } as never, bucket: 'sim-archive' };
     const archivedDays = [...this.s3.objects.keys()].flatMap((key) => /^usage-manifests\/dt=([\d-]+)\//.exec(key)?.[1] ?? []);
     const rows: Record<string, unknown>[] = [];
-    for (const dt of archivedDays) rows.push(...((await readArchive(archive, dt))?.items ?? []));
+    for (const dt of archivedDays) {
+      try {
+        rows.push(...((await readArchive(archive, dt))?.items ?? []));
+      } catch (error) {
+        this.pipelineFailures.push(`the archive of ${dt} does not verify: ${(error as Error).message}`);
+      }
+    }
     this.stats.archivedRows = rows.length;
     const manifest = this.s3.objects.get(statementKeys(month).manifest);
     this.stats.corrections = manifest ? (JSON.parse(manifest.toString('utf8')).corrections?.length ?? 0) : 0;
@@ -660,6 +685,7 @@ class SeedRun {
       statement: manifest && JSON.parse(manifest.toString('utf8')),
       month,
       failures: this.pipelineFailures,
+      objects: this.s3.objects,
     };
   }
 
@@ -667,6 +693,7 @@ class SeedRun {
   private result(lateMessageId: string | undefined): RunResult {
     const { stats, deliveries } = this;
     stats.steps = this.scheduler.steps;
+    stats.s3Faults = this.s3.faultsMet;
     stats.alerts = new Set(deliveries.map((d) => d.event.eventId)).size;
     stats.alertRedeliveries = deliveries.length - stats.alerts;
     const violations = checkRun({
@@ -680,7 +707,7 @@ class SeedRun {
       pipeline: this.afterJobs,
     });
     for (const detail of this.leases.violations) violations.push({ kind: 'lease', detail });
-    return { seed: this.options.seed, violations, trace: this.trace.toString(), knobs: describeKnobs(this.knobs), stats };
+    return { seed: this.options.seed, violations, trace: this.trace.toString(), knobs: this.describe(), stats };
   }
 }
 

@@ -116,6 +116,62 @@ test("statements: usage counted after the month's early statement makes correcti
   expect(caught).toEqual(corrected);
 });
 
+test('the whole pipeline under S3 faults: PutObject and GetObject fail before or after landing, or are slow, and the tries still end exact', async () => {
+  const faulted: number[] = [];
+  for (let seed = 1; seed <= 60; seed++) {
+    const result = await runSeed({ seed, store: () => new TableModel() });
+    if (result.stats.s3Faults === 0) continue;
+    faulted.push(seed);
+    expect(result.violations).toEqual([]);
+  }
+  expect(faulted.length).toBeGreaterThanOrEqual(6);
+});
+
+test('the checker catches a statement whose files are not as its manifest lists them, and an archive that does not verify', async () => {
+  // An S3 that loses a month's JSON lines once its manifest is written (a stray lifecycle rule, say): the job's read-back of
+  // the manifest passes, so only the files check (or a later correction, which reads them) can notice.
+  class StatementFilesVanish extends S3Model {
+    override execute(command: object): unknown {
+      const out = super.execute(command);
+      const key = command instanceof PutObjectCommand ? String(command.input.Key) : '';
+      if (key.startsWith('statements/') && key.endsWith('/manifest.json'))
+        for (const other of [...this.objects.keys()])
+          if (other.startsWith('statements/') && other.endsWith('.jsonl')) this.objects.delete(other);
+      return out;
+    }
+  }
+  // An S3 whose archive parts rot once the day's manifest is written (after the job verified them).
+  class ArchiveRots extends S3Model {
+    override execute(command: object): unknown {
+      const out = super.execute(command);
+      const key = command instanceof PutObjectCommand ? String(command.input.Key) : '';
+      if (key.startsWith('usage-manifests/'))
+        for (const [other, body] of this.objects)
+          if (other.startsWith('usage/')) this.objects.set(other, Buffer.concat([body, Buffer.from([0])]));
+      return out;
+    }
+  }
+  const stated: number[] = [];
+  const missing: number[] = [];
+  const archived: number[] = [];
+  const rotten: number[] = [];
+  for (let seed = 1; seed <= 40; seed++) {
+    const real = await runSeed({ seed, store: () => new TableModel() });
+    if (real.stats.dailyJobs === 0) continue;
+    stated.push(seed);
+    const vanish = await runSeed({ seed, store: () => new TableModel(), s3: () => new StatementFilesVanish() });
+    if (vanish.violations.some((v) => v.kind === 'pipeline' && /statement file .*jsonl/.test(v.detail))) missing.push(seed);
+    if (real.stats.archivedRows === 0) continue;
+    archived.push(seed);
+    const rot = await runSeed({ seed, store: () => new TableModel(), s3: () => new ArchiveRots() });
+    if (rot.violations.some((v) => v.kind === 'pipeline' && /does not (verify|match)/.test(v.detail))) rotten.push(seed);
+  }
+  expect(stated.length).toBeGreaterThanOrEqual(5);
+  expect(missing).toEqual(stated);
+  expect(archived.length).toBeGreaterThanOrEqual(5);
+  expect(rotten).toEqual(archived);
+});
+
 test('the checker catches an outbox claim that is not exclusive (two events for one threshold)', async () => {
   // A store that ignores the condition of outbox puts: every claimer believes it owns the crossing.
   class UnconditionalOutbox extends TableModel {

@@ -13,7 +13,7 @@ import type { SimStore } from './store';
 import type { Workload } from './workload';
 
 export interface Violation {
-  readonly kind: 'count' | 'journal' | 'claim' | 'left-behind' | 'expired-message' | 'alert' | 'lease' | 'pipeline';
+  readonly kind: 'count' | 'journal' | 'claim' | 'left-behind' | 'expired-message' | 'alert' | 'lease' | 'pipeline' | 'fallback';
   readonly detail: string;
 }
 
@@ -49,6 +49,15 @@ interface CheckInput {
   readonly nowSeconds?: number;
   /** After the daily job: the archive counts with the live counters, and the statement must equal the truth. */
   readonly pipeline?: PipelineState;
+  /** The usage send's fallback: what replay reads, and what the publisher gave up on. */
+  readonly fallback?: FallbackState;
+}
+
+/** What the replay phase left: the route functions' log group, the events the publisher gave up on, calm replays that did not end clean. */
+export interface FallbackState {
+  readonly lines: readonly string[];
+  readonly dropped: ReadonlySet<string>;
+  readonly failures: readonly string[];
 }
 
 /** The truths a run may legitimately end with: each conflicting event id counted with either payload. */
@@ -61,7 +70,17 @@ function acceptableTruths(workload: Workload): Map<string, ExpectedValues>[] {
 
 const show = (values: ExpectedValues | undefined) => JSON.stringify(values ?? ZERO);
 
-export function checkRun({ store, workload, queue, tableName, lateMessageId, alerts, nowSeconds, pipeline }: CheckInput): Violation[] {
+export function checkRun({
+  store,
+  workload,
+  queue,
+  tableName,
+  lateMessageId,
+  alerts,
+  nowSeconds,
+  pipeline,
+  fallback,
+}: CheckInput): Violation[] {
   const violations: Violation[] = [];
   const items = store.items(tableName);
 
@@ -166,6 +185,7 @@ export function checkRun({ store, workload, queue, tableName, lateMessageId, ale
     }
   }
   if (alerts) violations.push(...checkAlerts(alerts.deliveries, alerts.quota, matching ?? truths[0], items));
+  if (fallback) violations.push(...checkFallback(fallback, workload));
   return violations;
 }
 
@@ -294,6 +314,28 @@ function checkStatementFiles(pipeline: PipelineState): Violation[] {
 interface StatementFile {
   readonly key: string;
   readonly sha256: string;
+}
+
+/**
+ * The usage send's fallback is durable: every event the publisher gave up on is in the log group, whole, under the
+ * dropped-event message (read here with JSON.parse, not with replay's reader), and the replays run without faults
+ * ended with nothing failed or invalid. (That each of them was then counted once is the counts' check.)
+ */
+function checkFallback(fallback: FallbackState, workload: Workload): Violation[] {
+  const logged = new Map<string, string>();
+  for (const line of fallback.lines) {
+    const record = JSON.parse(line) as { message?: string; usageEvent?: UsageEvent };
+    if (record.message === 'usage event dropped' && record.usageEvent)
+      logged.set(record.usageEvent.eventId, JSON.stringify(record.usageEvent));
+  }
+  const out: Violation[] = fallback.failures.map((detail) => ({ kind: 'fallback' as const, detail }));
+  for (const id of fallback.dropped) {
+    const want = workload.events.get(id);
+    if (!logged.has(id)) out.push({ kind: 'fallback', detail: `${id} was dropped by the publisher and never logged` });
+    else if (want && logged.get(id) !== JSON.stringify(want))
+      out.push({ kind: 'fallback', detail: `${id} was logged other than it was sent` });
+  }
+  return out;
 }
 
 /** Whether a body is a valid usage event v1 (the contract's schema, not the aggregator's parser). */

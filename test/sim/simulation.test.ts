@@ -7,6 +7,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { runSeed } from '../../sim/simulation';
 import { TableModel } from '../../sim/table-model';
 import { S3Model } from '../../sim/s3-model';
+import { UsageFallback } from '../../sim/usage-fallback';
 
 const SEEDS = Number(process.env.SIM_TEST_SEEDS ?? 600);
 
@@ -170,6 +171,42 @@ test('the checker catches a statement whose files are not as its manifest lists 
   expect(missing).toEqual(stated);
   expect(archived.length).toBeGreaterThanOrEqual(5);
   expect(rotten).toEqual(archived);
+});
+
+test('usage:replay: events the publisher gave up on are logged, replayed (under faults, twice, dying midway) and counted once, also when their own send landed; the checker catches a lost log line and a replay that renames events', async () => {
+  // A log group that loses every line: the fallback is not durable, and an event whose send never landed is never counted.
+  class LogLoses extends UsageFallback {
+    protected override log(): void {}
+  }
+  // A replay that sends each event under a new id (`<id>-r`): an event whose own send landed after all is counted twice.
+  class ReplayRenames extends UsageFallback {
+    protected override land(body: string, by: string, source: 'publisher' | 'replay'): void {
+      super.land(source === 'replay' ? body.replace(/"eventId":"([^"]+)"/, '"eventId":"$1-r"') : body, by, source);
+    }
+  }
+  const dropped: number[] = [];
+  const lostCaught: number[] = [];
+  const landedAnyway: number[] = [];
+  const renamedCaught: number[] = [];
+  for (let seed = 1; seed <= 60; seed++) {
+    const real = await runSeed({ seed, store: () => new TableModel() });
+    if (real.stats.dropped === 0) continue;
+    dropped.push(seed);
+    expect(real.violations).toEqual([]);
+    expect(real.stats.replayed).toBeGreaterThan(0);
+    const lost = await runSeed({ seed, store: () => new TableModel(), fallback: (world) => new LogLoses(world) });
+    const kinds = new Set(lost.violations.map((v) => v.kind));
+    const neverSent = real.stats.dropped > real.stats.droppedButLanded;
+    if (kinds.has('fallback') && kinds.has('count') === neverSent) lostCaught.push(seed);
+    if (real.stats.droppedButLanded === 0) continue;
+    landedAnyway.push(seed);
+    const renamed = await runSeed({ seed, store: () => new TableModel(), fallback: (world) => new ReplayRenames(world) });
+    if (renamed.violations.some((v) => v.kind === 'count')) renamedCaught.push(seed);
+  }
+  expect(dropped.length).toBeGreaterThanOrEqual(5);
+  expect(lostCaught).toEqual(dropped);
+  expect(landedAnyway.length).toBeGreaterThanOrEqual(4);
+  expect(renamedCaught).toEqual(landedAnyway);
 });
 
 test('the checker catches an outbox claim that is not exclusive (two events for one threshold)', async () => {

@@ -1,5 +1,6 @@
 // After a run: every accepted event counted exactly once (counters equal the truth), the journal
 // invariants hold (none left pending), and nothing valid was left behind in the queues.
+import { createHash } from 'node:crypto';
 import { eventHash, EVENT_HASH_BYTES } from '../capabilities/counting/keys';
 import { AGGREGATOR_ATTRIBUTES as A, journalIdOf, PENDING_JOURNALS_PK } from '../contracts/table';
 import { type UsageEvent, usageEventV1 } from '../contracts/usage-event';
@@ -12,7 +13,7 @@ import type { SimStore } from './store';
 import type { Workload } from './workload';
 
 export interface Violation {
-  readonly kind: 'count' | 'journal' | 'claim' | 'left-behind' | 'expired-message' | 'alert' | 'lease' | 'pipeline';
+  readonly kind: 'count' | 'journal' | 'claim' | 'left-behind' | 'expired-message' | 'alert' | 'lease' | 'pipeline' | 'fallback';
   readonly detail: string;
 }
 
@@ -21,10 +22,18 @@ export interface PipelineState {
   /** Every row of the counter archive, read back through the production reader. */
   readonly archivedRows: readonly Record<string, unknown>[];
   /** The month's statement manifest, as stored. */
-  readonly statement: { readonly requests: number; readonly corrections?: readonly { readonly requests: number }[] } | undefined;
+  readonly statement:
+    | {
+        readonly requests: number;
+        readonly files?: readonly StatementFile[];
+        readonly corrections?: readonly { readonly requests: number; readonly files?: readonly StatementFile[] }[];
+      }
+    | undefined;
   readonly month: string;
-  /** Runs without faults that did not end (each must). */
+  /** Runs without faults that did not end (each must), and archived days that do not verify. */
   readonly failures: readonly string[];
+  /** Every object in the archive bucket at the end of the run (the statement's files are checked against its manifest). */
+  readonly objects?: ReadonlyMap<string, Buffer>;
 }
 
 interface CheckInput {
@@ -40,6 +49,15 @@ interface CheckInput {
   readonly nowSeconds?: number;
   /** After the daily job: the archive counts with the live counters, and the statement must equal the truth. */
   readonly pipeline?: PipelineState;
+  /** The usage send's fallback: what replay reads, and what the publisher gave up on. */
+  readonly fallback?: FallbackState;
+}
+
+/** What the replay phase left: the route functions' log group, the events the publisher gave up on, calm replays that did not end clean. */
+export interface FallbackState {
+  readonly lines: readonly string[];
+  readonly dropped: ReadonlySet<string>;
+  readonly failures: readonly string[];
 }
 
 /** The truths a run may legitimately end with: each conflicting event id counted with either payload. */
@@ -52,7 +70,17 @@ function acceptableTruths(workload: Workload): Map<string, ExpectedValues>[] {
 
 const show = (values: ExpectedValues | undefined) => JSON.stringify(values ?? ZERO);
 
-export function checkRun({ store, workload, queue, tableName, lateMessageId, alerts, nowSeconds, pipeline }: CheckInput): Violation[] {
+export function checkRun({
+  store,
+  workload,
+  queue,
+  tableName,
+  lateMessageId,
+  alerts,
+  nowSeconds,
+  pipeline,
+  fallback,
+}: CheckInput): Violation[] {
   const violations: Violation[] = [];
   const items = store.items(tableName);
 
@@ -77,7 +105,7 @@ export function checkRun({ store, workload, queue, tableName, lateMessageId, ale
   }
 
   for (const detail of mislabelledCounters(counters)) violations.push({ kind: 'count', detail });
-  if (pipeline) violations.push(...checkPipeline(pipeline, truths));
+  if (pipeline) violations.push(...checkPipeline(pipeline, truths), ...checkStatementFiles(pipeline));
 
   // 2. Journal invariants: a pending or complete journal's body is exactly the events it holds claims on,
   //    and no event has two live (non-aborted) owners.
@@ -157,6 +185,7 @@ export function checkRun({ store, workload, queue, tableName, lateMessageId, ale
     }
   }
   if (alerts) violations.push(...checkAlerts(alerts.deliveries, alerts.quota, matching ?? truths[0], items));
+  if (fallback) violations.push(...checkFallback(fallback, workload));
   return violations;
 }
 
@@ -248,6 +277,64 @@ function checkPipeline(pipeline: PipelineState, truths: readonly Map<string, Exp
   const stated = pipeline.statement.corrections?.at(-1)?.requests ?? pipeline.statement.requests;
   if (!totals.includes(stated))
     out.push({ kind: 'pipeline', detail: `statement ${pipeline.month} says ${stated} requests; true total ${totals[0]}` });
+  return out;
+}
+
+/**
+ * The statement's files as its manifest lists them: its last revision's CSV and JSON lines are in the bucket with
+ * the SHA-256 the manifest records, and the JSON lines add up to the revision's requests (a client of the statement
+ * reads the files, not the manifest's sum).
+ */
+function checkStatementFiles(pipeline: PipelineState): Violation[] {
+  const { statement, objects } = pipeline;
+  if (!statement || !objects) return [];
+  const revision = statement.corrections?.at(-1);
+  const files = revision?.files ?? statement.files ?? [];
+  const requests = revision?.requests ?? statement.requests;
+  const out: Violation[] = [];
+  for (const file of files) {
+    const body = objects.get(file.key);
+    if (!body) out.push({ kind: 'pipeline', detail: `statement file ${file.key} is missing` });
+    else if (createHash('sha256').update(body).digest('hex') !== file.sha256)
+      out.push({ kind: 'pipeline', detail: `statement file ${file.key} does not match its manifest` });
+    else if (file.key.endsWith('.jsonl')) {
+      const lines = body
+        .toString('utf8')
+        .split('\n')
+        .filter((line) => line !== '');
+      const sum = lines.reduce((total, line) => total + Number(JSON.parse(line).total?.requests ?? 0), 0);
+      if (sum !== requests)
+        out.push({ kind: 'pipeline', detail: `statement file ${file.key} adds up to ${sum} requests; its manifest says ${requests}` });
+    }
+  }
+  if (files.length === 0) out.push({ kind: 'pipeline', detail: `statement ${pipeline.month} lists no files` });
+  return out;
+}
+
+interface StatementFile {
+  readonly key: string;
+  readonly sha256: string;
+}
+
+/**
+ * The usage send's fallback is durable: every event the publisher gave up on is in the log group, whole, under the
+ * dropped-event message (read here with JSON.parse, not with replay's reader), and the replays run without faults
+ * ended with nothing failed or invalid. (That each of them was then counted once is the counts' check.)
+ */
+function checkFallback(fallback: FallbackState, workload: Workload): Violation[] {
+  const logged = new Map<string, string>();
+  for (const line of fallback.lines) {
+    const record = JSON.parse(line) as { message?: string; usageEvent?: UsageEvent };
+    if (record.message === 'usage event dropped' && record.usageEvent)
+      logged.set(record.usageEvent.eventId, JSON.stringify(record.usageEvent));
+  }
+  const out: Violation[] = fallback.failures.map((detail) => ({ kind: 'fallback' as const, detail }));
+  for (const id of fallback.dropped) {
+    const want = workload.events.get(id);
+    if (!logged.has(id)) out.push({ kind: 'fallback', detail: `${id} was dropped by the publisher and never logged` });
+    else if (want && logged.get(id) !== JSON.stringify(want))
+      out.push({ kind: 'fallback', detail: `${id} was logged other than it was sent` });
+  }
   return out;
 }
 

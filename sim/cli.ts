@@ -1,6 +1,6 @@
 // `npm run sim -- --seeds N [--seed S] [--from F] [--workers W] [--trace] [--mutant NAME] [--until-caught]`: runs
 // seeds of the counting simulation, prints schedules/s and violations; a failing seed prints the command that
-// replays it with a trace of its interleaving (--mutant re-introduces a named historical bug to show it is caught). Seeds are split across worker processes (one per core by default).
+// replays it with a trace of its interleaving and every knob its seed drew (--mutant re-introduces a named historical bug to show it is caught). Seeds are split across worker processes (one per core by default).
 import { fork } from 'node:child_process';
 import * as os from 'node:os';
 import { HISTORICAL_MUTANTS, type HistoricalMutant } from '../capabilities/counting/historical-mutants';
@@ -60,6 +60,10 @@ const NO_STATS: RunStats = {
   dailyJobs: 0,
   archivedRows: 0,
   corrections: 0,
+  s3Faults: 0,
+  dropped: 0,
+  droppedButLanded: 0,
+  replayed: 0,
 };
 
 /** Each run statistic of a and b added up. */
@@ -98,7 +102,7 @@ async function main(): Promise<void> {
     const result = await runSeed({ seed: args.seed, store: createSimStore, trace: true, mutant: args.mutant });
     console.log(result.trace);
     console.log(
-      `\nseed ${args.seed}: ${result.stats.events} events, ${result.stats.invocations} invocations, ${result.stats.crashes} crashes, ${result.stats.timeouts} timeouts, ${result.stats.alerts} alerts (${result.stats.alertRedeliveries} redelivered)`,
+      `\nseed ${args.seed}: ${result.stats.events} events, ${result.stats.invocations} invocations, ${result.stats.crashes} crashes, ${result.stats.timeouts} timeouts, ${result.stats.alerts} alerts (${result.stats.alertRedeliveries} redelivered), ${result.stats.dailyJobs} daily jobs (${result.stats.s3Faults} S3 faults), ${result.stats.dropped} usage events dropped (${result.stats.droppedButLanded} landed anyway, ${result.stats.replayed} replayed copies)`,
     );
     if (result.violations.length === 0) console.log('no violations');
     for (const v of result.violations) console.log(`VIOLATION ${v.kind}: ${v.detail}`);
@@ -126,7 +130,7 @@ async function main(): Promise<void> {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const total: Summary = parts.reduce((a, p) => ({ seeds: a.seeds + p.seeds, failed: [...a.failed, ...p.failed], ...addStats(a, p) }));
   const rate = total.seeds / seconds;
-  const line = `${total.seeds} seeds (${args.from}..${args.from + args.seeds - 1}) in ${seconds.toFixed(1)} s: ${rate.toFixed(0)} schedules/s, ${workers} workers; ${total.events} events, ${total.invocations} batches, ${total.crashes} crashes, ${total.timeouts} timeouts, ${total.redrives} DLQ redrives, ${total.alerts} quota alerts (${total.alertRedeliveries} redelivered with the same eventId), ${total.dailyJobs} daily jobs (${total.archivedRows} archive rows, ${total.corrections} statement corrections), ${total.steps} scheduler steps; ${total.failed.length} failing seed(s)`;
+  const line = `${total.seeds} seeds (${args.from}..${args.from + args.seeds - 1}) in ${seconds.toFixed(1)} s: ${rate.toFixed(0)} schedules/s, ${workers} workers; ${total.events} events, ${total.invocations} batches, ${total.crashes} crashes, ${total.timeouts} timeouts, ${total.redrives} DLQ redrives, ${total.alerts} quota alerts (${total.alertRedeliveries} redelivered with the same eventId), ${total.dailyJobs} daily jobs (${total.archivedRows} archive rows, ${total.corrections} statement corrections, ${total.s3Faults} S3 faults), ${total.dropped} usage events dropped by the publisher (${total.droppedButLanded} of them landed anyway; ${total.replayed} replayed copies), ${total.steps} scheduler steps; ${total.failed.length} failing seed(s)`;
   if (args.json) console.log(JSON.stringify({ ...total, seconds, schedulesPerSecond: rate, workers, from: args.from }));
   else console.log(line);
   for (const f of total.failed.slice(0, 10)) {

@@ -1,21 +1,76 @@
 // A small in-memory model of the two S3 calls the daily job makes (PutObject, GetObject), for the simulator's
 // whole-pipeline phase: objects by key, a missing key answered as S3 answers it (NoSuchKey, 404). Each call
-// takes virtual time and never settles once its container has died, as a Lambda's would not.
+// takes virtual time, goes through the SDK's standard retry loop, and meets the faults in force: a 500 or a
+// SlowDown before it applies, a write that lands and then loses its answer, a latency spike, or the container
+// dying with it in flight (a write then lands a little later, or never). Nothing settles once its container
+// has died, as a Lambda's calls would not.
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { Container } from './faulty-dynamo';
-import { between, type Random } from './random';
+import { between, chance, type Random } from './random';
 import type { Scheduler } from './scheduler';
+
+export interface S3Faults {
+  /** Per attempt: a 500 InternalError or a 503 SlowDown before the request applies (the SDK retries it). */
+  readonly errorBefore: number;
+  /** Per attempt: applied (a PutObject landed), then the answer is lost (a 500 or a reset connection; retried). */
+  readonly ambiguous: number;
+  /** Per attempt: a latency spike of 0.3–8 s. */
+  readonly slow: number;
+  /** Per attempt: the container dies while the request is in flight; a PutObject then lands within 2 s, or never. */
+  readonly crash: number;
+}
+
+export const NO_S3_FAULTS: S3Faults = { errorBefore: 0, ambiguous: 0, slow: 0, crash: 0 };
+
+/** The S3 client's standard retry mode (capabilities/aws/s3-client.ts sets none: the SDK's 3 attempts). */
+const MAX_ATTEMPTS = 3;
+const RETRYABLE = new Set(['InternalError', 'SlowDown', 'TimeoutError']);
+
+const s3Error = (name: string, status: number | undefined) =>
+  Object.assign(new Error(`${name} (modelled S3 fault)`), { name, $metadata: { httpStatusCode: status } });
 
 export class S3Model {
   readonly objects = new Map<string, Buffer>();
+  /** Faults met by every client of this model (errors, lost answers, spikes, crashes). */
+  faultsMet = 0;
 
-  /** An S3 client as one container reaches it. */
-  clientFor(container: Container, scheduler: Scheduler, random: Random): { send(command: object): Promise<unknown> } {
+  /** An S3 client as one container reaches it, under `faults()` (none by default). */
+  clientFor(
+    container: Container,
+    scheduler: Scheduler,
+    random: Random,
+    faults: () => S3Faults = () => NO_S3_FAULTS,
+  ): { send(command: object): Promise<unknown> } {
+    const never = () => new Promise<never>(() => undefined);
+    // A rate of 0 draws nothing, so a run without S3 faults keeps its schedule.
+    const hit = (p: number) => p > 0 && chance(random, p) && ++this.faultsMet > 0;
+    const attempt = async (command: object): Promise<unknown> => {
+      const f = faults();
+      await scheduler.sleep(hit(f.slow) ? between(random, 300, 8_000) : between(random, 5, 40));
+      if (!container.alive) return never();
+      if (hit(f.crash)) {
+        // In flight when the container dies: a write may still reach S3 a little later.
+        if (command instanceof PutObjectCommand && chance(random, 0.5))
+          scheduler.at(between(random, 1, 2_000), () => this.execute(command));
+        container.kill('crash during an S3 call');
+        return never();
+      }
+      if (hit(f.errorBefore)) throw chance(random, 0.5) ? s3Error('InternalError', 500) : s3Error('SlowDown', 503);
+      const value = this.execute(command);
+      if (hit(f.ambiguous)) throw chance(random, 0.5) ? s3Error('InternalError', 500) : s3Error('TimeoutError', undefined);
+      return value;
+    };
     return {
       send: async (command) => {
-        await scheduler.sleep(between(random, 5, 40));
-        if (!container.alive) return new Promise(() => undefined);
-        return this.execute(command);
+        for (let n = 1; ; n++) {
+          try {
+            return await attempt(command);
+          } catch (error) {
+            if (!RETRYABLE.has((error as Error).name) || n >= MAX_ATTEMPTS) throw error;
+            await scheduler.sleep(random() * Math.min(20_000, 100 * 2 ** n));
+            if (!container.alive) return never();
+          }
+        }
       },
     };
   }

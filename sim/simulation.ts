@@ -18,13 +18,14 @@ import { DYNAMODB_MAX_ATTEMPTS } from '../capabilities/aws/dynamodb-client';
 import { checkRun, type PipelineState, type Violation } from './checker';
 import { type Container, type DynamoFaults, FaultyDynamo, NO_FAULTS } from './faulty-dynamo';
 import { LeaseMonitor } from './lease-monitor';
-import { S3Model } from './s3-model';
+import { NO_S3_FAULTS, type S3Faults, S3Model } from './s3-model';
 import { between, chance, pick, seededRandom } from './random';
 import { Scheduler } from './scheduler';
 import { type QueueMessage, SqsModel } from './sqs-model';
 import type { SimStore } from './store';
 import { Trace } from './trace';
 import { generateWorkload } from './workload';
+import { type FallbackWorld, NO_REPLAY_FAULTS, type PublishFaults, type ReplayFaults, UsageFallback } from './usage-fallback';
 
 export const TABLE = 'usage-sim';
 const DAY_MS = 24 * 3600 * 1000;
@@ -40,6 +41,8 @@ export interface RunOptions {
   readonly mutant?: HistoricalMutant;
   /** Builds the S3 model the daily job writes the archive and statements to. @default a faithful one */
   readonly s3?: () => S3Model;
+  /** Builds the usage send's fallback (log group, replay's queue client) of the replay phase. @default a faithful one */
+  readonly fallback?: (world: FallbackWorld) => UsageFallback;
 }
 
 export interface RunResult {
@@ -63,6 +66,12 @@ export interface RunResult {
     archivedRows: number;
     /** Correction revisions of the run's month statement (usage counted after it was first written). */
     corrections: number;
+    /** S3 faults the daily job's calls met (errors before or after landing, spikes, crashes in flight). */
+    s3Faults: number;
+    /** Replay phase: events the publisher gave up on (logged for replay), those of them whose own send landed anyway, and the copies replays sent. */
+    dropped: number;
+    droppedButLanded: number;
+    replayed: number;
   };
 }
 
@@ -184,6 +193,31 @@ function drawKnobs(random: () => number): Knobs {
   };
 }
 
+/** The replay phase's knobs: the usage send's faults, when replays run under faults, how many run calmly after. */
+interface ReplayKnobs {
+  readonly publish: PublishFaults;
+  readonly faults: ReplayFaults;
+  /** Virtual ms after the start of each replay while the chaos lasts. */
+  readonly faultyAt: readonly number[];
+  readonly calmReplays: number;
+}
+
+function drawReplayKnobs(random: () => number): ReplayKnobs {
+  const level = (off: number) => (chance(random, off) ? 0 : pick(random, [0.05, 0.2, 0.5]));
+  return {
+    publish: { refuse: pick(random, [0.05, 0.2, 0.5]), ambiguous: level(0.4), slow: level(0.4) },
+    faults: { errorBefore: level(0.5), ambiguous: level(0.5), partial: level(0.5), crash: level(0.6) / 2 },
+    faultyAt: Array.from({ length: between(random, 0, 2) }, () => between(random, 100, 15_000)),
+    calmReplays: between(random, 1, 2),
+  };
+}
+
+/** S3 faults while the chaos lasts: each kind off in many runs, rare to common in the others. */
+function s3Profile(random: () => number): S3Faults {
+  const level = (off: number) => (chance(random, off) ? 0 : pick(random, [0.02, 0.1, 0.3]));
+  return { errorBefore: level(0.4), ambiguous: level(0.4), slow: level(0.5), crash: level(0.6) / 4 };
+}
+
 /** The knobs as one line, printed with the seed. */
 export function describeKnobs(knobs: object): string {
   return JSON.stringify(knobs);
@@ -216,6 +250,13 @@ class SeedRun {
   /** The whole-pipeline phase's own draws (whether a run has it, when its early statement runs). */
   private readonly pipelineRandom: () => number;
   private readonly pipeline: boolean;
+  /** S3 faults of the whole-pipeline phase while the chaos lasts (drawn from its own generator, printed with the knobs). */
+  private readonly s3Chaos: S3Faults;
+  /** The replay phase's own draws (whether a run has it, its faults and when the replays run). */
+  private readonly replayRandom: () => number;
+  private readonly replay: ReplayKnobs | undefined;
+  private readonly fallback: UsageFallback | undefined;
+  private readonly replayFailures: string[] = [];
   private readonly queue: SqsModel;
   private readonly claimRetentionSeconds = (4 + 14 + 4 + 1) * 24 * 3600;
   private readonly stats: RunResult['stats'];
@@ -246,6 +287,20 @@ class SeedRun {
     this.s3 = options.s3?.() ?? new S3Model();
     this.pipelineRandom = seededRandom((options.seed * 7919 + 17) >>> 0);
     this.pipeline = chance(this.pipelineRandom, 0.25);
+    this.s3Chaos = this.pipeline ? s3Profile(this.pipelineRandom) : NO_S3_FAULTS;
+    this.replayRandom = seededRandom((options.seed * 104_729 + 31) >>> 0);
+    this.replay = chance(this.replayRandom, 0.25) ? drawReplayKnobs(this.replayRandom) : undefined;
+    const world: FallbackWorld = {
+      scheduler: this.scheduler,
+      random: this.replayRandom,
+      trace: this.trace,
+      enqueue: (body, by) => {
+        const id = this.queue.send(body);
+        this.wake(between(this.replayRandom, 0, 20));
+        this.trace.log(`send ${id} by ${by} ${bodyLabel(body)}`);
+      },
+    };
+    this.fallback = this.replay ? (options.fallback?.(world) ?? new UsageFallback(world)) : undefined;
     this.leases = new LeaseMonitor(this.store, TABLE, () => this.scheduler.now, this.knobs.skewMs);
     // Production retentions; visibility = 6 × the function timeout.
     this.queue = new SqsModel(
@@ -269,9 +324,22 @@ class SeedRun {
       dailyJobs: 0,
       archivedRows: 0,
       corrections: 0,
+      s3Faults: 0,
+      dropped: 0,
+      droppedButLanded: 0,
+      replayed: 0,
     };
     seedClients(this.store, TABLE, ['client-1', 'client-2', 'client-3']);
-    this.trace.log(`knobs ${describeKnobs(this.knobs)}`);
+    this.trace.log(`knobs ${this.describe()}`);
+  }
+
+  /** Every knob of the run as one line: the counting knobs, then those of the phases this run has. */
+  private describe(): string {
+    return describeKnobs({
+      ...this.knobs,
+      ...(this.pipeline ? { s3Chaos: this.s3Chaos } : {}),
+      ...(this.replay ? { replay: this.replay } : {}),
+    });
   }
 
   /** TTL deletions as DynamoDB makes them: each item up to the run's ttlLateSeconds late, its own delay. */
@@ -292,8 +360,10 @@ class SeedRun {
     this.scheduleSweeps();
     this.scheduleCalm();
     this.scheduleEarlyStatement();
+    this.scheduleFaultyReplays();
     await this.scheduler.run();
     this.calm = true;
+    await this.finalReplays();
     await this.finalSweep();
     const lateMessageId = await this.lateCopy();
     await this.dailyJobs();
@@ -310,6 +380,8 @@ class SeedRun {
     for (const st of active) current[st.kind] = Math.max(current[st.kind], st.p);
     return current;
   };
+
+  private readonly s3Faults = (): S3Faults => (this.calm ? NO_S3_FAULTS : this.s3Chaos);
 
   private readonly sendFaults = (): SendFaults => (this.calm ? NO_SEND_FAULTS : this.knobs.sendChaos);
 
@@ -441,10 +513,15 @@ class SeedRun {
       );
   }
 
-  /** Producers send the workload's messages at their times. */
+  /** Producers send the workload's messages at their times (in the replay phase, each event through the real publisher). */
   private scheduleProducers(): void {
     for (const send of this.workload.sends) {
       this.scheduler.at(send.at, () => {
+        if (this.replay && this.fallback && send.kind === 'event' && send.event) {
+          this.sent += 1;
+          void this.fallback.publish(send.event, this.replay.publish, 'route');
+          return;
+        }
         const id = this.queue.send(send.body);
         this.sent += 1;
         this.wake(between(this.random, 0, 20));
@@ -569,6 +646,49 @@ class SeedRun {
     this.trace.log(`final sweep: recovered ${report.recovered}, resent ${report.resent}`);
   }
 
+  /** Replays while the chaos lasts (0–2): each an operator's process of its own, which may die or fail midway. */
+  private scheduleFaultyReplays(): void {
+    const { replay, fallback, scheduler, trace } = this;
+    if (!replay || !fallback) return;
+    replay.faultyAt.forEach((at, i) => {
+      scheduler.at(at, () => {
+        const container = this.container(`replay${i + 1}`);
+        const window = { since: new Date(scheduler.now - 2 * 3_600_000), until: new Date(scheduler.now) };
+        fallback
+          .replay(container, window, () => (this.calm ? NO_REPLAY_FAULTS : replay.faults))
+          .then(
+            (summary) => trace.log(`${container.id} replay: found ${summary.found}, sent ${summary.sent}, failed ${summary.failed.length}`),
+            (error) => trace.log(`${container.id} replay failed: ${(error as Error).name}: ${(error as Error).message}`),
+          );
+      });
+    });
+  }
+
+  /**
+   * After the chaos, the operator replays the whole run's window once or twice without faults (each must end with
+   * nothing failed or invalid), and the aggregator counts what they sent. A replayed event that had reached the queue
+   * after all (its send cut off, its answer lost) or that an earlier replay sent must change nothing.
+   */
+  private async finalReplays(): Promise<void> {
+    const { replay, fallback, scheduler, trace } = this;
+    if (!replay || !fallback) return;
+    for (let i = 1; i <= replay.calmReplays; i++) {
+      const container = this.container(`replay-calm${i}`);
+      const window = { since: new Date(this.start - 60_000), until: new Date(scheduler.now) };
+      const outcome = fallback.replay(container, window, () => NO_REPLAY_FAULTS).catch((error: Error) => error);
+      await scheduler.run();
+      const summary = await outcome;
+      if (summary instanceof Error) this.replayFailures.push(`replay ${i} without faults failed: ${summary.name}: ${summary.message}`);
+      else {
+        trace.log(
+          `${container.id} replay: found ${summary.found}, sent ${summary.sent}, failed ${summary.failed.length}, invalid ${summary.invalid}`,
+        );
+        if (summary.failed.length > 0 || summary.invalid > 0)
+          this.replayFailures.push(`replay ${i} without faults: ${summary.failed.length} failed, ${summary.invalid} invalid`);
+      }
+    }
+  }
+
   /** Weeks later, after TTL has removed claims and journals, a very old copy comes back (a second redrive). */
   private async lateCopy(): Promise<string | undefined> {
     const { scheduler, random, workload } = this;
@@ -610,7 +730,7 @@ class SeedRun {
       { day, retentionDays: MIN_RETENTION_DAYS },
       {
         table: { db: this.faultyDynamo(container, 2_000) as never, tableName: TABLE },
-        archive: { s3: this.s3.clientFor(container, this.scheduler, this.random) as never, bucket: 'sim-archive' },
+        archive: { s3: this.s3.clientFor(container, this.scheduler, this.random, this.s3Faults) as never, bucket: 'sim-archive' },
       },
     ).then(
       () => 'done',
@@ -651,7 +771,13 @@ class SeedRun {
     const archive = { s3: { send: async (command: object) => this.s3.execute(command) } as never, bucket: 'sim-archive' };
     const archivedDays = [...this.s3.objects.keys()].flatMap((key) => /^usage-manifests\/dt=([\d-]+)\//.exec(key)?.[1] ?? []);
     const rows: Record<string, unknown>[] = [];
-    for (const dt of archivedDays) rows.push(...((await readArchive(archive, dt))?.items ?? []));
+    for (const dt of archivedDays) {
+      try {
+        rows.push(...((await readArchive(archive, dt))?.items ?? []));
+      } catch (error) {
+        this.pipelineFailures.push(`the archive of ${dt} does not verify: ${(error as Error).message}`);
+      }
+    }
     this.stats.archivedRows = rows.length;
     const manifest = this.s3.objects.get(statementKeys(month).manifest);
     this.stats.corrections = manifest ? (JSON.parse(manifest.toString('utf8')).corrections?.length ?? 0) : 0;
@@ -660,6 +786,7 @@ class SeedRun {
       statement: manifest && JSON.parse(manifest.toString('utf8')),
       month,
       failures: this.pipelineFailures,
+      objects: this.s3.objects,
     };
   }
 
@@ -667,6 +794,10 @@ class SeedRun {
   private result(lateMessageId: string | undefined): RunResult {
     const { stats, deliveries } = this;
     stats.steps = this.scheduler.steps;
+    stats.s3Faults = this.s3.faultsMet;
+    stats.dropped = this.fallback?.dropped.size ?? 0;
+    stats.droppedButLanded = this.fallback?.droppedButLanded.size ?? 0;
+    stats.replayed = this.fallback?.replayed ?? 0;
     stats.alerts = new Set(deliveries.map((d) => d.event.eventId)).size;
     stats.alertRedeliveries = deliveries.length - stats.alerts;
     const violations = checkRun({
@@ -678,9 +809,10 @@ class SeedRun {
       alerts: { deliveries, quota: this.knobs.quota },
       nowSeconds: Math.floor(this.scheduler.now / 1000),
       pipeline: this.afterJobs,
+      fallback: this.fallback && { lines: this.fallback.lines, dropped: this.fallback.dropped, failures: this.replayFailures },
     });
     for (const detail of this.leases.violations) violations.push({ kind: 'lease', detail });
-    return { seed: this.options.seed, violations, trace: this.trace.toString(), knobs: describeKnobs(this.knobs), stats };
+    return { seed: this.options.seed, violations, trace: this.trace.toString(), knobs: this.describe(), stats };
   }
 }
 

@@ -27,30 +27,50 @@ export interface UsagePublisher {
   readonly metrics: Metrics;
   /** The total budget in ms; USAGE_SEND's (280 ms) unless the function's environment says otherwise (the twin). */
   readonly budgetMs?: number;
+  /** The clock and timers the budget runs on. @default the real ones (the simulator passes its virtual clock) */
+  readonly clock?: SendClock;
 }
+
+/** Wall-clock time, pauses and cancellable timers: what the send's budget is measured with. */
+export interface SendClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+  /** Calls `fire` after `ms`; returns what cancels it. */
+  timer(ms: number, fire: () => void): () => void;
+}
+
+const REAL_CLOCK: SendClock = {
+  now: () => Date.now(),
+  sleep: (ms) => sleep(ms),
+  timer: (ms, fire) => {
+    const handle = setTimeout(fire, ms);
+    return () => clearTimeout(handle);
+  },
+};
 
 export async function publishUsageEvent(publisher: UsagePublisher, event: UsageEvent): Promise<boolean> {
   const send = usageSendSchedule(publisher.budgetMs);
-  const started = Date.now();
+  const clock = publisher.clock ?? REAL_CLOCK;
+  const started = clock.now();
   const deadline = started + send.budgetMs;
   const command = new SendMessageCommand({ QueueUrl: publisher.queueUrl, MessageBody: JSON.stringify(event) });
   let lastError: unknown;
   let attempts = 0;
   let cutOff = 0;
   for (let attempt = 1; attempt <= send.maxAttempts; attempt += 1) {
-    const left = deadline - Date.now();
+    const left = deadline - clock.now();
     if (left < send.minAttemptMs) break;
     attempts = attempt;
     try {
-      await sendWithin(publisher.sqs, command, Math.min(send.attemptTimeoutMs, left));
+      await sendWithin(publisher.sqs, command, Math.min(send.attemptTimeoutMs, left), clock);
       return true;
     } catch (error) {
       lastError = error;
       if ((error as Error)?.name === SEND_CUT_OFF) cutOff += 1;
     }
     const backoff = send.firstBackoffMs * 2 ** (attempt - 1);
-    if (deadline - Date.now() - backoff < send.minAttemptMs) break;
-    await sleep(backoff);
+    if (deadline - clock.now() - backoff < send.minAttemptMs) break;
+    await clock.sleep(backoff);
   }
   publisher.metrics.addMetric(METRIC.usageEventsDropped, MetricUnit.Count, 1);
   publisher.logger.error(USAGE_EVENT_DROPPED, {
@@ -58,7 +78,7 @@ export async function publishUsageEvent(publisher: UsagePublisher, event: UsageE
     attempts,
     // Attempts cut off by their timer: each may still have reached the queue (then the replay counts nothing).
     cutOff,
-    heldMs: Date.now() - started,
+    heldMs: clock.now() - started,
     errorName: (lastError as Error)?.name,
     errorMessage: (lastError as Error)?.message,
   });
@@ -66,21 +86,21 @@ export async function publishUsageEvent(publisher: UsagePublisher, event: UsageE
 }
 
 /** One SendMessage that settles within `ms`: the SDK's answer, or a cut-off that also aborts its request. */
-async function sendWithin(sqs: SQSClient, command: SendMessageCommand, ms: number): Promise<void> {
+async function sendWithin(sqs: SQSClient, command: SendMessageCommand, ms: number, clock: SendClock): Promise<void> {
   const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
+  let cancel: () => void = () => undefined;
   const timedOut = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => {
+    cancel = clock.timer(ms, () => {
       const error = Object.assign(new Error(`no answer from the usage queue within ${ms} ms`), { name: SEND_CUT_OFF });
       reject(error);
       controller.abort(error);
-    }, ms);
+    });
   });
   const sending = sqs.send(command, { abortSignal: controller.signal });
   sending.catch(() => undefined); // after a cut-off its own rejection (the abort) is expected and ignored
   try {
     await Promise.race([sending, timedOut]);
   } finally {
-    clearTimeout(timer);
+    cancel();
   }
 }

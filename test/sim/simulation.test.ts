@@ -4,16 +4,27 @@
 // must see a wrong count when one is planted, or this test could not fail.
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { runSeed } from '../../sim/simulation';
+import { type RunResult, runSeed } from '../../sim/simulation';
 import { TableModel } from '../../sim/table-model';
 import { S3Model } from '../../sim/s3-model';
+import { UsageFallback } from '../../sim/usage-fallback';
 
 const SEEDS = Number(process.env.SIM_TEST_SEEDS ?? 600);
+
+/** Runs of the real code by seed: the slice runs each once, and the planted-bug tests below compare against the same runs. */
+const realRuns = new Map<number, RunResult>();
+async function realRun(seed: number): Promise<RunResult> {
+  const known = realRuns.get(seed);
+  if (known) return known;
+  const result = await runSeed({ seed, store: () => new TableModel() });
+  realRuns.set(seed, result);
+  return result;
+}
 
 test(`${SEEDS} seeds of the counting pipeline end with exact counts and intact journals`, async () => {
   const failing: string[] = [];
   for (let seed = 1; seed <= SEEDS && failing.length < 3; seed++) {
-    const result = await runSeed({ seed, store: () => new TableModel() });
+    const result = await realRun(seed);
     if (result.violations.length > 0) {
       failing.push(
         `seed ${seed}: ${result.violations.map((v) => `${v.kind}: ${v.detail}`).join('; ')} (replay: npm run sim -- --seed ${seed})`,
@@ -88,7 +99,7 @@ test("the whole pipeline: the daily job archives and deletes the run's days, and
   const ran: number[] = [];
   const caught: number[] = [];
   for (let seed = 1; seed <= 40; seed++) {
-    const real = await runSeed({ seed, store: () => new TableModel() });
+    const real = await realRun(seed);
     if (real.stats.dailyJobs === 0) continue;
     ran.push(seed);
     expect(real.violations).toEqual([]);
@@ -115,7 +126,7 @@ test("statements: usage counted after the month's early statement makes correcti
   const corrected: number[] = [];
   const caught: number[] = [];
   for (let seed = 1; seed <= 200 && corrected.length < 6; seed++) {
-    const real = await runSeed({ seed, store: () => new TableModel() });
+    const real = await realRun(seed);
     if (real.stats.corrections === 0) continue;
     corrected.push(seed);
     expect(real.violations).toEqual([]);
@@ -124,6 +135,98 @@ test("statements: usage counted after the month's early statement makes correcti
   }
   expect(corrected.length).toBe(6);
   expect(caught).toEqual(corrected);
+});
+
+test('the whole pipeline under S3 faults: PutObject and GetObject fail before or after landing, or are slow, and the tries still end exact', async () => {
+  const faulted: number[] = [];
+  for (let seed = 1; seed <= 60; seed++) {
+    const result = await realRun(seed);
+    if (result.stats.s3Faults === 0) continue;
+    faulted.push(seed);
+    expect(result.violations).toEqual([]);
+  }
+  expect(faulted.length).toBeGreaterThanOrEqual(6);
+});
+
+test('the checker catches a statement whose files are not as its manifest lists them, and an archive that does not verify', async () => {
+  // An S3 that loses a month's JSON lines once its manifest is written (a stray lifecycle rule, say): the job's read-back of
+  // the manifest passes, so only the files check (or a later correction, which reads them) can notice.
+  class StatementFilesVanish extends S3Model {
+    override execute(command: object): unknown {
+      const out = super.execute(command);
+      const key = command instanceof PutObjectCommand ? String(command.input.Key) : '';
+      if (key.startsWith('statements/') && key.endsWith('/manifest.json'))
+        for (const other of [...this.objects.keys()])
+          if (other.startsWith('statements/') && other.endsWith('.jsonl')) this.objects.delete(other);
+      return out;
+    }
+  }
+  // An S3 whose archive parts rot once the day's manifest is written (after the job verified them).
+  class ArchiveRots extends S3Model {
+    override execute(command: object): unknown {
+      const out = super.execute(command);
+      const key = command instanceof PutObjectCommand ? String(command.input.Key) : '';
+      if (key.startsWith('usage-manifests/'))
+        for (const [other, body] of this.objects)
+          if (other.startsWith('usage/')) this.objects.set(other, Buffer.concat([body, Buffer.from([0])]));
+      return out;
+    }
+  }
+  const stated: number[] = [];
+  const missing: number[] = [];
+  const archived: number[] = [];
+  const rotten: number[] = [];
+  for (let seed = 1; seed <= 40; seed++) {
+    const real = await realRun(seed);
+    if (real.stats.dailyJobs === 0) continue;
+    stated.push(seed);
+    const vanish = await runSeed({ seed, store: () => new TableModel(), s3: () => new StatementFilesVanish() });
+    if (vanish.violations.some((v) => v.kind === 'pipeline' && /statement file .*jsonl/.test(v.detail))) missing.push(seed);
+    if (real.stats.archivedRows === 0) continue;
+    archived.push(seed);
+    const rot = await runSeed({ seed, store: () => new TableModel(), s3: () => new ArchiveRots() });
+    if (rot.violations.some((v) => v.kind === 'pipeline' && /does not (verify|match)/.test(v.detail))) rotten.push(seed);
+  }
+  expect(stated.length).toBeGreaterThanOrEqual(5);
+  expect(missing).toEqual(stated);
+  expect(archived.length).toBeGreaterThanOrEqual(5);
+  expect(rotten).toEqual(archived);
+});
+
+test('usage:replay: events the publisher gave up on are logged, replayed (under faults, twice, dying midway) and counted once, also when their own send landed; the checker catches a lost log line and a replay that renames events', async () => {
+  // A log group that loses every line: the fallback is not durable, and an event whose send never landed is never counted.
+  class LogLoses extends UsageFallback {
+    protected override log(): void {}
+  }
+  // A replay that sends each event under a new id (`<id>-r`): an event whose own send landed after all is counted twice.
+  class ReplayRenames extends UsageFallback {
+    protected override land(body: string, by: string, source: 'publisher' | 'replay'): void {
+      super.land(source === 'replay' ? body.replace(/"eventId":"([^"]+)"/, '"eventId":"$1-r"') : body, by, source);
+    }
+  }
+  const dropped: number[] = [];
+  const lostCaught: number[] = [];
+  const landedAnyway: number[] = [];
+  const renamedCaught: number[] = [];
+  for (let seed = 1; seed <= 60; seed++) {
+    const real = await realRun(seed);
+    if (real.stats.dropped === 0) continue;
+    dropped.push(seed);
+    expect(real.violations).toEqual([]);
+    expect(real.stats.replayed).toBeGreaterThan(0);
+    const lost = await runSeed({ seed, store: () => new TableModel(), fallback: (world) => new LogLoses(world) });
+    const kinds = new Set(lost.violations.map((v) => v.kind));
+    const neverSent = real.stats.dropped > real.stats.droppedButLanded;
+    if (kinds.has('fallback') && kinds.has('count') === neverSent) lostCaught.push(seed);
+    if (real.stats.droppedButLanded === 0) continue;
+    landedAnyway.push(seed);
+    const renamed = await runSeed({ seed, store: () => new TableModel(), fallback: (world) => new ReplayRenames(world) });
+    if (renamed.violations.some((v) => v.kind === 'count')) renamedCaught.push(seed);
+  }
+  expect(dropped.length).toBeGreaterThanOrEqual(5);
+  expect(lostCaught).toEqual(dropped);
+  expect(landedAnyway.length).toBeGreaterThanOrEqual(4);
+  expect(renamedCaught).toEqual(landedAnyway);
 });
 
 test('the checker catches an outbox claim that is not exclusive (two events for one threshold)', async () => {

@@ -34,6 +34,8 @@ export const METRIC = {
   alertStepFailures: 'UsageAlertStepFailures',
   /** Crossings the alert sweeper found unsent on the counters, and pending outbox items it sent again. */
   alertsRecovered: 'UsageAlertsRecovered',
+  /** Low credit balance events sent (aggregator's alert step and the alert sweeper; docs/alerts.md). */
+  creditAlertsSent: 'CreditAlertsSent',
   // Daily job (dimension: service)
   activeClients: 'ActiveClients',
   dailyRequests: 'DailyRequests',

@@ -4,7 +4,7 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
-import { ALERTS, alertBusName } from '../../contracts/billing';
+import { ALERTS, alertBusName, CREDIT_ALERTS } from '../../contracts/billing';
 import { SERVICE } from '../../contracts/metrics';
 import { STAGES, type StageConfig } from '../../contracts/stages';
 import { TARGET_DELIVERY } from '../../lib/constructs/quota-alerts';
@@ -104,7 +104,7 @@ test('a topic target: the rule matches source and detail-type on the bus and pub
   const [busLogicalId] = onlyResource(template, 'AWS::Events::EventBus');
   const [, rule] = onlyResource(template, 'AWS::Events::Rule');
   expect(rule.Properties.EventBusName).toEqual({ Ref: busLogicalId });
-  expect(rule.Properties.EventPattern).toEqual({ source: [ALERTS.source], 'detail-type': [ALERTS.detailType] });
+  expect(rule.Properties.EventPattern).toEqual({ source: [ALERTS.source], 'detail-type': [ALERTS.detailType, CREDIT_ALERTS.detailType] });
   const [topicId, topic] = onlyUnder(template, 'AWS::SNS::Topic', 'QuotaAlerts');
   expect(rule.Properties.Targets).toEqual([
     expect.objectContaining({

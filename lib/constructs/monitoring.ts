@@ -330,7 +330,12 @@ export class Monitoring extends Construct {
 
   private quotaAlertWidgets(): cw.IWidget[] {
     return [
-      graph('Quota alerts (custom)', [search(METRIC.alertsSent), search(METRIC.alertStepFailures), search(METRIC.alertsRecovered)]),
+      graph('Quota and credit alerts (custom)', [
+        search(METRIC.alertsSent),
+        search(METRIC.alertStepFailures),
+        search(METRIC.alertsRecovered),
+        search(METRIC.creditAlertsSent),
+      ]),
       // Empty unless the stage opts in to the scheduled Stripe push (stage setting billingPush.schedule).
       graph('Stripe push (custom)', [search(METRIC.billingRecordsSent), search(METRIC.billingRefused)]),
     ];

@@ -293,6 +293,7 @@ export class Monitoring extends Construct {
     return [
       graph('Handlers (custom)', [
         search(METRIC.requests),
+        search(METRIC.units),
         search(METRIC.clientErrors),
         search(METRIC.serverErrors),
         search(METRIC.usageEventsDropped),
@@ -318,6 +319,7 @@ export class Monitoring extends Construct {
       graph(DASHBOARD.dailyJob.title, [
         search(METRIC.activeClients),
         search(METRIC.dailyRequests),
+        search(METRIC.dailyUnits),
         search(METRIC.itemsArchived),
         search(METRIC.itemsDeleted),
         search(METRIC.statementCorrections),

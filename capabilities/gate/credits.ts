@@ -109,10 +109,11 @@ export async function topUpCredits(store: GateStore, topUp: TopUp): Promise<{ en
     } catch (error) {
       const reasons = cancellationReasons(error);
       if (!reasons) throw error;
-      // The same top-up id again: it was applied once already; answer with the ledger's entry, add nothing.
+      // The same top-up id again: it was applied once already; add nothing, answer with the balance now (the
+      // balance right after the first application is in the ledger).
       if (reasons[0]?.Code === 'ConditionalCheckFailed') {
-        const applied = await ledgerEntry(store, topUp.clientId, topUpId);
-        return { entry: applied ?? entry, balance: (await creditBalance(store, topUp.clientId)) ?? 0 };
+        const { balance: _ignored, ...asked } = entry;
+        return { entry: asked, balance: (await creditBalance(store, topUp.clientId)) ?? 0 };
       }
       if (reasons[1]?.Code !== 'ConditionalCheckFailed') throw error;
       // A request took credits since we read the balance: start again from the balance that refused us.
@@ -128,13 +129,6 @@ export async function topUpCredits(store: GateStore, topUp: TopUp): Promise<{ en
 function cancellationReasons(error: unknown): readonly { Code?: string; Item?: Record<string, unknown> }[] | undefined {
   if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return undefined;
   return (error as { CancellationReasons?: { Code?: string; Item?: Record<string, unknown> }[] }).CancellationReasons;
-}
-
-async function ledgerEntry(store: GateStore, clientId: string, topUpId: string): Promise<LedgerEntry | undefined> {
-  const { Item } = await store.db.send(
-    new GetCommand({ TableName: store.tableName, Key: itemKey.creditTopUp(clientId, topUpId), ConsistentRead: true }),
-  );
-  return Item ? ledgerEntryOf(Item) : undefined;
 }
 
 function ledgerEntryOf(item: Record<string, unknown>): LedgerEntry {

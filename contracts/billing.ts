@@ -38,6 +38,15 @@ export const ALERTS = {
 };
 
 /**
+ * Low credit balance: one event per client, threshold (contracts/plans.ts `creditAlertThresholds`) and top-up cycle,
+ * on the stage's alert bus, `detail.eventId` = `credit-balance:<clientId>:<threshold>:<cycle>` (capabilities/alerts/credit-alerts.ts).
+ */
+export const CREDIT_ALERTS = {
+  source: 'metered-api',
+  detailType: 'Credit Balance Threshold Crossed',
+} as const;
+
+/**
  * A closed month's statement was corrected (late usage counted after it closed): one event per recorded
  * revision, on the stage's alert bus, `detail.eventId` = `usage-statement-corrected:<month>:r<revision>`.
  */

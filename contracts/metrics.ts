@@ -6,6 +6,8 @@ export const METRICS_NAMESPACE = 'MeteredApi';
 export const METRIC = {
   // API handlers (dimensions: service, route)
   requests: 'Requests',
+  /** What the requests cost in units (the route contract's `units`; docs/plans.md "Units"): the same as their usage events. */
+  units: 'Units',
   clientErrors: 'ClientErrors',
   serverErrors: 'ServerErrors',
   latency: 'Latency',
@@ -34,9 +36,13 @@ export const METRIC = {
   alertStepFailures: 'UsageAlertStepFailures',
   /** Crossings the alert sweeper found unsent on the counters, and pending outbox items it sent again. */
   alertsRecovered: 'UsageAlertsRecovered',
+  /** Low credit balance events sent (aggregator's alert step and the alert sweeper; docs/alerts.md). */
+  creditAlertsSent: 'CreditAlertsSent',
   // Daily job (dimension: service)
   activeClients: 'ActiveClients',
   dailyRequests: 'DailyRequests',
+  /** Units of the closed day's requests, all clients (beside DailyRequests). */
+  dailyUnits: 'DailyUnits',
   itemsArchived: 'ItemsArchived',
   itemsDeleted: 'ItemsDeleted',
   /** Correction revisions the daily job recorded for closed monthly statements whose counters changed (alarm on ≥ 1). */

@@ -42,7 +42,17 @@ export interface PlanDefinition extends PlanLimits {
    * @default false
    */
   readonly enforceMonthlyQuota?: boolean;
+  /**
+   * Credit balances, in units, at or below which a client holding prepaid credits gets one `Credit Balance Threshold
+   * Crossed` event per threshold and top-up cycle (docs/alerts.md "Low credit balance"); a top-up that leaves the
+   * balance above a threshold re-arms it. Only gate plans hold credits.
+   * @default DEFAULT_CREDIT_ALERT_THRESHOLDS
+   */
+  readonly creditAlertThresholds?: readonly number[];
 }
+
+/** Low-balance thresholds of a plan that sets none: running low (1,000 units left), then spent (0 left). */
+export const DEFAULT_CREDIT_ALERT_THRESHOLDS = [1_000, 0] as const;
 
 export const PLANS = {
   // Free keys: the tier with the most clients and the lowest limits, admitted by the gate (no API Gateway key
@@ -98,6 +108,19 @@ export function enforcesMonthlyQuota(plan: PlanName): boolean {
   return definitionOf(plan).enforceMonthlyQuota === true;
 }
 
+/** The low-balance thresholds of a plan, in units, highest first. */
+export function creditAlertThresholdsOf(plan: PlanName): readonly number[] {
+  return [...(definitionOf(plan).creditAlertThresholds ?? DEFAULT_CREDIT_ALERT_THRESHOLDS)].sort((a, b) => b - a);
+}
+
+/**
+ * Every plan's low-balance thresholds: a top-up re-arms each one it lifts the balance above, whatever the client's
+ * plan (a plan change then finds the thresholds of the new plan armed as they should be).
+ */
+export const ALL_CREDIT_ALERT_THRESHOLDS: readonly number[] = [...new Set(PLAN_NAMES.flatMap(creditAlertThresholdsOf))].sort(
+  (a, b) => b - a,
+);
+
 /** The most units one prepaid-credit top-up may add (a typo guard: a balance is money); `keys top-up` and the admin API. */
 export const MAX_TOP_UP_UNITS = 1_000_000_000;
 
@@ -150,6 +173,14 @@ export function planProblems(name: string, plan: PlanDefinition): string[] {
   }
   if (plan.enforceMonthlyQuota && plan.monthlyQuota === undefined) {
     problems.push(`plan ${name} enforces a monthly quota but sets no monthlyQuota`);
+  }
+  for (const threshold of plan.creditAlertThresholds ?? []) {
+    if (!Number.isSafeInteger(threshold) || threshold < 0 || threshold > MAX_TOP_UP_UNITS) {
+      problems.push(`creditAlertThresholds of plan ${name} must be whole numbers from 0 to ${MAX_TOP_UP_UNITS}: got ${threshold}`);
+    }
+  }
+  if (plan.creditAlertThresholds && new Set(plan.creditAlertThresholds).size !== plan.creditAlertThresholds.length) {
+    problems.push(`creditAlertThresholds of plan ${name} must not repeat a threshold: got ${plan.creditAlertThresholds.join(', ')}`);
   }
   if (plan.enforceMonthlyQuota && admission !== 'gate') {
     problems.push(`plan ${name} enforces its monthly quota, which only admission gate can: got admission ${admission}`);

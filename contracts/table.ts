@@ -100,6 +100,19 @@ export const itemKey = {
   gate: (clientId: string) => ({ pk: `${gates.prefix}${clientId}`, sk: 'GATE' }),
   /** One prepaid-credit top-up; its id starts with its time, so a Query lists top-ups in order, and makes a retry idempotent. */
   creditTopUp: (clientId: string, topUpId: string) => ({ pk: `${credits.prefix}${clientId}`, sk: `TOPUP#${topUpId}` }),
+  /**
+   * Low-credit alert outbox of one client: one item per threshold and top-up cycle, created by the one who sends its
+   * event (capabilities/alerts/credit-alerts.ts). Under the `alerts` family.
+   */
+  creditAlert: (clientId: string, threshold: number, cycle: number) => ({
+    pk: `${alerts.prefix}CREDITS#${clientId}`,
+    sk: `${threshold}#${cycle}`,
+  }),
+  /** Low-credit alerts claimed and not yet sent (one partition, usually empty; the sweeper sends what it finds). */
+  creditAlertPending: (clientId: string, threshold: number, cycle: number) => ({
+    pk: `${alerts.prefix}CREDITS-PENDING`,
+    sk: `${clientId}#${threshold}#${cycle}`,
+  }),
   /** What the billing push sent for one client and day (capabilities/billing/push-ledger.ts). */
   billingDay: (clientId: string, day: string) => ({ pk: `${billing.prefix}${clientId}`, sk: `DAY#${day}` }),
 } as const;
@@ -118,6 +131,11 @@ export const GATE_ATTRIBUTES = {
   month: 'mo',
   /** prepaid credit balance in units; absent = the client holds no credits (not limited by them) */
   credits: 'cr',
+  /**
+   * prefix of one attribute per low-balance threshold, `ca<threshold>`: the top-up cycle of that threshold (how many
+   * top-ups left the balance above it; absent = 0). Written only by top-ups (capabilities/gate/credits.ts).
+   */
+  creditCycle: 'ca',
 } as const;
 
 /** Partition of a claim page: `CLAIM#<UTC second>#<shard>`. */

@@ -1,7 +1,8 @@
-// Prints the quota alert events of the local twin: `npm run events -- --local [--follow] [--json]`.
+// Prints the alert events (quota, low credit balance) of the local twin: `npm run events -- --local [--follow] [--json]`.
 // The twin's stand-in EventBridge appends each event to its event log (one JSON object per line);
 // on AWS the events go to the stage's bus and on to its targets (SNS topic, webhook), see docs/alerts.md.
 import fs from 'node:fs';
+import { CREDIT_ALERTS } from '../contracts/billing';
 import { type Command, parseFlags, runCommand } from './support/cli';
 import { chooseTarget, resolveTarget, TARGET_FLAGS } from './support/stage-target';
 
@@ -18,6 +19,9 @@ export function formatEvent(line: string, json: boolean): string | undefined {
   try {
     const event = JSON.parse(line) as { time?: string; 'detail-type'?: string; detail?: Record<string, unknown> };
     const d = event.detail ?? {};
+    if (event['detail-type'] === CREDIT_ALERTS.detailType) {
+      return `${event.time}  ${event['detail-type']}  ${d.clientId} ${d.plan} at or below ${d.threshold} units: ${d.balance} left, cycle ${d.cycle}  (${d.eventId})`;
+    }
     return `${event.time}  ${event['detail-type']}  ${d.clientId} ${d.plan} ${d.threshold}% on ${d.day}: ${d.used} of ${d.quota}  (${d.eventId})`;
   } catch {
     return `(unreadable line) ${line.slice(0, 80)}`;

@@ -4,13 +4,16 @@
 // old day, from a DLQ redrive, is counted days after its day), claims and sends the missing ones, then resends
 // outbox items left pending (a crash between claim and send). Today and yesterday are swept on every run;
 // the older days at least once an hour (a marker item records the last complete sweep of them).
+// With `credits`, it does the same for low credit balances of gate-plan clients (capabilities/alerts/credit-alerts.ts).
 // Idempotent: run it as often as you like; it never sends a second event for a claimed crossing.
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { CLAIM_RETENTION_DAYS, MAX_FUTURE_SKEW_MS } from '../../contracts/usage-queue';
 import { addDays, dayRange, utcDay } from '../usage/calendar-days';
 import { listClients } from '../customers/client-store';
+import { isGatePlan } from '../../contracts/plans';
 import { readDayTotalsInRange } from './day-totals';
 import { type AlertDeps, detectThresholdCrossings, resendPending } from './threshold-crossings';
+import { type CreditAlertDeps, detectCreditAlerts, resendPendingCreditAlerts } from './credit-alerts';
 
 export interface SweepOptions {
   readonly now: Date;
@@ -38,9 +41,13 @@ export interface SweepReport {
   readonly resent: number;
   /** Parts that failed (their work is left for the next run). */
   readonly errors: number;
+  /** Low credit balance alerts sent by this run: crossings nobody had claimed, and pending ones sent again. */
+  readonly credits?: { readonly recovered: number; readonly resent: number };
 }
 
 export interface SweepDeps extends AlertDeps {
+  /** Also sweep low credit balances of gate-plan clients (docs/alerts.md "Low credit balance"). */
+  readonly credits?: Omit<CreditAlertDeps, 'claimed' | 'clock'>;
   readonly onError?: (error: unknown, context: { step: string; day: string }) => void;
 }
 
@@ -99,6 +106,20 @@ export async function sweepAlerts(deps: SweepDeps, options: SweepOptions): Promi
       resent += (await resendPending(deps, day, options.resendOlderThanMs ?? 120_000)).length;
     });
   }
+  // Low credit balances: one strongly consistent read of each gate-plan client's gate item, then the pending ones.
+  const credits = { recovered: 0, resent: 0 };
+  if (deps.credits) {
+    const creditDeps: CreditAlertDeps = { ...deps.credits, clock: deps.clock };
+    const gateClients = clients.filter((c) => isGatePlan(c.plan));
+    for (let i = 0; i < gateClients.length; i += chunk) {
+      await part('credits', days[days.length - 1], async () => {
+        credits.recovered += (await detectCreditAlerts(creditDeps, gateClients.slice(i, i + chunk))).length;
+      });
+    }
+    await part('credits resend', days[days.length - 1], async () => {
+      credits.resent += (await resendPendingCreditAlerts(creditDeps, options.resendOlderThanMs ?? 120_000)).length;
+    });
+  }
   // Every part ran; a failure still fails the run so the function's errors alarm (and every day is swept next time).
   if (firstError !== undefined) throw firstError;
   if (allDays) {
@@ -107,7 +128,7 @@ export async function sweepAlerts(deps: SweepDeps, options: SweepOptions): Promi
       .send(new PutCommand({ TableName: deps.table.tableName, Item: { ...ALL_DAYS_MARKER, at: now } }))
       .catch((error: unknown) => deps.onError?.(error, { step: 'mark every day swept', day: days[0] }));
   }
-  return { days, clients: clients.length, recovered, resent, errors };
+  return { days, clients: clients.length, recovered, resent, errors, ...(deps.credits ? { credits } : {}) };
 }
 
 async function lastAllDaysSweep(deps: SweepDeps): Promise<number> {

@@ -15,6 +15,8 @@ export const dailySummary = z.object({
   day: z.iso.date(),
   plan: z.string(),
   requests: z.int(),
+  /** Units of the requests (docs/plans.md "Units"); absent in summaries written before they were kept. */
+  units: z.int().optional(),
   clientErrors: z.int(),
   serverErrors: z.int(),
   latencySumMs: z.number(),

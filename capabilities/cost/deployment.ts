@@ -6,7 +6,7 @@ import { ROUTES } from '../../contracts/routes';
 import { WAF_RULES } from '../../contracts/waf';
 
 /** Metric names the route functions emit per route (dimensions service + route); the rest once per service. */
-const PER_ROUTE_METRICS = [METRIC.requests, METRIC.clientErrors, METRIC.serverErrors, METRIC.latency];
+const PER_ROUTE_METRICS = [METRIC.requests, METRIC.units, METRIC.clientErrors, METRIC.serverErrors, METRIC.latency];
 
 export const DEPLOYED = {
   routeMemoryMb: 512,

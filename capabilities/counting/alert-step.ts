@@ -4,12 +4,15 @@
 // it leaves undone (an error, no time, a crash) the alert sweeper (usage-alerts/sweeper.ts) recovers.
 import { type ClientDay, readDayTotals } from '../alerts/day-totals';
 import { type AlertDeps, ClaimedCache, detectThresholdCrossings } from '../alerts/threshold-crossings';
+import { type CreditAlertDeps, detectCreditAlerts } from '../alerts/credit-alerts';
 
 export interface AlertOutcome {
   /** Client-days whose totals were (to be) checked. */
   readonly clientDays: number;
   /** Events this step sent. */
   readonly sent: number;
+  /** Low credit balance events this step sent (only with `credits`). */
+  readonly creditSent?: number;
   /** The step stopped at the batch's deadline (its work may go on in the background or be lost). */
   readonly timedOut: boolean;
   /** What made the step fail; counting was not affected. */
@@ -22,19 +25,26 @@ export type AlertStep = (clientDays: readonly ClientDay[], budgetMs: number) => 
 export interface AlertStepOptions extends Omit<AlertDeps, 'claimed'> {
   /** Timer for the budget (the simulator's virtual clock). @default setTimeout */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Also check the low credit balances of the batch's gate-plan clients (capabilities/alerts/credit-alerts.ts). */
+  readonly credits?: Omit<CreditAlertDeps, 'claimed'>;
 }
 
 export function createAlertStep(options: AlertStepOptions): AlertStep {
   // Per container: crossings already claimed (by anyone) cost no further write.
   const deps: AlertDeps = { ...options, claimed: new ClaimedCache() };
+  const creditDeps: CreditAlertDeps | undefined = options.credits && { ...options.credits, claimed: new ClaimedCache() };
   return async (clientDays, budgetMs) => {
     if (clientDays.length === 0) return { clientDays: 0, sent: 0, timedOut: false };
     if (budgetMs <= 0) return { clientDays: clientDays.length, sent: 0, timedOut: true };
-    const work = readDayTotals(options.table, clientDays).then((totals) => detectThresholdCrossings(deps, totals));
+    const work = Promise.all([
+      readDayTotals(options.table, clientDays).then((totals) => detectThresholdCrossings(deps, totals)),
+      creditDeps ? detectCreditAlerts(creditDeps, clientDays) : Promise.resolve(undefined),
+    ]);
     try {
       const outcome = await withinBudget(work, budgetMs, options.sleep);
       if (outcome === 'timeout') return { clientDays: clientDays.length, sent: 0, timedOut: true };
-      return { clientDays: clientDays.length, sent: outcome.length, timedOut: false };
+      const [quota, credit] = outcome;
+      return { clientDays: clientDays.length, sent: quota.length, ...(credit ? { creditSent: credit.length } : {}), timedOut: false };
     } catch (error) {
       return { clientDays: clientDays.length, sent: 0, timedOut: false, error };
     }

@@ -63,6 +63,7 @@ export function createSqsAggregatorHandler(deps: SqsAggregatorDeps) {
         });
       }
       deps.metrics.addMetric(METRIC.alertsSent, MetricUnit.Count, alerts.sent);
+      if (alerts.creditSent !== undefined) deps.metrics.addMetric(METRIC.creditAlertsSent, MetricUnit.Count, alerts.creditSent);
       deps.metrics.addMetric(METRIC.alertStepFailures, MetricUnit.Count, alerts.error !== undefined || alerts.timedOut ? 1 : 0);
     }
     deps.metrics.addMetric(METRIC.batchLatency, MetricUnit.Milliseconds, clock() - started);

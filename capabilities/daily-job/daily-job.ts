@@ -17,6 +17,7 @@ import { putDailySummary, type DailySummary } from '../archive/summary-store';
 export type JobMetric =
   | typeof METRIC.activeClients
   | typeof METRIC.dailyRequests
+  | typeof METRIC.dailyUnits
   | typeof METRIC.itemsArchived
   | typeof METRIC.itemsDeleted
   | typeof METRIC.malformedClientRecords
@@ -129,8 +130,10 @@ export async function runDailyJob(input: DailyJobInput, deps: DailyJobDeps): Pro
   });
   const requests = summaries.reduce((sum, s) => sum + s.requests, 0);
   record(METRIC.activeClients, summaries.length);
+  const units = summaries.reduce((sum, s) => sum + (s.units ?? 0), 0);
   record(METRIC.dailyRequests, requests);
-  log('day closed', { day: input.day, clients: clients.length, activeClients: summaries.length, requests });
+  record(METRIC.dailyUnits, units);
+  log('day closed', { day: input.day, clients: clients.length, activeClients: summaries.length, requests, units });
   const reclosed = reclosedDays.map((day) => {
     const daySummaries = resummaries.get(day) ?? [];
     return { day, activeClients: daySummaries.length, requests: daySummaries.reduce((sum, s) => sum + s.requests, 0) };
@@ -211,6 +214,7 @@ async function closeDay(
     day,
     plan: client.plan,
     requests: usage.total.requests,
+    units: usage.total.units,
     clientErrors: usage.total.clientErrors,
     serverErrors: usage.total.serverErrors,
     latencySumMs: usage.total.latencySumMs,

@@ -8,7 +8,7 @@ import { METRICS_NAMESPACE, SERVICE } from '../../contracts/metrics';
 import { dynamo } from '../../capabilities/aws/dynamodb-client';
 import { functionEnv } from '../../capabilities/aws/resources';
 import { eventBridge } from '../../capabilities/aws/eventbridge-client';
-import { eventBridgeSender } from '../../capabilities/alerts/event-bridge-sender';
+import { creditEventBridgeSender, eventBridgeSender } from '../../capabilities/alerts/event-bridge-sender';
 import { overrideAwareQuota } from '../../capabilities/alerts/override-quotas';
 import { createAlertStep } from '../../capabilities/counting/alert-step';
 import { createAggregator } from '../../capabilities/counting/exactly-once';
@@ -28,6 +28,7 @@ const aggregator = createAggregator({
         table: { db: dynamo(), tableName: env.tableName },
         send: eventBridgeSender(eventBridge(), env.alertBusName),
         quotaFor: overrideAwareQuota({ db: dynamo(), tableName: env.tableName }),
+        credits: { table: { db: dynamo(), tableName: env.tableName }, send: creditEventBridgeSender(eventBridge(), env.alertBusName) },
       })
     : undefined,
 });

@@ -7,7 +7,7 @@ import { functionEnv } from '../../capabilities/aws/resources';
 import { ENV_VARIABLES } from '../../contracts/function-env';
 import { eventBridge } from '../../capabilities/aws/eventbridge-client';
 import { logger, metrics } from '../../capabilities/aws/powertools';
-import { eventBridgeSender } from '../../capabilities/alerts/event-bridge-sender';
+import { creditEventBridgeSender, eventBridgeSender } from '../../capabilities/alerts/event-bridge-sender';
 import { type SweepReport, sweepAlerts } from '../../capabilities/alerts/sweeper';
 
 const env = functionEnv('alertSweeper');
@@ -20,13 +20,16 @@ export const handler = async (_event: unknown, context: Context): Promise<SweepR
       {
         table: { db: dynamo(), tableName: env.tableName },
         send: eventBridgeSender(eventBridge(), env.alertBusName),
+        credits: { table: { db: dynamo(), tableName: env.tableName }, send: creditEventBridgeSender(eventBridge(), env.alertBusName) },
         onError: (error, where) => logger.error('alert sweep part failed; the next run retries it', { ...where, error: error as Error }),
       },
       { now: new Date() },
     );
     metrics.addMetric(METRIC.alertsRecovered, MetricUnit.Count, report.recovered + report.resent);
     metrics.addMetric(METRIC.alertsSent, MetricUnit.Count, report.recovered + report.resent);
-    if (report.recovered + report.resent > 0) logger.warn('alert sweep sent events the aggregator had not', { report });
+    const credits = (report.credits?.recovered ?? 0) + (report.credits?.resent ?? 0);
+    metrics.addMetric(METRIC.creditAlertsSent, MetricUnit.Count, credits);
+    if (report.recovered + report.resent + credits > 0) logger.warn('alert sweep sent events the aggregator had not', { report });
     else logger.info('alert sweep finished', { report });
     return report;
   } finally {

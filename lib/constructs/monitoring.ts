@@ -293,6 +293,7 @@ export class Monitoring extends Construct {
     return [
       graph('Handlers (custom)', [
         search(METRIC.requests),
+        search(METRIC.units),
         search(METRIC.clientErrors),
         search(METRIC.serverErrors),
         search(METRIC.usageEventsDropped),
@@ -318,6 +319,7 @@ export class Monitoring extends Construct {
       graph(DASHBOARD.dailyJob.title, [
         search(METRIC.activeClients),
         search(METRIC.dailyRequests),
+        search(METRIC.dailyUnits),
         search(METRIC.itemsArchived),
         search(METRIC.itemsDeleted),
         search(METRIC.statementCorrections),
@@ -330,7 +332,12 @@ export class Monitoring extends Construct {
 
   private quotaAlertWidgets(): cw.IWidget[] {
     return [
-      graph('Quota alerts (custom)', [search(METRIC.alertsSent), search(METRIC.alertStepFailures), search(METRIC.alertsRecovered)]),
+      graph('Quota and credit alerts (custom)', [
+        search(METRIC.alertsSent),
+        search(METRIC.alertStepFailures),
+        search(METRIC.alertsRecovered),
+        search(METRIC.creditAlertsSent),
+      ]),
       // Empty unless the stage opts in to the scheduled Stripe push (stage setting billingPush.schedule).
       graph('Stripe push (custom)', [search(METRIC.billingRecordsSent), search(METRIC.billingRefused)]),
     ];

@@ -17,7 +17,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ALERTS, alertBusName } from '../../contracts/billing';
+import { ALERTS, alertBusName, CREDIT_ALERTS } from '../../contracts/billing';
 import { alarmName } from '../../contracts/deployment';
 import { SERVICE } from '../../contracts/metrics';
 import { ENV_VARIABLES, functionEnvironment } from '../../contracts/function-env';
@@ -72,8 +72,12 @@ export class QuotaAlerts extends Construct {
 
     // The aggregator: conditional outbox writes and PutEvents on this bus only (it already reads counters), and
     // a client's own daily quota (override) for its alerts: that one attribute of client records, read only.
+    // Low credit balances (capabilities/alerts/credit-alerts.ts): the gate item of a batch's gate-plan clients read
+    // by key, and a sent alert's pending entry deleted.
     grantTable(props.table, props.aggregator, {
       write: ['alerts'],
+      get: ['gates'],
+      delete: ['alerts'],
       getAttributes: { families: ['clients'], attributes: [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, CLIENT_ATTRIBUTES.override] },
     });
     this.bus.grantPutEventsTo(props.aggregator);
@@ -92,8 +96,13 @@ export class QuotaAlerts extends Construct {
       retryAttempts: 0, // the next scheduled run is the retry
     });
     // (capabilities/alerts/sweeper.ts: the client list and the outbox are queried, each client's counters of every day
-    // that can still receive events in one Query.)
-    grantTable(props.table, this.sweeper.function, { read: ['clients', 'alerts', 'counters'], write: ['alerts'] });
+    // that can still receive events in one Query; each gate-plan client's gate item by key for its credit balance.)
+    grantTable(props.table, this.sweeper.function, {
+      read: ['clients', 'alerts', 'counters'],
+      get: ['gates'],
+      write: ['alerts'],
+      delete: ['alerts'],
+    });
     this.bus.grantPutEventsTo(this.sweeper.function);
 
     // The daily job: PutEvents on this bus for its statement corrections (capabilities/statements/correction-events.ts).
@@ -154,8 +163,8 @@ export class QuotaAlerts extends Construct {
     if (targets?.topic || targets?.webhook) {
       this.rule = new events.Rule(this, 'Rule', {
         eventBus: this.bus,
-        description: `Forwards ${ALERTS.detailType} events to the stage's alert targets`,
-        eventPattern: { source: [ALERTS.source], detailType: [ALERTS.detailType] },
+        description: `Forwards ${ALERTS.detailType} and ${CREDIT_ALERTS.detailType} events to the stage's alert targets`,
+        eventPattern: { source: [ALERTS.source], detailType: [ALERTS.detailType, CREDIT_ALERTS.detailType] },
       });
       const delivery = {
         deadLetterQueue: this.deadLetterQueue,

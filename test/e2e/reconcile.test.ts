@@ -87,3 +87,42 @@ test('metered counts equal the gateway usage, a dropped event is explained, and 
   const closed = await reconcileToday();
   expect(closed.rows.find((r) => r.clientId === clientId)).toMatchObject({ metered: 8, gateway: 8, kind: 'match' });
 }, 120_000);
+
+test('units beside requests; gate-plan clients (free) reconcile as their plan’s pool of shared usage-identifier keys', async () => {
+  const free = twin.demoKeys.free;
+  const premium = twin.demoKeys.premium;
+  const before = await reconcileToday();
+  const pooledBefore = before.pools.find((p) => p.plan === 'free');
+  for (let i = 0; i < 3; i++) expect((await hello(free.apiKey)).status).toBe(200);
+  // GET /v1/usage costs 0 units: a request on the pool key, no unit.
+  expect((await fetch(`${twin.baseUrl}/v1/usage`, { headers: { 'x-api-key': free.apiKey } })).status).toBe(200);
+  const quote = await fetch(`${twin.baseUrl}/v1/quotes`, {
+    method: 'POST',
+    headers: { 'x-api-key': premium.apiKey, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      items: [
+        { sku: 'A-1', quantity: 1 },
+        { sku: 'B-2', quantity: 2 },
+        { sku: 'C-3', quantity: 3 },
+      ],
+      currency: 'EUR',
+    }),
+  });
+  expect(quote.status).toBe(200);
+
+  const after = await reconcileToday();
+  const premiumBefore = before.rows.find((r) => r.clientId === premium.clientId) ?? { metered: 0, units: 0 };
+  expect(after.rows.find((r) => r.clientId === premium.clientId)).toMatchObject({
+    metered: premiumBefore.metered + 1,
+    units: premiumBefore.units + 3, // one request of three items: 3 units
+    kind: 'match',
+  });
+  const pool = after.pools.find((p) => p.plan === 'free');
+  expect(pool).toMatchObject({ kind: 'match', metered: (pooledBefore?.metered ?? 0) + 4, units: (pooledBefore?.units ?? 0) + 3 });
+  expect(pool?.clients.find((c) => c.clientId === free.clientId)).toMatchObject({ metered: expect.any(Number), units: expect.any(Number) });
+  // The free client is not a row of its own, and its pool key is not a key "no client names".
+  expect(after.rows.find((r) => r.clientId === free.clientId)).toBeUndefined();
+  expect(after.unknownKeys).toBe(0);
+  expect(after.matches).toBe(true);
+  expect(formatReconciliation(after)).toMatch(/pool of free \(1 client\(s\)\)/);
+}, 120_000);

@@ -116,13 +116,14 @@ describe('table grants by function (each from its code: test/infra/grants-cover-
     expect(grantsOf(only(SERVICE.authorizer))).toEqual({ 'KEY#*': ['dynamodb:GetItem'], 'USAGE#*': ['dynamodb:GetItem'] });
   });
 
-  test('aggregator: claims and journals read and written, counters got and written, alert outbox written, client override read; only journal items deleted (the pending-journal index)', () => {
+  test('aggregator: claims and journals read and written, counters got and written, alert outbox written, client override read, gate items got (credit balance); only journal items and alert entries deleted (the pending indexes)', () => {
     expect(grantsOf(only(SERVICE.aggregator))).toEqual({
       'CLAIM#*': both(READ, WRITE),
       'JOURNAL#*': both(READ, WRITE, ['dynamodb:DeleteItem']),
       'USAGE#*': both(['dynamodb:GetItem'], WRITE),
-      'ALERTS#*': WRITE,
+      'ALERTS#*': both(WRITE, ['dynamodb:DeleteItem']),
       'CLIENTS [pk, sk, override]': ['dynamodb:GetItem'],
+      'GATE#*': ['dynamodb:GetItem'],
     });
     const fn = stackFunctions(template())[only(SERVICE.aggregator)];
     const clientRead = roleStatements(template(), roleOfFunction(fn)).find((s) => JSON.stringify(s.Condition ?? {}).includes('"CLIENTS"'))!;

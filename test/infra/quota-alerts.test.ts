@@ -4,7 +4,7 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
-import { ALERTS, alertBusName } from '../../contracts/billing';
+import { ALERTS, alertBusName, CREDIT_ALERTS } from '../../contracts/billing';
 import { SERVICE } from '../../contracts/metrics';
 import { STAGES, type StageConfig } from '../../contracts/stages';
 import { TARGET_DELIVERY } from '../../lib/constructs/quota-alerts';
@@ -63,7 +63,7 @@ describe.each(['dev', 'prod'] as const)('%s', (stageName) => {
     }
   });
 
-  test('the sweeper runs every few minutes and touches only clients, counters and alert outbox items', () => {
+  test('the sweeper runs every few minutes and touches only clients, counters, gate items (read) and alert outbox items', () => {
     const [, schedule] = onlyUnder(template(), 'AWS::Scheduler::Schedule', 'QuotaAlerts');
     const [sweeperId, sweeper] = functionByService(template(), SERVICE.alertSweeper)[0];
     expect(schedule.Properties.ScheduleExpression).toBe(`rate(${ALERTS.sweepEveryMinutes} minutes)`);
@@ -72,10 +72,19 @@ describe.each(['dev', 'prod'] as const)('%s', (stageName) => {
       DeadLetterConfig: { Arn: { 'Fn::GetAtt': [expect.stringMatching(/^QuotaAlertsDeadLetterQueue/), 'Arn'] } },
     });
     // capabilities/alerts/sweeper.ts: the client list and the outbox queried, each client's counters of the days that
-    // can still receive events queried, outbox items claimed (conditional Put) and marked sent (Update).
+    // can still receive events queried, outbox items claimed (conditional Put) and marked sent (Update); low credit
+    // balances: gate items read by key, a sent alert's pending entry deleted (capabilities/alerts/credit-alerts.ts).
     expect(tableGrants(roleStatements(template(), roleOfFunction(sweeper)))).toEqual({
-      'ALERTS#*': ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+      'ALERTS#*': [
+        'dynamodb:BatchGetItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+      ],
       CLIENTS: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
+      'GATE#*': ['dynamodb:GetItem'],
       'USAGE#*': ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
     });
   });
@@ -104,7 +113,7 @@ test('a topic target: the rule matches source and detail-type on the bus and pub
   const [busLogicalId] = onlyResource(template, 'AWS::Events::EventBus');
   const [, rule] = onlyResource(template, 'AWS::Events::Rule');
   expect(rule.Properties.EventBusName).toEqual({ Ref: busLogicalId });
-  expect(rule.Properties.EventPattern).toEqual({ source: [ALERTS.source], 'detail-type': [ALERTS.detailType] });
+  expect(rule.Properties.EventPattern).toEqual({ source: [ALERTS.source], 'detail-type': [ALERTS.detailType, CREDIT_ALERTS.detailType] });
   const [topicId, topic] = onlyUnder(template, 'AWS::SNS::Topic', 'QuotaAlerts');
   expect(rule.Properties.Targets).toEqual([
     expect.objectContaining({

@@ -65,6 +65,7 @@ export function requestMetrics(options: Pick<TelemetryOptions, 'metrics'>): Http
     const status = request.response?.statusCode ?? 500;
     metrics.addDimension('route', state.routeKey);
     metrics.addMetric(METRIC.requests, MetricUnit.Count, 1);
+    metrics.addMetric(METRIC.units, MetricUnit.Count, unitsOrZero(request, state.route));
     metrics.addMetric(METRIC.clientErrors, MetricUnit.Count, status >= 400 && status < 500 ? 1 : 0);
     metrics.addMetric(METRIC.serverErrors, MetricUnit.Count, status >= 500 ? 1 : 0);
     metrics.addMetric(METRIC.latency, MetricUnit.Milliseconds, elapsedMs(state));

@@ -9,6 +9,8 @@ import { createAlertStep } from '../../../capabilities/counting/alert-step';
 import { createSqsAggregatorHandler } from '../../../capabilities/counting/sqs-handler';
 import { sweepAlerts } from '../../../capabilities/alerts/sweeper';
 import type { ThresholdCrossed } from '../../../capabilities/alerts/threshold-crossings';
+import type { CreditBalanceLow } from '../../../capabilities/alerts/credit-alerts';
+import { topUpCredits } from '../../../capabilities/gate/credits';
 import { clientItem } from '../analytics/fixtures';
 import { helloEvent } from './support/events';
 import { freshTable, sortedEntries, storedCounters, truthOf } from './support/table';
@@ -205,4 +207,35 @@ test('the SQS handler reports a failed alert step as a warning and a metric, wit
   expect(metrics.get(METRIC.alertStepFailures)).toBe(1);
   expect(metrics.get(METRIC.alertsSent)).toBe(0);
   expect(metrics.get(METRIC.eventsAggregated)).toBe(3);
+});
+
+test('with credits, the step also sends a gate-plan client’s low balance, once, and the handler counts it in CreditAlertsSent', async () => {
+  const table = await freshTable(h.raw, 'alerts-credits');
+  const store = { db: h.doc, tableName: table };
+  // 1,000 units: at the free plan's first threshold (never above it: cycle 0).
+  await topUpCredits(store, { clientId: 'client-f', units: 1_000, by: 'test', now: new Date(h.now) });
+  const credit: CreditBalanceLow[] = [];
+  const step = () =>
+    createAlertStep({
+      table: store,
+      send: recorder().send,
+      quotaFor,
+      credits: { table: store, send: async (events) => void credit.push(...events) },
+    });
+  const events = requests(2, 'client-f').map((e) => ({ ...e, plan: 'free' }));
+  const first = await h.aggregatorFor(table, { alerts: step() }).aggregateBatch(h.records(events, 'f1'), { remainingTimeMs: 60_000 });
+  expect(first.alerts).toMatchObject({ clientDays: 1, sent: 0, creditSent: 1, timedOut: false });
+  const again = await h.aggregatorFor(table, { alerts: step() }).aggregateBatch(h.records(events, 'f2'), { remainingTimeMs: 60_000 });
+  expect(again.alerts).toMatchObject({ creditSent: 0 });
+  expect(credit.map((e) => e.eventId)).toEqual(['credit-balance:client-f:1000:0']);
+
+  const metrics = new Map<string, number>();
+  const handler = createSqsAggregatorHandler({
+    aggregator: { aggregateBatch: async () => ({ ...first, alerts: { clientDays: 1, sent: 0, creditSent: 2, timedOut: false } }) },
+    logger: { info: () => undefined, warn: () => undefined } as never,
+    metrics: { addMetric: (name: string, _unit: unknown, value: number) => metrics.set(name, (metrics.get(name) ?? 0) + value) },
+  });
+  const record = { messageId: 'm1', body: '{}', attributes: { ApproximateReceiveCount: '1' } } as never;
+  await handler({ Records: [record] }, { getRemainingTimeInMillis: () => 60_000 });
+  expect(metrics.get(METRIC.creditAlertsSent)).toBe(2);
 });

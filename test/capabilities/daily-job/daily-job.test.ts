@@ -60,7 +60,7 @@ function seedItems(retention: number): Item[] {
     items.push(
       ...dayItems('cl_a', day, {
         [HELLO]: counters(10 + ago, { clientErrors: 1, latencySumMs: 300 + ago }),
-        [QUOTES]: counters(2, { serverErrors: 1, latencySumMs: 90, bucket: 6 }),
+        [QUOTES]: counters(2, { serverErrors: 1, latencySumMs: 90, bucket: 6, units: 5 }),
       }),
     );
     items.push(...dayItems('cl_b', day, { [HELLO]: counters(100 + ago, { latencySumMs: 1_000 }) }));
@@ -160,6 +160,7 @@ describe('one run', () => {
       day: DAY,
       plan: 'standard',
       requests: 12,
+      units: 15, // 10 hello requests of 1 unit, 2 quotes of 5 units together
       clientErrors: 1,
       serverErrors: 1,
       latencySumMs: 390,
@@ -173,6 +174,7 @@ describe('one run', () => {
     const sum = (name: string) => metrics.filter(([n]) => n === name).reduce((a, [, v]) => a + v, 0);
     expect(sum(METRIC.activeClients)).toBe(2);
     expect(sum(METRIC.dailyRequests)).toBe(112);
+    expect(sum(METRIC.dailyUnits)).toBe(115);
     expect(sum(METRIC.itemsArchived)).toBe(report.itemsArchived);
     expect(sum(METRIC.itemsDeleted)).toBe(report.itemsDeleted);
   });

@@ -250,6 +250,13 @@ describe('server errors and the usage queue', () => {
     addMetric.mockRestore();
   });
 
+  test('the units metric carries the request’s units beside the request count', async () => {
+    const addMetric = jest.spyOn(metrics, 'addMetric');
+    await postQuote(validQuote);
+    expect(addMetric).toHaveBeenCalledWith(METRIC.units, 'Count', validQuote.items.length);
+    addMetric.mockRestore();
+  });
+
   test('request metrics are emitted per route, with ids as metadata only', async () => {
     const addMetric = jest.spyOn(metrics, 'addMetric');
     const addDimension = jest.spyOn(metrics, 'addDimension');
@@ -257,6 +264,7 @@ describe('server errors and the usage queue', () => {
     await postQuote({ bad: true });
     expect(addDimension).toHaveBeenCalledWith('route', 'POST /v1/quotes');
     expect(addMetric).toHaveBeenCalledWith(METRIC.requests, 'Count', 1);
+    expect(addMetric).toHaveBeenCalledWith(METRIC.units, 'Count', 0); // invalid input: no units to compute
     expect(addMetric).toHaveBeenCalledWith(METRIC.clientErrors, 'Count', 1);
     expect(addMetric).toHaveBeenCalledWith(METRIC.serverErrors, 'Count', 0);
     expect(addDimension).not.toHaveBeenCalledWith('clientId', expect.anything());

@@ -9,7 +9,7 @@
  */
 export interface RecordShape {
   readonly o?: Readonly<Record<string, RecordShape>>;
-  readonly x?: true;
+  readonly x?: boolean;
   readonly r?: RecordShape;
   readonly a?: RecordShape;
   readonly d?: unknown;
@@ -35,10 +35,25 @@ export interface RecordIssue {
 }
 
 /** What a reader gets: zod's `safeParse` answer, the failure reduced to what readers use (the issues' paths). */
-export type RecordParse<T> = { readonly success: true; readonly data: T } | { readonly success: false; readonly error: { readonly issues: readonly RecordIssue[] } };
+export type RecordParse<T> =
+  | { readonly success: true; readonly data: T }
+  | { readonly success: false; readonly error: { readonly issues: readonly RecordIssue[] } };
 
 export interface RecordParser<T> {
   safeParse(input: unknown): RecordParse<T>;
+  /** The parsed value, or a RecordParseError naming the fields (zod's `parse` threw its ZodError here). */
+  parse(input: unknown): T;
+}
+
+/** A record that does not parse, where a reader cannot skip it. Names fields, never values. */
+export class RecordParseError extends Error {
+  constructor(
+    what: string,
+    readonly fields: readonly string[],
+  ) {
+    super(`invalid ${what}: ${fields.map((f) => f || '(root)').join(', ')}`);
+    this.name = 'RecordParseError';
+  }
 }
 
 const own = (value: object, key: string) => Object.hasOwn(value, key);
@@ -133,20 +148,29 @@ export function recordIssues(shape: RecordShape, errors: readonly AjvError[], in
 }
 
 /** Each field once, at its first issue: how readers name the fields of a record that does not parse. */
-export function uniqueIssues<I extends RecordIssue>(issues: readonly I[]): I[] {
+export function uniqueIssues<I extends { readonly path: readonly PropertyKey[] }>(issues: readonly I[]): I[] {
   const seen = new Set<string>();
   return issues.filter((issue) => {
-    const key = JSON.stringify(issue.path);
+    const key = JSON.stringify(issue.path.map((step) => (typeof step === 'symbol' ? String(step) : step)));
     return !seen.has(key) && seen.add(key) !== undefined;
   });
 }
 
 /** A parser with zod's answers and no zod at run time: the compiled check, then zod's shape of the value or its issues. */
-export function compiledRecord<T>(compiled: CompiledRecordValidator): RecordParser<T> {
+export function compiledRecord<T>(compiled: CompiledRecordValidator, what = 'record'): RecordParser<T> {
+  const safeParse = (input: unknown): RecordParse<T> => {
+    if (compiled.validate(input)) return { success: true, data: shapeRecord(compiled.shape, input) as T };
+    return { success: false, error: { issues: recordIssues(compiled.shape, compiled.validate.errors ?? [], input) } };
+  };
   return {
-    safeParse(input) {
-      if (compiled.validate(input)) return { success: true, data: shapeRecord(compiled.shape, input) as T };
-      return { success: false, error: { issues: recordIssues(compiled.shape, compiled.validate.errors ?? [], input) } };
+    safeParse,
+    parse(input) {
+      const parsed = safeParse(input);
+      if (parsed.success) return parsed.data;
+      throw new RecordParseError(
+        what,
+        parsed.error.issues.map((issue) => issue.path.join('.')),
+      );
     },
   };
 }

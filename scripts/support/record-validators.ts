@@ -10,6 +10,10 @@ import * as z from 'zod';
 import type { RecordShape } from '../../capabilities/records/compiled-record';
 import { usageEventV1 } from '../../contracts/usage-event';
 import { clientKeys, clientOverride, clientRecord } from '../../capabilities/customers/client-record';
+import { planDay } from '../../capabilities/customers/plan-day';
+import { archiveManifest } from '../../capabilities/archive/archive-manifest';
+import { dailySummary } from '../../capabilities/archive/daily-summary';
+import { dailyJobEvent } from '../../capabilities/daily-job/job-event';
 
 /** Where the generated validators live, one module per record (`npm run validators` writes them). */
 export const RECORD_VALIDATORS_DIR = path.resolve(__dirname, '..', '..', 'capabilities', 'records', 'validators');
@@ -27,6 +31,10 @@ export const STORED_RECORDS: readonly StoredRecord[] = [
   { name: 'client-record', schema: clientRecord, from: 'capabilities/customers/client-record.ts' },
   { name: 'client-keys', schema: clientKeys, from: 'capabilities/customers/client-record.ts' },
   { name: 'client-override', schema: clientOverride, from: 'capabilities/customers/client-record.ts' },
+  { name: 'plan-day', schema: planDay, from: 'capabilities/customers/plan-day.ts' },
+  { name: 'archive-manifest', schema: archiveManifest, from: 'capabilities/archive/archive-manifest.ts' },
+  { name: 'daily-summary', schema: dailySummary, from: 'capabilities/archive/daily-summary.ts' },
+  { name: 'daily-job-event', schema: dailyJobEvent, from: 'capabilities/daily-job/job-event.ts' },
 ];
 
 type JsonSchema = Record<string, unknown>;
@@ -70,7 +78,8 @@ function shapeOf(node: JsonSchema, at: string): RecordShape {
   if (node.type !== undefined && typeof node.type !== 'string') refuse(at, `a type union (${JSON.stringify(node.type)})`);
   // A format is only as strict as its pattern (Ajv ignores the format name here): zod renders both for its iso dates,
   // whose regexes carry no flag; other formats' regexes may (email's `u`), which the pattern would lose.
-  if (node.format !== undefined && (!ISO_FORMATS.has(String(node.format)) || node.pattern === undefined)) refuse(at, `format "${String(node.format)}"`);
+  if (node.format !== undefined && (!ISO_FORMATS.has(String(node.format)) || node.pattern === undefined))
+    refuse(at, `format "${String(node.format)}"`);
   if (node.type === 'integer') {
     // z.int() is bounded to the safe range; say it where the schema gives no bound of its own.
     node.minimum ??= -Number.MAX_SAFE_INTEGER;

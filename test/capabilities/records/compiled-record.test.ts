@@ -2,14 +2,27 @@
 // record, on the same inputs: the same verdict, the same parsed value (fields, order, defaults, unknown keys dropped)
 // and the same fields named (each once) in the same order, by property test (fast-check) from valid records mutated at random.
 import fc from 'fast-check';
-import { compiledRecord, uniqueIssues } from '../../../capabilities/records/compiled-record';
+import { compiledRecord, RecordParseError, uniqueIssues } from '../../../capabilities/records/compiled-record';
 import { STORED_RECORDS } from '../../../scripts/support/record-validators';
 import * as usageEvent from '../../../capabilities/records/validators/usage-event';
 import * as clientRecord from '../../../capabilities/records/validators/client-record';
 import * as clientKeys from '../../../capabilities/records/validators/client-keys';
 import * as clientOverride from '../../../capabilities/records/validators/client-override';
+import * as planDay from '../../../capabilities/records/validators/plan-day';
+import * as archiveManifest from '../../../capabilities/records/validators/archive-manifest';
+import * as dailySummary from '../../../capabilities/records/validators/daily-summary';
+import * as dailyJobEvent from '../../../capabilities/records/validators/daily-job-event';
 
-const COMPILED = { 'usage-event': usageEvent, 'client-record': clientRecord, 'client-keys': clientKeys, 'client-override': clientOverride };
+const COMPILED = {
+  'usage-event': usageEvent,
+  'client-record': clientRecord,
+  'client-keys': clientKeys,
+  'client-override': clientOverride,
+  'plan-day': planDay,
+  'archive-manifest': archiveManifest,
+  'daily-summary': dailySummary,
+  'daily-job-event': dailyJobEvent,
+};
 const RUNS = Number(process.env.FUZZ_RUNS ?? 2_000);
 const HASH = 'a'.repeat(64);
 
@@ -29,7 +42,18 @@ const SAMPLES: Record<string, Record<string, unknown>[]> = {
       requestTime: '2026-12-01T10:00:00.000Z',
       day: '2026-12-01',
     },
-    { v: 1, eventId: 'e', clientId: 'c', plan: 'p', route: 'r', method: 'm', status: 599, latencyMs: 0, requestTime: '2024-02-29T23:59:59Z', day: '2024-02-29' },
+    {
+      v: 1,
+      eventId: 'e',
+      clientId: 'c',
+      plan: 'p',
+      route: 'r',
+      method: 'm',
+      status: 599,
+      latencyMs: 0,
+      requestTime: '2024-02-29T23:59:59Z',
+      day: '2024-02-29',
+    },
   ],
   'client-record': [
     {
@@ -59,9 +83,56 @@ const SAMPLES: Record<string, Record<string, unknown>[]> = {
       apiGatewayKeyId: 'k',
     },
   ],
-  'client-keys': [{ keyHash: HASH, retiredKeys: [{ keyHash: HASH, retiresAt: '2026-12-02T00:00:00Z', extra: 1 }], pk: 'x' }, { keyHash: HASH }],
-  'client-override': [{ ratePerMinute: 1, burst: 1, dailyQuota: 1, setAt: '' }, { usagePlanId: 'p', setAt: 's', dailyQuota: 9, burst: 2, ratePerMinute: 3, q: 1 }],
+  'client-keys': [
+    { keyHash: HASH, retiredKeys: [{ keyHash: HASH, retiresAt: '2026-12-02T00:00:00Z', extra: 1 }], pk: 'x' },
+    { keyHash: HASH },
+  ],
+  'client-override': [
+    { ratePerMinute: 1, burst: 1, dailyQuota: 1, setAt: '' },
+    { usagePlanId: 'p', setAt: 's', dailyQuota: 9, burst: 2, ratePerMinute: 3, q: 1 },
+  ],
 };
+
+SAMPLES['plan-day'] = [{ pk: 'PLANS#cl_1', sk: 'DAY#2026-12-01', clientId: 'cl_1', day: '2026-12-01', plans: ['free', 'standard'] }];
+SAMPLES['archive-manifest'] = [
+  {
+    version: 1,
+    dt: '2026-12-01',
+    format: 'jsonl.gz',
+    objectCount: 1,
+    itemCount: 2,
+    sha256: HASH,
+    parts: [
+      { key: 'usage/dt=2026-12-01/part-00000.json.gz', items: 2, bytes: 10, sha256: HASH },
+      { key: 'k', items: 0, bytes: 0, sha256: HASH },
+    ],
+  },
+];
+SAMPLES['daily-summary'] = [
+  {
+    pk: 'SUMMARY#2026-12-01',
+    sk: 'cl_1',
+    expiresAt: 1,
+    clientId: 'cl_1',
+    day: '2026-12-01',
+    plan: 'free',
+    requests: 3,
+    clientErrors: 1,
+    serverErrors: 0,
+    latencySumMs: 30.5,
+    avgLatencyMs: 10.2,
+    p95LatencyMs: 20,
+    dailyQuota: 100,
+    percentOfQuota: 3,
+    routes: { 'GET /v1/hello': 2, 'POST /v1/quotes': 1 },
+  },
+];
+SAMPLES['daily-job-event'] = [
+  { day: '2026-12-01' },
+  { version: '0', 'detail-type': 'Scheduled Event', source: 'aws.events', time: '2026-12-02T00:05:00Z', detail: {}, resources: [] },
+  { scheduledTime: '2026-12-02T00:05:00+00:00' },
+  {},
+];
 
 const tricky = fc.oneof(
   fc.constantFrom<unknown>(
@@ -173,4 +244,13 @@ describe.each(STORED_RECORDS.map((record) => [record.name, record] as const))('%
   });
 
   test.each([null, undefined, 1, 'x', [], {}])('a non-record (%p): the same answer as zod', (input) => expectSameAnswer(input));
+});
+
+test('parse throws a RecordParseError naming the fields, never the values', () => {
+  const manifest = compiledRecord(archiveManifest, 'archive manifest');
+  expect(() => manifest.parse({ ...SAMPLES['archive-manifest'][0], sha256: 'secret-value', extra: 1 })).toThrow(
+    new RecordParseError('archive manifest', ['sha256', '']),
+  );
+  expect(() => manifest.parse({ ...SAMPLES['archive-manifest'][0], sha256: 'secret-value' })).toThrow(/^invalid archive manifest: sha256$/);
+  expect(manifest.parse(SAMPLES['archive-manifest'][0])).toStrictEqual(SAMPLES['archive-manifest'][0]);
 });

@@ -116,11 +116,13 @@ async function measureOnce(
   env: NodeJS.ProcessEnv,
   event?: unknown,
   preload: readonly string[] = [],
-): Promise<{ initMs: number; firstMs?: number }> {
+): Promise<{ initMs: number; initCpuMs: number; firstMs?: number }> {
   const script = `${preload.map((m) => `require(${JSON.stringify(m)});`).join('')}
+const c0 = process.cpuUsage();
 const t0 = process.hrtime.bigint();
 const m = require(${JSON.stringify(file)});
 const t1 = process.hrtime.bigint();
+const c1 = process.cpuUsage(c0);
 (async () => {
   let first;
   if (process.env.BENCH_EVENT) {
@@ -130,7 +132,7 @@ const t1 = process.hrtime.bigint();
     try { await m.handler(JSON.parse(process.env.BENCH_EVENT), context); } catch {}
     first = Number(process.hrtime.bigint() - t1) / 1e6;
   }
-  process.stdout.write('\\nBENCH ' + JSON.stringify({ initMs: Number(t1 - t0) / 1e6, firstMs: first }) + '\\n');
+  process.stdout.write('\\nBENCH ' + JSON.stringify({ initMs: Number(t1 - t0) / 1e6, initCpuMs: (c1.user + c1.system) / 1e3, firstMs: first }) + '\\n');
 })();`;
   const { stdout } = await run(process.execPath, ['-e', script], {
     cwd: ROOT,
@@ -153,6 +155,11 @@ export interface ColdStartRow {
   floorMs: number;
   /** Median of the per-round ratios (each pair ran back to back). */
   ratio: number;
+  /**
+   * The same ratio in CPU time (user + system, all threads) instead of wall time: on a shared machine a process's
+   * wall time includes its waits for a core, its CPU time does not, so this one moves less with the load.
+   */
+  cpuRatio: number;
   /** Init of the bundle once its SDK packages are already loaded: our code and its libraries alone, p50. */
   ownCodeMs: number;
   /** The first request after init (its SDK calls to a local stub included), p50; absent for scheduled functions. */
@@ -186,7 +193,15 @@ export async function measureColdStarts(entries: readonly ColdStartEntry[], exte
     const samples = new Map(
       prepared.map((p) => [
         p.entry.id,
-        { init: [] as number[], floor: [] as number[], own: [] as number[], first: [] as number[], floorFirst: [] as number[] },
+        {
+          init: [] as number[],
+          floor: [] as number[],
+          initCpu: [] as number[],
+          floorCpu: [] as number[],
+          own: [] as number[],
+          first: [] as number[],
+          floorFirst: [] as number[],
+        },
       ]),
     );
     for (let i = 0; i < runs; i++) {
@@ -198,6 +213,8 @@ export async function measureColdStarts(entries: readonly ColdStartEntry[], exte
         s.own.push((await measureOnce(p.file, p.env, undefined, p.sdk)).initMs);
         s.init.push(fn.initMs);
         s.floor.push(fl.initMs);
+        s.initCpu.push(fn.initCpuMs);
+        s.floorCpu.push(fl.initCpuMs);
         if (fn.firstMs !== undefined) s.first.push(fn.firstMs);
         if (fl.firstMs !== undefined) s.floorFirst.push(fl.firstMs);
       }
@@ -212,6 +229,7 @@ export async function measureColdStarts(entries: readonly ColdStartEntry[], exte
         initMs: round(p50(s.init)),
         floorMs: round(p50(s.floor)),
         ratio: round(summarize(s.init.map((x, i) => x / s.floor[i])).p50, 2),
+        cpuRatio: round(summarize(s.initCpu.map((x, i) => x / s.floorCpu[i])).p50, 2),
         ownCodeMs: round(p50(s.own)),
         ...(s.first.length ? { firstRequestMs: round(p50(s.first)), floorFirstCallMs: round(p50(s.floorFirst)) } : {}),
       };

@@ -2,7 +2,8 @@
 // price book (flat monthly fee, included units, graduated overage tiers), in integer minor units of one currency.
 // Read by the statements (billable units), the rating (capabilities/billing) and the Stripe push.
 import { PLAN_NAMES, type PlanName } from './plans';
-import { ROUTES, routeKey } from './routes';
+import { ENDPOINTS } from './routes/endpoints';
+import { routeKey } from './routes/route';
 
 /** A request's outcome as the counters keep it: 2xx/3xx (`ok`), 4xx (`clientError`, refusals included), 5xx. */
 export const OUTCOMES = ['ok', 'clientError', 'serverError'] as const;
@@ -80,8 +81,9 @@ export function priceBookOf(plan: PlanName): PriceBook {
   return PRICING[plan].prices;
 }
 
-const ROUTE_IDS: readonly string[] = ROUTES.map((r) => r.id);
-const ROUTE_ID_BY_KEY = new Map<string, string>(ROUTES.map((r) => [routeKey(r), r.id]));
+// The routes' identities (contracts/routes/endpoints.ts), not their zod schemas: the daily job's statements read these.
+const ROUTE_IDS: readonly string[] = ENDPOINTS.map((r) => r.id);
+const ROUTE_ID_BY_KEY = new Map<string, string>(ENDPOINTS.map((r) => [routeKey(r), r.id]));
 
 /** The route id of a counter's route key (`GET /v1/hello` → `hello`); the key itself for a route no longer declared. */
 export const routeIdOfKey = (key: string) => ROUTE_ID_BY_KEY.get(key) ?? key;

@@ -3,7 +3,7 @@
 // metered-api.ts), a client's own usage plan (capabilities/api-gateway/client-usage-plans.ts) and the twin's
 // emulation (local/gateway/usage-plans.ts) all take it from here.
 import { perSecond, type PlanLimits, type PlanName, type RouteClass, type ThrottleLimits, throttleFor } from './plans';
-import type { RouteDefinition } from './routes/route';
+import type { RouteDefinition, RouteEndpoint } from './routes/route';
 
 /** A throttle in API Gateway's units: requests per second, and the bucket size. */
 export interface Throttle {
@@ -12,7 +12,7 @@ export interface Throttle {
 }
 
 export interface MethodThrottle {
-  readonly route: RouteDefinition;
+  readonly route: RouteEndpoint;
   readonly throttle: Throttle;
 }
 
@@ -35,7 +35,7 @@ export function methodThrottleOf(plan: PlanName, routeClass: RouteClass): Thrott
 }
 
 /** The usage plan of `plan` held to `limits` (the plan's own, or a client's override). */
-export function usagePlanShape(plan: PlanName, limits: PlanLimits, routes: readonly RouteDefinition[]): UsagePlanShape {
+export function usagePlanShape(plan: PlanName, limits: PlanLimits, routes: readonly RouteEndpoint[]): UsagePlanShape {
   return {
     throttle: throttleOf(limits),
     quota: { limit: limits.dailyQuota, period: 'DAY' },

@@ -1,13 +1,16 @@
 // `npm run validators [-- --check]`: renders each route's request validator from its zod schemas
-// (scripts/support/request-validators.ts) into capabilities/http/validators/; --check fails when one is stale.
+// (scripts/support/request-validators.ts) into capabilities/http/validators/ and each stored record's validator
+// (scripts/support/record-validators.ts) into capabilities/records/validators/; --check fails when one is stale.
 import path from 'node:path';
 import fs from 'node:fs';
 import { ROUTES } from '../contracts/routes';
 import { renderRequestValidator, validatorFile, writeRequestValidators } from './support/request-validators';
+import { recordValidatorFile, renderRecordValidator, STORED_RECORDS, writeRecordValidators } from './support/record-validators';
 import { type Command, parseFlags, runCommand } from './support/cli';
 
 const USAGE = `usage: npm run validators -- [--check]
-  Writes capabilities/http/validators/<route>.ts from contracts/routes/<route>.ts.
+  Writes capabilities/http/validators/<route>.ts from contracts/routes/<route>.ts, and
+  capabilities/records/validators/<record>.ts from each stored record's zod schema.
   --check   write nothing; exit 1 when a generated validator differs from its schemas`;
 
 export const validatorsCommand: Command = {
@@ -16,14 +19,17 @@ export const validatorsCommand: Command = {
   async run(argv) {
     const { values } = parseFlags(argv, { check: { type: 'boolean' } });
     if (values.check) {
-      const stale = ROUTES.filter((route) => {
-        const file = validatorFile(route.id);
-        return !fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== renderRequestValidator(route);
-      });
-      for (const route of stale) console.error(`stale: ${path.relative(process.cwd(), validatorFile(route.id))} (run npm run validators)`);
+      const differs = (file: string, text: () => string) => !fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== text();
+      const stale = [
+        ...ROUTES.filter((route) => differs(validatorFile(route.id), () => renderRequestValidator(route))).map((r) => validatorFile(r.id)),
+        ...STORED_RECORDS.filter((record) => differs(recordValidatorFile(record.name), () => renderRecordValidator(record))).map((r) =>
+          recordValidatorFile(r.name),
+        ),
+      ];
+      for (const file of stale) console.error(`stale: ${path.relative(process.cwd(), file)} (run npm run validators)`);
       return stale.length === 0 ? 0 : 1;
     }
-    const changed = writeRequestValidators(ROUTES);
+    const changed = [...writeRequestValidators(ROUTES), ...writeRecordValidators()];
     console.log(changed.length ? `wrote ${changed.map((f) => path.relative(process.cwd(), f)).join(', ')}` : 'validators up to date');
     return 0;
   },

@@ -10,7 +10,8 @@ import { API_KEY_STAGE_TAG } from '../../contracts/deployment';
 import type { OverrideLimits } from '../../contracts/overrides';
 import type { PlanName } from '../../contracts/plans';
 import { methodThrottleKey, usagePlanShape } from '../../contracts/usage-plan';
-import { ROUTES, type RouteDefinition } from '../../contracts/routes';
+import { ENDPOINTS } from '../../contracts/routes/endpoints';
+import type { RouteEndpoint } from '../../contracts/routes/route';
 import type { ClientUsagePlans } from '../customers/client-override';
 import { apiGatewayUsagePlanKeys } from './usage-plan-keys';
 
@@ -26,7 +27,7 @@ export function clientUsagePlanInput(
   clientId: string,
   plan: PlanName,
   limits: OverrideLimits,
-  routes: readonly RouteDefinition[] = ROUTES,
+  routes: readonly RouteEndpoint[] = ENDPOINTS,
 ): CreateUsagePlanCommandInput {
   const shape = usagePlanShape(plan, limits, routes);
   return {

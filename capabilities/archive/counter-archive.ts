@@ -5,7 +5,9 @@ import { ARCHIVE_PREFIX } from '../../contracts/deployment';
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import * as z from 'zod';
+import type { ArchiveManifest } from './archive-manifest';
+import { compiledRecord } from '../records/compiled-record';
+import * as compiledArchiveManifest from '../records/validators/archive-manifest';
 
 export interface CounterArchive {
   readonly s3: S3Client;
@@ -20,24 +22,9 @@ export const DEFAULT_PART_ITEMS = 50_000;
 export const partKey = (dt: string, index: number) => `${ARCHIVE_PREFIX.usage}dt=${dt}/part-${String(index).padStart(5, '0')}.json.gz`;
 export const manifestKey = (dt: string) => `${ARCHIVE_PREFIX.manifests}dt=${dt}/manifest.json`;
 
-export const archiveManifest = z.strictObject({
-  version: z.literal(1),
-  dt: z.iso.date(),
-  format: z.literal('jsonl.gz'),
-  objectCount: z.int().nonnegative(),
-  itemCount: z.int().nonnegative(),
-  /** SHA-256 of the parts' SHA-256 hex digests, one per line, in part order. */
-  sha256: z.string().regex(/^[0-9a-f]{64}$/),
-  parts: z.array(
-    z.strictObject({
-      key: z.string(),
-      items: z.int().nonnegative(),
-      bytes: z.int().nonnegative(),
-      sha256: z.string().regex(/^[0-9a-f]{64}$/),
-    }),
-  ),
-});
-export type ArchiveManifest = z.infer<typeof archiveManifest>;
+export type { ArchiveManifest } from './archive-manifest';
+/** The manifest's zod schema (archive-manifest.ts), compiled at build time: the daily job carries no zod. */
+const archiveManifest = compiledRecord<ArchiveManifest>(compiledArchiveManifest, 'archive manifest');
 
 export interface EncodedArchive {
   readonly manifest: ArchiveManifest;

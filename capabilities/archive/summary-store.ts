@@ -2,7 +2,9 @@
 // "who used the API on D, how much" is one Query (`pk = SUMMARY#<day>`).
 import { queryPages } from '../aws/query-pages';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import type { DailySummary } from './daily-summary';
+import { compiledRecord } from '../records/compiled-record';
+import * as compiledDailySummary from '../records/validators/daily-summary';
 import { DAY_MS, dayStartMs } from '../usage/calendar-days';
 import type { UsageTable } from '../usage/usage-reader';
 import { itemKey } from '../../contracts/table';
@@ -10,24 +12,9 @@ import { itemKey } from '../../contracts/table';
 /** A summary's key: the catalogue's (contracts/table.ts), so its grants follow its family. */
 export const summaryKey = itemKey.daySummary;
 
-export const dailySummary = z.object({
-  clientId: z.string(),
-  day: z.iso.date(),
-  plan: z.string(),
-  requests: z.int(),
-  /** Units of the requests (docs/plans.md "Units"); absent in summaries written before they were kept. */
-  units: z.int().optional(),
-  clientErrors: z.int(),
-  serverErrors: z.int(),
-  latencySumMs: z.number(),
-  avgLatencyMs: z.number(),
-  p95LatencyMs: z.number(),
-  dailyQuota: z.int(),
-  percentOfQuota: z.number(),
-  /** Requests per route, `{ "GET /v1/hello": 12 }`. */
-  routes: z.record(z.string(), z.int()),
-});
-export type DailySummary = z.infer<typeof dailySummary>;
+export type { DailySummary } from './daily-summary';
+/** The summary's zod schema (daily-summary.ts), compiled at build time: the daily job carries no zod. */
+const dailySummary = compiledRecord<DailySummary>(compiledDailySummary, 'daily summary');
 
 /** Writes (or rewrites, identically) one summary; it expires with the counters it summarizes. */
 export async function putDailySummary(table: UsageTable, summary: DailySummary, retentionDays: number): Promise<void> {

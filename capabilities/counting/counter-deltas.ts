@@ -1,6 +1,8 @@
 // Pure aggregation: parse SQS record bodies into usage events and sum them into counter deltas.
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { usageEventV1, type UsageEvent } from '../../contracts/usage-event';
+import type { UsageEvent } from '../../contracts/usage-event';
+import { compiledRecord } from '../records/compiled-record';
+import * as compiledUsageEvent from '../records/validators/usage-event';
 import { addEvent, emptyCounters, HISTOGRAM_SIZE, mergeCounters, type CounterValues } from '../usage/counters';
 
 export interface RecordBody {
@@ -12,6 +14,9 @@ export interface RecordBody {
 export type ParsedRecord =
   | { readonly kind: 'event'; readonly id: string; readonly event: UsageEvent }
   | { readonly kind: 'poison'; readonly id: string; readonly reason: string };
+
+// The event's zod schema (contracts/usage-event.ts) compiled at build time: the aggregator carries no zod.
+const usageEventV1 = compiledRecord<UsageEvent>(compiledUsageEvent);
 
 /** Validates one record body; never throws. The reason names fields, never their values. */
 export function parseRecord(record: RecordBody): ParsedRecord {

@@ -3,43 +3,24 @@ import { queryPages } from '../aws/query-pages';
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import { CLIENTS_PK, ITEM_FAMILIES, itemKey } from '../../contracts/table';
-import { PLAN_NAMES, type PlanName } from '../../contracts/plans';
+import type { PlanName } from '../../contracts/plans';
+import { compiledRecord, type RecordIssue, uniqueIssues } from '../records/compiled-record';
+import * as compiledClientKeys from '../records/validators/client-keys';
+import * as compiledClientOverride from '../records/validators/client-override';
+import * as compiledClientRecord from '../records/validators/client-record';
+import type { ClientKeys, ClientOverride, ClientRecord } from './client-record';
 import { generateApiKey, generateUsageIdentifier, hashApiKey } from './api-keys';
 
-/** A per-client override (capabilities/customers/client-override.ts): the limits in force instead of the plan's. */
-export const clientOverride = z.object({
-  ratePerMinute: z.int().positive(),
-  burst: z.int().positive(),
-  dailyQuota: z.int().positive(),
-  setAt: z.string(),
-  /** The client's own API Gateway usage plan (deployed stages only). */
-  usagePlanId: z.string().optional(),
-});
-export type ClientOverride = z.infer<typeof clientOverride>;
+export type { ClientKeys, ClientOverride, ClientRecord } from './client-record';
 
-export const clientRecord = z.object({
-  clientId: z.string(),
-  name: z.string(),
-  plan: z.enum(PLAN_NAMES as [PlanName, ...PlanName[]]),
-  status: z.enum(['active', 'revoked']),
-  createdAt: z.string(),
-  revokedAt: z.string().optional(),
-  /** The value of the client's API Gateway key (usageIdentifierKey): never the client's secret. */
-  usageKey: z.string().min(20),
-  /** API Gateway's id of the key (deployed stages only), to disable it on revoke. */
-  apiGatewayKeyId: z.string().optional(),
-  /** Stripe customer (`cus_…`) billed for this client's usage (contracts/billing.ts `stripe.customerAttribute`). */
-  stripeCustomerId: z.string().optional(),
-  /** When this key stops working (`keys create|rotate --expires`); on the client record: its current key's. */
-  keyExpiresAt: z.iso.datetime().optional(),
-  /** Key records of a rotated-out key only: the end of its grace period (`keys rotate --grace`). */
-  keyRetiresAt: z.iso.datetime().optional(),
-  /** Limits set for this client alone (`keys override`); removed by `keys set-plan`. */
-  override: clientOverride.optional(),
-});
-export type ClientRecord = z.infer<typeof clientRecord>;
+// The schemas are zod (client-record.ts, the one source); the functions parse with their compiled validators.
+/** The stored client record (a key record, or the client's own with its keys). */
+export const clientRecord = compiledRecord<ClientRecord>(compiledClientRecord);
+/** The keys kept on a client record (client-record.ts `clientKeys`). */
+export const clientKeys = compiledRecord<ClientKeys>(compiledClientKeys);
+/** A client's override (client-record.ts `clientOverride`). */
+export const clientOverride = compiledRecord<ClientOverride>(compiledClientOverride);
 
 export interface ClientStore {
   readonly db: DynamoDBDocumentClient;
@@ -108,13 +89,13 @@ export interface MalformedRecord {
   readonly fields: readonly string[];
 }
 
-export function malformed(item: Record<string, unknown>, error: z.ZodError): MalformedRecord {
+export function malformed(item: Record<string, unknown>, error: { readonly issues: readonly RecordIssue[] }): MalformedRecord {
   const pk = String(item.pk ?? '');
   // KEY#<hash>: the hash is not a secret, but there is no need to log it whole.
   return {
     pk: pk.startsWith(ITEM_FAMILIES.keys.prefix) ? `${pk.slice(0, 12)}…` : pk,
     sk: String(item.sk ?? ''),
-    fields: error.issues.map((i) => i.path.join('.')),
+    fields: uniqueIssues(error.issues).map((i) => i.path.join('.')),
   };
 }
 
@@ -139,16 +120,6 @@ export async function findByKeyHash(
   );
   return { client, usedToday: typeof counter.Item?.requests === 'number' ? counter.Item.requests : 0 };
 }
-
-/**
- * The keys of a client, kept on its client record: the current key's hash and the rotated-out keys still
- * in their grace period (`keys rotate`). Revocation reaches every one of them.
- */
-export const clientKeys = z.object({
-  keyHash: z.string().regex(/^[0-9a-f]{64}$/),
-  retiredKeys: z.array(z.object({ keyHash: z.string().regex(/^[0-9a-f]{64}$/), retiresAt: z.iso.datetime() })).default([]),
-});
-export type ClientKeys = z.infer<typeof clientKeys>;
 
 /** The hashes of every key of a client that may still work: the current one, then those in grace. */
 export function clientKeyHashes(keys: ClientKeys): string[] {

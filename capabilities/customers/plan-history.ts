@@ -2,18 +2,16 @@
 // holding every plan in force that day in order (the plan before the first change, then each plan set);
 // a day without such an item had the last plan of the latest earlier one. Read by the statements.
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import type { PlanDay } from './plan-day';
+import { compiledRecord } from '../records/compiled-record';
+import * as compiledPlanDay from '../records/validators/plan-day';
 import { itemKey } from '../../contracts/table';
 import type { ClientStore } from './client-store';
 import { queryPages } from '../aws/query-pages';
 
-export const planDay = z.object({
-  clientId: z.string(),
-  day: z.iso.date(),
-  /** Plans in force on the day, in the order they took effect (at least two: before and after a change). */
-  plans: z.array(z.string()).min(1),
-});
-export type PlanDay = z.infer<typeof planDay>;
+export type { PlanDay } from './plan-day';
+/** The item's zod schema (plan-day.ts), compiled at build time: the functions that read plan history carry no zod. */
+const planDay = compiledRecord<PlanDay>(compiledPlanDay);
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 

@@ -1,20 +1,16 @@
 // What the daily job runs for: the closed UTC day named by its input (a `{ day }` payload, an
 // EventBridge scheduled event or a Scheduler payload), by default the day before the schedule fired.
-import * as z from 'zod';
+import type { DailyJobEvent } from './job-event';
+import { compiledRecord } from '../records/compiled-record';
+import * as compiledJobEvent from '../records/validators/daily-job-event';
 import { ENV_VARIABLES } from '../../contracts/function-env';
 import { MAX_RETENTION_DAYS, STAGES } from '../../contracts/stages';
 import { MIN_RETENTION_DAYS } from '../../contracts/usage-queue';
 import { addDays, utcDay } from '../usage/calendar-days';
 
-export const dailyJobEvent = z.looseObject({
-  /** The day to close, `YYYY-MM-DD` (UTC). */
-  day: z.iso.date().optional(),
-  /** EventBridge scheduled events carry the time the rule fired. */
-  time: z.iso.datetime({ offset: true }).optional(),
-  /** EventBridge Scheduler targets may pass `<aws.scheduler.scheduled-time>` here. */
-  scheduledTime: z.iso.datetime({ offset: true }).optional(),
-});
-export type DailyJobEvent = z.infer<typeof dailyJobEvent>;
+export type { DailyJobEvent } from './job-event';
+/** The input's zod schema (job-event.ts), compiled at build time: the daily job carries no zod. */
+const dailyJobEvent = compiledRecord<DailyJobEvent>(compiledJobEvent);
 
 export class DailyJobInputError extends Error {
   constructor(message: string) {

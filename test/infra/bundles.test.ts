@@ -3,6 +3,7 @@
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
+import { SERVICE } from '../../contracts/metrics';
 import { STAGES } from '../../contracts/stages';
 import { MeteredApiStack } from '../../lib/metered-api-stack';
 import { CDK_CONTEXT, TEST_ENV } from './support/synth';
@@ -15,6 +16,12 @@ const BUNDLE_BUDGET_BYTES = 250 * 1024;
  * costs nothing a client sees.
  */
 const OWN_BUDGET_BYTES: Readonly<Record<string, number>> = { 'billing-push': 512 * 1024 };
+
+/**
+ * Functions whose cold start carries no zod (bench/README.md "Cold start"): their stored records are parsed by
+ * validators compiled from the zod schemas (capabilities/records/), so zod must not come back into their bundles.
+ */
+const ZOD_FREE = new Set<string>([SERVICE.authorizer, SERVICE.aggregator, SERVICE.dailyJob, SERVICE.alertSweeper]);
 
 const ROOT = path.resolve(__dirname, '..', '..');
 // Inside the repository so a bundle's external @aws-sdk imports resolve from node_modules when loaded.
@@ -57,6 +64,11 @@ test('every function bundles, exports handler and stays under the budget', () =>
       .map((m) => m[1])
       .filter((name) => !name.startsWith('node:') && !isBuiltin(name));
     expect({ logicalId, external: required.filter((n) => !/^@aws-sdk\/|^@smithy\//.test(n)) }).toEqual({ logicalId, external: [] });
+    const service = fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME;
+    if (ZOD_FREE.has(service)) {
+      const sources = (JSON.parse(readFileSync(`${bundle}.map`, 'utf8')) as { sources: string[] }).sources;
+      expect({ service, zod: sources.filter((s) => s.includes('node_modules/zod/')).length }).toEqual({ service, zod: 0 });
+    }
     // It loads and exports the handler the function names.
     const loaded = require(bundle) as Record<string, unknown>;
     expect({ logicalId, handler: typeof loaded[fn.Properties.Handler.replace(/^index\./, '')] }).toEqual({

@@ -12,7 +12,7 @@ import type { SimStore } from './store';
 import type { Workload } from './workload';
 
 export interface Violation {
-  readonly kind: 'count' | 'journal' | 'claim' | 'left-behind' | 'expired-message' | 'alert' | 'lease' | 'pipeline';
+  readonly kind: 'count' | 'journal' | 'claim' | 'left-behind' | 'expired-message' | 'alert' | 'lease' | 'marker' | 'pipeline';
   readonly detail: string;
 }
 

@@ -18,6 +18,7 @@ import { DYNAMODB_MAX_ATTEMPTS } from '../capabilities/aws/dynamodb-client';
 import { checkRun, type PipelineState, type Violation } from './checker';
 import { type Container, type DynamoFaults, FaultyDynamo, NO_FAULTS } from './faulty-dynamo';
 import { LeaseMonitor } from './lease-monitor';
+import { MarkerMonitor } from './marker-monitor';
 import { S3Model } from './s3-model';
 import { between, chance, pick, seededRandom } from './random';
 import { Scheduler } from './scheduler';
@@ -208,6 +209,7 @@ class SeedRun {
   private readonly workload: ReturnType<typeof generateWorkload>;
   private readonly knobs: Knobs;
   private readonly leases: LeaseMonitor;
+  private readonly markers: MarkerMonitor;
   /** The counter archive and statements the daily job writes (the whole-pipeline phase). */
   private readonly s3: S3Model;
   /** What the whole-pipeline phase left for the checker (undefined when the run skipped it). */
@@ -247,6 +249,14 @@ class SeedRun {
     this.pipelineRandom = seededRandom((options.seed * 7919 + 17) >>> 0);
     this.pipeline = chance(this.pipelineRandom, 0.25);
     this.leases = new LeaseMonitor(this.store, TABLE, () => this.scheduler.now, this.knobs.skewMs);
+    this.markers = new MarkerMonitor({
+      store: this.store,
+      tableName: TABLE,
+      now: () => this.scheduler.now,
+      skewMs: this.knobs.skewMs,
+      faulty: () => !this.calm,
+      batchSpanMs: this.knobs.timeoutMs + 10_000,
+    });
     // Production retentions; visibility = 6 × the function timeout.
     this.queue = new SqsModel(
       {
@@ -344,7 +354,7 @@ class SeedRun {
   /** The DynamoDB client a container's code uses: the run's store behind the faults in force, the SDK's retries. */
   private faultyDynamo(container: Container, requestTimeoutMs: number): FaultyDynamo {
     return new FaultyDynamo({
-      store: this.leases.storeFor(container.id),
+      store: this.markers.storeFor(container.id, this.leases.storeFor(container.id)),
       scheduler: this.scheduler,
       random: this.random,
       container,
@@ -680,6 +690,7 @@ class SeedRun {
       pipeline: this.afterJobs,
     });
     for (const detail of this.leases.violations) violations.push({ kind: 'lease', detail });
+    for (const detail of this.markers.violations) violations.push({ kind: 'marker', detail });
     return { seed: this.options.seed, violations, trace: this.trace.toString(), knobs: describeKnobs(this.knobs), stats };
   }
 }

@@ -290,3 +290,35 @@ test('the daily job (archive marks with if_not_exists, conditional deletes, summ
     { numRuns: 25, seed: 20261202 },
   );
 }, 180_000);
+
+test('an undefined value is no value, as the production document client marshals it: dropped from an item, refused in an expression', async () => {
+  const table = await freshTable(clients.raw, 'diffundef');
+  const model = new TableModel();
+  const modelDb = { send: async (c: object) => model.execute(c) } as unknown as DynamoDBDocumentClient;
+  const writes: object[] = [
+    new PutCommand({ TableName: table, Item: { pk: 'USAGE#c', sk: 'DAY#2026-11-27', route: undefined, n: 1 } }),
+    new UpdateCommand({
+      TableName: table,
+      Key: { pk: 'USAGE#c', sk: 'DAY#2026-11-27' },
+      UpdateExpression: 'ADD #n :one SET #route = :route',
+      ExpressionAttributeNames: { '#n': 'n', '#route': 'route' },
+      ExpressionAttributeValues: { ':one': 1, ':route': undefined },
+    }),
+    new UpdateCommand({
+      TableName: table,
+      Key: { pk: 'USAGE#c', sk: 'DAY#2026-11-27' },
+      UpdateExpression: 'ADD #n :one',
+      ConditionExpression: '#n = :was',
+      ExpressionAttributeNames: { '#n': 'n' },
+      ExpressionAttributeValues: { ':one': 1, ':was': undefined },
+    }),
+  ];
+  const outcomes = { model: [] as unknown[], local: [] as unknown[] };
+  for (const write of writes) {
+    outcomes.model.push(await outcome(() => modelDb.send(write as never).then(() => 'written')));
+    outcomes.local.push(await outcome(() => clients.doc.send(write as never).then(() => 'written')));
+  }
+  expect(outcomes.model).toEqual([{ ok: 'written' }, { error: 'ValidationException' }, { error: 'ValidationException' }]);
+  expect(outcomes.model).toEqual(outcomes.local);
+  expect(sortItems(model.items(table))).toEqual(sortItems(await scanAll(clients.doc, table)));
+}, 60_000);

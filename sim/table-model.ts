@@ -128,9 +128,27 @@ export class TableModel implements SimStore {
     return `${String(key[this.keys.partitionKey])}\u0000${String(key[this.keys.sortKey])}`;
   }
 
+  /** What DynamoDB refuses before looking at the table: an empty string as a key value, an empty expression. */
+  private validate(input: Record<string, unknown>): void {
+    const keys = [
+      input.Key,
+      input.Item,
+      ...Object.values((input.RequestItems ?? {}) as Record<string, { Keys: Item[] }>).flatMap((r) => r.Keys),
+    ];
+    for (const key of keys as (Item | undefined)[]) {
+      if (key && (key[this.keys.partitionKey] === '' || key[this.keys.sortKey] === '')) {
+        throw modelError('ValidationException', 'One or more parameter values are not valid: a key attribute is an empty string');
+      }
+    }
+    for (const expression of ['ConditionExpression', 'FilterExpression', 'UpdateExpression', 'KeyConditionExpression']) {
+      if (input[expression] === '') throw modelError('ValidationException', `Invalid ${expression}: The expression can not be empty`);
+    }
+  }
+
   execute(command: object): unknown {
     const { input } = command as { input: Record<string, unknown> };
     const name = command.constructor.name;
+    this.validate(input);
     const names = input.ExpressionAttributeNames as Names;
     const values = input.ExpressionAttributeValues as Values;
     switch (name) {

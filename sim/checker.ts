@@ -231,7 +231,7 @@ function checkAlerts(
 }
 
 /**
- * An outbox item outlives every event of its day that can still be counted (PROTOCOL.md's assumptions): it expires
+ * An outbox item outlives every event of its day that can still be counted (capabilities/counting/PROTOCOL.md's assumptions): it expires
  * claim retention + 1 day after its day starts (within that day), so a late event finds its crossing claimed.
  */
 function outlivesItsDay(item: Record<string, unknown>, day: string): boolean {

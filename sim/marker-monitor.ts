@@ -26,7 +26,7 @@ export interface MarkerMonitorOptions {
   readonly faulty: () => boolean;
   /**
    * How long a batch may take from its journal look-ups to a counter write landing: the function timeout plus the
-   * longest a write lands late or a spike delays an answer (PROTOCOL.md bounds both by markerGraceMs).
+   * longest a write lands late or a spike delays an answer (capabilities/counting/PROTOCOL.md bounds both by markerGraceMs).
    */
   readonly batchSpanMs: number;
   /** capabilities/counting/PROTOCOL.md's markerGraceMs (the aggregator's default). @default 10000 */

@@ -156,6 +156,11 @@ export function checkRun({ store, workload, queue, tableName, lateMessageId, ale
     if (event && queue.source.has(message.messageId)) {
       violations.push({ kind: 'left-behind', detail: `${message.messageId} (${id}) still in the queue` });
     }
+    // After the calm redrives a valid event (a copy of a counted one too: it is a duplicate to acknowledge) has no
+    // reason to stay in the DLQ; only the copy sent after claim retention is refused there on purpose.
+    if (event && queue.deadLetters.has(message.messageId) && message.messageId !== lateMessageId && parsesAsEvent(message.body)) {
+      violations.push({ kind: 'left-behind', detail: `${message.messageId} (${id}) still in the DLQ after the calm redrives` });
+    }
   }
   if (alerts) violations.push(...checkAlerts(alerts.deliveries, alerts.quota, matching ?? truths[0], items));
   return violations;

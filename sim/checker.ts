@@ -5,6 +5,7 @@ import { eventHash, EVENT_HASH_BYTES } from '../capabilities/counting/keys';
 import { AGGREGATOR_ATTRIBUTES as A, journalIdOf, PENDING_JOURNALS_PK } from '../contracts/table';
 import { type UsageEvent, usageEventV1 } from '../contracts/usage-event';
 import { ALERTS } from '../contracts/billing';
+import { CLAIM_RETENTION_DAYS } from '../contracts/usage-queue';
 import type { Delivery } from './alert-model';
 import { type ExpectedValues, expectedCounts, expectedRouteCounts, sameValues, ZERO } from './expected-counts';
 import { mislabelledCounters, readCounters, readJournalBody } from './read-counters';
@@ -13,7 +14,7 @@ import type { SimStore } from './store';
 import type { Workload } from './workload';
 
 export interface Violation {
-  readonly kind: 'count' | 'journal' | 'claim' | 'left-behind' | 'expired-message' | 'alert' | 'lease' | 'pipeline' | 'fallback';
+  readonly kind: 'count' | 'journal' | 'claim' | 'left-behind' | 'expired-message' | 'alert' | 'lease' | 'marker' | 'pipeline' | 'fallback';
   readonly detail: string;
 }
 
@@ -183,6 +184,11 @@ export function checkRun({
     if (event && queue.source.has(message.messageId)) {
       violations.push({ kind: 'left-behind', detail: `${message.messageId} (${id}) still in the queue` });
     }
+    // After the calm redrives a valid event (a copy of a counted one too: it is a duplicate to acknowledge) has no
+    // reason to stay in the DLQ; only the copy sent after claim retention is refused there on purpose.
+    if (event && queue.deadLetters.has(message.messageId) && message.messageId !== lateMessageId && parsesAsEvent(message.body)) {
+      violations.push({ kind: 'left-behind', detail: `${message.messageId} (${id}) still in the DLQ after the calm redrives` });
+    }
   }
   if (alerts) violations.push(...checkAlerts(alerts.deliveries, alerts.quota, matching ?? truths[0], items));
   if (fallback) violations.push(...checkFallback(fallback, workload));
@@ -206,10 +212,17 @@ function checkAlerts(
     const key = `${d.event.clientId}/${d.event.day}/${d.event.threshold}%`;
     byKey.set(key, [...(byKey.get(key) ?? []), d]);
   }
+  const keysOfId = new Map<string, Set<string>>();
   for (const [key, list] of byKey) {
     const shapes = new Set(list.map((d) => JSON.stringify(d.event)));
     if (shapes.size > 1)
       violations.push({ kind: 'alert', detail: `${key} sent as ${shapes.size} different events: ${[...shapes].join(' / ')}` });
+    for (const d of list) keysOfId.set(d.event.eventId, (keysOfId.get(d.event.eventId) ?? new Set()).add(key));
+  }
+  // Consumers dedupe on eventId: two crossings under one id would lose one of them.
+  for (const [eventId, keys] of keysOfId) {
+    if (keys.size > 1)
+      violations.push({ kind: 'alert', detail: `eventId "${eventId}" names ${keys.size} crossings: ${[...keys].join(', ')}` });
   }
   const dayTotals = new Map<string, number>();
   for (const [key, values] of truth) {
@@ -234,6 +247,13 @@ function checkAlerts(
     if (!dayTotals.has(`${clientId}/${day}`)) violations.push({ kind: 'alert', detail: `${key} sent for a client-day without usage` });
   }
   for (const item of items) {
+    const day = /^ALERTS#(\d{4}-\d{2}-\d{2})$/.exec(String(item.pk))?.[1];
+    if (day && !outlivesItsDay(item, day)) {
+      violations.push({
+        kind: 'alert',
+        detail: `outbox ${String(item.pk)} ${String(item.sk)} expires at ${String(item.expiresAt)}: not claim retention + 1 day after its day`,
+      });
+    }
     if (/^ALERTS#\d{4}-\d{2}-\d{2}$/.test(String(item.pk)) && item.status !== 'sent') {
       violations.push({
         kind: 'alert',
@@ -242,6 +262,16 @@ function checkAlerts(
     }
   }
   return violations;
+}
+
+/**
+ * An outbox item outlives every event of its day that can still be counted (capabilities/counting/PROTOCOL.md's assumptions): it expires
+ * claim retention + 1 day after its day starts (within that day), so a late event finds its crossing claimed.
+ */
+function outlivesItsDay(item: Record<string, unknown>, day: string): boolean {
+  const dayStart = Date.parse(`${day}T00:00:00Z`) / 1000;
+  const due = dayStart + (CLAIM_RETENTION_DAYS + 1) * 86_400;
+  return typeof item.expiresAt === 'number' && item.expiresAt >= due && item.expiresAt < due + 86_400;
 }
 
 /** Rows of one key added up: numbers summed (counters only ever grow by ADD), the rest kept from the first row. */

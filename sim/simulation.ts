@@ -18,6 +18,7 @@ import { DYNAMODB_MAX_ATTEMPTS } from '../capabilities/aws/dynamodb-client';
 import { checkRun, type PipelineState, type Violation } from './checker';
 import { type Container, type DynamoFaults, FaultyDynamo, NO_FAULTS } from './faulty-dynamo';
 import { LeaseMonitor } from './lease-monitor';
+import { MarkerMonitor } from './marker-monitor';
 import { NO_S3_FAULTS, type S3Faults, S3Model } from './s3-model';
 import { between, chance, pick, seededRandom } from './random';
 import { Scheduler } from './scheduler';
@@ -242,6 +243,7 @@ class SeedRun {
   private readonly workload: ReturnType<typeof generateWorkload>;
   private readonly knobs: Knobs;
   private readonly leases: LeaseMonitor;
+  private readonly markers: MarkerMonitor;
   /** The counter archive and statements the daily job writes (the whole-pipeline phase). */
   private readonly s3: S3Model;
   /** What the whole-pipeline phase left for the checker (undefined when the run skipped it). */
@@ -302,6 +304,14 @@ class SeedRun {
     };
     this.fallback = this.replay ? (options.fallback?.(world) ?? new UsageFallback(world)) : undefined;
     this.leases = new LeaseMonitor(this.store, TABLE, () => this.scheduler.now, this.knobs.skewMs);
+    this.markers = new MarkerMonitor({
+      store: this.store,
+      tableName: TABLE,
+      now: () => this.scheduler.now,
+      skewMs: this.knobs.skewMs,
+      faulty: () => !this.calm,
+      batchSpanMs: this.knobs.timeoutMs + 10_000,
+    });
     // Production retentions; visibility = 6 × the function timeout.
     this.queue = new SqsModel(
       {
@@ -416,7 +426,7 @@ class SeedRun {
   /** The DynamoDB client a container's code uses: the run's store behind the faults in force, the SDK's retries. */
   private faultyDynamo(container: Container, requestTimeoutMs: number): FaultyDynamo {
     return new FaultyDynamo({
-      store: this.leases.storeFor(container.id),
+      store: this.markers.storeFor(container.id, this.leases.storeFor(container.id)),
       scheduler: this.scheduler,
       random: this.random,
       container,
@@ -812,6 +822,7 @@ class SeedRun {
       fallback: this.fallback && { lines: this.fallback.lines, dropped: this.fallback.dropped, failures: this.replayFailures },
     });
     for (const detail of this.leases.violations) violations.push({ kind: 'lease', detail });
+    for (const detail of this.markers.violations) violations.push({ kind: 'marker', detail });
     return { seed: this.options.seed, violations, trace: this.trace.toString(), knobs: this.describe(), stats };
   }
 }

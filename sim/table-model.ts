@@ -1,7 +1,7 @@
 // A small in-memory model of the DynamoDB operations the aggregator sends (Get, Put, Update, Delete, Query,
 // BatchGet; Query on a partition, or a sort-key range with BETWEEN, with a FilterExpression for the alert sweeper) with the expression forms it uses: conditions joined by AND over attribute_exists /
 // attribute_not_exists / = / <> / < / <= / > / >=, and updates with SET (a value or if_not_exists), ADD and REMOVE. Each call is
-// atomic. test/sim/table-model.test.ts runs the same sequences against DynamoDB Local to keep it honest.
+// atomic. test/sim/table-model.differential.test.ts runs the same sequences against DynamoDB Local to keep it honest.
 import type { SimStore } from './store';
 
 type Item = Record<string, unknown>;
@@ -17,13 +17,17 @@ const conditionFailed = () => modelError('ConditionalCheckFailedException', 'The
 function copy<T>(value: T): T {
   if (value instanceof Uint8Array) return new Uint8Array(value) as T;
   if (Array.isArray(value)) return value.map(copy) as T;
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, copy(v)])) as T;
+  // An undefined attribute is no attribute: the document client's marshaller (removeUndefinedValues) drops it.
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).flatMap(([k, v]) => (v === undefined ? [] : [[k, copy(v)]]))) as T;
   return value;
 }
 
 function operand(token: string, item: Item | undefined, names: Names, values: Values): unknown {
   if (token.startsWith(':')) {
-    if (!values || !(token in values)) throw modelError('ValidationException', `value ${token} not defined`);
+    // The production document client removes undefined values (removeUndefinedValues), so DynamoDB finds
+    // the value missing and refuses the expression, as it refuses one never given.
+    if (values?.[token] === undefined) throw modelError('ValidationException', `value ${token} not defined`);
     return values[token];
   }
   return item?.[attributeName(token, names)];
@@ -124,9 +128,27 @@ export class TableModel implements SimStore {
     return `${String(key[this.keys.partitionKey])}\u0000${String(key[this.keys.sortKey])}`;
   }
 
+  /** What DynamoDB refuses before looking at the table: an empty string as a key value, an empty expression. */
+  private validate(input: Record<string, unknown>): void {
+    const keys = [
+      input.Key,
+      input.Item,
+      ...Object.values((input.RequestItems ?? {}) as Record<string, { Keys: Item[] }>).flatMap((r) => r.Keys),
+    ];
+    for (const key of keys as (Item | undefined)[]) {
+      if (key && (key[this.keys.partitionKey] === '' || key[this.keys.sortKey] === '')) {
+        throw modelError('ValidationException', 'One or more parameter values are not valid: a key attribute is an empty string');
+      }
+    }
+    for (const expression of ['ConditionExpression', 'FilterExpression', 'UpdateExpression', 'KeyConditionExpression']) {
+      if (input[expression] === '') throw modelError('ValidationException', `Invalid ${expression}: The expression can not be empty`);
+    }
+  }
+
   execute(command: object): unknown {
     const { input } = command as { input: Record<string, unknown> };
     const name = command.constructor.name;
+    this.validate(input);
     const names = input.ExpressionAttributeNames as Names;
     const values = input.ExpressionAttributeValues as Values;
     switch (name) {

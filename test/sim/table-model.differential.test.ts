@@ -1,7 +1,7 @@
 // Keeps the simulator's DynamoDB model honest: the same operation sequences — random calls of every
 // repository operation the aggregator uses, then whole aggregator batches — run against the model and
 // against DynamoDB Local, and must give identical answers, identical errors and identical tables.
-import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import type { UsageEvent } from '../../contracts/usage-event';
 import { emptyCounters } from '../../capabilities/usage/counters';
@@ -290,3 +290,74 @@ test('the daily job (archive marks with if_not_exists, conditional deletes, summ
     { numRuns: 25, seed: 20261202 },
   );
 }, 180_000);
+
+test('an undefined value is no value, as the production document client marshals it: dropped from an item, refused in an expression', async () => {
+  const table = await freshTable(clients.raw, 'diffundef');
+  const model = new TableModel();
+  const modelDb = { send: async (c: object) => model.execute(c) } as unknown as DynamoDBDocumentClient;
+  const writes: object[] = [
+    new PutCommand({ TableName: table, Item: { pk: 'USAGE#c', sk: 'DAY#2026-11-27', route: undefined, n: 1 } }),
+    new UpdateCommand({
+      TableName: table,
+      Key: { pk: 'USAGE#c', sk: 'DAY#2026-11-27' },
+      UpdateExpression: 'ADD #n :one SET #route = :route',
+      ExpressionAttributeNames: { '#n': 'n', '#route': 'route' },
+      ExpressionAttributeValues: { ':one': 1, ':route': undefined },
+    }),
+    new UpdateCommand({
+      TableName: table,
+      Key: { pk: 'USAGE#c', sk: 'DAY#2026-11-27' },
+      UpdateExpression: 'ADD #n :one',
+      ConditionExpression: '#n = :was',
+      ExpressionAttributeNames: { '#n': 'n' },
+      ExpressionAttributeValues: { ':one': 1, ':was': undefined },
+    }),
+  ];
+  const outcomes = { model: [] as unknown[], local: [] as unknown[] };
+  for (const write of writes) {
+    outcomes.model.push(await outcome(() => modelDb.send(write as never).then(() => 'written')));
+    outcomes.local.push(await outcome(() => clients.doc.send(write as never).then(() => 'written')));
+  }
+  expect(outcomes.model).toEqual([{ ok: 'written' }, { error: 'ValidationException' }, { error: 'ValidationException' }]);
+  expect(outcomes.model).toEqual(outcomes.local);
+  expect(sortItems(model.items(table))).toEqual(sortItems(await scanAll(clients.doc, table)));
+}, 60_000);
+
+test('an empty string as a key value, or an empty expression, is refused as DynamoDB Local refuses it', async () => {
+  const table = await freshTable(clients.raw, 'diffempty');
+  const model = new TableModel();
+  const modelDb = { send: async (c: object) => model.execute(c) } as unknown as DynamoDBDocumentClient;
+  const key = { pk: 'ALERTS#2026-11-27', sk: 'client-1#80' };
+  const writes: object[] = [
+    new PutCommand({ TableName: table, Item: { pk: '', sk: 'client-1#80', status: 'pending' } }),
+    new PutCommand({ TableName: table, Item: { ...key, status: 'pending' }, ConditionExpression: '' }),
+    new PutCommand({ TableName: table, Item: { ...key, status: 'pending' } }),
+    new UpdateCommand({
+      TableName: table,
+      Key: { ...key, sk: '' },
+      UpdateExpression: 'SET #s = :s',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':s': 'sent' },
+    }),
+    new QueryCommand({
+      TableName: table,
+      KeyConditionExpression: 'pk = :pk',
+      FilterExpression: '',
+      ExpressionAttributeValues: { ':pk': key.pk },
+    }),
+  ];
+  const outcomes = { model: [] as unknown[], local: [] as unknown[] };
+  for (const write of writes) {
+    outcomes.model.push(await outcome(() => modelDb.send(write as never).then(() => 'done')));
+    outcomes.local.push(await outcome(() => clients.doc.send(write as never).then(() => 'done')));
+  }
+  expect(outcomes.model).toEqual([
+    { error: 'ValidationException' },
+    { error: 'ValidationException' },
+    { ok: 'done' },
+    { error: 'ValidationException' },
+    { error: 'ValidationException' },
+  ]);
+  expect(outcomes.model).toEqual(outcomes.local);
+  expect(sortItems(model.items(table))).toEqual(sortItems(await scanAll(clients.doc, table)));
+}, 60_000);

@@ -1,13 +1,13 @@
 // Renders the stored records' validators at build time: each record's zod schema (the one source) becomes JSON Schema
 // (z.toJSONSchema), then Ajv standalone code, beside the shape zod gives a valid value (capabilities/records/
 // compiled-record.ts), so the functions that read records (aggregator, authorizer, jobs) never load zod at init.
-import fs from 'node:fs';
 import path from 'node:path';
 import Ajv from 'ajv';
 import standaloneCode from 'ajv/dist/standalone';
 import ucs2length from 'ajv/dist/runtime/ucs2length';
 import * as z from 'zod';
 import type { RecordShape } from '../../capabilities/records/compiled-record';
+import { writeChanged } from './request-validators';
 import { usageEventV1 } from '../../contracts/usage-event';
 import { clientKeys, clientOverride, clientRecord } from '../../capabilities/customers/client-record';
 import { planDay } from '../../capabilities/customers/plan-day';
@@ -165,15 +165,8 @@ export function recordValidatorFile(name: string): string {
 
 /** Writes every record's validator; returns the files that changed. */
 export function writeRecordValidators(records: readonly StoredRecord[] = STORED_RECORDS): string[] {
-  fs.mkdirSync(RECORD_VALIDATORS_DIR, { recursive: true });
-  const changed = [];
-  for (const record of records) {
-    const file = recordValidatorFile(record.name);
-    const text = renderRecordValidator(record);
-    if (!fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== text) {
-      fs.writeFileSync(file, text);
-      changed.push(file);
-    }
-  }
-  return changed;
+  return writeChanged(
+    RECORD_VALIDATORS_DIR,
+    records.map((record) => ({ file: recordValidatorFile(record.name), text: () => renderRecordValidator(record) })),
+  );
 }

@@ -179,13 +179,20 @@ export function validatorFile(routeId: string): string {
 
 /** Writes every route's validator; returns the files that changed. */
 export function writeRequestValidators(routes: readonly Pick<RouteDefinition, 'id' | 'schemas'>[]): string[] {
-  fs.mkdirSync(VALIDATORS_DIR, { recursive: true });
+  return writeChanged(
+    VALIDATORS_DIR,
+    routes.map((route) => ({ file: validatorFile(route.id), text: () => renderRequestValidator(route) })),
+  );
+}
+
+/** Writes each generated file whose text differs from the one on disk (creating `dir`); returns those written. */
+export function writeChanged(dir: string, files: readonly { file: string; text: () => string }[]): string[] {
+  fs.mkdirSync(dir, { recursive: true });
   const changed = [];
-  for (const route of routes) {
-    const file = validatorFile(route.id);
-    const text = renderRequestValidator(route);
-    if (!fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== text) {
-      fs.writeFileSync(file, text);
+  for (const { file, text } of files) {
+    const rendered = text();
+    if (!fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== rendered) {
+      fs.writeFileSync(file, rendered);
       changed.push(file);
     }
   }

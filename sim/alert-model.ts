@@ -38,6 +38,9 @@ export function modelSender(o: {
   return async (events: readonly ThresholdCrossed[]): Promise<void> => {
     await o.scheduler.sleep(between(o.random, 1, 40));
     if (!o.container.alive) return never();
+    // EventBridge takes 1 to 10 entries per PutEvents (the production sender splits larger lists in tens).
+    if (events.length === 0)
+      throw Object.assign(new Error('PutEvents: Entries must hold at least 1 entry'), { name: 'ValidationException' });
     const faults = o.faults();
     if (chance(o.random, faults.fail)) {
       o.trace.log(`${o.container.id} PutEvents fails (${events.length} alert(s))`);

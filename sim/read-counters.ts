@@ -26,6 +26,11 @@ export function readCounters(items: readonly Item[]): Map<string, ExpectedValues
   return out;
 }
 
+/** A day counter item's request total (0 when there is no item). */
+export function dayTotalRequests(item: Item | undefined): number {
+  return item ? countersFromItem(item).requests : 0;
+}
+
 /** Counter items whose own clientId, day and route attributes (what readers filter and show) disagree with their key. */
 export function mislabelledCounters(items: readonly Item[]): string[] {
   const out: string[] = [];

@@ -14,6 +14,7 @@ import { addDays, dayStartMs } from '../capabilities/usage/calendar-days';
 import { BILLING } from '../contracts/billing';
 import { MIN_RETENTION_DAYS } from '../contracts/usage-queue';
 import { type Delivery, modelSender, NO_SEND_FAULTS, type SendFaults, seedClients } from './alert-model';
+import { AlertMonitor } from './alert-monitor';
 import { DYNAMODB_MAX_ATTEMPTS } from '../capabilities/aws/dynamodb-client';
 import { checkRun, type PipelineState, type Violation } from './checker';
 import { type Container, type DynamoFaults, FaultyDynamo, NO_FAULTS } from './faulty-dynamo';
@@ -244,6 +245,7 @@ class SeedRun {
   private readonly knobs: Knobs;
   private readonly leases: LeaseMonitor;
   private readonly markers: MarkerMonitor;
+  private readonly alertMonitor: AlertMonitor;
   /** The counter archive and statements the daily job writes (the whole-pipeline phase). */
   private readonly s3: S3Model;
   /** What the whole-pipeline phase left for the checker (undefined when the run skipped it). */
@@ -339,7 +341,14 @@ class SeedRun {
       droppedButLanded: 0,
       replayed: 0,
     };
-    seedClients(this.store, TABLE, ['client-1', 'client-2', 'client-3']);
+    this.alertMonitor = new AlertMonitor({
+      store: this.store,
+      tableName: TABLE,
+      now: () => this.scheduler.now,
+      deliveries: this.deliveries,
+      quota: this.knobs.quota,
+    });
+    seedClients(this.store, TABLE, CLIENT_IDS);
     this.trace.log(`knobs ${this.describe()}`);
   }
 
@@ -458,13 +467,16 @@ class SeedRun {
       claimShards: this.knobs.claimShards,
       retentionSeconds: this.claimRetentionSeconds,
       mutant: this.options.mutant,
-      alerts: createAlertStep({
-        table: { db: doc as never, tableName: TABLE },
-        send: this.sender(container, this.sendFaults),
-        quotaFor: this.quotaFor,
-        clock: () => scheduler.now + skew,
-        sleep: (ms) => scheduler.sleep(ms),
-      }),
+      alerts: this.alertMonitor.step(
+        container,
+        createAlertStep({
+          table: { db: this.alertMonitor.doc(container.id, doc as never) as never, tableName: TABLE },
+          send: this.sender(container, this.sendFaults),
+          quotaFor: this.quotaFor,
+          clock: () => scheduler.now + skew,
+          sleep: (ms) => scheduler.sleep(ms),
+        }),
+      ),
     });
     return { container, aggregator };
   }
@@ -609,18 +621,21 @@ class SeedRun {
     for (let i = between(random, 0, 3); i > 0; i--) {
       scheduler.at(between(random, 0, 60_000), () => {
         const container = this.container(`sweeper${i}`);
-        const doc = this.faultyDynamo(container, 2_000);
+        const doc = this.alertMonitor.doc(container.id, this.faultyDynamo(container, 2_000) as never);
         trace.log(`${container.id} sweeps`);
-        sweepAlerts(
-          {
-            table: { db: doc as never, tableName: TABLE },
-            send: this.sender(container, this.sendFaults),
-            quotaFor: this.quotaFor,
-            clock: () => scheduler.now,
-          },
-          // Items younger than twice the function timeout may still be in their claimer's hands.
-          { now: new Date(scheduler.now), resendOlderThanMs: 2 * this.knobs.timeoutMs },
-        ).then(
+        // Items younger than twice the function timeout may still be in their claimer's hands.
+        const resendOlderThanMs = 2 * this.knobs.timeoutMs;
+        const sweep = () =>
+          sweepAlerts(
+            {
+              table: { db: doc as never, tableName: TABLE },
+              send: this.sender(container, this.sendFaults),
+              quotaFor: this.quotaFor,
+              clock: () => scheduler.now,
+            },
+            { now: new Date(scheduler.now), resendOlderThanMs },
+          );
+        this.alertMonitor.sweep(container, resendOlderThanMs, sweep, CLIENT_IDS).then(
           (report) => trace.log(`${container.id} done: recovered ${report.recovered}, resent ${report.resent}`),
           (error) => trace.log(`${container.id} failed: ${(error as Error).message}`),
         );
@@ -636,24 +651,38 @@ class SeedRun {
     });
   }
 
-  /** The last scheduled sweep, without faults, over the run's days (today and yesterday then): every crossing the counters show is sent. */
+  /**
+   * The last scheduled sweep, without faults (still paged, as the run's Queries are), over the run's days: every
+   * crossing the counters show is sent.
+   */
   private async finalSweep(): Promise<void> {
     const days = [...this.workload.events.values()].map((e) => e.day).sort();
     if (days.length === 0) return;
-    const { store } = this;
     const container: Container = { id: 'sweeper-final', alive: true, kill: () => undefined };
-    const final = sweepAlerts(
-      {
-        table: { db: { send: (command: object) => Promise.resolve().then(() => store.execute(command)) } as never, tableName: TABLE },
-        send: this.sender(container, () => NO_SEND_FAULTS),
-        quotaFor: this.quotaFor,
-        clock: () => this.scheduler.now,
-      },
-      { now: new Date(`${days[days.length - 1]}T12:00:00Z`), allDays: true, resendOlderThanMs: 0 },
+    const doc = this.alertMonitor.doc(container.id, this.faultyDynamo(container, 2_000) as never);
+    const final = this.alertMonitor.sweep(
+      container,
+      0,
+      () =>
+        sweepAlerts(
+          {
+            table: { db: doc as never, tableName: TABLE },
+            send: this.sender(container, () => NO_SEND_FAULTS),
+            quotaFor: this.quotaFor,
+            clock: () => this.scheduler.now,
+          },
+          { now: new Date(`${days[days.length - 1]}T12:00:00Z`), allDays: true, resendOlderThanMs: 0 },
+        ),
+      CLIENT_IDS,
+    );
+    // Without faults nothing may fail it: a failure is the run's violation (not a crash of the simulator).
+    const outcome = final.then(
+      (report) => this.trace.log(`final sweep: recovered ${report.recovered}, resent ${report.resent}`),
+      (error: unknown) =>
+        this.alertMonitor.violations.push(`the final sweep failed: ${(error as Error).name}: ${(error as Error).message}`),
     );
     await this.scheduler.run();
-    const report = await final;
-    this.trace.log(`final sweep: recovered ${report.recovered}, resent ${report.resent}`);
+    await outcome;
   }
 
   /** Replays while the chaos lasts (0–2): each an operator's process of its own, which may die or fail midway. */
@@ -823,9 +852,13 @@ class SeedRun {
     });
     for (const detail of this.leases.violations) violations.push({ kind: 'lease', detail });
     for (const detail of this.markers.violations) violations.push({ kind: 'marker', detail });
+    for (const detail of this.alertMonitor.violations) violations.push({ kind: 'alert', detail });
     return { seed: this.options.seed, violations, trace: this.trace.toString(), knobs: this.describe(), stats };
   }
 }
+
+/** The run's clients (the registry the sweeper lists; the workload draws from the same ids). */
+const CLIENT_IDS = ['client-1', 'client-2', 'client-3'];
 
 function bodyLabel(body: string): string {
   const id = /"eventId":"([^"]+)"/.exec(body)?.[1];

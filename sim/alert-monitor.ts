@@ -1,0 +1,158 @@
+// Quota alerts, watched where they are sent: the final sweep's backstop hides any failure of the aggregator's
+// alert step and of the scheduled sweeps (it recovers every crossing from the counters and resends every pending
+// item), so the checker's end state alone cannot tell a step that works from one that never sends. This monitor
+// holds each run that reports success to what it promises (capabilities/counting/alert-step.ts, alerts/sweeper.ts):
+// - an alert step that returned without error or timeout sent every outbox item it claimed, marked it sent, and
+//   left every crossing its client-days had reached when it started claimed (its reads are strongly consistent);
+// - a sweep that returned without error did the same for its own claims and every client's crossings on the days
+//   it swept, resent every item that was pending when it started and claimed `resendOlderThanMs` before, and
+//   resent no item of another claimer younger than that.
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { AlertStep } from '../capabilities/counting/alert-step';
+import type { SweepReport } from '../capabilities/alerts/sweeper';
+import { ALERTS } from '../contracts/billing';
+import { itemKey, USAGE_PK_PREFIX } from '../contracts/table';
+import type { Delivery } from './alert-model';
+import { dayTotalRequests } from './read-counters';
+import type { SimStore } from './store';
+
+type Item = Record<string, unknown>;
+type Doc = { send(command: object): Promise<unknown> };
+
+interface Claim {
+  readonly eventId: string;
+  readonly key: { readonly pk: string; readonly sk: string };
+  readonly at: number;
+}
+
+export interface AlertMonitorOptions {
+  readonly store: SimStore;
+  readonly tableName: string;
+  /** True (virtual) time now, ms. */
+  readonly now: () => number;
+  /** Every delivery the modelled bus received so far. */
+  readonly deliveries: readonly Delivery[];
+  /** The run's daily quota (every client's). */
+  readonly quota: number;
+}
+
+const OUTBOX = /^ALERTS#\d{4}-\d{2}-\d{2}$/;
+
+export class AlertMonitor {
+  readonly violations: string[] = [];
+  /** Outbox claims each container's code was told it made (its conditional Put answered success). */
+  private readonly claims = new Map<string, Claim[]>();
+  /** Containers whose earlier alert step ran out of time: its work may still be going on in the background. */
+  private readonly background = new Set<string>();
+
+  constructor(private readonly o: AlertMonitorOptions) {}
+
+  /** The DynamoDB client of one container's alert code, every outbox claim it is told it made recorded. */
+  doc(containerId: string, inner: Doc): Doc {
+    return {
+      send: async (command) => {
+        const answer = await inner.send(command);
+        const input = (command as { input?: { Item?: Item; ConditionExpression?: string } }).input;
+        const item = input?.Item;
+        if (command.constructor.name === 'PutCommand' && item && OUTBOX.test(String(item.pk)) && input.ConditionExpression) {
+          const event = item.event as { eventId?: unknown } | undefined;
+          const claims = this.claims.get(containerId) ?? [];
+          claims.push({ eventId: String(event?.eventId), key: { pk: String(item.pk), sk: String(item.sk) }, at: this.o.now() });
+          this.claims.set(containerId, claims);
+        }
+        return answer;
+      },
+    };
+  }
+
+  /** One container's alert step, checked whenever it reports success. */
+  step(container: { readonly id: string; readonly alive: boolean }, inner: AlertStep): AlertStep {
+    return async (clientDays, budgetMs) => {
+      const started = this.o.now();
+      const reached = clientDays.flatMap(({ clientId, day }) => this.reachedNow(clientId, day));
+      const outcome = await inner(clientDays, budgetMs);
+      if (outcome.timedOut) this.background.add(container.id);
+      if (!container.alive || outcome.timedOut || outcome.error !== undefined || this.background.has(container.id)) return outcome;
+      this.checkOwnClaims(`${container.id}'s alert step`, container.id, started);
+      this.checkClaimed(`${container.id}'s alert step`, reached);
+      return outcome;
+    };
+  }
+
+  /** One scheduled sweep: what was pending and reached when it started, checked when it reports success. */
+  async sweep(
+    container: { readonly id: string; readonly alive: boolean },
+    resendOlderThanMs: number,
+    run: () => Promise<SweepReport>,
+    clientIds: readonly string[],
+  ): Promise<SweepReport> {
+    const started = this.o.now();
+    const items = this.o.store.items(this.o.tableName);
+    const pending = items.filter((item) => OUTBOX.test(String(item.pk)) && item.status === 'pending' && typeof item.claimedAt === 'number');
+    // Every client's day counters as they stood at the start (the sweep reads them later, never less).
+    const counterDays = items.flatMap((item) => {
+      const clientId = String(item.pk).slice(USAGE_PK_PREFIX.length);
+      const day = /^DAY#(\d{4}-\d{2}-\d{2})$/.exec(String(item.sk))?.[1];
+      return String(item.pk).startsWith(USAGE_PK_PREFIX) && day && clientIds.includes(clientId) ? [{ clientId, day }] : [];
+    });
+    const reached = counterDays.flatMap(({ clientId, day }) => this.reachedNow(clientId, day).map((r) => ({ ...r, day })));
+    const report = await run();
+    if (!container.alive) return report;
+    const who = `${container.id}'s sweep`;
+    const days = new Set(report.days);
+    this.checkOwnClaims(who, container.id, started);
+    this.checkClaimed(
+      who,
+      reached.filter((r) => days.has(r.day)),
+    );
+    for (const item of pending) {
+      const day = String(item.pk).slice('ALERTS#'.length);
+      if (!days.has(day) || (item.claimedAt as number) > started - resendOlderThanMs) continue;
+      const eventId = (item.event as { eventId: string }).eventId;
+      if (!this.o.deliveries.some((d) => d.event.eventId === eventId && d.at >= started)) {
+        this.violations.push(`${who} (${started}..${this.o.now()}) left ${eventId}, pending since ${String(item.claimedAt)}, unsent`);
+      }
+    }
+    // Too early: an item of another claimer, younger than resendOlderThanMs when the sweep ended, may still be in its hands.
+    const own = new Set((this.claims.get(container.id) ?? []).map((c) => c.eventId));
+    const cutoff = this.o.now() - resendOlderThanMs;
+    for (const d of this.o.deliveries) {
+      if (d.by !== container.id || d.at < started || own.has(d.event.eventId)) continue;
+      const { Item } = this.get(itemKey.alert(d.event.day, d.event.clientId, d.event.threshold));
+      if (typeof Item?.claimedAt === 'number' && Item.claimedAt > cutoff) {
+        this.violations.push(`${who} resent ${d.event.eventId}, claimed at ${Item.claimedAt}, before ${resendOlderThanMs} ms had passed`);
+      }
+    }
+    return report;
+  }
+
+  /** Every outbox item the container claimed since `since` was delivered by it and is marked sent. */
+  private checkOwnClaims(who: string, containerId: string, since: number): void {
+    for (const claim of this.claims.get(containerId) ?? []) {
+      if (claim.at < since) continue;
+      const delivered = this.o.deliveries.some((d) => d.by === containerId && d.event.eventId === claim.eventId && d.at >= claim.at);
+      if (!delivered) this.violations.push(`${who} claimed ${claim.eventId} and returned without sending it`);
+      const { Item } = this.get(claim.key);
+      if (Item?.status !== 'sent') this.violations.push(`${who} sent ${claim.eventId} but left it ${String(Item?.status)}`);
+    }
+  }
+
+  /** Every crossing in `reached` has its outbox item (claimed by someone). */
+  private checkClaimed(who: string, reached: readonly { key: { pk: string; sk: string }; label: string }[]): void {
+    for (const { key, label } of reached) {
+      if (!this.get(key).Item) this.violations.push(`${who} returned with ${label} reached and unclaimed`);
+    }
+  }
+
+  /** Thresholds the client's day total has reached now (its true state in the table), as outbox keys. */
+  private reachedNow(clientId: string, day: string): { key: { pk: string; sk: string }; label: string }[] {
+    const requests = dayTotalRequests(this.get(itemKey.dayCounter(clientId, day)).Item);
+    return ALERTS.thresholdsPercent.standard
+      .filter((threshold) => requests > 0 && requests * 100 >= threshold * this.o.quota)
+      .map((threshold) => ({ key: itemKey.alert(day, clientId, threshold), label: `${clientId}/${day}/${threshold}% (${requests})` }));
+  }
+
+  private get(key: { pk: string; sk: string }): { Item?: Item } {
+    return this.o.store.execute(new GetCommand({ TableName: this.o.tableName, Key: key })) as { Item?: Item };
+  }
+}

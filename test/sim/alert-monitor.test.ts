@@ -1,0 +1,132 @@
+// The alert monitor (sim/alert-monitor.ts) must see an alert step or a sweep that reports success without doing what
+// it promises (send what it claimed, claim what the counters reached, resend what was left pending, leave young
+// items to their claimer), since the final sweep hides each of these from the end state; and it must stay quiet
+// for the real alert step and sweeper.
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { createAlertStep } from '../../capabilities/counting/alert-step';
+import { sweepAlerts } from '../../capabilities/alerts/sweeper';
+import { alertEventId, type ThresholdCrossed } from '../../capabilities/alerts/threshold-crossings';
+import { COUNTER_ATTRIBUTES } from '../../capabilities/usage/counters';
+import { itemKey } from '../../contracts/table';
+import { type Delivery, seedClients } from '../../sim/alert-model';
+import { AlertMonitor } from '../../sim/alert-monitor';
+import { TableModel } from '../../sim/table-model';
+
+const TABLE = 'alerts';
+const DAY = '2026-11-27';
+const NOON = Date.UTC(2026, 10, 27, 12);
+const QUOTA = 10;
+
+/** client-1 at 8 of 10 requests on DAY (its 80 % crossing reached), a monitor over the table and a modelled bus. */
+function world() {
+  const store = new TableModel();
+  let now = NOON;
+  const deliveries: Delivery[] = [];
+  const monitor = new AlertMonitor({ store, tableName: TABLE, now: () => now, deliveries, quota: QUOTA });
+  seedClients(store, TABLE, ['client-1']);
+  store.execute(new PutCommand({ TableName: TABLE, Item: { ...itemKey.dayCounter('client-1', DAY), [COUNTER_ATTRIBUTES.requests]: 8 } }));
+  const db = (container: string) =>
+    monitor.doc(container, { send: (command: object) => Promise.resolve().then(() => store.execute(command)) });
+  const bus = (container: string) => async (events: readonly ThresholdCrossed[]) => {
+    for (const event of events) deliveries.push({ event, at: now, by: container });
+  };
+  const table = (container: string) => ({ db: db(container) as never, tableName: TABLE });
+  return { store, monitor, deliveries, db, bus, table, setNow: (t: number) => (now = t), container: (id: string) => ({ id, alive: true }) };
+}
+
+const CLIENT_DAY = [{ clientId: 'client-1', day: DAY, plan: 'standard' }];
+
+test('the real alert step and sweeper pass: each sends what it claims, claims what is reached, resends what was left', async () => {
+  const w = world();
+  const step = w.monitor.step(
+    w.container('λ1'),
+    createAlertStep({ table: w.table('λ1'), send: w.bus('λ1'), quotaFor: () => QUOTA, clock: () => NOON }),
+  );
+  expect(await step(CLIENT_DAY, 5_000)).toMatchObject({ sent: 1, timedOut: false });
+  // A pending item of another claimer, old enough to resend, and a young one to leave alone.
+  for (const [threshold, claimedAt] of [
+    [90, NOON - 600_000],
+    [95, NOON - 1_000],
+  ] as const) {
+    const event = {
+      eventId: alertEventId('client-2', DAY, threshold),
+      clientId: 'client-2',
+      plan: 'standard',
+      threshold,
+      used: 9,
+      quota: QUOTA,
+      day: DAY,
+    };
+    w.store.execute(
+      new PutCommand({ TableName: TABLE, Item: { ...itemKey.alert(DAY, 'client-2', threshold), status: 'pending', event, claimedAt } }),
+    );
+  }
+  const deps = { table: w.table('sweeper'), send: w.bus('sweeper'), quotaFor: () => QUOTA, clock: () => NOON };
+  const report = await w.monitor.sweep(
+    w.container('sweeper'),
+    120_000,
+    () => sweepAlerts(deps, { now: new Date(NOON), resendOlderThanMs: 120_000 }),
+    ['client-1'],
+  );
+  expect(report.resent).toBe(1);
+  expect(w.monitor.violations).toEqual([]);
+  expect(w.deliveries.map((d) => `${d.by} ${d.event.eventId}`)).toEqual([
+    `λ1 ${alertEventId('client-1', DAY, 80)}`,
+    `sweeper ${alertEventId('client-2', DAY, 90)}`,
+  ]);
+});
+
+test('an alert step that claims a crossing and returns without sending it is a violation', async () => {
+  const w = world();
+  const claimOnly = createAlertStep({ table: w.table('λ1'), send: async () => undefined, quotaFor: () => QUOTA, clock: () => NOON });
+  await w.monitor.step(w.container('λ1'), claimOnly)(CLIENT_DAY, 5_000);
+  expect(w.monitor.violations).toEqual([`λ1's alert step claimed ${alertEventId('client-1', DAY, 80)} and returned without sending it`]);
+});
+
+test('an alert step that reports success with a reached crossing unclaimed is a violation; a timed-out one is not judged', async () => {
+  const w = world();
+  const nothing = async () => ({ clientDays: 1, sent: 0, timedOut: false });
+  await w.monitor.step(w.container('λ1'), nothing)(CLIENT_DAY, 5_000);
+  expect(w.monitor.violations).toEqual([`λ1's alert step returned with client-1/${DAY}/80% (8) reached and unclaimed`]);
+  const timedOut = async () => ({ clientDays: 1, sent: 0, timedOut: true });
+  await w.monitor.step(w.container('λ2'), timedOut)(CLIENT_DAY, 5_000);
+  // λ2's later steps are not judged either: the timed-out one may still be working in the background.
+  await w.monitor.step(w.container('λ2'), nothing)(CLIENT_DAY, 5_000);
+  expect(w.monitor.violations).toHaveLength(1);
+});
+
+test('a sweep that leaves an old pending item unsent, or resends a young one of another claimer, is a violation', async () => {
+  const w = world();
+  const pending = (threshold: number, claimedAt: number) => {
+    const event = {
+      eventId: alertEventId('client-1', DAY, threshold),
+      clientId: 'client-1',
+      plan: 'standard',
+      threshold,
+      used: 8,
+      quota: QUOTA,
+      day: DAY,
+    };
+    w.store.execute(
+      new PutCommand({ TableName: TABLE, Item: { ...itemKey.alert(DAY, 'client-1', threshold), status: 'pending', event, claimedAt } }),
+    );
+    return event;
+  };
+  pending(80, NOON - 600_000);
+  const young = pending(100, NOON - 1_000);
+  const report = { days: [DAY], clients: 1, recovered: 0, resent: 0, errors: 0 };
+  // Sends only the young item: the old one stays pending, the young one was its claimer's to send.
+  await w.monitor.sweep(
+    w.container('sweeper'),
+    120_000,
+    async () => {
+      await w.bus('sweeper')([young]);
+      return report;
+    },
+    ['client-1'],
+  );
+  expect(w.monitor.violations).toEqual([
+    expect.stringContaining(`left ${alertEventId('client-1', DAY, 80)}, pending since ${NOON - 600_000}, unsent`),
+    `sweeper's sweep resent ${young.eventId}, claimed at ${NOON - 1_000}, before 120000 ms had passed`,
+  ]);
+});

@@ -71,10 +71,19 @@ export class AlertMonitor {
       const started = this.o.now();
       const reached = clientDays.flatMap(({ clientId, day }) => this.reachedNow(clientId, day));
       const outcome = await inner(clientDays, budgetMs);
-      if (outcome.timedOut) this.background.add(container.id);
-      if (!container.alive || outcome.timedOut || outcome.error !== undefined || this.background.has(container.id)) return outcome;
-      this.checkOwnClaims(`${container.id}'s alert step`, container.id, started);
-      this.checkClaimed(`${container.id}'s alert step`, reached);
+      const who = `${container.id}'s alert step`;
+      if (!container.alive) return outcome;
+      // It may say it ran out of time only once its budget has (its timer is the virtual clock).
+      if (outcome.timedOut && this.o.now() - started < budgetMs) {
+        this.violations.push(`${who} said it timed out after ${this.o.now() - started} of its ${budgetMs} ms`);
+      }
+      this.checkNotABug(who, outcome.error);
+      // A step that started its work and ran out of time may go on in the background: the container's later steps
+      // could be judged by its claims, so they are not judged at all.
+      if (outcome.timedOut && budgetMs > 0) this.background.add(container.id);
+      if (outcome.timedOut || outcome.error !== undefined || this.background.has(container.id)) return outcome;
+      this.checkOwnClaims(who, container.id, started);
+      this.checkClaimed(who, reached);
       return outcome;
     };
   }
@@ -96,9 +105,12 @@ export class AlertMonitor {
       return String(item.pk).startsWith(USAGE_PK_PREFIX) && day && clientIds.includes(clientId) ? [{ clientId, day }] : [];
     });
     const reached = counterDays.flatMap(({ clientId, day }) => this.reachedNow(clientId, day).map((r) => ({ ...r, day })));
-    const report = await run();
-    if (!container.alive) return report;
     const who = `${container.id}'s sweep`;
+    const report = await run().catch((error: unknown) => {
+      if (container.alive) this.checkNotABug(who, error);
+      throw error;
+    });
+    if (!container.alive) return report;
     const days = new Set(report.days);
     this.checkOwnClaims(who, container.id, started);
     this.checkClaimed(
@@ -124,6 +136,14 @@ export class AlertMonitor {
       }
     }
     return report;
+  }
+
+  /** Failures come from the world (DynamoDB, the bus), never from the code itself: a TypeError is a bug. */
+  private checkNotABug(who: string, error: unknown): void {
+    const name = (error as Error | undefined)?.name;
+    if (name === 'TypeError' || name === 'ReferenceError' || name === 'RangeError') {
+      this.violations.push(`${who} failed with a ${name}: ${(error as Error).message}`);
+    }
   }
 
   /** Every outbox item the container claimed since `since` was delivered by it and is marked sent. */

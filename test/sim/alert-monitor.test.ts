@@ -88,7 +88,10 @@ test('an alert step that reports success with a reached crossing unclaimed is a 
   const nothing = async () => ({ clientDays: 1, sent: 0, timedOut: false });
   await w.monitor.step(w.container('λ1'), nothing)(CLIENT_DAY, 5_000);
   expect(w.monitor.violations).toEqual([`λ1's alert step returned with client-1/${DAY}/80% (8) reached and unclaimed`]);
-  const timedOut = async () => ({ clientDays: 1, sent: 0, timedOut: true });
+  const timedOut = async () => {
+    w.setNow(NOON + 5_000);
+    return { clientDays: 1, sent: 0, timedOut: true };
+  };
   await w.monitor.step(w.container('λ2'), timedOut)(CLIENT_DAY, 5_000);
   // λ2's later steps are not judged either: the timed-out one may still be working in the background.
   await w.monitor.step(w.container('λ2'), nothing)(CLIENT_DAY, 5_000);
@@ -128,5 +131,29 @@ test('a sweep that leaves an old pending item unsent, or resends a young one of 
   expect(w.monitor.violations).toEqual([
     expect.stringContaining(`left ${alertEventId('client-1', DAY, 80)}, pending since ${NOON - 600_000}, unsent`),
     `sweeper's sweep resent ${young.eventId}, claimed at ${NOON - 1_000}, before 120000 ms had passed`,
+  ]);
+});
+
+test('an alert step that says it timed out before its budget ran out, or fails with a bug of its own, is a violation', async () => {
+  const w = world();
+  await w.monitor.step(w.container('λ1'), async () => ({ clientDays: 1, sent: 0, timedOut: true }))(CLIENT_DAY, 5_000);
+  const bug = async () => ({
+    clientDays: 1,
+    sent: 0,
+    timedOut: false,
+    error: new TypeError("Cannot read properties of undefined (reading 'length')"),
+  });
+  await w.monitor.step(w.container('λ2'), bug)(CLIENT_DAY, 5_000);
+  // A failure of the world (DynamoDB, the bus) is not judged.
+  const throttled = async () => ({
+    clientDays: 1,
+    sent: 0,
+    timedOut: false,
+    error: Object.assign(new Error('slow down'), { name: 'ThrottlingException' }),
+  });
+  await w.monitor.step(w.container('λ3'), throttled)(CLIENT_DAY, 5_000);
+  expect(w.monitor.violations).toEqual([
+    "λ1's alert step said it timed out after 0 of its 5000 ms",
+    "λ2's alert step failed with a TypeError: Cannot read properties of undefined (reading 'length')",
   ]);
 });

@@ -82,7 +82,8 @@ export class AlertMonitor {
       // could be judged by its claims, so they are not judged at all.
       if (outcome.timedOut && budgetMs > 0) this.background.add(container.id);
       if (outcome.timedOut || outcome.error !== undefined || this.background.has(container.id)) return outcome;
-      this.checkOwnClaims(who, container.id, started);
+      const own = this.checkOwnClaims(who, container.id, started);
+      if (outcome.sent !== own) this.violations.push(`${who} reported ${String(outcome.sent)} sent; it claimed and sent ${own}`);
       this.checkClaimed(who, reached);
       return outcome;
     };
@@ -146,15 +147,18 @@ export class AlertMonitor {
     }
   }
 
-  /** Every outbox item the container claimed since `since` was delivered by it and is marked sent. */
-  private checkOwnClaims(who: string, containerId: string, since: number): void {
+  /** Every outbox item the container claimed since `since` was delivered by it and is marked sent; returns how many. */
+  private checkOwnClaims(who: string, containerId: string, since: number): number {
+    let count = 0;
     for (const claim of this.claims.get(containerId) ?? []) {
       if (claim.at < since) continue;
+      count += 1;
       const delivered = this.o.deliveries.some((d) => d.by === containerId && d.event.eventId === claim.eventId && d.at >= claim.at);
       if (!delivered) this.violations.push(`${who} claimed ${claim.eventId} and returned without sending it`);
       const { Item } = this.get(claim.key);
       if (Item?.status !== 'sent') this.violations.push(`${who} sent ${claim.eventId} but left it ${String(Item?.status)}`);
     }
+    return count;
   }
 
   /** Every crossing in `reached` has its outbox item (claimed by someone). */

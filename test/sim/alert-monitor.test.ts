@@ -134,9 +134,11 @@ test('a sweep that leaves an old pending item unsent, or resends a young one of 
   ]);
 });
 
-test('an alert step that says it timed out before its budget ran out, or fails with a bug of its own, is a violation', async () => {
+test('an alert step that says it timed out before its budget ran out, reports what it did not send, or fails with a bug of its own, is a violation', async () => {
   const w = world();
   await w.monitor.step(w.container('λ1'), async () => ({ clientDays: 1, sent: 0, timedOut: true }))(CLIENT_DAY, 5_000);
+  const boasts = async () => ({ clientDays: 1, sent: 3, timedOut: false });
+  await w.monitor.step(w.container('λ4'), boasts)(CLIENT_DAY, 5_000);
   const bug = async () => ({
     clientDays: 1,
     sent: 0,
@@ -154,6 +156,8 @@ test('an alert step that says it timed out before its budget ran out, or fails w
   await w.monitor.step(w.container('λ3'), throttled)(CLIENT_DAY, 5_000);
   expect(w.monitor.violations).toEqual([
     "λ1's alert step said it timed out after 0 of its 5000 ms",
+    "λ4's alert step reported 3 sent; it claimed and sent 0",
+    `λ4's alert step returned with client-1/${DAY}/80% (8) reached and unclaimed`,
     "λ2's alert step failed with a TypeError: Cannot read properties of undefined (reading 'length')",
   ]);
 });

@@ -21,6 +21,8 @@ export interface GateItem {
   readonly day?: number;
   readonly month?: number;
   readonly credits?: number;
+  /** The shards the item counts for (capabilities/gate/shards.ts); undefined = 1, the client's one gate item. */
+  readonly shards?: number;
 }
 
 /** One window as a client sees it at an instant. */
@@ -55,6 +57,9 @@ export interface Variant {
   readonly credits: boolean;
 }
 
+/** The layout an item counts for: its shard count (1 = the client's one, unsharded gate item). */
+export const layoutOf = (item: GateItem | undefined): number => item?.shards ?? 1;
+
 const A = GATE_ATTRIBUTES;
 
 export function limitOf(limits: GateLimits, window: GateWindow): number | null {
@@ -81,6 +86,7 @@ export function gateItemOf(attributes: Record<string, unknown> | undefined): Gat
     day: read(A.day),
     month: read(A.month),
     credits: read(A.credits),
+    shards: read(A.shards),
   };
 }
 
@@ -148,14 +154,18 @@ export interface GateUpdate {
  * The one conditional update for `variant`: it holds only while the item is in the state the variant assumes (which
  * windows are stale, whether credits are held), and only while every limited window has room for `units` and the
  * balance covers them. It then resets the stale windows to `units`, adds `units` to the current ones, and takes
- * `units` from the balance. Any other state fails the condition, and nothing is taken.
+ * `units` from the balance. Any other state fails the condition, and nothing is taken. The item must also count for
+ * `shards` (GATE_ATTRIBUTES.shards): `limits` are then its share (capabilities/gate/shards.ts).
  */
-export function gateUpdate(variant: Variant, limits: GateLimits, units: number, now: number): GateUpdate {
-  const names: Record<string, string> = { '#ts': A.resetAt };
+export function gateUpdate(variant: Variant, limits: GateLimits, units: number, now: number, shards = 1): GateUpdate {
+  const names: Record<string, string> = { '#ts': A.resetAt, '#n': A.shards };
   const values: Record<string, number> = { ':u': units };
   const sets: string[] = [];
   const adds: string[] = [];
-  const conditions: string[] = [];
+  // The item must count for the layout the limits were split for (`limits` are one shard's share of `shards`); a
+  // shard item exists only once capabilities/gate/reshard.ts wrote it, so a missing one fails too.
+  const conditions: string[] = [shards === 1 ? 'attribute_not_exists(#n)' : '#n = :n'];
+  if (shards > 1) values[':n'] = shards;
   const spans = windowsAt(now);
   const { stale } = variant;
 

@@ -169,15 +169,17 @@ export function gateUpdate(variant: Variant, limits: GateLimits, units: number, 
   const spans = windowsAt(now);
   const { stale } = variant;
 
+  // What the windows must be for this variant: which are stale, and room in the current ones.
+  const windowConditions: string[] = [];
   if (stale === 0) {
-    conditions.push('#ts >= :b0');
+    windowConditions.push('#ts >= :b0');
     values[':b0'] = spans[0].start;
   } else if (stale < WINDOWS.length) {
-    conditions.push(`#ts >= :b${stale} AND #ts < :b${stale - 1}`);
+    windowConditions.push(`#ts >= :b${stale} AND #ts < :b${stale - 1}`);
     values[`:b${stale}`] = spans[stale].start;
     values[`:b${stale - 1}`] = spans[stale - 1].start;
   } else {
-    conditions.push(`(attribute_not_exists(#ts) OR #ts < :b${stale - 1})`);
+    windowConditions.push(`(attribute_not_exists(#ts) OR #ts < :b${stale - 1})`);
     values[`:b${stale - 1}`] = spans[stale - 1].start;
   }
   if (stale > 0) {
@@ -197,9 +199,18 @@ export function gateUpdate(variant: Variant, limits: GateLimits, units: number, 
     // A reset window holds `units` after the write (the gate refuses units above a limit before writing). A current
     // one must have room: conditions cannot add, so the room is computed here.
     if (limit === null || i < stale) return;
-    conditions.push(`${name} <= :room_${window}`);
+    windowConditions.push(`${name} <= :room_${window}`);
     values[`:room_${window}`] = limit - units;
   });
+
+  if (stale > 0 && stale < WINDOWS.length) {
+    // A write that resets the reset time also fits an item with no windows yet (a client's first request ever, or an
+    // item a top-up created): it sets the stale windows to `units` and ADD creates the current ones at `units`, which
+    // is what the all-stale write leaves. So the guess for a client never seen here is right for a new client too.
+    conditions.push(`(attribute_not_exists(#ts) OR (${windowConditions.join(' AND ')}))`);
+  } else {
+    conditions.push(...windowConditions);
+  }
 
   names['#cr'] = A.credits;
   if (variant.credits) {

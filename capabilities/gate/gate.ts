@@ -61,7 +61,8 @@ export class GateGuesses {
 
   variant(key: string, now: number): Variant {
     const item = this.seen.get(key);
-    // Unknown here: guess an active client in a new second (the commonest state of a client that calls at all).
+    // Unknown here: guess an active client in a new second (the commonest state of a client that calls at all); that
+    // write also fits a client with no gate item yet (admission.ts gateUpdate), so a first request ever costs one.
     if (!item) return { stale: 1, credits: false };
     return variantOf(item, now);
   }

@@ -14,6 +14,7 @@ import { gateShardsOf, MAX_GATE_SHARDS, shareOf, splitUsed } from '../../../capa
 import { gateUsage, readGateShards, reshardGate, ShardedGateCreditsError, usedOverShards } from '../../../capabilities/gate/reshard';
 import { windowsAt, WINDOWS } from '../../../capabilities/gate/windows';
 import { createUsageTable, documentClient } from '../analytics/fixtures';
+import { problemOf } from '../../../capabilities/admin/actions';
 
 let dynamoLocal: RunningService;
 let db: DynamoDBDocumentClient;
@@ -165,6 +166,8 @@ describe('credits and shards', () => {
     await topUpCredits(store(), { clientId: holder, units: 5, by: 'test', now: new Date(NOON) });
     await expect(reshardGate(store(), holder, HOT, new Date(NOON))).rejects.toBeInstanceOf(ShardedGateCreditsError);
     expect((await readGateShards(store(), holder)).shards).toBe(1);
+    // The admin API answers it as a 409 of its own.
+    expect(problemOf(new ShardedGateCreditsError(holder))).toMatchObject({ statusCode: 409, slug: 'sharded-gate-credits' });
   });
 });
 

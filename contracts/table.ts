@@ -98,6 +98,12 @@ export const itemKey = {
   alert: (day: string, clientId: string, threshold: number) => ({ pk: `${alerts.prefix}${day}`, sk: `${clientId}#${threshold}` }),
   /** The admission gate's one item per client: its rate windows, daily and monthly units, credit balance (GATE_ATTRIBUTES). */
   gate: (clientId: string) => ({ pk: `${gates.prefix}${clientId}`, sk: 'GATE' }),
+  /**
+   * Shard `shard` of a sharded gate (capabilities/gate/shards.ts): shard 0 is the client's gate item itself, the others
+   * have partition keys of their own, so each takes its own ~1,000 write units per second.
+   */
+  gateShard: (clientId: string, shard: number) =>
+    shard === 0 ? { pk: `${gates.prefix}${clientId}`, sk: 'GATE' } : { pk: `${gates.prefix}${clientId}#${shard}`, sk: 'GATE' },
   /** One prepaid-credit top-up; its id starts with its time, so a Query lists top-ups in order, and makes a retry idempotent. */
   creditTopUp: (clientId: string, topUpId: string) => ({ pk: `${credits.prefix}${clientId}`, sk: `TOPUP#${topUpId}` }),
   /**
@@ -136,6 +142,11 @@ export const GATE_ATTRIBUTES = {
    * top-ups left the balance above it; absent = 0). Written only by top-ups (capabilities/gate/credits.ts).
    */
   creditCycle: 'ca',
+  /**
+   * the number of shards the item counts for, written only when more than 1 (absent = the client's one gate item):
+   * every write is conditioned on it, so a writer holding another layout learns it from the refused write
+   */
+  shards: 'n',
 } as const;
 
 /** Partition of a claim page: `CLAIM#<UTC second>#<shard>`. */

@@ -12,6 +12,7 @@ import type {
   StripeCustomerBody,
 } from '../../contracts/admin/clients';
 import { NotAGatePlanError, topUpClientCredits } from '../customers/client-credits';
+import { ShardedGateCreditsError } from '../gate/reshard';
 import { overrideCaps } from '../../contracts/overrides';
 import { stageConfig } from '../../contracts/stages';
 import { CLIENT_PAGE, ROTATION_DEFAULT_GRACE_SECONDS } from '../../contracts/admin/clients';
@@ -99,6 +100,7 @@ export function problemOf(error: unknown): unknown {
     );
   if (error instanceof InvalidCursorError) return adminProblem.invalidCursor();
   if (error instanceof NotAGatePlanError) return adminProblem.notAGatePlan();
+  if (error instanceof ShardedGateCreditsError) return adminProblem.shardedGateCredits();
   if (error instanceof BadCustomerIdError) return problem.badRequest([{ path: 'body.customerId', message: error.message }]);
   return error;
 }

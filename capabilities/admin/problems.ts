@@ -25,6 +25,14 @@ export const adminProblem = {
       title: 'Conflict',
       detail: 'The client is on a plan admitted by API Gateway, which cannot take prepaid credits: only gate-plan clients hold them.',
     }),
+  shardedGateCredits: () =>
+    new HttpProblem({
+      statusCode: 409,
+      slug: 'sharded-gate-credits',
+      title: 'Conflict',
+      detail:
+        'Prepaid credits and a sharded gate do not mix: the client holds credits and the limits would shard its gate, or its gate is sharded and cannot take credits.',
+    }),
   invalidCursor: () =>
     new HttpProblem({
       statusCode: 400,

@@ -4,7 +4,7 @@
 // one usage plan per stage — putting it back on failure, then stores the override on the key and client
 // records in one transaction. `keys set-plan` removes it (capabilities/customers/client-plan.ts).
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { PlanName } from '../../contracts/plans';
+import { isGatePlan, type PlanName } from '../../contracts/plans';
 import {
   resolveOverride,
   type OverrideCaps,
@@ -14,7 +14,8 @@ import {
 } from '../../contracts/overrides';
 import { CLIENT_ATTRIBUTES, itemKey } from '../../contracts/table';
 import { ClientNotActiveError, type UsagePlanKeys } from './client-plan';
-import { overrideLimitsOf } from './limits-in-force';
+import { assertShardable, reshardGate } from '../gate/reshard';
+import { gateLimitsInForce, overrideLimitsOf } from './limits-in-force';
 import { type ClientOverride, type ClientRecord, type ClientStore, clientKeyHashes, getClient, UnknownClientError } from './client-store';
 
 /** The API Gateway side of an override (deployed stages only): usage-plan membership plus client usage plans. */
@@ -85,6 +86,8 @@ export async function setClientOverride(
   const resolved = resolveOverride(client.plan, request, options.caps);
   if ('problems' in resolved) throw new InvalidOverrideError(resolved.problems);
   const setAt = (options.now ?? new Date()).toISOString();
+  const gated = isGatePlan(client.plan);
+  if (gated) await assertShardable(store, clientId, gateLimitsInForce(client.plan, resolved.limits));
 
   // 1. API Gateway: a new usage plan with the override's limits, and the key moved into it.
   const { gateway } = options;
@@ -129,7 +132,10 @@ export async function setClientOverride(
     throw error;
   }
 
-  // 3. A replaced override's usage plan is empty now.
+  // 3. A gate-plan client's items split as its new limits call for (capabilities/gate/reshard.ts).
+  if (gated) await reshardGate(store, clientId, gateLimitsInForce(client.plan, resolved.limits), new Date(setAt));
+
+  // 4. A replaced override's usage plan is empty now.
   const replaced = client.override?.usagePlanId;
   const leftoverUsagePlanId = moved && replaced ? await deleteEmptiedPlan(moved.gateway, replaced) : undefined;
   return {

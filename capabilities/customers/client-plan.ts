@@ -10,9 +10,10 @@ import { itemKey } from '../../contracts/table';
 import { utcDay } from '../../contracts/usage-event-id';
 import { isGatePlan, type PlanName } from '../../contracts/plans';
 import { type GateSeed, seedGate } from '../gate/gate-seed';
+import { assertShardable, reshardGate } from '../gate/reshard';
 import { dynamoUsageReader } from '../usage/usage-reader';
 import { clientKeyHashes, getClient, UnknownClientError, type ClientStore } from './client-store';
-import { overrideLimitsOf } from './limits-in-force';
+import { gateLimitsInForce, overrideLimitsOf } from './limits-in-force';
 import { planChangeItem } from './plan-history';
 
 /** API Gateway's usage-plan membership of keys (deployed stages only). */
@@ -80,6 +81,7 @@ export async function setClientPlan(
   const fromGate = isGatePlan(client.plan);
   const toGate = isGatePlan(plan);
   // Onto the gate: it starts from what the client already used (before the table says gate, so no admission races it).
+  if (toGate) await assertShardable(store, clientId, gateLimitsInForce(plan));
   const gateSeed = toGate && !fromGate ? await seedGate(store, dynamoUsageReader(store), clientId, new Date(changedAt)) : undefined;
   // Onto a gateway plan without an API Gateway key (created on a gate plan): register one on the new plan's usage plan.
   const registered = !toGate && fromGate && !client.apiGatewayKeyId ? await options.keys?.registerUsageKey(plan, client.name) : undefined;
@@ -128,6 +130,8 @@ export async function setClientPlan(
     await registered?.discard().catch(() => undefined);
     throw error;
   }
+  // On the gate: its items split as the new limits call for (an override removed may unshard it).
+  if (toGate) await reshardGate(store, clientId, gateLimitsInForce(plan), new Date(changedAt));
   // The override's usage plan holds no key now.
   const result: PlanChange = {
     ...change,

@@ -2,7 +2,8 @@
 // plan's. The one resolver every reader uses (RateLimit headers, GET /v1/usage, the daily summary, quota alerts,
 // the twin's gateway and dashboard), so an override counts everywhere or nowhere.
 import type { OverrideLimits } from '../../contracts/overrides';
-import { isPlanName, MONTHLY_QUOTAS, PLANS, type PlanLimits, type PlanName } from '../../contracts/plans';
+import { enforcesMonthlyQuota, isPlanName, MONTHLY_QUOTAS, PLANS, type PlanLimits, type PlanName } from '../../contracts/plans';
+import type { GateLimits } from '../gate/admission';
 
 /** The limits in force, as GET /v1/usage and the RateLimit headers report them. */
 export interface LimitsInForce extends OverrideLimits {
@@ -42,4 +43,15 @@ export function dailyQuotaInForce(client: ClientLimits, plans: PlanCatalogue = P
 /** The limits an override sets, without what a stored override carries besides (when it was set, its usage plan). */
 export function overrideLimitsOf(override: OverrideLimits): OverrideLimits {
   return { ratePerMinute: override.ratePerMinute, burst: override.burst, dailyQuota: override.dailyQuota };
+}
+
+/** The limits the gate holds a gate-plan client to: its plan's or its override's, the monthly allowance only where enforced. */
+export function gateLimitsInForce(plan: PlanName, override?: OverrideLimits): GateLimits {
+  const limits = limitsInForce({ plan, override })!;
+  return {
+    burst: limits.burst,
+    ratePerMinute: limits.ratePerMinute,
+    dailyQuota: limits.dailyQuota,
+    monthlyQuota: enforcesMonthlyQuota(plan) ? limits.monthlyQuota : null,
+  };
 }

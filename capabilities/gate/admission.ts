@@ -21,6 +21,8 @@ export interface GateItem {
   readonly day?: number;
   readonly month?: number;
   readonly credits?: number;
+  /** The shards the item counts for (capabilities/gate/shards.ts); undefined = 1, the client's one gate item. */
+  readonly shards?: number;
 }
 
 /** One window as a client sees it at an instant. */
@@ -55,6 +57,9 @@ export interface Variant {
   readonly credits: boolean;
 }
 
+/** The layout an item counts for: its shard count (1 = the client's one, unsharded gate item). */
+export const layoutOf = (item: GateItem | undefined): number => item?.shards ?? 1;
+
 const A = GATE_ATTRIBUTES;
 
 export function limitOf(limits: GateLimits, window: GateWindow): number | null {
@@ -81,6 +86,7 @@ export function gateItemOf(attributes: Record<string, unknown> | undefined): Gat
     day: read(A.day),
     month: read(A.month),
     credits: read(A.credits),
+    shards: read(A.shards),
   };
 }
 
@@ -148,26 +154,32 @@ export interface GateUpdate {
  * The one conditional update for `variant`: it holds only while the item is in the state the variant assumes (which
  * windows are stale, whether credits are held), and only while every limited window has room for `units` and the
  * balance covers them. It then resets the stale windows to `units`, adds `units` to the current ones, and takes
- * `units` from the balance. Any other state fails the condition, and nothing is taken.
+ * `units` from the balance. Any other state fails the condition, and nothing is taken. The item must also count for
+ * `shards` (GATE_ATTRIBUTES.shards): `limits` are then its share (capabilities/gate/shards.ts).
  */
-export function gateUpdate(variant: Variant, limits: GateLimits, units: number, now: number): GateUpdate {
-  const names: Record<string, string> = { '#ts': A.resetAt };
+export function gateUpdate(variant: Variant, limits: GateLimits, units: number, now: number, shards = 1): GateUpdate {
+  const names: Record<string, string> = { '#ts': A.resetAt, '#n': A.shards };
   const values: Record<string, number> = { ':u': units };
   const sets: string[] = [];
   const adds: string[] = [];
-  const conditions: string[] = [];
+  // The item must count for the layout the limits were split for (`limits` are one shard's share of `shards`); a
+  // shard item exists only once capabilities/gate/reshard.ts wrote it, so a missing one fails too.
+  const conditions: string[] = [shards === 1 ? 'attribute_not_exists(#n)' : '#n = :n'];
+  if (shards > 1) values[':n'] = shards;
   const spans = windowsAt(now);
   const { stale } = variant;
 
+  // What the windows must be for this variant: which are stale, and room in the current ones.
+  const windowConditions: string[] = [];
   if (stale === 0) {
-    conditions.push('#ts >= :b0');
+    windowConditions.push('#ts >= :b0');
     values[':b0'] = spans[0].start;
   } else if (stale < WINDOWS.length) {
-    conditions.push(`#ts >= :b${stale} AND #ts < :b${stale - 1}`);
+    windowConditions.push(`#ts >= :b${stale} AND #ts < :b${stale - 1}`);
     values[`:b${stale}`] = spans[stale].start;
     values[`:b${stale - 1}`] = spans[stale - 1].start;
   } else {
-    conditions.push(`(attribute_not_exists(#ts) OR #ts < :b${stale - 1})`);
+    windowConditions.push(`(attribute_not_exists(#ts) OR #ts < :b${stale - 1})`);
     values[`:b${stale - 1}`] = spans[stale - 1].start;
   }
   if (stale > 0) {
@@ -187,9 +199,18 @@ export function gateUpdate(variant: Variant, limits: GateLimits, units: number, 
     // A reset window holds `units` after the write (the gate refuses units above a limit before writing). A current
     // one must have room: conditions cannot add, so the room is computed here.
     if (limit === null || i < stale) return;
-    conditions.push(`${name} <= :room_${window}`);
+    windowConditions.push(`${name} <= :room_${window}`);
     values[`:room_${window}`] = limit - units;
   });
+
+  if (stale > 0 && stale < WINDOWS.length) {
+    // A write that resets the reset time also fits an item with no windows yet (a client's first request ever, or an
+    // item a top-up created): it sets the stale windows to `units` and ADD creates the current ones at `units`, which
+    // is what the all-stale write leaves. So the guess for a client never seen here is right for a new client too.
+    conditions.push(`(attribute_not_exists(#ts) OR (${windowConditions.join(' AND ')}))`);
+  } else {
+    conditions.push(...windowConditions);
+  }
 
   names['#cr'] = A.credits;
   if (variant.credits) {

@@ -7,6 +7,7 @@ import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dyn
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { GATE_ATTRIBUTES, itemKey } from '../../contracts/table';
 import type { GateStore } from './gate';
+import { ShardedGateCreditsError } from './reshard';
 
 import { ALL_CREDIT_ALERT_THRESHOLDS, MAX_TOP_UP_UNITS } from '../../contracts/plans';
 
@@ -72,7 +73,7 @@ export async function topUpCredits(store: GateStore, topUp: TopUp): Promise<{ en
     const balance = (before ?? 0) + topUp.units;
     const entry: LedgerEntry = { topUpId, clientId: topUp.clientId, units: topUp.units, by: topUp.by, at, balance };
     const rearmed = ALL_CREDIT_ALERT_THRESHOLDS.filter((threshold) => balance > threshold);
-    const names: Record<string, string> = { '#cr': GATE_ATTRIBUTES.credits };
+    const names: Record<string, string> = { '#cr': GATE_ATTRIBUTES.credits, '#n': GATE_ATTRIBUTES.shards };
     const values: Record<string, number> = { ':balance': balance, ':zero': 0, ':one': 1 };
     const sets = ['#cr = :balance'];
     rearmed.forEach((threshold, i) => {
@@ -96,7 +97,8 @@ export async function topUpCredits(store: GateStore, topUp: TopUp): Promise<{ en
                 TableName: store.tableName,
                 Key: itemKey.gate(topUp.clientId),
                 UpdateExpression: `SET ${sets.join(', ')}`,
-                ConditionExpression: before === undefined ? 'attribute_not_exists(#cr)' : '#cr = :before',
+                // Never on a sharded gate (ShardedGateCreditsError): its other items could not take the balance.
+                ConditionExpression: `${before === undefined ? 'attribute_not_exists(#cr)' : '#cr = :before'} AND attribute_not_exists(#n)`,
                 ExpressionAttributeNames: names,
                 ExpressionAttributeValues: values,
                 ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -116,9 +118,10 @@ export async function topUpCredits(store: GateStore, topUp: TopUp): Promise<{ en
         return { entry: asked, balance: (await creditBalance(store, topUp.clientId)) ?? 0 };
       }
       if (reasons[1]?.Code !== 'ConditionalCheckFailed') throw error;
+      const old = reasons[1].Item ? unmarshall(reasons[1].Item as Record<string, AttributeValue>) : undefined;
+      if (old?.[GATE_ATTRIBUTES.shards] !== undefined) throw new ShardedGateCreditsError(topUp.clientId);
       // A request took credits since we read the balance: start again from the balance that refused us.
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
-      const old = reasons[1].Item ? unmarshall(reasons[1].Item as Record<string, AttributeValue>) : undefined;
       before =
         typeof old?.[GATE_ATTRIBUTES.credits] === 'number' ? old[GATE_ATTRIBUTES.credits] : await creditBalance(store, topUp.clientId);
     }

@@ -1,11 +1,10 @@
 // Admission for clients on gate plans (docs/plans.md "Admission"): after validation, before the use case, one
 // conditional write on the client's gate item takes the route's units or refuses — 429 (rate, daily, monthly) or 402
 // (credits) problem+json, with the gate's RateLimit headers and a true Retry-After. Gateway plans pass untouched.
-import { enforcesMonthlyQuota, isGatePlan, type PlanName } from '../../../contracts/plans';
+import { isGatePlan, type PlanName } from '../../../contracts/plans';
 import type { RouteEndpoint } from '../../../contracts/routes/route';
-import type { OverrideLimits } from '../../../contracts/overrides';
-import { limitsInForce } from '../../customers/limits-in-force';
-import type { GateAnswer, GateLimits } from '../../gate/admission';
+import { gateLimitsInForce } from '../../customers/limits-in-force';
+import type { GateAnswer } from '../../gate/admission';
 import { admit, type GateStore } from '../../gate/gate';
 import { problem } from '../problem';
 import { gateRateLimitHeaders } from '../rate-limit';
@@ -32,16 +31,8 @@ export function gateOutcomeOf(event: object): GateOutcome | undefined {
   return outcomes.get(event);
 }
 
-/** The limits the gate holds a client to: its plan's or its override's, the monthly allowance only where enforced. */
-export function gateLimitsOf(plan: PlanName, override?: OverrideLimits): GateLimits {
-  const limits = limitsInForce({ plan, override })!;
-  return {
-    burst: limits.burst,
-    ratePerMinute: limits.ratePerMinute,
-    dailyQuota: limits.dailyQuota,
-    monthlyQuota: enforcesMonthlyQuota(plan) ? limits.monthlyQuota : null,
-  };
-}
+/** The limits the gate holds a client to (capabilities/customers/limits-in-force.ts). */
+export { gateLimitsInForce as gateLimitsOf };
 
 export function gateAdmission(route: RouteEndpoint, options: GateAdmissionOptions): HttpMiddleware {
   const now = options.now ?? (() => new Date());
@@ -52,7 +43,12 @@ export function gateAdmission(route: RouteEndpoint, options: GateAdmissionOption
       const plan = state.plan as PlanName;
       const at = now();
       const units = requestUnits(request.event, route);
-      const answer = await admit(options.store(), { clientId: state.clientId, limits: gateLimitsOf(plan, state.override), units, now: at });
+      const answer = await admit(options.store(), {
+        clientId: state.clientId,
+        limits: gateLimitsInForce(plan, state.override),
+        units,
+        now: at,
+      });
       const outcome: GateOutcome = { answer, policyName: state.override ? 'override' : plan, at };
       outcomes.set(request.event, outcome);
       if (answer.admitted) return;

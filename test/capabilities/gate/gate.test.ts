@@ -124,6 +124,24 @@ describe('one client, one clock', () => {
   });
 });
 
+describe('the first guess', () => {
+  it('costs one write for a client never seen here, whether it has a gate item yet or not', async () => {
+    const clientId = newClient();
+    let sends = 0;
+    const counting = {
+      db: { send: (command: never) => (sends++, db.send(command)) } as unknown as DynamoDBDocumentClient,
+      tableName: TABLE,
+    };
+    expect((await admit(counting, { clientId, limits: LIMITS, units: 2, now: at(0) }, new GateGuesses())).admitted).toBe(true);
+    expect(sends).toBe(1);
+    expect(await rawItem(clientId)).toMatchObject({ ts: T0, s: 2, m: 2, d: 2, mo: 2 });
+    sends = 0;
+    const next = await admit(counting, { clientId, limits: LIMITS, units: 1, now: at(1000) }, new GateGuesses());
+    expect(next.windows.map((w) => w.used)).toEqual([1, 3, 3, 3]);
+    expect(sends).toBe(1);
+  });
+});
+
 describe('prepaid credits', () => {
   it('takes units from the balance and refuses a request that would overdraw it; a client without credits is not limited by them', async () => {
     const clientId = newClient();

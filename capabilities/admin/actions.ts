@@ -15,7 +15,7 @@ import { NotAGatePlanError, topUpClientCredits } from '../customers/client-credi
 import { ShardedGateCreditsError } from '../gate/reshard';
 import { overrideCaps } from '../../contracts/overrides';
 import { stageConfig } from '../../contracts/stages';
-import { CLIENT_PAGE, ROTATION_DEFAULT_GRACE_SECONDS } from '../../contracts/admin/clients';
+import { CLIENT_PAGE, ROTATION_DEFAULT_GRACE_SECONDS } from '../../contracts/admin/client-fields';
 import type { UsageSummaryQuery } from '../../contracts/routes/usage-summary';
 import { usageSummary } from '../analytics/usage-summary';
 import { utcDay } from '../usage/calendar-days';

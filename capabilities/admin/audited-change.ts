@@ -2,7 +2,8 @@
 // own: who, what, which client and how it looked before and after (never key material), accepted or refused.
 import { randomUUID } from 'node:crypto';
 import type { AuditRecord } from '../../contracts/admin/audit';
-import { CLIENT_ID_PATTERN, type ClientView } from '../../contracts/admin/clients';
+import { CLIENT_ID_PATTERN } from '../../contracts/admin/client-fields';
+import type { ClientView } from '../../contracts/admin/clients';
 import { type ClientStore, getClient } from '../customers/client-store';
 import { HttpProblem } from '../http/problem';
 import { clientViewOf, problemOf } from './actions';

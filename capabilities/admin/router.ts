@@ -1,18 +1,22 @@
 // The admin API as one Lambda handler: picks the route by method and resource, validates its input with the
-// route's zod schemas (the client routes' middlewares), runs its action, and writes one audit record per
-// request, accepted or refused. Admin requests emit no usage events: they are not metered.
-// Adding a route: one entry in contracts/admin/routes.ts and one line in ACTIONS below.
+// route's validator compiled from its zod schemas (capabilities/admin/validators/, as the client routes'), runs its
+// action, checks its answer against the compiled response schema, and writes one audit record per request, accepted
+// or refused. It loads no zod. Admin requests emit no usage events: they are not metered.
+// Adding a route: one entry in contracts/admin/endpoints.ts and routes.ts, one line in ACTIONS below, `npm run validators`.
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { ADMIN_ROUTES, type AdminRouteDefinition, type AdminRouteId } from '../../contracts/admin/routes';
+import { ADMIN_ENDPOINTS, type AdminRouteId } from '../../contracts/admin/endpoints';
+import type { AdminEndpoint } from '../../contracts/admin/route';
 import type { AuditRecord } from '../../contracts/admin/audit';
-import { CLIENT_ID_PATTERN } from '../../contracts/admin/clients';
+import { CLIENT_ID_PATTERN } from '../../contracts/admin/client-fields';
 import { SECURITY_HEADERS } from '../../contracts/security-headers';
 import { routeKey } from '../../contracts/routes/route';
 import { requestBody } from '../http/middleware/request-body';
 import type { HttpMiddleware, HttpRequest } from '../http/middleware/request-state';
-import { validatedInput, zodValidation } from '../http/middleware/zod-validation';
+import { validatedInput } from '../http/middleware/zod-validation';
+import { compiledValidation, type CompiledRequestValidator } from '../http/middleware/compiled-validation';
+import { type CompiledRecordValidator, compiledRecord } from '../records/compiled-record';
 import { HttpProblem, problem, problemResponse } from '../http/problem';
 import {
   type AdminAction,
@@ -30,6 +34,15 @@ import {
   topUpCreditsAction,
 } from './actions';
 import type { AuditLog } from './audit-log';
+import { ADMIN_VALIDATORS } from './validators';
+
+/** A route's compiled validators: its request's and its response's. */
+interface AdminValidators {
+  readonly request: CompiledRequestValidator;
+  readonly response: CompiledRecordValidator;
+}
+
+const VALIDATORS = ADMIN_VALIDATORS as unknown as Readonly<Record<string, AdminValidators | undefined>>;
 
 /** Route id → action. */
 export const ACTIONS: Record<AdminRouteId, AdminAction> = {
@@ -53,8 +66,8 @@ export interface AdminLogger {
 export interface AdminHandlerOptions extends AdminPorts {
   readonly audit: AuditLog;
   readonly logger: AdminLogger;
-  /** Routes and actions; the contract's by default. */
-  readonly routes?: readonly AdminRouteDefinition[];
+  /** Routes and actions; the contract's by default. A route needs its generated validators (`npm run validators`). */
+  readonly routes?: readonly AdminEndpoint[];
   readonly actions?: Readonly<Record<string, AdminAction>>;
 }
 
@@ -78,31 +91,40 @@ export function callerOf(event: APIGatewayProxyEvent): string {
 export function createAdminHandler(options: AdminHandlerOptions): AdminHandler {
   const actions: Readonly<Record<string, AdminAction | undefined>> = options.actions ?? ACTIONS;
   const chains = new Map<string, AdminHandler>();
-  for (const route of options.routes ?? ADMIN_ROUTES) {
+  for (const route of options.routes ?? ADMIN_ENDPOINTS) {
     const action = actions[route.id];
     if (!action) throw new Error(`admin route ${route.id} has no action`);
-    chains.set(routeKey(route), adminChain(route, action, options));
+    const validators = VALIDATORS[route.id];
+    if (!validators) throw new Error(`admin route ${route.id} has no compiled validators (npm run validators)`);
+    chains.set(routeKey(route), adminChain(route, action, options, validators));
   }
   const unknownRoute = adminChain(undefined, undefined, options);
   return (event, context) => (chains.get(`${event.httpMethod?.toUpperCase()} ${event.resource}`) ?? unknownRoute)(event, context);
 }
 
-function adminChain(route: AdminRouteDefinition | undefined, action: AdminAction | undefined, options: AdminHandlerOptions): AdminHandler {
+function adminChain(
+  route: AdminEndpoint | undefined,
+  action: AdminAction | undefined,
+  options: AdminHandlerOptions,
+  validators?: AdminValidators,
+): AdminHandler {
   const chain = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>()
     .use(adminState(route))
     .use(auditTrail(options.audit, options.logger))
     .use(httpHeaderNormalizer())
     .use(adminHeaders())
     .use(adminErrors(options.logger));
-  if (route) chain.use(requestBody(route)).use(zodValidation(route));
+  if (route && validators) chain.use(requestBody({ validator: validators.request })).use(compiledValidation(validators.request));
+  const response = validators && compiledRecord<unknown>(validators.response, `${route?.id} response`);
   return chain.handler(async (event) => {
-    if (!route || !action) throw problem.notFound();
+    if (!route || !action || !response) throw problem.notFound();
     const input = validatedInput(event);
     const caller = stateOf(event).who;
     const outcome = await action({ path: input.path, query: input.query, body: input.body, now: new Date(), caller }, options);
     stateOf(event).outcome = outcome;
-    // The contract's response schema guards what leaves: an unexpected field is a bug (500), never a leak.
-    const body = route.schemas.response.parse(outcome.body);
+    // The contract's response schema guards what leaves: an unexpected field is a bug (500), never a leak. Its compiled
+    // check gives zod's parse (fields in declaration order) or throws, as zod's parse did.
+    const body = response.parse(outcome.body);
     return { statusCode: route.successStatus ?? 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
   });
 }
@@ -113,7 +135,7 @@ function stateOf(event: object): AdminState {
   return state;
 }
 
-function adminState(route: AdminRouteDefinition | undefined): HttpMiddleware {
+function adminState(route: AdminEndpoint | undefined): HttpMiddleware {
   return {
     before: ({ event, context }) => {
       states.set(event, {

@@ -1,7 +1,7 @@
 // Links a client to its Stripe customer (the attribute the `stripe` statement export reads), on the
 // key and client records together.
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { STRIPE_CUSTOMER_ID } from '../../contracts/admin/clients';
+import { STRIPE_CUSTOMER_ID } from '../../contracts/admin/client-fields';
 import { BILLING } from '../../contracts/billing';
 import { itemKey } from '../../contracts/table';
 import { clientKeyHashes, getClient, UnknownClientError, type ClientStore } from './client-store';

@@ -61,6 +61,7 @@ const own = (value: object, key: string) => Object.hasOwn(value, key);
 /** The value zod's parse returns for a valid input: new objects and arrays, declared fields in order, defaults filled. */
 export function shapeRecord(shape: RecordShape, value: unknown): unknown {
   if (value === undefined) return shape.d === undefined ? undefined : structuredClone(shape.d);
+  if (value === null) return null; // a nullable field's null (Ajv refuses null wherever the schema does not allow it)
   if (shape.a) return (value as unknown[]).map((item) => shapeRecord(shape.a!, item));
   if (shape.r) {
     const out: Record<string, unknown> = {};

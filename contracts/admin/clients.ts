@@ -2,19 +2,14 @@
 // without key material or usage identifiers (no key hash, usage key or API Gateway key id).
 import * as z from 'zod';
 import { MAX_TOP_UP_UNITS, PLAN_NAMES, type PlanName } from '../plans';
+import { CLIENT_ID_PATTERN, CLIENT_PAGE, STRIPE_CUSTOMER_ID } from './client-fields';
 
 export const planName = z.enum(PLAN_NAMES as [PlanName, ...PlanName[]]);
-
-/** Client ids are `cl_` and 32 hex digits (client-store.ts makes them). */
-export const CLIENT_ID_PATTERN = /^cl_[0-9a-f]{32}$/;
 
 export const clientIdPath = z.strictObject({
   id: z.string().regex(CLIENT_ID_PATTERN, 'must be a client id (cl_ followed by 32 hex digits)'),
 });
 export type ClientIdPath = z.infer<typeof clientIdPath>;
-
-/** Stripe customer ids are `cus_` and letters or digits (`keys set-customer`, `PUT …/stripe-customer`). */
-export const STRIPE_CUSTOMER_ID = /^cus_[A-Za-z0-9]{1,64}$/;
 
 /** A key's lifetime in whole days (`keys create|rotate --expires`); none: it never expires. */
 const expiresInDays = z.int().min(1).max(3650);
@@ -51,9 +46,6 @@ export const clientView = z.strictObject({
 });
 export type ClientView = z.infer<typeof clientView>;
 
-/** Page size of `GET /admin/v1/clients`. */
-export const CLIENT_PAGE = { defaultLimit: 25, maxLimit: 100, maxCursorLength: 512 } as const;
-
 export const listClientsQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(CLIENT_PAGE.maxLimit).optional(),
   /** Opaque: the `nextCursor` of the previous page, as returned. */
@@ -72,8 +64,7 @@ export const clientListResponse = z.strictObject({
 });
 export type ClientList = z.infer<typeof clientListResponse>;
 
-/** `keys rotate`: how long the old key keeps working (default 24 h; 0 refuses it at once), and the new key's lifetime. */
-export const ROTATION_DEFAULT_GRACE_SECONDS = 24 * 3600;
+/** `keys rotate`: how long the old key keeps working (ROTATION_DEFAULT_GRACE_SECONDS by default), and the new key's lifetime. */
 export const rotateBody = z.strictObject({
   graceSeconds: z
     .int()

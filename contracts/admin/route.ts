@@ -3,14 +3,18 @@
 import type * as z from 'zod';
 import type { HttpMethod, RequestSchemas } from '../routes/route';
 
-export interface AdminRouteDefinition {
-  /** Stable id: the router's key for the route's action. */
+/** An admin route's identity without its schemas (endpoints.ts): what the deployed admin function reads. */
+export interface AdminEndpoint {
+  /** Stable id: the router's key for the route's action and its compiled validators. */
   readonly id: string;
   readonly method: HttpMethod;
   /** Resource path template as API Gateway knows it, under `/admin/v1/`. */
   readonly path: string;
   /** Status of a success. @default 200 */
   readonly successStatus?: number;
+}
+
+export interface AdminRouteDefinition extends AdminEndpoint {
   readonly schemas: RequestSchemas & { readonly response: z.ZodType };
 }
 

@@ -1,5 +1,6 @@
-// The admin API's routes as data: read by the CDK admin construct (IAM methods), the admin router and the
-// twin's admin server. Adding a route is one entry here and one action in capabilities/admin/router.ts.
+// The admin API's routes as data (identity from endpoints.ts, schemas here): read by the CDK admin construct (IAM
+// methods), the twin's admin server and the validator generator. Adding a route is one entry in endpoints.ts, its
+// schemas here, one action in capabilities/admin/router.ts, then `npm run validators`.
 import { usageSummaryQuery, usageSummaryResponse } from '../routes/usage-summary';
 import {
   clientIdPath,
@@ -19,59 +20,30 @@ import {
   topUpResponse,
 } from './clients';
 import type { AdminRouteDefinition } from './route';
+import { ADMIN_ENDPOINTS, type AdminRouteId } from './endpoints';
 
 export { ADMIN_PATH_PREFIX, type AdminRouteDefinition } from './route';
 
-export const ADMIN_ROUTES = [
-  {
-    id: 'create-client',
-    method: 'POST',
-    path: '/admin/v1/clients',
-    successStatus: 201,
-    schemas: { body: createClientBody, response: createdClientResponse },
-  },
-  { id: 'list-clients', method: 'GET', path: '/admin/v1/clients', schemas: { query: listClientsQuery, response: clientListResponse } },
-  { id: 'get-client', method: 'GET', path: '/admin/v1/clients/{id}', schemas: { path: clientIdPath, response: clientView } },
-  { id: 'revoke-client', method: 'POST', path: '/admin/v1/clients/{id}/revoke', schemas: { path: clientIdPath, response: clientView } },
-  {
-    id: 'rotate-key',
-    method: 'POST',
-    path: '/admin/v1/clients/{id}/rotate',
-    schemas: { path: clientIdPath, body: rotateBody, response: rotatedKeyResponse },
-  },
-  {
-    id: 'set-override',
-    method: 'POST',
-    path: '/admin/v1/clients/{id}/override',
-    schemas: { path: clientIdPath, body: overrideBody, response: overrideResponse },
-  },
-  {
-    id: 'set-plan',
-    method: 'POST',
-    path: '/admin/v1/clients/{id}/set-plan',
-    schemas: { path: clientIdPath, body: setPlanBody, response: planChangeResponse },
-  },
-  {
-    id: 'top-up-credits',
-    method: 'POST',
-    path: '/admin/v1/clients/{id}/credits',
-    schemas: { path: clientIdPath, body: topUpBody, response: topUpResponse },
-  },
-  {
-    id: 'set-stripe-customer',
-    method: 'PUT',
-    path: '/admin/v1/clients/{id}/stripe-customer',
-    schemas: { path: clientIdPath, body: stripeCustomerBody, response: clientView },
-  },
-  {
-    id: 'client-usage',
-    method: 'GET',
-    path: '/admin/v1/clients/{id}/usage',
-    schemas: { path: clientIdPath, query: usageSummaryQuery, response: usageSummaryResponse },
-  },
-] as const satisfies readonly AdminRouteDefinition[];
+/** Each admin route's request and response schemas, by route id (its identity is in endpoints.ts). */
+export const ADMIN_SCHEMAS = {
+  'create-client': { body: createClientBody, response: createdClientResponse },
+  'list-clients': { query: listClientsQuery, response: clientListResponse },
+  'get-client': { path: clientIdPath, response: clientView },
+  'revoke-client': { path: clientIdPath, response: clientView },
+  'rotate-key': { path: clientIdPath, body: rotateBody, response: rotatedKeyResponse },
+  'set-override': { path: clientIdPath, body: overrideBody, response: overrideResponse },
+  'set-plan': { path: clientIdPath, body: setPlanBody, response: planChangeResponse },
+  'top-up-credits': { path: clientIdPath, body: topUpBody, response: topUpResponse },
+  'set-stripe-customer': { path: clientIdPath, body: stripeCustomerBody, response: clientView },
+  'client-usage': { path: clientIdPath, query: usageSummaryQuery, response: usageSummaryResponse },
+} as const satisfies Record<AdminRouteId, AdminRouteDefinition['schemas']>;
 
-export type AdminRouteId = (typeof ADMIN_ROUTES)[number]['id'];
+export const ADMIN_ROUTES: readonly AdminRouteDefinition[] = ADMIN_ENDPOINTS.map((endpoint) => ({
+  ...endpoint,
+  schemas: ADMIN_SCHEMAS[endpoint.id],
+}));
+
+export { ADMIN_ENDPOINTS, type AdminRouteId } from './endpoints';
 
 /** The one admin function: its handler entry (relative to the repository root) and timeout. */
 export const ADMIN_FUNCTION = { id: 'admin', entry: 'functions/admin/handler.ts', timeoutSeconds: 10 } as const;

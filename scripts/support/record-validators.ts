@@ -72,8 +72,26 @@ function refuse(at: string, what: string): never {
   throw new Error(`${at}: ${what} has no compiled record check; keep this record on zod`);
 }
 
+/** How a validator is rendered beyond its schema: what its header calls it, and whether `.nullable()` is mapped. */
+export interface RenderOptions {
+  /** What the header calls the value (`stored record` by default; `admin response`). */
+  readonly kind?: string;
+  /** Accepts zod's `.nullable()` (JSON Schema `anyOf: [X, { type: 'null' }]`); stored records refuse it. */
+  readonly nullable?: boolean;
+  /** Reports only the first failing field (smaller code) where the answer is pass or fail. @default false */
+  readonly firstErrorOnly?: boolean;
+  /** The test that fails when the generated file is stale. @default 'test/scripts/record-validators.test.ts' */
+  readonly checkedBy?: string;
+}
+
 /** Checks that Ajv's verdict can stand for zod's, and records how zod shapes the value. */
-function shapeOf(node: JsonSchema, at: string): RecordShape {
+function shapeOf(node: JsonSchema, at: string, options: RenderOptions = {}): RecordShape {
+  if (options.nullable && node.anyOf !== undefined) {
+    // zod's X.nullable(): X, or null as it is (shapeRecord returns null unchanged).
+    const [value, none, ...rest] = node.anyOf as JsonSchema[];
+    if (Object.keys(node).length !== 1 || rest.length > 0 || JSON.stringify(none) !== '{"type":"null"}') refuse(at, 'a union');
+    return shapeOf(value, `${at}/anyOf/0`, options);
+  }
   for (const key of Object.keys(node)) if (!SUPPORTED.has(key)) refuse(at, `JSON Schema keyword "${key}"`);
   if (node.type !== undefined && typeof node.type !== 'string') refuse(at, `a type union (${JSON.stringify(node.type)})`);
   // A format is only as strict as its pattern (Ajv ignores the format name here): zod renders both for its iso dates,
@@ -89,14 +107,14 @@ function shapeOf(node: JsonSchema, at: string): RecordShape {
   if (node.default !== undefined) shape.d = node.default;
   if (node.type === 'array') {
     if (Array.isArray(node.items) || node.items === undefined) refuse(at, 'an array without one item schema');
-    shape.a = shapeOf(node.items as JsonSchema, `${at}/items`);
+    shape.a = shapeOf(node.items as JsonSchema, `${at}/items`, options);
   }
   if (node.type === 'object') {
     const extra = node.additionalProperties;
     if (node.properties !== undefined) {
       const fields: Record<string, RecordShape> = {};
       for (const [name, child] of Object.entries(node.properties as Record<string, JsonSchema>)) {
-        fields[name] = shapeOf(child, `${at}/properties/${name}`);
+        fields[name] = shapeOf(child, `${at}/properties/${name}`, options);
       }
       shape.o = fields;
       // z.strictObject: false; z.looseObject: {} (kept after the declared fields); z.object: absent (stripped).
@@ -108,14 +126,17 @@ function shapeOf(node: JsonSchema, at: string): RecordShape {
       // z.record(z.string(), value): every key kept, each value shaped.
       const keys = node.propertyNames as JsonSchema | undefined;
       if (keys !== undefined && (Object.keys(keys).length !== 1 || keys.type !== 'string')) refuse(at, 'a record with checked keys');
-      shape.r = shapeOf(extra as JsonSchema, `${at}/additionalProperties`);
+      shape.r = shapeOf(extra as JsonSchema, `${at}/additionalProperties`, options);
     } else refuse(at, 'an object without fields');
   }
   return shape;
 }
 
 /** The record's JSON Schema (of zod's input) and the shape of zod's output. */
-export function renderRecordSchema(record: Pick<StoredRecord, 'name' | 'schema'>): { json: JsonSchema; shape: RecordShape } {
+export function renderRecordSchema(
+  record: Pick<StoredRecord, 'name' | 'schema'>,
+  options: RenderOptions = {},
+): { json: JsonSchema; shape: RecordShape } {
   const json = z.toJSONSchema(record.schema, {
     target: 'draft-07',
     io: 'input',
@@ -123,22 +144,22 @@ export function renderRecordSchema(record: Pick<StoredRecord, 'name' | 'schema'>
     override: ({ zodSchema, path: where }) => {
       const at = [record.name, ...where].join('/');
       const def = zodSchema._zod.def as { type: string; coerce?: boolean; checks?: { _zod: { def: { check?: string } } }[] };
-      if (REFUSED_TYPES.includes(def.type)) refuse(at, `a zod ${def.type}`);
+      if (REFUSED_TYPES.includes(def.type) && !(options.nullable && def.type === 'nullable')) refuse(at, `a zod ${def.type}`);
       if (def.coerce) refuse(at, 'a coercion');
       for (const check of def.checks ?? []) if (check._zod.def.check === 'custom') refuse(at, 'a zod refinement');
     },
   }) as JsonSchema;
   delete json.$schema;
-  const shape = shapeOf(json, '#');
+  const shape = shapeOf(json, '#', options);
   return { json, shape };
 }
 
 /** The generated module of one record: Ajv standalone code of its schema and the shape of a parsed value. */
-export function renderRecordValidator(record: StoredRecord): string {
-  const { json, shape } = renderRecordSchema(record);
+export function renderRecordValidator(record: StoredRecord, options: RenderOptions = {}): string {
+  const { json, shape } = renderRecordSchema(record, options);
   // No `u` flag on patterns (zod's regexes have none); string lengths in code points, as zod counts them.
   const ajv = new Ajv({
-    allErrors: true,
+    allErrors: !options.firstErrorOnly,
     strict: true,
     unicodeRegExp: false,
     messages: false,
@@ -149,8 +170,8 @@ export function renderRecordValidator(record: StoredRecord): string {
   const inlined = code.replace(/require\("ajv\/dist\/runtime\/ucs2length"\)\.default/g, `(${ucs2length.toString()})`);
   if (/require\(/.test(inlined)) throw new Error(`record ${record.name}: the validator needs an Ajv runtime helper that is not inlined`);
   return [
-    `// Validator of stored record ${record.name}, generated from its zod schema in ${record.from} by \`npm run validators\`; do not edit.`,
-    '// test/scripts/record-validators.test.ts fails when it is stale. Read by capabilities/records/compiled-record.ts.',
+    `// Validator of ${options.kind ?? 'stored record'} ${record.name}, generated from its zod schema in ${record.from} by \`npm run validators\`; do not edit.`,
+    `// ${options.checkedBy ?? 'test/scripts/record-validators.test.ts'} fails when it is stale. Read by capabilities/records/compiled-record.ts.`,
     '// @ts-nocheck',
     inlined.replace(/^"use strict";/, '').trim(),
     `export const shape = ${JSON.stringify(shape, null, 1)};`,

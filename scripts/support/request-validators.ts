@@ -8,7 +8,7 @@ import standaloneCode from 'ajv/dist/standalone';
 import ucs2length from 'ajv/dist/runtime/ucs2length';
 import * as z from 'zod';
 import type { RouteDefinition } from '../../contracts/routes/route';
-import { EVENT_FIELD, type RequestPart } from '../../capabilities/http/middleware/compiled-validation';
+import { EVENT_FIELD, type Normalisation, type RequestPart } from '../../capabilities/http/middleware/compiled-validation';
 
 /** Where the generated validators live, one module per route (`npm run validators` writes them). */
 export const VALIDATORS_DIR = path.resolve(__dirname, '..', '..', 'capabilities', 'http', 'validators');
@@ -96,9 +96,31 @@ function describe(node: JsonSchema, at: string, customPatterns: Map<string, stri
   }
 }
 
-/** A part's JSON Schema, with the custom message of each regex check (zod keeps it out of the JSON Schema). */
-function renderPart(schema: z.ZodType, at: string): { json: JsonSchema; customPatterns: Map<string, string> } {
+/** The instance path of a schema path made only of object properties (`#/properties/a/properties/b` → [a, b]). */
+function fieldPath(at: string): string[] {
+  const tokens = at.replace(/^#\//, '').split('/');
+  if (tokens.length % 2 !== 0 || tokens.some((t, i) => i % 2 === 0 && t !== 'properties')) {
+    throw new Error(`${at}: a trim or coercion inside an array or union has no compiled normalisation; keep this part on zod`);
+  }
+  return tokens.filter((_, i) => i % 2 === 1);
+}
+
+/** Whether a zod overwrite check is `.trim()` (zod keeps only the function): it trims, and changes nothing else. */
+function isTrim(tx: unknown): boolean {
+  if (typeof tx !== 'function') return false;
+  return [' \t Ab c\n ', 'x', '', 'ÉÀ '].every((sample) => tx(sample) === sample.trim());
+}
+
+/**
+ * A part's JSON Schema, with the custom message of each regex check (zod keeps it out of the JSON Schema) and the
+ * normalisations the zod chain does before its checks (JSON Schema of the input drops them).
+ */
+function renderPart(
+  schema: z.ZodType,
+  at: string,
+): { json: JsonSchema; customPatterns: Map<string, string>; normalise: Map<string, Normalisation['to']> } {
   const customPatterns = new Map<string, string>();
+  const normalise = new Map<string, Normalisation['to']>();
   const json = z.toJSONSchema(schema, {
     target: 'draft-07',
     io: 'input',
@@ -109,10 +131,23 @@ function renderPart(schema: z.ZodType, at: string): { json: JsonSchema; customPa
       if (['pipe', 'transform', 'default', 'prefault', 'catch', 'custom'].includes(type)) {
         throw new Error(`${[at, ...where].join('/')}: a zod ${type} has no JSON Schema; keep this part on zod`);
       }
-      for (const check of (zodSchema._zod.def as { checks?: { _zod: { def: unknown } }[] }).checks ?? []) {
-        const def = check._zod.def as { check?: string; format?: string; error?: (issue: unknown) => unknown };
-        if (def.check === 'custom')
-          throw new Error(`${[at, ...where].join('/')}: a zod refinement has no JSON Schema; keep this part on zod`);
+      const here = [at, ...where].join('/');
+      if ((zodSchema._zod.def as { coerce?: boolean }).coerce) {
+        // z.coerce.number(): Number(input) before its checks; other coercions keep that part on zod.
+        if (type !== 'number') throw new Error(`${here}: a zod coercion to ${type} has no compiled normalisation; keep this part on zod`);
+        normalise.set(here, 'number');
+      }
+      const checks = (zodSchema._zod.def as { checks?: { _zod: { def: unknown } }[] }).checks ?? [];
+      for (const [index, check] of checks.entries()) {
+        const def = check._zod.def as { check?: string; format?: string; error?: (issue: unknown) => unknown; tx?: unknown };
+        if (def.check === 'custom') throw new Error(`${here}: a zod refinement has no JSON Schema; keep this part on zod`);
+        if (def.check === 'overwrite') {
+          // Only a leading .trim() is mapped: zod runs checks in order, the runtime trims before all of them.
+          if (index !== 0 || type !== 'string' || !isTrim(def.tx)) {
+            throw new Error(`${here}: a zod overwrite other than a leading trim() has no compiled normalisation; keep this part on zod`);
+          }
+          normalise.set(here, 'trimmed');
+        }
         if (def.format !== 'regex' || !def.error) continue;
         const message = def.error({ code: 'invalid_format', format: 'regex', input: '' });
         if (typeof message === 'string' && !message.startsWith('Invalid')) customPatterns.set([at, ...where].join('/'), message);
@@ -127,20 +162,37 @@ function renderPart(schema: z.ZodType, at: string): { json: JsonSchema; customPa
     if (node.items && !Array.isArray(node.items)) dropEnumType(node.items as JsonSchema);
   };
   dropEnumType(json);
-  return { json, customPatterns };
+  return { json, customPatterns, normalise };
 }
 
 /** The generated module of one route: Ajv standalone code of its request parts, their messages and property order. */
-export function renderRequestValidator(route: Pick<RouteDefinition, 'id' | 'schemas'>): string {
+export function renderRequestValidator(
+  route: Pick<RouteDefinition, 'id' | 'schemas'>,
+  source: { readonly from: string; readonly kind: string; readonly checkedBy: string } = {
+    from: `contracts/routes/${route.id}.ts`,
+    kind: 'route',
+    checkedBy: 'test/scripts/request-validators.test.ts',
+  },
+): string {
   const parts = (['query', 'path', 'body'] as const satisfies readonly RequestPart[]).filter((part) => route.schemas[part]);
   const properties: Record<string, JsonSchema> = {};
   const customPatterns = new Map<string, string>();
+  const normalise: Normalisation[] = [];
   for (const part of parts) {
     const rendered = renderPart(route.schemas[part]!, `#/properties/${EVENT_FIELD[part]}`);
     properties[EVENT_FIELD[part]] = rendered.json;
     for (const [k, v] of rendered.customPatterns) customPatterns.set(k, v);
+    for (const [at, to] of rendered.normalise) normalise.push({ path: fieldPath(at), to });
   }
   const wrapper: JsonSchema = { type: 'object', properties, required: parts.map((part) => EVENT_FIELD[part]) };
+  for (const { path: field, to } of normalise) {
+    // zod coerces an absent required value too (Number(undefined) is NaN): only optional coerced fields are mapped.
+    let parent = wrapper;
+    for (const name of field.slice(0, -1)) parent = (parent.properties as Record<string, JsonSchema>)[name];
+    if (to === 'number' && ((parent.required ?? []) as string[]).includes(field.at(-1)!)) {
+      throw new Error(`${field.join('.')}: a required coerced field has no compiled normalisation; keep this part on zod`);
+    }
+  }
   const out: Described = { messages: {}, order: {}, checks: {}, integers: [] };
   describe(wrapper, '#', customPatterns, out);
   // Zod counts string length in code points, as Ajv does; its regexes carry no `u` flag, nor do Ajv's with unicodeRegExp off.
@@ -157,10 +209,9 @@ export function renderRequestValidator(route: Pick<RouteDefinition, 'id' | 'sche
   // Self-contained: Ajv's runtime helpers are inlined, so the bundle needs no `ajv` (a Lambda runtime has none).
   const inlined = code.replace(/require\("ajv\/dist\/runtime\/ucs2length"\)\.default/g, `(${ucs2length.toString()})`);
   if (/require\(/.test(inlined)) throw new Error(`route ${route.id}: the validator needs an Ajv runtime helper that is not inlined`);
-  const from = `contracts/routes/${route.id}.ts`;
   return [
-    `// Request validator of route ${route.id}, generated from the zod schemas in ${from} by \`npm run validators\`; do not edit.`,
-    '// test/scripts/request-validators.test.ts fails when it is stale. Read by capabilities/http/middleware/compiled-validation.ts.',
+    `// Request validator of ${source.kind} ${route.id}, generated from the zod schemas in ${source.from} by \`npm run validators\`; do not edit.`,
+    `// ${source.checkedBy} fails when it is stale. Read by capabilities/http/middleware/compiled-validation.ts.`,
     '// @ts-nocheck',
     inlined.replace(/^"use strict";/, '').trim(),
     `export const parts = ${JSON.stringify(parts)} as const;`,
@@ -168,6 +219,7 @@ export function renderRequestValidator(route: Pick<RouteDefinition, 'id' | 'sche
     `export const order = ${JSON.stringify(out.order, null, 1)};`,
     `export const checks = ${JSON.stringify(out.checks, null, 1)};`,
     `export const integers = ${JSON.stringify(out.integers, null, 1)};`,
+    ...(normalise.length > 0 ? [`export const normalise = ${JSON.stringify(normalise, null, 1)};`] : []),
     '',
   ].join('\n');
 }

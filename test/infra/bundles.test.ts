@@ -18,10 +18,18 @@ const BUNDLE_BUDGET_BYTES = 250 * 1024;
 const OWN_BUDGET_BYTES: Readonly<Record<string, number>> = { 'billing-push': 512 * 1024 };
 
 /**
- * Functions whose cold start carries no zod (bench/README.md "Cold start"): their stored records are parsed by
- * validators compiled from the zod schemas (capabilities/records/), so zod must not come back into their bundles.
+ * Functions whose cold start carries no zod (bench/README.md "Cold start"): requests are checked by validators compiled
+ * from the zod schemas (capabilities/http/validators/, capabilities/admin/validators/), stored records likewise
+ * (capabilities/records/), so zod must not come back into their bundles: every function but the billing push.
  */
-const ZOD_FREE = new Set<string>([SERVICE.authorizer, SERVICE.aggregator, SERVICE.dailyJob, SERVICE.alertSweeper]);
+const ZOD_FREE = new Set<string>([
+  SERVICE.authorizer,
+  SERVICE.aggregator,
+  SERVICE.dailyJob,
+  SERVICE.alertSweeper,
+  SERVICE.admin,
+  SERVICE.api,
+]);
 
 const ROOT = path.resolve(__dirname, '..', '..');
 // Inside the repository so a bundle's external @aws-sdk imports resolve from node_modules when loaded.

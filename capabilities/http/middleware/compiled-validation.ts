@@ -13,6 +13,13 @@ export type RequestPart = 'query' | 'path' | 'body';
 export const EVENT_FIELD = { query: 'queryStringParameters', path: 'pathParameters', body: 'parsedBody' } as const;
 const PART_OF: Record<string, RequestPart> = { queryStringParameters: 'query', pathParameters: 'path', parsedBody: 'body' };
 
+/** A value the zod chain changes before its checks (`.trim()`, `z.coerce.number()`): done here before Ajv. */
+export interface Normalisation {
+  /** Property names from the validated object (`parsedBody`, `queryStringParameters`) down to the field. */
+  readonly path: readonly string[];
+  readonly to: 'trimmed' | 'number';
+}
+
 /** An Ajv error as the standalone code reports it (messages off). */
 interface AjvError {
   readonly instancePath: string;
@@ -34,6 +41,8 @@ export interface CompiledRequestValidator {
   readonly checks: Readonly<Record<string, readonly string[]>>;
   /** The schema paths of whole-number fields (z.int() also bounds them to the safe integer range). */
   readonly integers: readonly string[];
+  /** Fields zod trims or coerces before its checks (the admin routes'); absent when none. */
+  readonly normalise?: readonly Normalisation[];
 }
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
@@ -159,6 +168,32 @@ export function fieldErrorsOf(errors: readonly AjvError[], data: unknown, compil
   return result;
 }
 
+/**
+ * The input with each normalisation done as zod does it: `.trim()` on a string (other values are left to the type
+ * check), `z.coerce.number()` as `Number(value)` on a present value (the generator maps only optional coerced fields).
+ * Objects along a path are copied: the event keeps what the client sent.
+ */
+function normalised<T extends Record<string, unknown>>(input: T, normalise: readonly Normalisation[]): T {
+  const out: Record<string, unknown> = { ...input };
+  for (const { path, to } of normalise) {
+    let parent = out;
+    for (const name of path.slice(0, -1)) {
+      const child = parent[name];
+      if (child === null || typeof child !== 'object' || Array.isArray(child)) {
+        parent = {};
+        break;
+      }
+      parent = parent[name] = { ...(child as Record<string, unknown>) };
+    }
+    const key = path.at(-1)!;
+    if (!Object.hasOwn(parent, key)) continue;
+    const value = parent[key];
+    if (to === 'trimmed' && typeof value === 'string') parent[key] = value.trim();
+    if (to === 'number' && value !== undefined) parent[key] = Number(value);
+  }
+  return out as T;
+}
+
 /** The validation middleware of a deployed route: @middy/validator with its compiled validator. */
 export function compiledValidation(compiled: CompiledRequestValidator): HttpMiddleware {
   const middyValidator = validator({ eventSchema: compiled.validate as never }); // its types name an Ajv instance; it calls a compiled function
@@ -166,11 +201,12 @@ export function compiledValidation(compiled: CompiledRequestValidator): HttpMidd
     before: (request) => {
       const event = request.event as typeof request.event & ParsedBody;
       // The parts as zodValidation reads them: absent query or path parameters are empty objects.
-      const input = {
+      const sent = {
         queryStringParameters: event.queryStringParameters ?? {},
         pathParameters: event.pathParameters ?? {},
         parsedBody: event.parsedBody,
       };
+      const input = compiled.normalise ? normalised(sent, compiled.normalise) : sent;
       try {
         middyValidator.before!({ ...request, event: input as never });
       } catch (error) {

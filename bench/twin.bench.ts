@@ -9,6 +9,7 @@
 // counts). The load generator runs in its own process; the twin's event-loop delay and utilisation come from
 // bench/twin-probe.cjs, preloaded into it.
 // Env: QUICK=1 (shorter loads), RATE (default 500), WARMUP_SECONDS (default 5, at RATE, counted but not timed), BASELINE=<commit>|none, ROUNDS (default 1), TWIN_ARGS (extra `npm start` options for this tree's twin),
+// TWIN_NODE_ARGS (extra Node options for this tree's twin only, e.g. `--max-semi-space-size=64`: a runtime setting tried side by side),
 // CPU_PROF=<dir> (node --cpu-prof of each twin), TWIN_ONLY=baseline|current, PHASES=fixed-rate,closed-loop (default both).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -134,6 +135,8 @@ interface Variant {
   readonly root: string;
   /** Extra `npm start` options. */
   readonly args: readonly string[];
+  /** Extra Node options (before the entry). */
+  readonly nodeArgs?: readonly string[];
 }
 
 interface RunningTwin {
@@ -170,6 +173,7 @@ async function startTwinProcess(variant: Variant, cpuProfDir?: string): Promise<
   const t0 = performance.now();
   // One Node process (no tsx CLI wrapper), so the probe's signal and the CPU profile reach the twin itself.
   const nodeArgs = [
+    ...(variant.nodeArgs ?? []),
     ...(cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, `--cpu-prof-name=twin-${variant.name}-${port}.cpuprofile`] : []),
     '--import',
     'tsx',
@@ -475,7 +479,7 @@ async function runVariant(variant: Variant, round_: number) {
       countedBefore = countedNow;
       answersBefore = answersNow;
       console.log(
-        `  round ${round_} ${variant.name.padEnd(8)} ${kind.padEnd(15)} ${round(load.reqPerSec, 0)} req/s p50 ${load.p50} ms p99 ${load.p99} ms; twin loop delay p99 ${twinLoop.delayP99Ms} ms, utilisation ${twinLoop.utilization}; CPU ms/request ${JSON.stringify(cpuMsPerRequest)}; counted ${counted} of ${handlerAnswers}, GET /v1/usage reports ${usageApi.reported} of ${usageApi.accepted} accepted (${exact ? 'exact' : 'NOT exact'}); load ${loadAverage}`,
+        `  round ${round_} ${variant.name.padEnd(8)} ${kind.padEnd(15)} ${round(load.reqPerSec, 0)} req/s p50 ${load.p50} ms p99 ${load.p99} ms; twin loop delay p99 ${twinLoop.delayP99Ms} ms, utilisation ${twinLoop.utilization}, GC ${round((twinLoop.gcMs ?? 0) / Math.max(1, requests), 3)} ms/request (${twinLoop.gcCount} pauses); CPU ms/request ${JSON.stringify(cpuMsPerRequest)}; counted ${counted} of ${handlerAnswers}, GET /v1/usage reports ${usageApi.reported} of ${usageApi.accepted} accepted (${exact ? 'exact' : 'NOT exact'}); load ${loadAverage}`,
       );
     }
     await twin.stop();
@@ -508,6 +512,7 @@ async function main(): Promise<void> {
       label: 'this tree',
       root: ROOT,
       args: ['--no-waf', ...(process.env.TWIN_ARGS ?? '').split(' ').filter(Boolean)],
+      nodeArgs: (process.env.TWIN_NODE_ARGS ?? '').split(' ').filter(Boolean),
     });
   console.log(
     `twin bench: ${variants.map((v) => v.label).join(' vs ')}, interleaved, ${ROUNDS} round(s); ${KEYS} premium keys, ${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up at ${RATE} req/s, then ${LOAD_SECONDS} s each of ${PHASES.join(', ')}${QUICK ? ' [QUICK]' : ''}; load average ${os
@@ -528,6 +533,15 @@ async function main(): Promise<void> {
       'max ms': p.load.max,
       'loop delay p99 ms': p.twinLoop.delayP99Ms,
       'loop util': p.twinLoop.utilization,
+      'twin CPU ms/req': p.cpuMsPerRequest.twin,
+      'GC ms/req': round(
+        (p.twinLoop.gcMs ?? 0) /
+          Math.max(
+            1,
+            Object.values(p.load.statusCounts).reduce((a, b) => a + b, 0),
+          ),
+        3,
+      ),
       'handler answers': p.handlerAnswers,
       counted: p.counted,
       'GET /v1/usage': `${p.usageApi.reported} of ${p.usageApi.accepted}`,
@@ -566,6 +580,7 @@ async function main(): Promise<void> {
       rounds: ROUNDS,
       baseline: BASELINE,
       twinArgs: process.env.TWIN_ARGS ?? '',
+      twinNodeArgs: process.env.TWIN_NODE_ARGS ?? '',
       plan: 'premium',
       route: 'GET /v1/hello',
     },

@@ -9,6 +9,8 @@
 // counts). The load generator runs in its own process; the twin's event-loop delay and utilisation come from
 // bench/twin-probe.cjs, preloaded into it.
 // Env: QUICK=1 (shorter loads), RATE (default 500), WARMUP_SECONDS (default 5, at RATE, counted but not timed), BASELINE=<commit>|none, ROUNDS (default 1), TWIN_ARGS (extra `npm start` options for this tree's twin),
+// BENCH_DYNAMODB=own (the bench starts each twin's DynamoDB Local itself, waiting up to 3 min, and passes it as
+// `--dynamodb-endpoint`: on a loaded machine the twin's own 30 s wait for Java can run out; its CPU is still counted),
 // TWIN_NODE_ARGS (extra Node options for this tree's twin only, e.g. `--max-semi-space-size=64`: a runtime setting tried side by side),
 // CPU_PROF=<dir> (node --cpu-prof of each twin), TWIN_ONLY=baseline|current, PHASES=fixed-rate,closed-loop (default both).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -22,6 +24,8 @@ import { createClient } from '../capabilities/customers/client-store';
 import { itemKey } from '../contracts/table';
 import { STAGES } from '../contracts/stages';
 import { freePort } from '../local/services/ports';
+import { FAST_START_JVM_OPTIONS, startDynamoDbLocal } from '../local/services/dynamodb-local';
+import type { RunningService } from '../local/services/child-service';
 import { readTwinState, twinClientConfig, type TwinState } from '../local/state-file';
 import { type OpenLoopResult, runOpenLoop } from './open-loop-load';
 import { QUICK, round, writeResults } from './support';
@@ -152,6 +156,8 @@ interface RunningTwin {
   /** Event-loop delay and utilisation since the previous call. */
   probe(): Promise<Record<string, number> & { lags?: number[][] }>;
   stop(): Promise<void>;
+  /** DynamoDB Local when the bench started it (BENCH_DYNAMODB=own), not the twin. */
+  readonly ownDynamo?: RunningService;
 }
 
 /** A copy of `commit`'s tree (git archive) with this repository's node_modules, made once per commit. */
@@ -168,6 +174,10 @@ function checkout(commit: string): string {
 }
 
 async function startTwinProcess(variant: Variant, cpuProfDir?: string): Promise<RunningTwin> {
+  const ownDynamo =
+    process.env.BENCH_DYNAMODB === 'own'
+      ? await startDynamoDbLocal({ javaOptions: FAST_START_JVM_OPTIONS, readyTimeoutMs: 180_000 })
+      : undefined;
   const port = await freePort();
   const probeFile = path.join(os.tmpdir(), `twin-probe-${port}.json`);
   const t0 = performance.now();
@@ -184,6 +194,7 @@ async function startTwinProcess(variant: Variant, cpuProfDir?: string): Promise<
     path.join(variant.root, 'local', 'start.ts'),
     '--no-stage-throttle',
     ...variant.args,
+    ...(ownDynamo ? ['--dynamodb-endpoint', ownDynamo.endpoint] : []),
   ];
   const child = spawn(process.execPath, nodeArgs, {
     cwd: variant.root,
@@ -221,7 +232,10 @@ async function startTwinProcess(variant: Variant, cpuProfDir?: string): Promise<
   const deadline = Date.now() + 120_000;
   let key: string | undefined;
   while (!key) {
-    if (exited || Date.now() > deadline) throw new Error(`twin did not start:\n${stdout}\n${stderr}`);
+    if (exited || Date.now() > deadline) {
+      await ownDynamo?.stop();
+      throw new Error(`twin did not start:\n${stdout}\n${stderr}`);
+    }
     key = /^\s+standard\s+(mapi\w+)/m.exec(stdout)?.[1];
     if (!key) await sleep(20);
   }
@@ -247,12 +261,15 @@ async function startTwinProcess(variant: Variant, cpuProfDir?: string): Promise<
       fs.rmSync(probeFile, { force: true });
       return figures;
     },
-    stop: () =>
-      new Promise<void>((resolve) => {
+    ownDynamo,
+    stop: async () => {
+      await new Promise<void>((resolve) => {
         if (exited) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGINT');
-      }),
+      });
+      await ownDynamo?.stop();
+    },
   };
 }
 
@@ -351,7 +368,7 @@ async function reportedByUsageApi(baseUrl: string, keys: ReadonlyArray<{ apiKey:
 }
 
 /** CPU time (user + system, ms) of a process and of each child, by name, from /proc (Linux). */
-function cpuByProcess(pid: number): Record<string, number> {
+function cpuByProcess(pid: number, ownDynamo?: RunningService): Record<string, number> {
   const cpu = (p: number) => {
     try {
       const fields = fs.readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ');
@@ -361,6 +378,7 @@ function cpuByProcess(pid: number): Record<string, number> {
     }
   };
   const out: Record<string, number> = { twin: cpu(pid) };
+  if (ownDynamo?.process.pid) out.dynamodbLocal = cpu(ownDynamo.process.pid);
   let children: string[] = [];
   try {
     children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
@@ -425,7 +443,7 @@ async function runVariant(variant: Variant, round_: number) {
     for (const kind of PHASES) {
       const dayBefore = utcDay(new Date());
       await twin.probe();
-      const cpuBefore = cpuByProcess(twin.child.pid!);
+      const cpuBefore = cpuByProcess(twin.child.pid!, twin.ownDynamo);
       const load = await runLoad({
         url: `${state.baseUrl}/v1/hello`,
         keys: keys.map((k) => k.apiKey),
@@ -437,7 +455,7 @@ async function runVariant(variant: Variant, round_: number) {
       const { lags, ...twinLoop } = await twin.probe();
       if (lags && process.env.CPU_PROF)
         fs.writeFileSync(path.join(process.env.CPU_PROF, `lags-${variant.name}-${twin.port}-${kind}.json`), JSON.stringify(lags));
-      const cpuAfter = cpuByProcess(twin.child.pid!);
+      const cpuAfter = cpuByProcess(twin.child.pid!, twin.ownDynamo);
       const requests = Object.values(load.statusCounts).reduce((a, b) => a + b, 0);
       const cpuMsPerRequest = Object.fromEntries(
         Object.keys(cpuAfter).map((name) => [name, round((cpuAfter[name] - cpuBefore[name]) / Math.max(1, requests), 3)]),

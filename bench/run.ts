@@ -13,7 +13,9 @@ const all = fs
   .filter((f) => f.endsWith('.bench.ts'))
   .sort();
 const wanted = process.argv.slice(2);
-const selected = wanted.length ? all.filter((f) => wanted.some((w) => f.startsWith(w))) : all;
+/** A name selects its own file when there is one (`twin` is twin.bench.ts, not twin-start too), else every file it begins. */
+const matches = (file: string, name: string) => (all.includes(`${name}.bench.ts`) ? file === `${name}.bench.ts` : file.startsWith(name));
+const selected = wanted.length ? all.filter((f) => wanted.some((w) => matches(f, w))) : all;
 if (selected.length === 0) {
   console.error(`bench: nothing matches ${wanted.join(', ')}; available: ${all.map((f) => f.replace('.bench.ts', '')).join(', ')}`);
   process.exit(2);

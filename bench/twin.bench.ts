@@ -9,6 +9,9 @@
 // counts). The load generator runs in its own process; the twin's event-loop delay and utilisation come from
 // bench/twin-probe.cjs, preloaded into it.
 // Env: QUICK=1 (shorter loads), RATE (default 500), WARMUP_SECONDS (default 5, at RATE, counted but not timed), BASELINE=<commit>|none, ROUNDS (default 1), TWIN_ARGS (extra `npm start` options for this tree's twin),
+// BENCH_DYNAMODB=own (the bench starts each twin's DynamoDB Local itself, waiting up to 3 min, and passes it as
+// `--dynamodb-endpoint`: on a loaded machine the twin's own 30 s wait for Java can run out; its CPU is still counted),
+// TWIN_NODE_ARGS (extra Node options for this tree's twin only, e.g. `--max-semi-space-size=64`: a runtime setting tried side by side),
 // CPU_PROF=<dir> (node --cpu-prof of each twin), TWIN_ONLY=baseline|current, PHASES=fixed-rate,closed-loop (default both).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -21,6 +24,8 @@ import { createClient } from '../capabilities/customers/client-store';
 import { itemKey } from '../contracts/table';
 import { STAGES } from '../contracts/stages';
 import { freePort } from '../local/services/ports';
+import { FAST_START_JVM_OPTIONS, startDynamoDbLocal } from '../local/services/dynamodb-local';
+import type { RunningService } from '../local/services/child-service';
 import { readTwinState, twinClientConfig, type TwinState } from '../local/state-file';
 import { type OpenLoopResult, runOpenLoop } from './open-loop-load';
 import { QUICK, round, writeResults } from './support';
@@ -134,6 +139,8 @@ interface Variant {
   readonly root: string;
   /** Extra `npm start` options. */
   readonly args: readonly string[];
+  /** Extra Node options (before the entry). */
+  readonly nodeArgs?: readonly string[];
 }
 
 interface RunningTwin {
@@ -149,6 +156,8 @@ interface RunningTwin {
   /** Event-loop delay and utilisation since the previous call. */
   probe(): Promise<Record<string, number> & { lags?: number[][] }>;
   stop(): Promise<void>;
+  /** DynamoDB Local when the bench started it (BENCH_DYNAMODB=own), not the twin. */
+  readonly ownDynamo?: RunningService;
 }
 
 /** A copy of `commit`'s tree (git archive) with this repository's node_modules, made once per commit. */
@@ -165,11 +174,16 @@ function checkout(commit: string): string {
 }
 
 async function startTwinProcess(variant: Variant, cpuProfDir?: string): Promise<RunningTwin> {
+  const ownDynamo =
+    process.env.BENCH_DYNAMODB === 'own'
+      ? await startDynamoDbLocal({ javaOptions: FAST_START_JVM_OPTIONS, readyTimeoutMs: 180_000 })
+      : undefined;
   const port = await freePort();
   const probeFile = path.join(os.tmpdir(), `twin-probe-${port}.json`);
   const t0 = performance.now();
   // One Node process (no tsx CLI wrapper), so the probe's signal and the CPU profile reach the twin itself.
   const nodeArgs = [
+    ...(variant.nodeArgs ?? []),
     ...(cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, `--cpu-prof-name=twin-${variant.name}-${port}.cpuprofile`] : []),
     '--import',
     'tsx',
@@ -180,6 +194,7 @@ async function startTwinProcess(variant: Variant, cpuProfDir?: string): Promise<
     path.join(variant.root, 'local', 'start.ts'),
     '--no-stage-throttle',
     ...variant.args,
+    ...(ownDynamo ? ['--dynamodb-endpoint', ownDynamo.endpoint] : []),
   ];
   const child = spawn(process.execPath, nodeArgs, {
     cwd: variant.root,
@@ -217,7 +232,10 @@ async function startTwinProcess(variant: Variant, cpuProfDir?: string): Promise<
   const deadline = Date.now() + 120_000;
   let key: string | undefined;
   while (!key) {
-    if (exited || Date.now() > deadline) throw new Error(`twin did not start:\n${stdout}\n${stderr}`);
+    if (exited || Date.now() > deadline) {
+      await ownDynamo?.stop();
+      throw new Error(`twin did not start:\n${stdout}\n${stderr}`);
+    }
     key = /^\s+standard\s+(mapi\w+)/m.exec(stdout)?.[1];
     if (!key) await sleep(20);
   }
@@ -243,12 +261,15 @@ async function startTwinProcess(variant: Variant, cpuProfDir?: string): Promise<
       fs.rmSync(probeFile, { force: true });
       return figures;
     },
-    stop: () =>
-      new Promise<void>((resolve) => {
+    ownDynamo,
+    stop: async () => {
+      await new Promise<void>((resolve) => {
         if (exited) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGINT');
-      }),
+      });
+      await ownDynamo?.stop();
+    },
   };
 }
 
@@ -347,7 +368,7 @@ async function reportedByUsageApi(baseUrl: string, keys: ReadonlyArray<{ apiKey:
 }
 
 /** CPU time (user + system, ms) of a process and of each child, by name, from /proc (Linux). */
-function cpuByProcess(pid: number): Record<string, number> {
+function cpuByProcess(pid: number, ownDynamo?: RunningService): Record<string, number> {
   const cpu = (p: number) => {
     try {
       const fields = fs.readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ');
@@ -357,6 +378,7 @@ function cpuByProcess(pid: number): Record<string, number> {
     }
   };
   const out: Record<string, number> = { twin: cpu(pid) };
+  if (ownDynamo?.process.pid) out.dynamodbLocal = cpu(ownDynamo.process.pid);
   let children: string[] = [];
   try {
     children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
@@ -421,7 +443,7 @@ async function runVariant(variant: Variant, round_: number) {
     for (const kind of PHASES) {
       const dayBefore = utcDay(new Date());
       await twin.probe();
-      const cpuBefore = cpuByProcess(twin.child.pid!);
+      const cpuBefore = cpuByProcess(twin.child.pid!, twin.ownDynamo);
       const load = await runLoad({
         url: `${state.baseUrl}/v1/hello`,
         keys: keys.map((k) => k.apiKey),
@@ -433,7 +455,7 @@ async function runVariant(variant: Variant, round_: number) {
       const { lags, ...twinLoop } = await twin.probe();
       if (lags && process.env.CPU_PROF)
         fs.writeFileSync(path.join(process.env.CPU_PROF, `lags-${variant.name}-${twin.port}-${kind}.json`), JSON.stringify(lags));
-      const cpuAfter = cpuByProcess(twin.child.pid!);
+      const cpuAfter = cpuByProcess(twin.child.pid!, twin.ownDynamo);
       const requests = Object.values(load.statusCounts).reduce((a, b) => a + b, 0);
       const cpuMsPerRequest = Object.fromEntries(
         Object.keys(cpuAfter).map((name) => [name, round((cpuAfter[name] - cpuBefore[name]) / Math.max(1, requests), 3)]),
@@ -475,7 +497,7 @@ async function runVariant(variant: Variant, round_: number) {
       countedBefore = countedNow;
       answersBefore = answersNow;
       console.log(
-        `  round ${round_} ${variant.name.padEnd(8)} ${kind.padEnd(15)} ${round(load.reqPerSec, 0)} req/s p50 ${load.p50} ms p99 ${load.p99} ms; twin loop delay p99 ${twinLoop.delayP99Ms} ms, utilisation ${twinLoop.utilization}; CPU ms/request ${JSON.stringify(cpuMsPerRequest)}; counted ${counted} of ${handlerAnswers}, GET /v1/usage reports ${usageApi.reported} of ${usageApi.accepted} accepted (${exact ? 'exact' : 'NOT exact'}); load ${loadAverage}`,
+        `  round ${round_} ${variant.name.padEnd(8)} ${kind.padEnd(15)} ${round(load.reqPerSec, 0)} req/s p50 ${load.p50} ms p99 ${load.p99} ms; twin loop delay p99 ${twinLoop.delayP99Ms} ms, utilisation ${twinLoop.utilization}, GC ${round((twinLoop.gcMs ?? 0) / Math.max(1, requests), 3)} ms/request (${twinLoop.gcCount} pauses); CPU ms/request ${JSON.stringify(cpuMsPerRequest)}; counted ${counted} of ${handlerAnswers}, GET /v1/usage reports ${usageApi.reported} of ${usageApi.accepted} accepted (${exact ? 'exact' : 'NOT exact'}); load ${loadAverage}`,
       );
     }
     await twin.stop();
@@ -508,6 +530,7 @@ async function main(): Promise<void> {
       label: 'this tree',
       root: ROOT,
       args: ['--no-waf', ...(process.env.TWIN_ARGS ?? '').split(' ').filter(Boolean)],
+      nodeArgs: (process.env.TWIN_NODE_ARGS ?? '').split(' ').filter(Boolean),
     });
   console.log(
     `twin bench: ${variants.map((v) => v.label).join(' vs ')}, interleaved, ${ROUNDS} round(s); ${KEYS} premium keys, ${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up at ${RATE} req/s, then ${LOAD_SECONDS} s each of ${PHASES.join(', ')}${QUICK ? ' [QUICK]' : ''}; load average ${os
@@ -528,6 +551,15 @@ async function main(): Promise<void> {
       'max ms': p.load.max,
       'loop delay p99 ms': p.twinLoop.delayP99Ms,
       'loop util': p.twinLoop.utilization,
+      'twin CPU ms/req': p.cpuMsPerRequest.twin,
+      'GC ms/req': round(
+        (p.twinLoop.gcMs ?? 0) /
+          Math.max(
+            1,
+            Object.values(p.load.statusCounts).reduce((a, b) => a + b, 0),
+          ),
+        3,
+      ),
       'handler answers': p.handlerAnswers,
       counted: p.counted,
       'GET /v1/usage': `${p.usageApi.reported} of ${p.usageApi.accepted}`,
@@ -566,6 +598,7 @@ async function main(): Promise<void> {
       rounds: ROUNDS,
       baseline: BASELINE,
       twinArgs: process.env.TWIN_ARGS ?? '',
+      twinNodeArgs: process.env.TWIN_NODE_ARGS ?? '',
       plan: 'premium',
       route: 'GET /v1/hello',
     },

@@ -16,6 +16,8 @@ export interface DynamoDbLocalOptions {
   readonly persistDir?: string;
   /** Extra JVM options, e.g. FAST_START_JVM_OPTIONS. */
   readonly javaOptions?: readonly string[];
+  /** How long to wait for its port. @default 30000 */
+  readonly readyTimeoutMs?: number;
 }
 
 /** C1-only JIT and the serial GC: about half the start time on 2 cores, for short-lived runs. */
@@ -50,5 +52,6 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
       LOOPBACK_CONFIG,
     ],
     port,
+    readyTimeoutMs: options.readyTimeoutMs,
   });
 }

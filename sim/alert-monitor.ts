@@ -113,7 +113,9 @@ export class AlertMonitor {
     });
     if (!container.alive) return report;
     const days = new Set(report.days);
-    this.checkOwnClaims(who, container.id, started);
+    const recovered = this.checkOwnClaims(who, container.id, started);
+    if (report.recovered !== recovered)
+      this.violations.push(`${who} reported ${report.recovered} recovered; it claimed and sent ${recovered}`);
     this.checkClaimed(
       who,
       reached.filter((r) => days.has(r.day)),
@@ -129,13 +131,16 @@ export class AlertMonitor {
     // Too early: an item of another claimer, younger than resendOlderThanMs when the sweep ended, may still be in its hands.
     const own = new Set((this.claims.get(container.id) ?? []).map((c) => c.eventId));
     const cutoff = this.o.now() - resendOlderThanMs;
+    let resent = 0;
     for (const d of this.o.deliveries) {
       if (d.by !== container.id || d.at < started || own.has(d.event.eventId)) continue;
+      resent += 1;
       const { Item } = this.get(itemKey.alert(d.event.day, d.event.clientId, d.event.threshold));
       if (typeof Item?.claimedAt === 'number' && Item.claimedAt > cutoff) {
         this.violations.push(`${who} resent ${d.event.eventId}, claimed at ${Item.claimedAt}, before ${resendOlderThanMs} ms had passed`);
       }
     }
+    if (report.resent !== resent) this.violations.push(`${who} reported ${report.resent} resent; it resent ${resent}`);
     return report;
   }
 

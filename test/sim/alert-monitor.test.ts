@@ -131,6 +131,7 @@ test('a sweep that leaves an old pending item unsent, or resends a young one of 
   expect(w.monitor.violations).toEqual([
     expect.stringContaining(`left ${alertEventId('client-1', DAY, 80)}, pending since ${NOON - 600_000}, unsent`),
     `sweeper's sweep resent ${young.eventId}, claimed at ${NOON - 1_000}, before 120000 ms had passed`,
+    "sweeper's sweep reported 0 resent; it resent 1",
   ]);
 });
 

@@ -162,7 +162,9 @@ function assertGateRefusal(answer: Answer, status: number, slug: string, sent: r
   assert.ok(answer.headers.get('ratelimit-policy'), `no RateLimit-Policy on the ${slug} refusal`);
   assert.ok(answer.headers.get('ratelimit'), `no RateLimit on the ${slug} refusal`);
   const headers: string[] = [];
-  answer.headers.forEach((value, name) => headers.push(`${name}: ${value}`));
+  answer.headers.forEach((value, name) => {
+    headers.push(`${name}: ${value}`);
+  });
   for (const value of sent) {
     assert.ok(!answer.text.includes(value), `the ${slug} refusal echoes what the client sent`);
     assert.ok(!headers.some((h) => h.includes(value)), `the ${slug} refusal's headers echo what the client sent`);

@@ -31,7 +31,8 @@ export function bulkCreateOf(values: { plan: PlanName; name: string; count?: str
       `--count creates clients of a gate plan only (API Gateway allows 10,000 keys per account and Region): ${values.plan} is not one`,
     );
   }
-  if (values.name.length > 56) throw new UsageError('--name with --count is a prefix of at most 56 characters (the names are <prefix>-<n>)');
+  if (values.name.length > 56)
+    throw new UsageError('--name with --count is a prefix of at most 56 characters (the names are <prefix>-<n>)');
   if (!values.out) throw new UsageError('--count needs --out <file>: the keys are written there (mode 0600), never printed');
   if (values.expires !== undefined) throw new UsageError('--count does not take --expires');
   return { plan: values.plan, namePrefix: values.name, count, outFile: values.out };
@@ -51,7 +52,9 @@ export async function bulkCreateKeys(
   try {
     fd = fs.openSync(request.outFile, 'wx', 0o600);
   } catch (error) {
-    throw new UsageError(`--out ${request.outFile}: ${(error as NodeJS.ErrnoException).code ?? 'cannot be created'} (a new file is required)`);
+    throw new UsageError(
+      `--out ${request.outFile}: ${(error as NodeJS.ErrnoException).code ?? 'cannot be created'} (a new file is required)`,
+    );
   }
   let created = 0;
   const lines: string[] = [];

@@ -16,7 +16,9 @@ import { userInfo } from 'node:os';
 
 const USAGE = `usage: npm run smoke -- --stage <dev|prod>
   --stage   the deployed stack MeteredApi-<stage> (after \`npx cdk deploy -c stage=<stage>\`), with your AWS credentials
-Exits 1 when a check fails. On the twin, \`npm test\` runs the same suite.`;
+The checks are listed in docs/contract-suite.md. Its temporary clients are created, overridden (keys override),
+topped up (keys top-up) and revoked with your credentials, as npm run keys does; the monthly-allowance check sends
+1,000 requests. Exits 1 when a check fails. On the twin, \`npm test\` runs the same suite.`;
 
 async function main(argv: string[]): Promise<number> {
   const { values } = parseFlags(argv, TARGET_FLAGS);

@@ -485,7 +485,7 @@ export const GATE_CHECKS: readonly ContractCheck[] = [
       const client = await s.client('free');
       // Room by the day and the minute for the whole month's allowance (within the override caps of every stage).
       await s.target.setOverride(client.clientId, { ratePerMinute: 6_000, burst: 200, dailyQuota: monthly * 2 });
-      await admitHellos(s, client.apiKey, monthly, 8);
+      await admitHellos(s, client.apiKey, monthly, 16);
       const marker = 'MONTHLY-MARKER-429';
       const timed = await timedCall(s, 'GET', `/v1/hello?name=${marker}`, { key: client.apiKey });
       assertGateRefusal(timed.answer, 429, 'monthly-quota-exceeded', [client.apiKey, marker]);

@@ -64,7 +64,8 @@ afterAll(async () => {
 });
 
 describe('contract suite against the twin', () => {
-  for (const check of ALL_CHECKS) test(check.name, () => check.run(session), 90_000);
+  // The monthly-allowance check sends 1,000 requests: 18 s on a quiet twin, 84 s at load 18.
+  for (const check of ALL_CHECKS) test(check.name, () => check.run(session), 180_000);
 
   test('the session revokes every temporary client it created', async () => {
     await session.cleanUp();

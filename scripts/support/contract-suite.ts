@@ -501,7 +501,7 @@ export const GATE_CHECKS: readonly ContractCheck[] = [
 /**
  * Weighted routes: a route's contract may cost more than 1 unit. The only one in the default config, `POST /v1/quotes`
  * (1 unit a line), is a premium route and premium is a gateway plan, so this check reads the units where they show on
- * every plan: GET /v1/usage, beside the requests. (On a gate plan the gate takes the same units: test/e2e/gate.test.ts.)
+ * every plan: GET /v1/usage, beside the requests. (On a gate plan the gate takes the same units: test/capabilities/http/gate-chain.test.ts.)
  */
 export const UNIT_CHECKS: readonly ContractCheck[] = [
   {

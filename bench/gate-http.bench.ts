@@ -72,6 +72,17 @@ async function main(): Promise<number> {
           }
           await sleep(6_000);
         },
+        // Events a route function dropped (its send over budget on a loaded machine) are re-sent as an operator would.
+        replay: async (since) => {
+          const { stdout } = await promisify(execFile)(
+            'npm',
+            ['run', '-s', 'usage:replay', '--', '--since', since.toISOString(), '--local'],
+            { cwd: root, env: { ...process.env, PORT: String(port) }, maxBuffer: 64 * 1024 * 1024 },
+          );
+          const summary = JSON.parse(stdout) as { sent: number };
+          console.log(`usage:replay --local: ${stdout.replace(/\s+/g, ' ').slice(0, 300)}`);
+          return summary.sent;
+        },
         // The command an operator runs; it exits 1 when the counts differ, and prints the reconciliation either way.
         reconcile: async (day) => {
           await sleep(1_500); // the twin writes its gateway usage file every second

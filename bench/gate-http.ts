@@ -25,6 +25,11 @@ export interface GateHttpTarget {
   readonly tableName: string;
   /** Resolves once every usage event sent so far is counted. */
   drain(): Promise<void>;
+  /**
+   * What an operator runs after usage events were dropped (a send over its budget logs the event instead):
+   * `npm run usage:replay -- --local`; returns how many it re-sent. Run after the drain, then drained again.
+   */
+  replay?(since: Date): Promise<number>;
   /** `npm run reconcile -- --local` for the day (in process or as the command). */
   reconcile(day: string): Promise<Reconciliation>;
 }
@@ -63,6 +68,8 @@ export interface GateHttpRun {
   readonly requestsPerSecond: number;
   readonly latencyMs: { readonly p50: number; readonly p99: number };
   readonly drainSeconds: number;
+  /** Usage events `usage:replay` re-sent (dropped by a route function whose send ran over its budget). */
+  readonly replayed?: number;
   readonly checkSeconds: number;
   readonly hottest: { readonly sent: number; readonly admitted: number };
   /** Every mismatch found, by kind (empty = exact). */
@@ -142,6 +149,11 @@ export async function runGateHttp(
 
   const drainStarted = performance.now();
   await target.drain();
+  let replayed: number | undefined;
+  if (target.replay) {
+    replayed = await target.replay(new Date(Date.now() - (performance.now() - started) - 60_000));
+    if (replayed > 0) await target.drain();
+  }
   const drainSeconds = (performance.now() - drainStarted) / 1000;
 
   // Every client with traffic: its day counter and gate item against what it was answered.
@@ -198,6 +210,7 @@ export async function runGateHttp(
     requestsPerSecond: options.requests / trafficSeconds,
     latencyMs: { p50: percentile(latencies, 50), p99: percentile(latencies, 99) },
     drainSeconds,
+    replayed,
     checkSeconds,
     hottest,
     problems,

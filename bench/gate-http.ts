@@ -151,7 +151,8 @@ export async function runGateHttp(
   await target.drain();
   let replayed: number | undefined;
   if (target.replay) {
-    replayed = await target.replay(new Date(Date.now() - (performance.now() - started) - 60_000));
+    // The whole UTC day: an earlier run's dropped events count in the day's reconciliation too (replay is idempotent).
+    replayed = await target.replay(new Date(`${day}T00:00:00Z`));
     if (replayed > 0) await target.drain();
   }
   const drainSeconds = (performance.now() - drainStarted) / 1000;

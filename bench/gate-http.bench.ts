@@ -86,12 +86,14 @@ async function main(): Promise<number> {
         // The command an operator runs; it exits 1 when the counts differ, and prints the reconciliation either way.
         reconcile: async (day) => {
           await sleep(1_500); // the twin writes its gateway usage file every second
-          const run = promisify(execFile)('npm', ['run', '-s', 'reconcile', '--', '--local', '--day', day, '--json'], {
+          // To a file, not a pipe: the command exits as soon as it has written, and a pipe would lose the tail.
+          const out = path.join(os.tmpdir(), `gate-http-reconcile-${process.pid}.json`);
+          await promisify(execFile)('sh', ['-c', `npm run -s reconcile -- --local --day ${day} --json > ${out}`], {
             cwd: root,
             env: { ...process.env, PORT: String(port) },
-            maxBuffer: 512 * 1024 * 1024,
-          });
-          const { stdout } = await run.catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? '' }));
+          }).catch(() => undefined); // exit 1 when the counts differ: the JSON says how
+          const stdout = fs.readFileSync(out, 'utf8');
+          fs.rmSync(out, { force: true });
           return JSON.parse(stdout) as Reconciliation;
         },
       },

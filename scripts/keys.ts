@@ -8,6 +8,7 @@ import { setClientPlan } from '../capabilities/customers/client-plan';
 import { topUpClientCredits } from '../capabilities/customers/client-credits';
 import { auditedChange, type ChangeAudit } from '../capabilities/admin/audited-change';
 import { ACTOR_FLAG, ACTOR_USAGE, auditLogOf, operatorIdentity } from './support/operator-audit';
+import { bulkCreateKeys, bulkCreateOf } from './support/keys-bulk-create';
 import { overrideColumn, overrideCommand, OVERRIDE_OPTIONS, OVERRIDE_USAGE, shownClient } from './support/keys-override';
 import { createKey, enforcePlanChange, keyGatewayOf, type KeyTarget, revokeKey, rotateKey } from './support/key-admin';
 import { apiGatewayClientUsagePlans } from '../capabilities/api-gateway/client-usage-plans';
@@ -16,6 +17,8 @@ import { chooseTarget, resolveTarget, stageTargetFromOutputs, TARGET_FLAGS, TARG
 
 const USAGE = `usage:
   npm run keys -- create --plan <${PLAN_NAMES.join('|')}> --name <name> [--expires 30d] [--json] ${TARGET_USAGE}
+  npm run keys -- create --plan <gate plan> --name <prefix> --count <n> --out <file> ${TARGET_USAGE}
+      (many clients of a gate plan, named <prefix>-1…<prefix>-n; their keys go to <file>, a new file of mode 0600, one JSON line each)
   npm run keys -- list [--json] ${TARGET_USAGE}
   npm run keys -- revoke <clientId> ${TARGET_USAGE}
   npm run keys -- rotate <clientId> [--grace 24h] [--expires 30d] [--json] ${TARGET_USAGE}
@@ -73,6 +76,8 @@ async function main(argv: string[]): Promise<undefined> {
       expires: { type: 'string' },
       json: { type: 'boolean' },
       units: { type: 'string' },
+      count: { type: 'string' },
+      out: { type: 'string' },
       ...TARGET_FLAGS,
       ...ACTOR_FLAG,
       ...OVERRIDE_OPTIONS,
@@ -88,6 +93,16 @@ async function main(argv: string[]): Promise<undefined> {
         throw new UsageError(`--plan must be one of ${PLAN_NAMES.join(', ')}, got ${JSON.stringify(values.plan ?? '')}`);
       const name = values.name?.trim();
       if (!name || name.length > 64) throw new UsageError('--name is required (1–64 characters)');
+      if (values.count !== undefined || values.out !== undefined) {
+        const request = bulkCreateOf({ plan: values.plan, name, count: values.count, out: values.out, expires: values.expires });
+        const started = performance.now();
+        const created = await bulkCreateKeys(await targetFrom(values), request, (n) => console.error(`keys: ${n} created`));
+        const seconds = (performance.now() - started) / 1000;
+        console.log(
+          `created ${created} clients on plan ${request.plan} in ${seconds.toFixed(1)} s; their keys are in ${request.outFile} (mode 0600, one JSON line each)`,
+        );
+        return;
+      }
       const keyExpiresAt = expiryFrom(values.expires);
       const target = await targetFrom(values);
       const plan = values.plan;

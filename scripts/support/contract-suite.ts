@@ -4,6 +4,7 @@
 // changes another client's data; the session revokes them all at the end.
 import assert from 'node:assert/strict';
 import { MONTHLY_QUOTAS, PLANS, ROUTE_CLASSES, type PlanName } from '../../contracts/plans';
+import type { OverrideRequest } from '../../contracts/overrides';
 import { utcDay } from '../../contracts/usage-event';
 import { MAX_BODY_BYTES } from '../../contracts/routes';
 import { ACCESS_DENIED_DETAIL, PROBLEM_TYPE_BASE } from '../../contracts/gateway-responses';
@@ -26,8 +27,13 @@ export interface ContractTarget {
   readonly authorizerCacheTtlSeconds: number;
   createClient(plan: PlanName, name: string): Promise<TemporaryClient>;
   revokeClient(clientId: string): Promise<void>;
-  /** Adds prepaid units to a gate-plan client (`keys top-up`), for the credits check. */
+  /** Adds prepaid units to a gate-plan client (the admin API's top-up, or `keys top-up`), for the credits check. */
   topUpCredits(clientId: string, units: number): Promise<void>;
+  /**
+   * Sets a client's override (the admin API's, or `keys override`) and makes it effective now (cached authorizer
+   * results dropped): lets the quota checks spend a quota in a few requests instead of a day.
+   */
+  setOverride(clientId: string, request: OverrideRequest): Promise<void>;
 }
 
 /** One suite run: HTTP calls and the temporary clients to revoke at the end. */
@@ -100,6 +106,85 @@ async function routeRequests(session: ContractSession, key: string, route: strin
   const usage = await session.call('GET', '/v1/usage', { key });
   assert.equal(usage.status, 200);
   return usage.json.routes.find((r: { route: string }) => r.route === route)?.requests ?? 0;
+}
+
+/**
+ * GET /v1/usage once `route` shows at least `requests` counted (polling up to 4 batching windows + 20 s), read again
+ * one more window later so a late or double count would show.
+ */
+async function countedUsage(s: ContractSession, key: string, route: string, requests: number) {
+  const windowMs = s.target.usageBatchWindowSeconds * 1000;
+  const deadline = Date.now() + windowMs * 4 + 20_000;
+  while (Date.now() < deadline && (await routeRequests(s, key, route)) < requests) await sleep(1000);
+  await sleep(windowMs + 1000);
+  const usage = await s.call('GET', '/v1/usage', { key });
+  assert.equal(usage.status, 200);
+  return usageSummaryResponse.parse(usage.json);
+}
+
+/** The start of the next UTC day and of the next UTC month after `now` (epoch ms): when the daily and monthly windows reset. */
+function nextUtcDay(now: number): number {
+  const d = new Date(now);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1);
+}
+function nextUtcMonth(now: number): number {
+  const d = new Date(now);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+}
+
+/** Clock difference allowed between this machine and the target, in seconds, for a Retry-After to a UTC boundary. */
+const RESET_TOLERANCE_SECONDS = 2;
+
+/** A call, with the time it was sent and answered (epoch ms): to bound a Retry-After the target computed meanwhile. */
+async function timedCall(s: ContractSession, method: string, path: string, options: CallOptions) {
+  const sent = Date.now();
+  const answer = await s.call(method, path, options);
+  return { answer, sent, answered: Date.now() };
+}
+
+/** `Retry-After` names the seconds from the answer to `reset` (epoch ms), within the clock tolerance. */
+function assertRetryAfterTo(timed: { answer: Answer; sent: number; answered: number }, reset: number, what: string): void {
+  const header = timed.answer.headers.get('retry-after') ?? '';
+  assert.match(header, /^\d+$/, `Retry-After of the ${what} refusal: ${header}`);
+  const earliest = Math.ceil((reset - timed.answered) / 1000) - RESET_TOLERANCE_SECONDS;
+  const latest = Math.ceil((reset - timed.sent) / 1000) + RESET_TOLERANCE_SECONDS;
+  const seconds = Number(header);
+  assert.ok(seconds >= earliest && seconds <= latest, `Retry-After ${seconds} s, the ${what} resets in ${earliest}..${latest} s`);
+}
+
+/**
+ * A refusal by the gate: problem+json with the status and problem type, `RateLimit` and `RateLimit-Policy` on it, and
+ * nothing of what the client sent (its key, a marker in its input) echoed in the body or the headers.
+ */
+function assertGateRefusal(answer: Answer, status: number, slug: string, sent: readonly string[]): void {
+  assertProblem(answer, status);
+  assert.equal(answer.json.type, `${PROBLEM_TYPE_BASE}${slug}`);
+  assert.ok(answer.headers.get('ratelimit-policy'), `no RateLimit-Policy on the ${slug} refusal`);
+  assert.ok(answer.headers.get('ratelimit'), `no RateLimit on the ${slug} refusal`);
+  const headers: string[] = [];
+  answer.headers.forEach((value, name) => {
+    headers.push(`${name}: ${value}`);
+  });
+  for (const value of sent) {
+    assert.ok(!answer.text.includes(value), `the ${slug} refusal echoes what the client sent`);
+    assert.ok(!headers.some((h) => h.includes(value)), `the ${slug} refusal's headers echo what the client sent`);
+  }
+}
+
+/** Sends GET /v1/hello until `admitted` have passed (a rate refusal waits out its Retry-After); at most `parallel` at once. */
+async function admitHellos(s: ContractSession, key: string, admitted: number, parallel: number): Promise<void> {
+  let passed = 0;
+  const worker = async () => {
+    while (passed < admitted) {
+      passed++;
+      const answer = await s.call('GET', '/v1/hello', { key });
+      if (answer.status === 200) continue;
+      passed--;
+      assert.equal(answer.json?.type, `${PROBLEM_TYPE_BASE}rate-limited`, `hello ${answer.status}: ${answer.text.slice(0, 200)}`);
+      await sleep(Number(answer.headers.get('retry-after') ?? '1') * 1000);
+    }
+  };
+  await Promise.all(Array.from({ length: parallel }, worker));
 }
 
 export const CONTRACT_CHECKS: readonly ContractCheck[] = [
@@ -321,17 +406,26 @@ export const GATE_CHECKS: readonly ContractCheck[] = [
     },
   },
   {
-    name: 'gate plan: a request its prepaid credits do not cover → 402 credits-exhausted, no Retry-After',
+    name: 'gate plan: a request its prepaid credits do not cover → 402 credits-exhausted, no Retry-After; a top-up resumes admission',
     run: async (s) => {
       const client = await s.client('free');
       await s.target.topUpCredits(client.clientId, 1);
       assert.equal((await s.call('GET', '/v1/hello', { key: client.apiKey })).status, 200);
-      const spent = await s.call('GET', '/v1/hello', { key: client.apiKey });
-      assertProblem(spent, 402);
-      assert.equal(spent.json.type, `${PROBLEM_TYPE_BASE}credits-exhausted`);
+      const marker = 'CREDITS-MARKER-402';
+      const spent = await s.call('GET', `/v1/hello?name=${marker}`, { key: client.apiKey });
+      assertGateRefusal(spent, 402, 'credits-exhausted', [client.apiKey, marker]);
       assert.equal(spent.headers.get('retry-after'), null);
       // Reading one's usage costs nothing: it still answers with no credits left.
       assert.equal((await s.call('GET', '/v1/usage', { key: client.apiKey })).status, 200);
+      // A top-up lets the next request in, and takes its unit from the new balance.
+      await s.target.topUpCredits(client.clientId, 2);
+      const resumed = await s.call('GET', '/v1/hello', { key: client.apiKey });
+      assert.equal(resumed.status, 200, resumed.text.slice(0, 200));
+      assert.equal(remainingOf(resumed, 'daily'), PLANS.free.dailyQuota - 2);
+      await s.target.topUpCredits(client.clientId, 1);
+      assert.equal((await s.call('GET', '/v1/hello', { key: client.apiKey })).status, 200);
+      assert.equal((await s.call('GET', '/v1/hello', { key: client.apiKey })).status, 200);
+      assertGateRefusal(await s.call('GET', '/v1/hello', { key: client.apiKey }), 402, 'credits-exhausted', [client.apiKey]);
     },
   },
   {
@@ -346,7 +440,87 @@ export const GATE_CHECKS: readonly ContractCheck[] = [
       assert.equal(remainingOf(hello, 'daily'), PLANS.free.dailyQuota - 1);
     },
   },
+  {
+    name: 'gate plan: the daily quota spent → 429 quota-exceeded with RateLimit headers and Retry-After to 00:00 UTC; /v1/usage still answers, unbilled',
+    run: async (s) => {
+      const quota = 3;
+      const client = await s.client('free');
+      await s.target.setOverride(client.clientId, { dailyQuota: quota });
+      for (let i = 1; i <= quota; i++) {
+        const answer = await s.call('GET', '/v1/hello', { key: client.apiKey });
+        assert.equal(answer.status, 200, answer.text.slice(0, 200));
+        assert.equal(remainingOf(answer, 'daily'), quota - i);
+      }
+      const marker = 'QUOTA-MARKER-429';
+      const timed = await timedCall(s, 'GET', `/v1/hello?name=${marker}`, { key: client.apiKey });
+      const refused = timed.answer;
+      assertGateRefusal(refused, 429, 'quota-exceeded', [client.apiKey, marker]);
+      assertRetryAfterTo(timed, nextUtcDay(timed.sent), 'daily quota');
+      assert.match(refused.headers.get('ratelimit-policy') ?? '', new RegExp(`"daily";q=${quota};w=86400`));
+      assert.equal(remainingOf(refused, 'daily'), 0);
+      // The refusal takes nothing: the minute's window still shows only the admitted requests.
+      assert.equal(remainingOf(refused, 'override'), PLANS.free.ratePerMinute - quota);
+      // Reading one's usage costs 0 units: it answers with the quota spent, and the quota stays where it was.
+      const read = await s.call('GET', '/v1/usage', { key: client.apiKey });
+      assert.equal(read.status, 200, read.text.slice(0, 200));
+      assert.equal(remainingOf(read, 'daily'), 0);
+      assert.equal((await s.call('GET', '/v1/usage/daily?days=1', { key: client.apiKey })).status, 200);
+      // Once counted: the refusal is a client error beside the admitted requests (its route's unit is counted among
+      // the 4xx units, which billing rules do not price: docs/plans.md "Units"), and the usage reads are requests of
+      // 0 units, never billable.
+      const summary = await countedUsage(s, client.apiKey, 'GET /v1/hello', quota + 1);
+      const hello = summary.routes.find((r) => r.route === 'GET /v1/hello');
+      assert.deepEqual({ requests: hello?.requests, clientErrors: hello?.clientErrors }, { requests: quota + 1, clientErrors: 1 });
+      const reads = summary.routes.find((r) => r.route === 'GET /v1/usage');
+      assert.ok((reads?.requests ?? 0) >= 1, 'the usage reads are counted as requests');
+      assert.equal(reads?.units, 0, 'the usage reads cost units');
+      assert.equal(summary.totals.units, hello?.units);
+      assert.equal(summary.today.quota, quota);
+    },
+  },
+  {
+    name: `gate plan: the enforced monthly allowance spent → 429 monthly-quota-exceeded with Retry-After to the 1st, 00:00 UTC`,
+    run: async (s) => {
+      const monthly = PLANS.free.monthlyQuota;
+      const client = await s.client('free');
+      // Room by the day and the minute for the whole month's allowance (within the override caps of every stage).
+      await s.target.setOverride(client.clientId, { ratePerMinute: 6_000, burst: 200, dailyQuota: monthly * 2 });
+      await admitHellos(s, client.apiKey, monthly, 16);
+      const marker = 'MONTHLY-MARKER-429';
+      const timed = await timedCall(s, 'GET', `/v1/hello?name=${marker}`, { key: client.apiKey });
+      assertGateRefusal(timed.answer, 429, 'monthly-quota-exceeded', [client.apiKey, marker]);
+      assertRetryAfterTo(timed, nextUtcMonth(timed.sent), 'monthly allowance');
+      assert.match(timed.answer.headers.get('ratelimit-policy') ?? '', new RegExp(`"monthly";q=${monthly};w=\\d+`));
+      assert.equal(remainingOf(timed.answer, 'monthly'), 0);
+      assert.equal(remainingOf(timed.answer, 'daily'), monthly * 2 - monthly);
+      assert.equal((await s.call('GET', '/v1/usage', { key: client.apiKey })).status, 200);
+    },
+  },
 ];
+
+/**
+ * Weighted routes: a route's contract may cost more than 1 unit. The only one in the default config, `POST /v1/quotes`
+ * (1 unit a line), is a premium route and premium is a gateway plan, so this check reads the units where they show on
+ * every plan: GET /v1/usage, beside the requests. (On a gate plan the gate takes the same units: test/capabilities/http/gate-chain.test.ts.)
+ */
+export const UNIT_CHECKS: readonly ContractCheck[] = [
+  {
+    name: 'weighted route: a 3-line quote is 1 request and 3 units in GET /v1/usage once counted',
+    run: async (s) => {
+      const client = await s.client('premium');
+      const lines = [1, 2, 3].map((i) => ({ sku: `ABC-${i}`, quantity: i }));
+      const quote = await s.call('POST', '/v1/quotes', { key: client.apiKey, body: { items: lines, currency: 'EUR' } });
+      assert.equal(quote.status, 200, quote.text.slice(0, 200));
+      const summary = await countedUsage(s, client.apiKey, 'POST /v1/quotes', 1);
+      const quotes = summary.routes.find((r) => r.route === 'POST /v1/quotes');
+      assert.deepEqual({ requests: quotes?.requests, units: quotes?.units }, { requests: 1, units: lines.length });
+      assert.equal(summary.totals.units, lines.length);
+    },
+  },
+];
+
+/** Every check, in the order `npm run smoke` and the twin's test run them. */
+export const ALL_CHECKS: readonly ContractCheck[] = [...CONTRACT_CHECKS, ...UNIT_CHECKS, ...GATE_CHECKS];
 
 export interface CheckResult {
   readonly name: string;
@@ -356,7 +530,7 @@ export interface CheckResult {
 }
 
 /** Runs every check in order (a failure does not stop the rest), then revokes the temporary clients. */
-export async function runContractSuite(target: ContractTarget, checks = [...CONTRACT_CHECKS, ...GATE_CHECKS]): Promise<CheckResult[]> {
+export async function runContractSuite(target: ContractTarget, checks = ALL_CHECKS): Promise<CheckResult[]> {
   const session = new ContractSession(target);
   const results: CheckResult[] = [];
   try {

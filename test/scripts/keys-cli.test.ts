@@ -219,3 +219,43 @@ test('every change leaves exactly one audit record: operator, action, client, be
   expect(log).not.toContain('cus_<x>');
   expect(log).not.toMatch(/usageKey|keyHash|apiGatewayKeyId|usagePlanId/);
 }, 120_000);
+
+test('create --count N --out FILE: N gate-plan clients, keys only in a new 0600 file, one audit record each', async () => {
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'keys-bulk-')), 'keys.jsonl');
+  const before = auditLines().length;
+  const run = await keys(['create', '--local', '--plan', 'free', '--name', 'bulk', '--count', '5', '--out', out]);
+  expect(run).toMatchObject({ code: 0, stderr: '' });
+  expect(run.stdout).toMatch(/^created 5 clients on plan free in [\d.]+ s; their keys are in .+ \(mode 0600, one JSON line each\)\n$/);
+  expect(fs.statSync(out).mode & 0o777).toBe(0o600);
+  const lines = fs
+    .readFileSync(out, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
+  expect(lines).toHaveLength(5);
+  for (const { apiKey, clientId, plan } of lines) {
+    expect(apiKey).toMatch(API_KEY_PATTERN);
+    expect(plan).toBe('free');
+    expect(run.stdout).not.toContain(apiKey);
+    const item = await raw.send(
+      new GetItemCommand({ TableName: TABLE, Key: { pk: { S: `KEY#${hashApiKey(apiKey)}` }, sk: { S: 'KEY' } } }),
+    );
+    expect(item.Item?.clientId?.S).toBe(clientId);
+  }
+  const records = auditLines().slice(before);
+  expect(records).toHaveLength(5);
+  expect(new Set(records.map((r) => r.clientId))).toEqual(new Set(lines.map((l) => l.clientId)));
+  expect(records.every((r) => r.action === 'keys create' && r.outcome === 'accepted')).toBe(true);
+
+  // An existing file is never overwritten; gateway plans and bad counts are usage errors; nothing is created.
+  const again = await keys(['create', '--local', '--plan', 'free', '--name', 'bulk', '--count', '2', '--out', out]);
+  expect(again.code).toBe(2);
+  expect(again.stderr).toMatch(/EEXIST/);
+  expect(fs.readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(5);
+  const gateway = await keys(['create', '--local', '--plan', 'standard', '--name', 'bulk', '--count', '2', '--out', `${out}.2`]);
+  expect(gateway.code).toBe(2);
+  expect(gateway.stderr).toMatch(/gate plan only/);
+  expect((await keys(['create', '--local', '--plan', 'free', '--name', 'bulk', '--count', '0', '--out', `${out}.3`])).code).toBe(2);
+  expect((await keys(['create', '--local', '--plan', 'free', '--name', 'bulk', '--count', '2'])).code).toBe(2);
+  expect(auditLines().length).toBe(before + 5);
+}, 60_000);

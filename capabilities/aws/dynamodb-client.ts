@@ -16,3 +16,11 @@ export function dynamo(): DynamoDBDocumentClient {
   });
   return documentClient;
 }
+
+/**
+ * The same client, made on its first call instead of now (a function whose module init builds clients pays for it
+ * before any request: bench/README.md "Cold start"). Only `send` is offered, all the code here calls.
+ */
+export function dynamoOnFirstUse(): DynamoDBDocumentClient {
+  return { send: (command: Parameters<DynamoDBDocumentClient['send']>[0]) => dynamo().send(command) } as DynamoDBDocumentClient;
+}

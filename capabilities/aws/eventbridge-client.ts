@@ -10,6 +10,11 @@ export function eventBridge(): EventBridgeClient {
   return client;
 }
 
+/** The same client, made on its first send instead of now (see dynamoOnFirstUse). Only `send` is offered. */
+export function eventBridgeOnFirstUse(): EventBridgeClient {
+  return { send: (command: PutEventsCommand) => eventBridge().send(command) } as EventBridgeClient;
+}
+
 /**
  * Puts `details` on `eventBusName` as events of one source and detail type, 10 entries per PutEvents call (its
  * limit). Any refused entry fails the whole send (`what` names the events in the error), so the caller's record of

@@ -5,9 +5,9 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { METRICS_NAMESPACE, SERVICE } from '../../contracts/metrics';
-import { dynamo } from '../../capabilities/aws/dynamodb-client';
+import { dynamoOnFirstUse } from '../../capabilities/aws/dynamodb-client';
 import { functionEnv } from '../../capabilities/aws/resources';
-import { eventBridge } from '../../capabilities/aws/eventbridge-client';
+import { eventBridgeOnFirstUse } from '../../capabilities/aws/eventbridge-client';
 import { creditEventBridgeSender, eventBridgeSender } from '../../capabilities/alerts/event-bridge-sender';
 import { overrideAwareQuota } from '../../capabilities/alerts/override-quotas';
 import { createAlertStep } from '../../capabilities/counting/alert-step';
@@ -18,17 +18,20 @@ const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE.aggregator;
 const logger = new Logger({ serviceName });
 const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE, serviceName });
 const env = functionEnv('aggregator');
+// SDK clients are made on the first batch, not at module init (bench/README.md "Cold start").
+const db = dynamoOnFirstUse();
+const bus = eventBridgeOnFirstUse();
 const aggregator = createAggregator({
-  doc: dynamo(),
+  doc: db,
   tableName: env.tableName,
   claimShards: Number(env.claimShards || 1),
   onError: (error, context) => logger.error('usage batch part failed; its records will be retried', { ...context, error: error as Error }),
   alerts: env.alertBusName
     ? createAlertStep({
-        table: { db: dynamo(), tableName: env.tableName },
-        send: eventBridgeSender(eventBridge(), env.alertBusName),
-        quotaFor: overrideAwareQuota({ db: dynamo(), tableName: env.tableName }),
-        credits: { table: { db: dynamo(), tableName: env.tableName }, send: creditEventBridgeSender(eventBridge(), env.alertBusName) },
+        table: { db: db, tableName: env.tableName },
+        send: eventBridgeSender(bus, env.alertBusName),
+        quotaFor: overrideAwareQuota({ db: db, tableName: env.tableName }),
+        credits: { table: { db: db, tableName: env.tableName }, send: creditEventBridgeSender(bus, env.alertBusName) },
       })
     : undefined,
 });

@@ -5,7 +5,7 @@
 // - an alert step that returned without error or timeout sent every outbox item it claimed, marked it sent, and
 //   left every crossing its client-days had reached when it started claimed (its reads are strongly consistent);
 // - a sweep that returned without error did the same for its own claims and every client's crossings on the days
-//   it swept, resent every item that was pending when it started and claimed `resendOlderThanMs` before, and
+//   it swept, resent every item that was pending when it started, claimed `resendOlderThanMs` before and still pending, and
 //   resent no item of another claimer younger than that.
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { AlertStep } from '../capabilities/counting/alert-step';
@@ -124,6 +124,8 @@ export class AlertMonitor {
       const day = String(item.pk).slice('ALERTS#'.length);
       if (!days.has(day) || (item.claimedAt as number) > started - resendOlderThanMs) continue;
       const eventId = (item.event as { eventId: string }).eventId;
+      // Marked sent meanwhile: its claimer sent it and its mark landed late (a write applied after a slow answer).
+      if (this.get({ pk: String(item.pk), sk: String(item.sk) }).Item?.status !== 'pending') continue;
       if (!this.o.deliveries.some((d) => d.event.eventId === eventId && d.at >= started)) {
         this.violations.push(`${who} (${started}..${this.o.now()}) left ${eventId}, pending since ${String(item.claimedAt)}, unsent`);
       }

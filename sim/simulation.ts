@@ -521,7 +521,9 @@ class SeedRun {
         (result) => {
           if (!container.alive || !end()) return;
           const failed = new Set(result.failures);
-          for (const m of messages) if (!failed.has(m.messageId) && !chance(random, lostDelete)) queue.delete(m.messageId);
+          // A delete lost (the message comes back) while the faults last; once calm, deletes land (the draw is kept, so
+          // schedules stay as they were).
+          for (const m of messages) if (!failed.has(m.messageId) && !(chance(random, lostDelete) && !this.calm)) queue.delete(m.messageId);
           trace.log(
             `${container.id} done: counted ${result.counted}, duplicates ${result.duplicates}, failures ${result.failures.join(' ') || '-'}`,
           );

@@ -162,3 +162,38 @@ test('an alert step that says it timed out before its budget ran out, reports wh
     "λ2's alert step failed with a TypeError: Cannot read properties of undefined (reading 'length')",
   ]);
 });
+
+test('an old pending item marked sent by its claimer while the sweep runs (its mark landed late) is not the sweep’s to resend', async () => {
+  const w = world();
+  const event = {
+    eventId: alertEventId('client-1', DAY, 80),
+    clientId: 'client-1',
+    plan: 'standard',
+    threshold: 80,
+    used: 8,
+    quota: QUOTA,
+    day: DAY,
+  };
+  w.store.execute(
+    new PutCommand({
+      TableName: TABLE,
+      Item: { ...itemKey.alert(DAY, 'client-1', 80), status: 'pending', event, claimedAt: NOON - 600_000 },
+    }),
+  );
+  const report = { days: [DAY], clients: 1, recovered: 0, resent: 0, errors: 0 };
+  await w.monitor.sweep(
+    w.container('sweeper'),
+    120_000,
+    async () => {
+      w.store.execute(
+        new PutCommand({
+          TableName: TABLE,
+          Item: { ...itemKey.alert(DAY, 'client-1', 80), status: 'sent', event, claimedAt: NOON - 600_000 },
+        }),
+      );
+      return report;
+    },
+    ['client-1'],
+  );
+  expect(w.monitor.violations).toEqual([]);
+});

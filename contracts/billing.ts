@@ -25,7 +25,7 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** Quota alerts: percentages of the daily quota that raise one event per client, day and threshold. */
 export const ALERTS = {
-  thresholdsPercent: { free: [80, 100], standard: [80, 100], premium: [80, 100] },
+  thresholdsPercent: { free: [80, 100], payg: [80, 100], standard: [80, 100], premium: [80, 100] },
   source: 'metered-api',
   detailType: 'Usage Threshold Crossed',
   /** The alert sweeper's schedule (stack and twin): how long a missed alert can wait at most, about. */

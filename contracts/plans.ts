@@ -66,7 +66,10 @@ export const PLANS = {
     enforceMonthlyQuota: true,
     routes: ['hello', 'usage-summary', 'usage-daily'],
   },
-  // Standard keys call everything but the strict-class quotes route, which is sold with premium.
+  // Pay as you go: every route, admitted by the gate (no API Gateway key each), so weighted routes take their units
+  // at admission and a client may hold prepaid credits; no monthly allowance, billed per unit.
+  payg: { admission: 'gate', ratePerMinute: 100, burst: 20, dailyQuota: 10_000 },
+  // Standard keys call everything but the strict-class quotes route, which is sold with premium and payg.
   standard: { ratePerMinute: 100, burst: 20, dailyQuota: 10_000, monthlyQuota: 250_000, routes: ['hello', 'usage-summary', 'usage-daily'] },
   premium: { ratePerMinute: 1_000, burst: 200, dailyQuota: 100_000 },
 } as const satisfies Record<string, PlanDefinition>;

@@ -45,6 +45,10 @@ export const PRICING = {
     billable: DEFAULT_BILLABLE,
     prices: { currency: 'usd', monthlyFeeMinor: 0, includedUnits: 1_000, perUnits: 1_000, tiers: [{ upTo: null, priceMinor: 0 }] },
   },
+  payg: {
+    billable: DEFAULT_BILLABLE,
+    prices: { currency: 'usd', monthlyFeeMinor: 0, includedUnits: 0, perUnits: 1_000, tiers: [{ upTo: null, priceMinor: 60 }] },
+  },
   standard: {
     billable: DEFAULT_BILLABLE,
     prices: {

@@ -479,6 +479,37 @@ export const GATE_CHECKS: readonly ContractCheck[] = [
     },
   },
   {
+    name: 'gate plan, weighted route: a 3-line quote takes 3 units at admission; one that needs more than is left → 429 quota-exceeded, taking nothing',
+    run: async (s) => {
+      const quota = 5;
+      const client = await s.client('payg');
+      await s.target.setOverride(client.clientId, { dailyQuota: quota });
+      const lines = (n: number, sku = 'ABC') => ({
+        items: Array.from({ length: n }, (_, i) => ({ sku: `${sku}-${i + 1}`, quantity: 1 })),
+        currency: 'EUR',
+      });
+      const three = await s.call('POST', '/v1/quotes', { key: client.apiKey, body: lines(3) });
+      assert.equal(three.status, 200, three.text.slice(0, 200));
+      assert.equal(remainingOf(three, 'daily'), quota - 3, `daily remaining after a 3-line quote: ${three.headers.get('ratelimit')}`);
+      // 3 units asked, 2 left: refused whole (no partial admission), and the refusal takes nothing.
+      const marker = 'UNITS-MARKER-429';
+      const timed = await timedCall(s, 'POST', '/v1/quotes', { key: client.apiKey, body: lines(3, marker) });
+      assertGateRefusal(timed.answer, 429, 'quota-exceeded', [client.apiKey, marker]);
+      assertRetryAfterTo(timed, nextUtcDay(timed.sent), 'daily quota');
+      assert.equal(remainingOf(timed.answer, 'daily'), quota - 3);
+      const two = await s.call('POST', '/v1/quotes', { key: client.apiKey, body: lines(2) });
+      assert.equal(two.status, 200, two.text.slice(0, 200));
+      assert.equal(remainingOf(two, 'daily'), 0);
+      // Once counted: 3 requests, 8 units (the refused quote's 3 among the 4xx, which no billing rule prices).
+      const summary = await countedUsage(s, client.apiKey, 'POST /v1/quotes', 3);
+      const quotes = summary.routes.find((r) => r.route === 'POST /v1/quotes');
+      assert.deepEqual(
+        { requests: quotes?.requests, units: quotes?.units, clientErrors: quotes?.clientErrors },
+        { requests: 3, units: 3 + 3 + 2, clientErrors: 1 },
+      );
+    },
+  },
+  {
     name: `gate plan: the enforced monthly allowance spent → 429 monthly-quota-exceeded with Retry-After to the 1st, 00:00 UTC`,
     run: async (s) => {
       const monthly = PLANS.free.monthlyQuota;
@@ -499,9 +530,9 @@ export const GATE_CHECKS: readonly ContractCheck[] = [
 ];
 
 /**
- * Weighted routes: a route's contract may cost more than 1 unit. The only one in the default config, `POST /v1/quotes`
- * (1 unit a line), is a premium route and premium is a gateway plan, so this check reads the units where they show on
- * every plan: GET /v1/usage, beside the requests. (On a gate plan the gate takes the same units: test/capabilities/http/gate-chain.test.ts.)
+ * Weighted routes on a gateway plan: a route's contract may cost more than 1 unit (`POST /v1/quotes`, 1 unit a line).
+ * API Gateway counts requests, so this check reads the units where they show on every plan: GET /v1/usage, beside the
+ * requests. (On a gate plan the gate takes them at admission: the `payg` check in GATE_CHECKS.)
  */
 export const UNIT_CHECKS: readonly ContractCheck[] = [
   {

@@ -17,7 +17,7 @@ test('reads the stage URL (no trailing slash), table and one usage plan per plan
   expect(target).toEqual({
     apiUrl: 'https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/dev',
     tableName: 'MeteredApi-dev-UsageStoreTableA1B2C3-1ABCDEF',
-    usagePlanIds: { free: 'fre789', standard: 'abc123', premium: 'def456' },
+    usagePlanIds: { free: 'fre789', payg: 'pay000', standard: 'abc123', premium: 'def456' },
     restApiId: 'a1b2c3d4e5',
     stageName: 'dev',
   });
@@ -34,7 +34,7 @@ test('uses the output keys the stack declares', () => {
 test('a stack without the outputs names what is missing; an unknown stage is refused before any call', async () => {
   cloudFormation.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'MeteredApi-dev', Outputs: [] }] } as never);
   await expect(stackOutputs('dev').then(stageTargetFromOutputs)).rejects.toThrow(
-    'stack outputs lack ApiUrl, TableName, UsagePlanIdFree, UsagePlanIdStandard, UsagePlanIdPremium, RestApiId, StageName',
+    'stack outputs lack ApiUrl, TableName, UsagePlanIdFree, UsagePlanIdPayg, UsagePlanIdStandard, UsagePlanIdPremium, RestApiId, StageName',
   );
   await expect(stackOutputs('staging')).rejects.toThrow('--stage must be dev or prod, got "staging"');
   expect(cloudFormation.commandCalls(DescribeStacksCommand)).toHaveLength(1);

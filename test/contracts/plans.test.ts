@@ -18,7 +18,7 @@ describe('admission per plan', () => {
     expect(admissionOf('standard')).toBe('gateway');
     expect(admissionOf('premium')).toBe('gateway');
     expect(admissionOf('free')).toBe('gate');
-    expect(GATE_PLAN_NAMES).toEqual(['free']);
+    expect(GATE_PLAN_NAMES).toEqual(['free', 'payg']);
     expect(isGatePlan('free')).toBe(true);
     expect(isGatePlan('standard')).toBe(false);
     expect(isGatePlan('nope')).toBe(false);

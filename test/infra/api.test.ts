@@ -135,8 +135,10 @@ describe.each(STAGE_NAMES)('API (%s)', (stageName) => {
       [`metered-api-${stageName}-standard`]: { rate: 100 / 60, burst: 20, quota: 10_000 },
       [`metered-api-${stageName}-premium`]: { rate: 1000 / 60, burst: 200, quota: 100_000 },
     };
-    const pool = plans.filter((plan) => plan.Properties.UsagePlanName === `metered-api-${stageName}-free`);
-    expect(pool).toHaveLength(1);
+    const pool = plans.filter((plan) =>
+      GATE_PLAN_NAMES.some((gate) => plan.Properties.UsagePlanName === `metered-api-${stageName}-${gate}`),
+    );
+    expect(pool).toHaveLength(GATE_PLAN_NAMES.length);
     for (const plan of plans.filter((p) => !pool.includes(p))) {
       const want = expected[plan.Properties.UsagePlanName];
       expect(want).toBeDefined();
@@ -152,10 +154,15 @@ describe.each(STAGE_NAMES)('API (%s)', (stageName) => {
         expect(throttle.BurstLimit).toBe(5);
       }
     }
-    // The gate plan's usage plan: its pool keys' coarse ceiling, no quota, no per-method throttle (contracts/gate-pool.ts).
-    expect(pool[0].Properties.Throttle).toEqual({ RateLimit: GATE_POOL_CEILING.ratePerMinute / 60, BurstLimit: GATE_POOL_CEILING.burst });
-    expect(pool[0].Properties.Quota).toBeUndefined();
-    expect(pool[0].Properties.ApiStages[0].Throttle ?? {}).toEqual({});
+    // A gate plan's usage plan: its pool keys' coarse ceiling, no quota, no per-method throttle (contracts/gate-pool.ts).
+    for (const gatePlan of pool) {
+      expect(gatePlan.Properties.Throttle).toEqual({
+        RateLimit: GATE_POOL_CEILING.ratePerMinute / 60,
+        BurstLimit: GATE_POOL_CEILING.burst,
+      });
+      expect(gatePlan.Properties.Quota).toBeUndefined();
+      expect(gatePlan.Properties.ApiStages[0].Throttle ?? {}).toEqual({});
+    }
     expect(ROUTE_CLASSES.strict).toEqual({ ratePerMinute: 10, burst: 5 });
     expect(PLANS.standard.burst).toBeLessThanOrEqual(PLANS.standard.ratePerMinute);
   });

@@ -113,7 +113,7 @@ test('create --json prints the key once; list shows the client without secrets; 
 test('wrong usage and a missing twin are one-line errors with non-zero exits', async () => {
   const badPlan = await keys(['create', '--local', '--plan', 'gold', '--name', 'x']);
   expect(badPlan.code).toBe(2);
-  expect(badPlan.stderr.split('\n')[0]).toBe('keys: --plan must be one of free, standard, premium, got "gold"');
+  expect(badPlan.stderr.split('\n')[0]).toBe('keys: --plan must be one of free, payg, standard, premium, got "gold"');
   const noTarget = await keys(['create', '--plan', 'standard', '--name', 'x']);
   expect(noTarget.code).toBe(2);
   expect(noTarget.stderr).toContain('say where: --local');

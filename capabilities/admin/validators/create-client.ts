@@ -3,7 +3,7 @@
 // @ts-nocheck
 export const validate = validate10;
 export default validate10;
-const schema11 = {"type":"object","properties":{"parsedBody":{"type":"object","properties":{"plan":{"enum":["free","standard","premium"]},"name":{"type":"string","minLength":1,"maxLength":64},"expiresInDays":{"type":"integer","minimum":1,"maximum":3650}},"required":["plan","name"],"additionalProperties":false}},"required":["parsedBody"]};
+const schema11 = {"type":"object","properties":{"parsedBody":{"type":"object","properties":{"plan":{"enum":["free","payg","standard","premium"]},"name":{"type":"string","minLength":1,"maxLength":64},"expiresInDays":{"type":"integer","minimum":1,"maximum":3650}},"required":["plan","name"],"additionalProperties":false}},"required":["parsedBody"]};
 const func2 = (function ucs2length(str) {
     const len = str.length;
     let length = 0;
@@ -73,7 +73,7 @@ errors++;
 }
 if(data0.plan !== undefined){
 let data1 = data0.plan;
-if(!(((data1 === "free") || (data1 === "standard")) || (data1 === "premium"))){
+if(!((((data1 === "free") || (data1 === "payg")) || (data1 === "standard")) || (data1 === "premium"))){
 const err4 = {instancePath:instancePath+"/parsedBody/plan",schemaPath:"#/properties/parsedBody/properties/plan/enum",keyword:"enum",params:{allowedValues: schema11.properties.parsedBody.properties.plan.enum}};
 if(vErrors === null){
 vErrors = [err4];
@@ -183,8 +183,8 @@ return errors === 0;
 export const parts = ["body"] as const;
 export const messages = {
  "#/required/parsedBody": "is required",
- "#/properties/parsedBody/required/plan": "must be one of \"free\", \"standard\", \"premium\"",
- "#/properties/parsedBody/properties/plan/enum": "must be one of \"free\", \"standard\", \"premium\"",
+ "#/properties/parsedBody/required/plan": "must be one of \"free\", \"payg\", \"standard\", \"premium\"",
+ "#/properties/parsedBody/properties/plan/enum": "must be one of \"free\", \"payg\", \"standard\", \"premium\"",
  "#/properties/parsedBody/required/name": "is required",
  "#/properties/parsedBody/properties/name/minLength": "must be at least 1 characters",
  "#/properties/parsedBody/properties/name/maxLength": "must be at most 64 characters",

@@ -3,7 +3,7 @@
 // @ts-nocheck
 export const validate = validate10;
 export default validate10;
-const schema11 = {"type":"object","properties":{"pathParameters":{"type":"object","properties":{"id":{"type":"string","pattern":"^cl_[0-9a-f]{32}$"}},"required":["id"],"additionalProperties":false},"parsedBody":{"type":"object","properties":{"plan":{"enum":["free","standard","premium"]}},"required":["plan"],"additionalProperties":false}},"required":["pathParameters","parsedBody"]};
+const schema11 = {"type":"object","properties":{"pathParameters":{"type":"object","properties":{"id":{"type":"string","pattern":"^cl_[0-9a-f]{32}$"}},"required":["id"],"additionalProperties":false},"parsedBody":{"type":"object","properties":{"plan":{"enum":["free","payg","standard","premium"]}},"required":["plan"],"additionalProperties":false}},"required":["pathParameters","parsedBody"]};
 const pattern0 = new RegExp("^cl_[0-9a-f]{32}$", "");
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -119,7 +119,7 @@ errors++;
 }
 if(data2.plan !== undefined){
 let data3 = data2.plan;
-if(!(((data3 === "free") || (data3 === "standard")) || (data3 === "premium"))){
+if(!((((data3 === "free") || (data3 === "payg")) || (data3 === "standard")) || (data3 === "premium"))){
 const err9 = {instancePath:instancePath+"/parsedBody/plan",schemaPath:"#/properties/parsedBody/properties/plan/enum",keyword:"enum",params:{allowedValues: schema11.properties.parsedBody.properties.plan.enum}};
 if(vErrors === null){
 vErrors = [err9];
@@ -162,8 +162,8 @@ export const messages = {
  "#/properties/pathParameters/required/id": "is required",
  "#/properties/pathParameters/properties/id/pattern": "must be a client id (cl_ followed by 32 hex digits)",
  "#/required/parsedBody": "is required",
- "#/properties/parsedBody/required/plan": "must be one of \"free\", \"standard\", \"premium\"",
- "#/properties/parsedBody/properties/plan/enum": "must be one of \"free\", \"standard\", \"premium\""
+ "#/properties/parsedBody/required/plan": "must be one of \"free\", \"payg\", \"standard\", \"premium\"",
+ "#/properties/parsedBody/properties/plan/enum": "must be one of \"free\", \"payg\", \"standard\", \"premium\""
 };
 export const order = {
  "#": [

@@ -47,10 +47,12 @@ describe('findUsagePlanIds', () => {
           { id: 'prod-plan', name: 'metered-api-prod-premium', apiStages: [{ apiId: 'api1', stage: 'prod' }] },
           { id: 'up-prem', name: 'metered-api-dev-premium', apiStages: [{ apiId: 'api1', stage: 'dev' }] },
           { id: 'up-free', name: 'metered-api-dev-free', apiStages: [{ apiId: 'api1', stage: 'dev' }] },
+          { id: 'up-payg', name: 'metered-api-dev-payg', apiStages: [{ apiId: 'api1', stage: 'dev' }] },
         ],
       });
     expect(await findUsagePlanIds(new APIGatewayClient({}), 'api1', 'dev')).toEqual({
       free: 'up-free',
+      payg: 'up-payg',
       standard: 'up-std',
       premium: 'up-prem',
     });
@@ -61,7 +63,7 @@ describe('findUsagePlanIds', () => {
       .on(GetUsagePlansCommand)
       .resolves({ items: [{ id: 'up-std', name: 'metered-api-dev-standard', apiStages: [{ apiId: 'api1', stage: 'dev' }] }] });
     await expect(findUsagePlanIds(new APIGatewayClient({}), 'api1', 'dev')).rejects.toThrow(
-      'no usage plan on api1/dev for plan(s): free, premium',
+      'no usage plan on api1/dev for plan(s): free, payg, premium',
     );
   });
 });

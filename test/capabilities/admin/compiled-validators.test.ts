@@ -65,7 +65,7 @@ const body = fc.oneof(
   value,
   fc.record(
     {
-      plan: fc.oneof(fc.constantFrom('free', 'standard', 'premium'), value),
+      plan: fc.oneof(fc.constantFrom('free', 'payg', 'standard', 'premium'), value),
       name: fc.oneof(text, value),
       expiresInDays: fc.oneof(number, value),
       graceSeconds: fc.oneof(number, value),

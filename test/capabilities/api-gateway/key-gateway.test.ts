@@ -8,7 +8,7 @@ const gateway = mockClient(APIGatewayClient);
 const stage = () =>
   apiGatewayKeys({
     client: new APIGatewayClient({}),
-    usagePlanIds: { free: 'up-free', standard: 'up-std', premium: 'up-prem' },
+    usagePlanIds: { free: 'up-free', payg: 'up-payg', standard: 'up-std', premium: 'up-prem' },
     restApiId: 'api1',
     stageName: 'prod',
   });

@@ -347,7 +347,7 @@ describe('on a deployed stage (API Gateway mocked)', () => {
     store: store(),
     gateway: {
       client: new APIGatewayClient({}),
-      usagePlanIds: { free: 'up-free', standard: 'up-standard', premium: 'up-premium' },
+      usagePlanIds: { free: 'up-free', payg: 'up-payg', standard: 'up-standard', premium: 'up-premium' },
       restApiId: 'api1',
       stageName: 'dev',
     },

@@ -33,7 +33,11 @@ let db: DynamoDBDocumentClient;
 const TABLE = 'keys-override';
 const store = () => ({ db, tableName: TABLE });
 const caps = overrideCaps(STAGES.dev.stageThrottle);
-const TARGET = { usagePlanIds: { free: 'up-free', standard: 'up-standard', premium: 'up-premium' }, restApiId: 'api123', stageName: 'dev' };
+const TARGET = {
+  usagePlanIds: { free: 'up-free', payg: 'up-payg', standard: 'up-standard', premium: 'up-premium' },
+  restApiId: 'api123',
+  stageName: 'dev',
+};
 const gatewayMock = mockClient(APIGatewayClient);
 const gateway = () => apiGatewayClientUsagePlans(new APIGatewayClient({}), TARGET);
 const calls = () => gatewayMock.calls().map((c) => [c.args[0].constructor.name, c.args[0].input]);

@@ -25,7 +25,7 @@ let dynamoLocal: RunningService;
 let db: DynamoDBDocumentClient;
 const TABLE = 'keys-set-plan';
 const store = () => ({ db, tableName: TABLE });
-const PLAN_IDS = { free: 'up-free', standard: 'up-standard', premium: 'up-premium' };
+const PLAN_IDS = { free: 'up-free', payg: 'up-payg', standard: 'up-standard', premium: 'up-premium' };
 const gatewayMock = mockClient(APIGatewayClient);
 
 beforeAll(async () => {
@@ -232,7 +232,7 @@ describe('npm run keys -- set-plan --local', () => {
     // No twin listens on this state file's port: the change is stored, the cache flush is a warning.
     expect(moved.stderr).toContain('keys: warning: the twin is not reachable');
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('set-plan needs a clientId and a plan (free, standard, premium)');
+    expect(bad.stderr).toContain('set-plan needs a clientId and a plan (free, payg, standard, premium)');
     const list = await keys(['list', '--json', '--local']);
     expect(JSON.parse(list.stdout).find((c: { clientId: string }) => c.clientId === created.clientId).plan).toBe('premium');
   }, 60_000);

@@ -170,5 +170,5 @@ it('billing:what-if re-rates the month under another plan or price book, per cli
   expect([bad.code, plan.code]).toEqual([2, 2]);
   expect(bad.stderr).toContain('monthlyFeeMinor of');
   expect(bad.stderr).toContain('must be a whole number of at least 0 (minor units, no fractions): got 9.99');
-  expect(plan.stderr).toContain('--plan must be one of free, standard, premium, got "gold"');
+  expect(plan.stderr).toContain('--plan must be one of free, payg, standard, premium, got "gold"');
 }, 60_000);

@@ -3,7 +3,7 @@
 // @ts-nocheck
 export const validate = validate10;
 export default validate10;
-const schema11 = {"type":"object","properties":{"clients":{"type":"array","items":{"type":"object","properties":{"clientId":{"type":"string"},"name":{"type":"string"},"plan":{"type":"string","enum":["free","standard","premium"]},"status":{"type":"string","enum":["active","revoked"]},"createdAt":{"type":"string"},"revokedAt":{"type":"string"},"keyExpiresAt":{"type":"string"},"override":{"type":"object","properties":{"ratePerMinute":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"burst":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"dailyQuota":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"setAt":{"type":"string"}},"required":["ratePerMinute","burst","dailyQuota","setAt"],"additionalProperties":false},"stripeCustomerId":{"type":"string"}},"required":["clientId","name","plan","status","createdAt"],"additionalProperties":false}},"nextCursor":{"type":"string"}},"required":["clients"],"additionalProperties":false};
+const schema11 = {"type":"object","properties":{"clients":{"type":"array","items":{"type":"object","properties":{"clientId":{"type":"string"},"name":{"type":"string"},"plan":{"type":"string","enum":["free","payg","standard","premium"]},"status":{"type":"string","enum":["active","revoked"]},"createdAt":{"type":"string"},"revokedAt":{"type":"string"},"keyExpiresAt":{"type":"string"},"override":{"type":"object","properties":{"ratePerMinute":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"burst":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"dailyQuota":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"setAt":{"type":"string"}},"required":["ratePerMinute","burst","dailyQuota","setAt"],"additionalProperties":false},"stripeCustomerId":{"type":"string"}},"required":["clientId","name","plan","status","createdAt"],"additionalProperties":false}},"nextCursor":{"type":"string"}},"required":["clients"],"additionalProperties":false};
 const func2 = Object.prototype.hasOwnProperty;
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -84,7 +84,7 @@ if(typeof data4 !== "string"){
 validate10.errors = [{instancePath:instancePath+"/clients/" + i0+"/plan",schemaPath:"#/properties/clients/items/properties/plan/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-if(!(((data4 === "free") || (data4 === "standard")) || (data4 === "premium"))){
+if(!((((data4 === "free") || (data4 === "payg")) || (data4 === "standard")) || (data4 === "premium"))){
 validate10.errors = [{instancePath:instancePath+"/clients/" + i0+"/plan",schemaPath:"#/properties/clients/items/properties/plan/enum",keyword:"enum",params:{allowedValues: schema11.properties.clients.items.properties.plan.enum}}];
 return false;
 }

@@ -3,7 +3,7 @@
 // @ts-nocheck
 export const validate = validate10;
 export default validate10;
-const schema11 = {"type":"object","properties":{"clientId":{"type":"string"},"name":{"type":"string"},"plan":{"type":"string","enum":["free","standard","premium"]},"status":{"type":"string","enum":["active","revoked"]},"createdAt":{"type":"string"},"revokedAt":{"type":"string"},"keyExpiresAt":{"type":"string"},"override":{"type":"object","properties":{"ratePerMinute":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"burst":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"dailyQuota":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"setAt":{"type":"string"}},"required":["ratePerMinute","burst","dailyQuota","setAt"],"additionalProperties":false},"stripeCustomerId":{"type":"string"}},"required":["clientId","name","plan","status","createdAt"],"additionalProperties":false};
+const schema11 = {"type":"object","properties":{"clientId":{"type":"string"},"name":{"type":"string"},"plan":{"type":"string","enum":["free","payg","standard","premium"]},"status":{"type":"string","enum":["active","revoked"]},"createdAt":{"type":"string"},"revokedAt":{"type":"string"},"keyExpiresAt":{"type":"string"},"override":{"type":"object","properties":{"ratePerMinute":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"burst":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"dailyQuota":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"setAt":{"type":"string"}},"required":["ratePerMinute","burst","dailyQuota","setAt"],"additionalProperties":false},"stripeCustomerId":{"type":"string"}},"required":["clientId","name","plan","status","createdAt"],"additionalProperties":false};
 const func2 = Object.prototype.hasOwnProperty;
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -57,7 +57,7 @@ if(typeof data2 !== "string"){
 validate10.errors = [{instancePath:instancePath+"/plan",schemaPath:"#/properties/plan/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-if(!(((data2 === "free") || (data2 === "standard")) || (data2 === "premium"))){
+if(!((((data2 === "free") || (data2 === "payg")) || (data2 === "standard")) || (data2 === "premium"))){
 validate10.errors = [{instancePath:instancePath+"/plan",schemaPath:"#/properties/plan/enum",keyword:"enum",params:{allowedValues: schema11.properties.plan.enum}}];
 return false;
 }

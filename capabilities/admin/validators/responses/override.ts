@@ -3,7 +3,7 @@
 // @ts-nocheck
 export const validate = validate10;
 export default validate10;
-const schema11 = {"type":"object","properties":{"clientId":{"type":"string"},"plan":{"type":"string","enum":["free","standard","premium"]},"before":{"type":"object","properties":{"ratePerMinute":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"burst":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"dailyQuota":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991}},"required":["ratePerMinute","burst","dailyQuota"],"additionalProperties":false},"after":{"type":"object","properties":{"ratePerMinute":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"burst":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"dailyQuota":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991}},"required":["ratePerMinute","burst","dailyQuota"],"additionalProperties":false},"setAt":{"type":"string"}},"required":["clientId","plan","after","setAt"],"additionalProperties":false};
+const schema11 = {"type":"object","properties":{"clientId":{"type":"string"},"plan":{"type":"string","enum":["free","payg","standard","premium"]},"before":{"type":"object","properties":{"ratePerMinute":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"burst":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"dailyQuota":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991}},"required":["ratePerMinute","burst","dailyQuota"],"additionalProperties":false},"after":{"type":"object","properties":{"ratePerMinute":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"burst":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"dailyQuota":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991}},"required":["ratePerMinute","burst","dailyQuota"],"additionalProperties":false},"setAt":{"type":"string"}},"required":["clientId","plan","after","setAt"],"additionalProperties":false};
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -44,7 +44,7 @@ if(typeof data1 !== "string"){
 validate10.errors = [{instancePath:instancePath+"/plan",schemaPath:"#/properties/plan/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-if(!(((data1 === "free") || (data1 === "standard")) || (data1 === "premium"))){
+if(!((((data1 === "free") || (data1 === "payg")) || (data1 === "standard")) || (data1 === "premium"))){
 validate10.errors = [{instancePath:instancePath+"/plan",schemaPath:"#/properties/plan/enum",keyword:"enum",params:{allowedValues: schema11.properties.plan.enum}}];
 return false;
 }

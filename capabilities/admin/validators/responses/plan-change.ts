@@ -3,7 +3,7 @@
 // @ts-nocheck
 export const validate = validate10;
 export default validate10;
-const schema11 = {"type":"object","properties":{"clientId":{"type":"string"},"before":{"type":"string","enum":["free","standard","premium"]},"after":{"type":"string","enum":["free","standard","premium"]},"changedAt":{"type":"string"}},"required":["clientId","before","after","changedAt"],"additionalProperties":false};
+const schema11 = {"type":"object","properties":{"clientId":{"type":"string"},"before":{"type":"string","enum":["free","payg","standard","premium"]},"after":{"type":"string","enum":["free","payg","standard","premium"]},"changedAt":{"type":"string"}},"required":["clientId","before","after","changedAt"],"additionalProperties":false};
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -44,7 +44,7 @@ if(typeof data1 !== "string"){
 validate10.errors = [{instancePath:instancePath+"/before",schemaPath:"#/properties/before/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-if(!(((data1 === "free") || (data1 === "standard")) || (data1 === "premium"))){
+if(!((((data1 === "free") || (data1 === "payg")) || (data1 === "standard")) || (data1 === "premium"))){
 validate10.errors = [{instancePath:instancePath+"/before",schemaPath:"#/properties/before/enum",keyword:"enum",params:{allowedValues: schema11.properties.before.enum}}];
 return false;
 }
@@ -61,7 +61,7 @@ if(typeof data2 !== "string"){
 validate10.errors = [{instancePath:instancePath+"/after",schemaPath:"#/properties/after/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-if(!(((data2 === "free") || (data2 === "standard")) || (data2 === "premium"))){
+if(!((((data2 === "free") || (data2 === "payg")) || (data2 === "standard")) || (data2 === "premium"))){
 validate10.errors = [{instancePath:instancePath+"/after",schemaPath:"#/properties/after/enum",keyword:"enum",params:{allowedValues: schema11.properties.after.enum}}];
 return false;
 }

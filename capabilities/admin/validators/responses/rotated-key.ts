@@ -3,7 +3,7 @@
 // @ts-nocheck
 export const validate = validate10;
 export default validate10;
-const schema11 = {"type":"object","properties":{"apiKey":{"type":"string"},"clientId":{"type":"string"},"plan":{"type":"string","enum":["free","standard","premium"]},"oldKeyValidUntil":{"type":"string"}},"required":["apiKey","clientId","plan","oldKeyValidUntil"],"additionalProperties":false};
+const schema11 = {"type":"object","properties":{"apiKey":{"type":"string"},"clientId":{"type":"string"},"plan":{"type":"string","enum":["free","payg","standard","premium"]},"oldKeyValidUntil":{"type":"string"}},"required":["apiKey","clientId","plan","oldKeyValidUntil"],"additionalProperties":false};
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -56,7 +56,7 @@ if(typeof data2 !== "string"){
 validate10.errors = [{instancePath:instancePath+"/plan",schemaPath:"#/properties/plan/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-if(!(((data2 === "free") || (data2 === "standard")) || (data2 === "premium"))){
+if(!((((data2 === "free") || (data2 === "payg")) || (data2 === "standard")) || (data2 === "premium"))){
 validate10.errors = [{instancePath:instancePath+"/plan",schemaPath:"#/properties/plan/enum",keyword:"enum",params:{allowedValues: schema11.properties.plan.enum}}];
 return false;
 }

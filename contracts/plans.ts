@@ -67,8 +67,9 @@ export const PLANS = {
     routes: ['hello', 'usage-summary', 'usage-daily'],
   },
   // Pay as you go: every route, admitted by the gate (no API Gateway key each), so weighted routes take their units
-  // at admission and a client may hold prepaid credits; no monthly allowance, billed per unit.
-  payg: { admission: 'gate', ratePerMinute: 100, burst: 20, dailyQuota: 10_000 },
+  // at admission and a client may hold prepaid credits; no monthly allowance, billed per unit. Its burst admits the
+  // largest quote (50 lines, 50 units) at once.
+  payg: { admission: 'gate', ratePerMinute: 100, burst: 50, dailyQuota: 10_000 },
   // Standard keys call everything but the strict-class quotes route, which is sold with premium and payg.
   standard: { ratePerMinute: 100, burst: 20, dailyQuota: 10_000, monthlyQuota: 250_000, routes: ['hello', 'usage-summary', 'usage-daily'] },
   premium: { ratePerMinute: 1_000, burst: 200, dailyQuota: 100_000 },

@@ -8,8 +8,11 @@ import {
   MONTHLY_QUOTAS,
   PLAN_NAMES,
   PLANS,
+  type PlanDefinition,
   planProblems,
 } from '../../contracts/plans';
+import { planIncludesRoute } from '../../contracts/route-access';
+import { quoteRequest } from '../../contracts/routes/quotes';
 import { ROUTES, type RouteDefinition, unitsOf } from '../../contracts/routes';
 import { routeUnitsProblem } from '../../contracts/routes/route';
 
@@ -72,6 +75,22 @@ describe('route units', () => {
     const quotes = ROUTES.find((route) => route.id === 'quotes')!;
     const body = { currency: 'EUR', items: [1, 2, 3].map((quantity) => ({ sku: 'A', quantity })) };
     expect(unitsOf(quotes, { ...input, body })).toBe(3);
+  });
+
+  it('lets every gate plan that includes the quotes route admit its largest valid quote (50 lines) at once', () => {
+    const quotes = ROUTES.find((route) => route.id === 'quotes')!;
+    const largest = { currency: 'EUR', items: Array.from({ length: 50 }, () => ({ sku: 'A', quantity: 1 })) };
+    expect(quoteRequest.safeParse(largest).success).toBe(true);
+    expect(quoteRequest.safeParse({ ...largest, items: [...largest.items, largest.items[0]] }).success).toBe(false);
+    const units = unitsOf(quotes, { ...input, body: largest });
+    const gatePlans = GATE_PLAN_NAMES.filter((plan) => planIncludesRoute(plan, 'quotes'));
+    expect(gatePlans).toEqual(['payg']);
+    for (const plan of gatePlans) {
+      const limits: PlanDefinition = PLANS[plan];
+      expect(Math.min(limits.burst, limits.ratePerMinute, limits.dailyQuota, limits.monthlyQuota ?? Infinity)).toBeGreaterThanOrEqual(
+        units,
+      );
+    }
   });
 
   it('refuses a cost that is not a whole number of at least 0, fixed or computed', () => {

@@ -21,7 +21,7 @@ const UNUSED_GRANT_REASONS: Readonly<Record<string, string>> = {
   '* sqs:GetQueue*':
     'CDK grants GetQueueAttributes/GetQueueUrl with SendMessage and with the SQS event source; the code addresses queues by URL and never reads their attributes.',
   '* dynamodb:GetItem GATE#*':
-    "The gate reads a gate item only when a request's units exceed a limit outright (no write could admit them); no route of a shipped gate plan costs that much, so the suites over the twin never do (test/capabilities/gate/gate.test.ts does, on DynamoDB Local).",
+    "The gate reads a gate item only when a request's units exceed a limit outright (no write could admit them: a quote of more lines than a client's burst or quota, possible only under an override on the shipped plans, whose burst admits the largest quote); the suites over the twin send none (test/capabilities/gate/gate.test.ts does, on DynamoDB Local).",
   'daily-job sqs:SendMessage':
     "The function's dead-letter queue: Lambda sends a failed asynchronous invocation there with the function's role.",
   'alert-sweeper sqs:SendMessage': "Same: the sweeper's dead-letter queue, written by Lambda.",

@@ -42,6 +42,7 @@ import { generateAdminToken, generateDashboardToken } from './admin/admin-token'
 import { adoptExistingKeys, twinAdminRoutes } from './admin/twin-admin';
 import { CallerStamps, runAs } from './iam/caller-identity';
 import { type Denial, type IamMode, type IamProxy, startIamProxy } from './iam/iam-proxy';
+import { connectInProcess } from './iam/in-process-hop';
 import { loadStackAccess, type StackAccess } from './iam/stack-policies';
 
 export type { DemoKey } from './demo-keys';
@@ -378,6 +379,8 @@ class LocalTwin implements Twin {
       });
       this.stamps.addHosts(Object.values(this.iamProxy.endpoints).map((url) => new URL(url).host));
       this.stamps.install();
+      // The SDK clients of this process (the functions', the poller's, the admin's) reach the check without the kernel.
+      this.cleanup.push(connectInProcess(this.iamProxy.inProcess));
     }
     this.checked = this.iamProxy ? { ...this.iamProxy.endpoints, dynamo: this.iamProxy.endpoints.dynamodb } : this.endpoints;
     this.checkedExpected = expectedResources(this.checked.sqs);

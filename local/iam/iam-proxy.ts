@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { isLoopbackHostName } from '../services/loopback-guard.mjs';
 import { CALLER_HEADER, type CallerStamps } from './caller-identity';
 import { authorizationRequests, type AwsCall, type AwsServiceName } from './aws-requests';
-import { accessDenied, unrecognizedCredentials } from './access-denied';
+import { accessDenied, type AwsErrorResponse, unrecognizedCredentials } from './access-denied';
 import { evaluate } from './policy-engine';
 import type { AuthorizationRequest, ConditionValue, PolicyDocument } from './policy-types';
 import type { StackAccess } from './stack-policies';
@@ -77,15 +77,31 @@ export interface IamProxy {
   readonly denials: readonly Denial[];
   /** Every allowed (principal, action, resource) since start, for the access manifest. */
   readonly grantsUsed: ReadonlyMap<string, GrantUse>;
+  /** The same check for callers in this process, by the `host:port` of each endpoint (in-process-hop.ts). */
+  readonly inProcess: ReadonlyMap<string, InProcessCheck>;
   stop(): Promise<void>;
 }
+
+/** One HTTP call as it would cross the wire: header names in lower case, the path with its query string. */
+export interface RawCall {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Buffer;
+}
+
+/** A call judged in process: AWS's refusal, or the way on to the emulator (the caller reads the emulator's answer). */
+export type InProcessCheck = (
+  call: RawCall,
+  caller: string | undefined,
+) => Promise<AwsErrorResponse | { forward(onAnswer: (answer: IncomingMessage) => void): http.ClientRequest }>;
 
 const FAMILY_SERVICES = {
   dynamodb: (): AwsServiceName => 'dynamodb',
   events: (): AwsServiceName => 'events',
   sqs: (): AwsServiceName => 'sqs',
   s3: (): AwsServiceName => 's3',
-  sqsS3: (headers: IncomingMessage['headers'], body: Buffer): AwsServiceName => {
+  sqsS3: (headers: RawCall['headers'], body: Buffer): AwsServiceName => {
     const target = String(headers['x-amz-target'] ?? '');
     if (target.startsWith('AmazonSQS.')) return 'sqs';
     if (String(headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded') && body.includes('Action=')) return 'sqs';
@@ -115,14 +131,14 @@ export async function startIamProxy(options: IamProxyOptions): Promise<IamProxy>
   });
   loaded.catch(() => undefined);
 
-  const principalOf = (headers: IncomingMessage['headers']): Principal | undefined => {
-    const stamped = options.stamps.principalOf(headers[CALLER_HEADER] as string | undefined);
+  /** The caller: a function's role (its stamp, checked before any key), the twin itself, or the operator role. */
+  const principalOf = (stamped: string | undefined, authorization: string | undefined): Principal | undefined => {
     if (stamped !== undefined) {
       const fn = access.functions[stamped];
       if (!fn) return undefined;
       return { kind: 'role', id: stamped, name: fn.roleName, arn: fn.roleArn, policies: fn.policies };
     }
-    const key = accessKeyOf(headers.authorization);
+    const key = accessKeyOf(authorization);
     if (key !== undefined && key === options.credentials.twin) return { kind: 'twin' };
     if (key === options.credentials.operator) {
       return operatorPolicies.length === 0
@@ -199,7 +215,52 @@ export async function startIamProxy(options: IamProxyOptions): Promise<IamProxy>
     return { operation };
   };
 
+  /**
+   * What the check answers one call with: a refusal (AWS's own error), or nothing when it may go on to the emulator.
+   * `stamp` is the caller's function id (from the caller stamp, or in process from runAs), judged before credentials.
+   */
+  const judge = async (family: keyof typeof FAMILY_SERVICES, call: RawCall, stamped: string | undefined) => {
+    const body = call.body;
+    const service = FAMILY_SERVICES[family](call.headers, body);
+    const principal = principalOf(stamped, call.headers.authorization);
+    const url = new URL(call.url, 'http://twin');
+    const awsCall: AwsCall = { service, method: call.method, path: url.pathname, query: url.searchParams, headers: call.headers, body };
+    if (!principal) {
+      const line = `IAM ${options.mode}: a ${service} call with no known credentials`;
+      options.log(line);
+      denials.push({ principal: 'unknown', operation: '?', action: '?', resource: '?', context: {}, reason: 'unrecognized credentials' });
+      if (options.mode === 'enforce') return unrecognizedCredentials(service);
+    } else if (principal.kind === 'role') {
+      const verdict = await check(principal, awsCall);
+      if (verdict.denied) {
+        denials.push(verdict.denied);
+        const d = verdict.denied;
+        options.log(
+          `IAM ${options.mode === 'enforce' ? 'denied' : 'would deny'}: ${principal.name} (${principal.arn}) ${d.action} on ${d.resource}` +
+            ` context=${JSON.stringify(d.context)}: ${d.reason}`,
+        );
+        if (options.mode === 'enforce')
+          return accessDenied(service, verdict.operation, principal.arn, d.action, d.resource, verdict.decision);
+      }
+    }
+    return undefined;
+  };
+
+  /** The call, on to the emulator: the caller stamp dropped, the emulators' key instead of the caller's. */
+  const forward = (call: RawCall, target: URL, onAnswer: (answer: IncomingMessage) => void): http.ClientRequest => {
+    const headers: Record<string, string> = { ...call.headers, host: target.host };
+    delete headers[CALLER_HEADER];
+    const upstreamKey = options.credentials.upstream;
+    if (upstreamKey && typeof headers.authorization === 'string') {
+      headers.authorization = headers.authorization.replace(/Credential=[^/,\s]+\//, `Credential=${upstreamKey}/`);
+    }
+    const upstream = http.request({ hostname: target.hostname, port: target.port, method: call.method, path: call.url, headers }, onAnswer);
+    upstream.end(call.body);
+    return upstream;
+  };
+
   const servers: http.Server[] = [];
+  const inProcess = new Map<string, InProcessCheck>();
   const start = async (family: keyof typeof FAMILY_SERVICES, upstream: string): Promise<string> => {
     const target = new URL(upstream);
     const server = http.createServer((req, res) => {
@@ -223,68 +284,31 @@ export async function startIamProxy(options: IamProxyOptions): Promise<IamProxy>
         res.writeHead(403, { 'content-type': 'text/plain' }).end('the twin answers loopback callers only');
         return;
       }
-      const service = FAMILY_SERVICES[family](req.headers, body);
-      const principal = principalOf(req.headers);
-      const url = new URL(req.url ?? '/', 'http://twin');
-      const call: AwsCall = {
-        service,
-        method: req.method ?? 'GET',
-        path: url.pathname,
-        query: url.searchParams,
-        headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v ?? '')])),
-        body,
-      };
-      if (!principal) {
-        const line = `IAM ${options.mode}: a ${service} call with no known credentials`;
-        options.log(line);
-        denials.push({ principal: 'unknown', operation: '?', action: '?', resource: '?', context: {}, reason: 'unrecognized credentials' });
-        if (options.mode === 'enforce') {
-          const answer = unrecognizedCredentials(service);
-          res.writeHead(answer.status, answer.headers).end(answer.body);
-          return;
-        }
-      } else if (principal.kind === 'role') {
-        const verdict = await check(principal, call);
-        if (verdict.denied) {
-          denials.push(verdict.denied);
-          const d = verdict.denied;
-          options.log(
-            `IAM ${options.mode === 'enforce' ? 'denied' : 'would deny'}: ${principal.name} (${principal.arn}) ${d.action} on ${d.resource}` +
-              ` context=${JSON.stringify(d.context)}: ${d.reason}`,
-          );
-          if (options.mode === 'enforce') {
-            const answer = accessDenied(service, verdict.operation, principal.arn, d.action, d.resource, verdict.decision);
-            res.writeHead(answer.status, answer.headers).end(answer.body);
-            return;
-          }
-        }
+      const headers = Object.fromEntries(
+        Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v ?? '')]),
+      );
+      const call: RawCall = { method: req.method ?? 'GET', url: req.url ?? '/', headers, body };
+      const refusal = await judge(family, call, options.stamps.principalOf(req.headers[CALLER_HEADER] as string | undefined));
+      if (refusal) {
+        res.writeHead(refusal.status, refusal.headers).end(refusal.body);
+        return;
       }
-      forward(req, res, body, target);
+      const upstreamCall = forward(call, target, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      // The emulator went away mid-call: drop the connection as a network failure would.
+      upstreamCall.on('error', () => req.socket.destroy());
     };
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     servers.push(server);
-    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  };
-
-  const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer, target: URL) => {
-    const headers: Record<string, string | string[] | undefined> = { ...req.headers, host: target.host };
-    delete headers[CALLER_HEADER];
-    const upstreamKey = options.credentials.upstream;
-    if (upstreamKey && typeof headers.authorization === 'string') {
-      headers.authorization = headers.authorization.replace(/Credential=[^/,\s]+\//, `Credential=${upstreamKey}/`);
-    }
-    const upstream = http.request(
-      { hostname: target.hostname, port: target.port, method: req.method, path: req.url, headers },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    upstream.on('error', () => {
-      // The emulator went away mid-call: drop the connection as a network failure would.
-      req.socket.destroy();
+    const address = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+    inProcess.set(address, async (call, caller) => {
+      await loaded;
+      const refusal = await judge(family, call, caller);
+      return refusal ?? { forward: (onAnswer) => forward(call, target, onAnswer) };
     });
-    upstream.end(body);
+    return `http://${address}`;
   };
 
   const { upstreams } = options;
@@ -299,6 +323,7 @@ export async function startIamProxy(options: IamProxyOptions): Promise<IamProxy>
     endpoints: { dynamodb, sqs, s3: s3 ?? sqs, events },
     denials,
     grantsUsed,
+    inProcess,
     async stop() {
       await Promise.all(
         servers.map(

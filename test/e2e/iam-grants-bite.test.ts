@@ -5,6 +5,7 @@ import { startTwin, type Twin } from '../../local/twin';
 import { rotateTwice, SETTLES_OCTOBER } from './support/iam-paths';
 import type { StackAccess } from '../../local/iam/stack-policies';
 import { withoutAction, withoutLeadingKeys } from '../local/iam/policy-edits';
+import { inProcessCalls } from '../../local/iam/in-process-hop';
 
 jest.setTimeout(180_000);
 
@@ -25,11 +26,14 @@ describe("the twin without the daily job's plan-history read and the admin's Del
   afterAll(() => twin?.stop());
 
   it('refuses the monthly statement with AccessDenied, and says which grant is missing', async () => {
+    const inProcessBefore = inProcessCalls.count;
     await expect(twin.runDailyJob(SETTLES_OCTOBER)).rejects.toMatchObject({ name: 'AccessDeniedException' });
     const denial = twin.iamDenials().find((d) => d.action === 'dynamodb:Query');
     expect(denial?.principal).toMatch(/DailyJob/);
     expect(JSON.stringify(denial?.context)).toContain('PLANS#');
     expect(lines.some((line) => line.includes('IAM denied') && line.includes('dynamodb:Query') && line.includes('PLANS#'))).toBe(true);
+    // The daily job's calls reached the check in process (in-process-hop.ts), not over loopback: the denial is that path's.
+    expect(inProcessCalls.count).toBeGreaterThan(inProcessBefore);
   });
 
   it('answers a second rotation 500: the ended key cannot be deleted', async () => {

@@ -77,6 +77,8 @@ interface Meter {
   reportedWcu: number;
   reportedSeen: number;
   byKind: Record<string, { requests: number; wcu: number; failedConditions: number }>;
+  /** Bytes of each counter item (by key) as the last write left it: a busy client's day is the largest. */
+  counterItemBytes: Map<string, number>;
   reset(): void;
 }
 
@@ -89,12 +91,14 @@ function meter(client: DynamoDBClient): Meter {
     reportedWcu: 0,
     reportedSeen: 0,
     byKind: {},
+    counterItemBytes: new Map(),
     reset() {
       this.writeRequests = 0;
       this.modelWcu = 0;
       this.reportedWcu = 0;
       this.reportedSeen = 0;
       this.byKind = {};
+      this.counterItemBytes.clear();
       sizes.clear();
     },
   };
@@ -147,6 +151,7 @@ function meter(client: DynamoDBClient): Meter {
         // refused write, so the modelled cost is added to the reported figure there.
         const cost = wcu(Math.max(before, after, attempted));
         sizes.set(key, after);
+        if (kind === 'counters') m.counterItemBytes.set(key, after);
         m.writeRequests += 1;
         m.modelWcu += cost;
         if (failedCondition) m.reportedWcu += cost;
@@ -404,6 +409,7 @@ async function runWorkload(spec: Workload) {
     reportedWcu: number;
     reportedSeen: number;
     byKind: Meter['byKind'];
+    counterItemBytes: ReturnType<typeof counterItemBytes>;
   })[] = [];
   try {
     const { raw, doc } = dynamoClients(ddb.endpoint);
@@ -562,6 +568,7 @@ async function runWorkload(spec: Workload) {
     'WCU /1k ev (model)': per1k(r.modelWcu, r),
     'WCU /1k ev (DDB Local)': r.reportedSeen ? per1k(r.reportedWcu, r) : 'n/a',
     'counter writes /1k ev': per1k(r.counterItemWrites, r),
+    'counter item B (max/mean)': r.counterItemBytes ? `${r.counterItemBytes.max}/${r.counterItemBytes.mean}` : 'n/a',
     'events/s': Math.round(r.deliveredEvents / r.seconds),
     exact: r.exact ? 'yes' : 'NO',
   }));
@@ -660,6 +667,13 @@ async function main() {
   console.log(`results: ${file}`);
 }
 
+/** Sizes of the counter items at the end of a run (DynamoDB's item size): the largest, and their mean. */
+function counterItemBytes(m: Meter): { items: number; max: number; mean: number } | null {
+  const sizes = [...m.counterItemBytes.values()];
+  if (sizes.length === 0) return null;
+  return { items: sizes.length, max: Math.max(...sizes), mean: Math.round(sizes.reduce((a, b) => a + b, 0) / sizes.length) };
+}
+
 function snapshot(m: Meter) {
   return {
     writeRequests: m.writeRequests,
@@ -667,6 +681,7 @@ function snapshot(m: Meter) {
     reportedWcu: round(m.reportedWcu, 1),
     reportedSeen: m.reportedSeen,
     byKind: JSON.parse(JSON.stringify(m.byKind)),
+    counterItemBytes: counterItemBytes(m),
   };
 }
 

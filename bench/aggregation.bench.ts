@@ -401,7 +401,7 @@ async function runWorkload(spec: Workload) {
   for (let rep = 0; rep < 5; rep++) for (let i = 0; i < events.length; i += BATCH) aggregateEvents(events.slice(i, i + BATCH));
   const aggregatePerSec = (5 * events.length) / ((performance.now() - t1) / 1000);
 
-  const ddb = await startDynamoDbLocal();
+  const ddb = await startDynamoDbLocal({ readyTimeoutMs: 120_000 }); // the shared machine can take over 30 s;
   let perBatch: Record<string, number> | undefined;
   const runs: (DesignRun & {
     writeRequests: number;

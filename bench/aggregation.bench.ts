@@ -10,6 +10,7 @@ import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamod
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { createAggregator } from '../capabilities/counting/exactly-once';
+import { MARKER_PREFIX } from '../capabilities/counting/keys';
 import { aggregateEvents, aggregateRoutes, parseRecord, type RecordBody } from '../capabilities/counting/counter-deltas';
 import { COUNTER_ATTRIBUTES, HISTOGRAM_SIZE, type CounterValues } from '../capabilities/usage/counters';
 import { itemKey } from '../contracts/table';
@@ -77,6 +78,10 @@ interface Meter {
   reportedWcu: number;
   reportedSeen: number;
   byKind: Record<string, { requests: number; wcu: number; failedConditions: number }>;
+  /** Bytes of each counter item (by key) as the last write left it: a busy client's day is the largest. */
+  counterItemBytes: Map<string, number>;
+  /** Of those bytes, the journal markers' (`m_<journalId>`), by key. */
+  counterMarkerBytes: Map<string, number>;
   reset(): void;
 }
 
@@ -89,12 +94,16 @@ function meter(client: DynamoDBClient): Meter {
     reportedWcu: 0,
     reportedSeen: 0,
     byKind: {},
+    counterItemBytes: new Map(),
+    counterMarkerBytes: new Map(),
     reset() {
       this.writeRequests = 0;
       this.modelWcu = 0;
       this.reportedWcu = 0;
       this.reportedSeen = 0;
       this.byKind = {};
+      this.counterItemBytes.clear();
+      this.counterMarkerBytes.clear();
       sizes.clear();
     },
   };
@@ -124,8 +133,13 @@ function meter(client: DynamoDBClient): Meter {
         const result = await next(args);
         const output = result.output as Record<string, any>;
         if (command === 'PutItemCommand') after = itemSize(input.Item);
-        else if (command === 'UpdateItemCommand' && input.ReturnValues === 'ALL_NEW') after = itemSize(output.Attributes);
-        else if (command === 'DeleteItemCommand') after = 0;
+        else if (command === 'UpdateItemCommand' && input.ReturnValues === 'ALL_NEW') {
+          after = itemSize(output.Attributes);
+          if (kind === 'counters') {
+            const markers = Object.entries(output.Attributes ?? {}).filter(([name]) => name.startsWith(MARKER_PREFIX));
+            m.counterMarkerBytes.set(key, itemSize(Object.fromEntries(markers)));
+          }
+        } else if (command === 'DeleteItemCommand') after = 0;
         if (output.ConsumedCapacity?.CapacityUnits !== undefined) {
           m.reportedWcu += output.ConsumedCapacity.CapacityUnits;
           m.reportedSeen += 1;
@@ -147,6 +161,7 @@ function meter(client: DynamoDBClient): Meter {
         // refused write, so the modelled cost is added to the reported figure there.
         const cost = wcu(Math.max(before, after, attempted));
         sizes.set(key, after);
+        if (kind === 'counters') m.counterItemBytes.set(key, after);
         m.writeRequests += 1;
         m.modelWcu += cost;
         if (failedCondition) m.reportedWcu += cost;
@@ -396,7 +411,7 @@ async function runWorkload(spec: Workload) {
   for (let rep = 0; rep < 5; rep++) for (let i = 0; i < events.length; i += BATCH) aggregateEvents(events.slice(i, i + BATCH));
   const aggregatePerSec = (5 * events.length) / ((performance.now() - t1) / 1000);
 
-  const ddb = await startDynamoDbLocal();
+  const ddb = await startDynamoDbLocal({ readyTimeoutMs: 120_000 }); // the shared machine can take over 30 s
   let perBatch: Record<string, number> | undefined;
   const runs: (DesignRun & {
     writeRequests: number;
@@ -404,6 +419,7 @@ async function runWorkload(spec: Workload) {
     reportedWcu: number;
     reportedSeen: number;
     byKind: Meter['byKind'];
+    counterItemBytes: ReturnType<typeof counterItemBytes>;
   })[] = [];
   try {
     const { raw, doc } = dynamoClients(ddb.endpoint);
@@ -562,6 +578,9 @@ async function runWorkload(spec: Workload) {
     'WCU /1k ev (model)': per1k(r.modelWcu, r),
     'WCU /1k ev (DDB Local)': r.reportedSeen ? per1k(r.reportedWcu, r) : 'n/a',
     'counter writes /1k ev': per1k(r.counterItemWrites, r),
+    'counter item B (max/mean; markers in max)': r.counterItemBytes
+      ? `${r.counterItemBytes.max}/${r.counterItemBytes.mean}; ${r.counterItemBytes.markersOfMax}`
+      : 'n/a',
     'events/s': Math.round(r.deliveredEvents / r.seconds),
     exact: r.exact ? 'yes' : 'NO',
   }));
@@ -660,6 +679,20 @@ async function main() {
   console.log(`results: ${file}`);
 }
 
+/** Sizes of the counter items at the end of a run (DynamoDB's item size): the largest, and their mean. */
+function counterItemBytes(m: Meter): { items: number; max: number; mean: number; markersOfMax: number; maxMarkers: number } | null {
+  const sizes = [...m.counterItemBytes];
+  if (sizes.length === 0) return null;
+  const [largestKey, max] = sizes.reduce((a, b) => (b[1] > a[1] ? b : a));
+  return {
+    items: sizes.length,
+    max,
+    mean: Math.round(sizes.reduce((a, [, b]) => a + b, 0) / sizes.length),
+    markersOfMax: m.counterMarkerBytes.get(largestKey) ?? 0,
+    maxMarkers: Math.max(0, ...m.counterMarkerBytes.values()),
+  };
+}
+
 function snapshot(m: Meter) {
   return {
     writeRequests: m.writeRequests,
@@ -667,6 +700,7 @@ function snapshot(m: Meter) {
     reportedWcu: round(m.reportedWcu, 1),
     reportedSeen: m.reportedSeen,
     byKind: JSON.parse(JSON.stringify(m.byKind)),
+    counterItemBytes: counterItemBytes(m),
   };
 }
 

@@ -2,7 +2,7 @@
 // `npm run cost -- --stage dev|prod [--requests-per-month 100M] [--active-keys N] [--json]`.
 // Unit counts come from bench/results (rerun the benches to change them) or stated assumptions; prices from
 // contracts/aws-prices.ts. Nothing is called on AWS.
-import { type Bill, billFor, perMillionOf } from '../capabilities/cost/bill';
+import { type Bill, batchFill, billFor, perMillionOf } from '../capabilities/cost/bill';
 import { formatUsd } from '../capabilities/cost/money';
 import { PRICES_CHECKED_ON } from '../contracts/aws-prices';
 import { type StageConfig, stageConfig } from '../contracts/stages';
@@ -58,6 +58,12 @@ export function settingCosts(bill: Bill, stage: StageConfig, volume: number, act
       },
     ],
   ];
+  // The aggregator's batching window: fuller batches write each client-day's counters once for more events, and counts
+  // (usage routes, quota alerts) lag by up to the window. 300 s is the most Lambda's SQS event source allows.
+  alternatives.push([
+    `usageBatchWindowSeconds ${stage.usageBatchWindowSeconds}`,
+    { ...stage, usageBatchWindowSeconds: stage.usageBatchWindowSeconds >= MAX_BATCH_WINDOW_SECONDS ? 30 : MAX_BATCH_WINDOW_SECONDS },
+  ]);
   if (stage.waf.enabled) {
     alternatives.push([
       `waf.logging ${stage.waf.logging ?? 'all'}`,
@@ -67,14 +73,21 @@ export function settingCosts(bill: Bill, stage: StageConfig, volume: number, act
   return alternatives.map(([setting, other]) => {
     const otherBill = billFor({ stage: other, requestsPerMonth: volume, measured, activeKeys });
     const delta = otherBill.total - bill.total;
-    const what = describeAlternative(setting, other);
+    const what = describeAlternative(setting, other, volume);
     const sign = delta >= 0n ? '+' : '−';
     const abs = delta >= 0n ? delta : -delta;
     return `  ${setting.padEnd(42)} ${what.padEnd(34)} ${sign}${formatUsd(perMillionOf(bill, abs), 4)}/M  (${sign}${formatUsd(abs)}/month)`;
   });
 }
 
-function describeAlternative(setting: string, other: StageConfig): string {
+/** Lambda's largest batching window for an SQS event source. */
+const MAX_BATCH_WINDOW_SECONDS = 300;
+
+function describeAlternative(setting: string, other: StageConfig, volume: number): string {
+  if (setting.startsWith('usageBatchWindowSeconds')) {
+    const fill = Math.round(batchFill(other, volume)).toLocaleString('en-US');
+    return `with ${other.usageBatchWindowSeconds} s (batches ~${fill}, counts up to ${other.usageBatchWindowSeconds} s late):`;
+  }
   if (setting.startsWith('telemetry.lambdaSystemLogLevel')) return `with ${other.telemetry.lambdaSystemLogLevel}:`;
   if (setting.startsWith('telemetry.routeRequestLog')) return `with ${other.telemetry.routeRequestLog}:`;
   if (setting.startsWith('telemetry.tracing')) {

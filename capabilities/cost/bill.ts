@@ -19,9 +19,10 @@ export interface MeasuredFigure {
   readonly source: string;
 }
 
-/** The aggregation bench's realistic workload with this aggregator, at one batch size. */
+/** The aggregation bench with this aggregator, at one batch size, on one workload (`prod-routes`: what prod meters). */
 export interface AggregationPoint {
   readonly batchSize: number;
+  readonly workload: string;
   readonly wcuPerEvent: number;
   /** Events per second one invocation handled on DynamoDB Local (slower than DynamoDB: an upper bound on duration). */
   readonly eventsPerSecond: number;
@@ -268,7 +269,7 @@ export function billFor(input: BillInput): Bill {
       service: 'DynamoDB',
       item: 'counting writes (claims, journals, counters)',
       quantity: `${count(requests * point.wcuPerEvent)} WRU (${point.wcuPerEvent} per event)`,
-      basis: `measured: realistic workload at batch ${count(point.batchSize)} (${point.source})${
+      basis: `measured: ${point.workload} workload at batch ${count(point.batchSize)} (${point.source})${
         understated ? `; batches here fill to ~${count(fill)} events, below any measured size: understated` : ''
       }`,
       metering: true,

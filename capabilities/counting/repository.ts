@@ -18,7 +18,7 @@ import {
   pendingJournalIdOf,
   TABLE_KEYS,
 } from '../../contracts/table';
-import { counterAttributeAmounts } from '../usage/counters';
+import { dayItemAmounts } from '../usage/counters';
 import type { DayDelta } from './counter-deltas';
 import type { HistoricalMutant } from './historical-mutants';
 import { MARKER_PREFIX, markerAttribute } from './keys';
@@ -298,8 +298,8 @@ export class AggregatorRepository {
   }
 
   /**
-   * Adds a journal's delta to one client-day's item, once: the day's totals and each route's counters
-   * (`r:<route>:<field>` attributes) in one UpdateItem that sets the journal's marker and is conditional on its
+   * Adds a journal's delta to one client-day's item, once: the day's requests and each route's counters (the compact
+   * form of `usage/counters.ts`, from which readers sum the day's other totals) in one UpdateItem that sets the journal's marker and is conditional on its
    * absence, so a second attempt (retry after a timeout, or a resumer) changes nothing and a reader never sees
    * the routes and the total apart. Also removes markers of journals known to be complete, so items stay small.
    */
@@ -307,10 +307,7 @@ export class AggregatorRepository {
     const names: Record<string, string> = { '#m': markerAttribute(journalId), '#cid': 'clientId', '#day': 'day' };
     const values: Record<string, unknown> = { ':one': 1, ':cid': delta.clientId, ':day': delta.day };
     const adds: string[] = [];
-    const amounts = [
-      ...counterAttributeAmounts(delta.total),
-      ...[...delta.routes].flatMap(([route, counters]) => counterAttributeAmounts(counters, route)),
-    ];
+    const amounts = dayItemAmounts(delta.total.requests, delta.routes);
     for (const [attribute, amount] of amounts) {
       const token = `a${adds.length.toString(36)}`;
       names[`#${token}`] = attribute;

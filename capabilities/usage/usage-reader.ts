@@ -48,7 +48,7 @@ export function counterSortKeyRange(from: string, to: string): { start: string; 
 
 /**
  * Groups counter items by day; items with other sort keys are ignored. Since issue 23 a day item holds its routes'
- * counters (`r:<route>:<field>` attributes) beside the day's totals, written together by one UpdateItem, so one
+ * counters (attributes, `capabilities/usage/counters.ts`) beside the day's requests, written together by one UpdateItem, so one
  * item is one consistent view. Days counted before that also have route items (`DAY#<day>#ROUTE#<route>`), which
  * the old aggregator wrote in separate requests, routes first; a day of the upgrade has both. A route's counters
  * are the sum of both forms, and a day's total is the sum of its routes, which for an upgraded day is the day

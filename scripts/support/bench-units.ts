@@ -34,26 +34,37 @@ function readJson<T>(file: string): T | undefined {
 const sourceOf = (dir: string, file: string, at: string | undefined) =>
   `${path.relative(path.resolve(dir, '..', '..'), path.join(dir, file))}${at ? ` of ${at.slice(0, 16).replace('T', ' ')} UTC` : ''}`;
 
-/** This aggregator on the realistic workload, one point per batch size (the latest run of each size), with concurrent pollers where measured. */
+/**
+ * The workload the cost model prices: `prod-routes`, the route contract's routes with their counter codes (what prod
+ * meters); `realistic` (10 made-up routes with long keys, no codes) only where no run of the former exists.
+ */
+export const PRICED_WORKLOADS = ['prod-routes', 'realistic'] as const;
+
+/** This aggregator on the priced workload, one point per batch size (the latest run of each size), with concurrent pollers where measured. */
 export function aggregationPoints(dir = BENCH_RESULTS_DIR): AggregationPoint[] {
-  const bySize = new Map<number, AggregationPoint & { at: string }>();
+  const byWorkload = new Map<string, Map<number, AggregationPoint & { at: string }>>();
   const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => /^aggregation.*\.json$/.test(f)) : [];
   for (const file of files.sort()) {
     const result = readJson<AggregationResult>(path.join(dir, file));
     for (const entry of result?.workloads ?? []) {
       const batchSize = entry.workload?.batchSize;
+      const workload = entry.workload?.name ?? '';
       // Prod-like first: the stage's pollers filling batches of the same seconds at once (issue 23), which costs more
       // than batches one after another (failed claim appends); a result from before that run has only the latter.
       const ours =
         entry.designs?.find((d) => d.design?.includes('pollers at once')) ??
         entry.designs?.find((d) => d.design?.startsWith('this aggregator'));
       const wcu = ours?.perThousandEvents?.modelWcu;
-      if (entry.workload?.name !== 'realistic' || !batchSize || wcu === undefined || !ours?.eventsPerSecond) continue;
+      if (!(PRICED_WORKLOADS as readonly string[]).includes(workload) || !batchSize || wcu === undefined || !ours?.eventsPerSecond)
+        continue;
       const at = result?.at ?? '';
+      const bySize = byWorkload.get(workload) ?? new Map<number, AggregationPoint & { at: string }>();
+      byWorkload.set(workload, bySize);
       const known = bySize.get(batchSize);
       if (known && known.at >= at) continue;
       bySize.set(batchSize, {
         batchSize,
+        workload,
         wcuPerEvent: Math.round(wcu) / 1_000,
         eventsPerSecond: ours.eventsPerSecond,
         source: sourceOf(dir, file, result?.at),
@@ -61,7 +72,8 @@ export function aggregationPoints(dir = BENCH_RESULTS_DIR): AggregationPoint[] {
       });
     }
   }
-  return [...bySize.values()].map(({ at: _at, ...point }) => point).sort((a, b) => a.batchSize - b.batchSize);
+  const priced = PRICED_WORKLOADS.map((w) => byWorkload.get(w)).find((points) => points !== undefined) ?? new Map();
+  return [...priced.values()].map(({ at: _at, ...point }) => point).sort((a, b) => a.batchSize - b.batchSize);
 }
 
 /** Everything the cost model takes from the benchmarks' results. */

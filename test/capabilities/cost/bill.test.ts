@@ -13,8 +13,8 @@ import { STAGES, type StageConfig } from '../../../contracts/stages';
 
 const MEASURED: MeasuredUnits = {
   aggregation: [
-    { batchSize: 1_000, wcuPerEvent: 0.296, eventsPerSecond: 1_000, source: 'a' },
-    { batchSize: 5_000, wcuPerEvent: 0.112, eventsPerSecond: 3_800, source: 'b' },
+    { batchSize: 1_000, workload: 'prod-routes', wcuPerEvent: 0.296, eventsPerSecond: 1_000, source: 'a' },
+    { batchSize: 5_000, workload: 'prod-routes', wcuPerEvent: 0.112, eventsPerSecond: 3_800, source: 'b' },
   ],
   routeLogBytesPerRequest: { value: 883, source: 'c' },
   routeChainP50Us: { value: 243, source: 'c' },

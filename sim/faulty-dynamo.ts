@@ -73,7 +73,10 @@ export interface FaultyDynamoOptions {
   readonly requestTimeoutMs: number;
   /** A timed-out write lands at most this long after it was sent (capabilities/counting/PROTOCOL.md bounds it by markerGraceMs). @default requestTimeoutMs + 2 s */
   readonly lateLandingMs?: number;
-  /** Query answers in pages of this many items, as a large partition would (0 or absent: one page). */
+  /**
+   * A Query's first SMALL_QUERY_PAGES pages hold this many items, the rest comes in one page (0 or absent: one page).
+   * DynamoDB pages hold 1 MB, about 10,000 claim entries: prod reads any claim page in a few Queries.
+   */
   readonly queryPageSize?: number;
   /** Per BatchGet call, each key but one is left unprocessed with this probability. */
   readonly unprocessedKeys?: number;
@@ -83,6 +86,13 @@ export interface FaultyDynamoOptions {
   readonly burst?: { readonly factor: number; readonly ms: number };
 }
 
+/**
+ * Small pages per Query before the rest comes at once: enough to walk the paging loop, not so many that one read
+ * costs more than prod's (a claim page of 84 entries in pages of 1 item took a 1.5 s invocation's whole budget: seed
+ * 54984, bench/README.md "Simulation").
+ */
+export const SMALL_QUERY_PAGES = 10;
+
 function sdkError(name: string, message: string): Error {
   return Object.assign(new Error(message), { name, $metadata: { httpStatusCode: name === 'TimeoutError' ? undefined : 500 } });
 }
@@ -91,6 +101,8 @@ function sdkError(name: string, message: string): Error {
 export class FaultyDynamo {
   /** Virtual ms until which this container is in a burst of faults. */
   private burstUntil = Number.NEGATIVE_INFINITY;
+  /** Which page of its Query the LastEvaluatedKey this client answered starts (the paging loop sends it back as is). */
+  private readonly pageAfter = new WeakMap<object, number>();
 
   constructor(private readonly o: FaultyDynamoOptions) {}
 
@@ -199,7 +211,12 @@ export class FaultyDynamo {
     const { store, random } = this.o;
     const pageSize = this.o.queryPageSize ?? 0;
     if (command instanceof QueryCommand && pageSize > 0 && command.input.Limit === undefined) {
-      return store.execute(new QueryCommand({ ...command.input, Limit: pageSize }));
+      const from = command.input.ExclusiveStartKey;
+      const page = from ? (this.pageAfter.get(from) ?? SMALL_QUERY_PAGES) : 0;
+      if (page >= SMALL_QUERY_PAGES) return store.execute(command);
+      const out = store.execute(new QueryCommand({ ...command.input, Limit: pageSize })) as { LastEvaluatedKey?: object };
+      if (out.LastEvaluatedKey) this.pageAfter.set(out.LastEvaluatedKey, page + 1);
+      return out;
     }
     const share = this.o.unprocessedKeys ?? 0;
     if (command instanceof BatchGetCommand && share > 0) {

@@ -135,7 +135,7 @@ interface Knobs {
   readonly skewMs: number;
   /** A timed-out write may still land up to this long after it was sent (capabilities/counting/PROTOCOL.md: never past markerGraceMs, 10 s). */
   readonly lateLandingMs: number;
-  /** Query answers in pages of this many items (0: one page, as a small partition gets). */
+  /** The first pages of a Query hold this many items (0: one page, as a small partition gets; sim/faulty-dynamo.ts). */
   readonly queryPageSize: number;
   /** Share of a BatchGet's keys answered as UnprocessedKeys, per call. */
   readonly unprocessedKeys: number;

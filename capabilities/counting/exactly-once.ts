@@ -536,9 +536,11 @@ class BatchRun {
     }
     if (unknown.size === 0) return;
     const ids = [...unknown].slice(0, 300);
-    for (const id of ids) this.cache.lookedUpAt.set(id, now);
     try {
       const heads = await this.retry('read journals', () => this.repo.getJournalHeads(ids));
+      // Recorded once answered: a look-up cut off by the deadline (maybe never sent) is no reason to wait a grace
+      // period before the next one, which would leave the markers on the item for the next write too.
+      for (const id of ids) this.cache.lookedUpAt.set(id, now);
       for (const id of ids) {
         const head = heads.get(id);
         if (head) this.cache.remember(head);

@@ -7,6 +7,7 @@ import type { Random } from './random';
 import { between, chance, pick } from './random';
 import type { Scheduler } from './scheduler';
 import type { Trace } from './trace';
+import { stacklessError } from './stackless-error';
 
 export interface DynamoStore {
   execute(command: object): unknown;
@@ -94,7 +95,7 @@ export interface FaultyDynamoOptions {
 export const SMALL_QUERY_PAGES = 10;
 
 function sdkError(name: string, message: string): Error {
-  return Object.assign(new Error(message), { name, $metadata: { httpStatusCode: name === 'TimeoutError' ? undefined : 500 } });
+  return Object.assign(stacklessError(message), { name, $metadata: { httpStatusCode: name === 'TimeoutError' ? undefined : 500 } });
 }
 
 /** A stand-in for DynamoDBDocumentClient: `send(command)` with lib-dynamodb command objects. */

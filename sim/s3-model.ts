@@ -8,6 +8,7 @@ import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { Container } from './faulty-dynamo';
 import { between, chance, type Random } from './random';
 import type { Scheduler } from './scheduler';
+import { stacklessError } from './stackless-error';
 
 export interface S3Faults {
   /** Per attempt: a 500 InternalError or a 503 SlowDown before the request applies (the SDK retries it). */
@@ -27,7 +28,7 @@ const MAX_ATTEMPTS = 3;
 const RETRYABLE = new Set(['InternalError', 'SlowDown', 'TimeoutError']);
 
 const s3Error = (name: string, status: number | undefined) =>
-  Object.assign(new Error(`${name} (modelled S3 fault)`), { name, $metadata: { httpStatusCode: status } });
+  Object.assign(stacklessError(`${name} (modelled S3 fault)`), { name, $metadata: { httpStatusCode: status } });
 
 export class S3Model {
   readonly objects = new Map<string, Buffer>();

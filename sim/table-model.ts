@@ -2,6 +2,7 @@
 // BatchGet; Query on a partition, or a sort-key range with BETWEEN, with a FilterExpression for the alert sweeper) with the expression forms it uses: conditions joined by AND over attribute_exists /
 // attribute_not_exists / = / <> / < / <= / > / >=, and updates with SET (a value or if_not_exists), ADD and REMOVE. Each call is
 // atomic. test/sim/table-model.differential.test.ts runs the same sequences against DynamoDB Local to keep it honest.
+import { stacklessError } from './stackless-error';
 import type { SimStore } from './store';
 
 type Item = Record<string, unknown>;
@@ -9,7 +10,7 @@ type Names = Record<string, string> | undefined;
 type Values = Record<string, unknown> | undefined;
 
 function modelError(name: string, message: string): Error {
-  return Object.assign(new Error(message), { name, $metadata: { httpStatusCode: 400 } });
+  return Object.assign(stacklessError(message), { name, $metadata: { httpStatusCode: 400 } });
 }
 
 const conditionFailed = () => modelError('ConditionalCheckFailedException', 'The conditional request failed');
@@ -18,8 +19,14 @@ function copy<T>(value: T): T {
   if (value instanceof Uint8Array) return new Uint8Array(value) as T;
   if (Array.isArray(value)) return value.map(copy) as T;
   // An undefined attribute is no attribute: the document client's marshaller (removeUndefinedValues) drops it.
-  if (value && typeof value === 'object')
-    return Object.fromEntries(Object.entries(value).flatMap(([k, v]) => (v === undefined ? [] : [[k, copy(v)]]))) as T;
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(value)) {
+      const v = (value as Record<string, unknown>)[k];
+      if (v !== undefined) out[k] = copy(v);
+    }
+    return out as T;
+  }
   return value;
 }
 
@@ -42,8 +49,24 @@ function attributeName(token: string, names: Names): string {
 
 function compare(a: unknown, b: unknown): number | undefined {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
-  if (typeof a === 'string' && typeof b === 'string') return Buffer.compare(Buffer.from(a), Buffer.from(b));
+  if (typeof a === 'string' && typeof b === 'string') return compareUtf8(a, b);
   return undefined;
+}
+
+/**
+ * DynamoDB's string order, the order of the UTF-8 bytes, without encoding: UTF-16 code units sort as UTF-8 bytes
+ * except where both differing units are surrogates or above (U+D800 and up), which are compared as bytes.
+ */
+function compareUtf8(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0xd800 && y >= 0xd800) return Buffer.compare(Buffer.from(a.slice(i)), Buffer.from(b.slice(i)));
+    return x - y;
+  }
+  return a.length - b.length;
 }
 
 function equal(a: unknown, b: unknown): boolean {
@@ -110,15 +133,47 @@ export function applyUpdate(expression: string, base: Item, names: Names, values
   return item;
 }
 
+/** A table's items by id, and the ids of each partition key value (so a Query reads its partition only). */
+class Table {
+  readonly items = new Map<string, Item>();
+  private readonly partitions = new Map<unknown, Map<string, Item>>();
+
+  constructor(private readonly partitionKey: string) {}
+
+  set(id: string, item: Item): void {
+    const before = this.items.get(id);
+    if (before && before[this.partitionKey] !== item[this.partitionKey]) this.partitions.get(before[this.partitionKey])?.delete(id);
+    this.items.set(id, item);
+    let partition = this.partitions.get(item[this.partitionKey]);
+    if (!partition) {
+      partition = new Map();
+      this.partitions.set(item[this.partitionKey], partition);
+    }
+    partition.set(id, item);
+  }
+
+  delete(id: string): void {
+    const item = this.items.get(id);
+    if (!item) return;
+    this.items.delete(id);
+    this.partitions.get(item[this.partitionKey])?.delete(id);
+  }
+
+  /** The items whose partition key attribute is `value` (strict equality, as a scan filter would test it). */
+  partition(value: unknown): Iterable<Item> {
+    return this.partitions.get(value)?.values() ?? [];
+  }
+}
+
 export class TableModel implements SimStore {
-  private readonly tables = new Map<string, Map<string, Item>>();
+  private readonly tables = new Map<string, Table>();
 
   constructor(private readonly keys = { partitionKey: 'pk', sortKey: 'sk', timeToLive: 'expiresAt' }) {}
 
-  private table(name: string): Map<string, Item> {
+  private table(name: string): Table {
     let table = this.tables.get(name);
     if (!table) {
-      table = new Map();
+      table = new Table(this.keys.partitionKey);
       this.tables.set(name, table);
     }
     return table;
@@ -153,14 +208,14 @@ export class TableModel implements SimStore {
     const values = input.ExpressionAttributeValues as Values;
     switch (name) {
       case 'GetCommand': {
-        const item = this.table(String(input.TableName)).get(this.id(input.Key as Item));
+        const item = this.table(String(input.TableName)).items.get(this.id(input.Key as Item));
         return { Item: item && copy(item) };
       }
       case 'PutCommand': {
         const table = this.table(String(input.TableName));
         const item = input.Item as Item;
         const id = this.id(item);
-        if (input.ConditionExpression && !evaluateCondition(String(input.ConditionExpression), table.get(id), names, values)) {
+        if (input.ConditionExpression && !evaluateCondition(String(input.ConditionExpression), table.items.get(id), names, values)) {
           throw conditionFailed();
         }
         table.set(id, copy(item));
@@ -170,7 +225,7 @@ export class TableModel implements SimStore {
         const table = this.table(String(input.TableName));
         const key = input.Key as Item;
         const id = this.id(key);
-        const existing = table.get(id);
+        const existing = table.items.get(id);
         if (input.ConditionExpression && !evaluateCondition(String(input.ConditionExpression), existing, names, values)) {
           throw conditionFailed();
         }
@@ -181,7 +236,7 @@ export class TableModel implements SimStore {
       case 'DeleteCommand': {
         const table = this.table(String(input.TableName));
         const id = this.id(input.Key as Item);
-        if (input.ConditionExpression && !evaluateCondition(String(input.ConditionExpression), table.get(id), names, values)) {
+        if (input.ConditionExpression && !evaluateCondition(String(input.ConditionExpression), table.items.get(id), names, values)) {
           throw conditionFailed();
         }
         table.delete(id);
@@ -202,8 +257,8 @@ export class TableModel implements SimStore {
         const inRange = (sk: unknown) =>
           cond[3] === undefined || ((compare(sk, values?.[cond[4]]) ?? -1) >= 0 && (compare(sk, values?.[cond[5]]) ?? 1) <= 0);
         const start = (input.ExclusiveStartKey as Item | undefined)?.[this.keys.sortKey];
-        const evaluated = [...this.table(String(input.TableName)).values()]
-          .filter((item) => item[this.keys.partitionKey] === pk && inRange(item[this.keys.sortKey]))
+        const evaluated = [...this.table(String(input.TableName)).partition(pk)]
+          .filter((item) => inRange(item[this.keys.sortKey]))
           .sort((a, b) => compare(a[this.keys.sortKey], b[this.keys.sortKey]) ?? 0)
           .filter((item) => start === undefined || (compare(item[this.keys.sortKey], start) ?? 0) > 0);
         // Limit counts evaluated items, before the filter; reaching it answers LastEvaluatedKey (maybe before an empty page).
@@ -225,7 +280,7 @@ export class TableModel implements SimStore {
         for (const [tableName, { Keys }] of Object.entries(requests)) {
           const table = this.table(tableName);
           responses[tableName] = Keys.flatMap((key) => {
-            const item = table.get(this.id(key));
+            const item = table.items.get(this.id(key));
             return item ? [copy(item)] : [];
           });
         }
@@ -237,14 +292,15 @@ export class TableModel implements SimStore {
   }
 
   items(tableName: string): Item[] {
-    return [...this.table(tableName).values()].map(copy);
+    return [...this.table(tableName).items.values()].map(copy);
   }
 
   expire(nowSeconds: number, lateBySeconds: (item: Item) => number = () => 0): void {
     for (const table of this.tables.values()) {
-      for (const [id, item] of table) {
+      for (const [id, item] of table.items) {
         const ttl = item[this.keys.timeToLive];
-        if (typeof ttl === 'number' && ttl + lateBySeconds(item) < nowSeconds) table.delete(id);
+        // A delay is never negative, so an item not yet past its TTL is kept without asking for its delay.
+        if (typeof ttl === 'number' && ttl < nowSeconds && ttl + lateBySeconds(item) < nowSeconds) table.delete(id);
       }
     }
   }

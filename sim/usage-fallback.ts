@@ -12,6 +12,7 @@ import type { Container } from './faulty-dynamo';
 import { between, chance, type Random } from './random';
 import type { Scheduler } from './scheduler';
 import type { Trace } from './trace';
+import { stacklessError } from './stackless-error';
 
 export interface PublishFaults {
   /** Per attempt: SQS refuses the send (a 500); nothing lands. */
@@ -47,7 +48,8 @@ export interface FallbackWorld {
   readonly enqueue: (body: string, by: string) => void;
 }
 
-const sqsError = (name: string) => Object.assign(new Error(`${name} (modelled SQS fault)`), { name, $metadata: { httpStatusCode: 500 } });
+const sqsError = (name: string) =>
+  Object.assign(stacklessError(`${name} (modelled SQS fault)`), { name, $metadata: { httpStatusCode: 500 } });
 
 export class UsageFallback {
   /** The route functions' log group: every line logged, in order. */

@@ -41,46 +41,55 @@ export function archiveLayoutViolations(objects: ReadonlyMap<string, Buffer>): s
       out.push(`archive objects of ${day} without a manifest: ${(dataKeys.get(day) ?? []).join(', ')}`);
       continue;
     }
-    const manifest = JSON.parse(body.toString('utf8')) as Manifest;
-    const parts = manifest.parts ?? [];
-    const want = parts.map((_, i) => `usage/dt=${day}/part-${String(i).padStart(5, '0')}.json.gz`);
-    if (manifest.version !== 1 || manifest.dt !== day || manifest.format !== 'jsonl.gz')
-      out.push(`manifest of ${day}: version ${String(manifest.version)}, dt ${String(manifest.dt)}, format ${String(manifest.format)}`);
-    if (JSON.stringify(parts.map((p) => p.key)) !== JSON.stringify(want))
-      out.push(`manifest of ${day} lists ${JSON.stringify(parts.map((p) => p.key))}, not the documented part names`);
-    const stray = (dataKeys.get(day) ?? []).filter((key) => !want.includes(key));
-    if (stray.length > 0) out.push(`archive objects of ${day} outside its manifest (Athena reads them): ${stray.join(', ')}`);
-    let items = 0;
-    let previous: string[] | undefined;
-    for (const part of parts) {
-      const data = objects.get(String(part.key));
-      if (!data) continue; // missing: the counts' check reports it (the production reader refuses the day)
-      const lines = gunzipSync(data).toString('utf8').split('\n');
-      if (lines.pop() !== '' || lines.includes('')) out.push(`archive object ${String(part.key)} is not JSON lines, one per item`);
-      if (part.bytes !== data.length || part.sha256 !== sha256(data) || part.items !== lines.length)
-        out.push(
-          `manifest of ${day}: ${String(part.key)} has ${data.length} bytes, ${lines.length} items; it says ${String(part.bytes)}, ${String(part.items)}`,
-        );
-      if (lines.length > PART_ITEMS) out.push(`archive object ${String(part.key)} holds ${lines.length} items, more than ${PART_ITEMS}`);
-      items += lines.length;
-      for (const line of lines.filter((l) => l !== '')) {
-        const item = JSON.parse(line) as Record<string, unknown>;
-        const names = Object.keys(item);
-        if (names.some((name, i) => i > 0 && names[i - 1] >= name))
-          out.push(`archive line of ${day} has its attributes out of order: ${line}`);
-        const key = [String(item.pk), String(item.sk), item.archivePart === undefined ? '' : String(item.archivePart)];
-        if (previous && !isAfter(key, previous))
-          out.push(`archive lines of ${day} out of key order: ${previous.join('/')} then ${key.join('/')}`);
-        previous = key;
-      }
+    try {
+      out.push(...dayViolations(day, JSON.parse(body.toString('utf8')) as Manifest, objects, dataKeys.get(day) ?? []));
+    } catch (error) {
+      out.push(`archive of ${day} does not parse: ${(error as Error).message}`);
     }
-    if (manifest.objectCount !== parts.length || manifest.itemCount !== items)
-      out.push(
-        `manifest of ${day} says ${String(manifest.objectCount)} objects, ${String(manifest.itemCount)} items; it lists ${parts.length}, ${items}`,
-      );
-    if (manifest.sha256 !== sha256(parts.map((p) => String(p.sha256)).join('\n')))
-      out.push(`manifest of ${day}: its SHA-256 is not that of its parts' digests, one per line`);
   }
+  return out;
+}
+
+function dayViolations(day: string, manifest: Manifest, objects: ReadonlyMap<string, Buffer>, dataKeys: readonly string[]): string[] {
+  const out: string[] = [];
+  const parts = manifest.parts ?? [];
+  const want = parts.map((_, i) => `usage/dt=${day}/part-${String(i).padStart(5, '0')}.json.gz`);
+  if (manifest.version !== 1 || manifest.dt !== day || manifest.format !== 'jsonl.gz')
+    out.push(`manifest of ${day}: version ${String(manifest.version)}, dt ${String(manifest.dt)}, format ${String(manifest.format)}`);
+  if (JSON.stringify(parts.map((p) => p.key)) !== JSON.stringify(want))
+    out.push(`manifest of ${day} lists ${JSON.stringify(parts.map((p) => p.key))}, not the documented part names`);
+  const stray = dataKeys.filter((key) => !want.includes(key));
+  if (stray.length > 0) out.push(`archive objects of ${day} outside its manifest (Athena reads them): ${stray.join(', ')}`);
+  let items = 0;
+  let previous: string[] | undefined;
+  for (const part of parts) {
+    const data = objects.get(String(part.key));
+    if (!data) continue; // missing: the counts' check reports it (the production reader refuses the day)
+    const lines = gunzipSync(data).toString('utf8').split('\n');
+    if (lines.pop() !== '' || lines.includes('')) out.push(`archive object ${String(part.key)} is not JSON lines, one per item`);
+    if (part.bytes !== data.length || part.sha256 !== sha256(data) || part.items !== lines.length)
+      out.push(
+        `manifest of ${day}: ${String(part.key)} has ${data.length} bytes, ${lines.length} items; it says ${String(part.bytes)}, ${String(part.items)}`,
+      );
+    if (lines.length > PART_ITEMS) out.push(`archive object ${String(part.key)} holds ${lines.length} items, more than ${PART_ITEMS}`);
+    items += lines.length;
+    for (const line of lines.filter((l) => l !== '')) {
+      const item = JSON.parse(line) as Record<string, unknown>;
+      const names = Object.keys(item);
+      if (names.some((name, i) => i > 0 && names[i - 1] >= name))
+        out.push(`archive line of ${day} has its attributes out of order: ${line}`);
+      const key = [String(item.pk), String(item.sk), item.archivePart === undefined ? '' : String(item.archivePart)];
+      if (previous && !isAfter(key, previous))
+        out.push(`archive lines of ${day} out of key order: ${previous.join('/')} then ${key.join('/')}`);
+      previous = key;
+    }
+  }
+  if (manifest.objectCount !== parts.length || manifest.itemCount !== items)
+    out.push(
+      `manifest of ${day} says ${String(manifest.objectCount)} objects, ${String(manifest.itemCount)} items; it lists ${parts.length}, ${items}`,
+    );
+  if (manifest.sha256 !== sha256(parts.map((p) => String(p.sha256)).join('\n')))
+    out.push(`manifest of ${day}: its SHA-256 is not that of its parts' digests, one per line`);
   return out;
 }
 

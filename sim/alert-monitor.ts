@@ -11,6 +11,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { AlertStep } from '../capabilities/counting/alert-step';
 import type { SweepReport } from '../capabilities/alerts/sweeper';
 import { ALERTS } from '../contracts/billing';
+import { CLAIM_RETENTION_DAYS, MAX_FUTURE_SKEW_MS } from '../contracts/usage-queue';
 import { itemKey, USAGE_PK_PREFIX } from '../contracts/table';
 import type { Delivery } from './alert-model';
 import { dayTotalRequests } from './read-counters';
@@ -44,6 +45,8 @@ export class AlertMonitor {
   private readonly claims = new Map<string, Claim[]>();
   /** Containers whose earlier alert step ran out of time: its work may still be going on in the background. */
   private readonly background = new Set<string>();
+  /** When each sweep of the run started (true time). */
+  private readonly sweepStarts: number[] = [];
 
   constructor(private readonly o: AlertMonitorOptions) {}
 
@@ -89,14 +92,24 @@ export class AlertMonitor {
     };
   }
 
-  /** One scheduled sweep: what was pending and reached when it started, checked when it reports success. */
+  /**
+   * One scheduled sweep: what was pending and reached when it started, checked when it reports success. With
+   * `scope` (the sweep's `now` and `allDays` option), it must also have swept the days docs/alerts.md promises:
+   * yesterday, today and (within the future skew bound of midnight) tomorrow; and every day back to the oldest
+   * one the aggregator still counts when told so, or when no sweep of the run started in the hour before (so no
+   * complete sweep of every day can have been recorded).
+   */
   async sweep(
     container: { readonly id: string; readonly alive: boolean },
     resendOlderThanMs: number,
     run: () => Promise<SweepReport>,
     clientIds: readonly string[],
+    scope?: { readonly now: number; readonly allDays?: boolean },
   ): Promise<SweepReport> {
     const started = this.o.now();
+    const allDays = scope?.allDays ?? !this.sweepStarts.some((at) => at > started - HOUR_MS);
+    this.sweepStarts.push(started);
+    const owed = scope ? daysOwed(scope.now, allDays) : [];
     const items = this.o.store.items(this.o.tableName);
     const pending = items.filter((item) => OUTBOX.test(String(item.pk)) && item.status === 'pending' && typeof item.claimedAt === 'number');
     // Every client's day counters as they stood at the start (the sweep reads them later, never less).
@@ -112,7 +125,10 @@ export class AlertMonitor {
       throw error;
     });
     if (!container.alive) return report;
-    const days = new Set(report.days);
+    const missed = owed.filter((day) => !report.days.includes(day));
+    if (missed.length > 0)
+      this.violations.push(`${who} did not sweep ${missed.join(', ')} (${allDays ? 'every day' : 'recent days'} owed)`);
+    const days = new Set([...report.days, ...owed]);
     const recovered = this.checkOwnClaims(who, container.id, started);
     if (report.recovered !== recovered)
       this.violations.push(`${who} reported ${report.recovered} recovered; it claimed and sent ${recovered}`);
@@ -186,4 +202,17 @@ export class AlertMonitor {
   private get(key: { pk: string; sk: string }): { Item?: Item } {
     return this.o.store.execute(new GetCommand({ TableName: this.o.tableName, Key: key })) as { Item?: Item };
   }
+}
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** The UTC days a sweep at `now` must cover, computed here from the documented bounds (not with the sweeper's code). */
+function daysOwed(now: number, allDays: boolean): string[] {
+  const newest = dayOf(now + MAX_FUTURE_SKEW_MS);
+  const days: string[] = [];
+  for (let at = Date.parse(dayOf(now)) - (allDays ? CLAIM_RETENTION_DAYS - 1 : 1) * DAY_MS; dayOf(at) <= newest; at += DAY_MS)
+    days.push(dayOf(at));
+  return days;
 }

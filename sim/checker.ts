@@ -7,6 +7,7 @@ import { type UsageEvent, usageEventV1 } from '../contracts/usage-event';
 import { ALERTS } from '../contracts/billing';
 import { CLAIM_RETENTION_DAYS } from '../contracts/usage-queue';
 import type { Delivery } from './alert-model';
+import { archiveLayoutViolations } from './archive-layout';
 import { type ExpectedValues, expectedCounts, expectedRouteCounts, sameValues, ZERO } from './expected-counts';
 import { mislabelledCounters, readCounters, readJournalBody } from './read-counters';
 import type { SqsModel } from './sqs-model';
@@ -107,6 +108,8 @@ export function checkRun({
 
   for (const detail of mislabelledCounters(counters)) violations.push({ kind: 'count', detail });
   if (pipeline) violations.push(...checkPipeline(pipeline, truths), ...checkStatementFiles(pipeline));
+  // The archive's objects as documented (what Athena reads), from their bytes.
+  for (const detail of pipeline?.objects ? archiveLayoutViolations(pipeline.objects) : []) violations.push({ kind: 'pipeline', detail });
 
   // 2. Journal invariants: a pending or complete journal's body is exactly the events it holds claims on,
   //    and no event has two live (non-aborted) owners.

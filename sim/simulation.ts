@@ -3,7 +3,7 @@
 // aggregator (capabilities/counting) against a modelled DynamoDB through a faulty client; containers crash,
 // time out and are replaced; an operator redrives the DLQ; TTL deletes old claims and journals. Then a
 // calm phase without faults lets everything finish, and the checker compares the table with the truth.
-import { createAlertStep } from '../capabilities/counting/alert-step';
+import { type AlertStep, createAlertStep } from '../capabilities/counting/alert-step';
 import { createAggregator } from '../capabilities/counting/exactly-once';
 import type { HistoricalMutant } from '../capabilities/counting/historical-mutants';
 import { sweepAlerts } from '../capabilities/alerts/sweeper';
@@ -259,6 +259,12 @@ class SeedRun {
   /** The replay phase's own draws (whether a run has it, its faults and when the replays run). */
   private readonly replayRandom: () => number;
   private readonly replay: ReplayKnobs | undefined;
+  /**
+   * Alert steps lost while the chaos lasts (their first read failed, before any claim), so the sweeper's recovery
+   * from the counters is needed: off in three runs of four, else this share of steps. Drawn from a generator of its own.
+   */
+  private readonly alertLossRandom: () => number;
+  private readonly alertLoss: number;
   private readonly fallback: UsageFallback | undefined;
   private readonly replayFailures: string[] = [];
   private readonly queue: SqsModel;
@@ -294,6 +300,8 @@ class SeedRun {
     this.s3Chaos = this.pipeline ? s3Profile(this.pipelineRandom) : NO_S3_FAULTS;
     this.replayRandom = seededRandom((options.seed * 104_729 + 31) >>> 0);
     this.replay = chance(this.replayRandom, 0.25) ? drawReplayKnobs(this.replayRandom) : undefined;
+    this.alertLossRandom = seededRandom((options.seed * 15_485_863 + 43) >>> 0);
+    this.alertLoss = chance(this.alertLossRandom, 0.25) ? pick(this.alertLossRandom, [0.2, 0.5, 1]) : 0;
     const world: FallbackWorld = {
       scheduler: this.scheduler,
       random: this.replayRandom,
@@ -358,6 +366,7 @@ class SeedRun {
       ...this.knobs,
       ...(this.pipeline ? { s3Chaos: this.s3Chaos } : {}),
       ...(this.replay ? { replay: this.replay } : {}),
+      ...(this.alertLoss > 0 ? { alertLoss: this.alertLoss } : {}),
     });
   }
 
@@ -469,16 +478,27 @@ class SeedRun {
       mutant: this.options.mutant,
       alerts: this.alertMonitor.step(
         container,
-        createAlertStep({
-          table: { db: this.alertMonitor.doc(container.id, doc as never) as never, tableName: TABLE },
-          send: this.sender(container, this.sendFaults),
-          quotaFor: this.quotaFor,
-          clock: () => scheduler.now + skew,
-          sleep: (ms) => scheduler.sleep(ms),
-        }),
+        this.lossy(
+          createAlertStep({
+            table: { db: this.alertMonitor.doc(container.id, doc as never) as never, tableName: TABLE },
+            send: this.sender(container, this.sendFaults),
+            quotaFor: this.quotaFor,
+            clock: () => scheduler.now + skew,
+            sleep: (ms) => scheduler.sleep(ms),
+          }),
+        ),
       ),
     });
     return { container, aggregator };
+  }
+
+  /** An alert step whose first read fails (while the chaos lasts, `alertLoss` of them): it ends with nothing claimed. */
+  private lossy(step: AlertStep): AlertStep {
+    return async (clientDays, budgetMs) => {
+      if (this.calm || clientDays.length === 0 || !chance(this.alertLossRandom, this.alertLoss)) return step(clientDays, budgetMs);
+      this.trace.log(`an alert step of ${clientDays.length} client-day(s) is lost before its first claim`);
+      return { clientDays: clientDays.length, sent: 0, timedOut: false, error: new Error('sim: alert step lost before its first claim') };
+    };
   }
 
   /** The event source hands a batch to a container: an idle live one, else a new one. */
@@ -637,7 +657,7 @@ class SeedRun {
             },
             { now: new Date(scheduler.now), resendOlderThanMs },
           );
-        this.alertMonitor.sweep(container, resendOlderThanMs, sweep, CLIENT_IDS).then(
+        this.alertMonitor.sweep(container, resendOlderThanMs, sweep, CLIENT_IDS, { now: scheduler.now }).then(
           (report) => trace.log(`${container.id} done: recovered ${report.recovered}, resent ${report.resent}`),
           (error) => trace.log(`${container.id} failed: ${(error as Error).message}`),
         );
@@ -661,6 +681,7 @@ class SeedRun {
     const days = [...this.workload.events.values()].map((e) => e.day).sort();
     if (days.length === 0) return;
     const container: Container = { id: 'sweeper-final', alive: true, kill: () => undefined };
+    const finalNow = Date.parse(`${days[days.length - 1]}T12:00:00Z`);
     const doc = this.alertMonitor.doc(container.id, this.faultyDynamo(container, 2_000) as never);
     const final = this.alertMonitor.sweep(
       container,
@@ -673,9 +694,10 @@ class SeedRun {
             quotaFor: this.quotaFor,
             clock: () => this.scheduler.now,
           },
-          { now: new Date(`${days[days.length - 1]}T12:00:00Z`), allDays: true, resendOlderThanMs: 0 },
+          { now: new Date(finalNow), allDays: true, resendOlderThanMs: 0 },
         ),
       CLIENT_IDS,
+      { now: finalNow, allDays: true },
     );
     // Without faults nothing may fail it: a failure is the run's violation (not a crash of the simulator).
     const outcome = final.then(

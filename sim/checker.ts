@@ -14,7 +14,18 @@ import type { SimStore } from './store';
 import type { Workload } from './workload';
 
 export interface Violation {
-  readonly kind: 'count' | 'journal' | 'claim' | 'left-behind' | 'expired-message' | 'alert' | 'lease' | 'marker' | 'pipeline' | 'fallback';
+  readonly kind:
+    | 'count'
+    | 'journal'
+    | 'claim'
+    | 'left-behind'
+    | 'expired-message'
+    | 'alert'
+    | 'lease'
+    | 'marker'
+    | 'pipeline'
+    | 'fallback'
+    | 'result';
   readonly detail: string;
 }
 

@@ -142,6 +142,8 @@ export function checkRun({
     if (!String(item.pk).startsWith('CLAIM#')) continue;
     const bytes = Buffer.from(item[A.claimHashes] as Uint8Array);
     const journal = String(item[A.claimJournal]);
+    // An append claims at least one event: an empty entry costs a write and every later read of the page.
+    if (bytes.length < EVENT_HASH_BYTES) violations.push({ kind: 'claim', detail: `${journal} appended a claim entry without an event` });
     for (let i = 0; i + EVENT_HASH_BYTES <= bytes.length; i += EVENT_HASH_BYTES) {
       const hash = bytes.toString('latin1', i, i + EVENT_HASH_BYTES);
       claimsOf.set(journal, (claimsOf.get(journal) ?? new Set()).add(hash));

@@ -873,6 +873,7 @@ class SeedRun {
       fallback: this.fallback && { lines: this.fallback.lines, dropped: this.fallback.dropped, failures: this.replayFailures },
     });
     for (const detail of this.leases.violations) violations.push({ kind: 'lease', detail });
+    for (const detail of this.leases.unlisted) violations.push({ kind: 'journal', detail });
     for (const detail of this.results.violations) violations.push({ kind: 'result', detail });
     for (const detail of this.markers.violations) violations.push({ kind: 'marker', detail });
     for (const detail of this.alertMonitor.violations) violations.push({ kind: 'alert', detail });

@@ -56,7 +56,7 @@ export class LeaseMonitor {
     return result;
   }
 
-  /** PROTOCOL.md step 4: a journal turns pending only once it is in the pending index, where step 5b finds it. */
+  /** capabilities/counting/PROTOCOL.md step 4: a journal turns pending only once it is in the pending index, where step 5b finds it. */
   private opens(journalId: string, command: UpdateCommand): unknown {
     const result = this.store.execute(command); // throws when its condition fails: then it did not turn pending
     const entry = this.store.execute(new GetCommand({ TableName: this.tableName, Key: itemKey.pendingJournal(journalId) }));

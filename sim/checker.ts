@@ -15,7 +15,18 @@ import type { SimStore } from './store';
 import type { Workload } from './workload';
 
 export interface Violation {
-  readonly kind: 'count' | 'journal' | 'claim' | 'left-behind' | 'expired-message' | 'alert' | 'lease' | 'marker' | 'pipeline' | 'fallback';
+  readonly kind:
+    | 'count'
+    | 'journal'
+    | 'claim'
+    | 'left-behind'
+    | 'expired-message'
+    | 'alert'
+    | 'lease'
+    | 'marker'
+    | 'pipeline'
+    | 'fallback'
+    | 'result';
   readonly detail: string;
 }
 
@@ -134,6 +145,8 @@ export function checkRun({
     if (!String(item.pk).startsWith('CLAIM#')) continue;
     const bytes = Buffer.from(item[A.claimHashes] as Uint8Array);
     const journal = String(item[A.claimJournal]);
+    // An append claims at least one event: an empty entry costs a write and every later read of the page.
+    if (bytes.length < EVENT_HASH_BYTES) violations.push({ kind: 'claim', detail: `${journal} appended a claim entry without an event` });
     for (let i = 0; i + EVENT_HASH_BYTES <= bytes.length; i += EVENT_HASH_BYTES) {
       const hash = bytes.toString('latin1', i, i + EVENT_HASH_BYTES);
       claimsOf.set(journal, (claimsOf.get(journal) ?? new Set()).add(hash));

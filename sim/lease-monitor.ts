@@ -3,13 +3,15 @@
 // taker's clock, which is within the run's skew bound of true time. Breaking the lease costs no count while the
 // counter markers hold, so the counts alone never show it; this monitor does, at the write that breaks it.
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { AGGREGATOR_ATTRIBUTES as A, journalIdOf } from '../contracts/table';
+import { AGGREGATOR_ATTRIBUTES as A, itemKey, journalIdOf } from '../contracts/table';
 import type { DynamoStore } from './faulty-dynamo';
 
 type Key = { pk: string; sk: string };
 
 export class LeaseMonitor {
   readonly violations: string[] = [];
+  /** Journals that turned pending while missing from the pending index (a journal invariant, not a lease one). */
+  readonly unlisted: string[] = [];
   /** Which container created each journal: its own writes need no lease check. */
   private readonly creators = new Map<string, string>();
 
@@ -35,6 +37,7 @@ export class LeaseMonitor {
     }
     if (!(command instanceof UpdateCommand)) return this.store.execute(command);
     const journalId = journalHeadId(command.input.Key as Key | undefined);
+    if (journalId !== undefined && command.input.ExpressionAttributeValues?.[':to'] === 'pending') return this.opens(journalId, command);
     if (journalId === undefined || !takesOver(command, this.creators.get(journalId) === containerId)) {
       return this.store.execute(command);
     }
@@ -50,6 +53,15 @@ export class LeaseMonitor {
         `journal ${journalId} (${status}) taken by ${containerId} at ${this.now()} while its lease ran until ${lease} (skew bound ${this.skewMs} ms)`,
       );
     }
+    return result;
+  }
+
+  /** capabilities/counting/PROTOCOL.md step 4: a journal turns pending only once it is in the pending index, where step 5b finds it. */
+  private opens(journalId: string, command: UpdateCommand): unknown {
+    const result = this.store.execute(command); // throws when its condition fails: then it did not turn pending
+    const entry = this.store.execute(new GetCommand({ TableName: this.tableName, Key: itemKey.pendingJournal(journalId) }));
+    if (!(entry as { Item?: unknown }).Item)
+      this.unlisted.push(`journal ${journalId} turned pending without an entry in the pending index`);
     return result;
   }
 }

@@ -19,6 +19,7 @@ import { DYNAMODB_MAX_ATTEMPTS } from '../capabilities/aws/dynamodb-client';
 import { checkRun, type PipelineState, type Violation } from './checker';
 import { type Container, type DynamoFaults, FaultyDynamo, NO_FAULTS } from './faulty-dynamo';
 import { LeaseMonitor } from './lease-monitor';
+import { ResultMonitor } from './result-monitor';
 import { MarkerMonitor } from './marker-monitor';
 import { NO_S3_FAULTS, type S3Faults, S3Model } from './s3-model';
 import { between, chance, pick, seededRandom } from './random';
@@ -272,7 +273,18 @@ class SeedRun {
   private readonly stats: RunResult['stats'];
   private readonly deliveries: Delivery[] = [];
   /** Faults are over: the calm phase lets every run finish, and the checker then demands exact counts. */
-  private calm = false;
+  private calmNow = false;
+  /** When the current calm stretch began (+∞ while faults may strike): a batch begun after it runs wholly in calm. */
+  private calmSince = Number.POSITIVE_INFINITY;
+  private get calm(): boolean {
+    return this.calmNow;
+  }
+  private set calm(value: boolean) {
+    if (value && !this.calmNow) this.calmSince = this.scheduler.now;
+    if (!value) this.calmSince = Number.POSITIVE_INFINITY;
+    this.calmNow = value;
+  }
+  private readonly results: ResultMonitor;
   /** Containers: reused while alive and idle; a crash or a timeout ends one (and its caches). */
   private containerCount = 0;
   private readonly idle: { container: AggregatorContainer; aggregator: ReturnType<typeof createAggregator> }[] = [];
@@ -314,6 +326,7 @@ class SeedRun {
     };
     this.fallback = this.replay ? (options.fallback?.(world) ?? new UsageFallback(world)) : undefined;
     this.leases = new LeaseMonitor(this.store, TABLE, () => this.scheduler.now, this.knobs.skewMs);
+    this.results = new ResultMonitor(this.store, TABLE);
     this.markers = new MarkerMonitor({
       store: this.store,
       tableName: TABLE,
@@ -531,6 +544,7 @@ class SeedRun {
         container.kill('timeout');
       }
     });
+    const begun = scheduler.now;
     trace.log(`${container.id} gets ${messages.map((m) => `${m.messageId}(${bodyLabel(m.body)})`).join(' ')}`);
     aggregator
       .aggregateBatch(
@@ -540,6 +554,12 @@ class SeedRun {
       .then(
         (result) => {
           if (!container.alive || !end()) return;
+          this.results.check(
+            container.id,
+            messages.map((m) => m.messageId),
+            result,
+            this.calm && this.calmSince <= begun,
+          );
           const failed = new Set(result.failures);
           // A delete lost (the message comes back) while the faults last; once calm, deletes land (the draw is kept, so
           // schedules stay as they were).
@@ -875,6 +895,8 @@ class SeedRun {
       fallback: this.fallback && { lines: this.fallback.lines, dropped: this.fallback.dropped, failures: this.replayFailures },
     });
     for (const detail of this.leases.violations) violations.push({ kind: 'lease', detail });
+    for (const detail of this.leases.unlisted) violations.push({ kind: 'journal', detail });
+    for (const detail of this.results.violations) violations.push({ kind: 'result', detail });
     for (const detail of this.markers.violations) violations.push({ kind: 'marker', detail });
     for (const detail of this.alertMonitor.violations) violations.push({ kind: 'alert', detail });
     return { seed: this.options.seed, violations, trace: this.trace.toString(), knobs: this.describe(), stats };

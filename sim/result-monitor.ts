@@ -1,0 +1,60 @@
+// What a batch reports, held to what it did, as each result comes back (issue 19: the counts alone never show a
+// result that misreports). Every record is acknowledged or failed, once (counted + duplicates + failures = records),
+// poison and conflicts name the batch's own records; `counted` is the events of its own journal if that journal is
+// complete, and `completedEvents` (the EventsAggregated metric) the events of the journals whose head names this
+// batch as the one that completed them (`doneBy`). Under faults a transition may land after the batch gave up on it,
+// so there the figures may fall short, never exceed; a batch run wholly in calm must report them exactly.
+import type { BatchResult } from '../capabilities/counting/exactly-once';
+import { AGGREGATOR_ATTRIBUTES as A, journalIdOf, PENDING_JOURNALS_PK } from '../contracts/table';
+import { readJournalBody } from './read-counters';
+import type { SimStore } from './store';
+
+export class ResultMonitor {
+  readonly violations: string[] = [];
+
+  constructor(
+    private readonly store: SimStore,
+    private readonly tableName: string,
+  ) {}
+
+  check(containerId: string, records: readonly string[], result: BatchResult, calmThroughout: boolean): void {
+    const say = (detail: string) => this.violations.push(`${containerId} batch ${result.journalId ?? '(no journal)'}: ${detail}`);
+    const ids = new Set(records);
+    const failed = new Set(result.failures);
+    if (failed.size !== result.failures.length || result.failures.some((id) => !ids.has(id))) {
+      say(`failures ${result.failures.join(' ')} repeat a record or name one not in the batch`);
+    }
+    if (result.counted + result.duplicates + failed.size !== records.length) {
+      say(`counted ${result.counted} + duplicates ${result.duplicates} + failures ${failed.size} ≠ ${records.length} records`);
+    }
+    if (result.poison.some((p) => !failed.has(p.id))) say('a poison record is not in the failures');
+    if (result.conflicts.some((c) => !ids.has(c.id) || failed.has(c.id))) say('a conflict names a record not acknowledged');
+
+    const own = result.journalId;
+    const bodies = new Map<string, Uint8Array>();
+    const doneBy = new Map<string, string>();
+    let ownStatus: string | undefined;
+    for (const item of this.store.items(this.tableName)) {
+      const pk = String(item.pk);
+      if (own === undefined || !pk.startsWith('JOURNAL#') || pk === PENDING_JOURNALS_PK) continue;
+      const id = journalIdOf(pk);
+      if (item.sk !== 'HEAD') bodies.set(id, item[A.journalDeltas] as Uint8Array);
+      else if (id === own) ownStatus = String(item[A.journalStatus]);
+      if (item.sk === 'HEAD' && item[A.journalDoneBy] !== undefined) doneBy.set(id, String(item[A.journalDoneBy]));
+    }
+    const events = (id: string) => {
+      const body = bodies.get(id);
+      let n = 0;
+      if (body) for (const row of readJournalBody(body).values()) n += row[0];
+      return n;
+    };
+    const completed = [...doneBy].reduce((n, [id, by]) => (by === own ? n + events(id) : n), 0);
+    const ownEvents = own !== undefined && ownStatus === 'complete' ? events(own) : 0;
+    if (result.completedEvents > completed || (calmThroughout && result.completedEvents !== completed)) {
+      say(`completedEvents ${result.completedEvents}; the journals it completed hold ${completed} event(s)`);
+    }
+    if ((result.counted > 0 && result.counted !== ownEvents) || (calmThroughout && result.counted !== ownEvents)) {
+      say(`counted ${result.counted}; its own journal is ${ownStatus ?? 'absent'} with ${ownEvents} counted event(s)`);
+    }
+  }
+}

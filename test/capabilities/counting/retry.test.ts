@@ -154,3 +154,16 @@ test('withRetry without injected sleep and random waits on a real timer, within 
   expect(calls).toBe(3);
   expect(Date.now() - started).toBeLessThan(1_000);
 });
+
+test('withRetry without an injected sleep really waits the backoff (the deployed aggregator injects none)', async () => {
+  let calls = 0;
+  const started = Date.now();
+  await withRetry(
+    'read',
+    async () => {
+      if (calls++ < 2) throw named('ThrottlingException');
+    },
+    { clock: Date.now, deadline: Date.now() + 10_000, baseDelayMs: 40, maxDelayMs: 40, random: () => 1 },
+  );
+  expect(Date.now() - started).toBeGreaterThanOrEqual(75);
+});

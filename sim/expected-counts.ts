@@ -9,13 +9,19 @@ export interface CountedEvent {
   readonly route: string;
   readonly status: number;
   readonly latencyMs: number;
+  /** What the request costs (docs/plans.md "Units"); an event without it counts as 1 unit (the usage event contract). */
+  readonly units?: number;
 }
 
-/** requests, 4xx, 5xx, latency sum, then the latency histogram (DESIGN: buckets ≤5, 10, 25, 50, 100, 250, 500, 1,000, 2,500 ms, and the rest). */
+/**
+ * requests, 4xx, 5xx, latency sum, the latency histogram (DESIGN: buckets ≤5, 10, 25, 50, 100, 250, 500, 1,000,
+ * 2,500 ms, and the rest), then units of all requests, of the 4xx and of the 5xx.
+ */
 export type ExpectedValues = readonly number[];
 
 const BUCKET_BOUNDS_MS = [5, 10, 25, 50, 100, 250, 500, 1_000, 2_500];
-export const EXPECTED_WIDTH = 4 + BUCKET_BOUNDS_MS.length + 1;
+export const EXPECTED_WIDTH = 4 + BUCKET_BOUNDS_MS.length + 1 + 3;
+const UNITS = 4 + BUCKET_BOUNDS_MS.length + 1;
 
 /** The key of one counter in the oracle: a client's day total (route '') or one route of that day. */
 export function expectedKey(clientId: string, day: string, route = ''): string {
@@ -31,9 +37,17 @@ export function expectedCounts(events: Iterable<CountedEvent>): Map<string, Expe
       row = new Array(EXPECTED_WIDTH).fill(0);
       out.set(key, row);
     }
+    const units = event.units === undefined ? 1 : event.units;
     row[0] += 1;
-    if (event.status >= 400 && event.status <= 499) row[1] += 1;
-    if (event.status >= 500) row[2] += 1;
+    row[UNITS] += units;
+    if (event.status >= 400 && event.status <= 499) {
+      row[1] += 1;
+      row[UNITS + 1] += units;
+    }
+    if (event.status >= 500) {
+      row[2] += 1;
+      row[UNITS + 2] += units;
+    }
     row[3] += event.latencyMs;
     let bucket = 0;
     while (bucket < BUCKET_BOUNDS_MS.length && event.latencyMs > BUCKET_BOUNDS_MS[bucket]) bucket++;

@@ -8,7 +8,16 @@ import { type ExpectedValues, expectedKey } from './expected-counts';
 type Item = Record<string, unknown>;
 
 function asRow(values: ReturnType<typeof countersFromItem>): ExpectedValues {
-  return [values.requests, values.clientErrors, values.serverErrors, values.latencySumMs, ...values.latencyHistogram];
+  return [
+    values.requests,
+    values.clientErrors,
+    values.serverErrors,
+    values.latencySumMs,
+    ...values.latencyHistogram,
+    values.units,
+    values.clientErrorUnits,
+    values.serverErrorUnits,
+  ];
 }
 
 /** Every counter item of the table, keyed as the oracle keys them. */

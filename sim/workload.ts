@@ -39,7 +39,7 @@ export function generateWorkload(random: Random, start: number): Workload {
     const requestTime = start + between(random, 0, spreadMs);
     const [method, path] = ROUTES[between(random, 0, routes - 1)];
     const r = random();
-    const event: UsageEvent = {
+    const drawn: UsageEvent = {
       v: 1,
       // As the publisher builds it: the request's second, then API Gateway's extended request id.
       eventId: usageEventId(new Date(requestTime), `req-${i}`),
@@ -52,6 +52,9 @@ export function generateWorkload(random: Random, start: number): Workload {
       requestTime: new Date(requestTime).toISOString(),
       day: utcDay(new Date(requestTime)),
     };
+    // Units, 0–3, from the latency (no draw, so the schedules stay as they were); a fifth of the events carry none,
+    // as published before events carried units (1 unit each).
+    const event: UsageEvent = drawn.latencyMs % 5 === 0 ? drawn : { ...drawn, units: drawn.latencyMs % 4 };
     events.set(event.eventId, event);
     const sentAt = requestTime - start + between(random, 0, 40);
     const body = JSON.stringify(event);

@@ -1,5 +1,5 @@
 // The counter archive as docs/operations.md documents it (the daily job's step 4), checked from the bucket's bytes
-// with no code of capabilities/ (the counts' check reads the rows through the production reader). Athena reads every
+// with no code of capabilities/; `itemsFromBytes` reads a day's rows the same way, to hold the production reader to them. Athena reads every
 // object under `usage/dt=<day>/`, not the manifest, so those objects must be exactly the manifest's parts, named
 // `part-00000.json.gz`, `part-00001.json.gz`, … in order; each holds gzip JSON lines (attributes in sorted order, so
 // equal items give equal bytes), at most 50,000 a part, the lines of a day sorted by key (pk, sk, archive part). The
@@ -97,4 +97,36 @@ function dayViolations(day: string, manifest: Manifest, objects: ReadonlyMap<str
 function isAfter(a: readonly string[], b: readonly string[]): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] > b[i];
   return false;
+}
+
+/** A day's archived items parsed from the bucket's bytes (its manifest's parts in order); undefined without a manifest. */
+export function itemsFromBytes(objects: ReadonlyMap<string, Buffer>, day: string): Record<string, unknown>[] | undefined {
+  const body = objects.get(`usage-manifests/dt=${day}/manifest.json`);
+  if (!body) return undefined;
+  const manifest = JSON.parse(body.toString('utf8')) as Manifest;
+  return (manifest.parts ?? []).flatMap((part) => {
+    const data = objects.get(String(part.key));
+    if (!data) return [];
+    return gunzipSync(data)
+      .toString('utf8')
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  });
+}
+
+/** Rows as one comparable string: each row's attributes in sorted order, the rows sorted. */
+export function canonicalRows(rows: readonly unknown[]): string {
+  const canonical = (value: unknown): unknown =>
+    value && typeof value === 'object' && !Array.isArray(value)
+      ? Object.fromEntries(
+          Object.keys(value)
+            .sort()
+            .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
+        )
+      : value;
+  return rows
+    .map((row) => JSON.stringify(canonical(row)))
+    .sort()
+    .join('\n');
 }

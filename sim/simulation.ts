@@ -15,6 +15,7 @@ import { BILLING } from '../contracts/billing';
 import { MIN_RETENTION_DAYS } from '../contracts/usage-queue';
 import { type Delivery, modelSender, NO_SEND_FAULTS, type SendFaults, seedClients } from './alert-model';
 import { AlertMonitor } from './alert-monitor';
+import { canonicalRows, itemsFromBytes } from './archive-layout';
 import { DYNAMODB_MAX_ATTEMPTS } from '../capabilities/aws/dynamodb-client';
 import { checkRun, type PipelineState, type Violation } from './checker';
 import { type Container, type DynamoFaults, FaultyDynamo, NO_FAULTS } from './faulty-dynamo';
@@ -856,7 +857,11 @@ class SeedRun {
     const rows: Record<string, unknown>[] = [];
     for (const dt of archivedDays) {
       try {
-        rows.push(...((await readArchive(archive, dt))?.items ?? []));
+        const items = (await readArchive(archive, dt))?.items ?? [];
+        rows.push(...items);
+        // The production reader must give exactly the rows the bytes hold (parsed here with no code of capabilities/).
+        if (canonicalRows(items) !== canonicalRows(itemsFromBytes(this.s3.objects, dt) ?? []))
+          this.pipelineFailures.push(`the archive of ${dt} read by the production reader differs from its bytes`);
       } catch (error) {
         this.pipelineFailures.push(`the archive of ${dt} does not verify: ${(error as Error).message}`);
       }

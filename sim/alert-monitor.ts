@@ -45,8 +45,8 @@ export class AlertMonitor {
   private readonly claims = new Map<string, Claim[]>();
   /** Containers whose earlier alert step ran out of time: its work may still be going on in the background. */
   private readonly background = new Set<string>();
-  /** When each sweep of the run started (true time). */
-  private readonly sweepStarts: number[] = [];
+  /** When each sweep of the run that swept every day and reported success started (true time). */
+  private readonly allDaysSweeps: number[] = [];
 
   constructor(private readonly o: AlertMonitorOptions) {}
 
@@ -96,8 +96,9 @@ export class AlertMonitor {
    * One scheduled sweep: what was pending and reached when it started, checked when it reports success. With
    * `scope` (the sweep's `now` and `allDays` option), it must also have swept the days docs/alerts.md promises:
    * yesterday, today and (within the future skew bound of midnight) tomorrow; and every day back to the oldest
-   * one the aggregator still counts when told so, or when no sweep of the run started in the hour before (so no
-   * complete sweep of every day can have been recorded).
+   * one the aggregator still counts when told so, or when no sweep of the run that swept every day, started less
+   * than an hour before this one (or after it) and succeeded before this one ended (so no complete sweep of every
+   * day can have been recorded for it to read).
    */
   async sweep(
     container: { readonly id: string; readonly alive: boolean },
@@ -107,9 +108,6 @@ export class AlertMonitor {
     scope?: { readonly now: number; readonly allDays?: boolean },
   ): Promise<SweepReport> {
     const started = this.o.now();
-    const allDays = scope?.allDays ?? !this.sweepStarts.some((at) => at > started - HOUR_MS);
-    this.sweepStarts.push(started);
-    const owed = scope ? daysOwed(scope.now, allDays) : [];
     const items = this.o.store.items(this.o.tableName);
     const pending = items.filter((item) => OUTBOX.test(String(item.pk)) && item.status === 'pending' && typeof item.claimedAt === 'number');
     // Every client's day counters as they stood at the start (the sweep reads them later, never less).
@@ -125,6 +123,10 @@ export class AlertMonitor {
       throw error;
     });
     if (!container.alive) return report;
+    // A sweep of every day that succeeded meanwhile (even one started after this one) lets this one read its marker.
+    const allDays = scope?.allDays ?? !this.allDaysSweeps.some((at) => at > started - HOUR_MS);
+    const owed = scope ? daysOwed(scope.now, allDays) : [];
+    if (scope && daysOwed(scope.now, true).every((day) => report.days.includes(day))) this.allDaysSweeps.push(started);
     const missed = owed.filter((day) => !report.days.includes(day));
     if (missed.length > 0)
       this.violations.push(`${who} did not sweep ${missed.join(', ')} (${allDays ? 'every day' : 'recent days'} owed)`);

@@ -45,8 +45,8 @@ export class AlertMonitor {
   private readonly claims = new Map<string, Claim[]>();
   /** Containers whose earlier alert step ran out of time: its work may still be going on in the background. */
   private readonly background = new Set<string>();
-  /** When each sweep of the run that swept every day and reported success started (true time). */
-  private readonly allDaysSweeps: number[] = [];
+  /** The `now` of every sweep of the run: a marker of a complete sweep of every day must carry one of them. */
+  private readonly sweepNows = new Set<number>();
 
   constructor(private readonly o: AlertMonitorOptions) {}
 
@@ -96,9 +96,8 @@ export class AlertMonitor {
    * One scheduled sweep: what was pending and reached when it started, checked when it reports success. With
    * `scope` (the sweep's `now` and `allDays` option), it must also have swept the days docs/alerts.md promises:
    * yesterday, today and (within the future skew bound of midnight) tomorrow; and every day back to the oldest
-   * one the aggregator still counts when told so, or when no sweep of the run that swept every day, started less
-   * than an hour before this one (or after it) and succeeded before this one ended (so no complete sweep of every
-   * day can have been recorded for it to read).
+   * one the aggregator still counts when told so, or when the table holds no record of a complete sweep of every
+   * day (docs/alerts.md: `ALERTS#SWEEPER`/`ALL_DAYS`) by another sweep of the run less than an hour before this one.
    */
   async sweep(
     container: { readonly id: string; readonly alive: boolean },
@@ -108,6 +107,7 @@ export class AlertMonitor {
     scope?: { readonly now: number; readonly allDays?: boolean },
   ): Promise<SweepReport> {
     const started = this.o.now();
+    if (scope) this.sweepNows.add(scope.now);
     const items = this.o.store.items(this.o.tableName);
     const pending = items.filter((item) => OUTBOX.test(String(item.pk)) && item.status === 'pending' && typeof item.claimedAt === 'number');
     // Every client's day counters as they stood at the start (the sweep reads them later, never less).
@@ -123,10 +123,17 @@ export class AlertMonitor {
       throw error;
     });
     if (!container.alive) return report;
-    // A sweep of every day that succeeded meanwhile (even one started after this one) lets this one read its marker.
-    const allDays = scope?.allDays ?? !this.allDaysSweeps.some((at) => at > started - HOUR_MS);
+    // Another sweep's record of every day swept, written meanwhile (even by a sweep that began after this one, or
+    // that died once it had written it), lets this one sweep the recent days only.
+    const marked = this.get({ pk: 'ALERTS#SWEEPER', sk: 'ALL_DAYS' }).Item?.at;
+    const recorded =
+      scope !== undefined &&
+      typeof marked === 'number' &&
+      marked !== scope.now &&
+      this.sweepNows.has(marked) &&
+      marked > scope.now - HOUR_MS;
+    const allDays = scope?.allDays ?? !recorded;
     const owed = scope ? daysOwed(scope.now, allDays) : [];
-    if (scope && daysOwed(scope.now, true).every((day) => report.days.includes(day))) this.allDaysSweeps.push(started);
     const missed = owed.filter((day) => !report.days.includes(day));
     if (missed.length > 0)
       this.violations.push(`${who} did not sweep ${missed.join(', ')} (${allDays ? 'every day' : 'recent days'} owed)`);

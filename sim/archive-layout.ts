@@ -65,7 +65,7 @@ function dayViolations(day: string, manifest: Manifest, objects: ReadonlyMap<str
   for (const part of parts) {
     const data = objects.get(String(part.key));
     if (!data) continue; // missing: the counts' check reports it (the production reader refuses the day)
-    const lines = gunzipSync(data).toString('utf8').split('\n');
+    const lines = partText(data).split('\n');
     if (lines.pop() !== '' || lines.includes('')) out.push(`archive object ${String(part.key)} is not JSON lines, one per item`);
     if (part.bytes !== data.length || part.sha256 !== sha256(data) || part.items !== lines.length)
       out.push(
@@ -107,8 +107,7 @@ export function itemsFromBytes(objects: ReadonlyMap<string, Buffer>, day: string
   return (manifest.parts ?? []).flatMap((part) => {
     const data = objects.get(String(part.key));
     if (!data) return [];
-    return gunzipSync(data)
-      .toString('utf8')
+    return partText(data)
       .split('\n')
       .filter((line) => line !== '')
       .map((line) => JSON.parse(line) as Record<string, unknown>);
@@ -129,4 +128,9 @@ export function canonicalRows(rows: readonly unknown[]): string {
     .map((row) => JSON.stringify(canonical(row)))
     .sort()
     .join('\n');
+}
+
+/** An archive part's JSON lines as text. */
+function partText(data: Buffer): string {
+  return gunzipSync(data).toString('utf8');
 }

@@ -21,6 +21,7 @@ import { checkRun, type PipelineState, type Violation } from './checker';
 import { type Container, type DynamoFaults, FaultyDynamo, NO_FAULTS } from './faulty-dynamo';
 import { LeaseMonitor } from './lease-monitor';
 import { ResultMonitor } from './result-monitor';
+import { ConflictMonitor } from './conflict-monitor';
 import { MarkerMonitor } from './marker-monitor';
 import { NO_S3_FAULTS, type S3Faults, S3Model } from './s3-model';
 import { between, chance, pick, seededRandom } from './random';
@@ -286,6 +287,7 @@ class SeedRun {
     this.calmNow = value;
   }
   private readonly results: ResultMonitor;
+  private readonly conflicts = new ConflictMonitor();
   /** Containers: reused while alive and idle; a crash or a timeout ends one (and its caches). */
   private containerCount = 0;
   private readonly idle: { container: AggregatorContainer; aggregator: ReturnType<typeof createAggregator> }[] = [];
@@ -561,6 +563,7 @@ class SeedRun {
             result,
             this.calm && this.calmSince <= begun,
           );
+          this.conflicts.record(messages, result);
           const failed = new Set(result.failures);
           // A delete lost (the message comes back) while the faults last; once calm, deletes land (the draw is kept, so
           // schedules stay as they were).
@@ -902,6 +905,7 @@ class SeedRun {
     for (const detail of this.leases.violations) violations.push({ kind: 'lease', detail });
     for (const detail of this.leases.unlisted) violations.push({ kind: 'journal', detail });
     for (const detail of this.results.violations) violations.push({ kind: 'result', detail });
+    for (const detail of this.conflicts.violations()) violations.push({ kind: 'conflict', detail });
     for (const detail of this.markers.violations) violations.push({ kind: 'marker', detail });
     for (const detail of this.alertMonitor.violations) violations.push({ kind: 'alert', detail });
     return { seed: this.options.seed, violations, trace: this.trace.toString(), knobs: this.describe(), stats };

@@ -436,6 +436,8 @@ class BatchRun {
         group.state = 'duplicate';
         group.countedPrint = live.fingerprint;
       } else if (head.status === 'pending' && (head.leaseUntil < now || ignoreLease)) {
+        // Once this batch finishes that journal, the event is a duplicate of the copy it holds.
+        group.countedPrint = live.fingerprint;
         this.awaiting.set(live.journalId, [...(this.awaiting.get(live.journalId) ?? []), group]);
       } else {
         group.state = 'failed'; // its owner is still at work: retry later

@@ -108,3 +108,36 @@ test('the claim retention bound applies to the id’s second too: a fresh reques
   expect(result).toMatchObject({ counted: 0, failures: ['o1'], poison: [{ id: 'o1', kind: 'too-old' }] });
   expect(await total(table, event)).toBe(0);
 });
+
+test('a copy with another payload that finishes a crashed batch’s journal is reported as a conflict', async () => {
+  // Found by the simulator's conflict monitor (sim/conflict-monitor.ts, seeds 58 and 104): a record met the pending
+  // journal of a crashed batch, finished it and was acknowledged as a duplicate without comparing its payload.
+  const at = h.now - 3_600_000;
+  const first = helloEvent(usageEventId(new Date(at), 'BQGojGUAIAMFa6F='), at);
+  const other = { ...first, latencyMs: first.latencyMs + 1_000 }; // same second, another payload
+  const outcomes = new Set<string>();
+  for (let crashAt = 0; crashAt <= 8; crashAt++) {
+    const table = await freshTable(h.raw, `resume${crashAt}`);
+    h.faults.crashAfter(h.faults.writes + crashAt);
+    await h
+      .aggregatorFor(table)
+      .aggregateBatch([{ id: 'r1', body: body(first) }], { remainingTimeMs: 60_000 })
+      .catch((error) => {
+        if (!(error instanceof SimulatedCrash)) throw error;
+      });
+    h.faults.revive();
+    h.now += 70_000; // past the crashed batch's lease
+    const result = await h.aggregatorFor(table).aggregateBatch([{ id: 'r2', body: body(other) }], { remainingTimeMs: 60_000 });
+    const how = result.counted === 1 ? 'counted' : result.duplicates === 1 ? `duplicate after ${result.resumed} resume(s)` : 'failed';
+    outcomes.add(how);
+    // Counted itself (the crashed batch's claim was void): no conflict yet. Acknowledged as a duplicate of the first
+    // payload, whoever finished its journal: a conflict.
+    expect({ crashAt, how, conflicts: result.conflicts }).toEqual({
+      crashAt,
+      how,
+      conflicts: how.startsWith('duplicate') ? [{ id: 'r2', eventId: first.eventId }] : [],
+    });
+    expect(await total(table, first)).toBe(1);
+  }
+  expect(outcomes).toContain('duplicate after 1 resume(s)'); // the path the fix is for was taken
+});

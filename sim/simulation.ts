@@ -576,6 +576,13 @@ class SeedRun {
         (error) => {
           if (!container.alive || !end()) return;
           trace.log(`${container.id} batch failed: ${(error as Error).name}: ${(error as Error).message}`);
+          // A failed batch fails every record it held, good ones too (the handler reports no partial result): with no
+          // fault to meet, no input may get there (docs/aggregation.md: "One bad record does not poison a batch").
+          if (this.calm && this.calmSince <= begun) {
+            this.results.violations.push(
+              `${container.id}: a batch run wholly in calm failed: ${(error as Error).name}: ${(error as Error).message}`,
+            );
+          }
           container.kill('unhandled error');
         },
       );

@@ -27,7 +27,8 @@ export interface Violation {
     | 'pipeline'
     | 'fallback'
     | 'result'
-    | 'conflict';
+    | 'conflict'
+    | 'retention';
   readonly detail: string;
 }
 

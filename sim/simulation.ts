@@ -21,6 +21,7 @@ import { checkRun, type PipelineState, type Violation } from './checker';
 import { type Container, type DynamoFaults, FaultyDynamo, NO_FAULTS } from './faulty-dynamo';
 import { LeaseMonitor } from './lease-monitor';
 import { ResultMonitor } from './result-monitor';
+import { checkRetention } from './retention-check';
 import { ConflictMonitor } from './conflict-monitor';
 import { MarkerMonitor } from './marker-monitor';
 import { NO_S3_FAULTS, type S3Faults, S3Model } from './s3-model';
@@ -288,6 +289,8 @@ class SeedRun {
   }
   private readonly results: ResultMonitor;
   private readonly conflicts = new ConflictMonitor();
+  /** Claims and journals whose TTL is not the claim retention past their write (sim/retention-check.ts). */
+  private retention: string[] = [];
   /** Containers: reused while alive and idle; a crash or a timeout ends one (and its caches). */
   private containerCount = 0;
   private readonly idle: { container: AggregatorContainer; aggregator: ReturnType<typeof createAggregator> }[] = [];
@@ -409,6 +412,12 @@ class SeedRun {
     this.calm = true;
     await this.finalReplays();
     await this.finalSweep();
+    this.retention = checkRetention(this.store.items(TABLE), {
+      from: this.start,
+      until: this.scheduler.now,
+      retentionSeconds: this.claimRetentionSeconds,
+      skewMs: this.knobs.skewMs,
+    });
     const lateMessageId = await this.lateCopy();
     await this.dailyJobs();
     return this.result(lateMessageId);
@@ -913,6 +922,7 @@ class SeedRun {
     for (const detail of this.leases.unlisted) violations.push({ kind: 'journal', detail });
     for (const detail of this.results.violations) violations.push({ kind: 'result', detail });
     for (const detail of this.conflicts.violations()) violations.push({ kind: 'conflict', detail });
+    for (const detail of this.retention) violations.push({ kind: 'retention', detail });
     for (const detail of this.markers.violations) violations.push({ kind: 'marker', detail });
     for (const detail of this.alertMonitor.violations) violations.push({ kind: 'alert', detail });
     return { seed: this.options.seed, violations, trace: this.trace.toString(), knobs: this.describe(), stats };

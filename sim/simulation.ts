@@ -23,6 +23,7 @@ import { LeaseMonitor } from './lease-monitor';
 import { ResultMonitor } from './result-monitor';
 import { checkRetention } from './retention-check';
 import { ConflictMonitor } from './conflict-monitor';
+import { AlertScopeMonitor } from './alert-scope-monitor';
 import { MarkerMonitor } from './marker-monitor';
 import { NO_S3_FAULTS, type S3Faults, S3Model } from './s3-model';
 import { between, chance, pick, seededRandom } from './random';
@@ -289,6 +290,7 @@ class SeedRun {
   }
   private readonly results: ResultMonitor;
   private readonly conflicts = new ConflictMonitor();
+  private readonly alertScope = new AlertScopeMonitor();
   /** Claims and journals whose TTL is not the claim retention past their write (sim/retention-check.ts). */
   private retention: string[] = [];
   /** Containers: reused while alive and idle; a crash or a timeout ends one (and its caches). */
@@ -501,16 +503,19 @@ class SeedRun {
       claimShards: this.knobs.claimShards,
       retentionSeconds: this.claimRetentionSeconds,
       mutant: this.options.mutant,
-      alerts: this.alertMonitor.step(
-        container,
-        this.lossy(
-          createAlertStep({
-            table: { db: this.alertMonitor.doc(container.id, doc as never) as never, tableName: TABLE },
-            send: this.sender(container, this.sendFaults),
-            quotaFor: this.quotaFor,
-            clock: () => scheduler.now + skew,
-            sleep: (ms) => scheduler.sleep(ms),
-          }),
+      alerts: this.alertScope.wrap(
+        container.id,
+        this.alertMonitor.step(
+          container,
+          this.lossy(
+            createAlertStep({
+              table: { db: this.alertMonitor.doc(container.id, doc as never) as never, tableName: TABLE },
+              send: this.sender(container, this.sendFaults),
+              quotaFor: this.quotaFor,
+              clock: () => scheduler.now + skew,
+              sleep: (ms) => scheduler.sleep(ms),
+            }),
+          ),
         ),
       ),
     });
@@ -573,6 +578,7 @@ class SeedRun {
             this.calm && this.calmSince <= begun,
           );
           this.conflicts.record(messages, result);
+          this.alertScope.check(container.id, messages, result, this.workload.conflicts);
           const failed = new Set(result.failures);
           // A delete lost (the message comes back) while the faults last; once calm, deletes land (the draw is kept, so
           // schedules stay as they were).
@@ -922,6 +928,7 @@ class SeedRun {
     for (const detail of this.leases.unlisted) violations.push({ kind: 'journal', detail });
     for (const detail of this.results.violations) violations.push({ kind: 'result', detail });
     for (const detail of this.conflicts.violations()) violations.push({ kind: 'conflict', detail });
+    for (const detail of this.alertScope.violations) violations.push({ kind: 'alert', detail });
     for (const detail of this.retention) violations.push({ kind: 'retention', detail });
     for (const detail of this.markers.violations) violations.push({ kind: 'marker', detail });
     for (const detail of this.alertMonitor.violations) violations.push({ kind: 'alert', detail });

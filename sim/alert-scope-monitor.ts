@@ -4,8 +4,9 @@
 // would hide a step given none, so this monitor judges the handing over, batch by batch:
 // - every acknowledged record's client-day is handed over (a record whose id also came with another payload may
 //   have been counted on the other copy's day, so only its client is required);
-// - nothing else is: every client-day handed over is an acknowledged record's, or belongs to a client of the batch
-//   (a journal the batch resumed holds its events' client-days too), with that client's latest plan in the batch.
+// - nothing else is: every client-day handed over is an acknowledged record's, or, when the batch finished journals
+//   of others (which hold their events' client-days too), belongs to a client of the batch; each with that client's
+//   latest plan in the batch.
 import type { ClientDay } from '../capabilities/alerts/day-totals';
 import type { AlertStep } from '../capabilities/counting/alert-step';
 import type { BatchResult } from '../capabilities/counting/exactly-once';
@@ -55,10 +56,16 @@ export class AlertScopeMonitor {
       const owed = conflicted.has(event.eventId) ? givenClients.has(event.clientId) : given.has(key(event.clientId, event.day));
       if (!owed) say(`acknowledged ${messageId} (${event.clientId}, ${event.day}), not handed to the alert step`);
     }
+    const acked = new Set<string>();
+    for (const { messageId, event } of events) {
+      if (event && !failed.has(messageId)) acked.add(conflicted.has(event.eventId) ? event.clientId : key(event.clientId, event.day));
+    }
     for (const c of handed) {
       const latest = latestPlan.get(c.clientId);
       if (!latest) say(`alert step given ${c.clientId} ${c.day}, a client with no event in the batch`);
-      else if (c.plan !== latest.plan)
+      else if (result.resumed === 0 && !acked.has(key(c.clientId, c.day)) && !acked.has(c.clientId)) {
+        say(`alert step given ${c.clientId} ${c.day}: no record of it acknowledged, no journal resumed`);
+      } else if (c.plan !== latest.plan)
         say(`alert step given plan ${c.plan} for ${c.clientId}; its latest event in the batch carries ${latest.plan}`);
     }
     if (handed.length !== given.size) say('alert step given a client-day twice');

@@ -79,6 +79,9 @@ export interface RunResult {
     dropped: number;
     droppedButLanded: number;
     replayed: number;
+    /** The withhold knob (sim/pending-sweep.ts): messages withheld for good, and events the operator lost with them. */
+    withheld: number;
+    lost: number;
   };
 }
 
@@ -374,6 +377,8 @@ class SeedRun {
       dropped: 0,
       droppedButLanded: 0,
       replayed: 0,
+      withheld: 0,
+      lost: 0,
     };
     this.alertMonitor = new AlertMonitor({
       store: this.store,
@@ -934,6 +939,8 @@ class SeedRun {
     stats.dropped = this.fallback?.dropped.size ?? 0;
     stats.droppedButLanded = this.fallback?.droppedButLanded.size ?? 0;
     stats.replayed = this.fallback?.replayed ?? 0;
+    stats.withheld = this.pendingSweep.withheld.size;
+    stats.lost = this.lost.size;
     stats.alerts = new Set(deliveries.map((d) => d.event.eventId)).size;
     stats.alertRedeliveries = deliveries.length - stats.alerts;
     const violations = checkRun({

@@ -4,9 +4,12 @@
 // index"). docs/aggregation.md: "Once a minute each container also finishes the pending journals of the index whose
 // batch died, so a half-applied journal never waits for its own events (which may come back too late, or never)."
 //
-// The knob (`withhold`, a generator of its own, off in two runs of three): when a batch dies (crash, timeout, an
+// The knob (`withhold`, a generator of its own, off in half the runs): when a batch dies (crash, timeout, an
 // unhandled error) after its journal turned pending, its messages still in the queue are, with this probability,
 // withheld for the rest of the run: they never come back (the operator leaves them in the DLQ, or purges them).
+// So that batches die there often enough, while the faults rage a container also crashes (`crashAfterPending` of the
+// time) right as its journal's `claiming` → `pending` write lands, its answer lost (PROTOCOL.md: a batch can die at
+// any await).
 // Production traffic keeps arriving (docs/trusting-the-counts.md: the index is looked through "once a minute per
 // container, whatever its batch holds"), so after the run calm traffic continues, one new event every 20 s, as long
 // as the index owes work (at most `CALM_TRAFFIC_ROUNDS` events); then no entry may be owed.
@@ -20,7 +23,7 @@
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { EVENT_HASH_BYTES, eventHash } from '../capabilities/counting/keys';
 import { AGGREGATOR_ATTRIBUTES as A, journalIdOf, PENDING_JOURNALS_PK, pendingJournalIdOf } from '../contracts/table';
-import type { DynamoStore } from './faulty-dynamo';
+import type { Container, DynamoStore } from './faulty-dynamo';
 import { chance, pick, seededRandom } from './random';
 import type { SqsModel } from './sqs-model';
 import type { SimStore } from './store';
@@ -71,6 +74,8 @@ export function owedEntries(items: readonly Item[], now: number, skewMs: number,
 export class PendingSweepCheck {
   /** Share of the batches that die after their journal turned pending whose messages are withheld (0: off). */
   readonly withhold: number;
+  /** Share of the turns to pending, while the faults rage, at which the container crashes (with the knob on). */
+  readonly crashAfterPending: number;
   readonly violations: string[] = [];
   private readonly random: () => number;
   /** Journal → the container that created it and when (its head's first write). */
@@ -85,13 +90,17 @@ export class PendingSweepCheck {
     seed: number,
     private readonly now: () => number,
     private readonly trace: (line: string) => void,
+    /** Whether DynamoDB faults are in force now (crashes come only then). */
+    private readonly faulty: () => boolean = () => false,
   ) {
     this.random = seededRandom((seed * 32_452_843 + 59) >>> 0);
-    this.withhold = chance(this.random, 1 / 3) ? pick(this.random, [0.5, 1]) : 0;
+    this.withhold = chance(this.random, 1 / 2) ? pick(this.random, [0.5, 1]) : 0;
+    this.crashAfterPending = this.withhold > 0 ? pick(this.random, [0.2, 0.5]) : 0;
   }
 
   /** The store as one container reaches it: journal creations, claim appends and turns to pending are recorded as they land. */
-  storeFor(containerId: string, store: DynamoStore): DynamoStore {
+  storeFor(container: Container, store: DynamoStore): DynamoStore {
+    const containerId = container.id;
     return {
       execute: (command) => {
         const result = store.execute(command); // throws when a condition fails: then nothing landed
@@ -112,6 +121,8 @@ export class PendingSweepCheck {
         if (command instanceof UpdateCommand && command.input.ExpressionAttributeValues?.[':to'] === 'pending') {
           const key = command.input.Key as Key | undefined;
           if (key?.sk === 'HEAD') this.turnedPending.add(journalIdOf(String(key.pk)));
+          if (this.crashAfterPending > 0 && this.faulty() && chance(this.random, this.crashAfterPending))
+            container.kill('crash after its journal turned pending');
         }
         return result;
       },

@@ -329,6 +329,7 @@ class SeedRun {
       options.seed,
       () => this.scheduler.now,
       (line) => this.trace.log(line),
+      () => !this.calm,
     );
     const world: FallbackWorld = {
       scheduler: this.scheduler,
@@ -398,7 +399,9 @@ class SeedRun {
       ...(this.pipeline ? { s3Chaos: this.s3Chaos } : {}),
       ...(this.replay ? { replay: this.replay } : {}),
       ...(this.alertLoss > 0 ? { alertLoss: this.alertLoss } : {}),
-      ...(this.pendingSweep.withhold > 0 ? { withhold: this.pendingSweep.withhold } : {}),
+      ...(this.pendingSweep.withhold > 0
+        ? { withhold: this.pendingSweep.withhold, crashAfterPending: this.pendingSweep.crashAfterPending }
+        : {}),
     });
   }
 
@@ -478,7 +481,7 @@ class SeedRun {
   /** The DynamoDB client a container's code uses: the run's store behind the faults in force, the SDK's retries. */
   private faultyDynamo(container: Container, requestTimeoutMs: number): FaultyDynamo {
     return new FaultyDynamo({
-      store: this.pendingSweep.storeFor(container.id, this.markers.storeFor(container.id, this.leases.storeFor(container.id))),
+      store: this.pendingSweep.storeFor(container, this.markers.storeFor(container.id, this.leases.storeFor(container.id))),
       scheduler: this.scheduler,
       random: this.random,
       container,

@@ -58,7 +58,7 @@ test('an event whose messages were all withheld is lost only if no journal that 
     () => now,
     () => undefined,
   );
-  const db = check.storeFor('λ1', store);
+  const db = check.storeFor({ id: 'λ1', alive: true, kill: () => undefined }, store);
   const body = (id: string) => JSON.stringify({ eventId: id });
   const [a, b, c] = ['e-a', 'e-b', 'e-c'].map((id) => queue.send(body(id)));
   queue.send(body('e-c')); // a second copy of e-c, never withheld

@@ -5,8 +5,9 @@
 // batch died, so a half-applied journal never waits for its own events (which may come back too late, or never)."
 //
 // The knob (`withhold`, a generator of its own, off in half the runs): when a batch dies (crash, timeout, an
-// unhandled error) after its journal turned pending, its messages still in the queue are, with this probability,
-// withheld for the rest of the run: they never come back (the operator leaves them in the DLQ, or purges them).
+// unhandled error) after its journal was listed in the pending index (the entry is written just before it turns
+// pending: the sweep must finish it if pending, abort it if still `claiming`), its messages still in the queue are,
+// with this probability, withheld for the rest of the run: they never come back (the operator leaves them in the DLQ, or purges them).
 // So that batches die there often enough, while the faults rage a container also crashes (`crashAfterPending` of the
 // time) right as its journal's `claiming` → `pending` write lands, its answer lost (PROTOCOL.md: a batch can die at
 // any await).
@@ -81,6 +82,8 @@ export class PendingSweepCheck {
   /** Journal → the container that created it and when (its head's first write). */
   private readonly created = new Map<string, { containerId: string; at: number }>();
   private readonly turnedPending = new Set<string>();
+  /** Journals whose pending-index entry landed. */
+  private readonly listed = new Set<string>();
   /** Journal → the event hashes its claim appends name (recorded as they land). */
   private readonly claims = new Map<string, Set<string>>();
   /** Message id → body of every message withheld. */
@@ -109,6 +112,7 @@ export class PendingSweepCheck {
           const pk = String(item?.pk ?? '');
           if (item?.sk === 'HEAD' && pk.startsWith('JOURNAL#') && !this.created.has(journalIdOf(pk)))
             this.created.set(journalIdOf(pk), { containerId, at: this.now() });
+          if (item && pk === PENDING_JOURNALS_PK) this.listed.add(pendingJournalIdOf(String(item.sk)));
           if (item && pk.startsWith('CLAIM#')) {
             const journal = String(item[A.claimJournal]);
             const bytes = Buffer.from(item[A.claimHashes] as Uint8Array);
@@ -129,19 +133,19 @@ export class PendingSweepCheck {
     };
   }
 
-  /** A batch begun at `begun` in `containerId` died: if its journal turned pending, maybe withhold its messages. */
+  /** A batch begun at `begun` in `containerId` died: if its journal was listed (or turned pending), maybe withhold its messages. */
   batchDied(containerId: string, begun: number, messageIds: readonly string[], queue: SqsModel): void {
     if (this.withhold === 0) return;
-    const journals = [...this.created].filter(([id, c]) => c.containerId === containerId && c.at >= begun && this.turnedPending.has(id));
+    const journals = [...this.created].filter(
+      ([id, c]) => c.containerId === containerId && c.at >= begun && (this.listed.has(id) || this.turnedPending.has(id)),
+    );
     if (journals.length === 0 || !chance(this.random, this.withhold)) return;
     const held = messageIds.filter((id) => queue.source.has(id));
     for (const id of held) {
       this.withheld.set(id, queue.source.get(id)?.body ?? '');
       queue.source.delete(id);
     }
-    this.trace(
-      `journal ${journals.map(([id]) => id).join(', ')} turned pending; its batch died: ${held.join(' ') || 'none'} withheld for good`,
-    );
+    this.trace(`journal ${journals.map(([id]) => id).join(', ')} listed; its batch died: ${held.join(' ') || 'none'} withheld for good`);
   }
 
   /**

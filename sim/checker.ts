@@ -58,6 +58,8 @@ interface CheckInput {
   readonly tableName: string;
   /** The copy sent after claim retention on purpose: refused, and may age out. */
   readonly lateMessageId?: string;
+  /** Event ids the operator lost (sim/pending-sweep.ts: every message withheld, no journal that turned pending claims them): not counted. */
+  readonly lost?: ReadonlySet<string>;
   /** Quota alerts: what the modelled bus received (after a final sweep), and the run's daily quota. */
   readonly alerts?: { readonly deliveries: readonly Delivery[]; readonly quota: number };
   /** Virtual epoch seconds at the end of the run: a journal past its TTL may be partly deleted already (TTL is late and out of order). */
@@ -76,10 +78,12 @@ export interface FallbackState {
 }
 
 /** The truths a run may legitimately end with: each conflicting event id counted with either payload. */
-function acceptableTruths(workload: Workload): Map<string, ExpectedValues>[] {
-  const base = [...workload.events.values()];
+function acceptableTruths(workload: Workload, lost: ReadonlySet<string>): Map<string, ExpectedValues>[] {
+  const base = [...workload.events.values()].filter((e) => !lost.has(e.eventId));
   const truths = [expectedCounts(base)];
-  for (const [id, other] of workload.conflicts) truths.push(expectedCounts(base.map((e) => (e.eventId === id ? other : e))));
+  for (const [id, other] of workload.conflicts) {
+    if (!lost.has(id)) truths.push(expectedCounts(base.map((e) => (e.eventId === id ? other : e))));
+  }
   return truths;
 }
 
@@ -91,6 +95,7 @@ export function checkRun({
   queue,
   tableName,
   lateMessageId,
+  lost = new Set(),
   alerts,
   nowSeconds,
   pipeline,
@@ -104,7 +109,7 @@ export function checkRun({
   //    two rows of one key, summed).
   const counters = pipeline ? sumRowsByKey([...items.filter((i) => String(i.pk).startsWith('USAGE#')), ...pipeline.archivedRows]) : items;
   const actual = readCounters(counters);
-  const truths = acceptableTruths(workload);
+  const truths = acceptableTruths(workload, lost);
   const matching = truths.find(
     (truth) =>
       [...actual].every(([key, got]) => truth.has(key) || sameValues(got, ZERO)) &&

@@ -13,6 +13,8 @@ import { statementKeys } from '../capabilities/statements/statement-files';
 import { addDays, dayStartMs } from '../capabilities/usage/calendar-days';
 import { BILLING } from '../contracts/billing';
 import { MIN_RETENTION_DAYS } from '../contracts/usage-queue';
+import { PENDING_JOURNALS_PK } from '../contracts/table';
+import { type UsageEvent, usageEventId, utcDay } from '../contracts/usage-event';
 import { type Delivery, modelSender, NO_SEND_FAULTS, type SendFaults, seedClients } from './alert-model';
 import { AlertMonitor } from './alert-monitor';
 import { canonicalRows, itemsFromBytes } from './archive-layout';
@@ -25,6 +27,7 @@ import { checkRetention } from './retention-check';
 import { ConflictMonitor } from './conflict-monitor';
 import { AlertScopeMonitor } from './alert-scope-monitor';
 import { MarkerMonitor } from './marker-monitor';
+import { CALM_TRAFFIC_EVERY_MS, CALM_TRAFFIC_ROUNDS, PendingSweepCheck } from './pending-sweep';
 import { NO_S3_FAULTS, type S3Faults, S3Model } from './s3-model';
 import { between, chance, pick, seededRandom } from './random';
 import { Scheduler } from './scheduler';
@@ -79,6 +82,9 @@ export interface RunResult {
     dropped: number;
     droppedButLanded: number;
     replayed: number;
+    /** The withhold knob (sim/pending-sweep.ts): messages withheld for good, and events the operator lost with them. */
+    withheld: number;
+    lost: number;
   };
 }
 
@@ -270,6 +276,10 @@ class SeedRun {
    */
   private readonly alertLossRandom: () => number;
   private readonly alertLoss: number;
+  /** The pending sweep's knob (messages of batches that died with their journal pending never come back) and check. */
+  private readonly pendingSweep: PendingSweepCheck;
+  /** Event ids lost by the operator (all their messages withheld, no journal that turned pending claims them). */
+  private lost: ReadonlySet<string> = new Set();
   private readonly fallback: UsageFallback | undefined;
   private readonly replayFailures: string[] = [];
   private readonly queue: SqsModel;
@@ -322,6 +332,12 @@ class SeedRun {
     this.replay = chance(this.replayRandom, 0.25) ? drawReplayKnobs(this.replayRandom) : undefined;
     this.alertLossRandom = seededRandom((options.seed * 15_485_863 + 43) >>> 0);
     this.alertLoss = chance(this.alertLossRandom, 0.25) ? pick(this.alertLossRandom, [0.2, 0.5, 1]) : 0;
+    this.pendingSweep = new PendingSweepCheck(
+      options.seed,
+      () => this.scheduler.now,
+      (line) => this.trace.log(line),
+      () => !this.calm,
+    );
     const world: FallbackWorld = {
       scheduler: this.scheduler,
       random: this.replayRandom,
@@ -369,6 +385,8 @@ class SeedRun {
       dropped: 0,
       droppedButLanded: 0,
       replayed: 0,
+      withheld: 0,
+      lost: 0,
     };
     this.alertMonitor = new AlertMonitor({
       store: this.store,
@@ -388,6 +406,9 @@ class SeedRun {
       ...(this.pipeline ? { s3Chaos: this.s3Chaos } : {}),
       ...(this.replay ? { replay: this.replay } : {}),
       ...(this.alertLoss > 0 ? { alertLoss: this.alertLoss } : {}),
+      ...(this.pendingSweep.withhold > 0
+        ? { withhold: this.pendingSweep.withhold, crashAfterPending: this.pendingSweep.crashAfterPending }
+        : {}),
     });
   }
 
@@ -413,6 +434,8 @@ class SeedRun {
     await this.scheduler.run();
     this.calm = true;
     await this.finalReplays();
+    await this.calmTraffic();
+    this.lost = this.pendingSweep.lostEvents(this.queue.sent);
     await this.finalSweep();
     this.retention = checkRetention(this.store.items(TABLE), {
       from: this.start,
@@ -471,7 +494,7 @@ class SeedRun {
   /** The DynamoDB client a container's code uses: the run's store behind the faults in force, the SDK's retries. */
   private faultyDynamo(container: Container, requestTimeoutMs: number): FaultyDynamo {
     return new FaultyDynamo({
-      store: this.markers.storeFor(container.id, this.leases.storeFor(container.id)),
+      store: this.pendingSweep.storeFor(container, this.markers.storeFor(container.id, this.leases.storeFor(container.id))),
       scheduler: this.scheduler,
       random: this.random,
       container,
@@ -551,8 +574,16 @@ class SeedRun {
       this.wake(between(random, 0, 10));
       return true;
     };
+    const begun = scheduler.now;
     container.onKill = (reason) => {
       if (reason.startsWith('crash')) stats.crashes += 1;
+      if (!ended)
+        this.pendingSweep.batchDied(
+          container.id,
+          begun,
+          messages.map((m) => m.messageId),
+          queue,
+        );
       end();
     };
     scheduler.at(timeoutMs, () => {
@@ -561,7 +592,6 @@ class SeedRun {
         container.kill('timeout');
       }
     });
-    const begun = scheduler.now;
     trace.log(`${container.id} gets ${messages.map((m) => `${m.messageId}(${bodyLabel(m.body)})`).join(' ')}`);
     aggregator
       .aggregateBatch(
@@ -798,6 +828,32 @@ class SeedRun {
     }
   }
 
+  /**
+   * Traffic goes on after the run, as production's does, calmly (sim/pending-sweep.ts): in runs with the withhold
+   * knob, one new event every 20 s while the pending index lists any journal (at most CALM_TRAFFIC_ROUNDS events);
+   * then the index may owe nothing.
+   */
+  private async calmTraffic(): Promise<void> {
+    const { scheduler, pendingSweep } = this;
+    if (pendingSweep.withhold === 0) return;
+    const listed = () => this.store.items(TABLE).some((item) => item.pk === PENDING_JOURNALS_PK);
+    let rounds = 0;
+    while (listed() && rounds < CALM_TRAFFIC_ROUNDS) {
+      rounds += 1;
+      const round = rounds;
+      scheduler.at(CALM_TRAFFIC_EVERY_MS, () => {
+        const event = calmEvent(scheduler.now, round);
+        this.workload.events.set(event.eventId, event);
+        const id = this.queue.send(JSON.stringify(event));
+        this.trace.log(`send ${id} calm traffic ${event.eventId}`);
+        this.wake(0);
+      });
+      await scheduler.run();
+    }
+    const tooOldMs = this.claimRetentionSeconds * 1000 - DAY_MS;
+    pendingSweep.checkSettled(pendingSweep.owed(this.store, TABLE, this.knobs.skewMs, tooOldMs), rounds);
+  }
+
   /** Weeks later, after TTL has removed claims and journals, a very old copy comes back (a second redrive). */
   private async lateCopy(): Promise<string | undefined> {
     const { scheduler, random, workload } = this;
@@ -911,6 +967,8 @@ class SeedRun {
     stats.dropped = this.fallback?.dropped.size ?? 0;
     stats.droppedButLanded = this.fallback?.droppedButLanded.size ?? 0;
     stats.replayed = this.fallback?.replayed ?? 0;
+    stats.withheld = this.pendingSweep.withheld.size;
+    stats.lost = this.lost.size;
     stats.alerts = new Set(deliveries.map((d) => d.event.eventId)).size;
     stats.alertRedeliveries = deliveries.length - stats.alerts;
     const violations = checkRun({
@@ -919,6 +977,7 @@ class SeedRun {
       queue: this.queue,
       tableName: TABLE,
       lateMessageId,
+      lost: this.lost,
       alerts: { deliveries, quota: this.knobs.quota },
       nowSeconds: Math.floor(this.scheduler.now / 1000),
       pipeline: this.afterJobs,
@@ -932,8 +991,27 @@ class SeedRun {
     for (const detail of this.retention) violations.push({ kind: 'retention', detail });
     for (const detail of this.markers.violations) violations.push({ kind: 'marker', detail });
     for (const detail of this.alertMonitor.violations) violations.push({ kind: 'alert', detail });
+    for (const detail of this.pendingSweep.violations) violations.push({ kind: 'journal', detail });
     return { seed: this.options.seed, violations, trace: this.trace.toString(), knobs: this.describe(), stats };
   }
+}
+
+/** One event of the calm traffic after the run: a request now, on the run's first client and route. */
+function calmEvent(now: number, round: number): UsageEvent {
+  const at = new Date(now);
+  return {
+    v: 1,
+    eventId: usageEventId(at, `calm-${round}`),
+    clientId: 'client-1',
+    plan: 'standard',
+    route: 'GET /v1/hello',
+    method: 'GET',
+    status: 200,
+    latencyMs: 20,
+    units: 1,
+    requestTime: at.toISOString(),
+    day: utcDay(at),
+  };
 }
 
 /** The run's clients (the registry the sweeper lists; the workload draws from the same ids). */

@@ -22,6 +22,8 @@ export class SqsModel {
   readonly deadLetters = new Map<string, QueueMessage>();
   /** Messages SQS deleted for age: lost for good (the checker treats them as a violation). */
   readonly expired: QueueMessage[] = [];
+  /** Every message the queue ever took: id → body. */
+  readonly sent = new Map<string, string>();
   private sequence = 0;
 
   constructor(
@@ -31,6 +33,7 @@ export class SqsModel {
 
   send(body: string): string {
     const messageId = `msg-${++this.sequence}`;
+    this.sent.set(messageId, body);
     this.source.set(messageId, { messageId, body, enqueuedAt: this.clock(), receiveCount: 0, visibleAt: this.clock() });
     return messageId;
   }

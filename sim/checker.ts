@@ -26,7 +26,8 @@ export interface Violation {
     | 'marker'
     | 'pipeline'
     | 'fallback'
-    | 'result';
+    | 'result'
+    | 'calm';
   readonly detail: string;
 }
 

@@ -28,7 +28,8 @@ export interface Violation {
     | 'fallback'
     | 'result'
     | 'conflict'
-    | 'retention';
+    | 'retention'
+    | 'calm';
   readonly detail: string;
 }
 

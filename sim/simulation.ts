@@ -17,6 +17,8 @@ import { PENDING_JOURNALS_PK } from '../contracts/table';
 import { type UsageEvent, usageEventId, utcDay } from '../contracts/usage-event';
 import { type Delivery, modelSender, NO_SEND_FAULTS, type SendFaults, seedClients } from './alert-model';
 import { AlertMonitor } from './alert-monitor';
+import { BatchLogs } from './calm-batch-log';
+import { CalmBatchMonitor } from './calm-batch-monitor';
 import { canonicalRows, itemsFromBytes } from './archive-layout';
 import { DYNAMODB_MAX_ATTEMPTS } from '../capabilities/aws/dynamodb-client';
 import { checkRun, type PipelineState, type Violation } from './checker';
@@ -303,6 +305,9 @@ class SeedRun {
   private readonly alertScope = new AlertScopeMonitor();
   /** Claims and journals whose TTL is not the claim retention past their write (sim/retention-check.ts). */
   private retention: string[] = [];
+  /** Each aggregator batch's requests (sim/calm-batch-log.ts), and the cost and progress of those run wholly in calm. */
+  private readonly batchLogs = new BatchLogs(() => this.scheduler.now);
+  private readonly calmBatches: CalmBatchMonitor;
   /** Containers: reused while alive and idle; a crash or a timeout ends one (and its caches). */
   private containerCount = 0;
   private readonly idle: { container: AggregatorContainer; aggregator: ReturnType<typeof createAggregator> }[] = [];
@@ -351,6 +356,7 @@ class SeedRun {
     this.fallback = this.replay ? (options.fallback?.(world) ?? new UsageFallback(world)) : undefined;
     this.leases = new LeaseMonitor(this.store, TABLE, () => this.scheduler.now, this.knobs.skewMs);
     this.results = new ResultMonitor(this.store, TABLE);
+    this.calmBatches = new CalmBatchMonitor(this.knobs.skewMs);
     this.markers = new MarkerMonitor({
       store: this.store,
       tableName: TABLE,
@@ -517,7 +523,7 @@ class SeedRun {
     const doc = this.faultyDynamo(container, pick(random, [500, 2_000]));
     const skew = between(random, -this.knobs.skewMs, this.knobs.skewMs);
     const aggregator = createAggregator({
-      doc: doc as never,
+      doc: this.batchLogs.client(container.id, doc) as never,
       tableName: TABLE,
       clock: () => scheduler.now + skew,
       sleep: (ms) => scheduler.sleep(ms).then(() => (container.alive ? undefined : new Promise<void>(() => undefined))),
@@ -593,44 +599,43 @@ class SeedRun {
       }
     });
     trace.log(`${container.id} gets ${messages.map((m) => `${m.messageId}(${bodyLabel(m.body)})`).join(' ')}`);
-    aggregator
-      .aggregateBatch(
-        messages.map((m) => ({ id: m.messageId, body: m.body })),
-        { remainingTimeMs: timeoutMs },
-      )
-      .then(
-        (result) => {
-          if (!container.alive || !end()) return;
-          this.results.check(
-            container.id,
-            messages.map((m) => m.messageId),
-            result,
-            this.calm && this.calmSince <= begun,
+    const records = messages.map((m) => ({ id: m.messageId, body: m.body }));
+    const { log, outcome } = this.batchLogs.run(container.id, () => aggregator.aggregateBatch(records, { remainingTimeMs: timeoutMs }));
+    outcome.then(
+      (result) => {
+        if (!container.alive || !end()) return;
+        const calmThroughout = this.calm && this.calmSince <= begun;
+        this.results.check(
+          container.id,
+          messages.map((m) => m.messageId),
+          result,
+          calmThroughout,
+        );
+        if (calmThroughout) this.calmBatches.check({ log, records, result, begun, ended: scheduler.now, timeoutMs });
+        this.conflicts.record(messages, result);
+        this.alertScope.check(container.id, messages, result, this.workload.conflicts);
+        const failed = new Set(result.failures);
+        // A delete lost (the message comes back) while the faults last; once calm, deletes land (the draw is kept, so
+        // schedules stay as they were).
+        for (const m of messages) if (!failed.has(m.messageId) && !(chance(random, lostDelete) && !this.calm)) queue.delete(m.messageId);
+        trace.log(
+          `${container.id} done: counted ${result.counted}, duplicates ${result.duplicates}, failures ${result.failures.join(' ') || '-'}`,
+        );
+        this.idle.push(env);
+      },
+      (error) => {
+        if (!container.alive || !end()) return;
+        trace.log(`${container.id} batch failed: ${(error as Error).name}: ${(error as Error).message}`);
+        // A failed batch fails every record it held, good ones too (the handler reports no partial result): with no
+        // fault to meet, no input may get there (docs/aggregation.md: "One bad record does not poison a batch").
+        if (this.calm && this.calmSince <= begun) {
+          this.results.violations.push(
+            `${container.id}: a batch run wholly in calm failed: ${(error as Error).name}: ${(error as Error).message}`,
           );
-          this.conflicts.record(messages, result);
-          this.alertScope.check(container.id, messages, result, this.workload.conflicts);
-          const failed = new Set(result.failures);
-          // A delete lost (the message comes back) while the faults last; once calm, deletes land (the draw is kept, so
-          // schedules stay as they were).
-          for (const m of messages) if (!failed.has(m.messageId) && !(chance(random, lostDelete) && !this.calm)) queue.delete(m.messageId);
-          trace.log(
-            `${container.id} done: counted ${result.counted}, duplicates ${result.duplicates}, failures ${result.failures.join(' ') || '-'}`,
-          );
-          this.idle.push(env);
-        },
-        (error) => {
-          if (!container.alive || !end()) return;
-          trace.log(`${container.id} batch failed: ${(error as Error).name}: ${(error as Error).message}`);
-          // A failed batch fails every record it held, good ones too (the handler reports no partial result): with no
-          // fault to meet, no input may get there (docs/aggregation.md: "One bad record does not poison a batch").
-          if (this.calm && this.calmSince <= begun) {
-            this.results.violations.push(
-              `${container.id}: a batch run wholly in calm failed: ${(error as Error).name}: ${(error as Error).message}`,
-            );
-          }
-          container.kill('unhandled error');
-        },
-      );
+        }
+        container.kill('unhandled error');
+      },
+    );
   }
 
   /** Producers send the workload's messages at their times (in the replay phase, each event through the real publisher). */
@@ -989,6 +994,7 @@ class SeedRun {
     for (const detail of this.conflicts.violations()) violations.push({ kind: 'conflict', detail });
     for (const detail of this.alertScope.violations) violations.push({ kind: 'alert', detail });
     for (const detail of this.retention) violations.push({ kind: 'retention', detail });
+    for (const detail of this.calmBatches.violations) violations.push({ kind: 'calm', detail });
     for (const detail of this.markers.violations) violations.push({ kind: 'marker', detail });
     for (const detail of this.alertMonitor.violations) violations.push({ kind: 'alert', detail });
     for (const detail of this.pendingSweep.violations) violations.push({ kind: 'journal', detail });

@@ -1,0 +1,154 @@
+// The calm-batch monitor (sim/calm-batch-monitor.ts) must stay quiet for a batch that does what PROTOCOL.md says at
+// the cost it says, and speak for an extra read, a misreported counterWrites, a completion that names another batch,
+// and an event failed while no other journal held it at work (a failure it excuses when one did).
+import { createHash } from 'node:crypto';
+import { deflateRawSync } from 'node:zlib';
+import type { BatchResult } from '../../capabilities/counting/exactly-once';
+import { BatchLog, type LoggedRequest } from '../../sim/calm-batch-log';
+import { type CalmBatch, CalmBatchMonitor } from '../../sim/calm-batch-monitor';
+
+const OWN = 'own000000001';
+const PAGE = 'CLAIM#2026-11-27T12:00:00#0';
+const hash = (eventId: string) => createHash('sha256').update(eventId).digest().subarray(0, 16);
+const body = deflateRawSync(Buffer.from(JSON.stringify([['client-1', '2026-11-27', 'GET /v1/hello', 1, 0, 0, 5]])));
+
+let t = 0;
+const req = (op: string, input: Record<string, unknown>, output?: Record<string, unknown>, error?: string): LoggedRequest => {
+  t += 5;
+  return { op, input, sentAt: t - 5, at: t, output: error ? undefined : (output ?? {}), error };
+};
+const head = (id: string) => ({ pk: `JOURNAL#${id}`, sk: 'HEAD' });
+const readPage = (items: Record<string, unknown>[]) =>
+  req('Query', { KeyConditionExpression: '#pk = :pk', ExpressionAttributeValues: { ':pk': PAGE } }, { Items: items });
+const entry = (seq: number, journal: string, eventId: string) => ({
+  pk: PAGE,
+  sk: `SEQ#${String(seq).padStart(8, '0')}`,
+  j: journal,
+  h: hash(eventId),
+});
+
+/** A batch of one event that claims it on an empty page and counts it, as step 2–4 describe. */
+function countingRequests(): LoggedRequest[] {
+  t = 0;
+  return [
+    req('Put', { Item: { ...head(OWN), st: 'claiming', lease: 8_000 } }),
+    readPage([]),
+    req('Put', { Item: entry(1, OWN, 'e1') }),
+    req('Put', { Item: { pk: `JOURNAL#${OWN}`, sk: 'BODY', d: body } }),
+    req('Put', { Item: { pk: 'JOURNAL#PENDING', sk: `J#${OWN}` } }),
+    req(
+      'Update',
+      { Key: head(OWN), ExpressionAttributeValues: { ':from': 'claiming', ':to': 'pending' } },
+      { Attributes: { st: 'pending', lease: 8_000 } },
+    ),
+    req('Update', {
+      Key: { pk: 'USAGE#client-1', sk: 'DAY#2026-11-27' },
+      UpdateExpression: 'ADD #a0 :a0 SET #m = :one, #cid = :cid, #day = :day',
+      ExpressionAttributeNames: { '#m': `m_${OWN}`, '#a0': 'requests', '#cid': 'clientId', '#day': 'day' },
+    }),
+    req(
+      'Update',
+      { Key: head(OWN), ExpressionAttributeValues: { ':from': 'pending', ':to': 'complete' } },
+      { Attributes: { st: 'complete', lease: 8_000, done: 40, doneBy: OWN } },
+    ),
+    req('Delete', { Key: { pk: 'JOURNAL#PENDING', sk: `J#${OWN}` } }),
+  ];
+}
+
+const RESULT: BatchResult = {
+  failures: [],
+  poison: [],
+  counted: 1,
+  completedEvents: 1,
+  duplicates: 0,
+  conflicts: [],
+  counterWrites: 1,
+  resumed: 0,
+  errors: 0,
+  journalId: OWN,
+};
+
+function judge(requests: LoggedRequest[], result: Partial<BatchResult> = {}, eventId = 'e1'): string[] {
+  const log = new BatchLog(
+    'λ1',
+    { final: new Set(), markerJournals: new Set(), pendingListedAt: 0 },
+    {
+      final: new Set(),
+      markerJournals: new Set(),
+      pendingListedAt: 0,
+    },
+  );
+  log.requests.push(...requests);
+  const monitor = new CalmBatchMonitor(0);
+  const batch: CalmBatch = {
+    log,
+    records: [{ id: 'msg-1', body: JSON.stringify({ eventId }) }],
+    result: { ...RESULT, ...result },
+    begun: 0,
+    ended: 100,
+    timeoutMs: 3_000,
+  };
+  monitor.check(batch);
+  return monitor.violations;
+}
+
+describe('calm-batch monitor', () => {
+  it('is quiet for a batch that claims and counts its event at the protocol cost', () => {
+    expect(judge(countingRequests())).toEqual([]);
+  });
+
+  it('reports a claim page read again after its append landed', () => {
+    const requests = countingRequests();
+    requests.splice(3, 0, readPage([entry(1, OWN, 'e1')]));
+    expect(judge(requests)).toEqual([expect.stringContaining(`read ${PAGE} 2 times with 0 refused append(s)`)]);
+  });
+
+  it('allows the read after a refused append, at the next slot', () => {
+    const requests = countingRequests();
+    requests.splice(
+      2,
+      1,
+      req('Put', { Item: entry(1, OWN, 'e1') }, undefined, 'ConditionalCheckFailedException'),
+      readPage([entry(1, 'other0000001', 'e9')]),
+      req('Put', { Item: entry(2, OWN, 'e1') }),
+    );
+    expect(judge(requests)).toEqual([]);
+  });
+
+  it('reports counterWrites that are not the counter writes sent, and a completion naming another batch', () => {
+    const requests = countingRequests();
+    requests[7] = req(
+      'Update',
+      { Key: head(OWN), ExpressionAttributeValues: { ':from': 'pending', ':to': 'complete' } },
+      { Attributes: { st: 'complete', lease: 8_000, done: 40, doneBy: 'someone' } },
+    );
+    expect(judge(requests, { counterWrites: 2 })).toEqual([
+      expect.stringContaining('naming someone as its completer'),
+      expect.stringContaining('counterWrites 2; it sent 1'),
+    ]);
+  });
+
+  it('excuses an event failed while another journal holds it within its lease, not one its owner completed', () => {
+    const failedOn = (status: string, lease: number) => {
+      t = 0;
+      return judge(
+        [
+          req('Put', { Item: { ...head(OWN), st: 'claiming', lease: 8_000 } }),
+          readPage([entry(1, 'other0000001', 'e1')]),
+          req(
+            'BatchGet',
+            { RequestItems: { t: { Keys: [head('other0000001')] } } },
+            {
+              Responses: { t: [{ ...head('other0000001'), st: status, lease }] },
+            },
+          ),
+        ],
+        { failures: ['msg-1'], counted: 0, completedEvents: 0, counterWrites: 0 },
+      );
+    };
+    expect(failedOn('claiming', 9_000)).toEqual([]);
+    expect(failedOn('pending', 9_000)).toEqual([]);
+    expect(failedOn('complete', 9_000)).toEqual([expect.stringContaining('failed record msg-1 (event e1) with time to spare')]);
+    expect(failedOn('claiming', 1)).toEqual([expect.stringContaining('owner other0000001 seen claiming lease 1')]);
+  });
+});

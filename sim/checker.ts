@@ -26,7 +26,8 @@ export interface Violation {
     | 'marker'
     | 'pipeline'
     | 'fallback'
-    | 'result';
+    | 'result'
+    | 'error';
   readonly detail: string;
 }
 

@@ -43,6 +43,15 @@ export const NO_FAULTS: DynamoFaults = {
   unexpected: 0,
 };
 
+/**
+ * Errors the fault model throws that neither the SDK nor the code is to retry: an expired credential (`unexpected`)
+ * and an answer body the SDK cannot parse (one of the `ambiguous` answers). Every other injected error is a throttle,
+ * a 500 or a timeout, which capabilities/counting/retry.ts retries until the deadline (sim/error-monitor.ts).
+ */
+export const UNEXPECTED_ERROR = 'ExpiredTokenException';
+export const UNPARSABLE_ANSWER = 'SyntaxError';
+export const NOT_RETRIED: ReadonlySet<string> = new Set([UNEXPECTED_ERROR, UNPARSABLE_ANSWER]);
+
 /** A Lambda execution environment: when it dies, nothing it was waiting for ever resumes. */
 export interface Container {
   readonly id: string;
@@ -85,6 +94,8 @@ export interface FaultyDynamoOptions {
   readonly faultTargets?: Readonly<Partial<Record<keyof DynamoFaults, readonly string[]>>>;
   /** Faults are bursty: for `ms` after a fault this container met, every rate is `factor` times higher (capped). */
   readonly burst?: { readonly factor: number; readonly ms: number };
+  /** Told of each error a call throws to its caller, past the SDK's retries (sim/error-monitor.ts). */
+  readonly onThrow?: (error: unknown) => void;
 }
 
 /**
@@ -115,7 +126,10 @@ export class FaultyDynamo {
         return await this.attempt(command, stuck);
       } catch (error) {
         const name = (error as Error).name;
-        if (!SDK_RETRYABLE.has(name) || attempt >= this.o.maxAttempts) throw error;
+        if (!SDK_RETRYABLE.has(name) || attempt >= this.o.maxAttempts) {
+          this.o.onThrow?.(error);
+          throw error;
+        }
         // Standard mode: full jitter on 100 ms × 2^attempt, capped at 20 s.
         await this.settled(scheduler.sleep(random() * Math.min(20_000, 100 * 2 ** attempt)));
       }
@@ -160,7 +174,7 @@ export class FaultyDynamo {
         return;
       }
       if (roll < (edge += faults.unexpected)) {
-        scheduler.at(latency, () => settle(() => reject(sdkError('ExpiredTokenException', 'simulated error nobody retries'))));
+        scheduler.at(latency, () => settle(() => reject(sdkError(UNEXPECTED_ERROR, 'simulated error nobody retries'))));
         return;
       }
       if (roll < (edge += faults.errorBefore)) {
@@ -173,7 +187,7 @@ export class FaultyDynamo {
           trace.log(`${container.id} ${op} applied, answer lost${outcome.ok ? '' : ` (${(outcome.error as Error).name})`}`);
           // A 500, a socket timeout, or a body the SDK cannot parse (an HTML 503 from a proxy): the SDK retries none
           // of the last kind (aws-sdk-js-v3#4683, #6718), so the caller meets it with the write applied.
-          settle(() => reject(sdkError(pick(random, ['InternalServerError', 'TimeoutError', 'SyntaxError']), 'simulated lost answer')));
+          settle(() => reject(sdkError(pick(random, ['InternalServerError', 'TimeoutError', UNPARSABLE_ANSWER]), 'simulated lost answer')));
         });
         return;
       }

@@ -19,6 +19,7 @@ import { canonicalRows, itemsFromBytes } from './archive-layout';
 import { DYNAMODB_MAX_ATTEMPTS } from '../capabilities/aws/dynamodb-client';
 import { checkRun, type PipelineState, type Violation } from './checker';
 import { type Container, type DynamoFaults, FaultyDynamo, NO_FAULTS } from './faulty-dynamo';
+import { ErrorMonitor } from './error-monitor';
 import { LeaseMonitor } from './lease-monitor';
 import { ResultMonitor } from './result-monitor';
 import { MarkerMonitor } from './marker-monitor';
@@ -286,6 +287,7 @@ class SeedRun {
     this.calmNow = value;
   }
   private readonly results: ResultMonitor;
+  private readonly errorMonitor = new ErrorMonitor();
   /** Containers: reused while alive and idle; a crash or a timeout ends one (and its caches). */
   private containerCount = 0;
   private readonly idle: { container: AggregatorContainer; aggregator: ReturnType<typeof createAggregator> }[] = [];
@@ -429,6 +431,7 @@ class SeedRun {
 
   private readonly quotaFor = () => this.knobs.quota;
 
+  /** The alert bus as a container's code sees it; what it throws is told to the error monitor. */
   private sender(container: Container, faults: () => SendFaults) {
     return modelSender({
       scheduler: this.scheduler,
@@ -437,6 +440,7 @@ class SeedRun {
       faults,
       deliveries: this.deliveries,
       trace: this.trace,
+      onThrow: (error) => this.errorMonitor.clientThrew(container.id, error),
     });
   }
 
@@ -471,6 +475,7 @@ class SeedRun {
       unprocessedKeys: this.knobs.unprocessedKeys,
       faultTargets: this.knobs.faultTargets,
       burst: this.knobs.burst,
+      onThrow: (error) => this.errorMonitor.clientThrew(container.id, error),
     });
   }
 
@@ -490,6 +495,7 @@ class SeedRun {
       claimShards: this.knobs.claimShards,
       retentionSeconds: this.claimRetentionSeconds,
       mutant: this.options.mutant,
+      onError: this.errorMonitor.aggregatorReporter(container.id),
       alerts: this.alertMonitor.step(
         container,
         this.lossy(
@@ -546,6 +552,7 @@ class SeedRun {
       }
     });
     const begun = scheduler.now;
+    this.errorMonitor.begin(container.id);
     trace.log(`${container.id} gets ${messages.map((m) => `${m.messageId}(${bodyLabel(m.body)})`).join(' ')}`);
     aggregator
       .aggregateBatch(
@@ -561,6 +568,7 @@ class SeedRun {
             result,
             this.calm && this.calmSince <= begun,
           );
+          this.errorMonitor.batchReturned(container.id, result, this.calm && this.calmSince <= begun);
           const failed = new Set(result.failures);
           // A delete lost (the message comes back) while the faults last; once calm, deletes land (the draw is kept, so
           // schedules stay as they were).
@@ -573,6 +581,7 @@ class SeedRun {
         (error) => {
           if (!container.alive || !end()) return;
           trace.log(`${container.id} batch failed: ${(error as Error).name}: ${(error as Error).message}`);
+          this.errorMonitor.batchThrew(container.id, error);
           container.kill('unhandled error');
         },
       );
@@ -666,6 +675,7 @@ class SeedRun {
         const container = this.container(`sweeper${i}`);
         const doc = this.alertMonitor.doc(container.id, this.faultyDynamo(container, 2_000) as never);
         trace.log(`${container.id} sweeps`);
+        this.errorMonitor.begin(container.id);
         // Items younger than twice the function timeout may still be in their claimer's hands.
         const resendOlderThanMs = 2 * this.knobs.timeoutMs;
         const sweep = () =>
@@ -675,6 +685,7 @@ class SeedRun {
               send: this.sender(container, this.sendFaults),
               quotaFor: this.quotaFor,
               clock: () => scheduler.now,
+              onError: this.errorMonitor.sweeperReporter(container.id),
             },
             { now: new Date(scheduler.now), resendOlderThanMs },
           );
@@ -704,6 +715,7 @@ class SeedRun {
     const container: Container = { id: 'sweeper-final', alive: true, kill: () => undefined };
     const finalNow = Date.parse(`${days[days.length - 1]}T12:00:00Z`);
     const doc = this.alertMonitor.doc(container.id, this.faultyDynamo(container, 2_000) as never);
+    this.errorMonitor.begin(container.id);
     const final = this.alertMonitor.sweep(
       container,
       0,
@@ -714,6 +726,7 @@ class SeedRun {
             send: this.sender(container, () => NO_SEND_FAULTS),
             quotaFor: this.quotaFor,
             clock: () => this.scheduler.now,
+            onError: this.errorMonitor.sweeperReporter(container.id),
           },
           { now: new Date(finalNow), allDays: true, resendOlderThanMs: 0 },
         ),
@@ -728,6 +741,7 @@ class SeedRun {
     );
     await this.scheduler.run();
     await outcome;
+    this.errorMonitor.calmSweepEnded(container.id);
   }
 
   /** Replays while the chaos lasts (0–2): each an operator's process of its own, which may die or fail midway. */
@@ -903,6 +917,7 @@ class SeedRun {
     for (const detail of this.leases.unlisted) violations.push({ kind: 'journal', detail });
     for (const detail of this.results.violations) violations.push({ kind: 'result', detail });
     for (const detail of this.markers.violations) violations.push({ kind: 'marker', detail });
+    for (const detail of this.errorMonitor.violations) violations.push({ kind: 'error', detail });
     for (const detail of this.alertMonitor.violations) violations.push({ kind: 'alert', detail });
     return { seed: this.options.seed, violations, trace: this.trace.toString(), knobs: this.describe(), stats };
   }

@@ -52,6 +52,14 @@ export const UNEXPECTED_ERROR = 'ExpiredTokenException';
 export const UNPARSABLE_ANSWER = 'SyntaxError';
 export const NOT_RETRIED: ReadonlySet<string> = new Set([UNEXPECTED_ERROR, UNPARSABLE_ANSWER]);
 
+/**
+ * DynamoDB's throttling errors (400): a table or index over its throughput, the request rate over what the service
+ * takes, the account over its throughput limit. The SDK retries each, and so does capabilities/counting/retry.ts.
+ */
+export const THROTTLE_NAMES = ['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded'] as const;
+/** DynamoDB's server errors: 500 and 503. */
+export const SERVER_ERROR_NAMES = ['InternalServerError', 'ServiceUnavailable'] as const;
+
 /** A Lambda execution environment: when it dies, nothing it was waiting for ever resumes. */
 export interface Container {
   readonly id: string;
@@ -94,6 +102,11 @@ export interface FaultyDynamoOptions {
   readonly faultTargets?: Readonly<Partial<Record<keyof DynamoFaults, readonly string[]>>>;
   /** Faults are bursty: for `ms` after a fault this container met, every rate is `factor` times higher (capped). */
   readonly burst?: { readonly factor: number; readonly ms: number };
+  /**
+   * Picks which of DynamoDB's names an injected throttle or 5xx carries (THROTTLE_NAMES, SERVER_ERROR_NAMES): a
+   * generator of its own, so the run's schedule stays as it was. @default the first of each
+   */
+  readonly errorNames?: Random;
   /** Told of each error a call throws to its caller, past the SDK's retries (sim/error-monitor.ts). */
   readonly onThrow?: (error: unknown) => void;
 }
@@ -106,7 +119,11 @@ export interface FaultyDynamoOptions {
 export const SMALL_QUERY_PAGES = 10;
 
 function sdkError(name: string, message: string): Error {
-  return Object.assign(stacklessError(message), { name, $metadata: { httpStatusCode: name === 'TimeoutError' ? undefined : 500 } });
+  const status = name === 'TimeoutError' || name === UNPARSABLE_ANSWER ? undefined : name === 'ServiceUnavailable' ? 503 : 500;
+  return Object.assign(stacklessError(message), {
+    name,
+    $metadata: { httpStatusCode: (THROTTLE_NAMES as readonly string[]).includes(name) ? 400 : status },
+  });
 }
 
 /** A stand-in for DynamoDBDocumentClient: `send(command)` with lib-dynamodb command objects. */
@@ -170,7 +187,8 @@ export class FaultyDynamo {
         return;
       }
       if (roll < (edge += faults.throttle)) {
-        scheduler.at(latency, () => settle(() => reject(sdkError('ProvisionedThroughputExceededException', 'simulated throttle'))));
+        const name = this.nameOf(THROTTLE_NAMES);
+        scheduler.at(latency, () => settle(() => reject(sdkError(name, 'simulated throttle'))));
         return;
       }
       if (roll < (edge += faults.unexpected)) {
@@ -178,7 +196,8 @@ export class FaultyDynamo {
         return;
       }
       if (roll < (edge += faults.errorBefore)) {
-        scheduler.at(latency, () => settle(() => reject(sdkError('InternalServerError', 'simulated 500 before apply'))));
+        const name = this.nameOf(SERVER_ERROR_NAMES);
+        scheduler.at(latency, () => settle(() => reject(sdkError(name, 'simulated 500 before apply'))));
         return;
       }
       if (roll < (edge += faults.ambiguous)) {
@@ -187,7 +206,8 @@ export class FaultyDynamo {
           trace.log(`${container.id} ${op} applied, answer lost${outcome.ok ? '' : ` (${(outcome.error as Error).name})`}`);
           // A 500, a socket timeout, or a body the SDK cannot parse (an HTML 503 from a proxy): the SDK retries none
           // of the last kind (aws-sdk-js-v3#4683, #6718), so the caller meets it with the write applied.
-          settle(() => reject(sdkError(pick(random, ['InternalServerError', 'TimeoutError', UNPARSABLE_ANSWER]), 'simulated lost answer')));
+          const name = pick(random, ['InternalServerError', 'TimeoutError', UNPARSABLE_ANSWER]);
+          settle(() => reject(sdkError(name === 'InternalServerError' ? this.nameOf(SERVER_ERROR_NAMES) : name, 'simulated lost answer')));
         });
         return;
       }
@@ -208,6 +228,11 @@ export class FaultyDynamo {
         settle(() => (outcome.ok ? resolve(outcome.value) : reject(outcome.error)));
       });
     });
+  }
+
+  /** One of an injected error's names: the first without `errorNames`. */
+  private nameOf(names: readonly string[]): string {
+    return this.o.errorNames ? pick(this.o.errorNames, names) : names[0];
   }
 
   /** The faults in force now for one operation: each kind only where its targets include the operation. */

@@ -288,6 +288,8 @@ class SeedRun {
   }
   private readonly results: ResultMonitor;
   private readonly errorMonitor = new ErrorMonitor();
+  /** Which name each injected throttle or 5xx carries (sim/faulty-dynamo.ts): a generator of its own. */
+  private readonly errorNames: () => number;
   /** Containers: reused while alive and idle; a crash or a timeout ends one (and its caches). */
   private containerCount = 0;
   private readonly idle: { container: AggregatorContainer; aggregator: ReturnType<typeof createAggregator> }[] = [];
@@ -317,6 +319,7 @@ class SeedRun {
     this.replay = chance(this.replayRandom, 0.25) ? drawReplayKnobs(this.replayRandom) : undefined;
     this.alertLossRandom = seededRandom((options.seed * 15_485_863 + 43) >>> 0);
     this.alertLoss = chance(this.alertLossRandom, 0.25) ? pick(this.alertLossRandom, [0.2, 0.5, 1]) : 0;
+    this.errorNames = seededRandom((options.seed * 32_452_843 + 59) >>> 0);
     const world: FallbackWorld = {
       scheduler: this.scheduler,
       random: this.replayRandom,
@@ -475,6 +478,7 @@ class SeedRun {
       unprocessedKeys: this.knobs.unprocessedKeys,
       faultTargets: this.knobs.faultTargets,
       burst: this.knobs.burst,
+      errorNames: this.errorNames,
       onThrow: (error) => this.errorMonitor.clientThrew(container.id, error),
     });
   }

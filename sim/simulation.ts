@@ -893,6 +893,7 @@ class SeedRun {
       month,
       failures: this.pipelineFailures,
       objects: this.s3.objects,
+      headers: this.s3.headers,
     };
   }
 

@@ -16,7 +16,7 @@ export interface DynamoStore {
 export interface DynamoFaults {
   /** Per attempt: refused before it applies with a throttling error (the SDK retries it). */
   readonly throttle: number;
-  /** Per attempt: a 500 before it applies. */
+  /** Per attempt: a 500 or 503, or a connection error, before it applies. */
   readonly errorBefore: number;
   /** Per attempt: applied, then the answer is lost (500, socket error, or an unparsable body nobody retries). */
   readonly ambiguous: number;
@@ -59,6 +59,11 @@ export const NOT_RETRIED: ReadonlySet<string> = new Set([UNEXPECTED_ERROR, UNPAR
 export const THROTTLE_NAMES = ['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded'] as const;
 /** DynamoDB's server errors: 500 and 503. */
 export const SERVER_ERROR_NAMES = ['InternalServerError', 'ServiceUnavailable'] as const;
+/**
+ * A request that failed on its connection before it reached DynamoDB: Node's socket error (name `Error`, this `code`),
+ * which the SDK retries as transient, and so does capabilities/counting/retry.ts.
+ */
+export const NETWORK_ERROR_CODES = ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT'] as const;
 
 /** A Lambda execution environment: when it dies, nothing it was waiting for ever resumes. */
 export interface Container {
@@ -143,7 +148,9 @@ export class FaultyDynamo {
         return await this.attempt(command, stuck);
       } catch (error) {
         const name = (error as Error).name;
-        if (!SDK_RETRYABLE.has(name) || attempt >= this.o.maxAttempts) {
+        const code = (error as { code?: string }).code;
+        const transient = SDK_RETRYABLE.has(name) || (NETWORK_ERROR_CODES as readonly (string | undefined)[]).includes(code);
+        if (!transient || attempt >= this.o.maxAttempts) {
           this.o.onThrow?.(error);
           throw error;
         }
@@ -196,8 +203,11 @@ export class FaultyDynamo {
         return;
       }
       if (roll < (edge += faults.errorBefore)) {
-        const name = this.nameOf(SERVER_ERROR_NAMES);
-        scheduler.at(latency, () => settle(() => reject(sdkError(name, 'simulated 500 before apply'))));
+        const name = this.nameOf([...SERVER_ERROR_NAMES, ...NETWORK_ERROR_CODES]);
+        const error = name.startsWith('E')
+          ? Object.assign(stacklessError(`simulated socket error before apply: ${name}`), { name: 'Error', code: name, $metadata: {} })
+          : sdkError(name, 'simulated 500 before apply');
+        scheduler.at(latency, () => settle(() => reject(error)));
         return;
       }
       if (roll < (edge += faults.ambiguous)) {

@@ -216,8 +216,11 @@ export class FaultyDynamo {
           trace.log(`${container.id} ${op} applied, answer lost${outcome.ok ? '' : ` (${(outcome.error as Error).name})`}`);
           // A 500, a socket timeout, or a body the SDK cannot parse (an HTML 503 from a proxy): the SDK retries none
           // of the last kind (aws-sdk-js-v3#4683, #6718), so the caller meets it with the write applied.
-          const name = pick(random, ['InternalServerError', 'TimeoutError', UNPARSABLE_ANSWER]);
-          settle(() => reject(sdkError(name === 'InternalServerError' ? this.nameOf(SERVER_ERROR_NAMES) : name, 'simulated lost answer')));
+          // The name is drawn only when the answer reaches a live container (as it always was: schedules stay the same).
+          settle(() => {
+            const name = pick(random, ['InternalServerError', 'TimeoutError', UNPARSABLE_ANSWER]);
+            reject(sdkError(name === 'InternalServerError' ? this.nameOf(SERVER_ERROR_NAMES) : name, 'simulated lost answer'));
+          });
         });
         return;
       }

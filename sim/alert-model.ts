@@ -33,18 +33,24 @@ export function modelSender(o: {
   readonly faults: () => SendFaults;
   readonly deliveries: Delivery[];
   readonly trace: Trace;
+  /** Told of each error PutEvents throws to its caller (sim/error-monitor.ts). */
+  readonly onThrow?: (error: Error) => void;
 }) {
+  const fail = (error: Error) => {
+    o.onThrow?.(error);
+    return error;
+  };
   const never = () => new Promise<void>(() => undefined);
   return async (events: readonly ThresholdCrossed[]): Promise<void> => {
     await o.scheduler.sleep(between(o.random, 1, 40));
     if (!o.container.alive) return never();
     // EventBridge takes 1 to 10 entries per PutEvents (the production sender splits larger lists in tens).
     if (events.length === 0)
-      throw Object.assign(new Error('PutEvents: Entries must hold at least 1 entry'), { name: 'ValidationException' });
+      throw fail(Object.assign(new Error('PutEvents: Entries must hold at least 1 entry'), { name: 'ValidationException' }));
     const faults = o.faults();
     if (chance(o.random, faults.fail)) {
       o.trace.log(`${o.container.id} PutEvents fails (${events.length} alert(s))`);
-      throw Object.assign(new Error('PutEvents failed'), { name: 'InternalException' });
+      throw fail(Object.assign(new Error('PutEvents failed'), { name: 'InternalException' }));
     }
     for (const event of events) o.deliveries.push({ event, at: o.scheduler.now, by: o.container.id });
     o.trace.log(`${o.container.id} alerts ${events.map((e) => `${e.clientId}/${e.day}/${e.threshold}%@${e.used}`).join(' ')}`);

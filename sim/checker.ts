@@ -8,6 +8,7 @@ import { ALERTS } from '../contracts/billing';
 import { CLAIM_RETENTION_DAYS } from '../contracts/usage-queue';
 import type { Delivery } from './alert-model';
 import { archiveLayoutViolations } from './archive-layout';
+import { archiveHeaderViolations, type ObjectHeaders } from './archive-headers';
 import { type ExpectedValues, expectedCounts, expectedRouteCounts, sameValues, ZERO } from './expected-counts';
 import { mislabelledCounters, readCounters, readJournalBody } from './read-counters';
 import type { SqsModel } from './sqs-model';
@@ -29,7 +30,8 @@ export interface Violation {
     | 'result'
     | 'conflict'
     | 'retention'
-    | 'calm';
+    | 'calm'
+    | 'error';
   readonly detail: string;
 }
 
@@ -50,6 +52,8 @@ export interface PipelineState {
   readonly failures: readonly string[];
   /** Every object in the archive bucket at the end of the run (the statement's files are checked against its manifest). */
   readonly objects?: ReadonlyMap<string, Buffer>;
+  /** Each object's ContentType and metadata as stored. */
+  readonly headers?: ReadonlyMap<string, ObjectHeaders>;
 }
 
 interface CheckInput {
@@ -129,6 +133,8 @@ export function checkRun({
   if (pipeline) violations.push(...checkPipeline(pipeline, truths), ...checkStatementFiles(pipeline));
   // The archive's objects as documented (what Athena reads), from their bytes.
   for (const detail of pipeline?.objects ? archiveLayoutViolations(pipeline.objects) : []) violations.push({ kind: 'pipeline', detail });
+  for (const detail of pipeline?.objects && pipeline.headers ? archiveHeaderViolations(pipeline.objects, pipeline.headers) : [])
+    violations.push({ kind: 'pipeline', detail });
 
   // 2. Journal invariants: a pending or complete journal's body is exactly the events it holds claims on,
   //    and no event has two live (non-aborted) owners.

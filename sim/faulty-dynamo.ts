@@ -16,7 +16,7 @@ export interface DynamoStore {
 export interface DynamoFaults {
   /** Per attempt: refused before it applies with a throttling error (the SDK retries it). */
   readonly throttle: number;
-  /** Per attempt: a 500 before it applies. */
+  /** Per attempt: a 500 or 503, or a connection error, before it applies. */
   readonly errorBefore: number;
   /** Per attempt: applied, then the answer is lost (500, socket error, or an unparsable body nobody retries). */
   readonly ambiguous: number;
@@ -42,6 +42,28 @@ export const NO_FAULTS: DynamoFaults = {
   stuck: 0,
   unexpected: 0,
 };
+
+/**
+ * Errors the fault model throws that neither the SDK nor the code is to retry: an expired credential (`unexpected`)
+ * and an answer body the SDK cannot parse (one of the `ambiguous` answers). Every other injected error is a throttle,
+ * a 500 or a timeout, which capabilities/counting/retry.ts retries until the deadline (sim/error-monitor.ts).
+ */
+export const UNEXPECTED_ERROR = 'ExpiredTokenException';
+export const UNPARSABLE_ANSWER = 'SyntaxError';
+export const NOT_RETRIED: ReadonlySet<string> = new Set([UNEXPECTED_ERROR, UNPARSABLE_ANSWER]);
+
+/**
+ * DynamoDB's throttling errors (400): a table or index over its throughput, the request rate over what the service
+ * takes, the account over its throughput limit. The SDK retries each, and so does capabilities/counting/retry.ts.
+ */
+export const THROTTLE_NAMES = ['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded'] as const;
+/** DynamoDB's server errors: 500 and 503. */
+export const SERVER_ERROR_NAMES = ['InternalServerError', 'ServiceUnavailable'] as const;
+/**
+ * A request that failed on its connection before it reached DynamoDB: Node's socket error (name `Error`, this `code`),
+ * which the SDK retries as transient, and so does capabilities/counting/retry.ts.
+ */
+export const NETWORK_ERROR_CODES = ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT'] as const;
 
 /** A Lambda execution environment: when it dies, nothing it was waiting for ever resumes. */
 export interface Container {
@@ -85,6 +107,13 @@ export interface FaultyDynamoOptions {
   readonly faultTargets?: Readonly<Partial<Record<keyof DynamoFaults, readonly string[]>>>;
   /** Faults are bursty: for `ms` after a fault this container met, every rate is `factor` times higher (capped). */
   readonly burst?: { readonly factor: number; readonly ms: number };
+  /**
+   * Picks which of DynamoDB's names an injected throttle or 5xx carries (THROTTLE_NAMES, SERVER_ERROR_NAMES): a
+   * generator of its own, so the run's schedule stays as it was. @default the first of each
+   */
+  readonly errorNames?: Random;
+  /** Told of each error a call throws to its caller, past the SDK's retries (sim/error-monitor.ts). */
+  readonly onThrow?: (error: unknown) => void;
 }
 
 /**
@@ -95,7 +124,11 @@ export interface FaultyDynamoOptions {
 export const SMALL_QUERY_PAGES = 10;
 
 function sdkError(name: string, message: string): Error {
-  return Object.assign(stacklessError(message), { name, $metadata: { httpStatusCode: name === 'TimeoutError' ? undefined : 500 } });
+  const status = name === 'TimeoutError' || name === UNPARSABLE_ANSWER ? undefined : name === 'ServiceUnavailable' ? 503 : 500;
+  return Object.assign(stacklessError(message), {
+    name,
+    $metadata: { httpStatusCode: (THROTTLE_NAMES as readonly string[]).includes(name) ? 400 : status },
+  });
 }
 
 /** A stand-in for DynamoDBDocumentClient: `send(command)` with lib-dynamodb command objects. */
@@ -115,7 +148,12 @@ export class FaultyDynamo {
         return await this.attempt(command, stuck);
       } catch (error) {
         const name = (error as Error).name;
-        if (!SDK_RETRYABLE.has(name) || attempt >= this.o.maxAttempts) throw error;
+        const code = (error as { code?: string }).code;
+        const transient = SDK_RETRYABLE.has(name) || (NETWORK_ERROR_CODES as readonly (string | undefined)[]).includes(code);
+        if (!transient || attempt >= this.o.maxAttempts) {
+          this.o.onThrow?.(error);
+          throw error;
+        }
         // Standard mode: full jitter on 100 ms × 2^attempt, capped at 20 s.
         await this.settled(scheduler.sleep(random() * Math.min(20_000, 100 * 2 ** attempt)));
       }
@@ -156,15 +194,20 @@ export class FaultyDynamo {
         return;
       }
       if (roll < (edge += faults.throttle)) {
-        scheduler.at(latency, () => settle(() => reject(sdkError('ProvisionedThroughputExceededException', 'simulated throttle'))));
+        const name = this.nameOf(THROTTLE_NAMES);
+        scheduler.at(latency, () => settle(() => reject(sdkError(name, 'simulated throttle'))));
         return;
       }
       if (roll < (edge += faults.unexpected)) {
-        scheduler.at(latency, () => settle(() => reject(sdkError('ExpiredTokenException', 'simulated error nobody retries'))));
+        scheduler.at(latency, () => settle(() => reject(sdkError(UNEXPECTED_ERROR, 'simulated error nobody retries'))));
         return;
       }
       if (roll < (edge += faults.errorBefore)) {
-        scheduler.at(latency, () => settle(() => reject(sdkError('InternalServerError', 'simulated 500 before apply'))));
+        const name = this.nameOf([...SERVER_ERROR_NAMES, ...NETWORK_ERROR_CODES]);
+        const error = name.startsWith('E')
+          ? Object.assign(stacklessError(`simulated socket error before apply: ${name}`), { name: 'Error', code: name, $metadata: {} })
+          : sdkError(name, 'simulated 500 before apply');
+        scheduler.at(latency, () => settle(() => reject(error)));
         return;
       }
       if (roll < (edge += faults.ambiguous)) {
@@ -173,7 +216,11 @@ export class FaultyDynamo {
           trace.log(`${container.id} ${op} applied, answer lost${outcome.ok ? '' : ` (${(outcome.error as Error).name})`}`);
           // A 500, a socket timeout, or a body the SDK cannot parse (an HTML 503 from a proxy): the SDK retries none
           // of the last kind (aws-sdk-js-v3#4683, #6718), so the caller meets it with the write applied.
-          settle(() => reject(sdkError(pick(random, ['InternalServerError', 'TimeoutError', 'SyntaxError']), 'simulated lost answer')));
+          // The name is drawn only when the answer reaches a live container (as it always was: schedules stay the same).
+          settle(() => {
+            const name = pick(random, ['InternalServerError', 'TimeoutError', UNPARSABLE_ANSWER]);
+            reject(sdkError(name === 'InternalServerError' ? this.nameOf(SERVER_ERROR_NAMES) : name, 'simulated lost answer'));
+          });
         });
         return;
       }
@@ -194,6 +241,11 @@ export class FaultyDynamo {
         settle(() => (outcome.ok ? resolve(outcome.value) : reject(outcome.error)));
       });
     });
+  }
+
+  /** One of an injected error's names: the first without `errorNames`. */
+  private nameOf(names: readonly string[]): string {
+    return this.o.errorNames ? pick(this.o.errorNames, names) : names[0];
   }
 
   /** The faults in force now for one operation: each kind only where its targets include the operation. */

@@ -5,6 +5,7 @@
 // dying with it in flight (a write then lands a little later, or never). Nothing settles once its container
 // has died, as a Lambda's calls would not.
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import type { ObjectHeaders } from './archive-headers';
 import type { Container } from './faulty-dynamo';
 import { between, chance, type Random } from './random';
 import type { Scheduler } from './scheduler';
@@ -32,6 +33,8 @@ const s3Error = (name: string, status: number | undefined) =>
 
 export class S3Model {
   readonly objects = new Map<string, Buffer>();
+  /** What each object was stored with: its ContentType and user metadata (the last PutObject's, as S3 keeps them). */
+  readonly headers = new Map<string, ObjectHeaders>();
   /** Faults met by every client of this model (errors, lost answers, spikes, crashes). */
   faultsMet = 0;
 
@@ -80,6 +83,7 @@ export class S3Model {
     if (command instanceof PutObjectCommand) {
       const body = command.input.Body;
       this.objects.set(String(command.input.Key), Buffer.from(body as Buffer | string));
+      this.headers.set(String(command.input.Key), { contentType: command.input.ContentType, metadata: command.input.Metadata });
       return { ETag: '"model"' };
     }
     if (command instanceof GetObjectCommand) {

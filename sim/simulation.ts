@@ -23,6 +23,7 @@ import { canonicalRows, itemsFromBytes } from './archive-layout';
 import { DYNAMODB_MAX_ATTEMPTS } from '../capabilities/aws/dynamodb-client';
 import { checkRun, type PipelineState, type Violation } from './checker';
 import { type Container, type DynamoFaults, FaultyDynamo, NO_FAULTS } from './faulty-dynamo';
+import { ErrorMonitor } from './error-monitor';
 import { LeaseMonitor } from './lease-monitor';
 import { ResultMonitor } from './result-monitor';
 import { checkRetention } from './retention-check';
@@ -308,6 +309,9 @@ class SeedRun {
   /** Each aggregator batch's requests (sim/calm-batch-log.ts), and the cost and progress of those run wholly in calm. */
   private readonly batchLogs = new BatchLogs(() => this.scheduler.now);
   private readonly calmBatches: CalmBatchMonitor;
+  private readonly errorMonitor = new ErrorMonitor();
+  /** Which name each injected throttle or 5xx carries (sim/faulty-dynamo.ts): a generator of its own. */
+  private readonly errorNames: () => number;
   /** Containers: reused while alive and idle; a crash or a timeout ends one (and its caches). */
   private containerCount = 0;
   private readonly idle: { container: AggregatorContainer; aggregator: ReturnType<typeof createAggregator> }[] = [];
@@ -343,6 +347,7 @@ class SeedRun {
       (line) => this.trace.log(line),
       () => !this.calm,
     );
+    this.errorNames = seededRandom((options.seed * 32_452_843 + 59) >>> 0);
     const world: FallbackWorld = {
       scheduler: this.scheduler,
       random: this.replayRandom,
@@ -471,6 +476,7 @@ class SeedRun {
 
   private readonly quotaFor = () => this.knobs.quota;
 
+  /** The alert bus as a container's code sees it; what it throws is told to the error monitor. */
   private sender(container: Container, faults: () => SendFaults) {
     return modelSender({
       scheduler: this.scheduler,
@@ -479,6 +485,7 @@ class SeedRun {
       faults,
       deliveries: this.deliveries,
       trace: this.trace,
+      onThrow: (error) => this.errorMonitor.clientThrew(container.id, error),
     });
   }
 
@@ -513,6 +520,8 @@ class SeedRun {
       unprocessedKeys: this.knobs.unprocessedKeys,
       faultTargets: this.knobs.faultTargets,
       burst: this.knobs.burst,
+      errorNames: this.errorNames,
+      onThrow: (error) => this.errorMonitor.clientThrew(container.id, error),
     });
   }
 
@@ -532,6 +541,7 @@ class SeedRun {
       claimShards: this.knobs.claimShards,
       retentionSeconds: this.claimRetentionSeconds,
       mutant: this.options.mutant,
+      onError: this.errorMonitor.aggregatorReporter(container.id),
       alerts: this.alertScope.wrap(
         container.id,
         this.alertMonitor.step(
@@ -598,6 +608,7 @@ class SeedRun {
         container.kill('timeout');
       }
     });
+    this.errorMonitor.begin(container.id);
     trace.log(`${container.id} gets ${messages.map((m) => `${m.messageId}(${bodyLabel(m.body)})`).join(' ')}`);
     const records = messages.map((m) => ({ id: m.messageId, body: m.body }));
     const { log, outcome } = this.batchLogs.run(container.id, () => aggregator.aggregateBatch(records, { remainingTimeMs: timeoutMs }));
@@ -614,6 +625,7 @@ class SeedRun {
         if (calmThroughout) this.calmBatches.check({ log, records, result, begun, ended: scheduler.now, timeoutMs });
         this.conflicts.record(messages, result);
         this.alertScope.check(container.id, messages, result, this.workload.conflicts);
+        this.errorMonitor.batchReturned(container.id, result, calmThroughout);
         const failed = new Set(result.failures);
         // A delete lost (the message comes back) while the faults last; once calm, deletes land (the draw is kept, so
         // schedules stay as they were).
@@ -633,6 +645,7 @@ class SeedRun {
             `${container.id}: a batch run wholly in calm failed: ${(error as Error).name}: ${(error as Error).message}`,
           );
         }
+        this.errorMonitor.batchThrew(container.id, error);
         container.kill('unhandled error');
       },
     );
@@ -726,6 +739,7 @@ class SeedRun {
         const container = this.container(`sweeper${i}`);
         const doc = this.alertMonitor.doc(container.id, this.faultyDynamo(container, 2_000) as never);
         trace.log(`${container.id} sweeps`);
+        this.errorMonitor.begin(container.id);
         // Items younger than twice the function timeout may still be in their claimer's hands.
         const resendOlderThanMs = 2 * this.knobs.timeoutMs;
         const sweep = () =>
@@ -735,6 +749,7 @@ class SeedRun {
               send: this.sender(container, this.sendFaults),
               quotaFor: this.quotaFor,
               clock: () => scheduler.now,
+              onError: this.errorMonitor.sweeperReporter(container.id),
             },
             { now: new Date(scheduler.now), resendOlderThanMs },
           );
@@ -764,6 +779,7 @@ class SeedRun {
     const container: Container = { id: 'sweeper-final', alive: true, kill: () => undefined };
     const finalNow = Date.parse(`${days[days.length - 1]}T12:00:00Z`);
     const doc = this.alertMonitor.doc(container.id, this.faultyDynamo(container, 2_000) as never);
+    this.errorMonitor.begin(container.id);
     const final = this.alertMonitor.sweep(
       container,
       0,
@@ -774,6 +790,7 @@ class SeedRun {
             send: this.sender(container, () => NO_SEND_FAULTS),
             quotaFor: this.quotaFor,
             clock: () => this.scheduler.now,
+            onError: this.errorMonitor.sweeperReporter(container.id),
           },
           { now: new Date(finalNow), allDays: true, resendOlderThanMs: 0 },
         ),
@@ -788,6 +805,7 @@ class SeedRun {
     );
     await this.scheduler.run();
     await outcome;
+    this.errorMonitor.calmSweepEnded(container.id);
   }
 
   /** Replays while the chaos lasts (0–2): each an operator's process of its own, which may die or fail midway. */
@@ -961,6 +979,7 @@ class SeedRun {
       month,
       failures: this.pipelineFailures,
       objects: this.s3.objects,
+      headers: this.s3.headers,
     };
   }
 
@@ -996,6 +1015,7 @@ class SeedRun {
     for (const detail of this.retention) violations.push({ kind: 'retention', detail });
     for (const detail of this.calmBatches.violations) violations.push({ kind: 'calm', detail });
     for (const detail of this.markers.violations) violations.push({ kind: 'marker', detail });
+    for (const detail of this.errorMonitor.violations) violations.push({ kind: 'error', detail });
     for (const detail of this.alertMonitor.violations) violations.push({ kind: 'alert', detail });
     for (const detail of this.pendingSweep.violations) violations.push({ kind: 'journal', detail });
     return { seed: this.options.seed, violations, trace: this.trace.toString(), knobs: this.describe(), stats };

@@ -47,6 +47,47 @@ function attributeName(token: string, names: Names): string {
   return name;
 }
 
+const EXPRESSIONS = ['ConditionExpression', 'FilterExpression', 'UpdateExpression', 'KeyConditionExpression', 'ProjectionExpression'];
+
+/**
+ * DynamoDB checks a request's expressions before anything else, whether or not a term is ever evaluated: each
+ * `#name` and `:value` they use must be defined (the document client drops a value left undefined), and each one
+ * defined must be used ("Value provided in ExpressionAttributeNames unused in expressions").
+ */
+function validateTokens(request: Record<string, unknown>): void {
+  const text = EXPRESSIONS.map((e) => request[e])
+    .filter((e) => typeof e === 'string')
+    .join(' ');
+  const used = new Set(text.match(/[#:][A-Za-z0-9_]+/g) ?? []);
+  const names = (request.ExpressionAttributeNames ?? {}) as Record<string, unknown>;
+  const values = Object.entries((request.ExpressionAttributeValues ?? {}) as Record<string, unknown>).filter(([, v]) => v !== undefined);
+  for (const token of used) {
+    if (token.startsWith('#') && names[token] === undefined) {
+      throw modelError(
+        'ValidationException',
+        `An expression attribute name used in the document path is not defined; attribute name: ${token}`,
+      );
+    }
+    if (token.startsWith(':') && !values.some(([k]) => k === token)) {
+      throw modelError('ValidationException', `An expression attribute value used in expression is not defined; attribute value: ${token}`);
+    }
+  }
+  const unusedNames = Object.keys(names).filter((k) => !used.has(k));
+  if (unusedNames.length > 0) {
+    throw modelError(
+      'ValidationException',
+      `Value provided in ExpressionAttributeNames unused in expressions: keys: {${unusedNames.join(', ')}}`,
+    );
+  }
+  const unusedValues = values.map(([k]) => k).filter((k) => !used.has(k));
+  if (unusedValues.length > 0) {
+    throw modelError(
+      'ValidationException',
+      `Value provided in ExpressionAttributeValues unused in expressions: keys: {${unusedValues.join(', ')}}`,
+    );
+  }
+}
+
 function compare(a: unknown, b: unknown): number | undefined {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
   if (typeof a === 'string' && typeof b === 'string') return compareUtf8(a, b);
@@ -198,6 +239,8 @@ export class TableModel implements SimStore {
     for (const expression of ['ConditionExpression', 'FilterExpression', 'UpdateExpression', 'KeyConditionExpression']) {
       if (input[expression] === '') throw modelError('ValidationException', `Invalid ${expression}: The expression can not be empty`);
     }
+    validateTokens(input);
+    for (const request of Object.values((input.RequestItems ?? {}) as Record<string, Record<string, unknown>>)) validateTokens(request);
   }
 
   execute(command: object): unknown {

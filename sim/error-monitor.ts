@@ -1,0 +1,124 @@
+// Every error the aggregator or the alert sweeper reports is one a fault caused (issue 19: the counts alone never show
+// an error that should have been retried, since SQS redelivers what failed). Promised where:
+// - capabilities/counting/retry.ts: DynamoDB calls that failed transiently (a throttle or 500 the SDK gave up on) are
+//   retried until the deadline, so they end a batch only as OutOfTime; PROTOCOL.md "Everything not finished (out of
+//   time, an owner still at work, an unexpected error in one part)" and docs/aggregation.md "One bad record does not
+//   poison a batch" (the unexpected error is logged with its step, `AggregatorBatchPartErrors` counts the parts).
+// - So an aggregator's `onError` names an error its DynamoDB client threw during that batch that neither the SDK nor
+//   the code retries (sim/faulty-dynamo.ts NOT_RETRIED: an expired credential, an unparsable answer), each error once;
+//   `errors` counts exactly the parts that failed (every report but the best-effort unlist of PROTOCOL.md step 4); a
+//   batch that throws throws OutOfTime or such an error; a batch run wholly in calm reports none.
+// - The sweeper (capabilities/alerts/sweeper.ts) retries nothing itself: each part it reports failed names an error
+//   one of its clients (DynamoDB past the SDK, PutEvents) threw during that sweep; the calm final sweep reports none.
+// Every report names its step (and the aggregator's its journal, the sweeper's its day) with a readable error.
+import type { BatchResult } from '../capabilities/counting/exactly-once';
+import { OutOfTime } from '../capabilities/counting/retry';
+import { NOT_RETRIED } from './faulty-dynamo';
+
+/**
+ * The aggregator's steps that can fail a part (PROTOCOL.md "Steps of a batch": 3 claim, 4 count, 5 resume, 5b finish
+ * pending), and the two sub-steps it names on their own: the abort of a voided journal (PROTOCOL.md "The invariant")
+ * and the best-effort unlist of a finished journal (step 4), which fails no part.
+ */
+export const AGGREGATOR_STEPS = ['claim', 'count', 'resume', 'finish pending', 'abort own journal', 'unlist journal'] as const;
+const BEST_EFFORT_STEP = 'unlist journal';
+/** The one step whose report may name no journal: a look through the pending index is no journal's. */
+const STEP_WITHOUT_JOURNAL = 'finish pending';
+/** A day, or the range of days a sweeper part covers (`<first>..<last>`). */
+const DAYS = /^\d{4}-\d{2}-\d{2}(\.\.\d{4}-\d{2}-\d{2})?$/;
+
+interface Watch {
+  /** Errors the container's clients threw since its current batch or sweep began, not yet reported. */
+  readonly thrown: Set<unknown>;
+  reports: number;
+  partReports: number;
+}
+
+export class ErrorMonitor {
+  readonly violations: string[] = [];
+  private readonly watches = new Map<string, Watch>();
+
+  /** A batch or a sweep begins in this container: what its clients threw before explains nothing in it. */
+  begin(containerId: string): void {
+    this.watches.set(containerId, { thrown: new Set(), reports: 0, partReports: 0 });
+  }
+
+  /** One of the container's clients threw this error to the code (DynamoDB past the SDK's retries, PutEvents). */
+  clientThrew(containerId: string, error: unknown): void {
+    this.watches.get(containerId)?.thrown.add(error);
+  }
+
+  /** The aggregator's `onError` in this container. */
+  aggregatorReporter(containerId: string): (error: unknown, context: { step: string; journalId?: string }) => void {
+    return (error, context) => {
+      const say = (detail: string) => this.violations.push(`${containerId} onError(${context.step || '(no step)'}): ${detail}`);
+      const watch = this.watch(containerId);
+      watch.reports += 1;
+      if (context.step !== BEST_EFFORT_STEP) watch.partReports += 1;
+      if (!(AGGREGATOR_STEPS as readonly string[]).includes(context.step)) say(`step "${context.step}" is none of PROTOCOL.md's steps`);
+      if (context.step !== STEP_WITHOUT_JOURNAL && !context.journalId) say('names no journal');
+      this.readable(error, say);
+      if (!watch.thrown.has(error) || !NOT_RETRIED.has(String((error as Error)?.name))) {
+        say(`${describe(error)} is no error of this batch that neither the SDK nor the code retries`);
+      }
+      watch.thrown.delete(error);
+    };
+  }
+
+  /** The aggregator's batch in this container returned: `errors` counts the parts its reports failed. */
+  batchReturned(containerId: string, result: BatchResult, calmThroughout: boolean): void {
+    const watch = this.watch(containerId);
+    const say = (detail: string) => this.violations.push(`${containerId} batch ${result.journalId ?? '(no journal)'}: ${detail}`);
+    if (result.errors !== watch.partReports) say(`errors ${result.errors}, but ${watch.partReports} failed part(s) reported`);
+    if (calmThroughout && (result.errors !== 0 || watch.reports !== 0)) {
+      say(`run wholly in calm, it reports errors ${result.errors} and ${watch.reports} onError call(s)`);
+    }
+  }
+
+  /** The aggregator's batch in this container threw: only out of time, or on an error nobody retries. */
+  batchThrew(containerId: string, error: unknown): void {
+    const watch = this.watch(containerId);
+    const say = (detail: string) => this.violations.push(`${containerId} batch threw: ${detail}`);
+    this.readable(error, say);
+    const unretried = watch.thrown.has(error) && NOT_RETRIED.has(String((error as Error)?.name));
+    if (!(error instanceof OutOfTime) && !unretried) say(`${describe(error)} is neither OutOfTime nor an error nobody retries`);
+  }
+
+  /** The sweeper's `onError` in this container. */
+  sweeperReporter(containerId: string): (error: unknown, context: { step: string; day: string }) => void {
+    return (error, context) => {
+      const say = (detail: string) => this.violations.push(`${containerId} sweeper onError(${context.step || '(no step)'}): ${detail}`);
+      const watch = this.watch(containerId);
+      watch.reports += 1;
+      if (!context.step) say('names no step');
+      if (!DAYS.test(context.day)) say(`day "${context.day}" is not a day`);
+      this.readable(error, say);
+      if (!watch.thrown.has(error)) say(`${describe(error)} is no error its clients threw in this sweep`);
+      watch.thrown.delete(error);
+    };
+  }
+
+  /** A sweep without faults ended in this container: it reported nothing. */
+  calmSweepEnded(containerId: string): void {
+    const reports = this.watch(containerId).reports;
+    if (reports > 0) this.violations.push(`${containerId}: a sweep without faults reported ${reports} failed part(s)`);
+  }
+
+  private watch(containerId: string): Watch {
+    let watch = this.watches.get(containerId);
+    if (!watch) {
+      watch = { thrown: new Set(), reports: 0, partReports: 0 };
+      this.watches.set(containerId, watch);
+    }
+    return watch;
+  }
+
+  private readable(error: unknown, say: (detail: string) => void): void {
+    const e = error as Error | undefined;
+    if (!(e instanceof Error) || !e.name || !e.message) say(`the error has no name or message: ${describe(error)}`);
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

@@ -1,0 +1,115 @@
+// The error monitor (sim/error-monitor.ts) must see an onError that no fault explains (a throttle the code should have
+// retried, a report of the same error twice, an unnamed step), an `errors` figure that disagrees with the parts
+// reported, and a batch that throws anything but OutOfTime or an error nobody retries; and stay quiet for the errors
+// PROTOCOL.md allows.
+import type { BatchResult } from '../../capabilities/counting/exactly-once';
+import { OutOfTime } from '../../capabilities/counting/retry';
+import { ErrorMonitor } from '../../sim/error-monitor';
+import { UNEXPECTED_ERROR } from '../../sim/faulty-dynamo';
+
+const named = (name: string) => Object.assign(new Error(`simulated ${name}`), { name });
+const result = (errors: number): BatchResult => ({
+  failures: [],
+  poison: [],
+  counted: 0,
+  completedEvents: 0,
+  duplicates: 0,
+  conflicts: [],
+  counterWrites: 0,
+  resumed: 0,
+  errors,
+  journalId: 'j1',
+});
+
+test('an error nobody retries, reported once with its step and journal and counted in errors, passes', () => {
+  const monitor = new ErrorMonitor();
+  monitor.begin('λ1');
+  const expired = named(UNEXPECTED_ERROR);
+  const unlist = named(UNEXPECTED_ERROR);
+  monitor.clientThrew('λ1', expired);
+  monitor.clientThrew('λ1', unlist);
+  monitor.aggregatorReporter('λ1')(expired, { step: 'claim', journalId: 'j1' });
+  monitor.aggregatorReporter('λ1')(unlist, { step: 'unlist journal', journalId: 'j1' }); // best effort: no failed part
+  monitor.batchReturned('λ1', result(1), false);
+  expect(monitor.violations).toEqual([]);
+});
+
+test('a throttle reported by onError is a violation: the code retries throttles until the deadline', () => {
+  const monitor = new ErrorMonitor();
+  monitor.begin('λ1');
+  const throttle = named('ProvisionedThroughputExceededException');
+  monitor.clientThrew('λ1', throttle);
+  monitor.aggregatorReporter('λ1')(throttle, { step: 'count', journalId: 'j1' });
+  expect(monitor.violations).toEqual([expect.stringContaining('neither the SDK nor the code retries')]);
+});
+
+test('an error thrown in an earlier batch, or reported twice, explains nothing', () => {
+  const monitor = new ErrorMonitor();
+  const expired = named(UNEXPECTED_ERROR);
+  monitor.begin('λ1');
+  monitor.clientThrew('λ1', expired);
+  monitor.begin('λ1');
+  monitor.aggregatorReporter('λ1')(expired, { step: 'claim', journalId: 'j1' });
+  expect(monitor.violations).toHaveLength(1);
+  monitor.begin('λ1');
+  monitor.clientThrew('λ1', expired);
+  monitor.aggregatorReporter('λ1')(expired, { step: 'claim', journalId: 'j1' });
+  monitor.aggregatorReporter('λ1')(expired, { step: 'claim', journalId: 'j1' });
+  expect(monitor.violations).toHaveLength(2);
+});
+
+test('a step that is none of the protocol steps, a missing journal, or an error without a message is a violation', () => {
+  const monitor = new ErrorMonitor();
+  monitor.begin('λ1');
+  const errors = [named(UNEXPECTED_ERROR), named(UNEXPECTED_ERROR), Object.assign(new Error(''), { name: UNEXPECTED_ERROR })];
+  for (const error of errors) monitor.clientThrew('λ1', error);
+  monitor.aggregatorReporter('λ1')(errors[0], { step: '', journalId: 'j1' });
+  monitor.aggregatorReporter('λ1')(errors[1], { step: 'count' });
+  monitor.aggregatorReporter('λ1')(errors[2], { step: 'claim', journalId: 'j1' });
+  expect(monitor.violations).toEqual([
+    expect.stringContaining('none of PROTOCOL.md'),
+    expect.stringContaining('names no journal'),
+    expect.stringContaining('no name or message'),
+  ]);
+});
+
+test('errors must count the failed parts reported, and a batch run in calm reports none', () => {
+  const monitor = new ErrorMonitor();
+  monitor.begin('λ1');
+  monitor.batchReturned('λ1', result(1), false);
+  monitor.begin('λ2');
+  const expired = named(UNEXPECTED_ERROR);
+  monitor.clientThrew('λ2', expired);
+  monitor.aggregatorReporter('λ2')(expired, { step: 'unlist journal', journalId: 'j1' });
+  monitor.batchReturned('λ2', result(0), true);
+  expect(monitor.violations).toEqual([expect.stringContaining('errors 1, but 0'), expect.stringContaining('wholly in calm')]);
+});
+
+test('a batch may throw OutOfTime or an error nobody retries, nothing else', () => {
+  const monitor = new ErrorMonitor();
+  monitor.begin('λ1');
+  const expired = named(UNEXPECTED_ERROR);
+  monitor.clientThrew('λ1', expired);
+  monitor.batchThrew('λ1', new OutOfTime('create journal'));
+  monitor.batchThrew('λ1', expired);
+  expect(monitor.violations).toEqual([]);
+  monitor.batchThrew('λ1', named('InternalServerError'));
+  expect(monitor.violations).toEqual([expect.stringContaining('neither OutOfTime')]);
+});
+
+test("the sweeper's reports name an error its clients threw in that sweep, a day, and a step; a calm sweep reports none", () => {
+  const monitor = new ErrorMonitor();
+  monitor.begin('sweeper1');
+  const throttle = named('ProvisionedThroughputExceededException');
+  monitor.clientThrew('sweeper1', throttle);
+  monitor.sweeperReporter('sweeper1')(throttle, { step: 'recompute', day: '2026-11-26..2026-11-27' });
+  expect(monitor.violations).toEqual([]);
+  monitor.sweeperReporter('sweeper1')(named('InternalException'), { step: '', day: '' });
+  monitor.calmSweepEnded('sweeper1');
+  expect(monitor.violations).toEqual([
+    expect.stringContaining('names no step'),
+    expect.stringContaining('is not a day'),
+    expect.stringContaining('no error its clients threw'),
+    expect.stringContaining('without faults reported 2'),
+  ]);
+});

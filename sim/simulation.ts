@@ -638,7 +638,7 @@ class SeedRun {
           table,
           send: this.sender(container, this.sendFaults),
           quotaFor: overrideAwareQuota(table, 60_000, () => scheduler.now + skew),
-          credits: { table, send: this.creditSender(container, this.sendFaults) },
+          credits: { table, send: this.creditSender(container, this.sendFaults), clock: () => scheduler.now + skew },
           clock: () => scheduler.now + skew,
           sleep: (ms) => scheduler.sleep(ms),
         }),

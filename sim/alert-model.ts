@@ -10,8 +10,8 @@ import type { Scheduler } from './scheduler';
 import type { SimStore } from './store';
 import type { Trace } from './trace';
 
-export interface Delivery {
-  readonly event: ThresholdCrossed;
+export interface Delivery<E = ThresholdCrossed> {
+  readonly event: E;
   readonly at: number;
   readonly by: string;
 }
@@ -25,23 +25,27 @@ export interface SendFaults {
 
 export const NO_SEND_FAULTS: SendFaults = { fail: 0, crashAfter: 0 };
 
-/** The events one container's sender puts on the modelled bus. */
-export function modelSender(o: {
+const quotaLabel = (e: ThresholdCrossed) => `${e.clientId}/${e.day}/${e.threshold}%@${e.used}`;
+
+/** The events one container's sender puts on the modelled bus (quota alerts, or others with their own `label`). */
+export function modelSender<E = ThresholdCrossed>(o: {
   readonly scheduler: Scheduler;
   readonly random: Random;
   readonly container: Container;
   readonly faults: () => SendFaults;
-  readonly deliveries: Delivery[];
+  readonly deliveries: Delivery<E>[];
   readonly trace: Trace;
   /** Told of each error PutEvents throws to its caller (sim/error-monitor.ts). */
   readonly onThrow?: (error: Error) => void;
+  readonly label?: (event: E) => string;
 }) {
   const fail = (error: Error) => {
     o.onThrow?.(error);
     return error;
   };
   const never = () => new Promise<void>(() => undefined);
-  return async (events: readonly ThresholdCrossed[]): Promise<void> => {
+  const label = o.label ?? (quotaLabel as unknown as (event: E) => string);
+  return async (events: readonly E[]): Promise<void> => {
     await o.scheduler.sleep(between(o.random, 1, 40));
     if (!o.container.alive) return never();
     // EventBridge takes 1 to 10 entries per PutEvents (the production sender splits larger lists in tens).
@@ -53,15 +57,21 @@ export function modelSender(o: {
       throw fail(Object.assign(new Error('PutEvents failed'), { name: 'InternalException' }));
     }
     for (const event of events) o.deliveries.push({ event, at: o.scheduler.now, by: o.container.id });
-    o.trace.log(`${o.container.id} alerts ${events.map((e) => `${e.clientId}/${e.day}/${e.threshold}%@${e.used}`).join(' ')}`);
+    o.trace.log(`${o.container.id} alerts ${events.map(label).join(' ')}`);
     if (chance(o.random, faults.crashAfter)) o.container.kill('crash after PutEvents');
     if (!o.container.alive) return never();
   };
 }
 
-/** Client registry records, as the key store writes them, for the sweeper's list of clients. */
-export function seedClients(store: SimStore, tableName: string, clientIds: readonly string[]): void {
+/** Client registry records, as the key store writes them, for the sweeper's list of clients (plan `standard`, no override, unless given). */
+export function seedClients(
+  store: SimStore,
+  tableName: string,
+  clientIds: readonly string[],
+  setup: (clientId: string) => { readonly plan: string; readonly override?: object } = () => ({ plan: 'standard' }),
+): void {
   for (const clientId of clientIds) {
+    const { plan, override } = setup(clientId);
     store.execute(
       new PutCommand({
         TableName: tableName,
@@ -69,7 +79,8 @@ export function seedClients(store: SimStore, tableName: string, clientIds: reado
           ...itemKey.client(clientId),
           clientId,
           name: clientId,
-          plan: 'standard',
+          plan,
+          ...(override ? { override } : {}),
           status: 'active',
           createdAt: '2026-01-01T00:00:00.000Z',
           usageKey: `usage-key-of-${clientId}`.padEnd(24, '0'),

@@ -6,7 +6,10 @@
 //   left every crossing its client-days had reached when it started claimed (its reads are strongly consistent);
 // - a sweep that returned without error did the same for its own claims and every client's crossings on the days
 //   it swept, resent every item that was pending when it started, claimed `resendOlderThanMs` before and still pending, and
-//   resent no item of another claimer younger than that.
+//   resent no item of another claimer younger than that;
+// - a sweep that returned without error after sweeping every day sent the marker of its complete sweep
+//   (`ALERTS#SWEEPER`/`ALL_DAYS`, at its `now`), and one of the recent days only sent none (docs/alerts.md: the
+//   marker records the last complete sweep, so the older days are read once an hour, not on every run).
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { AlertStep } from '../capabilities/counting/alert-step';
 import type { SweepReport } from '../capabilities/alerts/sweeper';
@@ -33,8 +36,10 @@ export interface AlertMonitorOptions {
   readonly now: () => number;
   /** Every delivery the modelled bus received so far. */
   readonly deliveries: readonly Delivery[];
-  /** The run's daily quota (every client's). */
-  readonly quota: number;
+  /** Each client's daily quota in force (its override's, else its plan's; the run's one quota in most runs). */
+  readonly quota: (clientId: string) => number;
+  /** Each client's plan (its thresholds). @default standard */
+  readonly planOf?: (clientId: string) => string;
 }
 
 const OUTBOX = /^ALERTS#\d{4}-\d{2}-\d{2}$/;
@@ -47,6 +52,8 @@ export class AlertMonitor {
   private readonly background = new Set<string>();
   /** The `now` of every sweep of the run: a marker of a complete sweep of every day must carry one of them. */
   private readonly sweepNows = new Set<number>();
+  /** The `at` of every marker of a complete sweep each container sent (whether or not it landed). */
+  private readonly markerPuts = new Map<string, number[]>();
 
   constructor(private readonly o: AlertMonitorOptions) {}
 
@@ -54,9 +61,11 @@ export class AlertMonitor {
   doc(containerId: string, inner: Doc): Doc {
     return {
       send: async (command) => {
-        const answer = await inner.send(command);
         const input = (command as { input?: { Item?: Item; ConditionExpression?: string } }).input;
         const item = input?.Item;
+        if (command.constructor.name === 'PutCommand' && item?.pk === MARKER.pk && item.sk === MARKER.sk)
+          this.markerPuts.set(containerId, [...(this.markerPuts.get(containerId) ?? []), Number(item.at)]);
+        const answer = await inner.send(command);
         if (command.constructor.name === 'PutCommand' && item && OUTBOX.test(String(item.pk)) && input.ConditionExpression) {
           const event = item.event as { eventId?: unknown } | undefined;
           const claims = this.claims.get(containerId) ?? [];
@@ -125,7 +134,7 @@ export class AlertMonitor {
     if (!container.alive) return report;
     // Another sweep's record of every day swept, written meanwhile (even by a sweep that began after this one, or
     // that died once it had written it), lets this one sweep the recent days only.
-    const marked = this.get({ pk: 'ALERTS#SWEEPER', sk: 'ALL_DAYS' }).Item?.at;
+    const marked = this.get(MARKER).Item?.at;
     const recorded =
       scope !== undefined &&
       typeof marked === 'number' &&
@@ -138,6 +147,12 @@ export class AlertMonitor {
     if (missed.length > 0)
       this.violations.push(`${who} did not sweep ${missed.join(', ')} (${allDays ? 'every day' : 'recent days'} owed)`);
     const days = new Set([...report.days, ...owed]);
+    if (scope) {
+      const complete = daysOwed(scope.now, true).every((day) => report.days.includes(day));
+      const marks = this.markerPuts.get(container.id) ?? [];
+      if (complete && !marks.includes(scope.now)) this.violations.push(`${who} swept every day and sent no marker of it at ${scope.now}`);
+      if (!complete && marks.length > 0) this.violations.push(`${who} swept the recent days only and sent a marker of every day swept`);
+    }
     const recovered = this.checkOwnClaims(who, container.id, started);
     if (report.recovered !== recovered)
       this.violations.push(`${who} reported ${report.recovered} recovered; it claimed and sent ${recovered}`);
@@ -203,8 +218,9 @@ export class AlertMonitor {
   /** Thresholds the client's day total has reached now (its true state in the table), as outbox keys. */
   private reachedNow(clientId: string, day: string): { key: { pk: string; sk: string }; label: string }[] {
     const requests = dayTotalRequests(this.get(itemKey.dayCounter(clientId, day)).Item);
-    return ALERTS.thresholdsPercent.standard
-      .filter((threshold) => requests > 0 && requests * 100 >= threshold * this.o.quota)
+    const quota = this.o.quota(clientId);
+    return ALERTS.thresholdsPercent[(this.o.planOf?.(clientId) ?? 'standard') as keyof typeof ALERTS.thresholdsPercent]
+      .filter((threshold) => requests > 0 && requests * 100 >= threshold * quota)
       .map((threshold) => ({ key: itemKey.alert(day, clientId, threshold), label: `${clientId}/${day}/${threshold}% (${requests})` }));
   }
 
@@ -214,6 +230,8 @@ export class AlertMonitor {
 }
 
 const HOUR_MS = 3_600_000;
+/** The sweeper's record of its last complete sweep (docs/alerts.md "The alert sweeper"). */
+const MARKER = { pk: 'ALERTS#SWEEPER', sk: 'ALL_DAYS' };
 const DAY_MS = 86_400_000;
 const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 

@@ -65,8 +65,12 @@ interface CheckInput {
   readonly lateMessageId?: string;
   /** Event ids the operator lost (sim/pending-sweep.ts: every message withheld, no journal that turned pending claims them): not counted. */
   readonly lost?: ReadonlySet<string>;
-  /** Quota alerts: what the modelled bus received (after a final sweep), and the run's daily quota. */
-  readonly alerts?: { readonly deliveries: readonly Delivery[]; readonly quota: number };
+  /** Quota alerts: what the modelled bus received (after a final sweep), each client's daily quota in force and plan. */
+  readonly alerts?: {
+    readonly deliveries: readonly Delivery[];
+    readonly quota: (clientId: string) => number;
+    readonly planOf?: (clientId: string) => string;
+  };
   /** Virtual epoch seconds at the end of the run: a journal past its TTL may be partly deleted already (TTL is late and out of order). */
   readonly nowSeconds?: number;
   /** After the daily job: the archive counts with the live counters, and the statement must equal the truth. */
@@ -220,7 +224,7 @@ export function checkRun({
       violations.push({ kind: 'left-behind', detail: `${message.messageId} (${id}) still in the DLQ after the calm redrives` });
     }
   }
-  if (alerts) violations.push(...checkAlerts(alerts.deliveries, alerts.quota, matching ?? truths[0], items));
+  if (alerts) violations.push(...checkAlerts(alerts, matching ?? truths[0], items));
   if (fallback) violations.push(...checkFallback(fallback, workload));
   return violations;
 }
@@ -231,8 +235,7 @@ export function checkRun({
  * reached was delivered (after the final sweep), none that it did not reach, and no outbox item pending.
  */
 function checkAlerts(
-  deliveries: readonly Delivery[],
-  quota: number,
+  { deliveries, quota: quotaOf, planOf = () => 'standard' }: NonNullable<CheckInput['alerts']>,
   truth: Map<string, ExpectedValues>,
   items: Record<string, unknown>[],
 ): Violation[] {
@@ -260,7 +263,9 @@ function checkAlerts(
     if (route === '') dayTotals.set(`${clientId}/${day}`, values[0]);
   }
   for (const [clientDay, requests] of dayTotals) {
-    for (const threshold of ALERTS.thresholdsPercent.standard) {
+    const clientId = clientDay.split('/')[0];
+    const quota = quotaOf(clientId);
+    for (const threshold of ALERTS.thresholdsPercent[planOf(clientId) as keyof typeof ALERTS.thresholdsPercent]) {
       const key = `${clientDay}/${threshold}%`;
       const reached = requests * 100 >= threshold * quota;
       const sent = byKey.get(key);

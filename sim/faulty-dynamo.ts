@@ -248,8 +248,12 @@ export class FaultyDynamo {
     return this.o.errorNames ? pick(this.o.errorNames, names) : names[0];
   }
 
-  /** The faults in force now for one operation: each kind only where its targets include the operation. */
-  private faultsFor(op: string): DynamoFaults {
+  /**
+   * The faults in force now for one operation: each kind only where its targets include the operation (a
+   * TransactWrite, sent only by the low credit balance alerts, meets the faults aimed at Puts).
+   */
+  private faultsFor(operation: string): DynamoFaults {
+    const op = operation === 'TransactWrite' ? 'Put' : operation;
     const out = { ...this.o.faults() };
     const targets = this.o.faultTargets;
     const factor = this.o.burst && this.o.scheduler.now < this.burstUntil ? this.o.burst.factor : 1;

@@ -6,12 +6,15 @@
 import { type AlertStep, createAlertStep } from '../capabilities/counting/alert-step';
 import { createAggregator } from '../capabilities/counting/exactly-once';
 import type { HistoricalMutant } from '../capabilities/counting/historical-mutants';
-import { sweepAlerts } from '../capabilities/alerts/sweeper';
+import { type SweepDeps, sweepAlerts } from '../capabilities/alerts/sweeper';
+import type { CreditBalanceLow } from '../capabilities/alerts/credit-alerts';
+import { overrideAwareQuota } from '../capabilities/alerts/override-quotas';
 import { runDailyJob } from '../capabilities/daily-job/daily-job';
 import { readArchive } from '../capabilities/archive/counter-archive';
 import { statementKeys } from '../capabilities/statements/statement-files';
 import { addDays, dayStartMs } from '../capabilities/usage/calendar-days';
 import { BILLING } from '../contracts/billing';
+import { PLANS } from '../contracts/plans';
 import { MIN_RETENTION_DAYS } from '../contracts/usage-queue';
 import { PENDING_JOURNALS_PK } from '../contracts/table';
 import { type UsageEvent, usageEventId, utcDay } from '../contracts/usage-event';
@@ -19,6 +22,9 @@ import { type Delivery, modelSender, NO_SEND_FAULTS, type SendFaults, seedClient
 import { AlertMonitor } from './alert-monitor';
 import { BatchLogs } from './calm-batch-log';
 import { CalmBatchMonitor } from './calm-batch-monitor';
+import { type ClientPlans, drawClientPlans, unitsOf } from './client-plans';
+import { CreditLedger } from './credit-model';
+import { CreditMonitor } from './credit-monitor';
 import { canonicalRows, itemsFromBytes } from './archive-layout';
 import { DYNAMODB_MAX_ATTEMPTS } from '../capabilities/aws/dynamodb-client';
 import { checkRun, type PipelineState, type Violation } from './checker';
@@ -37,7 +43,7 @@ import { Scheduler } from './scheduler';
 import { type QueueMessage, SqsModel } from './sqs-model';
 import type { SimStore } from './store';
 import { Trace } from './trace';
-import { generateWorkload } from './workload';
+import { generateWorkload, type Workload } from './workload';
 import { type FallbackWorld, NO_REPLAY_FAULTS, type PublishFaults, type ReplayFaults, UsageFallback } from './usage-fallback';
 
 export const TABLE = 'usage-sim';
@@ -74,6 +80,9 @@ export interface RunResult {
     /** Distinct alert events delivered, and deliveries of one a second time (same eventId, after a crash or a resend). */
     alerts: number;
     alertRedeliveries: number;
+    /** Runs with client plans, overrides and credits (sim/client-plans.ts), and distinct low-balance alerts delivered. */
+    planRuns: number;
+    creditAlerts: number;
     /** Daily job runs of the whole-pipeline phase (faulty and calm), and the archive rows the checker read. */
     dailyJobs: number;
     archivedRows: number;
@@ -255,7 +264,7 @@ class SeedRun {
   private readonly scheduler: Scheduler;
   private readonly trace: Trace;
   private readonly store: SimStore;
-  private readonly workload: ReturnType<typeof generateWorkload>;
+  private readonly workload: Workload;
   private readonly knobs: Knobs;
   private readonly leases: LeaseMonitor;
   private readonly markers: MarkerMonitor;
@@ -283,6 +292,12 @@ class SeedRun {
   private readonly pendingSweep: PendingSweepCheck;
   /** Event ids lost by the operator (all their messages withheld, no journal that turned pending claims them). */
   private lost: ReadonlySet<string> = new Set();
+  /** Client plans, overrides, prepaid credits and late sweeps (in half the runs; drawn from a generator of its own). */
+  private readonly plansRandom: () => number;
+  private readonly plans: ClientPlans | undefined;
+  private readonly ledger: CreditLedger;
+  private readonly creditMonitor: CreditMonitor;
+  private readonly creditDeliveries: Delivery<CreditBalanceLow>[] = [];
   private readonly fallback: UsageFallback | undefined;
   private readonly replayFailures: string[] = [];
   private readonly queue: SqsModel;
@@ -341,13 +356,23 @@ class SeedRun {
     this.replay = chance(this.replayRandom, 0.25) ? drawReplayKnobs(this.replayRandom) : undefined;
     this.alertLossRandom = seededRandom((options.seed * 15_485_863 + 43) >>> 0);
     this.alertLoss = chance(this.alertLossRandom, 0.25) ? pick(this.alertLossRandom, [0.2, 0.5, 1]) : 0;
+    this.errorNames = seededRandom((options.seed * 67_867_967 + 71) >>> 0);
+    this.plansRandom = seededRandom((options.seed * 49_979_687 + 61) >>> 0);
+    this.plans = drawClientPlans(
+      this.plansRandom,
+      CLIENT_IDS,
+      (clientId) =>
+        this.workload.sends.reduce((sum, s) => sum + (s.kind === 'event' && s.event?.clientId === clientId ? unitsOf(s.event) : 0), 0),
+      this.workload.sends.reduce((last, s) => Math.max(last, s.at), 0),
+    );
+    if (this.plans) this.workload = withPlans(this.workload, this.planOf);
     this.pendingSweep = new PendingSweepCheck(
       options.seed,
       () => this.scheduler.now,
       (line) => this.trace.log(line),
       () => !this.calm,
+      this.plans === undefined,
     );
-    this.errorNames = seededRandom((options.seed * 32_452_843 + 59) >>> 0);
     const world: FallbackWorld = {
       scheduler: this.scheduler,
       random: this.replayRandom,
@@ -389,6 +414,8 @@ class SeedRun {
       events: this.workload.events.size,
       alerts: 0,
       alertRedeliveries: 0,
+      planRuns: this.plans ? 1 : 0,
+      creditAlerts: 0,
       dailyJobs: 0,
       archivedRows: 0,
       corrections: 0,
@@ -404,9 +431,20 @@ class SeedRun {
       tableName: TABLE,
       now: () => this.scheduler.now,
       deliveries: this.deliveries,
-      quota: this.knobs.quota,
+      quota: this.quotaOf,
+      planOf: this.planOf,
     });
-    seedClients(this.store, TABLE, CLIENT_IDS);
+    this.ledger = new CreditLedger(this.store, TABLE, () => this.scheduler.now);
+    this.creditMonitor = new CreditMonitor({
+      store: this.store,
+      tableName: TABLE,
+      now: () => this.scheduler.now,
+      deliveries: this.creditDeliveries,
+      ledger: this.ledger,
+      planOf: this.planOf,
+    });
+    if (this.plans) seedClients(this.store, TABLE, CLIENT_IDS, (clientId) => this.registryRecord(clientId));
+    else seedClients(this.store, TABLE, CLIENT_IDS);
     this.trace.log(`knobs ${this.describe()}`);
   }
 
@@ -420,7 +458,52 @@ class SeedRun {
       ...(this.pendingSweep.withhold > 0
         ? { withhold: this.pendingSweep.withhold, crashAfterPending: this.pendingSweep.crashAfterPending }
         : {}),
+      ...(this.plans ? { clientPlans: this.plans } : {}),
     });
+  }
+
+  /** Each client's plan: `standard` unless the run has client plans. */
+  private readonly planOf = (clientId: string): string => this.plans?.clients[clientId]?.plan ?? 'standard';
+
+  /** Each client's daily quota in force: the run's one quota, or with client plans its override's, else its plan's. */
+  private readonly quotaOf = (clientId: string): number => {
+    const setup = this.plans?.clients[clientId];
+    if (!setup) return this.knobs.quota;
+    return setup.overrideQuota ?? PLANS[setup.plan].dailyQuota;
+  };
+
+  /** A client's registry record's plan and override (as `keys override` stores one). */
+  private registryRecord(clientId: string): { plan: string; override?: object } {
+    const setup = this.plans?.clients[clientId];
+    if (!setup) return { plan: 'standard' };
+    const limits = PLANS[setup.plan];
+    return {
+      plan: setup.plan,
+      ...(setup.overrideQuota !== undefined
+        ? {
+            override: {
+              ratePerMinute: limits.ratePerMinute,
+              burst: limits.burst,
+              dailyQuota: setup.overrideQuota,
+              setAt: '2026-01-01T00:00:00.000Z',
+            },
+          }
+        : {}),
+    };
+  }
+
+  /** The credits before the run (each credit-holding client's first top-up) and the top-ups during it. */
+  private async topUps(): Promise<void> {
+    for (const [clientId, setup] of Object.entries(this.plans?.clients ?? {})) {
+      if (!setup.credits) continue;
+      await this.ledger.topUp(clientId, setup.credits.initial);
+      const { topUp } = setup.credits;
+      if (topUp)
+        this.scheduler.at(topUp.at, () => {
+          this.trace.log(`operator tops ${clientId} up by ${topUp.units} units`);
+          this.ledger.topUp(clientId, topUp.units).catch((error: Error) => this.ledger.problems.push(`a top-up failed: ${error.message}`));
+        });
+    }
   }
 
   /** TTL deletions as DynamoDB makes them: each item up to the run's ttlLateSeconds late, its own delay. */
@@ -436,6 +519,7 @@ class SeedRun {
   }
 
   async run(): Promise<RunResult> {
+    await this.topUps();
     this.scheduleProducers();
     this.wake(0);
     this.scheduleSweeps();
@@ -487,6 +571,42 @@ class SeedRun {
       trace: this.trace,
       onThrow: (error) => this.errorMonitor.clientThrew(container.id, error),
     });
+  }
+
+  private creditSender(container: Container, faults: () => SendFaults) {
+    return modelSender<CreditBalanceLow>({
+      scheduler: this.scheduler,
+      random: this.random,
+      container,
+      faults,
+      deliveries: this.creditDeliveries,
+      trace: this.trace,
+      label: (e) => `${e.clientId}/credits<=${e.threshold}#${e.cycle}@${e.balance}`,
+    });
+  }
+
+  /**
+   * One sweep's dependencies: the run's quota as before; with client plans, as the sweeper's handler wires them
+   * (quotas from the client list and its overrides, and the credits part), its credit claims watched.
+   */
+  private sweepDeps(container: Container, doc: object, faults: () => SendFaults): SweepDeps {
+    const clock = () => this.scheduler.now;
+    const onError = this.errorMonitor.sweeperReporter(container.id);
+    if (!this.plans)
+      return {
+        table: { db: doc as never, tableName: TABLE },
+        send: this.sender(container, faults),
+        quotaFor: this.quotaFor,
+        clock,
+        onError,
+      };
+    const table = { db: this.creditMonitor.doc(container.id, doc as never) as never, tableName: TABLE };
+    return { table, send: this.sender(container, faults), credits: { table, send: this.creditSender(container, faults) }, clock, onError };
+  }
+
+  /** A sweep, its credits part watched too when the run has client plans. */
+  private watchedSweep(container: Container, resendOlderThanMs: number, sweep: () => ReturnType<typeof sweepAlerts>) {
+    return this.plans ? () => this.creditMonitor.sweep(container, resendOlderThanMs, sweep, CLIENT_IDS) : sweep;
   }
 
   /** A container that is alive until killed (a crash, a timeout); its death is traced and told to onKill. */
@@ -546,19 +666,46 @@ class SeedRun {
         container.id,
         this.alertMonitor.step(
           container,
-          this.lossy(
-            createAlertStep({
-              table: { db: this.alertMonitor.doc(container.id, doc as never) as never, tableName: TABLE },
-              send: this.sender(container, this.sendFaults),
-              quotaFor: this.quotaFor,
-              clock: () => scheduler.now + skew,
-              sleep: (ms) => scheduler.sleep(ms),
-            }),
-          ),
+          this.plans
+            ? this.productionStep(container, doc, skew)
+            : this.lossy(
+                createAlertStep({
+                  table: { db: this.alertMonitor.doc(container.id, doc as never) as never, tableName: TABLE },
+                  send: this.sender(container, this.sendFaults),
+                  quotaFor: this.quotaFor,
+                  clock: () => scheduler.now + skew,
+                  sleep: (ms) => scheduler.sleep(ms),
+                }),
+              ),
         ),
       ),
     });
     return { container, aggregator };
+  }
+
+  /**
+   * With client plans, the alert step as the aggregator's handler wires it: the override looked up (cached a minute
+   * per container), and the credits of the batch's gate-plan clients checked.
+   */
+  private productionStep(container: Container, doc: FaultyDynamo, skew: number): AlertStep {
+    const { scheduler } = this;
+    const table = {
+      db: this.creditMonitor.doc(container.id, this.alertMonitor.doc(container.id, doc as never)) as never,
+      tableName: TABLE,
+    };
+    return this.creditMonitor.step(
+      container,
+      this.lossy(
+        createAlertStep({
+          table,
+          send: this.sender(container, this.sendFaults),
+          quotaFor: overrideAwareQuota(table, 60_000, () => scheduler.now + skew),
+          credits: { table, send: this.creditSender(container, this.sendFaults), clock: () => scheduler.now + skew },
+          clock: () => scheduler.now + skew,
+          sleep: (ms) => scheduler.sleep(ms),
+        }),
+      ),
+    );
   }
 
   /** An alert step whose first read fails (while the chaos lasts, `alertLoss` of them): it ends with nothing claimed. */
@@ -655,6 +802,8 @@ class SeedRun {
   private scheduleProducers(): void {
     for (const send of this.workload.sends) {
       this.scheduler.at(send.at, () => {
+        // The gate admitted the request and took its units from the client's credits (a retry or a second payload is no request).
+        if (this.plans && send.kind === 'event' && send.event) this.ledger.take(send.event.clientId, unitsOf(send.event));
         if (this.replay && this.fallback && send.kind === 'event' && send.event) {
           this.sent += 1;
           void this.fallback.publish(send.event, this.replay.publish, 'route');
@@ -733,32 +882,27 @@ class SeedRun {
 
   /** The alert sweeper's scheduled runs while the chaos lasts: each in its own container, which may die. */
   private scheduleSweeps(): void {
-    const { scheduler, random, trace } = this;
-    for (let i = between(random, 0, 3); i > 0; i--) {
-      scheduler.at(between(random, 0, 60_000), () => {
-        const container = this.container(`sweeper${i}`);
-        const doc = this.alertMonitor.doc(container.id, this.faultyDynamo(container, 2_000) as never);
-        trace.log(`${container.id} sweeps`);
-        this.errorMonitor.begin(container.id);
-        // Items younger than twice the function timeout may still be in their claimer's hands.
-        const resendOlderThanMs = 2 * this.knobs.timeoutMs;
-        const sweep = () =>
-          sweepAlerts(
-            {
-              table: { db: doc as never, tableName: TABLE },
-              send: this.sender(container, this.sendFaults),
-              quotaFor: this.quotaFor,
-              clock: () => scheduler.now,
-              onError: this.errorMonitor.sweeperReporter(container.id),
-            },
-            { now: new Date(scheduler.now), resendOlderThanMs },
-          );
-        this.alertMonitor.sweep(container, resendOlderThanMs, sweep, CLIENT_IDS, { now: scheduler.now }).then(
-          (report) => trace.log(`${container.id} done: recovered ${report.recovered}, resent ${report.resent}`),
-          (error) => trace.log(`${container.id} failed: ${(error as Error).message}`),
-        );
-      });
-    }
+    const { scheduler, random } = this;
+    for (let i = between(random, 0, 3); i > 0; i--) scheduler.at(between(random, 0, 60_000), () => this.sweep(`sweeper${i}`));
+    // With client plans, in half the runs: two more, later, more than an hour apart (the older days are due again).
+    for (const [i, at] of (this.plans?.lateSweeps ?? []).entries()) scheduler.at(at, () => this.sweep(`sweeper-late${i + 1}`));
+  }
+
+  /** One scheduled run of the alert sweeper, in its own container, which may die. */
+  private sweep(id: string): void {
+    const { scheduler, trace } = this;
+    const container = this.container(id);
+    const doc = this.alertMonitor.doc(container.id, this.faultyDynamo(container, 2_000) as never);
+    trace.log(`${container.id} sweeps`);
+    this.errorMonitor.begin(container.id);
+    // Items younger than twice the function timeout may still be in their claimer's hands.
+    const resendOlderThanMs = 2 * this.knobs.timeoutMs;
+    const now = scheduler.now;
+    const sweep = () => sweepAlerts(this.sweepDeps(container, doc, this.sendFaults), { now: new Date(now), resendOlderThanMs });
+    this.alertMonitor.sweep(container, resendOlderThanMs, this.watchedSweep(container, resendOlderThanMs, sweep), CLIENT_IDS, { now }).then(
+      (report) => trace.log(`${container.id} done: recovered ${report.recovered}, resent ${report.resent}`),
+      (error) => trace.log(`${container.id} failed: ${(error as Error).message}`),
+    );
   }
 
   /** Faults stop after a while, so every run can finish; the checker then demands exact counts. */
@@ -780,23 +924,15 @@ class SeedRun {
     const finalNow = Date.parse(`${days[days.length - 1]}T12:00:00Z`);
     const doc = this.alertMonitor.doc(container.id, this.faultyDynamo(container, 2_000) as never);
     this.errorMonitor.begin(container.id);
-    const final = this.alertMonitor.sweep(
-      container,
-      0,
-      () =>
-        sweepAlerts(
-          {
-            table: { db: doc as never, tableName: TABLE },
-            send: this.sender(container, () => NO_SEND_FAULTS),
-            quotaFor: this.quotaFor,
-            clock: () => this.scheduler.now,
-            onError: this.errorMonitor.sweeperReporter(container.id),
-          },
-          { now: new Date(finalNow), allDays: true, resendOlderThanMs: 0 },
-        ),
-      CLIENT_IDS,
-      { now: finalNow, allDays: true },
-    );
+    const sweep = () =>
+      sweepAlerts(
+        this.sweepDeps(container, doc, () => NO_SEND_FAULTS),
+        { now: new Date(finalNow), allDays: true, resendOlderThanMs: 0 },
+      );
+    const final = this.alertMonitor.sweep(container, 0, this.watchedSweep(container, 0, sweep), CLIENT_IDS, {
+      now: finalNow,
+      allDays: true,
+    });
     // Without faults nothing may fail it: a failure is the run's violation (not a crash of the simulator).
     const outcome = final.then(
       (report) => this.trace.log(`final sweep: recovered ${report.recovered}, resent ${report.resent}`),
@@ -995,6 +1131,7 @@ class SeedRun {
     stats.lost = this.lost.size;
     stats.alerts = new Set(deliveries.map((d) => d.event.eventId)).size;
     stats.alertRedeliveries = deliveries.length - stats.alerts;
+    stats.creditAlerts = new Set(this.creditDeliveries.map((d) => d.event.eventId)).size;
     const violations = checkRun({
       store: this.store,
       workload: this.workload,
@@ -1002,7 +1139,7 @@ class SeedRun {
       tableName: TABLE,
       lateMessageId,
       lost: this.lost,
-      alerts: { deliveries, quota: this.knobs.quota },
+      alerts: { deliveries, quota: this.quotaOf, planOf: this.planOf },
       nowSeconds: Math.floor(this.scheduler.now / 1000),
       pipeline: this.afterJobs,
       fallback: this.fallback && { lines: this.fallback.lines, dropped: this.fallback.dropped, failures: this.replayFailures },
@@ -1018,6 +1155,8 @@ class SeedRun {
     for (const detail of this.errorMonitor.violations) violations.push({ kind: 'error', detail });
     for (const detail of this.alertMonitor.violations) violations.push({ kind: 'alert', detail });
     for (const detail of this.pendingSweep.violations) violations.push({ kind: 'journal', detail });
+    for (const detail of this.creditMonitor.violations) violations.push({ kind: 'alert', detail });
+    if (this.plans) for (const detail of this.creditMonitor.finalViolations(CLIENT_IDS)) violations.push({ kind: 'alert', detail });
     return { seed: this.options.seed, violations, trace: this.trace.toString(), knobs: this.describe(), stats };
   }
 }
@@ -1037,6 +1176,26 @@ function calmEvent(now: number, round: number): UsageEvent {
     units: 1,
     requestTime: at.toISOString(),
     day: utcDay(at),
+  };
+}
+
+/** The workload with each event carrying its client's plan (as the route functions publish it). */
+function withPlans(workload: Workload, planOf: (clientId: string) => string): Workload {
+  const moved = new Map<object, UsageEvent>();
+  const planned = (event: UsageEvent) => {
+    let out = moved.get(event);
+    if (!out) {
+      out = { ...event, plan: planOf(event.clientId) };
+      moved.set(event, out);
+    }
+    return out;
+  };
+  return {
+    sends: workload.sends.map((send) =>
+      send.event ? { ...send, event: planned(send.event), body: JSON.stringify(planned(send.event)) } : send,
+    ),
+    events: new Map([...workload.events].map(([id, event]) => [id, planned(event)])),
+    conflicts: new Map([...workload.conflicts].map(([id, event]) => [id, planned(event)])),
   };
 }
 

@@ -1,7 +1,8 @@
 // A small in-memory model of the DynamoDB operations the aggregator sends (Get, Put, Update, Delete, Query,
-// BatchGet; Query on a partition, or a sort-key range with BETWEEN, with a FilterExpression for the alert sweeper) with the expression forms it uses: conditions joined by AND over attribute_exists /
+// BatchGet, and TransactWrite for the low credit balance alerts' claims and top-ups; Query on a partition, or a sort-key range with BETWEEN, with a FilterExpression for the alert sweeper) with the expression forms it uses: conditions joined by AND over attribute_exists /
 // attribute_not_exists / = / <> / < / <= / > / >=, and updates with SET (a value or if_not_exists), ADD and REMOVE. Each call is
 // atomic. test/sim/table-model.differential.test.ts runs the same sequences against DynamoDB Local to keep it honest.
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { stacklessError } from './stackless-error';
 import type { SimStore } from './store';
 
@@ -136,6 +137,23 @@ export function evaluateCondition(expression: string, item: Item | undefined, na
   });
 }
 
+/** A SET clause's value: an operand or `if_not_exists(a, :v)`, or two of them added or subtracted (numbers). */
+function setValue(expression: string, base: Item, names: Names, values: Values): unknown {
+  const term = (raw: string) => {
+    const ifNotExists = /^if_not_exists\(\s*([#\w]+)\s*,\s*(:\w+)\s*\)$/i.exec(raw);
+    return ifNotExists
+      ? (base[attributeName(ifNotExists[1], names)] ?? operand(ifNotExists[2], base, names, values))
+      : operand(raw, base, names, values);
+  };
+  const sum = /^(if_not_exists\([^)]*\)|[#:\w]+)\s*([+-])\s*(if_not_exists\([^)]*\)|[#:\w]+)$/i.exec(expression);
+  if (!sum) return term(expression);
+  const [a, b] = [term(sum[1]), term(sum[3])];
+  if (typeof a !== 'number' || typeof b !== 'number') {
+    throw modelError('ValidationException', 'An operand in the update expression has an incorrect data type');
+  }
+  return sum[2] === '+' ? a + b : a - b;
+}
+
 /** Applies `SET a = :v, … ADD b :n, … REMOVE c, …` to a copy of the item. */
 export function applyUpdate(expression: string, base: Item, names: Names, values: Values): Item {
   const item = copy(base);
@@ -150,11 +168,7 @@ export function applyUpdate(expression: string, base: Item, names: Names, values
     for (const clause of clauses) {
       if (action === 'SET') {
         const [left, right] = clause.split('=').map((s) => s.trim());
-        const ifNotExists = /^if_not_exists\(\s*([#\w]+)\s*,\s*(:\w+)\s*\)$/i.exec(right);
-        const value = ifNotExists
-          ? (base[attributeName(ifNotExists[1], names)] ?? operand(ifNotExists[2], base, names, values))
-          : operand(right, base, names, values);
-        item[attributeName(left, names)] = copy(value);
+        item[attributeName(left, names)] = copy(setValue(right, base, names, values));
       } else if (action === 'ADD') {
         const [left, right] = clause.split(/\s+/);
         const name = attributeName(left, names);
@@ -173,6 +187,18 @@ export function applyUpdate(expression: string, base: Item, names: Names, values
   }
   return item;
 }
+
+interface TransactOp {
+  readonly TableName: string;
+  readonly Key?: Item;
+  readonly Item?: Item;
+  readonly ConditionExpression?: string;
+  readonly UpdateExpression?: string;
+  readonly ExpressionAttributeNames?: Names;
+  readonly ExpressionAttributeValues?: Values;
+  readonly ReturnValuesOnConditionCheckFailure?: string;
+}
+type TransactItem = Partial<Record<'Put' | 'Update' | 'Delete' | 'ConditionCheck', TransactOp>>;
 
 /** A table's items by id, and the ids of each partition key value (so a Query reads its partition only). */
 class Table {
@@ -208,6 +234,11 @@ class Table {
 
 export class TableModel implements SimStore {
   private readonly tables = new Map<string, Table>();
+  /**
+   * TransactWrite commands applied: the SDK sends every retry of one with the same ClientRequestToken (it fills
+   * one in when the caller gives none), and DynamoDB answers a repeat with success without applying it again.
+   */
+  private readonly appliedTransactions = new WeakSet<object>();
 
   constructor(private readonly keys = { partitionKey: 'pk', sortKey: 'sk', timeToLive: 'expiresAt' }) {}
 
@@ -329,9 +360,66 @@ export class TableModel implements SimStore {
         }
         return { Responses: responses, UnprocessedKeys: {} };
       }
+      case 'TransactWriteCommand': {
+        if (this.appliedTransactions.has(command)) return {};
+        const answer = this.transactWrite(input.TransactItems as TransactItem[]);
+        this.appliedTransactions.add(command);
+        return answer;
+      }
       default:
         throw modelError('ValidationException', `the model does not support ${name}`);
     }
+  }
+
+  /**
+   * All or nothing: every condition is checked first; one that fails cancels the whole transaction with a
+   * TransactionCanceledException whose CancellationReasons hold one entry per item, in order (`ConditionalCheckFailed`
+   * with the old item, marshalled, where ReturnValuesOnConditionCheckFailure is ALL_OLD; `None` for the others).
+   */
+  private transactWrite(transactItems: readonly TransactItem[]): unknown {
+    const ops = transactItems.map((entry) => {
+      const [kind, op] = Object.entries(entry)[0] as [string, TransactOp];
+      this.validate(op as unknown as Record<string, unknown>);
+      const key = (op.Key ?? op.Item) as Item;
+      return { kind, op, table: this.table(String(op.TableName)), id: this.id(key) };
+    });
+    if (new Set(ops.map((o) => `${String(o.op.TableName)}\u0000${o.id}`)).size !== ops.length) {
+      throw modelError('ValidationException', 'Transaction request cannot include multiple operations on one item');
+    }
+    const failed = ops.map(
+      ({ op, table, id }) =>
+        op.ConditionExpression !== undefined &&
+        !evaluateCondition(op.ConditionExpression, table.items.get(id), op.ExpressionAttributeNames, op.ExpressionAttributeValues),
+    );
+    if (failed.some(Boolean)) {
+      const reasons = ops.map(({ op, table, id }, i) => {
+        if (!failed[i]) return { Code: 'None' };
+        const old = table.items.get(id);
+        return op.ReturnValuesOnConditionCheckFailure === 'ALL_OLD' && old
+          ? { Code: 'ConditionalCheckFailed', Message: 'The conditional request failed', Item: marshall(old) }
+          : { Code: 'ConditionalCheckFailed', Message: 'The conditional request failed' };
+      });
+      throw Object.assign(
+        modelError('TransactionCanceledException', `Transaction cancelled, please refer cancellation reasons for specific reasons`),
+        { CancellationReasons: reasons },
+      );
+    }
+    for (const { kind, op, table, id } of ops) {
+      if (kind === 'Put') table.set(id, copy(op.Item as Item));
+      else if (kind === 'Update')
+        table.set(
+          id,
+          applyUpdate(
+            String(op.UpdateExpression),
+            table.items.get(id) ?? copy(op.Key as Item),
+            op.ExpressionAttributeNames,
+            op.ExpressionAttributeValues,
+          ),
+        );
+      else if (kind === 'Delete') table.delete(id);
+      else if (kind !== 'ConditionCheck') throw modelError('ValidationException', `unsupported transaction item ${kind}`);
+    }
+    return {};
   }
 
   items(tableName: string): Item[] {

@@ -22,7 +22,7 @@ function world() {
   const store = new TableModel();
   let now = NOON;
   const deliveries: Delivery[] = [];
-  const monitor = new AlertMonitor({ store, tableName: TABLE, now: () => now, deliveries, quota: QUOTA });
+  const monitor = new AlertMonitor({ store, tableName: TABLE, now: () => now, deliveries, quota: () => QUOTA });
   seedClients(store, TABLE, ['client-1']);
   store.execute(new PutCommand({ TableName: TABLE, Item: { ...itemKey.dayCounter('client-1', DAY), [COUNTER_ATTRIBUTES.requests]: 8 } }));
   const db = (container: string) =>

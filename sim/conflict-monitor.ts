@@ -4,8 +4,9 @@
 // second than its id carries, even the one counted. Nothing else is a conflict: a producer's retry of the same body,
 // or a redelivered message, is a plain duplicate.
 //
-// The monitor knows which copy of an id was counted only as "one of the bodies sent under it" (the checker accepts
-// either, as the workload allows), so it asks for one body P such that every acknowledged delivery is reported as a
+// The monitor knows which copy of an id was counted only as "one of the bodies delivered under it" (the checker
+// accepts either, as the workload allows; the counted one may come from a batch that died, its own messages never
+// acknowledged), so it asks for one body P such that every acknowledged delivery is reported as a
 // conflict exactly when its body is not P or its second disagrees. Payloads are told apart by their JSON with sorted
 // keys (the production fingerprint hashes the counted fields to 4 bytes: two different payloads of one id collide
 // with odds of 2^-32, ignored).
@@ -24,6 +25,20 @@ export class ConflictMonitor {
   /** Acknowledged deliveries by event id (valid usage events only). */
   private readonly acked = new Map<string, Delivery[]>();
 
+  /** Payloads delivered under each event id, acknowledged or not (the counted copy may be one whose batch died). */
+  private readonly delivered = new Map<string, Set<string>>();
+
+  /** A batch received these messages (called when it starts, whatever becomes of it). */
+  deliver(messages: readonly { messageId: string; body: string }[]): void {
+    for (const { body } of messages) {
+      const event = parse(body);
+      if (event === undefined) continue;
+      const set = this.delivered.get(event.eventId) ?? new Set<string>();
+      set.add(event.payload);
+      this.delivered.set(event.eventId, set);
+    }
+  }
+
   record(messages: readonly { messageId: string; body: string }[], result: BatchResult): void {
     const failed = new Set(result.failures);
     const reported = new Map(result.conflicts.map((c) => [c.id, c.eventId]));
@@ -41,7 +56,7 @@ export class ConflictMonitor {
   violations(): string[] {
     const found: string[] = [];
     for (const [eventId, deliveries] of this.acked) {
-      const bodies = [...new Set(deliveries.map((d) => d.body))];
+      const bodies = [...new Set([...deliveries.map((d) => d.body), ...(this.delivered.get(eventId) ?? [])])];
       const explained = bodies.some((counted) => deliveries.every((d) => d.reported === (d.body !== counted || d.disagrees)));
       if (explained) continue;
       const shown = deliveries.map(
@@ -49,7 +64,7 @@ export class ConflictMonitor {
           `${d.messageId}(body ${bodies.indexOf(d.body) + 1}${d.disagrees ? ', second disagrees' : ''}: ${d.reported ? 'conflict' : 'no conflict'})`,
       );
       found.push(
-        `${eventId}: ${bodies.length} payload(s) acknowledged, conflicts reported as no counted copy explains: ${shown.join(' ')}`,
+        `${eventId}: ${bodies.length} payload(s) delivered, conflicts reported as no counted copy explains: ${shown.join(' ')}`,
       );
     }
     return found;

@@ -582,6 +582,7 @@ class SeedRun {
       deliveries: this.creditDeliveries,
       trace: this.trace,
       label: (e) => `${e.clientId}/credits<=${e.threshold}#${e.cycle}@${e.balance}`,
+      onThrow: (error) => this.errorMonitor.clientThrew(container.id, error),
     });
   }
 
@@ -756,6 +757,7 @@ class SeedRun {
       }
     });
     this.errorMonitor.begin(container.id);
+    this.conflicts.deliver(messages);
     trace.log(`${container.id} gets ${messages.map((m) => `${m.messageId}(${bodyLabel(m.body)})`).join(' ')}`);
     const records = messages.map((m) => ({ id: m.messageId, body: m.body }));
     const { log, outcome } = this.batchLogs.run(container.id, () => aggregator.aggregateBatch(records, { remainingTimeMs: timeoutMs }));

@@ -519,8 +519,11 @@ class BatchRun {
       const removable = (this.cache.markersSeen.get(cid) ?? []).filter((marker) =>
         this.cache.completeBefore(marker.slice(MARKER_PREFIX.length), this.s.clock() - this.s.markerGraceMs),
       );
-      this.counterWrites += 1;
-      const outcome = await this.retry('apply counter', () => this.repo.applyCounter(delta, id, removable));
+      // Counted as each request is sent: a write cut off by the deadline before it was sent is no write.
+      const outcome = await this.retry('apply counter', () => {
+        this.counterWrites += 1;
+        return this.repo.applyCounter(delta, id, removable);
+      });
       if (outcome.applied) this.cache.markersSeen.set(cid, outcome.markers);
     });
   }

@@ -63,9 +63,7 @@ export class ConflictMonitor {
         (d) =>
           `${d.messageId}(body ${bodies.indexOf(d.body) + 1}${d.disagrees ? ', second disagrees' : ''}: ${d.reported ? 'conflict' : 'no conflict'})`,
       );
-      found.push(
-        `${eventId}: ${bodies.length} payload(s) delivered, conflicts reported as no counted copy explains: ${shown.join(' ')}`,
-      );
+      found.push(`${eventId}: ${bodies.length} payload(s) delivered, conflicts reported as no counted copy explains: ${shown.join(' ')}`);
     }
     return found;
   }

@@ -1,4 +1,4 @@
-// Which client-days a batch hands its alert step (docs/alerts.md, "From the aggregator"; PROTOCOL.md step 6): those
+// Which client-days a batch hands its alert step (docs/alerts.md, "From the aggregator"; capabilities/counting/PROTOCOL.md step 6): those
 // of the batch's counted events and of events found already counted, each with the plan the client's latest event of
 // the batch carries. The alert monitor judges what the step does with the client-days it is given; the final sweep
 // would hide a step given none, so this monitor judges the handing over, batch by batch:

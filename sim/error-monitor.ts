@@ -1,12 +1,12 @@
 // Every error the aggregator or the alert sweeper reports is one a fault caused (issue 19: the counts alone never show
 // an error that should have been retried, since SQS redelivers what failed). Promised where:
 // - capabilities/counting/retry.ts: DynamoDB calls that failed transiently (a throttle or 500 the SDK gave up on) are
-//   retried until the deadline, so they end a batch only as OutOfTime; PROTOCOL.md "Everything not finished (out of
+//   retried until the deadline, so they end a batch only as OutOfTime; capabilities/counting/PROTOCOL.md "Everything not finished (out of
 //   time, an owner still at work, an unexpected error in one part)" and docs/aggregation.md "One bad record does not
 //   poison a batch" (the unexpected error is logged with its step, `AggregatorBatchPartErrors` counts the parts).
 // - So an aggregator's `onError` names an error its DynamoDB client threw during that batch that neither the SDK nor
 //   the code retries (sim/faulty-dynamo.ts NOT_RETRIED: an expired credential, an unparsable answer), each error once;
-//   `errors` counts exactly the parts that failed (every report but the best-effort unlist of PROTOCOL.md step 4); a
+//   `errors` counts exactly the parts that failed (every report but the best-effort unlist of capabilities/counting/PROTOCOL.md step 4); a
 //   batch that throws throws OutOfTime or such an error; a batch run wholly in calm reports none.
 // - The sweeper (capabilities/alerts/sweeper.ts) retries nothing itself: each part it reports failed names an error
 //   one of its clients (DynamoDB past the SDK, PutEvents) threw during that sweep; the calm final sweep reports none.
@@ -16,8 +16,8 @@ import { OutOfTime } from '../capabilities/counting/retry';
 import { NOT_RETRIED } from './faulty-dynamo';
 
 /**
- * The aggregator's steps that can fail a part (PROTOCOL.md "Steps of a batch": 3 claim, 4 count, 5 resume, 5b finish
- * pending), and the two sub-steps it names on their own: the abort of a voided journal (PROTOCOL.md "The invariant")
+ * The aggregator's steps that can fail a part (capabilities/counting/PROTOCOL.md "Steps of a batch": 3 claim, 4 count, 5 resume, 5b finish
+ * pending), and the two sub-steps it names on their own: the abort of a voided journal (capabilities/counting/PROTOCOL.md "The invariant")
  * and the best-effort unlist of a finished journal (step 4), which fails no part.
  */
 export const AGGREGATOR_STEPS = ['claim', 'count', 'resume', 'finish pending', 'abort own journal', 'unlist journal'] as const;

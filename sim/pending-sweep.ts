@@ -9,7 +9,7 @@
 // pending: the sweep must finish it if pending, abort it if still `claiming`), its messages still in the queue are,
 // with this probability, withheld for the rest of the run: they never come back (the operator leaves them in the DLQ, or purges them).
 // So that batches die there often enough, while the faults rage a container also crashes (`crashAfterPending` of the
-// time) right as its journal's `claiming` → `pending` write lands, its answer lost (PROTOCOL.md: a batch can die at
+// time) right as its journal's `claiming` → `pending` write lands, its answer lost (capabilities/counting/PROTOCOL.md: a batch can die at
 // any await).
 // Production traffic keeps arriving (docs/trusting-the-counts.md: the index is looked through "once a minute per
 // container, whatever its batch holds"), so after the run calm traffic continues, one new event every 20 s, as long

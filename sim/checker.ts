@@ -31,7 +31,8 @@ export interface Violation {
     | 'conflict'
     | 'retention'
     | 'calm'
-    | 'error';
+    | 'error'
+    | 'refusal';
   readonly detail: string;
 }
 

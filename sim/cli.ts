@@ -68,6 +68,8 @@ const NO_STATS: RunStats = {
   replayed: 0,
   withheld: 0,
   lost: 0,
+  refusedTooOld: 0,
+  refusedFuture: 0,
 };
 
 /** Each run statistic of a and b added up. */
@@ -134,7 +136,7 @@ async function main(): Promise<void> {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const total: Summary = parts.reduce((a, p) => ({ seeds: a.seeds + p.seeds, failed: [...a.failed, ...p.failed], ...addStats(a, p) }));
   const rate = total.seeds / seconds;
-  const line = `${total.seeds} seeds (${args.from}..${args.from + args.seeds - 1}) in ${seconds.toFixed(1)} s: ${rate.toFixed(0)} schedules/s, ${workers} workers; ${total.events} events, ${total.invocations} batches, ${total.crashes} crashes, ${total.timeouts} timeouts, ${total.redrives} DLQ redrives, ${total.alerts} quota alerts (${total.alertRedeliveries} redelivered with the same eventId), ${total.planRuns} runs with client plans (${total.creditAlerts} low-balance alerts), ${total.dailyJobs} daily jobs (${total.archivedRows} archive rows, ${total.corrections} statement corrections, ${total.s3Faults} S3 faults), ${total.dropped} usage events dropped by the publisher (${total.droppedButLanded} of them landed anyway; ${total.replayed} replayed copies), ${total.withheld} messages withheld for good (${total.lost} events lost with them), ${total.steps} scheduler steps; ${total.failed.length} failing seed(s)`;
+  const line = `${total.seeds} seeds (${args.from}..${args.from + args.seeds - 1}) in ${seconds.toFixed(1)} s: ${rate.toFixed(0)} schedules/s, ${workers} workers; ${total.events} events, ${total.invocations} batches, ${total.crashes} crashes, ${total.timeouts} timeouts, ${total.redrives} DLQ redrives, ${total.alerts} quota alerts (${total.alertRedeliveries} redelivered with the same eventId), ${total.planRuns} runs with client plans (${total.creditAlerts} low-balance alerts), ${total.dailyJobs} daily jobs (${total.archivedRows} archive rows, ${total.corrections} statement corrections, ${total.s3Faults} S3 faults), ${total.dropped} usage events dropped by the publisher (${total.droppedButLanded} of them landed anyway; ${total.replayed} replayed copies), ${total.withheld} messages withheld for good (${total.lost} events lost with them), ${total.refusedTooOld} records refused as too old and ${total.refusedFuture} as from the future, ${total.steps} scheduler steps; ${total.failed.length} failing seed(s)`;
   if (args.json) console.log(JSON.stringify({ ...total, seconds, schedulesPerSecond: rate, workers, from: args.from }));
   else console.log(line);
   for (const f of total.failed.slice(0, 10)) {

@@ -15,7 +15,7 @@ import { statementKeys } from '../capabilities/statements/statement-files';
 import { addDays, dayStartMs } from '../capabilities/usage/calendar-days';
 import { BILLING } from '../contracts/billing';
 import { PLANS } from '../contracts/plans';
-import { MIN_RETENTION_DAYS } from '../contracts/usage-queue';
+import { MAX_FUTURE_SKEW_MS, MIN_RETENTION_DAYS } from '../contracts/usage-queue';
 import { PENDING_JOURNALS_PK } from '../contracts/table';
 import { type UsageEvent, usageEventId, utcDay } from '../contracts/usage-event';
 import { type Delivery, modelSender, NO_SEND_FAULTS, type SendFaults, seedClients } from './alert-model';
@@ -30,6 +30,8 @@ import { DYNAMODB_MAX_ATTEMPTS } from '../capabilities/aws/dynamodb-client';
 import { checkRun, type PipelineState, type Violation } from './checker';
 import { type Container, type DynamoFaults, FaultyDynamo, NO_FAULTS } from './faulty-dynamo';
 import { ErrorMonitor } from './error-monitor';
+import { type Bounds, drawBounds, lateCopyAt, NO_BOUNDS } from './bounds';
+import { RefusalMonitor } from './refusal-monitor';
 import { LeaseMonitor } from './lease-monitor';
 import { ResultMonitor } from './result-monitor';
 import { checkRetention } from './retention-check';
@@ -97,6 +99,9 @@ export interface RunResult {
     /** The withhold knob (sim/pending-sweep.ts): messages withheld for good, and events the operator lost with them. */
     withheld: number;
     lost: number;
+    /** Records refused as older than the too-old bound, and as beyond the future bound (sim/refusal-monitor.ts). */
+    refusedTooOld: number;
+    refusedFuture: number;
   };
 }
 
@@ -329,7 +334,11 @@ class SeedRun {
   private readonly errorNames: () => number;
   /** Containers: reused while alive and idle; a crash or a timeout ends one (and its caches). */
   private containerCount = 0;
-  private readonly idle: { container: AggregatorContainer; aggregator: ReturnType<typeof createAggregator> }[] = [];
+  private readonly idle: { container: AggregatorContainer; aggregator: ReturnType<typeof createAggregator>; clock: () => number }[] = [];
+  /** The bounds knob (sim/bounds.ts): future events, the late copy's age, the product's defaults. */
+  private readonly bounds: Bounds;
+  /** Each batch's refusals against the bounds at its start (sim/refusal-monitor.ts). */
+  private readonly refusals: RefusalMonitor;
   private running = 0;
   private sent = 0;
   private pollAt = Number.POSITIVE_INFINITY;
@@ -366,6 +375,13 @@ class SeedRun {
       this.workload.sends.reduce((last, s) => Math.max(last, s.at), 0),
     );
     if (this.plans) this.workload = withPlans(this.workload, this.planOf);
+    // Future events only without gate plans (their credits) and replays (their window ends at the run's end).
+    this.bounds = drawBounds(options.seed, this.start, !this.plans && !this.replay);
+    for (const send of this.bounds.future) {
+      this.workload.sends.push(send);
+      if (send.event) this.workload.events.set(send.event.eventId, send.event);
+    }
+    this.refusals = new RefusalMonitor(this.claimRetentionSeconds);
     this.pendingSweep = new PendingSweepCheck(
       options.seed,
       () => this.scheduler.now,
@@ -425,6 +441,8 @@ class SeedRun {
       replayed: 0,
       withheld: 0,
       lost: 0,
+      refusedTooOld: 0,
+      refusedFuture: 0,
     };
     this.alertMonitor = new AlertMonitor({
       store: this.store,
@@ -459,6 +477,9 @@ class SeedRun {
         ? { withhold: this.pendingSweep.withhold, crashAfterPending: this.pendingSweep.crashAfterPending }
         : {}),
       ...(this.plans ? { clientPlans: this.plans } : {}),
+      ...(this.bounds !== NO_BOUNDS
+        ? { bounds: { future: this.bounds.future.length, lateCopy: this.bounds.lateCopy ?? 'none', defaults: this.bounds.defaults } }
+        : {}),
     });
   }
 
@@ -528,6 +549,7 @@ class SeedRun {
     this.scheduleFaultyReplays();
     await this.scheduler.run();
     this.calm = true;
+    await this.futureComesDue();
     await this.finalReplays();
     await this.calmTraffic();
     this.lost = this.pendingSweep.lostEvents(this.queue.sent);
@@ -652,15 +674,16 @@ class SeedRun {
     const container = this.container(`λ${++this.containerCount}`);
     const doc = this.faultyDynamo(container, pick(random, [500, 2_000]));
     const skew = between(random, -this.knobs.skewMs, this.knobs.skewMs);
+    const concurrency = between(random, 1, 8);
     const aggregator = createAggregator({
       doc: this.batchLogs.client(container.id, doc) as never,
       tableName: TABLE,
       clock: () => scheduler.now + skew,
       sleep: (ms) => scheduler.sleep(ms).then(() => (container.alive ? undefined : new Promise<void>(() => undefined))),
       random,
-      concurrency: between(random, 1, 8),
+      // The run's claim retention is the product's (contracts/usage-queue.ts); with the defaults knob it is not passed.
+      ...(this.bounds.defaults ? {} : { concurrency, retentionSeconds: this.claimRetentionSeconds }),
       claimShards: this.knobs.claimShards,
-      retentionSeconds: this.claimRetentionSeconds,
       mutant: this.options.mutant,
       onError: this.errorMonitor.aggregatorReporter(container.id),
       alerts: this.alertScope.wrap(
@@ -681,7 +704,7 @@ class SeedRun {
         ),
       ),
     });
-    return { container, aggregator };
+    return { container, aggregator, clock: () => scheduler.now + skew };
   }
 
   /**
@@ -760,6 +783,7 @@ class SeedRun {
     this.conflicts.deliver(messages);
     trace.log(`${container.id} gets ${messages.map((m) => `${m.messageId}(${bodyLabel(m.body)})`).join(' ')}`);
     const records = messages.map((m) => ({ id: m.messageId, body: m.body }));
+    const startMs = env.clock();
     const { log, outcome } = this.batchLogs.run(container.id, () => aggregator.aggregateBatch(records, { remainingTimeMs: timeoutMs }));
     outcome.then(
       (result) => {
@@ -773,6 +797,7 @@ class SeedRun {
         );
         if (calmThroughout) this.calmBatches.check({ log, records, result, begun, ended: scheduler.now, timeoutMs });
         this.conflicts.record(messages, result);
+        this.refusals.check(container.id, records, startMs, result);
         this.alertScope.check(container.id, messages, result, this.workload.conflicts);
         this.errorMonitor.batchReturned(container.id, result, calmThroughout);
         const failed = new Set(result.failures);
@@ -1015,15 +1040,41 @@ class SeedRun {
     pendingSweep.checkSettled(pendingSweep.owed(this.store, TABLE, this.knobs.skewMs, tooOldMs), rounds);
   }
 
+  /**
+   * Events from beyond the future bound wait in the DLQ until their time has come (capabilities/counting/PROTOCOL.md:
+   * "Retried, it is counted once its time has come (within the queue's receives), else it waits in the DLQ for an
+   * operator"): then the operator redrives them, and only them, so a stuck message stays the checker's to see.
+   */
+  private async futureComesDue(): Promise<void> {
+    const { scheduler, queue } = this;
+    const ids = new Set(this.bounds.future.map((s) => s.event?.eventId));
+    const waiting = (body: string) => ids.has(/"eventId":"([^"]+)"/.exec(body)?.[1]);
+    if (![...queue.deadLetters.values()].some((m) => waiting(m.body))) return;
+    const due = Math.max(...this.bounds.future.map((s) => Date.parse(String(s.event?.requestTime))));
+    scheduler.now = Math.max(scheduler.now, due - MAX_FUTURE_SKEW_MS + this.knobs.skewMs + 1_000);
+    this.expire();
+    this.trace.log(`their time has come: the operator redrives ${queue.redrive((m) => waiting(m.body))} future event(s) from the DLQ`);
+    this.wake(0);
+    await scheduler.run();
+  }
+
   /** Weeks later, after TTL has removed claims and journals, a very old copy comes back (a second redrive). */
   private async lateCopy(): Promise<string | undefined> {
     const { scheduler, random, workload } = this;
-    if (!chance(random, 0.1) || workload.sends.length === 0) return undefined;
-    scheduler.now += this.claimRetentionSeconds * 1000 + DAY_MS;
+    const drawn = chance(random, 0.1);
+    if ((!drawn && this.bounds.lateCopy === undefined) || workload.sends.length === 0) return undefined;
+    const send = pick(random, workload.sends);
+    // An event the operator lost was never counted: a copy inside the bound would be counted now, rightly.
+    const age =
+      !send.event || (this.bounds.lateCopy === 'inside' && this.lost.has(send.event.eventId)) ? 'past' : (this.bounds.lateCopy ?? 'past');
+    const requestTime = send.event ? Date.parse(send.event.requestTime) : scheduler.now;
+    scheduler.now = lateCopyAt(age, requestTime, scheduler.now, this.claimRetentionSeconds * 1000);
     this.expire();
-    const lateCopy = pick(random, workload.sends).body;
+    const lateCopy = send.body;
     const lateMessageId = this.queue.send(lateCopy);
-    this.trace.log(`a copy older than claim retention comes back: ${bodyLabel(lateCopy)}`);
+    this.trace.log(
+      `a copy ${age === 'inside' ? 'just inside' : 'older than'} the too-old bound comes back (${age}): ${bodyLabel(lateCopy)}`,
+    );
     this.wake(0);
     await scheduler.run();
     return lateMessageId;
@@ -1131,6 +1182,8 @@ class SeedRun {
     stats.replayed = this.fallback?.replayed ?? 0;
     stats.withheld = this.pendingSweep.withheld.size;
     stats.lost = this.lost.size;
+    stats.refusedTooOld = this.refusals.refused['too-old'];
+    stats.refusedFuture = this.refusals.refused.future;
     stats.alerts = new Set(deliveries.map((d) => d.event.eventId)).size;
     stats.alertRedeliveries = deliveries.length - stats.alerts;
     stats.creditAlerts = new Set(this.creditDeliveries.map((d) => d.event.eventId)).size;
@@ -1155,6 +1208,7 @@ class SeedRun {
     for (const detail of this.calmBatches.violations) violations.push({ kind: 'calm', detail });
     for (const detail of this.markers.violations) violations.push({ kind: 'marker', detail });
     for (const detail of this.errorMonitor.violations) violations.push({ kind: 'error', detail });
+    for (const detail of this.refusals.violations) violations.push({ kind: 'refusal', detail });
     for (const detail of this.alertMonitor.violations) violations.push({ kind: 'alert', detail });
     for (const detail of this.pendingSweep.violations) violations.push({ kind: 'journal', detail });
     for (const detail of this.creditMonitor.violations) violations.push({ kind: 'alert', detail });

@@ -69,18 +69,20 @@ export class SqsModel {
     this.source.delete(messageId);
   }
 
-  /** The operator's redrive: DLQ messages go back with a new enqueue time and no receives. */
-  redrive(): number {
+  /** The operator's redrive: DLQ messages (those `which` selects, else all) go back with a new enqueue time and no receives. */
+  redrive(which: (message: QueueMessage) => boolean = () => true): number {
     const now = this.clock();
     this.expire(now);
-    const moved = this.deadLetters.size;
-    for (const message of this.deadLetters.values()) {
+    let moved = 0;
+    for (const message of [...this.deadLetters.values()]) {
+      if (!which(message)) continue;
       message.enqueuedAt = now;
       message.receiveCount = 0;
       message.visibleAt = now;
       this.source.set(message.messageId, message);
+      this.deadLetters.delete(message.messageId);
+      moved += 1;
     }
-    this.deadLetters.clear();
     return moved;
   }
 

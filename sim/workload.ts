@@ -10,7 +10,7 @@ export interface Send {
   readonly body: string;
   /** The event it carries, when the body is a valid one. */
   readonly event?: UsageEvent;
-  readonly kind: 'event' | 'producer-retry' | 'conflict' | 'poison';
+  readonly kind: 'event' | 'producer-retry' | 'conflict' | 'poison' | 'future';
 }
 
 export interface Workload {

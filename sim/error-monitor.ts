@@ -11,9 +11,12 @@
 // - The sweeper (capabilities/alerts/sweeper.ts) retries nothing itself: each part it reports failed names an error
 //   one of its clients (DynamoDB past the SDK, PutEvents) threw during that sweep; the calm final sweep reports none.
 // Every report names its step (and the aggregator's its journal, the sweeper's its day) with a readable error.
+// - Nothing retries an error nobody retries: within a batch or a sweep, a call that met one is never sent again
+//   as it was (retry.ts's `isRetryable` rethrows it; a retried one would end silently as OutOfTime). Writes and
+//   Queries only: two parts may read the same journal heads alike.
 import type { BatchResult } from '../capabilities/counting/exactly-once';
 import { OutOfTime } from '../capabilities/counting/retry';
-import { NOT_RETRIED } from './faulty-dynamo';
+import { NOT_RETRIED, type SentCommand } from './faulty-dynamo';
 
 /**
  * The aggregator's steps that can fail a part (capabilities/counting/PROTOCOL.md "Steps of a batch": 3 claim, 4 count, 5 resume, 5b finish
@@ -24,12 +27,19 @@ export const AGGREGATOR_STEPS = ['claim', 'count', 'resume', 'finish pending', '
 const BEST_EFFORT_STEP = 'unlist journal';
 /** The one step whose report may name no journal: a look through the pending index is no journal's. */
 const STEP_WITHOUT_JOURNAL = 'finish pending';
+/**
+ * Reads of journal heads, which several parts of one batch may send alike (each claim page's owners are read in
+ * bulk, and another page may be owned by the same journals): one part's failed read is no other part's retry.
+ */
+const SHARED_READS: ReadonlySet<string> = new Set(['GetCommand', 'BatchGetCommand']);
 /** A day, or the range of days a sweeper part covers (`<first>..<last>`). */
 const DAYS = /^\d{4}-\d{2}-\d{2}(\.\.\d{4}-\d{2}-\d{2})?$/;
 
 interface Watch {
   /** Errors the container's clients threw since its current batch or sweep began, not yet reported. */
   readonly thrown: Set<unknown>;
+  /** Calls (operation and input) that met an error nobody retries, with that error's name. */
+  readonly unretried: Map<string, string>;
   reports: number;
   partReports: number;
 }
@@ -40,12 +50,25 @@ export class ErrorMonitor {
 
   /** A batch or a sweep begins in this container: what its clients threw before explains nothing in it. */
   begin(containerId: string): void {
-    this.watches.set(containerId, { thrown: new Set(), reports: 0, partReports: 0 });
+    this.watches.set(containerId, { thrown: new Set(), unretried: new Map(), reports: 0, partReports: 0 });
   }
 
   /** One of the container's clients threw this error to the code (DynamoDB past the SDK's retries, PutEvents). */
-  clientThrew(containerId: string, error: unknown): void {
-    this.watches.get(containerId)?.thrown.add(error);
+  clientThrew(containerId: string, error: unknown, command?: SentCommand): void {
+    const watch = this.watches.get(containerId);
+    watch?.thrown.add(error);
+    const name = String((error as Error)?.name);
+    if (watch && command && NOT_RETRIED.has(name) && !SHARED_READS.has(command.constructor.name)) {
+      watch.unretried.set(requestKey(command), name);
+    }
+  }
+
+  /** The container's code sends a DynamoDB call: not one that met an error nobody retries in this batch or sweep. */
+  clientSent(containerId: string, command: SentCommand): void {
+    const watch = this.watches.get(containerId);
+    if (!watch || watch.unretried.size === 0) return;
+    const name = watch.unretried.get(requestKey(command));
+    if (name) this.violations.push(`${containerId}: sent ${command.constructor.name} again after it met ${name}, which nobody retries`);
   }
 
   /** The aggregator's `onError` in this container. */
@@ -107,7 +130,7 @@ export class ErrorMonitor {
   private watch(containerId: string): Watch {
     let watch = this.watches.get(containerId);
     if (!watch) {
-      watch = { thrown: new Set(), reports: 0, partReports: 0 };
+      watch = { thrown: new Set(), unretried: new Map(), reports: 0, partReports: 0 };
       this.watches.set(containerId, watch);
     }
     return watch;
@@ -117,6 +140,11 @@ export class ErrorMonitor {
     const e = error as Error | undefined;
     if (!(e instanceof Error) || !e.name || !e.message) say(`the error has no name or message: ${describe(error)}`);
   }
+}
+
+/** A call's operation and input, as sent. */
+function requestKey(command: SentCommand): string {
+  return `${command.constructor.name} ${JSON.stringify(command.input)}`;
 }
 
 function describe(error: unknown): string {

@@ -65,6 +65,12 @@ export const SERVER_ERROR_NAMES = ['InternalServerError', 'ServiceUnavailable'] 
  */
 export const NETWORK_ERROR_CODES = ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT'] as const;
 
+/** A lib-dynamodb command as the code sends it. */
+export interface SentCommand {
+  readonly constructor: { name: string };
+  readonly input: unknown;
+}
+
 /** A Lambda execution environment: when it dies, nothing it was waiting for ever resumes. */
 export interface Container {
   readonly id: string;
@@ -112,8 +118,10 @@ export interface FaultyDynamoOptions {
    * generator of its own, so the run's schedule stays as it was. @default the first of each
    */
   readonly errorNames?: Random;
-  /** Told of each error a call throws to its caller, past the SDK's retries (sim/error-monitor.ts). */
-  readonly onThrow?: (error: unknown) => void;
+  /** Told of each error a call throws to its caller, past the SDK's retries, with the call (sim/error-monitor.ts). */
+  readonly onThrow?: (error: unknown, command: SentCommand) => void;
+  /** Told of each call the code sends, before the SDK's first attempt (sim/error-monitor.ts). */
+  readonly onSend?: (command: SentCommand) => void;
 }
 
 /**
@@ -140,8 +148,9 @@ export class FaultyDynamo {
 
   constructor(private readonly o: FaultyDynamoOptions) {}
 
-  async send(command: { constructor: { name: string }; input: unknown }): Promise<unknown> {
+  async send(command: SentCommand): Promise<unknown> {
     const { random, scheduler } = this.o;
+    this.o.onSend?.(command);
     const stuck = chance(random, this.faultsFor(command.constructor.name.replace(/Command$/, '')).stuck);
     for (let attempt = 1; ; attempt++) {
       try {
@@ -151,7 +160,7 @@ export class FaultyDynamo {
         const code = (error as { code?: string }).code;
         const transient = SDK_RETRYABLE.has(name) || (NETWORK_ERROR_CODES as readonly (string | undefined)[]).includes(code);
         if (!transient || attempt >= this.o.maxAttempts) {
-          this.o.onThrow?.(error);
+          this.o.onThrow?.(error, command);
           throw error;
         }
         // Standard mode: full jitter on 100 ms × 2^attempt, capped at 20 s.

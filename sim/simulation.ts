@@ -664,7 +664,8 @@ class SeedRun {
       faultTargets: this.knobs.faultTargets,
       burst: this.knobs.burst,
       errorNames: this.errorNames,
-      onThrow: (error) => this.errorMonitor.clientThrew(container.id, error),
+      onThrow: (error, command) => this.errorMonitor.clientThrew(container.id, error, command),
+      onSend: (command) => this.errorMonitor.clientSent(container.id, command),
     });
   }
 

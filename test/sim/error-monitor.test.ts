@@ -113,3 +113,38 @@ test("the sweeper's reports name an error its clients threw in that sweep, a day
     expect.stringContaining('without faults reported 2'),
   ]);
 });
+
+test('a write sent again as it was after an error nobody retries is a violation; a new batch, another write or a head read is not', () => {
+  const monitor = new ErrorMonitor();
+  const update = {
+    constructor: { name: 'UpdateCommand' },
+    input: { Key: { pk: 'JOURNAL#j1', sk: 'HEAD' }, UpdateExpression: 'SET #s = :s' },
+  };
+  const other = {
+    constructor: { name: 'UpdateCommand' },
+    input: { Key: { pk: 'JOURNAL#j2', sk: 'HEAD' }, UpdateExpression: 'SET #s = :s' },
+  };
+  const heads = { constructor: { name: 'BatchGetCommand' }, input: { RequestItems: { t: { Keys: [{ pk: 'JOURNAL#j9' }] } } } };
+  monitor.begin('λ1');
+  monitor.clientSent('λ1', update);
+  monitor.clientThrew('λ1', named(UNEXPECTED_ERROR), update);
+  monitor.clientSent('λ1', heads);
+  monitor.clientThrew('λ1', named(UNEXPECTED_ERROR), heads);
+  monitor.clientSent('λ1', heads); // another part reads the same heads
+  monitor.clientSent('λ1', other);
+  expect(monitor.violations).toEqual([]);
+  monitor.clientSent('λ1', { constructor: { name: 'UpdateCommand' }, input: JSON.parse(JSON.stringify(update.input)) });
+  expect(monitor.violations).toEqual(['λ1: sent UpdateCommand again after it met ExpiredTokenException, which nobody retries']);
+  monitor.begin('λ1'); // the next batch may send it: the message came back
+  monitor.clientSent('λ1', update);
+  expect(monitor.violations).toHaveLength(1);
+});
+
+test('a write sent again after a throttle is no violation: throttles are retried', () => {
+  const monitor = new ErrorMonitor();
+  const put = { constructor: { name: 'PutCommand' }, input: { Item: { pk: 'JOURNAL#j1', sk: 'BODY' } } };
+  monitor.begin('λ1');
+  monitor.clientThrew('λ1', named('ThrottlingException'), put);
+  monitor.clientSent('λ1', put);
+  expect(monitor.violations).toEqual([]);
+});

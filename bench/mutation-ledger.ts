@@ -1,0 +1,116 @@
+// The mutation ledger (issue 19: "every survivor explained"): reads Stryker JSON reports (the latest one of each range,
+// named on the command line) and bench/mutation-survivors.json, the reasons survivors survive, and prints each file's
+// score, the survivors by verdict, and every survivor no reason explains. A reason matches a survivor by file, a piece
+// of the mutated line and, when it says so, the mutator and a piece of the replacement: line numbers move, code
+// rarely does. The first matching reason wins.
+//
+//   npm run mutation:ledger -- bench/results/mutation/<report>.json [...] [--unexplained]
+//
+// Verdicts: `equivalent` (no output of the program differs: state, results, metrics, logs), `text` (only a log line's
+// or an error's words differ, and no check reads them), `cost` (only how many requests, or when: SQS redelivers what
+// ran out of time, counts stay exact), `unexercised` (a path no simulated run takes), `gap` (a behaviour the
+// simulator should see and does not yet).
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+interface Mutant {
+  readonly mutatorName: string;
+  readonly replacement?: string;
+  readonly status: string;
+  readonly location: {
+    readonly start: { readonly line: number; readonly column: number };
+    readonly end: { readonly line: number; readonly column: number };
+  };
+}
+interface Report {
+  readonly files: Record<string, { readonly source: string; readonly mutants: readonly Mutant[] }>;
+}
+interface Reason {
+  readonly file: string;
+  readonly code: string;
+  readonly mutator?: string;
+  readonly replacement?: string;
+  readonly verdict: 'equivalent' | 'text' | 'cost' | 'unexercised' | 'gap';
+  readonly reason: string;
+}
+
+const DETECTED = new Set(['Killed', 'Timeout']);
+const IGNORED = new Set(['Ignored', 'NoCoverage', 'CompileError', 'RuntimeError']);
+
+function main(): void {
+  const args = process.argv.slice(2);
+  const showUnexplained = args.includes('--unexplained');
+  const reports = args.filter((a) => !a.startsWith('--'));
+  if (reports.length === 0) {
+    console.error('usage: npm run mutation:ledger -- <stryker report.json> [...] [--unexplained]');
+    process.exitCode = 2;
+    return;
+  }
+  const reasons = JSON.parse(readFileSync(path.join(__dirname, 'mutation-survivors.json'), 'utf8')) as Reason[];
+  // A mutant is its file, its line's text (and which line of that text), its span, mutator and replacement: a later
+  // report of the same mutant (a rerun of its range) replaces an earlier one.
+  const latest = new Map<string, { name: string; line: string; m: Mutant }>();
+  for (const file of reports) {
+    const report = JSON.parse(readFileSync(file, 'utf8')) as Report;
+    for (const [source, { source: text, mutants }] of Object.entries(report.files)) {
+      const name = path.basename(source);
+      const lines = text.split('\n');
+      for (const m of mutants) {
+        const line = lines[m.location.start.line - 1] ?? '';
+        const nth = lines.slice(0, m.location.start.line - 1).filter((l) => l === line).length;
+        const { start, end } = m.location;
+        const key = [name, line, nth, start.column, end.line - start.line, end.column, m.mutatorName, m.replacement].join('\u0000');
+        latest.set(key, { name, line, m });
+      }
+    }
+  }
+  const perFile = new Map<string, { total: number; detected: number; verdicts: Map<string, number> }>();
+  const unexplained: string[] = [];
+  for (const { name, line, m } of latest.values()) {
+    const row = perFile.get(name) ?? { total: 0, detected: 0, verdicts: new Map<string, number>() };
+    perFile.set(name, row);
+    {
+      if (IGNORED.has(m.status)) continue;
+      row.total += 1;
+      if (DETECTED.has(m.status)) {
+        row.detected += 1;
+        continue;
+      }
+      const reason = reasons.find(
+        (r) =>
+          r.file === name &&
+          line.includes(r.code) &&
+          (r.mutator === undefined || r.mutator === m.mutatorName) &&
+          (r.replacement === undefined || (m.replacement ?? '').includes(r.replacement)),
+      );
+      const verdict = reason?.verdict ?? 'unexplained';
+      row.verdicts.set(verdict, (row.verdicts.get(verdict) ?? 0) + 1);
+      if (!reason) {
+        unexplained.push(
+          `${name}:${m.location.start.line} ${m.mutatorName} -> ${JSON.stringify(m.replacement ?? '').slice(0, 70)} | ${line.trim().slice(0, 110)}`,
+        );
+      }
+    }
+  }
+  const verdicts = ['equivalent', 'text', 'cost', 'unexercised', 'gap', 'unexplained'];
+  const total = { total: 0, detected: 0, verdicts: new Map<string, number>() };
+  console.log(`| file | mutants | detected | score | score without equivalents | ${verdicts.join(' | ')} |`);
+  console.log(`| --- | ---: | ---: | ---: | ---: | ${verdicts.map(() => '---:').join(' | ')} |`);
+  const print = (name: string, r: typeof total) => {
+    const equivalent = r.verdicts.get('equivalent') ?? 0;
+    const pct = (n: number, d: number) => (d === 0 ? '-' : `${((100 * n) / d).toFixed(1)} %`);
+    console.log(
+      `| ${name} | ${r.total} | ${r.detected} | ${pct(r.detected, r.total)} | ${pct(r.detected, r.total - equivalent)} | ${verdicts.map((v) => r.verdicts.get(v) ?? 0).join(' | ')} |`,
+    );
+  };
+  for (const [name, r] of [...perFile].sort()) {
+    print(`\`${name}\``, r);
+    total.total += r.total;
+    total.detected += r.detected;
+    for (const [v, n] of r.verdicts) total.verdicts.set(v, (total.verdicts.get(v) ?? 0) + n);
+  }
+  print('**all**', total);
+  if (showUnexplained) for (const line of unexplained) console.log(line);
+}
+
+main();

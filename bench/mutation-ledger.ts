@@ -4,7 +4,7 @@
 // of the mutated line and, when it says so, the mutator and a piece of the replacement: line numbers move, code
 // rarely does. The first matching reason wins.
 //
-//   npm run mutation:ledger -- bench/results/mutation/<report>.json [...] [--unexplained]
+//   npm run mutation:ledger -- bench/results/mutation/<report>.json [...] [--unexplained] [--reasons=<file.json> ...]
 //
 // Verdicts: `equivalent` (no output of the program differs: state, results, metrics, logs), `text` (only a log line's
 // or an error's words differ, and no check reads them), `cost` (only how many requests, or when: SQS redelivers what
@@ -41,12 +41,15 @@ function main(): void {
   const args = process.argv.slice(2);
   const showUnexplained = args.includes('--unexplained');
   const reports = args.filter((a) => !a.startsWith('--'));
+  const reasonFiles = args.filter((a) => a.startsWith('--reasons=')).map((a) => a.slice('--reasons='.length));
   if (reports.length === 0) {
     console.error('usage: npm run mutation:ledger -- <stryker report.json> [...] [--unexplained]');
     process.exitCode = 2;
     return;
   }
-  const reasons = JSON.parse(readFileSync(path.join(__dirname, 'mutation-survivors.json'), 'utf8')) as Reason[];
+  const reasons = (reasonFiles.length > 0 ? reasonFiles : [path.join(__dirname, 'mutation-survivors.json')]).flatMap(
+    (file) => JSON.parse(readFileSync(file, 'utf8')) as Reason[],
+  );
   // A mutant is its file, its line's text (and which line of that text), its span, mutator and replacement: a later
   // report of the same mutant (a rerun of its range) replaces an earlier one.
   const latest = new Map<string, { name: string; line: string; m: Mutant }>();

@@ -6,6 +6,7 @@
 // so there the figures may fall short, never exceed; a batch run wholly in calm must report them exactly.
 import type { BatchResult } from '../capabilities/counting/exactly-once';
 import { AGGREGATOR_ATTRIBUTES as A, journalIdOf, PENDING_JOURNALS_PK } from '../contracts/table';
+import type { LoggedRequest } from './calm-batch-log';
 import { readJournalBody } from './read-counters';
 import type { SimStore } from './store';
 
@@ -16,6 +17,18 @@ export class ResultMonitor {
     private readonly store: SimStore,
     private readonly tableName: string,
   ) {}
+
+  /**
+   * No call is started at or past the batch's deadline (capabilities/counting/retry.ts: no new attempt after it; the
+   * work left is failed and retried by SQS). A Query's next page, a BatchGet's unprocessed keys and the Get of a head
+   * after a refused transition finish a call begun before it.
+   */
+  checkDeadline(containerId: string, requests: readonly LoggedRequest[], deadline: number): void {
+    const late = requests.find(
+      (r) => r.sentAt >= deadline && r.op !== 'BatchGet' && r.op !== 'Get' && r.input.ExclusiveStartKey === undefined,
+    );
+    if (late) this.violations.push(`${containerId}: sent ${late.op} ${late.sentAt - deadline} ms past its deadline`);
+  }
 
   check(containerId: string, records: readonly string[], result: BatchResult, calmThroughout: boolean): void {
     const say = (detail: string) => this.violations.push(`${containerId} batch ${result.journalId ?? '(no journal)'}: ${detail}`);

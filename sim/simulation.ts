@@ -50,6 +50,8 @@ import { type FallbackWorld, NO_REPLAY_FAULTS, type PublishFaults, type ReplayFa
 
 export const TABLE = 'usage-sim';
 const DAY_MS = 24 * 3600 * 1000;
+/** The aggregator's default safety margin (capabilities/counting/exactly-once.ts `safetyMs`): its deadline is the invocation's end less this. */
+const AGGREGATOR_SAFETY_MS = 1_000;
 /** Redrives in all: a run that needs more than this many is reported, not run forever. */
 const CALM_REDRIVE_LIMIT = 30;
 
@@ -800,6 +802,7 @@ class SeedRun {
           calmThroughout,
         );
         if (calmThroughout) this.calmBatches.check({ log, records, result, begun, ended: scheduler.now, timeoutMs });
+        this.results.checkDeadline(container.id, log.requests, begun + timeoutMs - AGGREGATOR_SAFETY_MS);
         this.conflicts.record(messages, result);
         this.refusals.check(container.id, records, startMs, result);
         this.alertScope.check(container.id, messages, result, this.workload.conflicts);

@@ -7,6 +7,9 @@
 // - nothing else is: every client-day handed over is an acknowledged record's, or, when the batch finished journals
 //   of others (which hold their events' client-days too), belongs to a client of the batch; each with that client's
 //   latest plan in the batch.
+// - in a batch run wholly in calm, the client-days of every journal it completed for another batch (its head names
+//   this batch as completing it), for each client with an event in the batch (PROTOCOL.md step 6: "and those of the
+//   journals it resumed"; the sweeper covers the other clients).
 import type { ClientDay } from '../capabilities/alerts/day-totals';
 import type { AlertStep } from '../capabilities/counting/alert-step';
 import type { BatchResult } from '../capabilities/counting/exactly-once';
@@ -36,6 +39,8 @@ export class AlertScopeMonitor {
     messages: readonly { messageId: string; body: string }[],
     result: BatchResult,
     conflicted: { has(eventId: string): boolean },
+    /** In a batch run wholly in calm: the client-days (`<client> <day>`) of the journals it completed for others. */
+    completed?: ReadonlySet<string>,
   ): void {
     const handed = this.handed.get(containerId) ?? [];
     this.handed.delete(containerId);
@@ -69,6 +74,12 @@ export class AlertScopeMonitor {
         say(`alert step given plan ${c.plan} for ${c.clientId}; its latest event in the batch carries ${latest.plan}`);
     }
     if (handed.length !== given.size) say('alert step given a client-day twice');
+    const refused = new Set(result.poison.map((p) => p.id));
+    const clients = new Set(events.filter((e) => e.event && !refused.has(e.messageId)).map((e) => e.event?.clientId));
+    for (const clientDay of completed ?? []) {
+      const [clientId, day] = clientDay.split(' ');
+      if (clients.has(clientId) && !given.has(key(clientId, day))) say(`completed a journal of ${clientDay}, not handed to the alert step`);
+    }
   }
 }
 

@@ -61,7 +61,7 @@ export class RefusalMonitor {
       if (!refusal) continue;
       if (refusal.kind !== 'invalid') this.refused[refusal.kind] += 1;
       const words = refusal.kind === 'invalid' ? '' : REASON_WORDS[refusal.kind];
-      if (!refusal.reason || !refusal.reason.includes(words))
+      if (refusal.reason === '' || !refusal.reason.includes(words))
         say(`${record.id} refused as ${refusal.kind} with the reason "${refusal.reason}"`);
       if (record.body.length > 8 && refusal.reason.includes(record.body)) say(`${record.id}: the reason echoes the body`);
     }

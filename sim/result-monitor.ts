@@ -30,6 +30,25 @@ export class ResultMonitor {
     if (late) this.violations.push(`${containerId}: sent ${late.op} ${late.sentAt - deadline} ms past its deadline`);
   }
 
+  /** The client-days (`<client> <day>`) of the journals other than its own whose head names this batch as completing them. */
+  completedClientDays(own: string | undefined): Set<string> {
+    const done = new Set<string>();
+    const bodies = new Map<string, Uint8Array>();
+    for (const item of this.store.items(this.tableName)) {
+      const pk = String(item.pk);
+      if (own === undefined || !pk.startsWith('JOURNAL#') || pk === PENDING_JOURNALS_PK) continue;
+      const id = journalIdOf(pk);
+      if (item.sk !== 'HEAD') bodies.set(id, item[A.journalDeltas] as Uint8Array);
+      else if (id !== own && item[A.journalDoneBy] === own) done.add(id);
+    }
+    const clientDays = new Set<string>();
+    for (const id of done) {
+      const body = bodies.get(id);
+      if (body) for (const key of readJournalBody(body).keys()) clientDays.add(key.split(' | ').slice(0, 2).join(' '));
+    }
+    return clientDays;
+  }
+
   check(containerId: string, records: readonly string[], result: BatchResult, calmThroughout: boolean): void {
     const say = (detail: string) => this.violations.push(`${containerId} batch ${result.journalId ?? '(no journal)'}: ${detail}`);
     const ids = new Set(records);

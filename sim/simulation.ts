@@ -805,7 +805,8 @@ class SeedRun {
         this.results.checkDeadline(container.id, log.requests, begun + timeoutMs - AGGREGATOR_SAFETY_MS);
         this.conflicts.record(messages, result);
         this.refusals.check(container.id, records, startMs, result);
-        this.alertScope.check(container.id, messages, result, this.workload.conflicts);
+        const completed = calmThroughout ? this.results.completedClientDays(result.journalId) : undefined;
+        this.alertScope.check(container.id, messages, result, this.workload.conflicts, completed);
         this.errorMonitor.batchReturned(container.id, result, calmThroughout);
         const failed = new Set(result.failures);
         // A delete lost (the message comes back) while the faults last; once calm, deletes land (the draw is kept, so

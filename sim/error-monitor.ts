@@ -16,6 +16,7 @@
 //   Queries only: two parts may read the same journal heads alike.
 import type { BatchResult } from '../capabilities/counting/exactly-once';
 import { OutOfTime } from '../capabilities/counting/retry';
+import type { LoggedRequest } from './calm-batch-log';
 import { NOT_RETRIED, type SentCommand } from './faulty-dynamo';
 
 /**
@@ -32,6 +33,8 @@ const STEP_WITHOUT_JOURNAL = 'finish pending';
  * bulk, and another page may be owned by the same journals): one part's failed read is no other part's retry.
  */
 const SHARED_READS: ReadonlySet<string> = new Set(['GetCommand', 'BatchGetCommand']);
+/** capabilities/counting/retry.ts gives up at most its largest backoff (1 s) before the deadline. */
+const OUT_OF_TIME_WINDOW_MS = 1_000;
 /** A day, or the range of days a sweeper part covers (`<first>..<last>`). */
 const DAYS = /^\d{4}-\d{2}-\d{2}(\.\.\d{4}-\d{2}-\d{2})?$/;
 
@@ -88,10 +91,23 @@ export class ErrorMonitor {
     };
   }
 
-  /** The aggregator's batch in this container returned: `errors` counts the parts its reports failed. */
-  batchReturned(containerId: string, result: BatchResult, calmThroughout: boolean): void {
+  /**
+   * The aggregator's batch in this container returned: `errors` counts the parts its reports failed; and a batch whose
+   * own calls met an error nobody retries reported at least one part failed. (Only an error met a second before its
+   * deadline counts: later, a part may already have failed on OutOfTime, and a sibling call's error then goes
+   * unreported with it.)
+   */
+  batchReturned(
+    containerId: string,
+    result: BatchResult,
+    calmThroughout: boolean,
+    requests: readonly LoggedRequest[] = [],
+    deadline = Number.POSITIVE_INFINITY,
+  ): void {
     const watch = this.watch(containerId);
     const say = (detail: string) => this.violations.push(`${containerId} batch ${result.journalId ?? '(no journal)'}: ${detail}`);
+    const met = requests.find((r) => r.error !== undefined && NOT_RETRIED.has(r.error) && r.at < deadline - OUT_OF_TIME_WINDOW_MS);
+    if (met && watch.reports === 0) say(`its ${met.op} met ${met.error}, and it reported no part failed`);
     if (result.errors !== watch.partReports) say(`errors ${result.errors}, but ${watch.partReports} failed part(s) reported`);
     if (calmThroughout && (result.errors !== 0 || watch.reports !== 0)) {
       say(`run wholly in calm, it reports errors ${result.errors} and ${watch.reports} onError call(s)`);

@@ -807,7 +807,7 @@ class SeedRun {
         this.refusals.check(container.id, records, startMs, result);
         const completed = calmThroughout ? this.results.completedClientDays(result.journalId) : undefined;
         this.alertScope.check(container.id, messages, result, this.workload.conflicts, completed);
-        this.errorMonitor.batchReturned(container.id, result, calmThroughout);
+        this.errorMonitor.batchReturned(container.id, result, calmThroughout, log.requests, begun + timeoutMs - AGGREGATOR_SAFETY_MS);
         const failed = new Set(result.failures);
         // A delete lost (the message comes back) while the faults last; once calm, deletes land (the draw is kept, so
         // schedules stay as they were).

@@ -148,3 +148,15 @@ test('a write sent again after a throttle is no violation: throttles are retried
   monitor.clientSent('λ1', put);
   expect(monitor.violations).toEqual([]);
 });
+
+test('a batch whose own call met an error nobody retries, a second or more before its deadline, reports a failed part', () => {
+  const monitor = new ErrorMonitor();
+  const met = { op: 'Put', input: {}, sentAt: 100, at: 110, error: UNEXPECTED_ERROR };
+  monitor.begin('λ1');
+  monitor.batchReturned('λ1', result(0), false, [met], 2_000);
+  expect(monitor.violations).toEqual(['λ1 batch j1: its Put met ExpiredTokenException, and it reported no part failed']);
+  const late = new ErrorMonitor(); // within the last second a part may already have failed on OutOfTime
+  late.begin('λ1');
+  late.batchReturned('λ1', result(0), false, [{ ...met, at: 1_500 }], 2_000);
+  expect(late.violations).toEqual([]);
+});

@@ -1,23 +1,12 @@
 // The alert-scope monitor (sim/alert-scope-monitor.ts): what a batch hands its alert step. Here, the rule for the
 // journals a calm batch completed for others (PROTOCOL.md step 6): their client-days, for the batch's clients.
 import type { AlertStep } from '../../capabilities/counting/alert-step';
-import type { BatchResult } from '../../capabilities/counting/exactly-once';
 import { AlertScopeMonitor } from '../../sim/alert-scope-monitor';
+import { batchResult } from '../support/batch-result';
 
 const event = { v: 1, eventId: 'e1', clientId: 'client-1', plan: 'standard', requestTime: '2026-11-27T12:00:00.000Z', day: '2026-11-27' };
 const messages = [{ messageId: 'm1', body: JSON.stringify(event) }];
-const result: BatchResult = {
-  failures: [],
-  poison: [],
-  counted: 1,
-  completedEvents: 2,
-  duplicates: 0,
-  conflicts: [],
-  counterWrites: 2,
-  resumed: 1,
-  errors: 0,
-  journalId: 'j1',
-};
+const result = batchResult({ counted: 1, completedEvents: 2, counterWrites: 2, resumed: 1 });
 const none = { has: () => false };
 
 async function handOver(monitor: AlertScopeMonitor, days: string[]): Promise<void> {

@@ -2,24 +2,13 @@
 // retried, a report of the same error twice, an unnamed step), an `errors` figure that disagrees with the parts
 // reported, and a batch that throws anything but OutOfTime or an error nobody retries; and stay quiet for the errors
 // PROTOCOL.md allows.
-import type { BatchResult } from '../../capabilities/counting/exactly-once';
 import { OutOfTime } from '../../capabilities/counting/retry';
 import { ErrorMonitor } from '../../sim/error-monitor';
 import { UNEXPECTED_ERROR } from '../../sim/faulty-dynamo';
+import { batchResult } from '../support/batch-result';
 
 const named = (name: string) => Object.assign(new Error(`simulated ${name}`), { name });
-const result = (errors: number): BatchResult => ({
-  failures: [],
-  poison: [],
-  counted: 0,
-  completedEvents: 0,
-  duplicates: 0,
-  conflicts: [],
-  counterWrites: 0,
-  resumed: 0,
-  errors,
-  journalId: 'j1',
-});
+const result = (errors: number) => batchResult({ errors });
 
 test('an error nobody retries, reported once with its step and journal and counted in errors, passes', () => {
   const monitor = new ErrorMonitor();

@@ -1,10 +1,11 @@
 // The refusal monitor (sim/refusal-monitor.ts) must expect each record's refusal from the documented bounds at its
 // batch's start, on both sides of each bound, for the request time and for the second the id carries, and see a
 // refusal of the wrong kind, a missing one, one too many, and a reason without the documented words.
-import type { BatchResult, RefusedRecord } from '../../capabilities/counting/exactly-once';
+import type { RefusedRecord } from '../../capabilities/counting/exactly-once';
 import { usageEventId } from '../../contracts/usage-event';
 import { MAX_FUTURE_SKEW_MS } from '../../contracts/usage-queue';
 import { expectedRefusal, RefusalMonitor } from '../../sim/refusal-monitor';
+import { batchResult } from '../support/batch-result';
 
 const DAY = 24 * 3600 * 1000;
 const RETENTION_S = 23 * 24 * 3600;
@@ -22,18 +23,7 @@ const body = (requestTime: number, idTime = requestTime) =>
     requestTime: new Date(requestTime).toISOString(),
     day: new Date(requestTime).toISOString().slice(0, 10),
   });
-const result = (poison: RefusedRecord[]): BatchResult => ({
-  failures: poison.map((p) => p.id),
-  poison,
-  counted: 0,
-  completedEvents: 0,
-  duplicates: 0,
-  conflicts: [],
-  counterWrites: 0,
-  resumed: 0,
-  errors: 0,
-  journalId: 'j1',
-});
+const result = (poison: RefusedRecord[]) => batchResult({ failures: poison.map((p) => p.id), poison });
 
 test('each bound, on both sides, for the request time and for the id second', () => {
   const oldest = START - (RETENTION_S * 1000 - DAY);

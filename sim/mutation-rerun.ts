@@ -23,6 +23,9 @@ interface Report {
   readonly files: Record<string, { readonly source: string; readonly mutants: Mutant[] }>;
 }
 
+/** Seconds a slice may run beyond 2 s per seed before its mutant counts as a timeout. */
+const TIMEOUT_S = 60;
+
 /** The offset of a 1-based line and column in `text`. */
 function offsetOf(text: string, at: Position): number {
   let offset = 0;
@@ -52,16 +55,22 @@ function main(): void {
         writeFileSync(target, source.slice(0, from) + (m.replacement ?? '') + source.slice(to));
         let verdict: string;
         try {
-          execFileSync('npx', ['tsx', '--require', './local/esm-only-packages.cjs', 'sim/mutation-slice.ts'], {
-            cwd: checkout,
-            env: { ...process.env, SIM_MUTATION_SEEDS: String(seeds) },
-            stdio: 'pipe',
-            timeout: 30 * 60_000,
-          });
+          // A mutant that never lets the slice end is detected, as Stryker's timeout counts it: GNU timeout ends the
+          // slice's whole process group after TIMEOUT_S plus 2 s per seed.
+          const limit = String(TIMEOUT_S + 2 * seeds);
+          execFileSync(
+            'timeout',
+            ['-s', 'KILL', limit, 'npx', 'tsx', '--require', './local/esm-only-packages.cjs', 'sim/mutation-slice.ts'],
+            {
+              cwd: checkout,
+              env: { ...process.env, SIM_MUTATION_SEEDS: String(seeds) },
+              stdio: 'pipe',
+            },
+          );
           verdict = `survived ${seeds} seeds`;
         } catch (error) {
           const output = `${(error as { stdout?: Buffer }).stdout ?? ''}${(error as { stderr?: Buffer }).stderr ?? ''}`.trim().split('\n');
-          m.status = (error as { signal?: string }).signal ? 'Timeout' : 'Killed';
+          m.status = (error as { status?: number }).status === 137 ? 'Timeout' : 'Killed';
           m.statusReason = `rerun with ${seeds} seeds: ${output[output.length - 1] ?? ''}`.slice(0, 300);
           verdict = m.statusReason;
         }

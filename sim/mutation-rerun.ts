@@ -2,7 +2,7 @@
 // mutant a bounded slice of seeds; a mutant the simulator finds only later is the simulator's catch all the same,
 // at a cost the report then states). Each survivor is planted in a checkout of its own (a git worktree, never the
 // one being worked in: the file is rewritten while the slice runs), sim/mutation-slice.ts runs it, and the file is
-// put back. The output is the report with each rerun survivor's status updated, for bench/mutation-ledger.ts.
+// put back. The output is the report's files rerun, each survivor's status updated, for bench/mutation-ledger.ts.
 //
 //   npx tsx sim/mutation-rerun.ts <report.json> <checkout> <seeds> <out.json> [file-substring]
 import { execFileSync } from 'node:child_process';
@@ -42,8 +42,9 @@ function main(): void {
     return;
   }
   const report = JSON.parse(readFileSync(reportFile, 'utf8')) as Report;
+  // The output holds only the files rerun, so it replaces nothing else when the ledger reads it after the report.
+  for (const file of Object.keys(report.files)) if (!file.includes(only)) delete report.files[file];
   for (const [file, { source, mutants }] of Object.entries(report.files)) {
-    if (!file.includes(only)) continue;
     const target = path.join(checkout, file);
     if (readFileSync(target, 'utf8') !== source) throw new Error(`${target} is not the source the report mutated`);
     const survivors = mutants.filter((m) => m.status === 'Survived');

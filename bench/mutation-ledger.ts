@@ -4,13 +4,13 @@
 // of the mutated line and, when it says so, the mutator and a piece of the replacement: line numbers move, code
 // rarely does. The first matching reason wins.
 //
-//   npm run mutation:ledger -- bench/results/mutation/<report>.json [...] [--unexplained] [--reasons=<file.json> ...]
+//   npm run mutation:ledger -- bench/results/mutation/<report>.json [...] [--unexplained] [--show=<verdict> [--emit=<out.json>]] [--reasons=<file.json> ...]
 //
 // Verdicts: `equivalent` (no output of the program differs: state, results, metrics, logs), `text` (only a log line's
 // or an error's words differ, and no check reads them), `cost` (only how many requests, or when: SQS redelivers what
 // ran out of time, counts stay exact), `unexercised` (a path no simulated run takes), `gap` (a behaviour the
 // simulator should see and does not yet).
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 interface Mutant {
@@ -40,6 +40,7 @@ const IGNORED = new Set(['Ignored', 'NoCoverage', 'CompileError', 'RuntimeError'
 function main(): void {
   const args = process.argv.slice(2);
   const showUnexplained = args.includes('--unexplained');
+  const show = args.find((a) => a.startsWith('--show='))?.slice('--show='.length);
   const reports = args.filter((a) => !a.startsWith('--'));
   const reasonFiles = args.filter((a) => a.startsWith('--reasons=')).map((a) => a.slice('--reasons='.length));
   if (reports.length === 0) {
@@ -52,7 +53,7 @@ function main(): void {
   );
   // A mutant is its file, its line's text (and which line of that text), its span, mutator and replacement: a later
   // report of the same mutant (a rerun of its range) replaces an earlier one.
-  const latest = new Map<string, { name: string; line: string; m: Mutant }>();
+  const latest = new Map<string, { name: string; line: string; m: Mutant; source: string; text: string }>();
   for (const file of reports) {
     const report = JSON.parse(readFileSync(file, 'utf8')) as Report;
     for (const [source, { source: text, mutants }] of Object.entries(report.files)) {
@@ -63,13 +64,16 @@ function main(): void {
         const nth = lines.slice(0, m.location.start.line - 1).filter((l) => l === line).length;
         const { start, end } = m.location;
         const key = [name, line, nth, start.column, end.line - start.line, end.column, m.mutatorName, m.replacement].join('\u0000');
-        latest.set(key, { name, line, m });
+        latest.set(key, { name, line, m, source, text });
       }
     }
   }
   const perFile = new Map<string, { total: number; detected: number; verdicts: Map<string, number> }>();
   const unexplained: string[] = [];
-  for (const { name, line, m } of latest.values()) {
+  const shown: string[] = [];
+  const emit = args.find((a) => a.startsWith('--emit='))?.slice('--emit='.length);
+  const emitted: Report['files'] = {};
+  for (const { name, line, m, source, text } of latest.values()) {
     const row = perFile.get(name) ?? { total: 0, detected: 0, verdicts: new Map<string, number>() };
     perFile.set(name, row);
     {
@@ -88,6 +92,15 @@ function main(): void {
       );
       const verdict = reason?.verdict ?? 'unexplained';
       row.verdicts.set(verdict, (row.verdicts.get(verdict) ?? 0) + 1);
+      if (emit && reason?.verdict === show) {
+        const file = (emitted[source] ??= { source: text, mutants: [] }) as { source: string; mutants: Mutant[] };
+        file.mutants.push(m);
+      }
+      if (reason && reason.verdict === show) {
+        shown.push(
+          `${name}:${m.location.start.line} ${m.mutatorName} -> ${JSON.stringify(m.replacement ?? '').slice(0, 50)}: ${reason.reason}`,
+        );
+      }
       if (!reason) {
         unexplained.push(
           `${name}:${m.location.start.line} ${m.mutatorName} -> ${JSON.stringify(m.replacement ?? '').slice(0, 70)} | ${line.trim().slice(0, 110)}`,
@@ -114,6 +127,9 @@ function main(): void {
   }
   print('**all**', total);
   if (showUnexplained) for (const line of unexplained) console.log(line);
+  for (const line of shown) console.log(line);
+  // The survivors shown, as a report of their own (for sim/mutation-rerun.ts with a larger seed budget).
+  if (emit) writeFileSync(emit, JSON.stringify({ files: emitted }));
 }
 
 main();

@@ -8,7 +8,7 @@
 //   of others (which hold their events' client-days too), belongs to a client of the batch; each with that client's
 //   latest plan in the batch.
 // - in a batch run wholly in calm, the client-days of every journal it completed for another batch (its head names
-//   this batch as completing it), for each client with an event in the batch (PROTOCOL.md step 6: "and those of the
+//   this batch as completing it), for each client with an event in the batch (capabilities/counting/PROTOCOL.md step 6: "and those of the
 //   journals it resumed"; the sweeper covers the other clients).
 import type { ClientDay } from '../capabilities/alerts/day-totals';
 import type { AlertStep } from '../capabilities/counting/alert-step';

@@ -11,9 +11,10 @@
 // - The sweeper (capabilities/alerts/sweeper.ts) retries nothing itself: each part it reports failed names an error
 //   one of its clients (DynamoDB past the SDK, PutEvents) threw during that sweep; the calm final sweep reports none.
 // Every report names its step (and the aggregator's its journal, the sweeper's its day) with a readable error.
-// - Nothing retries an error nobody retries: within a batch or a sweep, a call that met one is never sent again
+// - Nothing retries an error nobody retries: within an aggregator batch, a call that met one is never sent again
 //   as it was (retry.ts's `isRetryable` rethrows it; a retried one would end silently as OutOfTime). Writes and
-//   Queries only: two parts may read the same journal heads alike.
+//   Queries only: two parts may read the same journal heads alike. Not in sweeps: the sweeper retries nothing, but
+//   its resend part sends again what a failed detect part left pending (the same Update or Delete, seed 30966).
 import type { BatchResult } from '../capabilities/counting/exactly-once';
 import { OutOfTime } from '../capabilities/counting/retry';
 import type { LoggedRequest } from './calm-batch-log';
@@ -41,8 +42,10 @@ const DAYS = /^\d{4}-\d{2}-\d{2}(\.\.\d{4}-\d{2}-\d{2})?$/;
 interface Watch {
   /** Errors the container's clients threw since its current batch or sweep began, not yet reported. */
   readonly thrown: Set<unknown>;
-  /** Calls (operation and input) that met an error nobody retries, with that error's name. */
+  /** Calls (operation and input) that met an error nobody retries, with that error's name (batches only). */
   readonly unretried: Map<string, string>;
+  /** Whether resends are judged: in an aggregator batch, not in a sweep. */
+  readonly judgeResends: boolean;
   reports: number;
   partReports: number;
 }
@@ -51,9 +54,9 @@ export class ErrorMonitor {
   readonly violations: string[] = [];
   private readonly watches = new Map<string, Watch>();
 
-  /** A batch or a sweep begins in this container: what its clients threw before explains nothing in it. */
-  begin(containerId: string): void {
-    this.watches.set(containerId, { thrown: new Set(), unretried: new Map(), reports: 0, partReports: 0 });
+  /** A batch (`judgeResends`) or a sweep begins in this container: what its clients threw before explains nothing in it. */
+  begin(containerId: string, judgeResends = false): void {
+    this.watches.set(containerId, { thrown: new Set(), unretried: new Map(), judgeResends, reports: 0, partReports: 0 });
   }
 
   /** One of the container's clients threw this error to the code (DynamoDB past the SDK's retries, PutEvents). */
@@ -61,12 +64,12 @@ export class ErrorMonitor {
     const watch = this.watches.get(containerId);
     watch?.thrown.add(error);
     const name = String((error as Error)?.name);
-    if (watch && command && NOT_RETRIED.has(name) && !SHARED_READS.has(command.constructor.name)) {
+    if (watch?.judgeResends && command && NOT_RETRIED.has(name) && !SHARED_READS.has(command.constructor.name)) {
       watch.unretried.set(requestKey(command), name);
     }
   }
 
-  /** The container's code sends a DynamoDB call: not one that met an error nobody retries in this batch or sweep. */
+  /** The container's code sends a DynamoDB call: not one that met an error nobody retries in this batch. */
   clientSent(containerId: string, command: SentCommand): void {
     const watch = this.watches.get(containerId);
     if (!watch || watch.unretried.size === 0) return;
@@ -146,7 +149,7 @@ export class ErrorMonitor {
   private watch(containerId: string): Watch {
     let watch = this.watches.get(containerId);
     if (!watch) {
-      watch = { thrown: new Set(), unretried: new Map(), reports: 0, partReports: 0 };
+      watch = { thrown: new Set(), unretried: new Map(), judgeResends: false, reports: 0, partReports: 0 };
       this.watches.set(containerId, watch);
     }
     return watch;

@@ -785,7 +785,7 @@ class SeedRun {
         container.kill('timeout');
       }
     });
-    this.errorMonitor.begin(container.id);
+    this.errorMonitor.begin(container.id, true);
     this.conflicts.deliver(messages);
     trace.log(`${container.id} gets ${messages.map((m) => `${m.messageId}(${bodyLabel(m.body)})`).join(' ')}`);
     const records = messages.map((m) => ({ id: m.messageId, body: m.body }));

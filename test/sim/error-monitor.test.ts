@@ -114,7 +114,7 @@ test('a write sent again as it was after an error nobody retries is a violation;
     input: { Key: { pk: 'JOURNAL#j2', sk: 'HEAD' }, UpdateExpression: 'SET #s = :s' },
   };
   const heads = { constructor: { name: 'BatchGetCommand' }, input: { RequestItems: { t: { Keys: [{ pk: 'JOURNAL#j9' }] } } } };
-  monitor.begin('λ1');
+  monitor.begin('λ1', true);
   monitor.clientSent('λ1', update);
   monitor.clientThrew('λ1', named(UNEXPECTED_ERROR), update);
   monitor.clientSent('λ1', heads);
@@ -124,7 +124,11 @@ test('a write sent again as it was after an error nobody retries is a violation;
   expect(monitor.violations).toEqual([]);
   monitor.clientSent('λ1', { constructor: { name: 'UpdateCommand' }, input: JSON.parse(JSON.stringify(update.input)) });
   expect(monitor.violations).toEqual(['λ1: sent UpdateCommand again after it met ExpiredTokenException, which nobody retries']);
-  monitor.begin('λ1'); // the next batch may send it: the message came back
+  monitor.begin('λ1', true); // the next batch may send it: the message came back
+  monitor.clientSent('λ1', update);
+  expect(monitor.violations).toHaveLength(1);
+  monitor.begin('λ1'); // a sweep: its resend part sends again what a failed part left pending
+  monitor.clientThrew('λ1', named(UNEXPECTED_ERROR), update);
   monitor.clientSent('λ1', update);
   expect(monitor.violations).toHaveLength(1);
 });
@@ -132,7 +136,7 @@ test('a write sent again as it was after an error nobody retries is a violation;
 test('a write sent again after a throttle is no violation: throttles are retried', () => {
   const monitor = new ErrorMonitor();
   const put = { constructor: { name: 'PutCommand' }, input: { Item: { pk: 'JOURNAL#j1', sk: 'BODY' } } };
-  monitor.begin('λ1');
+  monitor.begin('λ1', true);
   monitor.clientThrew('λ1', named('ThrottlingException'), put);
   monitor.clientSent('λ1', put);
   expect(monitor.violations).toEqual([]);

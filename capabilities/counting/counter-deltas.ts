@@ -70,23 +70,6 @@ export function aggregateRoutes(events: Iterable<CountedFields>): Map<string, Co
   return byRoute;
 }
 
-/** Adds the per-day totals to per-route deltas: every counter item a batch touches, route items first. */
-export function withDayTotals(routeDeltas: Iterable<CounterDelta>): CounterDelta[] {
-  const all: CounterDelta[] = [];
-  const days = new Map<string, CounterDelta>();
-  for (const delta of routeDeltas) {
-    all.push(delta);
-    const id = counterId({ clientId: delta.clientId, day: delta.day });
-    let day = days.get(id);
-    if (!day) {
-      day = { clientId: delta.clientId, day: delta.day, values: emptyCounters() };
-      days.set(id, day);
-    }
-    mergeCounters(day.values, delta.values);
-  }
-  return [...all, ...days.values()];
-}
-
 /** One client-day's share of a batch: what one UpdateItem adds to its day item (the day's totals and its routes'). */
 export interface DayDelta {
   readonly clientId: string;
@@ -110,11 +93,6 @@ export function dayDeltas(routeDeltas: Iterable<CounterDelta>): DayDelta[] {
     day.routes.set(route, mergeCounters(day.routes.get(route) ?? emptyCounters(), delta.values));
   }
   return [...days.values()];
-}
-
-/** Every counter delta of a set of events, keyed by counterId. */
-export function aggregateEvents(events: Iterable<CountedFields>): Map<string, CounterDelta> {
-  return new Map(withDayTotals(aggregateRoutes(events).values()).map((delta) => [counterId(delta), delta]));
 }
 
 type EncodedRow = [

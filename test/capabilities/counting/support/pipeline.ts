@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { createAggregator, type BatchResult } from '../../../../capabilities/counting/exactly-once';
-import { aggregateEvents, parseRecord } from '../../../../capabilities/counting/counter-deltas';
+import { parseRecord } from '../../../../capabilities/counting/counter-deltas';
 import { createSqsAggregatorHandler } from '../../../../capabilities/counting/sqs-handler';
 import type { CounterValues } from '../../../../capabilities/usage/counters';
 import type { UsageEvent } from '../../../../contracts/usage-event';
@@ -21,7 +21,7 @@ import { startDynamoDbLocal } from '../../../../local/services/dynamodb-local';
 import { startFauxqs } from '../../../../local/services/fauxqs';
 import type { RunningService } from '../../../../local/services/child-service';
 import { SimulatedCrash, injectFaults, type FaultInjector, type FaultPlan } from './faults';
-import { dynamoClients, freshTable, storedCounters, truthOf } from './table';
+import { countersOf, dynamoClients, freshTable, storedCounters, truthOf } from './table';
 import { mulberry32 } from './workload';
 
 export interface Pipeline {
@@ -126,7 +126,7 @@ export async function runScenario(pipeline: Pipeline, scenario: Scenario): Promi
         const result = await aggregator.aggregateBatch(records, invocation);
         results.push(result);
         const valid = records.map(parseRecord).flatMap((r) => (r.kind === 'event' ? [r.event] : []));
-        if (result.resumed === 0 && result.counterWrites > aggregateEvents(valid).size) overWrittenBatches += 1;
+        if (result.resumed === 0 && result.counterWrites > countersOf(valid).size) overWrittenBatches += 1;
         return result;
       },
     },

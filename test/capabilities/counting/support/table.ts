@@ -1,9 +1,15 @@
 // Test helpers over DynamoDB Local: fresh usage tables, and the counters as the analytics would read them.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { countersFromItem, routeCountersFromItem, type CounterValues } from '../../../../capabilities/usage/counters';
+import {
+  addEvent,
+  countersFromItem,
+  emptyCounters,
+  routeCountersFromItem,
+  type CounterValues,
+} from '../../../../capabilities/usage/counters';
 import type { UsageEvent } from '../../../../contracts/usage-event';
-import { aggregateEvents, counterId } from '../../../../capabilities/counting/counter-deltas';
+import { type CountedFields, counterId } from '../../../../capabilities/counting/counter-deltas';
 import { createUsageTable, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../../local/resources';
 
 let tables = 0;
@@ -50,10 +56,27 @@ export async function storedCounters(doc: DynamoDBDocumentClient, tableName: str
   return counters;
 }
 
+/**
+ * The test model of what events add up to, one event at a time: each adds itself to its route's counters and its
+ * day's, keyed by counterId (the aggregator's own grouping, aggregateRoutes and dayDeltas, is what is tested).
+ */
+export function countersOf(events: Iterable<CountedFields>): Map<string, CounterValues> {
+  const out = new Map<string, CounterValues>();
+  const bump = (id: string, event: CountedFields) => {
+    let values = out.get(id);
+    if (!values) out.set(id, (values = emptyCounters()));
+    addEvent(values, event);
+  };
+  for (const event of events) {
+    bump(counterId(event), event);
+    bump(counterId({ clientId: event.clientId, day: event.day }), event);
+  }
+  return out;
+}
+
 /** Ground truth: each distinct eventId counted once. */
 export function truthOf(events: readonly UsageEvent[]): Map<string, CounterValues> {
-  const unique = new Map(events.map((e) => [e.eventId, e]));
-  return new Map([...aggregateEvents(unique.values())].map(([id, delta]) => [id, delta.values]));
+  return countersOf(new Map(events.map((e) => [e.eventId, e])).values());
 }
 
 export function sortedEntries(map: Map<string, CounterValues>): [string, CounterValues][] {

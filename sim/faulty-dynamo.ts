@@ -160,8 +160,9 @@ export class FaultyDynamo {
         const code = (error as { code?: string }).code;
         const transient = SDK_RETRYABLE.has(name) || (NETWORK_ERROR_CODES as readonly (string | undefined)[]).includes(code);
         if (!transient || attempt >= this.o.maxAttempts) {
-          this.o.onThrow?.(error, command);
-          throw error;
+          const thrown = transient ? this.asGivenUp(error) : error;
+          this.o.onThrow?.(thrown, command);
+          throw thrown;
         }
         // Standard mode: full jitter on 100 ms × 2^attempt, capped at 20 s.
         await this.settled(scheduler.sleep(random() * Math.min(20_000, 100 * 2 ** attempt)));
@@ -250,6 +251,19 @@ export class FaultyDynamo {
         settle(() => (outcome.ok ? resolve(outcome.value) : reject(outcome.error)));
       });
     });
+  }
+
+  /**
+   * A socket error or timeout the SDK gave up on reaches the caller as it was, or, now and then, in the form the SDK's
+   * asSdkError gives a value that is no Error of its own realm (node's socket errors where the SDK runs in another
+   * V8 context, as under jest): `Error: AWS SDK error wrapper for <Name>: <message>`, which capabilities/counting/retry.ts
+   * reads by its text. Drawn from `errorNames` (a generator of its own), only for the network kinds.
+   */
+  private asGivenUp(error: unknown): unknown {
+    const e = error as { name?: string; code?: string };
+    const network = e.name === 'TimeoutError' || (NETWORK_ERROR_CODES as readonly (string | undefined)[]).includes(e.code);
+    if (!network || !this.o.errorNames || !chance(this.o.errorNames, 0.25)) return error;
+    return stacklessError(`AWS SDK error wrapper for ${String(error)}`);
   }
 
   /** One of an injected error's names: the first without `errorNames`. */

@@ -6,7 +6,9 @@
 //   (5 minutes) ahead of the aggregator's clock is refused too; "Both bounds apply to the request time and to the
 //   second the event id carries, whichever is further out."
 // - docs/aggregation.md: the reasons say "older than the claim retention" and "ahead of the aggregator clock".
-// - A body that is no usage event is refused as invalid, with a reason that does not echo the body.
+// - docs/aggregation.md: a body that is no usage event is refused as invalid with a reason that says what is wrong and
+//   echoes no value: "body is not JSON", "unknown usage event version: <v as JSON, 16 characters at most>", or
+//   "invalid usage event: <the first five distinct field paths the schema refuses>".
 // The bounds are taken from the batch's start on its container's clock (the sim knows each container's skew), so the
 // verdict is exact: a record is refused with a kind exactly when this oracle expects that kind.
 import type { BatchResult } from '../capabilities/counting/exactly-once';
@@ -20,6 +22,26 @@ const ID_SECOND = /^([0-9a-z]{1,8})\.(.+)$/;
 const REASON_WORDS = { 'too-old': 'older than the claim retention', future: 'ahead of the aggregator clock' } as const;
 
 type Kind = 'invalid' | 'too-old' | 'future';
+
+/** The reason docs/aggregation.md gives an invalid body, or undefined for a usage event. */
+export function invalidReason(body: string): string | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return 'body is not JSON';
+  }
+  const version = json !== null && typeof json === 'object' && 'v' in json ? json.v : null;
+  if (version !== 1) return `unknown usage event version: ${JSON.stringify(version).slice(0, 16)}`;
+  const parsed = usageEventV1.safeParse(json);
+  if (parsed.success) return undefined;
+  const paths: string[] = [];
+  for (const issue of parsed.error.issues) {
+    const path = issue.path.length > 0 ? issue.path.join('.') : '(root)';
+    if (!paths.includes(path)) paths.push(path);
+  }
+  return `invalid usage event: ${paths.slice(0, 5).join(', ')}`;
+}
 
 /** What the aggregator must make of a body at a batch started at `startMs` on its clock. */
 export function expectedRefusal(body: string, startMs: number, retentionSeconds: number): Kind | undefined {
@@ -60,8 +82,8 @@ export class RefusalMonitor {
       }
       if (!refusal) continue;
       if (refusal.kind !== 'invalid') this.refused[refusal.kind] += 1;
-      const words = refusal.kind === 'invalid' ? '' : REASON_WORDS[refusal.kind];
-      if (refusal.reason === '' || !refusal.reason.includes(words))
+      const words = refusal.kind === 'invalid' ? invalidReason(record.body) : REASON_WORDS[refusal.kind];
+      if (refusal.reason === '' || (refusal.kind === 'invalid' ? refusal.reason !== words : !refusal.reason.includes(words ?? '')))
         say(`${record.id} refused as ${refusal.kind} with the reason "${refusal.reason}"`);
       if (record.body.length > 8 && refusal.reason.includes(record.body)) say(`${record.id}: the reason echoes the body`);
     }

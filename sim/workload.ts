@@ -70,9 +70,19 @@ export function generateWorkload(random: Random, start: number): Workload {
       sends.push({ at: sentAt + between(random, 1, 400), body: JSON.stringify(other), event: other, kind: 'conflict' });
     }
   }
-  if (chance(random, 0.15)) {
-    const poison = pick(random, ['{"v":1,"eventId":', '{"v":2,"eventId":"x"}', '{"v":1,"eventId":"req-0"}', 'null']);
-    sends.push({ at: between(random, 0, spreadMs), body: poison, kind: 'poison' });
+  if (chance(random, 0.4)) {
+    // Two shapes a run (the one drawn and the next), so the refusal reasons of each are met often.
+    const shapes = [
+      '{"v":1,"eventId":',
+      '{"v":2,"eventId":"x"}',
+      '{"v":1,"eventId":"req-0"}',
+      'null',
+      '[1]',
+      '{"v":"a version far longer than sixteen characters"}',
+    ];
+    const first = Math.floor(random() * shapes.length);
+    sends.push({ at: between(random, 0, spreadMs), body: shapes[first], kind: 'poison' });
+    sends.push({ at: between(random, 0, spreadMs), body: shapes[(first + 1) % shapes.length], kind: 'poison' });
   }
   return { sends, events, conflicts };
 }

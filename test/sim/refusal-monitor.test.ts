@@ -4,7 +4,7 @@
 import type { RefusedRecord } from '../../capabilities/counting/exactly-once';
 import { usageEventId } from '../../contracts/usage-event';
 import { MAX_FUTURE_SKEW_MS } from '../../contracts/usage-queue';
-import { expectedRefusal, RefusalMonitor } from '../../sim/refusal-monitor';
+import { expectedRefusal, invalidReason, RefusalMonitor } from '../../sim/refusal-monitor';
 import { batchResult } from '../support/batch-result';
 
 const DAY = 24 * 3600 * 1000;
@@ -74,4 +74,20 @@ test('a refusal of the wrong kind, a missing one, an extra one and a reason with
     'λ1 batch j1: m3 refused as future; its times say count it',
     'λ1 batch j1: m4 refused as invalid with the reason ""',
   ]);
+});
+
+test('an invalid body has the reason docs/aggregation.md gives it, exactly', () => {
+  expect(invalidReason(body(START))).toBeUndefined();
+  expect(invalidReason('{"v":1,"eventId":')).toBe('body is not JSON');
+  expect(invalidReason('null')).toBe('unknown usage event version: null');
+  expect(invalidReason('[1]')).toBe('unknown usage event version: null');
+  expect(invalidReason('{"v":"a version far longer than sixteen characters"}')).toBe('unknown usage event version: "a version far l');
+  expect(invalidReason('{"v":1,"eventId":"req-0"}')).toBe('invalid usage event: clientId, plan, route, method, status');
+  const broken = { ...JSON.parse(body(START)), status: 'ok', latencyMs: -1 };
+  expect(invalidReason(JSON.stringify(broken))).toBe('invalid usage event: status, latencyMs');
+
+  const monitor = new RefusalMonitor(RETENTION_S);
+  const records = [{ id: 'm1', body: '{"v":1,"eventId":"req-0"}' }];
+  monitor.check('λ1', records, START, result([{ id: 'm1', kind: 'invalid', reason: 'invalid usage event: (root)' }]));
+  expect(monitor.violations).toEqual(['λ1 batch j1: m1 refused as invalid with the reason "invalid usage event: (root)"']);
 });

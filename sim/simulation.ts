@@ -800,6 +800,7 @@ class SeedRun {
           messages.map((m) => m.messageId),
           result,
           calmThroughout,
+          log.requests,
         );
         if (calmThroughout) this.calmBatches.check({ log, records, result, begun, ended: scheduler.now, timeoutMs });
         this.results.checkDeadline(container.id, log.requests, begun + timeoutMs - AGGREGATOR_SAFETY_MS);

@@ -1,9 +1,11 @@
 // `npm run sim -- --seeds N [--seed S] [--from F] [--workers W] [--trace] [--mutant NAME] [--until-caught]`: runs
 // seeds of the counting simulation, prints schedules/s and violations; a failing seed prints the command that
-// replays it with a trace of its interleaving and every knob its seed drew (--mutant re-introduces a named historical bug to show it is caught). Seeds are split across worker processes (one per core by default).
-import { fork } from 'node:child_process';
+// replays it with a trace of its interleaving and every knob its seed drew. Seeds are split across worker processes
+// (one per core by default). --mutant NAME runs the same in a copy of the tree with that historical bug planted
+// (sim/historical-mutants.ts), to show it is caught.
+import { fork, spawnSync } from 'node:child_process';
 import * as os from 'node:os';
-import { HISTORICAL_MUTANTS, type HistoricalMutant } from '../capabilities/counting/historical-mutants';
+import { HISTORICAL_MUTANTS, type HistoricalMutant, isHistoricalMutant, plantedTree } from './historical-mutants';
 import { type RunResult, runSeed } from './simulation';
 import { createSimStore } from './sim-store';
 
@@ -36,8 +38,8 @@ function parseArgs(argv: string[]): Args {
     else if (flag === '--json') args.json = true;
     else if (flag === '--until-caught') args.untilCaught = true;
     else if (flag === '--mutant') {
-      const name = argv[++i] as HistoricalMutant;
-      if (!HISTORICAL_MUTANTS.includes(name)) throw new Error(`--mutant needs one of ${HISTORICAL_MUTANTS.join(', ')}, got ${name}`);
+      const name = argv[++i];
+      if (!isHistoricalMutant(name)) throw new Error(`--mutant needs one of ${Object.keys(HISTORICAL_MUTANTS).join(', ')}, got ${name}`);
       args.mutant = name;
     } else
       throw new Error(`unknown flag ${flag}; use --seeds N [--from F] [--seed S] [--workers W] [--trace] [--mutant NAME] [--until-caught]`);
@@ -86,7 +88,7 @@ async function runRange(from: number, count: number, args: Args): Promise<Summar
   const lane = async () => {
     while (next < from + count && summary.failed.length < maxFailures) {
       const seed = next++;
-      const result = await runSeed({ seed, store: createSimStore, mutant: args.mutant });
+      const result = await runSeed({ seed, store: createSimStore });
       summary.seeds += 1;
       Object.assign(summary, addStats(summary, result.stats));
       if (result.violations.length > 0) summary.failed.push({ seed, violations: result.violations.map((v) => `${v.kind}: ${v.detail}`) });
@@ -99,13 +101,17 @@ async function runRange(from: number, count: number, args: Args): Promise<Summar
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  if (args.mutant !== undefined) {
+    process.exitCode = runPlanted(args.mutant);
+    return;
+  }
   if (process.env.SIM_WORKER) {
     const [from, count] = process.env.SIM_WORKER.split(':').map(Number);
     process.send?.(await runRange(from, count, args));
     return;
   }
   if (args.seed !== undefined) {
-    const result = await runSeed({ seed: args.seed, store: createSimStore, trace: true, mutant: args.mutant });
+    const result = await runSeed({ seed: args.seed, store: createSimStore, trace: true });
     console.log(result.trace);
     console.log(
       `\nseed ${args.seed}: ${result.stats.events} events, ${result.stats.invocations} invocations, ${result.stats.crashes} crashes, ${result.stats.timeouts} timeouts, ${result.stats.alerts} alerts (${result.stats.alertRedeliveries} redelivered), ${result.stats.dailyJobs} daily jobs (${result.stats.s3Faults} S3 faults), ${result.stats.dropped} usage events dropped (${result.stats.droppedButLanded} landed anyway, ${result.stats.replayed} replayed copies)`,
@@ -140,9 +146,29 @@ async function main(): Promise<void> {
   if (args.json) console.log(JSON.stringify({ ...total, seconds, schedulesPerSecond: rate, workers, from: args.from }));
   else console.log(line);
   for (const f of total.failed.slice(0, 10)) {
-    console.log(`\nseed ${f.seed} violates:\n  ${f.violations.slice(0, 5).join('\n  ')}\n  replay: npm run sim -- --seed ${f.seed}`);
+    console.log(
+      `\nseed ${f.seed} violates:\n  ${f.violations.slice(0, 5).join('\n  ')}\n  replay: npm run sim -- --seed ${f.seed}${process.env.SIM_MUTANT ? ` --mutant ${process.env.SIM_MUTANT}` : ''}`,
+    );
   }
   process.exitCode = total.failed.length > 0 ? 1 : 0;
+}
+
+/** Runs this command again, without --mutant, in a copy of the tree with the mutant planted; its exit code. */
+function runPlanted(mutant: HistoricalMutant): number {
+  const tree = plantedTree(mutant);
+  try {
+    const argv = process.argv.slice(2);
+    const at = argv.indexOf('--mutant');
+    argv.splice(at, 2);
+    const child = spawnSync(process.execPath, [...process.execArgv, 'sim/cli.ts', ...argv], {
+      cwd: tree.dir,
+      stdio: 'inherit',
+      env: { ...process.env, SIM_MUTANT: mutant },
+    });
+    return child.status ?? 2;
+  } finally {
+    tree.remove();
+  }
 }
 
 main().catch((error) => {

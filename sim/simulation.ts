@@ -5,7 +5,6 @@
 // calm phase without faults lets everything finish, and the checker compares the table with the truth.
 import { type AlertStep, createAlertStep } from '../capabilities/counting/alert-step';
 import { createAggregator } from '../capabilities/counting/exactly-once';
-import type { HistoricalMutant } from '../capabilities/counting/historical-mutants';
 import { type SweepDeps, sweepAlerts } from '../capabilities/alerts/sweeper';
 import type { CreditBalanceLow } from '../capabilities/alerts/credit-alerts';
 import { overrideAwareQuota } from '../capabilities/alerts/override-quotas';
@@ -60,8 +59,6 @@ export interface RunOptions {
   readonly trace?: boolean;
   /** Builds the DynamoDB model a run writes to. */
   readonly store: () => SimStore;
-  /** Re-introduces one named historical bug into the aggregator under test (capabilities/counting/historical-mutants.ts). */
-  readonly mutant?: HistoricalMutant;
   /** Builds the S3 model the daily job writes the archive and statements to. @default a faithful one */
   readonly s3?: () => S3Model;
   /** Builds the usage send's fallback (log group, replay's queue client) of the replay phase. @default a faithful one */
@@ -687,7 +684,6 @@ class SeedRun {
       // The run's claim retention is the product's (contracts/usage-queue.ts); with the defaults knob it is not passed.
       ...(this.bounds.defaults ? {} : { concurrency, retentionSeconds: this.claimRetentionSeconds }),
       claimShards: this.knobs.claimShards,
-      mutant: this.options.mutant,
       onError: this.errorMonitor.aggregatorReporter(container.id),
       alerts: this.alertScope.wrap(
         container.id,

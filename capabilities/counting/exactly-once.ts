@@ -27,7 +27,6 @@ import {
   payloadFingerprint,
   secondDisagrees,
 } from './keys';
-import type { HistoricalMutant } from './historical-mutants';
 import { AggregatorRepository, type ClaimEntry, type JournalHead } from './repository';
 import { OutOfTime, withRetry } from './retry';
 
@@ -75,8 +74,6 @@ export interface AggregatorOptions {
   readonly onError?: (error: unknown, context: { step: string; journalId?: string }) => void;
   /** Quota alerts (step 6): run once counting is settled, for the client-days the batch touched. */
   readonly alerts?: AlertStep;
-  /** Test-only (historical-mutants.ts): re-introduces one named historical bug. Never set by a deployed entry. */
-  readonly mutant?: HistoricalMutant;
 }
 
 /**
@@ -157,7 +154,6 @@ export function createAggregator(options: AggregatorOptions): Aggregator {
     options.tableName,
     () => Math.floor(settings.clock() / 1000) + settings.retentionSeconds,
     options.sleep,
-    options.mutant,
   );
   const cache = new JournalCache();
   return {
@@ -382,7 +378,7 @@ class BatchRun {
         }
       },
       () => {
-        if (unresolvedAppend && this.options.mutant !== 'unresolved-append-resolved') this.journalVoid = true;
+        if (unresolvedAppend) this.journalVoid = true;
         for (const group of pageGroups) if (group.state === 'open') group.state = 'failed';
       },
     );
@@ -414,8 +410,7 @@ class BatchRun {
       }
       let head = heads.get(live.journalId);
       const now = this.s.clock();
-      const ignoreLease = this.options.mutant === 'ignore-lease';
-      if (head?.status === 'claiming' && (head.leaseUntil < now || ignoreLease)) {
+      if (head?.status === 'claiming' && head.leaseUntil < now) {
         // Its writer stopped before opening the journal for counting: abort it, and its claims no longer count.
         const outcome = await this.retry('abort journal', () =>
           this.repo.transition(live.journalId, 'claiming', 'aborted', { leaseExpiredBefore: now }),
@@ -432,10 +427,10 @@ class BatchRun {
         // Claims outlive their journal by less than the age limit, so a missing head means a damaged table.
         throw new Error(`journal ${live.journalId} owns a claim but has no head`);
       }
-      if (head.status === 'complete' || (head.status === 'pending' && this.options.mutant === 'pending-as-complete')) {
+      if (head.status === 'complete') {
         group.state = 'duplicate';
         group.countedPrint = live.fingerprint;
-      } else if (head.status === 'pending' && (head.leaseUntil < now || ignoreLease)) {
+      } else if (head.status === 'pending' && head.leaseUntil < now) {
         // Once this batch finishes that journal, the event is a duplicate of the copy it holds.
         group.countedPrint = live.fingerprint;
         this.awaiting.set(live.journalId, [...(this.awaiting.get(live.journalId) ?? []), group]);
@@ -628,10 +623,9 @@ class BatchRun {
         for (const entry of due) {
           const head = heads.get(entry.journalId);
           this.cache.remember(head);
-          const takenForComplete = head?.status === 'pending' && this.options.mutant === 'pending-as-complete';
-          if (head === undefined || head.status === 'complete' || head.status === 'aborted' || takenForComplete) {
+          if (head === undefined || head.status === 'complete' || head.status === 'aborted') {
             await this.unlist(entry.journalId);
-          } else if (head.leaseUntil >= this.s.clock() && this.options.mutant !== 'ignore-lease') {
+          } else if (head.leaseUntil >= this.s.clock()) {
             // its applier is still at work
           } else if (head.status === 'claiming') {
             // It never turned pending: abort it (as a batch meeting its claims would), so its claims are void.

@@ -20,7 +20,6 @@ import {
 } from '../../contracts/table';
 import { dayItemAmounts } from '../usage/counters';
 import type { DayDelta } from './counter-deltas';
-import type { HistoricalMutant } from './historical-mutants';
 import { MARKER_PREFIX, markerAttribute } from './keys';
 
 export type JournalStatus = 'claiming' | 'pending' | 'complete' | 'aborted';
@@ -69,8 +68,6 @@ export class AggregatorRepository {
     /** Epoch seconds after which claims and journals may be deleted by TTL (longer than the queue's retention). */
     private readonly expiresAt: () => number,
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    /** Test-only (historical-mutants.ts); never set by a deployed entry. */
-    private readonly mutant?: HistoricalMutant,
   ) {}
 
   async readClaimPage(page: string): Promise<ClaimEntry[]> {
@@ -245,7 +242,7 @@ export class AggregatorRepository {
       values[':by'] = options.completedBy;
       sets.push('#by = :by');
     }
-    if (options.leaseExpiredBefore !== undefined && this.mutant !== 'ignore-lease') {
+    if (options.leaseExpiredBefore !== undefined) {
       names['#lease'] = A.journalLease;
       values[':now'] = options.leaseExpiredBefore;
       condition += ' AND #lease < :now';
@@ -277,17 +274,9 @@ export class AggregatorRepository {
           TableName: this.tableName,
           Key: itemKey.journalHead(journalId),
           UpdateExpression: 'SET #lease = :until',
-          ...(this.mutant === 'ignore-lease'
-            ? {
-                ConditionExpression: '#st = :pending',
-                ExpressionAttributeNames: { '#st': A.journalStatus, '#lease': A.journalLease },
-                ExpressionAttributeValues: { ':pending': 'pending', ':until': leaseUntil },
-              }
-            : {
-                ConditionExpression: '#st = :pending AND #lease < :now',
-                ExpressionAttributeNames: { '#st': A.journalStatus, '#lease': A.journalLease },
-                ExpressionAttributeValues: { ':pending': 'pending', ':now': now, ':until': leaseUntil },
-              }),
+          ConditionExpression: '#st = :pending AND #lease < :now',
+          ExpressionAttributeNames: { '#st': A.journalStatus, '#lease': A.journalLease },
+          ExpressionAttributeValues: { ':pending': 'pending', ':now': now, ':until': leaseUntil },
         }),
       );
       return true;
@@ -326,7 +315,7 @@ export class AggregatorRepository {
           TableName: this.tableName,
           Key: itemKey.dayCounter(delta.clientId, delta.day),
           UpdateExpression: `ADD ${adds.join(', ')} SET #m = :one, #cid = :cid, #day = :day${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
-          ConditionExpression: this.mutant === 'no-marker-condition' ? undefined : 'attribute_not_exists(#m)',
+          ConditionExpression: 'attribute_not_exists(#m)',
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
           // Only the attribute names are needed (the markers); UPDATED_NEW would miss markers set by others.

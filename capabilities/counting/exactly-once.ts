@@ -1,5 +1,6 @@
 // The exactly-once protocol (PROTOCOL.md): count a batch of usage events once each, writing each counter
 // item about once per batch. One method per protocol step; the storage is AggregatorRepository.
+import { setTimeout as realSleep } from 'node:timers/promises';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { UsageEvent } from '../../contracts/usage-event';
 import { CLAIM_RETENTION_DAYS, MAX_FUTURE_SKEW_MS } from '../../contracts/usage-queue';
@@ -140,6 +141,7 @@ export interface Aggregator {
 export function createAggregator(options: AggregatorOptions): Aggregator {
   const settings = {
     clock: options.clock ?? Date.now,
+    sleep: options.sleep ?? realSleep,
     shards: options.claimShards ?? 1,
     retentionSeconds: options.retentionSeconds ?? CLAIM_RETENTION_DAYS * 24 * 3600,
     leaseMarginMs: options.leaseMarginMs ?? 5_000,
@@ -153,7 +155,7 @@ export function createAggregator(options: AggregatorOptions): Aggregator {
     options.doc,
     options.tableName,
     () => Math.floor(settings.clock() / 1000) + settings.retentionSeconds,
-    options.sleep,
+    settings.sleep,
   );
   const cache = new JournalCache();
   return {
@@ -163,6 +165,7 @@ export function createAggregator(options: AggregatorOptions): Aggregator {
 
 type Settings = {
   readonly clock: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
   readonly shards: number;
   readonly retentionSeconds: number;
   readonly leaseMarginMs: number;
@@ -242,7 +245,7 @@ class BatchRun {
   }
 
   private retry<T>(what: string, op: () => Promise<T>): Promise<T> {
-    return withRetry(what, op, { clock: this.s.clock, deadline: this.deadline, sleep: this.options.sleep, random: this.options.random });
+    return withRetry(what, op, { clock: this.s.clock, deadline: this.deadline, sleep: this.s.sleep, random: this.options.random });
   }
 
   /** Runs one part of the batch; an unexpected error fails that part only (its records are retried later). */
@@ -387,7 +390,7 @@ class BatchRun {
   /** Full-jitter pause before a page is read again after a lost append (none when it would pass the deadline). */
   private async backoff(lost: number): Promise<void> {
     const delay = (this.options.random ?? Math.random)() * Math.min(CLAIM_BACKOFF_MAX_MS, CLAIM_BACKOFF_BASE_MS * 2 ** (lost - 1));
-    if (this.s.clock() + delay < this.deadline) await (this.options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))))(delay);
+    if (this.s.clock() + delay < this.deadline) await this.s.sleep(delay);
   }
 
   /** Decides each open event's fate from its page's owners; returns the events this batch may claim. */

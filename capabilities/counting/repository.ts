@@ -67,7 +67,7 @@ export class AggregatorRepository {
     private readonly tableName: string,
     /** Epoch seconds after which claims and journals may be deleted by TTL (longer than the queue's retention). */
     private readonly expiresAt: () => number,
-    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    private readonly sleep: (ms: number) => Promise<void>,
   ) {}
 
   async readClaimPage(page: string): Promise<ClaimEntry[]> {

@@ -48,12 +48,10 @@ export interface RetryPolicy {
   readonly deadline: number;
   readonly baseDelayMs?: number;
   readonly maxDelayMs?: number;
-  readonly sleep?: (ms: number) => Promise<void>;
+  readonly sleep: (ms: number) => Promise<void>;
   /** Source of the backoff jitter (a seeded one in the simulator). @default Math.random */
   readonly random?: () => number;
 }
-
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export async function withRetry<T>(what: string, op: () => Promise<T>, policy: RetryPolicy): Promise<T> {
   const base = policy.baseDelayMs ?? 20;
@@ -66,7 +64,7 @@ export async function withRetry<T>(what: string, op: () => Promise<T>, policy: R
       if (!isRetryable(error)) throw error;
       const delay = (policy.random ?? Math.random)() * Math.min(max, base * 2 ** attempt);
       if (policy.clock() + delay >= policy.deadline) throw new OutOfTime(what);
-      await (policy.sleep ?? defaultSleep)(delay);
+      await policy.sleep(delay);
     }
   }
 }

@@ -217,7 +217,12 @@ describe('each role grants every table call its code makes (prod)', () => {
 
   test('aggregator: claims, journals and counters through its repository; the alert step and the override quota', async () => {
     const table = seededTable();
-    const repository = new AggregatorRepository(table.db, table.tableName, () => 0);
+    const repository = new AggregatorRepository(
+      table.db,
+      table.tableName,
+      () => 0,
+      async () => undefined,
+    );
     const page = itemKey.claimEntry('CLAIM#2026-11-05T10:00:00#0', 1).pk;
     await repository.readClaimPage(page);
     await repository.appendClaims(page, 1, 'j1', new Uint8Array(16), new Uint8Array(4));

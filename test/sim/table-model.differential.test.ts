@@ -130,11 +130,12 @@ test('random repository operations: the model answers and ends exactly like Dyna
       const table = await freshTable(clients.raw, 'diff');
       const model = new TableModel();
       const expiresAt = () => 1_900_000_000;
-      const real = new AggregatorRepository(clients.doc, table, expiresAt);
+      const real = new AggregatorRepository(clients.doc, table, expiresAt, async () => undefined);
       const modelled = new AggregatorRepository(
         { send: async (c: object) => model.execute(c) } as unknown as DynamoDBDocumentClient,
         table,
         expiresAt,
+        async () => undefined,
       );
       for (const o of ops) {
         expect({ o, result: await outcome(() => perform(modelled, o)) }).toEqual({ o, result: await outcome(() => perform(real, o)) });

@@ -2,6 +2,7 @@
 // errors — including the SDK's wrapper for a socket it gave up on — but never a condition failure.
 // And how `withRetry` spends the deadline: full-jitter backoff, no sleep that ends past it (issue 19 §2: the
 // simulator throws only a few of these names and always injects its clock, sleep and random).
+import { setTimeout as realSleep } from 'node:timers/promises';
 import { isRetryable, OutOfTime, withRetry } from '../../../capabilities/counting/retry';
 
 const named = (name: string) => Object.assign(new Error('x'), { name });
@@ -141,7 +142,7 @@ test('withRetry: no attempt at or after the deadline, no sleep that reaches it, 
   expect(calls).toBe(1);
 });
 
-/** Two throttled calls, then success, through withRetry on its own timer (no injected sleep): calls and time taken. */
+/** Two throttled calls, then success, through withRetry on a real timer (the deployed aggregator's): calls and time taken. */
 async function throttledTwice(options: { baseDelayMs: number; maxDelayMs: number; random?: () => number }) {
   let calls = 0;
   const started = Date.now();
@@ -150,12 +151,12 @@ async function throttledTwice(options: { baseDelayMs: number; maxDelayMs: number
     async () => {
       if (calls++ < 2) throw named('ThrottlingException');
     },
-    { clock: Date.now, deadline: Date.now() + 10_000, ...options },
+    { clock: Date.now, deadline: Date.now() + 10_000, sleep: realSleep, ...options },
   );
   return { calls, elapsedMs: Date.now() - started };
 }
 
-test('withRetry without an injected sleep really waits the backoff on a real timer (the deployed aggregator injects none)', async () => {
+test('withRetry on a real timer really waits the backoff (the deployed aggregator injects none: createAggregator uses one)', async () => {
   // Default jitter: within the bound.
   const jittered = await throttledTwice({ baseDelayMs: 30, maxDelayMs: 30 });
   expect(jittered.calls).toBe(3);

@@ -20,9 +20,14 @@ export interface S3Faults {
   readonly slow: number;
   /** Per attempt: the container dies while the request is in flight; a PutObject then lands within 2 s, or never. */
   readonly crash: number;
+  /**
+   * Per attempt: refused with a 403 AccessDenied, which the SDK does not retry (a bucket policy or KMS key briefly
+   * denying the job's role): the caller meets it at once, and must not read it as a missing object.
+   */
+  readonly refused: number;
 }
 
-export const NO_S3_FAULTS: S3Faults = { errorBefore: 0, ambiguous: 0, slow: 0, crash: 0 };
+export const NO_S3_FAULTS: S3Faults = { errorBefore: 0, ambiguous: 0, slow: 0, crash: 0, refused: 0 };
 
 /** The S3 client's standard retry mode (capabilities/aws/s3-client.ts sets none: the SDK's 3 attempts). */
 const MAX_ATTEMPTS = 3;
@@ -60,6 +65,7 @@ export class S3Model {
         return never();
       }
       if (hit(f.errorBefore)) throw chance(random, 0.5) ? s3Error('InternalError', 500) : s3Error('SlowDown', 503);
+      if (hit(f.refused)) throw s3Error('AccessDenied', 403);
       const value = this.execute(command);
       if (hit(f.ambiguous)) throw chance(random, 0.5) ? s3Error('InternalError', 500) : s3Error('TimeoutError', undefined);
       return value;

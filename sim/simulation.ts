@@ -244,7 +244,7 @@ function drawReplayKnobs(random: () => number): ReplayKnobs {
 /** S3 faults while the chaos lasts: each kind off in many runs, rare to common in the others. */
 function s3Profile(random: () => number): S3Faults {
   const level = (off: number) => (chance(random, off) ? 0 : pick(random, [0.02, 0.1, 0.3]));
-  return { errorBefore: level(0.4), ambiguous: level(0.4), slow: level(0.5), crash: level(0.6) / 4 };
+  return { errorBefore: level(0.4), ambiguous: level(0.4), slow: level(0.5), crash: level(0.6) / 4, refused: level(0.6) / 4 };
 }
 
 /** The knobs as one line, printed with the seed. */

@@ -218,6 +218,7 @@ export class CreditMonitor {
   }
 
   private get(key: { pk: string; sk: string }): { Item?: Item } {
-    return this.o.store.execute(new GetCommand({ TableName: this.o.tableName, Key: key })) as { Item?: Item };
+    // The monitor's own read: the table's truth, never a replica behind (sim/stale-reads.ts).
+    return this.o.store.execute(new GetCommand({ TableName: this.o.tableName, Key: key, ConsistentRead: true })) as { Item?: Item };
   }
 }

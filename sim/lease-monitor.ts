@@ -41,8 +41,11 @@ export class LeaseMonitor {
     if (journalId === undefined || !takesOver(command, this.creators.get(journalId) === containerId)) {
       return this.store.execute(command);
     }
+    // The monitor's own read: the table's truth, never a replica behind (sim/stale-reads.ts).
     const before = (
-      this.store.execute(new GetCommand({ TableName: this.tableName, Key: command.input.Key })) as { Item?: Record<string, unknown> }
+      this.store.execute(new GetCommand({ TableName: this.tableName, Key: command.input.Key, ConsistentRead: true })) as {
+        Item?: Record<string, unknown>;
+      }
     ).Item;
     const result = this.store.execute(command); // throws when its condition fails: then nothing was taken
     const lease = Number(before?.[A.journalLease] ?? 0);
@@ -59,7 +62,10 @@ export class LeaseMonitor {
   /** capabilities/counting/PROTOCOL.md step 4: a journal turns pending only once it is in the pending index, where step 5b finds it. */
   private opens(journalId: string, command: UpdateCommand): unknown {
     const result = this.store.execute(command); // throws when its condition fails: then it did not turn pending
-    const entry = this.store.execute(new GetCommand({ TableName: this.tableName, Key: itemKey.pendingJournal(journalId) }));
+    // The monitor's own read: the table's truth, never a replica behind (sim/stale-reads.ts).
+    const entry = this.store.execute(
+      new GetCommand({ TableName: this.tableName, Key: itemKey.pendingJournal(journalId), ConsistentRead: true }),
+    );
     if (!(entry as { Item?: unknown }).Item)
       this.unlisted.push(`journal ${journalId} turned pending without an entry in the pending index`);
     return result;

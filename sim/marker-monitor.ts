@@ -120,7 +120,8 @@ export class MarkerMonitor {
   }
 
   private get(key: Item): Item | undefined {
-    return (this.o.store.execute(new GetCommand({ TableName: this.o.tableName, Key: key })) as { Item?: Item }).Item;
+    // The monitor's own read: the table's truth, never a replica behind (sim/stale-reads.ts).
+    return (this.o.store.execute(new GetCommand({ TableName: this.o.tableName, Key: key, ConsistentRead: true })) as { Item?: Item }).Item;
   }
 
   private head(marker: string): Item | undefined {

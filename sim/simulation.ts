@@ -42,6 +42,7 @@ import { NO_S3_FAULTS, type S3Faults, S3Model } from './s3-model';
 import { between, chance, pick, seededRandom } from './random';
 import { Scheduler } from './scheduler';
 import { type QueueMessage, SqsModel } from './sqs-model';
+import { drawStaleReads, type StaleReads } from './stale-reads';
 import type { SimStore } from './store';
 import { Trace } from './trace';
 import { generateWorkload, type Workload } from './workload';
@@ -338,6 +339,8 @@ class SeedRun {
   private readonly bounds: Bounds;
   /** Each batch's refusals against the bounds at its start (sim/refusal-monitor.ts). */
   private readonly refusals: RefusalMonitor;
+  /** The stale reads knob (sim/stale-reads.ts): eventually consistent reads served up to its max lag behind. */
+  private readonly staleReads: StaleReads | undefined;
   private running = 0;
   private sent = 0;
   private pollAt = Number.POSITIVE_INFINITY;
@@ -381,6 +384,7 @@ class SeedRun {
       if (send.event) this.workload.events.set(send.event.eventId, send.event);
     }
     this.refusals = new RefusalMonitor(this.claimRetentionSeconds);
+    this.staleReads = drawStaleReads(options.seed);
     this.pendingSweep = new PendingSweepCheck(
       options.seed,
       () => this.scheduler.now,
@@ -462,6 +466,8 @@ class SeedRun {
     });
     if (this.plans) seedClients(this.store, TABLE, CLIENT_IDS, (clientId) => this.registryRecord(clientId));
     else seedClients(this.store, TABLE, CLIENT_IDS);
+    // Only once the client records are in: they were written long before the run (every replica holds them).
+    if (this.staleReads) this.store.serveStaleReads?.({ now: () => this.scheduler.now, ...this.staleReads });
     this.trace.log(`knobs ${this.describe()}`);
   }
 
@@ -479,6 +485,7 @@ class SeedRun {
       ...(this.bounds !== NO_BOUNDS
         ? { bounds: { future: this.bounds.future.length, lateCopy: this.bounds.lateCopy ?? 'none', defaults: this.bounds.defaults } }
         : {}),
+      ...(this.staleReads ? { staleReads: { maxLagMs: this.staleReads.maxLagMs } } : {}),
     });
   }
 

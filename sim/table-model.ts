@@ -2,7 +2,10 @@
 // BatchGet, and TransactWrite for the low credit balance alerts' claims and top-ups; Query on a partition, or a sort-key range with BETWEEN, with a FilterExpression for the alert sweeper) with the expression forms it uses: conditions joined by AND over attribute_exists /
 // attribute_not_exists / = / <> / < / <= / > / >=, and updates with SET (a value or if_not_exists), ADD and REMOVE. Each call is
 // atomic. test/sim/table-model.differential.test.ts runs the same sequences against DynamoDB Local to keep it honest.
+// With stale reads on (sim/stale-reads.ts), a read without `ConsistentRead: true` is answered from a recent version of
+// the items (each item's versions of the last max lag are kept, with the virtual time each was written).
 import { marshall } from '@aws-sdk/util-dynamodb';
+import type { StaleReadOptions } from './stale-reads';
 import { stacklessError } from './stackless-error';
 import type { SimStore } from './store';
 
@@ -200,15 +203,99 @@ interface TransactOp {
 }
 type TransactItem = Partial<Record<'Put' | 'Update' | 'Delete' | 'ConditionCheck', TransactOp>>;
 
+/** One state of an item (undefined: absent) and the virtual time it was written. */
+interface Version {
+  readonly at: number;
+  readonly item: Item | undefined;
+}
+
+/** An item written within the last max lag: its partition key value, and its states, oldest first (the last is the current one). */
+interface Recent {
+  readonly pk: unknown;
+  readonly versions: Version[];
+}
+
 /** A table's items by id, and the ids of each partition key value (so a Query reads its partition only). */
 class Table {
   readonly items = new Map<string, Item>();
   private readonly partitions = new Map<unknown, Map<string, Item>>();
+  /**
+   * With stale reads: the items written within the last max lag, by id, and their ids by partition key value. An item
+   * not in here has been as it is for at least the max lag. Items are never changed in place, so versions share them.
+   */
+  private recent: Map<string, Recent> | undefined;
+  private recentByPartition: Map<unknown, Set<string>> | undefined;
+
+  private now: (() => number) | undefined;
 
   constructor(private readonly partitionKey: string) {}
 
+  /** From now on, keep each item's recent versions (written at the virtual time `now` tells). */
+  keepHistory(now: () => number): void {
+    this.now = now;
+    this.recent ??= new Map();
+    this.recentByPartition ??= new Map();
+  }
+
+  /** Records a write (`after` undefined: a delete) in the history, when stale reads are on. */
+  private record(id: string, pk: unknown, before: Item | undefined, after: Item | undefined): void {
+    if (!this.recent || !this.now) return;
+    let recent = this.recent.get(id);
+    if (!recent) {
+      recent = { pk, versions: [{ at: Number.NEGATIVE_INFINITY, item: before }] };
+      this.recent.set(id, recent);
+      let ids = this.recentByPartition?.get(pk);
+      if (!ids) {
+        ids = new Set();
+        this.recentByPartition?.set(pk, ids);
+      }
+      ids.add(id);
+    }
+    recent.versions.push({ at: this.now(), item: after });
+  }
+
+  /** Drops the versions no read can reach: those superseded at or before `horizon` (now less the max lag). */
+  prune(horizon: number): void {
+    if (!this.recent) return;
+    for (const [id, recent] of this.recent) {
+      const { versions } = recent;
+      let k = versions.length - 1;
+      while (k > 0 && versions[k].at > horizon) k--;
+      if (k === versions.length - 1) {
+        this.recent.delete(id);
+        const ids = this.recentByPartition?.get(recent.pk);
+        ids?.delete(id);
+        if (ids?.size === 0) this.recentByPartition?.delete(recent.pk);
+      } else if (k > 0) {
+        versions.splice(0, k);
+      }
+    }
+  }
+
+  /** The item as it was at virtual time `at` (undefined: absent then). */
+  itemAt(id: string, at: number): Item | undefined {
+    const versions = this.recent?.get(id)?.versions;
+    if (!versions) return this.items.get(id);
+    for (let i = versions.length - 1; i > 0; i--) if (versions[i].at <= at) return versions[i].item;
+    return versions[0].item;
+  }
+
+  /** The items of a partition as they were at virtual time `at`, in no particular order. */
+  partitionAt(value: unknown, at: number): Item[] {
+    const ids = this.recentByPartition?.get(value);
+    if (!ids) return [...this.partition(value)];
+    const out: Item[] = [];
+    for (const [id, item] of this.partitions.get(value) ?? []) if (!ids.has(id)) out.push(item);
+    for (const id of ids) {
+      const item = this.itemAt(id, at);
+      if (item) out.push(item);
+    }
+    return out;
+  }
+
   set(id: string, item: Item): void {
     const before = this.items.get(id);
+    this.record(id, item[this.partitionKey], before, item);
     if (before && before[this.partitionKey] !== item[this.partitionKey]) this.partitions.get(before[this.partitionKey])?.delete(id);
     this.items.set(id, item);
     let partition = this.partitions.get(item[this.partitionKey]);
@@ -222,6 +309,7 @@ class Table {
   delete(id: string): void {
     const item = this.items.get(id);
     if (!item) return;
+    this.record(id, item[this.partitionKey], item, undefined);
     this.items.delete(id);
     this.partitions.get(item[this.partitionKey])?.delete(id);
   }
@@ -240,15 +328,45 @@ export class TableModel implements SimStore {
    */
   private readonly appliedTransactions = new WeakSet<object>();
 
+  /** Stale reads, when on (off: every read is consistent, as the differential test holds it to DynamoDB Local). */
+  private stale: StaleReadOptions | undefined;
+  /** The virtual time of the next pass that drops versions older than the max lag. */
+  private nextPrune = Number.NEGATIVE_INFINITY;
+
   constructor(private readonly keys = { partitionKey: 'pk', sortKey: 'sk', timeToLive: 'expiresAt' }) {}
+
+  /**
+   * Serve each read that does not carry `ConsistentRead: true` (Get, Query, and per table BatchGet) from a replica
+   * `lagMs()` behind: the items as they were then, maybe missing one written since. Writes and conditions stay exact.
+   */
+  serveStaleReads(options: StaleReadOptions): void {
+    this.stale = options;
+    for (const table of this.tables.values()) table.keepHistory(options.now);
+  }
 
   private table(name: string): Table {
     let table = this.tables.get(name);
     if (!table) {
       table = new Table(this.keys.partitionKey);
+      if (this.stale) table.keepHistory(this.stale.now);
       this.tables.set(name, table);
     }
     return table;
+  }
+
+  /** The virtual time a read is served as of: now, or now less a drawn lag for an eventually consistent one. */
+  private readAt(consistent: unknown): number | undefined {
+    const stale = this.stale;
+    if (!stale || consistent === true) return undefined;
+    return stale.now() - Math.min(stale.maxLagMs, stale.lagMs());
+  }
+
+  /** Once per max lag of virtual time: drops the versions no read can reach any more (the history stays bounded). */
+  private prune(stale: StaleReadOptions): void {
+    const now = stale.now();
+    if (now < this.nextPrune) return;
+    for (const table of this.tables.values()) table.prune(now - stale.maxLagMs);
+    this.nextPrune = now + stale.maxLagMs;
   }
 
   private id(key: Item): string {
@@ -278,11 +396,15 @@ export class TableModel implements SimStore {
     const { input } = command as { input: Record<string, unknown> };
     const name = command.constructor.name;
     this.validate(input);
+    if (this.stale) this.prune(this.stale);
     const names = input.ExpressionAttributeNames as Names;
     const values = input.ExpressionAttributeValues as Values;
     switch (name) {
       case 'GetCommand': {
-        const item = this.table(String(input.TableName)).items.get(this.id(input.Key as Item));
+        const table = this.table(String(input.TableName));
+        const id = this.id(input.Key as Item);
+        const at = this.readAt(input.ConsistentRead);
+        const item = at === undefined ? table.items.get(id) : table.itemAt(id, at);
         return { Item: item && copy(item) };
       }
       case 'PutCommand': {
@@ -331,7 +453,9 @@ export class TableModel implements SimStore {
         const inRange = (sk: unknown) =>
           cond[3] === undefined || ((compare(sk, values?.[cond[4]]) ?? -1) >= 0 && (compare(sk, values?.[cond[5]]) ?? 1) <= 0);
         const start = (input.ExclusiveStartKey as Item | undefined)?.[this.keys.sortKey];
-        const evaluated = [...this.table(String(input.TableName)).partition(pk)]
+        const table = this.table(String(input.TableName));
+        const at = this.readAt(input.ConsistentRead);
+        const evaluated = (at === undefined ? [...table.partition(pk)] : table.partitionAt(pk, at))
           .filter((item) => inRange(item[this.keys.sortKey]))
           .sort((a, b) => compare(a[this.keys.sortKey], b[this.keys.sortKey]) ?? 0)
           .filter((item) => start === undefined || (compare(item[this.keys.sortKey], start) ?? 0) > 0);
@@ -349,12 +473,14 @@ export class TableModel implements SimStore {
         };
       }
       case 'BatchGetCommand': {
-        const requests = input.RequestItems as Record<string, { Keys: Item[] }>;
+        const requests = input.RequestItems as Record<string, { Keys: Item[]; ConsistentRead?: boolean }>;
         const responses: Record<string, Item[]> = {};
-        for (const [tableName, { Keys }] of Object.entries(requests)) {
+        for (const [tableName, { Keys, ConsistentRead }] of Object.entries(requests)) {
           const table = this.table(tableName);
           responses[tableName] = Keys.flatMap((key) => {
-            const item = table.items.get(this.id(key));
+            // Each key may be served by another partition's replica: a lag of its own.
+            const at = this.readAt(ConsistentRead);
+            const item = at === undefined ? table.items.get(this.id(key)) : table.itemAt(this.id(key), at);
             return item ? [copy(item)] : [];
           });
         }

@@ -163,6 +163,8 @@ export async function resendPending(deps: AlertDeps, day: string, olderThanMs = 
         FilterExpression: '#status = :pending',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':pk': alertKey(day, '', 0).pk, ':pending': 'pending' },
+        // A replica a write behind still shows an alert just sent as pending, and it would be sent again.
+        ConsistentRead: true,
         ExclusiveStartKey,
       }),
     );

@@ -23,6 +23,8 @@ export async function counterItemsThrough(table: UsageTable, clientId: string, l
     TableName: table.tableName,
     KeyConditionExpression: 'pk = :pk AND sk BETWEEN :start AND :end',
     ExpressionAttributeValues: { ':pk': `${USAGE_PK_PREFIX}${clientId}`, ':start': 'DAY#', ':end': end },
+    // What is archived must be what the table holds now, not a replica a write behind.
+    ConsistentRead: true,
   })) {
     for (const item of page.Items ?? []) if (counterDay(item)) items.push(item as CounterItem);
   }

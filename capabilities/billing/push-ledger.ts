@@ -34,6 +34,7 @@ export async function readLedger(table: UsageTable, clientId: string): Promise<M
     TableName: table.tableName,
     KeyConditionExpression: 'pk = :pk',
     ExpressionAttributeValues: { ':pk': itemKey.billingDay(clientId, '').pk },
+    ConsistentRead: true,
   })) {
     for (const item of page.Items ?? []) days.set(item.day as string, item as unknown as LedgerDay);
   }

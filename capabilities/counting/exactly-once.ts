@@ -500,7 +500,13 @@ class BatchRun {
           return;
         }
         await this.applyJournal(this.journalId, dayDeltas(routeDeltas));
-        if (await this.complete(this.journalId)) this.completedEvents += mine.length;
+        const done = await this.complete(this.journalId);
+        if (done === 'lost') {
+          // Our lease ran out and another batch holds it: it completes the journal; our events come back then.
+          for (const group of mine) group.state = 'failed';
+          return;
+        }
+        if (done === 'ours') this.completedEvents += mine.length;
         for (const group of mine) group.state = 'counted';
         await this.unlist(this.journalId);
       },
@@ -554,16 +560,23 @@ class BatchRun {
     }
   }
 
-  /** Moves a journal pending → complete; true when this batch's transition is the one that completed it. */
-  private async complete(id: string): Promise<boolean> {
+  /**
+   * Moves a journal pending → complete under this batch's lease: `ours` when this batch's transition completed it,
+   * `theirs` when another batch's did, `lost` when another batch has taken the lease since (ours ran out): that
+   * batch applies the journal again (the markers keep it from adding twice) and completes it, so every write to the
+   * journal's counters is sent before the completion its markers' grace is measured from (PROTOCOL.md step 4).
+   */
+  private async complete(id: string): Promise<'ours' | 'theirs' | 'lost'> {
     const doneAt = this.s.clock();
     const outcome = await this.retry('complete journal', () =>
-      this.repo.transition(id, 'pending', 'complete', { completedAt: doneAt, completedBy: this.journalId }),
+      this.repo.transition(id, 'pending', 'complete', { completedAt: doneAt, completedBy: this.journalId, leaseHeld: this.leaseUntil }),
     );
+    if (outcome.head?.status === 'pending') return 'lost';
     if (outcome.head?.status !== 'complete') throw new Error(`journal ${id} could not complete: ${outcome.head?.status ?? 'missing'}`);
     this.cache.remember(outcome.head);
     // A retried transition whose first attempt applied finds the journal complete by us, not changed by this attempt.
-    return outcome.head.completedBy === undefined ? outcome.changed : outcome.head.completedBy === this.journalId;
+    const ours = outcome.head.completedBy === undefined ? outcome.changed : outcome.head.completedBy === this.journalId;
+    return ours ? 'ours' : 'theirs';
   }
 
   // 5. Finish journals of crashed or timed-out batches whose events came back here; then those events are duplicates.
@@ -591,8 +604,10 @@ class BatchRun {
       if (!body) throw new Error(`journal ${otherId} is pending without a body`);
       const deltas = decodeDeltas(body);
       await this.applyJournal(otherId, dayDeltas(deltas));
+      const done = await this.complete(otherId);
+      if (done === 'lost') return false;
       // The body holds one row per client, day and route: its requests are the journal's events.
-      if (await this.complete(otherId)) this.completedEvents += deltas.reduce((n, d) => n + d.values.requests, 0);
+      if (done === 'ours') this.completedEvents += deltas.reduce((n, d) => n + d.values.requests, 0);
       this.resumed += 1;
       for (const { clientId, day } of deltas) this.resumedClientDays.push({ clientId, day });
       await this.unlist(otherId);

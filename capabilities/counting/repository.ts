@@ -221,17 +221,12 @@ export class AggregatorRepository {
     journalId: string,
     from: JournalStatus,
     to: JournalStatus,
-    options: { leaseUntil?: number; leaseExpiredBefore?: number; completedAt?: number; completedBy?: string } = {},
+    options: { leaseHeld?: number; leaseExpiredBefore?: number; completedAt?: number; completedBy?: string } = {},
   ): Promise<{ changed: boolean; head: JournalHead | undefined }> {
     const names: Record<string, string> = { '#st': A.journalStatus };
     const values: Record<string, unknown> = { ':from': from, ':to': to };
     const sets = ['#st = :to'];
     let condition = '#st = :from';
-    if (options.leaseUntil !== undefined) {
-      names['#lease'] = A.journalLease;
-      values[':lease'] = options.leaseUntil;
-      sets.push('#lease = :lease');
-    }
     if (options.completedAt !== undefined) {
       names['#done'] = A.journalDone;
       values[':done'] = options.completedAt;
@@ -246,6 +241,12 @@ export class AggregatorRepository {
       names['#lease'] = A.journalLease;
       values[':now'] = options.leaseExpiredBefore;
       condition += ' AND #lease < :now';
+    }
+    if (options.leaseHeld !== undefined) {
+      // Only the lease's holder moves the journal on: the lease it was granted is still the journal's.
+      names['#lease'] = A.journalLease;
+      values[':held'] = options.leaseHeld;
+      condition += ' AND #lease = :held';
     }
     try {
       const out = await this.doc.send(

@@ -82,7 +82,8 @@ export async function setClientPlan(
   const toGate = isGatePlan(plan);
   // Onto the gate: it starts from what the client already used (before the table says gate, so no admission races it).
   if (toGate) await assertShardable(store, clientId, gateLimitsInForce(plan));
-  const gateSeed = toGate && !fromGate ? await seedGate(store, dynamoUsageReader(store), clientId, new Date(changedAt)) : undefined;
+  const gateSeed =
+    toGate && !fromGate ? await seedGate(store, dynamoUsageReader(store, { consistent: true }), clientId, new Date(changedAt)) : undefined;
   // Onto a gateway plan without an API Gateway key (created on a gate plan): register one on the new plan's usage plan.
   const registered = !toGate && fromGate && !client.apiGatewayKeyId ? await options.keys?.registerUsageKey(plan, client.name) : undefined;
   const keyId = client.apiGatewayKeyId;

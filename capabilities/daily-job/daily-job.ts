@@ -97,7 +97,7 @@ export async function runDailyJob(input: DailyJobInput, deps: DailyJobDeps): Pro
   const log = deps.log ?? (() => undefined);
   const keepFrom = addDays(input.day, -(input.retentionDays - 1));
   const lastArchivedDay = addDays(keepFrom, -1);
-  const reader = dynamoUsageReader(deps.table);
+  const reader = dynamoUsageReader(deps.table, { consistent: true });
 
   // 1. Clients from the registry (a Query on its partition); revoked clients may still have usage.
   // A malformed client record is skipped (logged and counted), so one bad item cannot stop the job.

@@ -33,6 +33,8 @@ async function tableCounterItems(table: UsageTable, clientId: string, from: stri
     TableName: table.tableName,
     KeyConditionExpression: 'pk = :pk AND sk BETWEEN :start AND :end',
     ExpressionAttributeValues: { ':pk': `${USAGE_PK_PREFIX}${clientId}`, ':start': start, ':end': end },
+    // A statement adds archived days to live counters: a replica a delete behind would count a day twice.
+    ConsistentRead: true,
   })) {
     items.push(...((page.Items ?? []) as Item[]));
   }

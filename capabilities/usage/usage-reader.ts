@@ -83,7 +83,11 @@ export function usageFromItems(items: readonly Record<string, unknown>[]): Map<s
   return days;
 }
 
-export function dynamoUsageReader(table: UsageTable): UsageReader {
+/**
+ * `consistent` reads the table as it is now (twice the read units): the daily job, statements and plan changes,
+ * which add archived days to live counters or act on the count; the usage routes and the dashboard read a replica.
+ */
+export function dynamoUsageReader(table: UsageTable, options: { consistent?: boolean } = {}): UsageReader {
   // One item per day since issue 23 (its routes inside); the Query also returns the route items of days counted
   // before, which hold those days' routes.
   const readRange = async (clientId: string, from: string, to: string): Promise<UsageRange> => {
@@ -95,6 +99,7 @@ export function dynamoUsageReader(table: UsageTable): UsageReader {
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :start AND :end',
       ExpressionAttributeValues: { ':pk': `${USAGE_PK_PREFIX}${clientId}`, ':start': start, ':end': end },
       ReturnConsumedCapacity: 'TOTAL',
+      ...(options.consistent ? { ConsistentRead: true } : {}),
     })) {
       cost.pages += 1;
       cost.items += page.Items?.length ?? 0;

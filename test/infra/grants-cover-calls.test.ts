@@ -231,7 +231,8 @@ describe('each role grants every table call its code makes (prod)', () => {
     await repository.getJournalHead('j1');
     await repository.getJournalHeads(['j1', 'j2']);
     await repository.getJournalBody('j1').catch(() => undefined);
-    await repository.transition('j1', 'claiming', 'pending', { leaseUntil: 1 });
+    await repository.transition('j1', 'claiming', 'pending');
+    await repository.transition('j1', 'pending', 'complete', { leaseHeld: 1, completedAt: 1, completedBy: 'j1' });
     await repository.acquireLease('j1', 0, 1);
     await repository.applyCounter({ clientId: CLIENT_ID, day: '2026-11-05', total: emptyCounters(), routes: new Map() }, 'j1', []);
     await repository.putPendingEntry('j1', 0, 1);

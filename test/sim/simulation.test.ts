@@ -136,7 +136,7 @@ test("statements: usage counted after the month's early statement makes correcti
   }
   const corrected: number[] = [];
   const caught: number[] = [];
-  for (let seed = 1; seed <= 200 && corrected.length < 6; seed++) {
+  for (let seed = 1; seed <= 600 && corrected.length < 6; seed++) {
     const real = await realRun(seed);
     if (real.stats.corrections === 0) continue;
     corrected.push(seed);

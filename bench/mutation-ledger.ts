@@ -4,7 +4,7 @@
 // of the mutated line and, when it says so, the mutator and a piece of the replacement: line numbers move, code
 // rarely does. The first matching reason wins.
 //
-//   npm run mutation:ledger -- bench/results/mutation/<report>.json [...] [--unexplained] [--show=<verdict> [--emit=<out.json>]] [--reasons=<file.json> ...]
+//   npm run mutation:ledger -- bench/results/mutation/<report>.json [...] [--latest-source] [--unexplained] [--show=<verdict> [--emit=<out.json>]] [--reasons=<file.json> ...]
 //
 // Verdicts: `equivalent` (no output of the program differs: state, results, metrics, logs), `text` (only a log line's
 // or an error's words differ, and no check reads them), `cost` (only how many requests, or when: SQS redelivers what
@@ -54,9 +54,15 @@ function main(): void {
   // A mutant is its file, its line's text (and which line of that text), its span, mutator and replacement: a later
   // report of the same mutant (a rerun of its range) replaces an earlier one.
   const latest = new Map<string, { name: string; line: string; m: Mutant; source: string; text: string }>();
-  for (const file of reports) {
-    const report = JSON.parse(readFileSync(file, 'utf8')) as Report;
+  // With --latest-source, a file's mutants count only from the reports of its source as the last report holding it
+  // has it: a rewritten file's older reports (whose removed lines would linger) drop out once it is run again whole.
+  const parsed = reports.map((file) => JSON.parse(readFileSync(file, 'utf8')) as Report);
+  const lastText = new Map<string, string>();
+  if (args.includes('--latest-source'))
+    for (const report of parsed) for (const [f, { source }] of Object.entries(report.files)) lastText.set(f, source);
+  for (const report of parsed) {
     for (const [source, { source: text, mutants }] of Object.entries(report.files)) {
+      if (lastText.has(source) && lastText.get(source) !== text) continue;
       const name = path.basename(source);
       const lines = text.split('\n');
       for (const m of mutants) {

@@ -65,6 +65,14 @@ export class ResultMonitor {
     if (failed.size !== result.failures.length || result.failures.some((id) => !ids.has(id))) {
       say(`failures ${result.failures.join(' ')} repeat a record or name one not in the batch`);
     }
+    for (const [name, value] of Object.entries({
+      counted: result.counted,
+      duplicates: result.duplicates,
+      completedEvents: result.completedEvents,
+    })) {
+      // Each a whole number: NaN would pass every comparison below.
+      if (!Number.isInteger(value) || value < 0) say(`${name} is ${value}, not a count`);
+    }
     if (result.counted + result.duplicates + failed.size !== records.length) {
       say(`counted ${result.counted} + duplicates ${result.duplicates} + failures ${failed.size} ≠ ${records.length} records`);
     }

@@ -122,6 +122,8 @@ export interface FaultyDynamoOptions {
   readonly onThrow?: (error: unknown, command: SentCommand) => void;
   /** Told of each call the code sends, before the SDK's first attempt (sim/error-monitor.ts). */
   readonly onSend?: (command: SentCommand) => void;
+  /** Told of the keys a BatchGet left unprocessed (sim/marker-monitor.ts). */
+  readonly onUnprocessed?: (keys: readonly Record<string, unknown>[]) => void;
 }
 
 /**
@@ -307,6 +309,7 @@ export class FaultyDynamo {
         const left = keys.filter((_, i) => i > 0 && chance(random, share));
         processed[table] = { ...request, Keys: keys.filter((k) => !left.includes(k)) };
         if (left.length > 0) unprocessed[table] = { ...request, Keys: left };
+        if (left.length > 0) this.o.onUnprocessed?.(left);
       }
       const out = store.execute(new BatchGetCommand({ ...command.input, RequestItems: processed })) as object;
       return { ...out, UnprocessedKeys: unprocessed };

@@ -2,8 +2,8 @@
 // marker m_J leaves a counter item only once J has been complete markerGraceMs, and it does leave: a container that
 // saw m_J on its previous write of an item removes it with its next write there, once J has been complete that long.
 // Markers never change a count, so the counts alone never show a marker kept for ever or removed too early.
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { AGGREGATOR_ATTRIBUTES as A, itemKey, USAGE_PK_PREFIX } from '../contracts/table';
+import { BatchGetCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { AGGREGATOR_ATTRIBUTES as A, itemKey, journalIdOf, USAGE_PK_PREFIX } from '../contracts/table';
 import type { DynamoStore } from './faulty-dynamo';
 
 type Item = Record<string, unknown>;
@@ -33,11 +33,14 @@ export interface MarkerMonitorOptions {
   readonly markerGraceMs?: number;
 }
 
+const HEAD_SK = itemKey.journalHead('').sk;
 const isMarker = (name: string) => name.startsWith(A.markerPrefix);
 
 export class MarkerMonitor {
   readonly violations: string[] = [];
   private readonly seen = new Map<string, Seen>();
+  /** Per container, the journals whose heads DynamoDB left unprocessed the last time it asked for them. */
+  private readonly unread = new Map<string, Set<string>>();
   /** The last true time a call went through while faults were in force. */
   private lastFaulty = Number.NEGATIVE_INFINITY;
   private readonly graceMs: number;
@@ -52,6 +55,16 @@ export class MarkerMonitor {
   }
 
   /**
+   * A BatchGet of this container's left these keys unprocessed: until it reads them, it may not know those journals
+   * are complete (the look-up stops at the batch's deadline, capabilities/counting/repository.ts getJournalHeads).
+   */
+  leftUnread(containerId: string, keys: readonly Item[]): void {
+    const unread = this.unread.get(containerId) ?? new Set<string>();
+    for (const key of keys) unread.add(journalIdOf(String(key.pk)));
+    this.unread.set(containerId, unread);
+  }
+
+  /**
    * Calm long enough that a batch writing now did all of its look-ups without faults: none were in force for a
    * whole batch span (a call sent under faults lands at most that long after).
    */
@@ -62,6 +75,7 @@ export class MarkerMonitor {
   private execute(containerId: string, inner: DynamoStore, command: object): unknown {
     const now = this.o.now();
     if (this.o.faulty()) this.lastFaulty = now;
+    if (command instanceof BatchGetCommand || command instanceof GetCommand) this.read(containerId, command);
     const key = command instanceof UpdateCommand ? (command.input.Key as Item | undefined) : undefined;
     if (!key || !String(key.pk).startsWith(USAGE_PK_PREFIX)) return inner.execute(command);
     const before = markersOf(this.get(key));
@@ -111,12 +125,24 @@ export class MarkerMonitor {
       const head = this.head(marker);
       const done = head?.[A.journalDone];
       if (head?.[A.journalStatus] !== 'complete' || typeof done !== 'number') continue;
+      if (this.unread.get(containerId)?.has(marker.slice(A.markerPrefix.length))) continue;
       if (done + this.o.skewMs + this.graceMs + 2 * this.o.batchSpanMs <= now) {
         this.violations.push(
           `${containerId} left ${marker} on ${item} at ${now}: it saw the marker on its previous write there, and the journal was complete at ${done} (grace ${this.graceMs} ms)`,
         );
       }
     }
+  }
+
+  /** Heads this container's look-up reached: read, whatever DynamoDB answers next time. */
+  private read(containerId: string, command: BatchGetCommand | GetCommand): void {
+    const unread = this.unread.get(containerId);
+    if (!unread) return;
+    const keys =
+      command instanceof GetCommand
+        ? [command.input.Key as Item]
+        : Object.values(command.input.RequestItems ?? {}).flatMap((request) => (request.Keys ?? []) as Item[]);
+    for (const key of keys) if (key.sk === HEAD_SK) unread.delete(journalIdOf(String(key.pk)));
   }
 
   private get(key: Item): Item | undefined {

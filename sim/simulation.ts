@@ -672,6 +672,7 @@ class SeedRun {
       errorNames: this.errorNames,
       onThrow: (error, command) => this.errorMonitor.clientThrew(container.id, error, command),
       onSend: (command) => this.errorMonitor.clientSent(container.id, command),
+      onUnprocessed: (keys) => this.markers.leftUnread(container.id, keys),
     });
   }
 

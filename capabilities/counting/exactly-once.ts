@@ -28,7 +28,7 @@ import {
   payloadFingerprint,
   secondDisagrees,
 } from './keys';
-import { AggregatorRepository, type ClaimEntry, type JournalHead } from './repository';
+import { AggregatorRepository, type ClaimEntry, type JournalHead, type JournalHeads } from './repository';
 import { OutOfTime, withRetry } from './retry';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -248,6 +248,14 @@ class BatchRun {
     return withRetry(what, op, { clock: this.s.clock, deadline: this.deadline, sleep: this.s.sleep, random: this.options.random });
   }
 
+  /** Whether a pause of `ms` still ends before the deadline. */
+  private readonly canWait = (ms: number): boolean => this.s.clock() + ms < this.deadline;
+
+  /** Heads of journals in bulk (`getJournalHeads`), retried, within the deadline. */
+  private readJournals(ids: readonly string[]): Promise<JournalHeads> {
+    return this.retry('read journals', () => this.repo.getJournalHeads(ids, this.canWait));
+  }
+
   /** Runs one part of the batch; an unexpected error fails that part only (its records are retried later). */
   private async isolated(step: string, journalId: string | undefined, part: () => Promise<void>, onFailure: () => void): Promise<void> {
     try {
@@ -390,7 +398,7 @@ class BatchRun {
   /** Full-jitter pause before a page is read again after a lost append (none when it would pass the deadline). */
   private async backoff(lost: number): Promise<void> {
     const delay = (this.options.random ?? Math.random)() * Math.min(CLAIM_BACKOFF_MAX_MS, CLAIM_BACKOFF_BASE_MS * 2 ** (lost - 1));
-    if (this.s.clock() + delay < this.deadline) await this.s.sleep(delay);
+    if (this.canWait(delay)) await this.s.sleep(delay);
   }
 
   /** Decides each open event's fate from its page's owners; returns the events this batch may claim. */
@@ -454,12 +462,13 @@ class BatchRun {
       else unknown.push(id);
     }
     if (unknown.length > 0) {
-      const fetched = await this.retry('read journals', () => this.repo.getJournalHeads(unknown));
+      const fetched = await this.readJournals(unknown);
       for (const id of unknown) {
-        const head = fetched.get(id);
+        const head = fetched.heads.get(id);
         this.cache.remember(head);
         heads.set(id, head);
       }
+      if (fetched.unanswered.length > 0) throw new OutOfTime('read journals');
     }
     return heads;
   }
@@ -546,11 +555,12 @@ class BatchRun {
     if (unknown.size === 0) return;
     const ids = [...unknown].slice(0, 300);
     try {
-      const heads = await this.retry('read journals', () => this.repo.getJournalHeads(ids));
+      const { heads, unanswered } = await this.readJournals(ids);
       // Recorded once answered: a look-up cut off by the deadline (maybe never sent) is no reason to wait a grace
       // period before the next one, which would leave the markers on the item for the next write too.
-      for (const id of ids) this.cache.lookedUpAt.set(id, now);
-      for (const id of ids) {
+      const answered = ids.filter((id) => !unanswered.includes(id));
+      for (const id of answered) this.cache.lookedUpAt.set(id, now);
+      for (const id of answered) {
         const head = heads.get(id);
         if (head) this.cache.remember(head);
         else this.cache.final.set(id, 0); // expired by TTL: complete long ago
@@ -637,8 +647,9 @@ class BatchRun {
           .filter((e) => e.leaseUntil < now && e.journalId !== this.journalId && !this.awaiting.has(e.journalId))
           .slice(0, Math.max(0, this.s.maxResumes - this.resumed) + 16);
         if (due.length === 0) return;
-        const heads = await this.retry('read journals', () => this.repo.getJournalHeads(due.map((e) => e.journalId)));
+        const { heads, unanswered } = await this.readJournals(due.map((e) => e.journalId));
         for (const entry of due) {
+          if (unanswered.includes(entry.journalId)) continue; // out of time: the next sweep looks again
           const head = heads.get(entry.journalId);
           this.cache.remember(head);
           if (head === undefined || head.status === 'complete' || head.status === 'aborted') {

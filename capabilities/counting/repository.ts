@@ -34,6 +34,14 @@ export interface JournalHead {
   readonly completedBy?: string;
 }
 
+/** What a bulk look-up of journal heads learnt (`getJournalHeads`). */
+export interface JournalHeads {
+  /** The heads read: a journal asked for and read is absent here only when it has no head (expired by TTL). */
+  readonly heads: ReadonlyMap<string, JournalHead>;
+  /** Journals whose heads were left unread when the deadline allowed no further try: their state is unknown. */
+  readonly unanswered: readonly string[];
+}
+
 export interface ClaimEntry {
   readonly seq: number;
   readonly journalId: string;
@@ -142,13 +150,22 @@ export class AggregatorRepository {
     return out.Item ? toHead(journalId, out.Item) : undefined;
   }
 
-  /** Heads of many journals (strongly consistent); absent ones are missing from the map. */
-  async getJournalHeads(journalIds: readonly string[]): Promise<Map<string, JournalHead>> {
+  /**
+   * Heads of many journals (strongly consistent); absent ones are missing from `heads`. Keys DynamoDB leaves
+   * unprocessed are asked again after a pause, while `canWait(pause)` allows it (the batch's deadline): those still
+   * unread then are `unanswered`, their state unknown.
+   */
+  async getJournalHeads(journalIds: readonly string[], canWait: (pauseMs: number) => boolean): Promise<JournalHeads> {
     const heads = new Map<string, JournalHead>();
     for (let i = 0; i < journalIds.length; i += 100) {
       let keys: Record<string, unknown>[] | undefined = journalIds.slice(i, i + 100).map((id) => itemKey.journalHead(id));
       for (let round = 0; keys && keys.length > 0; round++) {
-        if (round > 0) await this.sleep(Math.min(500, 20 * 2 ** round));
+        const pause = round > 0 ? Math.min(500, 20 * 2 ** round) : 0;
+        if (!canWait(pause)) {
+          const unread = [...keys.map((key) => journalIdOf(String(key.pk))), ...journalIds.slice(i + 100)];
+          return { heads, unanswered: unread };
+        }
+        if (pause > 0) await this.sleep(pause);
         const out: BatchGetCommandOutput = await this.doc.send(
           new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
         );
@@ -159,7 +176,7 @@ export class AggregatorRepository {
         keys = out.UnprocessedKeys?.[this.tableName]?.Keys;
       }
     }
-    return heads;
+    return { heads, unanswered: [] };
   }
 
   async putJournalBody(journalId: string, deltas: Uint8Array): Promise<void> {

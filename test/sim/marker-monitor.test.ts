@@ -1,7 +1,7 @@
 // The marker monitor (sim/marker-monitor.ts) must see a marker removed before its journal has been complete
 // markerGraceMs, and a marker its writer saw on its previous write left there long after, or the simulator could not
 // catch either (the counts never show them); and it must stay quiet for the clean-up PROTOCOL.md describes.
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { MarkerMonitor } from '../../sim/marker-monitor';
 import { TableModel } from '../../sim/table-model';
 
@@ -37,7 +37,12 @@ function world() {
       }),
     );
   };
-  return { monitor, write };
+  /** A BatchGet of journal heads as the container's look-up sends it. */
+  const lookUp = (container: string, ids: string[]) =>
+    monitor
+      .storeFor(container)
+      .execute(new BatchGetCommand({ RequestItems: { [TABLE]: { Keys: ids.map((id) => ({ pk: `JOURNAL#${id}`, sk: 'HEAD' })) } } }));
+  return { monitor, write, lookUp };
 }
 
 test('clean-up as PROTOCOL.md describes passes: markers of journals complete past the grace removed by the writer that saw them', () => {
@@ -60,4 +65,18 @@ test('a marker removed before its journal has been complete markerGraceMs is a v
   write(1_000, 'λ1', 'j1');
   write(5_000, 'λ2', 'j3', ['j1']);
   expect(monitor.violations).toEqual([expect.stringContaining('λ2 removed m_j1')]);
+});
+
+test('a marker is excused while DynamoDB left its journal unread for the writer, and no longer once it reads it', () => {
+  const { monitor, write, lookUp } = world();
+  write(1_000, 'λ1', 'j1');
+  monitor.leftUnread('λ1', [{ pk: 'JOURNAL#j1', sk: 'HEAD' }]); // the look-up ran out of time (repository.ts getJournalHeads)
+  write(400_000, 'λ1', 'j3');
+  expect(monitor.violations).toEqual([]);
+  lookUp('λ1', ['j1']);
+  write(800_000, 'λ1', 'j2');
+  expect(monitor.violations).toEqual([
+    expect.stringContaining('λ1 left m_j1 on USAGE#client-1/DAY#2026-11-27 at 800000'),
+    expect.stringContaining('λ1 left m_j3 on USAGE#client-1/DAY#2026-11-27 at 800000'), // never looked up
+  ]);
 });

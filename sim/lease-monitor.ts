@@ -1,7 +1,9 @@
 // The journal lease, watched as it is used (capabilities/counting/PROTOCOL.md): a batch aborts another's
 // `claiming` journal, or takes over another's `pending` one, only once that journal's lease has run out by the
-// taker's clock, which is within the run's skew bound of true time. Breaking the lease costs no count while the
-// counter markers hold, so the counts alone never show it; this monitor does, at the write that breaks it.
+// taker's clock, which is within the run's skew bound of true time; and only the lease's holder moves a journal to
+// `complete` (step 4: a completion landing after another batch took the lease is refused, seed 4088). Breaking the
+// lease costs no count while the counter markers hold, so the counts alone never show it; this monitor does, at the
+// write that breaks it.
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { AGGREGATOR_ATTRIBUTES as A, itemKey, journalIdOf } from '../contracts/table';
 import type { DynamoStore } from './faulty-dynamo';
@@ -14,6 +16,8 @@ export class LeaseMonitor {
   readonly unlisted: string[] = [];
   /** Which container created each journal: its own writes need no lease check. */
   private readonly creators = new Map<string, string>();
+  /** Per journal, the container whose write set its current lease, and that lease. */
+  private readonly holders = new Map<string, { readonly containerId: string; readonly lease: number }>();
 
   constructor(
     private readonly store: DynamoStore,
@@ -31,13 +35,18 @@ export class LeaseMonitor {
 
   private execute(containerId: string, command: object): unknown {
     if (command instanceof PutCommand) {
-      const journalId = journalHeadId(command.input.Item as Key | undefined);
+      const item = command.input.Item as (Key & Record<string, unknown>) | undefined;
+      const journalId = journalHeadId(item);
       if (journalId !== undefined && !this.creators.has(journalId)) this.creators.set(journalId, containerId);
-      return this.store.execute(command);
+      const result = this.store.execute(command); // throws when its condition fails: then nothing was created
+      if (journalId !== undefined) this.holders.set(journalId, { containerId, lease: Number(item?.[A.journalLease]) });
+      return result;
     }
     if (!(command instanceof UpdateCommand)) return this.store.execute(command);
     const journalId = journalHeadId(command.input.Key as Key | undefined);
-    if (journalId !== undefined && command.input.ExpressionAttributeValues?.[':to'] === 'pending') return this.opens(journalId, command);
+    const to = command.input.ExpressionAttributeValues?.[':to'];
+    if (journalId !== undefined && to === 'pending') return this.opens(journalId, command);
+    if (journalId !== undefined && to === 'complete') return this.completes(journalId, containerId, command);
     if (journalId === undefined || !takesOver(command, this.creators.get(journalId) === containerId)) {
       return this.store.execute(command);
     }
@@ -48,6 +57,8 @@ export class LeaseMonitor {
       }
     ).Item;
     const result = this.store.execute(command); // throws when its condition fails: then nothing was taken
+    const until = command.input.ExpressionAttributeValues?.[':until'];
+    if (typeof until === 'number') this.holders.set(journalId, { containerId, lease: until });
     const lease = Number(before?.[A.journalLease] ?? 0);
     const status = String(before?.[A.journalStatus]);
     const newestTakerClock = this.now() + this.skewMs;
@@ -57,6 +68,28 @@ export class LeaseMonitor {
       );
     }
     return result;
+  }
+
+  /** capabilities/counting/PROTOCOL.md step 4: a journal moves to `complete` only by the holder of its lease. */
+  private completes(journalId: string, containerId: string, command: UpdateCommand): unknown {
+    const before = this.head(journalId);
+    const result = this.store.execute(command); // throws when its condition fails: then it was not completed
+    const holder = this.holders.get(journalId);
+    const lease = Number(before?.[A.journalLease]);
+    if (before?.[A.journalStatus] === 'pending' && holder && holder.lease === lease && holder.containerId !== containerId) {
+      this.violations.push(
+        `journal ${journalId} completed by ${containerId} at ${this.now()} while ${holder.containerId} held its lease (until ${lease})`,
+      );
+    }
+    return result;
+  }
+
+  /** The monitor's own read: the table's truth, never a replica behind (sim/stale-reads.ts). */
+  private head(journalId: string): Record<string, unknown> | undefined {
+    const out = this.store.execute(
+      new GetCommand({ TableName: this.tableName, Key: itemKey.journalHead(journalId), ConsistentRead: true }),
+    );
+    return (out as { Item?: Record<string, unknown> }).Item;
   }
 
   /** capabilities/counting/PROTOCOL.md step 4: a journal turns pending only once it is in the pending index, where step 5b finds it. */

@@ -15,7 +15,7 @@ export interface AlertOutcome {
   readonly creditSent?: number;
   /** The step stopped at the batch's deadline (its work may go on in the background or be lost). */
   readonly timedOut: boolean;
-  /** What made the step fail; counting was not affected. */
+  /** What made one of its parts fail (the other's sends are still reported); counting was not affected. */
   readonly error?: unknown;
 }
 
@@ -36,23 +36,26 @@ export function createAlertStep(options: AlertStepOptions): AlertStep {
   return async (clientDays, budgetMs) => {
     if (clientDays.length === 0) return { clientDays: 0, sent: 0, timedOut: false };
     if (budgetMs <= 0) return { clientDays: clientDays.length, sent: 0, timedOut: true };
-    const work = Promise.all([
+    // Both parts settle before the step returns: one failing never leaves the other sending unreported (seed 88828).
+    const work = Promise.allSettled([
       readDayTotals(options.table, clientDays).then((totals) => detectThresholdCrossings(deps, totals)),
       creditDeps ? detectCreditAlerts(creditDeps, clientDays) : Promise.resolve(undefined),
     ]);
-    try {
-      const outcome = await withinBudget(work, budgetMs, options.sleep);
-      if (outcome === 'timeout') return { clientDays: clientDays.length, sent: 0, timedOut: true };
-      const [quota, credit] = outcome;
-      return { clientDays: clientDays.length, sent: quota.length, ...(credit ? { creditSent: credit.length } : {}), timedOut: false };
-    } catch (error) {
-      return { clientDays: clientDays.length, sent: 0, timedOut: false, error };
-    }
+    const outcome = await withinBudget(work, budgetMs, options.sleep);
+    if (outcome === 'timeout') return { clientDays: clientDays.length, sent: 0, timedOut: true };
+    const [quota, credit] = outcome;
+    const failed = [quota, credit].find((part) => part.status === 'rejected');
+    return {
+      clientDays: clientDays.length,
+      sent: quota.status === 'fulfilled' ? quota.value.length : 0,
+      ...(credit.status === 'fulfilled' && credit.value ? { creditSent: credit.value.length } : {}),
+      timedOut: false,
+      ...(failed ? { error: failed.reason } : {}),
+    };
   };
 }
 
 async function withinBudget<T>(work: Promise<T>, budgetMs: number, sleep?: (ms: number) => Promise<void>): Promise<T | 'timeout'> {
-  work.catch(() => undefined); // a late failure after the budget is the sweeper's matter
   let timer: NodeJS.Timeout | undefined;
   const timeout = sleep
     ? sleep(budgetMs).then(() => 'timeout' as const)

@@ -239,3 +239,30 @@ test('with credits, the step also sends a gate-plan client’s low balance, once
   await handler({ Records: [record] }, { getRemainingTimeInMillis: () => 60_000 });
   expect(metrics.get(METRIC.creditAlertsSent)).toBe(2);
 });
+
+test('when the quota part fails, the step still waits for the credit part and reports what it sent (seed 88828)', async () => {
+  const table = await freshTable(h.raw, 'alerts-part-fails');
+  const store = { db: h.doc, tableName: table };
+  await topUpCredits(store, { clientId: 'client-g', units: 1_000, by: 'test', now: new Date(h.now) });
+  const credit: CreditBalanceLow[] = [];
+  let returned = false;
+  const step = createAlertStep({
+    table: store,
+    send: recorder('fail').send,
+    quotaFor: () => 1,
+    credits: {
+      table: store,
+      // Slower than the quota part's failure: before, the step returned at that failure and this send went unreported.
+      send: async (events) => {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        expect(returned).toBe(false);
+        credit.push(...events);
+      },
+    },
+  });
+  const events = requests(2, 'client-g').map((e) => ({ ...e, plan: 'free' }));
+  const result = await h.aggregatorFor(table, { alerts: step }).aggregateBatch(h.records(events, 'g1'), { remainingTimeMs: 60_000 });
+  returned = true;
+  expect(result.alerts).toMatchObject({ clientDays: 1, sent: 0, creditSent: 1, timedOut: false, error: expect.any(Error) });
+  expect(credit.map((e) => e.eventId)).toEqual(['credit-balance:client-g:1000:0']);
+});

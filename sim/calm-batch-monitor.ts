@@ -282,8 +282,12 @@ export class CalmBatchMonitor {
     read: { at: number; owners: string[] },
   ): string | undefined {
     const since = read.at;
+    // Its look through the pending index (step 5b) may abort an owner whose lease ran out after the batch saw it at
+    // work: that abort is no part of the claim's decision (seed 176131).
+    const swept =
+      batch.log.requests.find((r) => r.op === 'Query' && pkOf(r.input) === 'JOURNAL#PENDING')?.sentAt ?? Number.POSITIVE_INFINITY;
     for (const owner of read.owners) {
-      const seen = (views.get(owner) ?? []).filter((v) => v.at >= since);
+      const seen = (views.get(owner) ?? []).filter((v) => v.at >= since && !(v.status === 'aborted' && v.at >= swept));
       const finalBefore = batch.log.memory.final.has(owner) || (views.get(owner) ?? []).some((v) => v.at < since && isFinal(v.status));
       if (seen.length === 0 && finalBefore) continue; // known final: aborted, else the event is a duplicate (acknowledged)
       if (seen.some((v) => v.status === 'aborted')) continue;

@@ -321,6 +321,13 @@ class SeedRun {
     if (!value) this.calmSince = Number.POSITIVE_INFINITY;
     this.calmNow = value;
   }
+  /**
+   * Whether a batch begun at `begun` has run wholly in calm until now. Strictly after the calm began: a batch begun in
+   * the very millisecond the faults stopped may have sent its first call before.
+   */
+  private calmThroughout(begun: number): boolean {
+    return this.calmSince < begun;
+  }
   private readonly results: ResultMonitor;
   private readonly conflicts = new ConflictMonitor();
   private readonly alertScope = new AlertScopeMonitor();
@@ -785,7 +792,7 @@ class SeedRun {
         stats.timeouts += 1;
         // The aggregator stops starting work at its deadline (the invocation's time less a safety margin), and in
         // calm nothing it waits on is slow: a batch run wholly in calm returns before the function's timeout.
-        if (this.calm && this.calmSince < begun) this.results.violations.push(`${container.id}: a batch run wholly in calm timed out`);
+        if (this.calmThroughout(begun)) this.results.violations.push(`${container.id}: a batch run wholly in calm timed out`);
         container.kill('timeout');
       }
     });
@@ -798,8 +805,7 @@ class SeedRun {
     outcome.then(
       (result) => {
         if (!container.alive || !end()) return;
-        // Strictly after: a batch begun in the very millisecond the faults stop may have sent its first call before.
-        const calmThroughout = this.calm && this.calmSince < begun;
+        const calmThroughout = this.calmThroughout(begun);
         this.results.check(
           container.id,
           messages.map((m) => m.messageId),
@@ -828,7 +834,7 @@ class SeedRun {
         trace.log(`${container.id} batch failed: ${(error as Error).name}: ${(error as Error).message}`);
         // A failed batch fails every record it held, good ones too (the handler reports no partial result): with no
         // fault to meet, no input may get there (docs/aggregation.md: "One bad record does not poison a batch").
-        if (this.calm && this.calmSince < begun) {
+        if (this.calmThroughout(begun)) {
           this.results.violations.push(
             `${container.id}: a batch run wholly in calm failed: ${(error as Error).name}: ${(error as Error).message}`,
           );

@@ -3,6 +3,8 @@
 //   PORT=3417 npm start
 //   PORT=3417 npm run keys -- create --local --plan free --name scale --count 100000 --out /tmp/keys.jsonl
 //   PORT=3417 KEYS_FILE=/tmp/keys.jsonl npm run bench -- gate-http
+// A twin that answers faster than its stage throttle (100 req/s, burst 200) refuses some requests before the gate:
+// the run names them as API Gateway's own throttle; start it with `npm start -- --no-stage-throttle` to measure the gate.
 // Zipf traffic of GET /v1/hello, then the usage queue drained, every client with traffic checked (counts, gate item,
 // limits) and `npm run reconcile -- --local --day <today> --json` run as the command. Load average printed beside.
 // Env: KEYS_FILE (required), REQUESTS (20,000; QUICK=1: 2,000), ZIPF_S (1.1), CONCURRENCY (16), SEED (20), RESULTS_NAME.

@@ -53,6 +53,8 @@ export interface ClientTally {
   refused: Map<string, number>;
   /** Answers that were neither 200 nor a gate refusal (any is a failure). */
   other: number;
+  /** 429s of API Gateway's own throttle (no RateLimit header): never metered, so any fails the run's count check. */
+  gatewayThrottled: number;
   /** [sent, answered] epoch ms of each admitted request: the gate's clock read lies between them. */
   admittedAt: [number, number][];
 }
@@ -118,7 +120,7 @@ export async function runGateHttp(
     const client = clients[index];
     let tally = tallies.get(index);
     if (!tally) {
-      tally = { sent: 0, admitted: 0, refused: new Map(), other: 0, admittedAt: [] };
+      tally = { sent: 0, admitted: 0, refused: new Map(), other: 0, gatewayThrottled: 0, admittedAt: [] };
       tallies.set(index, tally);
     }
     tally.sent++;
@@ -140,7 +142,10 @@ export async function runGateHttp(
         return '';
       }
     })();
-    if ((response.status === 429 || response.status === 402) && type.startsWith(PROBLEM_TYPE_BASE)) {
+    // API Gateway's own throttle (the stage's, or a pool key's ceiling) answers before the route function: no gate
+    // answer, so no RateLimit header, and nothing metered. Named apart so a run that hits it says so.
+    if (response.status === 429 && !response.headers.has('ratelimit')) tally.gatewayThrottled++;
+    else if ((response.status === 429 || response.status === 402) && type.startsWith(PROBLEM_TYPE_BASE)) {
       const slug = type.slice(PROBLEM_TYPE_BASE.length);
       tally.refused.set(slug, (tally.refused.get(slug) ?? 0) + 1);
     } else tally.other++;
@@ -173,10 +178,14 @@ export async function runGateHttp(
     if (counted.clientErrors !== refused + tally.other)
       problems.push(`${clientId}: counted ${counted.clientErrors} client errors, refused ${refused + tally.other}`);
     if (counted.units !== tally.sent) problems.push(`${clientId}: counted ${counted.units} units for ${tally.sent} requests of 1 unit`);
-    const takenToday = gate.Item?.[GATE_ATTRIBUTES.day];
+    const takenToday = gate.Item?.[GATE_ATTRIBUTES.day] ?? 0; // no gate item: the client was never admitted
     if (sameDay && takenToday !== tally.admitted)
       problems.push(`${clientId}: the gate took ${takenToday} units today, admitted ${tally.admitted}`);
     if (tally.other > 0) problems.push(`${clientId}: ${tally.other} answers neither 200 nor a gate refusal`);
+    if (tally.gatewayThrottled > 0)
+      problems.push(
+        `${clientId}: ${tally.gatewayThrottled} refused by API Gateway's own throttle, never reaching the gate (start the twin with --no-stage-throttle)`,
+      );
     if (tally.admitted > free.dailyQuota) problems.push(`${clientId}: admitted ${tally.admitted} > daily quota ${free.dailyQuota}`);
     const perMinute = mostCertainlyInOneWindow(tally.admittedAt, 60_000);
     if (perMinute > free.ratePerMinute) problems.push(`${clientId}: admitted ${perMinute} in one minute > ${free.ratePerMinute}`);

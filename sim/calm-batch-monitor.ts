@@ -30,7 +30,6 @@ const LEASE_MARGIN_MS = 5_000;
 const SAFETY_MS = 1_000;
 const CLAIM_SHARE_OF_BUDGET = 0.5;
 const MAX_RESUMES = 8;
-const PENDING_SWEEP_EVERY_MS = 60_000;
 const HASH_BYTES = 16;
 
 export interface CalmBatch {
@@ -46,8 +45,12 @@ export interface CalmBatch {
 export class CalmBatchMonitor {
   readonly violations: string[] = [];
 
-  /** How far any container's clock may be from true time, ms. */
-  constructor(private readonly skewMs: number) {}
+  constructor(
+    /** How far any container's clock may be from true time, ms. */
+    private readonly skewMs: number,
+    /** The aggregator's `pendingSweepEveryMs` (the product's default: once a minute). */
+    private readonly pendingSweepEveryMs = 60_000,
+  ) {}
 
   check(batch: CalmBatch): void {
     const own = batch.result.journalId;
@@ -202,14 +205,14 @@ export class CalmBatchMonitor {
       for (const [id, items] of byJournal) say(`wrote counters ${items.join(' ')} for journal ${id}, which it did not complete`);
   }
 
-  /** Step 5b at most once a minute per container; entries written for the own journal only, deleted at most once each. */
+  /** Step 5b at most once per `pendingSweepEveryMs` (a minute) per container; entries written for the own journal only, deleted at most once each. */
   private checkPendingIndex(batch: CalmBatch, say: (d: string) => void): void {
     let listedAt = batch.log.before.pendingListedAt;
     const deleted = new Set<string>();
     for (const r of batch.log.requests) {
       if (pkOf(r.input) !== 'JOURNAL#PENDING') continue;
       if (r.op === 'Query' && r.input.ExclusiveStartKey === undefined) {
-        if (r.sentAt - listedAt < PENDING_SWEEP_EVERY_MS)
+        if (r.sentAt - listedAt < this.pendingSweepEveryMs)
           say(`read the pending index ${r.sentAt - listedAt} ms after its container's previous read`);
         listedAt = r.sentAt;
       } else if (r.op === 'Put' && skOf(r.input) !== `J#${batch.result.journalId}`) say(`listed ${skOf(r.input)}, not its own journal`);

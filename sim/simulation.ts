@@ -163,6 +163,12 @@ interface Knobs {
   readonly skewMs: number;
   /** A timed-out write may still land up to this long after it was sent (capabilities/counting/PROTOCOL.md: never past markerGraceMs, 10 s). */
   readonly lateLandingMs: number;
+  /**
+   * How often each container looks through the pending index (step 5b): the product's minute, or every 2 s, so that
+   * a journal whose batch died is taken over within seconds of its lease's end, while a write of its old holder may
+   * still land (seed 2381: a completion landing after the takeover, which the lease condition refuses).
+   */
+  readonly pendingSweepEveryMs: number;
   /** The first pages of a Query hold this many items (0: one page, as a small partition gets; sim/faulty-dynamo.ts). */
   readonly queryPageSize: number;
   /** Share of a BatchGet's keys answered as UnprocessedKeys, per call. */
@@ -209,6 +215,7 @@ function drawKnobs(random: () => number): Knobs {
     sendChaos,
     skewMs: pick(random, [0, 0, 500, 2_400]),
     lateLandingMs: pick(random, [2_000, 9_000]),
+    pendingSweepEveryMs: pick(random, [2_000, 60_000]),
     queryPageSize: pick(random, [0, 0, 1, 2]),
     unprocessedKeys: pick(random, [0, 0, 0.2, 0.5]),
     faultyRedrive: chance(random, 0.5),
@@ -412,7 +419,7 @@ class SeedRun {
     this.fallback = this.replay ? (options.fallback?.(world) ?? new UsageFallback(world)) : undefined;
     this.leases = new LeaseMonitor(this.store, TABLE, () => this.scheduler.now, this.knobs.skewMs);
     this.results = new ResultMonitor(this.store, TABLE);
-    this.calmBatches = new CalmBatchMonitor(this.knobs.skewMs);
+    this.calmBatches = new CalmBatchMonitor(this.knobs.skewMs, this.knobs.pendingSweepEveryMs);
     this.markers = new MarkerMonitor({
       store: this.store,
       tableName: TABLE,
@@ -699,6 +706,7 @@ class SeedRun {
       // The run's claim retention is the product's (contracts/usage-queue.ts); with the defaults knob it is not passed.
       ...(this.bounds.defaults ? {} : { concurrency, retentionSeconds: this.claimRetentionSeconds }),
       claimShards: this.knobs.claimShards,
+      pendingSweepEveryMs: this.knobs.pendingSweepEveryMs,
       onError: this.errorMonitor.aggregatorReporter(container.id),
       alerts: this.alertScope.wrap(
         container.id,

@@ -68,7 +68,7 @@ const RESULT: BatchResult = {
   journalId: OWN,
 };
 
-function judge(requests: LoggedRequest[], result: Partial<BatchResult> = {}, eventId = 'e1'): string[] {
+function judge(requests: LoggedRequest[], result: Partial<BatchResult> = {}, eventId = 'e1', pendingSweepEveryMs?: number): string[] {
   const log = new BatchLog(
     'λ1',
     { final: new Set(), markerJournals: new Set(), pendingListedAt: 0 },
@@ -79,7 +79,7 @@ function judge(requests: LoggedRequest[], result: Partial<BatchResult> = {}, eve
     },
   );
   log.requests.push(...requests);
-  const monitor = new CalmBatchMonitor(0);
+  const monitor = new CalmBatchMonitor(0, pendingSweepEveryMs);
   const batch: CalmBatch = {
     log,
     records: [{ id: 'msg-1', body: JSON.stringify({ eventId }) }],
@@ -95,6 +95,17 @@ function judge(requests: LoggedRequest[], result: Partial<BatchResult> = {}, eve
 describe('calm-batch monitor', () => {
   it('is quiet for a batch that claims and counts its event at the protocol cost', () => {
     expect(judge(countingRequests())).toEqual([]);
+  });
+
+  it("holds the pending index's reads to the run's sweep interval (a minute unless the run says otherwise)", () => {
+    const requests = countingRequests();
+    t = 3_000; // the container last read the index at 0
+    requests.push(
+      req('Query', { KeyConditionExpression: '#pk = :pk', ExpressionAttributeValues: { ':pk': 'JOURNAL#PENDING' } }, { Items: [] }),
+    );
+    expect(judge(requests)).toEqual([expect.stringContaining('read the pending index 3000 ms after')]);
+    expect(judge(requests, {}, 'e1', 2_000)).toEqual([]);
+    expect(judge(requests, {}, 'e1', 4_000)).toEqual([expect.stringContaining('read the pending index 3000 ms after')]);
   });
 
   it('reports a claim page read again after its append landed', () => {

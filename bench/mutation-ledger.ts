@@ -4,7 +4,7 @@
 // of the mutated line and, when it says so, the mutator and a piece of the replacement: line numbers move, code
 // rarely does. The first matching reason wins.
 //
-//   npm run mutation:ledger -- bench/results/mutation/<report>.json [...] [--latest-source] [--unexplained] [--show=<verdict> [--emit=<out.json>]] [--reasons=<file.json> ...]
+//   npm run mutation:ledger -- bench/results/mutation/<report>.json [...] [--latest-source] [--unexplained] [--unused] [--show=<verdict> [--emit=<out.json>]] [--reasons=<file.json> ...]
 //
 // Verdicts: `equivalent` (no output of the program differs: state, results, metrics, logs), `text` (only a log line's
 // or an error's words differ, and no check reads them), `cost` (only how many requests, or when: SQS redelivers what
@@ -79,6 +79,7 @@ function main(): void {
   const shown: string[] = [];
   const emit = args.find((a) => a.startsWith('--emit='))?.slice('--emit='.length);
   const emitted: Report['files'] = {};
+  const used = new Set<Reason>();
   for (const { name, line, m, source, text } of latest.values()) {
     const row = perFile.get(name) ?? { total: 0, detected: 0, verdicts: new Map<string, number>() };
     perFile.set(name, row);
@@ -96,6 +97,7 @@ function main(): void {
           (r.mutator === undefined || r.mutator === m.mutatorName) &&
           (r.replacement === undefined || (m.replacement ?? '').includes(r.replacement)),
       );
+      if (reason) used.add(reason);
       const verdict = reason?.verdict ?? 'unexplained';
       row.verdicts.set(verdict, (row.verdicts.get(verdict) ?? 0) + 1);
       if (emit && reason?.verdict === show) {
@@ -132,6 +134,12 @@ function main(): void {
     for (const [v, n] of r.verdicts) total.verdicts.set(v, (total.verdicts.get(v) ?? 0) + n);
   }
   print('**all**', total);
+  // A reason no survivor of these reports uses is stale (its code rewritten or its mutant now killed), or belongs to
+  // reports not named here.
+  if (used.size < reasons.length)
+    console.log(`\n${reasons.length - used.size} of ${reasons.length} reasons explain no survivor of these reports`);
+  if (args.includes('--unused'))
+    for (const r of reasons) if (!used.has(r)) console.log(`${r.file} | ${r.verdict} | ${r.code.slice(0, 70)} | ${r.reason.slice(0, 90)}`);
   if (showUnexplained) for (const line of unexplained) console.log(line);
   for (const line of shown) console.log(line);
   // The survivors shown, as a report of their own (for sim/mutation-rerun.ts with a larger seed budget).

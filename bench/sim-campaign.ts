@@ -1,0 +1,110 @@
+// `npm run sim:campaign -- [--minutes M] [--chunk N] [--workers W]`: seeds toward issue 19's "1,000,000 seeds, final
+// code, 0 violations", gathered across sessions. A campaign is the simulated code as committed: the git trees of
+// sim/, capabilities/, contracts/ and scripts/ and the lockfile, hashed into a fingerprint. Any commit with the same
+// fingerprint runs the same schedules, so its seeds add up; a change to any of those paths starts a new campaign.
+// Each chunk's summary line (sim/cli.ts) is appended to bench/results/sim-campaign-<fingerprint>.txt with its range
+// and the commit it ran on; the next run starts after the last range recorded. A chunk with a failing seed stops
+// the campaign so that seed is looked at (it is recorded, and the total says so).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** What the simulation runs: a change to any of these is a new campaign. */
+export const SIMULATED_PATHS = ['sim', 'capabilities', 'contracts', 'scripts', 'package-lock.json'] as const;
+
+const ROOT = path.resolve(__dirname, '..');
+const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();
+
+export interface CampaignLine {
+  readonly from: number;
+  readonly to: number;
+  readonly commit: string;
+  readonly failing: number;
+}
+
+/** One recorded chunk: `<from>..<to> <commit> <sim/cli.ts summary line>`. */
+export function parseCampaignLine(line: string): CampaignLine | undefined {
+  const m = /^(\d+)\.\.(\d+) ([0-9a-f]+) .*; (\d+) failing seed\(s\)$/.exec(line.trim());
+  if (!m) return undefined;
+  return { from: Number(m[1]), to: Number(m[2]), commit: m[3], failing: Number(m[4]) };
+}
+
+/** Seeds run, failing seeds, and the seed the next chunk starts at (ranges are run in order, none twice). */
+export function campaignTotals(lines: readonly CampaignLine[]): { seeds: number; failing: number; next: number } {
+  let seeds = 0;
+  let failing = 0;
+  let next = 1;
+  for (const l of lines) {
+    if (l.from !== next) throw new Error(`the campaign's ranges are not contiguous: ${l.from}..${l.to} after ${next - 1}`);
+    seeds += l.to - l.from + 1;
+    failing += l.failing;
+    next = l.to + 1;
+  }
+  return { seeds, failing, next };
+}
+
+function fingerprint(): string {
+  const dirty = git('status', '--porcelain', '--', ...SIMULATED_PATHS);
+  if (dirty) throw new Error(`commit the simulated code first (a campaign runs committed code only):\n${dirty}`);
+  const trees = SIMULATED_PATHS.map((p) => git('rev-parse', `HEAD:${p}`));
+  return createHash('sha256').update(trees.join('\n')).digest('hex').slice(0, 12);
+}
+
+function option(name: string, fallback: number): number {
+  const at = process.argv.indexOf(name);
+  if (at < 0) return fallback;
+  const value = Number(process.argv[at + 1]);
+  if (!Number.isSafeInteger(value) || value < 1) throw new Error(`${name} needs a whole number above 0`);
+  return value;
+}
+
+function main(): number {
+  const minutes = option('--minutes', 60);
+  const chunk = option('--chunk', 10_000);
+  const workers = option('--workers', 2);
+  const id = fingerprint();
+  const commit = git('rev-parse', '--short', 'HEAD');
+  const file = path.join(ROOT, 'bench', 'results', `sim-campaign-${id}.txt`);
+  const read = () =>
+    existsSync(file)
+      ? readFileSync(file, 'utf8')
+          .split('\n')
+          .map(parseCampaignLine)
+          .filter((l): l is CampaignLine => l !== undefined)
+      : [];
+  const stopAt = Date.now() + minutes * 60_000;
+  let totals = campaignTotals(read());
+  console.log(
+    `campaign ${id} (commit ${commit}): ${totals.seeds} seeds so far, ${totals.failing} failing; until ${new Date(stopAt).toISOString()}`,
+  );
+  while (totals.failing === 0 && Date.now() < stopAt) {
+    const run = spawnSync(
+      process.execPath,
+      [
+        ...process.execArgv,
+        path.join(ROOT, 'sim', 'cli.ts'),
+        '--seeds',
+        String(chunk),
+        '--from',
+        String(totals.next),
+        '--workers',
+        String(workers),
+      ],
+      { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+    );
+    const summary = run.stdout.split('\n').find((l) => / seeds \(\d+\.\.\d+\) in /.test(l));
+    if (!summary) {
+      console.error(`sim/cli.ts ended with ${run.status} and no summary:\n${run.stdout}${run.stderr}`);
+      return 2;
+    }
+    appendFileSync(file, `${totals.next}..${totals.next + chunk - 1} ${commit} ${summary}\n`);
+    console.log(summary);
+    if (run.status !== 0) console.log(run.stdout.slice(run.stdout.indexOf(summary) + summary.length).trim());
+    totals = campaignTotals(read());
+  }
+  console.log(`campaign ${id}: ${totals.seeds} seeds, ${totals.failing} failing (${path.relative(ROOT, file)})`);
+  return totals.failing > 0 ? 1 : 0;
+}
+
+if (require.main === module) process.exitCode = main();

@@ -1,17 +1,15 @@
-// `npm run sim:campaign -- [--minutes M] [--chunk N] [--workers W]`: seeds toward issue 19's "1,000,000 seeds, final
-// code, 0 violations", gathered across sessions. A campaign is the simulated code as committed: the git trees of
-// sim/, capabilities/, contracts/ and scripts/ and the lockfile, hashed into a fingerprint. Any commit with the same
-// fingerprint runs the same schedules, so its seeds add up; a change to any of those paths starts a new campaign.
+// `npm run sim:campaign -- [--minutes M] [--chunk N] [--workers W] [--verify]`: seeds toward issue 19's "1,000,000
+// seeds, final code, 0 violations", gathered across sessions. A campaign is the simulated code as committed: every
+// file the simulator can load and the lockfile, hashed into a fingerprint (bench/sim-fingerprint.ts). Any commit with
+// the same fingerprint runs the same schedules, so its seeds add up; a change to any of those files starts a new
+// campaign. --verify recomputes the fingerprint of every commit the record names and fails if one differs.
 // Each chunk's summary line (sim/cli.ts) is appended to bench/results/sim-campaign-<fingerprint>.txt with its range
 // and the commit it ran on; the next run starts after the last range recorded. A chunk with a failing seed stops
 // the campaign so that seed is looked at (it is recorded, and the total says so).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-
-/** What the simulation runs: a change to any of these is a new campaign. */
-export const SIMULATED_PATHS = ['sim', 'capabilities', 'contracts', 'scripts', 'package-lock.json'] as const;
+import { simFingerprint, simulatedFiles } from './sim-fingerprint';
 
 const ROOT = path.resolve(__dirname, '..');
 const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();
@@ -45,10 +43,17 @@ export function campaignTotals(lines: readonly CampaignLine[]): { seeds: number;
 }
 
 function fingerprint(): string {
-  const dirty = git('status', '--porcelain', '--', ...SIMULATED_PATHS);
+  const dirty = git('status', '--porcelain', '--', ...simulatedFiles('HEAD').files);
   if (dirty) throw new Error(`commit the simulated code first (a campaign runs committed code only):\n${dirty}`);
-  const trees = SIMULATED_PATHS.map((p) => git('rev-parse', `HEAD:${p}`));
-  return createHash('sha256').update(trees.join('\n')).digest('hex').slice(0, 12);
+  return simFingerprint('HEAD');
+}
+
+/** Every commit the record names has the record's fingerprint (the chunk ran the campaign's code). */
+function verify(id: string, lines: readonly CampaignLine[]): number {
+  const wrong = [...new Set(lines.map((l) => l.commit))].filter((commit) => simFingerprint(commit) !== id);
+  for (const commit of wrong) console.error(`commit ${commit} has fingerprint ${simFingerprint(commit)}, not ${id}`);
+  console.log(`campaign ${id}: ${lines.length} chunk(s) on ${new Set(lines.map((l) => l.commit)).size} commit(s), ${wrong.length} of another fingerprint`);
+  return wrong.length > 0 ? 1 : 0;
 }
 
 function option(name: string, fallback: number): number {
@@ -73,6 +78,7 @@ function main(): number {
           .map(parseCampaignLine)
           .filter((l): l is CampaignLine => l !== undefined)
       : [];
+  if (process.argv.includes('--verify')) return verify(id, read());
   const stopAt = Date.now() + minutes * 60_000;
   let totals = campaignTotals(read());
   console.log(

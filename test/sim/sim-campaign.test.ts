@@ -1,6 +1,7 @@
 // The seed campaign's record (bench/sim-campaign.ts): each chunk's line read back with its range, commit and failing
 // seeds; totals add the ranges, which must follow one another (a gap or an overlap would misstate the seeds run).
 import { campaignTotals, parseCampaignLine } from '../../bench/sim-campaign';
+import { simFingerprint, simulatedFiles } from '../../bench/sim-fingerprint';
 
 const summary = (from: number, to: number, failing: number) =>
   `${to - from + 1} seeds (${from}..${to}) in 210.0 s: 48 schedules/s, 2 workers; 157641 events, 1713671 scheduler steps; ${failing} failing seed(s)`;
@@ -19,4 +20,13 @@ test('totals add contiguous ranges and name the next seed; a gap or an overlap i
   const gap = [lines[0], parseCampaignLine(`20001..30000 c ${summary(20_001, 30_000, 0)}`)!];
   expect(() => campaignTotals(gap)).toThrow('not contiguous');
   expect(() => campaignTotals([lines[0], lines[0]])).toThrow('not contiguous');
+});
+
+test('the fingerprint covers what the simulator loads, through its imports, and nothing it cannot load', () => {
+  const { files } = simulatedFiles('HEAD');
+  for (const loaded of ['sim/cli.ts', 'sim/simulation.ts', 'capabilities/counting/exactly-once.ts', 'capabilities/counting/retry.ts'])
+    expect(files).toContain(loaded);
+  expect(files).toContain('package-lock.json');
+  expect(files.filter((f) => f.startsWith('lib/') || f.startsWith('functions/') || f.startsWith('capabilities/admin/'))).toEqual([]);
+  expect(simFingerprint('HEAD')).toMatch(/^[0-9a-f]{12}$/);
 });

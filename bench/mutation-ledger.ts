@@ -4,7 +4,11 @@
 // of the mutated line and, when it says so, the mutator and a piece of the replacement: line numbers move, code
 // rarely does. The first matching reason wins.
 //
-//   npm run mutation:ledger -- bench/results/mutation/<report>.json [...] [--latest-source] [--unexplained] [--unused] [--show=<verdict> [--emit=<out.json>]] [--reasons=<file.json> ...]
+//   npm run mutation:ledger -- bench/results/mutation/<report>.json [...] [--latest-source] [--unexplained] [--unused] [--show=<verdict> [--emit=<out.json>]] [--reasons=<file.json> ...] [--coverage=<coverage-final.json>]
+//
+// --coverage takes the simulator's V8 coverage of the mutated files (`npm run mutation:coverage`, many seeds) and says,
+// per verdict, how many survivors sit on code the simulation ran: an `unexercised` survivor on code that ran, or a
+// `cost` or `gap` survivor on code that never did, has a reason to look at again (listed).
 //
 // Verdicts: `equivalent` (no output of the program differs: state, results, metrics, logs), `text` (only a log line's
 // or an error's words differ, and no check reads them), `cost` (only how many requests, or when: SQS redelivers what
@@ -25,6 +29,32 @@ interface Mutant {
 interface Report {
   readonly files: Record<string, { readonly source: string; readonly mutants: readonly Mutant[] }>;
 }
+/** Istanbul's JSON coverage as jest's V8 provider writes it: a statement per line, a branch location per block. */
+interface Loc {
+  readonly start: { readonly line: number; readonly column: number };
+  readonly end: { readonly line: number; readonly column: number };
+}
+interface FileCoverage {
+  readonly statementMap: Record<string, Loc>;
+  readonly s: Record<string, number>;
+  readonly branchMap: Record<string, { readonly locations: readonly Loc[] }>;
+  readonly b: Record<string, readonly number[]>;
+}
+
+/** Whether the simulation ran the mutated code: its line ran, and no block that never ran holds its start. */
+export function ranInSimulation(file: FileCoverage, at: Mutant['location']['start']): boolean {
+  const column = at.column - 1; // Stryker's columns count from 1, istanbul's from 0
+  const before = (a: { line: number; column: number }, b: { line: number; column: number }) =>
+    a.line < b.line || (a.line === b.line && a.column <= b.column);
+  const line = Object.entries(file.statementMap).find(([, loc]) => loc.start.line === at.line);
+  if (!line || (file.s[line[0]] ?? 0) === 0) return false;
+  for (const [id, { locations }] of Object.entries(file.branchMap))
+    for (const [i, loc] of locations.entries())
+      if ((file.b[id]?.[i] ?? 0) === 0 && before(loc.start, { line: at.line, column }) && !before(loc.end, { line: at.line, column }))
+        return false;
+  return true;
+}
+
 interface Reason {
   readonly file: string;
   readonly code: string;
@@ -80,6 +110,18 @@ function main(): void {
   const emit = args.find((a) => a.startsWith('--emit='))?.slice('--emit='.length);
   const emitted: Report['files'] = {};
   const used = new Set<Reason>();
+  const coverageFile = args.find((a) => a.startsWith('--coverage='))?.slice('--coverage='.length);
+  const coverage = new Map<string, FileCoverage>(
+    coverageFile
+      ? Object.entries(JSON.parse(readFileSync(coverageFile, 'utf8')) as Record<string, FileCoverage>).map(([f, c]) => [
+          path.basename(f),
+          c,
+        ])
+      : [],
+  );
+  /** Per verdict: survivors on code the simulation ran, and on code it never ran. */
+  const ran = new Map<string, { ran: number; never: number }>();
+  const lookAgain: string[] = [];
   for (const { name, line, m, source, text } of latest.values()) {
     const row = perFile.get(name) ?? { total: 0, detected: 0, verdicts: new Map<string, number>() };
     perFile.set(name, row);
@@ -100,6 +142,16 @@ function main(): void {
       if (reason) used.add(reason);
       const verdict = reason?.verdict ?? 'unexplained';
       row.verdicts.set(verdict, (row.verdicts.get(verdict) ?? 0) + 1);
+      const fileCoverage = coverage.get(name);
+      if (fileCoverage) {
+        const didRun = ranInSimulation(fileCoverage, m.location.start);
+        const tally = ran.get(verdict) ?? { ran: 0, never: 0 };
+        ran.set(verdict, { ran: tally.ran + (didRun ? 1 : 0), never: tally.never + (didRun ? 0 : 1) });
+        if (didRun === (verdict === 'unexercised') && (verdict === 'unexercised' || verdict === 'cost' || verdict === 'gap'))
+          lookAgain.push(
+            `${verdict} on code that ${didRun ? 'ran' : 'never ran'}: ${name}:${m.location.start.line} ${m.mutatorName} -> ${JSON.stringify(m.replacement ?? '').slice(0, 50)} | ${line.trim().slice(0, 90)}`,
+          );
+      }
       if (emit && reason?.verdict === show) {
         const file = (emitted[source] ??= { source: text, mutants: [] }) as { source: string; mutants: Mutant[] };
         file.mutants.push(m);
@@ -134,6 +186,11 @@ function main(): void {
     for (const [v, n] of r.verdicts) total.verdicts.set(v, (total.verdicts.get(v) ?? 0) + n);
   }
   print('**all**', total);
+  if (coverage.size > 0) {
+    console.log('\n| verdict | survivors on code the simulation ran | on code it never ran |\n| --- | ---: | ---: |');
+    for (const v of verdicts) if (ran.has(v)) console.log(`| ${v} | ${ran.get(v)?.ran} | ${ran.get(v)?.never} |`);
+    for (const l of lookAgain) console.log(l);
+  }
   // A reason no survivor of these reports uses is stale (its code rewritten or its mutant now killed), or belongs to
   // reports not named here.
   if (used.size < reasons.length)

@@ -85,6 +85,10 @@ export class AlertMonitor {
       const outcome = await inner(clientDays, budgetMs);
       const who = `${container.id}'s alert step`;
       if (!container.alive) return outcome;
+      // Given nothing to alert, it does nothing and says so: no timeout, no credit figure (each would be a metric
+      // datapoint, AlertStepFailures or CreditAlertsSent, for a batch with nothing to alert).
+      if (clientDays.length === 0 && (outcome.timedOut || outcome.creditSent !== undefined || outcome.sent !== 0))
+        this.violations.push(`${who} was given no client-day and reported ${JSON.stringify({ ...outcome, error: undefined })}`);
       // It may say it ran out of time only once its budget has (its timer is the virtual clock).
       if (outcome.timedOut && this.o.now() - started < budgetMs) {
         this.violations.push(`${who} said it timed out after ${this.o.now() - started} of its ${budgetMs} ms`);
@@ -145,6 +149,10 @@ export class AlertMonitor {
     const allDays = scope?.allDays ?? !recorded;
     const owed = scope ? daysOwed(scope.now, allDays) : [];
     const missed = owed.filter((day) => !report.days.includes(day));
+    // Never a day older than the aggregator counts: its outbox items may be gone by TTL, and claiming its crossings
+    // again would send them again, days later.
+    const beyond = scope ? report.days.filter((day) => !daysOwed(scope.now, true).includes(day)) : [];
+    if (beyond.length > 0) this.violations.push(`${who} swept ${beyond.join(', ')}, outside the days the aggregator counts`);
     if (missed.length > 0)
       this.violations.push(`${who} did not sweep ${missed.join(', ')} (${allDays ? 'every day' : 'recent days'} owed)`);
     const days = new Set([...report.days, ...owed]);

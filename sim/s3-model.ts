@@ -25,9 +25,16 @@ export interface S3Faults {
    * denying the job's role): the caller meets it at once, and must not read it as a missing object.
    */
   readonly refused: number;
+  /**
+   * Per client (one container's, drawn when it is made): every GetObject it sends is refused with a 403 as above, as
+   * while a bucket policy or KMS grant is briefly wrong. A daily job's re-run then cannot read the manifest of a day
+   * an earlier run archived and partly deleted; a refusal taken for a missing manifest would rewrite the day from
+   * what is left in the table.
+   */
+  readonly refusedRead: number;
 }
 
-export const NO_S3_FAULTS: S3Faults = { errorBefore: 0, ambiguous: 0, slow: 0, crash: 0, refused: 0 };
+export const NO_S3_FAULTS: S3Faults = { errorBefore: 0, ambiguous: 0, slow: 0, crash: 0, refused: 0, refusedRead: 0 };
 
 /** The S3 client's standard retry mode (capabilities/aws/s3-client.ts sets none: the SDK's 3 attempts). */
 const MAX_ATTEMPTS = 3;
@@ -49,10 +56,13 @@ export class S3Model {
     scheduler: Scheduler,
     random: Random,
     faults: () => S3Faults = () => NO_S3_FAULTS,
+    /** Draws whether this client's reads are refused (refusedRead), apart from `random`. */
+    refusals: Random = random,
   ): { send(command: object): Promise<unknown> } {
     const never = () => new Promise<never>(() => undefined);
     // A rate of 0 draws nothing, so a run without S3 faults keeps its schedule.
     const hit = (p: number) => p > 0 && chance(random, p) && ++this.faultsMet > 0;
+    const readsRefused = faults().refusedRead > 0 && chance(refusals, faults().refusedRead) && ++this.faultsMet > 0;
     const attempt = async (command: object): Promise<unknown> => {
       const f = faults();
       await scheduler.sleep(hit(f.slow) ? between(random, 300, 8_000) : between(random, 5, 40));
@@ -65,7 +75,7 @@ export class S3Model {
         return never();
       }
       if (hit(f.errorBefore)) throw chance(random, 0.5) ? s3Error('InternalError', 500) : s3Error('SlowDown', 503);
-      if (hit(f.refused)) throw s3Error('AccessDenied', 403);
+      if (hit(f.refused) || (readsRefused && command instanceof GetObjectCommand && f !== NO_S3_FAULTS)) throw s3Error('AccessDenied', 403);
       const value = this.execute(command);
       if (hit(f.ambiguous)) throw chance(random, 0.5) ? s3Error('InternalError', 500) : s3Error('TimeoutError', undefined);
       return value;

@@ -39,7 +39,7 @@ import { AlertScopeMonitor } from './alert-scope-monitor';
 import { MarkerMonitor } from './marker-monitor';
 import { CALM_TRAFFIC_EVERY_MS, CALM_TRAFFIC_ROUNDS, PendingSweepCheck } from './pending-sweep';
 import { NO_S3_FAULTS, type S3Faults, S3Model } from './s3-model';
-import { between, chance, pick, seededRandom } from './random';
+import { between, chance, pick, type Random, seededRandom } from './random';
 import { Scheduler } from './scheduler';
 import { type QueueMessage, SqsModel } from './sqs-model';
 import { drawStaleReads, type StaleReads } from './stale-reads';
@@ -252,7 +252,14 @@ function drawReplayKnobs(random: () => number): ReplayKnobs {
 /** S3 faults while the chaos lasts: each kind off in many runs, rare to common in the others. */
 function s3Profile(random: () => number): S3Faults {
   const level = (off: number) => (chance(random, off) ? 0 : pick(random, [0.02, 0.1, 0.3]));
-  return { errorBefore: level(0.4), ambiguous: level(0.4), slow: level(0.5), crash: level(0.6) / 4, refused: level(0.6) / 4 };
+  return {
+    errorBefore: level(0.4),
+    ambiguous: level(0.4),
+    slow: level(0.5),
+    crash: level(0.6) / 4,
+    refused: level(0.6) / 4,
+    refusedRead: 0,
+  };
 }
 
 /** The knobs as one line, printed with the seed. */
@@ -291,6 +298,7 @@ class SeedRun {
   private readonly pipeline: boolean;
   /** S3 faults of the whole-pipeline phase while the chaos lasts (drawn from its own generator, printed with the knobs). */
   private readonly s3Chaos: S3Faults;
+  private readonly readRefusals: Random;
   /** The replay phase's own draws (whether a run has it, its faults and when the replays run). */
   private readonly replayRandom: () => number;
   private readonly replay: ReplayKnobs | undefined;
@@ -376,7 +384,12 @@ class SeedRun {
     this.s3 = options.s3?.() ?? new S3Model();
     this.pipelineRandom = seededRandom((options.seed * 7919 + 17) >>> 0);
     this.pipeline = chance(this.pipelineRandom, 0.25);
-    this.s3Chaos = this.pipeline ? s3Profile(this.pipelineRandom) : NO_S3_FAULTS;
+    const s3Chaos = this.pipeline ? s3Profile(this.pipelineRandom) : NO_S3_FAULTS;
+    // Containers whose S3 reads are all refused: drawn from a stream of their own, so a run without them keeps the
+    // schedule it had before they were modelled, and one with them departs from it only where a read is refused.
+    this.readRefusals = seededRandom((options.seed * 86_028_121 + 79) >>> 0);
+    this.s3Chaos =
+      this.pipeline && !chance(this.readRefusals, 0.6) ? { ...s3Chaos, refusedRead: pick(this.readRefusals, [0.2, 0.5]) } : s3Chaos;
     this.replayRandom = seededRandom((options.seed * 104_729 + 31) >>> 0);
     this.replay = chance(this.replayRandom, 0.25) ? drawReplayKnobs(this.replayRandom) : undefined;
     this.alertLossRandom = seededRandom((options.seed * 15_485_863 + 43) >>> 0);
@@ -1135,7 +1148,10 @@ class SeedRun {
       { day, retentionDays: MIN_RETENTION_DAYS },
       {
         table: { db: this.faultyDynamo(container, 2_000) as never, tableName: TABLE },
-        archive: { s3: this.s3.clientFor(container, this.scheduler, this.random, this.s3Faults) as never, bucket: 'sim-archive' },
+        archive: {
+          s3: this.s3.clientFor(container, this.scheduler, this.random, this.s3Faults, this.readRefusals) as never,
+          bucket: 'sim-archive',
+        },
       },
     ).then(
       () => 'done',

@@ -197,3 +197,32 @@ test('an old pending item marked sent by its claimer while the sweep runs (its m
   );
   expect(w.monitor.violations).toEqual([]);
 });
+
+test('an alert step given no client-day that reports a timeout or a credit figure, and a sweep of a day older than the aggregator counts, are violations', async () => {
+  const w = world();
+  const real = createAlertStep({ table: w.table('λ1'), send: w.bus('λ1'), quotaFor: () => QUOTA, clock: () => NOON });
+  expect(await w.monitor.step(w.container('λ1'), real)([], 0)).toEqual({ clientDays: 0, sent: 0, timedOut: false });
+  await w.monitor.step(w.container('λ2'), async () => ({ clientDays: 0, sent: 0, timedOut: true }))([], 0);
+  await w.monitor.step(w.container('λ3'), async () => ({ clientDays: 0, sent: 0, creditSent: 0, timedOut: false }))([], 5_000);
+  const sweep = (id: string, reach: (days: string[]) => string[]) => {
+    const deps = { table: w.table(id), send: w.bus(id), quotaFor: () => QUOTA, clock: () => NOON };
+    return w.monitor.sweep(
+      w.container(id),
+      120_000,
+      async () => {
+        const report = await sweepAlerts(deps, { now: new Date(NOON), resendOlderThanMs: 120_000, allDays: true });
+        return { ...report, days: reach(report.days) };
+      },
+      ['client-1'],
+      { now: NOON, allDays: true },
+    );
+  };
+  await sweep('sweeper1', (days) => days);
+  expect(w.monitor.violations).toEqual([
+    `λ2's alert step was given no client-day and reported {"clientDays":0,"sent":0,"timedOut":true}`,
+    `λ3's alert step was given no client-day and reported {"clientDays":0,"sent":0,"creditSent":0,"timedOut":false}`,
+  ]);
+  // One day further back than the oldest the aggregator counts (CLAIM_RETENTION_DAYS - 1 days before today).
+  await sweep('sweeper2', (days) => [new Date(Date.parse(days[0]) - 86_400_000).toISOString().slice(0, 10), ...days]);
+  expect(w.monitor.violations.slice(2)).toEqual([`sweeper2's sweep swept 2026-11-04, outside the days the aggregator counts`]);
+});

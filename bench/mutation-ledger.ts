@@ -152,7 +152,7 @@ function main(): void {
             `${verdict} on code that ${didRun ? 'ran' : 'never ran'}: ${name}:${m.location.start.line} ${m.mutatorName} -> ${JSON.stringify(m.replacement ?? '').slice(0, 50)} | ${line.trim().slice(0, 90)}`,
           );
       }
-      if (emit && reason?.verdict === show) {
+      if (emit && verdict === show) {
         const file = (emitted[source] ??= { source: text, mutants: [] }) as { source: string; mutants: Mutant[] };
         file.mutants.push(m);
       }

@@ -4,7 +4,7 @@
 // of the mutated line and, when it says so, the mutator and a piece of the replacement: line numbers move, code
 // rarely does. The first matching reason wins.
 //
-//   npm run mutation:ledger -- bench/results/mutation/<report>.json [...] [--latest-source] [--unexplained] [--unused] [--show=<verdict> [--emit=<out.json>]] [--reasons=<file.json> ...] [--coverage=<coverage-final.json>]
+//   npm run mutation:ledger -- bench/results/mutation/<report>.json [...] [--latest-source] [--unexplained] [--unused] [--show=<verdict> [--emit=<out.json>]] [--reasons=<file.json> ...] [--coverage=<coverage-final.json>] [--prune]
 //
 // --coverage takes the simulator's V8 coverage of the mutated files (`npm run mutation:coverage`, many seeds) and says,
 // per verdict, how many survivors sit on code the simulation ran: an `unexercised` survivor on code that ran, or a
@@ -195,6 +195,19 @@ function main(): void {
   // reports not named here.
   if (used.size < reasons.length)
     console.log(`\n${reasons.length - used.size} of ${reasons.length} reasons explain no survivor of these reports`);
+  // --prune: the reasons file keeps only the reasons these reports use (git keeps the others).
+  if (args.includes('--prune') && reasonFiles.length === 0) {
+    const file = path.join(__dirname, 'mutation-survivors.json');
+    writeFileSync(
+      file,
+      `${JSON.stringify(
+        reasons.filter((r) => used.has(r)),
+        null,
+        2,
+      )}\n`,
+    );
+    console.log(`${reasons.length - used.size} unused reason(s) removed from ${path.relative(process.cwd(), file)}`);
+  }
   if (args.includes('--unused'))
     for (const r of reasons) if (!used.has(r)) console.log(`${r.file} | ${r.verdict} | ${r.code.slice(0, 70)} | ${r.reason.slice(0, 90)}`);
   if (showUnexplained) for (const line of unexplained) console.log(line);

@@ -98,7 +98,14 @@ export class AlertMonitor {
       // could be judged by its claims, so they are not judged at all. One whose part failed has waited for the other
       // (capabilities/counting/alert-step.ts; seeds 477 and 88828 before that): nothing of it goes on.
       if (outcome.timedOut && budgetMs > 0) this.background.add(container.id);
-      if (outcome.timedOut || outcome.error !== undefined || this.background.has(container.id)) return outcome;
+      if (outcome.timedOut || this.background.has(container.id)) return outcome;
+      // A failed step still reports the alerts it delivered (a mark that failed after PutEvents: metric AlertsSent).
+      if (outcome.error !== undefined) {
+        const delivered = this.deliveredClaims(container.id, started);
+        if (outcome.sent !== delivered)
+          this.violations.push(`${who} failed and reported ${String(outcome.sent)} sent; it delivered ${delivered}`);
+        return outcome;
+      }
       const own = this.checkOwnClaims(who, container.id, started);
       if (outcome.sent !== own) this.violations.push(`${who} reported ${String(outcome.sent)} sent; it claimed and sent ${own}`);
       this.checkClaimed(who, reached);
@@ -201,6 +208,14 @@ export class AlertMonitor {
     if (name === 'TypeError' || name === 'ReferenceError' || name === 'RangeError') {
       this.violations.push(`${who} failed with a ${name}: ${(error as Error).message}`);
     }
+  }
+
+  /** How many outbox items the container claimed since `since` it then delivered. */
+  private deliveredClaims(containerId: string, since: number): number {
+    const claims = (this.claims.get(containerId) ?? []).filter((claim) => claim.at >= since);
+    return claims.filter((claim) =>
+      this.o.deliveries.some((d) => d.by === containerId && d.event.eventId === claim.eventId && d.at >= claim.at),
+    ).length;
   }
 
   /** Every outbox item the container claimed since `since` was delivered by it and is marked sent; returns how many. */

@@ -87,8 +87,17 @@ export class CreditMonitor {
       const outcome = await inner(clientDays, budgetMs);
       if (!container.alive) return outcome;
       if (outcome.timedOut && budgetMs > 0) this.background.add(container.id);
-      if (outcome.timedOut || outcome.error !== undefined || this.background.has(container.id)) return outcome;
+      if (outcome.timedOut || this.background.has(container.id)) return outcome;
       const who = `${container.id}'s alert step`;
+      // A failed step still reports the alerts it delivered (a mark that failed after PutEvents).
+      if (outcome.error !== undefined) {
+        const delivered = this.deliveredClaims(container.id, started);
+        if ((outcome.creditSent ?? 0) !== delivered)
+          this.violations.push(
+            `${who} failed and reported ${String(outcome.creditSent)} low-balance alerts sent; it delivered ${delivered}`,
+          );
+        return outcome;
+      }
       const own = this.checkOwnClaims(who, container.id, started);
       if ((outcome.creditSent ?? 0) !== own)
         this.violations.push(`${who} reported ${String(outcome.creditSent)} low-balance alerts sent; it claimed and sent ${own}`);
@@ -191,6 +200,13 @@ export class CreditMonitor {
   }
 
   /** Every credit claim the container made since `since` was delivered by it and its pending entry deleted; how many. */
+  private deliveredClaims(containerId: string, since: number): number {
+    const claims = (this.claims.get(containerId) ?? []).filter((claim) => claim.at >= since);
+    return claims.filter((claim) =>
+      this.o.deliveries.some((d) => d.by === containerId && d.event.eventId === claim.eventId && d.at >= claim.at),
+    ).length;
+  }
+
   private checkOwnClaims(who: string, containerId: string, since: number): number {
     let count = 0;
     for (const claim of this.claims.get(containerId) ?? []) {

@@ -15,6 +15,8 @@
 //   as it was (retry.ts's `isRetryable` rethrows it; a retried one would end silently as OutOfTime). Writes and
 //   Queries only: two parts may read the same journal heads alike. Not in sweeps: the sweeper retries nothing, but
 //   its resend part sends again what a failed detect part left pending (the same Update or Delete, seed 30966).
+// - A part whose alerts went out and whose marking then failed reports SentButUnmarked, caused by the marking's error.
+import { SentButUnmarked } from '../capabilities/alerts/sent-unmarked';
 import type { BatchResult } from '../capabilities/counting/exactly-once';
 import { OutOfTime } from '../capabilities/counting/retry';
 import type { LoggedRequest } from './calm-batch-log';
@@ -135,8 +137,10 @@ export class ErrorMonitor {
       if (!context.step) say('names no step');
       if (!DAYS.test(context.day)) say(`day "${context.day}" is not a day`);
       this.readable(error, say);
-      if (!watch.thrown.has(error)) say(`${describe(error)} is no error its clients threw in this sweep`);
-      watch.thrown.delete(error);
+      // Alerts sent and then not marked name the marking's error as their cause (capabilities/alerts/sent-unmarked.ts).
+      const cause = error instanceof SentButUnmarked ? error.cause : error;
+      if (!watch.thrown.has(cause)) say(`${describe(error)} is no error its clients threw in this sweep`);
+      watch.thrown.delete(cause);
     };
   }
 

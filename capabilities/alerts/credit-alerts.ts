@@ -16,6 +16,7 @@ import { GATE_ATTRIBUTES, itemKey } from '../../contracts/table';
 import { runLimited } from '../aws/bounded-concurrency';
 import type { UsageTable } from '../usage/usage-reader';
 import type { ClaimedCache } from './threshold-crossings';
+import { sendThenMark } from './sent-unmarked';
 
 export interface CreditBalanceLow {
   readonly eventId: string;
@@ -128,10 +129,7 @@ export async function detectCreditAlerts(
       if (mine) claimed.push(event);
     }
   });
-  if (claimed.length === 0) return [];
-  await deps.send(claimed);
-  await markSent(deps.table, claimed);
-  return claimed;
+  return sendThenMark(claimed, deps.send, (events) => markSent(deps.table, events));
 }
 
 /** Sends again every claimed low-balance alert still pending; `olderThanMs` leaves younger ones to their claimer. */
@@ -155,8 +153,5 @@ export async function resendPendingCreditAlerts(deps: CreditAlertDeps, olderThan
     }
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
-  if (pending.length === 0) return [];
-  await deps.send(pending);
-  await markSent(deps.table, pending);
-  return pending;
+  return sendThenMark(pending, deps.send, (events) => markSent(deps.table, events));
 }

@@ -17,6 +17,7 @@ import { dailyQuotaInForce } from '../customers/limits-in-force';
 import { CLAIM_RETENTION_DAYS } from '../../contracts/usage-queue';
 import { DAY_MS, dayStartMs } from '../usage/calendar-days';
 import type { UsageTable } from '../usage/usage-reader';
+import { sendThenMark } from './sent-unmarked';
 
 export interface DayTotal {
   readonly clientId: string;
@@ -141,10 +142,7 @@ export async function detectThresholdCrossings(deps: AlertDeps, totals: readonly
       if (mine) claimed.push(event);
     }
   }
-  if (claimed.length === 0) return [];
-  await deps.send(claimed);
-  await markSent(deps.table, claimed);
-  return claimed;
+  return sendThenMark(claimed, deps.send, (events) => markSent(deps.table, events));
 }
 
 /**
@@ -175,8 +173,5 @@ export async function resendPending(deps: AlertDeps, day: string, olderThanMs = 
     }
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
-  if (pending.length === 0) return [];
-  await deps.send(pending);
-  await markSent(deps.table, pending);
-  return pending;
+  return sendThenMark(pending, deps.send, (events) => markSent(deps.table, events));
 }

@@ -5,11 +5,12 @@
 import { type ClientDay, readDayTotals } from '../alerts/day-totals';
 import { type AlertDeps, ClaimedCache, detectThresholdCrossings } from '../alerts/threshold-crossings';
 import { type CreditAlertDeps, detectCreditAlerts } from '../alerts/credit-alerts';
+import { sentDespite } from '../alerts/sent-unmarked';
 
 export interface AlertOutcome {
   /** Client-days whose totals were (to be) checked. */
   readonly clientDays: number;
-  /** Events this step sent. */
+  /** Events this step sent (also those of a part that failed only at marking them sent). */
   readonly sent: number;
   /** Low credit balance events this step sent (only with `credits`). */
   readonly creditSent?: number;
@@ -47,8 +48,9 @@ export function createAlertStep(options: AlertStepOptions): AlertStep {
     const failed = [quota, credit].find((part) => part.status === 'rejected');
     return {
       clientDays: clientDays.length,
-      sent: quota.status === 'fulfilled' ? quota.value.length : 0,
+      sent: quota.status === 'fulfilled' ? quota.value.length : sentDespite(quota.reason),
       ...(credit.status === 'fulfilled' && credit.value ? { creditSent: credit.value.length } : {}),
+      ...(credit.status === 'rejected' ? { creditSent: sentDespite(credit.reason) } : {}),
       timedOut: false,
       ...(failed ? { error: failed.reason } : {}),
     };

@@ -226,3 +226,30 @@ test('an alert step given no client-day that reports a timeout or a credit figur
   await sweep('sweeper2', (days) => [new Date(Date.parse(days[0]) - 86_400_000).toISOString().slice(0, 10), ...days]);
   expect(w.monitor.violations.slice(2)).toEqual([`sweeper2's sweep swept 2026-11-04, outside the days the aggregator counts`]);
 });
+
+test('a failed alert step must still report the alerts it delivered (a mark that failed after PutEvents); the real one does', async () => {
+  const w = world();
+  // The outbox item's `mark sent` fails after the bus took the event.
+  const marksFail = (container: string) => ({
+    db: {
+      send: (command: { constructor: { name: string } }) =>
+        command.constructor.name === 'UpdateCommand'
+          ? Promise.reject(Object.assign(new Error('Internal server error'), { name: 'InternalServerError' }))
+          : (w.db(container) as { send: (c: object) => Promise<unknown> }).send(command),
+    } as never,
+    tableName: TABLE,
+  });
+  const real = createAlertStep({ table: marksFail('λ1'), send: w.bus('λ1'), quotaFor: () => QUOTA, clock: () => NOON });
+  expect(await w.monitor.step(w.container('λ1'), real)(CLIENT_DAY, 5_000)).toMatchObject({ sent: 1, error: { name: 'SentButUnmarked' } });
+  expect(w.monitor.violations).toEqual([]);
+  // The step before the fix: the part's error dropped the count of what it had sent.
+  const undercounts: typeof real = async (clientDays, budget) => ({
+    ...(await createAlertStep({ table: marksFail('λ2'), send: w.bus('λ2'), quotaFor: () => QUOTA, clock: () => NOON })(clientDays, budget)),
+    sent: 0,
+  });
+  w.store.execute(
+    new PutCommand({ TableName: TABLE, Item: { ...itemKey.dayCounter('client-1', DAY), [COUNTER_ATTRIBUTES.requests]: 10 } }),
+  );
+  await w.monitor.step(w.container('λ2'), undercounts)(CLIENT_DAY, 5_000);
+  expect(w.monitor.violations).toEqual(["λ2's alert step failed and reported 0 sent; it delivered 1"]);
+});

@@ -118,6 +118,36 @@ test('an alert step that fails or hangs leaves counting untouched', async () => 
   }
 });
 
+test('alerts sent whose marking fails are reported sent (AlertsSent), and the sweeper sends them again with the same ids', async () => {
+  const table = await freshTable(h.raw, 'alerts-mark-fails');
+  // DynamoDB refuses every `mark sent` (the outbox item's UpdateItem) after PutEvents accepted the events.
+  const marksFail = {
+    send: async (command: { constructor: { name: string }; input: { Key?: { pk?: string } } }) => {
+      if (command.constructor.name === 'UpdateCommand' && String(command.input.Key?.pk).startsWith('ALERTS#'))
+        throw Object.assign(new Error('Internal server error'), { name: 'InternalServerError' });
+      return h.doc.send(command as never);
+    },
+  } as unknown as typeof h.doc;
+  const first = recorder();
+  const step = createAlertStep({ table: { db: marksFail, tableName: table }, send: first.send, quotaFor, clock: () => h.now });
+  const events = requests(10);
+  const result = await h.aggregatorFor(table, { alerts: step }).aggregateBatch(h.records(events), { remainingTimeMs: 60_000 });
+  // Before the fix it reported `sent: 0` for the two events consumers had received.
+  expect(result.alerts).toMatchObject({
+    clientDays: 1,
+    sent: 2,
+    timedOut: false,
+    error: expect.objectContaining({ name: 'SentButUnmarked', sent: 2 }),
+  });
+  expect(thresholds(first.sent)).toEqual([`client-1:${events[0].day}:100`, `client-1:${events[0].day}:80`]);
+  // The items stayed pending: once old enough, the sweeper sends them again with the same event ids (consumers dedupe).
+  const again = recorder();
+  h.now += 61_000;
+  const deps = { table: { db: h.doc, tableName: table }, send: again.send, quotaFor, clock: () => h.now };
+  expect(await sweepAlerts(deps, { now: new Date(h.now), resendOlderThanMs: 60_000 })).toMatchObject({ recovered: 0, resent: 2 });
+  expect(again.sent.map((e) => e.eventId).sort()).toEqual(first.sent.map((e) => e.eventId).sort());
+});
+
 test('a crash between the outbox write and the send: the sweeper resends, once, with the same event ids', async () => {
   const table = await freshTable(h.raw, 'alerts-outbox');
   const tableRef = { db: h.doc, tableName: table };

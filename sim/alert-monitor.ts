@@ -10,6 +10,9 @@
 // - a sweep that returned without error after sweeping every day sent the marker of its complete sweep
 //   (`ALERTS#SWEEPER`/`ALL_DAYS`, at its `now`), and one of the recent days only sent none (docs/alerts.md: the
 //   marker records the last complete sweep, so the older days are read once an hour, not on every run).
+// - an aggregator container never claims a crossing again once a claim of it was answered, taken or refused
+//   (alert-step.ts: "crossings already claimed (by anyone) cost no further write"; its cache holds 10,000 ids,
+//   more than any run meets).
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { AlertStep } from '../capabilities/counting/alert-step';
 import type { SweepReport } from '../capabilities/alerts/sweeper';
@@ -54,6 +57,10 @@ export class AlertMonitor {
   private readonly sweepNows = new Set<number>();
   /** The `at` of every marker of a complete sweep each container sent (whether or not it landed). */
   private readonly markerPuts = new Map<string, number[]>();
+  /** Per aggregator container (one alert step each): crossings whose claim it sent and got an answer to. */
+  private readonly answered = new Map<string, Set<string>>();
+  /** Requests each container's alert code has sent. */
+  private readonly requests = new Map<string, number>();
 
   constructor(private readonly o: AlertMonitorOptions) {}
 
@@ -61,12 +68,21 @@ export class AlertMonitor {
   doc(containerId: string, inner: Doc): Doc {
     return {
       send: async (command) => {
+        this.requests.set(containerId, (this.requests.get(containerId) ?? 0) + 1);
         const input = (command as { input?: { Item?: Item; ConditionExpression?: string } }).input;
         const item = input?.Item;
         if (command.constructor.name === 'PutCommand' && item?.pk === MARKER.pk && item.sk === MARKER.sk)
           this.markerPuts.set(containerId, [...(this.markerPuts.get(containerId) ?? []), Number(item.at)]);
-        const answer = await inner.send(command);
-        if (command.constructor.name === 'PutCommand' && item && OUTBOX.test(String(item.pk)) && input.ConditionExpression) {
+        const claim = command.constructor.name === 'PutCommand' && item && OUTBOX.test(String(item.pk)) && input.ConditionExpression;
+        const eventId = String((item?.event as { eventId?: unknown } | undefined)?.eventId);
+        const answered = this.answered.get(containerId);
+        if (claim && answered?.has(eventId)) this.violations.push(`${containerId} claimed ${eventId} again after its claim was answered`);
+        const answer = await inner.send(command).catch((error: unknown) => {
+          if (claim && (error as Error)?.name === 'ConditionalCheckFailedException') answered?.add(eventId);
+          throw error;
+        });
+        if (claim) answered?.add(eventId);
+        if (claim && item) {
           const event = item.event as { eventId?: unknown } | undefined;
           const claims = this.claims.get(containerId) ?? [];
           claims.push({ eventId: String(event?.eventId), key: { pk: String(item.pk), sk: String(item.sk) }, at: this.o.now() });
@@ -79,12 +95,18 @@ export class AlertMonitor {
 
   /** One container's alert step, checked whenever it reports success. */
   step(container: { readonly id: string; readonly alive: boolean }, inner: AlertStep): AlertStep {
+    if (!this.answered.has(container.id)) this.answered.set(container.id, new Set());
     return async (clientDays, budgetMs) => {
       const started = this.o.now();
       const reached = clientDays.flatMap(({ clientId, day }) => this.reachedNow(clientId, day));
+      const requestsBefore = this.requests.get(container.id) ?? 0;
       const outcome = await inner(clientDays, budgetMs);
       const who = `${container.id}'s alert step`;
       if (!container.alive) return outcome;
+      // Given no time, it starts nothing (work started past the deadline goes on unwatched, alert-step.ts).
+      const sent = (this.requests.get(container.id) ?? 0) - requestsBefore;
+      if (budgetMs <= 0 && sent > 0 && !this.background.has(container.id))
+        this.violations.push(`${who} was given ${budgetMs} ms and sent ${sent} request(s)`);
       // Given nothing to alert, it does nothing and says so: no timeout, no credit figure (each would be a metric
       // datapoint, AlertStepFailures or CreditAlertsSent, for a batch with nothing to alert).
       if (clientDays.length === 0 && (outcome.timedOut || outcome.creditSent !== undefined || outcome.sent !== 0))
@@ -129,6 +151,7 @@ export class AlertMonitor {
   ): Promise<SweepReport> {
     const started = this.o.now();
     if (scope) this.sweepNows.add(scope.now);
+    const markedAtStart = this.get(MARKER).Item?.at;
     const items = this.o.store.items(this.o.tableName);
     const pending = items.filter((item) => OUTBOX.test(String(item.pk)) && item.status === 'pending' && typeof item.claimedAt === 'number');
     // Every client's day counters as they stood at the start (the sweep reads them later, never less).
@@ -154,6 +177,14 @@ export class AlertMonitor {
       this.sweepNows.has(marked) &&
       marked > scope.now - HOUR_MS;
     const allDays = scope?.allDays ?? !recorded;
+    // And no more: with a complete sweep recorded less than an hour before its `now` from its start to its end
+    // (its read of the marker is strongly consistent), it sweeps the recent days only (more reads, never an alert).
+    const recent = (at: unknown) => typeof at === 'number' && scope !== undefined && scope.now - at < HOUR_MS;
+    if (scope?.allDays === undefined && recent(markedAtStart) && recent(marked)) {
+      const older = report.days.filter((day) => !daysOwed(scope?.now ?? 0, false).includes(day));
+      if (older.length > 0)
+        this.violations.push(`${who} swept ${older.length} older day(s), with a complete sweep recorded at ${String(markedAtStart)}`);
+    }
     const owed = scope ? daysOwed(scope.now, allDays) : [];
     const missed = owed.filter((day) => !report.days.includes(day));
     // Never a day older than the aggregator counts: its outbox items may be gone by TTL, and claiming its crossings

@@ -78,6 +78,8 @@ interface CheckInput {
   readonly pipeline?: PipelineState;
   /** The usage send's fallback: what replay reads, and what the publisher gave up on. */
   readonly fallback?: FallbackState;
+  /** The stage's claim shards (the aggregator's `claimShards`): the claim pages' layout is checked when given. */
+  readonly claimShards?: number;
 }
 
 /** What the replay phase left: the route functions' log group, the events the publisher gave up on, calm replays that did not end clean. */
@@ -85,6 +87,17 @@ export interface FallbackState {
   readonly lines: readonly string[];
   readonly dropped: ReadonlySet<string>;
   readonly failures: readonly string[];
+}
+
+/**
+ * The page an event's claims belong on, from capabilities/counting/PROTOCOL.md alone: `CLAIM#<second>#<shard>`, the
+ * second the event id carries (base-36 epoch seconds before its first dot; its requestTime's for an id without one)
+ * to the second in ISO form, and the shard the first byte of the id's claim hash modulo the stage's claim shards.
+ */
+function claimPageOf(event: UsageEvent, firstHashByte: number, shards: number): string {
+  const carried = /^([0-9a-z]{1,8})\./.exec(event.eventId);
+  const second = carried ? Number.parseInt(carried[1], 36) : Math.floor(Date.parse(event.requestTime) / 1000);
+  return `CLAIM#${new Date(second * 1000).toISOString().slice(0, 19)}#${shards > 1 ? firstHashByte % shards : 0}`;
 }
 
 /** The truths a run may legitimately end with: each conflicting event id counted with either payload. */
@@ -110,6 +123,7 @@ export function checkRun({
   nowSeconds,
   pipeline,
   fallback,
+  claimShards,
 }: CheckInput): Violation[] {
   const violations: Violation[] = [];
   const items = store.items(tableName);
@@ -168,6 +182,10 @@ export function checkRun({
     if (bytes.length < EVENT_HASH_BYTES) violations.push({ kind: 'claim', detail: `${journal} appended a claim entry without an event` });
     for (let i = 0; i + EVENT_HASH_BYTES <= bytes.length; i += EVENT_HASH_BYTES) {
       const hash = bytes.toString('latin1', i, i + EVENT_HASH_BYTES);
+      const event = byHash.get(hash)?.[0];
+      const page = event && claimShards !== undefined ? claimPageOf(event, bytes[i], claimShards) : undefined;
+      if (page !== undefined && page !== item.pk)
+        violations.push({ kind: 'claim', detail: `${journal} claimed ${event?.eventId} on ${String(item.pk)}, not on its page ${page}` });
       claimsOf.set(journal, (claimsOf.get(journal) ?? new Set()).add(hash));
       ownersOf.set(hash, (ownersOf.get(hash) ?? new Set()).add(journal));
     }

@@ -11,6 +11,8 @@
 // - at the end: every event is one real crossing (its id names its client, threshold and cycle; its balance is one
 //   the client had in that cycle at or below the threshold; its plan the client's), every delivery of an id is the
 //   same event, every crossing standing after the final sweep was sent, and no pending entry is left.
+// - an aggregator container never claims a crossing again once a claim of it was answered, taken or refused (its
+//   step's per-container cache, as for quota alerts: sim/alert-monitor.ts).
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { CreditBalanceLow } from '../capabilities/alerts/credit-alerts';
 import type { SweepReport } from '../capabilities/alerts/sweeper';
@@ -55,6 +57,8 @@ export class CreditMonitor {
   private readonly claims = new Map<string, Claim[]>();
   /** Containers whose alert step ran out of time: its work may go on in the background (see sim/alert-monitor.ts). */
   private readonly background = new Set<string>();
+  /** Per aggregator container (one alert step each): crossings whose claim it sent and got an answer to. */
+  private readonly answered = new Map<string, Set<string>>();
 
   constructor(private readonly o: CreditMonitorOptions) {}
 
@@ -62,17 +66,26 @@ export class CreditMonitor {
   doc(containerId: string, inner: Doc): Doc {
     return {
       send: async (command) => {
-        const answer = await inner.send(command);
-        if (command.constructor.name === 'TransactWriteCommand') {
-          const put = (command as { input?: { TransactItems?: { Put?: { Item?: Item; ConditionExpression?: string } }[] } }).input
-            ?.TransactItems?.[0]?.Put;
-          const clientId = CLAIM_PK.exec(String(put?.Item?.pk))?.[1];
-          const [threshold, cycle] = String(put?.Item?.sk).split('#').map(Number);
-          if (put?.ConditionExpression && clientId !== undefined) {
-            const claims = this.claims.get(containerId) ?? [];
-            claims.push({ clientId, threshold, cycle, eventId: idOf(clientId, threshold, cycle), at: this.o.now() });
-            this.claims.set(containerId, claims);
-          }
+        const put =
+          command.constructor.name === 'TransactWriteCommand'
+            ? (command as { input?: { TransactItems?: { Put?: { Item?: Item; ConditionExpression?: string } }[] } }).input?.TransactItems?.[0]?.Put
+            : undefined;
+        const clientId = CLAIM_PK.exec(String(put?.Item?.pk))?.[1];
+        const [threshold, cycle] = String(put?.Item?.sk).split('#').map(Number);
+        const claim = put?.ConditionExpression !== undefined && clientId !== undefined;
+        const eventId = claim ? idOf(clientId, threshold, cycle) : '';
+        const answered = this.answered.get(containerId);
+        if (claim && answered?.has(eventId)) this.violations.push(`${containerId} claimed ${eventId} again after its claim was answered`);
+        const answer = await inner.send(command).catch((error: unknown) => {
+          const reasons = (error as { CancellationReasons?: { Code?: string }[] })?.CancellationReasons;
+          if (claim && reasons?.[0]?.Code === 'ConditionalCheckFailed') answered?.add(eventId);
+          throw error;
+        });
+        if (claim) {
+          answered?.add(eventId);
+          const claims = this.claims.get(containerId) ?? [];
+          claims.push({ clientId, threshold, cycle, eventId, at: this.o.now() });
+          this.claims.set(containerId, claims);
         }
         return answer;
       },
@@ -81,6 +94,7 @@ export class CreditMonitor {
 
   /** One container's alert step, checked whenever it reports success. */
   step(container: { readonly id: string; readonly alive: boolean }, inner: AlertStep): AlertStep {
+    if (!this.answered.has(container.id)) this.answered.set(container.id, new Set());
     return async (clientDays, budgetMs) => {
       const started = this.o.now();
       const standing = [...new Set(clientDays.map((c) => c.clientId))].flatMap((clientId) => this.standing(clientId));

@@ -1242,6 +1242,7 @@ class SeedRun {
       nowSeconds: Math.floor(this.scheduler.now / 1000),
       pipeline: this.afterJobs,
       fallback: this.fallback && { lines: this.fallback.lines, dropped: this.fallback.dropped, failures: this.replayFailures },
+      claimShards: this.knobs.claimShards,
     });
     for (const detail of this.leases.violations) violations.push({ kind: 'lease', detail });
     for (const detail of this.leases.unlisted) violations.push({ kind: 'journal', detail });

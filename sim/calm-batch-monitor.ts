@@ -31,6 +31,7 @@ const SAFETY_MS = 1_000;
 const CLAIM_SHARE_OF_BUDGET = 0.5;
 const MAX_RESUMES = 8;
 const HASH_BYTES = 16;
+const CLAIM_PAGES_PER_WALKER = 32;
 
 export interface CalmBatch {
   readonly log: BatchLog;
@@ -124,6 +125,15 @@ export class CalmBatchMonitor {
     for (const [pk, page] of pages) {
       if (page.landed > 1) say(`${page.landed} appends landed on ${pk}`);
       if (page.reads > 1 + page.refused) say(`read ${pk} ${page.reads} times with ${page.refused} refused append(s)`);
+    }
+    // Step 3: "the pages are visited in one order every batch shares (by page name), from a random place in it, one
+    // walker per 32 pages". With one walker, the pages it started are a stretch of that cycle: names rise, except
+    // once where the walk wraps from the last name to the first, and never past where it began.
+    const started = [...pages.keys()];
+    if (started.length <= CLAIM_PAGES_PER_WALKER) {
+      const wraps = started.filter((pk, i) => i > 0 && pk < started[i - 1]).length;
+      if (wraps > 1 || (wraps === 1 && started[started.length - 1] >= started[0]))
+        say(`walked its claim pages in an order that is no stretch of their names' cycle: ${started.join(' ')}`);
     }
   }
 

@@ -68,7 +68,8 @@ export class CreditMonitor {
       send: async (command) => {
         const put =
           command.constructor.name === 'TransactWriteCommand'
-            ? (command as { input?: { TransactItems?: { Put?: { Item?: Item; ConditionExpression?: string } }[] } }).input?.TransactItems?.[0]?.Put
+            ? (command as { input?: { TransactItems?: { Put?: { Item?: Item; ConditionExpression?: string } }[] } }).input
+                ?.TransactItems?.[0]?.Put
             : undefined;
         const clientId = CLAIM_PK.exec(String(put?.Item?.pk))?.[1];
         const [threshold, cycle] = String(put?.Item?.sk).split('#').map(Number);

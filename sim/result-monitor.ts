@@ -9,9 +9,14 @@
 // (a refused transition reads the head, and a head naming the batch is its own completion, landed on an earlier try).
 import type { BatchResult } from '../capabilities/counting/exactly-once';
 import { AGGREGATOR_ATTRIBUTES as A, itemKey, journalIdOf, PENDING_JOURNALS_PK } from '../contracts/table';
-import type { LoggedRequest } from './calm-batch-log';
+import { type LoggedRequest, pkOf } from './calm-batch-log';
 import { readJournalBody } from './read-counters';
 import type { SimStore } from './store';
+
+/** capabilities/counting/PROTOCOL.md step 3, and the aggregator's default safety margin the simulation runs with. */
+const CLAIM_PAGES_PER_WALKER = 32;
+const CLAIM_SHARE_OF_BUDGET = 0.5;
+const SAFETY_MS = 1_000;
 
 export class ResultMonitor {
   readonly violations: string[] = [];
@@ -29,6 +34,34 @@ export class ResultMonitor {
   checkDeadline(containerId: string, requests: readonly LoggedRequest[], deadline: number): void {
     const late = requests.find((r) => r.sentAt >= deadline && r.op !== 'Get' && r.input.ExclusiveStartKey === undefined);
     if (late) this.violations.push(`${containerId}: sent ${late.op} ${late.sentAt - deadline} ms past its deadline`);
+  }
+
+  /**
+   * capabilities/counting/PROTOCOL.md step 3: "a page is started only in the first half of the batch's time budget
+   * (each walker's first page whatever the time)", one walker per 32 pages. Judged, faults or not, for a batch whose
+   * records span at most 32 pages (their ids' seconds times the shards): its one walker may start only its first
+   * page at or past the half of the budget counted from its first request (the batch began no later).
+   */
+  checkClaimCutoff(
+    containerId: string,
+    requests: readonly LoggedRequest[],
+    bodies: readonly string[],
+    budgetMs: number,
+    shards: number,
+  ): void {
+    const seconds = new Set(bodies.map((body) => /"eventId":"([0-9a-z]{1,8})\./.exec(body)?.[1] ?? body));
+    if (requests.length === 0 || seconds.size * Math.max(1, shards) > CLAIM_PAGES_PER_WALKER) return;
+    const cutoff =
+      requests.reduce((first, r) => Math.min(first, r.sentAt), Number.POSITIVE_INFINITY) + CLAIM_SHARE_OF_BUDGET * (budgetMs - SAFETY_MS);
+    const starts = new Map<string, number>();
+    for (const r of requests) {
+      const pk = pkOf(r.input);
+      if (r.op === 'Query' && pk.startsWith('CLAIM#')) starts.set(pk, Math.min(starts.get(pk) ?? r.sentAt, r.sentAt));
+    }
+    const order = [...starts].sort(([, a], [, b]) => a - b);
+    const late = order.slice(1).filter(([, at]) => at >= cutoff);
+    if (late.length > 0)
+      this.violations.push(`${containerId}: started claim page ${late[0][0]} ${late[0][1] - cutoff} ms past the half of its budget`);
   }
 
   /** The client-days (`<client> <day>`) of the journals other than its own whose head names this batch as completing them. */

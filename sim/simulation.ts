@@ -836,6 +836,13 @@ class SeedRun {
         );
         if (calmThroughout) this.calmBatches.check({ log, records, result, begun, ended: scheduler.now, timeoutMs });
         this.results.checkDeadline(container.id, log.requests, begun + timeoutMs - AGGREGATOR_SAFETY_MS);
+        this.results.checkClaimCutoff(
+          container.id,
+          log.requests,
+          messages.map((m) => m.body),
+          timeoutMs,
+          this.knobs.claimShards,
+        );
         this.conflicts.record(messages, result);
         this.refusals.check(container.id, records, startMs, result);
         const completed = calmThroughout ? this.results.completedClientDays(result.journalId) : undefined;

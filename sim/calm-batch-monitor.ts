@@ -97,6 +97,16 @@ export class CalmBatchMonitor {
           say(`completed journal ${w.journalId} with completedAt ${at} outside the batch's time`);
       }
     }
+    // Step 3 and 5: another's journal is aborted, or its lease taken, only once its lease has run out in a head the
+    // batch read before (by any container's clock: lease + skew; two parts may read it apart, so any such read).
+    // The write re-checks it; sending it anyway costs a refused write and a head read.
+    const views = headViews(batch.log.requests);
+    for (const w of heads) {
+      if (w.journalId === own || (w.kind !== '→aborted' && w.kind !== 'lease')) continue;
+      const seen = (views.get(w.journalId) ?? []).filter((v) => v.at <= w.request.sentAt);
+      if (seen.length > 0 && seen.every((v) => v.lease >= w.request.sentAt + this.skewMs))
+        say(`sent ${w.kind} of journal ${w.journalId}, whose every head it read was leased past then (${seen[0].lease})`);
+    }
     const resumed = heads.filter((w) => w.kind === '→complete' && w.journalId !== own && !w.request.error).length;
     if (batch.result.resumed !== resumed) say(`resumed ${batch.result.resumed}; it completed ${resumed} other journal(s)`);
   }

@@ -62,7 +62,8 @@ export class S3Model {
     const never = () => new Promise<never>(() => undefined);
     // A rate of 0 draws nothing, so a run without S3 faults keeps its schedule.
     const hit = (p: number) => p > 0 && chance(random, p) && ++this.faultsMet > 0;
-    const readsRefused = faults().refusedRead > 0 && chance(refusals, faults().refusedRead) && ++this.faultsMet > 0;
+    const { refusedRead } = faults();
+    const readsRefused = refusedRead > 0 && chance(refusals, refusedRead) && ++this.faultsMet > 0;
     const attempt = async (command: object): Promise<unknown> => {
       const f = faults();
       await scheduler.sleep(hit(f.slow) ? between(random, 300, 8_000) : between(random, 5, 40));

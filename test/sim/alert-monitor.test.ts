@@ -253,3 +253,49 @@ test('a failed alert step must still report the alerts it delivered (a mark that
   await w.monitor.step(w.container('λ2'), undercounts)(CLIENT_DAY, 5_000);
   expect(w.monitor.violations).toEqual(["λ2's alert step failed and reported 0 sent; it delivered 1"]);
 });
+
+test("a container's step that claims a crossing again after its claim was answered, or sends a request with no time left, is a violation", async () => {
+  const w = world();
+  const step = (id: string) => createAlertStep({ table: w.table(id), send: w.bus(id), quotaFor: () => QUOTA, clock: () => NOON });
+  const real = w.monitor.step(w.container('λ1'), step('λ1'));
+  await real(CLIENT_DAY, 5_000);
+  w.setNow(NOON + 1_000);
+  await real(CLIENT_DAY, 5_000);
+  expect(await real(CLIENT_DAY, 0)).toMatchObject({ timedOut: true });
+  expect(w.monitor.violations).toEqual([]);
+  // A fresh step (no per-container cache) on every call claims 80 % again, and one that starts work with no time.
+  const forgetful = w.monitor.step(w.container('λ2'), (clientDays, budget) => step('λ2')(clientDays, budget));
+  await forgetful(CLIENT_DAY, 5_000);
+  w.setNow(NOON + 2_000);
+  await forgetful(CLIENT_DAY, 5_000);
+  const eager = w.monitor.step(w.container('λ3'), async (clientDays) => ({ ...(await step('λ3')(clientDays, 5_000)), timedOut: true }));
+  await eager(CLIENT_DAY, 0);
+  expect(w.monitor.violations).toEqual([
+    `λ2 claimed ${alertEventId('client-1', DAY, 80)} again after its claim was answered`,
+    "λ3's alert step was given 0 ms and sent 2 request(s)",
+  ]);
+});
+
+test('a sweep that reads every day though a complete sweep is recorded less than an hour before is a violation', async () => {
+  const w = world();
+  const sweep = (id: string, now: number, allDaysRun?: boolean) => {
+    const deps = { table: w.table(id), send: w.bus(id), quotaFor: () => QUOTA, clock: () => now };
+    return w.monitor.sweep(
+      w.container(id),
+      120_000,
+      () =>
+        sweepAlerts(deps, { now: new Date(now), resendOlderThanMs: 120_000, ...(allDaysRun === undefined ? {} : { allDays: allDaysRun }) }),
+      ['client-1'],
+      { now },
+    );
+  };
+  await sweep('sweeper1', NOON);
+  await sweep('sweeper2', NOON + 600_000);
+  await sweep('sweeper3', NOON + 3_700_000);
+  expect(w.monitor.violations).toEqual([]);
+  // Told to sweep every day (the run's own override), ten minutes after a complete sweep: more reads than owed.
+  await sweep('sweeper4', NOON + 4_300_000, true);
+  expect(w.monitor.violations).toEqual([
+    expect.stringMatching(/^sweeper4's sweep swept 21 older day\(s\), with a complete sweep recorded at \d+$/),
+  ]);
+});

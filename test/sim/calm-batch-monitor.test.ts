@@ -139,6 +139,67 @@ describe('calm-batch monitor', () => {
     ]);
   });
 
+  it('holds one walker to a stretch of its pages in name order (PROTOCOL.md step 3), wrapping once at most', () => {
+    const walk = (...pages: string[]) => {
+      t = 0;
+      const reads = pages.map((p) =>
+        req('Query', { KeyConditionExpression: '#pk = :pk', ExpressionAttributeValues: { ':pk': p } }, { Items: [] }),
+      );
+      return judge([req('Put', { Item: { ...head(OWN), st: 'claiming', lease: 8_000 } }), ...reads], {
+        failures: ['msg-1'],
+        poison: [{ id: 'msg-1', reason: 'x' }] as never,
+        counted: 0,
+        completedEvents: 0,
+        counterWrites: 0,
+      });
+    };
+    const [a, b, c] = ['CLAIM#2026-11-27T12:00:00#0', 'CLAIM#2026-11-27T12:00:01#0', 'CLAIM#2026-11-27T12:00:02#0'];
+    expect(walk(a, b, c)).toEqual([]);
+    expect(walk(b, c, a)).toEqual([]);
+    expect(walk(c, a, b)).toEqual([]);
+    expect(walk(c, b, a)).toEqual([expect.stringContaining("in an order that is no stretch of their names' cycle")]);
+    expect(walk(b, a, c)).toEqual([expect.stringContaining("in an order that is no stretch of their names' cycle")]);
+  });
+
+  it('reports an abort or a lease taken of a journal whose every head it read was still leased, not one it read expired', () => {
+    const takes = (lease: number, kind: 'aborted' | 'lease') => {
+      t = 0;
+      const other = 'other0000001';
+      return judge(
+        [
+          req('Put', { Item: { ...head(OWN), st: 'claiming', lease: 8_000 } }),
+          readPage([entry(1, other, 'e1')]),
+          req(
+            'BatchGet',
+            { RequestItems: { t: { Keys: [head(other)] } } },
+            { Responses: { t: [{ ...head(other), st: 'claiming', lease }] } },
+          ),
+          kind === 'aborted'
+            ? req(
+                'Update',
+                { Key: head(other), ExpressionAttributeValues: { ':from': 'claiming', ':to': 'aborted' } },
+                undefined,
+                'ConditionalCheckFailedException',
+              )
+            : req(
+                'Update',
+                { Key: head(other), UpdateExpression: 'SET #lease = :until', ExpressionAttributeValues: { ':until': 8_000 } },
+                undefined,
+                'ConditionalCheckFailedException',
+              ),
+        ],
+        { failures: ['msg-1'], poison: [{ id: 'msg-1', reason: 'x' }] as never, counted: 0, completedEvents: 0, counterWrites: 0 },
+      );
+    };
+    expect(takes(1, 'aborted').filter((v) => v.includes('leased past'))).toEqual([]);
+    expect(takes(9_000, 'aborted').filter((v) => v.includes('leased past'))).toEqual([
+      expect.stringContaining('sent →aborted of journal other0000001'),
+    ]);
+    expect(takes(9_000, 'lease').filter((v) => v.includes('leased past'))).toEqual([
+      expect.stringContaining('sent lease of journal other0000001'),
+    ]);
+  });
+
   it('excuses an event failed while another journal holds it within its lease, not one its owner completed', () => {
     const failedOn = (status: string, lease: number) => {
       t = 0;

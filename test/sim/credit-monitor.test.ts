@@ -118,3 +118,32 @@ test('the table model: a failed condition cancels the whole transaction; a retri
   });
   expect(store.items(TABLE).map((i) => i.sk)).toEqual(['a', 'b']);
 });
+
+test("a container's step that claims a crossing again after its claim was answered is a violation; the real step asks once", async () => {
+  const w = await world();
+  const day = [{ clientId: 'client-1', day: '2026-11-27', plan: 'payg' }];
+  const real = w.monitor.step(
+    { id: 'λ1', alive: true },
+    createAlertStep({
+      table: w.table('λ1'),
+      send: async () => undefined,
+      credits: { table: w.table('λ1'), send: w.bus('λ1'), clock: () => NOON },
+    }),
+  );
+  expect((await real(day, 5_000)).creditSent).toBe(1);
+  expect((await real(day, 5_000)).creditSent).toBe(0);
+  // (The world's clock stands still, so the second step is also judged by the first one's claim: only `again` matters here.)
+  const again = () => w.monitor.violations.filter((v) => v.includes('again'));
+  expect(again()).toEqual([]);
+  // Without its per-container cache (each call a fresh step), the second call claims again and is refused.
+  const fresh = () =>
+    createAlertStep({
+      table: w.table('λ2'),
+      send: async () => undefined,
+      credits: { table: w.table('λ2'), send: w.bus('λ2'), clock: () => NOON },
+    });
+  const forgetful = w.monitor.step({ id: 'λ2', alive: true }, (clientDays, budget) => fresh()(clientDays, budget));
+  await forgetful(day, 5_000);
+  await forgetful(day, 5_000);
+  expect(again()).toEqual(['λ2 claimed credit-balance:client-1:1000:1 again after its claim was answered']);
+});

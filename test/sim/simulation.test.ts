@@ -280,3 +280,23 @@ test('the checker catches a reached threshold that was never sent', async () => 
   expect(sent).toBe(0);
   expect(missed).toBeGreaterThanOrEqual(10);
 });
+
+test('the checker catches a claim appended to a page its event id does not name (PROTOCOL.md: second and shard)', async () => {
+  // A store that moves every claim entry to shard 0 of its second: one shard too few for a two-shard stage.
+  class OneShard extends TableModel {
+    override execute(command: object): unknown {
+      const input = (command as { input: { Item?: { pk?: string } } }).input;
+      const pk = String(input.Item?.pk);
+      if (command instanceof PutCommand && pk.startsWith('CLAIM#') && !pk.endsWith('#0'))
+        return super.execute(new PutCommand({ ...input, Item: { ...input.Item, pk: pk.replace(/#\d+$/, '#0') } } as never));
+      return super.execute(command);
+    }
+  }
+  const caught = [];
+  for (let seed = 1; seed <= 40; seed++) {
+    const result = await runSeed({ seed, store: () => new OneShard() });
+    if (result.violations.some((v) => v.kind === 'claim' && v.detail.includes('not on its page'))) caught.push(seed);
+  }
+  // Runs with two claim shards (a third of them) that append to shard 1: seeds 12, 19, 28, 29 and 40.
+  expect(caught.length).toBeGreaterThanOrEqual(4);
+});

@@ -70,6 +70,9 @@ export class CalmBatchMonitor {
   /** One journal created (with a lease covering the invocation), each transition and lease taken at most once. */
   private checkJournalWrites(batch: CalmBatch, heads: ReturnType<typeof journalHeadWrites>, say: (d: string) => void): void {
     const own = batch.result.journalId;
+    // Step 1–2: a batch that refused every record has nothing to claim, so no journal (and no alert step).
+    const refused = new Set(batch.result.poison.map((p) => p.id));
+    if (own !== undefined && batch.records.every((r) => refused.has(r.id))) say('refused every record and still has a journal');
     const created = heads.filter((w) => w.kind === 'create');
     if (created.length !== (own === undefined ? 0 : 1) || created.some((w) => w.journalId !== own))
       say(`created ${created.length} journal head(s) (${created.map((w) => w.journalId).join(' ')}), owes one for its own journal`);
@@ -107,6 +110,9 @@ export class CalmBatchMonitor {
       if (seen.length > 0 && seen.every((v) => v.lease >= w.request.sentAt + this.skewMs))
         say(`sent ${w.kind} of journal ${w.journalId}, whose every head it read was leased past then (${seen[0].lease})`);
     }
+    // Step 5: at most `maxResumesPerBatch` (8) other journals resumed (their lease taken) per batch.
+    const leases = new Set(heads.filter((w) => w.kind === 'lease' && w.journalId !== own && !w.request.error).map((w) => w.journalId));
+    if (leases.size > MAX_RESUMES) say(`took the lease of ${leases.size} other journals, more than ${MAX_RESUMES}`);
     const resumed = heads.filter((w) => w.kind === '→complete' && w.journalId !== own && !w.request.error).length;
     if (batch.result.resumed !== resumed) say(`resumed ${batch.result.resumed}; it completed ${resumed} other journal(s)`);
   }

@@ -139,6 +139,28 @@ describe('calm-batch monitor', () => {
     ]);
   });
 
+  it('reports a journal for a batch that refused every record, and more than 8 other journals resumed', () => {
+    t = 0;
+    const refusedAll = judge([req('Put', { Item: { ...head(OWN), st: 'claiming', lease: 8_000 } })], {
+      failures: [],
+      poison: [{ id: 'msg-1', reason: 'x' }] as never,
+      counted: 0,
+      completedEvents: 0,
+      counterWrites: 0,
+    });
+    expect(refusedAll).toEqual(['λ1 batch own000000001 (calm): refused every record and still has a journal']);
+    const requests = countingRequests();
+    for (let i = 1; i <= 9; i++) {
+      const other = `other000000${i}`;
+      requests.push(
+        req('Update', { Key: head(other), UpdateExpression: 'SET #lease = :until', ExpressionAttributeValues: { ':until': 8_000 } }),
+      );
+    }
+    expect(judge(requests).filter((v) => v.includes('other journals'))).toEqual([
+      expect.stringContaining('took the lease of 9 other journals, more than 8'),
+    ]);
+  });
+
   it('holds one walker to a stretch of its pages in name order (PROTOCOL.md step 3), wrapping once at most', () => {
     const walk = (...pages: string[]) => {
       t = 0;
@@ -151,7 +173,7 @@ describe('calm-batch monitor', () => {
         counted: 0,
         completedEvents: 0,
         counterWrites: 0,
-      });
+      }).filter((v) => v.includes('order'));
     };
     const [a, b, c] = ['CLAIM#2026-11-27T12:00:00#0', 'CLAIM#2026-11-27T12:00:01#0', 'CLAIM#2026-11-27T12:00:02#0'];
     expect(walk(a, b, c)).toEqual([]);

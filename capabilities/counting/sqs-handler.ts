@@ -3,6 +3,7 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { METRIC } from '../../contracts/metrics';
+import type { AcceptedAlerts } from '../alerts/event-bridge-sender';
 import type { Aggregator } from './exactly-once';
 
 export interface SqsAggregatorDeps {
@@ -10,6 +11,12 @@ export interface SqsAggregatorDeps {
   readonly logger: Pick<Logger, 'info' | 'warn'>;
   readonly metrics: { addMetric(name: string, unit: (typeof MetricUnit)[keyof typeof MetricUnit], value: number): unknown };
   readonly clock?: () => number;
+  /**
+   * What the alert senders got EventBridge to accept since the last call (capabilities/alerts/event-bridge-sender.ts):
+   * the source of `UsageAlertsSent` / `CreditAlertsSent`, so an event counts once it went out, whatever the step
+   * that sent it reports.
+   */
+  readonly alertsAccepted?: () => AcceptedAlerts;
 }
 
 export function createSqsAggregatorHandler(deps: SqsAggregatorDeps) {
@@ -62,9 +69,12 @@ export function createSqsAggregatorHandler(deps: SqsAggregatorDeps) {
           clientDays: alerts.clientDays,
         });
       }
-      deps.metrics.addMetric(METRIC.alertsSent, MetricUnit.Count, alerts.sent);
-      if (alerts.creditSent !== undefined) deps.metrics.addMetric(METRIC.creditAlertsSent, MetricUnit.Count, alerts.creditSent);
       deps.metrics.addMetric(METRIC.alertStepFailures, MetricUnit.Count, alerts.error !== undefined || alerts.timedOut ? 1 : 0);
+    }
+    if (deps.alertsAccepted) {
+      const accepted = deps.alertsAccepted();
+      deps.metrics.addMetric(METRIC.alertsSent, MetricUnit.Count, accepted.quota);
+      deps.metrics.addMetric(METRIC.creditAlertsSent, MetricUnit.Count, accepted.credit);
     }
     deps.metrics.addMetric(METRIC.batchLatency, MetricUnit.Milliseconds, clock() - started);
     return { batchItemFailures: result.failures.map((itemIdentifier) => ({ itemIdentifier })) };

@@ -8,7 +8,7 @@ import { METRICS_NAMESPACE, SERVICE } from '../../contracts/metrics';
 import { dynamoOnFirstUse } from '../../capabilities/aws/dynamodb-client';
 import { functionEnv } from '../../capabilities/aws/resources';
 import { eventBridgeOnFirstUse } from '../../capabilities/aws/eventbridge-client';
-import { creditEventBridgeSender, eventBridgeSender } from '../../capabilities/alerts/event-bridge-sender';
+import { alertSenders } from '../../capabilities/alerts/event-bridge-sender';
 import { overrideAwareQuota } from '../../capabilities/alerts/override-quotas';
 import { createAlertStep } from '../../capabilities/counting/alert-step';
 import { createAggregator } from '../../capabilities/counting/exactly-once';
@@ -21,21 +21,22 @@ const env = functionEnv('aggregator');
 // SDK clients are made on the first batch, not at module init (bench/README.md "Cold start").
 const db = dynamoOnFirstUse();
 const bus = eventBridgeOnFirstUse();
+const senders = env.alertBusName ? alertSenders(bus, env.alertBusName) : undefined;
 const aggregator = createAggregator({
   doc: db,
   tableName: env.tableName,
   claimShards: Number(env.claimShards || 1),
   onError: (error, context) => logger.error('usage batch part failed; its records will be retried', { ...context, error: error as Error }),
-  alerts: env.alertBusName
+  alerts: senders
     ? createAlertStep({
         table: { db: db, tableName: env.tableName },
-        send: eventBridgeSender(bus, env.alertBusName),
+        send: senders.quota,
         quotaFor: overrideAwareQuota({ db: db, tableName: env.tableName }),
-        credits: { table: { db: db, tableName: env.tableName }, send: creditEventBridgeSender(bus, env.alertBusName) },
+        credits: { table: { db: db, tableName: env.tableName }, send: senders.credit },
       })
     : undefined,
 });
 
-export const handler = middy(createSqsAggregatorHandler({ aggregator, logger, metrics }))
+export const handler = middy(createSqsAggregatorHandler({ aggregator, logger, metrics, alertsAccepted: senders?.takeAccepted }))
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics));

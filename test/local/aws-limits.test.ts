@@ -20,7 +20,7 @@ import { startLocalEventBus, type LocalEventBus } from '../../local/event-bus';
 import { startFauxqs } from '../../local/services/fauxqs';
 import { freePort } from '../../local/services/ports';
 import type { RunningService } from '../../local/services/child-service';
-import { eventBridgeSender } from '../../capabilities/alerts/event-bridge-sender';
+import { alertSenders } from '../../capabilities/alerts/event-bridge-sender';
 import type { ThresholdCrossed } from '../../capabilities/alerts/threshold-crossings';
 import type { RouteDefinition } from '../../contracts/routes';
 import { gatewayResponse } from '../../contracts/gateway-responses';
@@ -233,7 +233,7 @@ describe('EventBridge PutEvents: 10 entries and under 1 MiB of entries per reque
     expect(bus.events().length).toBe(before + 4);
   });
 
-  test("the quota alert sender's batches of 10 pass: 25 threshold events in three requests", async () => {
+  test("the quota alert sender's batches of 10 pass: 25 threshold events in three requests, all tallied accepted", async () => {
     const events: ThresholdCrossed[] = Array.from({ length: 25 }, (_, i) => ({
       eventId: `e${i}`,
       clientId: `cl_${i}`,
@@ -244,8 +244,12 @@ describe('EventBridge PutEvents: 10 entries and under 1 MiB of entries per reque
       day: '2026-12-01',
     }));
     const before = bus.events().length;
-    await eventBridgeSender(client, 'alerts')(events);
+    const senders = alertSenders(client, 'alerts');
+    await senders.quota(events);
     expect(bus.events().length).toBe(before + 25);
+    // What the bus accepted is what the metrics count, taken once.
+    expect(senders.takeAccepted()).toEqual({ quota: 25, credit: 0 });
+    expect(senders.takeAccepted()).toEqual({ quota: 0, credit: 0 });
   });
 });
 

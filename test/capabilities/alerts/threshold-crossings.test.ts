@@ -6,7 +6,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { startDynamoDbLocal } from '../../../local/services/dynamodb-local';
 import type { RunningService } from '../../../local/services/child-service';
-import { eventBridgeSender } from '../../../capabilities/alerts/event-bridge-sender';
+import { alertSenders } from '../../../capabilities/alerts/event-bridge-sender';
 import { detectThresholdCrossings, resendPending, type ThresholdCrossed } from '../../../capabilities/alerts/threshold-crossings';
 import { createUsageTable, documentClient } from '../analytics/fixtures';
 
@@ -94,10 +94,41 @@ it('puts events on EventBridge as metered-api / Usage Threshold Crossed and fail
   const eventBridge = mockClient(EventBridgeClient);
   eventBridge.on(PutEventsCommand).resolvesOnce({ FailedEntryCount: 0 }).resolvesOnce({ FailedEntryCount: 1 });
   const event = { eventId: 'e', clientId: 'c', plan: 'standard', threshold: 80, used: 8, quota: 10, day: '2026-05-01' };
-  const send = eventBridgeSender(new EventBridgeClient({}), 'bus');
+  const send = alertSenders(new EventBridgeClient({}), 'bus').quota;
   await send([event]);
   expect(eventBridge.commandCalls(PutEventsCommand)[0].args[0].input.Entries).toEqual([
     { EventBusName: 'bus', Source: 'metered-api', DetailType: 'Usage Threshold Crossed', Detail: JSON.stringify(event) },
   ]);
   await expect(send([event])).rejects.toThrow('EventBridge refused 1 threshold event(s)');
+});
+
+it('tallies what EventBridge accepted, call by call: a refused entry or a failed later call keeps what went out before', async () => {
+  const eventBridge = mockClient(EventBridgeClient);
+  eventBridge
+    .on(PutEventsCommand)
+    .resolvesOnce({ FailedEntryCount: 0 })
+    .resolvesOnce({ FailedEntryCount: 3 })
+    .resolvesOnce({ FailedEntryCount: 0 })
+    .rejectsOnce(new Error('socket hang up'))
+    .resolves({ FailedEntryCount: 0 });
+  const event = (i: number) => ({
+    eventId: `e${i}`,
+    clientId: 'c',
+    plan: 'standard',
+    threshold: 80,
+    used: 8,
+    quota: 10,
+    day: '2026-05-01',
+  });
+  const senders = alertSenders(new EventBridgeClient({}), 'bus');
+  // Ten accepted, then seven of the next ten: the send fails, 17 went out.
+  await expect(senders.quota(Array.from({ length: 25 }, (_, i) => event(i)))).rejects.toThrow('EventBridge refused 3 threshold event(s)');
+  expect(senders.takeAccepted()).toEqual({ quota: 17, credit: 0 });
+  // Ten accepted, then a call with no answer (it may or may not have gone out): only the ten are known sent.
+  await expect(senders.quota(Array.from({ length: 12 }, (_, i) => event(i)))).rejects.toThrow('socket hang up');
+  const credit = { eventId: 'k', clientId: 'c', plan: 'free', threshold: 1_000, balance: 900, cycle: 0 };
+  await senders.credit([credit]);
+  expect(senders.takeAccepted()).toEqual({ quota: 10, credit: 1 });
+  expect(senders.takeAccepted()).toEqual({ quota: 0, credit: 0 });
+  eventBridge.restore();
 });

@@ -3,6 +3,8 @@
 // changes the batch's counting; a crash between the outbox write and the send is resent by the sweeper,
 // and a crash after the journal completed but before alerting is recomputed by the sweeper.
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { mockClient } from 'aws-sdk-client-mock';
 import type { UsageEvent } from '../../../contracts/usage-event';
 import { METRIC } from '../../../contracts/metrics';
 import { createAlertStep } from '../../../capabilities/counting/alert-step';
@@ -10,6 +12,7 @@ import { createSqsAggregatorHandler } from '../../../capabilities/counting/sqs-h
 import { sweepAlerts } from '../../../capabilities/alerts/sweeper';
 import type { ThresholdCrossed } from '../../../capabilities/alerts/threshold-crossings';
 import type { CreditBalanceLow } from '../../../capabilities/alerts/credit-alerts';
+import { type AcceptedAlerts, alertSenders } from '../../../capabilities/alerts/event-bridge-sender';
 import { topUpCredits } from '../../../capabilities/gate/credits';
 import { clientItem } from '../analytics/fixtures';
 import { helloEvent } from './support/events';
@@ -41,6 +44,23 @@ function requests(n: number, clientId = 'client-1'): UsageEvent[] {
   h.now = Math.max(h.now, base + 3_600_000);
   return Array.from({ length: n }, (_, i) => ({ ...helloEvent(`${clientId}-req-${i}`, base + i * 1_000), clientId }));
 }
+
+/** The SQS handler around `aggregator`, its metrics summed by name. */
+function handlerOf(aggregator: ReturnType<typeof h.aggregatorFor>, alertsAccepted?: () => AcceptedAlerts) {
+  const metrics = new Map<string, number>();
+  const handler = createSqsAggregatorHandler({
+    aggregator,
+    alertsAccepted,
+    logger: { info: () => undefined, warn: () => undefined } as never,
+    metrics: { addMetric: (name: string, _unit: unknown, value: number) => metrics.set(name, (metrics.get(name) ?? 0) + value) },
+  });
+  return { handler, metrics };
+}
+
+const sqsEvent = (events: readonly UsageEvent[], prefix: string) =>
+  ({
+    Records: h.records(events, prefix).map(({ id, body }) => ({ messageId: id, body, attributes: { ApproximateReceiveCount: '1' } })),
+  }) as never;
 
 const thresholds = (sent: ThresholdCrossed[]) => sent.map((e) => `${e.clientId}:${e.day}:${e.threshold}`).sort();
 
@@ -235,7 +255,6 @@ test('the SQS handler reports a failed alert step as a warning and a metric, wit
   expect(answer).toEqual({ batchItemFailures: [] });
   expect(warnings.map(([message]) => message)).toEqual(['quota alert step failed; the alert sweeper will send what is missing']);
   expect(metrics.get(METRIC.alertStepFailures)).toBe(1);
-  expect(metrics.get(METRIC.alertsSent)).toBe(0);
   expect(metrics.get(METRIC.eventsAggregated)).toBe(3);
 });
 
@@ -244,30 +263,48 @@ test('with credits, the step also sends a gate-plan client’s low balance, once
   const store = { db: h.doc, tableName: table };
   // 1,000 units: at the free plan's first threshold (never above it: cycle 0).
   await topUpCredits(store, { clientId: 'client-f', units: 1_000, by: 'test', now: new Date(h.now) });
-  const credit: CreditBalanceLow[] = [];
-  const step = () =>
-    createAlertStep({
-      table: store,
-      send: recorder().send,
-      quotaFor,
-      credits: { table: store, send: async (events) => void credit.push(...events) },
-    });
-  const events = requests(2, 'client-f').map((e) => ({ ...e, plan: 'free' }));
-  const first = await h.aggregatorFor(table, { alerts: step() }).aggregateBatch(h.records(events, 'f1'), { remainingTimeMs: 60_000 });
-  expect(first.alerts).toMatchObject({ clientDays: 1, sent: 0, creditSent: 1, timedOut: false });
-  const again = await h.aggregatorFor(table, { alerts: step() }).aggregateBatch(h.records(events, 'f2'), { remainingTimeMs: 60_000 });
-  expect(again.alerts).toMatchObject({ creditSent: 0 });
-  expect(credit.map((e) => e.eventId)).toEqual(['credit-balance:client-f:1000:0']);
+  const eventBridge = mockClient(EventBridgeClient);
+  eventBridge
+    .on(PutEventsCommand)
+    .callsFake((input: { Entries: unknown[] }) => ({ FailedEntryCount: 0, Entries: input.Entries.map(() => ({})) }));
+  try {
+    const senders = alertSenders(new EventBridgeClient({}), 'bus');
+    const step = createAlertStep({ table: store, send: senders.quota, quotaFor, credits: { table: store, send: senders.credit } });
+    const { handler, metrics } = handlerOf(h.aggregatorFor(table, { alerts: step }), senders.takeAccepted);
+    const events = requests(2, 'client-f').map((e) => ({ ...e, plan: 'free' }));
+    await handler(sqsEvent(events, 'f1'), { getRemainingTimeInMillis: () => 60_000 });
+    await handler(sqsEvent(events, 'f2'), { getRemainingTimeInMillis: () => 60_000 });
+    const sent = eventBridge.commandCalls(PutEventsCommand).flatMap((c) => c.args[0].input.Entries ?? []);
+    expect(sent.map((e) => JSON.parse(e.Detail ?? '{}').eventId)).toEqual(['credit-balance:client-f:1000:0']);
+    expect(metrics.get(METRIC.creditAlertsSent)).toBe(1);
+    expect(metrics.get(METRIC.alertsSent)).toBe(0);
+  } finally {
+    eventBridge.restore();
+  }
+});
 
-  const metrics = new Map<string, number>();
-  const handler = createSqsAggregatorHandler({
-    aggregator: { aggregateBatch: async () => ({ ...first, alerts: { clientDays: 1, sent: 0, creditSent: 2, timedOut: false } }) },
-    logger: { info: () => undefined, warn: () => undefined } as never,
-    metrics: { addMetric: (name: string, _unit: unknown, value: number) => metrics.set(name, (metrics.get(name) ?? 0) + value) },
-  });
-  const record = { messageId: 'm1', body: '{}', attributes: { ApproximateReceiveCount: '1' } } as never;
-  await handler({ Records: [record] }, { getRemainingTimeInMillis: () => 60_000 });
-  expect(metrics.get(METRIC.creditAlertsSent)).toBe(2);
+test('the handler counts every alert EventBridge accepted, also when a later PutEvents call of the same send failed', async () => {
+  const table = await freshTable(h.raw, 'alerts-partly-sent');
+  const store = { db: h.doc, tableName: table };
+  // Six clients at 100 % of their quota: twelve crossings in one send, two PutEvents calls; the second one fails.
+  const eventBridge = mockClient(EventBridgeClient);
+  eventBridge
+    .on(PutEventsCommand)
+    .resolvesOnce({ FailedEntryCount: 0 })
+    .rejects(Object.assign(new Error('Internal failure'), { name: 'InternalException' }));
+  try {
+    const senders = alertSenders(new EventBridgeClient({}), 'bus');
+    const step = createAlertStep({ table: store, send: senders.quota, quotaFor, clock: () => h.now });
+    const { handler, metrics } = handlerOf(h.aggregatorFor(table, { alerts: step }), senders.takeAccepted);
+    const events = ['a', 'b', 'c', 'd', 'e', 'f'].flatMap((c) => requests(QUOTA, `client-${c}`));
+    await handler(sqsEvent(events, 'p'), { getRemainingTimeInMillis: () => 60_000 });
+    expect(eventBridge.commandCalls(PutEventsCommand).map((c) => c.args[0].input.Entries?.length)).toEqual([10, 2]);
+    // Before, the step's report (0 sent: the send failed) was the metric, though ten events had gone out.
+    expect(metrics.get(METRIC.alertStepFailures)).toBe(1);
+    expect(metrics.get(METRIC.alertsSent)).toBe(10);
+  } finally {
+    eventBridge.restore();
+  }
 });
 
 test('when the quota part fails, the step still waits for the credit part and reports what it sent (seed 88828)', async () => {

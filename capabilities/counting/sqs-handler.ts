@@ -45,6 +45,8 @@ export function createSqsAggregatorHandler(deps: SqsAggregatorDeps) {
       resumed: result.resumed,
       failures: result.failures.length,
       journalId: result.journalId,
+      // What the alert step reports it sent (its own count; the metrics count what EventBridge accepted).
+      ...(result.alerts ? { alertsSent: result.alerts.sent, creditAlertsSent: result.alerts.creditSent } : {}),
     });
     // Whoever completed a journal reports its events: a batch that timed out after counting reports none, the batch
     // that finished its journal reports them, so the metric adds up to the events counted.

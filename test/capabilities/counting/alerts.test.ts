@@ -48,13 +48,14 @@ function requests(n: number, clientId = 'client-1'): UsageEvent[] {
 /** The SQS handler around `aggregator`, its metrics summed by name. */
 function handlerOf(aggregator: ReturnType<typeof h.aggregatorFor>, alertsAccepted?: () => AcceptedAlerts) {
   const metrics = new Map<string, number>();
+  const logged: Record<string, unknown>[] = [];
   const handler = createSqsAggregatorHandler({
     aggregator,
     alertsAccepted,
-    logger: { info: () => undefined, warn: () => undefined } as never,
+    logger: { info: (_message: string, extra: Record<string, unknown>) => logged.push(extra), warn: () => undefined } as never,
     metrics: { addMetric: (name: string, _unit: unknown, value: number) => metrics.set(name, (metrics.get(name) ?? 0) + value) },
   });
-  return { handler, metrics };
+  return { handler, metrics, logged };
 }
 
 const sqsEvent = (events: readonly UsageEvent[], prefix: string) =>
@@ -295,13 +296,15 @@ test('the handler counts every alert EventBridge accepted, also when a later Put
   try {
     const senders = alertSenders(new EventBridgeClient({}), 'bus');
     const step = createAlertStep({ table: store, send: senders.quota, quotaFor, clock: () => h.now });
-    const { handler, metrics } = handlerOf(h.aggregatorFor(table, { alerts: step }), senders.takeAccepted);
+    const { handler, metrics, logged } = handlerOf(h.aggregatorFor(table, { alerts: step }), senders.takeAccepted);
     const events = ['a', 'b', 'c', 'd', 'e', 'f'].flatMap((c) => requests(QUOTA, `client-${c}`));
     await handler(sqsEvent(events, 'p'), { getRemainingTimeInMillis: () => 60_000 });
     expect(eventBridge.commandCalls(PutEventsCommand).map((c) => c.args[0].input.Entries?.length)).toEqual([10, 2]);
     // Before, the step's report (0 sent: the send failed) was the metric, though ten events had gone out.
     expect(metrics.get(METRIC.alertStepFailures)).toBe(1);
     expect(metrics.get(METRIC.alertsSent)).toBe(10);
+    // The step's own report, logged: it cannot tell how much of a failed send went out.
+    expect(logged).toEqual([expect.objectContaining({ counted: 60, alertsSent: 0 })]);
   } finally {
     eventBridge.restore();
   }

@@ -1,5 +1,5 @@
 // The refusal of a known key (revoked, expired, rotated out) as deployed: the ACCESS_DENIED gateway
-// response takes its detail from the authorizer's Deny context ($context.authorizer.denyDetail), the one
+// response takes its detail from the authorizer's Deny context ($context.authorizer.accessDeniedDetail), the one
 // authorizer answer whose body API Gateway lets vary; the twin renders the very template the stack deploys.
 import { ACCESS_DENIED_DETAIL_KEY, KEY_REFUSALS } from '../../contracts/gateway-responses';
 import { renderGatewayTemplate } from '../../local/gateway/gateway-responses';

@@ -26,10 +26,13 @@ export interface MarkerMonitorOptions {
   readonly faulty: () => boolean;
   /**
    * How long a batch may take from its journal look-ups to a counter write landing: the function timeout plus the
-   * longest a write lands late or a spike delays an answer (capabilities/counting/PROTOCOL.md bounds both by markerGraceMs).
+   * longest a write lands late or a spike delays an answer (capabilities/counting/PROTOCOL.md bounds both by 10 s).
    */
   readonly batchSpanMs: number;
-  /** capabilities/counting/PROTOCOL.md's markerGraceMs (the aggregator's default). @default 10000 */
+  /**
+   * The least grace a remover's clock must show: PROTOCOL.md's 10 s write lifetime. The aggregator waits 15 s, adding
+   * the containers' clock skew; a real-time check of that margin is the count checker's (seed 210224). @default 10000
+   */
   readonly markerGraceMs?: number;
 }
 

@@ -60,7 +60,12 @@ export interface AggregatorOptions {
   readonly leaseMarginMs?: number;
   /** No new work starts this close to the end of the invocation. @default 1000 */
   readonly safetyMs?: number;
-  /** Markers of a complete journal are removed only once it has been complete this long. @default 10000 */
+  /**
+   * Markers of a complete journal are removed only once it has been complete this long, by the remover's clock: the
+   * longest a sent write may still land (10 s, PROTOCOL.md) plus the containers' clock skew (the lease margin, 5 s),
+   * because the completion time was read on another container's clock (seed 210224: at 10 s, a write landing 8.3 s
+   * after it was sent found its marker removed by a container 4 s ahead, and counted an event twice). @default 15000
+   */
   readonly markerGraceMs?: number;
   /** Concurrent DynamoDB requests per batch. @default 32 */
   readonly concurrency?: number;
@@ -146,7 +151,7 @@ export function createAggregator(options: AggregatorOptions): Aggregator {
     retentionSeconds: options.retentionSeconds ?? CLAIM_RETENTION_DAYS * 24 * 3600,
     leaseMarginMs: options.leaseMarginMs ?? 5_000,
     safetyMs: options.safetyMs ?? 1_000,
-    markerGraceMs: options.markerGraceMs ?? 10_000,
+    markerGraceMs: options.markerGraceMs ?? 15_000,
     concurrency: options.concurrency ?? 32,
     maxResumes: options.maxResumesPerBatch ?? 8,
     pendingSweepEveryMs: options.pendingSweepEveryMs ?? 60_000,

@@ -30,8 +30,9 @@ export interface MarkerMonitorOptions {
    */
   readonly batchSpanMs: number;
   /**
-   * The least grace a remover's clock must show: PROTOCOL.md's 10 s write lifetime. The aggregator waits 15 s, adding
-   * the containers' clock skew; a real-time check of that margin is the count checker's (seed 210224). @default 10000
+   * The least grace a remover's clock must show: the 10 s write lifetime of capabilities/counting/PROTOCOL.md. The
+   * aggregator waits 15 s, adding the containers' clock skew; a real-time check of that margin is the count checker's
+   * (seed 210224). @default 10000
    */
   readonly markerGraceMs?: number;
 }

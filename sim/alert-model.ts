@@ -23,6 +23,18 @@ export interface SendFaults {
   readonly crashAfter: number;
 }
 
+/** How many of a container's claims made since `since` that container then delivered. */
+export function deliveredClaims(
+  claims: readonly { readonly eventId: string; readonly at: number }[],
+  deliveries: readonly Delivery<{ readonly eventId: string }>[],
+  containerId: string,
+  since: number,
+): number {
+  return claims.filter(
+    (claim) => claim.at >= since && deliveries.some((d) => d.by === containerId && d.event.eventId === claim.eventId && d.at >= claim.at),
+  ).length;
+}
+
 export const NO_SEND_FAULTS: SendFaults = { fail: 0, crashAfter: 0 };
 
 const quotaLabel = (e: ThresholdCrossed) => `${e.clientId}/${e.day}/${e.threshold}%@${e.used}`;

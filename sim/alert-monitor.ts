@@ -19,7 +19,7 @@ import type { SweepReport } from '../capabilities/alerts/sweeper';
 import { ALERTS } from '../contracts/billing';
 import { CLAIM_RETENTION_DAYS, MAX_FUTURE_SKEW_MS } from '../contracts/usage-queue';
 import { itemKey, USAGE_PK_PREFIX } from '../contracts/table';
-import type { Delivery } from './alert-model';
+import { type Delivery, deliveredClaims } from './alert-model';
 import { dayTotalRequests } from './read-counters';
 import type { SimStore } from './store';
 
@@ -83,9 +83,8 @@ export class AlertMonitor {
         });
         if (claim) answered?.add(eventId);
         if (claim && item) {
-          const event = item.event as { eventId?: unknown } | undefined;
           const claims = this.claims.get(containerId) ?? [];
-          claims.push({ eventId: String(event?.eventId), key: { pk: String(item.pk), sk: String(item.sk) }, at: this.o.now() });
+          claims.push({ eventId, key: { pk: String(item.pk), sk: String(item.sk) }, at: this.o.now() });
           this.claims.set(containerId, claims);
         }
         return answer;
@@ -123,7 +122,7 @@ export class AlertMonitor {
       if (outcome.timedOut || this.background.has(container.id)) return outcome;
       // A failed step still reports the alerts it delivered (a mark that failed after PutEvents: metric AlertsSent).
       if (outcome.error !== undefined) {
-        const delivered = this.deliveredClaims(container.id, started);
+        const delivered = deliveredClaims(this.claims.get(container.id) ?? [], this.o.deliveries, container.id, started);
         if (outcome.sent !== delivered)
           this.violations.push(`${who} failed and reported ${String(outcome.sent)} sent; it delivered ${delivered}`);
         return outcome;
@@ -239,14 +238,6 @@ export class AlertMonitor {
     if (name === 'TypeError' || name === 'ReferenceError' || name === 'RangeError') {
       this.violations.push(`${who} failed with a ${name}: ${(error as Error).message}`);
     }
-  }
-
-  /** How many outbox items the container claimed since `since` it then delivered. */
-  private deliveredClaims(containerId: string, since: number): number {
-    const claims = (this.claims.get(containerId) ?? []).filter((claim) => claim.at >= since);
-    return claims.filter((claim) =>
-      this.o.deliveries.some((d) => d.by === containerId && d.event.eventId === claim.eventId && d.at >= claim.at),
-    ).length;
   }
 
   /** Every outbox item the container claimed since `since` was delivered by it and is marked sent; returns how many. */

@@ -18,7 +18,7 @@ import type { CreditBalanceLow } from '../capabilities/alerts/credit-alerts';
 import type { SweepReport } from '../capabilities/alerts/sweeper';
 import type { AlertStep } from '../capabilities/counting/alert-step';
 import { itemKey } from '../contracts/table';
-import type { Delivery } from './alert-model';
+import { type Delivery, deliveredClaims } from './alert-model';
 import { type CreditLedger, thresholdsOf } from './credit-model';
 import type { SimStore } from './store';
 
@@ -106,7 +106,7 @@ export class CreditMonitor {
       const who = `${container.id}'s alert step`;
       // A failed step still reports the alerts it delivered (a mark that failed after PutEvents).
       if (outcome.error !== undefined) {
-        const delivered = this.deliveredClaims(container.id, started);
+        const delivered = deliveredClaims(this.claims.get(container.id) ?? [], this.o.deliveries, container.id, started);
         if ((outcome.creditSent ?? 0) !== delivered)
           this.violations.push(
             `${who} failed and reported ${String(outcome.creditSent)} low-balance alerts sent; it delivered ${delivered}`,
@@ -215,13 +215,6 @@ export class CreditMonitor {
   }
 
   /** Every credit claim the container made since `since` was delivered by it and its pending entry deleted; how many. */
-  private deliveredClaims(containerId: string, since: number): number {
-    const claims = (this.claims.get(containerId) ?? []).filter((claim) => claim.at >= since);
-    return claims.filter((claim) =>
-      this.o.deliveries.some((d) => d.by === containerId && d.event.eventId === claim.eventId && d.at >= claim.at),
-    ).length;
-  }
-
   private checkOwnClaims(who: string, containerId: string, since: number): number {
     let count = 0;
     for (const claim of this.claims.get(containerId) ?? []) {

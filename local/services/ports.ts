@@ -69,8 +69,12 @@ process.once('exit', () => {
 export function claimPort(port: number): boolean {
   fs.mkdirSync(PORT_CLAIMS_DIR, { recursive: true });
   const mine = path.join(PORT_CLAIMS_DIR, `${port}-${process.pid}`);
-  if (claimed.has(mine)) return false;
-  fs.writeFileSync(mine, '');
+  try {
+    fs.writeFileSync(mine, '', { flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false; // this process claimed it before
+    throw error;
+  }
   const holders = fs
     .readdirSync(PORT_CLAIMS_DIR)
     .filter((name) => name.startsWith(`${port}-`))

@@ -70,6 +70,11 @@ test("a live process's claim holds a port; a dead one's does not; a port claimed
   try {
     expect(claimPort(port)).toBe(true);
     expect(claimPort(port)).toBe(false);
+    // A fresh copy of the module (jest loads one per test file into the same worker) remembers it too.
+    jest.isolateModules(() => {
+      const fresh = require('../../local/services/ports') as typeof import('../../local/services/ports');
+      expect(fresh.claimPort(port)).toBe(false);
+    });
     expect(claimPort(port + 1)).toBe(false);
   } finally {
     fs.rmSync(stale, { force: true });

@@ -59,8 +59,10 @@ test('three processes reserving at once never get the same port', async () => {
 }, 60_000);
 
 test("a live process's claim holds a port; a dead one's does not; a port claimed once is not claimed again", () => {
-  const [low, high] = reservingRange();
-  const port = low + Math.floor(Math.random() * (high - low));
+  // Below the reserving range, so no other jest worker's freePort() (nor this worker's, in earlier test files) can
+  // hold or take these two ports while the test runs; claimPort() itself accepts any number.
+  const [low] = reservingRange();
+  const port = low - 1_000 + Math.floor(Math.random() * 998);
   const dead = spawnSync(process.execPath, ['-e', '']).pid;
   fs.mkdirSync(PORT_CLAIMS_DIR, { recursive: true });
   const stale = path.join(PORT_CLAIMS_DIR, `${port}-${dead}`);
@@ -79,5 +81,6 @@ test("a live process's claim holds a port; a dead one's does not; a port claimed
   } finally {
     fs.rmSync(stale, { force: true });
     fs.rmSync(live, { force: true });
+    fs.rmSync(path.join(PORT_CLAIMS_DIR, `${port}-${process.pid}`), { force: true });
   }
 });

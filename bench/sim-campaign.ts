@@ -1,5 +1,5 @@
-// `npm run sim:campaign -- [--minutes M] [--chunk N] [--workers W] [--verify]`: seeds toward issue 19's "1,000,000
-// seeds, final code, 0 violations", gathered across sessions. A campaign is the simulated code as committed: every
+// `npm run sim:campaign -- [--minutes M] [--chunk N] [--workers W] [--target T] [--verify]`: seeds toward issue 19's
+// "1,000,000 seeds, final code, 0 violations", gathered across sessions, stopping at seed T (default 1,000,000). A campaign is the simulated code as committed: every
 // file the simulator can load and the lockfile, hashed into a fingerprint (bench/sim-fingerprint.ts). Any commit with
 // the same fingerprint runs the same schedules, so its seeds add up; a change to any of those files starts a new
 // campaign. --verify recomputes the fingerprint of every commit the record names and fails if one differs.
@@ -42,6 +42,11 @@ export function campaignTotals(lines: readonly CampaignLine[]): { seeds: number;
   return { seeds, failing, next };
 }
 
+/** How many seeds the next chunk runs: a full chunk, or what is left before the target; 0 once it is reached. */
+export function nextChunkSize(next: number, chunk: number, target: number): number {
+  return Math.max(0, Math.min(chunk, target - next + 1));
+}
+
 function fingerprint(): string {
   const dirty = git('status', '--porcelain', '--', ...simulatedFiles('HEAD').files);
   if (dirty) throw new Error(`commit the simulated code first (a campaign runs committed code only):\n${dirty}`);
@@ -70,6 +75,7 @@ function main(): number {
   const minutes = option('--minutes', 60);
   const chunk = option('--chunk', 10_000);
   const workers = option('--workers', 2);
+  const target = option('--target', 1_000_000);
   const id = fingerprint();
   const commit = git('rev-parse', '--short', 'HEAD');
   const file = path.join(ROOT, 'bench', 'results', `sim-campaign-${id}.txt`);
@@ -84,16 +90,17 @@ function main(): number {
   const stopAt = Date.now() + minutes * 60_000;
   let totals = campaignTotals(read());
   console.log(
-    `campaign ${id} (commit ${commit}): ${totals.seeds} seeds so far, ${totals.failing} failing; until ${new Date(stopAt).toISOString()}`,
+    `campaign ${id} (commit ${commit}): ${totals.seeds} seeds so far, ${totals.failing} failing; until seed ${target} or ${new Date(stopAt).toISOString()}`,
   );
-  while (totals.failing === 0 && Date.now() < stopAt) {
+  while (totals.failing === 0 && Date.now() < stopAt && nextChunkSize(totals.next, chunk, target) > 0) {
+    const size = nextChunkSize(totals.next, chunk, target);
     const run = spawnSync(
       process.execPath,
       [
         ...process.execArgv,
         path.join(ROOT, 'sim', 'cli.ts'),
         '--seeds',
-        String(chunk),
+        String(size),
         '--from',
         String(totals.next),
         '--workers',
@@ -106,7 +113,7 @@ function main(): number {
       console.error(`sim/cli.ts ended with ${run.status} and no summary:\n${run.stdout}${run.stderr}`);
       return 2;
     }
-    appendFileSync(file, `${totals.next}..${totals.next + chunk - 1} ${commit} ${summary}\n`);
+    appendFileSync(file, `${totals.next}..${totals.next + size - 1} ${commit} ${summary}\n`);
     console.log(summary);
     if (run.status !== 0) console.log(run.stdout.slice(run.stdout.indexOf(summary) + summary.length).trim());
     totals = campaignTotals(read());

@@ -1,6 +1,6 @@
 // The seed campaign's record (bench/sim-campaign.ts): each chunk's line read back with its range, commit and failing
 // seeds; totals add the ranges, which must follow one another (a gap or an overlap would misstate the seeds run).
-import { campaignTotals, parseCampaignLine } from '../../bench/sim-campaign';
+import { campaignTotals, nextChunkSize, parseCampaignLine } from '../../bench/sim-campaign';
 import { simFingerprint, simulatedFiles } from '../../bench/sim-fingerprint';
 
 const summary = (from: number, to: number, failing: number) =>
@@ -20,6 +20,13 @@ test('totals add contiguous ranges and name the next seed; a gap or an overlap i
   const gap = [lines[0], parseCampaignLine(`20001..30000 c ${summary(20_001, 30_000, 0)}`)!];
   expect(() => campaignTotals(gap)).toThrow('not contiguous');
   expect(() => campaignTotals([lines[0], lines[0]])).toThrow('not contiguous');
+});
+
+test('chunks stop at the target: a full chunk, then what is left, then none', () => {
+  expect(nextChunkSize(785_001, 5_000, 1_000_000)).toBe(5_000);
+  expect(nextChunkSize(998_001, 5_000, 1_000_000)).toBe(2_000);
+  expect(nextChunkSize(1_000_000, 5_000, 1_000_000)).toBe(1);
+  expect(nextChunkSize(1_000_001, 5_000, 1_000_000)).toBe(0);
 });
 
 test('the fingerprint covers what the simulator loads, through its imports, and nothing it cannot load', () => {

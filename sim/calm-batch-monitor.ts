@@ -283,15 +283,22 @@ export class CalmBatchMonitor {
     const hash = Buffer.from(createHash('sha256').update(eventId).digest().subarray(0, HASH_BYTES));
     // Each read of a page is a Query and its continuations. The event's fate is decided after a read that names it
     // (a later read, after a refused append, concerns only the events still open then): one such read must show an
-    // owner at work.
-    const reading = new Map<string, { at: number; owners: string[] }>();
-    const reads: { at: number; owners: string[] }[] = [];
+    // owner at work. Every read is kept with the journals it showed, so an owner's abort can be told apart as part of
+    // a later read's decision.
+    const reading = new Map<string, ClaimRead>();
+    const reads: ClaimRead[] = [];
+    const everyRead: ClaimRead[] = [];
     for (const r of batch.log.requests) {
       const pk = pkOf(r.input);
       if (r.op !== 'Query' || !pk.startsWith('CLAIM#')) continue;
-      if (r.input.ExclusiveStartKey === undefined || !reading.has(pk)) reading.set(pk, { at: r.at, owners: [] });
-      const read = reading.get(pk) as { at: number; owners: string[] };
+      if (r.input.ExclusiveStartKey === undefined || !reading.has(pk)) {
+        const started: ClaimRead = { from: r.at, at: r.at, owners: [], shown: new Set() };
+        reading.set(pk, started);
+        everyRead.push(started);
+      }
+      const read = reading.get(pk) as ClaimRead;
       read.at = r.at;
+      for (const item of (r.output?.Items as Item[]) ?? []) read.shown.add(String(item[A.claimJournal]));
       const items = ((r.output?.Items as Item[]) ?? []).filter((item) => holds(item[A.claimHashes] as Uint8Array, hash));
       if (items.length === 0) continue;
       if (read.owners.length === 0) reads.push(read);
@@ -299,7 +306,7 @@ export class CalmBatchMonitor {
     }
     if (reads.length === 0) return 'no page read showed an owner';
     if (reads.some((read) => read.owners.includes(batch.result.journalId ?? ''))) return 'its own journal claimed it';
-    const verdicts = reads.map((read) => this.ownerAtWork(batch, views, awaited, read));
+    const verdicts = reads.map((read) => this.ownerAtWork(batch, views, awaited, read, everyRead));
     return verdicts.includes(undefined) ? undefined : verdicts[verdicts.length - 1];
   }
 
@@ -308,15 +315,20 @@ export class CalmBatchMonitor {
     batch: CalmBatch,
     views: Map<string, HeadView[]>,
     awaited: ReadonlySet<string>,
-    read: { at: number; owners: string[] },
+    read: ClaimRead,
+    everyRead: readonly ClaimRead[],
   ): string | undefined {
     const since = read.at;
     // Its look through the pending index (step 5b) may abort an owner whose lease ran out after the batch saw it at
-    // work: that abort is no part of the claim's decision (seed 176131).
+    // work: that abort is no part of the claim's decision (seed 176131). Nor is an abort after a later read of a page
+    // that shows the same owner: the batch walks its pages one after another, and the owner's lease may run out
+    // between one page's decision and the next's, which then aborts it (seeds 811028 and 813698).
     const swept =
       batch.log.requests.find((r) => r.op === 'Query' && pkOf(r.input) === 'JOURNAL#PENDING')?.sentAt ?? Number.POSITIVE_INFINITY;
     for (const owner of read.owners) {
-      const seen = (views.get(owner) ?? []).filter((v) => v.at >= since && !(v.status === 'aborted' && v.at >= swept));
+      const handedOn = everyRead.find((r) => r.from > since && r.shown.has(owner))?.from ?? Number.POSITIVE_INFINITY;
+      const notOurs = Math.min(swept, handedOn);
+      const seen = (views.get(owner) ?? []).filter((v) => v.at >= since && !(v.status === 'aborted' && v.at >= notOurs));
       const finalBefore = batch.log.memory.final.has(owner) || (views.get(owner) ?? []).some((v) => v.at < since && isFinal(v.status));
       if (seen.length === 0 && finalBefore) continue; // known final: aborted, else the event is a duplicate (acknowledged)
       if (seen.some((v) => v.status === 'aborted')) continue;
@@ -329,6 +341,14 @@ export class CalmBatchMonitor {
     }
     return 'every owner was aborted';
   }
+}
+
+/** One read of a claim page (a Query and its continuations): when it began and ended, the owners of the event judged, and every journal it showed. */
+interface ClaimRead {
+  readonly from: number;
+  at: number;
+  readonly owners: string[];
+  readonly shown: Set<string>;
 }
 
 type HeadWrite = { journalId: string; kind: string; request: LoggedRequest };

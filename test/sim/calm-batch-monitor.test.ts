@@ -245,4 +245,45 @@ describe('calm-batch monitor', () => {
     expect(failedOn('complete', 9_000)).toEqual([expect.stringContaining('failed record msg-1 (event e1) with time to spare')]);
     expect(failedOn('claiming', 1)).toEqual([expect.stringContaining('owner other0000001 seen claiming lease 1')]);
   });
+
+  it("excuses an event failed while its owner was at work, though a later page's decision aborted that owner", () => {
+    // Seeds 811028 and 813698: the owner's lease ran out between the batch's decisions on two pages it holds.
+    const failedThenAborted = (abortBeforeNextPage: boolean) => {
+      t = 0;
+      const other = 'other0000001';
+      const heads = () =>
+        req(
+          'BatchGet',
+          { RequestItems: { t: { Keys: [head(other)] } } },
+          { Responses: { t: [{ ...head(other), st: 'claiming', lease: 9_000 }] } },
+        );
+      const abort = () =>
+        req(
+          'Update',
+          { Key: head(other), ExpressionAttributeValues: { ':from': 'claiming', ':to': 'aborted' } },
+          { Attributes: { ...head(other), st: 'aborted', lease: 9_000 } },
+        );
+      const secondPage = 'CLAIM#2026-11-27T12:00:09#0';
+      return judge(
+        [
+          req('Put', { Item: { ...head(OWN), st: 'claiming', lease: 8_000 } }),
+          readPage([entry(1, other, 'e1')]),
+          heads(),
+          ...(abortBeforeNextPage ? [abort()] : []),
+          req(
+            'Query',
+            { KeyConditionExpression: '#pk = :pk', ExpressionAttributeValues: { ':pk': secondPage } },
+            { Items: [{ ...entry(1, other, 'e2'), pk: secondPage }] },
+          ),
+          heads(),
+          ...(abortBeforeNextPage ? [] : [abort()]),
+        ],
+        { failures: ['msg-1'], counted: 0, completedEvents: 0, counterWrites: 0 },
+      ).filter((v) => v.includes('failed record'));
+    };
+    expect(failedThenAborted(false)).toEqual([]);
+    expect(failedThenAborted(true)).toEqual([
+      expect.stringContaining('failed record msg-1 (event e1) with time to spare: every owner was aborted'),
+    ]);
+  });
 });

@@ -121,7 +121,8 @@ export function twinClientConfig(state: TwinState, service: 'dynamodb' | 'sqs' |
   };
 }
 
-function processAlive(pid: number): boolean {
+/** Whether a process of this pid runs (one of another user's answers EPERM: it runs). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

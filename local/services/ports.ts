@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { processAlive } from '../state-file';
 
 /** Where this user's processes of this project claim the ports they reserve: one empty file per claim, `<port>-<pid>`. */
 export const PORT_CLAIMS_DIR = path.join(os.tmpdir(), `metered-api-port-claims-${os.userInfo().username}`);
@@ -34,15 +35,6 @@ export function reservingRange(ephemeral = ephemeralRange()): readonly [number, 
   return [LOWEST, 65_535];
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 const claimed = new Set<string>();
 let swept = false;
 
@@ -53,7 +45,7 @@ function sweepDeadClaims(): void {
   const dead = new Map<number, boolean>();
   for (const name of fs.readdirSync(PORT_CLAIMS_DIR)) {
     const pid = Number(name.split('-')[1]);
-    if (!dead.has(pid)) dead.set(pid, !alive(pid));
+    if (!dead.has(pid)) dead.set(pid, !processAlive(pid));
     if (dead.get(pid)) fs.rmSync(path.join(PORT_CLAIMS_DIR, name), { force: true });
   }
 }
@@ -79,7 +71,7 @@ export function claimPort(port: number): boolean {
     .readdirSync(PORT_CLAIMS_DIR)
     .filter((name) => name.startsWith(`${port}-`))
     .map((name) => Number(name.slice(`${port}-`.length)))
-    .filter((pid) => pid !== process.pid && alive(pid));
+    .filter((pid) => pid !== process.pid && processAlive(pid));
   if (holders.length > 0) {
     fs.rmSync(mine, { force: true });
     return false;

@@ -1,8 +1,8 @@
 // `npm run sim:campaign -- [--minutes M] [--chunk N] [--workers W] [--target T] [--verify]`: seeds toward issue 19's
-// "1,000,000 seeds, final code, 0 violations", gathered across sessions, stopping at seed T (default 1,000,000). A campaign is the simulated code as committed: every
-// file the simulator can load and the lockfile, hashed into a fingerprint (bench/sim-fingerprint.ts). Any commit with
-// the same fingerprint runs the same schedules, so its seeds add up; a change to any of those files starts a new
-// campaign. --verify recomputes the fingerprint of every commit the record names and fails if one differs.
+// "1,000,000 seeds, final code, 0 violations", gathered across sessions, stopping at seed T (default 1,000,000).
+// A campaign is the simulated code as committed: every file the simulator can load and the lockfile, hashed into a
+// fingerprint (bench/sim-fingerprint.ts). Any commit with the same fingerprint runs the same schedules, so its seeds
+// add up; a change to any of those files starts a new campaign. --verify recomputes the fingerprint of every commit the record names and fails if one differs.
 // Each chunk's summary line (sim/cli.ts) is appended to bench/results/sim-campaign-<fingerprint>.txt with its range
 // and the commit it ran on; the next run starts after the last range recorded. A chunk with a failing seed stops
 // the campaign so that seed is looked at (it is recorded, and the total says so).
@@ -92,8 +92,9 @@ function main(): number {
   console.log(
     `campaign ${id} (commit ${commit}): ${totals.seeds} seeds so far, ${totals.failing} failing; until seed ${target} or ${new Date(stopAt).toISOString()}`,
   );
-  while (totals.failing === 0 && Date.now() < stopAt && nextChunkSize(totals.next, chunk, target) > 0) {
+  while (totals.failing === 0 && Date.now() < stopAt) {
     const size = nextChunkSize(totals.next, chunk, target);
+    if (size === 0) break;
     const run = spawnSync(
       process.execPath,
       [

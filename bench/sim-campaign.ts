@@ -2,7 +2,8 @@
 // "1,000,000 seeds, final code, 0 violations", gathered across sessions, stopping at seed T (default 1,000,000).
 // A campaign is the simulated code as committed: every file the simulator can load and the lockfile, hashed into a
 // fingerprint (bench/sim-fingerprint.ts). Any commit with the same fingerprint runs the same schedules, so its seeds
-// add up; a change to any of those files starts a new campaign. --verify recomputes the fingerprint of every commit the record names and fails if one differs.
+// add up; a change to any of those files starts a new campaign. --verify recomputes the fingerprint of every commit
+// the record names and fails if one differs.
 // Each chunk's summary line (sim/cli.ts) is appended to bench/results/sim-campaign-<fingerprint>.txt with its range
 // and the commit it ran on; the next run starts after the last range recorded. A chunk with a failing seed stops
 // the campaign so that seed is looked at (it is recorded, and the total says so).
@@ -34,7 +35,9 @@ export function campaignTotals(lines: readonly CampaignLine[]): { seeds: number;
   let failing = 0;
   let next = 1;
   for (const l of lines) {
-    if (l.from !== next) throw new Error(`the campaign's ranges are not contiguous: ${l.from}..${l.to} after ${next - 1}`);
+    if (l.from !== next) {
+      throw new Error(`the campaign's ranges are not contiguous: ${l.from}..${l.to} after ${next - 1}`);
+    }
     seeds += l.to - l.from + 1;
     failing += l.failing;
     next = l.to + 1;
@@ -58,7 +61,8 @@ function verify(id: string, lines: readonly CampaignLine[]): number {
   const wrong = [...new Set(lines.map((l) => l.commit))].filter((commit) => simFingerprint(commit) !== id);
   for (const commit of wrong) console.error(`commit ${commit} has fingerprint ${simFingerprint(commit)}, not ${id}`);
   console.log(
-    `campaign ${id}: ${lines.length} chunk(s) on ${new Set(lines.map((l) => l.commit)).size} commit(s), ${wrong.length} of another fingerprint`,
+    `campaign ${id}: ${lines.length} chunk(s) on ${new Set(lines.map((l) => l.commit)).size} commit(s), ` +
+      `${wrong.length} of another fingerprint`,
   );
   return wrong.length > 0 ? 1 : 0;
 }
@@ -90,7 +94,8 @@ function main(): number {
   const stopAt = Date.now() + minutes * 60_000;
   let totals = campaignTotals(read());
   console.log(
-    `campaign ${id} (commit ${commit}): ${totals.seeds} seeds so far, ${totals.failing} failing; until seed ${target} or ${new Date(stopAt).toISOString()}`,
+    `campaign ${id} (commit ${commit}): ${totals.seeds} seeds so far, ${totals.failing} failing; ` +
+      `until seed ${target} or ${new Date(stopAt).toISOString()}`,
   );
   while (totals.failing === 0 && Date.now() < stopAt) {
     const size = nextChunkSize(totals.next, chunk, target);

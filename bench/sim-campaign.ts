@@ -58,12 +58,10 @@ function fingerprint(): string {
 
 /** Every commit the record names has the record's fingerprint (the chunk ran the campaign's code). */
 function verify(id: string, lines: readonly CampaignLine[]): number {
-  const wrong = [...new Set(lines.map((l) => l.commit))].filter((commit) => simFingerprint(commit) !== id);
+  const commits = new Set(lines.map((l) => l.commit));
+  const wrong = [...commits].filter((commit) => simFingerprint(commit) !== id);
   for (const commit of wrong) console.error(`commit ${commit} has fingerprint ${simFingerprint(commit)}, not ${id}`);
-  console.log(
-    `campaign ${id}: ${lines.length} chunk(s) on ${new Set(lines.map((l) => l.commit)).size} commit(s), ` +
-      `${wrong.length} of another fingerprint`,
-  );
+  console.log(`campaign ${id}: ${lines.length} chunk(s) on ${commits.size} commit(s), ${wrong.length} of another fingerprint`);
   return wrong.length > 0 ? 1 : 0;
 }
 

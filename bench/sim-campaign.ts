@@ -58,10 +58,10 @@ function fingerprint(): string {
 
 /** Every commit the record names has the record's fingerprint (the chunk ran the campaign's code). */
 function verify(id: string, lines: readonly CampaignLine[]): number {
-  const commits = new Set(lines.map((l) => l.commit));
-  const wrong = [...commits].filter((commit) => simFingerprint(commit) !== id);
-  for (const commit of wrong) console.error(`commit ${commit} has fingerprint ${simFingerprint(commit)}, not ${id}`);
-  console.log(`campaign ${id}: ${lines.length} chunk(s) on ${commits.size} commit(s), ${wrong.length} of another fingerprint`);
+  const commits = [...new Set(lines.map((l) => l.commit))];
+  const wrong = commits.map((commit) => ({ commit, found: simFingerprint(commit) })).filter(({ found }) => found !== id);
+  for (const { commit, found } of wrong) console.error(`commit ${commit} has fingerprint ${found}, not ${id}`);
+  console.log(`campaign ${id}: ${lines.length} chunk(s) on ${commits.length} commit(s), ${wrong.length} of another fingerprint`);
   return wrong.length > 0 ? 1 : 0;
 }
 
